@@ -1,0 +1,72 @@
+# ChatVault — the two commands a fresh machine needs:  `make run`  and  `make test`.
+# Everything else is installed by these targets, and only when missing.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+STAMP_RUN  := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+STAMP_BENCH := $(VENV)/.installed-bench
+SHARED ?= ../shared
+
+# Qt's system libraries and CJK fonts that a minimal Debian lacks.
+SYS_LIBS := libglib-2.0.so.0 libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3
+SYS_PKGS := libglib2.0-0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-noto-cjk
+
+.PHONY: run test samples bench lint screenshots translations sysdeps clean
+
+run: sysdeps $(STAMP_RUN)
+	$(PY) -m chatvault
+
+test: sysdeps $(STAMP_TEST)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# Every real export in ../shared/samples must import (run by .ci/run when ../shared exists).
+samples: $(STAMP_TEST)
+	CHATVAULT_SAMPLES=$(abspath $(SHARED))/samples QT_QPA_PLATFORM=offscreen \
+	  $(PY) -m pytest -q -p no:cacheprovider tests/samples_check.py
+
+bench: $(STAMP_BENCH)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+lint: $(STAMP_TEST)
+	$(VENV)/bin/ruff check chatvault tests bench
+
+sysdeps:
+	@missing=""; \
+	for lib in $(SYS_LIBS); do \
+	  ldconfig -p 2>/dev/null | grep -q "$$lib" || missing="yes"; \
+	done; \
+	if command -v fc-list >/dev/null 2>&1; then \
+	  fc-list :lang=zh 2>/dev/null | grep -q . || missing="yes"; \
+	else missing="yes"; fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Qt's system libraries and CJK fonts with apt-get..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYS_PKGS) fontconfig) >/dev/null || exit 1; \
+	  else \
+	    echo "ChatVault needs Qt's system libraries and CJK fonts. Run:"; \
+	    echo "  sudo apt-get install -y $(SYS_PKGS) fontconfig"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(STAMP_RUN): pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e '.[test]'
+	touch $@ $(STAMP_RUN)
+
+$(STAMP_BENCH): pyproject.toml $(STAMP_TEST)
+	$(PIP) install -q -e '.[test,bench]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,77 @@
+"""The command-line interface: argparse wiring, exit codes, text and `--json` printers.
+
+Each command is one module in `chatvault/cli/commands/` exposing `NAME`, `HELP`,
+`register(parser)` and `run(args, ctx) -> int`; they are discovered, not listed by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from chatvault import __version__
+from chatvault.cli import commands as _commands
+from chatvault.cli.common import CliContext, print_error
+from chatvault.errors import EXIT_FAILURE, EXIT_USAGE, ChatVaultError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with a clear line
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS,
+                        help="vault folder (default: $CHATVAULT_VAULT or the platform data folder)")
+    common.add_argument("--passphrase-file", metavar="FILE", default=argparse.SUPPRESS,
+                        help="read the passphrase from the first line of FILE")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print machine-readable JSON (a stable contract, see docs/cli.md)")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = _Parser(
+        prog="chatvault",
+        description="ChatVault keeps your chat histories in an encrypted local vault. "
+        "Without a command it starts the desktop app.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"chatvault {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    mods = []
+    for info in pkgutil.iter_modules(_commands.__path__):
+        mods.append(importlib.import_module(f"{_commands.__name__}.{info.name}"))
+    for mod in sorted(mods, key=lambda m: m.NAME):
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
+                           parents=[common])
+        mod.register(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    json_mode = "--json" in argv
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "command", None):
+            parser.print_help()
+            return EXIT_USAGE
+        ctx = CliContext.from_args(args)
+        return int(args._run(args, ctx) or 0)
+    except ChatVaultError as exc:
+        print_error(exc, json_mode)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_FAILURE

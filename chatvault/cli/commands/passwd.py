@@ -1,0 +1,27 @@
+"""`chatvault passwd`: change the passphrase (re-wraps the master key only)."""
+
+from __future__ import annotations
+
+import argparse
+
+from chatvault.cli.common import CliContext
+
+NAME = "passwd"
+HELP = "change the vault passphrase"
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE")
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.open() as vault:
+        new = ctx.new_passphrase(file=args.new_passphrase_file)
+        vault.change_passphrase(new)
+        conn = vault.connect()
+        from chatvault.store.store import Store
+
+        Store(conn).audit("vault.passwd")
+        conn.close()
+    ctx.out({"changed": True}, "The passphrase was changed. Backups made before still open with the old one.")
+    return 0

@@ -1,0 +1,48 @@
+"""`chatvault recover`: set a new passphrase using the recovery key."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from chatvault.cli.common import CliContext, read_secret_file
+from chatvault.errors import UsageError
+from chatvault.vault.vault import recover_vault
+
+NAME = "recover"
+HELP = "set a new passphrase with the recovery key"
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--recovery-key-file", metavar="FILE", help="read the recovery key from FILE")
+    p.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE")
+
+
+def _recovery_key(args: argparse.Namespace) -> str:
+    if args.recovery_key_file:
+        return read_secret_file(args.recovery_key_file)
+    env = os.environ.get("CHATVAULT_RECOVERY_KEY")
+    if env:
+        return env
+    if sys.stdin.isatty():
+        return getpass.getpass("Recovery key: ")
+    raise UsageError("No recovery key given (use --recovery-key-file or CHATVAULT_RECOVERY_KEY).")
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    key = _recovery_key(args)
+    from chatvault.vault.recovery import decode
+
+    decode(key)  # a typo is reported before we ask for anything else
+    new = ctx.new_passphrase(file=args.new_passphrase_file)
+    vault = recover_vault(ctx.vault_path, key, new)
+    conn = vault.connect()
+    from chatvault.store.store import Store
+
+    Store(conn).audit("vault.recover")
+    conn.close()
+    vault.lock()
+    ctx.out({"recovered": True}, "A new passphrase is set. The recovery key stays valid.")
+    return 0

@@ -1,0 +1,111 @@
+"""One error hierarchy for the whole core.
+
+Each error carries a human message (what happened and what to do next), a stable `code`
+for `--json` output and scripts, and the process exit code the CLI uses.
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 3
+
+
+class ChatVaultError(Exception):
+    code = "error"
+    exit_code = EXIT_FAILURE
+
+    def __init__(self, message: str, *, hint: str | None = None, location: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.location = location
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.location:
+            text = f"{self.location}: {text}"
+        if self.hint:
+            text = f"{text}\n{self.hint}"
+        return text
+
+    def to_json(self) -> dict:
+        return {"error": self.code, "message": self.message, "hint": self.hint, "location": self.location}
+
+
+class UsageError(ChatVaultError):
+    code = "usage"
+    exit_code = EXIT_USAGE
+
+
+class WrongPassphrase(ChatVaultError):
+    code = "wrong_passphrase"
+    exit_code = EXIT_LOCKED
+
+
+class WrongRecoveryKey(ChatVaultError):
+    code = "wrong_recovery_key"
+    exit_code = EXIT_LOCKED
+
+
+class RecoveryKeyTypo(ChatVaultError):
+    """The recovery key's checksum failed: caught before any key derivation runs."""
+
+    code = "recovery_key_typo"
+    exit_code = EXIT_LOCKED
+
+
+class VaultLocked(ChatVaultError):
+    code = "locked"
+    exit_code = EXIT_LOCKED
+
+
+class VaultNotFound(ChatVaultError):
+    code = "vault_not_found"
+
+
+class VaultExists(ChatVaultError):
+    code = "vault_exists"
+
+
+class VaultFormatError(ChatVaultError):
+    """The header is damaged, from a newer version, or asks for unsafe parameters."""
+
+    code = "vault_format"
+
+
+class VaultInUse(ChatVaultError):
+    code = "vault_in_use"
+
+
+class StorageError(ChatVaultError):
+    """The environment failed us: disk full, read-only, I/O error, damaged database."""
+
+    code = "storage"
+
+
+class DiskFull(StorageError):
+    code = "disk_full"
+
+
+class IntegrityError(ChatVaultError):
+    code = "integrity"
+
+
+class InputError(ChatVaultError):
+    """Input the user gave us (an export, a query, a path) cannot be used as it is."""
+
+    code = "input"
+
+
+class UnknownFormat(InputError):
+    code = "unknown_format"
+
+
+class QueryError(InputError):
+    code = "query"
+
+
+class Cancelled(Exception):
+    """Raised by `JobContext.check()` when the user cancelled; a normal outcome, not a failure."""
