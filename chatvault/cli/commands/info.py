@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from chatvault.cli.common import CliContext, human_bytes
-from chatvault.store.store import Store
 from chatvault.store.schema import current_version
+from chatvault.store.store import Store
 
 NAME = "info"
 HELP = "show counts of conversations, messages, attachments, blobs and size"

@@ -1,0 +1,1 @@
+"""Format readers: the interface, the registry, the file-tree layer, one sub-package per source."""

@@ -1,0 +1,56 @@
+"""The importer interface every source format implements.
+
+An importer is small and declarative: class attributes describe it, `detect` is cheap and never
+raises for "not mine", and `read` streams neutral records (`chatvault.model`) without holding the
+export in memory. Importers never touch SQL, the vault or Qt, never decide identity, and never
+drop a line: what they cannot parse becomes an `Unparsed` record.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from chatvault.jobs.context import JobContext
+from chatvault.model import Record
+
+
+@dataclass(frozen=True)
+class Detection:
+    confidence: float               # 0 = not mine, 1 = certainly mine
+    reason: str = ""
+    variant: str = ""               # layout/locale/version found
+
+
+@dataclass
+class ImportOptions:
+    me: str | None = None                         # which sender name is "me"
+    options: dict[str, Any] = field(default_factory=dict)  # format-specific: key, imei, uin, ...
+
+
+class Importer(ABC):
+    name: ClassVar[str]             # stable; stored with every run, never renamed
+    title: ClassVar[str]
+    description: ClassVar[str] = ""
+    patterns: ClassVar[tuple[str, ...]] = ()
+    parser_version: ClassVar[int] = 1
+
+    @abstractmethod
+    def detect(self, path: Path) -> Detection:
+        """How sure are we that `path` (file or folder) is this format? Cheap; never raises."""
+
+    @abstractmethod
+    def read(self, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Record]:
+        """Stream records. Call `ctx.check()` in loops. Raise `InputError` for unusable input."""
+
+    def total_bytes(self, path: Path) -> int | None:
+        """Size of what `read` will consume, for progress; None if unknown."""
+        try:
+            if path.is_file():
+                return path.stat().st_size
+            return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        except OSError:
+            return None
