@@ -7,6 +7,10 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    from chatvault.hardening import disable_core_dumps, setup_logging
+
+    disable_core_dumps()
+    setup_logging()
     if not args or (len(args) >= 1 and args[0] == "gui"):
         from chatvault.gui.app import run_gui  # imported lazily: the CLI never loads Qt
 
