@@ -1,0 +1,1 @@
+"""Media: encrypted content-addressed blobs, what they are, thumbnails, missing media, check."""

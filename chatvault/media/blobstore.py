@@ -1,0 +1,467 @@
+"""Encrypted, content-addressed media blobs in the "CVB1" chunked-AEAD format.
+
+File layout (docs/vault-format.md, "Media blobs"; age's STREAM construction):
+
+    0   4   magic "CVB1"
+    4   1   format version = 1
+    5   1   aead: 1 = AES-256-GCM, 2 = ChaCha20-Poly1305
+    6   1   log2(chunk size), 16 = 64 KiB (readers accept 12..20)
+    7   1   flags = 0
+    8   32  salt, new for every file written
+    40  -   chunk i = AEAD(k_blob, nonce_i, plaintext_i, aad_i) = ciphertext || 16-byte tag
+
+    k_blob  = HKDF-SHA256(ikm = K_media, salt = salt, info = "chatvault/blob/v1")
+    nonce_i = i as 11 bytes big-endian || 0x01 if final else 0x00
+    aad_i   = header[0:40]  (+ the 32-byte blob id for the final chunk)
+    id      = BLAKE2b-256(plaintext, key = K_media_id)
+
+The blob's id is its file name (`media/ab/cd/<id-hex>`). Binding the id into the final chunk means
+a file renamed or swapped onto another id fails authentication; counters in the nonces catch
+reordering, and the final flag catches truncation and appended data.
+
+`put` streams (one chunk held back so the writer knows which chunk is final), writes to
+`media/.partial/`, fsyncs, renames, fsyncs the folder, and never touches the database: the caller
+records the blob row only after `put` returned, so a row always points at a durable file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from chatvault import faults
+from chatvault.errors import ChatVaultError, InputError
+from chatvault.fsutil import fsync_dir, storage_error
+from chatvault.vault import keys
+
+MAGIC = b"CVB1"
+VERSION = 1
+AEAD_AESGCM = 1
+AEAD_CHACHA = 2
+LOG2_CHUNK = 16
+CHUNK = 1 << LOG2_CHUNK
+TAG = 16
+HEADER_LEN = 40
+ID_LEN = 32
+BLOB_INFO = b"chatvault/blob/v1"
+PARTIAL_DIR = ".partial"
+_HEX = frozenset("0123456789abcdef")
+
+
+class BlobCorrupt(ChatVaultError):
+    """A blob file failed authentication or has an impossible shape. Names the blob."""
+
+    code = "blob_corrupt"
+
+    def __init__(self, blob_id: str, reason: str) -> None:
+        super().__init__(
+            f"Media blob {blob_id} is damaged: {reason}.",
+            hint="Run `chatvault check --read-data` to list every damaged blob and the messages using it; "
+            "restore the file from a backup or import the original again.",
+            location=f"media/{blob_id[:2]}/{blob_id[2:4]}/{blob_id}" if _valid_id(blob_id) else None,
+        )
+        self.blob_id = blob_id
+        self.reason = reason
+
+
+class BlobMissing(ChatVaultError):
+    code = "blob_missing"
+
+    def __init__(self, blob_id: str) -> None:
+        super().__init__(
+            f"Media blob {blob_id} is not in the vault's media folder.",
+            hint="Run `chatvault check` and restore the media folder from a backup.",
+        )
+        self.blob_id = blob_id
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    id: str            # 64 hex digits
+    size: int          # plaintext bytes
+    stored_size: int   # bytes on disk
+    created: bool      # False when an identical blob already existed (dedup)
+
+
+def _valid_id(blob_id: str) -> bool:
+    return isinstance(blob_id, str) and len(blob_id) == 2 * ID_LEN and set(blob_id) <= _HEX
+
+
+def stored_size_for(size: int, log2_chunk: int = LOG2_CHUNK) -> int:
+    """Bytes on disk for `size` bytes of plaintext."""
+    chunk = 1 << log2_chunk
+    n = max(1, -(-size // chunk))
+    return HEADER_LEN + size + n * TAG
+
+
+def _nonce(i: int, final: bool) -> bytes:
+    return i.to_bytes(11, "big") + (b"\x01" if final else b"\x00")
+
+
+def _aead(kind: int, key: bytes) -> AESGCM | ChaCha20Poly1305:
+    return AESGCM(key) if kind == AEAD_AESGCM else ChaCha20Poly1305(key)
+
+
+def _read_full(stream: BinaryIO, n: int) -> bytes:
+    """Read exactly n bytes unless the stream ends (streams may return short reads)."""
+    data = stream.read(n)
+    if data is None:
+        data = b""
+    if len(data) == n or not data:
+        return bytes(data)
+    parts = [data]
+    got = len(data)
+    while got < n:
+        more = stream.read(n - got)
+        if not more:
+            break
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
+class BlobStore:
+    """The vault's media folder. Holds the two derived media keys while the vault is unlocked."""
+
+    def __init__(self, vault) -> None:
+        self.vault = vault
+        self.root: Path = Path(vault.media_path)
+        self._k_media = vault.derive_key(keys.LABEL_MEDIA)
+        self._k_id = vault.derive_key(keys.LABEL_MEDIA_ID)
+
+    # --- naming --------------------------------------------------------------------------
+    def hasher(self):
+        """A fresh keyed hash whose hexdigest is the id of the bytes fed to it."""
+        return hashlib.blake2b(key=self._k_id, digest_size=ID_LEN)
+
+    def id_of(self, data: bytes) -> str:
+        h = self.hasher()
+        h.update(data)
+        return h.hexdigest()
+
+    def path_for(self, blob_id: str) -> Path:
+        if not _valid_id(blob_id):
+            raise InputError(f"{blob_id!r} is not a blob id (64 lowercase hex digits).")
+        return self.root / blob_id[:2] / blob_id[2:4] / blob_id
+
+    def exists(self, blob_id: str) -> bool:
+        return _valid_id(blob_id) and self.path_for(blob_id).is_file()
+
+    def iter_ids(self) -> Iterator[str]:
+        """Every blob file in the media folder (not `.partial` temps), sorted by id."""
+        if not self.root.is_dir():
+            return
+        for a in sorted(os.listdir(self.root)):
+            if len(a) != 2 or not set(a) <= _HEX:
+                continue
+            pa = self.root / a
+            if not pa.is_dir():
+                continue
+            for b in sorted(os.listdir(pa)):
+                pb = pa / b
+                if len(b) != 2 or not set(b) <= _HEX or not pb.is_dir():
+                    continue
+                for name in sorted(os.listdir(pb)):
+                    if _valid_id(name) and name.startswith(a + b):
+                        yield name
+
+    def partial_dir(self) -> Path:
+        return self.root / PARTIAL_DIR
+
+    def iter_partials(self) -> Iterator[Path]:
+        d = self.partial_dir()
+        if d.is_dir():
+            yield from sorted(d.iterdir())
+
+    def _blob_key(self, salt: bytes) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=BLOB_INFO).derive(self._k_media)
+
+    # --- writing -------------------------------------------------------------------------
+    def put_bytes(self, data: bytes) -> StoredBlob:
+        return self.put(io.BytesIO(data))
+
+    def put(self, stream: BinaryIO, *, aead: int = AEAD_AESGCM, log2_chunk: int = LOG2_CHUNK) -> StoredBlob:
+        """Encrypt `stream` into the store; durable when this returns. Writes no database row."""
+        if aead not in (AEAD_AESGCM, AEAD_CHACHA) or not 12 <= log2_chunk <= 20:
+            raise ValueError("unsupported blob parameters")
+        chunk = 1 << log2_chunk
+        partial = self.partial_dir()
+        try:
+            partial.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise storage_error(exc, "preparing the media folder") from exc
+        salt = os.urandom(32)
+        header = MAGIC + bytes([VERSION, aead, log2_chunk, 0]) + salt
+        cipher = _aead(aead, self._blob_key(salt))
+        hasher = self.hasher()
+        tmp = partial / f"{secrets.token_hex(16)}.tmp"
+        size = 0
+        fd = -1
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+            out = [header]
+            pending = 0
+            i = 0
+            held = _read_full(stream, chunk)
+            while True:
+                nxt = _read_full(stream, chunk) if len(held) == chunk else b""
+                hasher.update(held)
+                size += len(held)
+                if not nxt:
+                    break
+                out.append(cipher.encrypt(_nonce(i, False), held, header))
+                pending += len(held) + TAG
+                i += 1
+                held = nxt
+                if pending >= 1 << 20:
+                    _write_all(fd, out)
+                    faults.hit("blob.write")
+                    out, pending = [], 0
+            digest = hasher.digest()
+            out.append(cipher.encrypt(_nonce(i, True), held, header + digest))
+            _write_all(fd, out)
+            faults.hit("blob.write")
+            faults.hit("blob.before_fsync")
+            os.fsync(fd)
+            os.close(fd)
+            fd = -1
+            blob_id = digest.hex()
+            stored = stored_size_for(size, log2_chunk)
+            target = self.path_for(blob_id)
+            if target.is_file() and self._existing_is_good(blob_id, target):
+                tmp.unlink()
+                return StoredBlob(blob_id, size, stored, False)
+            self._make_dirs(target.parent)
+            faults.hit("blob.before_rename")
+            os.replace(tmp, target)
+            faults.hit("blob.before_dir_fsync")
+            fsync_dir(target.parent)
+            faults.hit("blob.after_dir_fsync")
+            return StoredBlob(blob_id, size, stored, True)
+        except BaseException as exc:
+            if fd >= 0:
+                os.close(fd)
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+            if isinstance(exc, OSError) and not isinstance(exc, ChatVaultError):
+                raise storage_error(exc, "storing a media file") from exc
+            raise
+
+    def _make_dirs(self, folder: Path) -> None:
+        """Create `media/ab/cd/` and make each new directory entry durable."""
+        missing = []
+        p = folder
+        while not p.is_dir():
+            missing.append(p)
+            p = p.parent
+        for d in reversed(missing):
+            try:
+                d.mkdir(mode=0o700)
+            except FileExistsError:
+                continue
+            fsync_dir(d.parent)
+
+    def _existing_is_good(self, blob_id: str, path: Path) -> bool:
+        """Dedup keeps the existing file only if its final chunk authenticates; else it is healed."""
+        try:
+            with self.open(blob_id):
+                return True
+        except BlobCorrupt:
+            return False
+
+    # --- reading -------------------------------------------------------------------------
+    def open(self, blob_id: str) -> BlobReader:
+        """A seekable reader; the final chunk (id and length) is authenticated before this returns."""
+        path = self.path_for(blob_id)
+        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(path, flags)
+        except FileNotFoundError as exc:
+            raise BlobMissing(blob_id) from exc
+        except OSError as exc:
+            raise storage_error(exc, f"opening media blob {blob_id}") from exc
+        f = os.fdopen(fd, "rb", buffering=0)
+        try:
+            return BlobReader(self, blob_id, f)
+        except BaseException:
+            f.close()
+            raise
+
+    def verify(self, blob_id: str) -> int:
+        """Decrypt and authenticate every chunk and re-derive the id; return the plaintext size."""
+        with self.open(blob_id) as r:
+            h = self.hasher()
+            for i in range(r.chunk_count):
+                h.update(r._chunk(i))
+            if h.hexdigest() != blob_id:
+                raise BlobCorrupt(blob_id, "its content does not hash to its id")
+            return r.size
+
+    def read_all(self, blob_id: str) -> bytes:
+        """The whole verified plaintext (for small blobs: thumbnails, images for the viewer)."""
+        with self.open(blob_id) as r:
+            h = self.hasher()
+            parts = []
+            for i in range(r.chunk_count):
+                c = r._chunk(i)
+                h.update(c)
+                parts.append(c)
+            if h.hexdigest() != blob_id:
+                raise BlobCorrupt(blob_id, "its content does not hash to its id")
+            return b"".join(parts)
+
+    def copy_to(self, blob_id: str, out: BinaryIO) -> int:
+        """Write the plaintext to `out` only after the whole blob verified (no byte of a bad blob leaves)."""
+        size = self.verify(blob_id)
+        with self.open(blob_id) as r:
+            for i in range(r.chunk_count):
+                out.write(r._chunk(i))
+        return size
+
+
+def _write_all(fd: int, parts: list[bytes]) -> None:
+    for part in parts:
+        view = memoryview(part)
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+
+
+class BlobReader(io.RawIOBase):
+    """Random-access plaintext view of one blob; every chunk is authenticated when it is read."""
+
+    def __init__(self, store: BlobStore, blob_id: str, f: BinaryIO) -> None:
+        super().__init__()
+        self.blob_id = blob_id
+        self._f = f
+        self._pos = 0
+        self._cache: tuple[int, bytes] | None = None
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise BlobCorrupt(blob_id, "it is not a regular file")
+        file_size = st.st_size
+        header = os.pread(f.fileno(), HEADER_LEN, 0)
+        if len(header) < HEADER_LEN:
+            raise BlobCorrupt(blob_id, f"the file is too short ({file_size} bytes) to hold a header")
+        if header[:4] != MAGIC:
+            raise BlobCorrupt(blob_id, "it does not start with the CVB1 magic")
+        version, aead, log2, flags = header[4], header[5], header[6], header[7]
+        if version != VERSION:
+            raise BlobCorrupt(blob_id, f"unknown format version {version}")
+        if aead not in (AEAD_AESGCM, AEAD_CHACHA):
+            raise BlobCorrupt(blob_id, f"unknown cipher {aead}")
+        if not 12 <= log2 <= 20:
+            raise BlobCorrupt(blob_id, f"chunk size 2^{log2} is out of range")
+        if flags != 0:
+            raise BlobCorrupt(blob_id, f"reserved flags {flags:#x} are set")
+        self._header = header
+        self._chunk_plain = 1 << log2
+        self._chunk_stored = self._chunk_plain + TAG
+        body = file_size - HEADER_LEN
+        full, rem = divmod(body, self._chunk_stored)
+        if body < TAG:
+            raise BlobCorrupt(blob_id, "the file ends before its first chunk")
+        if 0 < rem < TAG:
+            raise BlobCorrupt(blob_id, "the file ends inside a chunk tag (truncated or extended)")
+        if rem == TAG and full > 0:
+            raise BlobCorrupt(blob_id, "an empty final chunk follows a full one")
+        if rem == 0:
+            self.chunk_count = full
+            self._last_plain = self._chunk_plain
+        else:
+            self.chunk_count = full + 1
+            self._last_plain = rem - TAG
+        self.size = (self.chunk_count - 1) * self._chunk_plain + self._last_plain
+        self._cipher = _aead(aead, store._blob_key(header[8:40]))
+        self._id_bytes = bytes.fromhex(blob_id)
+        # Authenticate the final chunk first: it binds the id and the length.
+        self._cache = (self.chunk_count - 1, self._decrypt(self.chunk_count - 1))
+
+    def _decrypt(self, i: int) -> bytes:
+        final = i == self.chunk_count - 1
+        length = (self._last_plain if final else self._chunk_plain) + TAG
+        data = os.pread(self._f.fileno(), length, HEADER_LEN + i * self._chunk_stored)
+        if len(data) != length:
+            raise BlobCorrupt(self.blob_id, f"chunk {i} is cut short (the file changed while reading)")
+        aad = self._header + self._id_bytes if final else self._header
+        try:
+            return self._cipher.decrypt(_nonce(i, final), data, aad)
+        except InvalidTag:
+            what = "final chunk" if final else f"chunk {i}"
+            raise BlobCorrupt(self.blob_id, f"the {what} failed authentication") from None
+
+    def _chunk(self, i: int) -> bytes:
+        if self._cache is not None and self._cache[0] == i:
+            return self._cache[1]
+        data = self._decrypt(i)
+        self._cache = (i, data)
+        return data
+
+    # --- io.RawIOBase --------------------------------------------------------------------
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            pos = offset
+        elif whence == io.SEEK_CUR:
+            pos = self._pos + offset
+        elif whence == io.SEEK_END:
+            pos = self.size + offset
+        else:
+            raise ValueError(f"invalid whence {whence}")
+        if pos < 0:
+            raise ValueError("negative seek position")
+        self._pos = pos
+        return pos
+
+    def readinto(self, buf) -> int:
+        view = memoryview(buf).cast("B")
+        done = 0
+        while done < len(view) and self._pos < self.size:
+            i, off = divmod(self._pos, self._chunk_plain)
+            data = self._chunk(i)
+            n = min(len(view) - done, len(data) - off)
+            view[done:done + n] = data[off:off + n]
+            done += n
+            self._pos += n
+        return done
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            n = max(0, self.size - self._pos)
+        buf = bytearray(min(n, max(0, self.size - self._pos)))
+        got = self.readinto(buf)
+        return bytes(buf[:got])
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._f.close()
+            self._cache = None
+        super().close()
+
+
+__all__ = ["BlobCorrupt", "BlobMissing", "BlobReader", "BlobStore", "StoredBlob", "stored_size_for"]
