@@ -1,0 +1,119 @@
+"""Text preprocessing shared by the indexer and the query parser.
+
+FTS5's `unicode61` tokenizer splits on anything that is not a letter, digit or (as configured in
+m003) an "other symbol" such as an emoji. It keeps a run of Chinese characters as one token, so a
+two-character query could never be found inside a longer run. We therefore put a space on each side
+of every CJK character and every symbol before the text reaches FTS5: each becomes its own token,
+and a CJK query becomes a phrase of single-character tokens, which matches exactly where the query
+is a substring. Latin-script words stay whole words (case and accents folded by `unicode61
+remove_diacritics 2`), which is what prefix search (`contr*`) needs.
+
+The same function runs on the indexed text and on every query term, so both sides always agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Bump when `spaced()` or the FTS5 tokenizer options change: `chatvault reindex` is then needed.
+TOKENIZER_VERSION = 1
+
+# FTS5 tokenizer options; m003 creates the table with them.
+FTS_TOKENIZE = "unicode61 remove_diacritics 2 categories 'L* N* Co So'"
+
+# Scripts written without spaces between words: one token per character.
+_CJK_RANGES = [
+    (0x1100, 0x11FF),    # Hangul Jamo
+    (0x2E80, 0x2FDF),    # CJK radicals, Kangxi radicals
+    (0x3040, 0x30FF),    # Hiragana, Katakana
+    (0x3100, 0x312F),    # Bopomofo
+    (0x3130, 0x318F),    # Hangul compatibility Jamo
+    (0x31A0, 0x31FF),    # Bopomofo ext, CJK strokes, Katakana ext
+    (0x3400, 0x4DBF),    # CJK ext A
+    (0x4E00, 0x9FFF),    # CJK unified ideographs
+    (0xA960, 0xA97F),    # Hangul Jamo ext A
+    (0xAC00, 0xD7FF),    # Hangul syllables, Jamo ext B
+    (0xF900, 0xFAFF),    # CJK compatibility ideographs
+    (0x20000, 0x3FFFF),  # CJK ext B.. and the tertiary plane
+]
+
+
+def _symbol_ranges() -> list[tuple[int, int]]:
+    """Ranges of Unicode 'So' (other symbol: emoji, ©, ☎ ...) characters outside ASCII."""
+    ranges: list[tuple[int, int]] = []
+    start = prev = -2
+    for cp in range(0xA0, 0x20000):
+        if unicodedata.category(chr(cp)) == "So":
+            if cp != prev + 1:
+                if start >= 0:
+                    ranges.append((start, prev))
+                start = cp
+            prev = cp
+    if start >= 0:
+        ranges.append((start, prev))
+    return ranges
+
+
+def _char_class(ranges: list[tuple[int, int]]) -> str:
+    parts = []
+    for lo, hi in ranges:
+        parts.append(re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}")
+    return "[" + "".join(parts) + "]"
+
+
+@lru_cache(maxsize=1)
+def _single_re() -> re.Pattern[str]:
+    return re.compile(_char_class(sorted(_CJK_RANGES + _symbol_ranges())))
+
+
+def single_char_pattern() -> re.Pattern[str]:
+    """The characters that are indexed one token each (CJK and symbols/emoji)."""
+    return _single_re()
+
+
+def spaced(text: str) -> str:
+    """The text as FTS5 should see it: a space on each side of every CJK character and symbol.
+
+    ASCII text (most non-Chinese messages) is returned unchanged without running the regex.
+    """
+    if text.isascii():
+        return text
+    return _single_re().sub(r" \g<0> ", text)
+
+
+# --- a Python model of the unicode61 tokenizer, for the parser and the snippet highlighter ------
+
+_TOKEN_CATS = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Nd", "Nl", "No", "Co", "So"})
+
+
+def is_token_char(ch: str) -> bool:
+    if ch.isascii():
+        return ch.isalnum()
+    return unicodedata.category(ch) in _TOKEN_CATS
+
+
+def fold(s: str) -> str:
+    """Case and accent folding as `unicode61 remove_diacritics 2` does (close enough for highlighting)."""
+    decomposed = unicodedata.normalize("NFD", s.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens FTS5 makes of `spaced(text)` (unfolded): used to decide if a term is searchable."""
+    out: list[str] = []
+    cur: list[str] = []
+    for ch in spaced(text):
+        if is_token_char(ch):
+            cur.append(ch)
+        elif cur:
+            out.append("".join(cur))
+            cur = []
+    if cur:
+        out.append("".join(cur))
+    return out
+
+
+def is_single(ch: str) -> bool:
+    return _single_re().fullmatch(ch) is not None
