@@ -1,0 +1,158 @@
+"""Capture one file from a (possibly hostile) folder into the vault, never half-written.
+
+The file is opened with O_NOFOLLOW|O_NONBLOCK (a FIFO does not block, a symlink is refused) and
+`fstat` on the descriptor must say "regular file" (never a check on the path: TOCTOU). It must still
+have the size and mtime the caller saw stable, and it is re-checked after the copy: a file that
+changed while it was read is reported `changed` and retried later, and its blob is not referenced.
+WeChat `.dat` images are decoded (`chatvault.media.wechat_dat.decode_dat`); their original bytes are
+kept instead only when decoding fails.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from chatvault import clock, faults
+from chatvault.media.attach import MediaInfo, describe, link_capture
+from chatvault.media.blobstore import BlobStore, StoredBlob
+from chatvault.store.db import Connection
+
+DAT_MAX = 64 << 20  # .dat images are decoded in memory; bigger ones are kept as they are
+# Names that browsers and sync tools use while a file is still being written.
+PARTIAL_SUFFIXES = (".part", ".crdownload", ".download", ".partial", ".tmp", ".!qb", ".opdownload")
+
+
+@dataclass(frozen=True)
+class CaptureResult:
+    outcome: str                      # captured | duplicate | changed | skipped | vanished
+    path: str
+    stored: StoredBlob | None = None
+    info: MediaInfo | None = None
+    size: int = 0
+    mtime_ns: int = 0
+    reason: str = ""
+    decoded_dat: bool = False
+
+
+def is_partial_name(name: str) -> bool:
+    low = name.lower()
+    return low.startswith((".~", "~$", ".#")) or low.endswith(PARTIAL_SUFFIXES)
+
+
+def within_root(root: Path, path: Path) -> bool:
+    """True when `path` resolves inside `root` (a directory symlink out of the root does not)."""
+    try:
+        real = os.path.realpath(path)
+        base = os.path.realpath(root)
+    except OSError:
+        return False
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _decode_dat(data: bytes) -> tuple[bytes, str] | None:
+    try:
+        from chatvault.media.wechat_dat import decode_dat
+    except ImportError:
+        return None
+    try:
+        return decode_dat(data)
+    except ValueError:
+        return None
+
+
+def capture_file(store: BlobStore, root: Path, path: Path, *, expect: tuple[int, int] | None = None) -> CaptureResult:
+    """Store one file's content (no database writes). `expect` = the (size, mtime_ns) seen stable."""
+    spath = str(path)
+    if not within_root(root, path.parent) or path.is_symlink():
+        return CaptureResult("skipped", spath, reason="a symbolic link, or outside the watched folder")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        return CaptureResult("vanished", spath, reason="the file disappeared before it was read")
+    except OSError as exc:
+        return CaptureResult("skipped", spath, reason=f"cannot be opened ({exc.strerror})")
+    with os.fdopen(fd, "rb", buffering=1 << 20) as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            return CaptureResult("skipped", spath, reason="not a regular file (FIFO, device, socket or folder)")
+        before = (st.st_size, st.st_mtime_ns)
+        if expect is not None and before != expect:
+            return CaptureResult("changed", spath, size=st.st_size, mtime_ns=st.st_mtime_ns,
+                                 reason="the file changed since it was seen")
+        decoded = False
+        if path.suffix.lower() == ".dat" and st.st_size <= DAT_MAX:
+            raw = fh.read(DAT_MAX + 1)
+            result = _decode_dat(raw)
+            data = result[0] if result else raw
+            decoded = result is not None
+            stored = store.put(io.BytesIO(data))
+            info = describe(data)
+            del raw, data
+        else:
+            stored = store.put(fh)
+            with store.open(stored.id) as reader:
+                info = describe(reader)
+        faults.hit("capture.after_put")
+        after = os.fstat(fd)
+        try:
+            now = os.stat(path, follow_symlinks=False)
+            same_file = (now.st_ino, now.st_dev) == (st.st_ino, st.st_dev)
+        except FileNotFoundError:
+            same_file = True  # removed after we read it whole: the copy is still complete
+            now = after
+        read_size = stored.size if not decoded else st.st_size
+        if ((after.st_size, after.st_mtime_ns) != before or not same_file
+                or (now.st_size, now.st_mtime_ns) != before or (not decoded and read_size != before[0])):
+            return CaptureResult("changed", spath, size=after.st_size, mtime_ns=after.st_mtime_ns,
+                                 reason="the file changed while it was read; it will be captured again")
+    return CaptureResult("captured" if stored.created else "duplicate", spath, stored, info,
+                         before[0], before[1], decoded_dat=decoded)
+
+
+def record_capture(conn: Connection, result: CaptureResult, *, watch_id: int | None, rel_path: str) -> list[int]:
+    """Blob row, linked missing attachments, capture log and the folder's file state: one transaction."""
+    now = clock.now_ms()
+    filled: list[int] = []
+    if result.stored is not None and result.outcome in ("captured", "duplicate"):
+        info = result.info or MediaInfo()
+        filled = link_capture(conn, result.stored, info, Path(rel_path).name, mtime_ms=result.mtime_ns // 1_000_000)
+        detail = {"attachments": filled} | ({"wechat_dat": "decoded"} if result.decoded_dat else {})
+        conn.execute(
+            "INSERT INTO capture_log(at, watch_id, path, event, blob_id, size, mtime_ns, attachment_id, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (now, watch_id, rel_path, result.outcome, result.stored.id, result.size, result.mtime_ns,
+             filled[0] if filled else None, json.dumps(detail)),
+        )
+        if watch_id is not None:
+            conn.execute(
+                "INSERT INTO watch_files(watch_id, rel_path, size, mtime_ns, blob_id, present, first_seen, last_seen) "
+                "VALUES (?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(watch_id, rel_path) DO UPDATE SET size = excluded.size, "
+                "mtime_ns = excluded.mtime_ns, blob_id = excluded.blob_id, present = 1, last_seen = excluded.last_seen",
+                (watch_id, rel_path, result.size, result.mtime_ns, result.stored.id, now, now),
+            )
+    else:
+        log_event(conn, watch_id, rel_path, result.outcome if result.outcome != "changed" else "skipped",
+                  {"reason": result.reason})
+        if watch_id is not None and result.outcome == "skipped":
+            # Remember what was skipped so the next scan does not try it again until it changes.
+            conn.execute(
+                "INSERT INTO watch_files(watch_id, rel_path, size, mtime_ns, blob_id, present, first_seen, last_seen) "
+                "VALUES (?, ?, ?, ?, NULL, 1, ?, ?) ON CONFLICT(watch_id, rel_path) DO UPDATE SET "
+                "size = excluded.size, mtime_ns = excluded.mtime_ns, present = 1, last_seen = excluded.last_seen",
+                (watch_id, rel_path, result.size, result.mtime_ns, now, now),
+            )
+    return filled
+
+
+def log_event(conn: Connection, watch_id: int | None, rel_path: str, event: str, detail: dict | None = None,
+              *, blob_id: str | None = None) -> None:
+    conn.execute(
+        "INSERT INTO capture_log(at, watch_id, path, event, blob_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        (clock.now_ms(), watch_id, rel_path, event, blob_id, json.dumps(detail or {}, ensure_ascii=False)),
+    )
