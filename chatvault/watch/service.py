@@ -157,6 +157,11 @@ class WatchService:
         self._observer = None
         self._publish(running=False)
 
+    @property
+    def error(self) -> BaseException | None:
+        """The exception that stopped the worker, if it died."""
+        return self._error
+
     def status(self) -> ServiceStatus:
         with self._lock:
             return self._status

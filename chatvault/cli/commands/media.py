@@ -1,0 +1,261 @@
+"""`chatvault media ls|cat|export|missing|add|thumbs`: the vault's media files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from chatvault.cli.common import CliContext, human_bytes
+from chatvault.errors import ChatVaultError, InputError, UsageError
+from chatvault.fsutil import storage_error
+from chatvault.jobs.context import JobContext
+from chatvault.media import check as _media_check  # noqa: F401 - registers the media checks
+from chatvault.media.attach import link_capture, store_path
+from chatvault.media.blobstore import BlobStore
+from chatvault.media.thumbnails import generate_thumbnails
+
+NAME = "media"
+HELP = "list, show, export and capture media; list missing media"
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="media_cmd", metavar="{ls,cat,export,missing,add,thumbs}")
+    sub.required = True
+    ls = sub.add_parser("ls", help="list stored media")
+    ls.add_argument("--chat", help="conversation id or title")
+    ls.add_argument("--kind", choices=["image", "video", "audio", "file"], help="only this kind")
+    ls.add_argument("--limit", type=int, default=1000)
+    cat = sub.add_parser("cat", help="write one media file to stdout (verified first)")
+    cat.add_argument("ref", help="attachment id, or a blob id")
+    ex = sub.add_parser("export", help="write media files, under their original names, to a folder")
+    ex.add_argument("refs", nargs="*", help="attachment ids or blob ids (default: all of --chat)")
+    ex.add_argument("--chat", help="export every stored file of this conversation")
+    ex.add_argument("--to", required=True, help="destination folder (files there are NOT encrypted)")
+    mi = sub.add_parser("missing", help="list media the exports mentioned but did not contain")
+    mi.add_argument("--chat", help="conversation id or title")
+    mi.add_argument("--limit", type=int, default=10000)
+    add = sub.add_parser("add", help="capture files into the vault, filling missing attachments they match")
+    add.add_argument("files", nargs="+")
+    sub.add_parser("thumbs", help="make the thumbnails that are not made yet")
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    cmd = args.media_cmd
+    writer = cmd in ("add", "thumbs")
+    with ctx.open(writer=writer, purpose=f"media {cmd}") as vault:
+        return {"ls": _ls, "cat": _cat, "export": _export, "missing": _missing, "add": _add,
+                "thumbs": _thumbs}[cmd](args, ctx, vault)
+
+
+def resolve_chat(conn, ref: str | None) -> int | None:
+    if ref is None:
+        return None
+    if ref.isdigit():
+        row = conn.execute("SELECT id FROM conversations WHERE id = ?", (int(ref),)).fetchone()
+        if row:
+            return int(row[0])
+    rows = conn.execute("SELECT id, title FROM conversations WHERE title = ?", (ref,)).fetchall() or \
+        conn.execute("SELECT id, title FROM conversations WHERE title LIKE ?", (f"%{ref}%",)).fetchall()
+    if len(rows) == 1:
+        return int(rows[0][0])
+    if not rows:
+        raise UsageError(f"No conversation matches {ref!r}.", hint="Give its id or part of its title.")
+    names = ", ".join(f"{r[0]} ({r[1]})" for r in rows[:10])
+    raise UsageError(f"{len(rows)} conversations match {ref!r}: {names}.", hint="Give the conversation id.")
+
+
+def _iso(ms: int | None) -> str | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_KIND_SQL = {"image": "a.mime LIKE 'image/%'", "video": "a.mime LIKE 'video/%'", "audio": "a.mime LIKE 'audio/%'",
+             "file": "(a.mime IS NULL OR (a.mime NOT LIKE 'image/%' AND a.mime NOT LIKE 'video/%' "
+                     "AND a.mime NOT LIKE 'audio/%'))"}
+
+
+def _ls(args, ctx: CliContext, vault) -> int:
+    conn = vault.connect(readonly=True)
+    try:
+        chat = resolve_chat(conn, args.chat)
+        sql = ("SELECT a.id, a.message_id, m.conversation_id, c.title, m.ts, a.original_name, a.mime, a.size, "
+               "a.width, a.height, a.duration_ms, a.blob_id, a.thumb_blob_id FROM attachments a "
+               "JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id "
+               "WHERE a.status = 'stored'")
+        params: list = []
+        if chat is not None:
+            sql += " AND m.conversation_id = ?"
+            params.append(chat)
+        if args.kind:
+            sql += " AND " + _KIND_SQL[args.kind]
+        sql += " ORDER BY m.ts, a.id LIMIT ?"
+        params.append(args.limit)
+        rows = conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+    items = [{"attachment_id": r[0], "message_id": r[1], "conversation_id": r[2], "conversation": r[3],
+              "date": _iso(r[4]), "name": r[5], "mime": r[6], "size": r[7], "width": r[8], "height": r[9],
+              "duration_ms": r[10], "blob_id": r[11], "has_thumbnail": r[12] is not None} for r in rows]
+    lines = [f"{i['attachment_id']:>7}  {i['date']}  {human_bytes(i['size'] or 0):>10}  {i['mime'] or '?':<16} "
+             f"{i['name'] or '(no name)'}  [{i['conversation']}]" for i in items]
+    ctx.out({"media": items}, "\n".join(lines) if lines else "No stored media.")
+    return 0
+
+
+def _blob_for(conn, store: BlobStore, ref: str) -> tuple[str, str | None]:
+    """(blob id, original name) of an attachment id or a blob id."""
+    if ref.isdigit():
+        row = conn.execute("SELECT blob_id, original_name, status FROM attachments WHERE id = ?",
+                           (int(ref),)).fetchone()
+        if row is None:
+            raise UsageError(f"There is no attachment {ref}.", hint="`chatvault media ls` lists them.")
+        if row[0] is None:
+            raise InputError(f"Attachment {ref} ({row[1] or 'no name'}) is {row[2]}: its file is not in the vault.",
+                             hint="`chatvault media missing` lists where it could still be found.")
+        return row[0], row[1]
+    ref = ref.lower()
+    store.path_for(ref)  # validates the form
+    row = conn.execute("SELECT original_name FROM attachments WHERE blob_id = ? LIMIT 1", (ref,)).fetchone()
+    if not store.exists(ref):
+        raise UsageError(f"There is no blob {ref}.")
+    return ref, row[0] if row else None
+
+
+def _cat(args, ctx: CliContext, vault) -> int:
+    store = BlobStore(vault)
+    conn = vault.connect(readonly=True)
+    try:
+        blob_id, _name = _blob_for(conn, store, args.ref)
+    finally:
+        conn.close()
+    out = sys.stdout.buffer
+    store.copy_to(blob_id, out)  # verifies every chunk before the first byte is written
+    out.flush()
+    return 0
+
+
+def _safe_name(name: str | None, blob_id: str) -> str:
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch >= " " and ch not in '<>:"|?*').strip(". ")
+    return base[:200] or blob_id[:16]
+
+
+def _export(args, ctx: CliContext, vault) -> int:
+    store = BlobStore(vault)
+    dest = Path(args.to).expanduser()
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, f"creating {dest}") from exc
+    conn = vault.connect(readonly=True)
+    try:
+        pairs = [_blob_for(conn, store, r) for r in args.refs]
+        chat = resolve_chat(conn, args.chat)
+        if chat is not None:
+            pairs += [(r[0], r[1]) for r in conn.execute(
+                "SELECT a.blob_id, a.original_name FROM attachments a JOIN messages m ON m.id = a.message_id "
+                "WHERE m.conversation_id = ? AND a.status = 'stored' ORDER BY m.ts, a.id", (chat,))]
+    finally:
+        conn.close()
+    if not pairs:
+        raise UsageError("Nothing to export.", hint="Give attachment ids or --chat.")
+    written, failed = [], []
+    for blob_id, name in pairs:
+        target = _free_name(dest, _safe_name(name, blob_id))
+        try:
+            store.verify(blob_id)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                store.copy_to(blob_id, fh)
+            written.append({"blob_id": blob_id, "path": str(target)})
+        except OSError as exc:
+            raise storage_error(exc, f"writing {target}") from exc
+        except ChatVaultError as exc:  # a damaged or missing blob: nothing of it was written
+            failed.append({"blob_id": blob_id, "error": exc.message})
+    lines = [f"wrote {w['path']}" for w in written] + [f"FAILED {f['blob_id']}: {f['error']}" for f in failed]
+    lines.append(f"{len(written)} file(s) written to {dest} (not encrypted).")
+    ctx.out({"written": written, "failed": failed}, "\n".join(lines))
+    return 0 if not failed else 1
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    target = folder / name
+    stem, suffix = os.path.splitext(name)
+    n = 1
+    while target.exists():
+        target = folder / f"{stem} ({n}){suffix}"
+        n += 1
+    return target
+
+
+def _missing(args, ctx: CliContext, vault) -> int:
+    conn = vault.connect(readonly=True)
+    try:
+        chat = resolve_chat(conn, args.chat)
+        sql = ("SELECT a.id, a.status, a.original_name, a.expected_path, a.size, a.mime, m.id, m.ts, m.kind, "
+               "coalesce(p.display_name, p.source_key), c.id, c.title, s.app FROM attachments a "
+               "JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id "
+               "JOIN sources s ON s.id = c.source_id LEFT JOIN participants p ON p.id = m.sender_id "
+               "WHERE a.status IN ('missing', 'expired')")
+        params: list = []
+        if chat is not None:
+            sql += " AND m.conversation_id = ?"
+            params.append(chat)
+        sql += " ORDER BY c.id, m.ts, a.id LIMIT ?"
+        params.append(args.limit)
+        rows = conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+    items = [{"attachment_id": r[0], "status": r[1], "name": r[2], "expected_path": r[3], "size": r[4],
+              "mime": r[5], "message_id": r[6], "date": _iso(r[7]), "kind": r[8], "sender": r[9],
+              "conversation_id": r[10], "conversation": r[11], "app": r[12]} for r in rows]
+    lines = [f"{i['attachment_id']:>7}  {i['status']:<8} {i['date']}  {i['conversation']} / {i['sender'] or '-'}: "
+             f"{i['name'] or i['kind']}" + (f"  (was at {i['expected_path']})" if i["expected_path"] else "")
+             for i in items]
+    if items:
+        lines.append(f"{len(items)} missing or expired file(s). Import the file again, run `chatvault media add "
+                     f"FILE`, or watch the folder where it may appear; the attachment is filled in place.")
+    ctx.out({"missing": items}, "\n".join(lines) if lines else "No missing media.")
+    return 0
+
+
+def _add(args, ctx: CliContext, vault) -> int:
+    store = BlobStore(vault)
+    conn = vault.connect()
+    results = []
+    try:
+        for f in args.files:
+            path = Path(f)
+            if not path.is_file():
+                raise InputError(f"{path} is not a file.")
+            stored, info = store_path(store, path)
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                filled = link_capture(conn, stored, info, path.name, mtime_ms=int(path.stat().st_mtime * 1000))
+                conn.execute(
+                    "INSERT INTO capture_log(at, watch_id, path, event, blob_id, size, attachment_id, detail) "
+                    "VALUES (strftime('%s','now') * 1000, NULL, ?, ?, ?, ?, ?, '{\"by\": \"media add\"}')",
+                    (str(path), "captured" if stored.created else "duplicate", stored.id, stored.size,
+                     filled[0] if filled else None))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            results.append({"path": str(path), "blob_id": stored.id, "created": stored.created,
+                            "mime": info.mime, "filled_attachments": filled})
+    finally:
+        conn.close()
+    lines = [f"{r['path']}: {'stored' if r['created'] else 'already in the vault'}"
+             + (f", filled attachment(s) {', '.join(map(str, r['filled_attachments']))}"
+                if r["filled_attachments"] else "") for r in results]
+    ctx.out({"added": results}, "\n".join(lines))
+    return 0
+
+
+def _thumbs(args, ctx: CliContext, vault) -> int:
+    report = generate_thumbnails(vault, JobContext())
+    ctx.out({"made": report.made, "failed": report.failed, "failures": report.failures},
+            f"{report.made} thumbnail(s) made, {report.failed} image(s) could not be previewed.")
+    return 0
