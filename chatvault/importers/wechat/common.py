@@ -1,0 +1,219 @@
+"""Pieces the three WeChat importers share: contacts, conversations, stable keys, media refs."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
+
+from chatvault.importers.wechat.content import Parsed
+from chatvault.media.wechat_dat import MIME_BY_EXT, decode_dat, detect_key
+from chatvault.model import (
+    AttachmentRef,
+    AttachmentStatus,
+    ConversationKind,
+    ConversationRec,
+    MessageKind,
+    MessageRec,
+    ParticipantRec,
+)
+
+APP = "wechat"
+
+
+@dataclass(slots=True)
+class Contact:
+    username: str
+    alias: str | None = None
+    remark: str | None = None
+    nickname: str | None = None
+
+
+@dataclass
+class Directory:
+    """Contacts and group rosters, for titles and sender names."""
+
+    me: str
+    contacts: dict[str, Contact] = field(default_factory=dict)
+    rooms: dict[str, dict[str, str]] = field(default_factory=dict)   # room → {wxid: group nickname}
+    room_names: dict[str, str] = field(default_factory=dict)         # Android chatroom displayname
+
+    def name(self, wxid: str | None, room: str | None = None) -> str | None:
+        """Remark (what the user named them) > group nickname > nickname > alias > wxid."""
+        if not wxid:
+            return None
+        c = self.contacts.get(wxid)
+        if c and c.remark:
+            return c.remark
+        if room:
+            nick = self.rooms.get(room, {}).get(wxid)
+            if nick:
+                return nick
+        if c and c.nickname:
+            return c.nickname
+        if c and c.alias:
+            return c.alias
+        return wxid
+
+    def title(self, talker: str) -> str:
+        c = self.contacts.get(talker)
+        if c and (c.remark or c.nickname):
+            return c.remark or c.nickname or talker
+        if talker in self.room_names:
+            return self.room_names[talker]
+        if talker.endswith("@chatroom"):
+            members = [m for m in self.rooms.get(talker, {}) if m != self.me]
+            if members:
+                names = [self.name(m, talker) or m for m in members[:4]]
+                return "、".join(names) + ("…" if len(members) > 4 else "")
+        if talker == "filehelper":
+            return "File Transfer"
+        return talker
+
+    def participant(self, wxid: str, room: str | None = None) -> ParticipantRec:
+        c = self.contacts.get(wxid)
+        extra = {}
+        if c:
+            extra = {k: v for k, v in (("alias", c.alias), ("remark", c.remark), ("nickname", c.nickname)) if v}
+        if room and self.rooms.get(room, {}).get(wxid):
+            extra["group_nickname"] = self.rooms[room][wxid]
+        return ParticipantRec(key=wxid, display_name=self.name(wxid, room), is_me=wxid == self.me, extra=extra)
+
+    def conversation(self, talker: str) -> ConversationRec:
+        if talker.endswith("@chatroom"):
+            kind = ConversationKind.GROUP
+            members = list(self.rooms.get(talker, {}))
+        elif talker == self.me or talker == "filehelper":
+            kind, members = ConversationKind.SELF, [self.me]
+        elif talker.startswith("gh_"):
+            kind, members = ConversationKind.CHANNEL, [talker, self.me]
+        else:
+            kind, members = ConversationKind.DIRECT, [talker, self.me]
+        if self.me and self.me not in members:
+            members.append(self.me)
+        return ConversationRec(
+            key=talker, title=self.title(talker), kind=kind,
+            participants=[self.participant(m, talker if kind == ConversationKind.GROUP else None) for m in members],
+            extra={"wxid": talker},
+        )
+
+
+def ts_utc(seconds: int | float | None) -> datetime:
+    try:
+        return datetime.fromtimestamp(seconds or 0, UTC)
+    except (OverflowError, OSError, ValueError):
+        return datetime.fromtimestamp(0, UTC)
+
+
+def stable_id(server_id: Any, talker: str, ts: int, base: int, is_send: int, content: str | None, suffix: str) -> str:
+    """The server message id when there is one (same on every device); else a content fingerprint."""
+    try:
+        sid = int(server_id or 0)
+    except (TypeError, ValueError):
+        sid = 0
+    if sid:
+        return f"{sid}{suffix}"
+    digest = hashlib.sha1(f"{talker}\x00{ts}\x00{base}\x00{is_send}\x00{content or ''}".encode(
+        "utf-8", "surrogatepass")).hexdigest()[:20]
+    return f"fp:{digest}{suffix}"
+
+
+# --- media --------------------------------------------------------------------------------
+
+def safe_join(root: Path, rel: str) -> Path | None:
+    """`rel` (a WeChat path with / or \\) under `root`, or None if it escapes or is absolute."""
+    rel = rel.replace("\\", "/").strip()
+    if not rel or rel.startswith("/") or (len(rel) > 1 and rel[1] == ":") or "\x00" in rel:
+        return None
+    parts = PurePosixPath(rel).parts
+    if any(p in ("..", "") for p in parts):
+        return None
+    return root.joinpath(*parts)
+
+
+def regular_file(path: Path | None, root: Path) -> bool:
+    """A regular file inside `root` (symlinks out of the tree, FIFOs and devices refused)."""
+    if path is None:
+        return False
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        return os.path.realpath(path).startswith(os.path.realpath(root) + os.sep)
+    except (OSError, ValueError):
+        return False
+
+
+def _opener(path: Path) -> Callable[[], BinaryIO]:
+    def open_() -> BinaryIO:
+        return open(path, "rb")
+    return open_
+
+
+def _dat_opener(path: Path) -> Callable[[], BinaryIO]:
+    def open_() -> BinaryIO:
+        with open(path, "rb") as fh:
+            data = fh.read()
+        decoded = decode_dat(data)
+        return io.BytesIO(decoded[0] if decoded else data)
+    return open_
+
+
+def bytes_opener(data: bytes) -> Callable[[], BinaryIO]:
+    def open_() -> BinaryIO:
+        return io.BytesIO(data)
+    return open_
+
+
+def file_ref(path: Path | None, root: Path, *, expected: str | None, name: str | None = None,
+             mime: str | None = None, extra: dict[str, Any] | None = None,
+             gone: str = AttachmentStatus.MISSING) -> AttachmentRef:
+    """A stored reference if the file is there (decoding `.dat` images), else missing/expired."""
+    extra = dict(extra or {})
+    if path is not None and regular_file(path, root):
+        size = path.stat().st_size
+        if path.suffix.lower() == ".dat":
+            try:
+                with open(path, "rb") as fh:
+                    head = fh.read(64)
+            except OSError:
+                head = b""
+            found = detect_key(head) if len(head) >= 14 else None
+            if found is not None and found[1] == "bmp":
+                found = None  # BMP needs the whole file; decode_dat decides when opened
+            if found is not None:
+                ext = found[1]
+                stem = path.stem.removesuffix("_t").removesuffix("_h")
+                return AttachmentRef(name=name or f"{stem}.{ext}", open=_dat_opener(path),
+                                     mime_hint=mime or MIME_BY_EXT.get(ext), size_hint=size,
+                                     status=AttachmentStatus.STORED, expected_path=expected, extra=extra)
+            extra["dat_undecoded"] = True  # kept as WeChat stored it (e.g. a Weixin 4 V2 file)
+            return AttachmentRef(name=name or path.name, open=_dat_opener(path), mime_hint="application/octet-stream",
+                                 size_hint=size, status=AttachmentStatus.STORED, expected_path=expected, extra=extra)
+        return AttachmentRef(name=name or path.name, open=_opener(path), mime_hint=mime, size_hint=size,
+                             status=AttachmentStatus.STORED, expected_path=expected, extra=extra)
+    return AttachmentRef(name=name, open=None, mime_hint=mime, status=gone, expected_path=expected, extra=extra)
+
+
+def make_message(conv: str, ts: int | float, p: Parsed, *, source_id: str, sender: str | None, sender_name: str | None,
+                 location: str, base: int, sub: int | None, attachments: list[AttachmentRef] | None = None) -> MessageRec:
+    extra = p.extra
+    if base != 1:
+        extra.setdefault("wechat_type", base)
+        if sub:
+            extra.setdefault("wechat_subtype", sub)
+    if p.unparsable:
+        extra["unparsable"] = p.unparsable
+    if p.kind in (MessageKind.SYSTEM, MessageKind.RECALLED) and base in (10000, 10002):
+        sender, sender_name = None, None
+    return MessageRec(
+        conversation_key=conv, ts=ts_utc(ts), kind=p.kind, text=p.text, sender_key=sender,
+        sender_name=sender_name, source_id=source_id, reply_to=p.reply_to, attachments=attachments or [],
+        extra=extra, location=location,
+    )

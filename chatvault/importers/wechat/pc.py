@@ -1,0 +1,334 @@
+"""WeChat for Windows 3.x: the `WeChat Files/<wxid>/` folder (Msg/*.db + FileStorage/)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from chatvault.errors import InputError
+from chatvault.importers.base import Detection, Importer, ImportOptions
+from chatvault.importers.wechat import content as C
+from chatvault.importers.wechat import dbopen, proto
+from chatvault.importers.wechat.common import (
+    APP,
+    Contact,
+    Directory,
+    bytes_opener,
+    file_ref,
+    make_message,
+    safe_join,
+    stable_id,
+)
+from chatvault.jobs.context import JobContext
+from chatvault.model import (
+    AttachmentRef,
+    AttachmentStatus,
+    ImportWarning,
+    MessageKind,
+    Record,
+    SourceRec,
+    Unparsed,
+)
+
+_MSG_RE = re.compile(r"^MSG(\d+)\.db$")
+_MEDIA_RE = re.compile(r"^MediaMSG(\d+)\.db$")
+
+
+def _accounts_under(path: Path) -> list[Path]:
+    try:
+        return sorted(p for p in path.iterdir() if p.is_dir() and (p / "Msg" / "Multi").is_dir())
+    except OSError:
+        return []
+
+
+def find_account_root(path: Path) -> Path | None:
+    """The `<wxid>` folder for `path` (the account folder, its Msg folder, a MSGn.db, or WeChat Files)."""
+    try:
+        if path.is_file():
+            if _MSG_RE.match(path.name) and path.parent.name == "Multi":
+                return path.parent.parent.parent
+            if path.name == "MicroMsg.db" and path.parent.name == "Msg":
+                return path.parent.parent
+            return None
+        if (path / "Msg" / "Multi").is_dir():
+            return path
+        if path.name == "Msg" and (path / "Multi").is_dir():
+            return path.parent
+    except OSError:
+        return None
+    return None
+
+
+def msg_files(root: Path) -> list[Path]:
+    multi = root / "Msg" / "Multi"
+    found = [(int(m.group(1)), p) for p in multi.iterdir() if (m := _MSG_RE.match(p.name)) and p.is_file()]
+    return [p for _n, p in sorted(found)]
+
+
+def media_files(root: Path) -> list[Path]:
+    out = []
+    for folder in (root / "Msg" / "Multi", root / "Msg"):
+        if folder.is_dir():
+            found = [(int(m.group(1)), p) for p in folder.iterdir() if (m := _MEDIA_RE.match(p.name)) and p.is_file()]
+            out += [p for _n, p in sorted(found)]
+    return out
+
+
+class WeChatPCImporter(Importer):
+    name = "wechat-pc"
+    title = "WeChat for Windows 3.x"
+    description = "The WeChat Files/<wxid> folder: Msg/Multi/MSG*.db, MicroMsg.db, MediaMSG*.db, FileStorage."
+    patterns = ("MSG*.db", "MicroMsg.db")
+    parser_version = 1
+
+    def detect(self, path: Path) -> Detection:
+        root = find_account_root(path)
+        if root is not None:
+            try:
+                n = len(msg_files(root))
+            except OSError:
+                n = 0
+            if n:
+                return Detection(0.95, f"WeChat for Windows account folder {root.name} with {n} MSG database(s)", "pc3")
+            return Detection(0.5, "WeChat Msg folder without MSG*.db files", "pc3")
+        accounts = _accounts_under(path) if path.is_dir() else []
+        if accounts:
+            return Detection(0.9, f"WeChat Files folder with {len(accounts)} account(s)", "pc3-multi")
+        return Detection(0.0)
+
+    def _root(self, path: Path) -> Path:
+        root = find_account_root(path)
+        if root is not None:
+            return root
+        accounts = _accounts_under(path) if path.is_dir() else []
+        if len(accounts) == 1:
+            return accounts[0]
+        if accounts:
+            raise InputError(
+                f"This WeChat Files folder holds {len(accounts)} accounts: {', '.join(a.name for a in accounts)}.",
+                location=str(path), hint="Import one account folder at a time, e.g. …/WeChat Files/" + accounts[0].name)
+        raise InputError("This is not a WeChat for Windows account folder (no Msg/Multi/MSG*.db).", location=str(path),
+                         hint="Choose the WeChat Files/<wxid> folder (Documents/WeChat Files on Windows).")
+
+    def total_bytes(self, path: Path) -> int | None:
+        root = find_account_root(path)
+        if root is None:
+            return None
+        try:
+            return sum(p.stat().st_size for p in msg_files(root))
+        except OSError:
+            return None
+
+    def read(self, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Record]:
+        root = self._root(path)
+        files = msg_files(root)
+        if not files:
+            raise InputError("No MSG*.db message databases in Msg/Multi.", location=str(root / "Msg" / "Multi"))
+        key = dbopen.parse_hex_key(options.options.get("key"), root)
+        secrets = [key] if key else []
+        work = dbopen.WorkDir(options.options.get("workdir"))
+        try:
+            yield from self._read(root, files, secrets, key is not None, work, ctx)
+        finally:
+            work.close()
+
+    # --------------------------------------------------------------------------------------
+    def _open(self, src: Path, secrets: list[bytes], given: bool, work: dbopen.WorkDir):
+        return dbopen.open_db(src, work, dbopen.PC3, secrets, key_given=given)[0]
+
+    def _directory(self, root: Path, me: str, secrets, given, work) -> tuple[Directory, list[Record]]:
+        d = Directory(me=me)
+        notes: list[Record] = []
+        src = root / "Msg" / "MicroMsg.db"
+        if not src.is_file():
+            notes.append(ImportWarning("MicroMsg.db is missing: names of contacts and groups are wxids only.", str(src)))
+            return d, notes
+        conn = self._open(src, secrets, given, work)
+        tabs = dbopen.tables(conn)
+        if "Contact" in tabs:
+            cols = dbopen.columns(conn, "Contact")
+            sel = [c if c in cols else "NULL" for c in ("UserName", "Alias", "Remark", "NickName")]
+            for u, a, r, n in conn.execute(f"SELECT {', '.join(sel)} FROM Contact"):
+                if u:
+                    d.contacts[str(u)] = Contact(str(u), a or None, r or None, n or None)
+        if "ChatRoom" in tabs:
+            cols = dbopen.columns(conn, "ChatRoom")
+            sel = [c if c in cols else "NULL" for c in ("ChatRoomName", "UserNameList", "RoomData")]
+            for name, members, data in conn.execute(f"SELECT {', '.join(sel)} FROM ChatRoom"):
+                if not name:
+                    continue
+                roster = {m: "" for m in str(members or "").split("^G") if m}
+                roster.update(proto.room_members(data))
+                d.rooms[str(name)] = roster
+        return d, notes
+
+    def _hardlinks(self, root: Path, secrets, given, work) -> dict[str, dict[str, str]]:
+        """md5 (hex) → path under FileStorage, from HardLinkImage/Video/File.db."""
+        out: dict[str, dict[str, str]] = {"Image": {}, "Video": {}, "File": {}}
+        for kind in out:
+            src = root / "Msg" / f"HardLink{kind}.db"
+            if not src.is_file():
+                continue
+            conn = self._open(src, secrets, given, work)
+            tabs = dbopen.tables(conn)
+            attr, ids = f"HardLink{kind}Attribute", f"HardLink{kind}ID"
+            if attr not in tabs or ids not in tabs:
+                continue
+            dirs = {int(i): str(dname) for i, dname in conn.execute(f"SELECT DirID, Dir FROM {ids}")}
+            for md5, fname, d1, d2 in conn.execute(f"SELECT MD5, FileName, DirID1, DirID2 FROM {attr}"):
+                if md5 is None or not fname:
+                    continue
+                hexmd5 = md5.hex() if isinstance(md5, bytes) else str(md5).lower()
+                dir1, dir2 = dirs.get(d1 or -1, ""), dirs.get(d2 or -1, "")
+                if kind == "Image":
+                    rel = f"FileStorage/MsgAttach/{dir1}/Image/{dir2}/{fname}"
+                else:
+                    rel = f"FileStorage/{kind}/{dir2}/{fname}"
+                out[kind][hexmd5] = rel
+        return out
+
+    def _voices(self, root: Path, secrets, given, work):
+        """MsgSvrID → (connection, rowid) of the SILK bytes in MediaMSG*.db."""
+        index: dict[int, tuple[object, int]] = {}
+        for src in media_files(root):
+            conn = self._open(src, secrets, given, work)
+            if "Media" not in dbopen.tables(conn):
+                continue
+            for rowid, svr in conn.execute("SELECT rowid, Reserved0 FROM Media"):
+                if svr:
+                    index[int(svr)] = (conn, rowid)
+        return index
+
+    def _read(self, root: Path, files: list[Path], secrets, given, work, ctx: JobContext) -> Iterator[Record]:
+        me = root.name
+        ctx.status("Opening WeChat databases")
+        directory, notes = self._directory(root, me, secrets, given, work)
+        me_c = directory.contacts.get(me)
+        yield SourceRec(app=APP, account=me, display_name=(me_c.nickname if me_c else None) or me,
+                        me_name=(me_c.nickname if me_c else None) or me)
+        yield from notes
+        links = self._hardlinks(root, secrets, given, work)
+        voices = self._voices(root, secrets, given, work)
+        conns = []
+        total = 0
+        for src in files:
+            ctx.check()
+            conn = self._open(src, secrets, given, work)
+            dbopen.require_table(conn, "MSG", src)
+            total += conn.execute("SELECT count(*) FROM MSG").fetchone()[0]
+            conns.append((src, conn))
+        ctx.set_total(items=total)
+        emitted: set[str] = set()
+        done = 0
+        for src, conn in conns:
+            ctx.status(f"Reading {src.name}")
+            cols = dbopen.columns(conn, "MSG")
+            talker_expr = "StrTalker" if "StrTalker" in cols else "NULL"
+            names: dict[int, str] = {}
+            if "Name2ID" in dbopen.tables(conn):
+                names = {rid: str(u) for rid, u in conn.execute("SELECT rowid, UsrName FROM Name2ID")}
+            want = ["localId", "TalkerId", "MsgSvrID", "Type", "SubType", "IsSender", "CreateTime",
+                    "StrContent", "CompressContent", "BytesExtra"]
+            sel = ", ".join(c if c in cols else "NULL" for c in want)
+            cur = conn.execute(f"SELECT {sel}, {talker_expr} FROM MSG ORDER BY localId")
+            while True:
+                rows = cur.fetchmany(2000)
+                if not rows:
+                    break
+                ctx.check()
+                for row in rows:
+                    talker = row[10] or names.get(row[1] or -1)
+                    if not talker:
+                        yield _unparsed(src, row)
+                        continue
+                    if talker not in emitted:
+                        emitted.add(talker)
+                        yield directory.conversation(talker)
+                    yield self._message(root, src, row, talker, directory, links, voices)
+                done += len(rows)
+                ctx.set_position(items=done)
+
+    def _message(self, root: Path, src: Path, row, talker: str, d: Directory, links, voices):
+        local_id, _tid, svrid, base, sub, is_sender, ctime, content, compress, extra_blob = row[:10]
+        base = int(base or 0)
+        is_group = talker.endswith("@chatroom")
+        bx: dict[int, str] = {}
+        if is_group or base not in (1, 10000):
+            bx = proto.bytes_extra_items(extra_blob)
+        if is_sender:
+            sender = d.me
+        elif is_group:
+            sender = bx.get(1)
+            if not sender:
+                sender, content = C.split_group_prefix(content)
+        else:
+            sender = talker
+        compressed = C.decompress_lz4(compress) if base == C.APP and compress else None
+        p = C.parse_message(base, sub, content, compressed)
+        sid = stable_id(svrid, talker, ctime, base, is_sender, content, p.source_suffix)
+        if p.source_suffix == "-recalled" and svrid:
+            p.extra["recalled_id"] = str(svrid)
+        atts = self._attachments(root, base, p, bx, links, voices, svrid)
+        return make_message(talker, ctime, p, source_id=sid, sender=sender,
+                            sender_name=d.name(sender, talker if is_group else None),
+                            location=f"{src.name}#localId={local_id}", base=base, sub=sub, attachments=atts)
+
+    def _attachments(self, root: Path, base: int, p: C.Parsed, bx: dict[int, str], links, voices, svrid):
+        wx_files = root.parent
+        def under(rel: str | None) -> tuple[object, str | None]:
+            if not rel:
+                return None, None
+            # BytesExtra paths start with "<wxid>\FileStorage\…", relative to WeChat Files.
+            return safe_join(wx_files, rel), rel.replace("\\", "/")
+        if p.kind == MessageKind.IMAGE:
+            main, main_rel = under(bx.get(4))
+            md5 = (p.media.get("md5") or "").lower()
+            if (main is None or not main.is_file()) and md5 in links["Image"]:
+                rel = links["Image"][md5]
+                main, main_rel = safe_join(root, rel), f"{root.name}/{rel}"
+            thumb, thumb_rel = under(bx.get(3))
+            ref = file_ref(main, wx_files, expected=main_rel,
+                           gone=AttachmentStatus.MISSING if main_rel else AttachmentStatus.EXPIRED)
+            if ref.open is None and thumb is not None:
+                tref = file_ref(thumb, wx_files, expected=main_rel, extra={"quality": "thumbnail"})
+                if tref.open is not None:
+                    return [tref]
+            return [ref]
+        if p.kind == MessageKind.VIDEO:
+            main, rel = under(bx.get(4))
+            md5 = (p.media.get("md5") or "").lower()
+            if (main is None or not main.is_file()) and md5 in links["Video"]:
+                r = links["Video"][md5]
+                main, rel = safe_join(root, r), f"{root.name}/{r}"
+            return [file_ref(main, wx_files, expected=rel, mime="video/mp4",
+                             gone=AttachmentStatus.MISSING if rel else AttachmentStatus.EXPIRED)]
+        if p.kind == MessageKind.FILE:
+            main, rel = under(bx.get(4))
+            md5 = (p.media.get("md5") or "").lower()
+            if (main is None or not main.is_file()) and md5 in links["File"]:
+                r = links["File"][md5]
+                main, rel = safe_join(root, r), f"{root.name}/{r}"
+            ref = file_ref(main, wx_files, expected=rel, name=p.media.get("file_name"),
+                           gone=AttachmentStatus.MISSING if rel else AttachmentStatus.EXPIRED)
+            if p.extra.get("size") and ref.size_hint is None:
+                ref.size_hint = p.extra["size"]
+            return [ref]
+        if p.kind == MessageKind.VOICE:
+            hit = voices.get(int(svrid or 0))
+            if hit:
+                conn, rowid = hit
+                row = conn.execute("SELECT Buf FROM Media WHERE rowid = ?", (rowid,)).fetchone()
+                if row and row[0]:
+                    data = bytes(row[0])
+                    return [AttachmentRef(name=f"{svrid}.silk", open=bytes_opener(data), mime_hint="audio/silk",
+                                          size_hint=len(data), status=AttachmentStatus.STORED,
+                                          extra={"codec": "silk", "duration_ms": p.extra.get("duration_ms")})]
+            return [AttachmentRef(name=f"{svrid}.silk", status=AttachmentStatus.MISSING,
+                                  expected_path="Msg/Multi/MediaMSG*.db", extra={"codec": "silk"})]
+        return []
+
+
+def _unparsed(src: Path, row) -> Unparsed:
+    return Unparsed(raw=repr(row[7])[:2000], location=f"{src.name}#localId={row[0]}",
+                    reason="message without a conversation (no StrTalker, unknown TalkerId)")

@@ -1,0 +1,274 @@
+"""Weixin 4.x for Windows/macOS: `xwechat_files/<wxid>_<suffix>/db_storage/…` and `msg/…` media."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from chatvault.errors import InputError
+from chatvault.importers.base import Detection, Importer, ImportOptions
+from chatvault.importers.wechat import content as C
+from chatvault.importers.wechat import dbopen, proto
+from chatvault.importers.wechat.common import (
+    APP,
+    Contact,
+    Directory,
+    bytes_opener,
+    file_ref,
+    make_message,
+    safe_join,
+    stable_id,
+    ts_utc,
+)
+from chatvault.jobs.context import JobContext
+from chatvault.model import AttachmentRef, AttachmentStatus, ImportWarning, MessageKind, Record, SourceRec
+
+_MSG_RE = re.compile(r"^message_(\d+)\.db$")
+_MEDIA_RE = re.compile(r"^media_(\d+)\.db$")
+_TABLE_RE = re.compile(r"^Msg_[0-9a-f]{32}$")
+_SUFFIX_RE = re.compile(r"_[0-9a-f]{4}$")
+
+
+def find_account_root(path: Path) -> Path | None:
+    try:
+        if path.is_file():
+            if _MSG_RE.match(path.name) and path.parent.name == "message" and path.parent.parent.name == "db_storage":
+                return path.parent.parent.parent
+            return None
+        if (path / "db_storage" / "message").is_dir():
+            return path
+        if path.name == "db_storage" and (path / "message").is_dir():
+            return path.parent
+    except OSError:
+        return None
+    return None
+
+
+def _accounts_under(path: Path) -> list[Path]:
+    try:
+        return sorted(p for p in path.iterdir() if p.is_dir() and (p / "db_storage" / "message").is_dir())
+    except OSError:
+        return []
+
+
+def _numbered(folder: Path, rx: re.Pattern[str]) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = [(int(m.group(1)), p) for p in folder.iterdir() if (m := rx.match(p.name)) and p.is_file()]
+    return [p for _n, p in sorted(found)]
+
+
+def wxid_of(root: Path) -> str:
+    """`wxid_abc_1f2e` → `wxid_abc` (Weixin 4 appends a 4-hex-digit suffix to the account folder)."""
+    return _SUFFIX_RE.sub("", root.name)
+
+
+class Weixin4Importer(Importer):
+    name = "weixin4"
+    title = "Weixin 4.x (Windows/macOS)"
+    description = "The xwechat_files/<wxid>_xxxx folder: db_storage/message/message_*.db, contact, media, msg/."
+    patterns = ("message_*.db", "contact.db")
+    parser_version = 1
+
+    def detect(self, path: Path) -> Detection:
+        root = find_account_root(path)
+        if root is not None:
+            n = len(_numbered(root / "db_storage" / "message", _MSG_RE))
+            if n:
+                return Detection(0.95, f"Weixin 4 account folder {root.name} with {n} message database(s)", "weixin4")
+            return Detection(0.5, "Weixin 4 db_storage folder without message_*.db", "weixin4")
+        if path.is_dir() and _accounts_under(path):
+            return Detection(0.9, "xwechat_files folder", "weixin4-multi")
+        return Detection(0.0)
+
+    def _root(self, path: Path) -> Path:
+        root = find_account_root(path)
+        if root is not None:
+            return root
+        accounts = _accounts_under(path) if path.is_dir() else []
+        if len(accounts) == 1:
+            return accounts[0]
+        if accounts:
+            raise InputError(f"This folder holds {len(accounts)} Weixin accounts: {', '.join(a.name for a in accounts)}.",
+                             location=str(path), hint="Import one account folder at a time.")
+        raise InputError("This is not a Weixin 4 account folder (no db_storage/message/message_*.db).",
+                         location=str(path), hint="Choose the xwechat_files/<wxid>_xxxx folder.")
+
+    def read(self, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Record]:
+        root = self._root(path)
+        files = _numbered(root / "db_storage" / "message", _MSG_RE)
+        if not files:
+            raise InputError("No message_*.db databases in db_storage/message.", location=str(root))
+        key = dbopen.parse_hex_key(options.options.get("key"), root)
+        work = dbopen.WorkDir(options.options.get("workdir"))
+        try:
+            yield from self._read(root, files, [key] if key else [], key is not None, work, ctx)
+        finally:
+            work.close()
+
+    def _open(self, src, secrets, given, work):
+        return dbopen.open_db(src, work, dbopen.WEIXIN4, secrets, key_given=given)[0]
+
+    def _directory(self, root: Path, me: str, secrets, given, work) -> tuple[Directory, list[Record]]:
+        d = Directory(me=me)
+        src = root / "db_storage" / "contact" / "contact.db"
+        if not src.is_file():
+            return d, [ImportWarning("contact.db is missing: names are wxids only.", str(src))]
+        conn = self._open(src, secrets, given, work)
+        tabs = dbopen.tables(conn)
+        if "contact" in tabs:
+            cols = dbopen.columns(conn, "contact")
+            sel = [c if c in cols else "NULL" for c in ("username", "alias", "remark", "nick_name")]
+            for u, a, r, n in conn.execute(f"SELECT {', '.join(sel)} FROM contact"):
+                if u:
+                    d.contacts[str(u)] = Contact(str(u), a or None, r or None, n or None)
+        if "chat_room" in tabs:
+            members: dict[int, list[str]] = {}
+            if "chatroom_member" in tabs and "contact" in tabs:
+                for room_id, uname in conn.execute(
+                        "SELECT m.room_id, c.username FROM chatroom_member m JOIN contact c ON c.id = m.member_id"):
+                    members.setdefault(room_id, []).append(str(uname))
+            for rid, name, ext in conn.execute("SELECT id, username, ext_buffer FROM chat_room"):
+                if name:
+                    roster = {m: "" for m in members.get(rid, [])}
+                    roster.update(proto.room_members(ext))
+                    d.rooms[str(name)] = roster
+        return d, []
+
+    def _voices(self, root: Path, secrets, given, work):
+        index: dict[int, tuple[object, int]] = {}
+        for src in _numbered(root / "db_storage" / "message", _MEDIA_RE):
+            conn = self._open(src, secrets, given, work)
+            if "VoiceInfo" not in dbopen.tables(conn):
+                continue
+            for rowid, svr in conn.execute("SELECT rowid, svr_id FROM VoiceInfo"):
+                if svr:
+                    index[int(svr)] = (conn, rowid)
+        return index
+
+    def _media_index(self, root: Path) -> dict[str, Path]:
+        """Every image/video under msg/attach and msg/video by file stem (the media md5)."""
+        idx: dict[str, Path] = {}
+        for sub in ("attach", "video"):
+            base = root / "msg" / sub
+            if base.is_dir():
+                for p in base.rglob("*"):
+                    if p.is_file():
+                        stem = p.name.split(".")[0].removesuffix("_t").removesuffix("_h").lower()
+                        if p.name.split(".")[0].endswith("_t") and stem in idx:
+                            continue
+                        idx[stem] = p
+        return idx
+
+    def _read(self, root: Path, files, secrets, given, work, ctx: JobContext) -> Iterator[Record]:
+        me = wxid_of(root)
+        ctx.status("Opening Weixin databases")
+        d, notes = self._directory(root, me, secrets, given, work)
+        me_c = d.contacts.get(me)
+        yield SourceRec(app=APP, account=me, display_name=(me_c.nickname if me_c else None) or me,
+                        me_name=(me_c.nickname if me_c else None) or me)
+        yield from notes
+        voices = self._voices(root, secrets, given, work)
+        media = self._media_index(root)
+        plan = []
+        total = 0
+        for src in files:
+            ctx.check()
+            conn = self._open(src, secrets, given, work)
+            tabs = dbopen.tables(conn)
+            if "Name2Id" not in tabs:
+                raise InputError(f"{src.name} has no Name2Id table: not a Weixin 4 message database.", location=str(src))
+            names = {rid: str(u) for rid, u in conn.execute("SELECT rowid, user_name FROM Name2Id")}
+            by_md5 = {hashlib.md5(u.encode()).hexdigest(): u for u in names.values()}
+            for t in sorted(x for x in tabs if _TABLE_RE.match(x)):
+                talker = by_md5.get(t[4:])
+                n = conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+                total += n
+                plan.append((src, conn, t, talker, names))
+        ctx.set_total(items=total)
+        emitted: set[str] = set()
+        done = 0
+        for src, conn, table, talker, names in plan:
+            if talker is None:
+                yield ImportWarning(f"Table {table} belongs to a chat not listed in Name2Id; its messages are kept "
+                                    f"under that table name.", f"{src.name}:{table}")
+                talker = table
+            if talker not in emitted:
+                emitted.add(talker)
+                yield d.conversation(talker)
+            cols = dbopen.columns(conn, table)
+            want = ["local_id", "server_id", "local_type", "real_sender_id", "create_time", "status",
+                    "message_content", "compress_content", "packed_info_data"]
+            sel = ", ".join(c if c in cols else "NULL" for c in want)
+            cur = conn.execute(f'SELECT {sel} FROM "{table}" ORDER BY sort_seq, local_id' if "sort_seq" in cols
+                               else f'SELECT {sel} FROM "{table}" ORDER BY local_id')
+            while True:
+                rows = cur.fetchmany(2000)
+                if not rows:
+                    break
+                ctx.check()
+                for row in rows:
+                    yield self._message(root, src, table, row, talker, names, d, voices, media)
+                done += len(rows)
+                ctx.set_position(items=done)
+
+    def _message(self, root, src, table, row, talker, names, d: Directory, voices, media):
+        local_id, svrid, ltype, sender_id, ctime, _status, content, compress, packed = row
+        ltype = int(ltype or 0)
+        base, sub = ltype & 0xFFFFFFFF, ltype >> 32
+        text = C.maybe_zstd(content)
+        is_group = talker.endswith("@chatroom")
+        sender = names.get(sender_id or -1)
+        if is_group:
+            prefix, rest = C.split_group_prefix(text)
+            if prefix:
+                text = rest
+                sender = sender or prefix
+        elif not sender:
+            sender = talker
+        compressed = C.maybe_zstd(compress) if base == C.APP and compress else None
+        if compressed is not None:
+            compressed = C.split_group_prefix(compressed)[1]
+        p = C.parse_message(base, sub, text, compressed)
+        sid = stable_id(svrid, talker, ctime, base, int(sender == d.me), text, p.source_suffix)
+        if p.source_suffix == "-recalled" and svrid:
+            p.extra["recalled_id"] = str(svrid)
+        atts = self._attachments(root, p, packed, voices, media, svrid, ctime)
+        return make_message(talker, ctime, p, source_id=sid, sender=sender,
+                            sender_name=d.name(sender, talker if is_group else None),
+                            location=f"{src.name}:{table}#local_id={local_id}", base=base, sub=sub or None,
+                            attachments=atts)
+
+    def _attachments(self, root: Path, p: C.Parsed, packed, voices, media, svrid, ctime):
+        if p.kind in (MessageKind.IMAGE, MessageKind.VIDEO):
+            cands = [(p.media.get("md5") or "").lower(), *proto.hex_strings(packed)]
+            for c in cands:
+                if c and c in media:
+                    path = media[c]
+                    rel = path.relative_to(root).as_posix()
+                    ref = file_ref(path, root, expected=rel, mime="video/mp4" if p.kind == MessageKind.VIDEO else None)
+                    if ref.extra.get("dat_undecoded"):
+                        ref.extra["note"] = "Weixin 4 image encrypted with the account's image key; kept as stored"
+                    return [ref]
+            return [AttachmentRef(status=AttachmentStatus.EXPIRED,
+                                  expected_path="msg/attach/…" if p.kind == MessageKind.IMAGE else "msg/video/…")]
+        if p.kind == MessageKind.FILE:
+            name = p.media.get("file_name") or ""
+            month = ts_utc(ctime).strftime("%Y-%m")
+            rel = f"msg/file/{month}/{name}"
+            path = safe_join(root, rel) if name else None
+            return [file_ref(path, root, expected=rel, name=name or None)]
+        if p.kind == MessageKind.VOICE:
+            hit = voices.get(int(svrid or 0))
+            if hit:
+                conn, rowid = hit
+                row = conn.execute("SELECT voice_data FROM VoiceInfo WHERE rowid = ?", (rowid,)).fetchone()
+                if row and row[0]:
+                    data = bytes(row[0])
+                    return [AttachmentRef(name=f"{svrid}.silk", open=bytes_opener(data), mime_hint="audio/silk",
+                                          size_hint=len(data), status=AttachmentStatus.STORED, extra={"codec": "silk"})]
+            return [AttachmentRef(name=f"{svrid}.silk", status=AttachmentStatus.MISSING,
+                                  expected_path="db_storage/message/media_*.db", extra={"codec": "silk"})]
+        return []
