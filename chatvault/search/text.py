@@ -63,24 +63,50 @@ def _char_class(ranges: list[tuple[int, int]]) -> str:
     return "[" + "".join(parts) + "]"
 
 
+# A private-use character indexed where spaces or punctuation follow a CJK character, so that the
+# phrase 合同 does not match "合，同" or "合 同": CJK matching stays an exact substring match.
+GAP = "\ue000"
+
+
+class _SpacingTable(dict):
+    """`str.translate` table mapping each CJK character or symbol to itself with a space on each
+    side; filled lazily per character seen (6x faster than a regex substitution)."""
+
+    def __init__(self, single: re.Pattern[str]) -> None:
+        super().__init__()
+        self._single = single
+
+    def __missing__(self, cp: int) -> str | int:
+        ch = chr(cp)
+        value: str | int = f" {ch} " if self._single.fullmatch(ch) else cp
+        self[cp] = value
+        return value
+
+
 @lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], _SpacingTable]:
+    cjk = _char_class(_CJK_RANGES)
+    symbols = _char_class(_symbol_ranges())
+    single = re.compile(_char_class(sorted(_CJK_RANGES + _symbol_ranges())))
+    # A run of separators (not a letter/digit, not a symbol) right after a CJK character.
+    gap = re.compile(f"(?<={cjk})(?:[^\\w{symbols[1:-1]}]|_)+")
+    return single, gap, _SpacingTable(single)
+
+
 def _single_re() -> re.Pattern[str]:
-    return re.compile(_char_class(sorted(_CJK_RANGES + _symbol_ranges())))
-
-
-def single_char_pattern() -> re.Pattern[str]:
-    """The characters that are indexed one token each (CJK and symbols/emoji)."""
-    return _single_re()
+    return _patterns()[0]
 
 
 def spaced(text: str) -> str:
-    """The text as FTS5 should see it: a space on each side of every CJK character and symbol.
+    """The text as FTS5 should see it: a space on each side of every CJK character and symbol,
+    and a GAP token where separators follow a CJK character.
 
-    ASCII text (most non-Chinese messages) is returned unchanged without running the regex.
+    ASCII text (most non-Chinese messages) is returned unchanged without any work.
     """
     if text.isascii():
         return text
-    return _single_re().sub(r" \g<0> ", text)
+    _single, gap, table = _patterns()
+    return gap.sub(" " + GAP + " ", text).translate(table)
 
 
 # --- a Python model of the unicode61 tokenizer, for the parser and the snippet highlighter ------
