@@ -1,0 +1,829 @@
+"""Backup run, verify, restore and prune (see docs/backup.md and docs/vault-format.md, "Backups").
+
+Write order makes an interrupted run harmless: objects first (each atomic, durable after
+`commit()`), the sealed manifest last. A snapshot therefore exists only once every object it
+lists is durable, and the next run lists the destination and sends only what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from chatvault import clock, faults
+from chatvault.backup.crypto import BackupKeys, keys_from_header, open_manifest, parse_envelope, seal_manifest
+from chatvault.backup.destinations import Destination, finish_run, open_target, start_run
+from chatvault.backup.retention import apply_retention
+from chatvault.backup.snapshot import DbSnapshot
+from chatvault.backup.target import Target
+from chatvault.errors import (
+    Cancelled,
+    ChatVaultError,
+    InputError,
+    IntegrityError,
+    StorageError,
+    UsageError,
+    VaultInUse,
+)
+from chatvault.fsutil import atomic_write, fsync_dir, storage_error
+from chatvault.jobs.context import JobContext
+from chatvault.vault import keys as vkeys
+from chatvault.vault.header import HEADER_NAME, Header
+from chatvault.vault.lock import WriterLock
+from chatvault.vault.vault import Vault
+
+CONFIG_KEY = "chatvault-backup.json"
+BACKUP_FORMAT = "chatvault-backup"
+WORKERS = 4
+COMMIT_BYTES = 256 * 1024 * 1024  # folder targets: make objects durable and visible in batches
+MAX_IN_FLIGHT = 64
+
+
+def vault_keys(vault: Vault) -> BackupKeys:
+    return BackupKeys(vault.vault_id, vault.derive_key(vkeys.LABEL_BACKUP), vault.derive_key(vkeys.LABEL_BACKUP_ID),
+                      vault.derive_key(vkeys.LABEL_DB))
+
+
+def extent_key(mac: str) -> str:
+    return f"data/{mac[:2]}/{mac}"
+
+
+def snapshot_key(snapshot_id: str) -> str:
+    return f"snapshots/{snapshot_id}"
+
+
+class BackupLock:
+    """One backup/prune at a time per vault (an OS lock on `backup.lock`, released if we die)."""
+
+    def __init__(self, vault_path: Path) -> None:
+        self._lock = WriterLock(vault_path)
+        self._lock.path = vault_path / "backup.lock"
+
+    def __enter__(self) -> BackupLock:
+        try:
+            self._lock.acquire("backup")
+        except VaultInUse as exc:
+            raise VaultInUse("Another backup or prune of this vault is running.",
+                             hint="Wait for it to finish, then try again.") from exc
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._lock.release()
+
+
+@dataclass
+class RunResult:
+    destination: str
+    snapshot_id: str | None = None
+    bytes_total: int = 0
+    bytes_sent: int = 0
+    objects_sent: int = 0
+    extents_total: int = 0
+    extents_sent: int = 0
+    blobs_total: int = 0
+    blobs_sent: int = 0
+    duration_s: float = 0.0
+    verified: bool = False
+    restore_tested: bool = False
+    sent_keys: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("sent_keys")
+        return d
+
+
+# --- destination set-up ------------------------------------------------------------------
+def ensure_config(target: Target, k: BackupKeys, existing: dict[str, int]) -> None:
+    """The destination's marker names the vault it belongs to; a foreign one is refused."""
+    if CONFIG_KEY in existing:
+        try:
+            cfg = json.loads(target.get(CONFIG_KEY))
+        except ValueError:
+            cfg = {}
+        if cfg.get("format") != BACKUP_FORMAT:
+            raise InputError(f"{target.description} holds something that is not a ChatVault backup.",
+                             hint="Choose an empty folder or another prefix.")
+        if cfg.get("vault_id") != k.vault_id:
+            raise InputError(f"{target.description} holds the backups of another vault ({cfg.get('vault_id')}).",
+                             hint="Use a separate folder or prefix for each vault.")
+        return
+    if any(not key.startswith(("tmp/", "lock")) for key in existing):
+        raise InputError(f"{target.description} is not empty and is not a ChatVault backup.",
+                         hint="Choose an empty folder or a new prefix for the backups.")
+    target.put_bytes(CONFIG_KEY, json.dumps({"format": BACKUP_FORMAT, "version": 1, "vault_id": k.vault_id}).encode(),
+                     durable_now=True)
+
+
+def _snapshot_ids(existing: Iterable[str]) -> list[str]:
+    return sorted(k[len("snapshots/"):] for k in existing if k.startswith("snapshots/"))
+
+
+def load_manifest(target: Target, k: BackupKeys, snapshot_id: str) -> dict[str, Any]:
+    key = snapshot_key(snapshot_id)
+    return open_manifest(k, parse_envelope(target.get(key), key), key)
+
+
+def _latest_manifest(target: Target, k: BackupKeys, existing: dict[str, int]) -> dict[str, Any] | None:
+    for sid in reversed(_snapshot_ids(existing)):
+        try:
+            return load_manifest(target, k, sid)
+        except IntegrityError:
+            continue
+    return None
+
+
+def _new_snapshot_id(after: str | None = None) -> str:
+    """`YYYYmmddTHHMMSS.mmmZ-<random>`: ids sort by time; a new one sorts after `after` even if the
+    clock went backwards (the order of ids is the order of snapshots)."""
+    t = clock.clock.now()
+    while True:
+        d = datetime.fromtimestamp(t, UTC)
+        sid = d.strftime("%Y%m%dT%H%M%S") + f".{d.microsecond // 1000:03d}Z-" + os.urandom(4).hex()
+        if after is None or sid[:19] > after[:19]:
+            return sid
+        t = max(t + 0.001, datetime.strptime(after[:19], "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC).timestamp() + 0.001)
+
+
+def _media_files(media: Path) -> list[tuple[str, Path, int]]:
+    """Every blob file under media/ (relative path, path, size); skips dot-folders like .partial."""
+    out = []
+    for root, dirs, files in os.walk(media):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            p = Path(root) / name
+            try:
+                size = p.stat().st_size
+            except FileNotFoundError:
+                continue
+            out.append((p.relative_to(media).as_posix(), p, size))
+    return out
+
+
+def _counts(conn: Any) -> dict[str, int]:
+    out = {}
+    for table in ("conversations", "messages", "attachments", "blobs"):
+        try:
+            out[table] = int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608 - fixed names
+        except Exception:  # noqa: BLE001 - a table another migration has not created yet
+            pass
+    return out
+
+
+class _Pool:
+    """A bounded thread pool: at most MAX_IN_FLIGHT tasks queued, the first failure re-raised."""
+
+    def __init__(self, workers: int) -> None:
+        self.ex = ThreadPoolExecutor(workers, thread_name_prefix="backup")
+        self.futures: set[Future] = set()
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        while len(self.futures) >= MAX_IN_FLIGHT:
+            done, self.futures = wait(self.futures, return_when=FIRST_EXCEPTION)
+            for f in done:
+                f.result()
+        fut = self.ex.submit(fn, *args)
+        self.futures.add(fut)
+        return fut
+
+    def drain(self) -> None:
+        while self.futures:
+            done, self.futures = wait(self.futures, return_when=FIRST_EXCEPTION)
+            for f in done:
+                f.result()
+
+    def close(self) -> None:
+        self.ex.shutdown(wait=True, cancel_futures=True)
+
+
+# --- backup run --------------------------------------------------------------------------
+def run_backup(vault: Vault, dest: Destination, ctx: JobContext | None = None) -> RunResult:
+    """One backup of `vault` to `dest`; records the run (success only when verified) in the history."""
+    ctx = ctx or JobContext()
+    t0 = time.monotonic()
+    result = RunResult(dest.name)
+    conn = vault.connect()
+    try:
+        with BackupLock(vault.path):
+            run_id: int | None = None
+            try:
+                k = vault_keys(vault)
+                ctx.status("Taking a snapshot of the database")
+                with DbSnapshot(vault) as snap:
+                    run_id = start_run(conn, dest, "backup")
+                    target = open_target(dest)
+                    try:
+                        _do_backup(vault, target, k, snap, ctx, result)
+                        if dest.restore_test:
+                            ctx.status("Test-restoring the new snapshot")
+                    finally:
+                        snap.close()
+                    if dest.restore_test and result.snapshot_id:
+                        with tempfile.TemporaryDirectory(prefix="chatvault-restore-test-") as tmp:
+                            rep = restore_snapshot(target, result.snapshot_id, Path(tmp) / "vault", keys=k,
+                                                   check=True, ctx=ctx)
+                        if not rep.ok:
+                            raise IntegrityError(f"The restore test of snapshot {result.snapshot_id} failed: "
+                                                 + "; ".join(rep.problems))
+                        result.restore_tested = True
+                    target.close()
+                result.duration_s = time.monotonic() - t0
+                finish_run(conn, run_id, status="success", snapshot_id=result.snapshot_id, verified=result.verified,
+                           bytes_total=result.bytes_total, bytes_sent=result.bytes_sent,
+                           objects_sent=result.objects_sent, duration_ms=int(result.duration_s * 1000),
+                           detail=result.to_json())
+                return result
+            except BaseException as exc:
+                if run_id is not None:
+                    status = "cancelled" if isinstance(exc, Cancelled | KeyboardInterrupt) else "failure"
+                    err = exc if isinstance(exc, ChatVaultError | Cancelled) else _wrap(exc)
+                    finish_run(conn, run_id, status=status, bytes_total=result.bytes_total,
+                               bytes_sent=result.bytes_sent, objects_sent=result.objects_sent,
+                               duration_ms=int((time.monotonic() - t0) * 1000), error=err, detail=result.to_json())
+                if isinstance(exc, OSError):
+                    raise storage_error(exc, f"backing up to {dest.name}") from exc
+                raise
+    finally:
+        conn.close()
+
+
+def _wrap(exc: BaseException) -> BaseException:
+    if isinstance(exc, OSError):
+        return storage_error(exc, "backing up")
+    return exc
+
+
+def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ctx: JobContext,
+               result: RunResult) -> None:
+    ctx.status(f"Connecting to {target.description}")
+    target.prepare()
+    existing = target.list()
+    ensure_config(target, k, existing)
+    prev = _latest_manifest(target, k, existing)
+    prev_macs: dict[str, tuple[int, str]] = {}
+    if prev:
+        prev_macs = {rel: (size, mac) for rel, size, mac in prev.get("blobs", [])}
+    sent_lock = threading.Lock()
+
+    def sent(key: str, n: int) -> None:
+        with sent_lock:
+            result.bytes_sent += n
+            result.objects_sent += 1
+            result.sent_keys.append(key)
+        ctx.advance(bytes_=n)
+
+    header_raw = (vault.path / HEADER_NAME).read_bytes()
+    header_key = f"headers/{hashlib.sha256(header_raw).hexdigest()}.json"
+    if existing.get(header_key) != len(header_raw):
+        target.put_bytes(header_key, header_raw)
+        sent(header_key, len(header_raw))
+
+    media = _media_files(vault.media_path)
+    result.bytes_total = snap.size + sum(s for _, _, s in media)
+    ctx.set_total(items=None, bytes_=result.bytes_total)
+    pool = _Pool(WORKERS)
+    since_commit = 0
+    try:
+        # 1. database extents, in order; only those the destination does not hold are sent
+        ctx.status("Backing up the database")
+        macs: list[str] = []
+        queued: set[str] = set()
+
+        def put_extent(key: str, data: bytes) -> None:
+            target.put_bytes(key, data)
+            sent(key, len(data))
+
+        for data in snap.extents():
+            ctx.check()
+            mac = k.mac(data)
+            macs.append(mac)
+            key = extent_key(mac)
+            result.extents_total += 1
+            if existing.get(key) == len(data) or key in queued:
+                ctx.advance(bytes_=len(data))
+                continue
+            queued.add(key)
+            result.extents_sent += 1
+            pool.submit(put_extent, key, data)
+            since_commit += len(data)
+            if since_commit >= COMMIT_BYTES:
+                pool.drain()
+                target.commit()
+                since_commit = 0
+
+        # 2. media blobs as they are (already encrypted and content-addressed)
+        ctx.status("Backing up media")
+        blob_rows: list[list[Any]] = [[]] * len(media)
+
+        def put_blob(i: int, rel: str, path: Path, size: int) -> None:
+            h = k.hasher()
+            n = target.put_file("media/" + rel, path, size, h)
+            if n != size:
+                raise StorageError(f"The media file {rel} changed size while it was being backed up.")
+            blob_rows[i] = [rel, size, h.hexdigest()]
+            sent("media/" + rel, n)
+
+        def mac_local(i: int, rel: str, path: Path, size: int) -> None:
+            h = k.hasher()
+            with open(path, "rb") as fh:
+                while chunk := fh.read(1024 * 1024):
+                    h.update(chunk)
+            blob_rows[i] = [rel, size, h.hexdigest()]
+            ctx.advance(bytes_=size)
+
+        for i, (rel, path, size) in enumerate(media):
+            ctx.check()
+            result.blobs_total += 1
+            if existing.get("media/" + rel) == size:
+                known = prev_macs.get(rel)
+                if known and known[0] == size:
+                    blob_rows[i] = [rel, size, known[1]]
+                    ctx.advance(bytes_=size)
+                else:  # sent by an interrupted run: it has no MAC on record yet
+                    pool.submit(mac_local, i, rel, path, size)
+                continue
+            result.blobs_sent += 1
+            pool.submit(put_blob, i, rel, path, size)
+            since_commit += size
+            if since_commit >= COMMIT_BYTES:
+                pool.drain()
+                target.commit()
+                since_commit = 0
+        pool.drain()
+        ctx.status("Making the snapshot durable")
+        target.commit()
+    finally:
+        pool.close()
+
+    # 3. the manifest, last: only now does the snapshot exist
+    faults.hit("backup.before_manifest")
+    ids = _snapshot_ids(existing)
+    snapshot_id = _new_snapshot_id(ids[-1] if ids else None)
+    now = clock.clock.now()
+    body = {
+        "id": snapshot_id, "format": 1, "vault_id": k.vault_id, "time": now,
+        "time_iso": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "header": header_key, "host": os.uname().nodename if hasattr(os, "uname") else "",
+        "db": {"page_size": snap.page_size, "pages": snap.pages, "size": snap.size,
+               "extent_pages": snap.extent_pages, "extents": macs,
+               "root": k.mac(b"".join(bytes.fromhex(m) for m in macs))},
+        "blobs": blob_rows,
+        "counts": _counts(snap._reader) | {"media_bytes": sum(s for _, _, s in media), "db_bytes": snap.size},
+    }
+    target.put_bytes(snapshot_key(snapshot_id), seal_manifest(k, snapshot_id, header_key, body), durable_now=True)
+    result.snapshot_id = snapshot_id
+    faults.hit("backup.after_manifest")
+
+    # 4. read back: the manifest authenticates and everything it lists is there with the right size
+    ctx.status("Verifying the snapshot")
+    check = load_manifest(target, k, snapshot_id)
+    now_listed = target.list()
+    missing = [key for key, size in _references(check) if now_listed.get(key) != size]
+    if missing:
+        raise IntegrityError(f"The new snapshot {snapshot_id} lists {len(missing)} objects the destination does not "
+                             f"hold correctly (first: {missing[0]}).", hint="Run the backup again.")
+    result.verified = True
+
+
+def _references(body: dict[str, Any]) -> list[tuple[str, int]]:
+    """(key, size) of every object a manifest needs (the header's size is not recorded)."""
+    db = body["db"]
+    step = db["extent_pages"] * db["page_size"]
+    out = []
+    for i, mac in enumerate(db["extents"]):
+        out.append((extent_key(mac), min(step, db["size"] - i * step)))
+    for rel, size, _mac in body.get("blobs", []):
+        out.append(("media/" + rel, size))
+    return out
+
+
+# --- snapshots ---------------------------------------------------------------------------
+@dataclass
+class SnapshotInfo:
+    id: str
+    time: float
+    time_iso: str
+    db_bytes: int
+    media_bytes: int
+    counts: dict[str, int]
+    ok: bool = True
+    problem: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def list_snapshots(target: Target, k: BackupKeys, existing: dict[str, int] | None = None) -> list[SnapshotInfo]:
+    existing = target.list("snapshots/") if existing is None else existing
+    out = []
+    for sid in _snapshot_ids(existing):
+        try:
+            body = load_manifest(target, k, sid)
+            c = body.get("counts", {})
+            out.append(SnapshotInfo(sid, float(body["time"]), body["time_iso"], int(body["db"]["size"]),
+                                    int(c.get("media_bytes", 0)), c))
+        except IntegrityError as exc:
+            out.append(SnapshotInfo(sid, 0.0, "", 0, 0, {}, ok=False, problem=exc.message))
+    return out
+
+
+def resolve_snapshot(ids: list[str], ref: str) -> str:
+    if not ids:
+        raise InputError("The destination holds no snapshot yet.", hint="Run `chatvault backup run` first.")
+    if ref in ("latest", "newest"):
+        return ids[-1]
+    if ref in ids:
+        return ref
+    matches = [i for i in ids if i.startswith(ref) or i.endswith(ref)]
+    if len(matches) == 1:
+        return matches[0]
+    raise InputError(f"No single snapshot matches '{ref}' ({len(matches)} match).",
+                     hint="List them with `chatvault backup snapshots` and give the full id, or 'latest'.")
+
+
+# --- verify ------------------------------------------------------------------------------
+@dataclass
+class VerifyReport:
+    snapshots: int = 0
+    objects: int = 0
+    bytes_read: int = 0
+    read_data: bool = False
+    damaged: list[dict[str, Any]] = field(default_factory=list)  # {key, problem, snapshots}
+    bad_snapshots: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.damaged and not self.bad_snapshots
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "snapshots": self.snapshots, "objects": self.objects, "bytes_read": self.bytes_read,
+                "read_data": self.read_data, "damaged": self.damaged, "bad_snapshots": self.bad_snapshots}
+
+
+def verify_target(target: Target, k: BackupKeys, *, read_data: bool = False,
+                  ctx: JobContext | None = None) -> VerifyReport:
+    ctx = ctx or JobContext()
+    rep = VerifyReport(read_data=read_data)
+    existing = target.list()
+    users: dict[str, list[str]] = {}
+    expect: dict[str, tuple[int, str | None]] = {}  # key -> (size, mac or None for extents/headers)
+    for sid in _snapshot_ids(existing):
+        ctx.check()
+        rep.snapshots += 1
+        try:
+            body = load_manifest(target, k, sid)
+        except (IntegrityError, StorageError) as exc:
+            rep.bad_snapshots.append({"snapshot": sid, "problem": exc.message})
+            continue
+        refs = _references(body)
+        macs = {"media/" + rel: mac for rel, _s, mac in body.get("blobs", [])}
+        for key, size in refs:
+            users.setdefault(key, []).append(sid)
+            expect.setdefault(key, (size, macs.get(key)))
+        users.setdefault(body["header"], []).append(sid)
+        expect.setdefault(body["header"], (-1, None))
+    damaged: dict[str, str] = {}
+    for key, (size, _mac) in expect.items():
+        have = existing.get(key)
+        if have is None:
+            damaged[key] = "missing"
+        elif size >= 0 and have != size:
+            damaged[key] = f"wrong size ({have} bytes, expected {size})"
+    rep.objects = len(expect)
+    if read_data:
+        to_read = [key for key in expect if key not in damaged]
+        ctx.set_total(items=len(to_read), bytes_=sum(max(0, expect[key][0]) for key in to_read))
+        lock = threading.Lock()
+
+        def check_one(key: str) -> None:
+            h = hashlib.sha256() if key.startswith("headers/") else k.hasher()
+            n = 0
+            try:
+                for chunk in target.read_chunks(key):
+                    h.update(chunk)
+                    n += len(chunk)
+            except StorageError as exc:
+                with lock:
+                    damaged[key] = f"cannot be read: {exc.message}"
+                return
+            if key.startswith("headers/"):
+                ok = key == f"headers/{h.hexdigest()}.json"
+            elif key.startswith("data/"):
+                ok = key.rsplit("/", 1)[-1] == h.hexdigest()
+            else:
+                ok = expect[key][1] == h.hexdigest()
+            with lock:
+                rep.bytes_read += n
+                if not ok:
+                    damaged[key] = "content does not authenticate (damaged or altered)"
+            ctx.advance(items=1, bytes_=n)
+
+        pool = _Pool(WORKERS)
+        try:
+            for key in to_read:
+                ctx.check()
+                pool.submit(check_one, key)
+            pool.drain()
+        finally:
+            pool.close()
+    rep.damaged = [{"key": key, "problem": problem, "snapshots": sorted(set(users.get(key, [])))}
+                   for key, problem in sorted(damaged.items())]
+    return rep
+
+
+def run_verify(vault: Vault, dest: Destination, *, read_data: bool = False,
+               ctx: JobContext | None = None) -> VerifyReport:
+    conn = vault.connect()
+    t0 = time.monotonic()
+    try:
+        run_id = start_run(conn, dest, "verify")
+        try:
+            target = open_target(dest)
+            rep = verify_target(target, vault_keys(vault), read_data=read_data, ctx=ctx)
+        except BaseException as exc:
+            finish_run(conn, run_id, status="cancelled" if isinstance(exc, Cancelled) else "failure",
+                       duration_ms=int((time.monotonic() - t0) * 1000), error=exc)
+            raise
+        err = None if rep.ok else IntegrityError(
+            f"{len(rep.damaged)} damaged objects, {len(rep.bad_snapshots)} unreadable snapshots")
+        finish_run(conn, run_id, status="success" if rep.ok else "failure", verified=rep.ok and read_data,
+                   bytes_total=rep.bytes_read, duration_ms=int((time.monotonic() - t0) * 1000), error=err,
+                   detail=rep.to_json() | {"damaged": rep.damaged[:50]})
+        return rep
+    finally:
+        conn.close()
+
+
+# --- restore -----------------------------------------------------------------------------
+@dataclass
+class RestoreReport:
+    snapshot_id: str
+    path: str
+    db_bytes: int = 0
+    blobs: int = 0
+    bytes: int = 0
+    lost_blobs: list[str] = field(default_factory=list)
+    affected_messages: int = 0
+    problems: list[str] = field(default_factory=list)
+    checked: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.lost_blobs and not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self) | {"ok": self.ok}
+
+
+def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | None = None,
+                     recovery_key: str | None = None, keys: BackupKeys | None = None, check: bool = False,
+                     ctx: JobContext | None = None) -> RestoreReport:
+    """Rebuild a vault folder from a snapshot. Nothing is written before the key is proven right."""
+    ctx = ctx or JobContext()
+    to = Path(to)
+    if to.exists() and (not to.is_dir() or any(to.iterdir())):
+        raise UsageError(f"{to} is not empty; restore needs a new or empty folder.",
+                         hint="Choose another folder with --to; an existing vault is never overwritten.")
+    existing = target.list("snapshots/")
+    sid = resolve_snapshot(_snapshot_ids(existing), ref)
+    key = snapshot_key(sid)
+    env = parse_envelope(target.get(key), key)
+    header_raw = target.get(env["header"])
+    if env["header"] != f"headers/{hashlib.sha256(header_raw).hexdigest()}.json":
+        raise IntegrityError(f"The vault header copy {env['header']} in the backup is damaged.", location=env["header"])
+    header = Header.parse(header_raw, env["header"])
+    if keys is None:
+        keys = keys_from_header(header, passphrase=passphrase, recovery_key=recovery_key)
+    elif keys.vault_id != header.vault_id:
+        raise IntegrityError("This backup belongs to another vault.")
+    body = open_manifest(keys, env, key)
+    rep = RestoreReport(sid, str(to))
+    db = body["db"]
+    step = db["extent_pages"] * db["page_size"]
+    blobs = body.get("blobs", [])
+    ctx.set_total(items=len(db["extents"]) + len(blobs), bytes_=db["size"] + sum(b[1] for b in blobs))
+    created = not to.exists()
+    try:
+        to.mkdir(parents=True, exist_ok=True, mode=0o700)
+        media = to / "media"
+        media.mkdir(exist_ok=True, mode=0o700)
+        partial = media / ".partial"
+        partial.mkdir(exist_ok=True, mode=0o700)
+        # the database: every extent authenticated, in order
+        ctx.status("Restoring the database")
+        db_tmp = to / "vault.db.partial"
+        bad: list[str] = []
+        fd = os.open(db_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            pool = _Pool(WORKERS)
+            try:
+                def fetch_extent(i: int, mac: str) -> None:
+                    ek = extent_key(mac)
+                    size = min(step, db["size"] - i * step)
+                    try:
+                        data = target.get(ek)
+                    except StorageError:
+                        bad.append(f"{ek} (missing)")
+                        return
+                    if len(data) != size or keys.mac(data) != mac:
+                        bad.append(f"{ek} (damaged)")
+                        return
+                    os.pwrite(fd, data, i * step)
+                    ctx.advance(items=1, bytes_=size)
+
+                for i, mac in enumerate(db["extents"]):
+                    ctx.check()
+                    pool.submit(fetch_extent, i, mac)
+                pool.drain()
+            finally:
+                pool.close()
+            if bad:
+                raise IntegrityError(
+                    f"The database of snapshot {sid} cannot be restored: {len(bad)} of its extents are damaged or "
+                    f"missing ({', '.join(sorted(bad)[:5])}{', ...' if len(bad) > 5 else ''}).",
+                    hint="Nothing was restored. Run `chatvault backup verify --read-data` and restore an older "
+                         "snapshot that verify reports as intact.")
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        rep.db_bytes = db["size"]
+        # media blobs, streamed; a damaged one is skipped and reported, the rest restored
+        ctx.status("Restoring media")
+        lost: list[str] = []
+        lock = threading.Lock()
+
+        def fetch_blob(rel: str, size: int, mac: str) -> None:
+            final = media / rel
+            tmp = partial / (rel.replace("/", "_") + ".tmp")
+            h = keys.hasher()
+            n = 0
+            try:
+                with open(tmp, "wb") as out:
+                    for chunk in target.read_chunks("media/" + rel):
+                        h.update(chunk)
+                        out.write(chunk)
+                        n += len(chunk)
+                    out.flush()
+                    os.fsync(out.fileno())
+            except StorageError:
+                tmp.unlink(missing_ok=True)
+                with lock:
+                    lost.append(rel)
+                return
+            if n != size or h.hexdigest() != mac:
+                tmp.unlink(missing_ok=True)
+                with lock:
+                    lost.append(rel)
+                return
+            final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.replace(tmp, final)
+            with lock:
+                rep.blobs += 1
+                rep.bytes += n
+            ctx.advance(items=1, bytes_=n)
+
+        pool = _Pool(WORKERS)
+        try:
+            for rel, size, mac in blobs:
+                ctx.check()
+                pool.submit(fetch_blob, rel, size, mac)
+            pool.drain()
+        finally:
+            pool.close()
+        for d in {(media / rel).parent for rel, _s, _m in blobs} | {media, to}:
+            if d.exists():
+                fsync_dir(d)
+        shutil.rmtree(partial, ignore_errors=True)
+        os.replace(db_tmp, to / "vault.db")
+        # the header last: a folder with vault.json is a complete vault
+        atomic_write(to / HEADER_NAME, header_raw, fault_prefix="restore.header")
+        rep.lost_blobs = sorted(lost)
+        if check or rep.lost_blobs:
+            _check_restored(to, keys, rep, check)
+    except BaseException:
+        if created:
+            shutil.rmtree(to, ignore_errors=True)
+        else:
+            for child in list(to.iterdir()) if to.exists() else []:
+                shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
+        raise
+    return rep
+
+
+def _check_restored(to: Path, keys: BackupKeys, rep: RestoreReport, full: bool) -> None:
+    from chatvault.store.db import connect
+
+    conn = connect(to / "vault.db", keys.db, readonly=True)
+    try:
+        if full:
+            rep.checked = True
+            for row in conn.execute("PRAGMA cipher_integrity_check").fetchall():
+                rep.problems.append(f"damaged encrypted page: {row[0]}")
+            for row in conn.execute("PRAGMA quick_check").fetchall():
+                if row[0] != "ok":
+                    rep.problems.append(f"database: {row[0]}")
+        if rep.lost_blobs:
+            ids = [rel.rsplit("/", 1)[-1] for rel in rep.lost_blobs]
+            marks = ",".join("?" * len(ids))
+            try:
+                rep.affected_messages = int(conn.execute(
+                    f"SELECT count(DISTINCT message_id) FROM attachments WHERE blob_id IN ({marks}) "  # noqa: S608
+                    f"OR thumb_blob_id IN ({marks})", ids + ids).fetchone()[0])
+            except Exception:  # noqa: BLE001 - counting is best effort
+                pass
+    finally:
+        conn.close()
+
+
+# --- prune -------------------------------------------------------------------------------
+@dataclass
+class PruneReport:
+    dry_run: bool
+    keep: list[str] = field(default_factory=list)
+    forget: list[str] = field(default_factory=list)
+    locked_snapshots: list[str] = field(default_factory=list)
+    objects_deleted: int = 0
+    bytes_freed: int = 0
+    objects_locked: int = 0
+    unreadable: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def run_prune(vault: Vault, dest: Destination, *, dry_run: bool = False, ctx: JobContext | None = None,
+              retention: dict[str, int] | None = None) -> PruneReport:
+    """Forget snapshots the retention rules do not keep, then delete objects no remaining snapshot uses."""
+    ctx = ctx or JobContext()
+    rules = dest.retention if retention is None else retention
+    conn = vault.connect()
+    t0 = time.monotonic()
+    try:
+        with BackupLock(vault.path):
+            run_id = None if dry_run else start_run(conn, dest, "prune")
+            try:
+                target = open_target(dest)
+                k = vault_keys(vault)
+                existing = target.list()
+                snaps = list_snapshots(target, k, existing)
+                rep = PruneReport(dry_run)
+                rep.unreadable = [s.id for s in snaps if not s.ok]
+                good = [s for s in snaps if s.ok]
+                kept = apply_retention([(s.id, s.time) for s in good], rules) | set(rep.unreadable)
+                rep.keep = sorted(kept)
+                rep.forget = sorted(s.id for s in good if s.id not in kept)
+                remaining = set(kept)
+                if not dry_run:
+                    for sid in rep.forget:
+                        ctx.check()
+                        res = target.delete(snapshot_key(sid))
+                        faults.hit("backup.prune_after_forget")
+                        if res.locked_until is not None:
+                            rep.locked_snapshots.append(sid)
+                            remaining.add(sid)
+                needed: set[str] = {CONFIG_KEY}
+                for sid in sorted(remaining):
+                    if sid in rep.unreadable:
+                        continue
+                    body = load_manifest(target, k, sid)
+                    needed.update(key for key, _ in _references(body))
+                    needed.add(body["header"])
+                objects = sorted(key for key in existing if not key.startswith("snapshots/") and key not in needed)
+                if rep.unreadable:
+                    objects = []  # never guess what an unreadable snapshot uses
+                for key in objects:
+                    ctx.check()
+                    if dry_run:
+                        rep.objects_deleted += 1
+                        rep.bytes_freed += existing[key]
+                        continue
+                    res = target.delete(key)
+                    if res.deleted:
+                        rep.objects_deleted += 1
+                        rep.bytes_freed += existing[key]
+                    elif res.locked_until is not None:
+                        rep.objects_locked += 1
+                if run_id is not None:
+                    finish_run(conn, run_id, status="success", duration_ms=int((time.monotonic() - t0) * 1000),
+                               detail=rep.to_json())
+                return rep
+            except BaseException as exc:
+                if run_id is not None:
+                    finish_run(conn, run_id, status="cancelled" if isinstance(exc, Cancelled) else "failure",
+                               duration_ms=int((time.monotonic() - t0) * 1000), error=_wrap(exc))
+                raise
+    finally:
+        conn.close()

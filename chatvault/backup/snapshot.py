@@ -1,0 +1,122 @@
+"""A consistent point-in-time image of the encrypted `vault.db`, read as the pages are on disk.
+
+Why raw pages: SQLCipher gives every rewritten page a fresh random IV, so an unchanged page keeps
+its exact bytes while a copy through a new connection (or the online backup API) would re-encrypt
+every page and make every extent new. We read the ciphertext pages from the file itself.
+
+Why it is consistent (SQLite WAL rules, `wal.c`):
+1. A second connection takes the write lock (`BEGIN IMMEDIATE`), so nobody can commit.
+2. A passive checkpoint copies every WAL frame into the database file; it must report
+   `log == checkpointed` (an old reader can hold it back: then we release and retry).
+3. Our reading connection starts a read transaction: its snapshot is the latest commit, and every
+   page of it is now in the database file.
+4. The writer lock is released. While our read transaction lasts, a checkpoint may not copy newer
+   frames into the file (it cannot pass our read mark, and a reader on "read lock 0" blocks any
+   back-fill), so the first `page_count` pages of the file stay exactly our snapshot.
+
+POSIX locks: closing *any* descriptor of a file drops every fcntl lock this process holds on it,
+including SQLite's own. So the raw descriptor is opened once per file and kept for the life of the
+process (`_raw_fd`), never closed while SQLite connections may exist.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from chatvault.errors import StorageError, VaultInUse
+from chatvault.store.db import DatabaseError, classify
+from chatvault.vault.vault import Vault
+
+PAGE_SIZE = 4096
+# 16 pages = 64 KiB per extent: the smallest size allowed, which keeps the bytes re-stored after
+# spread-out page changes lowest (bench/backup_bench.py measures 64 KiB against larger extents).
+EXTENT_PAGES = 16
+
+_fds: dict[tuple[int, int], int] = {}
+_fds_lock = threading.Lock()
+
+
+def _raw_fd(path: Path) -> int:
+    st = os.stat(path)
+    key = (st.st_dev, st.st_ino)
+    with _fds_lock:
+        fd = _fds.get(key)
+        if fd is None:
+            fd = os.open(path, os.O_RDONLY)
+            _fds[key] = fd
+        return fd
+
+
+class DbSnapshot:
+    """Holds a read transaction on vault.db; iterate `extents()` while it is open, then `close()`."""
+
+    def __init__(self, vault: Vault, *, extent_pages: int = EXTENT_PAGES, attempts: int = 50) -> None:
+        self.extent_pages = extent_pages
+        self._closed = False
+        self._reader = vault.connect()
+        try:
+            self._begin(vault, attempts)
+            self.page_size = int(self._reader.execute("PRAGMA page_size").fetchone()[0])
+            self.pages = int(self._reader.execute("PRAGMA page_count").fetchone()[0])
+            self._fd = _raw_fd(vault.db_path)
+        except BaseException:
+            self._reader.close()
+            raise
+        self.size = self.page_size * self.pages
+
+    def _begin(self, vault: Vault, attempts: int) -> None:
+        for _ in range(attempts):
+            writer = vault.connect()
+            try:
+                try:
+                    writer.execute("BEGIN IMMEDIATE")
+                    busy, log, done = self._reader.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    if busy == 0 and (log == done or log == -1):
+                        self._reader.execute("BEGIN")
+                        self._reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                        return
+                finally:
+                    if writer.in_transaction:
+                        writer.execute("ROLLBACK")
+                    writer.close()
+            except DatabaseError as exc:
+                raise classify(exc, "taking a snapshot of the database") from exc
+            time.sleep(0.1)
+        raise VaultInUse("Another reader kept an old view of the database, so no consistent snapshot could be taken.",
+                         hint="Close long-running searches or exports and run the backup again.")
+
+    def extents(self) -> Iterator[bytes]:
+        """The database image as consecutive extents of `extent_pages` pages (the last may be shorter)."""
+        step = self.extent_pages * self.page_size
+        pos = 0
+        while pos < self.size:
+            n = min(step, self.size - pos)
+            try:
+                data = os.pread(self._fd, n, pos)
+            except OSError as exc:
+                raise StorageError(f"Cannot read vault.db at byte {pos}: {exc.strerror}.") from exc
+            if len(data) != n:
+                raise StorageError("vault.db is shorter than its page count says.",
+                                   hint="Run `chatvault check`.")
+            yield data
+            pos += n
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._reader.in_transaction:
+                self._reader.execute("ROLLBACK")
+        finally:
+            self._reader.close()
+
+    def __enter__(self) -> DbSnapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

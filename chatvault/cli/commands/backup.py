@@ -1,0 +1,277 @@
+"""`chatvault backup add|ls|rm|run|status|verify|snapshots|prune`: verified backups (docs/backup.md)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from chatvault import check as vault_check
+from chatvault.backup import destinations as dests
+from chatvault.backup import engine
+from chatvault.backup.health import health, overall
+from chatvault.cli.common import CliContext, human_bytes
+from chatvault.errors import ChatVaultError, UsageError
+from chatvault.jobs.context import JobContext
+
+NAME = "backup"
+HELP = "back up the vault to folders and S3, verify, prune, and show backup health"
+DESCRIPTION = (
+    "Incremental, verified backups: only changed database extents and new media are sent. "
+    "`backup status` exits 1 when a destination has no verified backup within its max age (for monitoring)."
+)
+
+
+def _retention_args(p: argparse.ArgumentParser) -> None:
+    for k in dests.RETENTION_KEYS:
+        p.add_argument("--" + k.replace("_", "-"), type=int, metavar="N", default=None,
+                       help=f"retention: {k.replace('_', ' ')} (0 = rule off)")
+
+
+def _retention(args: argparse.Namespace) -> dict[str, int]:
+    return {k: int(getattr(args, k)) for k in dests.RETENTION_KEYS if getattr(args, k, None) is not None}
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(p))
+    a = sub.add_parser("add", help="add a destination (a folder or an S3 bucket)")
+    a.add_argument("name")
+    where = a.add_mutually_exclusive_group(required=True)
+    where.add_argument("--folder", metavar="DIR", help="a local or mounted folder (external drive, NAS share)")
+    where.add_argument("--bucket", help="an S3 bucket (with --endpoint for non-AWS servers)")
+    a.add_argument("--endpoint", metavar="URL", help="S3 endpoint URL, e.g. https://s3.example.com")
+    a.add_argument("--prefix", default="", help="key prefix inside the bucket (one per vault)")
+    a.add_argument("--region", default=None)
+    a.add_argument("--lock-mode", choices=["governance", "compliance"], help="S3 Object Lock mode for every object")
+    a.add_argument("--lock-days", type=float, default=None, help="Object Lock retention period in days")
+    a.add_argument("--store-credentials", action="store_true",
+                   help="save AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment in the OS keyring")
+    a.add_argument("--max-age-days", type=float, default=3.0, help="status is red without a verified backup this old")
+    a.add_argument("--interval-hours", type=float, default=24.0, help="how often the app backs up (scheduler)")
+    a.add_argument("--restore-test", action="store_true", help="test-restore every new snapshot to a temp folder")
+    _retention_args(a)
+    sub.add_parser("ls", help="list destinations")
+    r = sub.add_parser("rm", help="forget a destination (its backups stay where they are)")
+    r.add_argument("name")
+    run = sub.add_parser("run", help="back up now (to the named destinations, or all)")
+    run.add_argument("names", nargs="*")
+    sub.add_parser("status", help="health of every destination; exit 1 if any is red")
+    v = sub.add_parser("verify", help="check snapshots; --read-data reads and authenticates every byte")
+    v.add_argument("names", nargs="*")
+    v.add_argument("--read-data", action="store_true")
+    s = sub.add_parser("snapshots", help="list the snapshots at a destination")
+    s.add_argument("names", nargs="*")
+    pr = sub.add_parser("prune", help="forget snapshots by the retention rules and delete unused objects")
+    pr.add_argument("names", nargs="*")
+    pr.add_argument("--dry-run", action="store_true", help="show what would be deleted, delete nothing")
+    _retention_args(pr)
+
+
+def _selected(conn: Any, names: list[str]) -> list[dests.Destination]:
+    if names:
+        return [dests.get_destination(conn, n) for n in names]
+    found = dests.list_destinations(conn)
+    if not found:
+        raise UsageError("No backup destination is configured.",
+                         hint="Add one with `chatvault backup add NAME --folder DIR` (or --bucket for S3).")
+    return found
+
+
+def _when(ts: float | None) -> str:
+    if ts is None:
+        return "never"
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+class _Progress:
+    """A progress line on stderr, ~5 times a second, while a job runs (not with --json or no tty)."""
+
+    def __init__(self, job: JobContext, enabled: bool) -> None:
+        self.job, self.enabled = job, enabled and sys.stderr.isatty()
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.2):
+            p = self.job.snapshot()
+            frac = f"{p.fraction * 100:5.1f}%" if p.fraction is not None else ""
+            eta = f" ETA {p.eta_seconds:.0f} s" if p.eta_seconds is not None else ""
+            sys.stderr.write(f"\r{p.status[:40]:40} {frac} {human_bytes(p.bytes_done)}{eta}   ")
+            sys.stderr.flush()
+
+    def __enter__(self) -> _Progress:
+        if self.enabled:
+            self._t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self._stop.set()
+            self._t.join()
+            sys.stderr.write("\r" + " " * 80 + "\r")
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.open() as vault:
+        conn = vault.connect()
+        try:
+            return _ACTIONS[args.action](args, ctx, vault, conn)
+        finally:
+            conn.close()
+
+
+def _add(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
+    if args.folder:
+        kind, config = "folder", {"path": args.folder}
+    else:
+        kind = "s3"
+        config = {"bucket": args.bucket, "endpoint": args.endpoint, "prefix": args.prefix, "region": args.region}
+        if args.lock_mode:
+            config |= {"lock_mode": args.lock_mode.upper(), "lock_days": args.lock_days}
+        if args.store_credentials:
+            key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+            if not key or not secret:
+                raise UsageError("--store-credentials reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; set them.")
+            from chatvault.backup.s3 import store_credentials
+
+            store_credentials(args.name, key, secret)
+    d = dests.add_destination(conn, args.name, kind, config, retention=_retention(args),
+                              max_age_s=int(args.max_age_days * 86400), interval_s=int(args.interval_hours * 3600),
+                              restore_test=args.restore_test)
+    ctx.out({"added": d.to_json()}, f"Added backup destination '{d.name}' ({d.where}).")
+    return 0
+
+
+def _ls(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
+    ds = dests.list_destinations(conn)
+    lines = [f"{d.name:16} {d.kind:6} {d.where}" for d in ds] or ["No backup destinations (add one with `backup add`)."]
+    ctx.out({"destinations": [d.to_json() for d in ds]}, "\n".join(lines))
+    return 0
+
+
+def _rm(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
+    dests.remove_destination(conn, args.name)
+    ctx.out({"removed": args.name}, f"Removed '{args.name}'. Its backups were left in place.")
+    return 0
+
+
+def _run(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
+    results, failures = [], []
+    for d in _selected(conn, args.names):
+        job = JobContext()
+        try:
+            with _Progress(job, not ctx.json):
+                r = engine.run_backup(vault, d, job)
+            results.append(r.to_json() | {"ok": True})
+            if not ctx.json:
+                print(f"{d.name}: snapshot {r.snapshot_id} verified; sent {human_bytes(r.bytes_sent)} of "
+                      f"{human_bytes(r.bytes_total)} ({r.extents_sent}/{r.extents_total} database extents, "
+                      f"{r.blobs_sent}/{r.blobs_total} media files) in {r.duration_s:.1f} s")
+        except ChatVaultError as exc:
+            failures.append(exc)
+            results.append({"destination": d.name, "ok": False} | exc.to_json())
+            if not ctx.json:
+                print(f"{d.name}: FAILED: {exc}", file=sys.stderr)
+    if ctx.json:
+        ctx.out({"ok": not failures, "runs": results})
+    return 1 if failures else 0
+
+
+def _status(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
+    hs = health(conn)
+    state = overall(hs)
+    lines = []
+    for h in hs:
+        lines.append(f"[{h.state.upper():5}] {h.message}")
+        if h.last_failure_reason and h.state != "green":
+            lines.append(f"        last failure {_when(h.last_failure_at)}: {h.last_failure_reason}")
+    if not hs:
+        lines.append("[RED  ] No backup destination is configured.")
+    ctx.out({"state": state, "destinations": [h.to_json() for h in hs]}, "\n".join(lines))
+    return 1 if state == "red" else 0
+
+
+def _verify(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
+    out, bad = [], False
+    for d in _selected(conn, args.names):
+        job = JobContext()
+        with _Progress(job, not ctx.json):
+            rep = engine.run_verify(vault, d, read_data=args.read_data, ctx=job)
+        out.append({"destination": d.name} | rep.to_json())
+        bad = bad or not rep.ok
+        if not ctx.json:
+            what = "read and authenticated" if args.read_data else "checked (manifests and object sizes; data not read)"
+            if rep.ok:
+                print(f"{d.name}: {rep.snapshots} snapshots, {rep.objects} objects {what}: OK")
+            else:
+                print(f"{d.name}: PROBLEMS in {rep.snapshots} snapshots:")
+                for s in rep.bad_snapshots:
+                    print(f"  snapshot {s['snapshot']}: {s['problem']}")
+                for o in rep.damaged:
+                    print(f"  {o['key']}: {o['problem']}; used by {len(o['snapshots'])} snapshot(s): "
+                          f"{', '.join(o['snapshots'][:5])}")
+    if ctx.json:
+        ctx.out({"ok": not bad, "destinations": out})
+    return 1 if bad else 0
+
+
+def _snapshots(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
+    out, lines = [], []
+    k = engine.vault_keys(vault)
+    for d in _selected(conn, args.names):
+        snaps = engine.list_snapshots(dests.open_target(d), k)
+        out.append({"destination": d.name, "snapshots": [s.to_json() for s in snaps]})
+        lines.append(f"{d.name} ({d.where}): {len(snaps)} snapshots")
+        for s in snaps:
+            if s.ok:
+                lines.append(f"  {s.id}  {s.counts.get('messages', 0):>9} messages  db {human_bytes(s.db_bytes)}"
+                             f"  media {human_bytes(s.media_bytes)}")
+            else:
+                lines.append(f"  {s.id}  DAMAGED: {s.problem}")
+    ctx.out({"destinations": out}, "\n".join(lines))
+    return 0
+
+
+def _prune(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
+    out, lines = [], []
+    override = _retention(args) or None
+    for d in _selected(conn, args.names):
+        rep = engine.run_prune(vault, d, dry_run=args.dry_run, retention=override)
+        out.append({"destination": d.name} | rep.to_json())
+        verb = "would delete" if args.dry_run else "deleted"
+        lines.append(f"{d.name}: keep {len(rep.keep)} snapshots, forget {len(rep.forget)}; {verb} "
+                     f"{rep.objects_deleted} objects ({human_bytes(rep.bytes_freed)})")
+        for sid in rep.forget:
+            lines.append(f"  {'would forget' if args.dry_run else 'forgot'} {sid}"
+                         + (" (kept: under Object Lock)" if sid in rep.locked_snapshots else ""))
+        if rep.objects_locked:
+            lines.append(f"  {rep.objects_locked} unused objects are still under Object Lock and were kept")
+        if rep.unreadable:
+            lines.append(f"  {len(rep.unreadable)} damaged snapshots: no objects deleted (run `backup verify`)")
+        if not d.retention and override is None:
+            lines.append("  no retention rules set: every snapshot is kept (see --keep-last etc.)")
+    ctx.out({"destinations": out}, "\n".join(lines))
+    return 0
+
+
+_ACTIONS = {"add": _add, "ls": _ls, "rm": _rm, "run": _run, "status": _status, "verify": _verify,
+            "snapshots": _snapshots, "prune": _prune}
+
+
+@vault_check.register
+def _check_backups(vault: Any, report: vault_check.CheckReport, read_data: bool, repair: bool) -> None:
+    """`chatvault check` warns when backups are stale (it never contacts a destination)."""
+    conn = vault.connect(readonly=True)
+    try:
+        try:
+            hs = health(conn)
+        except Exception:  # noqa: BLE001 - a database without the backup tables: nothing to report
+            return
+        for h in hs:
+            if h.state == "red":
+                report.problems.append(vault_check.Problem("backup", h.message, severity="warning"))
+    finally:
+        conn.close()
