@@ -1,0 +1,282 @@
+"""The file-tree layer: one read-only view over a folder, a zip file or a single file.
+
+Importers see their input only through a `FileTree`. It never extracts anything to disk: members
+are opened as streams that the engine hands to the blob store, so "zip slip" cannot write outside
+the vault by construction. What it refuses, once for every importer:
+
+- names with `..`, absolute paths, drive letters, NUL or control characters (listed in `rejected`);
+- symlinks that leave the tree, and anything that is not a regular file (FIFOs, devices);
+- zip bombs: overlapping entries (the "non-recursive zip bomb"), members whose compression ratio
+  or size is beyond the limits, and archives whose members add up to more than `max_total`;
+- damaged or truncated archives (an `InputError` naming the file and what to do).
+
+Names are normalised to NFC with `/` separators, so an export made on Windows or macOS looks the same.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from chatvault.errors import InputError
+
+MAX_MEMBER = 8 << 30          # one file inside an export (8 GiB: long videos)
+MAX_TOTAL = 256 << 30         # everything an archive claims to hold
+MAX_RATIO = 200               # deflate tops out near 1000:1; real media compresses ~1:1
+RATIO_FLOOR = 16 << 20        # ratios only matter for members bigger than this
+MAX_MEMBERS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str                  # normalised relative path, '/' separated
+    size: int
+
+
+class _Limited(io.RawIOBase):
+    """A stream that refuses to deliver more than `limit` bytes (guards lying zip headers)."""
+
+    def __init__(self, raw: BinaryIO, limit: int, what: str) -> None:
+        self._raw = raw
+        self._left = limit
+        self._what = what
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        try:
+            data = self._raw.read(min(len(b), self._left + 1))
+        except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
+            raise InputError(f"{self._what} is damaged or cut off inside the archive ({exc}).",
+                             hint="Copy or export the file again.") from exc
+        if len(data) > self._left:
+            raise InputError(f"{self._what} is larger than its archive entry says.",
+                             hint="The export is damaged or crafted; nothing from this file was kept.")
+        self._left -= len(data)
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def normalise(name: str) -> str | None:
+    """The safe relative form of an archive or folder name, or None if it must be refused."""
+    if not name or len(name) > 4096 or "\x00" in name:
+        return None
+    if any(ord(c) < 32 for c in name):
+        return None
+    name = unicodedata.normalize("NFC", name.replace("\\", "/"))
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return None
+    parts = [p for p in PurePosixPath(name).parts if p not in ("", ".")]
+    if not parts or any(p == ".." for p in parts):
+        return None
+    return "/".join(parts)
+
+
+class FileTree:
+    """Read-only members of a folder, zip file or single file; see the module docstring."""
+
+    def __init__(self, path: Path, *, max_member: int = MAX_MEMBER, max_total: int = MAX_TOTAL) -> None:
+        self.path = Path(path)
+        self.max_member = max_member
+        self.max_total = max_total
+        self.rejected: list[tuple[str, str]] = []     # (name as found, why)
+        self._members: dict[str, Member] = {}
+        self._fold: dict[str, str] | None = None
+        self._zip: zipfile.ZipFile | None = None
+        self._zinfo: dict[str, zipfile.ZipInfo] = {}
+        self.kind = "file"
+        try:
+            st = os.stat(self.path)
+        except OSError as exc:
+            raise InputError(f"{self.path} cannot be read: {exc.strerror}.",
+                             hint="Check the path and that you may read it.") from exc
+        if stat.S_ISDIR(st.st_mode):
+            self.kind = "dir"
+            self._scan_dir()
+        elif stat.S_ISREG(st.st_mode) and zipfile.is_zipfile(self.path):
+            self.kind = "zip"
+            self._scan_zip()
+        elif stat.S_ISREG(st.st_mode):
+            self._members[self.path.name] = Member(self.path.name, st.st_size)
+        else:
+            raise InputError(f"{self.path} is not a regular file or folder.", hint="Choose the export file itself.")
+
+    # --- scanning ------------------------------------------------------------------------
+    def _scan_dir(self) -> None:
+        root = os.path.realpath(self.path)
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            for d in list(dirnames):
+                full = os.path.join(dirpath, d)
+                if os.path.islink(full):
+                    dirnames.remove(d)
+                    self.rejected.append((os.path.relpath(full, root), "symbolic link to a folder"))
+            for f in filenames:
+                full = os.path.join(dirpath, f)
+                rel = os.path.relpath(full, root)
+                if os.path.islink(full):
+                    target = os.path.realpath(full)
+                    if os.path.commonpath([root, target]) != root:
+                        self.rejected.append((rel, "symbolic link that points outside the export"))
+                        continue
+                try:
+                    st = os.stat(full)
+                except OSError as exc:
+                    self.rejected.append((rel, f"cannot be read: {exc.strerror}"))
+                    continue
+                if not stat.S_ISREG(st.st_mode):
+                    self.rejected.append((rel, "not a regular file"))
+                    continue
+                name = normalise(rel)
+                if name is None:
+                    self.rejected.append((rel, "unsafe name"))
+                    continue
+                if st.st_size > self.max_member:
+                    self.rejected.append((rel, f"larger than the {self.max_member >> 20} MiB limit"))
+                    continue
+                self._members[name] = Member(name, st.st_size)
+
+    def _scan_zip(self) -> None:
+        try:
+            zf = zipfile.ZipFile(self.path)
+            infos = zf.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise InputError(f"{self.path.name} is a damaged or incomplete zip file ({exc}).",
+                             hint="Copy or download the export again; if it came from a phone, export it again.",
+                             location=str(self.path)) from exc
+        if len(infos) > MAX_MEMBERS:
+            raise InputError(f"{self.path.name} lists {len(infos)} files, more than any real export.",
+                             hint="This zip is damaged or crafted; nothing was imported.")
+        self._zip = zf
+        total = 0
+        spans: list[tuple[int, int, str]] = []
+        for info in infos:
+            if info.is_dir():
+                continue
+            mode = info.external_attr >> 16
+            if mode and (stat.S_ISLNK(mode) or (stat.S_IFMT(mode) and not stat.S_ISREG(mode))):
+                self.rejected.append((info.filename, "link or special file inside the zip"))
+                continue
+            name = normalise(info.filename)
+            if name is None:
+                self.rejected.append((info.filename, "unsafe name (absolute, '..' or control characters)"))
+                continue
+            if info.file_size > self.max_member:
+                self.rejected.append((info.filename, f"larger than the {self.max_member >> 20} MiB limit"))
+                continue
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(1, info.compress_size):
+                self.rejected.append((info.filename, "compression ratio of a zip bomb"))
+                continue
+            total += info.file_size
+            spans.append((info.header_offset,
+                           info.header_offset + 30 + len(info.orig_filename.encode("utf-8", "replace"))
+                           + info.compress_size, info.filename))
+            self._members[name] = Member(name, info.file_size)
+            self._zinfo[name] = info
+        if total > self.max_total:
+            raise InputError(f"{self.path.name} claims to hold {total >> 30} GiB, beyond the {self.max_total >> 30} GiB "
+                             "limit for one export.", hint="This looks like a zip bomb; nothing was imported.")
+        spans.sort()
+        for (_s1, e1, n1), (s2, _e2, n2) in zip(spans, spans[1:], strict=False):
+            if s2 < e1:
+                raise InputError(f"{self.path.name} has overlapping entries ({n1!r} and {n2!r}).",
+                                 hint="Overlapping entries are the mark of a zip bomb; nothing was imported.")
+
+    # --- access --------------------------------------------------------------------------
+    def members(self) -> list[Member]:
+        return list(self._members.values())
+
+    def names(self) -> list[str]:
+        return list(self._members)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._members
+
+    def size(self, name: str) -> int:
+        return self._members[name].size
+
+    def find(self, name: str, under: str | None = None) -> str | None:
+        """The member called `name` (exact relative path, else a unique base name, case-insensitive)."""
+        n = normalise(name)
+        if n is None:
+            return None
+        if under:
+            joined = normalise(f"{under}/{n}")
+            if joined and joined in self._members:
+                return joined
+        if n in self._members:
+            return n
+        if self._fold is None:
+            self._fold = {}
+            for m in self._members:
+                base = m.rsplit("/", 1)[-1].casefold()
+                self._fold[base] = "" if base in self._fold else m   # "" marks an ambiguous base name
+                self._fold.setdefault(m.casefold(), m)
+        hit = self._fold.get(n.casefold()) or self._fold.get(n.rsplit("/", 1)[-1].casefold())
+        return hit or None
+
+    def open(self, name: str) -> BinaryIO:
+        """A binary stream of one member; refuses to read past its recorded size."""
+        member = self._members.get(name)
+        if member is None:
+            raise InputError(f"{name} is not part of {self.path.name}.")
+        what = f"{self.path.name}:{name}"
+        try:
+            if self.kind == "zip":
+                assert self._zip is not None
+                raw: BinaryIO = self._zip.open(self._zinfo[name])  # type: ignore[assignment]
+            elif self.kind == "dir":
+                raw = open(os.path.join(self.path, *name.split("/")), "rb")  # noqa: SIM115
+            else:
+                raw = open(self.path, "rb")  # noqa: SIM115
+        except (OSError, zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+            raise InputError(f"{what} cannot be opened ({exc}).",
+                             hint="The export is damaged or uses an unsupported compression.") from exc
+        if self.kind == "zip":
+            return io.BufferedReader(_Limited(raw, member.size, what), buffer_size=1 << 16)  # type: ignore[return-value]
+        return raw
+
+    def read_head(self, name: str, n: int = 4096) -> bytes:
+        try:
+            with self.open(name) as fh:
+                return fh.read(n)
+        except (InputError, OSError, zipfile.BadZipFile, EOFError, ValueError):
+            return b""
+
+    def walk(self, suffix: str = "") -> Iterator[str]:
+        for name in self._members:
+            if name.lower().endswith(suffix):
+                yield name
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
+    def __enter__(self) -> FileTree:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def safe_tree(path: Path) -> FileTree | None:
+    """A tree for `detect`: None instead of an error (detection never raises)."""
+    try:
+        return FileTree(path)
+    except (InputError, OSError):
+        return None

@@ -1,0 +1,66 @@
+"""The formats this build knows: an explicit list, one line per importer (Picard's formats registry).
+
+`detect(path)` asks every importer how sure it is and returns the candidates best first;
+`UnknownFormat` says what was tried and why each said no.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chatvault.errors import InputError, UnknownFormat
+from chatvault.importers.base import Detection, Importer
+from chatvault.importers.telegram import TelegramImporter
+from chatvault.importers.whatsapp import WhatsAppImporter
+
+IMPORTERS: list[type[Importer]] = [
+    WhatsAppImporter,
+    TelegramImporter,
+]
+
+__all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "detect", "get", "names"]
+
+
+def names() -> list[str]:
+    return [cls.name for cls in IMPORTERS]
+
+
+def all_importers() -> list[Importer]:
+    return [cls() for cls in IMPORTERS]
+
+
+def get(name: str) -> Importer:
+    """The importer called `name` (case-insensitive); `UnknownFormat` lists the known names."""
+    wanted = name.strip().lower()
+    for cls in IMPORTERS:
+        if cls.name == wanted:
+            return cls()
+    raise UnknownFormat(f"There is no import format called {name!r}.",
+                        hint=f"Known formats: {', '.join(names())} (see `chatvault formats`).")
+
+
+def detect(path: Path) -> list[tuple[Importer, Detection]]:
+    """Importers that recognise `path`, most confident first. Raises `UnknownFormat` if none does."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist.", hint="Check the path of the export.")
+    found: list[tuple[Importer, Detection]] = []
+    tried: list[str] = []
+    for importer in all_importers():
+        try:
+            d = importer.detect(path)
+        except Exception as exc:  # noqa: BLE001 - detect must never raise; a bug there is reported, not fatal
+            d = Detection(0.0, f"detection failed: {type(exc).__name__}: {exc}")
+        if d.confidence > 0:
+            found.append((importer, d))
+        tried.append(f"{importer.name} ({d.reason or 'not recognised'})")
+    if not found:
+        what = "an empty file" if path.is_file() and path.stat().st_size == 0 else path.name
+        raise UnknownFormat(
+            f"{what} is not an export ChatVault recognises. Tried: {'; '.join(tried)}.",
+            hint="Choose the file or folder the messenger exported, or name the format with --format "
+                 "(`chatvault formats` lists them).",
+            location=str(path),
+        )
+    found.sort(key=lambda x: -x[1].confidence)
+    return found

@@ -1,0 +1,484 @@
+"""Telegram Desktop "Export chat history" / "Export Telegram data" in the machine-readable JSON form.
+
+Two shapes: one chat (`result.json` = {name, type, id, messages: [...]}) or a whole account
+(`result.json` = {about, personal_information, contacts, chats: {list: [chat, ...]}, left_chats: ...}).
+Media sit beside `result.json` in folders (photos/, files/, voice_messages/, video_files/,
+stickers/ ...) and are referenced by relative paths; a missing file reads "(File not included ...)".
+
+The JSON is read with ijson's event stream, one message object at a time, so a multi-GB export never
+sits in memory. A file cut short yields everything before the cut, then an `Unparsed` record saying
+where it ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, ClassVar
+
+import ijson
+
+from chatvault.errors import InputError
+from chatvault.importers.base import Detection, Importer, ImportOptions
+from chatvault.importers.filetree import FileTree, safe_tree
+from chatvault.jobs.context import JobContext
+from chatvault.model import (
+    AttachmentRef,
+    AttachmentStatus,
+    ConversationKind,
+    ConversationRec,
+    ImportWarning,
+    MessageKind,
+    MessageRec,
+    ParticipantRec,
+    Record,
+    SourceRec,
+    Unparsed,
+)
+
+CHAT_KINDS = {
+    "personal_chat": ConversationKind.DIRECT, "bot_chat": ConversationKind.DIRECT,
+    "saved_messages": ConversationKind.SELF, "private_group": ConversationKind.GROUP,
+    "private_supergroup": ConversationKind.GROUP, "public_supergroup": ConversationKind.GROUP,
+    "private_channel": ConversationKind.CHANNEL, "public_channel": ConversationKind.CHANNEL,
+}
+MEDIA_KINDS = {
+    "sticker": MessageKind.STICKER, "voice_message": MessageKind.VOICE, "audio_file": MessageKind.FILE,
+    "video_file": MessageKind.VIDEO, "video_message": MessageKind.VIDEO, "animation": MessageKind.VIDEO,
+}
+NOT_INCLUDED = "(File not included"
+TOP_KEYS = {"about", "personal_information", "chats", "left_chats", "contacts", "frequent_contacts",
+            "name", "type", "id", "messages"}
+
+
+def _plain(text: Any) -> tuple[str, list[dict]]:
+    """Telegram's `text` (a string, or a list of strings and entity objects) → plain text + entities."""
+    if text is None:
+        return "", []
+    if isinstance(text, str):
+        return text, []
+    out: list[str] = []
+    entities: list[dict] = []
+    pos = 0
+    for part in text:
+        if isinstance(part, str):
+            out.append(part)
+            pos += len(part)
+            continue
+        if not isinstance(part, dict):
+            continue
+        t = str(part.get("text", ""))
+        ent = {"type": part.get("type", "plain"), "offset": pos, "length": len(t)}
+        for extra in ("href", "user_id", "language", "document_id"):
+            if extra in part:
+                ent[extra] = part[extra]
+        if ent["type"] != "plain":
+            entities.append(ent)
+        out.append(t)
+        pos += len(t)
+    return "".join(out), entities
+
+
+def _ts(msg: dict, key: str = "date") -> tuple[datetime | None, bool]:
+    """The message time: `date_unixtime` (UTC, with the offset recovered from `date`) or `date` (local)."""
+    unix = msg.get(f"{key}_unixtime")
+    local = msg.get(key)
+    naive = None
+    if isinstance(local, str):
+        try:
+            naive = datetime.fromisoformat(local)
+        except ValueError:
+            naive = None
+    if unix is not None:
+        try:
+            utc = datetime.fromtimestamp(int(unix), UTC)
+        except (ValueError, OverflowError, OSError):
+            utc = None
+        if utc is not None:
+            if naive is not None and naive.tzinfo is None:
+                offset = naive - utc.replace(tzinfo=None)
+                minutes = round(offset.total_seconds() / 60)
+                if abs(minutes) <= 18 * 60:
+                    return utc.astimezone(timezone(timedelta(minutes=minutes))), True
+            return utc, True
+    if naive is not None:
+        if naive.tzinfo is not None:
+            return naive, True
+        return naive.replace(tzinfo=UTC), False
+    return None, False
+
+
+class TelegramImporter(Importer):
+    name = "telegram"
+    title = "Telegram Desktop export (JSON)"
+    description = ("result.json from Telegram Desktop's \"Export chat history\" (one chat) or \"Export Telegram "
+                   "data\" (all chats), machine-readable JSON, with its photos/files/voice/video/sticker folders.")
+    patterns = ("result.json", "*.json")
+    parser_version = 1
+    recognised_by: ClassVar[str] = ("a JSON file (result.json, or inside a folder/zip) whose top level holds "
+                                    "'messages' (one chat) or 'chats' with a 'list' (full export)")
+
+    def _json_member(self, tree: FileTree) -> str | None:
+        names = tree.names()
+        if tree.kind == "file":
+            return names[0] if names else None
+        for n in sorted(names, key=lambda x: (x.count("/"), x)):
+            if n.rsplit("/", 1)[-1] == "result.json":
+                return n
+        jsons = sorted((n for n in names if n.lower().endswith(".json")), key=lambda x: (x.count("/"), x))
+        for n in jsons[:5]:
+            if _looks_like(tree.read_head(n, 8192))[0] > 0:
+                return n
+        return None
+
+    def detect(self, path: Path) -> Detection:
+        tree = safe_tree(path)
+        if tree is None:
+            return Detection(0.0, "cannot be opened")
+        with tree:
+            member = self._json_member(tree)
+            if member is None:
+                return Detection(0.0, "no result.json or Telegram-shaped JSON")
+            conf, variant = _looks_like(tree.read_head(member, 16384))
+            if conf == 0:
+                return Detection(0.0, f"{member} is not a Telegram export")
+            return Detection(conf, f"{member}: Telegram export ({variant})", variant)
+
+    def total_bytes(self, path: Path) -> int | None:
+        tree = safe_tree(path)
+        if tree is None:
+            return None
+        with tree:
+            member = self._json_member(tree)
+            return tree.size(member) if member else None
+
+    def read(self, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Record]:
+        # A lone result.json still finds its media: the tree is the folder around it.
+        tree_path = path.parent if path.is_file() and path.suffix.lower() == ".json" else path
+        tree = FileTree(tree_path)
+        try:
+            if tree_path is not path:
+                member = tree.find(path.name) if path.name in tree else None
+                if member is None:
+                    tree.close()
+                    tree = FileTree(path)
+                    member = path.name
+            else:
+                member = self._json_member(tree)
+            if member is None:
+                raise InputError(f"{path.name} holds no Telegram result.json.",
+                                 hint="Choose the folder Telegram Desktop exported (it contains result.json).")
+            if tree.size(member) == 0:
+                raise InputError(f"{path.name}: {member} is empty.", hint="Export again from Telegram Desktop.")
+            base = member.rsplit("/", 1)[0] if "/" in member else ""
+            yield from _Reader(tree, member, base, options, ctx, path).run()
+        finally:
+            tree.close()
+
+
+def _looks_like(head: bytes) -> tuple[float, str]:
+    if not head or b"\x00" in head[:1024]:
+        return 0.0, ""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not text.startswith(b"{"):
+        return 0.0, ""
+    keys: list[str] = []
+    try:
+        for prefix, event, value in ijson.parse(head):
+            if prefix == "" and event == "map_key":
+                keys.append(value)
+    except ijson.common.IncompleteJSONError:
+        pass
+    except ijson.common.JSONError:
+        return 0.0, ""
+    if "chats" in keys or "personal_information" in keys:
+        return 0.9, "full export"
+    if "messages" in keys and ("type" in keys or "name" in keys or "id" in keys):
+        return 0.9, "one chat"
+    if "messages" in keys:
+        return 0.6, "one chat (minimal)"
+    if keys and set(keys) <= TOP_KEYS and b'"date' in head:
+        return 0.5, "one chat"
+    return 0.0, ""
+
+
+class _Reader:
+    """Walks ijson events; builds one message object at a time."""
+
+    def __init__(self, tree: FileTree, member: str, base: str, options: ImportOptions, ctx: JobContext,
+                 path: Path) -> None:
+        self.tree = tree
+        self.member = member
+        self.base = base
+        self.options = options
+        self.ctx = ctx
+        self.path = path
+        self.me_id: str | None = None
+        self.me_name: str | None = options.me
+        self.people: dict[str, ParticipantRec] = {}
+        self.chat_index = 0
+
+    def run(self) -> Iterator[Record]:
+        raw = self.tree.open(self.member)
+        size = self.tree.size(self.member)
+        source_done = False
+        header: dict[str, Any] = {}
+        chat_prefix: str | None = None
+        conv_key: str | None = None
+        conv_kind = ConversationKind.UNKNOWN
+        n = 0
+        last_pos = 0
+        builder: ijson.ObjectBuilder | None = None
+        depth = 0
+        msg_prefix = ""
+        personal: dict[str, Any] = {}
+        events = ijson.parse(raw, use_float=True)
+        try:
+            for prefix, event, value in events:
+                if builder is not None:
+                    builder.event(event, value)
+                    if event in ("start_map", "start_array"):
+                        depth += 1
+                    elif event in ("end_map", "end_array"):
+                        depth -= 1
+                        if depth == 0:
+                            n += 1
+                            msg = builder.value
+                            builder = None
+                            if n % 1024 == 0:
+                                self.ctx.check()
+                                pos = raw.tell() if hasattr(raw, "tell") else 0
+                                if pos != last_pos:
+                                    self.ctx.set_position(bytes_=min(size, pos))
+                                    last_pos = pos
+                            yield from self._message(msg, conv_key or "", f"{msg_prefix}[{n - 1}]")
+                    continue
+                if event == "start_map" and prefix.endswith("messages.item") and conv_key is not None:
+                    builder = ijson.ObjectBuilder()
+                    builder.event(event, value)
+                    depth = 1
+                    continue
+                if prefix.startswith("personal_information.") and event in ("string", "number"):
+                    personal[prefix.rsplit(".", 1)[-1]] = value
+                    continue
+                if prefix in ("", "chats.list.item", "left_chats.list.item") and event == "start_map":
+                    header = {}
+                    chat_prefix = prefix
+                    conv_key = None
+                    continue
+                if chat_prefix is not None and event in ("string", "number", "integer", "boolean") \
+                        and prefix.count(".") == (chat_prefix.count(".") + 1 if chat_prefix else 0) \
+                        and prefix.startswith(chat_prefix):
+                    header[prefix.rsplit(".", 1)[-1]] = value
+                    continue
+                if chat_prefix is not None and event == "start_array" and \
+                        prefix == (f"{chat_prefix}.messages" if chat_prefix else "messages"):
+                    if not source_done:
+                        yield from self._source(personal)
+                        source_done = True
+                    self.chat_index += 1
+                    conv_key, conv_kind, rec = self._conversation(header)
+                    yield rec
+                    msg_prefix = f"{prefix}"
+                    n = 0
+                    continue
+                if chat_prefix is not None and event == "end_map" and prefix == chat_prefix:
+                    if conv_key is not None:
+                        _key, _kind, rec = self._conversation(header)   # fields after messages, if any
+                        rec.participants = [p for p in self.people.values() if p.extra.get("chat") == conv_key]
+                        yield rec
+                    chat_prefix = None
+                    conv_key = None
+        except ijson.common.IncompleteJSONError as exc:
+            pos = raw.tell() if hasattr(raw, "tell") else size
+            yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {pos} of {size}",
+                           reason="the JSON ends early (the file is cut off); every message before the cut was read, "
+                                  "nothing after it exists in this file", conversation_key=conv_key)
+            yield ImportWarning(f"{self.member} is incomplete: it stops at byte {pos} of {size}. "
+                                "Export again from Telegram Desktop to get the rest.", location=self.member)
+            if not source_done:
+                raise InputError(f"{self.path.name}: {self.member} is cut off before any chat begins.",
+                                 hint="Export again from Telegram Desktop.") from exc
+        except ijson.common.JSONError as exc:
+            if not source_done:
+                raise InputError(f"{self.path.name}: {self.member} is not valid JSON ({exc}).",
+                                 hint="This is not a Telegram Desktop JSON export, or it is damaged.") from exc
+            yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {raw.tell()}",
+                           reason="the JSON is damaged here; the rest of the file could not be read",
+                           conversation_key=conv_key)
+        finally:
+            raw.close()
+        if not source_done:
+            raise InputError(f"{self.path.name}: {self.member} has no messages list.",
+                             hint="This JSON is not a Telegram Desktop chat export.")
+        self.ctx.set_position(bytes_=size)
+
+    def _source(self, personal: dict[str, Any]) -> Iterator[Record]:
+        account = str(personal.get("user_id", "")) if personal else ""
+        name = " ".join(str(personal[k]) for k in ("first_name", "last_name") if personal.get(k)) or None
+        if account:
+            self.me_id = f"user{account}"
+        if not self.me_name and name:
+            self.me_name = name
+        yield SourceRec(app="telegram", account=str(self.options.options.get("account", account)),
+                        display_name=name, me_name=self.me_name)
+
+    def _conversation(self, header: dict[str, Any]) -> tuple[str, ConversationKind, ConversationRec]:
+        cid = header.get("id")
+        name = header.get("name")
+        kind = CHAT_KINDS.get(str(header.get("type", "")), ConversationKind.UNKNOWN)
+        if cid is not None:
+            key = str(cid)
+        elif name:
+            key = f"name:{name}"
+        else:
+            key = f"{Path(self.member).stem}#{self.chat_index}"
+        title = name if name else ("Saved Messages" if kind == ConversationKind.SELF else None)
+        extra = {k: v for k, v in header.items() if k in ("type", "id")}
+        return key, kind, ConversationRec(key=key, title=title, kind=kind, extra=extra)
+
+    def _person(self, pid: str | None, name: str | None, conv_key: str) -> Iterator[Record]:
+        key = pid or (f"name:{name}" if name else None)
+        if key is None:
+            return
+        p = self.people.get(key)
+        is_me = bool((self.me_id and key == self.me_id) or (self.options.me and name == self.options.me))
+        if p is None or (name and p.display_name != name):
+            p = ParticipantRec(key=key, display_name=name, is_me=is_me, extra={"chat": conv_key})
+            self.people[key] = p
+            yield p
+
+    def _media(self, rel: str | None, name: str | None, msg: dict) -> AttachmentRef:
+        extra = {k: msg[k] for k in ("width", "height", "duration_seconds", "media_type", "sticker_emoji",
+                                     "performer", "title") if k in msg}
+        size = msg.get("file_size") if isinstance(msg.get("file_size"), int) else None
+        if not rel or rel.startswith(NOT_INCLUDED) or rel.startswith("(File "):
+            status = AttachmentStatus.EXPIRED if rel and "expired" in rel.lower() else AttachmentStatus.MISSING
+            return AttachmentRef(name=name, status=status, mime_hint=msg.get("mime_type"), size_hint=size,
+                                 expected_path=None, extra=extra | {"reason": rel or "not exported"})
+        member = self.tree.find(rel, under=self.base or None)
+        if member is None:
+            return AttachmentRef(name=name or rel.rsplit("/", 1)[-1], status=AttachmentStatus.MISSING,
+                                 mime_hint=msg.get("mime_type"), size_hint=size, expected_path=rel, extra=extra)
+        tree = self.tree
+        return AttachmentRef(name=name or rel.rsplit("/", 1)[-1], open=lambda m=member: tree.open(m),
+                             mime_hint=msg.get("mime_type"), size_hint=tree.size(member),
+                             status=AttachmentStatus.STORED, expected_path=rel, extra=extra)
+
+    def _message(self, msg: Any, conv_key: str, where: str) -> Iterator[Record]:
+        loc = f"{self.member}: {where}"
+        if not isinstance(msg, dict):
+            yield Unparsed(raw=repr(msg)[:2000], location=loc, reason="a message that is not a JSON object",
+                           conversation_key=conv_key)
+            return
+        ts, tz_known = _ts(msg)
+        if ts is None:
+            import json
+
+            yield Unparsed(raw=json.dumps(msg, ensure_ascii=False, default=str)[:20000], location=loc,
+                           reason="a message without a readable date", conversation_key=conv_key)
+            return
+        mtype = msg.get("type", "message")
+        text, entities = _plain(msg.get("text"))
+        rec = MessageRec(conversation_key=conv_key, ts=ts, text=text or None, tz_known=tz_known, location=loc)
+        if msg.get("id") is not None:
+            rec.source_id = str(msg["id"])
+        if entities:
+            rec.extra["entities"] = entities
+        if mtype == "service":
+            actor_id = msg.get("actor_id")
+            yield from self._person(actor_id, msg.get("actor"), conv_key)
+            action = msg.get("action", "")
+            rec.kind = MessageKind.CALL if action in ("phone_call", "group_call") else MessageKind.SYSTEM
+            rec.extra["action"] = action
+            rec.extra["actor"] = msg.get("actor")
+            rec.sender_key = actor_id or (f"name:{msg['actor']}" if msg.get("actor") else None)
+            rec.sender_name = msg.get("actor")
+            for k in ("title", "members", "duration_seconds", "discard_reason", "message_id", "inviter",
+                      "boosts", "new_title", "period"):
+                if k in msg:
+                    rec.extra[k] = msg[k]
+            if not rec.text:
+                rec.text = _service_text(msg)
+        elif mtype == "message":
+            from_id = msg.get("from_id")
+            yield from self._person(from_id, msg.get("from"), conv_key)
+            rec.sender_key = from_id or (f"name:{msg['from']}" if msg.get("from") else None)
+            rec.sender_name = msg.get("from")
+            self._fill(rec, msg)
+        else:
+            import json
+
+            yield Unparsed(raw=json.dumps(msg, ensure_ascii=False, default=str)[:20000], location=loc,
+                           reason=f"unknown message type {mtype!r}", conversation_key=conv_key)
+            return
+        yield rec
+
+    def _fill(self, rec: MessageRec, msg: dict) -> None:
+        if "reply_to_message_id" in msg:
+            rec.reply_to = str(msg["reply_to_message_id"])
+            if "reply_to_peer_id" in msg:
+                rec.extra["reply_to_peer"] = msg["reply_to_peer_id"]
+        if msg.get("forwarded_from") is not None or msg.get("saved_from") is not None:
+            rec.forwarded_from = str(msg.get("forwarded_from") or msg.get("saved_from"))
+        if msg.get("edited") or msg.get("edited_unixtime"):
+            rec.edited = True
+            rec.edited_ts, _ = _ts(msg, "edited")
+        for k in ("via_bot", "author", "media_spoiler", "self_destruct_period_seconds"):
+            if k in msg:
+                rec.extra[k] = msg[k]
+        if msg.get("reactions"):
+            rec.extra["reactions"] = msg["reactions"]
+        if "photo" in msg:
+            rec.kind = MessageKind.IMAGE
+            rec.attachments.append(self._media(msg.get("photo"), None, msg))
+        elif "file" in msg:
+            rec.kind = MEDIA_KINDS.get(str(msg.get("media_type", "")), MessageKind.FILE)
+            rec.attachments.append(self._media(msg.get("file"), msg.get("file_name"), msg))
+            if msg.get("thumbnail") and not str(msg["thumbnail"]).startswith("(File"):
+                rec.extra["thumbnail"] = msg["thumbnail"]
+        if "location_information" in msg:
+            loc = msg["location_information"] or {}
+            rec.kind = MessageKind.LOCATION
+            rec.extra.update(latitude=loc.get("latitude"), longitude=loc.get("longitude"))
+            for k in ("place_name", "address", "live_location_period_seconds"):
+                if k in msg:
+                    rec.extra[k] = msg[k]
+        if "contact_information" in msg:
+            rec.kind = MessageKind.CONTACT
+            rec.extra["contact"] = msg["contact_information"]
+            if msg.get("contact_vcard"):
+                rec.attachments.append(self._media(msg.get("contact_vcard"), None, msg))
+        if "poll" in msg:
+            poll = msg["poll"] or {}
+            rec.kind = MessageKind.POLL
+            rec.extra["poll"] = poll
+            if not rec.text:
+                rec.text = str(poll.get("question") or "") or None
+        if "game_title" in msg or "invoice_information" in msg:
+            rec.kind = MessageKind.LINK
+            rec.extra.update({k: msg[k] for k in ("game_title", "game_description", "invoice_information") if k in msg})
+
+
+def _service_text(msg: dict) -> str | None:
+    action = msg.get("action", "")
+    actor = msg.get("actor") or "Someone"
+    words = {
+        "create_group": f"{actor} created the group {msg.get('title', '')}".strip(),
+        "create_channel": f"{actor} created the channel {msg.get('title', '')}".strip(),
+        "invite_members": f"{actor} added {', '.join(map(str, msg.get('members') or []))}",
+        "remove_members": f"{actor} removed {', '.join(map(str, msg.get('members') or []))}",
+        "join_group_by_link": f"{actor} joined the group by link",
+        "edit_group_title": f"{actor} changed the group name to {msg.get('title', '')}",
+        "edit_group_photo": f"{actor} changed the group photo",
+        "delete_group_photo": f"{actor} removed the group photo",
+        "pin_message": f"{actor} pinned a message",
+        "phone_call": f"Call ({msg.get('discard_reason', 'ended')})",
+        "joined_telegram": f"{actor} joined Telegram",
+        "migrate_to_supergroup": "The group became a supergroup",
+        "migrate_from_group": "Migrated from a basic group",
+        "clear_history": "History cleared",
+        "score_in_game": f"{actor} scored {msg.get('score', '')}",
+    }
+    return words.get(action) or (action.replace("_", " ") if action else None)

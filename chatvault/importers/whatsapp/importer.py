@@ -1,0 +1,559 @@
+"""WhatsApp "Export chat" files: the `.txt`, or the `.zip` that "Attach media" produces.
+
+One export is one conversation. Each message starts with a timestamp line in one of many layouts:
+
+    Android  12/24/19, 11:23 - Name: text          (also "24.12.19, 23:55 - ", "2019/12/24, 11:23 - ")
+    iOS      [24/12/2019, 11:23:45] Name: text     (also without the comma, with seconds or not)
+
+with 12 h clocks in many languages ("11:23 p. m.", "下午11:23", "11:23 م", NNBSP before AM/PM),
+two- or four-digit years, and U+200E/U+200F marks. Day-first versus month-first is decided from the
+whole file before any message is produced (a day over 12 decides it; otherwise the order that keeps
+the messages in time order; otherwise the system locale, with a warning). The export carries no time
+zone: timestamps are taken in `options["tz"]` (IANA name) or the computer's zone, and marked
+`tz_known=False`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import locale
+import os
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from chatvault.errors import InputError
+from chatvault.importers.base import Detection, Importer, ImportOptions
+from chatvault.importers.filetree import FileTree, safe_tree
+from chatvault.importers.whatsapp import lexicon as lx
+from chatvault.jobs.context import JobContext
+from chatvault.model import (
+    AttachmentRef,
+    AttachmentStatus,
+    ConversationKind,
+    ConversationRec,
+    ImportWarning,
+    MessageKind,
+    MessageRec,
+    ParticipantRec,
+    Record,
+    SourceRec,
+    Unparsed,
+)
+
+MAX_LINE = 1 << 20                 # characters; a longer "line" is kept as an unparsed record
+KEEP_OF_LONG_LINE = 4096
+MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2066\u2067\u2068\u2069"
+
+HEADER = re.compile(
+    r"^[\u200e\u200f\u202a-\u202e\ufeff\u2066-\u2069]*\[?[\u200e\u200f]*"
+    r"(?P<date>\d{1,4}(?:[./-]|\. ?)\d{1,2}(?:[./-]|\. ?)\d{1,4})\.?"
+    r"(?:,|\s)[\s\u00a0\u202f]*"
+    r"(?P<pre>上午|下午|凌晨|中午|晚上|早上|午前|午後|오전|오후)?[\s\u00a0\u202f]*"
+    r"(?P<time>\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)"
+    r"(?P<ampm>[^\]\-–\d\n]{0,14}?)"
+    r"[\s\u00a0\u202f\u200e\u200f]*(?:\]|[-–](?=\s))[\s\u00a0\u202f\u200e\u200f]?"
+    r"(?P<rest>.*)$",
+    re.S,
+)
+DATE_PARTS = re.compile(r"\d+")
+YEAR_FIRST = re.compile(r"\d{4}")
+US_LIKE = {"US", "PH", "CA", "BZ", "FM", "GU", "MH", "PR", "AS", "UM", "VI", "PW", "KE"}
+
+
+def system_zone(name: str | None = None) -> tzinfo:
+    """The zone WhatsApp's wall-clock times are read in: `name`, $TZ, /etc/localtime, else UTC."""
+    for candidate in (name, os.environ.get("TZ")):
+        if candidate:
+            try:
+                return ZoneInfo(candidate.lstrip(":"))
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                if candidate == name:
+                    raise InputError(f"Unknown time zone {name!r}.", hint="Use an IANA name such as Europe/Berlin.") from exc
+    try:
+        with open("/etc/localtime", "rb") as fh:
+            return ZoneInfo.from_file(fh, key="localtime")
+    except (OSError, ValueError):
+        return datetime.now().astimezone().tzinfo or ZoneInfo("UTC")
+
+
+def locale_order() -> tuple[str, str]:
+    """('MDY' or 'DMY', locale name) from the system locale."""
+    name = ""
+    for var in ("LC_ALL", "LC_TIME", "LANG"):
+        if os.environ.get(var):
+            name = os.environ[var]
+            break
+    if not name:
+        try:
+            name = locale.getlocale(locale.LC_TIME)[0] or ""
+        except (ValueError, TypeError):
+            name = ""
+    country = name.split(".")[0].split("_")[-1].upper() if "_" in name else ""
+    return ("MDY" if country in US_LIKE else "DMY"), (name or "unknown")
+
+
+def _split_date(text: str) -> tuple[int, int, int] | None:
+    parts = DATE_PARTS.findall(text)
+    if len(parts) != 3:
+        return None
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def _ymd(order: str, a: int, b: int, c: int) -> tuple[int, int, int]:
+    if order == "YMD":
+        y, m, d = a, b, c
+    elif order == "MDY":
+        m, d, y = a, b, c
+    else:
+        d, m, y = a, b, c
+    if y < 100:
+        y += 2000
+    return y, m, d
+
+
+class _Lines:
+    """Lines of a text stream with a length cap, so a 2 GB "line" never sits in memory."""
+
+    def __init__(self, raw: io.BufferedIOBase, encoding: str, limit: int) -> None:
+        self.text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None)  # type: ignore[arg-type]
+        self.limit = limit
+        self.number = 0
+
+    def __iter__(self) -> Iterator[tuple[int, str, int]]:
+        """(line number, text without the newline, characters skipped because of the cap)."""
+        readline = self.text.readline
+        limit = self.limit
+        while True:
+            line = readline(limit)
+            if not line:
+                return
+            self.number += 1
+            skipped = 0
+            if not line.endswith("\n") and len(line) >= limit:
+                while True:
+                    more = readline(limit)
+                    if not more:
+                        break
+                    if more.endswith("\n"):
+                        skipped += len(more) - 1
+                        break
+                    skipped += len(more)
+            yield self.number, line.rstrip("\n"), skipped
+
+
+class WhatsAppImporter(Importer):
+    name = "whatsapp"
+    title = "WhatsApp chat export"
+    description = ("The .txt from WhatsApp's \"Export chat\", or the .zip (or folder) made with \"Attach media\". "
+                   "Android and iOS layouts, any date order, 12/24 h clocks, eleven languages.")
+    patterns = ("*.txt", "WhatsApp Chat*.zip", "_chat.txt")
+    parser_version = 1
+    recognised_by: ClassVar[str] = ("a text file (or a .txt inside a zip/folder) whose first lines start with a "
+                                    "WhatsApp timestamp such as '12/24/19, 11:23 - ' or '[24.12.19, 11:23:45] '")
+
+    # --- detection -----------------------------------------------------------------------
+    def detect(self, path: Path) -> Detection:
+        tree = safe_tree(path)
+        if tree is None:
+            return Detection(0.0, "cannot be opened")
+        with tree:
+            member = self._chat_member(tree)
+            if member is None:
+                return Detection(0.0, "no .txt file with WhatsApp timestamp lines")
+            head = tree.read_head(member, 8192)
+            hits, layout = _head_hits(head)
+            if hits == 0:
+                return Detection(0.0, "no WhatsApp timestamp line at the start")
+            named = Path(member).name == "_chat.txt" or Path(member).name.lower().startswith("whatsapp")
+            conf = min(0.95, 0.6 + 0.1 * hits + (0.1 if named else 0.0))
+            return Detection(conf, f"{member}: {hits} WhatsApp timestamp lines at the start", layout)
+
+    def _chat_member(self, tree: FileTree) -> str | None:
+        txts = [n for n in tree.names() if n.lower().endswith(".txt")]
+        if tree.kind == "file":
+            return txts[0] if txts else (tree.names()[0] if tree.names() else None)
+        for n in txts:
+            base = n.rsplit("/", 1)[-1]
+            if base == "_chat.txt" or lx.EXPORT_NAME.match(base[:-4]) and "/" not in n:
+                return n
+        for n in sorted(txts, key=lambda x: (x.count("/"), x)):
+            hits, _ = _head_hits(tree.read_head(n, 4096))
+            if hits:
+                return n
+        return None
+
+    # --- reading -------------------------------------------------------------------------
+    def read(self, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Record]:
+        tree = FileTree(path)
+        try:
+            yield from self._read(tree, path, options, ctx)
+        finally:
+            tree.close()
+
+    def _read(self, tree: FileTree, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Record]:
+        member = self._chat_member(tree)
+        if member is None:
+            raise InputError(f"{path.name} holds no WhatsApp chat text file.",
+                             hint="Choose the .txt or .zip that WhatsApp's \"Export chat\" produced.")
+        size = tree.size(member)
+        if size == 0:
+            raise InputError(f"{path.name}: {member} is empty.",
+                             hint="Export the chat again from WhatsApp; the file has no messages.")
+        for name, why in tree.rejected:
+            yield ImportWarning(f"{name} in the export was not read: {why}.", location=str(path))
+        opts = options.options
+        limit = int(opts.get("max_line", MAX_LINE))
+        zone = system_zone(opts.get("tz"))
+        encoding = self._encoding(tree, member)
+        order, order_note = self._date_order(tree, member, encoding, limit, opts.get("date_order"))
+        if order_note:
+            yield ImportWarning(order_note, location=member)
+        title = opts.get("conversation") or _title_of(path, member)
+        conv_key = title
+        yield SourceRec(app="whatsapp", account=str(opts.get("account", "")), me_name=options.me)
+        yield ConversationRec(key=conv_key, title=title, kind=ConversationKind.UNKNOWN)
+        me = options.me
+        senders: dict[str, ParticipantRec] = {}
+        group_hint = False
+        date_cache: dict[str, datetime | None] = {}
+        time_cache: dict[tuple[str, str, str], tuple[int, int, int] | None] = {}
+        unknown_ampm: set[str] = set()
+        loc_prefix = f"{member}:" if tree.kind != "file" else f"{path.name}:"
+        pending: list | None = None   # [line_no, ts, sender, text_parts]
+        lines = _Lines(tree.open(member), encoding, limit)
+        seen_header = False
+        chars = 0
+        check_every = 0
+
+        def finish(p: list) -> Iterator[Record]:
+            nonlocal group_hint
+            rec = self._message(p, conv_key, tree, loc_prefix, me)
+            if rec.kind == MessageKind.SYSTEM and rec.extra.get("system") in ("group_created", "added", "removed",
+                                                                                "subject", "icon", "joined", "left"):
+                group_hint = True
+            yield rec
+
+        for number, line, skipped in lines:
+            check_every += 1
+            chars += len(line) + 1 + skipped
+            if check_every >= 2048:
+                check_every = 0
+                ctx.check()
+                ctx.set_position(bytes_=min(size, chars))
+            if skipped:
+                yield Unparsed(raw=line[:KEEP_OF_LONG_LINE], location=f"{loc_prefix}{number}",
+                               reason=f"line of {len(line) + skipped} characters is longer than the "
+                                      f"{limit}-character limit; the first {KEEP_OF_LONG_LINE} are kept here",
+                               conversation_key=conv_key)
+                continue
+            m = HEADER.match(line) if line[:1] in "[0123456789\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2066\u2067\u2068\u2069" else None
+            if m is not None:
+                ts = self._timestamp(m, order, zone, date_cache, time_cache, unknown_ampm)
+                if ts is None:
+                    m = None
+            if m is None:
+                if pending is not None:
+                    pending[3].append(line)
+                elif line.strip(" \t" + MARKS):
+                    yield Unparsed(raw=line, location=f"{loc_prefix}{number}",
+                                   reason="text before the first message line" if not seen_header
+                                   else "not a message line", conversation_key=conv_key)
+                continue
+            seen_header = True
+            if pending is not None:
+                yield from finish(pending)
+            rest = m.group("rest")
+            sender = None
+            text = rest
+            colon = rest.find(":")
+            if 0 < colon <= 120:
+                cand = rest[:colon].strip(MARKS + " ")
+                if cand and (cand in senders or lx.system_kind(cand) is None):
+                    sender = cand
+                    text = rest[colon + 1:]
+                    if text.startswith(" "):
+                        text = text[1:]
+            if sender is not None and sender not in senders:
+                senders[sender] = ParticipantRec(key=sender, display_name=sender, is_me=bool(me and sender == me))
+                yield senders[sender]
+            pending = [number, ts, sender, [text]]
+        if pending is not None:
+            yield from finish(pending)
+        ctx.set_position(bytes_=size)
+        if not seen_header:
+            raise InputError(f"{path.name}: no WhatsApp message line was found in {member}.",
+                             hint="This does not look like a WhatsApp chat export; try --format to choose another.")
+        for word in sorted(unknown_ampm):
+            yield ImportWarning(f"The time marker {word!r} is not a known AM/PM word; those times were read as written.",
+                                location=member)
+        people = len(senders) + (1 if me and me not in senders else 0)
+        kind = ConversationKind.GROUP if (group_hint or people > 2) else ConversationKind.DIRECT
+        yield ConversationRec(key=conv_key, title=title, kind=kind, participants=list(senders.values()),
+                              extra={"export_member": member, "date_order": order})
+
+    # --- pieces --------------------------------------------------------------------------
+    def _encoding(self, tree: FileTree, member: str) -> str:
+        head = tree.read_head(member, 65536)
+        if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+            return "utf-16"
+        try:
+            head.decode("utf-8")
+            return "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            if exc.start > len(head) - 4:      # a character cut by the 64 KiB window
+                return "utf-8-sig"
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(head).best()
+        return best.encoding if best else "utf-8"
+
+    def _date_order(self, tree: FileTree, member: str, encoding: str, limit: int,
+                    forced: str | None) -> tuple[str, str | None]:
+        if forced:
+            forced = str(forced).upper()
+            if forced not in ("DMY", "MDY", "YMD"):
+                raise InputError(f"Unknown date order {forced!r}.", hint="Use DMY, MDY or YMD.")
+            return forced, None
+        dmy = mdy = 0
+        ymd = 0
+        seq: list[tuple[int, int, int]] = []
+        with tree.open(member) as raw:
+            for _n, line, skipped in _Lines(raw, encoding, limit):  # type: ignore[arg-type]
+                if skipped or not line[:1] or line[:1] not in "[0123456789\u200e\u200f\ufeff\u202a\u202b\u2066\u2067":
+                    continue
+                m = HEADER.match(line)
+                if not m:
+                    continue
+                parts = _split_date(m.group("date"))
+                if parts is None:
+                    continue
+                a, b, c = parts
+                if a > 31 or YEAR_FIRST.match(m.group("date")):
+                    ymd += 1
+                    continue
+                if a > 12 and b <= 12:
+                    dmy += 1
+                elif b > 12 and a <= 12:
+                    mdy += 1
+                if dmy + mdy >= 1 and (dmy > 50 or mdy > 50 or (dmy and not mdy and len(seq) > 200)
+                                       or (mdy and not dmy and len(seq) > 200)):
+                    break
+                if not seq or seq[-1] != parts:
+                    seq.append(parts)
+        if ymd and not (dmy or mdy) and not seq:
+            return "YMD", None
+        if dmy or mdy:
+            if dmy and mdy:
+                order = "DMY" if dmy >= mdy else "MDY"
+                return order, (f"The dates mix day-first ({dmy} lines) and month-first ({mdy} lines); "
+                               f"read as {order}. Check the dates of this chat.")
+            return ("DMY" if dmy else "MDY"), None
+        if not seq:
+            return ("YMD" if ymd else "DMY"), None
+
+        def backwards(order: str) -> int:
+            n = 0
+            prev = None
+            for a, b, c in seq:
+                y, mth, d = _ymd(order, a, b, c)
+                if mth > 12 or d > 31:
+                    return 1 << 30
+                cur = (y, mth, d)
+                if prev and cur < prev:
+                    n += 1
+                prev = cur
+            return n
+
+        bd, bm = backwards("DMY"), backwards("MDY")
+        if bd != bm:
+            return ("DMY" if bd < bm else "MDY"), None
+        order, loc = locale_order()
+        if len({(a, b) for a, b, _c in seq}) == len({(b, a) for a, b, _c in seq}) and all(a == b for a, b, _ in seq):
+            return order, None            # every day equals its month: both orders read the same
+        words = "day-first" if order == "DMY" else "month-first"
+        return order, (f"The dates in this export could be day-first or month-first; read them as {words} "
+                       f"from the system locale ({loc}). If they look wrong, import again with --date-order.")
+
+    def _timestamp(self, m: re.Match, order: str, zone: tzinfo, date_cache: dict, time_cache: dict,
+                   unknown: set[str]) -> datetime | None:
+        dtext = m.group("date")
+        day = date_cache.get(dtext, False)
+        if day is False:
+            parts = _split_date(dtext)
+            day = None
+            if parts:
+                a, b, c = parts
+                o = "YMD" if YEAR_FIRST.match(dtext) else order
+                for attempt in (o, "MDY" if o == "DMY" else "DMY"):
+                    try:
+                        day = datetime(*_ymd(attempt, a, b, c))
+                        break
+                    except ValueError:
+                        continue
+            date_cache[dtext] = day
+        if day is None:
+            return None
+        key = (m.group("time"), m.group("ampm"), m.group("pre") or "")
+        hms = time_cache.get(key, False)
+        if hms is False:
+            hms = None
+            nums = [int(x) for x in re.split(r"[:.]", key[0])]
+            h, mi = nums[0], nums[1]
+            s = nums[2] if len(nums) > 2 else 0
+            marker = lx.ampm_of(key[2] or key[1])
+            if marker is None:
+                unknown.add((key[2] or key[1]).strip())
+            elif marker and h <= 12:
+                if marker == "am" and h == 12:
+                    h = 0
+                elif marker == "pm" and h < 12:
+                    h += 12
+            if h < 24 and mi < 60 and s < 60:
+                hms = (h, mi, s)
+            time_cache[key] = hms
+        if hms is None:
+            return None
+        h, mi, s = hms
+        return (day + timedelta(hours=h, minutes=mi, seconds=s)).replace(tzinfo=zone)
+
+    def _message(self, p: list, conv_key: str, tree: FileTree, loc_prefix: str, me: str | None) -> MessageRec:
+        number, ts, sender, parts = p
+        text = parts[0] if len(parts) == 1 else "\n".join(parts)
+        rec = MessageRec(conversation_key=conv_key, ts=ts, text=text, sender_key=sender, sender_name=sender,
+                         tz_known=False, location=f"{loc_prefix}{number}")
+        if len(parts) > 1:
+            rec.extra["lines"] = len(parts)
+        if sender is None:
+            rec.kind = MessageKind.SYSTEM
+            rec.extra["system"] = lx.system_kind(text) or "other"
+            return rec
+        stripped = text.lstrip(MARKS)
+        if stripped is not text and stripped != text:
+            rec.text = text = stripped
+            lrm = True
+        else:
+            lrm = False
+        e = lx.EDITED.search(text)
+        if e:
+            rec.edited = True
+            rec.text = text = text[: e.start()]
+        if lx.DELETED.match(text):
+            rec.kind = MessageKind.RECALLED
+            return rec
+        m = lx.MEDIA_OMITTED.match(text)
+        if m:
+            what = (m.group("what") or "").lower()
+            kind = lx.MEDIA_WHAT.get(what, "file" if what else "unknown")
+            if what in ("contact card", "tarjeta de contacto", "cartão de contato", "kontaktkarte", "fiche contact",
+                        "scheda contatto", "карточка контакта", "kartu kontak", "联系人名片"):
+                kind = "contact"
+            rec.kind = MessageKind(kind) if kind != "unknown" else MessageKind.FILE
+            rec.attachments.append(AttachmentRef(status=AttachmentStatus.MISSING, extra={"omitted": True}))
+            rec.extra["media_omitted"] = True
+            rec.text = None
+            return rec
+        m = lx.ATTACHED.match(text) or lx.FILE_ATTACHED.match(text)
+        if m:
+            name = m.group("file").strip(MARKS + " ")
+            rec.kind = _kind_of(name)
+            rec.text = m.group("caption") or None
+            rec.attachments.append(self._ref(tree, name))
+            return rec
+        m = lx.LOCATION.match(text)
+        if m:
+            rec.kind = MessageKind.LOCATION
+            rec.extra.update(latitude=float(m.group("lat")), longitude=float(m.group("lon")), url=m.group("url"))
+            return rec
+        if lx.LIVE_LOCATION.match(text):
+            rec.kind = MessageKind.LOCATION
+            rec.extra["live"] = True
+            return rec
+        if lx.POLL_HEAD.match(text):
+            lines = text.split("\n")
+            options = []
+            question = []
+            for ln in lines[1:]:
+                om = lx.POLL_OPTION.match(ln)
+                if om:
+                    options.append({"text": om.group("text"), "votes": int(om.group("votes"))})
+                elif not options:
+                    question.append(ln)
+            if options:
+                rec.kind = MessageKind.POLL
+                rec.extra["poll"] = {"question": "\n".join(question), "options": options}
+                return rec
+        if lrm:
+            kind = lx.system_kind(text)
+            if kind:
+                rec.kind = MessageKind.SYSTEM
+                rec.extra["system"] = kind
+                rec.extra["shown_as"] = sender
+                rec.sender_key = rec.sender_name = None
+        return rec
+
+    def _ref(self, tree: FileTree, name: str) -> AttachmentRef:
+        member = tree.find(name)
+        if member is None or tree.kind == "file":
+            return AttachmentRef(name=name, status=AttachmentStatus.MISSING, expected_path=name)
+        return AttachmentRef(name=name, open=lambda m=member: tree.open(m), size_hint=tree.size(member),
+                             status=AttachmentStatus.STORED, expected_path=member)
+
+    def total_bytes(self, path: Path) -> int | None:
+        tree = safe_tree(path)
+        if tree is None:
+            return None
+        with tree:
+            member = self._chat_member(tree)
+            return tree.size(member) if member else None
+
+
+def _kind_of(name: str) -> MessageKind:
+    base = name.rsplit("/", 1)[-1]
+    ext = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+    if base.upper().startswith("STK-") or "STICKER" in base.upper():
+        return MessageKind.STICKER
+    if base.upper().startswith(("PTT-", "AUD-")) or "-AUDIO-" in base.upper():
+        return MessageKind.VOICE
+    if "-PHOTO-" in base.upper():
+        return MessageKind.IMAGE
+    if "-VIDEO-" in base.upper():
+        return MessageKind.VIDEO
+    kind = lx.KIND_BY_EXT.get(ext)
+    return MessageKind(kind) if kind else MessageKind.FILE
+
+
+def _head_hits(head: bytes) -> tuple[int, str]:
+    """How many of the first lines are WhatsApp timestamp lines, and which layout."""
+    if not head or b"\x00" in head[:4096]:
+        return 0, ""
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        text = head.decode("utf-16", errors="ignore")
+    else:
+        text = head.decode("utf-8", errors="ignore")
+    hits = 0
+    layout = ""
+    for line in text.splitlines()[:12]:
+        m = HEADER.match(line)
+        if m:
+            hits += 1
+            if not layout:
+                layout = "ios" if "[" in line[: m.start("date") + 1] else "android"
+    return hits, layout
+
+
+def _title_of(path: Path, member: str) -> str:
+    """The chat's name from the export's file names ("WhatsApp Chat with Alice.txt" → "Alice")."""
+    candidates = [Path(member).stem, path.stem if path.is_file() else path.name]
+    for c in candidates:
+        m = lx.EXPORT_NAME.match(c.strip())
+        if m and m.group("title").strip():
+            return m.group("title").strip()
+    for c in candidates:
+        if c and c not in ("_chat", "chat"):
+            return c
+    return path.stem or "WhatsApp chat"

@@ -1,0 +1,774 @@
+"""The import engine: turns an importer's record stream into vault rows, safely and fast.
+
+Shape (see docs/import.md):
+
+    parse thread:  importer.read() → keys (ingest.keys) → prepared rows, in chunks ─┐ bounded queue
+    calling thread: chunk → lookup existing keys → insert new rows, attachments,   ◄┘
+                    search index, run counters → COMMIT every BATCH messages
+
+Each transaction holds whole chunks, so a crash (kill -9) leaves the vault at a chunk boundary; the
+next import of the same export finds the committed messages by their keys and adds only the rest.
+Blobs are written (durably) before the transaction that references them commits. Missing-at-source
+marking runs at the end, only for conversations where this export reaches the newest stored message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chatvault import clock, faults
+from chatvault.errors import Cancelled, ChatVaultError, InputError, StorageError, UnknownFormat
+from chatvault.importers import registry
+from chatvault.importers.base import Detection, Importer, ImportOptions
+from chatvault.ingest.keys import Keyer, ts_ms
+from chatvault.jobs.context import JobContext
+from chatvault.media.attach import MediaInfo, fill_missing, record_blob, store_and_describe
+from chatvault.media.blobstore import BlobStore, StoredBlob
+from chatvault.model import (
+    AttachmentRef,
+    AttachmentStatus,
+    ConversationKind,
+    ConversationRec,
+    ImportWarning,
+    MessageRec,
+    MessageStatus,
+    ParticipantRec,
+    SourceRec,
+    Unparsed,
+)
+from chatvault.search.index import index_messages
+from chatvault.store.db import Connection, DatabaseError, classify
+from chatvault.vault.vault import Vault
+
+CHUNK = 2000                # records per hand-off between the threads
+BATCH = 20000               # messages per transaction
+BATCH_SECONDS = 2.0         # ... or this long, whichever comes first
+MAX_LISTED = 1000           # unparsed locations / warnings kept in the report
+LOOKUP = 900                # keys per existence query
+
+
+@dataclass
+class ImportReport:
+    run_id: int | None
+    format: str
+    path: str
+    outcome: str = "running"
+    added: int = 0
+    already_present: int = 0
+    edited: int = 0
+    missing_at_source: int = 0
+    restored: int = 0
+    attachments_stored: int = 0
+    attachments_missing: int = 0
+    attachments_filled: int = 0
+    unparsed: int = 0
+    unparsed_lines: list[str] = field(default_factory=list)
+    conversations: int = 0
+    messages_seen: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    resumed_from: int | None = None
+    file_hash: str | None = None
+    seconds: float = 0.0
+    detection: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        keys = ("added", "already_present", "edited", "missing_at_source", "restored", "attachments_stored",
+                "attachments_missing", "attachments_filled", "unparsed", "conversations", "messages_seen")
+        return {k: getattr(self, k) for k in keys}
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- choosing the importer ---------------------------------------------------------------------
+
+def choose(path: Path, format: str | None) -> tuple[Importer, Detection]:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{path} does not exist.", hint="Check the path of the export.")
+    if format:
+        importer = registry.get(format)
+        return importer, importer.detect(path)
+    found = registry.detect(path)
+    return found[0]
+
+
+# --- the parse side -----------------------------------------------------------------------------
+
+_END = object()
+
+
+class _Producer(threading.Thread):
+    """Runs the importer and the keyer; hands chunks of prepared records to the writer."""
+
+    def __init__(self, importer: Importer, path: Path, options: ImportOptions, ctx: JobContext) -> None:
+        super().__init__(name="chatvault-import-parse", daemon=True)
+        self.importer = importer
+        self.path = path
+        self.options = options
+        self.ctx = ctx
+        self.q: queue.Queue = queue.Queue(maxsize=6)
+        self.stop = threading.Event()
+
+    def _put(self, item: Any) -> bool:
+        while not self.stop.is_set():
+            try:
+                self.q.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run(self) -> None:
+        keyer = Keyer()
+        chunk: list = []
+        gen = self.importer.read(self.path, self.options, self.ctx)
+        try:
+            for rec in gen:
+                if isinstance(rec, MessageRec):
+                    ms = ts_ms(rec.ts)
+                    off = rec.ts.utcoffset() if rec.tz_known else None
+                    chunk.append(_Prepared(rec, keyer.key(rec, ms), ms,
+                                           None if off is None else int(off.total_seconds() // 60)))
+                else:
+                    chunk.append(rec)
+                if len(chunk) >= CHUNK:
+                    if not self._put(chunk):
+                        return
+                    chunk = []
+                    if self.stop.is_set():
+                        return
+            if chunk and not self._put(chunk):
+                return
+            self._put(_END)
+        except BaseException as exc:  # noqa: BLE001 - handed to the writer thread, which re-raises
+            if chunk:
+                self._put(chunk)
+            self._put(exc)
+        finally:
+            gen.close()
+
+
+class _Prepared:
+    __slots__ = ("rec", "key", "ms", "tz")
+
+    def __init__(self, rec: MessageRec, key: str, ms: int, tz: int | None) -> None:
+        self.rec = rec
+        self.key = key
+        self.ms = ms
+        self.tz = tz
+
+
+# --- the write side -----------------------------------------------------------------------------
+
+@dataclass
+class _Conv:
+    id: int
+    prev_max: int | None
+    first: int | None = None
+    last: int | None = None
+    seen: int = 0
+    added: int = 0
+    last_message_id: int | None = None
+
+
+def _dumps(obj: Any) -> str | None:
+    return json.dumps(obj, ensure_ascii=False, default=str, separators=(",", ":")) if obj else None
+
+
+class _Writer:
+    def __init__(self, vault: Vault, conn: Connection, run_id: int, report: ImportReport, ctx: JobContext,
+                 importer: Importer, options: ImportOptions) -> None:
+        self.vault = vault
+        self.conn = conn
+        self.run_id = run_id
+        self.report = report
+        self.ctx = ctx
+        self.importer = importer
+        self.options = options
+        self.source_id: int | None = None
+        self.me_name: str | None = options.me
+        self.convs: dict[str, _Conv] = {}
+        self.people: dict[str, int] = {}
+        self.members: set[tuple[int, int]] = set()
+        self.next_id = 0
+        self.in_tx = False
+        self.pending = 0
+        self.tx_started = 0.0
+        self._blobs: BlobStore | None = None
+
+    # transactions -------------------------------------------------------------------------
+    def begin(self) -> None:
+        if not self.in_tx:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.in_tx = True
+            self.tx_started = time.monotonic()
+            self.next_id = int(self.conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]) + 1
+
+    def commit(self, checkpoint: dict | None = None) -> None:
+        if not self.in_tx:
+            return
+        self.conn.execute(
+            "UPDATE import_runs SET counts = ?, checkpoint = ? WHERE id = ?",
+            (_dumps(self.report.counts()) or "{}", _dumps(checkpoint), self.run_id),
+        )
+        faults.hit("import.before_commit")
+        self.conn.execute("COMMIT")
+        self.in_tx = False
+        self.pending = 0
+        faults.hit("import.after_commit")
+
+    def rollback(self) -> None:
+        if self.in_tx:
+            try:
+                self.conn.execute("ROLLBACK")
+            finally:
+                self.in_tx = False
+
+    # records ------------------------------------------------------------------------------
+    def chunk(self, items: list) -> None:
+        self.begin()
+        run: list[_Prepared] = []
+        for item in items:
+            if isinstance(item, _Prepared):
+                run.append(item)
+                continue
+            if run:
+                self.messages(run)
+                run = []
+            self.other(item)
+        if run:
+            self.messages(run)
+        if self.pending >= BATCH or time.monotonic() - self.tx_started >= BATCH_SECONDS:
+            last = items[-1] if items else None
+            loc = last.rec.location if isinstance(last, _Prepared) else None
+            self.commit({"messages_seen": self.report.messages_seen, "location": loc})
+
+    def other(self, rec: Any) -> None:
+        if isinstance(rec, SourceRec):
+            self.source(rec)
+        elif isinstance(rec, ConversationRec):
+            self.conversation(rec)
+        elif isinstance(rec, ParticipantRec):
+            self.participant(rec)
+        elif isinstance(rec, Unparsed):
+            self.unparsed(rec)
+        elif isinstance(rec, ImportWarning):
+            if len(self.report.warnings) < MAX_LISTED:
+                where = f"{rec.location}: " if rec.location else ""
+                self.report.warnings.append(f"{where}{rec.message}")
+
+    def source(self, rec: SourceRec) -> None:
+        me = self.options.me or rec.me_name
+        self.me_name = me
+        c = self.conn
+        row = c.execute("SELECT id, me_name FROM sources WHERE app = ? AND account = ?", (rec.app, rec.account)).fetchone()
+        if row is None:
+            cur = c.execute("INSERT INTO sources(app, account, display_name, me_name, created_at) VALUES (?,?,?,?,?)",
+                            (rec.app, rec.account, rec.display_name, me, clock.now_ms()))
+            self.source_id = int(cur.lastrowid)
+        else:
+            self.source_id = int(row["id"])
+            if me and row["me_name"] != me:
+                c.execute("UPDATE sources SET me_name = ? WHERE id = ?", (me, self.source_id))
+            if rec.display_name:
+                c.execute("UPDATE sources SET display_name = ? WHERE id = ?", (rec.display_name, self.source_id))
+        if me:
+            c.execute("UPDATE participants SET is_me = 1 WHERE source_id = ? AND (source_key = ? OR display_name = ?)",
+                      (self.source_id, me, me))
+
+    def _need_source(self) -> int:
+        if self.source_id is None:
+            self.source(SourceRec(app=self.importer.name))
+        assert self.source_id is not None
+        return self.source_id
+
+    def conversation(self, rec: ConversationRec) -> None:
+        sid = self._need_source()
+        c = self.conn
+        row = c.execute("SELECT id, kind, title FROM conversations WHERE source_id = ? AND source_key = ?",
+                        (sid, rec.key)).fetchone()
+        if row is None:
+            kind = rec.kind if rec.kind != ConversationKind.UNKNOWN else ConversationKind.UNKNOWN
+            cur = c.execute(
+                "INSERT INTO conversations(source_id, source_key, kind, title, created_at, extra) VALUES (?,?,?,?,?,?)",
+                (sid, rec.key, str(kind), rec.title, clock.now_ms(), _dumps(rec.extra)))
+            cid = int(cur.lastrowid)
+        else:
+            cid = int(row["id"])
+            if rec.kind != ConversationKind.UNKNOWN and row["kind"] != rec.kind:
+                c.execute("UPDATE conversations SET kind = ? WHERE id = ?", (str(rec.kind), cid))
+            if rec.title and row["title"] != rec.title:
+                c.execute("UPDATE conversations SET title = ? WHERE id = ?", (rec.title, cid))
+            if rec.extra:
+                c.execute("UPDATE conversations SET extra = ? WHERE id = ?", (_dumps(rec.extra), cid))
+        if rec.title:
+            c.execute("INSERT OR IGNORE INTO conversation_titles(conversation_id, title, first_seen_at, import_run_id) "
+                      "VALUES (?,?,?,?)", (cid, rec.title, clock.now_ms(), self.run_id))
+        if rec.key not in self.convs:
+            prev = c.execute("SELECT max(ts) FROM messages WHERE conversation_id = ?", (cid,)).fetchone()[0]
+            self.convs[rec.key] = _Conv(cid, None if prev is None else int(prev))
+            self.report.conversations += 1
+        for p in rec.participants:
+            pid = self.participant(p)
+            self._member(cid, pid)
+
+    def participant(self, rec: ParticipantRec) -> int:
+        sid = self._need_source()
+        is_me = 1 if (rec.is_me or (self.me_name and rec.display_name == self.me_name)) else 0
+        pid = self.people.get(rec.key)
+        c = self.conn
+        if pid is None:
+            row = c.execute("SELECT id, display_name, is_me FROM participants WHERE source_id = ? AND source_key = ?",
+                            (sid, rec.key)).fetchone()
+            if row is None:
+                cur = c.execute("INSERT INTO participants(source_id, source_key, display_name, is_me, extra) "
+                                "VALUES (?,?,?,?,?)", (sid, rec.key, rec.display_name, is_me,
+                                                      _dumps({k: v for k, v in rec.extra.items() if k != "chat"})))
+                pid = int(cur.lastrowid)
+            else:
+                pid = int(row["id"])
+                if (rec.display_name and row["display_name"] != rec.display_name) or (is_me and not row["is_me"]):
+                    c.execute("UPDATE participants SET display_name = coalesce(?, display_name), "
+                              "is_me = max(is_me, ?) WHERE id = ?", (rec.display_name, is_me, pid))
+            self.people[rec.key] = pid
+        elif is_me or rec.display_name:
+            c.execute("UPDATE participants SET display_name = coalesce(?, display_name), is_me = max(is_me, ?) "
+                      "WHERE id = ?", (rec.display_name, is_me, pid))
+        return pid
+
+    def _member(self, cid: int, pid: int) -> None:
+        if (cid, pid) not in self.members:
+            self.members.add((cid, pid))
+            self.conn.execute("INSERT OR IGNORE INTO conversation_members(conversation_id, participant_id) VALUES (?,?)",
+                              (cid, pid))
+
+    def _conv(self, key: str) -> _Conv:
+        conv = self.convs.get(key)
+        if conv is None:
+            self.conversation(ConversationRec(key=key, title=key))
+            conv = self.convs[key]
+        return conv
+
+    def unparsed(self, rec: Unparsed) -> None:
+        conv = self._conv(rec.conversation_key) if rec.conversation_key else None
+        self.conn.execute(
+            "INSERT INTO unparsed(import_run_id, conversation_id, message_id, location, reason, raw) VALUES (?,?,?,?,?,?)",
+            (self.run_id, conv.id if conv else None, conv.last_message_id if conv else None, rec.location,
+             rec.reason, rec.raw))
+        self.report.unparsed += 1
+        if len(self.report.unparsed_lines) < MAX_LISTED:
+            self.report.unparsed_lines.append(rec.location)
+
+    def _sender(self, rec: MessageRec, cid: int) -> int | None:
+        if rec.sender_key is None:
+            return None
+        pid = self.people.get(rec.sender_key)
+        if pid is None:
+            pid = self.participant(ParticipantRec(key=rec.sender_key, display_name=rec.sender_name))
+        self._member(cid, pid)
+        return pid
+
+    def messages(self, batch: list[_Prepared]) -> None:
+        c = self.conn
+        run = self.run_id
+        report = self.report
+        by_conv: dict[str, list[_Prepared]] = {}
+        for p in batch:
+            by_conv.setdefault(p.rec.conversation_key, []).append(p)
+        inserts: list[tuple] = []
+        index_rows: list[tuple[int, str, int]] = []
+        seen_ids: list[int] = []
+        new_atts: list[tuple[int, list[AttachmentRef]]] = []
+        fill_candidates: list[tuple[int, list[AttachmentRef]]] = []
+        for ckey, items in by_conv.items():
+            conv = self._conv(ckey)
+            cid = conv.id
+            existing: dict[str, tuple] = {}
+            keys = [p.key for p in items]
+            for i in range(0, len(keys), LOOKUP):
+                part = keys[i:i + LOOKUP]
+                for row in c.execute(
+                    "SELECT source_key, id, text, is_edited, extra FROM messages "
+                    "WHERE conversation_id = ? AND source_key IN (SELECT value FROM json_each(?))",
+                    (cid, json.dumps(part)),
+                ):
+                    existing[row[0]] = tuple(row)
+            for p in items:
+                rec = p.rec
+                ms = p.ms
+                conv.seen += 1
+                if conv.first is None or ms < conv.first:
+                    conv.first = ms
+                if conv.last is None or ms > conv.last:
+                    conv.last = ms
+                old = existing.get(p.key)
+                if old is not None:
+                    mid = old[1]
+                    seen_ids.append(mid)
+                    report.already_present += 1
+                    conv.last_message_id = mid
+                    if rec.text is not None and old[2] != rec.text and rec.source_id is not None:
+                        self._edit(mid, old, rec)
+                    if rec.attachments and any(a.open is not None for a in rec.attachments):
+                        fill_candidates.append((mid, rec.attachments))
+                    continue
+                mid = self.next_id
+                self.next_id += 1
+                existing[p.key] = (p.key, mid, rec.text, int(rec.edited), None)
+                sender = self._sender(rec, cid)
+                edited_at = ts_ms(rec.edited_ts) if rec.edited_ts is not None else None
+                inserts.append((mid, cid, p.key, ms, p.tz, sender, str(rec.kind), rec.text, rec.reply_to,
+                                rec.forwarded_from, edited_at, 1 if rec.edited else 0, run, run, rec.location,
+                                _dumps(rec.extra)))
+                if rec.text:
+                    index_rows.append((mid, rec.text, ms))
+                if rec.attachments:
+                    new_atts.append((mid, rec.attachments))
+                conv.added += 1
+                conv.last_message_id = mid
+                report.added += 1
+        report.messages_seen += len(batch)
+        if inserts:
+            c.executemany(
+                "INSERT INTO messages(id, conversation_id, source_key, ts, tz_offset, sender_id, kind, text, "
+                "reply_to_key, forwarded_from, edited_at, is_edited, first_run_id, last_seen_run_id, location, extra) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", inserts)
+        if seen_ids:
+            c.execute("UPDATE messages SET last_seen_run_id = ? WHERE id IN (SELECT value FROM json_each(?))",
+                      (run, json.dumps(seen_ids)))
+        faults.hit("import.after_messages")
+        for mid, refs in new_atts:
+            for ordinal, ref in enumerate(refs):
+                self._attachment(mid, ordinal, ref)
+        if fill_candidates:
+            self._fill(fill_candidates)
+        index_messages(c, index_rows)     # also re-indexes texts changed by edits (search_pending)
+        self.pending += len(batch)
+        self.ctx.advance(items=len(batch))
+
+    def _edit(self, mid: int, old: tuple, rec: MessageRec) -> None:
+        extra = json.loads(old[4]) if old[4] else {}
+        history = extra.setdefault("previous_texts", [])
+        if old[2] is not None and old[2] not in history:
+            history.append(old[2])
+        edited_at = ts_ms(rec.edited_ts) if rec.edited_ts is not None else None
+        self.conn.execute("UPDATE messages SET text = ?, is_edited = 1, edited_at = coalesce(?, edited_at), extra = ? "
+                          "WHERE id = ?", (rec.text, edited_at, _dumps(extra), mid))
+        self.report.edited += 1
+
+    @property
+    def blobs(self) -> BlobStore:
+        if self._blobs is None:
+            self._blobs = BlobStore(self.vault)
+        return self._blobs
+
+    def _put(self, ref: AttachmentRef) -> tuple[StoredBlob, MediaInfo] | None:
+        """Store the file durably (before the row that points at it commits); None if it cannot be read."""
+        assert ref.open is not None
+        try:
+            with ref.open() as stream:
+                stored, info = store_and_describe(self.blobs, stream)
+        except InputError as exc:
+            self.report.warnings.append(f"{ref.expected_path or ref.name}: {exc.message}") \
+                if len(self.report.warnings) < MAX_LISTED else None
+            return None
+        faults.hit("import.after_blob")
+        return stored, info
+
+    def _attachment(self, mid: int, ordinal: int, ref: AttachmentRef) -> None:
+        put = self._put(ref) if ref.open is not None else None
+        c = self.conn
+        if put is not None:
+            stored, info = put
+            record_blob(c, stored, info)
+            c.execute(
+                "INSERT OR IGNORE INTO attachments(message_id, ordinal, blob_id, status, mime, size, original_name, "
+                "expected_path, width, height, duration_ms, extra) VALUES (?,?,?,'stored',?,?,?,?,?,?,?,?)",
+                (mid, ordinal, stored.id, info.mime or ref.mime_hint, stored.size, ref.name, ref.expected_path,
+                 info.width or ref.extra.get("width"), info.height or ref.extra.get("height"),
+                 info.duration_ms, _dumps(ref.extra)))
+            self.report.attachments_stored += 1
+            return
+        status = ref.status if ref.open is None and ref.status == AttachmentStatus.EXPIRED else AttachmentStatus.MISSING
+        c.execute(
+            "INSERT OR IGNORE INTO attachments(message_id, ordinal, status, mime, size, original_name, expected_path, "
+            "width, height, extra) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (mid, ordinal, str(status), ref.mime_hint, ref.size_hint, ref.name, ref.expected_path,
+             ref.extra.get("width"), ref.extra.get("height"), _dumps(ref.extra)))
+        self.report.attachments_missing += 1
+
+    def _fill(self, candidates: list[tuple[int, list[AttachmentRef]]]) -> None:
+        """Messages already stored whose attachment was missing, when this export has the file."""
+        ids = [mid for mid, _ in candidates]
+        rows = self.conn.execute(
+            "SELECT id, message_id, ordinal FROM attachments WHERE status != 'stored' "
+            "AND message_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)).fetchall()
+        missing = {(r[1], r[2]): r[0] for r in rows}
+        for mid, refs in candidates:
+            for ordinal, ref in enumerate(refs):
+                row_id = missing.get((mid, ordinal))
+                if row_id is None or ref.open is None:
+                    continue
+                put = self._put(ref)
+                if put is not None and fill_missing(self.conn, row_id, put[0], put[1]):
+                    self.report.attachments_stored += 1
+                    self.report.attachments_filled += 1
+
+    # the end ------------------------------------------------------------------------------
+    def finish(self, mark_missing: bool) -> None:
+        """Coverage, missing-at-source, restored, reply links: one last transaction."""
+        self.begin()
+        c = self.conn
+        run = self.run_id
+        for key, conv in self.convs.items():
+            if conv.first is None or conv.last is None:
+                continue
+            newer = conv.prev_max is None or conv.last >= conv.prev_max
+            missing = restored = 0
+            if mark_missing and newer:
+                restored = c.execute(
+                    "UPDATE messages SET status = ?, missing_run_id = NULL WHERE conversation_id = ? "
+                    "AND last_seen_run_id = ? AND status = ?",
+                    (MessageStatus.PRESENT.value, conv.id, run, MessageStatus.MISSING_AT_SOURCE.value)).rowcount
+                missing = c.execute(
+                    "UPDATE messages SET status = ?, missing_run_id = ? WHERE conversation_id = ? AND ts BETWEEN ? AND ? "
+                    "AND status = ? AND (last_seen_run_id IS NULL OR last_seen_run_id != ?)",
+                    (MessageStatus.MISSING_AT_SOURCE.value, run, conv.id, conv.first, conv.last,
+                     MessageStatus.PRESENT.value, run)).rowcount
+            elif mark_missing and not newer:
+                self.report.warnings.append(
+                    f"{key}: this export ends before messages the vault already holds; it is older, so nothing "
+                    "was marked missing at the source.")
+            self.report.missing_at_source += missing
+            self.report.restored += restored
+            c.execute("INSERT OR REPLACE INTO import_coverage(run_id, conversation_id, first_ts, last_ts, messages, added, "
+                      "missing, restored, newer) VALUES (?,?,?,?,?,?,?,?,?)",
+                      (run, conv.id, conv.first, conv.last, conv.seen, conv.added, missing, restored, int(newer)))
+            c.execute("UPDATE messages SET reply_to_id = (SELECT q.id FROM messages q WHERE q.conversation_id = "
+                      "messages.conversation_id AND q.source_key = messages.reply_to_key) WHERE conversation_id = ? "
+                      "AND reply_to_key IS NOT NULL AND reply_to_id IS NULL", (conv.id,))
+        faults.hit("import.before_finish")
+
+
+# --- public API ---------------------------------------------------------------------------------
+
+def _hash(path: Path, out: dict) -> None:
+    """SHA-256 of the export file (of the listing, for a folder); runs beside the import."""
+    try:
+        h = hashlib.sha256()
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for f in sorted(files):
+                    full = os.path.join(root, f)
+                    try:
+                        st = os.lstat(full)
+                    except OSError:
+                        continue
+                    h.update(f"{os.path.relpath(full, path)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+            out["hash"] = "dir:" + h.hexdigest()
+        else:
+            with open(path, "rb") as fh:
+                while block := fh.read(1 << 20):
+                    h.update(block)
+            out["hash"] = h.hexdigest()
+        out["size"] = path.stat().st_size if path.is_file() else None
+    except OSError:
+        out["hash"] = None
+
+
+def run_import(vault: Vault, path: Path, *, format: str | None = None, options: ImportOptions | None = None,
+               ctx: JobContext | None = None) -> ImportReport:
+    """Import one export into the vault. Returns the report; raises `ChatVaultError` on failure."""
+    path = Path(path)
+    options = options or ImportOptions()
+    ctx = ctx or JobContext()
+    started = time.monotonic()
+    importer, detection = choose(path, format)
+    report = ImportReport(run_id=None, format=importer.name, path=str(path.resolve()),
+                          detection={"confidence": detection.confidence, "reason": detection.reason,
+                                     "variant": detection.variant})
+    took_lock = not vault.writer_lock.held
+    if took_lock:
+        vault.writer_lock.acquire("import")
+    conn = vault.connect()
+    hashed: dict = {}
+    hasher = threading.Thread(target=_hash, args=(path, hashed), name="chatvault-import-hash", daemon=True)
+    hasher.start()
+    producer: _Producer | None = None
+    writer: _Writer | None = None
+    try:
+        report.run_id, report.resumed_from = _start_run(conn, importer, report.path)
+        writer = _Writer(vault, conn, report.run_id, report, ctx, importer, options)
+        ctx.set_total(bytes_=importer.total_bytes(path))
+        ctx.status(f"Importing {path.name} ({importer.title})")
+        producer = _Producer(importer, path, options, ctx)
+        producer.start()
+        outcome = "ok"
+        failure: BaseException | None = None
+        try:
+            while True:
+                item = producer.q.get()
+                if item is _END:
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                ctx.check()
+                writer.chunk(item)
+            writer.commit({"messages_seen": report.messages_seen, "done": True})
+            writer.finish(mark_missing=True)
+        except Cancelled:
+            outcome = "cancelled"        # whole chunks already in the transaction are kept
+        except BaseException as exc:  # noqa: BLE001 - recorded on the run, then re-raised
+            outcome = "failed"
+            failure = exc
+        finally:
+            producer.stop.set()
+        if failure is not None and (not isinstance(failure, ChatVaultError) or isinstance(failure, StorageError)):
+            writer.rollback()            # the environment failed mid-batch: keep only committed batches
+        elif outcome == "ok" and (report.unparsed or any(" is incomplete" in w for w in report.warnings)):
+            outcome = "partial"
+        hasher.join()
+        report.file_hash = hashed.get("hash")
+        report.outcome = outcome
+        report.seconds = round(time.monotonic() - started, 3)
+        if failure is None:
+            _end_run(writer, report, hashed)
+            ctx.status("Done" if outcome != "cancelled" else "Cancelled")
+            return report
+        report.error = _message(failure)
+        try:
+            writer.rollback() if isinstance(failure, StorageError | DatabaseError | OSError) else None
+            _end_run(writer, report, hashed)
+        except (DatabaseError, OSError, ChatVaultError):
+            pass                         # the run stays 'running' and is marked 'interrupted' next time
+        err = failure if isinstance(failure, ChatVaultError) else _classify(failure)
+        if isinstance(err, ChatVaultError):
+            err.report = report  # type: ignore[attr-defined]
+        if err is failure:
+            raise failure
+        raise err from failure
+    finally:
+        if producer is not None:
+            producer.stop.set()
+            producer.join(timeout=5)
+        if writer is not None:
+            writer.rollback()
+        conn.close()
+        if took_lock:
+            vault.writer_lock.release()
+
+
+def _message(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, ChatVaultError) else f"{type(exc).__name__}: {exc}"
+
+
+def _classify(exc: BaseException) -> BaseException:
+    if isinstance(exc, DatabaseError):
+        return classify(exc, "importing")
+    if isinstance(exc, OSError):
+        from chatvault.fsutil import storage_error
+
+        return storage_error(exc, "importing")
+    return exc
+
+
+def _start_run(conn: Connection, importer: Importer, path: str) -> tuple[int, int | None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # We hold the writer lock: a run still 'running' belongs to a process that died.
+        conn.execute("UPDATE import_runs SET outcome = 'interrupted', finished_at = coalesce(finished_at, ?) "
+                     "WHERE outcome = 'running'", (clock.now_ms(),))
+        row = conn.execute("SELECT id, outcome FROM import_runs WHERE path = ? ORDER BY id DESC LIMIT 1",
+                           (path,)).fetchone()
+        resumed = int(row["id"]) if row is not None and row["outcome"] in ("interrupted", "cancelled", "failed") else None
+        cur = conn.execute(
+            "INSERT INTO import_runs(started_at, format, parser_version, path, outcome, counts) "
+            "VALUES (?,?,?,?, 'running', '{}')", (clock.now_ms(), importer.name, importer.parser_version, path))
+        run_id = int(cur.lastrowid)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    faults.hit("import.after_start")
+    return run_id, resumed
+
+
+def _end_run(writer: _Writer, report: ImportReport, hashed: dict) -> None:
+    conn = writer.conn
+    writer.begin()
+    counts = report.counts() | {"unparsed_lines": report.unparsed_lines[:100], "warnings": report.warnings[:100],
+                                "resumed_from": report.resumed_from}
+    conn.execute("UPDATE import_runs SET finished_at = ?, outcome = ?, counts = ?, error = ?, file_hash = ?, "
+                 "file_size = ?, checkpoint = NULL WHERE id = ?",
+                 (clock.now_ms(), report.outcome, _dumps(counts), report.error, hashed.get("hash"),
+                  hashed.get("size"), report.run_id))
+    conn.execute("INSERT INTO audit_log(at, actor, action, detail) VALUES (?, 'user', 'import', ?)",
+                 (clock.now_ms(), _dumps({"run_id": report.run_id, "format": report.format, "path": report.path,
+                                          "outcome": report.outcome, "added": report.added})))
+    writer.commit(None)
+
+
+# --- preview (the GUI's import dialog) ----------------------------------------------------------
+
+def preview(path: Path, format: str | None = None, options: ImportOptions | None = None,
+            ctx: JobContext | None = None) -> dict[str, Any]:
+    """What an import would bring, without writing anything: chats, messages, media, date range."""
+    path = Path(path)
+    importer, detection = choose(path, format)
+    ctx = ctx or JobContext()
+    options = options or ImportOptions()
+    chats: dict[str, dict[str, Any]] = {}
+    first = last = None
+    messages = found = missing = unparsed = 0
+    warnings: list[str] = []
+    for rec in _records(importer, path, options, ctx):
+        if isinstance(rec, ConversationRec):
+            chat = chats.setdefault(rec.key, {"key": rec.key, "title": rec.title, "kind": str(rec.kind), "messages": 0})
+            chat["title"] = rec.title or chat["title"]
+            chat["kind"] = str(rec.kind) if rec.kind != ConversationKind.UNKNOWN else chat["kind"]
+        elif isinstance(rec, MessageRec):
+            messages += 1
+            chat = chats.setdefault(rec.conversation_key, {"key": rec.conversation_key, "title": None,
+                                                           "kind": "unknown", "messages": 0})
+            chat["messages"] += 1
+            ms = ts_ms(rec.ts)
+            first = ms if first is None or ms < first else first
+            last = ms if last is None or ms > last else last
+            for a in rec.attachments:
+                if a.open is not None:
+                    found += 1
+                else:
+                    missing += 1
+        elif isinstance(rec, Unparsed):
+            unparsed += 1
+        elif isinstance(rec, ImportWarning) and len(warnings) < MAX_LISTED:
+            warnings.append(rec.message)
+    return {
+        "format": importer.name, "title": importer.title, "confidence": detection.confidence,
+        "reason": detection.reason, "variant": detection.variant, "chats": list(chats.values()),
+        "messages": messages, "media_found": found, "media_missing": missing, "unparsed": unparsed,
+        "first_ts": first, "last_ts": last, "warnings": warnings,
+    }
+
+
+def _records(importer: Importer, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Any]:
+    gen = importer.read(path, options, ctx)
+    try:
+        yield from gen
+    finally:
+        gen.close()
+
+
+__all__ = ["ImportReport", "ImportOptions", "run_import", "preview", "choose", "UnknownFormat"]

@@ -1,0 +1,61 @@
+"""Stable message keys: the same message gets the same key in every export that contains it.
+
+- The source's own id when the format has one (Telegram message ids): the key is that id as text.
+- Otherwise a fingerprint `fp:` + 32 hex digits of BLAKE2b-128 over (conversation, wall-clock time,
+  sender, kind, text, attachment names, ordinal among identical neighbours). The wall-clock time is the
+  time as the export wrote it when the export had no zone, so a computer moving to another zone does
+  not change the keys. The ordinal numbers messages that are identical in everything else and share
+  the same timestamp ("ok", "ok" in one minute), in the order the export lists them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from hashlib import blake2b
+
+from chatvault.model import MessageRec
+
+_EPOCH = datetime(1970, 1, 1)
+SEP = "\x1f"
+
+
+def ts_ms(ts: datetime) -> int:
+    return int(ts.timestamp() * 1000)
+
+
+def wall_ms(ts: datetime) -> int:
+    """Milliseconds of the naive wall-clock reading of `ts` (independent of its zone)."""
+    naive = ts.replace(tzinfo=None)
+    return (naive - _EPOCH) // _MS
+
+
+_MS = datetime(1970, 1, 1, 0, 0, 0, 1000) - _EPOCH
+
+
+class Keyer:
+    """Computes keys in export order; keeps the per-conversation state the ordinal needs."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[int, dict[str, int]]] = {}
+
+    def key(self, rec: MessageRec, ms: int) -> str:
+        if rec.source_id is not None:
+            return rec.source_id
+        when = ms if rec.tz_known else wall_ms(rec.ts)
+        names = "|".join(a.name or "" for a in rec.attachments) if rec.attachments else ""
+        body = f"{rec.sender_key or ''}{SEP}{rec.kind}{SEP}{rec.text or ''}{SEP}{names}"
+        state = self._last.get(rec.conversation_key)
+        if state is None or state[0] != when:
+            counts: dict[str, int] = {}
+            self._last[rec.conversation_key] = (when, counts)
+        else:
+            counts = state[1]
+        n = counts.get(body, 0)
+        counts[body] = n + 1
+        h = blake2b(f"{rec.conversation_key}{SEP}{when}{SEP}{body}{SEP}{n}".encode("utf-8", "surrogatepass"),
+                    digest_size=16)
+        return "fp:" + h.hexdigest()
+
+
+def utc_ms_now() -> int:
+    return int(datetime.now(UTC).timestamp() * 1000)
