@@ -447,3 +447,172 @@ def build_pc_folder(base: Path, secret: bytes | None = KEY, *, drop: set[int] = 
     create_db(root / "Msg" / "HardLinkVideo.db", "pc", secret, hardlink_ddl("Video"), {})
     create_db(root / "Msg" / "HardLinkFile.db", "pc", secret, hardlink_ddl("File"), {})
     return out
+
+
+# --- Weixin 4.x -----------------------------------------------------------------------------
+
+V4_ACCOUNT = "wxid_me_1a2b"
+
+
+def v4_msg_ddl(table: str) -> list[str]:
+    return [f'CREATE TABLE "{table}" (local_id INTEGER PRIMARY KEY AUTOINCREMENT, server_id INTEGER, '
+            'local_type INTEGER, sort_seq INTEGER, real_sender_id INTEGER, create_time INTEGER, status INTEGER, '
+            'upload_status INTEGER, download_status INTEGER, server_seq INTEGER, origin_source INTEGER, source TEXT, '
+            'message_content TEXT, compress_content TEXT, packed_info_data BLOB, '
+            'WCDB_CT_message_content INTEGER DEFAULT NULL, WCDB_CT_source INTEGER DEFAULT NULL)']
+
+
+V4_CONTACT_DDL = [
+    "CREATE TABLE contact (id INTEGER PRIMARY KEY, username TEXT, local_type INTEGER, alias TEXT, "
+    "encrypt_username TEXT, flag INTEGER, delete_flag INTEGER, verify_flag INTEGER, remark TEXT, remark_quan_pin TEXT, "
+    "remark_pin_yin_initial TEXT, nick_name TEXT, pin_yin_initial TEXT, quan_pin TEXT, big_head_url TEXT, "
+    "small_head_url TEXT, head_img_md5 TEXT, chat_room_notify INTEGER, is_in_chat_room INTEGER, description TEXT, "
+    "extra_buffer BLOB, chat_room_type INTEGER)",
+    "CREATE TABLE chat_room (id INTEGER PRIMARY KEY, username TEXT, owner TEXT, ext_buffer BLOB)",
+    "CREATE TABLE chatroom_member (room_id INTEGER, member_id INTEGER)",
+]
+
+
+def build_v4_folder(base: Path, secret: bytes | None = KEY) -> Path:
+    """xwechat_files/wxid_me_1a2b with two message_N.db, contact.db, media_0.db and msg/ media."""
+    root = base / "xwechat_files" / V4_ACCOUNT
+    me = ME
+    users = [me, "wxid_alice", "wxid_bob", ROOM]
+    name_rows = [(u, 1) for u in users]
+    sid = {u: i + 1 for i, u in enumerate(users)}
+    md5 = {u: hashlib.md5(u.encode()).hexdigest() for u in users}
+    img = jpeg_bytes()
+    img_md5 = "ab" * 16
+    att = root / "msg" / "attach" / md5["wxid_alice"] / "2026-01" / "Img"
+    att.mkdir(parents=True, exist_ok=True)
+    (att / f"{img_md5}.dat").write_bytes(xor(img, 0x37))
+    v2 = root / "msg" / "attach" / md5["wxid_alice"] / "2026-01" / "Img" / f"{'cd' * 16}.dat"
+    v2.write_bytes(b"\x07\x08V2\x08\x07" + os.urandom(64))
+    (root / "msg" / "file" / "2026-01").mkdir(parents=True, exist_ok=True)
+    (root / "msg" / "file" / "2026-01" / "notes.txt").write_bytes(b"weixin4 file")
+
+    def row(i, svr, btype, sub, sender, content, ts, packed=None, zstd=False):
+        val = zstd_text(content) if zstd else content
+        return (i, svr, (sub << 32) | btype, ts * 1000, sid[sender], ts, 2, 0, 0, 0, 0, None, val, None, packed,
+                4 if zstd else 0, 0)
+
+    a = "Msg_" + md5["wxid_alice"]
+    r = "Msg_" + md5[ROOM]
+    t = T0
+    alice = [
+        row(1, 5001, 1, 0, "wxid_alice", "v4 hello [微笑]", t + 1),
+        row(2, 5002, 1, 0, me, "v4 reply", t + 2),
+        row(3, 5003, 3, 0, "wxid_alice", x_image(img_md5), t + 3, packed=encode([(3, encode([(4, img_md5)]))])),
+        row(4, 5004, 3, 0, "wxid_alice", x_image("cd" * 16), t + 4),
+        row(5, 5005, 49, 57, me, x_quote(5001, "v4 quoting"), t + 5, zstd=True),
+        row(6, 5006, 49, 6, "wxid_alice", x_file("notes.txt", 12), t + 6, zstd=True),
+        row(7, 5007, 34, 0, "wxid_alice", x_voice(3000), t + 7),
+        row(8, 5008, 49, 2000, "wxid_alice", x_transfer("￥5.00", 1), t + 8, zstd=True),
+        row(9, 5009, 10000, 0, "wxid_alice", "你撤回了一条消息", t + 9),
+    ]
+    room = [
+        row(1, 6001, 1, 0, "wxid_bob", "wxid_bob:\nv4 group text", t + 20),
+        row(2, 6002, 49, 5, "wxid_alice", "wxid_alice:\n" + x_article(), t + 21, zstd=True),
+    ]
+    db = root / "db_storage"
+    create_db(db / "message" / "message_0.db", "v4", secret,
+              ["CREATE TABLE Name2Id (user_name TEXT PRIMARY KEY, is_session INTEGER)", *v4_msg_ddl(a)],
+              {"Name2Id": name_rows, a: alice})
+    create_db(db / "message" / "message_1.db", "v4", secret,
+              ["CREATE TABLE Name2Id (user_name TEXT PRIMARY KEY, is_session INTEGER)", *v4_msg_ddl(r)],
+              {"Name2Id": name_rows, r: room})
+    create_db(db / "message" / "media_0.db", "v4", secret,
+              ["CREATE TABLE VoiceInfo (chat_name_id INTEGER, create_time INTEGER, local_id INTEGER, svr_id INTEGER, "
+               "voice_data BLOB, data_index TEXT DEFAULT '0')"],
+              {"VoiceInfo": [(2, t + 7, 7, 5007, b"\x02#!SILK_V3v4voice", "0")]})
+    create_db(db / "contact" / "contact.db", "v4", secret, V4_CONTACT_DDL, {
+        "contact": [(i + 1, c[0], 1, c[1], None, 0, 0, 0, c[2], None, None, c[3], None, None, None, None, None, 0, 0,
+                     None, None, 0) for i, c in enumerate(CONTACTS)],
+        "chat_room": [(1, ROOM, me, room_data({"wxid_bob": "Bobby v4"}))],
+        "chatroom_member": [(1, 1), (1, 2), (1, 3)],
+    })
+    return root
+
+
+# --- WeChat for Android ---------------------------------------------------------------------
+
+ANDROID_DDL = [
+    "CREATE TABLE message (msgId INTEGER PRIMARY KEY, msgSvrId INTEGER, type INT, status INT, isSend INT, "
+    "isShowTimer INTEGER, createTime INTEGER, talker TEXT, content TEXT, imgPath TEXT, reserved TEXT, lvbuffer BLOB, "
+    "transContent TEXT, transBrandWording TEXT, talkerId INTEGER, bizClientMsgId TEXT, bizChatId INTEGER DEFAULT -1, "
+    "bizChatUserId TEXT, msgSeq INTEGER, flag INT)",
+    "CREATE TABLE rcontact (username TEXT PRIMARY KEY, alias TEXT, conRemark TEXT, domainList TEXT, nickname TEXT, "
+    "pyInitial TEXT, quanPin TEXT, showHead INTEGER, type INT, weiboFlag INT, weiboNickname TEXT, conRemarkPYFull TEXT, "
+    "conRemarkPYShort TEXT, lvbuff BLOB, verifyFlag INT, encryptUsername TEXT, chatroomFlag INT, deleteFlag INT, "
+    "contactLabelIds TEXT)",
+    "CREATE TABLE chatroom (chatroomname TEXT PRIMARY KEY, addtime INTEGER, memberlist TEXT, displayname TEXT, "
+    "chatroomnick TEXT, roomflag INTEGER, roomowner TEXT, roomdata BLOB, isShowname INTEGER, selfDisplayName TEXT, "
+    "style INTEGER, chatroomdataflag INTEGER, modifytime INTEGER, chatroomnotice TEXT)",
+    "CREATE TABLE userinfo (id INTEGER PRIMARY KEY, type INT, value TEXT)",
+    "CREATE TABLE ImgInfo2 (id INTEGER PRIMARY KEY, msgSvrId INTEGER, offset INT, totalLen INT, bigImgPath TEXT, "
+    "thumbImgPath TEXT, createtime INT, msglocalid INTEGER, status INT, nettimes INT, reserved1 INT, reserved2 INT, "
+    "reserved3 TEXT, reserved4 TEXT, hashdthumb INT, iscomplete INT, origImgMD5 TEXT, compressType INT, "
+    "midImgPath TEXT, forwardType INT, hevcPath TEXT, sendImgType INT)",
+]
+
+
+def android_db_key(imei: str = IMEI, uin: int = UIN) -> str:
+    return hashlib.md5(f"{imei}{uin}".encode()).hexdigest()[:7]
+
+
+def build_android_folder(base: Path, *, imei: str = IMEI, uin: int = UIN, encrypted: bool = True,
+                         prefs: bool = True) -> Path:
+    """com.tencent.mm/{shared_prefs/system_config_prefs.xml, MicroMsg/<md5(mm+uin)>/EnMicroMsg.db + media}."""
+    app = base / "com.tencent.mm"
+    acct = app / "MicroMsg" / hashlib.md5(f"mm{uin}".encode()).hexdigest()
+    acct.mkdir(parents=True, exist_ok=True)
+    if prefs:
+        (app / "shared_prefs").mkdir(parents=True, exist_ok=True)
+        (app / "shared_prefs" / "system_config_prefs.xml").write_text(
+            "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n"
+            f'    <int name="default_uin" value="{uin}" />\n    <boolean name="first_launch" value="false" />\n</map>\n')
+    big = "0f1e2d3c4b5a69788796a5b4c3d2e1f0.jpg"
+    (acct / "image2" / big[0:2] / big[2:4]).mkdir(parents=True, exist_ok=True)
+    (acct / "image2" / big[0:2] / big[2:4] / big).write_bytes(jpeg_bytes())
+    voice = "260101120000abcd"
+    vh = hashlib.md5(voice.encode()).hexdigest()
+    (acct / "voice2" / vh[0:2] / vh[2:4]).mkdir(parents=True, exist_ok=True)
+    (acct / "voice2" / vh[0:2] / vh[2:4] / f"msg_{voice}.amr").write_bytes(b"\x02#!SILK_V3android")
+    (acct / "video").mkdir(exist_ok=True)
+    (acct / "video" / "vid260101.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42android")
+    t = T0 * 1000
+    A, R = "wxid_alice", ROOM
+
+    def m(i, svr, typ, send, talker, content, ts, img=None):
+        return (i, svr, typ, 3, send, 0, ts, talker, content, img, None, None, None, None, 0, None, -1, None, 0, 0)
+
+    rows = [
+        m(1, 7001, 1, 0, A, "android hello [微笑]", t + 1000),
+        m(2, 7002, 1, 1, A, "android reply", t + 2000),
+        m(3, 7003, 3, 0, A, x_image("11" * 16), t + 3000, "THUMBNAIL_DIRPATH://th_0f1e2d3c4b5a69788796a5b4c3d2e1f0"),
+        m(4, 7004, 34, 0, A, "wxid_alice:2300:0\n", t + 4000, voice),
+        m(5, 7005, 43, 0, A, x_video("22" * 16, 4), t + 5000, "vid260101"),
+        m(6, 7006, 436207665, 0, A, x_redpacket(), t + 6000),
+        m(7, 7007, 419430449, 1, A, x_transfer("￥1.00", 1), t + 7000),
+        m(8, 7008, 822083633, 1, A, x_quote(7001, "android quoting"), t + 8000),
+        m(9, 7009, 1, 0, R, "wxid_bob:\nandroid group text", t + 9000),
+        m(10, 7010, 10000, 0, R, '"Bob" 拍了拍 "Alice R"', t + 10000),
+        m(11, 7011, 43, 0, A, x_video("33" * 16, 4), t + 11000, "gonevideo"),
+        m(12, 7012, 1090519089, 0, A, x_file("android.pdf", 1234), t + 12000),
+        m(13, 7013, 48, 0, R, "wxid_alice:\n" + x_location(31.23, 121.47, "上海", "外滩"), t + 13000),
+    ]
+    create_db(acct / DB_NAME_ANDROID, "android" if encrypted else None,
+              android_db_key(imei, uin).encode() if encrypted else None, ANDROID_DDL, {
+        "message": rows,
+        "rcontact": [(c[0], c[1], c[2] or "", None, c[3], None, None, 0, 3, 0, None, None, None, None, 0, None, 0, 0, None)
+                     for c in CONTACTS],
+        "chatroom": [(R, T0, ";".join(ROOM_MEMBERS), "Me、Alice、Bob", None, 0, ME, room_data({"wxid_bob": "Bobby A"}),
+                      1, None, 0, 0, T0, None)],
+        "userinfo": [(2, 3, ME), (4, 3, "Me Myself")],
+        "ImgInfo2": [(1, 7003, 0, 100, big, "THUMBNAIL_DIRPATH://th_0f1e", T0, 3, 1, 0, 0, 0, None, None, 0, 1, None,
+                      0, None, 0, None, 0)],
+    })
+    return app
+
+
+DB_NAME_ANDROID = "EnMicroMsg.db"
