@@ -11,11 +11,15 @@ from pathlib import Path
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer
 from chatvault.importers.telegram import TelegramImporter
+from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
 
 IMPORTERS: list[type[Importer]] = [
     WhatsAppImporter,
     TelegramImporter,
+    WeChatPCImporter,
+    Weixin4Importer,
+    WeChatAndroidImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "detect", "get", "names"]
