@@ -1,0 +1,155 @@
+"""`chatvault import PATH...`: bring exports into the vault, with a live progress line."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from chatvault.cli.common import CliContext, human_bytes
+from chatvault.errors import EXIT_FAILURE, ChatVaultError
+from chatvault.importers.base import ImportOptions
+from chatvault.ingest.engine import ImportReport, run_import
+from chatvault.jobs.context import JobContext, Progress
+
+NAME = "import"
+HELP = "import chat exports (WhatsApp, Telegram, WeChat ...); the format is detected"
+DESCRIPTION = ("Import one or more exports. Re-importing adds only what is new; messages a newer export no "
+               "longer has are kept and marked missing-at-source. Ctrl-C stops cleanly: what was committed stays.")
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="export file, zip or folder")
+    p.add_argument("--format", metavar="NAME", help="skip detection and read as this format (see `chatvault formats`)")
+    p.add_argument("--me", metavar="NAME", help="the sender name that is you in these exports")
+    p.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], help="WhatsApp: the date order when it is ambiguous")
+    p.add_argument("--tz", metavar="ZONE", help="WhatsApp: the time zone the export's times are in (IANA name)")
+    p.add_argument("--key", metavar="HEX", help="WeChat: the database key")
+    p.add_argument("--imei", metavar="X", help="WeChat (Android): the phone's IMEI, for the key")
+    p.add_argument("--uin", metavar="Y", help="WeChat (Android): the account's uin, for the key")
+
+
+def _options(args: argparse.Namespace) -> ImportOptions:
+    extra: dict[str, Any] = {}
+    for name in ("key", "imei", "uin", "date_order", "tz"):
+        value = getattr(args, name, None)
+        if value is not None:
+            extra[name] = value
+    return ImportOptions(me=args.me, options=extra)
+
+
+def _line(p: Progress, label: str) -> str:
+    parts = [label]
+    frac = p.fraction
+    if frac is not None:
+        filled = int(frac * 24)
+        parts.append(f"[{'#' * filled}{'.' * (24 - filled)}] {frac * 100:5.1f}%")
+    parts.append(f"{p.items_done:,} messages")
+    if p.bytes_total:
+        parts.append(f"{human_bytes(p.bytes_done)}/{human_bytes(p.bytes_total)}")
+    if p.rate_items:
+        parts.append(f"{p.rate_items:,.0f}/s")
+    if p.eta_seconds is not None:
+        m, s = divmod(int(p.eta_seconds), 60)
+        parts.append(f"ETA {m}:{s:02d}")
+    return "  ".join(parts)
+
+
+class _Bar:
+    """Renders `ctx.snapshot()` about five times a second on stderr while the import runs."""
+
+    def __init__(self, ctx: JobContext, label: str) -> None:
+        self.ctx = ctx
+        self.label = label
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name="chatvault-progress")
+        self.width = 0
+
+    def _run(self) -> None:
+        while not self.done.wait(0.2):
+            text = _line(self.ctx.snapshot(), self.label)[:160]
+            sys.stderr.write("\r" + text.ljust(self.width))
+            sys.stderr.flush()
+            self.width = len(text)
+
+    def __enter__(self) -> _Bar:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+        if self.width:
+            sys.stderr.write("\r" + " " * self.width + "\r")
+            sys.stderr.flush()
+
+
+def summary_text(r: ImportReport) -> str:
+    head = {"ok": "Imported", "partial": "Imported with gaps", "cancelled": "Cancelled",
+            "failed": "Failed"}.get(r.outcome, r.outcome)
+    lines = [f"{head}: {r.path} ({r.format}, run {r.run_id}, {r.seconds:.1f} s)",
+             f"  added {r.added:,}, already present {r.already_present:,}, edited {r.edited:,}",
+             f"  missing at source {r.missing_at_source:,} (kept), back at source {r.restored:,}",
+             f"  attachments stored {r.attachments_stored:,}, missing {r.attachments_missing:,}"]
+    if r.unparsed:
+        shown = ", ".join(r.unparsed_lines[:10]) + (" ..." if len(r.unparsed_lines) > 10 else "")
+        lines.append(f"  not understood: {r.unparsed:,} (kept verbatim: `chatvault imports --unparsed {r.run_id}`): "
+                     f"{shown}")
+    if r.resumed_from:
+        lines.append(f"  completed the interrupted run {r.resumed_from}")
+    for w in r.warnings[:10]:
+        lines.append(f"  warning: {w}")
+    if len(r.warnings) > 10:
+        lines.append(f"  ... and {len(r.warnings) - 10} more warnings")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    options = _options(args)
+    reports: list[dict[str, Any]] = []
+    code = 0
+    with ctx.open(writer=True, purpose="import") as vault:
+        job = JobContext()
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            def _cancel(signum: int, frame: Any) -> None:
+                job.cancel()
+                signal.signal(signal.SIGINT, signal.default_int_handler)   # a second Ctrl-C stops at once
+            previous = signal.signal(signal.SIGINT, _cancel)
+        try:
+            for raw in args.paths:
+                path = Path(raw).expanduser()
+                show = sys.stderr.isatty() and not ctx.json
+                try:
+                    if show:
+                        with _Bar(job, path.name[:30]):
+                            report = run_import(vault, path, format=args.format, options=options, ctx=job)
+                    else:
+                        report = run_import(vault, path, format=args.format, options=options, ctx=job)
+                except ChatVaultError as exc:
+                    code = exc.exit_code
+                    partial = getattr(exc, "report", None)
+                    if ctx.json:
+                        reports.append(exc.to_json() | {"path": str(path),
+                                                        "report": partial.to_json() if partial else None})
+                    else:
+                        print(f"chatvault: {exc}", file=sys.stderr)
+                    continue
+                reports.append(report.to_json())
+                if not ctx.json:
+                    print(summary_text(report))
+                if report.outcome == "cancelled":
+                    code = EXIT_FAILURE
+                    break
+                job = JobContext()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+    if ctx.json:
+        from chatvault.cli.common import print_json
+
+        print_json(reports[0] if len(reports) == 1 and len(args.paths) == 1 else {"imports": reports})
+    return code
