@@ -8,14 +8,15 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from chatvault.cli import _common_options
 from chatvault.cli.common import CliContext, human_bytes
 from chatvault.errors import ChatVaultError, InputError, UsageError
 from chatvault.fsutil import storage_error
 from chatvault.jobs.context import JobContext
 from chatvault.media import check as _media_check  # noqa: F401 - registers the media checks
-from chatvault.media.attach import link_capture, store_path
 from chatvault.media.blobstore import BlobStore
 from chatvault.media.thumbnails import generate_thumbnails
+from chatvault.watch.capture import capture_file, record_capture
 
 NAME = "media"
 HELP = "list, show, export and capture media; list missing media"
@@ -24,22 +25,22 @@ HELP = "list, show, export and capture media; list missing media"
 def register(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="media_cmd", metavar="{ls,cat,export,missing,add,thumbs}")
     sub.required = True
-    ls = sub.add_parser("ls", help="list stored media")
+    ls = sub.add_parser("ls", parents=[_common_options()], help="list stored media")
     ls.add_argument("--chat", help="conversation id or title")
     ls.add_argument("--kind", choices=["image", "video", "audio", "file"], help="only this kind")
     ls.add_argument("--limit", type=int, default=1000)
-    cat = sub.add_parser("cat", help="write one media file to stdout (verified first)")
+    cat = sub.add_parser("cat", parents=[_common_options()], help="write one media file to stdout (verified first)")
     cat.add_argument("ref", help="attachment id, or a blob id")
-    ex = sub.add_parser("export", help="write media files, under their original names, to a folder")
+    ex = sub.add_parser("export", parents=[_common_options()], help="write media files, under their original names, to a folder")
     ex.add_argument("refs", nargs="*", help="attachment ids or blob ids (default: all of --chat)")
     ex.add_argument("--chat", help="export every stored file of this conversation")
     ex.add_argument("--to", required=True, help="destination folder (files there are NOT encrypted)")
-    mi = sub.add_parser("missing", help="list media the exports mentioned but did not contain")
+    mi = sub.add_parser("missing", parents=[_common_options()], help="list media the exports mentioned but did not contain")
     mi.add_argument("--chat", help="conversation id or title")
     mi.add_argument("--limit", type=int, default=10000)
-    add = sub.add_parser("add", help="capture files into the vault, filling missing attachments they match")
+    add = sub.add_parser("add", parents=[_common_options()], help="capture files into the vault, filling missing attachments they match")
     add.add_argument("files", nargs="+")
-    sub.add_parser("thumbs", help="make the thumbnails that are not made yet")
+    sub.add_parser("thumbs", parents=[_common_options()], help="make the thumbnails that are not made yet")
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -222,29 +223,28 @@ def _missing(args, ctx: CliContext, vault) -> int:
 
 
 def _add(args, ctx: CliContext, vault) -> int:
+    """Capture files by hand: same safety as a watch folder (no links, no FIFOs, not half-written)."""
     store = BlobStore(vault)
     conn = vault.connect()
     results = []
     try:
         for f in args.files:
-            path = Path(f)
-            if not path.is_file():
-                raise InputError(f"{path} is not a file.")
-            stored, info = store_path(store, path)
+            path = Path(f).expanduser().absolute()
+            if not path.is_file() or path.is_symlink():
+                raise InputError(f"{path} is not a regular file.", hint="Give the media files to capture.")
+            result = capture_file(store, path.parent, path)
+            if result.stored is None:
+                raise InputError(f"{path} was not captured: {result.reason}.", hint="Try again once it is complete.")
             conn.execute("BEGIN IMMEDIATE")
             try:
-                filled = link_capture(conn, stored, info, path.name, mtime_ms=int(path.stat().st_mtime * 1000))
-                conn.execute(
-                    "INSERT INTO capture_log(at, watch_id, path, event, blob_id, size, attachment_id, detail) "
-                    "VALUES (strftime('%s','now') * 1000, NULL, ?, ?, ?, ?, ?, '{\"by\": \"media add\"}')",
-                    (str(path), "captured" if stored.created else "duplicate", stored.id, stored.size,
-                     filled[0] if filled else None))
+                filled = record_capture(conn, result, watch_id=None, rel_path=str(path))
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            results.append({"path": str(path), "blob_id": stored.id, "created": stored.created,
-                            "mime": info.mime, "filled_attachments": filled})
+            results.append({"path": str(path), "blob_id": result.stored.id, "created": result.stored.created,
+                            "mime": result.info.mime if result.info else None, "filled_attachments": filled,
+                            "wechat_dat_decoded": result.decoded_dat})
     finally:
         conn.close()
     lines = [f"{r['path']}: {'stored' if r['created'] else 'already in the vault'}"

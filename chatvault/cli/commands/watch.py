@@ -6,6 +6,7 @@ import argparse
 import signal
 import threading
 
+from chatvault.cli import _common_options
 from chatvault.cli.common import CliContext
 from chatvault.errors import ChatVaultError
 from chatvault.watch.folders import RULES, add_folder, list_folders, remove_folder
@@ -18,14 +19,14 @@ HELP = "watch folders: capture media before it expires, import exports as they l
 def register(p: argparse.ArgumentParser) -> None:
     sub = p.add_subparsers(dest="watch_cmd", metavar="{add,rm,ls,run}")
     sub.required = True
-    add = sub.add_parser("add", help="watch a folder")
+    add = sub.add_parser("add", parents=[_common_options()], help="watch a folder")
     add.add_argument("path")
     add.add_argument("--rule", choices=RULES, default="capture",
                      help="capture: store every new or changed file; auto-import: import exports once complete")
-    rm = sub.add_parser("rm", help="stop watching a folder (what was captured stays)")
+    rm = sub.add_parser("rm", parents=[_common_options()], help="stop watching a folder (what was captured stays)")
     rm.add_argument("ref", help="folder id or path")
-    sub.add_parser("ls", help="list watched folders")
-    run_p = sub.add_parser("run", help="run the watcher in the foreground until SIGTERM/Ctrl-C")
+    sub.add_parser("ls", parents=[_common_options()], help="list watched folders")
+    run_p = sub.add_parser("run", parents=[_common_options()], help="run the watcher in the foreground until SIGTERM/Ctrl-C")
     run_p.add_argument("--debounce", type=float, default=1.0, help="seconds a file must stay unchanged")
     run_p.add_argument("--rescan", type=float, default=300.0, help="seconds between full rescans")
 
