@@ -55,6 +55,9 @@ def create_db(path: Path, variant: str | None, secret: bytes | None, statements:
         conn.execute(f"PRAGMA cipher_default_compatibility = {compat}")
         conn.execute(f"PRAGMA key = \"x'{key.hex()}{salt.hex()}'\"")
         conn.execute(f"PRAGMA cipher_page_size = {page}")
+        # cipher_default_* is process-wide: put SQLCipher 4 back, or every later connection (the
+        # vault itself) would be opened with SQLCipher 3/1 settings.
+        conn.execute("PRAGMA cipher_default_compatibility = 4")
     else:
         conn = sqlite3.connect(str(path))
     conn.execute("PRAGMA journal_mode = DELETE")
@@ -359,7 +362,8 @@ def write_micromsg(root: Path, secret: bytes | None, contacts=CONTACTS, rooms: d
 def build_pc_folder(base: Path, secret: bytes | None = KEY, *, drop: set[int] = frozenset(), extra_msgs: list[PCMsg] = ()) -> PCFolder:
     """A WeChat Files/wxid_me folder with every message type, a group, two MSG files and media.
 
-    `drop` leaves out messages by server id (the "deleted in WeChat" case for a later import).
+    `drop` leaves out built-in messages by server id (the "deleted in WeChat" case for a later
+    import); `extra_msgs` are appended to MSG1.db.
     """
     root = base / "WeChat Files" / ME
     fs = root / "FileStorage"
@@ -430,10 +434,9 @@ def build_pc_folder(base: Path, secret: bytes | None = KEY, *, drop: set[int] = 
         PCMsg(A, 2006, 1, "later message in MSG1", ts=t + 105),
         PCMsg(ROOM, 2007, 1, "wxid_alice:\nprefixed group content", ts=t + 106),
         PCMsg(ROOM, 2008, 34, x_voice(1000), ts=t + 107, extra=bytes_extra(sender="wxid_bob")),
-        *extra_msgs,
     ]
     msgs0 = [m for m in msgs0 if m.svrid not in drop]
-    msgs1 = [m for m in msgs1 if m.svrid not in drop]
+    msgs1 = [m for m in msgs1 if m.svrid not in drop] + list(extra_msgs)
     out.messages = msgs0 + msgs1
     multi = root / "Msg" / "Multi"
     write_pc_msgs(multi / "MSG0.db", msgs0, secret)

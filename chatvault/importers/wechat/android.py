@@ -88,6 +88,13 @@ class WeChatAndroidImporter(Importer):
             return Detection(0.8, "WeChat for Android app folder with several accounts", "android-multi")
         return Detection(0.0)
 
+    def total_bytes(self, path: Path) -> int | None:
+        db = find_db(path)
+        try:
+            return db.stat().st_size if db else None
+        except OSError:
+            return None
+
     def _db(self, path: Path, uin: str | None) -> Path:
         db = find_db(path)
         if db is not None:
@@ -158,7 +165,7 @@ class WeChatAndroidImporter(Importer):
         nick = info.get(4)
         yield SourceRec(app=APP, account=me, display_name=str(nick or me), me_name=str(nick or me))
         total = conn.execute("SELECT count(*) FROM message").fetchone()[0]
-        ctx.set_total(items=total)
+        size = db.stat().st_size  # progress in bytes of message databases, as total_bytes says
         cols = dbopen.columns(conn, "message")
         want = ["msgId", "msgSvrId", "type", "isSend", "createTime", "talker", "content", "imgPath"]
         sel = ", ".join(c if c in cols else "NULL" for c in want)
@@ -182,7 +189,7 @@ class WeChatAndroidImporter(Importer):
                     yield d.conversation(talker)
                 yield self._message(db, account_dir, row, talker, d, big)
             done += len(rows)
-            ctx.set_position(items=done)
+            ctx.set_position(bytes_=size * done // max(total, 1))
 
     def _message(self, db: Path, acct: Path, row, talker: str, d: Directory, big):
         msg_id, svrid, atype, is_send, ctime_ms, _t, content, img_path = row

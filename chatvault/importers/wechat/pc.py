@@ -218,7 +218,7 @@ class WeChatPCImporter(Importer):
             dbopen.require_table(conn, "MSG", src)
             total += conn.execute("SELECT count(*) FROM MSG").fetchone()[0]
             conns.append((src, conn))
-        ctx.set_total(items=total)
+        size = sum(f.stat().st_size for f in files)  # progress in bytes of message databases, as total_bytes says
         emitted: set[str] = set()
         done = 0
         for src, conn in conns:
@@ -247,7 +247,7 @@ class WeChatPCImporter(Importer):
                         yield directory.conversation(talker)
                     yield self._message(root, src, row, talker, directory, links, voices)
                 done += len(rows)
-                ctx.set_position(items=done)
+                ctx.set_position(bytes_=size * done // max(total, 1))
 
     def _message(self, root: Path, src: Path, row, talker: str, d: Directory, links, voices):
         local_id, _tid, svrid, base, sub, is_sender, ctime, content, compress, extra_blob = row[:10]

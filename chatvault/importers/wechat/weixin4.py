@@ -96,6 +96,13 @@ class Weixin4Importer(Importer):
         raise InputError("This is not a Weixin 4 account folder (no db_storage/message/message_*.db).",
                          location=str(path), hint="Choose the xwechat_files/<wxid>_xxxx folder.")
 
+    def total_bytes(self, path: Path) -> int | None:
+        root = find_account_root(path)
+        try:
+            return sum(p.stat().st_size for p in _numbered(root / "db_storage" / "message", _MSG_RE)) if root else None
+        except OSError:
+            return None
+
     def read(self, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Record]:
         root = self._root(path)
         files = _numbered(root / "db_storage" / "message", _MSG_RE)
@@ -187,7 +194,7 @@ class Weixin4Importer(Importer):
                 n = conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
                 total += n
                 plan.append((src, conn, t, talker, names))
-        ctx.set_total(items=total)
+        size = sum(f.stat().st_size for f in files)  # progress in bytes of message databases, as total_bytes says
         emitted: set[str] = set()
         done = 0
         for src, conn, table, talker, names in plan:
@@ -212,7 +219,7 @@ class Weixin4Importer(Importer):
                 for row in rows:
                     yield self._message(root, src, table, row, talker, names, d, voices, media)
                 done += len(rows)
-                ctx.set_position(items=done)
+                ctx.set_position(bytes_=size * done // max(total, 1))
 
     def _message(self, root, src, table, row, talker, names, d: Directory, voices, media):
         local_id, svrid, ltype, sender_id, ctime, _status, content, compress, packed = row

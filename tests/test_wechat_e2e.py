@@ -1,0 +1,141 @@
+"""WeChat folders imported end to end into a real vault: dedup on re-import, missing-at-source, media."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+
+import pytest
+
+from chatvault.errors import InputError
+from chatvault.importers.base import ImportOptions
+from chatvault.ingest.engine import run_import
+from chatvault.media.blobstore import BlobStore
+from tests import wechat_fixtures as F
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture(autouse=True)
+def _private_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHATVAULT_TMPDIR", str(tmp_path / "work"))
+
+
+def opts(**kw) -> ImportOptions:
+    return ImportOptions(options=kw)
+
+
+def rows(vault, sql: str, *args) -> list[tuple]:
+    conn = vault.connect(readonly=True)
+    try:
+        return [tuple(r) for r in conn.execute(sql, args)]
+    finally:
+        conn.close()
+
+
+def by_key(vault) -> dict[str, tuple]:
+    return {r[0]: r[1:] for r in rows(vault, "SELECT source_key, kind, status, text, reply_to_id, extra FROM messages")}
+
+
+def test_pc_import_twice_then_deleted_message_is_marked_missing(vault, tmp_path):
+    folder = F.build_pc_folder(tmp_path / "a")
+    first = run_import(vault, folder.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    assert first.outcome in ("ok", "partial") and first.added == len(folder.messages)
+    assert first.attachments_stored >= 6 and first.attachments_missing >= 1
+    again = run_import(vault, folder.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    assert again.added == 0 and again.already_present == len(folder.messages) and again.missing_at_source == 0
+    msgs = by_key(vault)
+    assert msgs["1013"][3] is not None                       # the quote is linked to the quoted message
+    assert msgs["1013"][3] == rows(vault, "SELECT id FROM messages WHERE source_key = '1001'")[0][0]
+    assert json.loads(msgs["1014"][4])["amount"] == "￥88.00"
+    # the stored image is the decoded JPEG, not the XOR-ed .dat
+    blob = rows(vault, "SELECT a.blob_id, a.mime FROM attachments a JOIN messages m ON m.id = a.message_id "
+                       "WHERE m.source_key = '1003'")[0]
+    assert blob[1] == "image/jpeg" and BlobStore(vault).read_all(blob[0]) == folder.image
+    missing = rows(vault, "SELECT a.status, a.expected_path FROM attachments a JOIN messages m ON m.id = a.message_id "
+                          "WHERE m.source_key = '1004'")[0]
+    assert missing[0] == "missing" and missing[1].endswith("gone.dat")
+
+    # WeChat later lost message 1002 (deleted on the phone) and got one new message: a newer copy of the folder
+    newer = F.build_pc_folder(tmp_path / "b", drop={1002}, extra_msgs=[F.PCMsg("wxid_alice", 3001, 1, "new one", ts=F.T0 + 500)])
+    third = run_import(vault, newer.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    assert third.added == 1 and third.missing_at_source == 1
+    msgs = by_key(vault)
+    assert msgs["1002"][1] == "missing-at-source" and msgs["1002"][2] == "hi Alice"   # kept, marked
+    assert msgs["3001"][1] == "present"
+
+
+def test_pc_deleted_chat_is_kept(vault, tmp_path):
+    folder = F.build_pc_folder(tmp_path / "a")
+    run_import(vault, folder.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    group = {m.svrid for m in folder.messages if m.talker == F.ROOM}
+    cleared = F.build_pc_folder(tmp_path / "b", drop=group)        # the user deleted the group chat
+    report = run_import(vault, cleared.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    assert report.added == 0
+    kept = rows(vault, "SELECT count(*) FROM messages m JOIN conversations c "
+                       "ON c.id = m.conversation_id WHERE c.source_key = ?", F.ROOM)[0]
+    assert kept[0] == len(group)                                   # nothing of the deleted chat is lost
+
+
+def test_recalled_message_keeps_the_original(vault, tmp_path):
+    """WeChat replaces a recalled message in place; the earlier import's copy stays, beside the notice."""
+    folder = F.build_pc_folder(tmp_path / "a", extra_msgs=[F.PCMsg(F.ROOM, 4001, 1, "oops secret", ts=F.T0 + 900,
+                                                                     extra=F.bytes_extra(sender="wxid_bob"))])
+    run_import(vault, folder.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    later = F.build_pc_folder(tmp_path / "b", extra_msgs=[
+        F.PCMsg(F.ROOM, 4001, 10000, '"Bobby in group" 撤回了一条消息', ts=F.T0 + 900),
+        F.PCMsg(F.ROOM, 4002, 1, "after", ts=F.T0 + 950, extra=F.bytes_extra(sender="wxid_bob"))])
+    run_import(vault, later.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    msgs = by_key(vault)
+    assert msgs["4001"][2] == "oops secret" and msgs["4001"][1] == "missing-at-source"
+    assert msgs["4001-recalled"][0] == "recalled"
+    assert json.loads(msgs["4001-recalled"][4])["recalled_id"] == "4001"
+
+
+def test_auto_detection_and_other_variants(vault, tmp_path):
+    pc = F.build_pc_folder(tmp_path / "pc")
+    assert run_import(vault, pc.root, options=opts(key=F.KEY_HEX)).format == "wechat-pc"
+    v4 = F.build_v4_folder(tmp_path / "v4")
+    r4 = run_import(vault, v4, options=opts(key=F.KEY_HEX))
+    assert r4.format == "weixin4" and r4.added == 11
+    app = F.build_android_folder(tmp_path / "and")
+    ra = run_import(vault, app, options=opts(imei=F.IMEI))
+    assert ra.format == "wechat-android" and ra.added == 13
+    # one WeChat account, three devices: all under the same source
+    assert rows(vault, "SELECT app, account FROM sources") == [("wechat", F.ME)]
+
+
+def test_wrong_key_leaves_the_vault_unchanged(vault, tmp_path):
+    pc = F.build_pc_folder(tmp_path / "pc")
+    with pytest.raises(InputError) as e:
+        run_import(vault, pc.root, format="wechat-pc", options=opts(key="11" * 32))
+    assert "MicroMsg.db" in str(e.value)
+    assert rows(vault, "SELECT count(*) FROM messages") == [(0,)]
+
+
+def test_hostile_xml_needs_no_network(vault, tmp_path, monkeypatch):
+    pc = F.build_pc_folder(tmp_path / "pc")
+
+    def no_network(*a, **k):
+        raise AssertionError("network access attempted")
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    run_import(vault, pc.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    msgs = by_key(vault)
+    for key in ("1021", "1022", "1023", "1024"):
+        assert json.loads(msgs[key][4])["unparsable"] == "unparsable XML"
+        assert "root:" not in (msgs[key][2] or "")                 # /etc/passwd never read
+
+
+def test_cli_import_with_key(cli, tmp_path, vault_path):
+    from chatvault.vault.vault import create_vault
+
+    create_vault(vault_path, PASSPHRASE)[0].lock()
+    pc = F.build_pc_folder(tmp_path / "pc")
+    env = {"CHATVAULT_PASSPHRASE": PASSPHRASE, "CHATVAULT_TMPDIR": str(tmp_path / "work")}
+    r = cli("--vault", str(vault_path), "--json", "import", str(pc.root), "--format", "wechat-pc",
+            "--key", F.KEY_HEX, env=env)
+    assert r.returncode == 0, r.stderr
+    r = cli("--vault", str(vault_path), "import", str(pc.root), env=env)
+    assert r.returncode != 0 and "--key" in (r.stdout + r.stderr)
+    shutil.rmtree(tmp_path / "work", ignore_errors=True)
