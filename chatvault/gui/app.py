@@ -1,21 +1,43 @@
-"""Application set-up: QApplication, first run (create) or unlock, then the main window."""
+"""Application set-up: QApplication, one instance, logging, theme, language, then first run
+(create) or unlock, then the main window."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import logging
+import os
 import sys
+import traceback
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QDir, QLockFile, QStandardPaths, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from chatvault.paths import default_vault_path
 from chatvault.vault.header import HEADER_NAME
 
+log = logging.getLogger(__name__)
+
 
 def build_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(["chatvault", *(argv or [])])
+    from chatvault.gui import i18n, prefs, theme
+
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(["chatvault", *(argv or [])])
     app.setApplicationName("ChatVault")
     app.setOrganizationName("ChatVault")
+    app.setApplicationDisplayName("ChatVault")
+    app.setDesktopFileName("io.github.chatvault.ChatVault")
+    app.setWindowIcon(theme.app_icon())
+    theme.setup_fonts(prefs.get("font_size") or None)
+    theme.apply(prefs.get("theme"))
+    i18n.set_language(prefs.get("language"))
     return app
 
 
@@ -28,20 +50,95 @@ def start(vault_path: Path):
     return CreateVaultDialog(vault_path)
 
 
+def _server_name(vault_path: Path) -> str:
+    who = os.environ.get("USER") or os.environ.get("USERNAME") or "user"
+    return "chatvault-" + hashlib.sha256(f"{who}:{vault_path.resolve()}".encode()).hexdigest()[:16]
+
+
+def _raise_running(name: str) -> bool:
+    """Ask an already running ChatVault to show its window; True if one answered."""
+    sock = QLocalSocket()
+    sock.connectToServer(name)
+    if not sock.waitForConnected(500):
+        return False
+    sock.write(b"raise\n")
+    sock.waitForBytesWritten(500)
+    sock.disconnectFromServer()
+    return True
+
+
+def _install_crash_handler(app: QApplication) -> None:
+    """Unexpected errors: a sentence, "Copy diagnostics" and "Open log folder", never a raw traceback."""
+    from chatvault.paths import log_dir
+
+    def hook(exc_type, exc, tb) -> None:
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("unexpected error:\n%s", details)
+        box = QMessageBox()
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(app.translate("ChatVault", "Something went wrong"))
+        box.setText(app.translate("ChatVault", "ChatVault hit an unexpected problem. Your vault was not changed by "
+                                               "it. The details are in the log; please include them in a report."))
+        box.setDetailedText(details)
+        copy = box.addButton(app.translate("ChatVault", "Copy diagnostics"), QMessageBox.ButtonRole.ActionRole)
+        logs = box.addButton(app.translate("ChatVault", "Open log folder"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is copy:
+            QGuiApplication.clipboard().setText(details)
+        elif box.clickedButton() is logs:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
+
+    sys.excepthook = hook
+
+
 def run_gui(argv: list[str]) -> int:
+    from chatvault.hardening import disable_core_dumps, setup_logging
+
     parser = argparse.ArgumentParser(prog="chatvault")
     parser.add_argument("--vault", type=Path, default=None)
     args, qt_args = parser.parse_known_args(argv)
+    disable_core_dumps()
+    setup_logging()
     app = build_app(qt_args)
-    vault_path = args.vault or default_vault_path()
+    vault_path = (args.vault or default_vault_path()).expanduser()
+
+    # One instance per vault: a second launch raises the running window and exits (QLockFile handles
+    # stale locks left by a crash).
+    name = _server_name(vault_path)
+    runtime = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.RuntimeLocation) or QDir.tempPath()
+    lock = QLockFile(str(Path(runtime) / f"{name}.lock"))
+    lock.setStaleLockTime(0)
+    if not lock.tryLock(100):
+        if _raise_running(name):
+            return 0
+        lock.removeStaleLockFile()
+        lock.tryLock(100)
+    QLocalServer.removeServer(name)
+    server = QLocalServer()
+    server.listen(name)
+    _install_crash_handler(app)
+
     dialog = start(vault_path)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.vault is None:
         return 0
     from chatvault.gui.main_window import MainWindow
 
     window = MainWindow(dialog.vault)
+
+    def on_connection() -> None:
+        conn = server.nextPendingConnection()
+        if conn is not None:
+            conn.readyRead.connect(lambda: (conn.readAll(), window.tray.show_window()))
+
+    server.newConnection.connect(on_connection)
     window.show()
-    return app.exec()
+    # Without a system tray (GNOME), closing the window quits: nothing hides where it cannot be found.
+    QTimer.singleShot(0, window.raise_)
+    code = app.exec()
+    server.close()
+    lock.unlock()
+    return code
 
 
 if __name__ == "__main__":

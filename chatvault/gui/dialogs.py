@@ -1,100 +1,430 @@
-"""First run (create a vault, show the recovery key) and unlock."""
+"""First run (create a vault, show and confirm the recovery key) and unlock."""
 
 from __future__ import annotations
 
+import os
+import random
 from pathlib import Path
 
+import zxcvbn
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from chatvault.errors import ChatVaultError
+from chatvault.gui.ops import Op
+from chatvault.vault import recovery
 from chatvault.vault.vault import Vault, create_vault, open_vault
+
+MIN_SCORE = 2  # zxcvbn 0..4: "fair" or better
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("errorLabel")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #c0392b")
+    return label
+
+
+def _key_groups(key: str) -> list[str]:
+    return key.split("-")
+
+
+def _norm_group(text: str) -> str:
+    return text.strip().upper().replace("I", "1").replace("L", "1").replace("O", "0")
 
 
 class CreateVaultDialog(QDialog):
+    """Three steps: passphrase (with a strength meter), the recovery key, typing part of it back."""
+
     def __init__(self, vault_path: Path, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("createVaultDialog")
         self.setWindowTitle(self.tr("Create your ChatVault"))
+        self.setMinimumWidth(560)
         self.vault_path = vault_path
         self.vault: Vault | None = None
         self.recovery_key: str | None = None
+        self.confirm_groups: list[int] = []
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self._passphrase_page())
+        self.pages.addWidget(self._key_page())
+        self.pages.addWidget(self._confirm_page())
         layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+
+    # --- step 1 --------------------------------------------------------------------------
+    def _passphrase_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
         intro = QLabel(self.tr(
             "ChatVault keeps your chats in an encrypted vault on this computer. Choose a passphrase: "
             "nobody can open the vault without it or the recovery key you will see next."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
-        self.location = QLineEdit(str(vault_path))
+        self.location = QLineEdit(str(self.vault_path))
         self.location.setAccessibleName(self.tr("Vault location"))
+        browse = QPushButton(self.tr("Choose…"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.location, 1)
+        row.addWidget(browse)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName(self.tr("Passphrase"))
+        self.passphrase.textChanged.connect(self._update_strength)
         self.repeat = QLineEdit()
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
         self.repeat.setAccessibleName(self.tr("Repeat passphrase"))
-        form.addRow(self.tr("Location"), self.location)
+        self.strength = QProgressBar()
+        self.strength.setObjectName("strengthMeter")
+        self.strength.setRange(0, 4)
+        self.strength.setTextVisible(False)
+        self.strength.setFixedHeight(8)
+        self.strength.setAccessibleName(self.tr("Passphrase strength"))
+        self.strength_label = QLabel()
+        self.strength_label.setObjectName("hintLabel")
+        self.strength_label.setWordWrap(True)
+        form.addRow(self.tr("Location"), row)
         form.addRow(self.tr("Passphrase"), self.passphrase)
+        form.addRow("", self.strength)
+        form.addRow("", self.strength_label)
         form.addRow(self.tr("Repeat"), self.repeat)
         layout.addLayout(form)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b")
+        self.error = _error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.clicked.connect(self.reject)
+        self.create_button = QPushButton(self.tr("Create vault"))
+        self.create_button.setObjectName("primaryButton")
+        self.create_button.setDefault(True)
+        self.create_button.clicked.connect(self.create)
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.create_button)
+        layout.addLayout(buttons)
+        self._update_strength("")
+        return page
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Where should the vault live?"))
+        if folder:
+            self.location.setText(str(Path(folder) / "ChatVault"))
+
+    def strength_score(self) -> int:
+        text = self.passphrase.text()
+        return int(zxcvbn.zxcvbn(text[:100])["score"]) if text else 0
+
+    def _update_strength(self, text: str) -> None:
+        names = [self.tr("Very weak"), self.tr("Weak"), self.tr("Fair"), self.tr("Strong"), self.tr("Very strong")]
+        colours = ["#e5534b", "#e5534b", "#f0a500", "#2ea043", "#1a7f37"]
+        if not text:
+            self.strength.setValue(0)
+            self.strength_label.setText(self.tr("Use four or more unrelated words; a sentence only you know works well."))
+            return
+        result = zxcvbn.zxcvbn(text[:100])
+        score = int(result["score"])
+        self.strength.setValue(score)
+        self.strength.setStyleSheet(f"QProgressBar::chunk {{ background: {colours[score]}; }}")
+        hint = self.tr("Strength: %1.").replace("%1", names[score])
+        if score < MIN_SCORE:
+            hint += " " + self.tr("Too easy to guess: add more words.")
+        self.strength_label.setText(hint)
 
     def create(self) -> None:
         if not self.passphrase.text():
             self.error.setText(self.tr("Choose a passphrase."))
             return
+        if self.strength_score() < MIN_SCORE:
+            self.error.setText(self.tr("This passphrase is too easy to guess. Add a few more unrelated words."))
+            return
         if self.passphrase.text() != self.repeat.text():
-            self.error.setText(self.tr("The two passphrases differ."))
+            self.error.setText(self.tr("The two passphrases differ. Type the same passphrase twice."))
             return
         try:
-            self.vault, self.recovery_key = create_vault(Path(self.location.text()), self.passphrase.text())
+            self.vault, self.recovery_key = create_vault(Path(self.location.text()).expanduser(), self.passphrase.text())
         except ChatVaultError as exc:
             self.error.setText(str(exc))
             return
-        QMessageBox.information(self, self.tr("Your recovery key"), self.recovery_key)
-        self.accept()
+        self.error.clear()
+        self.passphrase.clear()
+        self.repeat.clear()
+        self.key_label.setText(self.recovery_key)
+        self.pages.setCurrentIndex(1)
+
+    # --- step 2 --------------------------------------------------------------------------
+    def _key_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        title = QLabel(self.tr("Your recovery key"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        text = QLabel(self.tr(
+            "This key opens your vault if you forget the passphrase. It is shown only now. Save it as a "
+            "file on a USB stick or print it, and keep it somewhere safe."))
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.key_label = QLabel()
+        self.key_label.setObjectName("recoveryKey")
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        mono.setPointSize(mono.pointSize() + 3)
+        self.key_label.setFont(mono)
+        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.key_label.setStyleSheet("padding: 14px; border: 1px dashed #999; border-radius: 6px;")
+        self.key_label.setWordWrap(True)
+        self.key_label.setAccessibleName(self.tr("Recovery key"))
+        layout.addWidget(self.key_label)
+        warning = QLabel(self.tr(
+            "Nobody can recover a lost key: not ChatVault, not us, not anyone. If you lose both the "
+            "passphrase and this key, your archive cannot be opened."))
+        warning.setWordWrap(True)
+        warning.setStyleSheet("font-weight: 600")
+        layout.addWidget(warning)
+        row = QHBoxLayout()
+        save = QPushButton(self.tr("Save as file…"))
+        save.clicked.connect(self.save_key)
+        printb = QPushButton(self.tr("Print…"))
+        printb.clicked.connect(self.print_key)
+        copy = QPushButton(self.tr("Copy"))
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.recovery_key or ""))
+        row.addWidget(save)
+        row.addWidget(printb)
+        row.addWidget(copy)
+        row.addStretch(1)
+        self.saved_button = QPushButton(self.tr("I have saved it"))
+        self.saved_button.setObjectName("primaryButton")
+        self.saved_button.clicked.connect(self._to_confirm)
+        row.addWidget(self.saved_button)
+        layout.addLayout(row)
+        self.save_status = QLabel()
+        self.save_status.setObjectName("hintLabel")
+        layout.addWidget(self.save_status)
+        return page
+
+    def key_document(self) -> str:
+        return "\n".join([
+            self.tr("ChatVault recovery key"),
+            "",
+            self.recovery_key or "",
+            "",
+            self.tr("Vault: %1").replace("%1", str(self.vault_path)),
+            self.tr("This key opens the vault if the passphrase is forgotten. Nobody can recover a lost key."),
+            "",
+        ])
+
+    def save_key(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the recovery key"),
+                                                  str(Path.home() / "ChatVault recovery key.txt"))
+        if not path:
+            return
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.key_document())
+        except OSError as exc:
+            self.save_status.setText(self.tr("Could not save the file: %1. Choose another place.").replace("%1", exc.strerror or str(exc)))
+            return
+        self.save_status.setText(self.tr("Saved to %1.").replace("%1", str(path)))
+
+    def print_key(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter()
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            doc = QTextDocument()
+            doc.setPlainText(self.key_document())
+            doc.print_(printer)
+
+    # --- step 3 --------------------------------------------------------------------------
+    def _confirm_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        title = QLabel(self.tr("Check that you saved it"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.confirm_text = QLabel()
+        self.confirm_text.setWordWrap(True)
+        layout.addWidget(self.confirm_text)
+        form = QFormLayout()
+        self.confirm_a = QLineEdit()
+        self.confirm_b = QLineEdit()
+        for edit in (self.confirm_a, self.confirm_b):
+            edit.setMaxLength(5)
+            edit.textChanged.connect(self._check_confirm)
+        self.confirm_label_a = QLabel()
+        self.confirm_label_b = QLabel()
+        form.addRow(self.confirm_label_a, self.confirm_a)
+        form.addRow(self.confirm_label_b, self.confirm_b)
+        layout.addLayout(form)
+        self.confirm_error = _error_label()
+        layout.addWidget(self.confirm_error)
+        row = QHBoxLayout()
+        back = QPushButton(self.tr("Show the key again"))
+        back.clicked.connect(lambda: self.pages.setCurrentIndex(1))
+        row.addWidget(back)
+        row.addStretch(1)
+        self.finish_button = QPushButton(self.tr("Open my vault"))
+        self.finish_button.setObjectName("primaryButton")
+        self.finish_button.setEnabled(False)
+        self.finish_button.clicked.connect(self.finish)
+        row.addWidget(self.finish_button)
+        layout.addLayout(row)
+        return page
+
+    def _to_confirm(self) -> None:
+        self.confirm_groups = sorted(random.sample(range(recovery.GROUPS), 2))
+        a, b = (g + 1 for g in self.confirm_groups)
+        self.confirm_text.setText(self.tr(
+            "Type group %1 and group %2 of your recovery key from what you saved or printed.")
+            .replace("%1", str(a)).replace("%2", str(b)))
+        self.confirm_label_a.setText(self.tr("Group %1").replace("%1", str(a)))
+        self.confirm_label_b.setText(self.tr("Group %1").replace("%1", str(b)))
+        self.confirm_a.setAccessibleName(self.confirm_label_a.text())
+        self.confirm_b.setAccessibleName(self.confirm_label_b.text())
+        self.confirm_a.clear()
+        self.confirm_b.clear()
+        self.pages.setCurrentIndex(2)
+        self.confirm_a.setFocus()
+
+    def _check_confirm(self) -> bool:
+        groups = _key_groups(self.recovery_key or "")
+        ok = bool(self.confirm_groups) and all(
+            _norm_group(edit.text()) == groups[g]
+            for edit, g in zip((self.confirm_a, self.confirm_b), self.confirm_groups, strict=True))
+        self.finish_button.setEnabled(ok)
+        full = len(self.confirm_a.text()) == 5 and len(self.confirm_b.text()) == 5
+        self.confirm_error.setText("" if ok or not full else self.tr(
+            "That does not match. Look at the key you saved, or go back and show it again."))
+        return ok
+
+    def finish(self) -> None:
+        if self._check_confirm():
+            self.key_label.clear()
+            self.accept()
 
 
 class UnlockDialog(QDialog):
+    """Unlock with the passphrase or the recovery key. The KDF runs off the UI thread."""
+
+    unlock_finished = Signal(bool)
+
     def __init__(self, vault_path: Path, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("unlockDialog")
         self.setWindowTitle(self.tr("Unlock ChatVault"))
+        self.setMinimumWidth(440)
         self.vault_path = vault_path
         self.vault: Vault | None = None
+        self._op: Op | None = None
+        self.use_recovery = False
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Enter the passphrase of the vault in %1").replace("%1", str(vault_path))))
+        self.prompt = QLabel()
+        self.prompt.setWordWrap(True)
+        layout.addWidget(self.prompt)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName(self.tr("Passphrase"))
+        self.passphrase.returnPressed.connect(self.unlock)
         layout.addWidget(self.passphrase)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #c0392b")
+        self.error = _error_label()
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.unlock)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        row = QHBoxLayout()
+        self.mode_button = QPushButton()
+        self.mode_button.setFlat(True)
+        self.mode_button.clicked.connect(self.toggle_mode)
+        row.addWidget(self.mode_button)
+        row.addStretch(1)
+        cancel = QPushButton(self.tr("Quit"))
+        cancel.clicked.connect(self.reject)
+        self.unlock_button = QPushButton(self.tr("Unlock"))
+        self.unlock_button.setObjectName("primaryButton")
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self.unlock)
+        row.addWidget(cancel)
+        row.addWidget(self.unlock_button)
+        layout.addLayout(row)
+        self._apply_mode()
+
+    def _apply_mode(self) -> None:
+        if self.use_recovery:
+            self.prompt.setText(self.tr("Type the recovery key of the vault in %1 (8 groups of 5 characters).")
+                                .replace("%1", str(self.vault_path)))
+            self.passphrase.setEchoMode(QLineEdit.EchoMode.Normal)
+            self.passphrase.setAccessibleName(self.tr("Recovery key"))
+            self.passphrase.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+            self.mode_button.setText(self.tr("Use the passphrase instead"))
+        else:
+            self.prompt.setText(self.tr("Enter the passphrase of the vault in %1").replace("%1", str(self.vault_path)))
+            self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+            self.passphrase.setAccessibleName(self.tr("Passphrase"))
+            self.passphrase.setPlaceholderText("")
+            self.mode_button.setText(self.tr("Forgot it? Use the recovery key"))
+
+    def toggle_mode(self) -> None:
+        self.use_recovery = not self.use_recovery
+        self.passphrase.clear()
+        self.error.clear()
+        self._apply_mode()
 
     def unlock(self) -> None:
-        try:
-            self.vault = open_vault(self.vault_path, self.passphrase.text())
-        except ChatVaultError as exc:
-            self.error.setText(exc.message)
-            self.passphrase.selectAll()
+        if self._op is not None and self._op.running:
             return
+        secret = self.passphrase.text()
+        path, use_rk = self.vault_path, self.use_recovery
+
+        def job(ctx):
+            return open_vault(path, recovery_key=secret) if use_rk else open_vault(path, secret)
+
+        self.unlock_button.setEnabled(False)
+        self.passphrase.setEnabled(False)
+        self.error.setStyleSheet("color: #777777")
+        self.error.setText(self.tr("Unlocking…"))
+        self._op = Op(job, self)
+        self._op.finished.connect(self._unlocked)
+        self._op.failed.connect(self._failed)
+        self._op.start()
+
+    def _unlocked(self, vault: Vault) -> None:
+        self.vault = vault
+        self.passphrase.clear()
+        self.error.clear()
+        self.unlock_finished.emit(True)
         self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self.unlock_button.setEnabled(True)
+        self.passphrase.setEnabled(True)
+        self.error.setStyleSheet("color: #c0392b")
+        code = getattr(exc, "code", "")
+        if code == "wrong_passphrase":
+            self.error.setText(self.tr("Wrong passphrase: the vault was not unlocked and nothing was changed.") + "\n"
+                               + self.tr("Check the keyboard layout and Caps Lock, or use your recovery key (link below)."))
+        elif code == "wrong_recovery_key":
+            self.error.setText(self.tr("That recovery key does not open this vault. It is well-formed, so it may "
+                                       "belong to another vault."))
+        elif isinstance(exc, ChatVaultError):
+            self.error.setText(exc.message + (f"\n{exc.hint}" if exc.hint else ""))
+        else:
+            self.error.setText(self.tr("The vault could not be opened: %1").replace("%1", str(exc)))
+        self.passphrase.setFocus()
+        self.passphrase.selectAll()
+        self.unlock_finished.emit(False)

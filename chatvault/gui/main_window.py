@@ -1,32 +1,645 @@
-"""The main window: conversations on the left, the open conversation on the right."""
+"""The main window: a WeChat-style navigation column, the chat list, the conversation, and the pages
+for search, media and protection. Owns locking (Ctrl+L and idle) and the tray icon."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QListWidget, QMainWindow, QSplitter, QTextBrowser
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmapCache
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QCalendarWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chatvault.gui import prefs, theme
+from chatvault.gui.chatlist import ChatFilter, ChatListDelegate, ChatListModel, ConversationRole
+from chatvault.gui.conversation import MessageView
+from chatvault.store.db import Connection
 from chatvault.store.store import Store
 from chatvault.vault.vault import Vault
 
+log = logging.getLogger(__name__)
+
+PAGE_CHATS, PAGE_SEARCH, PAGE_GALLERY, PAGE_PROTECTION, PAGE_LOCKED = range(5)
+
+_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+                 QEvent.Type.TouchBegin, QEvent.Type.InputMethod}
+
+
+class IdleWatcher(QObject):
+    """Fires `idle` after `minutes` without keyboard, mouse or touch input anywhere in the app."""
+
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.idle)
+        QApplication.instance().installEventFilter(self)
+
+    def set_minutes(self, minutes: float) -> None:
+        self.timer.stop()
+        if minutes > 0:
+            self.timer.setInterval(int(minutes * 60_000))
+            self.timer.start()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in _INPUT_EVENTS and self.timer.interval() > 0 and self.timer.isActive():
+            self.timer.start()
+        return False
+
+    def stop(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class HealthBanner(QFrame):
+    """A strip above the pages when a backup is failing or late, or a watch folder is unreachable."""
+
+    action = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("healthBanner")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(14, 6, 14, 6)
+        self.text = QLabel()
+        self.text.setObjectName("bannerText")
+        self.text.setWordWrap(True)
+        row.addWidget(self.text, 1)
+        self.button = QPushButton()
+        self.button.clicked.connect(self.action)
+        row.addWidget(self.button)
+        self.hide()
+
+    def show_level(self, level: str, text: str, button: str) -> None:
+        if level == "green":
+            self.hide()
+            return
+        self.setProperty("level", level)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.text.setText(text)
+        self.button.setText(button)
+        self.show()
+
+
+class JumpToDateDialog(QDialog):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Jump to date"))
+        layout = QVBoxLayout(self)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        self.calendar.setSelectedDate(QDate.currentDate())
+        layout.addWidget(self.calendar)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def timestamp_ms(self) -> int:
+        d = self.calendar.selectedDate()
+        return int(datetime(d.year(), d.month(), d.day()).astimezone().timestamp() * 1000)
+
 
 class MainWindow(QMainWindow):
+    locked = Signal()
+    unlocked = Signal()
+
     def __init__(self, vault: Vault) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("ChatVault")
+        self.setWindowIcon(theme.app_icon())
+        self.setAcceptDrops(True)
+        self.vault: Vault | None = vault
+        self.vault_path: Path = vault.path
+        self.conn: Connection | None = None
+        self.store: Store | None = None
+        self.current_conv: dict[str, Any] | None = None
+        self.unlock_dialog = None
+        self.imports = None
+        self._build()
+        self._connect_vault(vault)
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self.lock)
+        self.idle.set_minutes(prefs.get("idle_lock_minutes"))
+        from chatvault.gui.tray import Tray
+
+        self.tray = Tray(self)
+        self.health_timer = QTimer(self)
+        self.health_timer.setInterval(60_000)
+        self.health_timer.timeout.connect(self.refresh_health)
+        self.health_timer.start()
+        self.refresh_health()
+        self._restore_state()
+
+    # --- construction --------------------------------------------------------------------
+    def _build(self) -> None:
+        from chatvault.gui.gallery import GalleryPage
+        from chatvault.gui.imports import ImportController
+        from chatvault.gui.protection import ProtectionPage
+        from chatvault.gui.search_page import SearchPage
+
+        root = QWidget()
+        outer = QHBoxLayout(root)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.nav = QWidget()
+        self.nav.setObjectName("navBar")
+        self.nav.setFixedWidth(60)
+        nav = QVBoxLayout(self.nav)
+        nav.setContentsMargins(8, 16, 8, 12)
+        nav.setSpacing(10)
+        self.nav_group = QButtonGroup(self)
+        self.nav_buttons: dict[int, QToolButton] = {}
+        for page, icon_name in ((PAGE_CHATS, "chats"), (PAGE_SEARCH, "search"), (PAGE_GALLERY, "gallery"),
+                                (PAGE_PROTECTION, "shield")):
+            b = QToolButton()
+            b.setObjectName("navButton")
+            b.setCheckable(True)
+            b.setIcon(theme.icon(icon_name, "#9b9b9b"))
+            b.setIconSize(QSize(24, 24))
+            b.setFixedSize(44, 44)
+            b.clicked.connect(lambda _=False, p=page: self.show_page(p))
+            self.nav_group.addButton(b, page)
+            self.nav_buttons[page] = b
+            nav.addWidget(b, 0, Qt.AlignmentFlag.AlignHCenter)
+        nav.addStretch(1)
+        self.import_button = QToolButton()
+        self.import_button.setObjectName("navButton")
+        self.import_button.setIcon(theme.icon("import", "#9b9b9b"))
+        self.import_button.setIconSize(QSize(24, 24))
+        self.import_button.setFixedSize(44, 44)
+        self.import_button.clicked.connect(self.import_dialog)
+        nav.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.settings_button = QToolButton()
+        self.settings_button.setObjectName("navButton")
+        self.settings_button.setIcon(theme.icon("settings", "#9b9b9b"))
+        self.settings_button.setIconSize(QSize(24, 24))
+        self.settings_button.setFixedSize(44, 44)
+        self.settings_button.clicked.connect(self.open_settings)
+        nav.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.lock_button = QToolButton()
+        self.lock_button.setObjectName("navButton")
+        self.lock_button.setIcon(theme.icon("lock", "#9b9b9b"))
+        self.lock_button.setIconSize(QSize(24, 24))
+        self.lock_button.setFixedSize(44, 44)
+        self.lock_button.clicked.connect(self.lock)
+        nav.addWidget(self.lock_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addWidget(self.nav)
+
+        right = QWidget()
+        rv = QVBoxLayout(right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.setSpacing(0)
+        self.banner = HealthBanner()
+        self.banner.action.connect(self.banner_action)
+        rv.addWidget(self.banner)
+        self.stack = QStackedWidget()
+        rv.addWidget(self.stack, 1)
+        outer.addWidget(right, 1)
+
+        # Chats page
+        self.split = QSplitter()
+        self.split.setHandleWidth(1)
+        left = QWidget()
+        left.setObjectName("chatListPane")
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(10, 12, 0, 0)
+        self.filter_box = QLineEdit()
+        self.filter_box.setObjectName("filterBox")
+        self.filter_box.setClearButtonEnabled(True)
+        lv.addWidget(self.filter_box)
+        lv.setContentsMargins(0, 12, 0, 0)
+        self.chat_model = ChatListModel(self)
+        self.chat_proxy = ChatFilter(self)
+        self.chat_proxy.setSourceModel(self.chat_model)
+        self.filter_box.textChanged.connect(self.chat_proxy.setFilterFixedString)
+        self.chat_list = QListView()
+        self.chat_list.setObjectName("chatList")
+        self.chat_list.setModel(self.chat_proxy)
+        self.chat_list.setItemDelegate(ChatListDelegate(self.chat_list))
+        self.chat_list.setMouseTracking(True)
+        self.chat_list.selectionModel().currentChanged.connect(self._chat_selected)
+        lv.addWidget(self.chat_list, 1)
+        left.setMinimumWidth(220)
+        self.split.addWidget(left)
+        conv = QWidget()
+        conv.setObjectName("conversationPane")
+        cv = QVBoxLayout(conv)
+        cv.setContentsMargins(0, 0, 0, 0)
+        cv.setSpacing(0)
+        self.conv_title = QLabel()
+        self.conv_title.setObjectName("conversationTitle")
+        cv.addWidget(self.conv_title)
+        self.messages = MessageView()
+        self.messages.image_activated.connect(self.open_image)
+        cv.addWidget(self.messages, 1)
+        self.split.addWidget(conv)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([280, 820])
+        self.stack.addWidget(self.split)
+
+        self.search_page = SearchPage(self)
+        self.search_page.open_message.connect(self.open_message)
+        self.stack.addWidget(self.search_page)
+        self.gallery = GalleryPage(self)
+        self.stack.addWidget(self.gallery)
+        # Bubbles and the gallery share one in-memory thumbnail cache, emptied on lock.
+        self.messages.delegate.thumbnails = self.gallery.loader.cache
+        self.messages.delegate.thumbnail_requested.connect(self.gallery.loader.request)
+        self.gallery.loader.loaded.connect(lambda *_: self.messages.viewport().update())
+        self.protection = ProtectionPage(self)
+        self.protection.health_changed.connect(self.refresh_health)
+        self.stack.addWidget(self.protection)
+        self.locked_page = QWidget()
+        lp = QVBoxLayout(self.locked_page)
+        lp.addStretch(1)
+        self.locked_label = QLabel()
+        self.locked_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lp.addWidget(self.locked_label)
+        self.unlock_again = QPushButton()
+        self.unlock_again.setObjectName("primaryButton")
+        self.unlock_again.clicked.connect(self.show_unlock)
+        lp.addWidget(self.unlock_again, 0, Qt.AlignmentFlag.AlignHCenter)
+        lp.addStretch(2)
+        self.stack.addWidget(self.locked_page)
+        self.setCentralWidget(root)
+        self.imports = ImportController(self)
+        self._build_menus()
+        self.retranslate()
+        self.show_page(PAGE_CHATS)
+        self.resize(1180, 760)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.act_import = QAction(self)
+        self.act_import.setShortcut(QKeySequence("Ctrl+I"))
+        self.act_import.triggered.connect(self.import_dialog)
+        self.act_import_folder = QAction(self)
+        self.act_import_folder.triggered.connect(lambda: self.import_dialog(folder=True))
+        self.act_lock = QAction(self)
+        self.act_lock.setShortcut(QKeySequence("Ctrl+L"))
+        self.act_lock.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.act_lock.triggered.connect(self.lock)
+        self.act_settings = QAction(self)
+        self.act_settings.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.act_settings.triggered.connect(self.open_settings)
+        self.act_quit = QAction(self)
+        self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
+        self.act_quit.triggered.connect(self.quit)
+        for a in (self.act_import, self.act_import_folder, None, self.act_lock, self.act_settings, None, self.act_quit):
+            self.file_menu.addSeparator() if a is None else self.file_menu.addAction(a)
+        self.view_menu = bar.addMenu("")
+        self.act_search = QAction(self)
+        self.act_search.setShortcut(QKeySequence.StandardKey.Find)
+        self.act_search.triggered.connect(lambda: self.show_page(PAGE_SEARCH))
+        self.act_chats = QAction(self)
+        self.act_chats.setShortcut(QKeySequence("Ctrl+1"))
+        self.act_chats.triggered.connect(lambda: self.show_page(PAGE_CHATS))
+        self.act_gallery = QAction(self)
+        self.act_gallery.setShortcut(QKeySequence("Ctrl+3"))
+        self.act_gallery.triggered.connect(lambda: self.show_page(PAGE_GALLERY))
+        self.act_protection = QAction(self)
+        self.act_protection.setShortcut(QKeySequence("Ctrl+4"))
+        self.act_protection.triggered.connect(lambda: self.show_page(PAGE_PROTECTION))
+        self.act_jump = QAction(self)
+        self.act_jump.setShortcut(QKeySequence("Ctrl+G"))
+        self.act_jump.triggered.connect(self.jump_to_date)
+        self.act_missing = QAction(self)
+        self.act_missing.triggered.connect(lambda: (self.show_page(PAGE_GALLERY), self.gallery.show_missing()))
+        for a in (self.act_chats, self.act_search, self.act_gallery, self.act_protection, None, self.act_jump,
+                  self.act_missing):
+            self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
+        self.help_menu = bar.addMenu("")
+        self.act_logs = QAction(self)
+        self.act_logs.triggered.connect(self.open_log_folder)
+        self.act_about = QAction(self)
+        self.act_about.triggered.connect(self.about)
+        self.help_menu.addAction(self.act_logs)
+        self.help_menu.addAction(self.act_about)
+
+    def retranslate(self) -> None:
+        tips = {PAGE_CHATS: self.tr("Chats"), PAGE_SEARCH: self.tr("Search"), PAGE_GALLERY: self.tr("Media"),
+                PAGE_PROTECTION: self.tr("Protection")}
+        for page, b in self.nav_buttons.items():
+            b.setToolTip(tips[page])
+            b.setAccessibleName(tips[page])
+        self.import_button.setToolTip(self.tr("Import an export"))
+        self.import_button.setAccessibleName(self.tr("Import an export"))
+        self.settings_button.setToolTip(self.tr("Settings"))
+        self.settings_button.setAccessibleName(self.tr("Settings"))
+        self.lock_button.setToolTip(self.tr("Lock (Ctrl+L)"))
+        self.lock_button.setAccessibleName(self.tr("Lock"))
+        self.filter_box.setPlaceholderText(self.tr("Filter chats"))
+        self.filter_box.setAccessibleName(self.tr("Filter chats"))
+        self.chat_list.setAccessibleName(self.tr("Conversations"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.act_import.setText(self.tr("&Import export file…"))
+        self.act_import_folder.setText(self.tr("Import export &folder…"))
+        self.act_lock.setText(self.tr("&Lock"))
+        self.act_settings.setText(self.tr("&Settings…"))
+        self.act_quit.setText(self.tr("&Quit"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.act_chats.setText(self.tr("&Chats"))
+        self.act_search.setText(self.tr("&Search"))
+        self.act_gallery.setText(self.tr("&Media"))
+        self.act_protection.setText(self.tr("&Protection"))
+        self.act_jump.setText(self.tr("&Jump to date…"))
+        self.act_missing.setText(self.tr("Missing &media…"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.act_logs.setText(self.tr("Open &log folder"))
+        self.act_about.setText(self.tr("&About ChatVault"))
+        self.locked_label.setText(self.tr("ChatVault is locked. Your chats are encrypted on disk."))
+        self.unlock_again.setText(self.tr("Unlock…"))
+        self._update_title()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.chat_list.viewport().update()
+        super().changeEvent(event)
+
+    # --- vault connection ----------------------------------------------------------------
+    def _connect_vault(self, vault: Vault) -> None:
         self.vault = vault
+        self.vault_path = vault.path
         self.conn = vault.connect(readonly=True)
         self.store = Store(self.conn)
-        split = QSplitter()
-        self.chats = QListWidget()
-        self.chats.setAccessibleName(self.tr("Conversations"))
-        self.view = QTextBrowser()
-        split.addWidget(self.chats)
-        split.addWidget(self.view)
-        self.setCentralWidget(split)
-        for conv in self.store.conversations():
-            self.chats.addItem(conv["title"] or conv["source_key"])
-        self.resize(1100, 720)
+        self.messages.model_.set_connection(self.conn)
+        self.search_page.set_vault(vault)
+        self.gallery.set_vault(vault, self.conn)
+        self.protection.set_vault(vault)
+        self.reload_chats()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+    def reload_chats(self) -> None:
+        current = self.current_conv["id"] if self.current_conv else None
+        self.chat_model.load(self.conn)
+        self.search_page.set_conversations(self.chat_model.rows)
+        if current is not None:
+            row = self.chat_model.row_of(current)
+            if row is not None:
+                self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
+        self.statusBar().showMessage(self.tr("%1 conversations").replace("%1", f"{len(self.chat_model.rows):,}"))
+
+    def _chat_selected(self, current, _previous=None) -> None:
+        conv = current.data(ConversationRole) if current.isValid() else None
+        if conv is None or (self.current_conv and self.current_conv["id"] == conv["id"]):
+            return
+        self.open_conversation(conv)
+
+    def open_conversation(self, conv: dict[str, Any], around: dict[str, Any] | None = None) -> None:
+        self.current_conv = conv
+        self._update_title()
+        self.messages.open(conv["id"], conv["kind"] == "group", around)
+        self.gallery.set_conversation(conv)
+
+    def _update_title(self) -> None:
+        conv = self.current_conv
+        if conv is None:
+            self.conv_title.setText("")
+            return
+        extra = f"  ({conv['messages']:,})" if conv["kind"] == "group" else ""
+        self.conv_title.setText(f"{conv['display']}{extra}")
+
+    def open_message(self, conversation_id: int, message_id: int) -> None:
+        """Open a conversation scrolled to a message, highlighted, with its context around it."""
+        if self.store is None:
+            return
+        msg = self.store.message(message_id)
+        row = self.chat_model.row_of(conversation_id)
+        if msg is None or row is None:
+            return
+        self.show_page(PAGE_CHATS)
+        conv = self.chat_model.rows[row]
+        self.current_conv = None
+        self.chat_list.selectionModel().blockSignals(True)
+        self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
+        self.chat_list.selectionModel().blockSignals(False)
+        self.open_conversation(conv, around=msg)
+        self.messages.setFocus()
+
+    def show_page(self, page: int) -> None:
+        if self.vault is None and page != PAGE_LOCKED:
+            return
+        self.stack.setCurrentIndex(page)
+        if page in self.nav_buttons:
+            self.nav_buttons[page].setChecked(True)
+        if page == PAGE_SEARCH:
+            self.search_page.focus()
+        elif page == PAGE_GALLERY:
+            self.gallery.refresh()
+        elif page == PAGE_PROTECTION:
+            self.protection.refresh()
+
+    def jump_to_date(self) -> None:
+        if self.current_conv is None:
+            return
+        dlg = JumpToDateDialog(self)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.show_page(PAGE_CHATS)
+            self.messages.jump_to_date(dlg.timestamp_ms())
+
+    def open_image(self, msg: dict[str, Any]) -> None:
+        from chatvault.gui.gallery import ImageViewer
+
+        if self.vault is None or self.conn is None:
+            return
+        items = self.gallery.conversation_images(msg["conversation_id"])
+        start = next((i for i, it in enumerate(items) if it["message_id"] == msg["id"]), None)
+        if start is None:
+            att = (msg.get("attachments") or [{}])[0]
+            self.statusBar().showMessage(self.tr("This photo is not in the vault: %1").replace(
+                "%1", self.messages.delegate.missing_reason(att.get("status"), msg["kind"])), 8000)
+            return
+        ImageViewer(self.vault, items, start, self).show()
+
+    # --- import --------------------------------------------------------------------------
+    def import_dialog(self, folder: bool = False) -> None:
+        self.imports.choose(folder=folder)
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and self.vault is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.imports.start_preview(paths[0])
+
+    def import_finished(self) -> None:
+        if self.conn is not None:
+            self.reload_chats()
+            if self.current_conv:
+                row = self.chat_model.row_of(self.current_conv["id"])
+                if row is not None:
+                    self.open_conversation(self.chat_model.rows[row])
+            self.search_page.refresh_filters()
+            self.gallery.refresh()
+
+    # --- lock ----------------------------------------------------------------------------
+    def lock(self) -> None:
+        """Close every connection, wipe the key, and empty every view, then ask to unlock."""
+        if self.vault is None:
+            return
+        if self.imports is not None and self.imports.busy():
+            self.imports.cancel()
+        self.search_page.clear()
+        self.gallery.clear()
+        self.protection.clear()
+        self.messages.clear()
+        self.chat_model.load(None)
+        self.filter_box.clear()
+        self.current_conv = None
+        self._update_title()
+        QPixmapCache.clear()
+        if self.conn is not None:
+            try:
+                self.conn.close()
+            except Exception:  # noqa: BLE001 - lock must always complete
+                pass
+        self.conn = None
+        self.store = None
         self.vault.lock()
+        self.vault = None
+        self.idle.timer.stop()
+        self.stack.setCurrentIndex(PAGE_LOCKED)
+        self.statusBar().clearMessage()
+        self.tray.set_locked(True)
+        log.info("vault locked")
+        self.locked.emit()
+        if self.isVisible():
+            QTimer.singleShot(0, self.show_unlock)
+
+    def show_unlock(self) -> None:
+        from chatvault.gui.dialogs import UnlockDialog
+
+        if self.vault is not None:
+            return
+        if self.unlock_dialog is not None and self.unlock_dialog.isVisible():
+            self.unlock_dialog.raise_()
+            return
+        self.unlock_dialog = UnlockDialog(self.vault_path, self)
+        self.unlock_dialog.accepted.connect(lambda: self.on_unlocked(self.unlock_dialog.vault))
+        self.unlock_dialog.open()
+
+    def on_unlocked(self, vault: Vault | None) -> None:
+        if vault is None:
+            return
+        self._connect_vault(vault)
+        self.idle.set_minutes(prefs.get("idle_lock_minutes"))
+        self.tray.set_locked(False)
+        self.show_page(PAGE_CHATS)
+        self.refresh_health()
+        self.unlocked.emit()
+
+    # --- health and tray -----------------------------------------------------------------
+    def refresh_health(self) -> None:
+        if self.vault is None:
+            return
+        level, text = self.protection.overall_health()
+        self.banner.show_level(level, text, self.tr("Back up now") if "backup" in self.protection.last_cause
+                               else self.tr("Open protection"))
+        self.tray.set_health(level, text, self.protection.last_cause)
+
+    def banner_action(self) -> None:
+        self.show_page(PAGE_PROTECTION)
+        if "backup" in self.protection.last_cause:
+            self.protection.backup_now()
+
+    # --- settings, help ------------------------------------------------------------------
+    def open_settings(self) -> None:
+        from chatvault.gui.settings_dialog import SettingsDialog
+
+        dlg = SettingsDialog(self)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.idle.set_minutes(prefs.get("idle_lock_minutes"))
+            self.messages.delegate.clear_cache()
+            self.messages.scheduleDelayedItemsLayout()
+            self.chat_list.viewport().update()
+
+    def open_log_folder(self) -> None:
+        from chatvault.paths import log_dir
+
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from chatvault import __version__
+
+        QMessageBox.about(self, self.tr("About ChatVault"), self.tr(
+            "ChatVault %1\nKeep your chat histories safe for good: an encrypted, searchable archive.")
+            .replace("%1", __version__))
+
+    # --- window state --------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        s = prefs.settings()
+        geo = s.value("window/geometry")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        split = s.value("window/splitter")
+        if split is not None:
+            self.split.restoreState(split)
+
+    def save_state(self) -> None:
+        s = prefs.settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/splitter", self.split.saveState())
+        s.sync()
+
+    def quit(self) -> None:
+        self._quitting = True
+        self.close()
+        QApplication.instance().quit()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.tray.available() and not getattr(self, "_quitting", False) and self.vault is not None \
+                and self.protection.keeps_running():
+            # Watch folders and scheduled backups keep running; the tray menu has "Open ChatVault".
+            self.save_state()
+            self.hide()
+            self.tray.notify_hidden_once()
+            event.ignore()
+            return
+        self.save_state()
+        if self.imports is not None and self.imports.busy():
+            self.imports.cancel()
+        self.protection.shutdown()
+        self.idle.stop()
+        self.tray.hide()
+        if self.vault is not None:
+            self.search_page.clear()
+            if self.conn is not None:
+                self.conn.close()
+            self.vault.lock()
+            self.vault = None
         super().closeEvent(event)

@@ -1,0 +1,782 @@
+"""The conversation view: a paged list model over one conversation and a delegate that paints bubbles.
+
+Nothing here is one widget per message. The model holds a window of rows loaded page by page in both
+directions through `Store.messages_page` (the (conversation, ts, id) index), so a conversation of a
+million messages opens with two small queries. The delegate paints WeChat-style bubbles, cards and
+centred time chips (5-minute rule) and caches each row's layout.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from chatvault.gui import theme, timefmt
+from chatvault.store.db import Connection
+from chatvault.store.store import Store
+
+MessageRole = Qt.ItemDataRole.UserRole + 1
+ChipRole = Qt.ItemDataRole.UserRole + 2
+HighlightRole = Qt.ItemDataRole.UserRole + 3
+END = (2**62, 2**62)
+CARD_KINDS = {"file", "link", "payment", "location", "contact", "poll"}
+MEDIA_KINDS = {"image", "video"}
+CENTRED_KINDS = {"system", "recalled"}
+
+
+def _extra(msg: dict[str, Any]) -> dict[str, Any]:
+    raw = msg.get("extra")
+    if isinstance(raw, dict):
+        return raw
+    try:
+        return json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+
+
+def human_size(n: int | None) -> str:
+    if not n:
+        return ""
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return ""
+
+
+class MessageListModel(QAbstractListModel):
+    """A window of one conversation's messages, extended a page at a time at either end."""
+
+    PAGE = 150
+    loaded = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.store: Store | None = None
+        self.conversation_id: int | None = None
+        self.is_group = False
+        self.rows: list[dict[str, Any]] = []
+        self.at_start = self.at_end = True
+        self.highlight_id: int | None = None
+        self._now = None
+
+    # --- loading -----------------------------------------------------------------------
+    def set_connection(self, conn: Connection | None) -> None:
+        self.clear()
+        self.store = Store(conn) if conn is not None else None
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.rows = []
+        self.conversation_id = None
+        self.highlight_id = None
+        self.at_start = self.at_end = True
+        self.endResetModel()
+
+    def open(self, conversation_id: int, is_group: bool, around: dict[str, Any] | None = None) -> None:
+        """Show the newest page, or the page around message `around` (a row from Store.message)."""
+        assert self.store is not None
+        self.beginResetModel()
+        self.conversation_id = conversation_id
+        self.is_group = is_group
+        self.highlight_id = None
+        if around is None:
+            rows = self.store.messages_page(conversation_id, before=END, limit=self.PAGE)
+            self.at_end = True
+            self.at_start = len(rows) < self.PAGE
+        else:
+            cur = (around["ts"], around["id"])
+            older = self.store.messages_page(conversation_id, before=cur, limit=self.PAGE // 2)
+            newer = self.store.messages_page(conversation_id, after=cur, limit=self.PAGE // 2)
+            rows = older + [around] + newer
+            self.at_start = len(older) < self.PAGE // 2
+            self.at_end = len(newer) < self.PAGE // 2
+            self.highlight_id = around["id"]
+        self.rows = self._decorate(rows)
+        self.endResetModel()
+        self.loaded.emit()
+
+    def open_at_date(self, conversation_id: int, is_group: bool, ts_ms: int) -> int | None:
+        """Open at the first message on or after `ts_ms`; returns its row (None if after the end)."""
+        assert self.store is not None
+        first = self.store.messages_page(conversation_id, after=(ts_ms - 1, 2**62), limit=1)
+        if not first:
+            self.open(conversation_id, is_group)
+            return None
+        self.open(conversation_id, is_group, around=first[0])
+        self.highlight_id = None
+        return self.row_of(first[0]["id"])
+
+    def load_older(self) -> int:
+        if self.at_start or not self.rows or self.store is None:
+            return 0
+        first = self.rows[0]
+        rows = self.store.messages_page(self.conversation_id, before=(first["ts"], first["id"]), limit=self.PAGE)
+        self.at_start = len(rows) < self.PAGE
+        if rows:
+            self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
+            self.rows[0:0] = self._decorate(rows)
+            self.endInsertRows()
+            old_first = self.index(len(rows))
+            self.dataChanged.emit(old_first, old_first)  # its time chip may disappear
+        return len(rows)
+
+    def load_newer(self) -> int:
+        if self.at_end or not self.rows or self.store is None:
+            return 0
+        last = self.rows[-1]
+        rows = self.store.messages_page(self.conversation_id, after=(last["ts"], last["id"]), limit=self.PAGE)
+        self.at_end = len(rows) < self.PAGE
+        if rows:
+            n = len(self.rows)
+            self.beginInsertRows(QModelIndex(), n, n + len(rows) - 1)
+            self.rows.extend(self._decorate(rows))
+            self.endInsertRows()
+        return len(rows)
+
+    def _decorate(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Attach attachments, quoted messages and parsed extras to a page (two IN queries)."""
+        if not rows or self.store is None:
+            return rows
+        conn = self.store.conn
+        ids = [r["id"] for r in rows]
+        marks = ",".join("?" * len(ids))
+        atts: dict[int, list[dict[str, Any]]] = {}
+        for a in conn.execute(
+            f"SELECT message_id, status, mime, size, original_name, expected_path, width, height, duration_ms,"
+            f" blob_id, thumb_blob_id, extra FROM attachments WHERE message_id IN ({marks}) ORDER BY ordinal", ids
+        ):
+            atts.setdefault(a["message_id"], []).append(dict(a))
+        quote_ids = [r["reply_to_id"] for r in rows if r.get("reply_to_id")]
+        quotes: dict[int, dict[str, Any]] = {}
+        if quote_ids:
+            qmarks = ",".join("?" * len(quote_ids))
+            for q in conn.execute(
+                f"SELECT m.id, m.kind, m.text, p.display_name AS sender FROM messages m"
+                f" LEFT JOIN participants p ON p.id = m.sender_id WHERE m.id IN ({qmarks})", quote_ids
+            ):
+                quotes[q["id"]] = dict(q)
+        out = []
+        for r in rows:
+            r = dict(r)
+            r["extra"] = _extra(r)
+            r["attachments"] = atts.get(r["id"], [])
+            r["quote"] = quotes.get(r.get("reply_to_id") or -1)
+            out.append(r)
+        return out
+
+    # --- Qt model ----------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        msg = self.rows[index.row()]
+        if role == MessageRole:
+            return msg
+        if role == ChipRole:
+            if index.row() == 0:
+                return True
+            return timefmt.needs_chip(self.rows[index.row() - 1]["ts"], msg["ts"])
+        if role == HighlightRole:
+            return msg["id"] == self.highlight_id
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            who = msg.get("sender") or ""
+            return f"{who}: {msg.get('text') or msg['kind']}" if who else (msg.get("text") or msg["kind"])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return timefmt.absolute(msg["ts"], msg.get("tz_offset"))
+        return None
+
+    def row_of(self, message_id: int) -> int | None:
+        for i, r in enumerate(self.rows):
+            if r["id"] == message_id:
+                return i
+        return None
+
+
+# --- painting ----------------------------------------------------------------------------
+
+AVATAR = 36
+MARGIN = 14
+GAP = 8
+PAD_X = 11
+PAD_Y = 8
+CHIP_H = 30
+NAME_H = 17
+BADGE_H = 20
+
+
+@dataclass
+class Layout:
+    height: int
+    chip: QRect | None = None
+    name: QRect | None = None
+    avatar: QRect | None = None
+    bubble: QRect | None = None
+    text_rect: QRect | None = None
+    header: str | None = None         # "Forwarded from …" inside the bubble
+    header_rect: QRect | None = None
+    quote: QRect | None = None
+    badges: list[tuple[QRect, str, str]] = field(default_factory=list)  # rect, text, colour
+    centred: QRect | None = None
+    body_h: int = 0
+
+
+class BubbleDelegate(QStyledItemDelegate):
+    """Paints one message: avatar, optional sender name, bubble or card, chips and badges."""
+
+    thumbnail_requested = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._cache: dict[tuple[int, int], Layout] = {}
+        self.thumbnails: dict[str, QPixmap] = {}
+        self.is_group = False
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    # --- text helpers ------------------------------------------------------------------
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
+        base = QFont(option.font)
+        small = QFont(base)
+        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.82))
+        return base, small
+
+    def body_text(self, msg: dict[str, Any]) -> str:
+        kind = msg["kind"]
+        ex = msg["extra"]
+        text = msg.get("text") or ""
+        if kind == "voice":
+            secs = round((ex.get("duration_ms") or self._att(msg, "duration_ms") or 0) / 1000)
+            line = f"🔊  {secs}″"
+            return line + (f"\n{ex['transcript']}" if ex.get("transcript") else "")
+        if kind == "call":
+            label = self.tr("Video call") if ex.get("type") == "video" else self.tr("Voice call")
+            dur = ex.get("duration_ms")
+            return f"📞 {label}  {timefmt.duration(dur / 1000)}" if dur else f"📞 {label}"
+        if kind == "sticker":
+            return ex.get("name") or text or self.tr("[Sticker]")
+        if kind == "unknown":
+            return text or self.tr("[A message type ChatVault cannot show yet]")
+        return text
+
+    @staticmethod
+    def _att(msg: dict[str, Any], key: str) -> Any:
+        atts = msg.get("attachments") or []
+        return atts[0].get(key) if atts else None
+
+    def card_lines(self, msg: dict[str, Any]) -> tuple[str, list[str], str]:
+        """(title, detail lines, footer) of a card message."""
+        kind, ex = msg["kind"], msg["extra"]
+        att = (msg.get("attachments") or [{}])[0]
+        if kind == "file":
+            name = att.get("original_name") or ex.get("name") or msg.get("text") or self.tr("File")
+            lines = [human_size(att.get("size") or ex.get("size"))]
+            if att and att.get("status") != "stored":
+                lines.append(self.missing_reason(att.get("status"), "file"))
+            return name, [x for x in lines if x], self.tr("File")
+        if kind == "link":
+            return (ex.get("title") or msg.get("text") or ex.get("url") or "", [ex.get("description") or ex.get("url") or ""],
+                    ex.get("source") or self.tr("Link"))
+        if kind == "payment":
+            amount = ex.get("amount") or msg.get("text") or ""
+            cur = "¥" if ex.get("currency", "CNY") == "CNY" else (ex.get("currency") or "")
+            red = ex.get("type") == "red_packet"
+            state = {"pending": self.tr("Pending"), "received": self.tr("Received"),
+                     "returned": self.tr("Returned")}.get(ex.get("state", ""), "")
+            title = ex.get("memo") or (self.tr("Red packet") if red else self.tr("Transfer"))
+            lines = [f"{cur}{amount}" if amount else "", state]
+            return title, [x for x in lines if x], self.tr("Red packet") if red else self.tr("Transfer")
+        if kind == "location":
+            return (ex.get("name") or msg.get("text") or self.tr("Location"),
+                    [ex.get("address") or (f"{ex.get('lat')}, {ex.get('lon')}" if ex.get("lat") else "")],
+                    self.tr("Location"))
+        if kind == "contact":
+            return ex.get("name") or msg.get("text") or "", [ex.get("detail") or ""], self.tr("Contact card")
+        if kind == "poll":
+            return msg.get("text") or "", [f"○ {o}" for o in ex.get("options", [])], self.tr("Poll")
+        return msg.get("text") or "", [], ""
+
+    def missing_reason(self, status: str | None, kind: str) -> str:
+        if status == "expired":
+            return self.tr("Expired on the phone before the export: it cannot be recovered from this export.")
+        if kind == "image":
+            return self.tr("The original was never downloaded. Open it in the app, then re-import.")
+        return self.tr("Not in the export. Open it in the app to download it, then re-import.")
+
+    # --- layout ------------------------------------------------------------------------
+    def layout(self, option: QStyleOptionViewItem, index: QModelIndex) -> Layout:
+        msg = index.data(MessageRole)
+        chip = bool(index.data(ChipRole))
+        width = option.rect.width() or 600
+        key = (msg["id"], width * 2 + int(chip))
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        lay = self._compute(option, msg, chip, width)
+        if len(self._cache) > 20000:
+            self._cache.clear()
+        self._cache[key] = lay
+        return lay
+
+    def _compute(self, option: QStyleOptionViewItem, msg: dict[str, Any], chip: bool, width: int) -> Layout:
+        base, small = self._fonts(option)
+        fm, sfm = QFontMetrics(base), QFontMetrics(small)
+        y = 6
+        lay = Layout(height=0)
+        if chip:
+            lay.chip = QRect(0, y, width, CHIP_H - 8)
+            y += CHIP_H
+        kind = msg["kind"]
+        if kind in CENTRED_KINDS:
+            text = msg.get("text") or (self.tr("A message was recalled") if kind == "recalled" else "")
+            r = sfm.boundingRect(QRect(0, 0, int(width * 0.7), 10_000), Qt.TextFlag.TextWordWrap, text)
+            lay.centred = QRect((width - r.width()) // 2 - 8, y, r.width() + 16, r.height() + 8)
+            y += r.height() + 8
+            y = self._badges(lay, msg, sfm, y, width, centred=True)
+            lay.height = y + 8
+            return lay
+        mine = bool(msg.get("from_me"))
+        max_w = int(min(width * 0.62, 540))
+        if self.is_group and not mine:
+            lay.name = QRect(MARGIN + AVATAR + GAP + 2, y, max_w, NAME_H)
+            y += NAME_H
+        header = None
+        if msg.get("forwarded_from"):
+            header = self.tr("Forwarded from %1").replace("%1", msg["forwarded_from"])
+        elif msg["extra"].get("forwarded"):
+            header = self.tr("Forwarded")
+        if kind in MEDIA_KINDS or kind == "sticker":
+            att = (msg.get("attachments") or [{}])[0]
+            if kind == "sticker":
+                bw, bh = 96, 96
+            elif att.get("status") == "stored":
+                w0, h0 = att.get("width") or 4, att.get("height") or 3
+                scale = min(200 / max(w0, 1), 200 / max(h0, 1))
+                bw, bh = max(60, int(w0 * scale)), max(60, int(h0 * scale))
+            else:
+                bw, bh = 220, 96
+            content_h = bh
+            text_rect = None
+        elif kind in CARD_KINDS:
+            bw = min(max_w, 260)
+            title, lines, footer = self.card_lines(msg)
+            tr_ = fm.boundingRect(QRect(0, 0, bw - 2 * PAD_X - (40 if kind == "file" else 0), 10_000),
+                                  Qt.TextFlag.TextWordWrap, title)
+            content_h = min(tr_.height(), fm.height() * 2) + 6
+            for line in lines:
+                content_h += sfm.boundingRect(QRect(0, 0, bw - 2 * PAD_X, 10_000), Qt.TextFlag.TextWordWrap,
+                                              line).height() + 2
+            content_h = max(content_h, 44) + sfm.height() + 10  # footer strip
+            bh = content_h + 2 * PAD_Y
+            text_rect = None
+        else:
+            text = self.body_text(msg)
+            r = fm.boundingRect(QRect(0, 0, max_w - 2 * PAD_X, 100_000), Qt.TextFlag.TextWordWrap, text)
+            tw = max(r.width(), 14)
+            if header:
+                tw = max(tw, min(sfm.horizontalAdvance(header), max_w - 2 * PAD_X))
+            bw = tw + 2 * PAD_X
+            content_h = max(r.height(), fm.height())
+            bh = content_h + 2 * PAD_Y
+            text_rect = QRect(0, 0, tw, content_h)
+        hdr_h = sfm.height() + 2 if header else 0
+        bh += hdr_h
+        bw = max(bw, min(sfm.horizontalAdvance(header or "") + 2 * PAD_X, max_w)) if header else bw
+        if mine:
+            bx = width - MARGIN - AVATAR - GAP - bw
+            lay.avatar = QRect(width - MARGIN - AVATAR, y, AVATAR, AVATAR)
+        else:
+            bx = MARGIN + AVATAR + GAP
+            lay.avatar = QRect(MARGIN, y - (NAME_H if lay.name else 0), AVATAR, AVATAR)
+        lay.bubble = QRect(bx, y, bw, bh)
+        if header:
+            lay.header = header
+            lay.header_rect = QRect(bx + PAD_X, y + PAD_Y - 2, bw - 2 * PAD_X, sfm.height())
+        if text_rect is not None:
+            lay.text_rect = QRect(bx + PAD_X, y + PAD_Y + hdr_h, text_rect.width(), text_rect.height())
+        y += max(bh, AVATAR - (NAME_H if lay.name else 0))
+        if msg.get("quote") or msg.get("reply_to_key"):
+            q = self.quote_text(msg)
+            qr = sfm.boundingRect(QRect(0, 0, max_w - 16, 10_000), Qt.TextFlag.TextWordWrap, q)
+            qh = min(qr.height(), sfm.height() * 2) + 10
+            qw = min(qr.width() + 16, max_w)
+            qx = (bx + bw - qw) if mine else bx
+            lay.quote = QRect(qx, y + 4, qw, qh)
+            y += qh + 4
+        y = self._badges(lay, msg, sfm, y, width, mine=mine, bx=bx, bw=bw)
+        lay.height = y + 8
+        return lay
+
+    def quote_text(self, msg: dict[str, Any]) -> str:
+        q = msg.get("quote")
+        if not q:
+            return self.tr("Reply to a message that is not in the vault")
+        body = q.get("text") or f"[{q.get('kind')}]"
+        return f"{q.get('sender') or ''}: {body}" if q.get("sender") else body
+
+    def _badges(self, lay: Layout, msg: dict[str, Any], sfm: QFontMetrics, y: int, width: int, *,
+                centred: bool = False, mine: bool = False, bx: int = 0, bw: int = 0) -> int:
+        items: list[tuple[str, str]] = []
+        c = theme.colors()
+        if msg.get("is_edited"):
+            items.append((self.tr("edited"), c.chip_text))
+        if msg.get("status") == "missing-at-source":
+            items.append((self.tr("Deleted on phone"), c.badge))
+        if not items:
+            return y
+        x_parts = [sfm.horizontalAdvance(t) + 12 for t, _ in items]
+        total = sum(x_parts) + 6 * (len(items) - 1)
+        if centred:
+            x = (width - total) // 2
+        elif mine:
+            x = bx + bw - total
+        else:
+            x = bx
+        for (text, colour), w in zip(items, x_parts, strict=True):
+            lay.badges.append((QRect(x, y + 3, w, BADGE_H - 4), text, colour))
+            x += w + 6
+        return y + BADGE_H
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        return QSize(option.rect.width() or 600, self.layout(option, index).height)
+
+    # --- painting ----------------------------------------------------------------------
+    def paint(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        msg = index.data(MessageRole)
+        if msg is None:
+            return
+        lay = self.layout(option, index)
+        c = theme.colors()
+        base, small = self._fonts(option)
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.translate(option.rect.topLeft())
+        if index.data(HighlightRole):
+            p.fillRect(QRect(0, 0, option.rect.width(), lay.height), QColor(c.highlight))
+        elif option.state & QStyle.StateFlag.State_HasFocus and option.state & QStyle.StateFlag.State_Selected:
+            p.fillRect(QRect(0, 0, option.rect.width(), lay.height), QColor(0, 0, 0, 14))
+        if lay.chip is not None:
+            p.setFont(small)
+            p.setPen(QColor(c.chip_text))
+            p.drawText(lay.chip, Qt.AlignmentFlag.AlignCenter, timefmt.chip_label(msg["ts"], tz_offset_min=msg.get("tz_offset")))
+        if lay.centred is not None:
+            p.setFont(small)
+            p.setPen(QColor(c.chip_text))
+            p.drawText(lay.centred, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                       msg.get("text") or self.tr("A message was recalled"))
+            self._paint_badges(p, lay, small)
+            p.restore()
+            return
+        theme.paint_avatar(p, lay.avatar, msg.get("sender"), str(msg.get("sender_id")))
+        if lay.name is not None:
+            p.setFont(small)
+            p.setPen(QColor(c.sender))
+            p.drawText(lay.name, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, msg.get("sender") or "")
+        mine = bool(msg.get("from_me"))
+        kind = msg["kind"]
+        if kind in MEDIA_KINDS or kind == "sticker":
+            self._paint_media(p, lay, msg, base, small)
+        elif kind in CARD_KINDS:
+            self._paint_card(p, lay, msg, base, small)
+        else:
+            fill = QColor(c.mine if mine else c.theirs)
+            self._bubble(p, lay.bubble, fill, mine)
+            p.setFont(base)
+            p.setPen(QColor(c.mine_text if mine else c.theirs_text))
+            p.drawText(lay.text_rect, Qt.TextFlag.TextWordWrap, self.body_text(msg))
+        if lay.header:
+            p.setFont(small)
+            p.setPen(QColor(c.quote_text))
+            p.drawText(lay.header_rect, Qt.AlignmentFlag.AlignLeft, "↪ " + lay.header)
+        if lay.quote is not None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(c.quote_bg))
+            p.drawRoundedRect(lay.quote, 3, 3)
+            p.setFont(small)
+            p.setPen(QColor(c.quote_text))
+            p.drawText(lay.quote.adjusted(8, 5, -8, -5), Qt.TextFlag.TextWordWrap, self.quote_text(msg))
+        self._paint_badges(p, lay, small)
+        p.restore()
+
+    def _bubble(self, p: QPainter, r: QRect, fill: QColor, mine: bool, border: bool = False) -> None:
+        """A rounded bubble with the small tail pointing at the avatar."""
+        path = QPainterPath()
+        path.addRoundedRect(r, 5, 5)
+        tail = QPainterPath()
+        ty = r.top() + 14
+        if mine:
+            tail.moveTo(r.right(), ty - 5)
+            tail.lineTo(r.right() + 6, ty)
+            tail.lineTo(r.right(), ty + 5)
+        else:
+            tail.moveTo(r.left(), ty - 5)
+            tail.lineTo(r.left() - 6, ty)
+            tail.lineTo(r.left(), ty + 5)
+        path = path.united(tail)
+        p.setPen(QPen(QColor(0, 0, 0, 22), 1) if border or fill.lightness() > 245 else Qt.PenStyle.NoPen)
+        p.setBrush(fill)
+        p.drawPath(path)
+
+    def _paint_media(self, p: QPainter, lay: Layout, msg: dict[str, Any], base: QFont, small: QFont) -> None:
+        c = theme.colors()
+        r = lay.bubble
+        att = (msg.get("attachments") or [{}])[0]
+        kind = msg["kind"]
+        if kind == "sticker":
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(c.quote_bg))
+            p.drawRoundedRect(r, 6, 6)
+            f = QFont(base)
+            f.setPointSizeF(base.pointSizeF() * 1.3)
+            p.setFont(f)
+            p.setPen(QColor(c.theirs_text))
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.body_text(msg))
+            return
+        blob = att.get("thumb_blob_id") or att.get("blob_id")
+        pm = self.thumbnails.get(blob) if blob else None
+        if att.get("status") == "stored":
+            if pm is not None and not pm.isNull():
+                p.drawPixmap(r, pm)
+            else:
+                if blob:
+                    self.thumbnail_requested.emit(blob)
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QColor("#d8d8d8") if theme.current() == "light" else QColor("#333333"))
+                p.drawRoundedRect(r, 4, 4)
+                p.setFont(small)
+                p.setPen(QColor("#7a7a7a"))
+                label = self.tr("Photo") if kind == "image" else self.tr("Video")
+                p.drawText(r, Qt.AlignmentFlag.AlignCenter, label)
+            if kind == "video":
+                self._play(p, r, att)
+            return
+        # Missing or expired: say why, never a broken-image icon.
+        p.setPen(QPen(QColor(c.chip_text), 1, Qt.PenStyle.DashLine))
+        p.setBrush(QColor(c.card_bg))
+        p.drawRoundedRect(r, 5, 5)
+        p.setFont(small)
+        p.setPen(QColor(c.theirs_text))
+        title = self.tr("Photo not in the export") if kind == "image" else self.tr("Video not in the export")
+        if att.get("status") == "expired":
+            title = self.tr("Photo expired") if kind == "image" else self.tr("Video expired")
+        inner = r.adjusted(10, 8, -10, -8)
+        p.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, ("🖼  " if kind == "image" else "🎬  ") + title)
+        p.setPen(QColor(c.chip_text))
+        p.drawText(inner.adjusted(0, QFontMetrics(small).height() + 4, 0, 0), Qt.TextFlag.TextWordWrap,
+                   self.missing_reason(att.get("status"), kind))
+
+    def _play(self, p: QPainter, r: QRect, att: dict[str, Any]) -> None:
+        cx, cy = r.center().x(), r.center().y()
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(0, 0, 0, 110))
+        p.drawEllipse(QPoint(cx, cy), 18, 18)
+        p.setBrush(QColor("#ffffff"))
+        path = QPainterPath()
+        path.moveTo(cx - 6, cy - 9)
+        path.lineTo(cx + 10, cy)
+        path.lineTo(cx - 6, cy + 9)
+        path.closeSubpath()
+        p.drawPath(path)
+        if att.get("duration_ms"):
+            p.setPen(QColor("#ffffff"))
+            p.drawText(r.adjusted(0, 0, -6, -4), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                       timefmt.duration(att["duration_ms"] / 1000))
+
+    def _paint_card(self, p: QPainter, lay: Layout, msg: dict[str, Any], base: QFont, small: QFont) -> None:
+        c = theme.colors()
+        r = lay.bubble
+        kind, ex = msg["kind"], msg["extra"]
+        mine = bool(msg.get("from_me"))
+        fg = QColor(c.theirs_text)
+        if kind == "payment":
+            pending = ex.get("state", "pending") == "pending"
+            fill = QColor("#f79c46" if pending else "#f8e2c6")
+            if ex.get("type") == "red_packet" and pending:
+                fill = QColor("#fa9d3b")
+            fg = QColor("#ffffff" if pending else "#7a5a2e")
+        else:
+            fill = QColor(c.card_bg)
+        self._bubble(p, r, fill, mine, border=True)
+        title, lines, footer = self.card_lines(msg)
+        sfm = QFontMetrics(small)
+        inner = r.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y - sfm.height() - 8)
+        if lay.header:
+            inner.setTop(inner.top() + sfm.height() + 2)
+        text_left = inner
+        if kind in ("file", "payment", "location", "contact"):
+            icon_r = QRect(inner.right() - 34, inner.top() + 2, 34, 40)
+            text_left = inner.adjusted(0, 0, -42, 0)
+            self._card_icon(p, icon_r, kind, ex, fg)
+        p.setFont(base)
+        p.setPen(fg)
+        fm = QFontMetrics(base)
+        title_r = QRect(text_left.left(), text_left.top(), text_left.width(), min(fm.height() * 2, 10_000))
+        p.drawText(title_r, Qt.TextFlag.TextWordWrap, title)
+        ty = text_left.top() + min(fm.boundingRect(title_r, Qt.TextFlag.TextWordWrap, title).height(), fm.height() * 2) + 4
+        p.setFont(small)
+        for line in lines:
+            lr = sfm.boundingRect(QRect(text_left.left(), ty, text_left.width(), 10_000), Qt.TextFlag.TextWordWrap, line)
+            is_missing = "export" in line.lower() or "导出" in line
+            p.setPen(QColor(c.badge) if is_missing else (fg if kind == "payment" else QColor(c.quote_text)))
+            p.drawText(QRect(text_left.left(), ty, text_left.width(), lr.height()), Qt.TextFlag.TextWordWrap, line)
+            ty += lr.height() + 2
+        sep_y = r.bottom() - sfm.height() - 8
+        p.setPen(QPen(QColor(0, 0, 0, 30) if kind != "payment" else QColor(255, 255, 255, 90), 1))
+        p.drawLine(r.left() + PAD_X, sep_y, r.right() - PAD_X, sep_y)
+        p.setPen(fg if kind == "payment" else QColor(c.chip_text))
+        p.drawText(QRect(r.left() + PAD_X, sep_y + 2, r.width() - 2 * PAD_X, sfm.height() + 4),
+                   Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, footer)
+
+    def _card_icon(self, p: QPainter, r: QRect, kind: str, ex: dict[str, Any], fg: QColor) -> None:
+        p.save()
+        if kind == "file":
+            p.setPen(QPen(QColor("#8a8a8a"), 1.2))
+            p.setBrush(QColor("#ffffff"))
+            path = QPainterPath()
+            path.moveTo(r.left() + 4, r.top())
+            path.lineTo(r.right() - 8, r.top())
+            path.lineTo(r.right(), r.top() + 8)
+            path.lineTo(r.right(), r.bottom())
+            path.lineTo(r.left() + 4, r.bottom())
+            path.closeSubpath()
+            p.drawPath(path)
+            p.setPen(QColor("#1e9e58"))
+            f = QFont(p.font())
+            f.setPixelSize(9)
+            f.setBold(True)
+            p.setFont(f)
+            p.drawText(r.adjusted(4, 10, 0, 0), Qt.AlignmentFlag.AlignCenter, "FILE")
+        elif kind == "payment":
+            p.setPen(QPen(fg, 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawEllipse(r.center(), 14, 14)
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, "¥")
+        elif kind == "location":
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("#e5534b"))
+            p.drawEllipse(QPoint(r.center().x(), r.top() + 14), 10, 10)
+            path = QPainterPath()
+            path.moveTo(r.center().x() - 8, r.top() + 19)
+            path.lineTo(r.center().x(), r.top() + 34)
+            path.lineTo(r.center().x() + 8, r.top() + 19)
+            p.drawPath(path)
+            p.setBrush(QColor("#ffffff"))
+            p.drawEllipse(QPoint(r.center().x(), r.top() + 14), 4, 4)
+        elif kind == "contact":
+            theme.paint_avatar(p, QRect(r.left(), r.top() + 2, 34, 34), ex.get("name"), ex.get("name"))
+        p.restore()
+
+    def _paint_badges(self, p: QPainter, lay: Layout, small: QFont) -> None:
+        p.setFont(small)
+        for rect, text, colour in lay.badges:
+            col = QColor(colour)
+            if colour == theme.colors().badge:
+                p.setPen(QPen(col, 1))
+                p.setBrush(QColor(col.red(), col.green(), col.blue(), 28))
+                p.drawRoundedRect(rect, 3, 3)
+            p.setPen(col)
+            p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class MessageView(QListView):
+    """The list view over `MessageListModel`: loads older/newer pages as the user nears either end."""
+
+    image_activated = Signal(dict)
+    EDGE_PX = 400
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageView")
+        self.setAccessibleName(self.tr("Messages"))
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setUniformItemSizes(False)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalScrollBar().setSingleStep(24)
+        self.model_ = MessageListModel(self)
+        self.delegate = BubbleDelegate(self)
+        self.setModel(self.model_)
+        self.setItemDelegate(self.delegate)
+        self._loading = False
+        self.verticalScrollBar().valueChanged.connect(self._maybe_load)
+        self.doubleClicked.connect(self._activated)
+        self.model_.modelReset.connect(self.delegate.clear_cache)
+
+    def open(self, conversation_id: int, is_group: bool, around: dict[str, Any] | None = None) -> None:
+        self.delegate.is_group = is_group
+        self.model_.open(conversation_id, is_group, around)
+        if around is None:
+            self.scrollToBottom()
+        else:
+            self.scroll_to_message(around["id"])
+
+    def jump_to_date(self, ts_ms: int) -> None:
+        if self.model_.conversation_id is None:
+            return
+        row = self.model_.open_at_date(self.model_.conversation_id, self.model_.is_group, ts_ms)
+        if row is None:
+            self.scrollToBottom()
+        else:
+            self.scrollTo(self.model_.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def scroll_to_message(self, message_id: int) -> None:
+        row = self.model_.row_of(message_id)
+        if row is not None:
+            idx = self.model_.index(row)
+            self.setCurrentIndex(idx)
+            self.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
+            # A second pass once the rows above have their real heights.
+            QTimer.singleShot(0, lambda: self.scrollTo(self.model_.index(row), QAbstractItemView.ScrollHint.PositionAtCenter)
+                              if self.model_.rowCount() > row else None)
+
+    def _maybe_load(self, value: int) -> None:
+        if self._loading or self.model_.conversation_id is None:
+            return
+        bar = self.verticalScrollBar()
+        self._loading = True
+        try:
+            if value < self.EDGE_PX and not self.model_.at_start:
+                old_max = bar.maximum()
+                if self.model_.load_older():
+                    self.doItemsLayout()
+                    bar.setValue(value + (bar.maximum() - old_max))
+            elif bar.maximum() - value < self.EDGE_PX and not self.model_.at_end:
+                self.model_.load_newer()
+        finally:
+            self._loading = False
+
+    def _activated(self, index: QModelIndex) -> None:
+        msg = index.data(MessageRole)
+        if msg and msg["kind"] in MEDIA_KINDS:
+            self.image_activated.emit(msg)
+
+    def clear(self) -> None:
+        self.model_.set_connection(None)
+        self.delegate.clear_cache()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self.delegate.clear_cache()
+            self.scheduleDelayedItemsLayout()
+        super().changeEvent(event)

@@ -1,0 +1,128 @@
+"""Qt translations: `.ts` sources in `resources/translations/`, compiled to `.qm` on demand.
+
+`*.qm` is not committed. `make translations` (run by `make run`/`make test`) compiles them next to
+the sources with `pyside6-lrelease` (shipped by PySide6-Essentials); when the app starts from a tree
+where that step was skipped, it compiles into the user cache instead, so a fresh checkout still
+shows Chinese. Qt's own `qtbase_zh_CN.qm` makes standard dialogs say 确定/取消.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+log = logging.getLogger(__name__)
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+TS_DIR = RESOURCES / "translations"
+
+#: language code -> the name shown in the language menu, in that language.
+LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
+
+_installed: list[QTranslator] = []
+_current = "en"
+
+
+def normalize(code: str | None) -> str:
+    """Map a locale name to a shipped language; Traditional Chinese is not shipped yet, so English."""
+    if not code or code == "system":
+        code = QLocale.system().name()
+    code = code.replace("-", "_")
+    if code in LANGUAGES:
+        return code
+    if code.startswith("zh"):
+        hant = any(tag in code for tag in ("TW", "HK", "MO", "Hant"))
+        return "en" if hant else "zh_CN"
+    return "en"
+
+
+def _lrelease() -> str | None:
+    exe = shutil.which("pyside6-lrelease") or str(Path(sys.executable).with_name("pyside6-lrelease"))
+    return exe if Path(exe).exists() else None
+
+
+def compile_ts(ts: Path, qm: Path) -> bool:
+    """Compile one `.ts` to `.qm`; False (and a log line) if the tool is missing or fails."""
+    tool = _lrelease()
+    if tool is None:
+        log.warning("pyside6-lrelease not found; %s stays untranslated", ts.name)
+        return False
+    qm.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run([tool, "-silent", str(ts), "-qm", str(qm)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        log.warning("lrelease failed for %s: %s", ts, proc.stderr.strip())
+        return False
+    return True
+
+
+def compile_all(out_dir: Path | None = None) -> list[Path]:
+    """Compile every `.ts` in resources/translations; used by `make translations`."""
+    done = []
+    for ts in sorted(TS_DIR.glob("*.ts")):
+        qm = (out_dir or TS_DIR) / (ts.stem + ".qm")
+        if compile_ts(ts, qm):
+            done.append(qm)
+    return done
+
+
+def qm_path(lang: str) -> Path | None:
+    """The compiled catalogue for `lang`: beside the source if fresh, else compiled into the cache."""
+    ts = TS_DIR / f"chatvault_{lang}.ts"
+    if not ts.exists():
+        return None
+    local = ts.with_suffix(".qm")
+    if local.exists() and local.stat().st_mtime >= ts.stat().st_mtime:
+        return local
+    cached = Path(platformdirs.user_cache_dir("ChatVault", appauthor=False)) / "translations" / local.name
+    if cached.exists() and cached.stat().st_mtime >= ts.stat().st_mtime:
+        return cached
+    return cached if compile_ts(ts, cached) else None
+
+
+def current_language() -> str:
+    return _current
+
+
+def set_language(code: str | None) -> str:
+    """Install the translators for `code` ("system", "en", "zh_CN", ...); returns the language used.
+
+    Installing sends QEvent.LanguageChange to every widget, which re-translates itself.
+    """
+    global _current
+    app = QCoreApplication.instance()
+    lang = normalize(code)
+    for tr in _installed:
+        app.removeTranslator(tr)
+    _installed.clear()
+    if lang != "en":
+        qt = QTranslator(app)
+        if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt)
+            _installed.append(qt)
+        path = qm_path(lang)
+        ours = QTranslator(app)
+        if path is not None and ours.load(str(path)):
+            app.installTranslator(ours)
+            _installed.append(ours)
+        else:
+            log.warning("no compiled translation for %s", lang)
+    _current = lang
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh_CN"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    return lang
+
+
+def tr(text: str, context: str = "ChatVault") -> str:
+    """Translate outside a QObject (lupdate finds `QCoreApplication.translate` calls only)."""
+    return QCoreApplication.translate(context, text)
+
+
+if __name__ == "__main__":
+    for p in compile_all():
+        print(p)

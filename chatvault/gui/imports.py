@@ -1,0 +1,334 @@
+"""Import: pick or drop an export, see what it holds (preview), choose who is "me", run it in the
+background with N of M, rate, ETA and Cancel, then read the fidelity report."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chatvault.gui import timefmt
+from chatvault.gui.ops import Op
+
+log = logging.getLogger(__name__)
+
+
+class ImportDialog(QDialog):
+    """Non-modal: the main window stays usable while an import runs."""
+
+    start_requested = Signal()
+    cancel_requested = Signal()
+
+    def __init__(self, path: Path, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importDialog")
+        self.setWindowTitle(self.tr("Import %1").replace("%1", path.name))
+        self.setMinimumWidth(560)
+        self.path = path
+        self.preview: dict[str, Any] | None = None
+        self.report = None
+        layout = QVBoxLayout(self)
+        self.pages = QStackedWidget()
+        layout.addWidget(self.pages)
+
+        # 0: reading the export
+        p0 = QWidget()
+        l0 = QVBoxLayout(p0)
+        self.reading = QLabel(self.tr("Reading %1 to see what it holds…").replace("%1", str(path)))
+        self.reading.setWordWrap(True)
+        l0.addWidget(self.reading)
+        busy = QProgressBar()
+        busy.setRange(0, 0)
+        l0.addWidget(busy)
+        self.pages.addWidget(p0)
+
+        # 1: preview + options
+        p1 = QWidget()
+        l1 = QVBoxLayout(p1)
+        self.preview_title = QLabel()
+        self.preview_title.setObjectName("pageTitle")
+        self.preview_title.setWordWrap(True)
+        l1.addWidget(self.preview_title)
+        self.preview_form = QFormLayout()
+        l1.addLayout(self.preview_form)
+        self.warn = QLabel()
+        self.warn.setWordWrap(True)
+        self.warn.setStyleSheet("color: #b26a00")
+        l1.addWidget(self.warn)
+        opts = QFormLayout()
+        self.me = QComboBox()
+        self.me.setEditable(True)
+        self.me.setAccessibleName(self.tr("Which name is me"))
+        self.me.lineEdit().setPlaceholderText(self.tr("Detected automatically; type your name as it appears to change it"))
+        opts.addRow(self.tr("Which name is me"), self.me)
+        l1.addLayout(opts)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.clicked.connect(self.reject)
+        self.start_button = QPushButton(self.tr("Import"))
+        self.start_button.setObjectName("primaryButton")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start_requested)
+        row.addWidget(cancel)
+        row.addWidget(self.start_button)
+        l1.addLayout(row)
+        self.pages.addWidget(p1)
+
+        # 2: progress
+        p2 = QWidget()
+        l2 = QVBoxLayout(p2)
+        self.progress_title = QLabel(self.tr("Importing…"))
+        self.progress_title.setObjectName("pageTitle")
+        l2.addWidget(self.progress_title)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setAccessibleName(self.tr("Import progress"))
+        l2.addWidget(self.bar)
+        self.counts = QLabel()
+        l2.addWidget(self.counts)
+        self.status = QLabel()
+        self.status.setObjectName("hintLabel")
+        self.status.setWordWrap(True)
+        l2.addWidget(self.status)
+        note = QLabel(self.tr("You can keep reading your chats while this runs. Cancel keeps what is already "
+                              "imported; importing again continues where it stopped."))
+        note.setObjectName("hintLabel")
+        note.setWordWrap(True)
+        l2.addWidget(note)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.cancel_button = QPushButton(self.tr("Cancel import"))
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        row.addWidget(self.cancel_button)
+        l2.addLayout(row)
+        self.pages.addWidget(p2)
+
+        # 3: report
+        p3 = QWidget()
+        l3 = QVBoxLayout(p3)
+        self.report_title = QLabel()
+        self.report_title.setObjectName("pageTitle")
+        self.report_title.setWordWrap(True)
+        l3.addWidget(self.report_title)
+        self.report_form = QFormLayout()
+        l3.addLayout(self.report_form)
+        self.unparsed_link = QLabel()
+        self.unparsed_link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                                   | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.unparsed_link.linkActivated.connect(self.show_unparsed)
+        l3.addWidget(self.unparsed_link)
+        self.unparsed_view = QPlainTextEdit()
+        self.unparsed_view.setReadOnly(True)
+        self.unparsed_view.hide()
+        l3.addWidget(self.unparsed_view)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        done = QPushButton(self.tr("Done"))
+        done.setObjectName("primaryButton")
+        done.clicked.connect(self.accept)
+        row.addWidget(done)
+        l3.addLayout(row)
+        self.pages.addWidget(p3)
+
+    # --- preview ---------------------------------------------------------------------------
+    def show_preview(self, pv: dict[str, Any]) -> None:
+        self.preview = pv
+        self.preview_title.setText(self.tr("%1 — %2").replace("%1", pv.get("title") or pv["format"])
+                                   .replace("%2", self.path.name))
+        while self.preview_form.rowCount():
+            self.preview_form.removeRow(0)
+        chats = pv.get("chats") or []
+        dates = ""
+        if pv.get("first_ts") is not None:
+            dates = f"{timefmt.absolute(pv['first_ts'], with_time=False)} – {timefmt.absolute(pv['last_ts'], with_time=False)}"
+        rows = [
+            (self.tr("Chats"), f"{len(chats):,}"),
+            (self.tr("Messages"), f"{pv.get('messages', 0):,}"),
+            (self.tr("Media found"), f"{pv.get('media_found', 0):,}"),
+            (self.tr("Media missing from the export"), f"{pv.get('media_missing', 0):,}"),
+            (self.tr("Dates"), dates),
+        ]
+        if pv.get("unparsed"):
+            rows.append((self.tr("Lines not understood"), f"{pv['unparsed']:,}"))
+        for label, value in rows:
+            self.preview_form.addRow(label, QLabel(value))
+        warnings = list(pv.get("warnings") or [])
+        if pv.get("format") == "whatsapp" and pv.get("messages", 0) in (10_000, 40_000) or any(
+                c.get("messages") in (10_000, 40_000) for c in chats if pv.get("format") == "whatsapp"):
+            warnings.insert(0, self.tr("WhatsApp limits exports to 10,000 messages with media (40,000 without): "
+                                       "older messages may be missing. Export again \"without media\" to get more."))
+        if pv.get("media_missing"):
+            warnings.append(self.tr("Some media are not in the export. They will be listed as missing; you can "
+                                    "add them later from Media → Missing."))
+        self.warn.setText("\n".join(warnings))
+        self.pages.setCurrentIndex(1)
+        self.start_button.setFocus()
+
+    def me_name(self) -> str | None:
+        text = self.me.currentText().strip()
+        return text or None
+
+    # --- progress --------------------------------------------------------------------------
+    def show_running(self) -> None:
+        self.pages.setCurrentIndex(2)
+        self.cancel_button.setEnabled(True)
+
+    def show_progress(self, p) -> None:
+        total = (self.preview or {}).get("messages") or p.items_total
+        if p.fraction is not None:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(p.fraction * 1000))
+        elif total:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(min(1.0, p.items_done / total) * 1000))
+        parts = [self.tr("%1 of %2 messages").replace("%1", f"{p.items_done:,}").replace("%2", f"{total:,}")
+                 if total else self.tr("%1 messages").replace("%1", f"{p.items_done:,}")]
+        if p.rate_items:
+            parts.append(self.tr("%1/s").replace("%1", f"{p.rate_items:,.0f}"))
+        if p.eta_seconds is not None:
+            parts.append(self.tr("about %1 left").replace("%1", timefmt.duration(p.eta_seconds)))
+        self.counts.setText(" · ".join(parts))
+        self.status.setText(p.status or "")
+
+    # --- report ----------------------------------------------------------------------------
+    def show_report(self, rep, cancelled: bool = False) -> None:
+        self.report = rep
+        self.pages.setCurrentIndex(3)
+        if cancelled:
+            self.report_title.setText(self.tr("Import cancelled. What was imported so far is kept; import the "
+                                              "same export again to continue."))
+        elif rep.outcome == "partial":
+            self.report_title.setText(self.tr("Imported, with some parts that could not be read"))
+        else:
+            self.report_title.setText(self.tr("Import finished"))
+        while self.report_form.rowCount():
+            self.report_form.removeRow(0)
+        if rep is None:
+            return
+        rows = [
+            (self.tr("New messages"), rep.added),
+            (self.tr("Already in the vault"), rep.already_present),
+            (self.tr("Deleted on the phone since the last import (kept here)"), rep.missing_at_source),
+            (self.tr("Media stored"), rep.attachments_stored),
+            (self.tr("Media missing from the export"), rep.attachments_missing),
+            (self.tr("Lines not understood"), rep.unparsed),
+        ]
+        for label, value in rows:
+            self.report_form.addRow(label, QLabel(f"{value:,}"))
+        if rep.unparsed:
+            self.unparsed_link.setText(f"<a href='show'>{self.tr('Show the lines that were not understood')}</a>")
+        else:
+            self.unparsed_link.clear()
+
+    def show_unparsed(self, _link: str = "") -> None:
+        lines = list(getattr(self.report, "unparsed_lines", []) or [])
+        more = (self.report.unparsed - len(lines)) if self.report else 0
+        text = "\n".join(lines)
+        if more > 0:
+            text += "\n" + self.tr("… and %1 more (see `chatvault import-log`).").replace("%1", f"{more:,}")
+        self.unparsed_view.setPlainText(text)
+        self.unparsed_view.show()
+
+    def show_error(self, exc: Exception) -> None:
+        self.pages.setCurrentIndex(3)
+        msg = getattr(exc, "message", None) or str(exc)
+        hint = getattr(exc, "hint", None)
+        self.report_title.setText(self.tr("This could not be imported"))
+        while self.report_form.rowCount():
+            self.report_form.removeRow(0)
+        label = QLabel(msg + (f"\n\n{hint}" if hint else ""))
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.report_form.addRow(label)
+        self.unparsed_link.clear()
+
+
+class ImportController(QObject):
+    """Owns the import dialog and its two background ops (preview, then import)."""
+
+    finished = Signal(object)
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dialog: ImportDialog | None = None
+        self.op: Op | None = None
+
+    def busy(self) -> bool:
+        return self.op is not None and self.op.running
+
+    def choose(self, folder: bool = False) -> None:
+        if folder:
+            path = QFileDialog.getExistingDirectory(self.window, self.tr("Choose the export folder"))
+        else:
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, self.tr("Choose an export"), "",
+                self.tr("Chat exports (*.zip *.txt *.json *.db *.html);;All files (*)"))
+        if path:
+            self.start_preview(Path(path))
+
+    def start_preview(self, path: Path) -> ImportDialog | None:
+        from chatvault.ingest.engine import preview
+
+        if self.busy():
+            self.window.statusBar().showMessage(self.tr("An import is already running."), 5000)
+            if self.dialog is not None:
+                self.dialog.show()
+                self.dialog.raise_()
+            return None
+        self.dialog = ImportDialog(path, self.window)
+        self.dialog.start_requested.connect(self.start_import)
+        self.dialog.cancel_requested.connect(self.cancel)
+        self.dialog.show()
+        self.op = Op(lambda ctx: preview(path, ctx=ctx), self)
+        dialog = self.dialog
+        self.op.finished.connect(dialog.show_preview)
+        self.op.failed.connect(dialog.show_error)
+        self.op.start()
+        return dialog
+
+    def start_import(self) -> None:
+        from chatvault.importers.base import ImportOptions
+        from chatvault.ingest.engine import run_import
+
+        dialog, vault = self.dialog, self.window.vault
+        if dialog is None or vault is None or dialog.preview is None:
+            return
+        path, fmt, me = dialog.path, dialog.preview.get("format"), dialog.me_name()
+        dialog.show_running()
+        self.op = Op(lambda ctx: run_import(vault, path, format=fmt, options=ImportOptions(me=me), ctx=ctx), self)
+        self.op.progress.connect(dialog.show_progress)
+        self.op.finished.connect(self._done)
+        self.op.failed.connect(lambda exc: (dialog.show_error(exc), self.window.import_finished()))
+        self.op.cancelled.connect(lambda: (dialog.show_report(None, cancelled=True), self.window.import_finished()))
+        self.op.start()
+
+    def _done(self, report) -> None:
+        if self.dialog is not None:
+            self.dialog.show_report(report)
+        self.window.import_finished()
+        self.finished.emit(report)
+
+    def cancel(self) -> None:
+        if self.op is not None and self.op.running:
+            self.op.cancel()
+            if self.dialog is not None:
+                self.dialog.cancel_button.setEnabled(False)
+                self.dialog.status.setText(self.tr("Stopping after the current batch…"))

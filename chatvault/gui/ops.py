@@ -1,0 +1,109 @@
+"""Running long work off the UI thread.
+
+An `Op` runs `fn(ctx)` on a QThreadPool with a fresh `JobContext`, polls `ctx.snapshot()` every
+100 ms on the UI thread (the worker never touches Qt), and delivers the result, the error or the
+cancellation through signals. Results are dropped when the op's owner has been deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from chatvault.errors import Cancelled
+from chatvault.jobs.context import JobContext, Progress
+
+log = logging.getLogger(__name__)
+POLL_MS = 100
+
+
+class _Bridge(QObject):
+    done = Signal(object, object, bool)  # result, error, cancelled
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[JobContext], Any], ctx: JobContext, bridge: _Bridge) -> None:
+        super().__init__()
+        self.fn, self.ctx, self.bridge = fn, ctx, bridge
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        result = error = None
+        cancelled = False
+        try:
+            result = self.fn(self.ctx)
+        except Cancelled:
+            cancelled = True
+        except Exception as exc:  # noqa: BLE001 - every failure must reach the UI, not kill the thread
+            log.error("background job failed:\n%s", traceback.format_exc())
+            error = exc
+        try:
+            self.bridge.done.emit(result, error, cancelled)
+        except RuntimeError:  # the bridge was deleted with its owner
+            pass
+
+
+class Op(QObject):
+    """One background job. Connect to the signals, then `start()`."""
+
+    progress = Signal(object)   # Progress
+    finished = Signal(object)   # the result
+    failed = Signal(object)     # the exception
+    cancelled = Signal()
+    ended = Signal()            # after any of the three above
+
+    _pool: QThreadPool | None = None
+
+    def __init__(self, fn: Callable[[JobContext], Any], parent: QObject | None = None,
+                 ctx: JobContext | None = None) -> None:
+        super().__init__(parent)
+        self.fn = fn
+        self.ctx = ctx or JobContext()
+        self.running = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        self._bridge = _Bridge(self)
+        self._bridge.done.connect(self._done)
+
+    @classmethod
+    def pool(cls) -> QThreadPool:
+        if cls._pool is None:
+            cls._pool = QThreadPool()
+            cls._pool.setMaxThreadCount(2)
+        return cls._pool
+
+    def start(self) -> Op:
+        self.running = True
+        self._timer.start()
+        self.pool().start(_Runnable(self.fn, self.ctx, self._bridge))
+        return self
+
+    def cancel(self) -> None:
+        self.ctx.cancel()
+
+    def snapshot(self) -> Progress:
+        return self.ctx.snapshot()
+
+    def _poll(self) -> None:
+        self.progress.emit(self.ctx.snapshot())
+
+    def _done(self, result: Any, error: Any, was_cancelled: bool) -> None:
+        self._timer.stop()
+        self.running = False
+        self.progress.emit(self.ctx.snapshot())
+        if was_cancelled:
+            self.cancelled.emit()
+        elif error is not None:
+            self.failed.emit(error)
+        else:
+            self.finished.emit(result)
+        self.ended.emit()
+
+
+def wait_for_pool(msecs: int = 5000) -> bool:
+    return Op.pool().waitForDone(msecs)

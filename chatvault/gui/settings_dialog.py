@@ -1,0 +1,75 @@
+"""Settings: theme, language, font size, idle lock, success notifications."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from chatvault.gui import i18n, prefs, theme
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle(self.tr("Settings"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.theme = QComboBox()
+        self.theme.addItem(self.tr("Follow the system"), "system")
+        self.theme.addItem(self.tr("Light"), "light")
+        self.theme.addItem(self.tr("Dark"), "dark")
+        self.theme.setCurrentIndex(max(0, self.theme.findData(prefs.get("theme"))))
+        self.language = QComboBox()
+        self.language.addItem(self.tr("System language"), "system")
+        for code, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(prefs.get("language"))))
+        self.font_size = QSpinBox()
+        self.font_size.setRange(0, 24)
+        self.font_size.setSpecialValueText(self.tr("System size"))
+        self.font_size.setSuffix(" pt")
+        self.font_size.setValue(prefs.get("font_size"))
+        self.idle = QSpinBox()
+        self.idle.setRange(0, 240)
+        self.idle.setSpecialValueText(self.tr("Never"))
+        self.idle.setSuffix(self.tr(" min"))
+        self.idle.setValue(prefs.get("idle_lock_minutes"))
+        self.notify_success = QCheckBox(self.tr("Also notify when a backup succeeds"))
+        self.notify_success.setChecked(prefs.get("notify_success"))
+        form.addRow(self.tr("Theme"), self.theme)
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow(self.tr("Font size"), self.font_size)
+        form.addRow(self.tr("Lock after this long without keyboard or mouse activity"), self.idle)
+        form.addRow("", self.notify_success)
+        for label, widget in ((self.tr("Theme"), self.theme), (self.tr("Language"), self.language),
+                              (self.tr("Font size"), self.font_size), (self.tr("Idle lock"), self.idle)):
+            widget.setAccessibleName(label)
+        layout.addLayout(form)
+        note = QLabel(self.tr("Ctrl+L locks at any time. Locking closes the database and forgets the key."))
+        note.setObjectName("hintLabel")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def apply(self) -> None:
+        prefs.put("theme", self.theme.currentData())
+        prefs.put("language", self.language.currentData())
+        prefs.put("font_size", self.font_size.value())
+        prefs.put("idle_lock_minutes", self.idle.value())
+        prefs.put("notify_success", self.notify_success.isChecked())
+        theme.apply(self.theme.currentData())
+        theme.setup_fonts(self.font_size.value() or None)
+        i18n.set_language(self.language.currentData())
+        self.accept()
