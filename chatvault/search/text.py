@@ -39,6 +39,10 @@ _CJK_RANGES = [
     (0x20000, 0x3FFFF),  # CJK ext B.. and the tertiary plane
 ]
 
+# Emoji blocks, whatever their category: SQLite's Unicode tables predate some of them (skin tones
+# U+1F3FB.. would otherwise glue an emoji to the next word: "👍🏽Café" as one token).
+_EMOJI_RANGES = [(0x1F000, 0x1FAFF)]
+
 
 def _symbol_ranges() -> list[tuple[int, int]]:
     """Ranges of Unicode 'So' (other symbol: emoji, ©, ☎ ...) characters outside ASCII."""
@@ -54,6 +58,16 @@ def _symbol_ranges() -> list[tuple[int, int]]:
     if start >= 0:
         ranges.append((start, prev))
     return ranges
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _char_class(ranges: list[tuple[int, int]]) -> str:
@@ -86,9 +100,9 @@ class _SpacingTable(dict):
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], _SpacingTable]:
     cjk = _char_class(_CJK_RANGES)
-    symbols = _char_class(_symbol_ranges())
-    single = re.compile(_char_class(sorted(_CJK_RANGES + _symbol_ranges())))
+    single = re.compile(_char_class(_merge(_CJK_RANGES + _EMOJI_RANGES + _symbol_ranges())))
     # A run of separators (not a letter/digit, not a symbol) right after a CJK character.
+    symbols = _char_class(_merge(_EMOJI_RANGES + _symbol_ranges()))
     gap = re.compile(f"(?<={cjk})(?:[^\\w{symbols[1:-1]}]|_)+")
     return single, gap, _SpacingTable(single)
 

@@ -1,0 +1,322 @@
+"""Search and context: the Qt-free API used by the CLI and the GUI.
+
+    result = search(conn, "合同 pdf", SearchFilters(kinds=["file"]), sort="newest", limit=50)
+    around = context(conn, result.results[0].message_id, before=5, after=5)
+
+Both only read, so the GUI can call them from a worker thread on a read-only connection. Text
+queries walk the FTS5 index in search-key order (time, see `index.py`): newest/oldest-first stops
+after one page; a date range is a key range; other filters join `messages` row by row. Relevance
+(FTS5 bm25) ranks the RANK_WINDOW most recent matches when there are more, so its cost is bounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from chatvault.errors import QueryError
+from chatvault.model import MessageKind, MessageStatus
+from chatvault.search.index import ID_BITS, ID_MASK, TABLE, key_sql
+from chatvault.search.query import Query, Term, parse
+from chatvault.search.snippet import Segment, make_snippet, render
+from chatvault.store.store import Store
+
+SORTS = ("newest", "oldest", "relevance")
+RANK_WINDOW = 20_000
+MAX_LIMIT = 10_000
+
+
+@dataclass
+class SearchFilters:
+    """Every field is optional; all given fields must hold (AND)."""
+
+    conversations: Sequence[int | str] = ()   # ids, or titles as `Store.find_conversation` takes them
+    sender: str | None = None                 # display name (substring, case-insensitive), key, or "me"
+    apps: Sequence[str] = ()                  # source app: whatsapp, wechat, ...
+    after: int | None = None                  # ms UTC, inclusive
+    before: int | None = None                 # ms UTC, exclusive
+    kinds: Sequence[str] = ()                 # MessageKind values
+    has_attachment: bool | None = None
+    status: str | None = None                 # 'present' or 'missing-at-source'
+
+    def is_empty(self) -> bool:
+        return not (self.conversations or self.sender or self.apps or self.after is not None
+                    or self.before is not None or self.kinds or self.has_attachment is not None or self.status)
+
+
+@dataclass
+class Hit:
+    message_id: int
+    conversation_id: int
+    conversation: str | None
+    sender: str | None
+    from_me: bool
+    time: int                      # ms UTC
+    time_iso: str                  # in the message's original UTC offset when known
+    kind: str
+    status: str
+    app: str
+    has_attachment: bool
+    snippet: str                   # matches marked with [ ]
+    segments: list[Segment] = field(default_factory=list)   # (text, is_match) for a GUI
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "message_id": self.message_id, "conversation_id": self.conversation_id,
+            "conversation": self.conversation, "sender": self.sender, "from_me": self.from_me,
+            "time": self.time_iso, "time_ms": self.time, "kind": self.kind, "status": self.status,
+            "app": self.app, "has_attachment": self.has_attachment, "snippet": self.snippet,
+            "segments": [[t, m] for t, m in self.segments],
+        }
+
+
+@dataclass
+class SearchResult:
+    total: int
+    results: list[Hit]
+    query: Query | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"total": self.total, "results": [h.to_json() for h in self.results]}
+
+
+def iso_time(ts: int, tz_offset: int | None) -> str:
+    tz = UTC if tz_offset is None else timezone(timedelta(minutes=tz_offset))
+    return datetime.fromtimestamp(ts / 1000, tz).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def parse_date(value: str, *, end: bool = False) -> int:
+    """`YYYY-MM-DD` (a whole day, UTC) or an ISO date-time → ms UTC. With end=True a bare date
+    means the end of that day, so `--before 2019-05-01` includes nothing of May 1 and
+    `--after 2019-05-01` includes all of it."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+            return int((day + (timedelta(days=1) if end else timedelta())).timestamp() * 1000)
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise QueryError(f"'{value}' is not a date.", hint="Use YYYY-MM-DD, e.g. 2019-05-01.") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return int(dt.timestamp() * 1000)
+
+
+# --- filters → SQL over `messages m` ------------------------------------------------------------
+
+def _resolve_conversations(conn: Any, refs: Iterable[int | str]) -> list[int]:
+    store = Store(conn)
+    ids = []
+    for ref in refs:
+        found = store.find_conversation(str(ref))
+        if found is None:
+            raise QueryError(
+                f"No single conversation matches '{ref}'.",
+                hint="Use the id or a unique part of the title from `chatvault info` / the chat list.",
+            )
+        ids.append(int(found["id"]))
+    return ids
+
+
+def _filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any], bool]:
+    """(conditions on m, params, date_only). date_only: only the time bounds are set, and they
+    are whole seconds, so a text query can apply them as a key range without joining messages."""
+    where: list[str] = []
+    params: list[Any] = []
+    if f.conversations:
+        ids = _resolve_conversations(conn, f.conversations)
+        where.append(f"m.conversation_id IN ({','.join('?' * len(ids))})")
+        params += ids
+    if f.sender:
+        if f.sender.strip().lower() == "me":
+            where.append("m.sender_id IN (SELECT id FROM participants WHERE is_me = 1)")
+        else:
+            needle = f.sender.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append(
+                "m.sender_id IN (SELECT id FROM participants WHERE source_key = ? "
+                "OR lower(display_name) LIKE ? ESCAPE '\\')"
+            )
+            params += [f.sender.strip(), f"%{needle}%"]
+    if f.apps:
+        where.append(
+            "m.conversation_id IN (SELECT c.id FROM conversations c JOIN sources s ON s.id = c.source_id "
+            f"WHERE lower(s.app) IN ({','.join('?' * len(f.apps))}))"
+        )
+        params += [a.lower() for a in f.apps]
+    if f.kinds:
+        valid = {k.value for k in MessageKind}
+        bad = [k for k in f.kinds if k not in valid]
+        if bad:
+            raise QueryError(f"Unknown message kind '{bad[0]}'.", hint=f"Kinds: {', '.join(sorted(valid))}.")
+        where.append(f"m.kind IN ({','.join('?' * len(f.kinds))})")
+        params += list(f.kinds)
+    if f.has_attachment is not None:
+        where.append(("" if f.has_attachment else "NOT ") + "EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)")
+    if f.status:
+        valid = {s.value for s in MessageStatus}
+        if f.status not in valid:
+            raise QueryError(f"Unknown status '{f.status}'.", hint=f"Statuses: {', '.join(sorted(valid))}.")
+        where.append("m.status = ?")
+        params.append(f.status)
+    date_only = not where and all(v is None or v % 1000 == 0 for v in (f.after, f.before))
+    if f.after is not None:
+        where.append("m.ts >= ?")
+        params.append(int(f.after))
+    if f.before is not None:
+        where.append("m.ts < ?")
+        params.append(int(f.before))
+    if f.after is not None and f.before is not None and f.after >= f.before:
+        raise QueryError("The date range is empty: 'after' is not earlier than 'before'.")
+    return where, params, date_only
+
+
+def _key_range(f: SearchFilters) -> tuple[list[str], list[Any]]:
+    where, params = [], []
+    if f.after is not None:
+        where.append("f.rowid >= ?")
+        params.append((max(f.after, 0) // 1000) << ID_BITS)
+    if f.before is not None:
+        where.append("f.rowid < ?")
+        params.append((max(-(-f.before // 1000), 0)) << ID_BITS)
+    return where, params
+
+
+# --- search --------------------------------------------------------------------------------------
+
+def search(conn: Any, query: str, filters: SearchFilters | None = None, sort: str = "newest",
+           limit: int = 50, offset: int = 0) -> SearchResult:
+    """Messages matching `query` (may be empty when filters are given) and `filters`.
+
+    `total` counts every match; `results` is the page [offset, offset+limit) in `sort` order.
+    Raises QueryError for a query or filter that cannot be used, never an SQLite error.
+    """
+    q = parse(query or "")
+    total, ids = search_ids(conn, q, filters, sort, limit, offset)
+    return SearchResult(total, _hits(conn, ids, q.positive_terms), q)
+
+
+def search_ids(conn: Any, query: Query | str, filters: SearchFilters | None = None, sort: str = "newest",
+               limit: int = 50, offset: int = 0) -> tuple[int, list[int]]:
+    """(total, message ids of the page) without building hits: for counting and lazy lists."""
+    if sort not in SORTS:
+        raise QueryError(f"Unknown sort '{sort}'.", hint=f"Use one of: {', '.join(SORTS)}.")
+    if not 0 <= limit <= MAX_LIMIT or offset < 0:
+        raise QueryError(f"Paging out of range (limit 0..{MAX_LIMIT}, offset ≥ 0).")
+    q = parse(query) if isinstance(query, str) else query
+    f = filters or SearchFilters()
+    where, params, date_only = _filter_sql(conn, f)
+    positive = q.positive_fts()
+    if positive is not None:
+        return _text_search(conn, positive, f, where, params, date_only, sort, limit, offset)
+    return _plain_search(conn, q.excluded_fts(), where, params, sort, limit, offset)
+
+
+def _text_search(conn: Any, expr: str, f: SearchFilters, where: list[str], params: list[Any],
+                 date_only: bool, sort: str, limit: int, offset: int) -> tuple[int, list[int]]:
+    conds = [f"{TABLE} MATCH ?"]
+    args: list[Any] = [expr]
+    krange, kparams = _key_range(f)
+    conds += krange
+    args += kparams
+    source = f"{TABLE} f"
+    if where and not date_only:
+        source += f" JOIN messages m ON m.id = (f.rowid & {ID_MASK})"
+        conds += where
+        args += params
+    sql_where = " AND ".join(conds)
+    total = int(conn.execute(f"SELECT count(*) FROM {source} WHERE {sql_where}", args).fetchone()[0])
+    if total == 0 or limit == 0 or offset >= total:
+        return total, []
+    if sort == "relevance":
+        window_args = list(args)
+        window = ""
+        if total > RANK_WINDOW:
+            cut = conn.execute(
+                f"SELECT f.rowid FROM {source} WHERE {sql_where} ORDER BY f.rowid DESC LIMIT 1 OFFSET ?",
+                [*args, RANK_WINDOW - 1],
+            ).fetchone()
+            window = " AND f.rowid >= ?"
+            window_args.append(cut[0])
+        rows = conn.execute(
+            f"SELECT f.rowid FROM {source} WHERE {sql_where}{window} ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?",
+            [*window_args, limit, offset],
+        ).fetchall()
+    else:
+        direction = "DESC" if sort == "newest" else "ASC"
+        rows = conn.execute(
+            f"SELECT f.rowid FROM {source} WHERE {sql_where} ORDER BY f.rowid {direction} LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        ).fetchall()
+    return total, [r[0] & ID_MASK for r in rows]
+
+
+def _plain_search(conn: Any, excluded: str | None, where: list[str], params: list[Any], sort: str,
+                  limit: int, offset: int) -> tuple[int, list[int]]:
+    conds = list(where)
+    args = list(params)
+    if excluded is not None:
+        conds.append(f"{key_sql('m')} NOT IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)")
+        args.append(excluded)
+    sql_where = " WHERE " + " AND ".join(conds) if conds else ""
+    total = int(conn.execute(f"SELECT count(*) FROM messages m{sql_where}", args).fetchone()[0])
+    if total == 0 or limit == 0 or offset >= total:
+        return total, []
+    direction = "ASC" if sort == "oldest" else "DESC"
+    rows = conn.execute(
+        f"SELECT m.id FROM messages m{sql_where} ORDER BY m.ts {direction}, m.id {direction} LIMIT ? OFFSET ?",
+        [*args, limit, offset],
+    ).fetchall()
+    return total, [r[0] for r in rows]
+
+
+def _hits(conn: Any, ids: list[int], terms: Sequence[Term]) -> list[Hit]:
+    if not ids:
+        return []
+    rows = conn.execute(
+        f"""
+        SELECT m.id, m.conversation_id, c.title, p.display_name, p.is_me, m.ts, m.tz_offset, m.kind,
+               m.status, m.text, s.app,
+               EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_att
+        FROM messages m
+        JOIN conversations c ON c.id = m.conversation_id
+        JOIN sources s ON s.id = c.source_id
+        LEFT JOIN participants p ON p.id = m.sender_id
+        WHERE m.id IN ({','.join('?' * len(ids))})
+        """,
+        ids,
+    ).fetchall()
+    by_id = {r[0]: r for r in rows}
+    hits = []
+    for mid in ids:
+        r = by_id.get(mid)
+        if r is None:
+            continue
+        segments = make_snippet(r[9], terms)
+        hits.append(Hit(
+            message_id=r[0], conversation_id=r[1], conversation=r[2], sender=r[3], from_me=bool(r[4]),
+            time=r[5], time_iso=iso_time(r[5], r[6]), kind=r[7], status=r[8], app=r[10],
+            has_attachment=bool(r[11]), snippet=render(segments), segments=segments,
+        ))
+    return hits
+
+
+# --- context ------------------------------------------------------------------------------------
+
+def context(conn: Any, message_id: int, before: int = 5, after: int = 5) -> list[dict[str, Any]]:
+    """The message with up to `before` messages before and `after` after it in its conversation,
+    in time order; the message itself has `is_target: True`. Raises QueryError if it is unknown."""
+    store = Store(conn)
+    target = store.message(int(message_id))
+    if target is None:
+        raise QueryError(f"There is no message {message_id} in this vault.")
+    cursor = (target["ts"], target["id"])
+    cid = target["conversation_id"]
+    older = store.messages_page(cid, before=cursor, limit=max(0, before)) if before > 0 else []
+    newer = store.messages_page(cid, after=cursor, limit=max(0, after)) if after > 0 else []
+    out = []
+    for row in [*older, target, *newer]:
+        out.append(dict(row) | {"is_target": row["id"] == target["id"],
+                                "time_iso": iso_time(row["ts"], row["tz_offset"])})
+    return out
