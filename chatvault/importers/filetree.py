@@ -108,7 +108,7 @@ class FileTree:
         if stat.S_ISDIR(st.st_mode):
             self.kind = "dir"
             self._scan_dir()
-        elif stat.S_ISREG(st.st_mode) and zipfile.is_zipfile(self.path):
+        elif stat.S_ISREG(st.st_mode) and (zipfile.is_zipfile(self.path) or _starts_like_zip(self.path)):
             self.kind = "zip"
             self._scan_zip()
         elif stat.S_ISREG(st.st_mode):
@@ -237,7 +237,8 @@ class FileTree:
         what = f"{self.path.name}:{name}"
         try:
             if self.kind == "zip":
-                assert self._zip is not None
+                if self._zip is None:      # a lazily opened attachment may outlive the reader's `with`
+                    self._zip = zipfile.ZipFile(self.path)
                 raw: BinaryIO = self._zip.open(self._zinfo[name])  # type: ignore[assignment]
             elif self.kind == "dir":
                 raw = open(os.path.join(self.path, *name.split("/")), "rb")  # noqa: SIM115
@@ -272,6 +273,15 @@ class FileTree:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _starts_like_zip(path: Path) -> bool:
+    """A local file header at the start: a zip, even if its end (the central directory) is cut off."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def safe_tree(path: Path) -> FileTree | None:

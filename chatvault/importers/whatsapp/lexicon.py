@@ -44,8 +44,8 @@ SYSTEM: list[tuple[str, str]] = [
     ("group_created", r"created group|created this group|创建了群组|创建了群|建立了群组|creó el grupo|creaste el grupo|"
                       r"criou o grupo|você criou o grupo|hat die Gruppe .* erstellt|hast die Gruppe .* erstellt|"
                       r"a créé le groupe|avez créé le groupe|ha creato il gruppo|hai creato il gruppo|"
-                      r"создал[аи]? группу|создали группу|membuat grup|ने समूह .*बनाया|ने ग्रुप .*बनाया|"
-                      r"أنشأ المجموعة|أنشأ مجموعة|أنشأت المجموعة"),
+                      r"создал\S* группу|membuat grup|ने समूह .*बनाया|ने ग्रुप .*बनाया|"
+                      r"أنشأ.* المجموعة|أنشأ مجموعة|أنشأت.* المجموعة"),
     ("added", r"were added|^\S.* added |^\S.* added you$|^You added |添加了|把你添加|将你添加|añadió a|te añadió|agregó a|"
               r"te agregó|adicionou|hat .* hinzugefügt|hast .* hinzugefügt|a ajouté|avez ajouté|ha aggiunto|"
               r"hai aggiunto|добавил|menambahkan|ने .* को जोड़ा|ने आपको जोड़ा|أضاف|أضافك"),
@@ -60,22 +60,22 @@ SYSTEM: list[tuple[str, str]] = [
                 r"修改了群组名称|更改群名称|cambió el asunto|cambió el nombre del grupo|mudou o assunto|"
                 r"mudou o nome do grupo|alterou o nome do grupo|hat den Betreff|hat den Gruppennamen|"
                 r"a modifié le sujet|a changé le sujet|a changé le nom du groupe|ha cambiato l'oggetto|"
-                r"ha cambiato il nome del gruppo|изменил[аи]? тему|изменил[аи]? название группы|"
-                r"mengubah subjek|mengubah nama grup|ने विषय .*बदल|ने समूह का नाम .*बदल|غيّر الموضوع|غير الموضوع|"
+                r"ha cambiato il nome del gruppo|изменил\S* тему|изменил\S* название группы|"
+                r"mengubah subjek|mengubah nama grup|ने विषय .*बदल|ने समूह का नाम .*बदल|غيّر.* الموضوع|غير.* الموضوع|"
                 r"غيّر اسم المجموعة|غير اسم المجموعة"),
     ("icon", r"changed this group's icon|deleted this group's icon|changed the group icon|更改了此群组的头像|"
              r"更改了群组头像|删除了此群组的头像|cambió el ícono|cambió la imagen de este grupo|mudou a imagem|"
              r"alterou a imagem|hat das Gruppenbild|a changé l'icône|a modifié l'icône|ha cambiato l'immagine|"
-             r"изменил[аи]? изображение|mengubah ikon grup|ने .*आइकन बदला|غيّر صورة|غير صورة"),
+             r"изменил\S* изображение|mengubah ikon grup|ने .*आइकन बदला|غيّر صورة|غير صورة"),
     ("description", r"changed the group description|更改了群组描述|cambió la descripción|mudou a descrição|"
                     r"alterou a descrição|hat die Gruppenbeschreibung|a modifié la description|"
-                    r"ha cambiato la descrizione|изменил[аи]? описание|mengubah deskripsi grup|"
+                    r"ha cambiato la descrizione|изменил\S* описание|mengubah deskripsi grup|"
                     r"ने समूह विवरण बदला|غيّر وصف المجموعة"),
     ("number_change", r"changed their phone number|changed to \+?\d|changed their number|更换了电话号码|"
                       r"的电话号码已更改|更改了电话号码|cambió su número|cambió a \+?\d|mudou seu número|"
                       r"mudou para \+?\d|alterou o número|hat die Telefonnummer gewechselt|hat zu \+?\d.* gewechselt|"
-                      r"a changé de numéro|ha cambiato il suo numero|ha cambiato numero|сменил[аи]? номер|"
-                      r"изменил[аи]? номер|mengganti nomor|mengubah nomor|ने अपना फ़ोन नंबर बदला|"
+                      r"a changé de numéro|ha cambiato il suo numero|ha cambiato numero|сменил\S* номер|"
+                      r"изменил\S* номер|mengganti nomor|mengubah nomor|ने अपना फ़ोन नंबर बदला|"
                       r"ने .* में नंबर बदला|غيّر رقم هاتفه|غير رقم هاتفه|غيّر رقمه"),
     ("joined", r"joined using this group's invite link|joined using an invite link|joined from the community|"
                r"通过此群组的邀请链接加入|通过邀请链接加入|se unió usando el enlace|se unió mediante el enlace|"
