@@ -20,6 +20,7 @@ from defusedxml.ElementTree import fromstring as _defused_fromstring
 from chatvault.model import MessageKind
 
 MAX_XML = 4 * 1024 * 1024          # bigger payloads are kept raw, not parsed
+MAX_TAGS = 50_000                  # a chat-history bundle of 1,000 items has ~20k; more is an attack
 MAX_DECOMPRESSED = 16 * 1024 * 1024
 
 TEXT, IMAGE, VOICE, CONTACT_CARD, VIDEO, STICKER, LOCATION, APP, CALL, SHORT_VIDEO = 1, 3, 34, 42, 43, 47, 48, 49, 50, 62
@@ -47,7 +48,7 @@ class Parsed:
 
 def parse_xml(s: str | None) -> ET.Element | None:
     """Parse untrusted XML with defusedxml; None on any problem (caller flags it)."""
-    if not s or len(s) > MAX_XML:
+    if not s or len(s) > MAX_XML or s.count("<") > MAX_TAGS:
         return None
     s = s.strip()
     start = s.find("<")

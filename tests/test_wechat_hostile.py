@@ -1,0 +1,93 @@
+"""Hostile WeChat databases (RELIABILITY.md rows 20, 22, 24): triggers, impostor views, corrupt pages."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+
+import pytest
+
+from chatvault.errors import InputError
+from chatvault.importers.base import ImportOptions
+from chatvault.importers.wechat import WeChatPCImporter
+from chatvault.importers.wechat.content import parse_message
+from chatvault.jobs.context import JobContext
+from chatvault.model import MessageRec
+from tests import wechat_fixtures as F
+
+PC = WeChatPCImporter()
+
+
+@pytest.fixture(autouse=True)
+def _private_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHATVAULT_TMPDIR", str(tmp_path / "work"))
+
+
+def read(path):
+    return list(PC.read(path, ImportOptions(), JobContext()))
+
+
+def hashes(root):
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+
+
+def test_triggers_never_fire_and_source_is_unchanged(tmp_path):
+    folder = F.build_pc_folder(tmp_path / "src", secret=None)
+    db = folder.root / "Msg/Multi/MSG0.db"
+    evil = tmp_path / "pwned.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE log(x)")
+    conn.execute("CREATE TRIGGER t1 AFTER INSERT ON MSG BEGIN INSERT INTO log VALUES (new.StrContent); END")
+    conn.execute("CREATE TRIGGER t2 AFTER UPDATE ON MSG BEGIN DELETE FROM MSG; END")
+    conn.execute(f"CREATE VIEW v AS SELECT * FROM MSG WHERE '{evil}' = ''")
+    conn.commit()
+    conn.close()
+    before = hashes(folder.root)
+    recs = read(folder.root)
+    assert sum(isinstance(r, MessageRec) for r in recs) == len(folder.messages)
+    assert hashes(folder.root) == before and not evil.exists()
+    assert not list((tmp_path / "work").rglob("*"))[1:]     # only the empty work folder may remain
+
+
+def test_a_view_impersonating_a_table_is_refused(tmp_path):
+    folder = F.build_pc_folder(tmp_path / "src", secret=None)
+    db = folder.root / "Msg/Multi/MSG1.db"
+    conn = sqlite3.connect(db)
+    conn.execute("ALTER TABLE MSG RENAME TO MSG_real")
+    conn.execute("CREATE VIEW MSG AS SELECT * FROM MSG_real")
+    conn.commit()
+    conn.close()
+    with pytest.raises(InputError) as e:
+        read(folder.root)
+    assert "MSG1.db" in str(e.value) and "no MSG table" in e.value.message
+
+
+def test_a_corrupt_page_is_named(tmp_path):
+    folder = F.build_pc_folder(tmp_path / "src", secret=None)
+    db = folder.root / "Msg/Multi/MSG0.db"
+    data = bytearray(db.read_bytes())
+    page = 4096
+    data[page * 2 + 8: page * 2 + 200] = b"\xff" * 192        # scribble over a b-tree page
+    db.write_bytes(bytes(data))
+    with pytest.raises(InputError) as e:
+        read(folder.root)
+    assert "MSG0.db" in str(e.value) and "damaged" in e.value.message
+
+
+def test_not_a_database_at_all(tmp_path):
+    folder = F.build_pc_folder(tmp_path / "src", secret=None)
+    (folder.root / "Msg/Multi/MSG0.db").write_bytes(b"<html>" + bytes(5000))
+    with pytest.raises(InputError) as e:
+        list(PC.read(folder.root, ImportOptions(options={"key": F.KEY_HEX}), JobContext()))
+    assert "MSG0.db" in str(e.value)
+
+
+@pytest.mark.parametrize("payload", [F.BILLION_LAUGHS, F.XXE, F.EXTERNAL_DTD, F.QUADRATIC,
+                                     "<msg>" * 100000, "<msg><appmsg><type>5</type>" + "x" * 5_000_000])
+def test_xml_attacks_are_flagged_fast(payload):
+    for base, sub in ((49, 5), (3, 0), (48, 0), (10002, 0)):
+        start = time.perf_counter()
+        p = parse_message(base, sub, payload)
+        assert p.unparsable
+        assert time.perf_counter() - start < 1.0          # per message, on a busy 2-core machine
