@@ -1,0 +1,305 @@
+"""Watch folders: debounce, duplicates, renames, deletions, unplugged folders, hostile entries, crashes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from chatvault.media.blobstore import BlobStore
+from chatvault.watch import WatchService
+from chatvault.watch.folders import add_folder, list_folders, remove_folder
+from tests.conftest import PASSPHRASE
+from tests.test_media_support import add_attachment, add_chat, add_message, make_jpeg
+
+DEBOUNCE = 0.4
+
+
+def env_for(vault: Path, **extra: str) -> dict[str, str]:
+    return {"CHATVAULT_VAULT": str(vault), "CHATVAULT_PASSPHRASE": PASSPHRASE} | extra
+
+
+def wait_until(cond, timeout: float = 15.0, step: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        got = cond()
+        if got:
+            return got
+        time.sleep(step)
+    raise AssertionError(f"timed out waiting for {cond}")
+
+
+def log(vault) -> list[tuple]:
+    conn = vault.connect(readonly=True)
+    try:
+        return [tuple(r) for r in conn.execute("SELECT path, event, blob_id, detail FROM capture_log ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def events(vault, event: str) -> list[str]:
+    return [r[0] for r in log(vault) if r[1] == event]
+
+
+@pytest.fixture
+def watched(vault, tmp_path):
+    folder = tmp_path / "watched"
+    folder.mkdir()
+    conn = vault.connect()
+    add_folder(conn, folder, "capture")
+    conn.close()
+    services = []
+
+    def start(**kw) -> WatchService:
+        s = WatchService(vault, debounce=DEBOUNCE, tick=0.05, reach_every=0.2, **kw)
+        s.start()
+        services.append(s)
+        return s
+
+    yield folder, start
+    for s in services:
+        s.stop()
+
+
+def test_folders_table(vault, tmp_path) -> None:
+    from chatvault.errors import InputError, UsageError
+
+    conn = vault.connect()
+    f = add_folder(conn, tmp_path, "auto-import")
+    assert [x.path for x in list_folders(conn)] == [os.path.realpath(tmp_path)]
+    with pytest.raises(UsageError):
+        add_folder(conn, tmp_path)
+    with pytest.raises(InputError):
+        add_folder(conn, tmp_path / "nope")
+    with pytest.raises(UsageError):
+        add_folder(conn, tmp_path / "..", "delete-everything")
+    assert remove_folder(conn, str(f.id)).id == f.id and list_folders(conn) == []
+
+
+def test_new_file_is_durable_within_two_seconds(vault, watched) -> None:
+    folder, start = watched
+    s = start()
+    assert s.wait_idle()
+    data = make_jpeg(120, 90, seed=2)
+    (folder / "a.jpg").write_bytes(data)
+    stopped = time.monotonic()
+    wait_until(lambda: events(vault, "captured"), timeout=5)
+    latency = time.monotonic() - stopped
+    assert latency <= 2.0, latency
+    blob = log(vault)[0][2]
+    assert BlobStore(vault).read_all(blob) == data
+    st = s.status()
+    assert st.running and st.folders[0].state == "watching" and st.folders[0].captured == 1
+
+
+def test_duplicates_renames_and_deletions(vault, watched) -> None:
+    folder, start = watched
+    s = start()
+    data = os.urandom(100_000)
+    (folder / "one.bin").write_bytes(data)
+    wait_until(lambda: events(vault, "captured"))
+    (folder / "copy.bin").write_bytes(data)
+    wait_until(lambda: events(vault, "duplicate"))
+    os.rename(folder / "one.bin", folder / "renamed.bin")
+    wait_until(lambda: "renamed.bin" in events(vault, "duplicate"))
+    (folder / "copy.bin").unlink()
+    wait_until(lambda: "copy.bin" in events(vault, "vanished"))
+    s.stop()
+    store = BlobStore(vault)
+    assert len(list(store.iter_ids())) == 1  # one blob for three names
+    entries = log(vault)
+    renamed = [json.loads(e[3]) for e in entries if e[0] == "one.bin" and e[1] == "vanished"]
+    assert renamed == [{"renamed_to": "renamed.bin"}]
+    blob = entries[0][2]
+    assert store.read_all(blob) == data  # deleting in the folder never deletes from the vault
+    conn = vault.connect(readonly=True)
+    assert conn.execute("SELECT count(*) FROM blobs").fetchone()[0] == 1
+    conn.close()
+
+
+def test_growing_file_is_never_captured_half_written(vault, watched) -> None:
+    folder, start = watched
+    s = start()
+    parts = [os.urandom(50_000) for _ in range(8)]
+
+    def writer() -> None:
+        with open(folder / "video.mp4", "wb") as fh:
+            for p in parts:
+                fh.write(p)
+                fh.flush()
+                time.sleep(DEBOUNCE / 2)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    t.join()
+    wait_until(lambda: events(vault, "captured"))
+    assert s.wait_idle()
+    time.sleep(DEBOUNCE * 2)
+    store = BlobStore(vault)
+    assert [store.read_all(b) for b in store.iter_ids()] == [b"".join(parts)]
+
+
+def test_startup_scan_catches_what_changed_while_closed(vault, watched) -> None:
+    folder, start = watched
+    (folder / "sub").mkdir()
+    (folder / "sub" / "old.txt").write_bytes(b"before start")
+    s = start()
+    wait_until(lambda: events(vault, "captured"))
+    s.stop()
+    (folder / "sub" / "old.txt").unlink()
+    (folder / "new.txt").write_bytes(b"added while closed")
+    s2 = start()
+    wait_until(lambda: "new.txt" in events(vault, "captured"))
+    wait_until(lambda: "sub/old.txt" in events(vault, "vanished"))
+    assert s2.wait_idle()
+    assert len(events(vault, "captured")) == 2  # nothing captured twice
+
+
+def test_unplugged_folder_turns_unreachable_and_resumes(vault, watched, tmp_path) -> None:
+    folder, start = watched
+    (folder / "kept.bin").write_bytes(os.urandom(5000))
+    s = start()
+    wait_until(lambda: events(vault, "captured"))
+    away = tmp_path / "unplugged"
+    os.rename(folder, away)  # the mount point disappears
+    wait_until(lambda: s.status().folders[0].state == "unreachable")
+    assert "not reachable" in s.status().folders[0].last_error
+    assert events(vault, "vanished") == []  # an unplugged drive is not a deletion
+    (away / "while_away.bin").write_bytes(os.urandom(3000))
+    os.rename(away, folder)  # plugged back in
+    wait_until(lambda: s.status().folders[0].state == "watching")
+    wait_until(lambda: "while_away.bin" in events(vault, "captured"))
+    (folder / "after.bin").write_bytes(os.urandom(3000))
+    wait_until(lambda: "after.bin" in events(vault, "captured"))
+    assert events(vault, "vanished") == [] and len(events(vault, "captured")) == 3
+
+
+def test_hostile_entries_are_skipped_without_hanging(vault, watched, tmp_path) -> None:
+    folder, start = watched
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd").write_bytes(b"root:x:0:0")
+    os.symlink(outside / "passwd", folder / "link_to_file")
+    os.symlink(outside, folder / "link_to_dir")
+    os.mkfifo(folder / "fifo")
+    (folder / "real.bin").write_bytes(b"real content")
+    s = start()
+    wait_until(lambda: events(vault, "captured"))
+    assert s.wait_idle(5)
+    time.sleep(DEBOUNCE * 2)
+    assert events(vault, "captured") == ["real.bin"]
+    store = BlobStore(vault)
+    assert [store.read_all(b) for b in store.iter_ids()] == [b"real content"]
+
+
+def test_capture_refuses_fifo_and_symlink_directly(vault, tmp_path) -> None:
+    from chatvault.watch.capture import capture_file
+
+    store = BlobStore(vault)
+    os.mkfifo(tmp_path / "fifo")
+    t0 = time.monotonic()
+    assert capture_file(store, tmp_path, tmp_path / "fifo").outcome == "skipped"
+    assert time.monotonic() - t0 < 2
+    (tmp_path / "f").write_bytes(b"x")
+    os.symlink(tmp_path / "f", tmp_path / "l")
+    assert capture_file(store, tmp_path, tmp_path / "l").outcome == "skipped"
+    assert capture_file(store, tmp_path, tmp_path / "f", expect=(2, 0)).outcome == "changed"
+    assert capture_file(store, tmp_path, tmp_path / "gone").outcome == "vanished"
+
+
+def test_watcher_fills_missing_attachment_and_decodes_wechat_dat(vault, watched) -> None:
+    folder, start = watched
+    conn = vault.connect()
+    cid, pid = add_chat(conn, "WeChat friend", app="wechat")
+    att = add_attachment(conn, add_message(conn, cid, pid, "m"), status="expired",
+                         expected_path="FileStorage/Image/2024-05/3f2a.dat")
+    conn.close()
+    jpeg = make_jpeg(64, 64, seed=4)
+    (folder / "3f2a.dat").write_bytes(bytes(b ^ 0x5A for b in jpeg))
+    start()
+    wait_until(lambda: events(vault, "captured"))
+    conn = vault.connect(readonly=True)
+    row = conn.execute("SELECT status, blob_id, mime, width FROM attachments WHERE id = ?", (att,)).fetchone()
+    conn.close()
+    assert (row[0], row[2], row[3]) == ("stored", "image/jpeg", 64)
+    assert BlobStore(vault).read_all(row[1]) == jpeg
+    assert json.loads(log(vault)[0][3])["wechat_dat"] == "decoded"
+
+
+def test_auto_import_rule_reports_unknown_exports(vault, tmp_path) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    conn = vault.connect()
+    add_folder(conn, folder, "auto-import")
+    conn.close()
+    s = WatchService(vault, debounce=DEBOUNCE, tick=0.05)
+    s.start()
+    try:
+        (folder / "photo.jpg").write_bytes(make_jpeg())  # not an export: ignored by this rule
+        (folder / "not-an-export.zip").write_bytes(b"PK\x05\x06" + b"\x00" * 18)
+        wait_until(lambda: log(vault))
+        assert s.wait_idle()
+    finally:
+        s.stop()
+    entries = log(vault)
+    assert [(e[0], e[1]) for e in entries] == [("not-an-export.zip", "failed")]
+    assert json.loads(entries[0][3])["reason"]
+    assert list(BlobStore(vault).iter_ids()) == []
+
+
+def _watch_run(vault_path: Path, **env: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "chatvault", "watch", "run", "--debounce", "0.2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ) | env_for(vault_path, **env))
+
+
+def test_watch_cli_and_kill_during_capture(vault, vault_path, tmp_path, cli) -> None:
+    """Kill -9 in the middle of capturing; restart; every file ends captured whole, no orphans."""
+    vault.lock()
+    folder = tmp_path / "phone"
+    folder.mkdir()
+    files = {f"f{i:02d}.bin": os.urandom(20_000 + i * 9_000) for i in range(24)}
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    r = cli("watch", "add", str(folder), "--json", env=env_for(vault_path))
+    assert r.returncode == 0, r.stderr
+    r = cli("watch", "ls", "--json", env=env_for(vault_path))
+    assert json.loads(r.stdout)["folders"][0]["path"] == os.path.realpath(folder)
+    for point, n in (("blob.before_rename", 5), ("blob.after_dir_fsync", 9), ("capture.after_put", 3)):
+        p = _watch_run(vault_path, CHATVAULT_FAULT=f"{point}:{n}:kill")
+        assert p.wait(60) == -9, p.stderr.read()
+    p = _watch_run(vault_path)
+    from chatvault.vault.vault import open_vault
+
+    def all_captured() -> bool:
+        r = cli("watch", "ls", "--json", env=env_for(vault_path))
+        return r.returncode == 0 and json.loads(r.stdout)["folders"][0]["files_captured"] == len(files)
+
+    try:
+        wait_until(all_captured, timeout=60, step=0.5)
+    finally:
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=30)
+    assert p.returncode == 0, err
+    assert "Stopped." in out and "Traceback" not in err
+    r = cli("check", "--repair", "--json", env=env_for(vault_path))
+    rep = json.loads(r.stdout)
+    assert rep["ok"], rep
+    r = cli("check", "--read-data", "--json", env=env_for(vault_path))
+    rep = json.loads(r.stdout)
+    assert rep["ok"] and rep["checked"]["blob_orphans"] == 0
+    assert not [p for p in rep["problems"] if p["area"] == "media"]
+    v = open_vault(vault_path, PASSPHRASE)
+    try:
+        store = BlobStore(v)
+        stored = {store.read_all(b) for b in store.iter_ids()}
+        assert stored == set(files.values())
+    finally:
+        v.lock()
