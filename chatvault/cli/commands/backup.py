@@ -36,7 +36,16 @@ def _retention(args: argparse.Namespace) -> dict[str, int]:
 
 
 def register(p: argparse.ArgumentParser) -> None:
+    from chatvault.cli import _common_options  # --vault/--json/... accepted after the action too
+
+    common = _common_options()
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(p))
+    _add_parser = sub.add_parser
+
+    def add_parser(name: str, **kw: Any) -> argparse.ArgumentParser:
+        return _add_parser(name, parents=[common], **kw)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
     a = sub.add_parser("add", help="add a destination (a folder or an S3 bucket)")
     a.add_argument("name")
     where = a.add_mutually_exclusive_group(required=True)
