@@ -254,7 +254,12 @@ class _Reader:
                                     last_pos = pos
                             yield from self._message(msg, conv_key or "", f"{msg_prefix}[{n - 1}]")
                     continue
-                if event == "start_map" and prefix.endswith("messages.item") and conv_key is not None:
+                if conv_key is not None and prefix.endswith("messages.item") and event not in ("start_map",
+                                                                                            "start_array"):
+                    n += 1
+                    yield from self._message(value, conv_key, f"{msg_prefix}[{n - 1}]")
+                    continue
+                if event in ("start_map", "start_array") and prefix.endswith("messages.item") and conv_key is not None:
                     builder = ijson.ObjectBuilder()
                     builder.event(event, value)
                     depth = 1

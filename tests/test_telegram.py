@@ -1,0 +1,162 @@
+"""Telegram Desktop JSON importer: every message type, both export shapes, hostile JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from chatvault.errors import InputError
+from chatvault.importers.base import ImportOptions
+from chatvault.importers.telegram import TelegramImporter
+from chatvault.jobs.context import JobContext
+from chatvault.model import ConversationRec, ImportWarning, MessageRec, ParticipantRec, SourceRec, Unparsed
+from tests.import_fixtures import big_telegram, telegram_chat, write_telegram_folder
+
+
+def read_all(path: Path, options: ImportOptions | None = None) -> list:
+    return list(TelegramImporter().read(path, options or ImportOptions(), JobContext()))
+
+
+def by_id(recs: list) -> dict[str, MessageRec]:
+    return {r.source_id: r for r in recs if isinstance(r, MessageRec)}
+
+
+def test_every_message_type(tmp_path: Path) -> None:
+    chat, media = telegram_chat()
+    result = write_telegram_folder(tmp_path / "export", chat, media)
+    imp = TelegramImporter()
+    assert imp.detect(tmp_path / "export").confidence >= 0.9
+    assert imp.detect(result).confidence >= 0.9
+    recs = read_all(tmp_path / "export")
+    assert not [r for r in recs if isinstance(r, Unparsed | ImportWarning)]
+    conv = [r for r in recs if isinstance(r, ConversationRec)]
+    assert conv[0].key == "4242" and conv[0].title == "Hiking club" and conv[0].kind == "group"
+    m = by_id(recs)
+    assert len(m) == 17
+    assert str(m["100"].kind) == "system" and m["100"].extra["action"] == "create_group" and m["100"].sender_key == "user1"
+    plain = m["101"]
+    assert plain.text == "Plain hello" and plain.sender_key == "user1" and plain.tz_known
+    assert plain.ts.utcoffset() == timedelta(hours=2) and plain.ts.isoformat() == "2024-05-01T10:01:00+02:00"
+    rich = m["102"]
+    assert rich.text == "Go to https://example.org and hurryhere"
+    assert rich.extra["entities"] == [
+        {"type": "link", "offset": 6, "length": 19}, {"type": "bold", "offset": 30, "length": 5},
+        {"type": "text_link", "offset": 35, "length": 4, "href": "https://x.y"}]
+    assert m["103"].reply_to == "102"
+    assert m["104"].forwarded_from == "News Channel"
+    assert m["105"].edited and m["105"].edited_ts is not None and m["105"].edited_ts.minute == 30
+    photo = m["106"]
+    assert str(photo.kind) == "image" and photo.text == "a caption"
+    with photo.attachments[0].open() as fh:
+        assert fh.read() == media["photos/photo_1@01-05-2024_10-06-00.jpg"]
+    assert str(m["107"].kind) == "voice" and m["107"].attachments[0].open is not None
+    assert str(m["108"].kind) == "sticker" and m["108"].attachments[0].extra["sticker_emoji"] == "👍"
+    video = m["109"]
+    assert str(video.kind) == "video" and video.attachments[0].open is None
+    assert video.attachments[0].name == "long.mp4" and video.attachments[0].status == "missing"
+    pdf = m["110"]
+    assert pdf.attachments[0].open is None and pdf.attachments[0].expected_path == "files/report.pdf"
+    assert str(m["111"].kind) == "location" and m["111"].extra["latitude"] == 46.5
+    assert str(m["112"].kind) == "contact" and m["112"].extra["contact"]["phone_number"] == "+41 79 000"
+    poll = m["113"]
+    assert str(poll.kind) == "poll" and poll.text == "Saturday?" and len(poll.extra["poll"]["answers"]) == 2
+    assert m["114"].extra["reactions"][0]["count"] == 2
+    call = m["115"]
+    assert str(call.kind) == "call" and call.extra["duration_seconds"] == 42
+    assert m["116"].text == "多行\n第二行 🎉"
+
+
+def test_full_export_with_several_chats_and_me(tmp_path: Path) -> None:
+    chat, media = telegram_chat()
+    other, _ = telegram_chat(chat_id=99, name="Bob", kind="personal_chat", with_media=False)
+    write_telegram_folder(tmp_path / "all", chat, media, full=True, extra_chats=[other])
+    recs = read_all(tmp_path / "all")
+    src = [r for r in recs if isinstance(r, SourceRec)][0]
+    assert src.account == "1" and src.me_name == "Alice A"
+    convs = {r.key: r for r in recs if isinstance(r, ConversationRec)}
+    assert set(convs) == {"4242", "99"} and convs["99"].kind == "direct"
+    msgs = [r for r in recs if isinstance(r, MessageRec)]
+    assert len(msgs) == 34 and {m.conversation_key for m in msgs} == {"4242", "99"}
+    me = [r for r in recs if isinstance(r, ParticipantRec) and r.is_me]
+    assert me and me[0].key == "user1"
+
+
+def test_minimal_exports_without_ids(tmp_path: Path) -> None:
+    obj = {"chats": {"list": [{"name": "Chatname", "messages": [
+        {"type": "message", "date_unixtime": "1544006350", "from": "Author 1", "text": "Minimal"}]}]}}
+    p = tmp_path / "batch.json"
+    p.write_text(json.dumps(obj))
+    msgs = [r for r in read_all(p) if isinstance(r, MessageRec)]
+    assert msgs[0].source_id is None and msgs[0].conversation_key == "name:Chatname"
+    assert msgs[0].sender_key == "name:Author 1" and msgs[0].ts.year == 2018
+
+
+def test_local_time_only_is_marked_unknown_zone(tmp_path: Path) -> None:
+    obj = {"name": "x", "type": "personal_chat", "id": 5, "messages": [
+        {"id": 1, "type": "message", "date": "2020-01-02T03:04:05", "from": "A", "from_id": "user9", "text": "t"}]}
+    p = tmp_path / "result.json"
+    p.write_text(json.dumps(obj))
+    msg = [r for r in read_all(p) if isinstance(r, MessageRec)][0]
+    assert msg.tz_known is False and msg.ts.replace(tzinfo=None).isoformat() == "2020-01-02T03:04:05"
+
+
+def test_json_cut_in_half_keeps_what_came_before(tmp_path: Path) -> None:
+    chat, media = telegram_chat()
+    result = write_telegram_folder(tmp_path / "e", chat, media)
+    data = result.read_bytes()
+    result.write_bytes(data[: len(data) // 2])
+    recs = read_all(tmp_path / "e")
+    msgs = [r for r in recs if isinstance(r, MessageRec)]
+    assert 3 < len(msgs) < 17
+    un = [r for r in recs if isinstance(r, Unparsed)]
+    assert len(un) == 1 and "cut off" in un[0].reason and "byte" in un[0].location
+    assert any("incomplete" in r.message for r in recs if isinstance(r, ImportWarning))
+
+
+def test_hostile_json(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.json"
+    empty.write_bytes(b"")
+    assert TelegramImporter().detect(empty).confidence == 0
+    with pytest.raises(InputError, match="empty"):
+        read_all(empty)
+    binary = tmp_path / "bin.json"
+    binary.write_bytes(bytes(range(256)) * 10)
+    assert TelegramImporter().detect(binary).confidence == 0
+    with pytest.raises(InputError):
+        read_all(binary)
+    head = tmp_path / "head.json"
+    head.write_text('{"name": "x", "type": "personal_chat", "id": 1, "messa')
+    with pytest.raises(InputError, match="cut off before any chat"):
+        read_all(head)
+    other = tmp_path / "other.json"
+    other.write_text('{"hello": [1, 2, 3]}')
+    assert TelegramImporter().detect(other).confidence == 0
+    with pytest.raises(InputError, match="no messages list"):
+        read_all(other)
+    weird = tmp_path / "weird.json"
+    weird.write_text(json.dumps({"name": "x", "id": 1, "messages": [
+        {"id": 1, "type": "message", "text": "no date"}, 5, {"id": 2, "type": "strange", "date_unixtime": "1"}]}))
+    un = [r for r in read_all(weird) if isinstance(r, Unparsed)]
+    assert [u.reason.split(" ")[0] for u in un] == ["a", "a", "unknown"]
+
+
+def test_streaming_keeps_memory_flat(tmp_path: Path) -> None:
+    import tracemalloc
+
+    def peak_of(n: int) -> int:
+        p = big_telegram(tmp_path / f"{n}.json", n)
+        list(TelegramImporter().read(p, ImportOptions(), JobContext()))   # warm caches and imports
+        tracemalloc.start()
+        count = 0
+        for rec in TelegramImporter().read(p, ImportOptions(), JobContext()):
+            count += isinstance(rec, MessageRec)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert count == n
+        return peak
+
+    small, large = peak_of(2000), peak_of(10000)
+    assert large < small * 1.5 + (256 << 10)      # five times the messages, not five times the memory
