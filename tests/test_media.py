@@ -349,6 +349,21 @@ def test_thumbnail_job_records_failures_once(vault) -> None:
     assert run_checks(vault, read_data=True).ok
 
 
+def test_thumbnail_worker_crash_is_contained(monkeypatch) -> None:
+    from chatvault.media import thumbnails
+
+    monkeypatch.setattr(thumbnails, "WORKER_MEMORY", 16 << 20)  # too little to even start Python
+    with thumbnails.ThumbWorker(timeout=20) as w:
+        with pytest.raises(ThumbnailError, match="crash"):
+            w.make(make_jpeg())
+    monkeypatch.undo()
+    with thumbnails.ThumbWorker() as w:
+        assert w.make(make_jpeg(400, 400))[1:] == ("image/jpeg", 320, 320)
+        with pytest.raises(ThumbnailError, match="pixel"):
+            w.make(_png_header_only(30000, 30000))
+        assert w.make(make_png())[1] == "image/png"  # the same worker carries on
+
+
 def test_thumbnail_job_is_cancellable(vault) -> None:
     from chatvault.errors import Cancelled
 

@@ -231,6 +231,16 @@ def test_watcher_fills_missing_attachment_and_decodes_wechat_dat(vault, watched)
     assert (row[0], row[2], row[3]) == ("stored", "image/jpeg", 64)
     assert BlobStore(vault).read_all(row[1]) == jpeg
     assert json.loads(log(vault)[0][3])["wechat_dat"] == "decoded"
+    from chatvault.media.thumbnails import thumbnail_for
+
+    def thumb():
+        c = vault.connect(readonly=True)
+        try:
+            return thumbnail_for(c, BlobStore(vault), att)
+        finally:
+            c.close()
+
+    assert wait_until(thumb)[:3] == b"\xff\xd8\xff"  # thumbnailed in the background
 
 
 def test_auto_import_rule_reports_unknown_exports(vault, tmp_path) -> None:

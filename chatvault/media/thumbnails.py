@@ -14,6 +14,12 @@ in two chats is thumbnailed once.
 from __future__ import annotations
 
 import io
+import json
+import os
+import select
+import struct
+import subprocess
+import sys
 import warnings
 from dataclasses import dataclass, field
 
@@ -29,6 +35,10 @@ from chatvault.store.db import Connection
 THUMB_SIZE = 320
 MAX_PIXELS = 64_000_000          # refuse to decode larger images (≈ 256 MB of RGBA)
 MAX_SOURCE_BYTES = 200 << 20     # images above this are not thumbnailed
+
+
+WORKER_MEMORY = 1 << 30          # address-space limit of the decoding process
+WORKER_TIMEOUT = 30.0
 
 
 class ThumbnailError(InputError):
@@ -68,7 +78,108 @@ def make_thumbnail(src: io.RawIOBase | io.BufferedIOBase | bytes, size: int = TH
         raise ThumbnailError(f"The image cannot be decoded: {exc}") from exc
 
 
-def thumbnail_blob(conn: Connection, store: BlobStore, blob_id: str) -> str:
+def _limit_worker() -> None:  # runs in the child before exec
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _read_exact(f, n: int) -> bytes:
+    buf = b""
+    while len(buf) < n:
+        part = f.read(n - len(buf))
+        if not part:
+            raise EOFError
+        buf += part
+    return buf
+
+
+def _worker_main() -> None:
+    """The decoding process: length-prefixed images in on stdin, thumbnails out on stdout."""
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            (n,) = struct.unpack(">Q", _read_exact(inp, 8))
+            data = _read_exact(inp, n)
+        except EOFError:
+            return
+        try:
+            thumb, mime, w, h = make_thumbnail(data)
+            head = json.dumps({"ok": True, "mime": mime, "w": w, "h": h}).encode()
+        except ThumbnailError as exc:
+            thumb, head = b"", json.dumps({"ok": False, "error": exc.message}).encode()
+        out.write(struct.pack(">II", len(head), len(thumb)) + head + thumb)
+        out.flush()
+
+
+class ThumbWorker:
+    """Decode images in a child process with a memory limit; a crash or hang kills only the child."""
+
+    def __init__(self, timeout: float = WORKER_TIMEOUT) -> None:
+        self.timeout = timeout
+        self._proc: subprocess.Popen | None = None
+
+    def _start(self) -> subprocess.Popen:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", "from chatvault.media.thumbnails import _worker_main; _worker_main()"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                preexec_fn=_limit_worker if os.name == "posix" else None)
+        return self._proc
+
+    def make(self, data: bytes) -> tuple[bytes, str, int, int]:
+        proc = self._start()
+        try:
+            proc.stdin.write(struct.pack(">Q", len(data)) + data)
+            proc.stdin.flush()
+            head_len, thumb_len = struct.unpack(">II", self._read(proc, 8))
+            head = json.loads(self._read(proc, head_len))
+            thumb = self._read(proc, thumb_len)
+        except (OSError, EOFError, TimeoutError, ValueError) as exc:
+            self.close()
+            raise ThumbnailError("The image made the decoder crash, hang or run out of memory; "
+                                 "it is kept but not previewed.") from exc
+        if not head["ok"]:
+            raise ThumbnailError(head["error"])
+        return thumb, head["mime"], int(head["w"]), int(head["h"])
+
+    def _read(self, proc: subprocess.Popen, n: int) -> bytes:
+        fd = proc.stdout.fileno()
+        buf = bytearray()
+        while len(buf) < n:
+            ready, _, _ = select.select([fd], [], [], self.timeout)
+            if not ready:
+                raise TimeoutError
+            part = os.read(fd, n - len(buf))
+            if not part:
+                raise EOFError
+            buf += part
+        return bytes(buf)
+
+    def close(self) -> None:
+        if self._proc is not None:
+            if self._proc.poll() is None:
+                self._proc.kill()
+            self._proc.wait()
+            for f in (self._proc.stdin, self._proc.stdout):
+                try:
+                    f.close()
+                except OSError:
+                    pass
+            self._proc = None
+
+    def __enter__(self) -> ThumbWorker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def thumbnail_blob(conn: Connection, store: BlobStore, blob_id: str, worker: ThumbWorker | None = None) -> str:
     """Make (or reuse) the thumbnail blob of an original; records rows, returns the thumbnail id."""
     row = conn.execute("SELECT thumb_id FROM thumbs WHERE blob_id = ?", (blob_id,)).fetchone()
     if row is not None and store.exists(row[0]):
@@ -76,7 +187,10 @@ def thumbnail_blob(conn: Connection, store: BlobStore, blob_id: str) -> str:
     with store.open(blob_id) as reader:
         if reader.size > MAX_SOURCE_BYTES:
             raise ThumbnailError(f"The image is {reader.size} bytes, too large to preview.")
-        data, mime, w, h = make_thumbnail(io.BufferedReader(reader, 1 << 16))
+        if worker is None:
+            data, mime, w, h = make_thumbnail(io.BufferedReader(reader, 1 << 16))
+        else:
+            data, mime, w, h = worker.make(store.read_all(blob_id))
     stored = store.put_bytes(data)
     record_blob(conn, stored, MediaInfo(mime, w, h))
     conn.execute(
@@ -108,11 +222,15 @@ def pending_originals(conn: Connection, limit: int | None = None) -> list[str]:
     return [r[0] for r in conn.execute(sql).fetchall()]
 
 
-def generate_thumbnails(vault, ctx: JobContext, *, limit: int | None = None) -> ThumbReport:
-    """Background job: thumbnail every stored image that has none. Each item commits on its own."""
+def generate_thumbnails(vault, ctx: JobContext, *, limit: int | None = None, isolate: bool = True) -> ThumbReport:
+    """Background job: thumbnail every stored image that has none. Each item commits on its own.
+
+    With `isolate` (the default) images are decoded in a `ThumbWorker` child process.
+    """
     store = BlobStore(vault)
     conn = vault.connect()
     report = ThumbReport()
+    worker = ThumbWorker() if isolate else None
     try:
         todo = pending_originals(conn, limit)
         ctx.set_total(items=len(todo))
@@ -121,7 +239,7 @@ def generate_thumbnails(vault, ctx: JobContext, *, limit: int | None = None) -> 
             ctx.check()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                thumbnail_blob(conn, store, blob_id)
+                thumbnail_blob(conn, store, blob_id, worker)
                 conn.execute("COMMIT")
                 report.made += 1
             except (ThumbnailError, BlobCorrupt, BlobMissing) as exc:
@@ -136,6 +254,8 @@ def generate_thumbnails(vault, ctx: JobContext, *, limit: int | None = None) -> 
                 raise
             ctx.advance(items=1)
     finally:
+        if worker is not None:
+            worker.close()
         conn.close()
     return report
 

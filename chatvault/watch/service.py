@@ -31,6 +31,7 @@ from chatvault import clock
 from chatvault.errors import ChatVaultError, UnknownFormat, VaultInUse
 from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
+from chatvault.media.thumbnails import ThumbWorker, pending_originals, thumbnail_blob
 from chatvault.watch.capture import (
     CaptureResult,
     capture_file,
@@ -129,6 +130,8 @@ class WatchService:
         self._started = threading.Event()
         self._idle = threading.Event()
         self._error: BaseException | None = None
+        self._thumbs_due = False
+        self._thumb_worker: ThumbWorker | None = None
 
     # --- public API ------------------------------------------------------------------------
     def start(self) -> None:
@@ -180,7 +183,7 @@ class WatchService:
             self._wake.set()
             if self._idle.wait(max(0.0, deadline - time.monotonic())):
                 with self._lock:
-                    busy = self._events or any(f.pending or f.needs_scan for f in self._folders.values()
+                    busy = self._events or self._thumbs_due or any(f.pending or f.needs_scan for f in self._folders.values()
                                                if f.status.state != "unreachable")
                 if not busy:
                     return True
@@ -213,9 +216,10 @@ class WatchService:
                 self._drain_events(conn)
                 self._scan_if_needed(conn)
                 self._process_pending(conn)
+                self._make_thumbnails(conn)
                 self._publish()
                 with self._lock:
-                    idle = not self._events and not any(f.pending or f.needs_scan for f in self._folders.values()
+                    idle = not self._events and not self._thumbs_due and not any(f.pending or f.needs_scan for f in self._folders.values()
                                                         if f.status.state != "unreachable")
                 if idle:
                     self._idle.set()
@@ -227,6 +231,8 @@ class WatchService:
             self._idle.set()
         finally:
             self._started.set()
+            if self._thumb_worker is not None:
+                self._thumb_worker.close()
             conn.close()
 
     def _load(self, conn) -> None:
@@ -453,7 +459,8 @@ class WatchService:
             if result.outcome == "failed":
                 log_event(conn, f.spec.id, rel, "failed", {"reason": result.reason})
             else:
-                record_capture(conn, replace(result, path=rel), watch_id=f.spec.id, rel_path=rel)
+                if record_capture(conn, replace(result, path=rel), watch_id=f.spec.id, rel_path=rel):
+                    self._thumbs_due = True
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -505,6 +512,34 @@ class WatchService:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+    def _make_thumbnails(self, conn) -> None:
+        """Captures that filled attachments get their thumbnails in the background, a few per tick."""
+        if not self._thumbs_due or self._stop.is_set():
+            return
+        todo = pending_originals(conn, limit=20)
+        if not todo:
+            self._thumbs_due = False
+            return
+        if self._thumb_worker is None:
+            self._thumb_worker = ThumbWorker()
+        try:
+            with self._writer():
+                for blob_id in todo:
+                    if self._stop.is_set():
+                        return
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        thumbnail_blob(conn, self._store, blob_id, self._thumb_worker)
+                    except ChatVaultError as exc:
+                        conn.execute("INSERT OR REPLACE INTO thumb_failures(blob_id, reason, at) VALUES (?, ?, ?)",
+                                     (blob_id, exc.message, clock.now_ms()))
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+                    conn.execute("COMMIT")
+        except VaultInUse:
+            return
 
     # --- the writer lock --------------------------------------------------------------------------
     def _writer(self):
