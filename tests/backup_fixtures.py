@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 
 from chatvault import clock
+from chatvault.search.index import index_messages, sync
 
 
 def fill(vault, messages: int = 400, blobs: int = 3, blob_size: int = 40_000, seed: int = 1) -> list[str]:
@@ -25,10 +26,14 @@ def fill(vault, messages: int = 400, blobs: int = 3, blob_size: int = 40_000, se
                      "VALUES (?, 'c1', 'Chat', ?)", (sid, now))
         cid = conn.execute("SELECT id FROM conversations WHERE source_key = 'c1'").fetchone()[0]
         base = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+        rows = []
         for i in range(messages):
             text = " ".join(r.choice(["hello", "backup", "你好", "vault", "page", "extent"]) for _ in range(30))
-            conn.execute("INSERT INTO messages(conversation_id, source_key, ts, text) VALUES (?, ?, ?, ?)",
-                         (cid, f"m{base + i}", now + i, text + f" {r.random()}"))
+            text += f" {r.random()}"
+            cur = conn.execute("INSERT INTO messages(conversation_id, source_key, ts, text) VALUES (?, ?, ?, ?)",
+                               (cid, f"m{base + i}", now + i, text))
+            rows.append((cur.lastrowid, text))
+        index_messages(conn, rows)  # as the import engine does, so `chatvault check` passes
         conn.execute("COMMIT")
         store = BlobStore(vault)
         ids = []
@@ -45,8 +50,11 @@ def fill(vault, messages: int = 400, blobs: int = 3, blob_size: int = 40_000, se
 def touch_messages(vault, ids: list[int], text: str = "changed") -> None:
     conn = vault.connect()
     try:
+        conn.execute("BEGIN")
         for i in ids:
             conn.execute("UPDATE messages SET text = ? WHERE id = ?", (f"{text} {i} {os.urandom(4).hex()}", i))
+        sync(conn)  # re-index the edited messages
+        conn.execute("COMMIT")
     finally:
         conn.close()
 
