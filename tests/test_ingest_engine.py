@@ -1,0 +1,276 @@
+"""The import engine on real vaults: keys, idempotency, missing-at-source, media, search, runs, errors."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from chatvault.errors import InputError, UnknownFormat, VaultInUse
+from chatvault.importers.base import ImportOptions
+from chatvault.ingest.engine import preview, run_import
+from chatvault.jobs.context import JobContext
+from tests.import_fixtures import (
+    T0,
+    simple_chat,
+    telegram_chat,
+    whatsapp_locale,
+    write_telegram_folder,
+    write_txt,
+    write_zip,
+)
+
+UTC = ImportOptions(options={"tz": "UTC"})
+
+
+def counts(vault) -> dict:
+    conn = vault.connect(readonly=True)
+    try:
+        one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {"messages": one("SELECT count(*) FROM messages"),
+                "missing": one("SELECT count(*) FROM messages WHERE status = 'missing-at-source'"),
+                "attachments": one("SELECT count(*) FROM attachments"),
+                "stored": one("SELECT count(*) FROM attachments WHERE status = 'stored'"),
+                "blobs": one("SELECT count(*) FROM blobs"),
+                "runs": one("SELECT count(*) FROM import_runs"),
+                "dups": one("SELECT count(*) - count(DISTINCT conversation_id || '/' || source_key) FROM messages")}
+    finally:
+        conn.close()
+
+
+def test_whatsapp_zip_end_to_end_and_idempotent(vault, tmp_path: Path) -> None:
+    ex = whatsapp_locale("en")
+    path = write_zip(tmp_path / "WhatsApp Chat with Trip.zip", "WhatsApp Chat with Trip.txt", ex.lines, ex.media)
+    r = run_import(vault, path, options=UTC)
+    assert r.outcome == "ok" and r.format == "whatsapp"
+    assert r.added == len(ex.expected) and r.already_present == 0
+    assert r.attachments_stored == 3 and r.attachments_missing == 1      # 2 files + vcf stored, 1 omitted
+    c = counts(vault)
+    assert c["messages"] == len(ex.expected) and c["stored"] == 3 and c["blobs"] == 3
+    again = run_import(vault, path, options=UTC)
+    assert again.added == 0 and again.already_present == len(ex.expected) and again.missing_at_source == 0
+    assert counts(vault)["messages"] == len(ex.expected) and counts(vault)["dups"] == 0
+    conn = vault.connect(readonly=True)
+    row = conn.execute("SELECT m.text, m.location, p.display_name FROM messages m JOIN participants p "
+                       "ON p.id = m.sender_id WHERE m.text LIKE 'first line%'").fetchone()
+    assert row[0] == "first line\nsecond line\n\nfourth: with colon"
+    assert row[1] == "WhatsApp Chat with Trip.txt:5" and row[2] == "Bob"
+    conv = conn.execute("SELECT kind, title FROM conversations").fetchone()
+    assert tuple(conv) == ("group", "Trip")
+    runs = conn.execute("SELECT outcome, file_hash, counts FROM import_runs ORDER BY id").fetchall()
+    assert [r[0] for r in runs] == ["ok", "ok"] and runs[0][1] == runs[1][1] and len(runs[0][1]) == 64
+    assert json.loads(runs[1][2])["already_present"] == len(ex.expected)
+    cov = conn.execute("SELECT messages, added FROM import_coverage ORDER BY run_id").fetchall()
+    assert [tuple(x) for x in cov] == [(len(ex.expected), len(ex.expected)), (len(ex.expected), 0)]
+    conn.close()
+
+
+def test_identical_neighbours_get_distinct_keys(vault, tmp_path: Path) -> None:
+    lines = ["14/03/2023, 10:00 - A: ok", "14/03/2023, 10:00 - B: ok", "14/03/2023, 10:00 - A: ok",
+             "14/03/2023, 10:00 - A: ok"]
+    path = write_txt(tmp_path / "c.txt", lines)
+    assert run_import(vault, path, options=UTC).added == 4
+    assert run_import(vault, path, options=UTC).added == 0
+
+
+def test_newer_export_adds_only_new_and_marks_missing(vault, tmp_path: Path) -> None:
+    name = "WhatsApp Chat with Bob.txt"
+    (tmp_path / "old").mkdir()
+    old = write_txt(tmp_path / "old" / name, simple_chat(100))
+    r1 = run_import(vault, old, options=UTC)
+    assert r1.added == 100
+    # The newer export: messages 0..149, but 10..14 were deleted on the phone.
+    (tmp_path / "new").mkdir()
+    new = write_txt(tmp_path / "new" / name, simple_chat(150, skip={10, 11, 12, 13, 14}))
+    r2 = run_import(vault, new, options=UTC)
+    assert (r2.added, r2.already_present, r2.missing_at_source) == (50, 95, 5)
+    conn = vault.connect(readonly=True)
+    rows = conn.execute("SELECT text, missing_run_id FROM messages WHERE status = 'missing-at-source' ORDER BY ts").fetchall()
+    assert [r[0] for r in rows] == [f"message {i}" for i in range(10, 15)]
+    assert {r[1] for r in rows} == {r2.run_id}
+    conn.close()
+    assert counts(vault)["messages"] == 150          # kept, never deleted
+    # The older export again: adds nothing, removes nothing, does not "restore" either.
+    r3 = run_import(vault, old, options=UTC)
+    assert (r3.added, r3.missing_at_source, r3.restored) == (0, 0, 0)
+    assert any("older" in w for w in r3.warnings)
+    assert counts(vault)["missing"] == 5
+    # A later, truncated export (WhatsApp's last-N limit) covers only its own period.
+    (tmp_path / "tail").mkdir()
+    tail = write_txt(tmp_path / "tail" / name, simple_chat(30, first=120))
+    r4 = run_import(vault, tail, options=UTC)
+    assert (r4.added, r4.missing_at_source) == (0, 0)
+    # A message back at the source (e.g. an export from another phone) is present again.
+    (tmp_path / "full").mkdir()
+    full = write_txt(tmp_path / "full" / name, simple_chat(150))
+    r5 = run_import(vault, full, options=UTC)
+    assert (r5.added, r5.restored, r5.missing_at_source) == (0, 5, 0)
+    assert counts(vault)["missing"] == 0
+
+
+def test_telegram_end_to_end_edits_and_replies(vault, tmp_path: Path) -> None:
+    chat, media = telegram_chat()
+    folder = tmp_path / "tg"
+    write_telegram_folder(folder, chat, media)
+    r = run_import(vault, folder)
+    assert r.outcome == "ok" and r.added == 17
+    assert r.attachments_stored == 3 and r.attachments_missing == 2
+    conn = vault.connect(readonly=True)
+    reply = conn.execute("SELECT reply_to_id, (SELECT id FROM messages WHERE source_key = '102') "
+                         "FROM messages WHERE source_key = '103'").fetchone()
+    assert reply[0] == reply[1] and reply[0] is not None
+    ts, tz = conn.execute("SELECT ts, tz_offset FROM messages WHERE source_key = '101'").fetchone()
+    assert tz == 120 and ts == int((T0.replace(year=2024, month=5, day=1, hour=8, minute=1, second=0)
+                                    .replace(tzinfo=None) - T0.replace(year=1970, month=1, day=1, hour=0, minute=0,
+                                                                       second=0)).total_seconds() * 1000)
+    att = conn.execute("SELECT a.status, a.mime, a.width, b.size FROM attachments a JOIN blobs b ON b.id = a.blob_id "
+                       "JOIN messages m ON m.id = a.message_id WHERE m.source_key = '106'").fetchone()
+    assert tuple(att) == ("stored", "image/png", 1, len(media["photos/photo_1@01-05-2024_10-06-00.jpg"]))
+    conn.close()
+    # The same chat exported later: one text edited, one message new, the video now downloaded.
+    chat2, media2 = telegram_chat()
+    chat2["messages"][1]["text"] = "Plain hello (edited)"
+    chat2["messages"][1]["edited_unixtime"] = "1714557000"
+    chat2["messages"][9]["file"] = "video_files/long.mp4"
+    media2["video_files/long.mp4"] = b"\x00\x00\x00\x18ftypmp42" + b"\0" * 16
+    chat2["messages"].append(dict(chat2["messages"][1], id=200, text="new one", date_unixtime="1714560000"))
+    folder2 = tmp_path / "tg2"
+    write_telegram_folder(folder2, chat2, media2)
+    r2 = run_import(vault, folder2)
+    assert (r2.added, r2.edited, r2.already_present, r2.attachments_filled) == (1, 1, 17, 1)
+    conn = vault.connect(readonly=True)
+    text, edited, extra = conn.execute("SELECT text, is_edited, extra FROM messages WHERE source_key = '101'").fetchone()
+    assert text == "Plain hello (edited)" and edited == 1
+    assert json.loads(extra)["previous_texts"] == ["Plain hello"]
+    assert conn.execute("SELECT a.status FROM attachments a JOIN messages m ON m.id = a.message_id "
+                        "WHERE m.source_key = '109'").fetchone()[0] == "stored"
+    conn.close()
+
+
+def test_messages_are_searchable_after_import(vault, tmp_path: Path) -> None:
+    from chatvault.search.index import TABLE
+
+    ex = whatsapp_locale("zh")
+    run_import(vault, write_txt(tmp_path / "c.txt", ex.lines), options=UTC)
+    conn = vault.connect(readonly=True)
+    texts = conn.execute("SELECT count(*) FROM messages WHERE text IS NOT NULL").fetchone()[0]
+    assert conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0] == texts
+    hits = conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", ('"明 天"',)).fetchone()[0]
+    assert hits == 1
+    conn.close()
+
+
+def test_unparsed_lines_are_kept_and_listed(vault, tmp_path: Path) -> None:
+    lines = ["some preamble", "14/03/2023, 10:00 - A: hi", "14/03/2023, 10:01 - A: there"]
+    r = run_import(vault, write_txt(tmp_path / "c.txt", lines), options=UTC)
+    assert r.outcome == "partial" and r.unparsed == 1 and r.unparsed_lines == ["c.txt:1"]
+    conn = vault.connect(readonly=True)
+    row = conn.execute("SELECT import_run_id, location, raw FROM unparsed").fetchone()
+    assert tuple(row) == (r.run_id, "c.txt:1", "some preamble")
+    conn.close()
+
+
+def test_cut_json_is_a_partial_import(vault, tmp_path: Path) -> None:
+    chat, media = telegram_chat()
+    result = write_telegram_folder(tmp_path / "tg", chat, media)
+    data = result.read_bytes()
+    result.write_bytes(data[: len(data) * 2 // 3])
+    r = run_import(vault, tmp_path / "tg")
+    assert r.outcome == "partial" and 0 < r.added < 17 and r.unparsed == 1
+
+
+def test_bad_inputs_leave_the_vault_unharmed(vault, tmp_path: Path) -> None:
+    run_import(vault, write_txt(tmp_path / "ok.txt", simple_chat(5)), options=UTC)
+    before = counts(vault)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(bytes(range(256)) * 100)
+    for bad in (empty, binary, tmp_path / "missing.txt"):
+        with pytest.raises((UnknownFormat, InputError)):
+            run_import(vault, bad)
+    with pytest.raises(InputError, match="empty"):
+        run_import(vault, empty, format="whatsapp")
+    with pytest.raises(UnknownFormat, match="no import format called"):
+        run_import(vault, empty, format="myspace")
+    after = counts(vault)
+    assert {k: v for k, v in after.items() if k != "runs"} == {k: v for k, v in before.items() if k != "runs"}
+    conn = vault.connect(readonly=True)
+    failed = conn.execute("SELECT outcome, error FROM import_runs WHERE outcome != 'ok'").fetchall()
+    conn.close()
+    assert [f[0] for f in failed] == ["failed"] and "empty" in failed[0][1]
+    assert not vault.writer_lock.held
+
+
+def test_cancel_keeps_committed_work_and_reimport_completes(vault, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CHATVAULT_IMPORT_BATCH", "500")
+    path = write_txt(tmp_path / "c.txt", simple_chat(20000, step=timedelta(seconds=7)))
+    ctx = JobContext()
+    orig_advance = ctx.advance
+
+    def advance(items: int = 0, bytes_: int = 0) -> None:
+        orig_advance(items, bytes_)
+        if ctx.snapshot().items_done >= 3000:
+            ctx.cancel()
+
+    ctx.advance = advance  # type: ignore[method-assign]
+    r = run_import(vault, path, options=UTC, ctx=ctx)
+    assert r.outcome == "cancelled" and 3000 <= r.added < 20000
+    assert counts(vault)["messages"] == r.added
+    r2 = run_import(vault, path, options=UTC)
+    assert r2.added == 20000 - r.added and r2.resumed_from == r.run_id
+    assert counts(vault)["messages"] == 20000 and counts(vault)["dups"] == 0
+
+
+def test_writer_lock(vault, tmp_path: Path) -> None:
+    path = write_txt(tmp_path / "c.txt", simple_chat(3))
+    vault.writer_lock.acquire("test holds it")
+    try:
+        assert run_import(vault, path, options=UTC).added == 3     # the caller's lock is used
+        assert vault.writer_lock.held
+    finally:
+        vault.writer_lock.release()
+    from chatvault.vault.lock import WriterLock
+
+    other = WriterLock(vault.path)
+    other.acquire("another import")
+    try:
+        with pytest.raises(VaultInUse):
+            run_import(vault, path, options=UTC)
+    finally:
+        other.release()
+
+
+def test_preview_writes_nothing(vault, tmp_path: Path) -> None:
+    ex = whatsapp_locale("fr")
+    path = write_zip(tmp_path / "WhatsApp Chat with T.zip", "WhatsApp Chat with T.txt", ex.lines, ex.media)
+    before = counts(vault)
+    p = preview(path, options=UTC)
+    assert p["format"] == "whatsapp" and p["messages"] == len(ex.expected)
+    assert p["media_found"] == 3 and p["media_missing"] == 1
+    assert p["chats"] == [{"key": "T", "title": "T", "kind": "group", "messages": len(ex.expected)}]
+    assert p["first_ts"] < p["last_ts"]
+    assert counts(vault) == before
+
+
+def test_progress_is_reported(vault, tmp_path: Path) -> None:
+    path = write_txt(tmp_path / "c.txt", simple_chat(5000))
+    ctx = JobContext()
+    seen = []
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.01):
+            seen.append(ctx.snapshot())
+
+    t = threading.Thread(target=watch)
+    t.start()
+    run_import(vault, path, options=UTC, ctx=ctx)
+    stop.set()
+    t.join()
+    final = ctx.snapshot()
+    assert final.items_done == 5000 and final.bytes_total == path.stat().st_size
+    assert final.bytes_done == final.bytes_total
