@@ -118,7 +118,7 @@ def start_server(timeout: float = 60.0) -> S3Server:
             time.sleep(0.3)
 
 
-def stop_server(server: S3Server, timeout: float = 10.0) -> None:
+def stop_server(server: S3Server, timeout: float = 3.0) -> None:
     proc = server.proc
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)

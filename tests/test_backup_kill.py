@@ -39,7 +39,7 @@ def test_kill_loop_backup_and_prune(vault, tmp_path):
     folder = tmp_path / "bk"
     folder.mkdir()
     conn = vault.connect()
-    dest = dests.add_destination(conn, "usb", "folder", {"path": str(folder)}, retention={"keep_last": 2})
+    dests.add_destination(conn, "usb", "folder", {"path": str(folder)}, retention={"keep_last": 2})
     conn.close()
     target = FolderTarget(folder)
     k = engine.vault_keys(vault)

@@ -597,7 +597,7 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
     if to.exists() and (not to.is_dir() or any(to.iterdir())):
         raise UsageError(f"{to} is not empty; restore needs a new or empty folder.",
                          hint="Choose another folder with --to; an existing vault is never overwritten.")
-    existing = target.list("snapshots/")
+    existing = target.list()  # all keys: S3 with Object Lock also learns the version of each object
     sid = resolve_snapshot(_snapshot_ids(existing), ref)
     key = snapshot_key(sid)
     env = parse_envelope(target.get(key), key)

@@ -79,6 +79,9 @@ class S3Target(Target):
                           request_checksum_calculation="when_required", response_checksum_validation="when_required"),
         )
         self._offset: float | None = None  # server time - client time, from HTTP Date headers
+        # With Object Lock the bucket is versioned: a delete marker (someone's DELETE without a version
+        # id) only hides a locked object, so listing and reading use the newest real version.
+        self._versions: dict[str, str] = {}
         self._lock = threading.Lock()
         self.client.meta.events.register("after-call.s3", self._observe_date)
 
@@ -145,9 +148,11 @@ class S3Target(Target):
                        UploadId=up["UploadId"])
 
     def list(self, prefix: str = "") -> dict[str, int]:
-        out: dict[str, int] = {}
         base = self.prefix + "/" if self.prefix else ""
         full, strip = base + prefix, len(base)
+        if self.lock_mode:
+            return self._list_versions(full, strip)
+        out: dict[str, int] = {}
         token = None
         while True:
             kwargs: dict[str, Any] = {"Bucket": self.bucket, "Prefix": full, "MaxKeys": 1000}
@@ -159,6 +164,26 @@ class S3Target(Target):
             if not resp.get("IsTruncated"):
                 return out
             token = resp.get("NextContinuationToken")
+
+    def _list_versions(self, full: str, strip: int) -> dict[str, int]:
+        out: dict[str, int] = {}
+        newest: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"Bucket": self.bucket, "Prefix": full}
+        while True:
+            resp = self._call(self.client.list_object_versions, "listing the backup", **kwargs)
+            for v in resp.get("Versions", []) or []:
+                cur = newest.get(v["Key"])
+                if cur is None or v["LastModified"] > cur["LastModified"]:
+                    newest[v["Key"]] = v
+            if not resp.get("IsTruncated"):
+                break
+            kwargs["KeyMarker"] = resp.get("NextKeyMarker")
+            kwargs["VersionIdMarker"] = resp.get("NextVersionIdMarker")
+        for key, v in newest.items():
+            out[key[strip:]] = int(v["Size"])
+            if v.get("VersionId") and v["VersionId"] != "null":
+                self._versions[key[strip:]] = v["VersionId"]
+        return out
 
     def put_bytes(self, key: str, data: bytes, *, durable_now: bool = False) -> None:
         faults.hit("backup.put")
@@ -213,7 +238,8 @@ class S3Target(Target):
         return b"".join(self.read_chunks(key))
 
     def read_chunks(self, key: str) -> Iterator[bytes]:
-        resp = self._call(self.client.get_object, f"reading {key}", Bucket=self.bucket, Key=self._key(key))
+        extra = {"VersionId": self._versions[key]} if key in self._versions else {}
+        resp = self._call(self.client.get_object, f"reading {key}", Bucket=self.bucket, Key=self._key(key), **extra)
         body = resp["Body"]
         try:
             while True:

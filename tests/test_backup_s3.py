@@ -1,0 +1,190 @@
+"""Backups to a real S3 server (SeaweedFS): Object Lock with a skewed client clock, the server
+going away mid-upload, multipart blobs, and damage found by verify."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from chatvault import clock
+from chatvault.backup import destinations as dests
+from chatvault.backup import engine
+from chatvault.backup.health import health
+from chatvault.errors import StorageError
+from tests.backup_fixtures import db_image_hash, file_hash, fill, touch_messages, tree_hashes
+from tests.conftest import PASSPHRASE
+from tests.s3_server import S3Server, free_ports, s3_server  # noqa: F401 - the session fixture
+
+pytestmark = pytest.mark.s3
+
+
+@pytest.fixture
+def s3env(s3_server: S3Server, monkeypatch):  # noqa: F811
+    for k, v in s3_server.env().items():
+        monkeypatch.setenv(k, v)
+    return s3_server
+
+
+def _add(vault, name: str, config: dict) -> dests.Destination:
+    conn = vault.connect()
+    try:
+        return dests.add_destination(conn, name, "s3", config)
+    finally:
+        conn.close()
+
+
+def test_object_lock_survives_clock_skew_delete_and_prune(vault, s3env, monkeypatch, tmp_path):
+    bucket = s3env.make_bucket("locked-skew", object_lock=True)
+    fill(vault, messages=300, blobs=2)
+    d = _add(vault, "s3lock", {"bucket": bucket, "endpoint": s3env.endpoint, "prefix": "v1",
+                               "lock_mode": "COMPLIANCE", "lock_days": 1})
+    skewed = clock.FixedClock(time.time() - 365 * 86400)  # the client's clock is a year behind
+    monkeypatch.setattr(clock, "clock", skewed)
+    first = engine.run_backup(vault, d)
+    touch_messages(vault, [3])
+    expected = db_image_hash(vault)
+    second = engine.run_backup(vault, d)
+    c = s3env.client()
+    resp = c.list_object_versions(Bucket=bucket, Prefix="v1/")
+    server_now = datetime.now(UTC).timestamp()  # the server shares this machine's real clock
+    versions = resp["Versions"]
+    assert len(versions) >= first.objects_sent + second.objects_sent
+    for v in versions:
+        ret = c.get_object_retention(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])["Retention"]
+        assert ret["Mode"] == "COMPLIANCE"
+        assert ret["RetainUntilDate"].timestamp() >= server_now + 86400 - 30, v["Key"]
+    # a locked version cannot be deleted; a plain DELETE only adds a marker that hides it
+    target = dests.open_target(d)
+    victim = next(v for v in versions if "/data/" in v["Key"])
+    with pytest.raises(Exception, match="AccessDenied|Access Denied"):
+        c.delete_object(Bucket=bucket, Key=victim["Key"], VersionId=victim["VersionId"])
+    c.delete_object(Bucket=bucket, Key=victim["Key"])
+    assert c.get_object(Bucket=bucket, Key=victim["Key"], VersionId=victim["VersionId"])["Body"].read()
+    k = engine.vault_keys(vault)
+    assert engine.verify_target(target, k, read_data=True).ok  # the hidden version is still used
+    # prune: the forgotten snapshot and its objects are locked, so nothing is deleted
+    rep = engine.run_prune(vault, d, retention={"keep_last": 1})
+    assert rep.forget == [first.snapshot_id] and rep.locked_snapshots == [first.snapshot_id]
+    assert rep.objects_deleted == 0
+    after = c.list_object_versions(Bucket=bucket, Prefix="v1/")["Versions"]
+    assert {v["VersionId"] for v in versions} <= {v["VersionId"] for v in after}
+    out = engine.restore_snapshot(dests.open_target(d), second.snapshot_id, tmp_path / "r", passphrase=PASSPHRASE)
+    assert out.ok and file_hash(tmp_path / "r/vault.db") == expected
+
+
+class CuttableProxy:
+    """A TCP proxy in front of the S3 server that can drop every connection and refuse new ones
+    (the server 'stops' mid-upload), then come back."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream = upstream_port
+        self.port = free_ports(1)[0]
+        self.cut_after: int | None = None
+        self.sent = 0
+        self.conns: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self._listen()
+
+    def _listen(self) -> None:
+        self.srv = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.srv,), daemon=True).start()
+
+    def _accept(self, srv: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = srv.accept()
+            except OSError:
+                return
+            up = socket.create_connection(("127.0.0.1", self.upstream))
+            with self.lock:
+                self.conns += [client, up]
+            threading.Thread(target=self._pump, args=(client, up, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(up, client, False), daemon=True).start()
+
+    def _pump(self, a: socket.socket, b: socket.socket, counting: bool) -> None:
+        try:
+            while data := a.recv(65536):
+                if counting:
+                    with self.lock:
+                        self.sent += len(data)
+                        if self.cut_after is not None and self.sent > self.cut_after:
+                            threading.Thread(target=self.stop, daemon=True).start()
+                            return
+                b.sendall(data)
+        except OSError:
+            pass
+
+    def stop(self) -> None:
+        with self.lock:
+            conns, self.conns = self.conns, []
+            self.cut_after = None
+        try:
+            self.srv.shutdown(socket.SHUT_RDWR)  # wakes the accept() thread; close alone would not
+        except OSError:
+            pass
+        self.srv.close()
+        for s in conns:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def start(self) -> None:
+        self._listen()
+
+
+def test_server_stops_mid_upload_then_next_run_resumes(vault, s3env, tmp_path):
+    bucket = s3env.make_bucket("stop-mid")
+    fill(vault, messages=2000, blobs=2)
+    fill(vault, messages=0, blobs=1, blob_size=20 * 1024 * 1024, seed=9)  # multipart
+    proxy = CuttableProxy(int(s3env.endpoint.rsplit(":", 1)[1]))
+    d = _add(vault, "s3", {"bucket": bucket, "endpoint": f"http://127.0.0.1:{proxy.port}", "prefix": "p",
+                           "timeout": 3, "retries": 1})
+    proxy.cut_after = 12 * 1024 * 1024
+    with pytest.raises(StorageError) as exc:
+        engine.run_backup(vault, d)
+    assert "not reachable" in str(exc.value) or "S3 error" in str(exc.value)
+    conn = vault.connect(readonly=True)
+    run = dests.runs(conn, limit=1)[0]
+    assert run["status"] == "failure" and run["verified"] == 0
+    assert health(conn)[0].state == "red"
+    conn.close()
+    listed = s3env.client().list_objects_v2(Bucket=bucket, Prefix="p/snapshots/").get("KeyCount", 0)
+    assert listed == 0  # no snapshot from the interrupted run
+    proxy.start()
+    arrived = {k for k in dests.open_target(d).list() if k.startswith(("data/", "media/"))}
+    assert arrived  # some objects made it before the server went away
+    expected, media = db_image_hash(vault), tree_hashes(vault.media_path)
+    r = engine.run_backup(vault, d)
+    assert r.verified and r.blobs_sent >= 1 and not (set(r.sent_keys) & arrived)  # nothing re-sent
+    target = dests.open_target(d)
+    k = engine.vault_keys(vault)
+    assert engine.verify_target(target, k, read_data=True).ok
+    out = engine.restore_snapshot(target, "latest", tmp_path / "r", passphrase=PASSPHRASE, check=True)
+    assert out.ok and file_hash(tmp_path / "r/vault.db") == expected
+    assert tree_hashes(Path(tmp_path / "r/media")) == media
+    proxy.stop()
+
+
+def test_s3_verify_names_corrupted_and_truncated_objects(vault, s3env):
+    bucket = s3env.make_bucket("damage")
+    ids = fill(vault, messages=200, blobs=2)
+    d = _add(vault, "s3d", {"bucket": bucket, "endpoint": s3env.endpoint, "prefix": "x"})
+    r = engine.run_backup(vault, d)
+    c = s3env.client()
+    ext = next(k for k in r.sent_keys if k.startswith("data/"))
+    body = bytearray(c.get_object(Bucket=bucket, Key="x/" + ext)["Body"].read())
+    body[7] ^= 0x40
+    c.put_object(Bucket=bucket, Key="x/" + ext, Body=bytes(body))
+    blob = f"media/{ids[1][:2]}/{ids[1][2:4]}/{ids[1]}"
+    c.put_object(Bucket=bucket, Key="x/" + blob, Body=c.get_object(Bucket=bucket, Key="x/" + blob)["Body"].read()[:-1])
+    rep = engine.verify_target(dests.open_target(d), engine.vault_keys(vault), read_data=True)
+    damaged = {x["key"]: x for x in rep.damaged}
+    assert set(damaged) == {ext, blob} and damaged[ext]["snapshots"] == [r.snapshot_id]
+    assert "authenticate" in damaged[ext]["problem"] and "wrong size" in damaged[blob]["problem"]
