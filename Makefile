@@ -16,10 +16,10 @@ SYS_PKGS := libglib2.0-0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
 
 .PHONY: run test samples bench lint screenshots translations sysdeps clean
 
-run: sysdeps $(STAMP_RUN)
+run: sysdeps $(STAMP_RUN) translations
 	$(PY) -m chatvault
 
-test: sysdeps $(STAMP_TEST)
+test: sysdeps $(STAMP_TEST) translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 # Every real export in ../shared/samples must import (run by .ci/run when ../shared exists).
@@ -29,6 +29,14 @@ samples: $(STAMP_TEST)
 
 bench: $(STAMP_BENCH)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Compile resources/translations/*.ts to .qm with pyside6-lrelease (shipped by PySide6-Essentials).
+translations: $(STAMP_RUN)
+	$(PY) -m chatvault.gui.i18n
+
+# Render the main screens (demo archive, English and Chinese, dark theme) to docs/screenshots/*.png.
+screenshots: sysdeps $(STAMP_RUN) translations
+	QT_QPA_PLATFORM=offscreen $(PY) -m chatvault.gui.screenshots docs/screenshots
 
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check chatvault tests bench

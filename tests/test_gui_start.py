@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import QSettings
+
 from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture(autouse=True)
+def _settings(tmp_path: Path):
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
 def test_first_run_shows_create_dialog(qtbot, tmp_path: Path) -> None:
@@ -23,13 +31,41 @@ def test_existing_vault_shows_unlock_then_main_window(qtbot, vault) -> None:
     dialog = start(vault.path)
     qtbot.addWidget(dialog)
     assert dialog.objectName() == "unlockDialog"
+    header_before = (vault.path / "vault.json").read_bytes()
     dialog.passphrase.setText("wrong")
-    dialog.unlock()
+    with qtbot.waitSignal(dialog.unlock_finished, timeout=30_000) as sig:
+        dialog.unlock()
+    assert sig.args == [False]
     assert dialog.vault is None and "Wrong passphrase" in dialog.error.text()
+    assert "recovery key" in dialog.error.text()
+    assert (vault.path / "vault.json").read_bytes() == header_before  # nothing changed
     dialog.passphrase.setText(PASSPHRASE)
-    dialog.unlock()
+    with qtbot.waitSignal(dialog.unlock_finished, timeout=30_000) as sig:
+        dialog.unlock()
+    assert sig.args == [True]
     assert dialog.vault is not None
     win = MainWindow(dialog.vault)
     qtbot.addWidget(win)
     win.show()
     assert win.isVisible()
+    win.close()
+
+
+def test_unlock_with_recovery_key(qtbot, vault_and_key) -> None:
+    from chatvault.gui.dialogs import UnlockDialog
+
+    vault, key = vault_and_key
+    vault.lock()
+    dialog = UnlockDialog(vault.path)
+    qtbot.addWidget(dialog)
+    dialog.toggle_mode()
+    typo = key[:-1] + ("0" if key[-1] != "0" else "1")
+    dialog.passphrase.setText(typo)
+    with qtbot.waitSignal(dialog.unlock_finished, timeout=30_000):
+        dialog.unlock()
+    assert dialog.vault is None and "Group 8" in dialog.error.text()
+    dialog.passphrase.setText(key.lower())
+    with qtbot.waitSignal(dialog.unlock_finished, timeout=30_000) as sig:
+        dialog.unlock()
+    assert sig.args == [True] and dialog.vault is not None
+    dialog.vault.lock()

@@ -11,6 +11,7 @@ import random
 import time
 from datetime import datetime
 
+from chatvault.search.index import reindex_all
 from chatvault.store.db import Connection
 
 MIN = 60_000
@@ -177,6 +178,7 @@ def populate(conn: Connection, now_ms: int | None = None) -> dict[str, int]:
     conn.execute("UPDATE import_runs SET counts = ? WHERE id = ?",
                  (json.dumps({"added": 30, "already_present": 0, "missing_at_source": 1}), run))
     conn.execute("COMMIT")
+    reindex_all(conn)
     return ids
 
 
@@ -185,7 +187,7 @@ _WORDS = ("hello", "ok", "see you", "thanks", "good night", "lunch?", "on my way
 
 
 def big_conversation(conn: Connection, messages: int, *, title: str = "Big group", batch: int = 50_000,
-                     seed: int = 7) -> int:
+                     seed: int = 7, index: bool = True) -> int:
     """A group conversation with `messages` messages (for the 1M benchmarks); returns its id."""
     rnd = random.Random(seed)
     conn.execute("BEGIN")
@@ -208,4 +210,6 @@ def big_conversation(conn: Connection, messages: int, *, title: str = "Big group
         conn.executemany("INSERT INTO messages(conversation_id, source_key, ts, tz_offset, sender_id, kind, text,"
                          " status, first_run_id, last_seen_run_id) VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
     conn.execute("COMMIT")
+    if index:
+        reindex_all(conn)
     return conv

@@ -211,6 +211,7 @@ class ImportDialog(QDialog):
     def show_report(self, rep, cancelled: bool = False) -> None:
         self.report = rep
         self.pages.setCurrentIndex(3)
+        cancelled = cancelled or getattr(rep, "outcome", "") == "cancelled"
         if cancelled:
             self.report_title.setText(self.tr("Import cancelled. What was imported so far is kept; import the "
                                               "same export again to continue."))

@@ -378,6 +378,9 @@ class MainWindow(QMainWindow):
         self.locked_label.setText(self.tr("ChatVault is locked. Your chats are encrypted on disk."))
         self.unlock_again.setText(self.tr("Unlock…"))
         self._update_title()
+        if getattr(self, "tray", None) is not None:
+            self.tray.retranslate()
+            self.refresh_health()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -545,9 +548,10 @@ class MainWindow(QMainWindow):
         if self.unlock_dialog is not None and self.unlock_dialog.isVisible():
             self.unlock_dialog.raise_()
             return
-        self.unlock_dialog = UnlockDialog(self.vault_path, self)
-        self.unlock_dialog.accepted.connect(lambda: self.on_unlocked(self.unlock_dialog.vault))
-        self.unlock_dialog.open()
+        dialog = UnlockDialog(self.vault_path, self)
+        dialog.accepted.connect(lambda d=dialog: self.on_unlocked(d.vault))
+        self.unlock_dialog = dialog
+        dialog.open()
 
     def on_unlocked(self, vault: Vault | None) -> None:
         if vault is None:
@@ -633,7 +637,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         if self.imports is not None and self.imports.busy():
             self.imports.cancel()
-        self.protection.shutdown()
+        self.protection.clear()
         self.idle.stop()
         self.tray.hide()
         if self.vault is not None:

@@ -189,7 +189,7 @@ class ProtectionPage(QWidget):
         for w, name in ((self.dest_table, self.tr("Backup destinations")), (self.watch_table, self.tr("Watch folders")),
                         (self.history, self.tr("History"))):
             w.setAccessibleName(name)
-        if self.vault is not None:
+        if self.vault is not None and not self.vault.is_locked:
             self.refresh()
 
     def changeEvent(self, event) -> None:  # noqa: N802

@@ -53,7 +53,15 @@ def run_query(conn: Connection, query: str, filters: dict[str, Any], sort: str, 
     """Translate the page's filters into the search API's and run it (on the worker thread)."""
     from chatvault.search import api
 
-    return api.search(conn, query, filters=api.SearchFilters(**filters), sort=sort, limit=limit)
+    f = api.SearchFilters(
+        conversations=[filters["conversation_id"]] if filters.get("conversation_id") is not None else (),
+        sender=filters.get("sender"),
+        after=filters.get("since"),
+        before=filters.get("until"),
+        kinds=[filters["kind"]] if filters.get("kind") else (),
+        status="missing-at-source" if filters.get("missing_at_source") else None,
+    )
+    return api.search(conn, query, filters=f, sort=sort, limit=limit)
 
 
 class _Signals(QObject):

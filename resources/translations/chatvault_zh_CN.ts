@@ -1,0 +1,1474 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>BubbleDelegate</name>
+    <message>
+        <source>Video call</source>
+        <translation>视频通话</translation>
+    </message>
+    <message>
+        <source>Voice call</source>
+        <translation>语音通话</translation>
+    </message>
+    <message>
+        <source>[Sticker]</source>
+        <translation>[表情]</translation>
+    </message>
+    <message>
+        <source>[A message type ChatVault cannot show yet]</source>
+        <translation>[ChatVault 暂时无法显示的消息类型]</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>待收款</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>已收款</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>已退还</translation>
+    </message>
+    <message>
+        <source>Red packet</source>
+        <translation>微信红包</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>微信转账</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Contact card</source>
+        <translation>个人名片</translation>
+    </message>
+    <message>
+        <source>Poll</source>
+        <translation>投票</translation>
+    </message>
+    <message>
+        <source>Expired on the phone before the export: it cannot be recovered from this export.</source>
+        <translation>导出前已在手机上过期，无法从这份导出中恢复。</translation>
+    </message>
+    <message>
+        <source>The original was never downloaded. Open it in the app, then re-import.</source>
+        <translation>原图从未下载。请先在聊天应用中打开它，再重新导入。</translation>
+    </message>
+    <message>
+        <source>Not in the export. Open it in the app to download it, then re-import.</source>
+        <translation>不在导出中。请先在聊天应用中打开以下载，再重新导入。</translation>
+    </message>
+    <message>
+        <source>A message was recalled</source>
+        <translation>撤回了一条消息</translation>
+    </message>
+    <message>
+        <source>Forwarded from %1</source>
+        <translation>转发自 %1</translation>
+    </message>
+    <message>
+        <source>Forwarded</source>
+        <translation>转发</translation>
+    </message>
+    <message>
+        <source>Reply to a message that is not in the vault</source>
+        <translation>引用的消息不在保险库中</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>Deleted on phone</source>
+        <translation>已在手机上删除</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>Photo not in the export</source>
+        <translation>图片不在导出中</translation>
+    </message>
+    <message>
+        <source>Video not in the export</source>
+        <translation>视频不在导出中</translation>
+    </message>
+    <message>
+        <source>Photo expired</source>
+        <translation>图片已过期</translation>
+    </message>
+    <message>
+        <source>Video expired</source>
+        <translation>视频已过期</translation>
+    </message>
+</context>
+<context>
+    <name>ChatList</name>
+    <message>
+        <source>[Photo]</source>
+        <translation>[图片]</translation>
+    </message>
+    <message>
+        <source>[Video]</source>
+        <translation>[视频]</translation>
+    </message>
+    <message>
+        <source>[Voice]</source>
+        <translation>[语音]</translation>
+    </message>
+    <message>
+        <source>[File]</source>
+        <translation>[文件]</translation>
+    </message>
+    <message>
+        <source>[Sticker]</source>
+        <translation>[表情]</translation>
+    </message>
+    <message>
+        <source>[Location]</source>
+        <translation>[位置]</translation>
+    </message>
+    <message>
+        <source>[Contact card]</source>
+        <translation>[名片]</translation>
+    </message>
+    <message>
+        <source>[Link]</source>
+        <translation>[链接]</translation>
+    </message>
+    <message>
+        <source>[Transfer]</source>
+        <translation>[转账]</translation>
+    </message>
+    <message>
+        <source>[Call]</source>
+        <translation>[通话]</translation>
+    </message>
+    <message>
+        <source>[Poll]</source>
+        <translation>[投票]</translation>
+    </message>
+    <message>
+        <source>[Recalled]</source>
+        <translation>[已撤回]</translation>
+    </message>
+</context>
+<context>
+    <name>ChatVault</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation>出现问题</translation>
+    </message>
+    <message>
+        <source>ChatVault hit an unexpected problem. Your vault was not changed by it. The details are in the log; please include them in a report.</source>
+        <translation>ChatVault 遇到了意外问题，您的保险库没有因此改变。详细信息已写入日志，报告问题时请附上。</translation>
+    </message>
+    <message>
+        <source>Copy diagnostics</source>
+        <translation>复制诊断信息</translation>
+    </message>
+    <message>
+        <source>Open log folder</source>
+        <translation>打开日志文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>CreateVaultDialog</name>
+    <message>
+        <source>Create your ChatVault</source>
+        <translation>创建您的 ChatVault</translation>
+    </message>
+    <message>
+        <source>ChatVault keeps your chats in an encrypted vault on this computer. Choose a passphrase: nobody can open the vault without it or the recovery key you will see next.</source>
+        <translation>ChatVault 把您的聊天记录保存在这台电脑上的加密保险库中。请设置一个密码：没有它或接下来显示的恢复密钥，任何人都无法打开保险库。</translation>
+    </message>
+    <message>
+        <source>Vault location</source>
+        <translation>保险库位置</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Passphrase strength</source>
+        <translation>密码强度</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>确认密码</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Create vault</source>
+        <translation>创建保险库</translation>
+    </message>
+    <message>
+        <source>Where should the vault live?</source>
+        <translation>保险库放在哪里？</translation>
+    </message>
+    <message>
+        <source>Very weak</source>
+        <translation>非常弱</translation>
+    </message>
+    <message>
+        <source>Weak</source>
+        <translation>弱</translation>
+    </message>
+    <message>
+        <source>Fair</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>Strong</source>
+        <translation>强</translation>
+    </message>
+    <message>
+        <source>Very strong</source>
+        <translation>非常强</translation>
+    </message>
+    <message>
+        <source>Use four or more unrelated words; a sentence only you know works well.</source>
+        <translation>使用四个或更多互不相关的词语；一句只有您知道的话也很好。</translation>
+    </message>
+    <message>
+        <source>Strength: %1.</source>
+        <translation>强度：%1。</translation>
+    </message>
+    <message>
+        <source>Too easy to guess: add more words.</source>
+        <translation>太容易被猜到：请再加几个词。</translation>
+    </message>
+    <message>
+        <source>Choose a passphrase.</source>
+        <translation>请设置密码。</translation>
+    </message>
+    <message>
+        <source>This passphrase is too easy to guess. Add a few more unrelated words.</source>
+        <translation>这个密码太容易被猜到。请再加几个互不相关的词。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ. Type the same passphrase twice.</source>
+        <translation>两次输入的密码不一致，请输入相同的密码。</translation>
+    </message>
+    <message>
+        <source>Your recovery key</source>
+        <translation>您的恢复密钥</translation>
+    </message>
+    <message>
+        <source>This key opens your vault if you forget the passphrase. It is shown only now. Save it as a file on a USB stick or print it, and keep it somewhere safe.</source>
+        <translation>忘记密码时，可以用这个密钥打开保险库。它只显示这一次。请保存为文件（例如存到 U 盘）或打印出来，并妥善保管。</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>Nobody can recover a lost key: not ChatVault, not us, not anyone. If you lose both the passphrase and this key, your archive cannot be opened.</source>
+        <translation>丢失的密钥无人能找回：ChatVault 不能，我们不能，任何人都不能。如果密码和这个密钥都丢失，您的存档将永远无法打开。</translation>
+    </message>
+    <message>
+        <source>Save as file…</source>
+        <translation>保存为文件…</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>I have saved it</source>
+        <translation>我已保存</translation>
+    </message>
+    <message>
+        <source>ChatVault recovery key</source>
+        <translation>ChatVault 恢复密钥</translation>
+    </message>
+    <message>
+        <source>Vault: %1</source>
+        <translation>保险库：%1</translation>
+    </message>
+    <message>
+        <source>This key opens the vault if the passphrase is forgotten. Nobody can recover a lost key.</source>
+        <translation>忘记密码时可用此密钥打开保险库。丢失的密钥无人能找回。</translation>
+    </message>
+    <message>
+        <source>Save the recovery key</source>
+        <translation>保存恢复密钥</translation>
+    </message>
+    <message>
+        <source>Could not save the file: %1. Choose another place.</source>
+        <translation>无法保存文件：%1。请选择其他位置。</translation>
+    </message>
+    <message>
+        <source>Saved to %1.</source>
+        <translation>已保存到 %1。</translation>
+    </message>
+    <message>
+        <source>Check that you saved it</source>
+        <translation>确认您已保存</translation>
+    </message>
+    <message>
+        <source>Show the key again</source>
+        <translation>再次显示密钥</translation>
+    </message>
+    <message>
+        <source>Open my vault</source>
+        <translation>打开我的保险库</translation>
+    </message>
+    <message>
+        <source>Type group %1 and group %2 of your recovery key from what you saved or printed.</source>
+        <translation>请根据您保存或打印的内容，输入恢复密钥的第 %1 组和第 %2 组。</translation>
+    </message>
+    <message>
+        <source>Group %1</source>
+        <translation>第 %1 组</translation>
+    </message>
+    <message>
+        <source>That does not match. Look at the key you saved, or go back and show it again.</source>
+        <translation>不匹配。请查看您保存的密钥，或返回再次显示。</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryPage</name>
+    <message>
+        <source>Media</source>
+        <translation>媒体</translation>
+    </message>
+    <message>
+        <source>This chat</source>
+        <translation>当前聊天</translation>
+    </message>
+    <message>
+        <source>All chats</source>
+        <translation>全部聊天</translation>
+    </message>
+    <message>
+        <source>Photos and videos</source>
+        <translation>图片和视频</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Videos</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Missing media</source>
+        <translation>缺失的媒体</translation>
+    </message>
+    <message>
+        <source>These files are mentioned in your chats but were not in the export. If you find one (on the phone, in a backup, in the messenger's folder), choose it with "Locate file…" and it is added to the vault.</source>
+        <translation>这些文件在聊天中出现过，但不在导出中。如果您找到了某个文件（在手机上、备份里或聊天软件的文件夹中），用“查找文件…”选中它，它就会被加入保险库。</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Why it is missing</source>
+        <translation>缺失原因</translation>
+    </message>
+    <message>
+        <source>Locate file…</source>
+        <translation>查找文件…</translation>
+    </message>
+    <message>
+        <source>This chat: %1</source>
+        <translation>当前聊天：%1</translation>
+    </message>
+    <message>
+        <source>Select a missing file in the list first.</source>
+        <translation>请先在列表中选择一个缺失的文件。</translation>
+    </message>
+    <message>
+        <source>Locate the missing file</source>
+        <translation>查找缺失的文件</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Added to the vault.</source>
+        <translation>已加入保险库。</translation>
+    </message>
+    <message>
+        <source>That attachment was already filled.</source>
+        <translation>这个附件已经补全了。</translation>
+    </message>
+</context>
+<context>
+    <name>ImageViewer</name>
+    <message>
+        <source>← Previous</source>
+        <translation>← 上一张</translation>
+    </message>
+    <message>
+        <source>Next →</source>
+        <translation>下一张 →</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适合窗口</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>另存一份…</translation>
+    </message>
+    <message>
+        <source>This image cannot be shown.</source>
+        <translation>无法显示这张图片。</translation>
+    </message>
+    <message>
+        <source>Thumbnail only (the export did not contain the original)</source>
+        <translation>仅缩略图（导出中没有原图）</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>原图</translation>
+    </message>
+    <message>
+        <source>Photo %1 of %2</source>
+        <translation>第 %1 张，共 %2 张</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>另存一份</translation>
+    </message>
+    <message>
+        <source>Saved a copy to %1</source>
+        <translation>已另存到 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ImportController</name>
+    <message>
+        <source>Choose the export folder</source>
+        <translation>选择导出文件夹</translation>
+    </message>
+    <message>
+        <source>Choose an export</source>
+        <translation>选择导出文件</translation>
+    </message>
+    <message>
+        <source>Chat exports (*.zip *.txt *.json *.db *.html);;All files (*)</source>
+        <translation>聊天导出 (*.zip *.txt *.json *.db *.html);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>An import is already running.</source>
+        <translation>已有一个导入正在进行。</translation>
+    </message>
+    <message>
+        <source>Stopping after the current batch…</source>
+        <translation>当前批次完成后停止…</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import %1</source>
+        <translation>导入 %1</translation>
+    </message>
+    <message>
+        <source>Reading %1 to see what it holds…</source>
+        <translation>正在读取 %1，查看其中的内容…</translation>
+    </message>
+    <message>
+        <source>Which name is me</source>
+        <translation>哪个名字是我</translation>
+    </message>
+    <message>
+        <source>Detected automatically; type your name as it appears to change it</source>
+        <translation>自动识别；如需更改，请输入您在聊天中显示的名字</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Import progress</source>
+        <translation>导入进度</translation>
+    </message>
+    <message>
+        <source>You can keep reading your chats while this runs. Cancel keeps what is already imported; importing again continues where it stopped.</source>
+        <translation>导入期间您可以继续查看聊天记录。取消会保留已导入的内容；再次导入会从中断处继续。</translation>
+    </message>
+    <message>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Media found</source>
+        <translation>找到的媒体</translation>
+    </message>
+    <message>
+        <source>Media missing from the export</source>
+        <translation>导出中缺失的媒体</translation>
+    </message>
+    <message>
+        <source>Dates</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Lines not understood</source>
+        <translation>无法识别的行</translation>
+    </message>
+    <message>
+        <source>WhatsApp limits exports to 10,000 messages with media (40,000 without): older messages may be missing. Export again "without media" to get more.</source>
+        <translation>WhatsApp 导出含媒体时最多 10,000 条消息（不含媒体时 40,000 条）：较早的消息可能缺失。请选择“不含媒体”重新导出以获得更多消息。</translation>
+    </message>
+    <message>
+        <source>Some media are not in the export. They will be listed as missing; you can add them later from Media → Missing.</source>
+        <translation>部分媒体不在导出中。它们会被列为缺失；您之后可以在“媒体 → 缺失的媒体”中补上。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 messages</source>
+        <translation>%1 / %2 条消息</translation>
+    </message>
+    <message>
+        <source>%1 messages</source>
+        <translation>%1 条消息</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1 条/秒</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+    <message>
+        <source>Import cancelled. What was imported so far is kept; import the same export again to continue.</source>
+        <translation>导入已取消。已导入的内容会保留；再次导入同一份导出即可继续。</translation>
+    </message>
+    <message>
+        <source>Imported, with some parts that could not be read</source>
+        <translation>已导入，但有部分内容无法读取</translation>
+    </message>
+    <message>
+        <source>Import finished</source>
+        <translation>导入完成</translation>
+    </message>
+    <message>
+        <source>New messages</source>
+        <translation>新消息</translation>
+    </message>
+    <message>
+        <source>Already in the vault</source>
+        <translation>已在保险库中</translation>
+    </message>
+    <message>
+        <source>Deleted on the phone since the last import (kept here)</source>
+        <translation>自上次导入后在手机上删除的（此处仍保留）</translation>
+    </message>
+    <message>
+        <source>Media stored</source>
+        <translation>已保存的媒体</translation>
+    </message>
+    <message>
+        <source>… and %1 more (see `chatvault import-log`).</source>
+        <translation>… 还有 %1 行（见 `chatvault import-log`）。</translation>
+    </message>
+    <message>
+        <source>This could not be imported</source>
+        <translation>无法导入</translation>
+    </message>
+</context>
+<context>
+    <name>JumpToDateDialog</name>
+    <message>
+        <source>Jump to date</source>
+        <translation>跳转到日期</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Media</source>
+        <translation>媒体</translation>
+    </message>
+    <message>
+        <source>Protection</source>
+        <translation>保护</translation>
+    </message>
+    <message>
+        <source>Import an export</source>
+        <translation>导入聊天记录</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Lock (Ctrl+L)</source>
+        <translation>锁定 (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Filter chats</source>
+        <translation>搜索聊天</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>聊天列表</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Import export file…</source>
+        <translation>导入导出文件(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Import export &amp;folder…</source>
+        <translation>导入导出文件夹(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Chats</source>
+        <translation>聊天(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Media</source>
+        <translation>媒体(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Protection</source>
+        <translation>保护(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Jump to date…</source>
+        <translation>跳转到日期(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>Missing &amp;media…</source>
+        <translation>缺失的媒体(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About ChatVault</source>
+        <translation>关于 ChatVault(&amp;A)</translation>
+    </message>
+    <message>
+        <source>ChatVault is locked. Your chats are encrypted on disk.</source>
+        <translation>ChatVault 已锁定。您的聊天记录在磁盘上是加密的。</translation>
+    </message>
+    <message>
+        <source>Unlock…</source>
+        <translation>解锁…</translation>
+    </message>
+    <message>
+        <source>%1 conversations</source>
+        <translation>%1 个聊天</translation>
+    </message>
+    <message>
+        <source>This photo is not in the vault: %1</source>
+        <translation>这张图片不在保险库中：%1</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <source>Open protection</source>
+        <translation>打开保护页</translation>
+    </message>
+    <message>
+        <source>About ChatVault</source>
+        <translation>关于 ChatVault</translation>
+    </message>
+    <message>
+        <source>ChatVault %1
+Keep your chat histories safe for good: an encrypted, searchable archive.</source>
+        <translation>ChatVault %1
+永久安全地保存您的聊天记录：加密、可搜索的存档。</translation>
+    </message>
+</context>
+<context>
+    <name>MediaModel</name>
+    <message>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>Not in the export</source>
+        <translation>不在导出中</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>ProtectionPage</name>
+    <message>
+        <source>Protection</source>
+        <translation>保护</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Watch folders</source>
+        <translation>监视文件夹</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>备份位置</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last verified backup</source>
+        <translation>最近一次已验证的备份</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last captured</source>
+        <translation>最近收录</translation>
+    </message>
+    <message>
+        <source>Add a backup folder…</source>
+        <translation>添加备份文件夹…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Restore…</source>
+        <translation>恢复…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Add a watch folder…</source>
+        <translation>添加监视文件夹…</translation>
+    </message>
+    <message>
+        <source>Stop watching</source>
+        <translation>停止监视</translation>
+    </message>
+    <message>
+        <source>ChatVault copies new files from these folders into the vault (capture), or imports new exports saved there (auto-import). Deleting a file there never deletes it from the vault.</source>
+        <translation>ChatVault 会把这些文件夹中的新文件复制到保险库（收录），或导入保存在其中的新导出（自动导入）。在那里删除文件，永远不会从保险库中删除。</translation>
+    </message>
+    <message>
+        <source>Backup destinations</source>
+        <translation>备份位置</translation>
+    </message>
+    <message>
+        <source>No verified backup yet</source>
+        <translation>还没有已验证的备份</translation>
+    </message>
+    <message>
+        <source>Last verified backup: %1 (%2)</source>
+        <translation>最近一次已验证的备份：%1（%2）</translation>
+    </message>
+    <message>
+        <source>older than %1 days</source>
+        <translation>已超过 %1 天</translation>
+    </message>
+    <message>
+        <source>the last attempt failed: %1</source>
+        <translation>上次尝试失败：%1</translation>
+    </message>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>%1 minutes ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <source>%1 hours ago</source>
+        <translation>%1 小时前</translation>
+    </message>
+    <message>
+        <source>%1 days ago</source>
+        <translation>%1 天前</translation>
+    </message>
+    <message>
+        <source>All backups are up to date.</source>
+        <translation>所有备份都是最新的。</translation>
+    </message>
+    <message>
+        <source>Your archive has no backup yet. Add a backup folder on another drive.</source>
+        <translation>您的存档还没有备份。请在另一块硬盘上添加一个备份文件夹。</translation>
+    </message>
+    <message>
+        <source>The watch folder %1 cannot be reached (unplugged drive or network share?).</source>
+        <translation>无法访问监视文件夹 %1（硬盘已拔出或网络共享断开？）。</translation>
+    </message>
+    <message>
+        <source>On schedule</source>
+        <translation>按计划</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>需要注意</translation>
+    </message>
+    <message>
+        <source>At risk</source>
+        <translation>有风险</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>备份</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Prune</source>
+        <translation>清理</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Copy new files</source>
+        <translation>复制新文件</translation>
+    </message>
+    <message>
+        <source>Import new exports</source>
+        <translation>导入新导出</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>正在启动</translation>
+    </message>
+    <message>
+        <source>Scanning</source>
+        <translation>正在扫描</translation>
+    </message>
+    <message>
+        <source>Watching</source>
+        <translation>监视中</translation>
+    </message>
+    <message>
+        <source>Cannot be reached</source>
+        <translation>无法访问</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>%1 captured</source>
+        <translation>已收录 %1 个</translation>
+    </message>
+    <message>
+        <source>Choose a folder to watch</source>
+        <translation>选择要监视的文件夹</translation>
+    </message>
+    <message>
+        <source>Copy new files into the vault (capture)</source>
+        <translation>把新文件复制到保险库（收录）</translation>
+    </message>
+    <message>
+        <source>Import new exports saved here (auto-import)</source>
+        <translation>导入保存在这里的新导出（自动导入）</translation>
+    </message>
+    <message>
+        <source>Watch rule</source>
+        <translation>监视规则</translation>
+    </message>
+    <message>
+        <source>What should ChatVault do?</source>
+        <translation>ChatVault 应该做什么？</translation>
+    </message>
+    <message>
+        <source>Choose a backup folder (ideally on another drive)</source>
+        <translation>选择备份文件夹（最好在另一块硬盘上）</translation>
+    </message>
+    <message>
+        <source>Name this backup</source>
+        <translation>为这个备份命名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Cancelled. Nothing already saved was lost.</source>
+        <translation>已取消。已保存的内容没有丢失。</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+    <message>
+        <source>It did not work: %1</source>
+        <translation>操作失败：%1</translation>
+    </message>
+    <message>
+        <source>Backup to %1 finished and verified: %2 sent of %3.</source>
+        <translation>备份到 %1 已完成并通过验证：共 %3，本次发送 %2。</translation>
+    </message>
+    <message>
+        <source>Backing up to %1…</source>
+        <translation>正在备份到 %1…</translation>
+    </message>
+    <message>
+        <source>%1: every snapshot and object is intact (%2 snapshots checked).</source>
+        <translation>%1：所有快照和数据都完好（检查了 %2 个快照）。</translation>
+    </message>
+    <message>
+        <source>%1: %2 damaged objects found. Run a new backup now.</source>
+        <translation>%1：发现 %2 个损坏的数据块。请立即重新备份。</translation>
+    </message>
+    <message>
+        <source>Verifying %1…</source>
+        <translation>正在验证 %1…</translation>
+    </message>
+    <message>
+        <source>Scheduled backup…</source>
+        <translation>计划备份…</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreDialog</name>
+    <message>
+        <source>Restore from %1</source>
+        <translation>从 %1 恢复</translation>
+    </message>
+    <message>
+        <source>A restore builds a complete vault in a new folder. Your current vault is not touched.</source>
+        <translation>恢复会在新文件夹中重建完整的保险库，不会改动当前的保险库。</translation>
+    </message>
+    <message>
+        <source>messages</source>
+        <translation>条消息</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>已损坏</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Snapshot</source>
+        <translation>快照</translation>
+    </message>
+    <message>
+        <source>Restore into</source>
+        <translation>恢复到</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder</source>
+        <translation>选择一个空文件夹</translation>
+    </message>
+    <message>
+        <source>Restored to %1. Open it with: chatvault --vault "%1"</source>
+        <translation>已恢复到 %1。打开方式：chatvault --vault "%1"</translation>
+    </message>
+    <message>
+        <source>Restored to %1 with problems: %2 media files could not be restored.</source>
+        <translation>已恢复到 %1，但有问题：%2 个媒体文件无法恢复。</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPage</name>
+    <message>
+        <source>Search all chats</source>
+        <translation>搜索全部聊天</translation>
+    </message>
+    <message>
+        <source>Search messages, e.g. 红包 or "train ticket"</source>
+        <translation>搜索消息，例如：红包 或 "火车票"</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation>发送者</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>Only deleted on phone</source>
+        <translation>仅显示已在手机上删除的</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Sort</source>
+        <translation>排序</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Videos</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>转账和红包</translation>
+    </message>
+    <message>
+        <source>Locations</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Stickers</source>
+        <translation>表情</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>通话</translation>
+    </message>
+    <message>
+        <source>System messages</source>
+        <translation>系统消息</translation>
+    </message>
+    <message>
+        <source>Newest first</source>
+        <translation>最新在前</translation>
+    </message>
+    <message>
+        <source>Oldest first</source>
+        <translation>最早在前</translation>
+    </message>
+    <message>
+        <source>Best match</source>
+        <translation>最相关</translation>
+    </message>
+    <message>
+        <source>All chats</source>
+        <translation>全部聊天</translation>
+    </message>
+    <message>
+        <source>Type a word or two. Chinese works with one or two characters.</source>
+        <translation>输入一两个词。中文输入一两个字即可。</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>No messages match. Try fewer words or remove a filter.</source>
+        <translation>没有匹配的消息。请减少关键词或去掉筛选条件。</translation>
+    </message>
+    <message>
+        <source>%1 messages (%2 ms)</source>
+        <translation>%1 条消息（%2 毫秒）</translation>
+    </message>
+    <message>
+        <source>showing the first %1</source>
+        <translation>显示前 %1 条</translation>
+    </message>
+    <message>
+        <source>The search failed: %1</source>
+        <translation>搜索失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>System size</source>
+        <translation>系统大小</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Also notify when a backup succeeds</source>
+        <translation>备份成功时也通知</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Font size</source>
+        <translation>字体大小</translation>
+    </message>
+    <message>
+        <source>Lock after this long without keyboard or mouse activity</source>
+        <translation>键盘和鼠标无操作多久后锁定</translation>
+    </message>
+    <message>
+        <source>Idle lock</source>
+        <translation>闲置锁定</translation>
+    </message>
+    <message>
+        <source>Ctrl+L locks at any time. Locking closes the database and forgets the key.</source>
+        <translation>随时按 Ctrl+L 锁定。锁定会关闭数据库并清除密钥。</translation>
+    </message>
+</context>
+<context>
+    <name>Time</name>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>Open ChatVault</source>
+        <translation>打开 ChatVault</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>ChatVault is locked</source>
+        <translation>ChatVault 已锁定</translation>
+    </message>
+    <message>
+        <source>ChatVault</source>
+        <translation>ChatVault</translation>
+    </message>
+    <message>
+        <source>Your archive is protected again.</source>
+        <translation>您的存档已恢复保护。</translation>
+    </message>
+    <message>
+        <source>ChatVault needs attention</source>
+        <translation>ChatVault 需要您注意</translation>
+    </message>
+    <message>
+        <source>ChatVault keeps watching your folders and backing up. Use the tray icon to open it, or Quit from its menu.</source>
+        <translation>ChatVault 会继续监视文件夹并备份。点击托盘图标可打开它，或在其菜单中选择退出。</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <source>Unlock ChatVault</source>
+        <translation>解锁 ChatVault</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Type the recovery key of the vault in %1 (8 groups of 5 characters).</source>
+        <translation>请输入 %1 中保险库的恢复密钥（8 组，每组 5 个字符）。</translation>
+    </message>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>Use the passphrase instead</source>
+        <translation>改用密码</translation>
+    </message>
+    <message>
+        <source>Enter the passphrase of the vault in %1</source>
+        <translation>请输入 %1 中保险库的密码</translation>
+    </message>
+    <message>
+        <source>Forgot it? Use the recovery key</source>
+        <translation>忘记了？使用恢复密钥</translation>
+    </message>
+    <message>
+        <source>Unlocking…</source>
+        <translation>正在解锁…</translation>
+    </message>
+    <message>
+        <source>Wrong passphrase: the vault was not unlocked and nothing was changed.</source>
+        <translation>密码错误：保险库未解锁，也没有任何改动。</translation>
+    </message>
+    <message>
+        <source>Check the keyboard layout and Caps Lock, or use your recovery key (link below).</source>
+        <translation>请检查键盘布局和大写锁定，或使用恢复密钥（见下方链接）。</translation>
+    </message>
+    <message>
+        <source>That recovery key does not open this vault. It is well-formed, so it may belong to another vault.</source>
+        <translation>这个恢复密钥打不开此保险库。它格式正确，可能属于另一个保险库。</translation>
+    </message>
+    <message>
+        <source>The vault could not be opened: %1</source>
+        <translation>无法打开保险库：%1</translation>
+    </message>
+</context>
+</TS>
