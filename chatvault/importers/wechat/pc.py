@@ -19,6 +19,7 @@ from chatvault.importers.wechat.common import (
     make_message,
     safe_join,
     stable_id,
+    ts_utc,
 )
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
@@ -26,6 +27,7 @@ from chatvault.model import (
     AttachmentStatus,
     ImportWarning,
     MessageKind,
+    MessageRec,
     Record,
     SourceRec,
     Unparsed,
@@ -33,6 +35,7 @@ from chatvault.model import (
 
 _MSG_RE = re.compile(r"^MSG(\d+)\.db$")
 _MEDIA_RE = re.compile(r"^MediaMSG(\d+)\.db$")
+_MEDIA_KINDS = frozenset({MessageKind.IMAGE, MessageKind.VIDEO, MessageKind.FILE, MessageKind.VOICE})
 
 
 def _accounts_under(path: Path) -> list[Path]:
@@ -231,7 +234,9 @@ class WeChatPCImporter(Importer):
             want = ["localId", "TalkerId", "MsgSvrID", "Type", "SubType", "IsSender", "CreateTime",
                     "StrContent", "CompressContent", "BytesExtra"]
             sel = ", ".join(c if c in cols else "NULL" for c in want)
+            # Rowid order: a plain scan, no sort (a sort could spill decrypted rows to a temp file).
             cur = conn.execute(f"SELECT {sel}, {talker_expr} FROM MSG ORDER BY localId")
+            loc = f"{src.name}#localId="
             while True:
                 rows = cur.fetchmany(2000)
                 if not rows:
@@ -245,14 +250,20 @@ class WeChatPCImporter(Importer):
                     if talker not in emitted:
                         emitted.add(talker)
                         yield directory.conversation(talker)
-                    yield self._message(root, src, row, talker, directory, links, voices)
+                    yield self._message(root, loc, row, talker, directory, links, voices)
                 done += len(rows)
                 ctx.set_position(bytes_=size * done // max(total, 1))
 
-    def _message(self, root: Path, src: Path, row, talker: str, d: Directory, links, voices):
+    def _message(self, root: Path, loc: str, row, talker: str, d: Directory, links, voices) -> MessageRec:
         local_id, _tid, svrid, base, sub, is_sender, ctime, content, compress, extra_blob = row[:10]
         base = int(base or 0)
         is_group = talker.endswith("@chatroom")
+        if base == 1 and not is_group and svrid:
+            # Fast path for the commonest message: 1:1 text (no XML, no BytesExtra needed).
+            sender = d.me if is_sender else talker
+            return MessageRec(conversation_key=talker, ts=ts_utc(ctime), kind=MessageKind.TEXT, text=content,
+                              sender_key=sender, sender_name=d.name(sender), source_id=str(svrid),
+                              location=f"{loc}{local_id}")
         bx: dict[int, str] = {}
         if is_group or base not in (1, 10000):
             bx = proto.bytes_extra_items(extra_blob)
@@ -272,9 +283,11 @@ class WeChatPCImporter(Importer):
         atts = self._attachments(root, base, p, bx, links, voices, svrid)
         return make_message(talker, ctime, p, source_id=sid, sender=sender,
                             sender_name=d.name(sender, talker if is_group else None),
-                            location=f"{src.name}#localId={local_id}", base=base, sub=sub, attachments=atts)
+                            location=f"{loc}{local_id}", base=base, sub=sub, attachments=atts)
 
     def _attachments(self, root: Path, base: int, p: C.Parsed, bx: dict[int, str], links, voices, svrid):
+        if p.kind not in _MEDIA_KINDS:
+            return []
         wx_files = root.parent
         def under(rel: str | None) -> tuple[object, str | None]:
             if not rel:
