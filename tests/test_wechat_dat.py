@@ -41,3 +41,44 @@ def test_never_raises(data):
     found = detect_key(data)
     if found is not None:
         assert decode_dat(data) is not None
+
+
+def _silk(seconds: float = 0.5) -> bytes:
+    import math
+    import struct
+
+    import pysilk
+
+    pcm = b"".join(struct.pack("<h", int(6000 * math.sin(i / 8))) for i in range(int(24000 * seconds)))
+    out = io.BytesIO()
+    pysilk.encode(io.BytesIO(pcm), out, 24000, 24000, tencent=True)
+    return out.getvalue()
+
+
+def test_voice_note_silk_to_wav():
+    import wave
+
+    from chatvault.media.wechat_dat import is_silk, silk_to_wav
+
+    data = _silk()
+    assert data.startswith(b"\x02#!SILK_V3") and is_silk(data)
+    wav = silk_to_wav(data)
+    with wave.open(io.BytesIO(wav)) as w:
+        assert w.getnchannels() == 1 and w.getframerate() == 24000
+        assert abs(w.getnframes() / 24000 - 0.5) < 0.05
+
+
+def test_damaged_silk_gives_none_not_a_crash():
+    import random
+
+    from chatvault.media.wechat_dat import silk_to_wav
+
+    good = _silk(0.2)
+    rnd = random.Random(7)
+    assert silk_to_wav(b"hello") is None and silk_to_wav(b"\x02#!SILK_V3") is None
+    for _ in range(200):
+        bad = bytearray(good[: rnd.randrange(10, len(good))])
+        for _ in range(5):
+            bad[rnd.randrange(10, len(bad))] = rnd.randrange(256)
+        out = silk_to_wav(bytes(bad))
+        assert out is None or out.startswith(b"RIFF")

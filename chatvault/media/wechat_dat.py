@@ -73,3 +73,43 @@ def decode_dat(data: bytes) -> tuple[bytes, str] | None:
 
 MIME_BY_EXT = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp",
                "webp": "image/webp", "tif": "image/tiff"}
+
+
+# --- voice notes ----------------------------------------------------------------------------
+
+SILK_MAGICS = (b"\x02#!SILK_V3", b"#!SILK_V3")
+MAX_SILK = 16 * 1024 * 1024        # a 60-second voice note is ~100 KB; anything near this is not one
+
+
+def is_silk(data: bytes) -> bool:
+    return data.startswith(SILK_MAGICS)
+
+
+def silk_to_wav(data: bytes, sample_rate: int = 24000) -> bytes | None:
+    """A WeChat voice note (Tencent SILK v3, stored as is in the vault) as a playable 16-bit mono WAV.
+
+    Uses silk-python (`pysilk`); None if the bytes are not SILK or do not decode. For playback and
+    export only: the vault keeps the original SILK bytes.
+    """
+    if not is_silk(data) or len(data) > MAX_SILK:
+        return None
+    import io
+    import wave
+
+    import pysilk
+
+    pcm = io.BytesIO()
+    try:
+        pysilk.decode(io.BytesIO(data), pcm, sample_rate)
+    except (pysilk.SilkError, ValueError, OSError, MemoryError):
+        return None
+    raw = pcm.getvalue()
+    if not raw:
+        return None
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sample_rate)
+        w.writeframes(raw)
+    return out.getvalue()

@@ -239,7 +239,12 @@ class WeChatAndroidImporter(Importer):
         if p.kind == MessageKind.VOICE and img_path:
             h = hashlib.md5(img_path.encode()).hexdigest()
             rel = f"voice2/{h[0:2]}/{h[2:4]}/msg_{img_path}.amr"
-            return [file_ref(safe_join(acct, rel), acct, expected=rel, mime="audio/silk", extra={"codec": "silk"})]
+            ref = file_ref(safe_join(acct, rel), acct, expected=rel, mime="audio/silk", extra={"codec": "silk"})
+            if ref.open is not None:
+                with ref.open() as fh:
+                    if fh.read(6) == b"#!AMR\n":       # older phones recorded AMR-NB, not SILK
+                        ref.mime_hint, ref.extra["codec"] = "audio/amr", "amr"
+            return [ref]
         if p.kind == MessageKind.VIDEO and img_path:
             rel = f"video/{img_path}.mp4"
             return [file_ref(safe_join(acct, rel), acct, expected=rel, mime="video/mp4")]
