@@ -220,7 +220,7 @@ def test_unplugged_mid_run_records_failure_and_next_run_resumes(vault, dest, mon
             root.rename(unplugged)
         return real_put(self, key, data, durable_now=durable_now)
 
-    monkeypatch.setattr(engine, "WORKERS", 1)
+    monkeypatch.setattr(FolderTarget, "workers", 1)
     monkeypatch.setattr(engine, "COMMIT_BYTES", 1)
     monkeypatch.setattr(FolderTarget, "put_bytes", put_then_unplug)
     with pytest.raises(StorageError) as exc:

@@ -45,9 +45,8 @@ from chatvault.vault.vault import Vault
 
 CONFIG_KEY = "chatvault-backup.json"
 BACKUP_FORMAT = "chatvault-backup"
-WORKERS = 4
 COMMIT_BYTES = 256 * 1024 * 1024  # folder targets: make objects durable and visible in batches
-MAX_IN_FLIGHT = 64
+MAX_IN_FLIGHT = 64  # queued tasks: bounds memory to ~64 extents (4 MiB) plus workers x 16 MiB
 
 
 def vault_keys(vault: Vault) -> BackupKeys:
@@ -294,7 +293,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
     media = _media_files(vault.media_path)
     result.bytes_total = snap.size + sum(s for _, _, s in media)
     ctx.set_total(items=None, bytes_=result.bytes_total)
-    pool = _Pool(WORKERS)
+    pool = _Pool(target.workers)
     since_commit = 0
     try:
         # 1. database extents, in order; only those the destination does not hold are sent
@@ -531,7 +530,7 @@ def verify_target(target: Target, k: BackupKeys, *, read_data: bool = False,
                     damaged[key] = "content does not authenticate (damaged or altered)"
             ctx.advance(items=1, bytes_=n)
 
-        pool = _Pool(WORKERS)
+        pool = _Pool(target.workers)
         try:
             for key in to_read:
                 ctx.check()
@@ -628,7 +627,7 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
         bad: list[str] = []
         fd = os.open(db_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            pool = _Pool(WORKERS)
+            pool = _Pool(target.workers)
             try:
                 def fetch_extent(i: int, mac: str) -> None:
                     ek = extent_key(mac)
@@ -695,7 +694,7 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
                 rep.bytes += n
             ctx.advance(items=1, bytes_=n)
 
-        pool = _Pool(WORKERS)
+        pool = _Pool(target.workers)
         try:
             for rel, size, mac in blobs:
                 ctx.check()

@@ -57,6 +57,7 @@ def store_credentials(name: str, key: str, secret: str) -> None:
 
 class S3Target(Target):
     kind = "s3"
+    workers = 8
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         import boto3
@@ -75,7 +76,7 @@ class S3Target(Target):
             aws_access_key_id=key, aws_secret_access_key=secret,
             config=Config(s3={"addressing_style": "path"}, connect_timeout=timeout, read_timeout=timeout,
                           retries={"max_attempts": int(config.get("retries", 3)), "mode": "standard"},
-                          max_pool_connections=16,
+                          max_pool_connections=24,
                           request_checksum_calculation="when_required", response_checksum_validation="when_required"),
         )
         self._offset: float | None = None  # server time - client time, from HTTP Date headers
@@ -194,10 +195,17 @@ class S3Target(Target):
     def put_file(self, key: str, path: Path, size: int, mac: hmac.HMAC) -> int:
         faults.hit("backup.put")
         if size < MULTIPART_THRESHOLD:
-            data = Path(path).read_bytes()
-            mac.update(data)
-            self.put_bytes_unfaulted(key, data)
-            return len(data)
+            # one pass for the MAC and Content-MD5, then boto3 streams the file: never all in memory
+            md5 = hashlib.md5()  # noqa: S324 - integrity, not security
+            with open(path, "rb") as fh:
+                while chunk := fh.read(COPY_CHUNK):
+                    mac.update(chunk)
+                    md5.update(chunk)
+            with open(path, "rb") as fh:
+                self._call(self.client.put_object, f"uploading {key}", Bucket=self.bucket, Key=self._key(key),
+                           Body=fh, ContentLength=size, ContentMD5=base64.b64encode(md5.digest()).decode(),
+                           **self._lock_args())
+            return size
         full = self._key(key)
         up = self._call(self.client.create_multipart_upload, f"uploading {key}", Bucket=self.bucket, Key=full,
                         **self._lock_args())
@@ -228,11 +236,6 @@ class S3Target(Target):
                 pass
             raise
         return sent
-
-    def put_bytes_unfaulted(self, key: str, data: bytes) -> None:
-        md5 = base64.b64encode(hashlib.md5(data).digest()).decode()  # noqa: S324
-        self._call(self.client.put_object, f"uploading {key}", Bucket=self.bucket, Key=self._key(key), Body=data,
-                   ContentMD5=md5, **self._lock_args())
 
     def get(self, key: str) -> bytes:
         return b"".join(self.read_chunks(key))

@@ -27,6 +27,7 @@ class Target(ABC):
 
     kind: str = ""
     description: str = ""
+    workers: int = 4  # parallel uploads/downloads: disks want few, object stores (latency-bound) many
 
     @abstractmethod
     def list(self, prefix: str = "") -> dict[str, int]:
