@@ -64,6 +64,8 @@ class ChatListModel(QAbstractListModel):
                 fresh = dict(conn.execute(
                     "SELECT conversation_id, count(*) FROM messages WHERE first_run_id = ? GROUP BY conversation_id",
                     (latest,)).fetchall())
+            members = dict(conn.execute(
+                "SELECT conversation_id, count(*) FROM conversation_members GROUP BY conversation_id").fetchall())
             for conv in store.conversations():
                 last = conn.execute(
                     "SELECT m.kind, m.text, p.display_name, p.is_me FROM messages m LEFT JOIN participants p"
@@ -77,6 +79,7 @@ class ChatListModel(QAbstractListModel):
                 conv = dict(conv)
                 conv["preview"] = preview
                 conv["fresh"] = int(fresh.get(conv["id"], 0))
+                conv["members"] = int(members.get(conv["id"], 0))
                 conv["display"] = conv["title"] or conv["source_key"]
                 self.rows.append(conv)
         self.endResetModel()

@@ -486,7 +486,7 @@ class BubbleDelegate(QStyledItemDelegate):
             self._paint_badges(p, lay, small)
             p.restore()
             return
-        theme.paint_avatar(p, lay.avatar, msg.get("sender"), str(msg.get("sender_id")))
+        theme.paint_avatar(p, lay.avatar, msg.get("sender"), msg.get("sender") or str(msg.get("sender_id")))
         if lay.name is not None:
             p.setFont(small)
             p.setPen(QColor(c.sender))

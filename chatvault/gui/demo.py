@@ -97,7 +97,8 @@ def populate(conn: Connection, now_ms: int | None = None) -> dict[str, int]:
     w.msg(t + 3 * MIN, li, "text", "收到，谢谢妈")
     t = today - 2 * DAY + 19 * HOUR
     a = w.msg(t, han, "image", None)
-    w.attach(a, "stored", "image/jpeg", "IMG_20261121_190233.jpg", 1_843_221, width=3024, height=4032)
+    w.attach(a, "missing", "image/jpeg", "IMG_20261121_190233.jpg", None, width=1200, height=900,
+             expected="FileStorage/Image/2026-11/IMG_20261121_190233.jpg")
     w.msg(t + MIN, mom, "text", "这道红烧肉做得真好，下次教教我怎么做")
     w.msg(t + 2 * MIN, han, "voice", None, extra={"duration_ms": 14_000, "transcript": "好的，周末回家一起做"})
     t = today - DAY + 21 * HOUR + 30 * MIN
@@ -213,3 +214,44 @@ def big_conversation(conn: Connection, messages: int, *, title: str = "Big group
     if index:
         reindex_all(conn)
     return conv
+
+
+def demo_photo(width: int = 1200, height: int = 900) -> bytes:
+    """A JPEG drawn with Pillow (a sunset over water), so the demo shows a real decrypted thumbnail."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(img)
+    for y in range(height):
+        t = y / height
+        if t < 0.6:
+            c = (int(250 - 60 * t), int(160 + 40 * t), int(90 + 120 * t))
+        else:
+            c = (int(40 + 30 * (1 - t)), int(90 + 40 * (1 - t)), int(140 + 40 * (1 - t)))
+        draw.line([(0, y), (width, y)], fill=c)
+    draw.ellipse([width * 0.4, height * 0.38, width * 0.6, height * 0.64], fill=(255, 214, 120))
+    draw.rectangle([0, int(height * 0.6), width, height], fill=(46, 92, 140))
+    for i in range(12):
+        y = int(height * 0.62 + i * height * 0.03)
+        draw.line([(width * 0.42 - i * 8, y), (width * 0.58 + i * 8, y)], fill=(255, 200, 110), width=3)
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def attach_demo_photo(vault, conn: Connection) -> int:
+    """Store `demo_photo()` in the vault and fill the demo's missing family photo with it."""
+    import io
+
+    from chatvault.media.attach import fill_missing, record_blob, store_and_describe
+    from chatvault.media.blobstore import BlobStore
+
+    row = conn.execute("SELECT id FROM attachments WHERE original_name = 'IMG_20261121_190233.jpg'").fetchone()
+    stored, info = store_and_describe(BlobStore(vault), io.BytesIO(demo_photo()))
+    conn.execute("BEGIN IMMEDIATE")
+    record_blob(conn, stored, info)
+    fill_missing(conn, int(row[0]), stored, info)
+    conn.execute("COMMIT")
+    return int(row[0])

@@ -381,6 +381,8 @@ class MainWindow(QMainWindow):
         if getattr(self, "tray", None) is not None:
             self.tray.retranslate()
             self.refresh_health()
+            if self.conn is not None:
+                self.reload_chats()  # previews such as [Photo] are translated when loaded
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -427,7 +429,7 @@ class MainWindow(QMainWindow):
         if conv is None:
             self.conv_title.setText("")
             return
-        extra = f"  ({conv['messages']:,})" if conv["kind"] == "group" else ""
+        extra = f"  ({conv['members']:,})" if conv["kind"] == "group" and conv.get("members") else ""
         self.conv_title.setText(f"{conv['display']}{extra}")
 
     def open_message(self, conversation_id: int, message_id: int) -> None:

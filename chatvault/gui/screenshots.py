@@ -1,0 +1,169 @@
+"""`make screenshots`: render the main screens of a demo archive to PNG files.
+
+    QT_QPA_PLATFORM=offscreen python -m chatvault.gui.screenshots docs/screenshots
+
+Everything is real: a vault is created in a temporary folder (at the test-only fast KDF cost, it is
+thrown away), filled with the demo archive, imported into, backed up and watched; the windows are
+grabbed offscreen at 1.0 and 1.5 device-pixel ratio is left to the platform.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("CHATVAULT_INSECURE_FAST_KDF", "1")  # a throw-away demo vault
+
+
+def _wait(app, cond, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if cond():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _settle(app, seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _big_whatsapp(path: Path, n: int) -> Path:
+    """A long WhatsApp group export (Android, en-GB dates), written line by line."""
+    import random
+    from datetime import datetime, timedelta
+
+    rnd = random.Random(3)
+    words = ("see you at the station", "on my way", "who is bringing the tent?", "photos from today",
+             "happy birthday!", "dinner at 7?", "the train is late again", "thanks so much",
+             "周末一起去爬山吧", "我已经到了", "明天见", "好的没问题")
+    senders = ("Anna Schmidt", "Tom Baker", "陈伟", "Dana Smith", "Me")
+    t = datetime(2021, 3, 1, 8, 0)
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            t += timedelta(seconds=rnd.randint(20, 900))
+            fh.write(f"{t:%d/%m/%Y, %H:%M} - {senders[i % 5]}: {rnd.choice(words)}\n")
+    return path
+
+
+def render(out_dir: Path) -> list[Path]:
+    from PySide6.QtCore import QSettings
+
+    tmp = Path(tempfile.mkdtemp(prefix="chatvault-shots-"))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
+    from chatvault.gui import demo, i18n, prefs, theme
+    from chatvault.gui.app import build_app
+
+    prefs.put("theme", "light")
+    prefs.put("language", "en")
+    app = build_app([])
+    from chatvault.gui.main_window import PAGE_PROTECTION, PAGE_SEARCH, MainWindow
+    from chatvault.vault.vault import create_vault
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    vault, _key = create_vault(tmp / "vault", "demo demo demo demo")
+    conn = vault.connect()
+    ids = demo.populate(conn)
+    demo.attach_demo_photo(vault, conn)
+    conn.close()
+    win = MainWindow(vault)
+    win.resize(1240, 860)
+    win.show()
+
+    def shot(widget, name: str) -> None:
+        _settle(app, 0.4)
+        path = out_dir / name
+        widget.grab().save(str(path))
+        written.append(path)
+        print(path)
+
+    def select(key: str) -> None:
+        row = win.chat_model.row_of(ids[key])
+        win.chat_list.setCurrentIndex(win.chat_proxy.mapFromSource(win.chat_model.index(row)))
+        _settle(app, 0.5)  # thumbnails decrypt off the UI thread
+        win.messages.scrollToBottom()
+        if key == "family":  # start the view at the photo, so the shot shows photo, voice and red packet
+            model = win.messages.model_
+            photo = next(i for i, r in enumerate(model.rows) if r["kind"] == "image")
+            win.messages.scrollTo(model.index(photo), win.messages.ScrollHint.PositionAtTop)
+        _settle(app, 0.5)
+
+    select("family")
+    shot(win, "main-en.png")
+    select("li")
+    shot(win, "conversation-cards-en.png")
+
+    i18n.set_language("zh_CN")
+    _settle(app)
+    select("family")
+    shot(win, "main-zh_CN.png")
+
+    win.show_page(PAGE_SEARCH)
+    win.search_page.box.setText("好")
+    _wait(app, lambda: win.search_page.model.rowCount() > 0, 10)
+    shot(win, "search-zh_CN.png")
+    i18n.set_language("en")
+    _settle(app)
+    win.search_page.box.setText("train")
+    _wait(app, lambda: win.search_page.model.rowCount() > 0 or "No messages" in win.search_page.status.text(), 10)
+
+    export = _big_whatsapp(tmp / "WhatsApp Chat with Hiking club.txt", 400_000)
+    dialog = win.imports.start_preview(export)
+    _wait(app, lambda: dialog.pages.currentIndex() == 1, 120)
+    dialog.resize(620, dialog.sizeHint().height())
+    shot(dialog, "import-preview-en.png")
+    dialog.start_button.click()
+    op = win.imports.op
+    _wait(app, lambda: op.snapshot().eta_seconds is not None or not op.running, 60)
+    _settle(app, 0.3)
+    if op.running:
+        shot(dialog, "import-progress-en.png")
+    op.cancel()
+    _wait(app, lambda: not op.running, 30)
+    dialog.close()
+
+    backup_dir = tmp / "USB stick" / "ChatVault backup"
+    backup_dir.mkdir(parents=True)
+    watched = tmp / "Documents" / "WeChat Files"
+    watched.mkdir(parents=True)
+    win.show_page(PAGE_PROTECTION)
+    page = win.protection
+    page.add_folder_destination(str(backup_dir), "USB stick")
+    page.add_watch_folder(str(watched), "capture")
+    job = page.backup_now()
+    if job is not None:
+        _wait(app, lambda: not job.running, 120)
+    _wait(app, lambda: (page._poll_watch() or True) and "Watching" in (page.watch_table.item(0, 2).text()
+                                                                       if page.watch_table.item(0, 2) else ""), 10)
+    win.refresh_health()
+    shot(win, "protection-en.png")
+
+    theme.apply("dark")
+    win.messages.delegate.clear_cache()
+    win.show_page(0)
+    select("family")
+    shot(win, "main-dark-en.png")
+    theme.apply("light")
+    win.close()
+    return written
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else Path("docs/screenshots")
+    render(out)
+    # PySide6 can crash while garbage-collecting Qt objects at interpreter exit; the PNGs are
+    # written and flushed, so leave without that last collection.
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
