@@ -86,8 +86,46 @@ def test_not_a_database_at_all(tmp_path):
 @pytest.mark.parametrize("payload", [F.BILLION_LAUGHS, F.XXE, F.EXTERNAL_DTD, F.QUADRATIC,
                                      "<msg>" * 100000, "<msg><appmsg><type>5</type>" + "x" * 5_000_000])
 def test_xml_attacks_are_flagged_fast(payload):
-    for base, sub in ((49, 5), (3, 0), (48, 0), (10002, 0)):
+    for base, sub in ((49, 5), (3, 0), (48, 0), (50, 0), (10000, 0), (10002, 0)):
         start = time.perf_counter()
         p = parse_message(base, sub, payload)
-        assert p.unparsable
+        assert p.unparsable or base in (10000, 50)     # plain-text types keep the text as it is
         assert time.perf_counter() - start < 1.0          # per message, on a busy 2-core machine
+
+
+def test_truncation_corpus(tmp_path):
+    """Every database cut at random offsets: a clean InputError naming the file, nothing else (row 22)."""
+    import random
+
+    rnd = random.Random(22)
+    for secret in (F.KEY, None):
+        folder = F.build_pc_folder(tmp_path / f"t{secret is None}", secret=secret)
+        for name in ("Msg/Multi/MSG0.db", "Msg/MicroMsg.db", "Msg/Multi/MediaMSG0.db"):
+            db = folder.root / name
+            data = db.read_bytes()
+            for cut in sorted(rnd.sample(range(1, len(data)), 4)):
+                db.write_bytes(data[:cut])
+                try:
+                    recs = list(PC.read(folder.root, ImportOptions(options={"key": F.KEY_HEX}), JobContext()))
+                except InputError as exc:
+                    assert db.name in str(exc)
+                else:   # a cut that leaves a valid database (e.g. trailing free pages) must read fully
+                    assert sum(isinstance(r, MessageRec) for r in recs) == len(folder.messages)
+            db.write_bytes(data)
+
+
+def test_parse_message_never_raises():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    xmlish = st.one_of(st.text(max_size=300), st.sampled_from([F.x_article(), F.x_bundle(), F.x_revoke(5), F.x_pat(),
+                                                                F.x_image("aa"), F.x_call("x"), "<msg/>", "<"]))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.sampled_from([1, 3, 34, 42, 43, 47, 48, 49, 50, 62, 10000, 10002, 99999]),
+           st.one_of(st.none(), st.integers(-1, 3000)), xmlish, st.integers(0, 200))
+    def check(base, sub, content, cut):
+        parse_message(base, sub, content[:len(content) - cut] if cut < len(content) else content)
+        parse_message(base, sub, None, content)
+
+    check()

@@ -186,7 +186,8 @@ def _call(content: str, root: ET.Element | None) -> Parsed:
     msg = _t(root, ".//msg") if root is not None else None
     label = msg or content
     extra: dict[str, Any] = {}
-    m = _CALL_LEN.search(label or "")
+    probe = (label or "")[:2000]
+    m = _CALL_LEN.search(probe)
     if m:
         h, mi, s = (int(m.group(1)), int(m.group(2)), m.group(3))
         extra["duration_s"] = (h * 3600 + mi * 60 + int(s)) if s is not None else h * 60 + mi
@@ -195,25 +196,27 @@ def _call(content: str, root: ET.Element | None) -> Parsed:
         extra["room_type"] = room
     if root is not None and root.get("type"):
         extra["voip_type"] = root.get("type")
-    if label and ("取消" in label or "cancel" in label.lower()):
+    low = probe.lower()
+    if "取消" in probe or "cancel" in low:
         extra["outcome"] = "cancelled"
-    elif label and ("拒绝" in label or "declin" in label.lower()):
+    elif "拒绝" in probe or "declin" in low:
         extra["outcome"] = "declined"
-    elif label and ("未接" in label or "missed" in label.lower()):
+    elif "未接" in probe or "missed" in low:
         extra["outcome"] = "missed"
     return Parsed(MessageKind.CALL, label, extra)
 
 
 def _system(content: str) -> Parsed:
     text = content
-    root = parse_xml(content) if content.lstrip().startswith("<") else None
+    root = parse_xml(content) if content[:64].lstrip().startswith("<") else None
     if root is not None:
         text = "".join(root.itertext()).strip() or content
-    if _RECALL.search(text):
+    head = text[:2000]      # system notices are short; never run the patterns over megabytes
+    if _RECALL.search(head):
         return Parsed(MessageKind.RECALLED, text, {"event": "recall"}, source_suffix="-recalled")
-    if _PAT.search(text):
+    if _PAT.search(head):
         return Parsed(MessageKind.SYSTEM, text, {"event": "pat"})
-    if _JOIN.search(text):
+    if _JOIN.search(head):
         return Parsed(MessageKind.SYSTEM, text, {"event": "join"})
     return Parsed(MessageKind.SYSTEM, text, {})
 
