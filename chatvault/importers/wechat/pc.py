@@ -258,12 +258,19 @@ class WeChatPCImporter(Importer):
         local_id, _tid, svrid, base, sub, is_sender, ctime, content, compress, extra_blob = row[:10]
         base = int(base or 0)
         is_group = talker.endswith("@chatroom")
-        if base == 1 and not is_group and svrid:
-            # Fast path for the commonest message: 1:1 text (no XML, no BytesExtra needed).
-            sender = d.me if is_sender else talker
+        if base == 1 and svrid:
+            # Fast path for the commonest message, text: no XML, and BytesExtra only for a group sender.
+            if is_sender:
+                sender = d.me
+            elif is_group:
+                sender = proto.bytes_extra_items(extra_blob).get(1)
+                if not sender:
+                    sender, content = C.split_group_prefix(content)
+            else:
+                sender = talker
             return MessageRec(conversation_key=talker, ts=ts_utc(ctime), kind=MessageKind.TEXT, text=content,
-                              sender_key=sender, sender_name=d.name(sender), source_id=str(svrid),
-                              location=f"{loc}{local_id}")
+                              sender_key=sender, sender_name=d.name(sender, talker if is_group else None),
+                              source_id=str(svrid), location=f"{loc}{local_id}")
         bx: dict[int, str] = {}
         if is_group or base not in (1, 10000):
             bx = proto.bytes_extra_items(extra_blob)
