@@ -1,8 +1,11 @@
 """Stable message keys: the same message gets the same key in every export that contains it.
 
 - The source's own id when the format has one (Telegram message ids): the key is that id as text.
-- Otherwise a fingerprint `fp:` + 32 hex digits of BLAKE2b-128 over (conversation, wall-clock time,
-  sender, kind, text, attachment names, ordinal among identical neighbours). The wall-clock time is the
+- Otherwise a fingerprint `f` + 12 hex digits of the (wall-clock) time in ms + 20 hex digits of
+  BLAKE2b over (conversation, time, sender, kind, text, attachment names, ordinal among identical
+  neighbours). The time prefix makes keys sort in time order, so inserting a long chat appends to the
+  unique index instead of scattering writes over all of it (a 1M-message import dirties far fewer
+  encrypted pages per commit). The wall-clock time is the
   time as the export wrote it when the export had no zone, so a computer moving to another zone does
   not change the keys. The ordinal numbers messages that are identical in everything else and share
   the same timestamp ("ok", "ok" in one minute), in the order the export lists them.
@@ -53,8 +56,8 @@ class Keyer:
         n = counts.get(body, 0)
         counts[body] = n + 1
         h = blake2b(f"{rec.conversation_key}{SEP}{when}{SEP}{body}{SEP}{n}".encode("utf-8", "surrogatepass"),
-                    digest_size=16)
-        return "fp:" + h.hexdigest()
+                    digest_size=10)
+        return f"f{when & 0xFFFFFFFFFFFF:012x}{h.hexdigest()}"
 
 
 def utc_ms_now() -> int:

@@ -62,6 +62,11 @@ HEADER = re.compile(
 )
 DATE_PARTS = re.compile(r"\d+")
 YEAR_FIRST = re.compile(r"\d{4}")
+STRIP = MARKS + " "
+HEADER_START = frozenset("[0123456789" + MARKS)
+GROUP_EVENTS = frozenset(("group_created", "added", "removed", "subject", "icon", "joined", "left"))
+CONTACT_WORDS = {"contact card", "tarjeta de contacto", "cartão de contato", "kontaktkarte", "fiche contact",
+                 "scheda contatto", "карточка контакта", "kartu kontak", "联系人名片"}
 US_LIKE = {"US", "PH", "CA", "BZ", "FM", "GU", "MH", "PR", "AS", "UM", "VI", "PW", "KE"}
 
 
@@ -230,13 +235,10 @@ class WhatsAppImporter(Importer):
         chars = 0
         check_every = 0
 
-        def finish(p: list) -> Iterator[Record]:
-            nonlocal group_hint
-            rec = self._message(p, conv_key, tree, loc_prefix, me)
-            if rec.kind == MessageKind.SYSTEM and rec.extra.get("system") in ("group_created", "added", "removed",
-                                                                                "subject", "icon", "joined", "left"):
-                group_hint = True
-            yield rec
+        header_match = HEADER.match
+        timestamp = self._timestamp
+        message = self._message
+        system = MessageKind.SYSTEM
 
         for number, line, skipped in lines:
             check_every += 1
@@ -251,9 +253,9 @@ class WhatsAppImporter(Importer):
                                       f"{limit}-character limit; the first {KEEP_OF_LONG_LINE} are kept here",
                                conversation_key=conv_key)
                 continue
-            m = HEADER.match(line) if line[:1] in "[0123456789\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff\u2066\u2067\u2068\u2069" else None
+            m = header_match(line) if line[:1] in HEADER_START else None
             if m is not None:
-                ts = self._timestamp(m, order, zone, date_cache, time_cache, unknown_ampm)
+                ts = timestamp(m, order, zone, date_cache, time_cache, unknown_ampm)
                 if ts is None:
                     m = None
             if m is None:
@@ -266,13 +268,16 @@ class WhatsAppImporter(Importer):
                 continue
             seen_header = True
             if pending is not None:
-                yield from finish(pending)
+                rec = message(pending, conv_key, tree, loc_prefix, me)
+                if rec.kind is system and rec.extra["system"] in GROUP_EVENTS:
+                    group_hint = True
+                yield rec
             rest = m.group("rest")
             sender = None
             text = rest
             colon = rest.find(":")
             if 0 < colon <= 120:
-                cand = rest[:colon].strip(MARKS + " ")
+                cand = rest[:colon].strip(STRIP)
                 if cand and (cand in senders or lx.system_kind(cand) is None):
                     sender = cand
                     text = rest[colon + 1:]
@@ -283,7 +288,10 @@ class WhatsAppImporter(Importer):
                 yield senders[sender]
             pending = [number, ts, sender, [text]]
         if pending is not None:
-            yield from finish(pending)
+            rec = message(pending, conv_key, tree, loc_prefix, me)
+            if rec.kind is system and rec.extra["system"] in GROUP_EVENTS:
+                group_hint = True
+            yield rec
         ctx.set_position(bytes_=size)
         if not seen_header:
             raise InputError(f"{path.name}: no WhatsApp message line was found in {member}.",
@@ -381,7 +389,7 @@ class WhatsAppImporter(Importer):
 
     def _timestamp(self, m: re.Match, order: str, zone: tzinfo, date_cache: dict, time_cache: dict,
                    unknown: set[str]) -> datetime | None:
-        dtext = m.group("date")
+        dtext, ttext, atext, ptext = m.group("date", "time", "ampm", "pre")
         day = date_cache.get(dtext, False)
         if day is False:
             parts = _split_date(dtext)
@@ -398,7 +406,7 @@ class WhatsAppImporter(Importer):
             date_cache[dtext] = day
         if day is None:
             return None
-        key = (m.group("time"), m.group("ampm"), m.group("pre") or "")
+        key = (ttext, atext, ptext or "")
         hms = time_cache.get(key, False)
         if hms is False:
             hms = None
@@ -414,12 +422,11 @@ class WhatsAppImporter(Importer):
                 elif marker == "pm" and h < 12:
                     h += 12
             if h < 24 and mi < 60 and s < 60:
-                hms = (h, mi, s)
+                hms = timedelta(hours=h, minutes=mi, seconds=s)
             time_cache[key] = hms
         if hms is None:
             return None
-        h, mi, s = hms
-        return (day + timedelta(hours=h, minutes=mi, seconds=s)).replace(tzinfo=zone)
+        return (day + hms).replace(tzinfo=zone)
 
     def _message(self, p: list, conv_key: str, tree: FileTree, loc_prefix: str, me: str | None) -> MessageRec:
         number, ts, sender, parts = p
@@ -438,42 +445,46 @@ class WhatsAppImporter(Importer):
             lrm = True
         else:
             lrm = False
-        e = lx.EDITED.search(text)
-        if e:
-            rec.edited = True
-            rec.text = text = text[: e.start()]
-        if lx.DELETED.match(text):
+        # Cheap tests first: most lines are plain text and skip every marker pattern below.
+        short = len(text) <= 72
+        if text[-1:] == ">":
+            e = lx.EDITED.search(text)
+            if e:
+                rec.edited = True
+                rec.text = text = text[: e.start()]
+                short = len(text) <= 72
+        if short and lx.DELETED.match(text):
             rec.kind = MessageKind.RECALLED
             return rec
-        m = lx.MEDIA_OMITTED.match(text)
+        m = lx.MEDIA_OMITTED.match(text) if short or text[:1] == "<" else None
         if m:
             what = (m.group("what") or "").lower()
             kind = lx.MEDIA_WHAT.get(what, "file" if what else "unknown")
-            if what in ("contact card", "tarjeta de contacto", "cartão de contato", "kontaktkarte", "fiche contact",
-                        "scheda contatto", "карточка контакта", "kartu kontak", "联系人名片"):
+            if what in CONTACT_WORDS:
                 kind = "contact"
             rec.kind = MessageKind(kind) if kind != "unknown" else MessageKind.FILE
             rec.attachments.append(AttachmentRef(status=AttachmentStatus.MISSING, extra={"omitted": True}))
             rec.extra["media_omitted"] = True
             rec.text = None
             return rec
-        m = lx.ATTACHED.match(text) or lx.FILE_ATTACHED.match(text)
+        m = lx.ATTACHED.match(text) if text[:1] == "<" else (lx.FILE_ATTACHED.match(text) if " (" in text else None)
         if m:
-            name = m.group("file").strip(MARKS + " ")
+            name = m.group("file").strip(STRIP)
             rec.kind = _kind_of(name)
             rec.text = m.group("caption") or None
             rec.attachments.append(self._ref(tree, name))
             return rec
-        m = lx.LOCATION.match(text)
-        if m:
-            rec.kind = MessageKind.LOCATION
-            rec.extra.update(latitude=float(m.group("lat")), longitude=float(m.group("lon")), url=m.group("url"))
-            return rec
-        if lx.LIVE_LOCATION.match(text):
+        if "://" in text:
+            m = lx.LOCATION.match(text)
+            if m:
+                rec.kind = MessageKind.LOCATION
+                rec.extra.update(latitude=float(m.group("lat")), longitude=float(m.group("lon")), url=m.group("url"))
+                return rec
+        if short and lx.LIVE_LOCATION.match(text):
             rec.kind = MessageKind.LOCATION
             rec.extra["live"] = True
             return rec
-        if lx.POLL_HEAD.match(text):
+        if "\n" in text and lx.POLL_HEAD.match(text):
             lines = text.split("\n")
             options = []
             question = []
