@@ -26,3 +26,58 @@ def test_wechat_dat_sample_decodes_to_a_jpeg() -> None:
     with Image.open(io.BytesIO(image)) as im:
         im.load()
         assert im.format == "JPEG" and im.size == (460, 460)
+
+
+# --- WhatsApp and Telegram (import engine) ------------------------------------------------------
+# Messages each real export holds (system lines included), counted by hand from the files.
+EXPECTED_MESSAGES = {
+    "whatsapp/chat-analytics/1A_3M.txt": 3, "whatsapp/chat-analytics/2A_5M.txt": 5,
+    "whatsapp/chat-analytics/4A_11M.txt": 14, "whatsapp/chat-analytics/4A_11M.zip": 14,
+    "whatsapp/chat-miner/test_[mmddyy]_24hrs.txt": 9, "whatsapp/chat-miner/test_dateformat1.txt": 10,
+    "whatsapp/chat-miner/test_dateformat2.txt": 4, "whatsapp/chat-miner/test_dateformat3.txt": 4,
+    "whatsapp/chat-miner/test_dateformat4.txt": 4, "whatsapp/chat-miner/test_dateformat5.txt": 4,
+    "whatsapp/chat-miner/test_dateformat6.txt": 4, "whatsapp/chat-miner/test_ddmmyy_24hrs.txt": 9,
+    "whatsapp/chat-miner/test_mmddyy_24hrs.txt": 9, "whatsapp/chat-miner/test_mmddyyyy_12hrs.txt": 9,
+    "whatsapp/chat-miner/test_unicode.txt": 3, "whatsapp/chat-miner/test_yyyymmdd_24hrs.txt": 9,
+    "whatsapp/chat-miner/testlog.txt": 23, "whatsapp/whatstk/lorem.txt": 500,
+    "whatsapp/whatstk/lorem-merge-part1.txt": 300, "telegram/chat-analytics/DM_2A_7M.json": 8,
+    "telegram/chat-analytics/MultiChat_2C_6M.json": 6, "telegram/chat-miner/test_batch_export.json": 2,
+    "telegram/chat-miner/test_single_export.json": 2,
+}
+
+
+def _chat_samples() -> list[str]:
+    found = []
+    for app, pattern in (("whatsapp", "*.txt"), ("whatsapp", "*.zip"), ("telegram", "*.json")):
+        for p in sorted((SAMPLES / app).rglob(pattern)):
+            if not p.name.endswith(".expected.json"):
+                found.append(str(p.relative_to(SAMPLES)))
+    return found
+
+
+import pytest  # noqa: E402  (appended section)
+
+
+@pytest.mark.parametrize("rel", _chat_samples())
+def test_whatsapp_and_telegram_samples_import(vault, rel: str) -> None:
+    """Every WhatsApp and Telegram sample imports into a fresh vault, completely, and twice adds nothing."""
+    from chatvault.importers.base import ImportOptions
+    from chatvault.ingest.engine import run_import
+
+    path = SAMPLES / rel
+    opts = ImportOptions(options={"tz": "UTC"})
+    report = run_import(vault, path, options=opts)
+    assert report.outcome == "ok", report.to_json()
+    assert report.format == rel.split("/")[0]
+    assert report.unparsed == 0 and report.added > 0
+    if rel in EXPECTED_MESSAGES:
+        assert report.added == EXPECTED_MESSAGES[rel]
+    conn = vault.connect(readonly=True)
+    try:
+        senders = conn.execute("SELECT count(DISTINCT sender_id) FROM messages WHERE sender_id IS NOT NULL").fetchone()[0]
+        first, last = conn.execute("SELECT min(ts), max(ts) FROM messages").fetchone()
+    finally:
+        conn.close()
+    assert senders >= 1 and 946684800000 <= first <= last < 1893456000000   # 2000 .. 2030
+    again = run_import(vault, path, options=opts)
+    assert again.added == 0 and again.already_present == report.added
