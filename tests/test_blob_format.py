@@ -244,3 +244,34 @@ def test_blob_swap_fails_at_final_chunk(vault, store) -> None:
     assert named == sorted([a, b])  # A is now missing, B fails authentication
     b_problem = next(p for p in errors if p.detail["blob_id"] == b)
     assert b_problem.detail["message_ids"] == [midb] and "final chunk" in b_problem.message
+
+
+def test_batch_defers_durability_and_dedups(store) -> None:
+    a, b = os.urandom(100_000), os.urandom(5_000)
+    with store.batch() as batch:
+        x = store.put(io.BytesIO(a), batch=batch)
+        y = store.put(io.BytesIO(a), batch=batch)   # same content in the same batch
+        z = store.put(io.BytesIO(b), batch=batch)
+        assert x.created and not y.created and x.id == y.id
+        assert not store.exists(x.id) and len(list(store.iter_partials())) == 2
+    assert store.read_all(x.id) == a and store.read_all(z.id) == b
+    assert list(store.iter_partials()) == []
+    with pytest.raises(RuntimeError):
+        with store.batch() as batch:
+            w = store.put(io.BytesIO(b"never"), batch=batch)
+            raise RuntimeError("caller failed before the barrier")
+    assert not store.exists(w.id) and list(store.iter_partials()) == []
+
+
+def test_put_io_errors_are_typed_and_leave_nothing(store, monkeypatch) -> None:
+    from chatvault import faults
+    from chatvault.errors import DiskFull, StorageError
+
+    for point, action, err in (("blob.write", "enospc", DiskFull), ("blob.before_rename", "oserror", StorageError)):
+        monkeypatch.setenv("CHATVAULT_FAULT", f"{point}:1:{action}")
+        faults.reset()
+        with pytest.raises(err):
+            store.put_bytes(os.urandom(3000))
+        assert list(store.iter_partials()) == [] and list(store.iter_ids()) == []
+    monkeypatch.delenv("CHATVAULT_FAULT")
+    faults.reset()

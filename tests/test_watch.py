@@ -282,7 +282,8 @@ def test_watch_cli_and_kill_during_capture(vault, vault_path, tmp_path, cli) -> 
     assert r.returncode == 0, r.stderr
     r = cli("watch", "ls", "--json", env=env_for(vault_path))
     assert json.loads(r.stdout)["folders"][0]["path"] == os.path.realpath(folder)
-    for point, n in (("blob.before_rename", 5), ("blob.after_dir_fsync", 9), ("capture.after_put", 3)):
+    for point, n in (("blob.before_rename", 5), ("blob.write", 7), ("blob.after_dir_fsync", 1),
+                     ("capture.after_put", 3)):
         p = _watch_run(vault_path, CHATVAULT_FAULT=f"{point}:{n}:kill")
         assert p.wait(60) == -9, p.stderr.read()
     p = _watch_run(vault_path)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from chatvault import clock, faults
 from chatvault.media.attach import MediaInfo, describe, link_capture
-from chatvault.media.blobstore import BlobStore, StoredBlob
+from chatvault.media.blobstore import BlobBatch, BlobStore, StoredBlob
 from chatvault.store.db import Connection
 
 DAT_MAX = 64 << 20  # .dat images are decoded in memory; bigger ones are kept as they are
@@ -65,8 +65,12 @@ def _decode_dat(data: bytes) -> tuple[bytes, str] | None:
         return None
 
 
-def capture_file(store: BlobStore, root: Path, path: Path, *, expect: tuple[int, int] | None = None) -> CaptureResult:
-    """Store one file's content (no database writes). `expect` = the (size, mtime_ns) seen stable."""
+def capture_file(store: BlobStore, root: Path, path: Path, *, expect: tuple[int, int] | None = None,
+                 batch: BlobBatch | None = None) -> CaptureResult:
+    """Store one file's content (no database writes). `expect` = the (size, mtime_ns) seen stable.
+
+    With `batch`, the blob is durable only once the batch has exited (see `BlobStore.batch`).
+    """
     spath = str(path)
     if not within_root(root, path.parent) or path.is_symlink():
         return CaptureResult("skipped", spath, reason="a symbolic link, or outside the watched folder")
@@ -91,13 +95,12 @@ def capture_file(store: BlobStore, root: Path, path: Path, *, expect: tuple[int,
             result = _decode_dat(raw)
             data = result[0] if result else raw
             decoded = result is not None
-            stored = store.put(io.BytesIO(data))
+            stored = store.put(io.BytesIO(data), batch=batch)
             info = describe(data)
             del raw, data
         else:
-            stored = store.put(fh)
-            with store.open(stored.id) as reader:
-                info = describe(reader)
+            stored = store.put(fh, batch=batch)
+            info = describe(fh)  # headers of the source file we hold open (re-checked below)
         faults.hit("capture.after_put")
         after = os.fstat(fd)
         try:

@@ -43,6 +43,8 @@ from chatvault.watch.capture import (
 from chatvault.watch.folders import WatchFolder, list_folders
 
 IMPORT_SUFFIXES = (".zip", ".txt")
+BATCH_FILES = 64            # files per durability barrier and transaction
+BATCH_BYTES = 64 << 20      # ... and bytes, which bounds the extra latency a batch adds
 IMPORT_NAMES = ("result.json",)
 
 
@@ -429,49 +431,60 @@ class WatchService:
                     self._auto_import(conn, f, path, p)
                 return
             with self._writer():
-                for path, p in ready:
-                    if self._stop.is_set() or not os.path.isdir(f.spec.path):
-                        return
-                    self._capture(conn, f, path, p)
+                while ready and not self._stop.is_set() and os.path.isdir(f.spec.path):
+                    batch, size = [], 0
+                    while ready and len(batch) < BATCH_FILES and size < BATCH_BYTES:
+                        batch.append(ready.pop(0))
+                        size += batch[-1][1].size
+                    self._capture_batch(conn, f, batch)
         except VaultInUse:
             with self._lock:
                 self._status = replace(self._status, waiting_for_lock=True)
 
-    def _capture(self, conn, f: _Folder, path: str, p: _Pending) -> None:
-        rel = self._rel(f, path)
-        name = Path(path).name
-        if rel is None or is_partial_name(name) or not within_root(Path(f.spec.path), Path(path).parent):
-            f.pending.pop(path, None)
-            return
-        try:
-            result = capture_file(self._store, Path(f.spec.path), Path(path), expect=(p.size, p.mtime_ns))
-        except ChatVaultError as exc:
-            result = CaptureResult("failed", path, reason=exc.message)
-        if result.outcome == "changed":
-            p.attempts += 1
-            f.pending[path] = _Pending(result.size, result.mtime_ns, time.monotonic(), p.attempts)
-            return
-        f.pending.pop(path, None)
-        if result.outcome == "vanished":
+    def _capture_batch(self, conn, f: _Folder, items: list[tuple[str, _Pending]]) -> None:
+        """Capture files into one durability barrier, then record them in one transaction."""
+        results: list[tuple[str, CaptureResult]] = []
+        with self._store.batch() as blob_batch:
+            for path, p in items:
+                if self._stop.is_set():
+                    break
+                rel = self._rel(f, path)
+                name = Path(path).name
+                if rel is None or is_partial_name(name) or not within_root(Path(f.spec.path), Path(path).parent):
+                    f.pending.pop(path, None)
+                    continue
+                try:
+                    result = capture_file(self._store, Path(f.spec.path), Path(path), expect=(p.size, p.mtime_ns),
+                                          batch=blob_batch)
+                except ChatVaultError as exc:
+                    result = CaptureResult("failed", path, reason=exc.message)
+                if result.outcome == "changed":
+                    # Its blob (if any) becomes durable but unreferenced: `check --repair` removes it.
+                    f.pending[path] = _Pending(result.size, result.mtime_ns, time.monotonic(), p.attempts + 1)
+                    continue
+                f.pending.pop(path, None)
+                if result.outcome != "vanished":
+                    results.append((rel, result))
+        if not results:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if result.outcome == "failed":
-                log_event(conn, f.spec.id, rel, "failed", {"reason": result.reason})
-            else:
-                if record_capture(conn, replace(result, path=rel), watch_id=f.spec.id, rel_path=rel):
+            for rel, result in results:
+                if result.outcome == "failed":
+                    log_event(conn, f.spec.id, rel, "failed", {"reason": result.reason})
+                elif record_capture(conn, replace(result, path=rel), watch_id=f.spec.id, rel_path=rel):
                     self._thumbs_due = True
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         st = f.status
+        outcomes = [r.outcome for _, r in results]
+        failed = [r.reason for _, r in results if r.outcome == "failed"]
         f.status = replace(
-            st, last_event_at=clock.now_ms(),
-            captured=st.captured + (result.outcome == "captured"),
-            duplicates=st.duplicates + (result.outcome == "duplicate"),
-            failed=st.failed + (result.outcome == "failed"),
-            last_error=result.reason if result.outcome == "failed" else st.last_error)
+            st, last_event_at=clock.now_ms(), captured=st.captured + outcomes.count("captured"),
+            duplicates=st.duplicates + outcomes.count("duplicate"), failed=st.failed + len(failed),
+            last_error=failed[-1] if failed else st.last_error)
 
     def _auto_import(self, conn, f: _Folder, path: str, p: _Pending) -> None:
         f.pending.pop(path, None)
