@@ -191,6 +191,7 @@ def test_verify_names_damage_and_restore_says_what_is_lost(vault, dest, tmp_path
     env = {"CHATVAULT_PASSPHRASE": PASSPHRASE, "CHATVAULT_VAULT": str(vault.path)}
     r = cli("backup", "verify", "--read-data", env=env)
     assert r.returncode == 1 and only_second in r.stdout and second.snapshot_id in r.stdout
+    assert "1 messages refer to it" in r.stdout  # the truncated blob is attached to message 1
     # the database of the second snapshot cannot be rebuilt: refused, nothing left behind
     with pytest.raises(IntegrityError) as exc:
         engine.restore_snapshot(target, second.snapshot_id, tmp_path / "r2", keys=k)
@@ -331,6 +332,18 @@ def test_prune_keeps_what_kept_snapshots_use(vault, dest, tmp_path):
     assert engine.verify_target(target, k, read_data=True).ok
     for sid in ids[2:]:
         assert engine.restore_snapshot(target, sid, tmp_path / sid, keys=k, check=True).ok
+
+
+def test_restore_test_after_each_backup(vault, tmp_path):
+    fill(vault, messages=100, blobs=1)
+    folder = tmp_path / "rt"
+    folder.mkdir()
+    conn = vault.connect()
+    d = dests.add_destination(conn, "rt", "folder", {"path": str(folder)}, restore_test=True)
+    conn.close()
+    r = engine.run_backup(vault, d)
+    assert r.verified and r.restore_tested
+    assert last_run(vault)["detail"]["restore_tested"] is True
 
 
 def test_health_status_and_scheduler(vault, dest, monkeypatch):

@@ -543,6 +543,19 @@ def verify_target(target: Target, k: BackupKeys, *, read_data: bool = False,
     return rep
 
 
+def _count_affected_messages(conn: Any, rep: VerifyReport) -> None:
+    """For each damaged media object, how many of the vault's messages refer to that blob."""
+    for d in rep.damaged:
+        if d["key"].startswith("media/"):
+            blob_id = d["key"].rsplit("/", 1)[-1]
+            try:
+                d["messages"] = int(conn.execute(
+                    "SELECT count(DISTINCT message_id) FROM attachments WHERE blob_id = ? OR thumb_blob_id = ?",
+                    (blob_id, blob_id)).fetchone()[0])
+            except Exception:  # noqa: BLE001 - counting is a courtesy
+                pass
+
+
 def run_verify(vault: Vault, dest: Destination, *, read_data: bool = False,
                ctx: JobContext | None = None) -> VerifyReport:
     conn = vault.connect()
@@ -556,6 +569,7 @@ def run_verify(vault: Vault, dest: Destination, *, read_data: bool = False,
             finish_run(conn, run_id, status="cancelled" if isinstance(exc, Cancelled) else "failure",
                        duration_ms=int((time.monotonic() - t0) * 1000), error=exc)
             raise
+        _count_affected_messages(conn, rep)
         err = None if rep.ok else IntegrityError(
             f"{len(rep.damaged)} damaged objects, {len(rep.bad_snapshots)} unreadable snapshots")
         finish_run(conn, run_id, status="success" if rep.ok else "failure", verified=rep.ok and read_data,
@@ -619,8 +633,6 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
         to.mkdir(parents=True, exist_ok=True, mode=0o700)
         media = to / "media"
         media.mkdir(exist_ok=True, mode=0o700)
-        partial = media / ".partial"
-        partial.mkdir(exist_ok=True, mode=0o700)
         # the database: every extent authenticated, in order
         ctx.status("Restoring the database")
         db_tmp = to / "vault.db.partial"
@@ -655,7 +667,6 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
                     f"missing ({', '.join(sorted(bad)[:5])}{', ...' if len(bad) > 5 else ''}).",
                     hint="Nothing was restored. Run `chatvault backup verify --read-data` and restore an older "
                          "snapshot that verify reports as intact.")
-            os.fsync(fd)
         finally:
             os.close(fd)
         rep.db_bytes = db["size"]
@@ -664,31 +675,33 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
         lost: list[str] = []
         lock = threading.Lock()
 
+        made: set[Path] = set()
+
         def fetch_blob(rel: str, size: int, mac: str) -> None:
+            # written in place: the restored folder is not a vault until vault.json appears (last,
+            # after one file-system sync), so per-file temp + fsync would only slow the restore down
             final = media / rel
-            tmp = partial / (rel.replace("/", "_") + ".tmp")
+            if final.parent not in made:
+                final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                made.add(final.parent)
             h = keys.hasher()
             n = 0
             try:
-                with open(tmp, "wb") as out:
+                with open(final, "wb") as out:
                     for chunk in target.read_chunks("media/" + rel):
                         h.update(chunk)
                         out.write(chunk)
                         n += len(chunk)
-                    out.flush()
-                    os.fsync(out.fileno())
             except StorageError:
-                tmp.unlink(missing_ok=True)
+                final.unlink(missing_ok=True)
                 with lock:
                     lost.append(rel)
                 return
             if n != size or h.hexdigest() != mac:
-                tmp.unlink(missing_ok=True)
+                final.unlink(missing_ok=True)
                 with lock:
                     lost.append(rel)
                 return
-            final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            os.replace(tmp, final)
             with lock:
                 rep.blobs += 1
                 rep.bytes += n
@@ -702,12 +715,10 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
             pool.drain()
         finally:
             pool.close()
-        for d in {(media / rel).parent for rel, _s, _m in blobs} | {media, to}:
-            if d.exists():
-                fsync_dir(d)
-        shutil.rmtree(partial, ignore_errors=True)
+        sync_tree(to)
         os.replace(db_tmp, to / "vault.db")
         # the header last: a folder with vault.json is a complete vault
+        fsync_dir(to)
         atomic_write(to / HEADER_NAME, header_raw, fault_prefix="restore.header")
         rep.lost_blobs = sorted(lost)
         if check or rep.lost_blobs:
@@ -720,6 +731,20 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
                 shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
         raise
     return rep
+
+
+def sync_tree(path: Path) -> None:
+    """Make every file written under `path` durable: one `syncfs` where Linux has it."""
+    from chatvault.backup.folder import _syncfs
+
+    if _syncfs is not None:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            if _syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    os.sync()
 
 
 def _check_restored(to: Path, keys: BackupKeys, rep: RestoreReport, full: bool) -> None:

@@ -220,8 +220,9 @@ def _verify(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) ->
                 for s in rep.bad_snapshots:
                     print(f"  snapshot {s['snapshot']}: {s['problem']}")
                 for o in rep.damaged:
+                    msgs = f"; {o['messages']} messages refer to it" if o.get("messages") else ""
                     print(f"  {o['key']}: {o['problem']}; used by {len(o['snapshots'])} snapshot(s): "
-                          f"{', '.join(o['snapshots'][:5])}")
+                          f"{', '.join(o['snapshots'][:5])}{msgs}")
     if ctx.json:
         ctx.out({"ok": not bad, "destinations": out})
     return 1 if bad else 0
