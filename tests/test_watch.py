@@ -314,3 +314,46 @@ def test_watch_cli_and_kill_during_capture(vault, vault_path, tmp_path, cli) -> 
         assert stored == set(files.values())
     finally:
         v.lock()
+
+
+def test_disk_full_keeps_files_pending_and_retries(vault, watched, monkeypatch) -> None:
+    from chatvault import faults
+
+    folder, start = watched
+    (folder / "a.bin").write_bytes(os.urandom(30_000))
+    monkeypatch.setenv("CHATVAULT_FAULT", "blob.write:1:enospc")
+    faults.reset()
+    try:
+        s = start(retry_after=0.5)
+        wait_until(lambda: (s.status().folders[0].last_error or "").startswith("The disk is full"))
+        assert events(vault, "failed") == []
+        wait_until(lambda: events(vault, "captured") == ["a.bin"])  # retried once space "came back"
+    finally:
+        monkeypatch.delenv("CHATVAULT_FAULT")
+        faults.reset()
+    assert list(BlobStore(vault).iter_partials()) == []
+
+
+def test_file_replaced_by_symlink_mid_capture_is_not_stored(vault, tmp_path, monkeypatch) -> None:
+    from chatvault.watch import capture
+
+    secret = tmp_path / "outside_secret"
+    secret.write_bytes(b"not yours")
+    root = tmp_path / "w"
+    root.mkdir()
+    target = root / "photo.jpg"
+    target.write_bytes(b"photo bytes" * 100)
+    store = BlobStore(vault)
+    real_put = store.put
+
+    def swapping_put(stream, **kw):
+        got = real_put(stream, **kw)
+        target.unlink()
+        os.symlink(secret, target)  # the attacker swaps the path while we read
+        return got
+
+    monkeypatch.setattr(store, "put", swapping_put)
+    r = capture.capture_file(store, root, target)
+    assert r.outcome == "changed"  # retried later, and then refused as a symlink
+    monkeypatch.undo()
+    assert capture.capture_file(store, root, target).outcome == "skipped"

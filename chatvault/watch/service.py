@@ -28,7 +28,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from chatvault import clock
-from chatvault.errors import ChatVaultError, UnknownFormat, VaultInUse
+from chatvault.errors import ChatVaultError, StorageError, UnknownFormat, VaultInUse
 from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
 from chatvault.media.thumbnails import ThumbWorker, pending_originals, thumbnail_blob
@@ -112,7 +112,7 @@ class WatchService:
 
     def __init__(self, vault, *, debounce: float = 1.0, tick: float = 0.2, rescan_every: float = 300.0,
                  reach_every: float = 1.0, on_change: Callable[[ServiceStatus], None] | None = None,
-                 observer_factory: Callable[[], object] = Observer) -> None:
+                 observer_factory: Callable[[], object] = Observer, retry_after: float = 10.0) -> None:
         self.vault = vault
         self.debounce = debounce
         self.tick = tick
@@ -134,6 +134,8 @@ class WatchService:
         self._error: BaseException | None = None
         self._thumbs_due = False
         self._thumb_worker: ThumbWorker | None = None
+        self.retry_after = retry_after
+        self._retry_at = 0.0
 
     # --- public API ------------------------------------------------------------------------
     def start(self) -> None:
@@ -400,6 +402,8 @@ class WatchService:
 
     def _process_pending(self, conn) -> None:
         now_mono = time.monotonic()
+        if now_mono < self._retry_at:
+            return
         now_wall = time.time()
         for f in list(self._folders.values()):
             if f.status.state == "unreachable":
@@ -440,6 +444,10 @@ class WatchService:
         except VaultInUse:
             with self._lock:
                 self._status = replace(self._status, waiting_for_lock=True)
+        except StorageError as exc:
+            # Disk full, read-only or I/O error in the vault: keep every file pending and retry later.
+            self._retry_at = time.monotonic() + self.retry_after
+            f.status = replace(f.status, last_error=f"{exc.message} Capturing resumes by itself.")
 
     def _capture_batch(self, conn, f: _Folder, items: list[tuple[str, _Pending]]) -> None:
         """Capture files into one durability barrier, then record them in one transaction."""
@@ -456,20 +464,25 @@ class WatchService:
                 try:
                     result = capture_file(self._store, Path(f.spec.path), Path(path), expect=(p.size, p.mtime_ns),
                                           batch=blob_batch)
+                except StorageError:
+                    raise  # the vault's disk, not this file: handled by the caller, file stays pending
                 except ChatVaultError as exc:
                     result = CaptureResult("failed", path, reason=exc.message)
                 if result.outcome == "changed":
                     # Its blob (if any) becomes durable but unreferenced: `check --repair` removes it.
                     f.pending[path] = _Pending(result.size, result.mtime_ns, time.monotonic(), p.attempts + 1)
                     continue
+                results.append((path, rel, result))
+        # Durable now; a file leaves `pending` only once its row is committed.
+        for path, _rel, result in results:
+            if result.outcome == "vanished":
                 f.pending.pop(path, None)
-                if result.outcome != "vanished":
-                    results.append((rel, result))
+        results = [r for r in results if r[2].outcome != "vanished"]
         if not results:
             return
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for rel, result in results:
+            for _path, rel, result in results:
                 if result.outcome == "failed":
                     log_event(conn, f.spec.id, rel, "failed", {"reason": result.reason})
                 elif record_capture(conn, replace(result, path=rel), watch_id=f.spec.id, rel_path=rel):
@@ -478,9 +491,11 @@ class WatchService:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        for path, _rel, _result in results:
+            f.pending.pop(path, None)
         st = f.status
-        outcomes = [r.outcome for _, r in results]
-        failed = [r.reason for _, r in results if r.outcome == "failed"]
+        outcomes = [r.outcome for _, _, r in results]
+        failed = [r.reason for _, _, r in results if r.outcome == "failed"]
         f.status = replace(
             st, last_event_at=clock.now_ms(), captured=st.captured + outcomes.count("captured"),
             duplicates=st.duplicates + outcomes.count("duplicate"), failed=st.failed + len(failed),
