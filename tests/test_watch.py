@@ -289,13 +289,17 @@ def test_watch_cli_and_kill_during_capture(vault, vault_path, tmp_path, cli) -> 
     p = _watch_run(vault_path)
     from chatvault.vault.vault import open_vault
 
+    reader = open_vault(vault_path, PASSPHRASE)
+    conn = reader.connect(readonly=True)
+
     def all_captured() -> bool:
-        r = cli("watch", "ls", "--json", env=env_for(vault_path))
-        return r.returncode == 0 and json.loads(r.stdout)["folders"][0]["files_captured"] == len(files)
+        return conn.execute("SELECT count(*) FROM watch_files WHERE blob_id IS NOT NULL").fetchone()[0] == len(files)
 
     try:
-        wait_until(all_captured, timeout=60, step=0.5)
+        wait_until(all_captured, timeout=60, step=0.2)
     finally:
+        conn.close()
+        reader.lock()
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate(timeout=30)
     assert p.returncode == 0, err
