@@ -111,12 +111,19 @@ def test_duplicates_renames_and_deletions(vault, watched) -> None:
     wait_until(lambda: "renamed.bin" in events(vault, "duplicate"))
     (folder / "copy.bin").unlink()
     wait_until(lambda: "copy.bin" in events(vault, "vanished"))
+    (folder / "album").mkdir()
+    (folder / "album" / "in_dir.bin").write_bytes(data)
+    wait_until(lambda: "album/in_dir.bin" in events(vault, "duplicate"))
+    os.rename(folder / "album", folder / "album2019")
+    wait_until(lambda: "album/in_dir.bin" in events(vault, "vanished"))
     s.stop()
     store = BlobStore(vault)
     assert len(list(store.iter_ids())) == 1  # one blob for three names
     entries = log(vault)
     renamed = [json.loads(e[3]) for e in entries if e[0] == "one.bin" and e[1] == "vanished"]
     assert renamed == [{"renamed_to": "renamed.bin"}]
+    moved = [json.loads(e[3]) for e in entries if e[0] == "album/in_dir.bin" and e[1] == "vanished"]
+    assert moved == [{"renamed_to": "album2019/in_dir.bin"}]
     blob = entries[0][2]
     assert store.read_all(blob) == data  # deleting in the folder never deletes from the vault
     conn = vault.connect(readonly=True)

@@ -318,8 +318,11 @@ class WatchService:
         with self._writer():
             conn.execute("BEGIN IMMEDIATE")
             try:
+                new_rel = self._rel(f, renamed_to)
                 for r in rows:
-                    detail = {"renamed_to": self._rel(f, renamed_to)} if renamed_to else {}
+                    # A moved folder renames every file under it: name each file's new path.
+                    detail = {"renamed_to": (new_rel + r[0][len(rel):]) if new_rel else renamed_to} \
+                        if renamed_to else {}
                     log_event(conn, f.spec.id, r[0], "vanished", detail, blob_id=r[1])
                     conn.execute("UPDATE watch_files SET present = 0, last_seen = ? WHERE watch_id = ? AND "
                                  "rel_path = ?", (clock.now_ms(), f.spec.id, r[0]))
