@@ -156,6 +156,7 @@ def test_media_missing_cli(vault, vault_path, cli) -> None:
     assert [(i["name"], i["status"], i["conversation"], i["sender"]) for i in items] == [
         ("IMG-1.jpg", "missing", "Family", "Mum"), ("report.pdf", "expired", "Work", "Boss")]
     assert items[0]["date"] == "2024-01-01T00:00:00Z" and items[0]["expected_path"] == "WhatsApp/Media/IMG-1.jpg"
+    assert "WhatsApp/Media" in items[0]["where_to_look"]
     r = cli("media", "missing", "--chat", "Work", env=env_for(vault_path))
     assert r.returncode == 0 and "report.pdf" in r.stdout and "IMG-1" not in r.stdout
     r = cli("media", "missing", "--chat", "Nobody", env=env_for(vault_path))

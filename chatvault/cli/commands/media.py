@@ -15,6 +15,7 @@ from chatvault.fsutil import storage_error
 from chatvault.jobs.context import JobContext
 from chatvault.media import check as _media_check  # noqa: F401 - registers the media checks
 from chatvault.media.blobstore import BlobStore
+from chatvault.media.missing import missing_media
 from chatvault.media.thumbnails import generate_thumbnails
 from chatvault.watch.capture import capture_file, record_capture
 
@@ -195,26 +196,15 @@ def _missing(args, ctx: CliContext, vault) -> int:
     conn = vault.connect(readonly=True)
     try:
         chat = resolve_chat(conn, args.chat)
-        sql = ("SELECT a.id, a.status, a.original_name, a.expected_path, a.size, a.mime, m.id, m.ts, m.kind, "
-               "coalesce(p.display_name, p.source_key), c.id, c.title, s.app FROM attachments a "
-               "JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id "
-               "JOIN sources s ON s.id = c.source_id LEFT JOIN participants p ON p.id = m.sender_id "
-               "WHERE a.status IN ('missing', 'expired')")
-        params: list = []
-        if chat is not None:
-            sql += " AND m.conversation_id = ?"
-            params.append(chat)
-        sql += " ORDER BY c.id, m.ts, a.id LIMIT ?"
-        params.append(args.limit)
-        rows = conn.execute(sql, params).fetchall()
+        rows = missing_media(conn, chat, args.limit)
     finally:
         conn.close()
-    items = [{"attachment_id": r[0], "status": r[1], "name": r[2], "expected_path": r[3], "size": r[4],
-              "mime": r[5], "message_id": r[6], "date": _iso(r[7]), "kind": r[8], "sender": r[9],
-              "conversation_id": r[10], "conversation": r[11], "app": r[12]} for r in rows]
+    items = [r.to_json() for r in rows]
     lines = [f"{i['attachment_id']:>7}  {i['status']:<8} {i['date']}  {i['conversation']} / {i['sender'] or '-'}: "
              f"{i['name'] or i['kind']}" + (f"  (was at {i['expected_path']})" if i["expected_path"] else "")
              for i in items]
+    for app in sorted({r.app for r in rows}):
+        lines.append(f"{app}: look in {rows[[r.app for r in rows].index(app)].where_to_look}.")
     if items:
         lines.append(f"{len(items)} missing or expired file(s). Import the file again, run `chatvault media add "
                      f"FILE`, or watch the folder where it may appear; the attachment is filled in place.")
