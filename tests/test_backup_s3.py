@@ -49,6 +49,7 @@ def test_object_lock_survives_clock_skew_delete_and_prune(vault, s3env, monkeypa
     touch_messages(vault, [3])
     expected = db_image_hash(vault)
     second = engine.run_backup(vault, d)
+    assert first.full_listing and not second.full_listing  # after a verified run S3 is not listed again
     c = s3env.client()
     resp = c.list_object_versions(Bucket=bucket, Prefix="v1/")
     server_now = datetime.now(UTC).timestamp()  # the server shares this machine's real clock
@@ -162,7 +163,7 @@ def test_server_stops_mid_upload_then_next_run_resumes(vault, s3env, tmp_path):
     assert arrived  # some objects made it before the server went away
     expected, media = db_image_hash(vault), tree_hashes(vault.media_path)
     r = engine.run_backup(vault, d)
-    assert r.verified and r.blobs_sent >= 1 and not (set(r.sent_keys) & arrived)  # nothing re-sent
+    assert r.verified and r.full_listing and r.blobs_sent >= 1 and not (set(r.sent_keys) & arrived)  # nothing re-sent
     target = dests.open_target(d)
     k = engine.vault_keys(vault)
     assert engine.verify_target(target, k, read_data=True).ok

@@ -46,6 +46,7 @@ from chatvault.vault.vault import Vault
 CONFIG_KEY = "chatvault-backup.json"
 BACKUP_FORMAT = "chatvault-backup"
 COMMIT_BYTES = 256 * 1024 * 1024  # folder targets: make objects durable and visible in batches
+FULL_LISTING_EVERY_S = 7 * 86400
 MAX_IN_FLIGHT = 64  # queued tasks: bounds memory to ~64 extents (4 MiB) plus workers x 16 MiB
 
 
@@ -95,6 +96,7 @@ class RunResult:
     duration_s: float = 0.0
     verified: bool = False
     restore_tested: bool = False
+    full_listing: bool = True
     sent_keys: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -225,7 +227,7 @@ def run_backup(vault: Vault, dest: Destination, ctx: JobContext | None = None) -
                     run_id = start_run(conn, dest, "backup")
                     target = open_target(dest)
                     try:
-                        _do_backup(vault, target, k, snap, ctx, result)
+                        _do_backup(vault, target, k, snap, ctx, result, _needs_full_listing(conn, dest, target))
                         if dest.restore_test:
                             ctx.status("Test-restoring the new snapshot")
                     finally:
@@ -265,13 +267,45 @@ def _wrap(exc: BaseException) -> BaseException:
     return exc
 
 
+def _needs_full_listing(conn: Any, dest: Destination, target: Target) -> bool:
+    """List every object at the destination, or trust the newest verified snapshot's list?
+
+    Listing is cheap on a disk but slow on object stores (about a millisecond per key), so an S3
+    destination is listed in full only after a run that did not succeed (to resume without
+    re-sending) and at least once a week; otherwise what the previous verified snapshot names is
+    known to be there, as restic trusts its index.
+    """
+    if not target.trust_previous:
+        return True
+    last = conn.execute(
+        "SELECT status, verified, started_at FROM backup_runs WHERE destination_id = ? AND kind = 'backup' "
+        "AND status != 'running' ORDER BY id DESC LIMIT 1", (dest.id,)).fetchone()
+    if last is None or last["status"] != "success" or not last["verified"]:
+        return True
+    listed = conn.execute(
+        "SELECT max(started_at) FROM backup_runs WHERE destination_id = ? AND kind = 'backup' AND status = 'success' "
+        "AND json_extract(detail, '$.full_listing') = 1", (dest.id,)).fetchone()[0]
+    return listed is None or clock.now_ms() - listed > FULL_LISTING_EVERY_S * 1000
+
+
 def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ctx: JobContext,
-               result: RunResult) -> None:
+               result: RunResult, full_listing: bool = True) -> None:
     ctx.status(f"Connecting to {target.description}")
     target.prepare()
-    existing = target.list()
-    ensure_config(target, k, existing)
-    prev = _latest_manifest(target, k, existing)
+    prev = None
+    if not full_listing:
+        existing = target.list("snapshots/")
+        prev = _latest_manifest(target, k, existing) if existing else None
+        if prev is not None:
+            existing[CONFIG_KEY] = 0
+            existing.update(_references(prev))
+            existing[prev["header"]] = -1  # present; its size is checked below by name
+    if prev is None:
+        full_listing = True
+        existing = target.list()
+        ensure_config(target, k, existing)
+        prev = _latest_manifest(target, k, existing)
+    result.full_listing = full_listing
     prev_macs: dict[str, tuple[int, str]] = {}
     if prev:
         prev_macs = {rel: (size, mac) for rel, size, mac in prev.get("blobs", [])}
@@ -279,6 +313,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
 
     def sent(key: str, n: int) -> None:
         with sent_lock:
+            existing[key] = n
             result.bytes_sent += n
             result.objects_sent += 1
             result.sent_keys.append(key)
@@ -286,7 +321,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
 
     header_raw = (vault.path / HEADER_NAME).read_bytes()
     header_key = f"headers/{hashlib.sha256(header_raw).hexdigest()}.json"
-    if existing.get(header_key) != len(header_raw):
+    if existing.get(header_key) not in (len(header_raw), -1):
         target.put_bytes(header_key, header_raw)
         sent(header_key, len(header_raw))
 
@@ -386,11 +421,11 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
     result.snapshot_id = snapshot_id
     faults.hit("backup.after_manifest")
 
-    # 4. read back: the manifest authenticates and everything it lists is there with the right size
+    # 4. read back: the manifest authenticates, and every object it names was listed at the start of
+    # the run (or named by the previous verified snapshot) or acknowledged durable during it
     ctx.status("Verifying the snapshot")
     check = load_manifest(target, k, snapshot_id)
-    now_listed = target.list()
-    missing = [key for key, size in _references(check) if now_listed.get(key) != size]
+    missing = [key for key, size in _references(check) if existing.get(key) != size]
     if missing:
         raise IntegrityError(f"The new snapshot {snapshot_id} lists {len(missing)} objects the destination does not "
                              f"hold correctly (first: {missing[0]}).", hint="Run the backup again.")

@@ -57,7 +57,8 @@ def store_credentials(name: str, key: str, secret: str) -> None:
 
 class S3Target(Target):
     kind = "s3"
-    workers = 8
+    workers = 16
+    trust_previous = True
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         import boto3
@@ -76,13 +77,14 @@ class S3Target(Target):
             aws_access_key_id=key, aws_secret_access_key=secret,
             config=Config(s3={"addressing_style": "path"}, connect_timeout=timeout, read_timeout=timeout,
                           retries={"max_attempts": int(config.get("retries", 3)), "mode": "standard"},
-                          max_pool_connections=24,
+                          max_pool_connections=32,
                           request_checksum_calculation="when_required", response_checksum_validation="when_required"),
         )
         self._offset: float | None = None  # server time - client time, from HTTP Date headers
         # With Object Lock the bucket is versioned: a delete marker (someone's DELETE without a version
         # id) only hides a locked object, so listing and reading use the newest real version.
         self._versions: dict[str, str] = {}
+        self._big = threading.Semaphore(3)  # multipart uploads at once: each holds one 8 MiB part in memory
         self._lock = threading.Lock()
         self.client.meta.events.register("after-call.s3", self._observe_date)
 
@@ -206,6 +208,10 @@ class S3Target(Target):
                            Body=fh, ContentLength=size, ContentMD5=base64.b64encode(md5.digest()).decode(),
                            **self._lock_args())
             return size
+        with self._big:
+            return self._put_multipart(key, path, mac)
+
+    def _put_multipart(self, key: str, path: Path, mac: hmac.HMAC) -> int:
         full = self._key(key)
         up = self._call(self.client.create_multipart_upload, f"uploading {key}", Bucket=self.bucket, Key=full,
                         **self._lock_args())

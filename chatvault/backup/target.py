@@ -28,6 +28,7 @@ class Target(ABC):
     kind: str = ""
     description: str = ""
     workers: int = 4  # parallel uploads/downloads: disks want few, object stores (latency-bound) many
+    trust_previous: bool = False  # skip the full listing after a verified run (slow listings)
 
     @abstractmethod
     def list(self, prefix: str = "") -> dict[str, int]:
