@@ -50,8 +50,11 @@ def test_whatsapp_zip_end_to_end_and_idempotent(vault, tmp_path: Path) -> None:
     assert r.attachments_stored == 3 and r.attachments_missing == 1      # 2 files + vcf stored, 1 omitted
     c = counts(vault)
     assert c["messages"] == len(ex.expected) and c["stored"] == 3 and c["blobs"] == 3
-    again = run_import(vault, path, options=UTC)
+    same = run_import(vault, path, options=UTC)        # byte-identical file: recognised, not re-read
+    assert same.identical_to == r.run_id and same.added == 0 and same.already_present == len(ex.expected)
+    again = run_import(vault, path, options=ImportOptions(options={"tz": "UTC", "reread": True}))
     assert again.added == 0 and again.already_present == len(ex.expected) and again.missing_at_source == 0
+    assert again.identical_to is None
     assert counts(vault)["messages"] == len(ex.expected) and counts(vault)["dups"] == 0
     conn = vault.connect(readonly=True)
     row = conn.execute("SELECT m.text, m.location, p.display_name FROM messages m JOIN participants p "
@@ -61,8 +64,9 @@ def test_whatsapp_zip_end_to_end_and_idempotent(vault, tmp_path: Path) -> None:
     conv = conn.execute("SELECT kind, title FROM conversations").fetchone()
     assert tuple(conv) == ("group", "Trip")
     runs = conn.execute("SELECT outcome, file_hash, counts FROM import_runs ORDER BY id").fetchall()
-    assert [r[0] for r in runs] == ["ok", "ok"] and runs[0][1] == runs[1][1] and len(runs[0][1]) == 64
-    assert json.loads(runs[1][2])["already_present"] == len(ex.expected)
+    assert [r[0] for r in runs] == ["ok", "ok", "ok"] and runs[0][1] == runs[2][1] and len(runs[0][1]) == 64
+    assert json.loads(runs[2][2])["already_present"] == len(ex.expected)
+    assert json.loads(runs[1][2])["identical_to"] == r.run_id
     cov = conn.execute("SELECT messages, added FROM import_coverage ORDER BY run_id").fetchall()
     assert [tuple(x) for x in cov] == [(len(ex.expected), len(ex.expected)), (len(ex.expected), 0)]
     conn.close()
@@ -73,7 +77,7 @@ def test_identical_neighbours_get_distinct_keys(vault, tmp_path: Path) -> None:
              "14/03/2023, 10:00 - A: ok"]
     path = write_txt(tmp_path / "c.txt", lines)
     assert run_import(vault, path, options=UTC).added == 4
-    assert run_import(vault, path, options=UTC).added == 0
+    assert run_import(vault, path, options=ImportOptions(options={"tz": "UTC", "reread": True})).added == 0
 
 
 def test_newer_export_adds_only_new_and_marks_missing(vault, tmp_path: Path) -> None:
@@ -94,7 +98,7 @@ def test_newer_export_adds_only_new_and_marks_missing(vault, tmp_path: Path) -> 
     conn.close()
     assert counts(vault)["messages"] == 150          # kept, never deleted
     # The older export again: adds nothing, removes nothing, does not "restore" either.
-    r3 = run_import(vault, old, options=UTC)
+    r3 = run_import(vault, old, options=ImportOptions(options={"tz": "UTC", "reread": True}))
     assert (r3.added, r3.missing_at_source, r3.restored) == (0, 0, 0)
     assert any("older" in w for w in r3.warnings)
     assert counts(vault)["missing"] == 5

@@ -77,6 +77,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     resumed_from: int | None = None
+    identical_to: int | None = None     # an earlier run of the byte-identical file: nothing was re-read
     file_hash: str | None = None
     seconds: float = 0.0
     detection: dict[str, Any] = field(default_factory=dict)
@@ -88,6 +89,14 @@ class ImportReport:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _env_int(name: str, default: int) -> int:
+    """Batch sizes can be lowered from the environment (crash tests use many small batches)."""
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
 
 
 # --- choosing the importer ---------------------------------------------------------------------
@@ -119,6 +128,7 @@ class _Producer(threading.Thread):
         self.ctx = ctx
         self.q: queue.Queue = queue.Queue(maxsize=6)
         self.stop = threading.Event()
+        self.chunk_size = min(CHUNK, _env_int("CHATVAULT_IMPORT_BATCH", CHUNK))
 
     def _put(self, item: Any) -> bool:
         while not self.stop.is_set():
@@ -142,7 +152,7 @@ class _Producer(threading.Thread):
                                            None if off is None else int(off.total_seconds() // 60)))
                 else:
                     chunk.append(rec)
-                if len(chunk) >= CHUNK:
+                if len(chunk) >= self.chunk_size:
                     if not self._put(chunk):
                         return
                     chunk = []
@@ -206,6 +216,7 @@ class _Writer:
         self.pending = 0
         self.tx_started = 0.0
         self._blobs: BlobStore | None = None
+        self.batch = _env_int("CHATVAULT_IMPORT_BATCH", BATCH)
 
     # transactions -------------------------------------------------------------------------
     def begin(self) -> None:
@@ -215,13 +226,14 @@ class _Writer:
             self.tx_started = time.monotonic()
             self.next_id = int(self.conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0]) + 1
 
-    def commit(self, checkpoint: dict | None = None) -> None:
+    def commit(self, checkpoint: dict | None = None, *, progress: bool = True) -> None:
         if not self.in_tx:
             return
-        self.conn.execute(
-            "UPDATE import_runs SET counts = ?, checkpoint = ? WHERE id = ?",
-            (_dumps(self.report.counts()) or "{}", _dumps(checkpoint), self.run_id),
-        )
+        if progress:   # the run row always tells what the committed batches hold
+            self.conn.execute(
+                "UPDATE import_runs SET counts = ?, checkpoint = ? WHERE id = ?",
+                (_dumps(self.report.counts()) or "{}", _dumps(checkpoint), self.run_id),
+            )
         faults.hit("import.before_commit")
         self.conn.execute("COMMIT")
         self.in_tx = False
@@ -249,7 +261,7 @@ class _Writer:
             self.other(item)
         if run:
             self.messages(run)
-        if self.pending >= BATCH or time.monotonic() - self.tx_started >= BATCH_SECONDS:
+        if self.pending >= self.batch or time.monotonic() - self.tx_started >= BATCH_SECONDS:
             last = items[-1] if items else None
             loc = last.rec.location if isinstance(last, _Prepared) else None
             self.commit({"messages_seen": self.report.messages_seen, "location": loc})
@@ -612,6 +624,24 @@ def run_import(vault: Vault, path: Path, *, format: str | None = None, options: 
         report.run_id, report.resumed_from = _start_run(conn, importer, report.path)
         writer = _Writer(vault, conn, report.run_id, report, ctx, importer, options)
         ctx.set_total(bytes_=importer.total_bytes(path))
+        ctx.status(f"Checking {path.name}")
+        hasher.join()
+        same = None if options.options.get("reread") else _identical_run(conn, importer, hashed.get("hash"), options)
+        if same is not None:
+            # Byte-identical export, same parser and options: it cannot hold anything the vault lacks.
+            report.identical_to = int(same["id"])
+            prev = json.loads(same["counts"] or "{}")
+            report.already_present = int(prev.get("messages_seen", 0))
+            report.messages_seen = report.already_present
+            report.conversations = int(prev.get("conversations", 0))
+            report.file_hash = hashed.get("hash")
+            report.outcome = "ok"
+            report.warnings.append(f"This file is identical to the one imported in run {same['id']}; nothing new "
+                                   "to read (import with the option reread to parse it again).")
+            report.seconds = round(time.monotonic() - started, 3)
+            _end_run(writer, report, hashed, options)
+            ctx.set_position(bytes_=ctx.snapshot().bytes_total or 0)
+            return report
         ctx.status(f"Importing {path.name} ({importer.title})")
         producer = _Producer(importer, path, options, ctx)
         producer.start()
@@ -644,13 +674,13 @@ def run_import(vault: Vault, path: Path, *, format: str | None = None, options: 
         report.outcome = outcome
         report.seconds = round(time.monotonic() - started, 3)
         if failure is None:
-            _end_run(writer, report, hashed)
+            _end_run(writer, report, hashed, options)
             ctx.status("Done" if outcome != "cancelled" else "Cancelled")
             return report
         report.error = _message(failure)
         try:
             writer.rollback() if isinstance(failure, StorageError | DatabaseError | OSError) else None
-            _end_run(writer, report, hashed)
+            _end_run(writer, report, hashed, options)
         except (DatabaseError, OSError, ChatVaultError):
             pass                         # the run stays 'running' and is marked 'interrupted' next time
         err = failure if isinstance(failure, ChatVaultError) else _classify(failure)
@@ -705,11 +735,30 @@ def _start_run(conn: Connection, importer: Importer, path: str) -> tuple[int, in
     return run_id, resumed
 
 
-def _end_run(writer: _Writer, report: ImportReport, hashed: dict) -> None:
+def _options_digest(options: ImportOptions) -> str:
+    data = {"me": options.me} | {k: v for k, v in options.options.items() if k not in ("reread", "key")}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _identical_run(conn: Connection, importer: Importer, file_hash: str | None, options: ImportOptions) -> Any:
+    if not file_hash:
+        return None
+    for row in conn.execute(
+        "SELECT id, counts FROM import_runs WHERE file_hash = ? AND format = ? AND parser_version = ? "
+        "AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 5",
+        (file_hash, importer.name, importer.parser_version),
+    ):
+        if json.loads(row["counts"] or "{}").get("options") == _options_digest(options):
+            return row
+    return None
+
+
+def _end_run(writer: _Writer, report: ImportReport, hashed: dict, options: ImportOptions) -> None:
     conn = writer.conn
     writer.begin()
     counts = report.counts() | {"unparsed_lines": report.unparsed_lines[:100], "warnings": report.warnings[:100],
-                                "resumed_from": report.resumed_from}
+                                "resumed_from": report.resumed_from, "identical_to": report.identical_to,
+                                "options": _options_digest(options)}
     conn.execute("UPDATE import_runs SET finished_at = ?, outcome = ?, counts = ?, error = ?, file_hash = ?, "
                  "file_size = ?, checkpoint = NULL WHERE id = ?",
                  (clock.now_ms(), report.outcome, _dumps(counts), report.error, hashed.get("hash"),
@@ -717,7 +766,7 @@ def _end_run(writer: _Writer, report: ImportReport, hashed: dict) -> None:
     conn.execute("INSERT INTO audit_log(at, actor, action, detail) VALUES (?, 'user', 'import', ?)",
                  (clock.now_ms(), _dumps({"run_id": report.run_id, "format": report.format, "path": report.path,
                                           "outcome": report.outcome, "added": report.added})))
-    writer.commit(None)
+    writer.commit(None, progress=False)
 
 
 # --- preview (the GUI's import dialog) ----------------------------------------------------------

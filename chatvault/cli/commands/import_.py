@@ -27,6 +27,8 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--me", metavar="NAME", help="the sender name that is you in these exports")
     p.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], help="WhatsApp: the date order when it is ambiguous")
     p.add_argument("--tz", metavar="ZONE", help="WhatsApp: the time zone the export's times are in (IANA name)")
+    p.add_argument("--reread", action="store_true",
+                   help="parse the export even if this exact file was imported before (normally skipped)")
     p.add_argument("--key", metavar="HEX", help="WeChat: the database key")
     p.add_argument("--imei", metavar="X", help="WeChat (Android): the phone's IMEI, for the key")
     p.add_argument("--uin", metavar="Y", help="WeChat (Android): the account's uin, for the key")
@@ -34,9 +36,9 @@ def register(p: argparse.ArgumentParser) -> None:
 
 def _options(args: argparse.Namespace) -> ImportOptions:
     extra: dict[str, Any] = {}
-    for name in ("key", "imei", "uin", "date_order", "tz"):
+    for name in ("key", "imei", "uin", "date_order", "tz", "reread"):
         value = getattr(args, name, None)
-        if value is not None:
+        if value is not None and value is not False:
             extra[name] = value
     return ImportOptions(me=args.me, options=extra)
 
@@ -98,6 +100,8 @@ def summary_text(r: ImportReport) -> str:
         shown = ", ".join(r.unparsed_lines[:10]) + (" ..." if len(r.unparsed_lines) > 10 else "")
         lines.append(f"  not understood: {r.unparsed:,} (kept verbatim: `chatvault imports --unparsed {r.run_id}`): "
                      f"{shown}")
+    if r.identical_to:
+        lines.append(f"  identical to the file of run {r.identical_to}: nothing new (use --reread to parse it again)")
     if r.resumed_from:
         lines.append(f"  completed the interrupted run {r.resumed_from}")
     for w in r.warnings[:10]:

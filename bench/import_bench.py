@@ -1,0 +1,153 @@
+"""Import benchmark: a generated WhatsApp export and a Telegram export of N messages each.
+
+End to end (parse, keys, encrypt, index for search, commit) into a fresh vault, then the same file
+again (re-import), each in its own process so peak RSS is the import's own. Side by side, in the
+same run: our parse-only rate and the parse-only time of the PyPI parsers whatstk and chat-miner on
+the same WhatsApp file (the `bench` extra installs them).
+
+Usage: .venv/bin/python bench/import_bench.py [--scale N] [--no-peers]
+Targets (issue 3): >= 100,000 msg/s end to end, peak RSS <= 400 MB, re-import <= 25 % of the first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, print_table, write_results
+
+CHILD_ENV = dict(os.environ, CHATVAULT_INSECURE_FAST_KDF="1", PYTHONPATH=str(ROOT), TZ="UTC")
+
+
+def child_import(export: str, vault: str) -> None:
+    import resource
+
+    from chatvault.importers.base import ImportOptions
+    from chatvault.ingest.engine import run_import
+    from chatvault.vault.vault import create_vault
+
+    v, _ = create_vault(Path(vault), "bench passphrase")
+    opts = ImportOptions(options={"tz": "UTC"})
+    t = time.perf_counter()
+    first = run_import(v, Path(export), options=opts)
+    t1 = time.perf_counter() - t
+    t = time.perf_counter()
+    again = run_import(v, Path(export), options=opts)
+    t2 = time.perf_counter() - t
+    v.lock()
+    size = sum(p.stat().st_size for p in Path(vault).rglob("*") if p.is_file())
+    print(json.dumps({"first_s": t1, "again_s": t2, "added": first.added, "already": again.already_present,
+                      "outcome": first.outcome, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "vault_mib": size / 2**20}))
+
+
+def child_parse(export: str, fmt: str) -> None:
+    from chatvault.importers.base import ImportOptions
+    from chatvault.importers.registry import get
+    from chatvault.ingest.keys import Keyer, ts_ms
+    from chatvault.jobs.context import JobContext
+    from chatvault.model import MessageRec
+
+    keyer = Keyer()
+    t = time.perf_counter()
+    n = 0
+    for rec in get(fmt).read(Path(export), ImportOptions(options={"tz": "UTC"}), JobContext()):
+        if isinstance(rec, MessageRec):
+            keyer.key(rec, ts_ms(rec.ts))
+            n += 1
+    print(json.dumps({"seconds": time.perf_counter() - t, "messages": n}))
+
+
+def child_peer(export: str, peer: str) -> None:
+    t = time.perf_counter()
+    if peer == "whatstk":
+        from whatstk.whatsapp.objects import WhatsAppChat
+
+        n = len(WhatsAppChat.from_source(filepath=export).df)
+    else:
+        import logging
+
+        from chatminer.chatparsers import WhatsAppParser
+
+        logging.disable(logging.CRITICAL)
+        parser = WhatsAppParser(export)
+        parser.parse_file()
+        n = len(parser.parsed_messages.get_df())
+    print(json.dumps({"seconds": time.perf_counter() - t, "messages": n}))
+
+
+def run_child(*args: str, timeout: float = 3600) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True,
+                         env=CHILD_ENV, timeout=timeout)
+    if out.returncode != 0:
+        return {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scale", type=int, default=1_000_000, help="messages per export")
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        kind, *rest = args.child
+        {"import": child_import, "parse": child_parse, "peer": child_peer}[kind](*rest)
+        return 0
+
+    sys.path.insert(0, str(ROOT))
+    from tests.import_fixtures import big_telegram, big_whatsapp
+
+    n = args.scale
+    res: dict = {"scale": n}
+    rows: list[tuple[str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="cv-import-bench-") as tmp:
+        tmpd = Path(tmp)
+        t = time.perf_counter()
+        wa = big_whatsapp(tmpd / "WhatsApp Chat with Bench.txt", n)
+        tg = big_telegram(tmpd / "result.json", n)
+        rows.append(("generate both exports", f"{time.perf_counter() - t:.1f} s "
+                     f"(WhatsApp {wa.stat().st_size / 2**20:.0f} MiB, Telegram {tg.stat().st_size / 2**20:.0f} MiB)"))
+        for name, export, fmt in (("whatsapp", wa, "whatsapp"), ("telegram", tg, "telegram")):
+            parse = run_child("parse", str(export), fmt)
+            r = run_child("import", str(export), str(tmpd / f"vault-{name}"))
+            res[name] = {"import": r, "parse": parse}
+            if "error" in r:
+                rows.append((f"{name}: import", f"FAILED: {r['error']}"))
+                continue
+            rate = r["added"] / r["first_s"]
+            res[name]["rate"] = rate
+            res[name]["reimport_ratio"] = r["again_s"] / r["first_s"]
+            rows.append((f"{name}: parse + keys only", f"{parse['seconds']:.1f} s = {parse['messages'] / parse['seconds']:,.0f} msg/s"))
+            rows.append((f"{name}: import end to end", f"{r['first_s']:.1f} s = {rate:,.0f} msg/s "
+                         f"({r['added']:,} added, {r['outcome']})"))
+            rows.append((f"{name}: re-import", f"{r['again_s']:.1f} s = {100 * r['again_s'] / r['first_s']:.0f} % of first "
+                         f"({r['already']:,} already present)"))
+            rows.append((f"{name}: peak RSS / vault size", f"{r['rss_mib']:.0f} MiB / {r['vault_mib']:.0f} MiB"))
+        if not args.no_peers:
+            ours = res["whatsapp"]["parse"]
+            for peer in ("whatstk", "chat-miner"):
+                p = run_child("peer", str(wa), peer)
+                res[peer] = p
+                if "error" in p:
+                    rows.append((f"{peer}: parse only", f"not run: {p['error']}"))
+                    continue
+                ratio = p["seconds"] / ours["seconds"]
+                rows.append((f"{peer}: parse only", f"{p['seconds']:.1f} s = {p['messages'] / p['seconds']:,.0f} msg/s; "
+                             f"ours is {ratio:.1f}x faster (parse), "
+                             f"{p['seconds'] / res['whatsapp']['import']['first_s']:.1f}x (our full import)"))
+    print_table(f"Import benchmark, {n:,} messages per export (targets: >= 100,000 msg/s, RSS <= 400 MB, "
+                "re-import <= 25 %)", rows)
+    path = write_results("import", res)
+    print(f"\nresults: {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
