@@ -363,6 +363,9 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         blob_rows: list[list[Any]] = [[]] * len(media)
 
         def put_blob(i: int, rel: str, path: Path, size: int) -> None:
+            if not path.exists():  # removed since the walk (e.g. `check --repair` of an orphan): skip it
+                blob_rows[i] = []
+                return
             h = k.hasher()
             n = target.put_file("media/" + rel, path, size, h)
             if n != size:
@@ -371,6 +374,9 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
             sent("media/" + rel, n)
 
         def mac_local(i: int, rel: str, path: Path, size: int) -> None:
+            if not path.exists():
+                blob_rows[i] = []
+                return
             h = k.hasher()
             with open(path, "rb") as fh:
                 while chunk := fh.read(1024 * 1024):
@@ -414,7 +420,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         "db": {"page_size": snap.page_size, "pages": snap.pages, "size": snap.size,
                "extent_pages": snap.extent_pages, "extents": macs,
                "root": k.mac(b"".join(bytes.fromhex(m) for m in macs))},
-        "blobs": blob_rows,
+        "blobs": [row for row in blob_rows if row],
         "counts": _counts(snap._reader) | {"media_bytes": sum(s for _, _, s in media), "db_bytes": snap.size},
     }
     target.put_bytes(snapshot_key(snapshot_id), seal_manifest(k, snapshot_id, header_key, body), durable_now=True)
