@@ -258,16 +258,28 @@ def test_kill_during_media_add_then_repair(vault, vault_path, cli, tmp_path, poi
     assert r.returncode == -9, (point, r.returncode, r.stderr)
     r = cli("check", "--repair", "--json", env=env_for(vault_path))
     assert r.returncode == 0, r.stdout
-    r = cli("check", "--json", env=env_for(vault_path))
-    rep = json.loads(r.stdout)
-    assert rep["ok"] and [p for p in rep["problems"] if p["area"] == "media"] == []
-    assert rep["checked"]["blob_orphans"] == 0
-    assert not any((vault_path / "media" / ".partial").glob("*"))
+    from chatvault.vault.vault import open_vault
+
+    v = open_vault(vault_path, PASSPHRASE)
+    try:
+        rep = run_checks(v)
+        assert rep.ok and [p for p in rep.problems if p.area == "media"] == []
+        assert rep.checked["blob_orphans"] == 0
+        assert not any((vault_path / "media" / ".partial").glob("*"))
+        conn = v.connect()
+        assert conn.execute("SELECT status FROM attachments WHERE id = ?", (att,)).fetchone()[0] == "missing"
+        conn.close()
+    finally:
+        v.lock()
     r = cli("media", "add", str(src), "--json", env=env_for(vault_path))
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["added"][0]["filled_attachments"] == [att]
-    r = cli("check", "--read-data", "--json", env=env_for(vault_path))
-    assert json.loads(r.stdout)["ok"]
+    v = open_vault(vault_path, PASSPHRASE)
+    try:
+        assert run_checks(v, read_data=True).ok
+        assert BlobStore(v).read_all(BlobStore(v).id_of(data)) == data
+    finally:
+        v.lock()
 
 
 def test_repair_removes_orphans_and_partials_only(vault) -> None:
