@@ -147,9 +147,10 @@ class _Producer(threading.Thread):
             for rec in gen:
                 if isinstance(rec, MessageRec):
                     ms = ts_ms(rec.ts)
-                    off = rec.ts.utcoffset() if rec.tz_known else None
-                    chunk.append(_Prepared(rec, keyer.key(rec, ms), ms,
-                                           None if off is None else int(off.total_seconds() // 60)))
+                    off = rec.ts.utcoffset()
+                    off_ms = 0 if off is None else int(off.total_seconds()) * 1000
+                    chunk.append(_Prepared(rec, keyer.key(rec, ms, off_ms), ms,
+                                           off_ms // 60000 if rec.tz_known and off is not None else None))
                 else:
                     chunk.append(rec)
                 if len(chunk) >= self.chunk_size:

@@ -41,10 +41,16 @@ class Keyer:
     def __init__(self) -> None:
         self._last: dict[str, tuple[int, dict[str, int]]] = {}
 
-    def key(self, rec: MessageRec, ms: int) -> str:
+    def key(self, rec: MessageRec, ms: int, offset_ms: int | None = None) -> str:
+        """`offset_ms`: the UTC offset of `rec.ts` when the caller already has it (saves a lookup)."""
         if rec.source_id is not None:
             return rec.source_id
-        when = ms if rec.tz_known else wall_ms(rec.ts)
+        if rec.tz_known:
+            when = ms
+        elif offset_ms is not None:
+            when = ms + offset_ms
+        else:
+            when = wall_ms(rec.ts)
         names = "|".join(a.name or "" for a in rec.attachments) if rec.attachments else ""
         body = f"{rec.sender_key or ''}{SEP}{rec.kind}{SEP}{rec.text or ''}{SEP}{names}"
         state = self._last.get(rec.conversation_key)

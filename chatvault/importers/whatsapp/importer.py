@@ -399,7 +399,7 @@ class WhatsAppImporter(Importer):
                 o = "YMD" if YEAR_FIRST.match(dtext) else order
                 for attempt in (o, "MDY" if o == "DMY" else "DMY"):
                     try:
-                        day = datetime(*_ymd(attempt, a, b, c))
+                        day = datetime(*_ymd(attempt, a, b, c), tzinfo=zone)   # aware: + time keeps the zone
                         break
                     except ValueError:
                         continue
@@ -426,7 +426,7 @@ class WhatsAppImporter(Importer):
             time_cache[key] = hms
         if hms is None:
             return None
-        return (day + hms).replace(tzinfo=zone)
+        return day + hms
 
     def _message(self, p: list, conv_key: str, tree: FileTree, loc_prefix: str, me: str | None) -> MessageRec:
         number, ts, sender, parts = p
