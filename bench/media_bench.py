@@ -3,9 +3,11 @@ against `cp -r` (and `cp -r` + `sync`, since every capture is fsynced) of the sa
 disk in the same run; peak RSS of the capturing process; and the latency from "a file stops
 changing" to "durable in the vault" for new files in a watched folder (default 1 s debounce).
 
-Full size (the issue's figure) is 2,000 files / 2 GB: `--scale 1`. `--scale 0.25` = 500 files, 500 MB.
+`--scale N` is the number of files (bytes in proportion: 1 MB per file on average). The default and
+the issue's figure is 2,000 files / 2 GB; `--scale 200` = 200 files, 200 MB (what `run.py --quick`
+uses). A value <= 1 is read as a fraction of the full size.
 
-Run: .venv/bin/python bench/media_bench.py [--scale 0.25] [--latency-files 20] [--dir TMPDIR]
+Run: .venv/bin/python bench/media_bench.py [--scale 2000] [--latency-files 20] [--dir TMPDIR]
 """
 
 from __future__ import annotations
@@ -116,7 +118,8 @@ def child_latency(vault_dir: str, folder: str, n: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--scale", type=float, default=0.25, help="fraction of the full 2,000 files / 2 GB")
+    ap.add_argument("--scale", type=float, default=FULL_FILES,
+                    help="number of files (2,000 = the full 2 GB run); <= 1 means a fraction of that")
     ap.add_argument("--latency-files", type=int, default=20)
     ap.add_argument("--dir", default=None, help="where to put the files and vaults (same disk for all)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -131,8 +134,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from chatvault.vault.vault import create_vault
 
-    n_files = max(10, int(FULL_FILES * args.scale))
-    total = int(FULL_BYTES * args.scale)
+    fraction = args.scale if args.scale <= 1 else args.scale / FULL_FILES
+    n_files = max(10, int(FULL_FILES * fraction))
+    total = int(FULL_BYTES * fraction)
     work = Path(tempfile.mkdtemp(prefix="cv-media-bench-", dir=args.dir))
     try:
         src = work / "src"
@@ -169,14 +173,14 @@ def main() -> None:
 
     mb = total / 1e6
     res = {
-        "scale": args.scale, "files": n_files, "bytes": total, "generate_s": gen_s,
+        "scale": n_files, "files": n_files, "bytes": total, "generate_s": gen_s,
         "cp_s": cp_s, "cp_sync_s": cp_sync_s, "capture_s": cap["seconds"], "captured": cap["captured"],
         "capture_mb_s": mb / cap["seconds"], "cp_mb_s": mb / cp_s, "cp_sync_mb_s": mb / cp_sync_s,
         "ratio_vs_cp": cp_s / cap["seconds"], "ratio_vs_cp_sync": cp_sync_s / cap["seconds"],
         "peak_rss_mib": cap["peak_rss_mib"],
         "latency_median_s": statistics.median(lat), "latency_max_s": max(lat), "latency_files": len(lat),
     }
-    print_table(f"Media capture: {n_files} files, {mb:,.0f} MB (scale {args.scale})", [
+    print_table(f"Media capture: {n_files} files, {mb:,.0f} MB (full size: 2,000 files, 2 GB)", [
         ("cp -r", f"{cp_s:.1f} s  ({res['cp_mb_s']:.0f} MB/s)"),
         ("cp -r + sync", f"{cp_sync_s:.1f} s  ({res['cp_sync_mb_s']:.0f} MB/s)"),
         ("capture (scan, encrypt, fsync, rows)", f"{cap['seconds']:.1f} s  ({res['capture_mb_s']:.0f} MB/s), "
