@@ -313,3 +313,23 @@ def test_read_only_connection_can_search(vault) -> None:
     ro = vault.connect(readonly=True)
     assert search(ro, "合").total == search(conn, "合").total > 0
     ro.close()
+
+
+def test_both_query_plans_give_the_same_pages(corpus, monkeypatch) -> None:
+    """Sorting the matches and walking the time index must agree, for counts and every page."""
+    from chatvault.search import api
+
+    conn, _ = corpus
+    cases = [("合", None), ("hello", None), ("pdf OR invoice", SearchFilters(apps=["wechat"])),
+             ("contr*", SearchFilters(conversations=[2], kinds=["text"])), ("我", SearchFilters(sender="me")),
+             ("的 -hello", SearchFilters(after=BASE_TS + 10**9))]
+    for q, f in cases:
+        for sort in ("newest", "oldest"):
+            results = []
+            for walk, join_max in ((10**9, 10**9), (0, 0)):
+                monkeypatch.setattr(api, "WALK_FACTOR", walk)
+                monkeypatch.setattr(api, "JOIN_MAX", join_max)
+                pages = [search_ids(conn, q, f, sort=sort, limit=25, offset=o) for o in (0, 25, 75)]
+                results.append(pages)
+            assert results[0] == results[1], (q, sort)
+            assert results[0][0][0] > 0, q

@@ -4,9 +4,9 @@
     around = context(conn, result.results[0].message_id, before=5, after=5)
 
 Both only read, so the GUI can call them from a worker thread on a read-only connection. Text
-queries walk the FTS5 index in search-key order (time, see `index.py`): newest/oldest-first stops
-after one page; a date range is a key range; other filters join `messages` row by row. Relevance
-(FTS5 bm25) ranks the RANK_WINDOW most recent matches when there are more, so its cost is bounded.
+queries pick one of two plans by the number of matches (see `_text_search`), so newest-first costs
+about the same for a rare word and for "the". Relevance (FTS5 bm25) ranks at most RANK_WINDOW
+matches (those added last) so its cost is bounded.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from typing import Any
 
 from chatvault.errors import QueryError
 from chatvault.model import MessageKind, MessageStatus
-from chatvault.search.index import ID_BITS, ID_MASK, TABLE, key_sql
+from chatvault.search.index import TABLE
 from chatvault.search.query import Query, Term, parse
 from chatvault.search.snippet import Segment, make_snippet, render
 from chatvault.store.store import Store
 
 SORTS = ("newest", "oldest", "relevance")
-RANK_WINDOW = 20_000
+RANK_WINDOW = 10_000    # relevance ranks at most this many matches (the latest added)
+JOIN_MAX = 20_000       # up to this many matches, filters are applied by looking each one up
+WALK_FACTOR = 0.05     # walk the time index when matches² > page end × messages × this (measured)
 MAX_LIMIT = 10_000
 
 
@@ -120,9 +122,8 @@ def _resolve_conversations(conn: Any, refs: Iterable[int | str]) -> list[int]:
     return ids
 
 
-def _filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any], bool]:
-    """(conditions on m, params, date_only). date_only: only the time bounds are set, and they
-    are whole seconds, so a text query can apply them as a key range without joining messages."""
+def _filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
+    """Conditions on `messages m` and their parameters."""
     where: list[str] = []
     params: list[Any] = []
     if f.conversations:
@@ -160,26 +161,14 @@ def _filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any], bool
             raise QueryError(f"Unknown status '{f.status}'.", hint=f"Statuses: {', '.join(sorted(valid))}.")
         where.append("m.status = ?")
         params.append(f.status)
-    date_only = not where and all(v is None or v % 1000 == 0 for v in (f.after, f.before))
+    if f.after is not None and f.before is not None and f.after >= f.before:
+        raise QueryError("The date range is empty: 'after' is not earlier than 'before'.")
     if f.after is not None:
         where.append("m.ts >= ?")
         params.append(int(f.after))
     if f.before is not None:
         where.append("m.ts < ?")
         params.append(int(f.before))
-    if f.after is not None and f.before is not None and f.after >= f.before:
-        raise QueryError("The date range is empty: 'after' is not earlier than 'before'.")
-    return where, params, date_only
-
-
-def _key_range(f: SearchFilters) -> tuple[list[str], list[Any]]:
-    where, params = [], []
-    if f.after is not None:
-        where.append("f.rowid >= ?")
-        params.append((max(f.after, 0) // 1000) << ID_BITS)
-    if f.before is not None:
-        where.append("f.rowid < ?")
-        params.append((max(-(-f.before // 1000), 0)) << ID_BITS)
     return where, params
 
 
@@ -206,50 +195,59 @@ def search_ids(conn: Any, query: Query | str, filters: SearchFilters | None = No
         raise QueryError(f"Paging out of range (limit 0..{MAX_LIMIT}, offset ≥ 0).")
     q = parse(query) if isinstance(query, str) else query
     f = filters or SearchFilters()
-    where, params, date_only = _filter_sql(conn, f)
+    where, params = _filter_sql(conn, f)
     positive = q.positive_fts()
     if positive is not None:
-        return _text_search(conn, positive, f, where, params, date_only, sort, limit, offset)
+        return _text_search(conn, positive, where, params, sort, limit, offset)
     return _plain_search(conn, q.excluded_fts(), where, params, sort, limit, offset)
 
 
-def _text_search(conn: Any, expr: str, f: SearchFilters, where: list[str], params: list[Any],
-                 date_only: bool, sort: str, limit: int, offset: int) -> tuple[int, list[int]]:
-    conds = [f"{TABLE} MATCH ?"]
-    args: list[Any] = [expr]
-    krange, kparams = _key_range(f)
-    conds += krange
-    args += kparams
-    source = f"{TABLE} f"
-    if where and not date_only:
-        source += f" JOIN messages m ON m.id = (f.rowid & {ID_MASK})"
-        conds += where
-        args += params
-    sql_where = " AND ".join(conds)
-    total = int(conn.execute(f"SELECT count(*) FROM {source} WHERE {sql_where}", args).fetchone()[0])
+_MATCHES = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?"
+
+
+def _text_search(conn: Any, expr: str, where: list[str], params: list[Any], sort: str, limit: int,
+                 offset: int) -> tuple[int, list[int]]:
+    """Two plans, chosen by the number of matches H (an FTS-only count, ~1 ms):
+    - few matches: read them from the index, look each message up, sort (cost ~ H);
+    - many matches: walk messages in time order (an index) and keep the matching ones, which
+      stops after a page (cost ~ page × messages / H, plus collecting the H ids in C)."""
+    hits = int(conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", (expr,)).fetchone()[0])
+    if hits == 0:
+        return 0, []
+    cond = " AND " + " AND ".join(where) if where else ""
+    # "+m.id" keeps SQLite from driving the query by the id list, so it walks a time index.
+    walk_from = f"FROM messages m WHERE +m.id IN ({_MATCHES}){cond}"
+    join_from = f"FROM {TABLE} f JOIN messages m ON m.id = f.rowid WHERE {TABLE} MATCH ?{cond}"
+    args = [expr, *params]
+    if not where:
+        total = hits
+    elif hits <= JOIN_MAX:
+        total = int(conn.execute(f"SELECT count(*) {join_from}", args).fetchone()[0])
+    else:
+        total = int(conn.execute(f"SELECT count(*) {walk_from}", args).fetchone()[0])
     if total == 0 or limit == 0 or offset >= total:
         return total, []
     if sort == "relevance":
-        window_args = list(args)
-        window = ""
-        if total > RANK_WINDOW:
-            cut = conn.execute(
-                f"SELECT f.rowid FROM {source} WHERE {sql_where} ORDER BY f.rowid DESC LIMIT 1 OFFSET ?",
-                [*args, RANK_WINDOW - 1],
-            ).fetchone()
-            window = " AND f.rowid >= ?"
-            window_args.append(cut[0])
-        rows = conn.execute(
-            f"SELECT f.rowid FROM {source} WHERE {sql_where}{window} ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?",
-            [*window_args, limit, offset],
-        ).fetchall()
+        window, wargs = "", []
+        if hits > RANK_WINDOW:
+            # Bound the cost: rank only the RANK_WINDOW matches added to the vault last.
+            cut = conn.execute(f"{_MATCHES} ORDER BY rowid DESC LIMIT 1 OFFSET ?", (expr, RANK_WINDOW - 1)).fetchone()
+            window, wargs = " AND f.rowid >= ?", [cut[0]]
+        if where:
+            sql = f"SELECT f.rowid {join_from}{window} ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?"
+        else:
+            sql = (f"SELECT f.rowid FROM {TABLE} f WHERE {TABLE} MATCH ?{window} "
+                   "ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?")
+        rows = conn.execute(sql, [*args, *wargs, limit, offset]).fetchall()
+        return total, [r[0] for r in rows]
+    direction = "DESC" if sort == "newest" else "ASC"
+    order = f"ORDER BY m.ts {direction}, m.id {direction} LIMIT ? OFFSET ?"
+    size = int(conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
+    if hits * hits > (limit + offset) * size * WALK_FACTOR:
+        rows = conn.execute(f"SELECT m.id {walk_from} {order}", [*args, limit, offset]).fetchall()
     else:
-        direction = "DESC" if sort == "newest" else "ASC"
-        rows = conn.execute(
-            f"SELECT f.rowid FROM {source} WHERE {sql_where} ORDER BY f.rowid {direction} LIMIT ? OFFSET ?",
-            [*args, limit, offset],
-        ).fetchall()
-    return total, [r[0] & ID_MASK for r in rows]
+        rows = conn.execute(f"SELECT m.id {join_from} {order}", [*args, limit, offset]).fetchall()
+    return total, [r[0] for r in rows]
 
 
 def _plain_search(conn: Any, excluded: str | None, where: list[str], params: list[Any], sort: str,
@@ -257,7 +255,7 @@ def _plain_search(conn: Any, excluded: str | None, where: list[str], params: lis
     conds = list(where)
     args = list(params)
     if excluded is not None:
-        conds.append(f"{key_sql('m')} NOT IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?)")
+        conds.append(f"m.id NOT IN ({_MATCHES})")
         args.append(excluded)
     sql_where = " WHERE " + " AND ".join(conds) if conds else ""
     total = int(conn.execute(f"SELECT count(*) FROM messages m{sql_where}", args).fetchone()[0])

@@ -1,15 +1,11 @@
-"""The full-text index: one contentless FTS5 table, `search_fts`, maintained with the messages.
-
-Its rowid is a *search key* that sorts by time: `(seconds since 1970 << 31) | messages.id`
-(`key_of`), so "newest first" and "oldest first" are a walk of the index in rowid order that stops
-after one page, however many messages match, and a date range is a rowid range. The message id is
-`key & ID_MASK`.
+"""The full-text index: one contentless FTS5 table, `search_fts`, whose rowid is `messages.id`.
 
 The import engine calls `index_messages` inside its batch transaction right after inserting the
-messages, so the index never disagrees with the store. Deleting a message removes it from the index
-by trigger; changing a message's text or time moves it to `search_pending`, which the next
+messages, so the index never disagrees with the store. Deleting a message removes it from the
+index by trigger; changing a message's text moves it to `search_pending`, which the next
 `index_messages` / `sync` call (or `chatvault reindex`) indexes again. The table is contentless
-(the text lives once, in `messages`); snippets are made in Python from `messages.text`.
+(the text lives once, in `messages`, with `contentless_delete=1` so rows are removed by rowid);
+snippets are made in Python from `messages.text`. Why not a time-ordered rowid: docs/search.md.
 """
 
 from __future__ import annotations
@@ -17,94 +13,34 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from chatvault.errors import IntegrityError
 from chatvault.search.text import TOKENIZER_VERSION, spaced
 
 TABLE = "search_fts"
 PENDING = "search_pending"
 SETTING_VERSION = "search.tokenizer_version"
-ID_BITS = 31
-ID_MASK = (1 << ID_BITS) - 1
-_MAX_SECONDS = (1 << 32) - 1
 _BATCH = 5000
-_LOOKUP_CHUNK = 900
-
-# The same key in SQL, for triggers and queries (`m` is the messages row).
-KEY_SQL = f"((min(max({{t}}.ts, 0) / 1000, {_MAX_SECONDS}) << {ID_BITS}) | {{t}}.id)"
 
 
-def key_of(message_id: int, ts: int) -> int:
-    """The search key of a message: time (seconds) in the high bits, id in the low 31."""
-    if not 0 < message_id <= ID_MASK:
-        raise IntegrityError(
-            f"Message id {message_id} is outside the range the search index supports (1..{ID_MASK}).",
-            hint="Report this as a bug; the vault itself is not affected.",
-        )
-    return (min(max(ts, 0) // 1000, _MAX_SECONDS) << ID_BITS) | message_id
-
-
-def key_sql(alias: str = "m") -> str:
-    return KEY_SQL.format(t=alias)
-
-
-def _timestamps(conn: Any, ids: Sequence[int]) -> dict[int, int]:
-    """ts of the given message ids; a rowid range when the ids are dense (the usual batch)."""
-    if not ids:
-        return {}
-    lo, hi = min(ids), max(ids)
-    if hi - lo < 4 * len(ids) + 1000:
-        return dict(conn.execute("SELECT id, ts FROM messages WHERE id BETWEEN ? AND ?", (lo, hi)).fetchall())
-    out: dict[int, int] = {}
-    for i in range(0, len(ids), _LOOKUP_CHUNK):
-        chunk = ids[i:i + _LOOKUP_CHUNK]
-        marks = ",".join("?" * len(chunk))
-        out.update(conn.execute(f"SELECT id, ts FROM messages WHERE id IN ({marks})", chunk).fetchall())
-    return out
-
-
-def _prepared(conn: Any, rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, str]]:
-    todo: list[Sequence[Any]] = []
+def _prepared(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, str]]:
     for row in rows:
         if row[1]:
-            if len(row) > 2:
-                yield key_of(row[0], row[2]), spaced(row[1])
-            else:
-                todo.append(row)
-        if len(todo) >= _BATCH:
-            yield from _keyed(conn, todo)
-            todo = []
-    if todo:
-        yield from _keyed(conn, todo)
-
-
-def _keyed(conn: Any, rows: list[Sequence[Any]]) -> Iterator[tuple[int, str]]:
-    ts = _timestamps(conn, [r[0] for r in rows])
-    for row in rows:
-        t = ts.get(row[0])
-        if t is None:
-            raise IntegrityError(
-                f"Message {row[0]} is not in the messages table, so it cannot be indexed.",
-                hint="index_messages must be called after the messages are inserted.",
-            )
-        yield key_of(row[0], t), spaced(row[1])
+            yield row[0], spaced(row[1])
 
 
 def index_messages(conn: Any, rows: Iterable[tuple[int, str | None]]) -> None:
     """Index messages just inserted, in the caller's transaction.
 
-    `rows` are `(message id, text)`; `(id, text, ts)` is also accepted and saves a lookup of ts.
-    Rows without text are skipped. Also indexes anything left in `search_pending`.
+    `rows` are `(message id, text)`; rows without text are skipped. Also indexes anything left in
+    `search_pending` (messages edited since they were indexed).
     """
-    conn.executemany(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)", _prepared(conn, rows))
+    conn.executemany(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)", _prepared(rows))
     sync(conn)
 
 
 def unindex_messages(conn: Any, ids: Iterable[int]) -> None:
     """Remove messages from the index (ids not in it are ignored). Deleting rows from `messages`
     does this by trigger; this is for callers that want a message out of search results."""
-    idlist = [int(i) for i in ids]
-    ts = _timestamps(conn, idlist)
-    conn.executemany(f"DELETE FROM {TABLE} WHERE rowid = ?", ((key_of(i, t),) for i, t in ts.items()))
+    conn.executemany(f"DELETE FROM {TABLE} WHERE rowid = ?", ((int(i),) for i in ids))
 
 
 def reindex_messages(conn: Any, rows: Iterable[tuple[int, str | None]]) -> None:
@@ -118,14 +54,9 @@ def sync(conn: Any) -> int:
     """Index the messages whose text or time changed since they were indexed (see triggers)."""
     if conn.execute(f"SELECT 1 FROM {PENDING} LIMIT 1").fetchone() is None:
         return 0
-    rows = conn.execute(
-        f"SELECT m.id, m.text, m.ts FROM {PENDING} p JOIN messages m ON m.id = p.id"
-    ).fetchall()
-    conn.executemany(f"DELETE FROM {TABLE} WHERE rowid = ?", ((key_of(r[0], r[2]),) for r in rows))
-    conn.executemany(
-        f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)",
-        ((key_of(r[0], r[2]), spaced(r[1])) for r in rows if r[1]),
-    )
+    rows = conn.execute(f"SELECT m.id, m.text FROM {PENDING} p JOIN messages m ON m.id = p.id").fetchall()
+    conn.executemany(f"DELETE FROM {TABLE} WHERE rowid = ?", ((r[0],) for r in rows))
+    conn.executemany(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)", ((r[0], spaced(r[1])) for r in rows if r[1]))
     conn.execute(f"DELETE FROM {PENDING}")
     return len(rows)
 
@@ -165,15 +96,12 @@ def rebuild(conn: Any, ctx: Any = None) -> int:
         if ctx is not None:
             ctx.check()
         batch = conn.execute(
-            "SELECT id, text, ts FROM messages WHERE id > ? AND text IS NOT NULL AND text != '' ORDER BY id LIMIT ?",
+            "SELECT id, text FROM messages WHERE id > ? AND text IS NOT NULL AND text != '' ORDER BY id LIMIT ?",
             (last, _BATCH),
         ).fetchall()
         if not batch:
             break
-        conn.executemany(
-            f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)",
-            ((key_of(r[0], r[2]), spaced(r[1])) for r in batch),
-        )
+        conn.executemany(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)", ((r[0], spaced(r[1])) for r in batch))
         last = batch[-1][0]
         done += len(batch)
         if ctx is not None:

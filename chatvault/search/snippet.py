@@ -10,29 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chatvault.search.query import Term
-from chatvault.search.text import GAP, fold, is_single, is_token_char
+from chatvault.search.text import GAP, fold, token_re
 
 Segment = tuple[str, bool]
 
 
 def _token_spans(text: str) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
-    start = -1
-    for i, ch in enumerate(text):
-        if is_token_char(ch):
-            if not ch.isascii() and is_single(ch):
-                if start >= 0:
-                    spans.append((start, i, fold(text[start:i])))
-                    start = -1
-                spans.append((i, i + 1, ch))
-            elif start < 0:
-                start = i
-        elif start >= 0:
-            spans.append((start, i, fold(text[start:i])))
-            start = -1
-    if start >= 0:
-        spans.append((start, len(text), fold(text[start:])))
-    return spans
+    return [(m.start(), m.end(), fold(m.group())) for m in token_re().finditer(text)]
 
 
 def match_spans(text: str, terms: Sequence[Term]) -> list[tuple[int, int]]:

@@ -111,6 +111,14 @@ def _single_re() -> re.Pattern[str]:
     return _patterns()[0]
 
 
+@lru_cache(maxsize=1)
+def token_re() -> re.Pattern[str]:
+    """One match per token of the original text: a CJK character or symbol, or a run of other
+    letters and digits (used to highlight matches; FTS5 itself never sees this)."""
+    single = _single_re().pattern
+    return re.compile(f"{single}|[^\\W_{single[1:-1]}]+")
+
+
 def spaced(text: str) -> str:
     """The text as FTS5 should see it: a space on each side of every CJK character and symbol,
     and a GAP token where separators follow a CJK character.
@@ -136,6 +144,8 @@ def is_token_char(ch: str) -> bool:
 
 def fold(s: str) -> str:
     """Case and accent folding as `unicode61 remove_diacritics 2` does (close enough for highlighting)."""
+    if s.isascii():
+        return s.lower()
     decomposed = unicodedata.normalize("NFD", s.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
