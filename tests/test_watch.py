@@ -368,3 +368,21 @@ def test_file_replaced_by_symlink_mid_capture_is_not_stored(vault, tmp_path, mon
     assert r.outcome == "changed"  # retried later, and then refused as a symlink
     monkeypatch.undo()
     assert capture.capture_file(store, root, target).outcome == "skipped"
+
+
+def test_folders_added_or_removed_while_running(vault, watched, tmp_path) -> None:
+    folder, start = watched
+    s = start()
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "x.bin").write_bytes(b"in the second folder")
+    conn = vault.connect()
+    f2 = add_folder(conn, second)
+    wait_until(lambda: "x.bin" in events(vault, "captured"))
+    remove_folder(conn, str(f2.id))
+    conn.close()
+    wait_until(lambda: len(s.status().folders) == 1)
+    (second / "y.bin").write_bytes(b"no longer watched")
+    (folder / "z.bin").write_bytes(b"still watched")
+    wait_until(lambda: "z.bin" in events(vault, "captured"))
+    assert "y.bin" not in events(vault, "captured") and s.error is None

@@ -206,13 +206,14 @@ class WatchService:
         conn = self.vault.connect()
         try:
             self._load(conn)
+            self._publish(running=True)
             self._started.set()
             last_reach = 0.0
             last_rescan = time.monotonic()
             while not self._stop.is_set():
                 now = time.monotonic()
                 if now - last_reach >= self.reach_every:
-                    self._check_reachable()
+                    self._load(conn)
                     last_reach = now
                 if now - last_rescan >= self.rescan_every:
                     self.rescan()
@@ -240,10 +241,13 @@ class WatchService:
             conn.close()
 
     def _load(self, conn) -> None:
-        for spec in list_folders(conn):
-            if not spec.enabled:
-                continue
-            self._folders[spec.id] = _Folder(spec, FolderStatus(spec.id, spec.path, spec.rule))
+        """Follow the folder list: `watch add`/`rm` (or the GUI) take effect without a restart."""
+        specs = {spec.id: spec for spec in list_folders(conn) if spec.enabled}
+        for fid in [fid for fid in self._folders if fid not in specs]:
+            self._unschedule(self._folders.pop(fid))
+        for fid, spec in specs.items():
+            if fid not in self._folders:
+                self._folders[fid] = _Folder(spec, FolderStatus(spec.id, spec.path, spec.rule))
         self._check_reachable()
 
     def _check_reachable(self) -> None:
