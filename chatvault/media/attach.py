@@ -20,8 +20,10 @@ import filetype
 from chatvault import clock
 from chatvault.media.blobstore import BlobStore, StoredBlob
 from chatvault.store.db import Connection
+from chatvault.store.migrations.m004_media import EXPECTED_NAME_SQL
 
 SNIFF_BYTES = 8192
+_EXPECTED_NAME = EXPECTED_NAME_SQL.replace("expected_path", "a.expected_path")
 # Formats Pillow may open anywhere in ChatVault (never FITS, PSD, EPS ...: see RELIABILITY.md).
 IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF")
 
@@ -219,15 +221,15 @@ def find_missing(
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     if not base:
         return []
+    # Both terms are served by partial indexes of migration 004 (`status != 'stored'` must be spelled out).
     sql = (
         "SELECT a.id, a.size, m.ts, p.display_name, p.source_key FROM attachments a "
         "JOIN messages m ON m.id = a.message_id LEFT JOIN participants p ON p.id = m.sender_id "
-        "WHERE a.status IN ('missing', 'expired') "
-        "AND (a.original_name = ? OR a.expected_path = ? OR a.expected_path LIKE ? ESCAPE '\\' "
-        "OR a.expected_path LIKE ? ESCAPE '\\')"
+        "WHERE a.id IN (SELECT id FROM attachments WHERE status != 'stored' AND original_name = ?1 "
+        f"UNION SELECT id FROM attachments a WHERE status != 'stored' AND {_EXPECTED_NAME} = ?1) "
+        "AND a.status != 'stored'"
     )
-    esc = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    params: list = [base, base, "%/" + esc, "%\\\\" + esc]
+    params: list = [base]
     if conversation_id is not None:
         sql += " AND m.conversation_id = ?"
         params.append(conversation_id)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# basename(expected_path) in SQL: strip everything up to the last '/' after mapping '\\' to '/'.
+_N = "replace(expected_path, '\\', '/')"
+EXPECTED_NAME_SQL = f"replace({_N}, rtrim({_N}, replace({_N}, '/', '')), '')"
+
 STATEMENTS = [
     # A file that cannot be thumbnailed (a bomb, a broken image) is tried once, not on every start.
     """CREATE TABLE thumb_failures (
@@ -17,6 +21,9 @@ STATEMENTS = [
         height   INTEGER
     ) WITHOUT ROWID""",
     "CREATE INDEX attachments_missing_by_name ON attachments (original_name) WHERE status != 'stored'",
+    # The last part of the expected path (either slash), so a captured file finds its row by index.
+    f"CREATE INDEX attachments_missing_by_path_name ON attachments ({EXPECTED_NAME_SQL}) "
+    "WHERE status != 'stored'",
     "CREATE INDEX attachments_by_thumb ON attachments (thumb_blob_id)",
 ]
 
