@@ -254,13 +254,26 @@ def test_batch_defers_durability_and_dedups(store) -> None:
         z = store.put(io.BytesIO(b), batch=batch)
         assert x.created and not y.created and x.id == y.id
         assert not store.exists(x.id) and len(list(store.iter_partials())) == 2
-    assert store.read_all(x.id) == a and store.read_all(z.id) == b
+        with batch.open(x.id) as r:  # readable (verified) before it is renamed into place
+            r.seek(50_000)
+            assert r.read(10) == a[50_000:50_010]
+        from chatvault.media.attach import store_and_describe
+
+        jpeg_stored, info = store_and_describe(store, io.BytesIO(_jpeg()), batch=batch)
+        assert info.mime == "image/jpeg" and not store.exists(jpeg_stored.id)
+    assert store.read_all(x.id) == a and store.read_all(z.id) == b and store.exists(jpeg_stored.id)
     assert list(store.iter_partials()) == []
     with pytest.raises(RuntimeError):
         with store.batch() as batch:
             w = store.put(io.BytesIO(b"never"), batch=batch)
             raise RuntimeError("caller failed before the barrier")
     assert not store.exists(w.id) and list(store.iter_partials()) == []
+
+
+def _jpeg() -> bytes:
+    from tests.test_media_support import make_jpeg
+
+    return make_jpeg(20, 20, seed=8)
 
 
 def test_put_io_errors_are_typed_and_leave_nothing(store, monkeypatch) -> None:

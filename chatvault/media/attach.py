@@ -18,7 +18,7 @@ from typing import BinaryIO
 import filetype
 
 from chatvault import clock
-from chatvault.media.blobstore import BlobStore, StoredBlob
+from chatvault.media.blobstore import BlobBatch, BlobStore, StoredBlob
 from chatvault.store.db import Connection
 from chatvault.store.migrations.m004_media import EXPECTED_NAME_SQL
 
@@ -168,10 +168,15 @@ def _wav_duration(fh: BinaryIO) -> int | None:
         return None
 
 
-def store_and_describe(store: BlobStore, stream: BinaryIO) -> tuple[StoredBlob, MediaInfo]:
-    """`put` a stream, then describe it from the stored blob (only its first chunks are decrypted)."""
-    stored = store.put(stream)
-    with store.open(stored.id) as reader:
+def store_and_describe(store: BlobStore, stream: BinaryIO, batch: BlobBatch | None = None
+                       ) -> tuple[StoredBlob, MediaInfo]:
+    """`put` a stream, then describe it from the stored blob (only its first chunks are decrypted).
+
+    With `batch` (see `BlobStore.batch`) the blob is durable only once the batch exits: record
+    its rows after that.
+    """
+    stored = store.put(stream, batch=batch)
+    with (batch.open(stored.id) if batch is not None else store.open(stored.id)) as reader:
         info = describe(reader)
     return stored, info
 

@@ -418,6 +418,18 @@ class BlobBatch:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def open(self, blob_id: str) -> BlobReader:
+        """Read a blob put in this batch before it is renamed into place (or any stored blob)."""
+        pending = self.ids.get(blob_id)
+        if pending is None or self.done:
+            return self.store.open(blob_id)
+        f = open(pending[0], "rb", buffering=0)  # closed by the reader
+        try:
+            return BlobReader(self.store, blob_id, f)
+        except BaseException:
+            f.close()
+            raise
+
     def __enter__(self) -> BlobBatch:
         return self
 
