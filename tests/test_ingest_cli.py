@@ -72,22 +72,40 @@ def test_errors_exit_1_with_json(cli, vault, tmp_path: Path) -> None:
     assert json.loads(r.stdout)["unparsed"][0]["raw"] == "preamble"
 
 
+def _committed(vault_path: Path) -> int:
+    """Messages the running import has committed so far (a reader beside the writer, WAL)."""
+    from chatvault.vault.vault import open_vault
+
+    v = open_vault(vault_path, PASSPHRASE)
+    try:
+        conn = v.connect(readonly=True)
+        n = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+        conn.close()
+        return int(n)
+    finally:
+        v.lock()
+
+
 def test_ctrl_c_cancels_cleanly(vault, tmp_path: Path) -> None:
     vault.lock()
-    path = write_txt(tmp_path / "big.txt", simple_chat(200000))
-    env = dict(os.environ, **env_for(vault.path), CHATVAULT_IMPORT_BATCH="2000")
+    n = 60000
+    path = write_txt(tmp_path / "big.txt", simple_chat(n))
+    env = dict(os.environ, **env_for(vault.path), CHATVAULT_IMPORT_BATCH="1000")
     p = subprocess.Popen([sys.executable, "-m", "chatvault", "import", str(path), "--json"], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)
+    deadline = time.monotonic() + 60
+    while _committed(vault.path) == 0 and time.monotonic() < deadline and p.poll() is None:
+        time.sleep(0.05)
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=60)
     assert p.returncode == 1, err
     report = json.loads(out)
-    assert report["outcome"] == "cancelled" and 0 < report["added"] < 200000
+    assert report["outcome"] == "cancelled" and 0 < report["added"] < n
+    assert _committed(vault.path) == report["added"]
     r = subprocess.run([sys.executable, "-m", "chatvault", "import", str(path), "--json"], env=env,
                        capture_output=True, text=True, timeout=120)
     done = json.loads(r.stdout)
-    assert done["added"] + report["added"] == 200000 and done["resumed_from"] == report["run_id"]
+    assert done["added"] + report["added"] == n and done["resumed_from"] == report["run_id"]
 
 
 def test_progress_line_renders() -> None:
