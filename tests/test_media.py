@@ -398,14 +398,31 @@ def test_no_plaintext_byte_run_of_an_image_in_the_vault(vault, vault_path, cli, 
     photo = make_jpeg(300, 200, seed=None)  # random noise: every 32-byte run is unique
     src = tmp_path / "secret.jpg"
     src.write_bytes(photo)
+    conn = vault.connect()
+    cid, pid = add_chat(conn)
+    add_attachment(conn, add_message(conn, cid, pid, "m"), name="secret.jpg")
+    conn.close()
     vault.lock()
     assert cli("media", "add", str(src), env=env_for(vault_path)).returncode == 0
     r = cli("media", "thumbs", "--json", env=env_for(vault_path))
     assert r.returncode == 0, r.stderr
     runs = [photo[i:i + 32] for i in range(len(photo) // 3, len(photo) - 32, 997)]
+    from chatvault.vault.vault import open_vault
+
+    v = open_vault(vault_path, PASSPHRASE)
+    try:
+        conn = v.connect(readonly=True)
+        att = conn.execute("SELECT id FROM attachments").fetchone()
+        thumbs = [r[0] for r in conn.execute("SELECT thumb_id FROM thumbs")]
+        thumb = BlobStore(v).read_all(thumbs[0]) if thumbs else None
+        conn.close()
+    finally:
+        v.lock()
+    assert att is not None and thumb is not None and thumb[:3] == b"\xff\xd8\xff"
+    runs += [thumb[i:i + 32] for i in range(len(thumb) // 3, len(thumb) - 32, 211)]
     files = all_vault_bytes(vault_path)
     assert any("/media/" in p for p, _ in files)
     for path, content in files:
         for run in runs:
             assert run not in content, f"plaintext of the image found in {path}"
-        assert b"secret.jpg" not in content or path.endswith(".db") is False
+        assert b"secret.jpg" not in content, f"the file name is in clear in {path}"
