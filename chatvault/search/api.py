@@ -25,8 +25,8 @@ from chatvault.store.store import Store
 
 SORTS = ("newest", "oldest", "relevance")
 RANK_WINDOW = 10_000    # relevance ranks at most this many matches (the latest added)
-JOIN_MAX = 20_000       # up to this many matches, filters are applied by looking each one up
-WALK_FACTOR = 0.05     # walk the time index when matches² > page end × messages × this (measured)
+FILTER_JOIN_MAX = 1_000 # with filters, up to this many matches are looked up one by one ("join")
+WALK_FACTOR = 0.02      # without filters, "walk" when matches² > page end × messages × this
 MAX_LIMIT = 10_000
 
 
@@ -154,13 +154,14 @@ def _filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
         where.append(f"m.kind IN ({','.join('?' * len(f.kinds))})")
         params += list(f.kinds)
     if f.has_attachment is not None:
-        where.append(("" if f.has_attachment else "NOT ") + "EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)")
+        where.append(("" if f.has_attachment else "NOT ") + "m.id IN (SELECT message_id FROM attachments)")
     if f.status:
-        valid = {s.value for s in MessageStatus}
-        if f.status not in valid:
-            raise QueryError(f"Unknown status '{f.status}'.", hint=f"Statuses: {', '.join(sorted(valid))}.")
-        where.append("m.status = ?")
-        params.append(f.status)
+        by_value = {s.value: s for s in MessageStatus}
+        if f.status not in by_value:
+            raise QueryError(f"Unknown status '{f.status}'.", hint=f"Statuses: {', '.join(sorted(by_value))}.")
+        # Our own constant, not the user's text: written as a literal so SQLite can use the
+        # partial index on status != 'present' (it cannot for a bound parameter).
+        where.append(f"m.status = '{by_value[f.status].value}'")
     if f.after is not None and f.before is not None and f.after >= f.before:
         raise QueryError("The date range is empty: 'after' is not earlier than 'before'.")
     if f.after is not None:
@@ -207,47 +208,58 @@ _MATCHES = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?"
 
 def _text_search(conn: Any, expr: str, where: list[str], params: list[Any], sort: str, limit: int,
                  offset: int) -> tuple[int, list[int]]:
-    """Two plans, chosen by the number of matches H (an FTS-only count, ~1 ms):
-    - few matches: read them from the index, look each message up, sort (cost ~ H);
-    - many matches: walk messages in time order (an index) and keep the matching ones, which
-      stops after a page (cost ~ page × messages / H, plus collecting the H ids in C)."""
+    """Two plans, chosen by the number of matches H (an FTS-only count, about a millisecond):
+    - "join": read the matches from the index, look each message up, filter and sort: cost ~ H
+      random reads, best when H is small;
+    - "walk": collect the H ids (in C), then walk messages in time order by an index (the time
+      index, or the conversation / kind / sender / date index a filter offers) keeping those in
+      the set: stops after a page, cost ~ H + page × messages / H.
+    Measurements in docs/search.md."""
     hits = int(conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", (expr,)).fetchone()[0])
     if hits == 0:
         return 0, []
     cond = " AND " + " AND ".join(where) if where else ""
-    # "+m.id" keeps SQLite from driving the query by the id list, so it walks a time index.
+    # "+m.id" keeps SQLite from driving the query by the id set, so it walks a time-ordered index.
     walk_from = f"FROM messages m WHERE +m.id IN ({_MATCHES}){cond}"
     join_from = f"FROM {TABLE} f JOIN messages m ON m.id = f.rowid WHERE {TABLE} MATCH ?{cond}"
     args = [expr, *params]
+    use_join = hits <= FILTER_JOIN_MAX if where else hits * hits <= (limit + offset) * _size(conn) * WALK_FACTOR
     if not where:
         total = hits
-    elif hits <= JOIN_MAX:
-        total = int(conn.execute(f"SELECT count(*) {join_from}", args).fetchone()[0])
     else:
-        total = int(conn.execute(f"SELECT count(*) {walk_from}", args).fetchone()[0])
+        total = int(conn.execute(f"SELECT count(*) {join_from if use_join else walk_from}", args).fetchone()[0])
     if total == 0 or limit == 0 or offset >= total:
         return total, []
     if sort == "relevance":
-        window, wargs = "", []
-        if hits > RANK_WINDOW:
-            # Bound the cost: rank only the RANK_WINDOW matches added to the vault last.
-            cut = conn.execute(f"{_MATCHES} ORDER BY rowid DESC LIMIT 1 OFFSET ?", (expr, RANK_WINDOW - 1)).fetchone()
-            window, wargs = " AND f.rowid >= ?", [cut[0]]
-        if where:
-            sql = f"SELECT f.rowid {join_from}{window} ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?"
-        else:
-            sql = (f"SELECT f.rowid FROM {TABLE} f WHERE {TABLE} MATCH ?{window} "
-                   "ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?")
-        rows = conn.execute(sql, [*args, *wargs, limit, offset]).fetchall()
-        return total, [r[0] for r in rows]
+        return total, _ranked(conn, expr, walk_from, args, bool(where), hits, total, limit, offset)
     direction = "DESC" if sort == "newest" else "ASC"
     order = f"ORDER BY m.ts {direction}, m.id {direction} LIMIT ? OFFSET ?"
-    size = int(conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
-    if hits * hits > (limit + offset) * size * WALK_FACTOR:
-        rows = conn.execute(f"SELECT m.id {walk_from} {order}", [*args, limit, offset]).fetchall()
-    else:
-        rows = conn.execute(f"SELECT m.id {join_from} {order}", [*args, limit, offset]).fetchall()
+    rows = conn.execute(f"SELECT m.id {join_from if use_join else walk_from} {order}", [*args, limit, offset]).fetchall()
     return total, [r[0] for r in rows]
+
+
+def _size(conn: Any) -> int:
+    return int(conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
+
+
+def _ranked(conn: Any, expr: str, walk_from: str, args: list[Any], filtered: bool, hits: int, total: int,
+            limit: int, offset: int) -> list[int]:
+    """bm25 order (FTS5 `rank`), over at most RANK_WINDOW matches: the ones added last."""
+    conds, cargs = "", []
+    if filtered:
+        if total > RANK_WINDOW:
+            ids = sorted((r[0] for r in conn.execute(f"SELECT m.id {walk_from}", args)), reverse=True)
+            conds, cargs = " AND rowid >= ?", [ids[RANK_WINDOW - 1]]
+        conds += f" AND rowid IN (SELECT m.id {walk_from})"
+        cargs += args
+    elif hits > RANK_WINDOW:
+        cut = conn.execute(f"{_MATCHES} ORDER BY rowid DESC LIMIT 1 OFFSET ?", (expr, RANK_WINDOW - 1)).fetchone()
+        conds, cargs = " AND rowid >= ?", [cut[0]]
+    rows = conn.execute(
+        f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?{conds} ORDER BY rank, rowid DESC LIMIT ? OFFSET ?",
+        [expr, *cargs, limit, offset],
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def _plain_search(conn: Any, excluded: str | None, where: list[str], params: list[Any], sort: str,

@@ -21,6 +21,8 @@ def up(conn) -> None:
     # Newest-first over all chats: walk messages in time order and keep those that match
     # (see chatvault/search/api.py for when that beats sorting the matches).
     conn.execute("CREATE INDEX messages_by_ts ON messages (ts)")
+    # "All files / payments / links", with or without text, without reading every message.
+    conn.execute("CREATE INDEX messages_by_kind ON messages (kind, ts)")
     conn.execute(
         f"CREATE TRIGGER search_fts_after_delete AFTER DELETE ON messages BEGIN "
         f"DELETE FROM {TABLE} WHERE rowid = old.id; "
