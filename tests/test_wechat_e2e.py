@@ -101,6 +101,8 @@ def test_auto_detection_and_other_variants(vault, tmp_path):
     app = F.build_android_folder(tmp_path / "and")
     ra = run_import(vault, app, options=opts(imei=F.IMEI))
     assert ra.format == "wechat-android" and ra.added == 13
+    assert run_import(vault, v4, options=opts(key=F.KEY_HEX)).added == 0          # stable keys everywhere
+    assert run_import(vault, app, options=opts(imei=F.IMEI)).added == 0
     # one WeChat account, three devices: all under the same source
     assert rows(vault, "SELECT app, account FROM sources") == [("wechat", F.ME)]
 
@@ -136,6 +138,7 @@ def test_cli_import_with_key(cli, tmp_path, vault_path):
     r = cli("--vault", str(vault_path), "--json", "import", str(pc.root), "--format", "wechat-pc",
             "--key", F.KEY_HEX, env=env)
     assert r.returncode == 0, r.stderr
-    r = cli("--vault", str(vault_path), "import", str(pc.root), env=env)
+    other = F.build_pc_folder(tmp_path / "other")           # a new folder: the engine must read it
+    r = cli("--vault", str(vault_path), "import", str(other.root), env=env)
     assert r.returncode != 0 and "--key" in (r.stdout + r.stderr)
     shutil.rmtree(tmp_path / "work", ignore_errors=True)

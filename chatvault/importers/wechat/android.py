@@ -31,7 +31,8 @@ _APP_SUBTYPES = {436207665: 2001, 419430449: 2000, 822083633: 57, 922746929: 62,
 
 
 def _account_dirs(app: Path) -> list[Path]:
-    mm = app / "MicroMsg"
+    """Account folders under an app folder (or under the MicroMsg folder itself)."""
+    mm = app if app.name == "MicroMsg" else app / "MicroMsg"
     try:
         return sorted(p for p in mm.iterdir() if _HEX32.match(p.name) and (p / DB_NAME).is_file())
     except OSError:

@@ -209,8 +209,7 @@ class Weixin4Importer(Importer):
             want = ["local_id", "server_id", "local_type", "real_sender_id", "create_time", "status",
                     "message_content", "compress_content", "packed_info_data"]
             sel = ", ".join(c if c in cols else "NULL" for c in want)
-            cur = conn.execute(f'SELECT {sel} FROM "{table}" ORDER BY sort_seq, local_id' if "sort_seq" in cols
-                               else f'SELECT {sel} FROM "{table}" ORDER BY local_id')
+            cur = conn.execute(f'SELECT {sel} FROM "{table}" ORDER BY local_id')   # rowid order: no sort
             while True:
                 rows = cur.fetchmany(2000)
                 if not rows:
@@ -255,7 +254,9 @@ class Weixin4Importer(Importer):
                 if c and c in media:
                     path = media[c]
                     rel = path.relative_to(root).as_posix()
-                    ref = file_ref(path, root, expected=rel, mime="video/mp4" if p.kind == MessageKind.VIDEO else None)
+                    thumb = path.name.split(".")[0].endswith("_t")
+                    ref = file_ref(path, root, expected=rel, mime="video/mp4" if p.kind == MessageKind.VIDEO else None,
+                                   extra={"quality": "thumbnail"} if thumb else None)
                     if ref.extra.get("dat_undecoded"):
                         ref.extra["note"] = "Weixin 4 image encrypted with the account's image key; kept as stored"
                     return [ref]
