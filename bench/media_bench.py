@@ -116,12 +116,83 @@ def child_latency(vault_dir: str, folder: str, n: int) -> None:
     print(json.dumps({"latencies": lat}))
 
 
+def kill_soak(work: Path, kills: int, n_files: int, seed: int = 5) -> dict:
+    """RELIABILITY.md row 3: `watch run` capturing `n_files`, SIGKILLed at random times, restarted;
+    at the end every file is captured whole (blob decrypts, id = keyed hash), `check --repair`
+    leaves no orphan or temp, and `check --read-data` passes."""
+    import signal
+
+    sys.path.insert(0, str(ROOT))
+    from chatvault.media.blobstore import BlobStore
+    from chatvault.vault.vault import create_vault, open_vault
+
+    rnd = random.Random(seed)
+    src = work / "soak-src"
+    make_files(src, n_files, n_files * 400_000)
+    v, _ = create_vault(work / "soak-vault", "bench")
+    v.lock()
+    env = dict(os.environ, CHATVAULT_VAULT=str(work / "soak-vault"), CHATVAULT_PASSPHRASE="bench")
+    cli = [sys.executable, "-m", "chatvault"]
+    subprocess.run(cli + ["watch", "add", str(src)], env=env, check=True, capture_output=True, cwd=ROOT)
+    killed = 0
+    for _ in range(kills):
+        p = subprocess.Popen(cli + ["watch", "run", "--debounce", "0.2"], env=env, cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0.3, 2.5))
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+            killed += 1
+        p.wait()
+    p = subprocess.Popen(cli + ["watch", "run", "--debounce", "0.2"], env=env, cwd=ROOT,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p.stdout.readline()  # "Watching N folder(s)": the SIGTERM handler is in place
+    import threading
+
+    drain = threading.Thread(target=lambda: [None for _ in p.stdout], daemon=True)
+    drain.start()  # status lines must not fill the pipe
+    vault = open_vault(work / "soak-vault", "bench")
+    conn = vault.connect(readonly=True)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        done = conn.execute("SELECT count(*) FROM watch_files WHERE blob_id IS NOT NULL").fetchone()[0]
+        if done == n_files:
+            break
+        time.sleep(0.5)
+    conn.close()
+    vault.lock()
+    p.send_signal(signal.SIGTERM)
+    p.wait(60)
+    drain.join(10)
+    err = p.stderr.read()
+    clean_exit = p.returncode == 0
+    if not clean_exit:
+        print(f"watch run exited {p.returncode}: {err[-2000:]}", file=sys.stderr)
+    repair = subprocess.run(cli + ["check", "--repair", "--json"], env=env, cwd=ROOT, capture_output=True, text=True)
+    repaired = [x for x in json.loads(repair.stdout)["problems"] if x["area"] == "media"]
+    check = subprocess.run(cli + ["check", "--read-data", "--json"], env=env, cwd=ROOT, capture_output=True,
+                           text=True)
+    rep = json.loads(check.stdout)
+    vault = open_vault(work / "soak-vault", "bench")
+    store = BlobStore(vault)
+    whole = 0
+    for f in sorted(src.rglob("*.jpg")):
+        data = f.read_bytes()
+        if store.exists(store.id_of(data)) and store.read_all(store.id_of(data)) == data:
+            whole += 1
+    vault.lock()
+    return {"kills": killed, "files": n_files, "captured_whole": whole, "leftovers_repaired": len(repaired),
+            "orphans_after_repair": rep["checked"].get("blob_orphans"), "check_ok": rep["ok"],
+            "clean_sigterm_exit": clean_exit}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=FULL_FILES,
                     help="number of files (2,000 = the full 2 GB run); <= 1 means a fraction of that")
     ap.add_argument("--latency-files", type=int, default=20)
     ap.add_argument("--dir", default=None, help="where to put the files and vaults (same disk for all)")
+    ap.add_argument("--kills", type=int, default=20, help="random-time SIGKILLs of `watch run` (0: skip the soak)")
+    ap.add_argument("--soak-files", type=int, default=300)
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -168,6 +239,7 @@ def main() -> None:
         out = subprocess.run(me + ["latency", str(work / "vault2"), str(live), str(args.latency_files)],
                              check=True, capture_output=True, text=True)
         lat = json.loads(out.stdout.strip().splitlines()[-1])["latencies"]
+        soak = kill_soak(work, args.kills, args.soak_files) if args.kills else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -179,6 +251,7 @@ def main() -> None:
         "ratio_vs_cp": cp_s / cap["seconds"], "ratio_vs_cp_sync": cp_sync_s / cap["seconds"],
         "peak_rss_mib": cap["peak_rss_mib"],
         "latency_median_s": statistics.median(lat), "latency_max_s": max(lat), "latency_files": len(lat),
+        "kill_soak": soak,
     }
     print_table(f"Media capture: {n_files} files, {mb:,.0f} MB (full size: 2,000 files, 2 GB)", [
         ("cp -r", f"{cp_s:.1f} s  ({res['cp_mb_s']:.0f} MB/s)"),
@@ -190,7 +263,13 @@ def main() -> None:
         ("peak RSS of the capturing process", f"{cap['peak_rss_mib']:.0f} MiB  (target <= 300)"),
         ("stops changing -> durable, median", f"{res['latency_median_s']:.2f} s  (target <= 2 s)"),
         ("stops changing -> durable, max", f"{res['latency_max_s']:.2f} s over {len(lat)} files"),
-    ])
+    ] + ([
+        ("kill soak: SIGKILLs of `watch run`", f"{soak['kills']}"),
+        ("kill soak: files captured whole", f"{soak['captured_whole']} / {soak['files']}"),
+        ("kill soak: leftovers removed by --repair", f"{soak['leftovers_repaired']}, "
+                                                     f"orphans after: {soak['orphans_after_repair']}"),
+        ("kill soak: check --read-data ok", f"{soak['check_ok']} (clean SIGTERM exit: {soak['clean_sigterm_exit']})"),
+    ] if soak else []))
     print(f"\nresults: {write_results('media', res)}")
 
 
