@@ -66,24 +66,37 @@ def test_changed_pages_upload_only_their_extents(vault, dest, tmp_path):
     assert first.verified and first.extents_sent == first.extents_total > 30
     target = FolderTarget(Path(dest.config["path"]))
     k = engine.vault_keys(vault)
-    before = engine.load_manifest(target, k, first.snapshot_id)["db"]["extents"]
+    before = engine.load_manifest(target, k, first.snapshot_id)["db"]["slots"]
 
     touch_messages(vault, [5, 3000, 5900])
     second = engine.run_backup(vault, dest)
-    after = engine.load_manifest(target, k, second.snapshot_id)["db"]["extents"]
-    # the extents that differ between the two images are exactly the ones uploaded, and they are few
-    changed = {engine.extent_key(m) for i, m in enumerate(after) if i >= len(before) or before[i] != m}
+    after = engine.load_manifest(target, k, second.snapshot_id)["db"]["slots"]
+    changed = [i for i, sl in enumerate(after) if i >= len(before) or before[i][0] != sl[0]]
+    assert 1 <= len(changed) <= 12 < len(after)
+    # only the extents holding changed pages were sent: each as a patch of just those pages
     uploaded = {key for key in second.sent_keys if key.startswith("data/")}
-    assert uploaded == changed
-    assert 1 <= len(uploaded) <= 12 < len(after)
-    assert second.blobs_sent == 0 and second.bytes_sent <= len(uploaded) * EXTENT + 4096
-    # the page diff of the restored images lies inside the uploaded extents only
+    expected = {engine.extent_key(after[i][2] or after[i][1]) for i in changed}
+    assert uploaded == expected and second.blobs_sent == 0
+    # the pages that differ between the two restored images are exactly the patched pages
     engine.restore_snapshot(target, first.snapshot_id, tmp_path / "r1", keys=k)
     engine.restore_snapshot(target, second.snapshot_id, tmp_path / "r2", keys=k)
     a, b = (tmp_path / "r1/vault.db").read_bytes(), (tmp_path / "r2/vault.db").read_bytes()
-    diff_extents = {p * 4096 // EXTENT for p in range(max(len(a), len(b)) // 4096)
-                    if a[p * 4096:(p + 1) * 4096] != b[p * 4096:(p + 1) * 4096]}
-    assert {engine.extent_key(after[i]) for i in diff_extents} == uploaded
+    diff = {p for p in range(max(len(a), len(b)) // 4096) if a[p * 4096:(p + 1) * 4096] != b[p * 4096:(p + 1) * 4096]}
+    patched = {i * EXTENT_PAGES + p for i in changed for p in engine.mask_pages(after[i][3])} if all(
+        after[i][2] for i in changed) else None
+    if patched is not None:
+        assert patched == diff
+    assert {p // EXTENT_PAGES for p in diff} == set(changed)
+    assert second.bytes_sent <= len(diff) * 4100 + 64 * 1024  # pages, not whole extents
+
+    # further changes to the same extents accumulate in one patch against the same base
+    touch_messages(vault, [5, 5900])
+    image = db_image_hash(vault)
+    third = engine.run_backup(vault, dest)
+    slots3 = engine.load_manifest(target, k, third.snapshot_id)["db"]["slots"]
+    assert all(slots3[i][1] == after[i][1] for i in changed if after[i][2])
+    engine.restore_snapshot(target, third.snapshot_id, tmp_path / "r3", keys=k)
+    assert file_hash(tmp_path / "r3/vault.db") == image
 
 
 def test_ten_successive_snapshots_each_restore_to_that_moment(vault, dest, tmp_path):
@@ -171,9 +184,9 @@ def test_verify_names_damage_and_restore_says_what_is_lost(vault, dest, tmp_path
     second = engine.run_backup(vault, dest)
     target = FolderTarget(Path(dest.config["path"]))
     k = engine.vault_keys(vault)
-    ext_second = engine.load_manifest(target, k, second.snapshot_id)["db"]["extents"]
-    ext_first = set(engine.load_manifest(target, k, first.snapshot_id)["db"]["extents"])
-    only_second = engine.extent_key(next(m for m in ext_second if m not in ext_first))
+    refs_first = {key for key, _ in engine._references(engine.load_manifest(target, k, first.snapshot_id))}
+    refs_second = engine._references(engine.load_manifest(target, k, second.snapshot_id))
+    only_second = next(key for key, _ in refs_second if key.startswith("data/") and key not in refs_first)
     blob_key = f"media/{ids[0][:2]}/{ids[0][2:4]}/{ids[0]}"
     root = Path(dest.config["path"])
     raw = bytearray((root / only_second).read_bytes())

@@ -70,12 +70,14 @@ def test_kill_loop_backup_and_prune(vault, tmp_path):
     assert kills >= 20
 
     # the next run succeeds and sends only what is missing (within 5 %)
-    missing_before = _missing_bytes(vault, target, k)
+    listed_before = target.list()
     expected = db_image_hash(vault)
     r = _cli(vault.path, "backup", "run", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)["runs"][0]
-    assert out["verified"] and out["bytes_sent"] <= missing_before * 1.05 + 70_000
+    body = engine.load_manifest(target, k, out["snapshot_id"])
+    missing = sum(size for key, size in engine._references(body) if listed_before.get(key) != size)
+    assert out["verified"] and out["bytes_sent"] <= missing * 1.05 + 16_384
     conn = vault.connect(readonly=True)
     assert dests.runs(conn, limit=2)[1]["status"] == "failure"  # the killed run was marked interrupted
     conn.close()
@@ -84,19 +86,3 @@ def test_kill_loop_backup_and_prune(vault, tmp_path):
     assert rep.ok and file_hash(restored / "vault.db") == expected
     r = _cli(restored, "check", "--read-data")
     assert r.returncode == 0, r.stdout
-
-
-def _missing_bytes(vault, target, k) -> int:
-    """Bytes of the current database image and media the destination does not hold yet."""
-    from chatvault.backup.snapshot import DbSnapshot
-
-    have = target.list()
-    missing = 0
-    with DbSnapshot(vault) as snap:
-        for data in snap.extents():
-            if engine.extent_key(k.mac(data)) not in have:
-                missing += len(data)
-    for rel, _p, size in engine._media_files(vault.media_path):
-        if have.get("media/" + rel) != size:
-            missing += size
-    return missing

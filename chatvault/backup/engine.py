@@ -7,7 +7,9 @@ lists is durable, and the next run lists the destination and sends only what is 
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -53,6 +55,43 @@ MAX_IN_FLIGHT = 64  # queued tasks: bounds memory to ~64 extents (4 MiB) plus wo
 def vault_keys(vault: Vault) -> BackupKeys:
     return BackupKeys(vault.vault_id, vault.derive_key(vkeys.LABEL_BACKUP), vault.derive_key(vkeys.LABEL_BACKUP_ID),
                       vault.derive_key(vkeys.LABEL_DB))
+
+
+PAGE_HASH = 8  # bytes of HMAC-SHA256(K_id, page) kept per page to find changed pages next time
+PATCH_MAX_PAGES = 8  # a patch holding more than half of an extent's pages is replaced by the extent
+
+
+def page_hashes(k: BackupKeys, data: bytes, page_size: int) -> bytes:
+    view = memoryview(data)
+    return b"".join(hmac.digest(k.ident, view[p:p + page_size], "sha256")[:PAGE_HASH]
+                    for p in range(0, len(data), page_size))
+
+
+def pages_mask(pages: set[int]) -> int:
+    return sum(1 << p for p in pages)
+
+
+def mask_pages(mask: int) -> set[int]:
+    return {p for p in range(64) if mask >> p & 1}
+
+
+def make_patch(data: bytes, pages: list[int], page_size: int) -> bytes:
+    """A patch object: page count, page indices (one byte each), then those pages' bytes."""
+    return bytes([len(pages), *pages]) + b"".join(data[p * page_size:(p + 1) * page_size] for p in pages)
+
+
+def patch_size(mask: int, page_size: int) -> int:
+    n = bin(mask).count("1")
+    return 1 + n + n * page_size
+
+
+def apply_patch(base: bytes, patch: bytes, page_size: int) -> bytes:
+    n = patch[0]
+    out = bytearray(base)
+    for j, p in enumerate(patch[1:1 + n]):
+        start = 1 + n + j * page_size
+        out[p * page_size:(p + 1) * page_size] = patch[start:start + page_size]
+    return bytes(out)
 
 
 def extent_key(mac: str) -> str:
@@ -331,28 +370,64 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
     pool = _Pool(target.workers)
     since_commit = 0
     try:
-        # 1. database extents, in order; only those the destination does not hold are sent
+        # 1. database extents, in order; only what the destination does not hold is sent: a whole
+        #    extent, or, when few of its pages changed, a patch of those pages against its base
         ctx.status("Backing up the database")
-        macs: list[str] = []
+        slots: list[list[Any]] = []
         queued: set[str] = set()
+        prev_slots: list[list[Any]] = []
+        if prev and prev["db"].get("page_size") == snap.page_size and prev["db"].get("extent_pages") == snap.extent_pages:
+            prev_slots = prev["db"].get("slots", [])
+        step = snap.extent_pages * snap.page_size
 
-        def put_extent(key: str, data: bytes) -> None:
+        def put_object(key: str, data: bytes) -> None:
             target.put_bytes(key, data)
             sent(key, len(data))
 
-        for data in snap.extents():
-            ctx.check()
-            mac = k.mac(data)
-            macs.append(mac)
+        def send(mac: str, data: bytes) -> None:
+            nonlocal since_commit
             key = extent_key(mac)
-            result.extents_total += 1
             if existing.get(key) == len(data) or key in queued:
-                ctx.advance(bytes_=len(data))
-                continue
+                return
             queued.add(key)
             result.extents_sent += 1
-            pool.submit(put_extent, key, data)
+            pool.submit(put_object, key, data)
             since_commit += len(data)
+
+        def held(slot: list[Any], i: int) -> bool:
+            base_size = min(step, snap.size - i * step)
+            ok = existing.get(extent_key(slot[1])) == base_size or extent_key(slot[1]) in queued
+            if slot[2]:
+                psize = patch_size(slot[3], snap.page_size)
+                ok = ok and (existing.get(extent_key(slot[2])) == psize or extent_key(slot[2]) in queued)
+            return ok
+
+        for i, data in enumerate(snap.extents()):
+            ctx.check()
+            mac = k.mac(data)
+            result.extents_total += 1
+            ps = prev_slots[i] if i < len(prev_slots) else None
+            if ps is not None and ps[0] == mac and len(ps) == 5 and held(ps, i):
+                slots.append(ps)  # unchanged since the previous snapshot
+                ctx.advance(bytes_=len(data))
+                continue
+            hashes = page_hashes(k, data, snap.page_size)
+            slot: list[Any] | None = None
+            if ps is not None and len(ps) == 5 and held(ps, i) and len(base64.b64decode(ps[4])) == len(hashes):
+                before = base64.b64decode(ps[4])
+                changed = mask_pages(ps[3]) | {
+                    p for p in range(len(hashes) // PAGE_HASH) if hashes[p * PAGE_HASH:(p + 1) * PAGE_HASH]
+                    != before[p * PAGE_HASH:(p + 1) * PAGE_HASH]}
+                if len(changed) <= PATCH_MAX_PAGES:
+                    patch = make_patch(data, sorted(changed), snap.page_size)
+                    pmac = k.mac(patch)
+                    send(pmac, patch)
+                    slot = [mac, ps[1], pmac, pages_mask(changed), base64.b64encode(hashes).decode()]
+            if slot is None:
+                send(mac, data)
+                slot = [mac, mac, "", 0, base64.b64encode(hashes).decode()]
+            slots.append(slot)
+            ctx.advance(bytes_=len(data))
             if since_commit >= COMMIT_BYTES:
                 pool.drain()
                 target.commit()
@@ -418,8 +493,8 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         "time_iso": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "header": header_key, "host": os.uname().nodename if hasattr(os, "uname") else "",
         "db": {"page_size": snap.page_size, "pages": snap.pages, "size": snap.size,
-               "extent_pages": snap.extent_pages, "extents": macs,
-               "root": k.mac(b"".join(bytes.fromhex(m) for m in macs))},
+               "extent_pages": snap.extent_pages, "slots": slots,
+               "root": k.mac(b"".join(bytes.fromhex(sl[0]) for sl in slots))},
         "blobs": [row for row in blob_rows if row],
         "counts": _counts(snap._reader) | {"media_bytes": sum(s for _, _, s in media), "db_bytes": snap.size},
     }
@@ -443,8 +518,10 @@ def _references(body: dict[str, Any]) -> list[tuple[str, int]]:
     db = body["db"]
     step = db["extent_pages"] * db["page_size"]
     out = []
-    for i, mac in enumerate(db["extents"]):
-        out.append((extent_key(mac), min(step, db["size"] - i * step)))
+    for i, slot in enumerate(db["slots"]):
+        out.append((extent_key(slot[1]), min(step, db["size"] - i * step)))
+        if slot[2]:
+            out.append((extent_key(slot[2]), patch_size(slot[3], db["page_size"])))
     for rel, size, _mac in body.get("blobs", []):
         out.append(("media/" + rel, size))
     return out
@@ -668,7 +745,7 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
     db = body["db"]
     step = db["extent_pages"] * db["page_size"]
     blobs = body.get("blobs", [])
-    ctx.set_total(items=len(db["extents"]) + len(blobs), bytes_=db["size"] + sum(b[1] for b in blobs))
+    ctx.set_total(items=len(db["slots"]) + len(blobs), bytes_=db["size"] + sum(b[1] for b in blobs))
     created = not to.exists()
     try:
         to.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -682,23 +759,36 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
         try:
             pool = _Pool(target.workers)
             try:
-                def fetch_extent(i: int, mac: str) -> None:
-                    ek = extent_key(mac)
-                    size = min(step, db["size"] - i * step)
+                def fetch(key: str, size: int) -> bytes | None:
                     try:
-                        data = target.get(ek)
+                        data = target.get(key)
                     except StorageError:
-                        bad.append(f"{ek} (missing)")
+                        bad.append(f"{key} (missing)")
+                        return None
+                    if len(data) != size or keys.mac(data) != key.rsplit("/", 1)[-1]:
+                        bad.append(f"{key} (damaged)")
+                        return None
+                    return data
+
+                def fetch_extent(i: int, slot: list[Any]) -> None:
+                    size = min(step, db["size"] - i * step)
+                    data = fetch(extent_key(slot[1]), size)
+                    if data is None:
                         return
-                    if len(data) != size or keys.mac(data) != mac:
-                        bad.append(f"{ek} (damaged)")
+                    if slot[2]:
+                        patch = fetch(extent_key(slot[2]), patch_size(slot[3], db["page_size"]))
+                        if patch is None:
+                            return
+                        data = apply_patch(data, patch, db["page_size"])
+                    if keys.mac(data) != slot[0]:  # the rebuilt extent is exactly the snapshot's
+                        bad.append(f"{extent_key(slot[1])} + {extent_key(slot[2])} (do not rebuild extent {i})")
                         return
                     os.pwrite(fd, data, i * step)
                     ctx.advance(items=1, bytes_=size)
 
-                for i, mac in enumerate(db["extents"]):
+                for i, slot in enumerate(db["slots"]):
                     ctx.check()
-                    pool.submit(fetch_extent, i, mac)
+                    pool.submit(fetch_extent, i, slot)
                 pool.drain()
             finally:
                 pool.close()
