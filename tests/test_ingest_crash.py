@@ -47,6 +47,7 @@ def run_child(vault_path: Path, path: Path, fault: str | None) -> subprocess.Com
 
 
 def state(vault_path: Path) -> dict:
+    import chatvault.ingest.check  # noqa: F401  (registers the import checks)
     from chatvault.check import run_checks
     from chatvault.vault.vault import open_vault
 
@@ -54,6 +55,7 @@ def state(vault_path: Path) -> dict:
     try:
         report = run_checks(v)
         assert report.ok, report.to_json()
+        unfinished = [p for p in report.problems if p.area == "imports"]
         conn = v.connect(readonly=True)
         one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
         runs = conn.execute("SELECT id, outcome, counts FROM import_runs ORDER BY id").fetchall()
@@ -70,6 +72,7 @@ def state(vault_path: Path) -> dict:
             "texts": one("SELECT count(*) FROM messages WHERE text IS NOT NULL"),
             "runs": [(r[0], r[1], json.loads(r[2] or "{}").get("added", 0)) for r in runs],
             "per_run": per_run,
+            "unfinished": len(unfinished),
         }
         conn.close()
         from chatvault.media.blobstore import BlobStore
@@ -107,9 +110,11 @@ def test_kill_then_reimport(vault, tmp_path: Path, fault: str) -> None:
     # No partial batch: what the run row says it added is exactly what is in the vault.
     (run_id, outcome, added), = s["runs"]
     assert outcome == "running" and added == s["per_run"].get(run_id, 0) == s["messages"]
+    assert s["unfinished"] == 1          # `chatvault check` names the unfinished run
     done = run_child(vault_path, path, None)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["ok", str(N - s["messages"])]
     s2 = state(vault_path)
     assert s2["messages"] == N and s2["dups"] == 0 and s2["stored"] == photos == s2["att"]
     assert [r[1] for r in s2["runs"]] == ["interrupted", "ok"] and s2["indexed"] == s2["texts"]
+    assert s2["unfinished"] == 0

@@ -12,6 +12,7 @@ from typing import Any
 from chatvault.cli.common import CliContext, human_bytes
 from chatvault.errors import EXIT_FAILURE, ChatVaultError
 from chatvault.importers.base import ImportOptions
+from chatvault.ingest import check as _import_checks  # noqa: F401  (registers the import checks)
 from chatvault.ingest.engine import ImportReport, run_import
 from chatvault.jobs.context import JobContext, Progress
 
