@@ -303,6 +303,7 @@ ZH_CN = {
     "Never": "从不",
     " min": " 分钟",
     "Also notify when a backup succeeds": "备份成功时也通知",
+    "Lock when the session's screen is locked": "系统锁屏时同时锁定",
     "Theme": "主题",
     "Language": "语言",
     "Font size": "字体大小",

@@ -310,3 +310,14 @@ def test_switch_language_to_chinese(qtbot, window, monkeypatch) -> None:
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "取消"  # qtbase_zh_CN.qm
+
+
+def test_screen_lock_locks_the_vault(qtbot, window, monkeypatch) -> None:
+    from chatvault.gui.dialogs import UnlockDialog
+
+    monkeypatch.setattr(UnlockDialog, "open", lambda self: None)
+    window.screen_lock.on_active_changed(False)   # screen saver deactivated: nothing happens
+    assert window.vault is not None
+    with qtbot.waitSignal(window.locked, timeout=2000):
+        window.screen_lock.on_active_changed(True)  # what the ScreenSaver D-Bus signal delivers
+    assert window.vault is None

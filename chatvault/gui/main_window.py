@@ -147,6 +147,10 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.lock)
         self.idle.set_minutes(prefs.get("idle_lock_minutes"))
+        from chatvault.gui.screenlock import ScreenLockWatcher
+
+        self.screen_lock = ScreenLockWatcher(self)
+        self.screen_lock.screen_locked.connect(lambda: self.lock() if prefs.get("lock_on_screen_lock") else None)
         from chatvault.gui.tray import Tray
 
         self.tray = Tray(self)
@@ -646,6 +650,10 @@ class MainWindow(QMainWindow):
             self.search_page.clear()
             if self.conn is not None:
                 self.conn.close()
+            self.conn = None
+            self.store = None
+            self.messages.clear()
+            self.chat_model.load(None)
             self.vault.lock()
             self.vault = None
         super().closeEvent(event)

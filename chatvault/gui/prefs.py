@@ -9,6 +9,7 @@ DEFAULTS = {
     "language": "system",
     "font_size": 0,          # 0: the system size
     "idle_lock_minutes": 10,  # 0: never
+    "lock_on_screen_lock": True,  # KeePassXC's default
     "notify_success": True,
 }
 

@@ -159,10 +159,7 @@ def render(out_dir: Path) -> list[Path]:
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else Path("docs/screenshots")
     render(out)
-    # PySide6 can crash while garbage-collecting Qt objects at interpreter exit; the PNGs are
-    # written and flushed, so leave without that last collection.
-    sys.stdout.flush()
-    os._exit(0)
+    return 0
 
 
 if __name__ == "__main__":

@@ -43,12 +43,15 @@ class SettingsDialog(QDialog):
         self.idle.setSpecialValueText(self.tr("Never"))
         self.idle.setSuffix(self.tr(" min"))
         self.idle.setValue(prefs.get("idle_lock_minutes"))
+        self.screen_lock = QCheckBox(self.tr("Lock when the session's screen is locked"))
+        self.screen_lock.setChecked(prefs.get("lock_on_screen_lock"))
         self.notify_success = QCheckBox(self.tr("Also notify when a backup succeeds"))
         self.notify_success.setChecked(prefs.get("notify_success"))
         form.addRow(self.tr("Theme"), self.theme)
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Font size"), self.font_size)
         form.addRow(self.tr("Lock after this long without keyboard or mouse activity"), self.idle)
+        form.addRow("", self.screen_lock)
         form.addRow("", self.notify_success)
         for label, widget in ((self.tr("Theme"), self.theme), (self.tr("Language"), self.language),
                               (self.tr("Font size"), self.font_size), (self.tr("Idle lock"), self.idle)):
@@ -69,6 +72,7 @@ class SettingsDialog(QDialog):
         prefs.put("font_size", self.font_size.value())
         prefs.put("idle_lock_minutes", self.idle.value())
         prefs.put("notify_success", self.notify_success.isChecked())
+        prefs.put("lock_on_screen_lock", self.screen_lock.isChecked())
         theme.apply(self.theme.currentData())
         theme.setup_fonts(self.font_size.value() or None)
         i18n.set_language(self.language.currentData())

@@ -41,6 +41,7 @@ DARK = ChatColors("#111111", "#3eb575", "#0e0e0e", "#2c2c2c", "#e3e3e3", "#7a7a7
                   "#262626", "#a0a0a0", "#2c2c2c", "#5a4a12", "#ff6b61", "#3a3a3a", "#e0e0e0", "#7f7f7f")
 
 _current = "light"
+_system_point_size: float | None = None
 
 
 def resolve(name: str) -> str:
@@ -81,10 +82,12 @@ def setup_fonts(point_size: int | None = None) -> None:
     if fallbacks:
         # Only a fallback list: the system UI font stays first (no hard-coded CJK family in QSS).
         QFont.insertSubstitutions(QApplication.font().family(), fallbacks)
-    if point_size:
-        font = QApplication.font()
-        font.setPointSize(point_size)
-        QApplication.setFont(font)
+    global _system_point_size
+    if _system_point_size is None:
+        _system_point_size = QApplication.font().pointSizeF()
+    font = QApplication.font()
+    font.setPointSizeF(float(point_size) if point_size else _system_point_size)
+    QApplication.setFont(font)
 
 
 @lru_cache(maxsize=256)

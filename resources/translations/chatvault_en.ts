@@ -1337,6 +1337,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation />
     </message>
     <message>
+        <source>Lock when the session's screen is locked</source>
+        <translation />
+    </message>
+    <message>
         <source>Also notify when a backup succeeds</source>
         <translation />
     </message>

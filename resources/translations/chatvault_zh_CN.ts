@@ -1338,6 +1338,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation> 分钟</translation>
     </message>
     <message>
+        <source>Lock when the session's screen is locked</source>
+        <translation>系统锁屏时同时锁定</translation>
+    </message>
+    <message>
         <source>Also notify when a backup succeeds</source>
         <translation>备份成功时也通知</translation>
     </message>
