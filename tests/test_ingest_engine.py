@@ -278,3 +278,26 @@ def test_progress_is_reported(vault, tmp_path: Path) -> None:
     final = ctx.snapshot()
     assert final.items_done == 5000 and final.bytes_total == path.stat().st_size
     assert final.bytes_done == final.bytes_total
+
+
+def test_telegram_zip_and_whatsapp_folder(vault, tmp_path: Path) -> None:
+    import zipfile
+
+    chat, media = telegram_chat()
+    folder = tmp_path / "tg"
+    write_telegram_folder(folder, chat, media)
+    z = tmp_path / "Telegram export.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for p in folder.rglob("*"):
+            if p.is_file():
+                zf.write(p, "ChatExport_2024-05-01/" + str(p.relative_to(folder)))
+    r = run_import(vault, z)
+    assert r.format == "telegram" and r.added == 17 and r.attachments_stored == 3
+    ex = whatsapp_locale("it")
+    wa = tmp_path / "WhatsApp Chat with Gita"
+    wa.mkdir()
+    write_txt(wa / "WhatsApp Chat with Gita.txt", ex.lines)
+    for name, data in ex.media.items():
+        (wa / name).write_bytes(data)
+    r = run_import(vault, wa, options=UTC)
+    assert r.format == "whatsapp" and r.added == len(ex.expected) and r.attachments_stored == 3
