@@ -160,3 +160,11 @@ def test_streaming_keeps_memory_flat(tmp_path: Path) -> None:
 
     small, large = peak_of(2000), peak_of(10000)
     assert large < small * 1.5 + (256 << 10)      # five times the messages, not five times the memory
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    chat, _ = telegram_chat(with_media=False)
+    p = tmp_path / "result.json"
+    p.write_bytes(b"\xef\xbb\xbf" + json.dumps(chat).encode())
+    assert TelegramImporter().detect(p).confidence >= 0.9
+    assert len([r for r in read_all(p) if isinstance(r, MessageRec)]) == 17

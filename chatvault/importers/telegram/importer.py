@@ -185,7 +185,7 @@ def _looks_like(head: bytes) -> tuple[float, str]:
         return 0.0, ""
     keys: list[str] = []
     try:
-        for prefix, event, value in ijson.parse(head):
+        for prefix, event, value in ijson.parse(text):
             if prefix == "" and event == "map_key":
                 keys.append(value)
     except ijson.common.IncompleteJSONError:
@@ -222,6 +222,8 @@ class _Reader:
     def run(self) -> Iterator[Record]:
         raw = self.tree.open(self.member)
         size = self.tree.size(self.member)
+        if hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf":
+            raw.read(3)            # a byte-order mark (some editors add one) is not JSON
         source_done = False
         header: dict[str, Any] = {}
         chat_prefix: str | None = None
