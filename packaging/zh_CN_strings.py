@@ -95,6 +95,8 @@ ZH_CN = {
     "Photos": "图片",
     "Videos": "视频",
     "Kind": "类型",
+    "Month": "月份",
+    "Any date": "任意日期",
     "Missing media": "缺失的媒体",
     "These files are mentioned in your chats but were not in the export. If you find one (on the phone, in a backup, in the messenger's folder), choose it with \"Locate file…\" and it is added to the vault.": "这些文件在聊天中出现过，但不在导出中。如果您找到了某个文件（在手机上、备份里或聊天软件的文件夹中），用“查找文件…”选中它，它就会被加入保险库。",
     "Chat": "聊天",

@@ -163,6 +163,13 @@ def test_gallery_viewer_and_locate_missing_file(qtbot, vault, tmp_path: Path) ->
     assert g.model.rowCount() == 3  # a stored photo, a missing video, an expired photo
     stored = [it for it in g.model.items if it["status"] == "stored"]
     assert len(stored) == 1
+    g.kind.setCurrentIndex(g.kind.findData("video"))
+    assert g.model.rowCount() == 1
+    g.kind.setCurrentIndex(0)
+    assert g.month.count() >= 2  # "Any date" + the months that have media
+    g.month.setCurrentIndex(g.month.count() - 1)
+    assert 1 <= g.model.rowCount() <= 3
+    g.month.setCurrentIndex(0)
     g.model.data(g.model.index(g.model.items.index(stored[0])), 1)  # DecorationRole asks for the thumbnail
     qtbot.waitUntil(lambda: stored[0]["blob_id"] in g.loader.cache, timeout=10_000)
     viewer = ImageViewer(vault, stored, 0, win)

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -139,7 +139,7 @@ def test_import_by_drag_and_drop_keeps_the_ui_responsive(qtbot, window, tmp_path
     export = big_whatsapp(tmp_path / "WhatsApp Chat with Family.txt", 20_000)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(export))])
-    enter = QDragEnterEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+    enter = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
@@ -171,7 +171,7 @@ def test_import_by_drag_and_drop_keeps_the_ui_responsive(qtbot, window, tmp_path
     assert any(0 < n < 20_000 for n in progress) or len(progress) >= 1
     assert any(c["display"] == "Family" for c in window.chat_model.rows)
     fam = next(c for c in window.chat_model.rows if c["display"] == "Family")
-    assert fam["fresh"] == 20_000  # the "new in last import" badge
+    qtbot.waitUntil(lambda: fam["fresh"] == 20_000, timeout=10_000)  # the "new in last import" badge
     report_text = " ".join(dlg.report_form.itemAt(i).widget().text() for i in range(dlg.report_form.count()))
     assert "20,000" in report_text
 

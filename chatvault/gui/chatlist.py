@@ -58,12 +58,7 @@ class ChatListModel(QAbstractListModel):
         self.rows = []
         if conn is not None:
             store = Store(conn)
-            latest = conn.execute("SELECT max(id) FROM import_runs WHERE outcome IN ('ok', 'partial')").fetchone()[0]
-            fresh = {}
-            if latest is not None:
-                fresh = dict(conn.execute(
-                    "SELECT conversation_id, count(*) FROM messages WHERE first_run_id = ? GROUP BY conversation_id",
-                    (latest,)).fetchall())
+            fresh: dict[int, int] = {}
             members = dict(conn.execute(
                 "SELECT conversation_id, count(*) FROM conversation_members GROUP BY conversation_id").fetchall())
             for conv in store.conversations():
@@ -83,6 +78,14 @@ class ChatListModel(QAbstractListModel):
                 conv["display"] = conv["title"] or conv["source_key"]
                 self.rows.append(conv)
         self.endResetModel()
+
+    def set_fresh(self, fresh: dict[int, int]) -> None:
+        """The "new in the last import" badges, counted off the UI thread (a scan of `messages`)."""
+        for i, conv in enumerate(self.rows):
+            n = int(fresh.get(conv["id"], 0))
+            if conv["fresh"] != n:
+                conv["fresh"] = n
+                self.dataChanged.emit(self.index(i), self.index(i))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
@@ -104,6 +107,16 @@ class ChatListModel(QAbstractListModel):
             if c["id"] == conversation_id:
                 return i
         return None
+
+
+def fresh_counts(conn: Connection) -> dict[int, int]:
+    """Messages per conversation first seen in the latest finished import."""
+    latest = conn.execute("SELECT max(id) FROM import_runs WHERE outcome IN ('ok', 'partial')").fetchone()[0]
+    if latest is None:
+        return {}
+    return dict(conn.execute(
+        "SELECT conversation_id, count(*) FROM messages WHERE first_run_id = ? GROUP BY conversation_id",
+        (latest,)).fetchall())
 
 
 class ChatFilter(QSortFilterProxyModel):

@@ -5,6 +5,7 @@ off the UI thread; decrypted images live only in memory (never in a temp file)."
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,7 @@ class ThumbLoader(QObject):
 
 
 def query_media(conn: Connection, conversation_id: int | None = None, kind: str | None = None,
-                limit: int = 5000) -> list[dict[str, Any]]:
+                limit: int = 5000, since: int | None = None, until: int | None = None) -> list[dict[str, Any]]:
     """Photos and videos (stored or not), newest first."""
     sql = ("SELECT a.id AS attachment_id, a.status, a.mime, a.size, a.width, a.height, a.duration_ms, a.blob_id,"
            " a.thumb_blob_id, a.original_name, a.expected_path, m.id AS message_id, m.kind, m.ts, m.conversation_id,"
@@ -129,6 +130,12 @@ def query_media(conn: Connection, conversation_id: int | None = None, kind: str 
     if kind:
         sql += " AND m.kind = ?"
         params.append(kind)
+    if since is not None:
+        sql += " AND m.ts >= ?"
+        params.append(since)
+    if until is not None:
+        sql += " AND m.ts < ?"
+        params.append(until)
     sql += " ORDER BY m.ts DESC, m.id DESC LIMIT ?"
     params.append(limit)
     return [dict(r) for r in conn.execute(sql, params)]
@@ -218,10 +225,12 @@ class GalleryPage(QWidget):
         self.scope.buttonToggled.connect(lambda *_: self.refresh())
         self.kind = QComboBox()
         self.kind.currentIndexChanged.connect(lambda *_: self.refresh())
+        self.month = QComboBox()
+        self.month.currentIndexChanged.connect(lambda *_: self.refresh())
         self.missing_button = QPushButton()
         self.missing_button.setCheckable(True)
         self.missing_button.toggled.connect(self._toggle_missing)
-        for w in (self.scope_chat, self.scope_all, self.kind):
+        for w in (self.scope_chat, self.scope_all, self.kind, self.month):
             row.addWidget(w)
         row.addStretch(1)
         row.addWidget(self.missing_button)
@@ -277,6 +286,8 @@ class GalleryPage(QWidget):
         self.kind.setCurrentIndex(max(0, keep))
         self.kind.blockSignals(False)
         self.kind.setAccessibleName(self.tr("Kind"))
+        self.month.setAccessibleName(self.tr("Month"))
+        self._fill_months()
         self.missing_button.setText(self.tr("Missing media"))
         self.missing_hint.setText(self.tr(
             "These files are mentioned in your chats but were not in the export. If you find one (on the phone, "
@@ -309,11 +320,36 @@ class GalleryPage(QWidget):
         items = query_media(self.conn, conversation_id, "image")
         return [it for it in reversed(items) if it["status"] == "stored"]
 
+    def _fill_months(self) -> None:
+        """Months that have photos or videos, newest first (the date filter)."""
+        keep = self.month.currentData()
+        self.month.blockSignals(True)
+        self.month.clear()
+        self.month.addItem(self.tr("Any date"), None)
+        if self.conn is not None:
+            rows = self.conn.execute(
+                "SELECT DISTINCT strftime('%Y-%m', m.ts / 1000, 'unixepoch', 'localtime') AS ym FROM attachments a"
+                " JOIN messages m ON m.id = a.message_id WHERE m.kind IN ('image', 'video') ORDER BY ym DESC"
+            ).fetchall()
+            for (ym,) in rows:
+                y, mo = int(ym[:4]), int(ym[5:])
+                label = timefmt.month_label(y, mo)
+                self.month.addItem(label, (y, mo))
+        self.month.setCurrentIndex(max(0, self.month.findData(keep)))
+        self.month.blockSignals(False)
+
     def refresh(self) -> None:
         if self.conn is None:
             return
+        if self.month.count() <= 1:
+            self._fill_months()
         conv = self.conversation["id"] if (self.scope_chat.isChecked() and self.conversation) else None
-        self.model.set_items(query_media(self.conn, conv, self.kind.currentData()))
+        since = until = None
+        if self.month.currentData():
+            y, mo = self.month.currentData()
+            since = int(datetime(y, mo, 1).astimezone().timestamp() * 1000)
+            until = int(datetime(y + mo // 12, mo % 12 + 1, 1).astimezone().timestamp() * 1000)
+        self.model.set_items(query_media(self.conn, conv, self.kind.currentData(), since=since, until=until))
         if self.missing_button.isChecked():
             self.fill_missing()
 

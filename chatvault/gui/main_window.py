@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
             b = QToolButton()
             b.setObjectName("navButton")
             b.setCheckable(True)
-            b.setIcon(theme.icon(icon_name, "#9b9b9b"))
+            b.setIcon(theme.nav_icon(icon_name))
             b.setIconSize(QSize(24, 24))
             b.setFixedSize(44, 44)
             b.clicked.connect(lambda _=False, p=page: self.show_page(p))
@@ -415,6 +415,27 @@ class MainWindow(QMainWindow):
             if row is not None:
                 self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
         self.statusBar().showMessage(self.tr("%1 conversations").replace("%1", f"{len(self.chat_model.rows):,}"))
+        self._count_fresh()
+
+    def _count_fresh(self) -> None:
+        from chatvault.gui.chatlist import fresh_counts
+        from chatvault.gui.ops import Op
+
+        vault = self.vault
+        if vault is None:
+            return
+
+        def job(ctx):
+            conn = vault.connect(readonly=True)
+            try:
+                return fresh_counts(conn)
+            finally:
+                conn.close()
+
+        op = Op(job, self)
+        op.finished.connect(lambda fresh: self.chat_model.set_fresh(fresh) if self.vault is vault else None)
+        op.ended.connect(op.deleteLater)
+        op.start()
 
     def _chat_selected(self, current, _previous=None) -> None:
         conv = current.data(ConversationRole) if current.isValid() else None
@@ -648,6 +669,7 @@ class MainWindow(QMainWindow):
         self.tray.hide()
         if self.vault is not None:
             self.search_page.clear()
+            self.gallery.clear()
             if self.conn is not None:
                 self.conn.close()
             self.conn = None

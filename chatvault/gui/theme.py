@@ -106,6 +106,15 @@ def icon(name: str, color: str = "#9b9b9b") -> QIcon:
     return result
 
 
+def nav_icon(name: str) -> QIcon:
+    """Gray when idle, WeChat green when its page is shown (checked)."""
+    out = QIcon()
+    for size in (24, 48):
+        out.addPixmap(icon(name, "#9b9b9b").pixmap(size, size), QIcon.Mode.Normal, QIcon.State.Off)
+        out.addPixmap(icon(name, "#07c160").pixmap(size, size), QIcon.Mode.Normal, QIcon.State.On)
+    return out
+
+
 def app_icon(badge: str | None = None) -> QIcon:
     """The app icon, optionally with a coloured status dot (tray: green/amber/red)."""
     base = icon("app", "#ffffff")

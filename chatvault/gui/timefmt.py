@@ -86,3 +86,9 @@ def duration(seconds: float | None) -> str:
     if s >= 3600:
         return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
     return f"{s // 60}:{s % 60:02d}"
+
+
+def month_label(year: int, month: int) -> str:
+    if _zh():
+        return f"{year}年{month}月"
+    return datetime(year, month, 1).strftime("%B %Y")

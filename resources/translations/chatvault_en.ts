@@ -395,6 +395,10 @@
         <translation />
     </message>
     <message>
+        <source>Month</source>
+        <translation />
+    </message>
+    <message>
         <source>Missing media</source>
         <translation />
     </message>
@@ -428,6 +432,10 @@
     </message>
     <message>
         <source>This chat: %1</source>
+        <translation />
+    </message>
+    <message>
+        <source>Any date</source>
         <translation />
     </message>
     <message>

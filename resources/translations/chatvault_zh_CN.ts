@@ -395,6 +395,10 @@
         <translation>类型</translation>
     </message>
     <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
         <source>Missing media</source>
         <translation>缺失的媒体</translation>
     </message>
@@ -429,6 +433,10 @@
     <message>
         <source>This chat: %1</source>
         <translation>当前聊天：%1</translation>
+    </message>
+    <message>
+        <source>Any date</source>
+        <translation>任意日期</translation>
     </message>
     <message>
         <source>Select a missing file in the list first.</source>
