@@ -244,6 +244,8 @@ class FileTree:
                 raw = open(os.path.join(self.path, *name.split("/")), "rb")  # noqa: SIM115
             else:
                 raw = open(self.path, "rb")  # noqa: SIM115
+        # zipfile signals an unsupported compression method (e.g. deflate64) with NotImplementedError
+        # and an encrypted member with RuntimeError: both are the export's problem, not ours.
         except (OSError, zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
             raise InputError(f"{what} cannot be opened ({exc}).",
                              hint="The export is damaged or uses an unsupported compression.") from exc
