@@ -261,3 +261,34 @@ def test_two_reads_are_identical(tmp_path: Path) -> None:
     a = [(m.ts, m.sender_key, m.text, m.kind) for m in messages(read_all(path))]
     b = [(m.ts, m.sender_key, m.text, m.kind) for m in messages(read_all(path))]
     assert a == b and T0.year == a[0][0].year
+
+
+def test_every_line_is_accounted_for(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Fuzz: any mix of message lines, junk, blank and marker lines: nothing raises, no line is lost."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    junk = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+                   max_size=40)
+    header = st.builds(lambda d, m, h, text: f"{d}/{m}/2023, {h:02d}:07 - Ann: {text}",
+                       st.integers(1, 28), st.integers(1, 12), st.integers(0, 23), junk)
+    line = st.one_of(header, junk, st.just(""), st.just("\u200e<Media omitted>"), st.just("99/99/2023, 10:00 - x: y"))
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(line, min_size=1, max_size=30))
+    def check(lines: list[str]) -> None:
+        path = tmp_path_factory.mktemp("fuzz") / "c.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        try:
+            recs = read_all(path)
+        except InputError:
+            return                                  # no message line at all: a clean refusal
+        msgs = messages(recs)
+        unparsed = [r for r in recs if isinstance(r, Unparsed)]
+        first = min(int(m.location.rsplit(":", 1)[1]) for m in msgs)
+        text_lines = path.read_text(encoding="utf-8").split("\n")[:-1]
+        before = [x for x in text_lines[: first - 1] if x.strip(" \t\u200e\u200f\ufeff")]
+        assert len(unparsed) == len(before)
+        assert sum(m.extra.get("lines", 1) for m in msgs) == len(text_lines) - (first - 1)
+
+    check()
