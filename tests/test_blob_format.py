@@ -288,3 +288,15 @@ def test_put_io_errors_are_typed_and_leave_nothing(store, monkeypatch) -> None:
         assert list(store.iter_partials()) == [] and list(store.iter_ids()) == []
     monkeypatch.delenv("CHATVAULT_FAULT")
     faults.reset()
+
+
+def test_a_store_is_unusable_once_the_vault_is_locked(vault, store) -> None:
+    from chatvault.errors import VaultLocked
+
+    b = store.put_bytes(b"kept")
+    vault.lock()
+    with pytest.raises(VaultLocked):
+        store.open(b.id)
+    with pytest.raises(VaultLocked):
+        store.put_bytes(b"more")
+    assert list(store.iter_partials()) == []

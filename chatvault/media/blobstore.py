@@ -45,7 +45,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from chatvault import faults
-from chatvault.errors import ChatVaultError, InputError
+from chatvault.errors import ChatVaultError, InputError, VaultLocked
 from chatvault.fsutil import fsync_dir, storage_error
 from chatvault.vault import keys
 
@@ -189,6 +189,9 @@ class BlobStore:
             yield from sorted(d.iterdir())
 
     def _blob_key(self, salt: bytes) -> bytes:
+        if getattr(self.vault, "is_locked", False):
+            # A store kept by a window or service must not outlive the unlock that made its keys.
+            raise VaultLocked("The vault is locked.", hint="Unlock it with your passphrase.")
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=BLOB_INFO).derive(self._k_media)
 
     # --- writing -------------------------------------------------------------------------

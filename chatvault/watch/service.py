@@ -186,14 +186,16 @@ class WatchService:
             self._idle.clear()
             self._wake.set()
             if self._idle.wait(max(0.0, deadline - time.monotonic())):
-                with self._lock:
-                    busy = self._events or self._thumbs_due or any(f.pending or f.needs_scan for f in self._folders.values()
-                                               if f.status.state != "unreachable")
-                if not busy:
+                if not self._busy():
                     return True
             if self._error is not None:
                 raise self._error
         return False
+
+    def _busy(self) -> bool:
+        with self._lock:
+            return bool(self._events) or self._thumbs_due or any(
+                f.pending or f.needs_scan for f in self._folders.values() if f.status.state != "unreachable")
 
     # --- events ------------------------------------------------------------------------------
     def _event(self, folder_id: int, event: FileSystemEvent) -> None:
@@ -223,10 +225,7 @@ class WatchService:
                 self._process_pending(conn)
                 self._make_thumbnails(conn)
                 self._publish()
-                with self._lock:
-                    idle = not self._events and not self._thumbs_due and not any(f.pending or f.needs_scan for f in self._folders.values()
-                                                        if f.status.state != "unreachable")
-                if idle:
+                if not self._busy():
                     self._idle.set()
                 self._wake.wait(self.tick)
                 self._wake.clear()
