@@ -45,10 +45,10 @@ def _big_whatsapp(path: Path, n: int) -> Path:
              "happy birthday!", "dinner at 7?", "the train is late again", "thanks so much",
              "周末一起去爬山吧", "我已经到了", "明天见", "好的没问题")
     senders = ("Anna Schmidt", "Tom Baker", "陈伟", "Dana Smith", "Me")
-    t = datetime(2021, 3, 1, 8, 0)
+    t = datetime(2019, 3, 1, 8, 0)
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
-            t += timedelta(seconds=rnd.randint(20, 900))
+            t += timedelta(seconds=rnd.randint(20, 500))
             fh.write(f"{t:%d/%m/%Y, %H:%M} - {senders[i % 5]}: {rnd.choice(words)}\n")
     return path
 
