@@ -609,10 +609,11 @@ class BubbleDelegate(QStyledItemDelegate):
         fg = QColor(c.theirs_text)
         if kind == "payment":
             pending = ex.get("state", "pending") == "pending"
-            fill = QColor("#f79c46" if pending else "#f8e2c6")
-            if ex.get("type") == "red_packet" and pending:
-                fill = QColor("#fa9d3b")
-            fg = QColor("#ffffff" if pending else "#7a5a2e")
+            dark = theme.current() == "dark"
+            if pending:  # WeChat's orange transfer card; muted in dark mode
+                fill, fg = QColor("#b8742f" if dark else "#f79c46"), QColor("#fdf3e7" if dark else "#ffffff")
+            else:
+                fill, fg = QColor("#5c4a33" if dark else "#f8e2c6"), QColor("#f0dcc0" if dark else "#7a5a2e")
         else:
             fill = QColor(c.card_bg)
         self._bubble(p, r, fill, mine, border=True)

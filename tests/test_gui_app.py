@@ -1,0 +1,66 @@
+"""App-level behaviour: one instance per vault (a second launch raises the first window), translations
+compiled on demand into the cache when `make translations` was skipped, and the tray-less close."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtNetwork import QLocalServer
+
+
+@pytest.fixture(autouse=True)
+def _settings(tmp_path: Path):
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+
+
+def test_second_launch_raises_the_running_window(qtbot, tmp_path: Path) -> None:
+    from chatvault.gui.app import _raise_running, _server_name
+
+    name = _server_name(tmp_path / "vault")
+    assert name == _server_name(tmp_path / "vault") and name != _server_name(tmp_path / "other")
+    assert not _raise_running(name)  # nobody is running yet
+    QLocalServer.removeServer(name)
+    server = QLocalServer()
+    assert server.listen(name)
+    got = []
+
+    def on_connection() -> None:
+        conn = server.nextPendingConnection()
+        conn.readyRead.connect(lambda: got.append(bytes(conn.readAll())))
+
+    server.newConnection.connect(on_connection)
+    assert _raise_running(name)
+    qtbot.waitUntil(lambda: bool(got), timeout=3000)
+    assert got[0].startswith(b"raise")
+    server.close()
+
+
+def test_translations_compile_into_the_cache_when_not_built(qapp, tmp_path: Path, monkeypatch) -> None:
+    from chatvault.gui import i18n
+
+    ts_dir = tmp_path / "translations"
+    ts_dir.mkdir()
+    (ts_dir / "chatvault_zh_CN.ts").write_bytes((i18n.TS_DIR / "chatvault_zh_CN.ts").read_bytes())
+    monkeypatch.setattr(i18n, "TS_DIR", ts_dir)
+    monkeypatch.setattr(i18n.platformdirs, "user_cache_dir", lambda *a, **k: str(tmp_path / "cache"))
+    path = i18n.qm_path("zh_CN")
+    assert path is not None and path.parent == tmp_path / "cache" / "translations" and path.exists()
+    assert i18n.set_language("zh_CN") == "zh_CN"
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("Time", "Yesterday") == "昨天"
+    i18n.set_language("en")
+    assert QCoreApplication.translate("Time", "Yesterday") == "Yesterday"
+
+
+def test_without_a_tray_closing_the_window_quits_and_locks(qtbot, vault) -> None:
+    from chatvault.gui.main_window import MainWindow
+
+    win = MainWindow(vault)
+    qtbot.addWidget(win)
+    win.show()
+    assert not win.tray.available()  # offscreen: no system tray, like stock GNOME
+    win.close()
+    assert not win.isVisible() and vault.is_locked and win.vault is None
