@@ -337,3 +337,12 @@ def test_both_query_plans_give_the_same_pages(corpus, monkeypatch) -> None:
             else:
                 assert results[0] == results[1], (q, sort)
             assert results[0][0][0] > 0, q
+
+
+def test_relevance_with_filters_returns_the_filtered_matches(corpus) -> None:
+    conn, _ = corpus
+    for f in (SearchFilters(conversations=[2]), SearchFilters(sender="me"), SearchFilters(kinds=["text"]),
+              SearchFilters(apps=["wechat"], has_attachment=False)):
+        newest = ids_of(conn, "合 OR hello", f)
+        ranked = ids_of(conn, "合 OR hello", f, sort="relevance")
+        assert newest and sorted(newest) == sorted(ranked), f

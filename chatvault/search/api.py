@@ -25,7 +25,9 @@ from chatvault.store.store import Store
 
 SORTS = ("newest", "oldest", "relevance")
 RANK_WINDOW = 10_000    # relevance ranks at most this many matches (the latest added)
+FILTERED_RANK_WINDOW = 2_000  # with filters, first try ranking among this many
 FILTER_JOIN_MAX = 1_000 # with filters, up to this many matches are looked up one by one ("join")
+BROAD_JOIN_MAX = 20_000 # the same for filters without an index that narrows the walk
 WALK_FACTOR = 0.02      # without filters, "walk" when matches² > page end × messages × this
 MAX_LIMIT = 10_000
 
@@ -161,7 +163,8 @@ def _filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
             raise QueryError(f"Unknown status '{f.status}'.", hint=f"Statuses: {', '.join(sorted(by_value))}.")
         # Our own constant, not the user's text: written as a literal so SQLite can use the
         # partial index on status != 'present' (it cannot for a bound parameter).
-        where.append(f"m.status = '{by_value[f.status].value}'")
+        value = by_value[f.status].value
+        where.append(f"m.status = '{value}'" + (" AND m.status != 'present'" if value != "present" else ""))
     if f.after is not None and f.before is not None and f.after >= f.before:
         raise QueryError("The date range is empty: 'after' is not earlier than 'before'.")
     if f.after is not None:
@@ -199,15 +202,15 @@ def search_ids(conn: Any, query: Query | str, filters: SearchFilters | None = No
     where, params = _filter_sql(conn, f)
     positive = q.positive_fts()
     if positive is not None:
-        return _text_search(conn, positive, where, params, sort, limit, offset)
+        return _text_search(conn, positive, f, where, params, sort, limit, offset)
     return _plain_search(conn, q.excluded_fts(), where, params, sort, limit, offset)
 
 
 _MATCHES = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?"
 
 
-def _text_search(conn: Any, expr: str, where: list[str], params: list[Any], sort: str, limit: int,
-                 offset: int) -> tuple[int, list[int]]:
+def _text_search(conn: Any, expr: str, f: SearchFilters, where: list[str], params: list[Any], sort: str,
+                 limit: int, offset: int) -> tuple[int, list[int]]:
     """Two plans, chosen by the number of matches H (an FTS-only count, about a millisecond):
     - "join": read the matches from the index, look each message up, filter and sort: cost ~ H
       random reads, best when H is small;
@@ -223,18 +226,29 @@ def _text_search(conn: Any, expr: str, where: list[str], params: list[Any], sort
     walk_from = f"FROM messages m WHERE +m.id IN ({_MATCHES}){cond}"
     join_from = f"FROM {TABLE} f JOIN messages m ON m.id = f.rowid WHERE {TABLE} MATCH ?{cond}"
     args = [expr, *params]
-    use_join = hits <= FILTER_JOIN_MAX if where else hits * hits <= (limit + offset) * _size(conn) * WALK_FACTOR
+    # A filter with its own time-ordered index (chat, kind, status, dates, a named sender) makes
+    # the walk short; "me", an app or "has attachment" can cover a third of the vault, so reading
+    # the matches one by one stays cheaper up to BROAD_JOIN_MAX.
+    narrow = bool(f.conversations or f.kinds or f.status or f.after is not None or f.before is not None
+                  or (f.sender and f.sender.strip().lower() != "me"))
     if not where:
-        total = hits
+        use_join = hits * hits <= (limit + offset) * _size(conn) * WALK_FACTOR
     else:
-        total = int(conn.execute(f"SELECT count(*) {join_from if use_join else walk_from}", args).fetchone()[0])
+        use_join = hits <= (FILTER_JOIN_MAX if narrow else BROAD_JOIN_MAX)
+    source = join_from if use_join else walk_from
+    direction = "DESC" if sort == "newest" else "ASC"
+    order = f"ORDER BY m.ts {direction}, m.id {direction} LIMIT ? OFFSET ?"
+    if where and sort != "relevance" and limit > 0:
+        # One pass gives the page and the filtered total (the set is built once, not twice).
+        rows = conn.execute(f"SELECT m.id, count(*) OVER () {source} {order}", [*args, limit, offset]).fetchall()
+        if rows:
+            return int(rows[0][1]), [r[0] for r in rows]
+    total = hits if not where else int(conn.execute(f"SELECT count(*) {source}", args).fetchone()[0])
     if total == 0 or limit == 0 or offset >= total:
         return total, []
     if sort == "relevance":
-        return total, _ranked(conn, expr, walk_from, args, bool(where), hits, total, limit, offset)
-    direction = "DESC" if sort == "newest" else "ASC"
-    order = f"ORDER BY m.ts {direction}, m.id {direction} LIMIT ? OFFSET ?"
-    rows = conn.execute(f"SELECT m.id {join_from if use_join else walk_from} {order}", [*args, limit, offset]).fetchall()
+        return total, _ranked(conn, expr, join_from, walk_from, args, bool(where), narrow, hits, limit, offset)
+    rows = conn.execute(f"SELECT m.id {source} {order}", [*args, limit, offset]).fetchall()
     return total, [r[0] for r in rows]
 
 
@@ -242,24 +256,36 @@ def _size(conn: Any) -> int:
     return int(conn.execute("SELECT coalesce(max(id), 0) FROM messages").fetchone()[0])
 
 
-def _ranked(conn: Any, expr: str, walk_from: str, args: list[Any], filtered: bool, hits: int, total: int,
-            limit: int, offset: int) -> list[int]:
-    """bm25 order (FTS5 `rank`), over at most RANK_WINDOW matches: the ones added last."""
-    conds, cargs = "", []
-    if filtered:
-        if total > RANK_WINDOW:
-            ids = sorted((r[0] for r in conn.execute(f"SELECT m.id {walk_from}", args)), reverse=True)
-            conds, cargs = " AND rowid >= ?", [ids[RANK_WINDOW - 1]]
-        conds += f" AND rowid IN (SELECT m.id {walk_from})"
-        cargs += args
-    elif hits > RANK_WINDOW:
-        cut = conn.execute(f"{_MATCHES} ORDER BY rowid DESC LIMIT 1 OFFSET ?", (expr, RANK_WINDOW - 1)).fetchone()
-        conds, cargs = " AND rowid >= ?", [cut[0]]
-    rows = conn.execute(
-        f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?{conds} ORDER BY rank, rowid DESC LIMIT ? OFFSET ?",
-        [expr, *cargs, limit, offset],
-    ).fetchall()
-    return [r[0] for r in rows]
+def _ranked(conn: Any, expr: str, join_from: str, walk_from: str, args: list[Any], filtered: bool,
+            narrow: bool, hits: int, limit: int, offset: int) -> list[int]:
+    """bm25 order (FTS5 `rank`) over the matches added last: RANK_WINDOW of them without filters;
+    with filters a smaller window, widened until it fills the page (ranking costs ~ the window)."""
+    if narrow:
+        # A filter with its own index: collect the filtered ids (cheap, see _text_search) and
+        # rank every one of them; FTS5 checks each match against that set with a Bloom filter.
+        rows = conn.execute(
+            f"SELECT f.rowid FROM {TABLE} f WHERE {TABLE} MATCH ? AND +f.rowid IN (SELECT m.id {walk_from}) "
+            "ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?",
+            [expr, *args, limit, offset],
+        ).fetchall()
+        return [r[0] for r in rows]
+    window = FILTERED_RANK_WINDOW if filtered else RANK_WINDOW
+    while True:
+        cond, cargs = "", []
+        if window is not None and hits > window:
+            cut = conn.execute(f"{_MATCHES} ORDER BY rowid DESC LIMIT 1 OFFSET ?", (expr, window - 1)).fetchone()
+            cond, cargs = " AND f.rowid >= ?", [cut[0]]
+        if filtered:
+            sql = f"SELECT f.rowid {join_from}{cond} ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?"
+            params = [*args, *cargs, limit, offset]
+        else:
+            sql = f"SELECT f.rowid FROM {TABLE} f WHERE {TABLE} MATCH ?{cond} ORDER BY f.rank, f.rowid DESC LIMIT ? OFFSET ?"
+            params = [expr, *cargs, limit, offset]
+        rows = conn.execute(sql, params).fetchall()
+        if not cond or not filtered or len(rows) >= limit:
+            return [r[0] for r in rows]
+        # Too few filtered matches among the latest ones: look further back, at last everywhere.
+        window = window * 8 if window < RANK_WINDOW else None
 
 
 def _plain_search(conn: Any, excluded: str | None, where: list[str], params: list[Any], sort: str,

@@ -29,10 +29,14 @@ def match_spans(text: str, terms: Sequence[Term]) -> list[tuple[int, int]]:
         if not want:
             continue
         k = len(want)
-        for i in range(len(words) - k + 1):
-            ok = all(words[i + j] == want[j] for j in range(k - 1))
-            last = words[i + k - 1]
-            if ok and (last.startswith(want[-1]) if term.prefix else last == want[-1]):
+        head, last = want[0], want[-1]
+        for i, w in enumerate(words):
+            if k == 1:
+                ok = w.startswith(head) if term.prefix else w == head
+            else:
+                ok = (w == head and i + k <= len(words) and words[i + 1:i + k - 1] == want[1:-1]
+                      and (words[i + k - 1].startswith(last) if term.prefix else words[i + k - 1] == last))
+            if ok:
                 found.append((spans[i][0], spans[i + k - 1][1]))
     found.sort()
     merged: list[tuple[int, int]] = []

@@ -142,6 +142,7 @@ def is_token_char(ch: str) -> bool:
     return unicodedata.category(ch) in _TOKEN_CATS
 
 
+@lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Case and accent folding as `unicode61 remove_diacritics 2` does (close enough for highlighting)."""
     if s.isascii():
