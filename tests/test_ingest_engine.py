@@ -162,8 +162,11 @@ def test_messages_are_searchable_after_import(vault, tmp_path: Path) -> None:
     conn = vault.connect(readonly=True)
     texts = conn.execute("SELECT count(*) FROM messages WHERE text IS NOT NULL").fetchone()[0]
     assert conn.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0] == texts
-    hits = conn.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH ?", ('"明 天"',)).fetchone()[0]
-    assert hits == 1
+    from chatvault.search.api import search
+
+    found = search(conn, "明天")
+    assert found.total == 1 and found.results[0].sender == "Chen 陈"
+    assert search(conn, "fixed typo").total == 1            # the edited marker is not part of the text
     conn.close()
 
 
