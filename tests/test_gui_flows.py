@@ -284,6 +284,22 @@ def test_add_watch_folder_and_run_a_backup_to_a_folder(qtbot, window, tmp_path: 
     win.refresh_health()
     assert not win.banner.isVisible()
     assert any((usb / "snapshots").iterdir())
+    op = page.verify()
+    with qtbot.waitSignal(op.ended, timeout=60_000):
+        pass
+    assert "intact" in page.job_result.text(), page.job_result.text()
+    # The restore wizard rebuilds the vault in a new folder and says so.
+    from chatvault.gui.protection import RestoreDialog
+
+    dlg = RestoreDialog(win.vault, "usb-stick", win)
+    qtbot.addWidget(dlg)
+    assert dlg.snapshot.count() == 1 and dlg.start_button.isEnabled()
+    dlg.folder.setText(str(tmp_path / "restored"))
+    dlg.start()
+    with qtbot.waitSignal(dlg.op.ended, timeout=60_000):
+        pass
+    assert "Restored to" in dlg.error.text() and "problems" not in dlg.error.text(), dlg.error.text()
+    assert (tmp_path / "restored" / "vault.json").exists()
 
 
 # --- language --------------------------------------------------------------------------------

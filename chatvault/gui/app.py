@@ -38,6 +38,9 @@ def build_app(argv: list[str] | None = None) -> QApplication:
     theme.setup_fonts(prefs.get("font_size") or None)
     theme.apply(prefs.get("theme"))
     i18n.set_language(prefs.get("language"))
+    # "Follow the system" follows it live, like the messengers do.
+    app.styleHints().colorSchemeChanged.connect(
+        lambda _scheme: theme.apply("system") if prefs.get("theme") == "system" else None)
     return app
 
 
