@@ -279,7 +279,8 @@ def test_add_watch_folder_and_run_a_backup_to_a_folder(qtbot, window, tmp_path: 
         pass
     assert "finished and verified" in page.job_result.text(), page.job_result.text()
     assert page.healths[0].state == "green"
-    assert "Last verified backup: just now" in page.dest_table.item(0, 3).text()
+    assert "Last verified backup: just now" in page.dest_table.item(0, 4).text()
+    assert page.dest_table.item(0, 3).text().startswith("Every day · next ")
     assert page.history.rowCount() >= 1 and page.history.item(0, 2).text() == "OK"
     win.refresh_health()
     assert not win.banner.isVisible()

@@ -126,8 +126,29 @@ class ChatFilter(QSortFilterProxyModel):
         self.setFilterRole(Qt.ItemDataRole.DisplayRole)
 
 
+_APP_BADGES = {"wechat": ("#07c160", "W"), "whatsapp": ("#25d366", "WA"), "telegram": ("#2aabee", "T"),
+               "signal": ("#3a76f0", "S"), "discord": ("#5865f2", "D"), "qq": ("#12b7f5", "Q"),
+               "line": ("#06c755", "L"), "imessage": ("#34c759", "i")}
+
+
 class ChatListDelegate(QStyledItemDelegate):
     HEIGHT = 64
+
+    @staticmethod
+    def _app_badge(p: QPainter, av: QRect, app: str) -> None:
+        """Which messenger the chat came from: a small coloured disc on the avatar's corner."""
+        colour, letter = _APP_BADGES.get(app, ("#8c8c8c", (app[:1] or "?").upper()))
+        r = QRect(av.right() - 11, av.bottom() - 11, 16, 16)
+        p.save()
+        p.setPen(QColor("#ffffff"))
+        p.setBrush(QColor(colour))
+        p.drawEllipse(r)
+        f = QFont(p.font())
+        f.setPixelSize(7 if len(letter) > 1 else 9)
+        f.setBold(True)
+        p.setFont(f)
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter, letter)
+        p.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         return QSize(option.rect.width(), self.HEIGHT)
@@ -144,6 +165,7 @@ class ChatListDelegate(QStyledItemDelegate):
             p.fillRect(r, QColor(0, 0, 0, 12) if theme.current() == "light" else QColor(255, 255, 255, 10))
         av = QRect(r.left() + 12, r.top() + 12, 40, 40)
         theme.paint_avatar(p, av, conv["display"], f"conv-{conv['id']}")
+        self._app_badge(p, av, conv.get("app") or "")
         base = QFont(option.font)
         small = QFont(base)
         small.setPointSizeF(max(7.0, base.pointSizeF() * 0.85))

@@ -82,11 +82,11 @@ class ProtectionPage(QWidget):
 
         self.backup_box = QGroupBox()
         bl = QVBoxLayout(self.backup_box)
-        self.dest_table = QTableWidget(0, 4)
+        self.dest_table = QTableWidget(0, 5)
         self.dest_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.dest_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.dest_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.dest_table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.dest_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.dest_table.verticalHeader().hide()
         self.dest_table.setMinimumHeight(90)
         self.dest_table.setMaximumHeight(150)
@@ -173,7 +173,7 @@ class ProtectionPage(QWidget):
         self.backup_box.setTitle(self.tr("Backups"))
         self.watch_box.setTitle(self.tr("Watch folders"))
         self.dest_table.setHorizontalHeaderLabels([self.tr("Destination"), self.tr("Where"), self.tr("State"),
-                                                   self.tr("Last verified backup")])
+                                                   self.tr("Schedule"), self.tr("Last verified backup")])
         self.history_label.setText(self.tr("History"))
         self.history.setHorizontalHeaderLabels([self.tr("When"), self.tr("What"), self.tr("Result"), self.tr("Details")])
         self.watch_table.setHorizontalHeaderLabels([self.tr("Folder"), self.tr("Rule"), self.tr("Status"),
@@ -272,6 +272,15 @@ class ProtectionPage(QWidget):
             text += " · " + self.tr("the last attempt failed: %1").replace("%1", h.last_failure_reason)
         return text
 
+    def every(self, seconds: int) -> str:
+        if seconds % 86400 == 0:
+            days = seconds // 86400
+            return self.tr("Every day") if days == 1 else self.tr("Every %1 days").replace("%1", str(days))
+        if seconds % 3600 == 0:
+            hours = seconds // 3600
+            return self.tr("Every hour") if hours == 1 else self.tr("Every %1 hours").replace("%1", str(hours))
+        return self.tr("Every %1 minutes").replace("%1", str(max(1, seconds // 60)))
+
     def ago(self, seconds: float) -> str:
         if seconds < 90:
             return self.tr("just now")
@@ -317,15 +326,30 @@ class ProtectionPage(QWidget):
     def refresh(self) -> None:
         if self.vault is None:
             return
-        from chatvault.backup.destinations import runs
+        from chatvault.backup.destinations import list_destinations, runs
+        from chatvault.backup.scheduler import Scheduler
         from chatvault.watch.folders import list_folders
 
         self.load_health()
+        conn = self._conn()
+        try:
+            dests = {d.name: d for d in list_destinations(conn)}
+        finally:
+            conn.close()
+        due = dict(Scheduler(self.vault).schedule())
         self.dest_table.setRowCount(len(self.healths))
         for i, h in enumerate(self.healths):
             state = {"green": self.tr("On schedule"), "amber": self.tr("Needs attention"),
                      "red": self.tr("At risk")}[h.state]
-            for col, text in enumerate((h.name, h.where, f"{DOT[h.state]} {state}", self._dest_text(h))):
+            d = dests.get(h.name)
+            schedule = self.tr("Off")
+            if d is not None and d.enabled:
+                schedule = self.every(d.interval_s)
+                if h.name in due:
+                    at = due[h.name]
+                    schedule += " · " + (self.tr("due now") if at <= time.time() else
+                                         self.tr("next %1").replace("%1", timefmt.absolute(int(at * 1000))))
+            for col, text in enumerate((h.name, h.where, f"{DOT[h.state]} {state}", schedule, self._dest_text(h))):
                 self.dest_table.setItem(i, col, QTableWidgetItem(text))
         self.dest_table.resizeColumnsToContents()
         level, text = self.overall_health()

@@ -864,6 +864,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation />
     </message>
     <message>
+        <source>Schedule</source>
+        <translation />
+    </message>
+    <message>
         <source>History</source>
         <translation />
     </message>
@@ -956,6 +960,26 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation />
     </message>
     <message>
+        <source>Every day</source>
+        <translation />
+    </message>
+    <message>
+        <source>Every %1 days</source>
+        <translation />
+    </message>
+    <message>
+        <source>Every hour</source>
+        <translation />
+    </message>
+    <message>
+        <source>Every %1 hours</source>
+        <translation />
+    </message>
+    <message>
+        <source>Every %1 minutes</source>
+        <translation />
+    </message>
+    <message>
         <source>just now</source>
         <translation />
     </message>
@@ -993,6 +1017,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
     <message>
         <source>At risk</source>
+        <translation />
+    </message>
+    <message>
+        <source>Off</source>
+        <translation />
+    </message>
+    <message>
+        <source>due now</source>
+        <translation />
+    </message>
+    <message>
+        <source>next %1</source>
         <translation />
     </message>
     <message>

@@ -865,6 +865,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>最近一次已验证的备份</translation>
     </message>
     <message>
+        <source>Schedule</source>
+        <translation>计划</translation>
+    </message>
+    <message>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
@@ -957,6 +961,26 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>上次尝试失败：%1</translation>
     </message>
     <message>
+        <source>Every day</source>
+        <translation>每天</translation>
+    </message>
+    <message>
+        <source>Every %1 days</source>
+        <translation>每 %1 天</translation>
+    </message>
+    <message>
+        <source>Every hour</source>
+        <translation>每小时</translation>
+    </message>
+    <message>
+        <source>Every %1 hours</source>
+        <translation>每 %1 小时</translation>
+    </message>
+    <message>
+        <source>Every %1 minutes</source>
+        <translation>每 %1 分钟</translation>
+    </message>
+    <message>
         <source>just now</source>
         <translation>刚刚</translation>
     </message>
@@ -995,6 +1019,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>At risk</source>
         <translation>有风险</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <source>due now</source>
+        <translation>现在到期</translation>
+    </message>
+    <message>
+        <source>next %1</source>
+        <translation>下次 %1</translation>
     </message>
     <message>
         <source>Backup</source>
