@@ -64,3 +64,64 @@ def test_without_a_tray_closing_the_window_quits_and_locks(qtbot, vault) -> None
     assert not win.tray.available()  # offscreen: no system tray, like stock GNOME
     win.close()
     assert not win.isVisible() and vault.is_locked and win.vault is None
+
+
+class _MemoryKeyring:
+    """A stand-in OS credential store (the container has none); same interface as keyring's backends."""
+
+    priority = 5
+
+    def __init__(self) -> None:
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.store.get((service, user))
+
+    def set_password(self, service: str, user: str, password: str) -> None:
+        self.store[(service, user)] = password
+
+    def delete_password(self, service: str, user: str) -> None:
+        self.store.pop((service, user), None)
+
+
+def test_keyring_remembers_and_unlocks_at_once(qtbot, vault, monkeypatch) -> None:
+    import keyring
+
+    from chatvault.gui.dialogs import UnlockDialog
+    from tests.conftest import PASSPHRASE
+
+    kr = _MemoryKeyring()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: kr)
+    vault.lock()
+    dlg = UnlockDialog(vault.path)
+    qtbot.addWidget(dlg)
+    assert not dlg.remember.isHidden() and not dlg.remember.isChecked()
+    dlg.remember.setChecked(True)
+    dlg.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(dlg.unlock_finished, timeout=30_000):
+        dlg.unlock()
+    assert dlg.vault is not None and list(kr.store.values()) == [PASSPHRASE]
+    dlg.vault.lock()
+    # Next start: the remembered passphrase is used as soon as the dialog shows.
+    dlg2 = UnlockDialog(vault.path)
+    qtbot.addWidget(dlg2)
+    with qtbot.waitSignal(dlg2.unlock_finished, timeout=30_000) as sig:
+        dlg2.show()
+    assert sig.args == [True] and dlg2.vault is not None
+    dlg2.vault.lock()
+    # A stale remembered passphrase is forgotten with a sentence, nothing else changes.
+    kr.store[next(iter(kr.store))] = "old passphrase"
+    dlg3 = UnlockDialog(vault.path)
+    qtbot.addWidget(dlg3)
+    with qtbot.waitSignal(dlg3.unlock_finished, timeout=30_000) as sig:
+        dlg3.show()
+    assert sig.args == [False] and "keyring" in dlg3.error.text() and kr.store == {}
+
+
+def test_no_keyring_no_checkbox(qtbot, vault) -> None:
+    from chatvault.gui.dialogs import UnlockDialog
+
+    vault.lock()
+    dlg = UnlockDialog(vault.path)
+    qtbot.addWidget(dlg)
+    assert dlg.remember.isHidden()  # the container has only keyring's "fail" backend

@@ -7,9 +7,10 @@ import random
 from pathlib import Path
 
 import zxcvbn
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -336,6 +337,8 @@ class UnlockDialog(QDialog):
         self.vault: Vault | None = None
         self._op: Op | None = None
         self.use_recovery = False
+        self._tried_keyring = False
+        self._from_keyring = False
         layout = QVBoxLayout(self)
         self.prompt = QLabel()
         self.prompt.setWordWrap(True)
@@ -345,6 +348,12 @@ class UnlockDialog(QDialog):
         self.passphrase.setAccessibleName(self.tr("Passphrase"))
         self.passphrase.returnPressed.connect(self.unlock)
         layout.addWidget(self.passphrase)
+        from chatvault.gui import keychain
+
+        self.remember = QCheckBox(self.tr("Remember the passphrase in this computer's keyring"))
+        self.remember.setVisible(keychain.available())
+        self.remember.setChecked(keychain.get(vault_path) is not None if keychain.available() else False)
+        layout.addWidget(self.remember)
         self.error = _error_label()
         layout.addWidget(self.error)
         row = QHBoxLayout()
@@ -385,6 +394,26 @@ class UnlockDialog(QDialog):
         self.error.clear()
         self._apply_mode()
 
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._tried_keyring:
+            self._tried_keyring = True
+            QTimer.singleShot(0, self.unlock_from_keyring)
+
+    def unlock_from_keyring(self) -> bool:
+        """Use a remembered passphrase at once (the OS may ask to confirm), as users expect."""
+        from chatvault.gui import keychain
+
+        if self.use_recovery or not keychain.available():
+            return False
+        secret = keychain.get(self.vault_path)
+        if not secret:
+            return False
+        self._from_keyring = True
+        self.passphrase.setText(secret)
+        self.unlock()
+        return True
+
     def unlock(self) -> None:
         if self._op is not None and self._op.running:
             return
@@ -404,6 +433,13 @@ class UnlockDialog(QDialog):
         self._op.start()
 
     def _unlocked(self, vault: Vault) -> None:
+        from chatvault.gui import keychain
+
+        if not self.remember.isHidden() and not self.use_recovery:
+            if self.remember.isChecked():
+                keychain.put(self.vault_path, self.passphrase.text())
+            else:
+                keychain.forget(self.vault_path)
         self.vault = vault
         self.passphrase.clear()
         self.error.clear()
@@ -415,6 +451,17 @@ class UnlockDialog(QDialog):
         self.passphrase.setEnabled(True)
         self.error.setStyleSheet("color: #c0392b")
         code = getattr(exc, "code", "")
+        if self._from_keyring:
+            # The remembered passphrase is stale (changed elsewhere): forget it, ask for the new one.
+            from chatvault.gui import keychain
+
+            keychain.forget(self.vault_path)
+            self._from_keyring = False
+            self.passphrase.clear()
+            self.error.setText(self.tr("The passphrase remembered in the keyring no longer opens this vault. "
+                                       "Type the current passphrase."))
+            self.unlock_finished.emit(False)
+            return
         if code == "wrong_passphrase":
             self.error.setText(self.tr("Wrong passphrase: the vault was not unlocked and nothing was changed.") + "\n"
                                + self.tr("Check the keyboard layout and Caps Lock, or use your recovery key (link below)."))

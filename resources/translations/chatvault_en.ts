@@ -1470,6 +1470,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation />
     </message>
     <message>
+        <source>Remember the passphrase in this computer's keyring</source>
+        <translation />
+    </message>
+    <message>
         <source>Quit</source>
         <translation />
     </message>
@@ -1499,6 +1503,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
     <message>
         <source>Unlocking…</source>
+        <translation />
+    </message>
+    <message>
+        <source>The passphrase remembered in the keyring no longer opens this vault. Type the current passphrase.</source>
         <translation />
     </message>
     <message>

@@ -1471,6 +1471,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>密码</translation>
     </message>
     <message>
+        <source>Remember the passphrase in this computer's keyring</source>
+        <translation>在这台电脑的钥匙串中记住密码</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -1501,6 +1505,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Unlocking…</source>
         <translation>正在解锁…</translation>
+    </message>
+    <message>
+        <source>The passphrase remembered in the keyring no longer opens this vault. Type the current passphrase.</source>
+        <translation>钥匙串中记住的密码已无法打开此保险库。请输入当前密码。</translation>
     </message>
     <message>
         <source>Wrong passphrase: the vault was not unlocked and nothing was changed.</source>
