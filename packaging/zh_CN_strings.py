@@ -75,6 +75,7 @@ ZH_CN = {
     "Save as file…": "保存为文件…",
     "Print…": "打印…",
     "Copy": "复制",
+    "Copied. The clipboard is cleared in %1 seconds.": "已复制。剪贴板将在 %1 秒后清空。",
     "I have saved it": "我已保存",
     "ChatVault recovery key": "ChatVault 恢复密钥",
     "Vault: %1": "保险库：%1",

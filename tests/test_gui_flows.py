@@ -77,6 +77,10 @@ def test_create_vault_flow(qtbot, tmp_path: Path) -> None:
     saved = tmp_path / "key.txt"
     dlg.save_key(str(saved))
     assert key in saved.read_text() and stat.S_IMODE(saved.stat().st_mode) == 0o600
+    dlg.CLIPBOARD_SECONDS = 0.2
+    dlg.copy_key()
+    assert QApplication.clipboard().text() == key
+    qtbot.waitUntil(lambda: QApplication.clipboard().text() == "", timeout=3000)  # taken off again
     qtbot.mouseClick(dlg.saved_button, Qt.MouseButton.LeftButton)
     assert dlg.pages.currentIndex() == 2
     groups = key.split("-")

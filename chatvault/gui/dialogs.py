@@ -40,6 +40,13 @@ def _error_label() -> QLabel:
     return label
 
 
+def clear_clipboard_if(text: str) -> None:
+    """Empty the clipboard if it still holds `text` (something we put there)."""
+    clip = QGuiApplication.clipboard()
+    if text and clip.text() == text:
+        clip.clear()
+
+
 def _key_groups(key: str) -> list[str]:
     return key.split("-")
 
@@ -204,7 +211,7 @@ class CreateVaultDialog(QDialog):
         printb = QPushButton(self.tr("Print…"))
         printb.clicked.connect(self.print_key)
         copy = QPushButton(self.tr("Copy"))
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.recovery_key or ""))
+        copy.clicked.connect(self.copy_key)
         row.addWidget(save)
         row.addWidget(printb)
         row.addWidget(copy)
@@ -218,6 +225,16 @@ class CreateVaultDialog(QDialog):
         self.save_status.setObjectName("hintLabel")
         layout.addWidget(self.save_status)
         return page
+
+    CLIPBOARD_SECONDS = 30
+
+    def copy_key(self) -> None:
+        """Copy the key, and take it off the clipboard again after 30 s (KeePassXC clears after 10 s)."""
+        key = self.recovery_key or ""
+        QGuiApplication.clipboard().setText(key)
+        self.save_status.setText(self.tr("Copied. The clipboard is cleared in %1 seconds.")
+                                 .replace("%1", str(self.CLIPBOARD_SECONDS)))
+        QTimer.singleShot(int(self.CLIPBOARD_SECONDS * 1000), lambda: clear_clipboard_if(key))
 
     def key_document(self) -> str:
         return "\n".join([
@@ -319,6 +336,7 @@ class CreateVaultDialog(QDialog):
 
     def finish(self) -> None:
         if self._check_confirm():
+            clear_clipboard_if(self.recovery_key or "")
             self.key_label.clear()
             self.accept()
 

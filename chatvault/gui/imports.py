@@ -170,8 +170,9 @@ class ImportDialog(QDialog):
         for label, value in rows:
             self.preview_form.addRow(label, QLabel(value))
         warnings = list(pv.get("warnings") or [])
-        if pv.get("format") == "whatsapp" and pv.get("messages", 0) in (10_000, 40_000) or any(
-                c.get("messages") in (10_000, 40_000) for c in chats if pv.get("format") == "whatsapp"):
+        truncated = pv.get("format") == "whatsapp" and (
+            pv.get("messages", 0) in (10_000, 40_000) or any(c.get("messages") in (10_000, 40_000) for c in chats))
+        if truncated:
             warnings.insert(0, self.tr("WhatsApp limits exports to 10,000 messages with media (40,000 without): "
                                        "older messages may be missing. Export again \"without media\" to get more."))
         if pv.get("media_missing"):

@@ -316,6 +316,10 @@
         <translation />
     </message>
     <message>
+        <source>Copied. The clipboard is cleared in %1 seconds.</source>
+        <translation />
+    </message>
+    <message>
         <source>ChatVault recovery key</source>
         <translation />
     </message>

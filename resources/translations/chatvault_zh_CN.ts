@@ -316,6 +316,10 @@
         <translation>我已保存</translation>
     </message>
     <message>
+        <source>Copied. The clipboard is cleared in %1 seconds.</source>
+        <translation>已复制。剪贴板将在 %1 秒后清空。</translation>
+    </message>
+    <message>
         <source>ChatVault recovery key</source>
         <translation>ChatVault 恢复密钥</translation>
     </message>
