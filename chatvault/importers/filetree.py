@@ -46,8 +46,14 @@ class _Limited(io.RawIOBase):
 
     def __init__(self, raw: BinaryIO, limit: int, what: str) -> None:
         self._raw = raw
+        self._limit = limit
         self._left = limit
         self._what = what
+
+    @property
+    def consumed(self) -> int:
+        """Bytes delivered so far (zip member streams cannot `tell`)."""
+        return self._limit - self._left
 
     def readable(self) -> bool:
         return True
@@ -275,6 +281,15 @@ class FileTree:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def position(stream: BinaryIO) -> int:
+    """How far a member stream has been read, for progress; works for zip members too."""
+    try:
+        return stream.tell()
+    except (OSError, ValueError):
+        inner = getattr(stream, "raw", None)
+        return int(getattr(inner, "consumed", 0))
 
 
 def _starts_like_zip(path: Path) -> bool:

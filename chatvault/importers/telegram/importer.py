@@ -21,7 +21,7 @@ import ijson
 
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
-from chatvault.importers.filetree import FileTree, safe_tree
+from chatvault.importers.filetree import FileTree, position, safe_tree
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
@@ -80,6 +80,17 @@ def _plain(text: Any) -> tuple[str, list[dict]]:
     return "".join(out), entities
 
 
+_EPOCH = datetime(1970, 1, 1)
+_ZONES: dict[int, timezone] = {}
+
+
+def _zone(minutes: int) -> timezone:
+    tz = _ZONES.get(minutes)
+    if tz is None:
+        tz = _ZONES[minutes] = UTC if minutes == 0 else timezone(timedelta(minutes=minutes))
+    return tz
+
+
 def _ts(msg: dict, key: str = "date") -> tuple[datetime | None, bool]:
     """The message time: `date_unixtime` (UTC, with the offset recovered from `date`) or `date` (local)."""
     unix = msg.get(f"{key}_unixtime")
@@ -92,15 +103,20 @@ def _ts(msg: dict, key: str = "date") -> tuple[datetime | None, bool]:
             naive = None
     if unix is not None:
         try:
-            utc = datetime.fromtimestamp(int(unix), UTC)
+            secs = int(unix)
+            utc = None if naive is not None and naive.tzinfo is None else datetime.fromtimestamp(secs, UTC)
         except (ValueError, OverflowError, OSError):
-            utc = None
-        if utc is not None:
-            if naive is not None and naive.tzinfo is None:
-                offset = naive - utc.replace(tzinfo=None)
-                minutes = round(offset.total_seconds() / 60)
+            secs = None
+        if secs is not None:
+            if utc is None:
+                assert naive is not None
+                minutes = round(((naive - _EPOCH).total_seconds() - secs) / 60)
                 if abs(minutes) <= 18 * 60:
-                    return utc.astimezone(timezone(timedelta(minutes=minutes))), True
+                    ts = naive.replace(tzinfo=_zone(minutes))     # the wall-clock reading, with its offset
+                    if int(ts.timestamp()) != secs:                # seconds disagree: trust the unix time
+                        ts = datetime.fromtimestamp(secs, ts.tzinfo)
+                    return ts, True
+                utc = datetime.fromtimestamp(secs, UTC)
             return utc, True
     if naive is not None:
         if naive.tzinfo is not None:
@@ -219,11 +235,75 @@ class _Reader:
         self.people: dict[str, ParticipantRec] = {}
         self.chat_index = 0
 
-    def run(self) -> Iterator[Record]:
+    def _open(self) -> Any:
         raw = self.tree.open(self.member)
-        size = self.tree.size(self.member)
         if hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf":
             raw.read(3)            # a byte-order mark (some editors add one) is not JSON
+        return raw
+
+    def _one_chat_header(self) -> dict[str, Any] | None:
+        """For a one-chat export, its fields before `messages`; None for any other shape."""
+        header: dict[str, Any] = {}
+        raw = self._open()
+        try:
+            for prefix, event, value in ijson.parse(raw, use_float=True):
+                if prefix in ("name", "type", "id") and event in ("string", "number", "integer"):
+                    header[prefix] = value
+                elif prefix == "messages" and event == "start_array":
+                    return header
+                elif event == "map_key" and prefix == "" and value in ("chats", "left_chats", "personal_information"):
+                    return None
+                elif prefix.count(".") > 1:
+                    return None
+        except ijson.common.JSONError:
+            return None
+        finally:
+            raw.close()
+        return None
+
+    def run(self) -> Iterator[Record]:
+        header = self._one_chat_header()
+        if header is not None:
+            yield from self._run_one_chat(header)
+            return
+        yield from self._run_events()
+
+    def _run_one_chat(self, header: dict[str, Any]) -> Iterator[Record]:
+        """The common big case: one chat. ijson's C item builder does the work (about 3x faster)."""
+        size = self.tree.size(self.member)
+        yield from self._source({})
+        self.chat_index = 1
+        conv_key, _kind, rec = self._conversation(header)
+        yield rec
+        raw = self._open()
+        n = 0
+        try:
+            for msg in ijson.items(raw, "messages.item", use_float=True):
+                if n % 1024 == 0:
+                    self.ctx.check()
+                    self.ctx.set_position(bytes_=min(size, position(raw)))
+                yield from self._message(msg, conv_key, f"messages[{n}]")
+                n += 1
+        except ijson.common.IncompleteJSONError as exc:
+            pos = position(raw)
+            yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {pos} of {size}",
+                           reason="the JSON ends early (the file is cut off); every message before the cut was read, "
+                                  "nothing after it exists in this file", conversation_key=conv_key)
+            yield ImportWarning(f"{self.member} is incomplete: it stops at byte {pos} of {size}. "
+                                "Export again from Telegram Desktop to get the rest.", location=self.member)
+        except ijson.common.JSONError as exc:
+            yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
+                           reason="the JSON is damaged here; the rest of the file could not be read",
+                           conversation_key=conv_key)
+        finally:
+            raw.close()
+        rec.participants = [p for p in self.people.values() if p.extra.get("chat") == conv_key]
+        yield rec
+        self.ctx.set_position(bytes_=size)
+
+    def _run_events(self) -> Iterator[Record]:
+        raw = self._open()
+        size = self.tree.size(self.member)
         source_done = False
         header: dict[str, Any] = {}
         chat_prefix: str | None = None
@@ -250,7 +330,7 @@ class _Reader:
                             builder = None
                             if n % 1024 == 0:
                                 self.ctx.check()
-                                pos = raw.tell() if hasattr(raw, "tell") else 0
+                                pos = position(raw)
                                 if pos != last_pos:
                                     self.ctx.set_position(bytes_=min(size, pos))
                                     last_pos = pos
@@ -298,7 +378,7 @@ class _Reader:
                     chat_prefix = None
                     conv_key = None
         except ijson.common.IncompleteJSONError as exc:
-            pos = raw.tell() if hasattr(raw, "tell") else size
+            pos = position(raw)
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {pos} of {size}",
                            reason="the JSON ends early (the file is cut off); every message before the cut was read, "
                                   "nothing after it exists in this file", conversation_key=conv_key)
@@ -311,7 +391,7 @@ class _Reader:
             if not source_done:
                 raise InputError(f"{self.path.name}: {self.member} is not valid JSON ({exc}).",
                                  hint="This is not a Telegram Desktop JSON export, or it is damaged.") from exc
-            yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {raw.tell()}",
+            yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
                            reason="the JSON is damaged here; the rest of the file could not be read",
                            conversation_key=conv_key)
         finally:
