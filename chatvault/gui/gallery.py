@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import theme, timefmt
+from chatvault.gui.dbconn import open_conn
 from chatvault.store.db import Connection
 from chatvault.vault.vault import Vault
 
@@ -398,7 +399,7 @@ class GalleryPage(QWidget):
                 return False
         try:
             stored, info = store_path(BlobStore(self.vault), Path(path))
-            conn = self.vault.connect()
+            conn = open_conn(self.vault, readonly=False)
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 record_blob(conn, stored, info)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from chatvault.gui import prefs, theme
 from chatvault.gui.chatlist import ChatFilter, ChatListDelegate, ChatListModel, ConversationRole
 from chatvault.gui.conversation import MessageView
+from chatvault.gui.dbconn import open_conn
 from chatvault.store.db import Connection
 from chatvault.store.store import Store
 from chatvault.vault.vault import Vault
@@ -398,7 +399,7 @@ class MainWindow(QMainWindow):
     def _connect_vault(self, vault: Vault) -> None:
         self.vault = vault
         self.vault_path = vault.path
-        self.conn = vault.connect(readonly=True)
+        self.conn = open_conn(vault)
         self.store = Store(self.conn)
         self.messages.model_.set_connection(self.conn)
         self.search_page.set_vault(vault)
@@ -426,7 +427,7 @@ class MainWindow(QMainWindow):
             return
 
         def job(ctx):
-            conn = vault.connect(readonly=True)
+            conn = open_conn(vault)
             try:
                 return fresh_counts(conn)
             finally:

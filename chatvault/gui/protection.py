@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import timefmt
+from chatvault.gui.dbconn import open_conn
 from chatvault.gui.ops import Op
 from chatvault.vault.vault import Vault
 
@@ -211,7 +212,7 @@ class ProtectionPage(QWidget):
 
     def _conn(self, readonly: bool = True):
         assert self.vault is not None
-        return self.vault.connect(readonly=readonly)
+        return open_conn(self.vault, readonly=readonly)
 
     def _start_watch(self) -> None:
         from chatvault.watch.folders import list_folders
@@ -327,7 +328,6 @@ class ProtectionPage(QWidget):
         if self.vault is None:
             return
         from chatvault.backup.destinations import list_destinations, runs
-        from chatvault.backup.scheduler import Scheduler
         from chatvault.watch.folders import list_folders
 
         self.load_health()
@@ -336,7 +336,7 @@ class ProtectionPage(QWidget):
             dests = {d.name: d for d in list_destinations(conn)}
         finally:
             conn.close()
-        due = dict(Scheduler(self.vault).schedule())
+        due = dict(self.schedule())
         self.dest_table.setRowCount(len(self.healths))
         for i, h in enumerate(self.healths):
             state = {"green": self.tr("On schedule"), "amber": self.tr("Needs attention"),
@@ -572,7 +572,7 @@ class ProtectionPage(QWidget):
         vault = self.vault
 
         def job(ctx):
-            conn = vault.connect(readonly=True)
+            conn = open_conn(vault)
             try:
                 dest = get_destination(conn, name)
             finally:
@@ -596,7 +596,7 @@ class ProtectionPage(QWidget):
         vault = self.vault
 
         def job(ctx):
-            conn = vault.connect(readonly=True)
+            conn = open_conn(vault)
             try:
                 dest = get_destination(conn, name)
             finally:
@@ -621,13 +621,28 @@ class ProtectionPage(QWidget):
         self.refresh()
 
     # --- scheduler -------------------------------------------------------------------------
-    def arm_scheduler(self) -> None:
+    def schedule(self) -> list[tuple[str, float]]:
+        """(destination, due unix time), soonest first: the scheduler's own rule (`_due_at`) on a GUI
+        connection, because `Scheduler.schedule()` goes through `Vault.connect()` (see dbconn.py)."""
+        from chatvault.backup.destinations import list_destinations
         from chatvault.backup.scheduler import Scheduler
 
+        if self.vault is None:
+            return []
+        sched = Scheduler(self.vault)
+        conn = self._conn()
+        try:
+            out = [(d.name, sched._due_at(conn, d)) for d in list_destinations(conn) if d.enabled]
+        finally:
+            conn.close()
+        return sorted(out, key=lambda x: x[1])
+
+    def arm_scheduler(self) -> None:
         self.schedule_timer.stop()
         if self.vault is None:
             return
-        due = Scheduler(self.vault).next_due()
+        sched = self.schedule()
+        due = sched[0][1] if sched else None
         if due is None:
             return
         delay = max(5.0, due - time.time())
@@ -642,7 +657,7 @@ class ProtectionPage(QWidget):
             self.schedule_timer.start(60_000)
             return
         sched = Scheduler(self.vault)
-        if not sched.due():
+        if not any(at <= time.time() for _name, at in self.schedule()):
             self.arm_scheduler()
             return
         self._run_job(self.tr("Scheduled backup…"), sched.run_due, lambda _r: None)
@@ -658,7 +673,7 @@ class RestoreDialog(QDialog):
 
         self.setWindowTitle(self.tr("Restore from %1").replace("%1", destination))
         self.vault = vault
-        conn = vault.connect(readonly=True)
+        conn = open_conn(vault)
         try:
             self.dest = get_destination(conn, destination)
         finally:

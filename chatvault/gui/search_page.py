@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import theme, timefmt
+from chatvault.gui.dbconn import open_conn
 from chatvault.store.db import Connection
 from chatvault.vault.vault import Vault
 
@@ -108,7 +109,7 @@ class SearchWorker(QObject):
     def set_vault(self, vault: Vault | None) -> None:
         self.close()
         if vault is not None:
-            self.conn = vault.connect(readonly=True)
+            self.conn = open_conn(vault)
 
     def submit(self, query: str, filters: dict[str, Any], sort: str) -> int:
         if self.conn is None:
