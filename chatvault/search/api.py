@@ -27,7 +27,7 @@ SORTS = ("newest", "oldest", "relevance")
 RANK_WINDOW = 10_000    # relevance ranks at most this many matches (the latest added)
 FILTERED_RANK_WINDOW = 2_000  # with filters, first try ranking among this many
 FILTER_JOIN_MAX = 1_000 # with filters, up to this many matches are looked up one by one ("join")
-BROAD_JOIN_MAX = 20_000 # the same for filters without an index that narrows the walk
+BROAD_JOIN_DIVISOR = 300  # broad filters: up to messages/300 (a random read costs ~100 index steps)
 WALK_FACTOR = 0.02      # without filters, "walk" when matches² > page end × messages × this
 MAX_LIMIT = 10_000
 
@@ -228,13 +228,13 @@ def _text_search(conn: Any, expr: str, f: SearchFilters, where: list[str], param
     args = [expr, *params]
     # A filter with its own time-ordered index (chat, kind, status, dates, a named sender) makes
     # the walk short; "me", an app or "has attachment" can cover a third of the vault, so reading
-    # the matches one by one stays cheaper up to BROAD_JOIN_MAX.
+    # the matches one by one stays cheaper up to messages / BROAD_JOIN_DIVISOR.
     narrow = bool(f.conversations or f.kinds or f.status or f.after is not None or f.before is not None
                   or (f.sender and f.sender.strip().lower() != "me"))
     if not where:
         use_join = hits * hits <= (limit + offset) * _size(conn) * WALK_FACTOR
     else:
-        use_join = hits <= (FILTER_JOIN_MAX if narrow else BROAD_JOIN_MAX)
+        use_join = hits <= (FILTER_JOIN_MAX if narrow else max(FILTER_JOIN_MAX, _size(conn) // BROAD_JOIN_DIVISOR))
     source = join_from if use_join else walk_from
     direction = "DESC" if sort == "newest" else "ASC"
     order = f"ORDER BY m.ts {direction}, m.id {direction} LIMIT ? OFFSET ?"
