@@ -95,3 +95,20 @@ def test_reindex_and_check(cli, filled) -> None:
     assert json.loads(cli("search", "合", "--json", "--limit", "0", env=env(filled)).stdout)["total"] == before
     r = cli("check", "--json", env=env(filled))
     assert r.returncode == 0, r.stdout
+
+
+@pytest.mark.parametrize("action", ["kill", "enospc"])
+def test_reindex_interrupted_keeps_the_old_index(cli, tmp_path, action) -> None:
+    from chatvault.vault.vault import create_vault
+
+    path = tmp_path / "vault"
+    v, _ = create_vault(path, PASSPHRASE)
+    populate(v.connect(), 12_000)  # more than one reindex batch
+    v.lock()
+    before = json.loads(cli("search", "合", "--json", "--limit", "0", env=env(path)).stdout)["total"]
+    r = cli("reindex", env=env(path) | {"CHATVAULT_FAULT": f"search.reindex_batch:1:{action}"})
+    assert r.returncode != 0
+    if action == "enospc":
+        assert "No space left" in r.stderr and "Traceback" not in r.stderr
+    assert json.loads(cli("search", "合", "--json", "--limit", "0", env=env(path)).stdout)["total"] == before
+    assert cli("check", env=env(path)).returncode == 0

@@ -21,6 +21,7 @@ from chatvault.model import MessageKind, MessageStatus
 from chatvault.search.index import TABLE
 from chatvault.search.query import Query, Term, parse
 from chatvault.search.snippet import Segment, make_snippet, render
+from chatvault.store.db import DatabaseError, classify
 from chatvault.store.store import Store
 
 SORTS = ("newest", "oldest", "relevance")
@@ -199,11 +200,19 @@ def search_ids(conn: Any, query: Query | str, filters: SearchFilters | None = No
         raise QueryError(f"Paging out of range (limit 0..{MAX_LIMIT}, offset ≥ 0).")
     q = parse(query) if isinstance(query, str) else query
     f = filters or SearchFilters()
-    where, params = _filter_sql(conn, f)
-    positive = q.positive_fts()
-    if positive is not None:
-        return _text_search(conn, positive, f, where, params, sort, limit, offset)
-    return _plain_search(conn, q.excluded_fts(), where, params, sort, limit, offset)
+    try:
+        where, params = _filter_sql(conn, f)
+        positive = q.positive_fts()
+        if positive is not None:
+            return _text_search(conn, positive, f, where, params, sort, limit, offset)
+        return _plain_search(conn, q.excluded_fts(), where, params, sort, limit, offset)
+    except DatabaseError as exc:
+        if "fts5" in str(exc).lower():  # our parser should make this impossible; never show SQLite text
+            raise QueryError("The search could not be understood.", hint="Try simpler words.") from exc
+        mapped = classify(exc, "searching")
+        if mapped is exc:
+            raise
+        raise mapped from exc
 
 
 _MATCHES = f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH ?"

@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from chatvault import faults
+from chatvault.errors import ChatVaultError, StorageError
 from chatvault.search.text import TOKENIZER_VERSION, spaced
+from chatvault.store.db import DatabaseError, classify
 
 TABLE = "search_fts"
 PENDING = "search_pending"
@@ -68,16 +71,25 @@ def reindex_all(conn: Any, ctx: Any = None) -> int:
     the old index stays intact). Opens its own transaction unless the caller already has one.
     """
     own = not conn.in_transaction
-    if own:
-        conn.execute("BEGIN IMMEDIATE")
     try:
-        count = rebuild(conn, ctx)
         if own:
-            conn.execute("COMMIT")
-    except BaseException:
-        if own:
-            conn.execute("ROLLBACK")
+            conn.execute("BEGIN IMMEDIATE")
+        try:
+            count = rebuild(conn, ctx)
+            if own:
+                conn.execute("COMMIT")
+        except BaseException:
+            if own and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    except DatabaseError as exc:
+        mapped = classify(exc, "rebuilding the search index")
+        if isinstance(mapped, ChatVaultError):
+            raise mapped from exc
         raise
+    except OSError as exc:
+        raise StorageError(f"Rebuilding the search index failed: {exc.strerror or exc}.",
+                           hint="The previous index is unchanged. Fix the cause and run `chatvault reindex` again.") from exc
     return count
 
 
@@ -102,6 +114,7 @@ def rebuild(conn: Any, ctx: Any = None) -> int:
         if not batch:
             break
         conn.executemany(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)", ((r[0], spaced(r[1])) for r in batch))
+        faults.hit("search.reindex_batch")
         last = batch[-1][0]
         done += len(batch)
         if ctx is not None:
