@@ -33,8 +33,9 @@ def _prepared(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, str]]:
 def index_messages(conn: Any, rows: Iterable[tuple[int, str | None]]) -> None:
     """Index messages just inserted, in the caller's transaction.
 
-    `rows` are `(message id, text)`; rows without text are skipped. Also indexes anything left in
-    `search_pending` (messages edited since they were indexed).
+    `rows` are `(message id, text)` (further fields, e.g. ts, are accepted and ignored); rows
+    without text are skipped. Also indexes anything left in `search_pending` (messages edited
+    since they were indexed).
     """
     conn.executemany(f"INSERT INTO {TABLE}(rowid, body) VALUES (?, ?)", _prepared(rows))
     sync(conn)
