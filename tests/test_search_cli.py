@@ -55,6 +55,8 @@ def test_search_filters_and_text_output(cli, filled) -> None:
     (("search", "x", "--after", "last week"), "not a date"),
     (("search", "x", "--chat", "nobody"), "No single conversation"),
     (("show", "nobody"), "No single conversation"),
+    (("show", "Family", "--around", "700"), "is not in conversation"),
+    (("show", "Family", "--around", "99999999"), "no message"),
 ])
 def test_errors_are_clear(cli, filled, args, needle) -> None:
     r = cli(*args, env=env(filled))
