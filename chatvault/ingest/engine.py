@@ -412,7 +412,7 @@ class _Writer:
             for i in range(0, len(keys), LOOKUP):
                 part = keys[i:i + LOOKUP]
                 for row in c.execute(
-                    "SELECT source_key, id, text, is_edited, extra FROM messages "
+                    "SELECT source_key, id, text FROM messages "
                     "WHERE conversation_id = ? AND source_key IN (SELECT value FROM json_each(?))",
                     (cid, json.dumps(part)),
                 ):
@@ -438,7 +438,7 @@ class _Writer:
                     continue
                 mid = self.next_id
                 self.next_id += 1
-                existing[p.key] = (p.key, mid, rec.text, int(rec.edited), None)
+                existing[p.key] = (p.key, mid, rec.text)
                 sender = self._sender(rec, cid)
                 edited_at = ts_ms(rec.edited_ts) if rec.edited_ts is not None else None
                 inserts.append((mid, cid, p.key, ms, p.tz, sender, str(rec.kind), rec.text, rec.reply_to,
@@ -471,7 +471,8 @@ class _Writer:
         self.ctx.advance(items=len(batch))
 
     def _edit(self, mid: int, old: tuple, rec: MessageRec) -> None:
-        extra = json.loads(old[4]) if old[4] else {}
+        row = self.conn.execute("SELECT extra FROM messages WHERE id = ?", (mid,)).fetchone()
+        extra = json.loads(row[0]) if row and row[0] else {}
         history = extra.setdefault("previous_texts", [])
         if old[2] is not None and old[2] not in history:
             history.append(old[2])
