@@ -616,7 +616,12 @@ def run_import(vault: Vault, path: Path, *, format: str | None = None, options: 
     took_lock = not vault.writer_lock.held
     if took_lock:
         vault.writer_lock.acquire("import")
-    conn = vault.connect()
+    try:
+        conn = vault.connect()
+    except BaseException:
+        if took_lock:
+            vault.writer_lock.release()
+        raise
     hashed: dict = {}
     hasher = threading.Thread(target=_hash, args=(path, hashed), name="chatvault-import-hash", daemon=True)
     hasher.start()
@@ -681,7 +686,8 @@ def run_import(vault: Vault, path: Path, *, format: str | None = None, options: 
             return report
         report.error = _message(failure)
         try:
-            writer.rollback() if isinstance(failure, StorageError | DatabaseError | OSError) else None
+            if isinstance(failure, StorageError | DatabaseError | OSError):
+                writer.rollback()
             _end_run(writer, report, hashed, options)
         except (DatabaseError, OSError, ChatVaultError):
             pass                         # the run stays 'running' and is marked 'interrupted' next time
