@@ -7,7 +7,7 @@ the CJK preprocessing runs in Python.
 
 from __future__ import annotations
 
-from chatvault.search.index import PENDING, TABLE, rebuild
+from chatvault.search.index import AUTOMERGE, PENDING, TABLE, rebuild
 from chatvault.search.text import FTS_TOKENIZE
 
 
@@ -17,6 +17,7 @@ def up(conn) -> None:
         f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
         f'body, content=\'\', contentless_delete=1, tokenize="{tokenize}")'
     )
+    conn.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', {AUTOMERGE})")
     conn.execute(f"CREATE TABLE {PENDING} (id INTEGER PRIMARY KEY)")
     # Newest-first over all chats: walk messages in time order and keep those that match
     # (see chatvault/search/api.py for when that beats sorting the matches).
