@@ -125,3 +125,32 @@ def test_no_keyring_no_checkbox(qtbot, vault) -> None:
     dlg = UnlockDialog(vault.path)
     qtbot.addWidget(dlg)
     assert dlg.remember.isHidden()  # the container has only keyring's "fail" backend
+
+
+def test_unexpected_error_is_a_sentence_with_diagnostics(qtbot, qapp, monkeypatch, tmp_path: Path) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from chatvault.gui import app as app_mod
+
+    shown = []
+
+    def fake_exec(box) -> int:
+        shown.append((box.text(), box.detailedText(), [b.text() for b in box.buttons()]))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    old = sys.excepthook
+    try:
+        app_mod._install_crash_handler(qapp)
+        try:
+            raise RuntimeError("boom in a slot")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = old
+    text, details, buttons = shown[0]
+    assert "unexpected problem" in text and "Traceback" not in text
+    assert "boom in a slot" in details
+    assert "Copy diagnostics" in buttons and "Open log folder" in buttons
