@@ -304,3 +304,30 @@ def test_telegram_zip_and_whatsapp_folder(vault, tmp_path: Path) -> None:
         (wa / name).write_bytes(data)
     r = run_import(vault, wa, options=UTC)
     assert r.format == "whatsapp" and r.added == len(ex.expected) and r.attachments_stored == 3
+
+
+def test_disk_full_mid_import_keeps_whole_batches(vault, tmp_path: Path, monkeypatch) -> None:
+    from chatvault import faults
+    from chatvault.errors import DiskFull
+
+    monkeypatch.setenv("CHATVAULT_IMPORT_BATCH", "500")
+    monkeypatch.setenv("CHATVAULT_FAULT", "import.before_commit:3:enospc")
+    faults.reset()
+    path = write_txt(tmp_path / "c.txt", simple_chat(3000))
+    try:
+        with pytest.raises(DiskFull) as info:
+            run_import(vault, path, options=UTC)
+    finally:
+        monkeypatch.delenv("CHATVAULT_FAULT")
+        faults.reset()
+    report = info.value.report
+    assert report.outcome == "failed" and "No space left" in report.error
+    c = counts(vault)
+    assert 0 < c["messages"] < 3000 and c["dups"] == 0
+    assert report.added == c["messages"]          # the report counts committed work only
+    conn = vault.connect(readonly=True)
+    row = conn.execute("SELECT outcome, counts FROM import_runs").fetchone()
+    conn.close()
+    assert row[0] == "failed" and json.loads(row[1])["added"] == c["messages"]
+    again = run_import(vault, path, options=UTC)
+    assert again.added == 3000 - c["messages"] and counts(vault)["messages"] == 3000

@@ -218,6 +218,11 @@ class _Writer:
         self.tx_started = 0.0
         self._blobs: BlobStore | None = None
         self.batch = _env_int("CHATVAULT_IMPORT_BATCH", BATCH)
+        self._remember()
+
+    def _remember(self) -> None:
+        self._committed = self.report.counts()
+        self._committed_lines = len(self.report.unparsed_lines)
 
     # transactions -------------------------------------------------------------------------
     def begin(self) -> None:
@@ -239,14 +244,19 @@ class _Writer:
         self.conn.execute("COMMIT")
         self.in_tx = False
         self.pending = 0
+        self._remember()
         faults.hit("import.after_commit")
 
     def rollback(self) -> None:
+        """Undo the open transaction, and the report's counters with it (they count committed work)."""
         if self.in_tx:
             try:
                 self.conn.execute("ROLLBACK")
             finally:
                 self.in_tx = False
+                for k, v in self._committed.items():
+                    setattr(self.report, k, v)
+                del self.report.unparsed_lines[self._committed_lines:]
 
     # records ------------------------------------------------------------------------------
     def chunk(self, items: list) -> None:
