@@ -69,3 +69,41 @@ def test_unlock_with_recovery_key(qtbot, vault_and_key) -> None:
         dialog.unlock()
     assert sig.args == [True] and dialog.vault is not None
     dialog.vault.lock()
+
+
+def test_run_gui_first_run_to_main_window_and_quit(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """What `make run` does on a fresh machine: create the vault, land in the main window, quit."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))  # the log file goes here
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))    # the single-instance lock
+    (tmp_path / "run").mkdir(mode=0o700)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from chatvault.gui.app import run_gui
+
+    seen: list[str] = []
+
+    def poke() -> None:
+        for w in QApplication.topLevelWidgets():
+            if not w.isVisible():
+                continue
+            seen.append(w.objectName())
+            if w.objectName() == "createVaultDialog" and w.pages.currentIndex() == 0:
+                w.passphrase.setText(PASSPHRASE)
+                w.repeat.setText(PASSPHRASE)
+                w.create()
+                w._to_confirm()
+                groups = w.recovery_key.split("-")
+                w.confirm_a.setText(groups[w.confirm_groups[0]])
+                w.confirm_b.setText(groups[w.confirm_groups[1]])
+                w.finish()
+                return QTimer.singleShot(200, poke)
+            if w.objectName() == "mainWindow":
+                w.quit()
+                return None
+        QTimer.singleShot(200, poke)
+
+    QTimer.singleShot(200, poke)
+    assert run_gui(["--vault", str(tmp_path / "vault")]) == 0
+    assert seen[0] == "createVaultDialog" and "mainWindow" in seen
+    assert (tmp_path / "vault" / "vault.json").exists()
