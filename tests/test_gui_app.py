@@ -154,3 +154,22 @@ def test_unexpected_error_is_a_sentence_with_diagnostics(qtbot, qapp, monkeypatc
     assert "unexpected problem" in text and "Traceback" not in text
     assert "boom in a slot" in details
     assert "Copy diagnostics" in buttons and "Open log folder" in buttons
+
+
+def test_window_state_is_remembered(qtbot, vault) -> None:
+    from chatvault.gui.main_window import MainWindow
+    from chatvault.vault.vault import open_vault
+    from tests.conftest import PASSPHRASE
+
+    win = MainWindow(vault)
+    qtbot.addWidget(win)
+    win.show()
+    win.resize(1000, 700)
+    win.split.setSizes([400, 600])
+    sizes = win.split.sizes()
+    win.close()
+    again = MainWindow(open_vault(vault.path, PASSPHRASE))
+    qtbot.addWidget(again)
+    again.show()
+    assert again.split.sizes()[0] == sizes[0] and abs(again.width() - 1000) <= 60  # offscreen frame margins
+    again.close()
