@@ -114,8 +114,10 @@ class Vault:
 
 
 def _is_open(conn: Connection) -> bool:
+    """True while `conn` is not closed. Reads a counter only: running a query here could touch a
+    connection another thread is using at this moment, which SQLite does not allow."""
     try:
-        conn.execute("SELECT 1")
+        conn.total_changes  # noqa: B018 - raises ProgrammingError once closed
         return True
     except Exception:  # noqa: BLE001 - a closed connection raises ProgrammingError
         return False
