@@ -18,6 +18,10 @@ def test_core_dumps_are_disabled_in_the_running_process() -> None:
 def test_log_file_redacts_keys(tmp_path: Path) -> None:
     from chatvault.hardening import setup_logging
 
+    root = logging.getLogger("chatvault")
+    saved = list(root.handlers)
+    for h in saved:  # an earlier test (the app start-up) may have set up the default log file
+        root.removeHandler(h)
     path = setup_logging(tmp_path)
     assert path is not None
     log = logging.getLogger("chatvault.test")
@@ -30,6 +34,8 @@ def test_log_file_redacts_keys(tmp_path: Path) -> None:
     assert secret not in text and rk not in text
     assert "<redacted>" in text
     assert (path.stat().st_mode & 0o077) == 0
-    for h in list(logging.getLogger("chatvault").handlers):
-        logging.getLogger("chatvault").removeHandler(h)
+    for h in list(root.handlers):
+        root.removeHandler(h)
         h.close()
+    for h in saved:
+        root.addHandler(h)
