@@ -60,6 +60,10 @@ class SourceRec:
     account: str = ""              # account id within the app when known
     display_name: str | None = None
     me_name: str | None = None     # the sender name that is "me"
+    # True when this read is a snapshot of the whole account (a WeChat database, a Telegram full export):
+    # a conversation an earlier complete snapshot of the same format had and this one lacks was deleted
+    # or cleared at the source, and the engine marks its messages missing-at-source.
+    complete: bool = False
 
 
 @dataclass(slots=True)

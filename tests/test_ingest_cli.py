@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -114,3 +115,33 @@ def test_progress_line_renders() -> None:
 
     text = _line(Progress(items_done=1500, bytes_done=512, bytes_total=1024, rate_items=3000.0, eta_seconds=65), "x.zip")
     assert "50.0%" in text and "1,500 messages" in text and "3,000/s" in text and "ETA 1:05" in text
+
+
+def _jpeg(color: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), color).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_import_makes_thumbnails_of_the_photos(cli, vault, tmp_path: Path) -> None:
+    vault.lock()
+    env = env_for(vault.path)
+    chat, media = telegram_chat()
+    media["photos/photo_1@01-05-2024_10-06-00.jpg"] = _jpeg("red")      # a real photo
+    tg = tmp_path / "tg"
+    write_telegram_folder(tg, chat, media)
+    r = cli("import", str(tg), "--json", "--no-thumbnails", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "thumbnails" not in json.loads(r.stdout)
+    listed = json.loads(cli("media", "ls", "--json", env=env).stdout)["media"]
+    photo = [m for m in listed if m["name"].startswith("photo_1")]
+    assert photo and not photo[0]["has_thumbnail"]
+    r = cli("import", str(tg), "--reread", env=env)           # the default: thumbnails after the import
+    assert r.returncode == 0, r.stderr
+    assert "Thumbnails: 2 made" in r.stdout                   # the photo and the webp sticker
+    listed = json.loads(cli("media", "ls", "--json", env=env).stdout)["media"]
+    assert all(m["has_thumbnail"] for m in listed if m["mime"].startswith("image/"))
+    r = cli("import", str(tg), "--json", "--reread", env=env)  # nothing left to do
+    assert json.loads(r.stdout)["thumbnails"] == {"made": 0, "failed": 0}

@@ -331,3 +331,23 @@ def test_disk_full_mid_import_keeps_whole_batches(vault, tmp_path: Path, monkeyp
     assert row[0] == "failed" and json.loads(row[1])["added"] == c["messages"]
     again = run_import(vault, path, options=UTC)
     assert again.added == 3000 - c["messages"] and counts(vault)["messages"] == 3000
+
+
+def test_telegram_full_export_marks_a_deleted_chat(vault, tmp_path: Path) -> None:
+    """'Export Telegram data' is the whole account: a chat it no longer has was deleted there (kept here)."""
+    chat, media = telegram_chat()
+    other, _ = telegram_chat(chat_id=99, name="Bob", kind="personal_chat", with_media=False)
+    first = run_import(vault, write_telegram_folder(tmp_path / "all", chat, media, full=True, extra_chats=[other]))
+    assert first.conversations_missing == 0
+    one_chat = run_import(vault, write_telegram_folder(tmp_path / "one", chat, media))   # not a snapshot
+    assert one_chat.conversations_missing == 0 and one_chat.missing_at_source == 0
+    later = run_import(vault, write_telegram_folder(tmp_path / "later", chat, media, full=True))
+    n_bob = len(other["messages"])
+    assert later.conversations_missing == 1 and later.missing_at_source == n_bob and later.added == 0
+    conn = vault.connect(readonly=True)
+    try:
+        got = conn.execute("SELECT c.source_key, m.status, count(*) FROM messages m JOIN conversations c "
+                           "ON c.id = m.conversation_id GROUP BY 1, 2 ORDER BY 1").fetchall()
+    finally:
+        conn.close()
+    assert [tuple(r) for r in got if r[1] != "present"] == [("99", "missing-at-source", n_bob)]

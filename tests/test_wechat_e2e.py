@@ -75,6 +75,34 @@ def test_pc_deleted_chat_is_kept(vault, tmp_path):
     kept = rows(vault, "SELECT count(*) FROM messages m JOIN conversations c "
                        "ON c.id = m.conversation_id WHERE c.source_key = ?", F.ROOM)[0]
     assert kept[0] == len(group)                                   # nothing of the deleted chat is lost
+    # ... and it is marked: the whole-account snapshot no longer has it
+    assert report.conversations_missing == 1 and report.missing_at_source == len(group)
+    status = rows(vault, "SELECT c.source_key, m.status, m.missing_run_id, count(*) FROM messages m "
+                         "JOIN conversations c ON c.id = m.conversation_id GROUP BY 1, 2, 3")
+    assert (F.ROOM, "missing-at-source", report.run_id, len(group)) in status
+    assert all(s == "present" for key, s, _, _ in status if key != F.ROOM)      # the other chats are untouched
+    cov = rows(vault, "SELECT messages, missing FROM import_coverage ic JOIN conversations c "
+                      "ON c.id = ic.conversation_id WHERE ic.run_id = ? AND c.source_key = ?", report.run_id, F.ROOM)
+    assert cov == [(0, len(group))]                                # the run records it
+    assert json.loads(rows(vault, "SELECT counts FROM import_runs WHERE id = ?",
+                           report.run_id)[0][0])["conversations_missing"] == 1
+    again = run_import(vault, cleared.root, format="wechat-pc", options=opts(key=F.KEY_HEX, reread=True))
+    assert again.missing_at_source == 0 and again.conversations_missing == 0      # marked once
+    back = run_import(vault, folder.root, format="wechat-pc", options=opts(key=F.KEY_HEX, reread=True))
+    assert back.restored == len(group) and back.added == 0        # the chat came back (restored from a backup)
+
+
+def test_deleted_chat_from_another_device_is_not_marked(vault, tmp_path):
+    """One account, two devices: a chat only the phone had is not 'deleted' because the PC lacks it."""
+    run_import(vault, F.build_android_folder(tmp_path / "and"), options=opts(imei=F.IMEI))
+    group = {m.svrid for m in F.build_pc_folder(tmp_path / "x").messages if m.talker == F.ROOM}
+    pc = F.build_pc_folder(tmp_path / "pc", drop=group)
+    run_import(vault, pc.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    report = run_import(vault, pc.root, format="wechat-pc", options=opts(key=F.KEY_HEX, reread=True))
+    assert report.conversations_missing == 0 and report.missing_at_source == 0
+    room = rows(vault, "SELECT m.status, count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                       "WHERE c.source_key = ? GROUP BY 1", F.ROOM)
+    assert room == [("present", 3)]                                # the phone's group chat stays present
 
 
 def test_recalled_message_keeps_the_original(vault, tmp_path):

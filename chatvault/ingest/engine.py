@@ -67,6 +67,7 @@ class ImportReport:
     edited: int = 0
     missing_at_source: int = 0
     restored: int = 0
+    conversations_missing: int = 0      # whole chats a complete snapshot no longer has (deleted / cleared)
     attachments_stored: int = 0
     attachments_missing: int = 0
     attachments_filled: int = 0
@@ -83,7 +84,8 @@ class ImportReport:
     detection: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        keys = ("added", "already_present", "edited", "missing_at_source", "restored", "attachments_stored",
+        keys = ("added", "already_present", "edited", "missing_at_source", "restored", "conversations_missing",
+                "attachments_stored",
                 "attachments_missing", "attachments_filled", "unparsed", "conversations", "messages_seen")
         return {k: getattr(self, k) for k in keys}
 
@@ -208,6 +210,7 @@ class _Writer:
         self.importer = importer
         self.options = options
         self.source_id: int | None = None
+        self.complete = False            # the importer read a snapshot of the whole account
         self.me_name: str | None = options.me
         self.convs: dict[str, _Conv] = {}
         self.people: dict[str, int] = {}
@@ -294,6 +297,7 @@ class _Writer:
     def source(self, rec: SourceRec) -> None:
         me = self.options.me or rec.me_name
         self.me_name = me
+        self.complete = self.complete or rec.complete
         c = self.conn
         row = c.execute("SELECT id, me_name FROM sources WHERE app = ? AND account = ?", (rec.app, rec.account)).fetchone()
         if row is None:
@@ -582,7 +586,43 @@ class _Writer:
             c.execute("UPDATE messages SET reply_to_id = (SELECT q.id FROM messages q WHERE q.conversation_id = "
                       "messages.conversation_id AND q.source_key = messages.reply_to_key) WHERE conversation_id = ? "
                       "AND reply_to_key IS NOT NULL AND reply_to_id IS NULL", (conv.id,))
+        if mark_missing and self.complete and self.source_id is not None:
+            self._gone()
         faults.hit("import.before_finish")
+
+    def _gone(self) -> None:
+        """A complete snapshot: chats an earlier complete snapshot of this format had, and this one lacks.
+
+        Only conversations covered before by a complete run of the same format (and the same source)
+        are candidates, so a chat known only from another device's database, or from a one-chat export,
+        is never touched. Their messages are marked missing-at-source, never deleted.
+        """
+        r = self.report
+        if r.unparsed or any(" is incomplete" in w for w in r.warnings):
+            r.warnings.append("Parts of this snapshot could not be read, so chats it lacks were not marked "
+                              "missing at the source.")
+            return
+        c = self.conn
+        run = self.run_id
+        seen = {conv.id for conv in self.convs.values() if conv.seen}
+        rows = c.execute(
+            "SELECT DISTINCT ic.conversation_id FROM import_coverage ic JOIN import_runs ir ON ir.id = ic.run_id "
+            "JOIN conversations cv ON cv.id = ic.conversation_id WHERE cv.source_id = ? AND ir.format = ? "
+            "AND ir.id != ? AND ir.outcome IN ('ok', 'partial') AND json_extract(ir.counts, '$.complete') = 1",
+            (self.source_id, self.importer.name, run)).fetchall()
+        for (cid,) in rows:
+            if cid in seen:
+                continue
+            span = c.execute("SELECT min(ts), max(ts) FROM messages WHERE conversation_id = ? AND status = ?",
+                             (cid, MessageStatus.PRESENT.value)).fetchone()
+            if span[0] is None:
+                continue
+            n = c.execute("UPDATE messages SET status = ?, missing_run_id = ? WHERE conversation_id = ? AND status = ?",
+                          (MessageStatus.MISSING_AT_SOURCE.value, run, cid, MessageStatus.PRESENT.value)).rowcount
+            c.execute("INSERT OR REPLACE INTO import_coverage(run_id, conversation_id, first_ts, last_ts, messages, "
+                      "added, missing, restored, newer) VALUES (?,?,?,?,0,0,?,0,1)", (run, cid, span[0], span[1], n))
+            r.missing_at_source += n
+            r.conversations_missing += 1
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -776,7 +816,7 @@ def _end_run(writer: _Writer, report: ImportReport, hashed: dict, options: Impor
     writer.begin()
     counts = report.counts() | {"unparsed_lines": report.unparsed_lines[:100], "warnings": report.warnings[:100],
                                 "resumed_from": report.resumed_from, "identical_to": report.identical_to,
-                                "options": _options_digest(options)}
+                                "options": _options_digest(options), "complete": writer.complete}
     conn.execute("UPDATE import_runs SET finished_at = ?, outcome = ?, counts = ?, error = ?, file_hash = ?, "
                  "file_size = ?, checkpoint = NULL WHERE id = ?",
                  (clock.now_ms(), report.outcome, _dumps(counts), report.error, hashed.get("hash"),

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from chatvault.cli.common import CliContext, human_bytes
-from chatvault.errors import EXIT_FAILURE, ChatVaultError
+from chatvault.errors import EXIT_FAILURE, Cancelled, ChatVaultError
 from chatvault.importers.base import ImportOptions
 from chatvault.ingest import check as _import_checks  # noqa: F401  (registers the import checks)
 from chatvault.ingest.engine import ImportReport, run_import
 from chatvault.jobs.context import JobContext, Progress
+from chatvault.media.thumbnails import generate_thumbnails
 
 NAME = "import"
 HELP = "import chat exports (WhatsApp, Telegram, WeChat ...); the format is detected"
@@ -33,6 +34,8 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--key", metavar="HEX", help="WeChat: the database key")
     p.add_argument("--imei", metavar="X", help="WeChat (Android): the phone's IMEI, for the key")
     p.add_argument("--uin", metavar="Y", help="WeChat (Android): the account's uin, for the key")
+    p.add_argument("--no-thumbnails", action="store_true",
+                   help="do not make the photos' thumbnails after the import (`chatvault media thumbs` makes them later)")
 
 
 def _options(args: argparse.Namespace) -> ImportOptions:
@@ -44,13 +47,13 @@ def _options(args: argparse.Namespace) -> ImportOptions:
     return ImportOptions(me=args.me, options=extra)
 
 
-def _line(p: Progress, label: str) -> str:
+def _line(p: Progress, label: str, unit: str = "messages") -> str:
     parts = [label]
     frac = p.fraction
     if frac is not None:
         filled = int(frac * 24)
         parts.append(f"[{'#' * filled}{'.' * (24 - filled)}] {frac * 100:5.1f}%")
-    parts.append(f"{p.items_done:,} messages")
+    parts.append(f"{p.items_done:,} {unit}")
     if p.bytes_total:
         parts.append(f"{human_bytes(p.bytes_done)}/{human_bytes(p.bytes_total)}")
     if p.rate_items:
@@ -64,16 +67,17 @@ def _line(p: Progress, label: str) -> str:
 class _Bar:
     """Renders `ctx.snapshot()` about five times a second on stderr while the import runs."""
 
-    def __init__(self, ctx: JobContext, label: str) -> None:
+    def __init__(self, ctx: JobContext, label: str, unit: str = "messages") -> None:
         self.ctx = ctx
         self.label = label
+        self.unit = unit
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True, name="chatvault-progress")
         self.width = 0
 
     def _run(self) -> None:
         while not self.done.wait(0.2):
-            text = _line(self.ctx.snapshot(), self.label)[:160]
+            text = _line(self.ctx.snapshot(), self.label, self.unit)[:160]
             sys.stderr.write("\r" + text.ljust(self.width))
             sys.stderr.flush()
             self.width = len(text)
@@ -97,6 +101,9 @@ def summary_text(r: ImportReport) -> str:
              f"  added {r.added:,}, already present {r.already_present:,}, edited {r.edited:,}",
              f"  missing at source {r.missing_at_source:,} (kept), back at source {r.restored:,}",
              f"  attachments stored {r.attachments_stored:,}, missing {r.attachments_missing:,}"]
+    if r.conversations_missing:
+        lines.append(f"  chats no longer at the source (deleted or cleared there, kept here): "
+                     f"{r.conversations_missing:,}")
     if r.unparsed:
         shown = ", ".join(r.unparsed_lines[:10]) + (" ..." if len(r.unparsed_lines) > 10 else "")
         lines.append(f"  not understood: {r.unparsed:,} (kept verbatim: `chatvault imports --unparsed {r.run_id}`): "
@@ -116,6 +123,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     options = _options(args)
     reports: list[dict[str, Any]] = []
     code = 0
+    thumbs: dict[str, Any] | None = None
     with ctx.open(writer=True, purpose="import") as vault:
         job = JobContext()
         previous = None
@@ -150,11 +158,47 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                     code = EXIT_FAILURE
                     break
                 job = JobContext()
+            outcomes = {r.get("outcome") for r in reports}
+            if not args.no_thumbnails and outcomes & {"ok", "partial"} and "cancelled" not in outcomes:
+                job = JobContext()          # Ctrl-C (the handler above) cancels this job too
+                thumbs = _thumbnails(vault, ctx, job)
+                if thumbs.get("error"):
+                    code = code or EXIT_FAILURE
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
     if ctx.json:
         from chatvault.cli.common import print_json
 
-        print_json(reports[0] if len(reports) == 1 and len(args.paths) == 1 else {"imports": reports})
+        if len(reports) == 1 and len(args.paths) == 1:
+            print_json(reports[0] | ({"thumbnails": thumbs} if thumbs is not None else {}))
+        else:
+            print_json({"imports": reports} | ({"thumbnails": thumbs} if thumbs is not None else {}))
     return code
+
+
+def _thumbnails(vault: Any, ctx: CliContext, job: JobContext) -> dict[str, Any]:
+    """After a successful import: thumbnails for the photos that have none yet (each one commits on its own).
+
+    A failure here never undoes the import; the summary says how to finish with `chatvault media thumbs`.
+    """
+    try:
+        if sys.stderr.isatty() and not ctx.json:
+            with _Bar(job, "thumbnails", unit="images"):
+                report = generate_thumbnails(vault, job)
+        else:
+            report = generate_thumbnails(vault, job)
+    except Cancelled:
+        done = job.snapshot().items_done
+        if not ctx.json:
+            print(f"Thumbnails stopped after {done:,} image(s); `chatvault media thumbs` makes the rest.")
+        return {"made": done, "failed": 0, "cancelled": True}
+    except ChatVaultError as exc:
+        if not ctx.json:
+            print(f"chatvault: thumbnails: {exc} (the import itself is complete; `chatvault media thumbs` "
+                  "tries again)", file=sys.stderr)
+        return {"made": 0, "failed": 0, "error": str(exc)}
+    if not ctx.json and (report.made or report.failed):
+        print(f"Thumbnails: {report.made:,} made" + (f", {report.failed:,} image(s) could not be previewed"
+                                                      if report.failed else ""))
+    return {"made": report.made, "failed": report.failed}

@@ -361,8 +361,8 @@ class _Reader:
                     continue
                 if chat_prefix is not None and event == "start_array" and \
                         prefix == (f"{chat_prefix}.messages" if chat_prefix else "messages"):
-                    if not source_done:
-                        yield from self._source(personal)
+                    if not source_done:   # chats.list / left_chats.list: "Export Telegram data", the whole account
+                        yield from self._source(personal, complete=bool(chat_prefix))
                         source_done = True
                     self.chat_index += 1
                     conv_key, conv_kind, rec = self._conversation(header)
@@ -401,7 +401,7 @@ class _Reader:
                              hint="This JSON is not a Telegram Desktop chat export.")
         self.ctx.set_position(bytes_=size)
 
-    def _source(self, personal: dict[str, Any]) -> Iterator[Record]:
+    def _source(self, personal: dict[str, Any], complete: bool = False) -> Iterator[Record]:
         account = str(personal.get("user_id", "")) if personal else ""
         name = " ".join(str(personal[k]) for k in ("first_name", "last_name") if personal.get(k)) or None
         if account:
@@ -409,7 +409,7 @@ class _Reader:
         if not self.me_name and name:
             self.me_name = name
         yield SourceRec(app="telegram", account=str(self.options.options.get("account", account)),
-                        display_name=name, me_name=self.me_name)
+                        display_name=name, me_name=self.me_name, complete=complete)
 
     def _conversation(self, header: dict[str, Any]) -> tuple[str, ConversationKind, ConversationRec]:
         cid = header.get("id")

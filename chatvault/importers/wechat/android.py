@@ -164,7 +164,8 @@ class WeChatAndroidImporter(Importer):
         if "ImgInfo2" in tabs:
             big = {int(s): str(p) for s, p in conn.execute("SELECT msgSvrId, bigImgPath FROM ImgInfo2") if s and p}
         nick = info.get(4)
-        yield SourceRec(app=APP, account=me, display_name=str(nick or me), me_name=str(nick or me))
+        yield SourceRec(app=APP, account=me, display_name=str(nick or me), me_name=str(nick or me),
+                        complete=True)   # the phone's whole database: every chat it still has
         total = conn.execute("SELECT count(*) FROM message").fetchone()[0]
         size = db.stat().st_size  # progress in bytes of message databases, as total_bytes says
         cols = dbopen.columns(conn, "message")

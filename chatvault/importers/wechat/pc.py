@@ -209,7 +209,8 @@ class WeChatPCImporter(Importer):
         directory, notes = self._directory(root, me, secrets, given, work)
         me_c = directory.contacts.get(me)
         yield SourceRec(app=APP, account=me, display_name=(me_c.nickname if me_c else None) or me,
-                        me_name=(me_c.nickname if me_c else None) or me)
+                        me_name=(me_c.nickname if me_c else None) or me,
+                        complete=True)   # the whole account's databases: every chat it still has
         yield from notes
         links = self._hardlinks(root, secrets, given, work)
         voices = self._voices(root, secrets, given, work)

@@ -175,7 +175,8 @@ class Weixin4Importer(Importer):
         d, notes = self._directory(root, me, secrets, given, work)
         me_c = d.contacts.get(me)
         yield SourceRec(app=APP, account=me, display_name=(me_c.nickname if me_c else None) or me,
-                        me_name=(me_c.nickname if me_c else None) or me)
+                        me_name=(me_c.nickname if me_c else None) or me,
+                        complete=True)   # the whole account's databases: every chat it still has
         yield from notes
         voices = self._voices(root, secrets, given, work)
         media = self._media_index(root)
