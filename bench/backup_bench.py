@@ -384,10 +384,12 @@ def main() -> int:
             if mine in results:
                 r = results[base]
                 m = results[mine]
-                print_table(f"ChatVault / {base}", [
-                    (s, f"{m[s]['s'] / r[s]['s']:.2f}x time" + (f", stored {m[s]['stored'] / max(1, r[s]['stored']):.2f}x"
-                                                              if 'stored' in m[s] else ""))
-                    for s in steps if s in m and s in r])
+                rows = [(s, f"{m[s]['s'] / r[s]['s']:.2f}x time") for s in steps if s in m and s in r]
+                if all("stored" in x.get(s, {}) for x in (m, r) for s in ("nochange", "changed")):
+                    grow = [(x["changed"]["stored"] - x["nochange"]["stored"]) / MiB for x in (m, r)]
+                    rows.append(("stored growth in changed", f"{grow[0]:.1f} vs {grow[1]:.1f} MiB "
+                                 f"({grow[0] / max(grow[1], 1e-9):.2f}x)"))
+                print_table(f"ChatVault / {base}", rows)
     for tool in ("cv", "cv-s3"):
         if tool in results:
             eng = {s: results[tool][s].get("engine_s") for s in ("first", "nochange", "changed")}
