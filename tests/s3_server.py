@@ -94,6 +94,7 @@ def start_server(timeout: float = 60.0, *, volume_mb: int = 64, volumes: int = 5
     args = [weed, f"-logdir={root / 'log'}", "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-dir={root / 'data'}", f"-master.port={master}", f"-volume.port={volume}",
             f"-filer.port={filer}", "-s3", f"-s3.port={s3}", f"-s3.config={root / 's3.json'}",
+            "-s3.port.iceberg=0", "-s3.port.lance=0",  # else fixed ports (8181, ...) clash between servers
             "-volume.preStopSeconds=0", f"-master.volumeSizeLimitMB={volume_mb}", f"-volume.max={volumes}"]
     out = open(root / "weed.out", "wb")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, cwd=root, start_new_session=True)
