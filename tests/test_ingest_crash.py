@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,34 @@ def test_kill_then_reimport(vault, tmp_path: Path, fault: str) -> None:
     assert s2["messages"] == N and s2["dups"] == 0 and s2["stored"] == photos == s2["att"]
     assert [r[1] for r in s2["runs"]] == ["interrupted", "ok"] and s2["indexed"] == s2["texts"]
     assert s2["unfinished"] == 0
+
+
+def test_kill_with_a_parse_process_leaves_no_orphan(vault, tmp_path: Path, monkeypatch) -> None:
+    """The writer killed while a parse process feeds it: the child's next write fails and it exits."""
+    monkeypatch.setenv("CHATVAULT_IMPORT_PROCESS", "1")
+    path, _photos = export(tmp_path)
+    vault_path = vault.path
+    vault.lock()
+    killed = run_child(vault_path, path, "import.after_messages:2:kill")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    s = state(vault_path)
+    assert s["dups"] == 0 and s["dangling"] == 0 and s["indexed"] == s["texts"]
+
+    def parsers() -> list[str]:
+        out = []
+        for proc in Path("/proc").iterdir():
+            try:
+                cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if "-m chatvault.ingest.parse" in cmd:
+                out.append(cmd)
+        return out
+
+    deadline = time.monotonic() + 10
+    while parsers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert parsers() == []
+    done = run_child(vault_path, path, None)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ok", str(N - s["messages"])]

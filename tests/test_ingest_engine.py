@@ -351,3 +351,38 @@ def test_telegram_full_export_marks_a_deleted_chat(vault, tmp_path: Path) -> Non
     finally:
         conn.close()
     assert [tuple(r) for r in got if r[1] != "present"] == [("99", "missing-at-source", n_bob)]
+
+
+def test_parse_process_gives_the_same_vault(vault, tmp_path: Path, monkeypatch) -> None:
+    """Big exports are parsed in a child process: same rows, media, search, errors as the thread."""
+    from chatvault.ingest import parse
+
+    assert not parse.use_process(1 << 20) and parse.use_process(parse.PROCESS_MIN_BYTES)
+    monkeypatch.setenv("CHATVAULT_IMPORT_PROCESS", "1")
+    monkeypatch.setenv("CHATVAULT_IMPORT_BATCH", "7")            # many chunks over the pipe
+    ex = whatsapp_locale("en")
+    wa = write_zip(tmp_path / "WhatsApp Chat with Trip.zip", "WhatsApp Chat with Trip.txt", ex.lines, ex.media)
+    r = run_import(vault, wa, options=UTC)
+    assert r.outcome == "ok" and r.added == len(ex.expected)
+    assert r.attachments_stored == 3 and r.attachments_missing == 1      # members reopened in the writer
+    chat, media = telegram_chat()
+    tg = run_import(vault, write_telegram_folder(tmp_path / "tg", chat, media))
+    assert tg.added == 17 and tg.attachments_stored > 0
+    c = counts(vault)
+    assert c["stored"] == 3 + tg.attachments_stored and c["dups"] == 0
+    again = run_import(vault, wa, options=ImportOptions(options={"tz": "UTC", "reread": True}))
+    assert again.added == 0 and again.already_present == len(ex.expected)
+    from chatvault.search.api import search
+
+    conn = vault.connect(readonly=True)
+    try:
+        assert search(conn, "colon").total >= 1
+    finally:
+        conn.close()
+    result = write_telegram_folder(tmp_path / "cut", chat, media)       # an importer error crosses the pipe
+    data = result.read_bytes()
+    result.write_bytes(data[: len(data) * 2 // 3])
+    cut = run_import(vault, tmp_path / "cut")
+    assert cut.outcome == "partial" and cut.unparsed == 1
+    with pytest.raises(InputError):
+        run_import(vault, tmp_path / "cut" / "nothing.json", format="telegram")

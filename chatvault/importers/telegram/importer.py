@@ -22,6 +22,7 @@ import ijson
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.filetree import FileTree, position, safe_tree
+from chatvault.importers.openers import TreeMember
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
@@ -449,7 +450,7 @@ class _Reader:
             return AttachmentRef(name=name or rel.rsplit("/", 1)[-1], status=AttachmentStatus.MISSING,
                                  mime_hint=msg.get("mime_type"), size_hint=size, expected_path=rel, extra=extra)
         tree = self.tree
-        return AttachmentRef(name=name or rel.rsplit("/", 1)[-1], open=lambda m=member: tree.open(m),
+        return AttachmentRef(name=name or rel.rsplit("/", 1)[-1], open=TreeMember(tree, member),
                              mime_hint=msg.get("mime_type"), size_hint=tree.size(member),
                              status=AttachmentStatus.STORED, expected_path=rel, extra=extra)
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+from chatvault.importers.openers import BytesOpener, FileOpener
 from chatvault.importers.wechat.content import Parsed
 from chatvault.media.wechat_dat import MIME_BY_EXT, decode_dat, detect_key
 from chatvault.model import (
@@ -150,25 +151,35 @@ def regular_file(path: Path | None, root: Path) -> bool:
         return False
 
 
+# Openers are picklable objects, not closures: the engine may parse in a separate process.
 def _opener(path: Path) -> Callable[[], BinaryIO]:
-    def open_() -> BinaryIO:
-        return open(path, "rb")
-    return open_
+    return FileOpener(path)
 
 
-def _dat_opener(path: Path) -> Callable[[], BinaryIO]:
-    def open_() -> BinaryIO:
-        with open(path, "rb") as fh:
+class _DatOpener:
+    """Opens a WeChat .dat image, decoded (XOR) when it is one."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __call__(self) -> BinaryIO:
+        with open(self.path, "rb") as fh:
             data = fh.read()
         decoded = decode_dat(data)
         return io.BytesIO(decoded[0] if decoded else data)
-    return open_
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _DatOpener, (self.path,)
+
+
+def _dat_opener(path: Path) -> Callable[[], BinaryIO]:
+    return _DatOpener(path)
 
 
 def bytes_opener(data: bytes) -> Callable[[], BinaryIO]:
-    def open_() -> BinaryIO:
-        return io.BytesIO(data)
-    return open_
+    return BytesOpener(data)
 
 
 def file_ref(path: Path | None, root: Path, *, expected: str | None, name: str | None = None,

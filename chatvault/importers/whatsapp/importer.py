@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.filetree import FileTree, safe_tree
+from chatvault.importers.openers import TreeMember
 from chatvault.importers.whatsapp import lexicon as lx
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
@@ -511,7 +512,7 @@ class WhatsAppImporter(Importer):
         member = tree.find(name)
         if member is None or tree.kind == "file":
             return AttachmentRef(name=name, status=AttachmentStatus.MISSING, expected_path=name)
-        return AttachmentRef(name=name, open=lambda m=member: tree.open(m), size_hint=tree.size(member),
+        return AttachmentRef(name=name, open=TreeMember(tree, member), size_hint=tree.size(member),
                              status=AttachmentStatus.STORED, expected_path=member)
 
     def total_bytes(self, path: Path) -> int | None:

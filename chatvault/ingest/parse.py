@@ -1,0 +1,268 @@
+"""The parse side of an import: importer records → prepared rows, in chunks, in a thread or a process.
+
+Everything the writer would otherwise compute per message is done here: the key, the UTC and
+offset milliseconds, the edit time, the extra as JSON and the text as the search index wants it
+(`search.text.spaced`). The writer then only looks keys up and inserts.
+
+Big exports are parsed in a separate **process** (`ProcessProducer`): with a thread, the parser and
+the writer share one GIL, and every time SQLite releases it for a row the writer waits for the
+parser's next switch (measured: threads were slower than doing both in turn). Records travel by
+pickle; attachment openers are picklable (`chatvault.importers.openers`). This module imports no
+store code, so the spawned process starts light.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import queue
+import select
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from chatvault.errors import InputError
+from chatvault.importers import registry
+from chatvault.importers.base import Importer, ImportOptions
+from chatvault.ingest.keys import Keyer, ts_ms
+from chatvault.jobs.context import JobContext
+from chatvault.model import AttachmentRef, MessageRec
+from chatvault.search.text import spaced
+
+CHUNK = 2000                     # records per hand-off to the writer
+PROCESS_MIN_BYTES = 8 << 20      # exports at least this big are parsed in a separate process
+END = "end"
+
+
+def env_int(name: str, default: int) -> int:
+    """Batch sizes can be lowered from the environment (crash tests use many small batches)."""
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def dumps(obj: Any) -> str | None:
+    return json.dumps(obj, ensure_ascii=False, default=str, separators=(",", ":")) if obj else None
+
+
+class Prepared(NamedTuple):
+    """A message with everything the writer needs computed, as plain values.
+
+    A tuple of plain values, not the `MessageRec`: unpickling a slotted dataclass with its datetimes
+    cost the writer ~40 µs a message (measured), a tuple ~2 µs. Field names match `MessageRec`'s
+    where they mean the same.
+    """
+
+    key: str
+    ms: int                       # UTC milliseconds
+    tz: int | None                # UTC offset in minutes when known
+    body: str | None              # the text spaced for the search index (None without text)
+    extra: str | None             # rec.extra as JSON
+    edited_at: int | None
+    conversation_key: str
+    kind: str
+    text: str | None
+    sender_key: str | None
+    sender_name: str | None
+    source_id: str | None
+    reply_to: str | None
+    forwarded_from: str | None
+    edited: bool
+    location: str | None
+    attachments: list[AttachmentRef] | None     # None rather than [] (cheaper to pickle and unpickle)
+
+
+# Field positions (the writer reads prepared messages by index; over the pipe they are plain tuples).
+P_CONV = Prepared._fields.index("conversation_key")
+P_LOCATION = Prepared._fields.index("location")
+
+
+def prepare(rec: MessageRec, keyer: Keyer) -> Prepared:
+    ts = rec.ts
+    ms = ts_ms(ts)
+    off = ts.utcoffset()
+    off_ms = 0 if off is None else int(off.total_seconds()) * 1000
+    text = rec.text
+    return Prepared(keyer.key(rec, ms, off_ms), ms, off_ms // 60000 if rec.tz_known and off is not None else None,
+                    spaced(text) if text else None, dumps(rec.extra),
+                    ts_ms(rec.edited_ts) if rec.edited_ts is not None else None,
+                    rec.conversation_key, str(rec.kind), text, rec.sender_key, rec.sender_name, rec.source_id,
+                    rec.reply_to, rec.forwarded_from, rec.edited, rec.location, rec.attachments or None)
+
+
+def chunks(importer: Importer, path: Path, options: ImportOptions, ctx: JobContext, size: int) -> Iterator[list]:
+    """Prepared chunks; if the importer fails, the records read before the failure come first."""
+    keyer = Keyer()
+    chunk: list = []
+    gen = importer.read(path, options, ctx)
+    try:
+        for rec in gen:
+            chunk.append(prepare(rec, keyer) if isinstance(rec, MessageRec) else rec)
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    except BaseException:
+        if chunk:
+            yield chunk
+        raise
+    finally:
+        gen.close()
+    if chunk:
+        yield chunk
+
+
+def chunk_size() -> int:
+    return min(CHUNK, env_int("CHATVAULT_IMPORT_BATCH", CHUNK))
+
+
+def use_process(total_bytes: int | None) -> bool:
+    if getattr(sys, "frozen", False):
+        return False                                   # a bundled app has no `python -m`
+    forced = os.environ.get("CHATVAULT_IMPORT_PROCESS")
+    if forced in ("0", "1"):
+        return forced == "1"
+    return bool(total_bytes and total_bytes >= PROCESS_MIN_BYTES)
+
+
+class ThreadProducer(threading.Thread):
+    """Small exports: parse in a thread (no process start-up cost)."""
+
+    def __init__(self, importer: Importer, path: Path, options: ImportOptions, ctx: JobContext) -> None:
+        super().__init__(name="chatvault-import-parse", daemon=True)
+        self.importer = importer
+        self.path = path
+        self.options = options
+        self.ctx = ctx
+        self.q: queue.Queue = queue.Queue(maxsize=6)
+        self.stop_event = threading.Event()
+
+    def _put(self, item: Any) -> bool:
+        while not self.stop_event.is_set():
+            try:
+                self.q.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run(self) -> None:
+        it = chunks(self.importer, self.path, self.options, self.ctx, chunk_size())
+        try:
+            for chunk in it:
+                if not self._put(chunk) or self.stop_event.is_set():
+                    return
+            self._put(END)
+        except BaseException as exc:  # noqa: BLE001 - handed to the writer thread, which re-raises
+            self._put(exc)
+        finally:
+            it.close()
+
+    def get(self) -> Any:
+        """The next chunk (a list), `END`, or the exception the importer raised."""
+        return self.q.get()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.join(timeout=5)
+
+
+def _send(out: Any, obj: Any) -> None:
+    data = pickle.dumps(obj, pickle.HIGHEST_PROTOCOL)
+    out.write(len(data).to_bytes(8, "little"))
+    out.write(data)
+    out.flush()
+
+
+def _child(out: Any) -> None:
+    """The parse process: reads its job from stdin, writes frames ("chunk", records, bytes read), then
+    ("end" | "error", ...) to stdout, each a length and a pickle."""
+    name, path, options, size = pickle.load(sys.stdin.buffer)
+    ctx = JobContext()
+    try:
+        for chunk in chunks(registry.get(name), Path(path), options, ctx, size):
+            plain = [tuple(r) if isinstance(r, Prepared) else r for r in chunk]   # ~4x cheaper to unpickle
+            _send(out, ("chunk", plain, ctx.snapshot().bytes_done))
+        _send(out, (END, None, ctx.snapshot().bytes_done))
+    except (BrokenPipeError, ConnectionError):
+        return                                    # the writer is gone (cancelled, failed or killed)
+    except BaseException as exc:  # noqa: BLE001 - sent to the writer, which re-raises it
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:  # noqa: BLE001 - an exception that does not survive pickling
+            exc = InputError(f"Reading the export failed: {type(exc).__name__}: {exc}")
+        try:
+            _send(out, ("error", exc, ctx.snapshot().bytes_done))
+        except (BrokenPipeError, ConnectionError):
+            return
+
+
+_DIED = "The parse process stopped unexpectedly (exit code {code})."
+_DIED_HINT = "Import again; if it happens again, report it with the export's format."
+
+
+class ProcessProducer:
+    """Big exports: parse in a child Python process (its own GIL); chunks come back over a pipe.
+
+    A plain subprocess (`python -m chatvault.ingest.parse`), not multiprocessing: nothing of the
+    caller's main module is re-imported, and a writer killed with SIGKILL closes the pipe, so the
+    child's next write fails and it exits.
+    """
+
+    def __init__(self, importer: Importer, path: Path, options: ImportOptions, ctx: JobContext) -> None:
+        self.ctx = ctx
+        self.proc = subprocess.Popen([sys.executable, "-m", "chatvault.ingest.parse"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.out = self.proc.stdout
+        job = pickle.dumps((importer.name, str(path), options, chunk_size()), pickle.HIGHEST_PROTOCOL)
+        try:
+            self.proc.stdin.write(job)
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass                                        # reported by get() as an early exit
+
+    def start(self) -> None:
+        """Started in the constructor (same interface as `ThreadProducer`)."""
+
+    def _read(self, n: int) -> bytes | None:
+        buf = bytearray()
+        while len(buf) < n:
+            while not select.select([self.out], [], [], 0.2)[0]:
+                self.ctx.check()                        # cancel stays responsive while the parser works
+            part = self.out.read(n - len(buf))
+            if not part:
+                return None
+            buf += part
+        return bytes(buf)
+
+    def get(self) -> Any:
+        """The next chunk (a list), `END`, or the exception the importer raised."""
+        head = self._read(8)
+        data = self._read(int.from_bytes(head, "little")) if head is not None else None
+        if data is None:
+            return InputError(_DIED.format(code=self.proc.wait()), hint=_DIED_HINT)
+        tag, payload, position = pickle.loads(data)
+        self.ctx.set_position(bytes_=position)
+        if tag == "chunk":
+            return payload
+        return END if tag == END else payload
+
+    def stop(self) -> None:
+        self.out.close()
+        try:
+            self.proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.proc.terminate()
+            self.proc.wait(timeout=5)
+
+
+if __name__ == "__main__":
+    # pickled classes must name chatvault.ingest.parse, not __main__
+    from chatvault.ingest import parse as _module
+
+    _module._child(sys.stdout.buffer)
