@@ -1,6 +1,7 @@
 """WeChat message payloads → ChatVault kind, text and details. Shared by all three variants.
 
-Every XML string goes through defusedxml (entity bombs, external entities and DTDs refused); a
+Every XML string is refused if it has a DTD (entity bombs, external entities), then parsed by the C
+parser; anything else starting with `<!` goes through defusedxml (docs/wechat.md). A
 payload that cannot be parsed keeps its raw text and is flagged `unparsable_xml` instead of being
 dropped. Type codes: xaoyaoo/PyWxDump `doc/wx数据库简述.md`, ppwwyyxx/wechat-dump `wechat/msg.py`.
 """
@@ -54,9 +55,18 @@ def parse_xml(s: str | None) -> ET.Element | None:
     start = s.find("<")
     if start < 0:
         return None
+    body = s[start:]
+    if "<!DOCTYPE" in body or "<!ENTITY" in body:
+        return None          # WeChat never writes a DTD; one here is hostile (or broken): flagged, not parsed
     try:
-        # WeChat never writes a DTD: refuse any, with entities and external references.
-        return _defused_fromstring(s[start:], forbid_dtd=True)
+        # No DTD means no entity can be declared: only the five predefined entities and character
+        # references exist, so nothing expands and nothing external is fetched. That is everything
+        # defusedxml guards against here, and the C parser (expat via _elementtree) is ~10x faster
+        # than defusedxml's pure-Python parser class. defusedxml stays as the second line: any
+        # spelling expat would read as a DTD that the check above missed is refused by it.
+        if "<!" in body.replace("<![CDATA[", "").replace("<!--", ""):
+            return _defused_fromstring(body, forbid_dtd=True)
+        return ET.XML(body, parser=ET.XMLParser())
     except (ET.ParseError, DefusedXmlException, ValueError, RecursionError):
         return None
 
