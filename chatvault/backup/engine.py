@@ -131,6 +131,7 @@ class RunResult:
     objects_sent: int = 0
     extents_total: int = 0
     extents_sent: int = 0
+    extents_hashed: int = 0  # extents MACed this run (the others were unchanged by fingerprint)
     blobs_total: int = 0
     blobs_sent: int = 0
     duration_s: float = 0.0
@@ -199,18 +200,27 @@ def _new_snapshot_id(after: str | None = None) -> str:
 
 def _media_files(media: Path) -> list[tuple[str, Path, int]]:
     """Every blob file under media/ (relative path, path, size); skips dot-folders like .partial."""
-    out = []
-    for root, dirs, files in os.walk(media):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if name.startswith("."):
+    out: list[tuple[str, Path, int]] = []
+
+    def walk(d: str, rel: str) -> None:
+        try:
+            with os.scandir(d) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        for e in entries:
+            if e.name.startswith("."):
                 continue
-            p = Path(root) / name
+            key = f"{rel}/{e.name}" if rel else e.name
             try:
-                size = p.stat().st_size
+                if e.is_dir(follow_symlinks=False):
+                    walk(e.path, key)
+                elif e.is_file():
+                    out.append((key, Path(e.path), e.stat().st_size))
             except FileNotFoundError:
                 continue
-            out.append((p.relative_to(media).as_posix(), p, size))
+
+    walk(str(media), "")
     return out
 
 
@@ -287,7 +297,8 @@ def run_backup(vault: Vault, dest: Destination, ctx: JobContext | None = None) -
                     run_id = start_run(conn, dest, "backup")
                     target = open_target(dest)
                     try:
-                        _do_backup(vault, target, k, snap, ctx, result, _needs_full_listing(conn, dest, target))
+                        _do_backup(vault, target, k, snap, ctx, result, _needs_full_listing(conn, dest, target),
+                                   cache_path=_cache_path(vault, dest))
                         if dest.restore_test:
                             ctx.status("Test-restoring the new snapshot")
                     finally:
@@ -348,8 +359,70 @@ def _needs_full_listing(conn: Any, dest: Destination, target: Target) -> bool:
     return listed is None or clock.now_ms() - listed > FULL_LISTING_EVERY_S * 1000
 
 
+# --- the local fingerprint cache -----------------------------------------------------------
+# A no-change backup must not read and MAC the whole database. SQLCipher ends every page with its
+# own keyed tag (HMAC-SHA512 over the page's ciphertext, its fresh random IV and its number), so
+# the last TAIL bytes of a page change whenever SQLCipher writes that page. The fingerprint of an
+# extent is SHA-256 over its pages' tails; the cache keeps, per destination, the fingerprints of
+# the extents of the last verified snapshot. An extent whose fingerprint is unchanged reuses that
+# snapshot's slot without being MACed; every other extent is MACed and compared as before. The
+# cache holds nothing secret (only digests of bytes anyone who can read vault.db can read) and is
+# used only when it names the snapshot the destination itself says is the latest, for the same
+# vault.db file (device, inode) and the same geometry; a missing or odd cache means a full pass.
+TAIL = 32
+FP = 16
+CACHE_VERSION = 1
+
+
+def _cache_path(vault: Vault, dest: Destination) -> Path:
+    return vault.path / "backup-cache" / f"{dest.id}.json"
+
+
+def extent_fingerprint(data: bytes | memoryview, page_size: int) -> bytes:
+    view = memoryview(data)
+    return hashlib.sha256(b"".join(view[p - TAIL:p] for p in range(page_size, len(view) + 1, page_size))
+                          ).digest()[:FP]
+
+
+def _file_identity(path: Path) -> list[int]:
+    st = os.stat(path)
+    return [st.st_dev, st.st_ino]
+
+
+def _load_cache(path: Path | None, snapshot_id: str | None, target: Target, ident: list[int],
+                snap: DbSnapshot) -> bytes:
+    """The previous run's fingerprints, or b"" when they cannot be trusted to describe `snapshot_id`."""
+    if path is None or snapshot_id is None:
+        return b""
+    try:
+        c = json.loads(path.read_bytes())
+        if (c.get("v") == CACHE_VERSION and c.get("snapshot") == snapshot_id and c.get("target") == target.description
+                and c.get("file") == ident and c.get("page_size") == snap.page_size
+                and c.get("extent_pages") == snap.extent_pages and c.get("tail") == TAIL):
+            return base64.b64decode(c["fps"])
+    except (OSError, ValueError, TypeError, AttributeError, KeyError):
+        pass
+    return b""
+
+
+def _save_cache(path: Path | None, snapshot_id: str, target: Target, ident: list[int], snap: DbSnapshot,
+                fps: bytes) -> None:
+    if path is None:
+        return
+    data = json.dumps({"v": CACHE_VERSION, "snapshot": snapshot_id, "target": target.description, "file": ident,
+                       "page_size": snap.page_size, "extent_pages": snap.extent_pages, "tail": TAIL,
+                       "fps": base64.b64encode(fps).decode()}).encode()
+    try:
+        path.parent.mkdir(exist_ok=True, mode=0o700)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)  # a lost cache only costs one full pass: no fsync
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ctx: JobContext,
-               result: RunResult, full_listing: bool = True) -> None:
+               result: RunResult, full_listing: bool = True, cache_path: Path | None = None) -> None:
     ctx.status(f"Connecting to {target.description}")
     target.prepare()
     prev = None
@@ -386,6 +459,10 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         sent(header_key, len(header_raw))
 
     media = _media_files(vault.media_path)
+    counts: dict[str, int] = {}
+    # counting rows reads whole indexes: let SQLite do it (without the GIL) while we read extents
+    counter = threading.Thread(target=lambda: counts.update(_counts(snap._reader)), name="backup-counts")
+    counter.start()
     result.bytes_total = snap.size + sum(s for _, _, s in media)
     ctx.set_total(items=None, bytes_=result.bytes_total)
     pool = _Pool(target.workers)
@@ -400,6 +477,10 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         if prev and prev["db"].get("page_size") == snap.page_size and prev["db"].get("extent_pages") == snap.extent_pages:
             prev_slots = prev["db"].get("slots", [])
         step = snap.extent_pages * snap.page_size
+        ident = _file_identity(vault.db_path)
+        old_fps = _load_cache(cache_path, prev["id"] if prev else None, target, ident, snap) if prev_slots else b""
+        fps: list[bytes] = []
+        pending_bytes = 0
 
         def put_object(key: str, data: bytes) -> None:
             target.put_bytes(key, data)
@@ -424,13 +505,24 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
             return ok
 
         for i, data in enumerate(snap.extents()):
-            ctx.check()
-            mac = k.mac(data)
+            if not i & 63:
+                ctx.check()
+                ctx.advance(bytes_=pending_bytes)
+                pending_bytes = 0
             result.extents_total += 1
+            fp = extent_fingerprint(data, snap.page_size)
+            fps.append(fp)
             ps = prev_slots[i] if i < len(prev_slots) else None
+            if (ps is not None and old_fps[i * FP:(i + 1) * FP] == fp and len(ps) == 5 and held(ps, i)
+                    and len(data) == min(step, snap.size - i * step)):
+                slots.append(ps)  # SQLCipher wrote none of its pages since the previous snapshot
+                pending_bytes += len(data)
+                continue
+            mac = k.mac(data)
+            result.extents_hashed += 1
             if ps is not None and ps[0] == mac and len(ps) == 5 and held(ps, i):
                 slots.append(ps)  # unchanged since the previous snapshot
-                ctx.advance(bytes_=len(data))
+                pending_bytes += len(data)
                 continue
             hashes = page_hashes(k, data, snap.page_size)
             slot: list[Any] | None = None
@@ -448,12 +540,13 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                 send(mac, data)
                 slot = [mac, mac, "", 0, base64.b64encode(hashes).decode()]
             slots.append(slot)
-            ctx.advance(bytes_=len(data))
+            pending_bytes += len(data)
             if since_commit >= COMMIT_BYTES:
                 pool.drain()
                 target.commit()
                 since_commit = 0
 
+        ctx.advance(bytes_=pending_bytes)
         # 2. media blobs as they are (already encrypted and content-addressed)
         ctx.status("Backing up media")
         blob_rows: list[list[Any]] = [[]] * len(media)
@@ -503,6 +596,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         target.commit()
     finally:
         pool.close()
+        counter.join()  # it uses the snapshot's connection, which the caller closes next
 
     # 3. the manifest, last: only now does the snapshot exist
     faults.hit("backup.before_manifest")
@@ -517,21 +611,28 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                "extent_pages": snap.extent_pages, "slots": slots,
                "root": k.mac(b"".join(bytes.fromhex(sl[0]) for sl in slots))},
         "blobs": [row for row in blob_rows if row],
-        "counts": _counts(snap._reader) | {"media_bytes": sum(s for _, _, s in media), "db_bytes": snap.size},
+        "counts": counts | {"media_bytes": sum(s for _, _, s in media), "db_bytes": snap.size},
     }
-    target.put_bytes(snapshot_key(snapshot_id), seal_manifest(k, snapshot_id, header_key, body), durable_now=True)
+    sealed = seal_manifest(k, snapshot_id, header_key, body)
+    target.put_bytes(snapshot_key(snapshot_id), sealed, durable_now=True)
     result.snapshot_id = snapshot_id
     faults.hit("backup.after_manifest")
 
-    # 4. read back: the manifest authenticates, and every object it names was listed at the start of
-    # the run (or named by the previous verified snapshot) or acknowledged durable during it
+    # 4. read back: the stored manifest is byte for byte the one we sealed (so it authenticates,
+    # without decrypting it again), and every object it names was listed at the start of the run
+    # (or named by the previous verified snapshot) or acknowledged durable during it
     ctx.status("Verifying the snapshot")
-    check = load_manifest(target, k, snapshot_id)
-    missing = [key for key, size in _references(check) if existing.get(key) != size]
+    key = snapshot_key(snapshot_id)
+    if target.get(key) != sealed:
+        open_manifest(k, parse_envelope(target.get(key), key), key)  # names the damage precisely
+        raise IntegrityError(f"The snapshot manifest {key} was not stored intact.", location=key,
+                             hint="Run the backup again.")
+    missing = [key for key, size in _references(body) if existing.get(key) != size]
     if missing:
         raise IntegrityError(f"The new snapshot {snapshot_id} lists {len(missing)} objects the destination does not "
                              f"hold correctly (first: {missing[0]}).", hint="Run the backup again.")
     result.verified = True
+    _save_cache(cache_path, snapshot_id, target, ident, snap, b"".join(fps))
 
 
 def _references(body: dict[str, Any]) -> list[tuple[str, int]]:

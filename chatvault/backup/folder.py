@@ -57,26 +57,30 @@ class FolderTarget(Target):
             raise self._unreachable(exc) from exc
 
     def list(self, prefix: str = "") -> dict[str, int]:
+        # plain strings and scandir: pathlib cost ~30 us per entry, a third of a no-change backup
         out: dict[str, int] = {}
-        base = self.root / prefix if prefix else self.root
         if not self.root.is_dir():
             raise self._unreachable()
-        stack = [base]
+        root = str(self.root)
+        stack = [(os.path.join(root, prefix) if prefix else root, prefix.rstrip("/"))]
         while stack:
-            d = stack.pop()
+            d, rel = stack.pop()
             try:
-                entries = list(os.scandir(d))
-            except FileNotFoundError:
+                with os.scandir(d) as it:
+                    entries = list(it)
+            except (FileNotFoundError, NotADirectoryError):
                 continue
             except OSError as exc:
                 raise self._unreachable(exc) from exc
             for e in entries:
-                if e.name.startswith(".") or (d == self.root and e.name in ("tmp", "lock")):
+                name = e.name
+                if name.startswith(".") or (not rel and name in ("tmp", "lock")):
                     continue
+                key = f"{rel}/{name}" if rel else name
                 if e.is_dir(follow_symlinks=False):
-                    stack.append(Path(e.path))
+                    stack.append((e.path, key))
                 elif e.is_file(follow_symlinks=False):
-                    out[Path(e.path).relative_to(self.root).as_posix()] = e.stat(follow_symlinks=False).st_size
+                    out[key] = e.stat(follow_symlinks=False).st_size
         return out
 
     def _tmp(self) -> Path:
