@@ -106,6 +106,8 @@ def chunks(importer: Importer, path: Path, options: ImportOptions, ctx: JobConte
             if len(chunk) >= size:
                 yield chunk
                 chunk = []
+    except GeneratorExit:
+        raise                          # closed by the consumer (cancel, failure): nothing more to hand over
     except BaseException:
         if chunk:
             yield chunk
