@@ -123,8 +123,8 @@ def chunk_size() -> int:
 
 
 def use_process(total_bytes: int | None) -> bool:
-    if getattr(sys, "frozen", False):
-        return False                                   # a bundled app has no `python -m`
+    if getattr(sys, "frozen", False) or os.name == "nt":
+        return False           # a bundled app has no `python -m`; Windows' select() takes no pipes
     forced = os.environ.get("CHATVAULT_IMPORT_PROCESS")
     if forced in ("0", "1"):
         return forced == "1"
