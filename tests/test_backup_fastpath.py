@@ -120,11 +120,13 @@ def test_object_lost_at_destination_is_found_and_resent_despite_the_cache(vault,
     slots = engine.load_manifest(target, k, first.snapshot_id)["db"]["slots"]
     lost = engine.extent_key(slots[len(slots) // 2][1])  # message pages: the run history is not there
     (root / lost).unlink()
-    rep = engine.verify_target(target, k)
+    quick = engine.run_backup(vault, dest)  # trusts the last verified snapshot: does not list
+    assert quick.verified and not quick.full_listing
+    rep = engine.run_verify(vault, dest)  # verify does not trust anything
     assert not rep.ok and lost in [d["key"] for d in rep.damaged]
     image = db_image_hash(vault)
-    second = engine.run_backup(vault, dest)  # a folder is listed on every run
-    assert second.verified and lost in second.sent_keys
+    second = engine.run_backup(vault, dest)  # after a failed verify, the destination is listed again
+    assert second.verified and second.full_listing and lost in second.sent_keys
     out = engine.restore_snapshot(target, second.snapshot_id, tmp_path / "r", keys=k)
     assert out.ok and engine.verify_target(target, k, read_data=True).ok
     assert file_hash(tmp_path / "r/vault.db") == image

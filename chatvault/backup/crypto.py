@@ -81,7 +81,7 @@ def _aad(vault_id: str, snapshot_id: str) -> bytes:
 
 
 def seal_manifest(k: BackupKeys, snapshot_id: str, header_key: str, body: dict[str, Any]) -> bytes:
-    plain = zstandard.ZstdCompressor(level=3).compress(json.dumps(body, separators=(",", ":")).encode())
+    plain = zstandard.ZstdCompressor(level=1).compress(json.dumps(body, separators=(",", ":")).encode())
     nonce = os.urandom(12)
     ct = AESGCM(k.seal).encrypt(nonce, plain, _aad(k.vault_id, snapshot_id))
     envelope = {

@@ -32,6 +32,7 @@ except (OSError, AttributeError):
 
 class FolderTarget(Target):
     kind = "folder"
+    trust_previous = True  # listing 12k objects costs ~0.2 s: a no-change backup trusts the last verified one
 
     def __init__(self, path: Path) -> None:
         self.root = Path(path)
