@@ -35,7 +35,28 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_modules() -> dict[str, str]:
+    """Command name -> module name, without importing anything (`import_.py` is `import`)."""
+    return {info.name.rstrip("_"): info.name for info in pkgutil.iter_modules(_commands.__path__)}
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The sub-command named in argv (the first word that is not an option or its value)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token in ("--vault", "--passphrase-file"):
+            skip = True
+        elif not token.startswith("-"):
+            return token
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that command is imported, so a script's
+    `chatvault backup run` does not pay for loading every importer and the search engine."""
     common = _common_options()
     parser = _Parser(
         prog="chatvault",
@@ -45,10 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"chatvault {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    mods = []
-    for info in pkgutil.iter_modules(_commands.__path__):
-        mods.append(importlib.import_module(f"{_commands.__name__}.{info.name}"))
-    for mod in sorted(mods, key=lambda m: m.NAME):
+    names = _command_modules()
+    wanted = [only] if only in names else sorted(names)
+    for name in wanted:
+        mod = importlib.import_module(f"{_commands.__name__}.{names[name]}")
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
                            parents=[common])
         mod.register(p)
@@ -60,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     json_mode = "--json" in argv
     try:
-        parser = build_parser()
+        parser = build_parser(_command_in(argv))
         args = parser.parse_args(argv)
         if not getattr(args, "command", None):
             parser.print_help()
