@@ -85,7 +85,15 @@ def check_database(vault: Vault, report: CheckReport) -> None:
         conn.close()
 
 
+# The parts of the core that add their own checks (each module calls `register` on import).
+PROVIDERS = ("chatvault.media.check", "chatvault.search.check", "chatvault.ingest.check", "chatvault.backup.check")
+
+
 def run_checks(vault: Vault, *, read_data: bool = False, repair: bool = False) -> CheckReport:
+    import importlib
+
+    for name in PROVIDERS:
+        importlib.import_module(name)
     report = CheckReport()
     check_header(vault, report)
     check_database(vault, report)

@@ -9,7 +9,6 @@ import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from chatvault import check as vault_check
 from chatvault.backup import destinations as dests
 from chatvault.backup import engine
 from chatvault.backup.health import health, overall
@@ -269,19 +268,3 @@ def _prune(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> 
 
 _ACTIONS = {"add": _add, "ls": _ls, "rm": _rm, "run": _run, "status": _status, "verify": _verify,
             "snapshots": _snapshots, "prune": _prune}
-
-
-@vault_check.register
-def _check_backups(vault: Any, report: vault_check.CheckReport, read_data: bool, repair: bool) -> None:
-    """`chatvault check` warns when backups are stale (it never contacts a destination)."""
-    conn = vault.connect(readonly=True)
-    try:
-        try:
-            hs = health(conn)
-        except Exception:  # noqa: BLE001 - a database without the backup tables: nothing to report
-            return
-        for h in hs:
-            if h.state == "red":
-                report.problems.append(vault_check.Problem("backup", h.message, severity="warning"))
-    finally:
-        conn.close()

@@ -6,7 +6,6 @@ import argparse
 
 from chatvault.check import run_checks
 from chatvault.cli.common import CliContext
-from chatvault.media import check as _media_check  # noqa: F401 - registers the media checks
 
 NAME = "check"
 HELP = "check the vault for damage (header, encrypted pages, database, media)"

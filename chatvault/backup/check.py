@@ -1,0 +1,23 @@
+"""`chatvault check` warns when backups are stale or failing (it never contacts a destination)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chatvault import check as vault_check
+from chatvault.backup.health import health
+
+
+@vault_check.register
+def check_backups(vault: Any, report: vault_check.CheckReport, read_data: bool, repair: bool) -> None:
+    conn = vault.connect(readonly=True)
+    try:
+        try:
+            hs = health(conn)
+        except Exception:  # noqa: BLE001 - a database without the backup tables: nothing to report
+            return
+        for h in hs:
+            if h.state == "red":
+                report.problems.append(vault_check.Problem("backup", h.message, severity="warning"))
+    finally:
+        conn.close()
