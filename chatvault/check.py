@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from chatvault.errors import ChatVaultError
 from chatvault.store.db import DatabaseError
 from chatvault.vault.vault import Vault, permission_warnings
 
@@ -63,7 +64,14 @@ def check_header(vault: Vault, report: CheckReport) -> None:
 
 
 def check_database(vault: Vault, report: CheckReport) -> None:
-    conn = vault.connect(readonly=True)
+    try:
+        conn = vault.connect(readonly=True)
+    except ChatVaultError as exc:
+        # The header's AEAD already proved the key right, so a refusal here is damage, not a wrong key.
+        report.problems.append(Problem(
+            "database", f"vault.db cannot be opened: its first page or file header is damaged ({exc.message})",
+            detail={"page": 1, "hint": "Restore vault.db from a backup (`chatvault restore`)."}))
+        return
     try:
         rows = conn.execute("PRAGMA cipher_integrity_check").fetchall()
         for row in rows:
