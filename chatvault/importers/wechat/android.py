@@ -153,9 +153,8 @@ class WeChatAndroidImporter(Importer):
                 if u:
                     d.contacts[str(u)] = Contact(str(u), a or None, r or None, n or None)
         if "chatroom" in tabs:
-            cols = dbopen.columns(conn, "chatroom")
-            sel = [c if c in cols else "NULL" for c in ("chatroomname", "memberlist", "roomdata")]
-            for name, members, data in conn.execute(f"SELECT {', '.join(sel)} FROM chatroom"):
+            sel = dbopen.select_list(conn, "chatroom", ("chatroomname", "memberlist", "roomdata"))
+            for name, members, data in conn.execute(f"SELECT {sel} FROM chatroom"):
                 if name:
                     roster = {m: "" for m in str(members or "").split(";") if m}
                     roster.update(proto.room_members(data))
@@ -168,9 +167,8 @@ class WeChatAndroidImporter(Importer):
                         complete=True)   # the phone's whole database: every chat it still has
         total = conn.execute("SELECT count(*) FROM message").fetchone()[0]
         size = db.stat().st_size  # progress in bytes of message databases, as total_bytes says
-        cols = dbopen.columns(conn, "message")
-        want = ["msgId", "msgSvrId", "type", "isSend", "createTime", "talker", "content", "imgPath"]
-        sel = ", ".join(c if c in cols else "NULL" for c in want)
+        sel = dbopen.select_list(conn, "message",
+                                 ("msgId", "msgSvrId", "type", "isSend", "createTime", "talker", "content", "imgPath"))
         cur = conn.execute(f"SELECT {sel} FROM message ORDER BY msgId")
         emitted: set[str] = set()
         done = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -103,6 +104,22 @@ class Directory:
             participants=[self.participant(m, talker if kind == ConversationKind.GROUP else None) for m in members],
             extra={"wxid": talker},
         )
+
+
+def numbered_files(folder: Path, rx: re.Pattern[str]) -> list[Path]:
+    """Files in `folder` whose name matches `rx` (group 1 a number), in numeric order: MSG0..MSGn.db."""
+    if not folder.is_dir():
+        return []
+    found = [(int(m.group(1)), p) for p in folder.iterdir() if (m := rx.match(p.name)) and p.is_file()]
+    return [p for _n, p in sorted(found)]
+
+
+def accounts_under(path: Path, *marker: str) -> list[Path]:
+    """Account folders directly under `path` that contain the sub-folder `marker` (e.g. "Msg", "Multi")."""
+    try:
+        return sorted(p for p in path.iterdir() if p.is_dir() and p.joinpath(*marker).is_dir())
+    except OSError:
+        return []
 
 
 def ts_utc(seconds: int | float | None) -> datetime:

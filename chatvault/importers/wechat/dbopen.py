@@ -223,6 +223,12 @@ def columns(conn: sqlcipher3.Connection, table: str) -> set[str]:
     return {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
 
 
+def select_list(conn: sqlcipher3.Connection, table: str, wanted: Iterable[str]) -> str:
+    """`a, b, NULL, d`: the wanted columns in order, NULL for those this WeChat version lacks."""
+    have = columns(conn, table)
+    return ", ".join(c if c in have else "NULL" for c in wanted)
+
+
 def require_table(conn: sqlcipher3.Connection, table: str, src: Path) -> None:
     if table not in tables(conn):
         raise InputError(

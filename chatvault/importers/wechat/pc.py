@@ -14,9 +14,11 @@ from chatvault.importers.wechat.common import (
     APP,
     Contact,
     Directory,
+    accounts_under,
     bytes_opener,
     file_ref,
     make_message,
+    numbered_files,
     safe_join,
     stable_id,
     ts_utc,
@@ -39,10 +41,7 @@ _MEDIA_KINDS = frozenset({MessageKind.IMAGE, MessageKind.VIDEO, MessageKind.FILE
 
 
 def _accounts_under(path: Path) -> list[Path]:
-    try:
-        return sorted(p for p in path.iterdir() if p.is_dir() and (p / "Msg" / "Multi").is_dir())
-    except OSError:
-        return []
+    return accounts_under(path, "Msg", "Multi")
 
 
 def find_account_root(path: Path) -> Path | None:
@@ -64,18 +63,11 @@ def find_account_root(path: Path) -> Path | None:
 
 
 def msg_files(root: Path) -> list[Path]:
-    multi = root / "Msg" / "Multi"
-    found = [(int(m.group(1)), p) for p in multi.iterdir() if (m := _MSG_RE.match(p.name)) and p.is_file()]
-    return [p for _n, p in sorted(found)]
+    return numbered_files(root / "Msg" / "Multi", _MSG_RE)
 
 
 def media_files(root: Path) -> list[Path]:
-    out = []
-    for folder in (root / "Msg" / "Multi", root / "Msg"):
-        if folder.is_dir():
-            found = [(int(m.group(1)), p) for p in folder.iterdir() if (m := _MEDIA_RE.match(p.name)) and p.is_file()]
-            out += [p for _n, p in sorted(found)]
-    return out
+    return numbered_files(root / "Msg" / "Multi", _MEDIA_RE) + numbered_files(root / "Msg", _MEDIA_RE)
 
 
 class WeChatPCImporter(Importer):
@@ -150,15 +142,13 @@ class WeChatPCImporter(Importer):
         conn = self._open(src, secrets, given, work)
         tabs = dbopen.tables(conn)
         if "Contact" in tabs:
-            cols = dbopen.columns(conn, "Contact")
-            sel = [c if c in cols else "NULL" for c in ("UserName", "Alias", "Remark", "NickName")]
-            for u, a, r, n in conn.execute(f"SELECT {', '.join(sel)} FROM Contact"):
+            sel = dbopen.select_list(conn, "Contact", ("UserName", "Alias", "Remark", "NickName"))
+            for u, a, r, n in conn.execute(f"SELECT {sel} FROM Contact"):
                 if u:
                     d.contacts[str(u)] = Contact(str(u), a or None, r or None, n or None)
         if "ChatRoom" in tabs:
-            cols = dbopen.columns(conn, "ChatRoom")
-            sel = [c if c in cols else "NULL" for c in ("ChatRoomName", "UserNameList", "RoomData")]
-            for name, members, data in conn.execute(f"SELECT {', '.join(sel)} FROM ChatRoom"):
+            sel = dbopen.select_list(conn, "ChatRoom", ("ChatRoomName", "UserNameList", "RoomData"))
+            for name, members, data in conn.execute(f"SELECT {sel} FROM ChatRoom"):
                 if not name:
                     continue
                 roster = {m: "" for m in str(members or "").split("^G") if m}
@@ -227,16 +217,14 @@ class WeChatPCImporter(Importer):
         done = 0
         for src, conn in conns:
             ctx.status(f"Reading {src.name}")
-            cols = dbopen.columns(conn, "MSG")
-            talker_expr = "StrTalker" if "StrTalker" in cols else "NULL"
             names: dict[int, str] = {}
             if "Name2ID" in dbopen.tables(conn):
                 names = {rid: str(u) for rid, u in conn.execute("SELECT rowid, UsrName FROM Name2ID")}
-            want = ["localId", "TalkerId", "MsgSvrID", "Type", "SubType", "IsSender", "CreateTime",
-                    "StrContent", "CompressContent", "BytesExtra"]
-            sel = ", ".join(c if c in cols else "NULL" for c in want)
+            sel = dbopen.select_list(conn, "MSG", ("localId", "TalkerId", "MsgSvrID", "Type", "SubType", "IsSender",
+                                                   "CreateTime", "StrContent", "CompressContent", "BytesExtra",
+                                                   "StrTalker"))
             # Rowid order: a plain scan, no sort (a sort could spill decrypted rows to a temp file).
-            cur = conn.execute(f"SELECT {sel}, {talker_expr} FROM MSG ORDER BY localId")
+            cur = conn.execute(f"SELECT {sel} FROM MSG ORDER BY localId")
             loc = f"{src.name}#localId="
             while True:
                 rows = cur.fetchmany(2000)

@@ -15,9 +15,11 @@ from chatvault.importers.wechat.common import (
     APP,
     Contact,
     Directory,
+    accounts_under,
     bytes_opener,
     file_ref,
     make_message,
+    numbered_files,
     safe_join,
     stable_id,
     ts_utc,
@@ -47,17 +49,7 @@ def find_account_root(path: Path) -> Path | None:
 
 
 def _accounts_under(path: Path) -> list[Path]:
-    try:
-        return sorted(p for p in path.iterdir() if p.is_dir() and (p / "db_storage" / "message").is_dir())
-    except OSError:
-        return []
-
-
-def _numbered(folder: Path, rx: re.Pattern[str]) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    found = [(int(m.group(1)), p) for p in folder.iterdir() if (m := rx.match(p.name)) and p.is_file()]
-    return [p for _n, p in sorted(found)]
+    return accounts_under(path, "db_storage", "message")
 
 
 def wxid_of(root: Path) -> str:
@@ -75,7 +67,7 @@ class Weixin4Importer(Importer):
     def detect(self, path: Path) -> Detection:
         root = find_account_root(path)
         if root is not None:
-            n = len(_numbered(root / "db_storage" / "message", _MSG_RE))
+            n = len(numbered_files(root / "db_storage" / "message", _MSG_RE))
             if n:
                 return Detection(0.95, f"Weixin 4 account folder {root.name} with {n} message database(s)", "weixin4")
             return Detection(0.5, "Weixin 4 db_storage folder without message_*.db", "weixin4")
@@ -99,13 +91,13 @@ class Weixin4Importer(Importer):
     def total_bytes(self, path: Path) -> int | None:
         root = find_account_root(path)
         try:
-            return sum(p.stat().st_size for p in _numbered(root / "db_storage" / "message", _MSG_RE)) if root else None
+            return sum(p.stat().st_size for p in numbered_files(root / "db_storage" / "message", _MSG_RE)) if root else None
         except OSError:
             return None
 
     def read(self, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Record]:
         root = self._root(path)
-        files = _numbered(root / "db_storage" / "message", _MSG_RE)
+        files = numbered_files(root / "db_storage" / "message", _MSG_RE)
         if not files:
             raise InputError("No message_*.db databases in db_storage/message.", location=str(root))
         key = dbopen.parse_hex_key(options.options.get("key"), root)
@@ -126,9 +118,8 @@ class Weixin4Importer(Importer):
         conn = self._open(src, secrets, given, work)
         tabs = dbopen.tables(conn)
         if "contact" in tabs:
-            cols = dbopen.columns(conn, "contact")
-            sel = [c if c in cols else "NULL" for c in ("username", "alias", "remark", "nick_name")]
-            for u, a, r, n in conn.execute(f"SELECT {', '.join(sel)} FROM contact"):
+            sel = dbopen.select_list(conn, "contact", ("username", "alias", "remark", "nick_name"))
+            for u, a, r, n in conn.execute(f"SELECT {sel} FROM contact"):
                 if u:
                     d.contacts[str(u)] = Contact(str(u), a or None, r or None, n or None)
         if "chat_room" in tabs:
@@ -146,7 +137,7 @@ class Weixin4Importer(Importer):
 
     def _voices(self, root: Path, secrets, given, work):
         index: dict[int, tuple[object, int]] = {}
-        for src in _numbered(root / "db_storage" / "message", _MEDIA_RE):
+        for src in numbered_files(root / "db_storage" / "message", _MEDIA_RE):
             conn = self._open(src, secrets, given, work)
             if "VoiceInfo" not in dbopen.tables(conn):
                 continue
@@ -206,10 +197,9 @@ class Weixin4Importer(Importer):
             if talker not in emitted:
                 emitted.add(talker)
                 yield d.conversation(talker)
-            cols = dbopen.columns(conn, table)
-            want = ["local_id", "server_id", "local_type", "real_sender_id", "create_time", "status",
-                    "message_content", "compress_content", "packed_info_data"]
-            sel = ", ".join(c if c in cols else "NULL" for c in want)
+            sel = dbopen.select_list(conn, table, ("local_id", "server_id", "local_type", "real_sender_id",
+                                                   "create_time", "status", "message_content", "compress_content",
+                                                   "packed_info_data"))
             cur = conn.execute(f'SELECT {sel} FROM "{table}" ORDER BY local_id')   # rowid order: no sort
             while True:
                 rows = cur.fetchmany(2000)
