@@ -73,10 +73,11 @@ def test_changed_pages_upload_only_their_extents(vault, dest, tmp_path):
     after = engine.load_manifest(target, k, second.snapshot_id)["db"]["slots"]
     changed = [i for i, sl in enumerate(after) if i >= len(before) or before[i][0] != sl[0]]
     assert 1 <= len(changed) <= 12 < len(after)
-    # only the extents holding changed pages were sent: each as a patch of just those pages
-    uploaded = {key for key in second.sent_keys if key.startswith("data/")}
-    expected = {engine.extent_key(after[i][2] or after[i][1]) for i in changed}
+    # only the extents holding changed pages were sent: each as a patch of just those pages, in one pack
+    uploaded = set(second.sent_entries)
+    expected = {after[i][2] or after[i][1] for i in changed}
     assert uploaded == expected and second.blobs_sent == 0
+    assert second.packs_sent == 1 and [key for key in second.sent_keys if key.startswith("packs/")]
     # the pages that differ between the two restored images are exactly the patched pages
     engine.restore_snapshot(target, first.snapshot_id, tmp_path / "r1", keys=k)
     engine.restore_snapshot(target, second.snapshot_id, tmp_path / "r2", keys=k)
@@ -186,7 +187,7 @@ def test_verify_names_damage_and_restore_says_what_is_lost(vault, dest, tmp_path
     k = engine.vault_keys(vault)
     refs_first = {key for key, _ in engine._references(engine.load_manifest(target, k, first.snapshot_id))}
     refs_second = engine._references(engine.load_manifest(target, k, second.snapshot_id))
-    only_second = next(key for key, _ in refs_second if key.startswith("data/") and key not in refs_first)
+    only_second = next(key for key, _ in refs_second if key.startswith("packs/") and key not in refs_first)
     blob_key = f"media/{ids[0][:2]}/{ids[0][2:4]}/{ids[0]}"
     root = Path(dest.config["path"])
     raw = bytearray((root / only_second).read_bytes())
@@ -236,6 +237,7 @@ def test_unplugged_mid_run_records_failure_and_next_run_resumes(vault, dest, mon
 
     monkeypatch.setattr(FolderTarget, "workers", 1)
     monkeypatch.setattr(engine, "COMMIT_BYTES", 1)
+    monkeypatch.setattr(engine, "PACK_BYTES", 3 * EXTENT)  # packs of 3 extents: several packs arrive
     monkeypatch.setattr(FolderTarget, "put_bytes", put_then_unplug)
     with pytest.raises(StorageError) as exc:
         engine.run_backup(vault, dest)
@@ -248,11 +250,12 @@ def test_unplugged_mid_run_records_failure_and_next_run_resumes(vault, dest, mon
     conn.close()
     unplugged.rename(root)  # plugged back in
     assert snapshot_ids(dest) == []
-    arrived = {k for k in FolderTarget(root).list() if k.startswith("data/")}
-    assert len(arrived) >= 3  # the marker and header came first, then these extents
+    arrived = {k for k in FolderTarget(root).list() if k.startswith("packs/")}
+    assert len(arrived) >= 3  # the marker and header came first, then these packs
     r = engine.run_backup(vault, dest)
-    assert r.verified and not ({k for k in r.sent_keys} & arrived)
-    assert r.extents_sent <= r.extents_total - len(arrived) + 2
+    assert r.verified and r.full_listing and not ({k for k in r.sent_keys} & arrived)
+    # the packs that arrived are used as they are (read from their authenticated tables)
+    assert r.extents_sent <= r.extents_total - 3 * len(arrived) + 2
     assert data_tables_hash(vault) == before
 
 
@@ -324,7 +327,8 @@ def test_retention_rules():
     assert {"s119"} <= monthly and len(monthly) == 3  # Nov, Dec, Jan newest of each (yearly adds 2023's newest)
 
 
-def test_prune_keeps_what_kept_snapshots_use(vault, dest, tmp_path):
+def test_prune_keeps_what_kept_snapshots_use(vault, dest, tmp_path, monkeypatch):
+    monkeypatch.setattr(engine, "PACK_BYTES", 2 * EXTENT)  # small packs, so that some become unused
     fill(vault, messages=1500, blobs=2)
     ids = []
     for i in range(4):

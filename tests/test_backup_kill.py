@@ -19,6 +19,7 @@ from tests.conftest import PASSPHRASE
 
 POINTS = [
     "backup.put:1", "backup.put:2", "backup.put:5", "backup.put:9", "backup.put:14", "backup.put_chunk:1",
+    "backup.pack:1", "backup.pack:3", "backup.pack:6",  # a pack sealed, others uploading or stored
     "backup.commit:1", "backup.before_manifest:1", "backup.manifest.before_fsync:1",
     "backup.manifest.before_rename:1", "backup.manifest.before_dir_fsync:1", "backup.after_manifest:1",
 ]
@@ -27,6 +28,7 @@ POINTS = [
 def _cli(vault_path: Path, *args: str, fault: str | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, CHATVAULT_PASSPHRASE=PASSPHRASE, CHATVAULT_VAULT=str(vault_path))
     env.pop("CHATVAULT_FAULT", None)
+    env["CHATVAULT_BACKUP_PACK_BYTES"] = str(128 * 1024)  # several packs per run, as a large vault has
     if fault:
         env["CHATVAULT_FAULT"] = fault + ":kill"
     return subprocess.run([sys.executable, "-m", "chatvault", *args], env=env, capture_output=True, text=True,
@@ -44,6 +46,7 @@ def test_kill_loop_backup_and_prune(vault, tmp_path):
     target = FolderTarget(folder)
     k = engine.vault_keys(vault)
     kills = 0
+    survived = []
     schedule = POINTS + [f"backup.put:{rng.randint(1, 3)}" for _ in range(6)]  # every run puts >= 3 objects
     schedule += ["backup.delete:1", "backup.delete:3", "backup.prune_after_forget:1"]
     for i, point in enumerate(schedule):
@@ -64,10 +67,11 @@ def test_kill_loop_backup_and_prune(vault, tmp_path):
             assert last["status"] == "running"  # a killed run is never recorded as a success
         else:
             assert r.returncode == 0, (point, r.stderr)
+            survived.append(point)
         # invariant after every kill: every listed snapshot reads back whole
         rep = engine.verify_target(target, k, read_data=True)
         assert rep.ok, (point, rep.to_json())
-    assert kills >= 20
+    assert kills >= 20, survived
 
     # the next run succeeds and sends only what is missing (within 5 %)
     listed_before = target.list()

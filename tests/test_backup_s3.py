@@ -61,7 +61,7 @@ def test_object_lock_survives_clock_skew_delete_and_prune(vault, s3env, monkeypa
         assert ret["RetainUntilDate"].timestamp() >= server_now + 86400 - 30, v["Key"]
     # a locked version cannot be deleted; a plain DELETE only adds a marker that hides it
     target = dests.open_target(d)
-    victim = next(v for v in versions if "/data/" in v["Key"])
+    victim = next(v for v in versions if "/packs/" in v["Key"])
     with pytest.raises(Exception, match="AccessDenied|Access Denied"):
         c.delete_object(Bucket=bucket, Key=victim["Key"], VersionId=victim["VersionId"])
     c.delete_object(Bucket=bucket, Key=victim["Key"])
@@ -159,7 +159,7 @@ def test_server_stops_mid_upload_then_next_run_resumes(vault, s3env, tmp_path):
     listed = s3env.client().list_objects_v2(Bucket=bucket, Prefix="p/snapshots/").get("KeyCount", 0)
     assert listed == 0  # no snapshot from the interrupted run
     proxy.start()
-    arrived = {k for k in dests.open_target(d).list() if k.startswith(("data/", "media/"))}
+    arrived = {k for k in dests.open_target(d).list() if k.startswith(("packs/", "media/"))}
     assert arrived  # some objects made it before the server went away
     expected, media = db_image_hash(vault), tree_hashes(vault.media_path)
     r = engine.run_backup(vault, d)
@@ -179,7 +179,7 @@ def test_s3_verify_names_corrupted_and_truncated_objects(vault, s3env):
     d = _add(vault, "s3d", {"bucket": bucket, "endpoint": s3env.endpoint, "prefix": "x"})
     r = engine.run_backup(vault, d)
     c = s3env.client()
-    ext = next(k for k in r.sent_keys if k.startswith("data/"))
+    ext = next(k for k in r.sent_keys if k.startswith("packs/"))
     body = bytearray(c.get_object(Bucket=bucket, Key="x/" + ext)["Body"].read())
     body[7] ^= 0x40
     c.put_object(Bucket=bucket, Key="x/" + ext, Body=bytes(body))
@@ -189,3 +189,52 @@ def test_s3_verify_names_corrupted_and_truncated_objects(vault, s3env):
     damaged = {x["key"]: x for x in rep.damaged}
     assert set(damaged) == {ext, blob} and damaged[ext]["snapshots"] == [r.snapshot_id]
     assert "authenticate" in damaged[ext]["problem"] and "wrong size" in damaged[blob]["problem"]
+
+
+def test_kill_during_pack_upload_and_prune_on_s3(vault, s3env, tmp_path):
+    """kill -9 of `backup run` while packs go up to SeaweedFS and of `backup prune` while it deletes:
+    every listed snapshot stays whole, the next run completes, nothing a kept snapshot needs is gone."""
+    import os
+    import subprocess
+    import sys
+
+    bucket = s3env.make_bucket("kill-packs")
+    fill(vault, messages=2500, blobs=2, blob_size=100_000)
+    conn = vault.connect()
+    d = dests.add_destination(conn, "s3k", "s3", {"bucket": bucket, "endpoint": s3env.endpoint, "prefix": "k"},
+                              retention={"keep_last": 1})
+    conn.close()
+    env = dict(os.environ, CHATVAULT_PASSPHRASE=PASSPHRASE, CHATVAULT_VAULT=str(vault.path),
+               CHATVAULT_BACKUP_PACK_BYTES=str(128 * 1024), **s3env.env())
+    env.pop("CHATVAULT_FAULT", None)
+
+    def cli(*args: str, fault: str | None = None) -> subprocess.CompletedProcess:
+        e = dict(env, CHATVAULT_FAULT=f"{fault}:kill") if fault else env
+        return subprocess.run([sys.executable, "-m", "chatvault", *args], env=e, capture_output=True, text=True,
+                              timeout=120)
+
+    k = engine.vault_keys(vault)
+    kills = 0
+    for i, point in enumerate(["backup.pack:2", "backup.put:4", "backup.pack:1", "backup.before_manifest:1",
+                               "backup.delete:1", "backup.delete:2"]):
+        touch_messages(vault, [1 + 100 * i, 2000 - 50 * i])
+        if point.startswith("backup.delete"):
+            assert cli("backup", "run").returncode == 0
+            touch_messages(vault, [3 + i])
+            assert cli("backup", "run").returncode == 0
+            r = cli("backup", "prune", fault=point)
+        else:
+            r = cli("backup", "run", fault=point)
+        assert r.returncode == -9, (point, r.returncode, r.stderr[-500:])
+        kills += 1
+        rep = engine.verify_target(dests.open_target(d), k, read_data=True)
+        assert rep.ok, (point, rep.to_json())
+    assert kills == 6
+    expected = db_image_hash(vault)
+    r = cli("backup", "run", "--json")
+    assert r.returncode == 0, r.stderr
+    assert cli("backup", "prune").returncode == 0
+    target = dests.open_target(d)
+    assert engine.verify_target(target, k, read_data=True).ok
+    out = engine.restore_snapshot(target, "latest", tmp_path / "r", passphrase=PASSPHRASE, check=True)
+    assert out.ok and file_hash(tmp_path / "r/vault.db") == expected

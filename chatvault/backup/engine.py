@@ -27,6 +27,7 @@ from typing import Any
 from chatvault import clock, faults
 from chatvault.backup.crypto import BackupKeys, keys_from_header, open_manifest, parse_envelope, seal_manifest
 from chatvault.backup.destinations import Destination, finish_run, open_target, start_run
+from chatvault.backup.packs import PackBuilder, read_table, scan_entries
 from chatvault.backup.retention import apply_retention
 from chatvault.backup.snapshot import DbSnapshot
 from chatvault.backup.target import Target
@@ -51,6 +52,9 @@ BACKUP_FORMAT = "chatvault-backup"
 COMMIT_BYTES = 256 * 1024 * 1024  # folder targets: make objects durable and visible in batches
 FULL_LISTING_EVERY_S = 7 * 86400
 MAX_IN_FLIGHT = 64  # queued tasks: bounds memory to ~64 extents (4 MiB) plus workers x 16 MiB
+PACK_BYTES = 8 * 1024 * 1024  # new extents and patches go into packs of about this size (packs.py)
+PACKS_IN_FLIGHT = 3  # packs sealed and uploading at once (each held in memory until it is stored)
+SNAPSHOT_FORMAT = 2  # 1: one object per extent or patch (still read); 2: extents and patches in packs
 
 
 def vault_keys(vault: Vault) -> BackupKeys:
@@ -130,7 +134,8 @@ class RunResult:
     bytes_sent: int = 0
     objects_sent: int = 0
     extents_total: int = 0
-    extents_sent: int = 0
+    extents_sent: int = 0  # extents and patches stored this run (in packs)
+    packs_sent: int = 0
     extents_hashed: int = 0  # extents MACed this run (the others were unchanged by fingerprint)
     blobs_total: int = 0
     blobs_sent: int = 0
@@ -139,10 +144,12 @@ class RunResult:
     restore_tested: bool = False
     full_listing: bool = True
     sent_keys: list[str] = field(default_factory=list)
+    sent_entries: list[str] = field(default_factory=list)  # MACs of the extents and patches stored
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
         d.pop("sent_keys")
+        d.pop("sent_entries")
         return d
 
 
@@ -445,6 +452,8 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         ensure_config(target, k, existing)
         prev = _latest_manifest(target, k, existing)
     result.full_listing = full_listing
+    # where each extent or patch the destination holds lies: MAC -> (object key, offset, length)
+    at = _known_entries(target, k, prev, existing, full_listing)
     prev_macs: dict[str, tuple[int, str]] = {}
     if prev:
         prev_macs = {rel: (size, mac) for rel, size, mac in prev.get("blobs", [])}
@@ -488,29 +497,54 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         fps: list[bytes] = []
         pending_bytes = 0
 
-        def put_object(key: str, data: bytes) -> None:
-            target.put_bytes(key, data)
-            sent(key, len(data))
+        # CHATVAULT_BACKUP_PACK_BYTES: a smaller or larger pack size for a destination that wants one
+        builder = PackBuilder(k.ident, int(os.environ.get("CHATVAULT_BACKUP_PACK_BYTES") or PACK_BYTES))
+        packs_free = threading.Semaphore(PACKS_IN_FLIGHT)
+
+        def put_pack(key: str, data: bytes, entries: list[tuple[str, int, int]]) -> None:
+            try:
+                if existing.get(key) != len(data):  # the same entries give the same name
+                    target.put_bytes(key, data)
+                with sent_lock:
+                    for mac, off, n in entries:
+                        at[mac] = (key, off, n)
+                    result.sent_entries.extend(mac for mac, _, _ in entries)
+                    result.packs_sent += 1
+                sent(key, len(data))
+            finally:
+                packs_free.release()
+
+        def flush_pack() -> None:
+            nonlocal since_commit
+            if not len(builder):
+                return
+            key, data, entries = builder.seal()
+            faults.hit("backup.pack")
+            packs_free.acquire()
+            pool.submit(put_pack, key, data, entries)
+            since_commit += len(data)
+
+        def has(mac: str, size: int) -> bool:
+            if mac in queued:
+                return True
+            loc = at.get(mac)
+            return loc is not None and loc[2] == size
 
         def send(mac: str, data: bytes) -> None:
-            nonlocal since_commit
-            key = extent_key(mac)
-            if existing.get(key) == len(data) or key in queued:
+            if has(mac, len(data)):
                 return
-            queued.add(key)
+            queued.add(mac)
             result.extents_sent += 1
-            pool.submit(put_object, key, data)
-            since_commit += len(data)
+            builder.add(mac, data)
+            if builder.full:
+                flush_pack()
 
         last = (snap.size - 1) // step if snap.size else 0
 
         def held(slot: list[Any], i: int) -> bool:
-            base_size = step if i < last else snap.size - i * step
-            key = f"data/{slot[1][:2]}/{slot[1]}"
-            ok = existing.get(key) == base_size or key in queued
+            ok = has(slot[1], step if i < last else snap.size - i * step)
             if slot[2]:
-                psize = patch_size(slot[3], snap.page_size)
-                ok = ok and (existing.get(extent_key(slot[2])) == psize or extent_key(slot[2]) in queued)
+                ok = ok and has(slot[2], patch_size(slot[3], snap.page_size))
             return ok
 
         for i, data in enumerate(snap.extents()):
@@ -554,6 +588,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                 target.commit()
                 since_commit = 0
 
+        flush_pack()
         ctx.advance(bytes_=pending_bytes)
         pending_bytes = 0
         # 2. media blobs as they are (already encrypted and content-addressed)
@@ -614,15 +649,27 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
 
     # 3. the manifest, last: only now does the snapshot exist
     faults.hit("backup.before_manifest")
+    objects: dict[str, list[int]] = {}
+    pack_index: dict[str, int] = {}
+    pack_list: list[list[Any]] = []
+    for sl in slots:
+        for mac in (sl[1], sl[2]):
+            if mac and mac not in objects:
+                key, off, n = at[mac]
+                idx = pack_index.get(key)
+                if idx is None:
+                    idx = pack_index[key] = len(pack_list)
+                    pack_list.append([key, existing[key]])
+                objects[mac] = [idx, off, n]
     ids = _snapshot_ids(existing)
     snapshot_id = _new_snapshot_id(ids[-1] if ids else None)
     now = clock.clock.now()
     body = {
-        "id": snapshot_id, "format": 1, "vault_id": k.vault_id, "time": now,
+        "id": snapshot_id, "format": SNAPSHOT_FORMAT, "vault_id": k.vault_id, "time": now,
         "time_iso": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "header": header_key, "host": os.uname().nodename if hasattr(os, "uname") else "",
         "db": {"page_size": snap.page_size, "pages": snap.pages, "size": snap.size,
-               "extent_pages": snap.extent_pages, "slots": slots,
+               "extent_pages": snap.extent_pages, "slots": slots, "packs": pack_list, "objects": objects,
                "root": k.mac(b"".join(bytes.fromhex(sl[0]) for sl in slots))},
         "blobs": [row for row in blob_rows if row],
         "counts": counts | {"media_bytes": sum(s for _, _, s in media), "db_bytes": snap.size},
@@ -649,21 +696,77 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
     _save_cache(cache_path, snapshot_id, target, ident, snap, b"".join(fps))
 
 
+def _locations(body: dict[str, Any]) -> dict[str, tuple[str, int, int]]:
+    """Every extent and patch a manifest uses: MAC -> (object key, offset, length). Format 2 lists
+    them (in packs, or format-1 objects a later run reused); in format 1 each is its own object."""
+    db = body["db"]
+    if "objects" in db:
+        packs = db["packs"]
+        return {mac: (packs[i][0], off, n) for mac, (i, off, n) in db["objects"].items()}
+    step = db["extent_pages"] * db["page_size"]
+    size = db["size"]
+    out: dict[str, tuple[str, int, int]] = {}
+    for i, slot in enumerate(db["slots"]):
+        out.setdefault(slot[1], (extent_key(slot[1]), 0, min(step, size - i * step)))
+        if slot[2]:
+            out.setdefault(slot[2], (extent_key(slot[2]), 0, patch_size(slot[3], db["page_size"])))
+    return out
+
+
 def _references(body: dict[str, Any]) -> list[tuple[str, int]]:
     """(key, size) of every object a manifest needs (the header's size is not recorded)."""
     db = body["db"]
-    step = db["extent_pages"] * db["page_size"]
-    out = []
-    size = db["size"]
-    last = len(db["slots"]) - 1
-    for i, slot in enumerate(db["slots"]):
-        base = slot[1]
-        out.append((f"data/{base[:2]}/{base}", step if i < last else size - i * step))
-        if slot[2]:
-            out.append((extent_key(slot[2]), patch_size(slot[3], db["page_size"])))
+    if "packs" in db:
+        out = [(key, size) for key, size in db["packs"]]
+    else:
+        out = sorted({(key, n) for key, _off, n in _locations(body).values()})
     for rel, size, _mac in body.get("blobs", []):
         out.append(("media/" + rel, size))
     return out
+
+
+def _known_entries(target: Target, k: BackupKeys, prev: dict[str, Any] | None, existing: dict[str, int],
+                   full_listing: bool) -> dict[str, tuple[str, int, int]]:
+    """MAC -> (object key, offset, length) of every extent and patch known to be at the destination:
+    those the previous snapshot uses (whose objects are there), and after a full listing also
+    format-1 extent objects and the packs no snapshot names yet (an interrupted run's), read from
+    their authenticated tables, so that a run resumes without sending them again."""
+    known: dict[str, tuple[str, int, int]] = {}
+    covered: set[str] = set()
+    if prev is not None:
+        sizes = dict(_references(prev))
+        for mac, loc in _locations(prev).items():
+            if existing.get(loc[0]) == sizes.get(loc[0]):
+                known[mac] = loc
+        covered = set(sizes)
+    if not full_listing:
+        return known
+    orphans = []
+    for key, size in existing.items():
+        if key.startswith("data/") and key not in covered:
+            known.setdefault(key.rsplit("/", 1)[-1], (key, 0, size))
+        elif key.startswith("packs/") and key not in covered:
+            orphans.append((key, size))
+    if orphans:
+        tables: dict[str, list[tuple[str, int, int]] | None] = {}
+
+        def read_one(key: str, size: int) -> None:
+            try:
+                tables[key] = read_table(target, k.ident, key, size)
+            except StorageError:
+                tables[key] = None
+
+        pool = _Pool(target.workers)
+        try:
+            for key, size in orphans:
+                pool.submit(read_one, key, size)
+            pool.drain()
+        finally:
+            pool.close()
+        for key, entries in tables.items():
+            for mac, off, n in entries or []:  # a pack whose table fails is ignored (re-sent, pruned later)
+                known.setdefault(mac, (key, off, n))
+    return known
 
 
 # --- snapshots ---------------------------------------------------------------------------
@@ -735,7 +838,10 @@ def verify_target(target: Target, k: BackupKeys, *, read_data: bool = False,
     rep = VerifyReport(read_data=read_data)
     existing = target.list()
     users: dict[str, list[str]] = {}
-    expect: dict[str, tuple[int, str | None]] = {}  # key -> (size, mac or None for extents/headers)
+    expect: dict[str, tuple[int, str | None]] = {}  # key -> (size, MAC of a media blob or None)
+    # extents and patches: object key -> {(offset, length): MAC}, and the snapshots using each one
+    entries: dict[str, dict[tuple[int, int], str]] = {}
+    entry_users: dict[tuple[str, int, int], list[str]] = {}
     for sid in _snapshot_ids(existing):
         ctx.check()
         rep.snapshots += 1
@@ -749,9 +855,13 @@ def verify_target(target: Target, k: BackupKeys, *, read_data: bool = False,
         for key, size in refs:
             users.setdefault(key, []).append(sid)
             expect.setdefault(key, (size, macs.get(key)))
+        for mac, (key, off, n) in _locations(body).items():
+            entries.setdefault(key, {})[(off, n)] = mac
+            entry_users.setdefault((key, off, n), []).append(sid)
         users.setdefault(body["header"], []).append(sid)
         expect.setdefault(body["header"], (-1, None))
     damaged: dict[str, str] = {}
+    damaged_users: dict[str, set[str]] = {}  # a pack: only the snapshots that use its damaged entries
     for key, (size, _mac) in expect.items():
         have = existing.get(key)
         if have is None:
@@ -765,25 +875,45 @@ def verify_target(target: Target, k: BackupKeys, *, read_data: bool = False,
         lock = threading.Lock()
 
         def check_one(key: str) -> None:
-            h = hashlib.sha256() if key.startswith("headers/") else k.hasher()
             n = 0
-            try:
+
+            def counted() -> Iterable[bytes]:
+                nonlocal n
                 for chunk in target.read_chunks(key):
-                    h.update(chunk)
                     n += len(chunk)
+                    yield chunk
+
+            bad: list[tuple[int, int]] = []
+            try:
+                if key in entries:  # every extent and patch in it authenticates by its own MAC
+                    want = entries[key]
+                    seen = set()
+                    stream = counted()
+                    for off, length, data in scan_entries(stream, list(want)):
+                        seen.add((off, length))
+                        if k.mac(data) != want[(off, length)]:
+                            bad.append((off, length))
+                    for _ in stream:  # read to the end: every byte stored is read back
+                        pass
+                    bad += [e for e in want if e not in seen]
+                    ok = not bad
+                else:
+                    h = hashlib.sha256() if key.startswith("headers/") else k.hasher()
+                    for chunk in counted():
+                        h.update(chunk)
+                    ok = (key == f"headers/{h.hexdigest()}.json" if key.startswith("headers/")
+                          else expect[key][1] == h.hexdigest())
             except StorageError as exc:
                 with lock:
                     damaged[key] = f"cannot be read: {exc.message}"
                 return
-            if key.startswith("headers/"):
-                ok = key == f"headers/{h.hexdigest()}.json"
-            elif key.startswith("data/"):
-                ok = key.rsplit("/", 1)[-1] == h.hexdigest()
-            else:
-                ok = expect[key][1] == h.hexdigest()
             with lock:
                 rep.bytes_read += n
-                if not ok:
+                if not ok and bad and len(bad) < len(entries[key]):
+                    damaged[key] = (f"{len(bad)} of its {len(entries[key])} extents do not authenticate "
+                                    f"(damaged or altered; first at byte {min(bad)[0]})")
+                    damaged_users[key] = {sid for off, length in bad for sid in entry_users[(key, off, length)]}
+                elif not ok:
                     damaged[key] = "content does not authenticate (damaged or altered)"
             ctx.advance(items=1, bytes_=n)
 
@@ -795,7 +925,8 @@ def verify_target(target: Target, k: BackupKeys, *, read_data: bool = False,
             pool.drain()
         finally:
             pool.close()
-    rep.damaged = [{"key": key, "problem": problem, "snapshots": sorted(set(users.get(key, [])))}
+    rep.damaged = [{"key": key, "problem": problem,
+                    "snapshots": sorted(damaged_users.get(key) or set(users.get(key, [])))}
                    for key, problem in sorted(damaged.items())]
     return rep
 
@@ -882,7 +1013,6 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
     body = open_manifest(keys, env, key)
     rep = RestoreReport(sid, str(to))
     db = body["db"]
-    step = db["extent_pages"] * db["page_size"]
     blobs = body.get("blobs", [])
     ctx.set_total(items=len(db["slots"]) + len(blobs), bytes_=db["size"] + sum(b[1] for b in blobs))
     created = not to.exists()
@@ -890,47 +1020,12 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
         to.mkdir(parents=True, exist_ok=True, mode=0o700)
         media = to / "media"
         media.mkdir(exist_ok=True, mode=0o700)
-        # the database: every extent authenticated, in order
+        # the database: every extent and patch authenticated, each pack read once
         ctx.status("Restoring the database")
         db_tmp = to / "vault.db.partial"
-        bad: list[str] = []
-        fd = os.open(db_tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = os.open(db_tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            pool = _Pool(target.workers)
-            try:
-                def fetch(key: str, size: int) -> bytes | None:
-                    try:
-                        data = target.get(key)
-                    except StorageError:
-                        bad.append(f"{key} (missing)")
-                        return None
-                    if len(data) != size or keys.mac(data) != key.rsplit("/", 1)[-1]:
-                        bad.append(f"{key} (damaged)")
-                        return None
-                    return data
-
-                def fetch_extent(i: int, slot: list[Any]) -> None:
-                    size = min(step, db["size"] - i * step)
-                    data = fetch(extent_key(slot[1]), size)
-                    if data is None:
-                        return
-                    if slot[2]:
-                        patch = fetch(extent_key(slot[2]), patch_size(slot[3], db["page_size"]))
-                        if patch is None:
-                            return
-                        data = apply_patch(data, patch, db["page_size"])
-                    if keys.mac(data) != slot[0]:  # the rebuilt extent is exactly the snapshot's
-                        bad.append(f"{extent_key(slot[1])} + {extent_key(slot[2])} (do not rebuild extent {i})")
-                        return
-                    os.pwrite(fd, data, i * step)
-                    ctx.advance(items=1, bytes_=size)
-
-                for i, slot in enumerate(db["slots"]):
-                    ctx.check()
-                    pool.submit(fetch_extent, i, slot)
-                pool.drain()
-            finally:
-                pool.close()
+            bad = _restore_db(target, keys, db, fd, ctx)
             if bad:
                 raise IntegrityError(
                     f"The database of snapshot {sid} cannot be restored: {len(bad)} of its extents are damaged or "
@@ -1003,6 +1098,103 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
     return rep
 
 
+def _restore_db(target: Target, keys: BackupKeys, db: dict[str, Any], fd: int, ctx: JobContext) -> list[str]:
+    """Write the snapshot's database image to `fd`; return what could not be restored.
+
+    Each object (pack) is read once, front to back: first every base extent is authenticated and
+    written to each slot that uses it, then every patch is authenticated and applied to its slot's
+    base as written, and the rebuilt extent must match the slot's image MAC."""
+    step = db["extent_pages"] * db["page_size"]
+    slots = db["slots"]
+    locs = _locations({"db": db})
+    bad: list[str] = []
+    lock = threading.Lock()
+    done = bytearray(len(slots))  # 1 once a slot's final extent is written
+    base_ok = bytearray(len(slots))
+
+    def size_of(i: int) -> int:
+        return min(step, db["size"] - i * step)
+
+    def problem(text: str) -> None:
+        with lock:
+            bad.append(text)
+
+    def by_object(users: dict[str, list[int]]) -> dict[str, dict[tuple[int, int], str]]:
+        out: dict[str, dict[tuple[int, int], str]] = {}
+        for mac in users:
+            loc = locs.get(mac)
+            if loc is None:
+                problem(f"extent {mac[:16]}… (not listed in the manifest)")
+                continue
+            out.setdefault(loc[0], {})[(loc[1], loc[2])] = mac
+        return out
+
+    def read_entries(key: str, want: dict[tuple[int, int], str], use: Callable[[str, bytes], None]) -> None:
+        seen = set()
+        try:
+            for off, n, data in scan_entries(target.read_chunks(key), list(want)):
+                seen.add((off, n))
+                mac = want[(off, n)]
+                if keys.mac(data) != mac:
+                    problem(f"{key} at byte {off} (damaged)")
+                    continue
+                use(mac, data)
+        except StorageError:
+            problem(f"{key} (missing)")
+            return
+        for off, _n in sorted(set(want) - seen):
+            problem(f"{key} at byte {off} (truncated)")
+
+    bases: dict[str, list[int]] = {}
+    patches: dict[str, list[int]] = {}
+    for i, slot in enumerate(slots):
+        bases.setdefault(slot[1], []).append(i)
+        if slot[2]:
+            patches.setdefault(slot[2], []).append(i)
+
+    def put_base(mac: str, data: bytes) -> None:
+        for i in bases[mac]:
+            if len(data) != size_of(i) or (not slots[i][2] and slots[i][0] != mac):
+                problem(f"extent {i} (its base does not fit the snapshot)")
+                continue
+            os.pwrite(fd, data, i * step)
+            base_ok[i] = 1
+            if not slots[i][2]:
+                done[i] = 1
+                ctx.advance(items=1, bytes_=len(data))
+
+    def put_patch(mac: str, data: bytes) -> None:
+        for i in patches[mac]:
+            if not base_ok[i]:
+                continue  # its base is already reported
+            if len(data) != patch_size(slots[i][3], db["page_size"]):
+                problem(f"extent {i} (its patch does not fit the snapshot)")
+                continue
+            image = apply_patch(os.pread(fd, size_of(i), i * step), data, db["page_size"])
+            if keys.mac(image) != slots[i][0]:  # the rebuilt extent is exactly the snapshot's
+                problem(f"{locs[slots[i][1]][0]} + {locs[mac][0]} (do not rebuild extent {i})")
+                continue
+            os.pwrite(fd, image, i * step)
+            done[i] = 1
+            ctx.advance(items=1, bytes_=len(image))
+
+    for users, use in ((bases, put_base), (patches, put_patch)):
+        pool = _Pool(target.workers)
+        try:
+            for key, want in by_object(users).items():
+                ctx.check()
+                pool.submit(read_entries, key, want, use)
+            pool.drain()
+        finally:
+            pool.close()
+        if bad:
+            return bad
+    missing = len(slots) - sum(done)
+    if missing:
+        bad.append(f"{missing} extents not rebuilt")
+    return bad
+
+
 def sync_tree(path: Path) -> None:
     """Make every file written under `path` durable: one `syncfs` where Linux has it."""
     from chatvault.backup.folder import _syncfs
@@ -1053,6 +1245,9 @@ class PruneReport:
     bytes_freed: int = 0
     objects_locked: int = 0
     unreadable: list[str] = field(default_factory=list)
+    # packs a kept snapshot still uses in part are kept whole (not repacked): their unused bytes
+    partly_used_packs: int = 0
+    unused_bytes_kept: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -1089,12 +1284,21 @@ def run_prune(vault: Vault, dest: Destination, *, dry_run: bool = False, ctx: Jo
                             rep.locked_snapshots.append(sid)
                             remaining.add(sid)
                 needed: set[str] = {CONFIG_KEY}
+                used: dict[str, set[tuple[int, int]]] = {}
                 for sid in sorted(remaining):
                     if sid in rep.unreadable:
                         continue
                     body = load_manifest(target, k, sid)
                     needed.update(key for key, _ in _references(body))
                     needed.add(body["header"])
+                    for key, off, n in _locations(body).values():
+                        if key.startswith("packs/"):
+                            used.setdefault(key, set()).add((off, n))
+                for key, spans in used.items():
+                    unused = existing.get(key, 0) - sum(n for _, n in spans)
+                    if unused > 36 * len(spans) + 8:  # more than the pack's own table
+                        rep.partly_used_packs += 1
+                        rep.unused_bytes_kept += unused - 36 * len(spans) - 8
                 objects = sorted(key for key in existing if not key.startswith("snapshots/") and key not in needed)
                 if rep.unreadable:
                     objects = []  # never guess what an unreadable snapshot uses

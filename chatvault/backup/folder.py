@@ -155,9 +155,12 @@ class FolderTarget(Target):
                     self._dirs.add(final.parent)
                 os.replace(tmp, final)
                 dirs.add(final.parent)
+            # the folders holding new names, and their parents up to the root (new folders' entries)
+            ancestors = set(dirs)
             for d in dirs:
+                ancestors.update(p for p in d.parents if p != self.root and self.root in p.parents)
+            for d in ancestors:
                 fsync_dir(d)
-            fsync_dir(self.root / "data")
             fsync_dir(self.root)
         except OSError as exc:
             raise self._unreachable(exc) from exc
@@ -196,6 +199,20 @@ class FolderTarget(Target):
             raise StorageError(f"The object {key} is missing from {self.root}.", location=key) from None
         except OSError as exc:
             raise self._unreachable(exc) from exc
+
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        try:
+            fd = os.open(self.root / key, os.O_RDONLY)
+        except FileNotFoundError:
+            raise StorageError(f"The object {key} is missing from {self.root}.", location=key) from None
+        except OSError as exc:
+            raise self._unreachable(exc) from exc
+        try:
+            return os.pread(fd, length, offset)
+        except OSError as exc:
+            raise self._unreachable(exc) from exc
+        finally:
+            os.close(fd)
 
     def delete(self, key: str) -> DeleteResult:
         faults.hit("backup.delete")

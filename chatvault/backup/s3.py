@@ -262,6 +262,19 @@ class S3Target(Target):
         finally:
             body.close()
 
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        if length <= 0:
+            return b""
+        extra = {"VersionId": self._versions[key]} if key in self._versions else {}
+        resp = self._call(self.client.get_object, f"reading {key}", Bucket=self.bucket, Key=self._key(key),
+                          Range=f"bytes={offset}-{offset + length - 1}", **extra)
+        try:
+            return resp["Body"].read()
+        except Exception as exc:  # noqa: BLE001 - connection dropped mid-object
+            raise self._error(exc, f"reading {key}") from exc
+        finally:
+            resp["Body"].close()
+
     def delete(self, key: str) -> DeleteResult:
         """Delete every version of `key` whose retention has passed; report the lock otherwise."""
         faults.hit("backup.delete")

@@ -1,7 +1,8 @@
 """The interface every backup destination implements (`folder`, `s3`).
 
 Keys are `/`-separated names below the destination's root: `chatvault-backup.json`,
-`headers/<sha256>.json`, `data/<ab>/<mac>` (database extents), `media/<ab>/<cd>/<id>` (blobs as
+`headers/<sha256>.json`, `packs/<ab>/<name>` (database extents and patches,
+snapshot format 2), `data/<ab>/<mac>` (one extent per object, format 1), `media/<ab>/<cd>/<id>` (blobs as
 they are in the vault), `snapshots/<id>` (sealed manifests, always written last).
 """
 
@@ -48,6 +49,10 @@ class Target(ABC):
     @abstractmethod
     def read_chunks(self, key: str) -> Iterator[bytes]:
         """The object's bytes in pieces of at most ~1 MiB (never all in memory)."""
+
+    @abstractmethod
+    def read_range(self, key: str, offset: int, length: int) -> bytes:
+        """`length` bytes of the object from `offset` (fewer only if the object is shorter)."""
 
     @abstractmethod
     def delete(self, key: str) -> DeleteResult: ...
