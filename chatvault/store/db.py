@@ -19,6 +19,13 @@ OperationalError = dbapi2.OperationalError
 Row = dbapi2.Row
 Connection = dbapi2.Connection
 
+# Binding None or a bool without an adapter sends the sqlite module down its adaptation-protocol
+# path (a failed `__conform__` lookup raising and clearing an AttributeError per value): measured
+# ~1 µs per None, which made a 16-column message insert 3x slower than its 8 real values. A
+# registered adapter is a single dict hit; `{}.get(None)` returns None without entering Python.
+sqlcipher3.register_adapter(type(None), {}.get)
+sqlcipher3.register_adapter(bool, int)
+
 
 def raw_key_pragma(key: bytes, salt: bytes | None = None) -> str:
     hexkey = key.hex() + (salt.hex() if salt else "")
