@@ -63,7 +63,7 @@ class PackBuilder:
         table = b"".join(bytes.fromhex(mac) + struct.pack(">I", n) for mac, _, n in self._entries)
         table += struct.pack(">I", len(self._entries))
         key = pack_key(_name(self.ident, table))
-        data = b"".join(self._parts) + table + MAGIC
+        data = b"".join([*self._parts, table, MAGIC])
         entries = self._entries
         self._parts, self._entries, self.size = [], [], 0
         return key, data, entries

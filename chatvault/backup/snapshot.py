@@ -21,7 +21,9 @@ process (`_raw_fd`), never closed while SQLite connections may exist.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -38,6 +40,28 @@ EXTENT_PAGES = 16
 
 _fds: dict[tuple[int, int], int] = {}
 _fds_lock = threading.Lock()
+
+
+def _libc_mmap() -> tuple[object, object] | None:
+    """libc's mmap/munmap. Python's mmap module duplicates the descriptor and closes the duplicate
+    when the map is closed, which would drop SQLite's POSIX locks (see above); these do not."""
+    if not sys.platform.startswith(("linux", "darwin")):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        mmap_, munmap = libc.mmap, libc.munmap
+    except (OSError, AttributeError):
+        return None
+    mmap_.restype = ctypes.c_void_p
+    mmap_.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int64]
+    munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    munmap.restype = ctypes.c_int
+    return mmap_, munmap
+
+
+_MMAP = _libc_mmap()
+PROT_READ, MAP_SHARED = 1, 1
+TAIL_WINDOW = 16 * 1024 * 1024  # bytes of vault.db mapped at a time while reading page tails
 
 
 def _raw_fd(path: Path) -> int:
@@ -104,6 +128,47 @@ class DbSnapshot:
                                    hint="Run `chatvault check`.")
             yield data
             pos += n
+
+    def read_extent(self, i: int) -> bytes:
+        step = self.extent_pages * self.page_size
+        pos = i * step
+        n = min(step, self.size - pos)
+        try:
+            data = os.pread(self._fd, n, pos)
+        except OSError as exc:
+            raise StorageError(f"Cannot read vault.db at byte {pos}: {exc.strerror}.") from exc
+        if len(data) != n:
+            raise StorageError("vault.db is shorter than its page count says.", hint="Run `chatvault check`.")
+        return data
+
+    def tails(self, n: int) -> bytes | None:
+        """The last `n` (8) bytes of every page of the image, page after page, read through
+        short-lived read-only mappings of the file: one cache line per page is touched instead of
+        copying the whole database. The file is mapped a window at a time, because every page
+        touched through a mapping counts in the process's resident size until it is unmapped.
+        None where libc's mmap is not available."""
+        if _MMAP is None or n != 8 or self.page_size % 8 or not self.size or self._closed:
+            return None
+        if os.fstat(self._fd).st_size < self.size:  # never map past the end (SIGBUS)
+            return None
+        mmap_, munmap = _MMAP
+        per_page = self.page_size // 8
+        window = max(self.page_size, TAIL_WINDOW // self.page_size * self.page_size)
+        out = []
+        for start in range(0, self.size, window):
+            length = min(window, self.size - start)
+            addr = mmap_(None, length, PROT_READ, MAP_SHARED, self._fd, start)  # type: ignore[operator]
+            if addr is None or addr == ctypes.c_void_p(-1).value:
+                return None
+            try:
+                view = memoryview((ctypes.c_char * length).from_address(addr)).cast("B").cast("Q")
+                try:
+                    out.append(view[per_page - 1::per_page].tobytes())
+                finally:
+                    view.release()
+            finally:
+                munmap(addr, length)  # type: ignore[operator]
+        return b"".join(out)
 
     def close(self) -> None:
         if self._closed:
