@@ -68,6 +68,10 @@ HEADER_START = frozenset("[0123456789" + MARKS)
 GROUP_EVENTS = frozenset(("group_created", "added", "removed", "subject", "icon", "joined", "left"))
 CONTACT_WORDS = {"contact card", "tarjeta de contacto", "cartão de contato", "kontaktkarte", "fiche contact",
                  "scheda contatto", "карточка контакта", "kartu kontak", "联系人名片"}
+# DELETED, MEDIA_OMITTED and LIVE_LOCATION in one pattern (one attempt instead of three for the short
+# texts they are tried on); the first alternative that matches is the one the three in turn would find.
+SHORT_MARKERS = re.compile(f"(?P<deleted>{lx.DELETED.pattern})|(?P<omitted>{lx.MEDIA_OMITTED.pattern})"
+                           f"|(?P<live>{lx.LIVE_LOCATION.pattern})", re.I)
 US_LIKE = {"US", "PH", "CA", "BZ", "FM", "GU", "MH", "PR", "AS", "UM", "VI", "PW", "KE"}
 
 
@@ -230,18 +234,47 @@ class WhatsAppImporter(Importer):
         time_cache: dict[tuple[str, str, str], tuple[int, int, int] | None] = {}
         unknown_ampm: set[str] = set()
         loc_prefix = f"{member}:" if tree.kind != "file" else f"{path.name}:"
-        pending: list | None = None   # [line_no, ts, sender, text_parts]
-        lines = _Lines(tree.open(member), encoding, limit)
+        # The message being collected: its first line's number, time, sender and text; continuation
+        # lines go to `p_more` (None while the message has one line, the common case).
+        p_number = 0
+        p_ts: datetime | None = None
+        p_sender: str | None = None
+        p_text: str | None = None       # None: no message started yet
+        p_more: list[str] | None = None
+        raw = tree.open(member)
+        readline = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None).readline  # type: ignore[arg-type]
+        number = 0
         seen_header = False
         chars = 0
         check_every = 0
+        last_stamp = None                # the previous header's timestamp text, and its time
+        last_ts: datetime | None = None
 
         header_match = HEADER.match
         timestamp = self._timestamp
         message = self._message
         system = MessageKind.SYSTEM
+        header_start = HEADER_START
+        blank = " \t" + MARKS
+        senders_get = senders.get
 
-        for number, line, skipped in lines:
+        while True:
+            line = readline(limit)
+            if not line:
+                break
+            number += 1
+            skipped = 0
+            if line[-1:] == "\n":
+                line = line[:-1]
+            elif len(line) >= limit:     # over the cap: skip to the end of this line
+                while True:
+                    more = readline(limit)
+                    if not more:
+                        break
+                    if more[-1:] == "\n":
+                        skipped += len(more) - 1
+                        break
+                    skipped += len(more)
             check_every += 1
             chars += len(line) + 1 + skipped
             if check_every >= 2048:
@@ -254,26 +287,37 @@ class WhatsAppImporter(Importer):
                                       f"{limit}-character limit; the first {KEEP_OF_LONG_LINE} are kept here",
                                conversation_key=conv_key)
                 continue
-            m = header_match(line) if line[:1] in HEADER_START else None
+            m = header_match(line) if line[:1] in header_start else None
             if m is not None:
-                ts = timestamp(m, order, zone, date_cache, time_cache, unknown_ampm)
+                # The groups up to the end of the AM/PM word are a function of the text up to there
+                # (nothing after it can change which way the pattern matched it), so a repeated
+                # stamp (messages in the same minute) reuses the previous time.
+                stamp = line[:m.end(4)]
+                if stamp == last_stamp:
+                    ts = last_ts
+                else:
+                    ts = timestamp(m, order, zone, date_cache, time_cache, unknown_ampm)
+                    last_stamp, last_ts = stamp, ts
                 if ts is None:
                     m = None
             if m is None:
-                if pending is not None:
-                    pending[3].append(line)
-                elif line.strip(" \t" + MARKS):
+                if p_text is not None:
+                    if p_more is None:
+                        p_more = [p_text, line]
+                    else:
+                        p_more.append(line)
+                elif line.strip(blank):
                     yield Unparsed(raw=line, location=f"{loc_prefix}{number}",
                                    reason="text before the first message line" if not seen_header
                                    else "not a message line", conversation_key=conv_key)
                 continue
             seen_header = True
-            if pending is not None:
-                rec = message(pending, conv_key, tree, loc_prefix, me)
+            if p_text is not None:
+                rec = message(p_number, p_ts, p_sender, p_text, p_more, conv_key, tree, loc_prefix)
                 if rec.kind is system and rec.extra["system"] in GROUP_EVENTS:
                     group_hint = True
                 yield rec
-            rest = m.group("rest")
+            rest = m.group(5)
             sender = None
             text = rest
             colon = rest.find(":")
@@ -282,14 +326,16 @@ class WhatsAppImporter(Importer):
                 if cand and (cand in senders or lx.system_kind(cand) is None):
                     sender = cand
                     text = rest[colon + 1:]
-                    if text.startswith(" "):
+                    if text[:1] == " ":
                         text = text[1:]
-            if sender is not None and sender not in senders:
-                senders[sender] = ParticipantRec(key=sender, display_name=sender, is_me=bool(me and sender == me))
-                yield senders[sender]
-            pending = [number, ts, sender, [text]]
-        if pending is not None:
-            rec = message(pending, conv_key, tree, loc_prefix, me)
+                    if senders_get(sender) is None:
+                        senders[sender] = ParticipantRec(key=sender, display_name=sender,
+                                                         is_me=bool(me and sender == me))
+                        yield senders[sender]
+            p_number, p_ts, p_sender, p_text, p_more = number, ts, sender, text, None
+        raw.close()
+        if p_text is not None:
+            rec = message(p_number, p_ts, p_sender, p_text, p_more, conv_key, tree, loc_prefix)
             if rec.kind is system and rec.extra["system"] in GROUP_EVENTS:
                 group_hint = True
             yield rec
@@ -429,62 +475,65 @@ class WhatsAppImporter(Importer):
             return None
         return day + hms
 
-    def _message(self, p: list, conv_key: str, tree: FileTree, loc_prefix: str, me: str | None) -> MessageRec:
-        number, ts, sender, parts = p
-        text = parts[0] if len(parts) == 1 else "\n".join(parts)
-        rec = MessageRec(conversation_key=conv_key, ts=ts, text=text, sender_key=sender, sender_name=sender,
-                         tz_known=False, location=f"{loc_prefix}{number}")
-        if len(parts) > 1:
-            rec.extra["lines"] = len(parts)
-        if sender is None:
-            rec.kind = MessageKind.SYSTEM
-            rec.extra["system"] = lx.system_kind(text) or "other"
-            return rec
-        stripped = text.lstrip(MARKS)
-        if stripped is not text and stripped != text:
-            rec.text = text = stripped
-            lrm = True
+    def _message(self, number: int, ts: datetime, sender: str | None, text: str, more: list[str] | None,
+                 conv_key: str, tree: FileTree, loc_prefix: str) -> MessageRec:
+        """One message from its first line's parts; `more` holds all its lines when it has several."""
+        # MessageRec fields, positionally: conversation_key, ts, kind, text, sender_key, sender_name,
+        # source_id, tz_known, reply_to, forwarded_from, edited, edited_ts, attachments, extra, location.
+        if more is None:
+            extra: dict = {}
         else:
-            lrm = False
+            text = "\n".join(more)
+            extra = {"lines": len(more)}
+        location = f"{loc_prefix}{number}"
+        if sender is None:
+            extra["system"] = lx.system_kind(text) or "other"
+            return MessageRec(conv_key, ts, MessageKind.SYSTEM, text, None, None, None, False, None, None, False,
+                              None, [], extra, location)
+        stripped = text.lstrip(MARKS)
+        lrm = stripped != text
+        text = stripped
         # Cheap tests first: most lines are plain text and skip every marker pattern below.
+        edited = False
         short = len(text) <= 72
         if text[-1:] == ">":
             e = lx.EDITED.search(text)
             if e:
-                rec.edited = True
-                rec.text = text = text[: e.start()]
+                edited = True
+                text = text[: e.start()]
                 short = len(text) <= 72
-        if short and lx.DELETED.match(text):
-            rec.kind = MessageKind.RECALLED
-            return rec
-        m = lx.MEDIA_OMITTED.match(text) if short or text[:1] == "<" else None
-        if m:
+        m = SHORT_MARKERS.match(text) if short else None
+        if m is not None:
+            if m.start(1) >= 0:            # DELETED
+                return MessageRec(conv_key, ts, MessageKind.RECALLED, text, sender, sender, None, False, None, None,
+                                  edited, None, [], extra, location)
+            if m.start(2) < 0:             # LIVE_LOCATION (nothing between can match such a text)
+                extra["live"] = True
+                return MessageRec(conv_key, ts, MessageKind.LOCATION, text, sender, sender, None, False, None, None,
+                                  edited, None, [], extra, location)
+        elif text[:1] == "<" and not short:
+            m = lx.MEDIA_OMITTED.match(text)
+        if m is not None:                  # MEDIA_OMITTED
             what = (m.group("what") or "").lower()
             kind = lx.MEDIA_WHAT.get(what, "file" if what else "unknown")
             if what in CONTACT_WORDS:
                 kind = "contact"
-            rec.kind = MessageKind(kind) if kind != "unknown" else MessageKind.FILE
-            rec.attachments.append(AttachmentRef(status=AttachmentStatus.MISSING, extra={"omitted": True}))
-            rec.extra["media_omitted"] = True
-            rec.text = None
-            return rec
+            extra["media_omitted"] = True
+            return MessageRec(conv_key, ts, MessageKind(kind) if kind != "unknown" else MessageKind.FILE, None,
+                              sender, sender, None, False, None, None, edited, None,
+                              [AttachmentRef(status=AttachmentStatus.MISSING, extra={"omitted": True})], extra,
+                              location)
         m = lx.ATTACHED.match(text) if text[:1] == "<" else (lx.FILE_ATTACHED.match(text) if " (" in text else None)
         if m:
             name = m.group("file").strip(STRIP)
-            rec.kind = _kind_of(name)
-            rec.text = m.group("caption") or None
-            rec.attachments.append(self._ref(tree, name))
-            return rec
+            return MessageRec(conv_key, ts, _kind_of(name), m.group("caption") or None, sender, sender, None, False,
+                              None, None, edited, None, [self._ref(tree, name)], extra, location)
         if "://" in text:
             m = lx.LOCATION.match(text)
             if m:
-                rec.kind = MessageKind.LOCATION
-                rec.extra.update(latitude=float(m.group("lat")), longitude=float(m.group("lon")), url=m.group("url"))
-                return rec
-        if short and lx.LIVE_LOCATION.match(text):
-            rec.kind = MessageKind.LOCATION
-            rec.extra["live"] = True
-            return rec
+                extra.update(latitude=float(m.group("lat")), longitude=float(m.group("lon")), url=m.group("url"))
+                return MessageRec(conv_key, ts, MessageKind.LOCATION, text, sender, sender, None, False, None, None,
+                                  edited, None, [], extra, location)
         if "\n" in text and lx.POLL_HEAD.match(text):
             lines = text.split("\n")
             options = []
@@ -496,21 +545,22 @@ class WhatsAppImporter(Importer):
                 elif not options:
                     question.append(ln)
             if options:
-                rec.kind = MessageKind.POLL
-                rec.extra["poll"] = {"question": "\n".join(question), "options": options}
-                return rec
+                extra["poll"] = {"question": "\n".join(question), "options": options}
+                return MessageRec(conv_key, ts, MessageKind.POLL, text, sender, sender, None, False, None, None,
+                                  edited, None, [], extra, location)
         if lrm:
             kind = lx.system_kind(text)
             if kind:
-                rec.kind = MessageKind.SYSTEM
-                rec.extra["system"] = kind
-                rec.extra["shown_as"] = sender
-                rec.sender_key = rec.sender_name = None
-        return rec
+                extra["system"] = kind
+                extra["shown_as"] = sender
+                return MessageRec(conv_key, ts, MessageKind.SYSTEM, text, None, None, None, False, None, None,
+                                  edited, None, [], extra, location)
+        return MessageRec(conv_key, ts, MessageKind.TEXT, text, sender, sender, None, False, None, None, edited, None,
+                          [], extra, location)
 
     def _ref(self, tree: FileTree, name: str) -> AttachmentRef:
-        member = tree.find(name)
-        if member is None or tree.kind == "file":
+        member = None if tree.kind == "file" else tree.find(name)   # a lone .txt holds no media
+        if member is None:
             return AttachmentRef(name=name, status=AttachmentStatus.MISSING, expected_path=name)
         return AttachmentRef(name=name, open=TreeMember(tree, member), size_hint=tree.size(member),
                              status=AttachmentStatus.STORED, expected_path=member)
