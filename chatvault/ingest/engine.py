@@ -114,7 +114,6 @@ def choose(path: Path, format: str | None) -> tuple[Importer, Detection]:
 # --- the parse side: chatvault/ingest/parse.py ---------------------------------------------------
 
 _END = parse.END
-_Prepared = parse.Prepared
 
 
 # --- the write side -----------------------------------------------------------------------------
@@ -199,9 +198,9 @@ class _Writer:
     # records ------------------------------------------------------------------------------
     def chunk(self, items: list) -> None:
         self.begin()
-        run: list[tuple] = []
+        run: list[list] = []
         for item in items:
-            if isinstance(item, tuple):       # a prepared message (parse.Prepared, or its plain tuple)
+            if type(item) is list:            # a prepared message (parse.prepare: `Prepared` fields in a list)
                 run.append(item)
                 continue
             if run:
@@ -212,7 +211,7 @@ class _Writer:
             self.messages(run)
         if self.pending >= self.batch or time.monotonic() - self.tx_started >= BATCH_SECONDS:
             last = items[-1] if items else None
-            loc = last[parse.P_LOCATION] if isinstance(last, tuple) else None
+            loc = last[parse.P_LOCATION] if type(last) is list else None
             self.commit({"messages_seen": self.report.messages_seen, "location": loc})
 
     def other(self, rec: Any) -> None:
@@ -342,13 +341,13 @@ class _Writer:
             self._member(cid, pid)
         return pid
 
-    def messages(self, batch: list[tuple]) -> None:
-        """Prepared messages (`parse.Prepared` fields, read by index: they may arrive as plain tuples)."""
+    def messages(self, batch: list[list]) -> None:
+        """Prepared messages (`parse.Prepared` fields in plain lists, read by index)."""
         c = self.conn
         run = self.run_id
         report = self.report
         P = parse
-        by_conv: dict[str, list[tuple]] = {}
+        by_conv: dict[str, list[list]] = {}
         for p in batch:
             by_conv.setdefault(p[P.P_CONV], []).append(p)
         inserts: list[tuple] = []
