@@ -346,3 +346,14 @@ def test_relevance_with_filters_returns_the_filtered_matches(corpus) -> None:
         newest = ids_of(conn, "合 OR hello", f)
         ranked = ids_of(conn, "合 OR hello", f, sort="relevance")
         assert newest and sorted(newest) == sorted(ranked), f
+
+
+def test_chunk_spacing_gives_each_text_exactly_its_own_spacing() -> None:
+    """The import spaces a whole chunk in one pass (texts joined by NUL): every text, including one
+    that holds NUL itself or ends in punctuation after a hanzi, must come out as `spaced()` makes it."""
+    from chatvault.search.text import spaced, spaced_many
+
+    texts = ["合同，发票", "plain ascii", "好的。", "a\x00合，b", "👍🏽Café", "合\x00。x", "", "龙虾饭!!", "x_合_y"]
+    assert spaced_many(texts) == [spaced(t) for t in texts]
+    assert spaced_many(["only ascii", "here"]) == ["only ascii", "here"]
+    assert spaced_many([]) == []
