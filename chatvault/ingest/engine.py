@@ -155,6 +155,9 @@ class _Writer:
         self.tx_started = 0.0
         self._blobs: BlobStore | None = None
         self.batch = _env_int("CHATVAULT_IMPORT_BATCH", BATCH)
+        # Ids of stored messages this run saw again (for missing-at-source and restored at the end).
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM temp.import_seen")
         self._remember()
 
     def _remember(self) -> None:
@@ -420,8 +423,9 @@ class _Writer:
                 "reply_to_key, forwarded_from, edited_at, is_edited, first_run_id, last_seen_run_id, location, extra) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", inserts)
         if seen_ids:
-            c.execute("UPDATE messages SET last_seen_run_id = ? WHERE id IN (SELECT value FROM json_each(?))",
-                      (run, json.dumps(seen_ids)))
+            # Remembered in a temporary table, not written to each row: rewriting every stored
+            # message's row made re-reading an export cost ~70 % of the first import.
+            c.executemany("INSERT OR IGNORE INTO temp.import_seen(id) VALUES (?)", ((i,) for i in seen_ids))
         faults.hit("import.after_messages")
         for mid, refs in new_atts:
             for ordinal, ref in enumerate(refs):
@@ -514,11 +518,11 @@ class _Writer:
             if mark_missing and newer:
                 restored = c.execute(
                     "UPDATE messages SET status = ?, missing_run_id = NULL WHERE conversation_id = ? "
-                    "AND last_seen_run_id = ? AND status = ?",
-                    (MessageStatus.PRESENT.value, conv.id, run, MessageStatus.MISSING_AT_SOURCE.value)).rowcount
+                    "AND status = ? AND id IN (SELECT id FROM temp.import_seen)",
+                    (MessageStatus.PRESENT.value, conv.id, MessageStatus.MISSING_AT_SOURCE.value)).rowcount
                 missing = c.execute(
                     "UPDATE messages SET status = ?, missing_run_id = ? WHERE conversation_id = ? AND ts BETWEEN ? AND ? "
-                    "AND status = ? AND (last_seen_run_id IS NULL OR last_seen_run_id != ?)",
+                    "AND status = ? AND first_run_id IS NOT ? AND id NOT IN (SELECT id FROM temp.import_seen)",
                     (MessageStatus.MISSING_AT_SOURCE.value, run, conv.id, conv.first, conv.last,
                      MessageStatus.PRESENT.value, run)).rowcount
             elif mark_missing and not newer:
