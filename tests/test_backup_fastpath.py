@@ -74,6 +74,42 @@ def test_unchanged_vault_second_backup_hashes_and_uploads_no_extent(vault, dest,
     assert rep.ok and file_hash(tmp_path / "r/vault.db") == image
 
 
+def test_unchanged_extents_are_not_even_read(vault, dest, monkeypatch):
+    """With a usable cache only the page tails are read (through mappings); the pread of a whole
+    extent happens only for extents whose tails changed. Without mmap the same fingerprints come
+    from the extents themselves, so either way finds the same changes."""
+    from chatvault.backup import snapshot
+
+    fill(vault, messages=3000, blobs=0)
+    first = _backup_without_history(vault, dest)
+    reads = {"n": 0, "tails": 0}
+    real_read, real_tails = DbSnapshot.read_extent, DbSnapshot.tails
+
+    def counting_read(self, i):
+        reads["n"] += 1
+        return real_read(self, i)
+
+    def counting_tails(self, n):
+        out = real_tails(self, n)
+        reads["tails"] += out is not None
+        return out
+
+    monkeypatch.setattr(DbSnapshot, "read_extent", counting_read)
+    monkeypatch.setattr(DbSnapshot, "tails", counting_tails)
+    monkeypatch.setattr(snapshot, "TAIL_WINDOW", 3 * EXTENT)  # several windows, one ending mid-file
+    touch_messages(vault, [1500])
+    second = _backup_without_history(vault, dest)
+    assert reads["tails"] == 1 and 1 <= reads["n"] == second.extents_hashed < first.extents_total // 4
+    # the same change seen without mmap (fingerprints from whole extents) finds the same extents
+    monkeypatch.setattr(snapshot, "_MMAP", None)
+    touch_messages(vault, [2500])
+    third = _backup_without_history(vault, dest)
+    assert reads["tails"] == 1 and third.extents_hashed < first.extents_total // 4
+    monkeypatch.setattr(snapshot, "_MMAP", snapshot._libc_mmap())
+    fourth = _backup_without_history(vault, dest)
+    assert reads["tails"] == 2 and fourth.extents_hashed == 0
+
+
 def test_exactly_the_rewritten_extents_are_hashed(vault, dest, tmp_path):
     fill(vault, messages=6000, blobs=1)
     first = engine.run_backup(vault, dest)

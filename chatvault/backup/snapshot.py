@@ -61,6 +61,7 @@ def _libc_mmap() -> tuple[object, object] | None:
 
 _MMAP = _libc_mmap()
 PROT_READ, MAP_SHARED = 1, 1
+READER_CACHE_KIB = 2048
 TAIL_WINDOW = 16 * 1024 * 1024  # bytes of vault.db mapped at a time while reading page tails
 
 
@@ -83,6 +84,9 @@ class DbSnapshot:
         self._closed = False
         self._reader = vault.connect()
         try:
+            # this connection only counts rows (whole indexes, read once): a small page cache keeps
+            # those pages from staying resident (the default cache is 64 MiB)
+            self._reader.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
             self._begin(vault, attempts)
             self.page_size = int(self._reader.execute("PRAGMA page_size").fetchone()[0])
             self.pages = int(self._reader.execute("PRAGMA page_count").fetchone()[0])
