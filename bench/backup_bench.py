@@ -338,9 +338,11 @@ def main() -> int:
     print(f"  {info}", flush=True)
     data = work / "vault"
     results = {}
+    loads: dict[str, tuple[float, float, float]] = {}
     try:
         for tool in tools:
-            print(f"running {tool}", flush=True)
+            print(f"running {tool} (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})", flush=True)
+            loads[tool] = os.getloadavg()
             try:
                 results[tool] = run_tool(tool, data, work, state, s3)
             except (subprocess.CalledProcessError, OSError) as exc:
@@ -370,7 +372,8 @@ def main() -> int:
                      + ("" if ident is None else f" | {'yes' if ident else 'NO'}")))
     print_table(f"Backup bench, scale {args.scale}: {info['db_mib']:.0f} MiB database ({info['messages']} messages), "
                 f"{info['media_mib']:.0f} MiB media in {info['media_files']} files; change = "
-                f"{change['changed_pages']} pages ({change['changed_mib']:.1f} MiB) + 20 x 1 MiB media\n"
+                f"{change['changed_pages']} pages ({change['changed_mib']:.1f} MiB) + 20 x 1 MiB media; load average "
+                f"at each tool's start: " + ", ".join(f"{t} {v[0]:.1f}" for t, v in loads.items()) + "\n"
                 "tool: first | no-change | changed | verify | restore (s, incl. sync) | first throughput | "
                 "stored MiB after first | stored growth in changed, MiB | peak RSS MiB | restore identical", rows)
     if "cp" in results:
@@ -399,7 +402,8 @@ def main() -> int:
             eng = {s: results[tool][s].get("engine_s") for s in ("first", "nochange", "changed")}
             print(f"{tool} in-process backup time (without the ~1-2 s Python start-up): "
                   + ", ".join(f"{k} {v:.2f}s" for k, v in eng.items() if v is not None))
-    path = write_results("backup", {"scale": args.scale, "data": info, "versions": versions, "results": results})
+    path = write_results("backup", {"scale": args.scale, "data": info, "versions": versions, "results": results,
+                                    "load_average": loads})
     print(f"\nresults: {path}")
     return 0
 
