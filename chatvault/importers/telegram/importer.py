@@ -49,6 +49,8 @@ MEDIA_KINDS = {
     "video_file": MessageKind.VIDEO, "video_message": MessageKind.VIDEO, "animation": MessageKind.VIDEO,
 }
 NOT_INCLUDED = "(File not included"
+# The keys of a plain text message; a message with only these needs nothing from `_fill`.
+_PLAIN_KEYS = frozenset(("id", "type", "date", "date_unixtime", "from", "from_id", "text", "text_entities"))
 TOP_KEYS = {"about", "personal_information", "chats", "left_chats", "contacts", "frequent_contacts",
             "name", "type", "id", "messages"}
 
@@ -94,30 +96,53 @@ def _zone(minutes: int) -> timezone:
 
 def _ts(msg: dict, key: str = "date") -> tuple[datetime | None, bool]:
     """The message time: `date_unixtime` (UTC, with the offset recovered from `date`) or `date` (local)."""
-    unix = msg.get(f"{key}_unixtime")
-    local = msg.get(key)
+    return _ts_of(msg.get(f"{key}_unixtime"), msg.get(key))
+
+
+_fromiso = datetime.fromisoformat
+_fromts = datetime.fromtimestamp
+
+
+def _ts_of(unix: Any, local: Any) -> tuple[datetime | None, bool]:
+    """`_ts` from the two values: `date_unixtime` (or None) and `date` (or None)."""
+    if local.__class__ is str and unix.__class__ is str:
+        # The usual shape, whole seconds and a whole-minute offset, without datetime.replace (slow):
+        # the wall clock minus the unix time is the offset, and fromtimestamp(unix, that zone) is
+        # the same datetime as the wall clock with that zone attached (the general code below).
+        try:
+            naive = _fromiso(local)
+            if naive.tzinfo is None and not naive.microsecond:
+                secs = int(unix)
+                d = naive - _EPOCH
+                off = d.days * 86400 + d.seconds - secs
+                if not off % 60 and -64800 <= off <= 64800:
+                    minutes = off // 60
+                    return _fromts(secs, _ZONES.get(minutes) or _zone(minutes)), True
+        except (ValueError, OverflowError, OSError):
+            pass
     naive = None
     if isinstance(local, str):
         try:
-            naive = datetime.fromisoformat(local)
+            naive = _fromiso(local)
         except ValueError:
             naive = None
     if unix is not None:
         try:
             secs = int(unix)
-            utc = None if naive is not None and naive.tzinfo is None else datetime.fromtimestamp(secs, UTC)
+            utc = None if naive is not None and naive.tzinfo is None else _fromts(secs, UTC)
         except (ValueError, OverflowError, OSError):
             secs = None
         if secs is not None:
             if utc is None:
                 assert naive is not None
                 minutes = round(((naive - _EPOCH).total_seconds() - secs) / 60)
-                if abs(minutes) <= 18 * 60:
-                    ts = naive.replace(tzinfo=_zone(minutes))     # the wall-clock reading, with its offset
-                    if int(ts.timestamp()) != secs:                # seconds disagree: trust the unix time
-                        ts = datetime.fromtimestamp(secs, ts.tzinfo)
+                if -1080 <= minutes <= 1080:
+                    tz = _ZONES.get(minutes) or _zone(minutes)
+                    ts = naive.replace(tzinfo=tz)          # the wall-clock reading, with its offset
+                    if int(ts.timestamp()) != secs:        # seconds disagree: trust the unix time
+                        ts = _fromts(secs, tz)
                     return ts, True
-                utc = datetime.fromtimestamp(secs, UTC)
+                utc = _fromts(secs, UTC)
             return utc, True
     if naive is not None:
         if naive.tzinfo is not None:
@@ -263,11 +288,12 @@ class _Reader:
         return None
 
     def run(self) -> Iterator[Record]:
+        """The records; called from `read`'s generator, so the file is first opened when reading starts.
+        Returns the walker itself (one generator less for every record to pass through)."""
         header = self._one_chat_header()
         if header is not None:
-            yield from self._run_one_chat(header)
-            return
-        yield from self._run_events()
+            return self._run_one_chat(header)
+        return self._run_events()
 
     def _run_one_chat(self, header: dict[str, Any]) -> Iterator[Record]:
         """The common big case: one chat. ijson's C item builder does the work (about 3x faster)."""
@@ -278,12 +304,17 @@ class _Reader:
         yield rec
         raw = self._open()
         n = 0
+        message = self._message_rec
+        loc = f"{self.member}: messages["
         try:
             for msg in ijson.items(raw, "messages.item", use_float=True):
-                if n % 1024 == 0:
+                if not n & 1023:
                     self.ctx.check()
                     self.ctx.set_position(bytes_=min(size, position(raw)))
-                yield from self._message(msg, conv_key, f"messages[{n}]")
+                person, out = message(msg, conv_key, f"{loc}{n}]")
+                if person is not None:
+                    yield person
+                yield out
                 n += 1
         except ijson.common.IncompleteJSONError as exc:
             pos = position(raw)
@@ -426,16 +457,18 @@ class _Reader:
         extra = {k: v for k, v in header.items() if k in ("type", "id")}
         return key, kind, ConversationRec(key=key, title=title, kind=kind, extra=extra)
 
-    def _person(self, pid: str | None, name: str | None, conv_key: str) -> Iterator[Record]:
+    def _person(self, pid: str | None, name: str | None, conv_key: str) -> ParticipantRec | None:
+        """The participant to yield before this message: new, or renamed; None if already known."""
         key = pid or (f"name:{name}" if name else None)
         if key is None:
-            return
+            return None
         p = self.people.get(key)
+        if p is not None and (not name or p.display_name == name):
+            return None
         is_me = bool((self.me_id and key == self.me_id) or (self.options.me and name == self.options.me))
-        if p is None or (name and p.display_name != name):
-            p = ParticipantRec(key=key, display_name=name, is_me=is_me, extra={"chat": conv_key})
-            self.people[key] = p
-            yield p
+        p = ParticipantRec(key=key, display_name=name, is_me=is_me, extra={"chat": conv_key})
+        self.people[key] = p
+        return p
 
     def _media(self, rel: str | None, name: str | None, msg: dict) -> AttachmentRef:
         extra = {k: msg[k] for k in ("width", "height", "duration_seconds", "media_type", "sticker_emoji",
@@ -455,53 +488,68 @@ class _Reader:
                              status=AttachmentStatus.STORED, expected_path=rel, extra=extra)
 
     def _message(self, msg: Any, conv_key: str, where: str) -> Iterator[Record]:
-        loc = f"{self.member}: {where}"
-        if not isinstance(msg, dict):
-            yield Unparsed(raw=repr(msg)[:2000], location=loc, reason="a message that is not a JSON object",
-                           conversation_key=conv_key)
-            return
-        ts, tz_known = _ts(msg)
+        person, rec = self._message_rec(msg, conv_key, f"{self.member}: {where}")
+        if person is not None:
+            yield person
+        yield rec
+
+    def _message_rec(self, msg: Any, conv_key: str, loc: str) -> tuple[ParticipantRec | None, Record]:
+        """(the participant to yield first, or None; the message or what stands for it)."""
+        if msg.__class__ is not dict and not isinstance(msg, dict):
+            return None, Unparsed(raw=repr(msg)[:2000], location=loc, reason="a message that is not a JSON object",
+                                  conversation_key=conv_key)
+        get = msg.get
+        ts, tz_known = _ts_of(get("date_unixtime"), get("date"))
         if ts is None:
             import json
 
-            yield Unparsed(raw=json.dumps(msg, ensure_ascii=False, default=str)[:20000], location=loc,
-                           reason="a message without a readable date", conversation_key=conv_key)
-            return
-        mtype = msg.get("type", "message")
-        text, entities = _plain(msg.get("text"))
-        rec = MessageRec(conversation_key=conv_key, ts=ts, text=text or None, tz_known=tz_known, location=loc)
-        if msg.get("id") is not None:
-            rec.source_id = str(msg["id"])
-        if entities:
-            rec.extra["entities"] = entities
+            return None, Unparsed(raw=json.dumps(msg, ensure_ascii=False, default=str)[:20000], location=loc,
+                                  reason="a message without a readable date", conversation_key=conv_key)
+        mtype = get("type", "message")
+        text = get("text")
+        if text.__class__ is str:
+            entities = None
+        else:
+            text, entities = _plain(text)
+        mid = get("id")
+        # MessageRec fields, positionally: conversation_key, ts, kind, text, sender_key, sender_name,
+        # source_id, tz_known, reply_to, forwarded_from, edited, edited_ts, attachments, extra, location.
+        if mtype == "message":
+            from_id = get("from_id")
+            name = get("from")
+            known = self.people.get(from_id) if from_id else None     # the usual case, without a call
+            person = None if known is not None and (not name or known.display_name == name) \
+                else self._person(from_id, name, conv_key)
+            rec = MessageRec(conv_key, ts, MessageKind.TEXT, text or None,
+                             from_id or (f"name:{msg['from']}" if name else None), name,
+                             str(mid) if mid is not None else None, tz_known, None, None, False, None, [],
+                             {"entities": entities} if entities else {}, loc)
+            if not _PLAIN_KEYS.issuperset(msg):      # any key _fill reads
+                self._fill(rec, msg)
+            return person, rec
+        rec = MessageRec(conv_key, ts, MessageKind.TEXT, text or None, None, None,
+                         str(mid) if mid is not None else None, tz_known, None, None, False, None, [],
+                         {"entities": entities} if entities else {}, loc)
         if mtype == "service":
-            actor_id = msg.get("actor_id")
-            yield from self._person(actor_id, msg.get("actor"), conv_key)
-            action = msg.get("action", "")
+            actor_id = get("actor_id")
+            person = self._person(actor_id, get("actor"), conv_key)
+            action = get("action", "")
             rec.kind = MessageKind.CALL if action in ("phone_call", "group_call") else MessageKind.SYSTEM
             rec.extra["action"] = action
-            rec.extra["actor"] = msg.get("actor")
-            rec.sender_key = actor_id or (f"name:{msg['actor']}" if msg.get("actor") else None)
-            rec.sender_name = msg.get("actor")
+            rec.extra["actor"] = get("actor")
+            rec.sender_key = actor_id or (f"name:{msg['actor']}" if get("actor") else None)
+            rec.sender_name = get("actor")
             for k in ("title", "members", "duration_seconds", "discard_reason", "message_id", "inviter",
                       "boosts", "new_title", "period"):
                 if k in msg:
                     rec.extra[k] = msg[k]
             if not rec.text:
                 rec.text = _service_text(msg)
-        elif mtype == "message":
-            from_id = msg.get("from_id")
-            yield from self._person(from_id, msg.get("from"), conv_key)
-            rec.sender_key = from_id or (f"name:{msg['from']}" if msg.get("from") else None)
-            rec.sender_name = msg.get("from")
-            self._fill(rec, msg)
-        else:
-            import json
+            return person, rec
+        import json
 
-            yield Unparsed(raw=json.dumps(msg, ensure_ascii=False, default=str)[:20000], location=loc,
-                           reason=f"unknown message type {mtype!r}", conversation_key=conv_key)
-            return
-        yield rec
+        return None, Unparsed(raw=json.dumps(msg, ensure_ascii=False, default=str)[:20000], location=loc,
+                              reason=f"unknown message type {mtype!r}", conversation_key=conv_key)
 
     def _fill(self, rec: MessageRec, msg: dict) -> None:
         if "reply_to_message_id" in msg:
