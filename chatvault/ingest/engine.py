@@ -128,9 +128,11 @@ class _Conv:
     added: int = 0
     last_message_id: int | None = None
     max_key: str | None = None          # greatest key inserted by this run (conversations new to the vault)
+    pids: dict = field(default_factory=dict)   # sender key → participant id, already a member here
 
 
 _dumps = parse.dumps
+_NO_PID = object()
 
 
 class _Writer:
@@ -384,6 +386,7 @@ class _Writer:
             first, last = conv.first, conv.last
             added = 0
             mid = conv.last_message_id
+            pids = conv.pids
             for (key, ms, tz, body, extra, edited_at, _conv, kind, text, sender_key, sender_name, source_id,
                  reply_to, forwarded_from, edited, location, atts) in items:
                 if first is None or ms < first:
@@ -404,7 +407,10 @@ class _Writer:
                 self.next_id += 1
                 if lookup:
                     existing[key] = (key, mid, text)
-                inserts.append((mid, cid, key, ms, tz, self._sender(sender_key, sender_name, cid), kind, text,
+                pid = pids.get(sender_key, _NO_PID)
+                if pid is _NO_PID:
+                    pid = pids[sender_key] = self._sender(sender_key, sender_name, cid)
+                inserts.append((mid, cid, key, ms, tz, pid, kind, text,
                                 reply_to, forwarded_from, edited_at, 1 if edited else 0, run, run, location, extra))
                 if body:
                     index_rows.append((mid, body))
