@@ -17,11 +17,8 @@ def register(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.open() as vault:
         new = ctx.new_passphrase(file=args.new_passphrase_file)
+        # Only vault.json is rewritten (docs/vault-format.md, RELIABILITY row 15): no audit row, as
+        # writing one would change vault.db pages too.
         vault.change_passphrase(new)
-        conn = vault.connect()
-        from chatvault.store.store import Store
-
-        Store(conn).audit("vault.passwd")
-        conn.close()
     ctx.out({"changed": True}, "The passphrase was changed. Backups made before still open with the old one.")
     return 0
