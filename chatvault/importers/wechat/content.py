@@ -34,6 +34,7 @@ _CALL_LEN = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _GROUP_PREFIX = re.compile(r"^([A-Za-z0-9_\-@.]{3,64}):\n", re.S)
 
 _zstd = zstandard.ZstdDecompressor()
+_XMLParser = ET.XMLParser
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Parsed:
 
 def parse_xml(s: str | None) -> ET.Element | None:
     """Parse untrusted XML with defusedxml; None on any problem (caller flags it)."""
-    if not s or len(s) > MAX_XML or s.count("<") > MAX_TAGS:
+    if not s or len(s) > MAX_XML or (len(s) > MAX_TAGS and s.count("<") > MAX_TAGS):
         return None
     s = s.strip()
     start = s.find("<")
@@ -64,9 +65,11 @@ def parse_xml(s: str | None) -> ET.Element | None:
         # defusedxml guards against here, and the C parser (expat via _elementtree) is ~10x faster
         # than defusedxml's pure-Python parser class. defusedxml stays as the second line: any
         # spelling expat would read as a DTD that the check above missed is refused by it.
-        if "<!" in body.replace("<![CDATA[", "").replace("<!--", ""):
+        if "<!" in body and "<!" in body.replace("<![CDATA[", "").replace("<!--", ""):
             return _defused_fromstring(body, forbid_dtd=True)
-        return ET.XML(body, parser=ET.XMLParser())
+        parser = _XMLParser()
+        parser.feed(body)
+        return parser.close()
     except (ET.ParseError, DefusedXmlException, ValueError, RecursionError):
         return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from chatvault.errors import InputError
@@ -37,6 +38,7 @@ from chatvault.model import (
 
 _MSG_RE = re.compile(r"^MSG(\d+)\.db$")
 _MEDIA_RE = re.compile(r"^MediaMSG(\d+)\.db$")
+_fromts = datetime.fromtimestamp
 _MEDIA_KINDS = frozenset({MessageKind.IMAGE, MessageKind.VIDEO, MessageKind.FILE, MessageKind.VOICE})
 
 
@@ -213,7 +215,10 @@ class WeChatPCImporter(Importer):
             total += conn.execute("SELECT count(*) FROM MSG").fetchone()[0]
             conns.append((src, conn))
         size = sum(f.stat().st_size for f in files)  # progress in bytes of message databases, as total_bytes says
-        emitted: set[str] = set()
+        # Per conversation (present once its ConversationRec was yielded): sender → display name.
+        conv_names: dict[str, dict[str | None, str | None]] = {}
+        me = directory.me
+        text_kind = MessageKind.TEXT
         done = 0
         for src, conn in conns:
             ctx.status(f"Reading {src.name}")
@@ -232,14 +237,38 @@ class WeChatPCImporter(Importer):
                     break
                 ctx.check()
                 for row in rows:
-                    talker = row[10] or names.get(row[1] or -1)
+                    local_id, tid, svrid, base, _sub, is_sender, ctime, content, _c, extra_blob, talker = row
+                    talker = talker or names.get(tid or -1)
                     if not talker:
                         yield _unparsed(src, row)
                         continue
-                    if talker not in emitted:
-                        emitted.add(talker)
+                    tnames = conv_names.get(talker)
+                    if tnames is None:
+                        tnames = conv_names[talker] = {}
                         yield directory.conversation(talker)
-                    yield self._message(root, loc, row, talker, directory, links, voices)
+                    if base != 1 or base.__class__ is not int or not svrid:
+                        yield self._message(root, loc, row, talker, directory, links, voices)
+                        continue
+                    # Text, the commonest message, inline (what `_message`'s text path does): no XML, and
+                    # BytesExtra only for a group sender.
+                    is_group = talker.endswith("@chatroom")
+                    if is_sender:
+                        sender = me
+                    elif is_group:
+                        sender = proto.bytes_extra_sender(extra_blob)
+                        if not sender:
+                            sender, content = C.split_group_prefix(content)
+                    else:
+                        sender = talker
+                    name = tnames.get(sender, False)
+                    if name is False:
+                        name = tnames[sender] = directory.name(sender, talker if is_group else None)
+                    try:
+                        ts = _fromts(ctime or 0, UTC)
+                    except (OverflowError, OSError, ValueError):
+                        ts = ts_utc(ctime)
+                    yield MessageRec(talker, ts, text_kind, content, sender, name, str(svrid), True, None, None,
+                                     False, None, [], {}, f"{loc}{local_id}")
                 done += len(rows)
                 ctx.set_position(bytes_=size * done // max(total, 1))
 
@@ -252,7 +281,7 @@ class WeChatPCImporter(Importer):
             if is_sender:
                 sender = d.me
             elif is_group:
-                sender = proto.bytes_extra_items(extra_blob).get(1)
+                sender = proto.bytes_extra_sender(extra_blob)
                 if not sender:
                     sender, content = C.split_group_prefix(content)
             else:

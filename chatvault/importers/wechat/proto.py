@@ -71,21 +71,111 @@ def bytes_extra_items(buf: bytes | None) -> dict[int, str]:
     """PC 3.x MSG.BytesExtra: field 3 repeated {1: item type, 2: string value}.
 
     Item types: 1 = sender wxid in a group, 3 = thumbnail path, 4 = file/image path, 7 = msgsource XML.
-    The first value of each type wins.
+    The first value of each type wins. Reads the fields as `fields` does (same stops on malformed
+    bytes), inlined because this runs for most messages.
     """
     out: dict[int, str] = {}
-    for num, wt, val in fields(buf):
-        if num != 3 or wt != 2:
-            continue
-        kind = value = None
-        for n2, _w2, v2 in fields(val):  # type: ignore[arg-type]
-            if n2 == 1 and isinstance(v2, int):
-                kind = v2
-            elif n2 == 2:
-                value = text(v2)
-        if kind is not None and value is not None and kind not in out:
+    for kind, value in _extra_items(buf):
+        if kind not in out:
             out[kind] = value
     return out
+
+
+def bytes_extra_sender(buf: bytes | None) -> str | None:
+    """`bytes_extra_items(buf).get(1)`, stopping at the first sender item."""
+    for kind, value in _extra_items(buf):
+        if kind == 1:
+            return value
+    return None
+
+
+def _extra_items(buf: bytes | None) -> Iterator[tuple[int, str]]:
+    """(item type, value) of each complete BytesExtra item, in order."""
+    if not buf:
+        return
+    buf = bytes(buf)
+    pos, n = 0, len(buf)
+    try:
+        while pos < n:
+            tag = buf[pos]
+            if tag < 0x80:
+                pos += 1
+            else:
+                tag, pos = _varint(buf, pos)
+            wt = tag & 7
+            if wt == 2:
+                if pos < n and buf[pos] < 0x80:
+                    ln = buf[pos]
+                    pos += 1
+                else:
+                    ln, pos = _varint(buf, pos)
+                if pos + ln > n:
+                    return
+                if tag >> 3 == 3:
+                    item = _extra_item(buf[pos:pos + ln])
+                    if item is not None:
+                        yield item
+                pos += ln
+            elif wt == 0:
+                if pos < n and buf[pos] < 0x80:
+                    pos += 1
+                else:
+                    _val, pos = _varint(buf, pos)
+            elif wt == 1:
+                pos += 8
+            elif wt == 5:
+                pos += 4
+            else:
+                return
+    except ValueError:
+        return
+
+
+def _extra_item(val: bytes) -> tuple[int, str] | None:
+    """One BytesExtra item {1: type, 2: value}: the last of each field counts, as in the loop over `fields`."""
+    kind: int | None = None
+    value: str | None = None
+    pos, n = 0, len(val)
+    try:
+        while pos < n:
+            tag = val[pos]
+            if tag < 0x80:
+                pos += 1
+            else:
+                tag, pos = _varint(val, pos)
+            num, wt = tag >> 3, tag & 7
+            if wt == 0:
+                if pos < n and val[pos] < 0x80:
+                    v = val[pos]
+                    pos += 1
+                else:
+                    v, pos = _varint(val, pos)
+                if num == 1:
+                    kind = v
+                elif num == 2:
+                    value = None            # a number where text belongs
+            elif wt == 2:
+                if pos < n and val[pos] < 0x80:
+                    ln = val[pos]
+                    pos += 1
+                else:
+                    ln, pos = _varint(val, pos)
+                if pos + ln > n:
+                    break
+                if num == 2:
+                    value = val[pos:pos + ln].decode("utf-8", "replace")
+                pos += ln
+            elif wt == 1:
+                pos += 8
+            elif wt == 5:
+                pos += 4
+            else:
+                break
+    except ValueError:
+        pass
+    if kind is None or value is None:
+        return None
+    return kind, value
 
 
 def room_members(buf: bytes | None) -> dict[str, str]:
