@@ -170,3 +170,16 @@ def test_cli_import_with_key(cli, tmp_path, vault_path):
     r = cli("--vault", str(vault_path), "import", str(other.root), env=env)
     assert r.returncode != 0 and "--key" in (r.stdout + r.stderr)
     shutil.rmtree(tmp_path / "work", ignore_errors=True)
+
+
+def test_phone_messages_absent_from_the_pc_database_are_not_marked_missing(vault, tmp_path):
+    """One account, phone first, then PC: the chats overlap, and every phone message the PC database
+    lacks is still 'present' (the PC never had it; nothing was deleted)."""
+    ra = run_import(vault, F.build_android_folder(tmp_path / "and"), options=opts(imei=F.IMEI))
+    pc = F.build_pc_folder(tmp_path / "pc")
+    rp = run_import(vault, pc.root, options=opts(key=F.KEY_HEX))
+    assert ra.added and rp.added and rp.missing_at_source == 0 and rp.conversations_missing == 0
+    assert rows(vault, "SELECT count(*) FROM messages WHERE status != 'present'") == [(0,)]
+    # the phone again, after the PC: still nothing marked either way
+    again = run_import(vault, F.build_android_folder(tmp_path / "and2"), options=opts(imei=F.IMEI))
+    assert again.added == 0 and again.missing_at_source == 0

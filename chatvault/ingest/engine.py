@@ -526,11 +526,14 @@ class _Writer:
                     "UPDATE messages SET status = ?, missing_run_id = NULL WHERE conversation_id = ? "
                     "AND status = ? AND id IN (SELECT id FROM temp.import_seen)",
                     (MessageStatus.PRESENT.value, conv.id, MessageStatus.MISSING_AT_SOURCE.value)).rowcount
+                # Only messages an export of the same format brought in: one WeChat account's phone
+                # and PC databases share chats, and the PC lacking a phone message is no deletion.
                 missing = c.execute(
                     "UPDATE messages SET status = ?, missing_run_id = ? WHERE conversation_id = ? AND ts BETWEEN ? AND ? "
-                    "AND status = ? AND first_run_id IS NOT ? AND id NOT IN (SELECT id FROM temp.import_seen)",
+                    "AND status = ? AND first_run_id IS NOT ? AND id NOT IN (SELECT id FROM temp.import_seen) "
+                    "AND first_run_id IN (SELECT id FROM import_runs WHERE format = ?)",
                     (MessageStatus.MISSING_AT_SOURCE.value, run, conv.id, conv.first, conv.last,
-                     MessageStatus.PRESENT.value, run)).rowcount
+                     MessageStatus.PRESENT.value, run, self.importer.name)).rowcount
             elif mark_missing and not newer:
                 self.report.warnings.append(
                     f"{key}: this export ends before messages the vault already holds; it is older, so nothing "
@@ -574,8 +577,12 @@ class _Writer:
                              (cid, MessageStatus.PRESENT.value)).fetchone()
             if span[0] is None:
                 continue
-            n = c.execute("UPDATE messages SET status = ?, missing_run_id = ? WHERE conversation_id = ? AND status = ?",
-                          (MessageStatus.MISSING_AT_SOURCE.value, run, cid, MessageStatus.PRESENT.value)).rowcount
+            n = c.execute("UPDATE messages SET status = ?, missing_run_id = ? WHERE conversation_id = ? AND status = ? "
+                          "AND first_run_id IN (SELECT id FROM import_runs WHERE format = ?)",
+                          (MessageStatus.MISSING_AT_SOURCE.value, run, cid, MessageStatus.PRESENT.value,
+                           self.importer.name)).rowcount
+            if n == 0:
+                continue                 # what is left there came from another device's database
             c.execute("INSERT OR REPLACE INTO import_coverage(run_id, conversation_id, first_ts, last_ts, messages, "
                       "added, missing, restored, newer) VALUES (?,?,?,?,0,0,?,0,1)", (run, cid, span[0], span[1], n))
             r.missing_at_source += n
