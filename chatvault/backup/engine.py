@@ -143,6 +143,7 @@ class RunResult:
     verified: bool = False
     restore_tested: bool = False
     full_listing: bool = True
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step of the run
     sent_keys: list[str] = field(default_factory=list)
     sent_entries: list[str] = field(default_factory=list)  # MACs of the extents and patches stored
 
@@ -307,7 +308,10 @@ def run_backup(vault: Vault, dest: Destination, ctx: JobContext | None = None) -
                 ctx.status("Taking a snapshot of the database")
                 with DbSnapshot(vault) as snap:
                     run_id = start_run(conn, dest, "backup")
+                    t2 = time.monotonic()
                     target = open_target(dest)
+                    result.phases = {"db snapshot": round(t2 - t0, 4),
+                                     "open destination": round(time.monotonic() - t2, 4)}
                     try:
                         _do_backup(vault, target, k, snap, ctx, result, _needs_full_listing(conn, dest, target),
                                    cache_path=_cache_path(vault, dest))
@@ -446,8 +450,17 @@ def _save_cache(path: Path | None, snapshot_id: str, target: Target, ident: list
 
 def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ctx: JobContext,
                result: RunResult, full_listing: bool = True, cache_path: Path | None = None) -> None:
+    t_phase = time.monotonic()
+
+    def phase(name: str) -> None:
+        nonlocal t_phase
+        now = time.monotonic()
+        result.phases[name] = round(result.phases.get(name, 0.0) + now - t_phase, 4)
+        t_phase = now
+
     ctx.status(f"Connecting to {target.description}")
     target.prepare()
+    phase("connect")
     prev = None
     if not full_listing:
         existing = target.list("snapshots/")
@@ -462,6 +475,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         ensure_config(target, k, existing)
         prev = _latest_manifest(target, k, existing)
     result.full_listing = full_listing
+    phase("previous snapshot")
     # where each extent or patch the destination holds lies: MAC -> (object key, offset, length)
     at = _known_entries(target, k, prev, existing, full_listing)
     prev_macs: dict[str, tuple[int, str]] = {}
@@ -483,7 +497,9 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         target.put_bytes(header_key, header_raw)
         sent(header_key, len(header_raw))
 
+    phase("known objects")
     media = _media_files(vault.media_path)
+    phase("media walk")
     counts: dict[str, int] = {}
     # counting rows reads whole indexes: let SQLite do it (without the GIL) while we read extents
     counter = threading.Thread(target=lambda: counts.update(_counts(snap._reader)), name="backup-counts")
@@ -513,14 +529,16 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
 
         def put_pack(key: str, data: bytes, entries: list[tuple[str, int, int]]) -> None:
             try:
-                if existing.get(key) != len(data):  # the same entries give the same name
+                stored = existing.get(key) == len(data)  # an interrupted run's pack: same entries, same name
+                if not stored:
                     target.put_bytes(key, data)
                 with sent_lock:
                     for mac, off, n in entries:
                         at[mac] = (key, off, n)
                     result.sent_entries.extend(mac for mac, _, _ in entries)
-                    result.packs_sent += 1
-                sent(key, len(data))
+                    result.packs_sent += not stored
+                if not stored:
+                    sent(key, len(data))
             finally:
                 packs_free.release()
 
@@ -611,6 +629,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         ctx.advance(bytes_=pending_bytes)
         pending_bytes = 0
         # 2. media blobs as they are (already encrypted and content-addressed)
+        phase("database")
         ctx.status("Backing up media")
         blob_rows: list[list[Any]] = [[]] * len(media)
 
@@ -665,6 +684,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
     finally:
         pool.close()
         counter.join()  # it uses the snapshot's connection, which the caller closes next
+    phase("media and upload")
 
     # 3. the manifest, last: only now does the snapshot exist
     faults.hit("backup.before_manifest")
@@ -694,6 +714,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         "counts": counts | {"media_bytes": sum(s for _, _, s in media), "db_bytes": snap.size},
     }
     sealed = seal_manifest(k, snapshot_id, header_key, body)
+    phase("manifest")
     target.put_bytes(snapshot_key(snapshot_id), sealed, durable_now=True)
     result.snapshot_id = snapshot_id
     faults.hit("backup.after_manifest")
@@ -713,6 +734,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                              f"hold correctly (first: {missing[0]}).", hint="Run the backup again.")
     result.verified = True
     _save_cache(cache_path, snapshot_id, target, ident, snap, b"".join(fps))
+    phase("store and read back")
 
 
 def _locations(body: dict[str, Any]) -> dict[str, tuple[str, int, int]]:
