@@ -61,6 +61,10 @@ HEADER = re.compile(
     r"(?P<rest>.*)$",
     re.S,
 )
+# HEADER without its `(?P<rest>.*)$`: that tail matches any remainder, so the groups come out the
+# same and the rest of the line is line[m.end():] (the reader's hot loop; HEADER stays for detection).
+assert HEADER.pattern.endswith(r"(?P<rest>.*)$")
+HEADER_HEAD = re.compile(HEADER.pattern[: -len(r"(?P<rest>.*)$")], HEADER.flags)
 DATE_PARTS = re.compile(r"\d+")
 YEAR_FIRST = re.compile(r"\d{4}")
 STRIP = MARKS + " "
@@ -72,6 +76,71 @@ CONTACT_WORDS = {"contact card", "tarjeta de contacto", "cartão de contato", "k
 # texts they are tried on); the first alternative that matches is the one the three in turn would find.
 SHORT_MARKERS = re.compile(f"(?P<deleted>{lx.DELETED.pattern})|(?P<omitted>{lx.MEDIA_OMITTED.pattern})"
                            f"|(?P<live>{lx.LIVE_LOCATION.pattern})", re.I)
+_HEAD = 3
+
+
+def _ascii_heads(rx: re.Pattern[str], k: int = _HEAD) -> frozenset[str] | None:
+    """Every lower-cased ASCII string of `k` characters that a match of `rx` can start with.
+
+    A text whose first `k` characters are ASCII and, lower-cased, not in this set cannot match `rx`,
+    so the (slow, many-branched) pattern need not be tried. Worked out from the parsed pattern:
+    literals, alternations, groups and `x?` only; anything else (or a match shorter than `k`) gives
+    None, meaning "no shortcut". Which ASCII characters a literal matches case-insensitively is asked
+    of the regex engine itself, so its case folding is the one that applies.
+    """
+    from re import _constants as K  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    class GiveUp(Exception):
+        pass
+
+    heads: set[tuple[int, ...]] = set()
+
+    def walk(stack: tuple, prefix: tuple[int, ...]) -> None:
+        if len(prefix) == k:
+            heads.add(prefix)
+            return
+        if not stack:
+            raise GiveUp                       # a match shorter than k characters
+        items, i = stack[-1]
+        if i == len(items):
+            walk(stack[:-1], prefix)
+            return
+        op, av = items[i]
+        rest = stack[:-1] + ((items, i + 1),)
+        if op is K.LITERAL:
+            walk(rest, prefix + (av,))
+        elif op is K.AT:                       # ^ and $ take no character
+            walk(rest, prefix)
+        elif op is K.SUBPATTERN and not av[1] and not av[2]:
+            walk(rest + ((av[3], 0),), prefix)
+        elif op is K.BRANCH:
+            for alt in av[1]:
+                walk(rest + ((alt, 0),), prefix)
+        elif op in (K.MAX_REPEAT, K.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+            walk(rest, prefix)
+            walk(rest + ((av[2], 0),), prefix)
+        else:
+            raise GiveUp
+
+    try:
+        walk(((_parser.parse(rx.pattern, rx.flags), 0),), ())
+    except (GiveUp, RecursionError):
+        return None
+    ascii_of: dict[int, str] = {}
+    for c in {c for h in heads for c in h}:
+        one = re.compile(re.escape(chr(c)), rx.flags)
+        ascii_of[c] = "".join(sorted({chr(a).lower() for a in range(128) if one.fullmatch(chr(a))}))
+    out: set[str] = set()
+    for h in heads:
+        parts = [""]
+        for c in h:
+            parts = [p + a for p in parts for a in ascii_of[c]]
+        out.update(parts)
+    return frozenset(out)
+
+
+SHORT_HEADS = _ascii_heads(SHORT_MARKERS)
 US_LIKE = {"US", "PH", "CA", "BZ", "FM", "GU", "MH", "PR", "AS", "UM", "VI", "PW", "KE"}
 
 
@@ -250,23 +319,25 @@ class WhatsAppImporter(Importer):
         last_stamp = None                # the previous header's timestamp text, and its time
         last_ts: datetime | None = None
 
-        header_match = HEADER.match
+        header_match = HEADER_HEAD.match
+        marks = frozenset(MARKS)
+        heads = SHORT_HEADS if SHORT_HEADS is not None else frozenset()
+        text_kind = MessageKind.TEXT
         timestamp = self._timestamp
         message = self._message
         system = MessageKind.SYSTEM
         header_start = HEADER_START
         blank = " \t" + MARKS
-        senders_get = senders.get
 
         while True:
             line = readline(limit)
             if not line:
                 break
             number += 1
-            skipped = 0
             if line[-1:] == "\n":
                 line = line[:-1]
             elif len(line) >= limit:     # over the cap: skip to the end of this line
+                skipped = 0
                 while True:
                     more = readline(limit)
                     if not more:
@@ -275,18 +346,24 @@ class WhatsAppImporter(Importer):
                         skipped += len(more) - 1
                         break
                     skipped += len(more)
+                if skipped:
+                    check_every += 1
+                    chars += len(line) + 1 + skipped
+                    if check_every >= 2048:
+                        check_every = 0
+                        ctx.check()
+                        ctx.set_position(bytes_=min(size, chars))
+                    yield Unparsed(raw=line[:KEEP_OF_LONG_LINE], location=f"{loc_prefix}{number}",
+                                   reason=f"line of {len(line) + skipped} characters is longer than the "
+                                          f"{limit}-character limit; the first {KEEP_OF_LONG_LINE} are kept here",
+                                   conversation_key=conv_key)
+                    continue
             check_every += 1
-            chars += len(line) + 1 + skipped
+            chars += len(line) + 1
             if check_every >= 2048:
                 check_every = 0
                 ctx.check()
                 ctx.set_position(bytes_=min(size, chars))
-            if skipped:
-                yield Unparsed(raw=line[:KEEP_OF_LONG_LINE], location=f"{loc_prefix}{number}",
-                               reason=f"line of {len(line) + skipped} characters is longer than the "
-                                      f"{limit}-character limit; the first {KEEP_OF_LONG_LINE} are kept here",
-                               conversation_key=conv_key)
-                continue
             m = header_match(line) if line[:1] in header_start else None
             if m is not None:
                 # The groups up to the end of the AM/PM word are a function of the text up to there
@@ -296,7 +373,14 @@ class WhatsAppImporter(Importer):
                 if stamp == last_stamp:
                     ts = last_ts
                 else:
-                    ts = timestamp(m, order, zone, date_cache, time_cache, unknown_ampm)
+                    # Day and clock time seen before: add them here (what `_timestamp` would do).
+                    dtext, ttext, atext, ptext = m.group(1, 3, 4, 2)
+                    day = date_cache.get(dtext)
+                    hms = time_cache.get((ttext, atext, ptext or "")) if day is not None else None
+                    if hms is not None:
+                        ts = day + hms
+                    else:
+                        ts = timestamp(m, order, zone, date_cache, time_cache, unknown_ampm)
                     last_stamp, last_ts = stamp, ts
                 if ts is None:
                     m = None
@@ -313,25 +397,34 @@ class WhatsAppImporter(Importer):
                 continue
             seen_header = True
             if p_text is not None:
-                rec = message(p_number, p_ts, p_sender, p_text, p_more, conv_key, tree, loc_prefix)
-                if rec.kind is system and rec.extra["system"] in GROUP_EVENTS:
-                    group_hint = True
-                yield rec
-            rest = m.group(5)
+                t = p_text
+                if p_more is None and p_sender is not None and t[:1] not in marks and t[-1:] != ">" \
+                        and t[:1] != "<" and " (" not in t and "://" not in t \
+                        and (len(t) > 72 or (len(t) >= _HEAD and t[:_HEAD].isascii()
+                                             and t[:_HEAD].lower() not in heads)):
+                    # Plain one-line text: every test in `_message` would come out "no" (marks, edit
+                    # note, short markers by their first letters, media, files, location, poll).
+                    yield MessageRec(conv_key, p_ts, text_kind, t, p_sender, p_sender, None, False, None, None,
+                                     False, None, [], {}, f"{loc_prefix}{p_number}")
+                else:
+                    rec = message(p_number, p_ts, p_sender, t, p_more, conv_key, tree, loc_prefix)
+                    if rec.kind is system and rec.extra["system"] in GROUP_EVENTS:
+                        group_hint = True
+                    yield rec
+            rest = line[m.end():]
             sender = None
             text = rest
             colon = rest.find(":")
             if 0 < colon <= 120:
                 cand = rest[:colon].strip(STRIP)
-                if cand and (cand in senders or lx.system_kind(cand) is None):
+                if cand in senders:
                     sender = cand
-                    text = rest[colon + 1:]
-                    if text[:1] == " ":
-                        text = text[1:]
-                    if senders_get(sender) is None:
-                        senders[sender] = ParticipantRec(key=sender, display_name=sender,
-                                                         is_me=bool(me and sender == me))
-                        yield senders[sender]
+                    text = rest[colon + 2:] if rest[colon + 1:colon + 2] == " " else rest[colon + 1:]
+                elif cand and lx.system_kind(cand) is None:
+                    sender = cand
+                    text = rest[colon + 2:] if rest[colon + 1:colon + 2] == " " else rest[colon + 1:]
+                    senders[sender] = ParticipantRec(key=sender, display_name=sender, is_me=bool(me and sender == me))
+                    yield senders[sender]
             p_number, p_ts, p_sender, p_text, p_more = number, ts, sender, text, None
         raw.close()
         if p_text is not None:
@@ -502,7 +595,14 @@ class WhatsAppImporter(Importer):
                 edited = True
                 text = text[: e.start()]
                 short = len(text) <= 72
-        m = SHORT_MARKERS.match(text) if short else None
+        if not short:
+            m = None
+        else:
+            head = text[:_HEAD]
+            if SHORT_HEADS is not None and len(head) == _HEAD and head.isascii() and head.lower() not in SHORT_HEADS:
+                m = None                   # cannot be any of them (see _ascii_heads)
+            else:
+                m = SHORT_MARKERS.match(text)
         if m is not None:
             if m.start(1) >= 0:            # DELETED
                 return MessageRec(conv_key, ts, MessageKind.RECALLED, text, sender, sender, None, False, None, None,
