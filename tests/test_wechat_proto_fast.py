@@ -75,3 +75,56 @@ def test_fast_reader_equals_the_field_walker() -> None:
     assert proto.bytes_extra_items(None) == {} and proto.bytes_extra_sender(None) is None
     assert proto.bytes_extra_items(memoryview(F.bytes_extra(sender="wxid_a"))) == {1: "wxid_a",
                                                                                   7: "<msgsource><silence>0</silence></msgsource>"}
+
+
+def test_lz4_first_guess_gives_what_the_worst_case_buffer_gives() -> None:
+    import os
+
+    import lz4.block
+
+    from chatvault.importers.wechat import content as C
+
+    def worst_case(blob: bytes) -> str | None:
+        size = min(max(len(blob) * 255, 1024), C.MAX_DECOMPRESSED)
+        try:
+            raw = lz4.block.decompress(blob, uncompressed_size=size)
+        except (lz4.block.LZ4BlockError, ValueError, MemoryError):
+            return None
+        return raw.rstrip(b"\x00").decode("utf-8", "replace")
+
+    rnd = random.Random(1)
+    blobs = [lz4.block.compress(F.x_article().encode() + b"\x00", store_size=False)]
+    for n in (0, 1, 10, 100, 1000, 5000, 60000):          # up to LZ4's 255x: the first guess is too small
+        for rep in (b"a", b"<x>", bytes(range(256))):
+            blobs.append(lz4.block.compress((rep * (n // len(rep) + 1))[:n] + b"\x00", store_size=False))
+        mixed = bytes(rnd.randrange(256) if rnd.random() < 0.3 else 65 for _ in range(n)) + b"\x00"
+        blobs.append(lz4.block.compress(mixed, store_size=False))
+    broken = []
+    for b in blobs:
+        for _ in range(30):
+            m = bytearray(b)
+            m[rnd.randrange(len(m))] = rnd.randrange(256)
+            broken += [bytes(m), b[: rnd.randrange(len(b) + 1)]]
+    for blob in blobs + broken + [os.urandom(k) for k in range(1, 300)]:
+        assert C.decompress_lz4(blob) == worst_case(blob), blob[:40]
+
+
+def test_mmreader_items_equal_the_element_path() -> None:
+    import xml.etree.ElementTree as ET
+
+    from chatvault.importers.wechat import content as C
+
+    docs = [
+        F.x_article(),
+        "<appmsg><mmreader><category><item><title>a</title></item><item/><x/></category><category><item>b</item>"
+        "</category><item/></mmreader><y><mmreader><category><item>deep</item></category></mmreader></y></appmsg>",
+        "<appmsg><mmreader><mmreader><category><item>n</item></category></mmreader><category><item>o</item>"
+        "</category></mmreader></appmsg>",
+        "<appmsg/>", "<msg><appmsg><mmreader/></appmsg></msg>",
+    ]
+    for doc in docs:
+        root = ET.XML(doc)
+        for el in root.iter():
+            want = list(el.iterfind(".//mmreader/category/item"))
+            got = list(C._mmreader_items(el))
+            assert len(got) == len(want) and all(a is b for a, b in zip(got, want, strict=True)), doc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,16 +76,18 @@ def parse_xml(s: str | None) -> ET.Element | None:
 
 
 def _t(el: ET.Element | None, path: str) -> str | None:
+    """The stripped text of the first `path` under `el`; None when absent or blank."""
     if el is None:
         return None
-    found = el.find(path)
-    if found is None or found.text is None:
+    val = el.findtext(path)      # None: no such element; "": it has no text
+    if not val:
         return None
-    val = found.text.strip()
-    return val or None
+    return val.strip() or None
 
 
 def _int(v: Any) -> int | None:
+    if v is None:               # int("None") fails: the same answer without raising
+        return None
     try:
         return int(str(v).strip())
     except (TypeError, ValueError):
@@ -92,14 +95,19 @@ def _int(v: Any) -> int | None:
 
 
 def _float(v: Any) -> float | None:
+    if v is None:
+        return None
     try:
         return float(str(v).strip())
     except (TypeError, ValueError):
         return None
 
 
+_EMPTY = (None, "", {}, [])        # never mutated: compared against only
+
+
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v not in (None, "", {}, [])}
+    return {k: v for k, v in d.items() if v not in _EMPTY}
 
 
 def decompress_lz4(blob: bytes | None) -> str | None:
@@ -108,6 +116,15 @@ def decompress_lz4(blob: bytes | None) -> str | None:
         return None
     blob = bytes(blob)
     size = min(max(len(blob) * 255, 1024), MAX_DECOMPRESSED)
+    # First into a buffer of a likely size (XML rarely shrinks 8x): the decoder either fills it with
+    # exactly the bytes the worst-case buffer would get, or stops for want of room and we go on to
+    # the worst case (255x, LZ4's limit), whose allocation is slow to make and free every time.
+    guess = len(blob) * 8 + 1024
+    if guess < size:
+        try:
+            return lz4.block.decompress(blob, uncompressed_size=guess).rstrip(b"\x00").decode("utf-8", "replace")
+        except (lz4.block.LZ4BlockError, ValueError, MemoryError):
+            pass
     try:
         raw = lz4.block.decompress(blob, uncompressed_size=size)
     except (lz4.block.LZ4BlockError, ValueError, MemoryError):
@@ -349,7 +366,7 @@ def _appmsg(content: str | None, sub_hint: int | None = None) -> Parsed:
     if sub == 5 or sub == 49 or sub == 51 or sub == 63 or url:
         # links, official-account articles (several items in mmreader), Channels videos
         articles = []
-        for item in app.iterfind(".//mmreader/category/item"):
+        for item in _mmreader_items(app):
             articles.append(_clean({"title": _t(item, "title"), "url": _t(item, "url"),
                                     "description": _t(item, "digest"), "cover": _t(item, "cover")}))
         if articles:
@@ -359,6 +376,19 @@ def _appmsg(content: str | None, sub_hint: int | None = None) -> Parsed:
             common["channels"] = _clean({"nickname": _t(fi, "nickname"), "description": _t(fi, "desc")})
         return Parsed(MessageKind.LINK, title or des, common)
     return Parsed(MessageKind.UNKNOWN, title or des or content, dict(common, raw=content))
+
+
+def _mmreader_items(app: ET.Element) -> Iterator[ET.Element]:
+    """`app.iterfind(".//mmreader/category/item")`, spelled out (ElementPath's generators cost more
+    than the loops): every mmreader below `app`, its category children, their item children."""
+    for reader in app.iter("mmreader"):
+        if reader is app:
+            continue
+        for category in reader:
+            if category.tag == "category":
+                for item in category:
+                    if item.tag == "item":
+                        yield item
 
 
 def parse_message(base: int, sub: int | None, content: str | None, compressed: str | None = None) -> Parsed:
@@ -374,14 +404,17 @@ def parse_message(base: int, sub: int | None, content: str | None, compressed: s
         return _sysmsg(content)
     if base == CALL or base in (52, 53, 64):
         return _call(content, parse_xml(content))
-    handlers = {IMAGE: _image, VOICE: _voice, VIDEO: _video, SHORT_VIDEO: _video, STICKER: _sticker,
-                LOCATION: _location, CONTACT_CARD: _card}
-    if base in handlers:
+    handler = _HANDLERS.get(base)
+    if handler is not None:
         root = parse_xml(content)
-        p = handlers[base](root)
+        p = handler(root)
         if root is None and content.strip():
             p.unparsable = "unparsable XML"
         return p
     if base in (37, 40, 51, 65, 9999, 10001):   # friend requests, possible friends, status sync
         return Parsed(MessageKind.SYSTEM, content, {"wechat_type": base})
     return Parsed(MessageKind.UNKNOWN, content or None, {"wechat_type": base, "wechat_subtype": sub})
+
+
+_HANDLERS = {IMAGE: _image, VOICE: _voice, VIDEO: _video, SHORT_VIDEO: _video, STICKER: _sticker,
+             LOCATION: _location, CONTACT_CARD: _card}
