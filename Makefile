@@ -8,13 +8,14 @@ PIP    := $(VENV)/bin/pip
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 STAMP_BENCH := $(VENV)/.installed-bench
+STAMP_FUZZ := $(VENV)/.installed-fuzz
 SHARED ?= ../shared
 
 # Qt's system libraries and CJK fonts that a minimal Debian lacks.
 SYS_LIBS := libglib-2.0.so.0 libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3
 SYS_PKGS := libglib2.0-0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-noto-cjk
 
-.PHONY: run test samples bench lint screenshots translations sysdeps clean
+.PHONY: run test samples bench lint screenshots translations sysdeps clean fuzz fuzz-atheris
 
 run: sysdeps $(STAMP_RUN) translations
 	$(PY) -m chatvault
@@ -29,6 +30,23 @@ samples: $(STAMP_TEST)
 
 bench: $(STAMP_BENCH)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Parser fuzzing (RELIABILITY row 23): hypothesis with >= 2,000 examples per parser (WhatsApp,
+# Telegram, WeChat content and protobuf readers); `make test` runs the same tests with a few dozen.
+fuzz: $(STAMP_TEST)
+	CHATVAULT_FUZZ_PROFILE=fuzz QT_QPA_PLATFORM=offscreen \
+	  $(PY) -m pytest -q -p no:cacheprovider tests/test_parser_fuzz.py $(PYTEST_ARGS)
+
+# Coverage-guided fuzzing with atheris, nightly-style: FUZZ_RUNS executions per parser; crashing
+# inputs are saved under FUZZ_OUT. Installs the optional `fuzz` extra.
+FUZZ_RUNS ?= 1000000
+FUZZ_OUT ?= /tmp/chatvault-fuzz
+fuzz-atheris: $(STAMP_FUZZ)
+	@mkdir -p $(FUZZ_OUT); rc=0; \
+	for t in whatsapp telegram wechat_content wechat_proto; do \
+	  echo "== atheris: $$t ($(FUZZ_RUNS) runs, crashes in $(FUZZ_OUT))"; \
+	  $(PY) tests/fuzz/fuzz_targets.py $$t -runs=$(FUZZ_RUNS) -artifact_prefix=$(FUZZ_OUT)/$$t- || rc=1; \
+	done; exit $$rc
 
 # Compile resources/translations/*.ts to .qm with pyside6-lrelease (shipped by PySide6-Essentials).
 translations: $(STAMP_RUN)
@@ -74,6 +92,10 @@ $(STAMP_TEST): pyproject.toml | $(VENV)/bin/python
 
 $(STAMP_BENCH): pyproject.toml $(STAMP_TEST)
 	$(PIP) install -q -e '.[test,bench]'
+	touch $@
+
+$(STAMP_FUZZ): pyproject.toml $(STAMP_TEST)
+	$(PIP) install -q -e '.[test,fuzz]'
 	touch $@
 
 clean:
