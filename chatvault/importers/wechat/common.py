@@ -238,10 +238,10 @@ def make_message(conv: str, ts: int | float, p: Parsed, *, source_id: str, sende
             extra.setdefault("wechat_subtype", sub)
     if p.unparsable:
         extra["unparsable"] = p.unparsable
-    if p.kind in (MessageKind.SYSTEM, MessageKind.RECALLED) and base in (10000, 10002):
+    kind = p.kind
+    if kind in (MessageKind.SYSTEM, MessageKind.RECALLED) and base in (10000, 10002):
         sender, sender_name = None, None
-    return MessageRec(
-        conversation_key=conv, ts=ts_utc(ts), kind=p.kind, text=p.text, sender_key=sender,
-        sender_name=sender_name, source_id=source_id, reply_to=p.reply_to, attachments=attachments or [],
-        extra=extra, location=location,
-    )
+    # MessageRec fields, positionally: conversation_key, ts, kind, text, sender_key, sender_name,
+    # source_id, tz_known, reply_to, forwarded_from, edited, edited_ts, attachments, extra, location.
+    return MessageRec(conv, ts_utc(ts), kind, p.text, sender, sender_name, source_id, True, p.reply_to, None, False,
+                      None, attachments or [], extra, location)

@@ -305,7 +305,7 @@ class WeChatPCImporter(Importer):
         sid = stable_id(svrid, talker, ctime, base, is_sender, content, p.source_suffix)
         if p.source_suffix == "-recalled" and svrid:
             p.extra["recalled_id"] = str(svrid)
-        atts = self._attachments(root, base, p, bx, links, voices, svrid)
+        atts = self._attachments(root, base, p, bx, links, voices, svrid) if p.kind in _MEDIA_KINDS else []
         return make_message(talker, ctime, p, source_id=sid, sender=sender,
                             sender_name=d.name(sender, talker if is_group else None),
                             location=f"{loc}{local_id}", base=base, sub=sub, attachments=atts)
