@@ -32,9 +32,9 @@ from chatvault.model import MessageRec, Unparsed
 
 _COMMON = {"deadline": timedelta(seconds=5), "derandomize": False, "print_blob": True,
            "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
-settings.register_profile("ci", max_examples=60, **_COMMON)
-settings.register_profile("fuzz", max_examples=2000, **_COMMON)
-PROFILE = settings.get_profile(os.environ.get("CHATVAULT_FUZZ_PROFILE", "ci"))
+settings.register_profile("chatvault-ci", max_examples=60, **_COMMON)
+settings.register_profile("chatvault-fuzz", max_examples=2000, **_COMMON)
+PROFILE = settings.get_profile("chatvault-" + os.environ.get("CHATVAULT_FUZZ_PROFILE", "ci"))
 
 _DIR = Path(tempfile.mkdtemp(prefix="cv-fuzz-"))     # one file rewritten per example (no fixture per example)
 atexit.register(shutil.rmtree, _DIR, True)
