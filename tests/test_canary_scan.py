@@ -87,6 +87,22 @@ def _scan(roots: list[Path], needles: dict[str, bytes], skip: list[Path]) -> tup
     return hits, files
 
 
+def _whatsapp_zip(src: Path, text: dict[str, str], runs: dict[str, bytes]) -> tuple[Path, bytes]:
+    """A WhatsApp .zip export with the WhatsApp canaries; returns (path, the photo's bytes)."""
+    lay = LAYOUTS["android-en-gb"]
+    t0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+    jpeg = make_jpeg(48, 40, seed=17) + runs["wa_jpeg"]          # bytes after EOI: still a valid JPEG
+    lines = [lay.stamp(t0) + f"Alice: hello {text['wa_text']}",
+             lay.stamp(t0 + timedelta(minutes=1)) + f"Bob: {text['wa_text_cjk']} ok",
+             lay.stamp(t0 + timedelta(minutes=2)) + f"Alice: {text['wa_media_name']} (file attached)",
+             lay.stamp(t0 + timedelta(minutes=3)) + "Bob: thanks"]
+    wa_zip = src / "wa.zip"
+    with zipfile.ZipFile(wa_zip, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"WhatsApp Chat with {text['wa_title']}.txt", "\n".join(lines) + "\n")
+        zf.writestr(text["wa_media_name"], jpeg)
+    return wa_zip, jpeg
+
+
 def test_no_plaintext_outside_the_chosen_export_folder(cli, tmp_path: Path, s3_server: S3Server) -> None:  # noqa: F811
     text, runs = _canaries()
     home, tmpdir, run_dir = tmp_path / "home", tmp_path / "tmp", tmp_path / "run"
@@ -107,17 +123,7 @@ def test_no_plaintext_outside_the_chosen_export_folder(cli, tmp_path: Path, s3_s
     # --- the sources (outside the scanned roots) ---------------------------------------------
     src = tmp_path / "sources"
     src.mkdir()
-    lay = LAYOUTS["android-en-gb"]
-    t0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
-    jpeg = make_jpeg(48, 40, seed=17) + runs["wa_jpeg"]          # bytes after EOI: still a valid JPEG
-    lines = [lay.stamp(t0) + f"Alice: hello {text['wa_text']}",
-             lay.stamp(t0 + timedelta(minutes=1)) + f"Bob: {text['wa_text_cjk']} ok",
-             lay.stamp(t0 + timedelta(minutes=2)) + f"Alice: {text['wa_media_name']} (file attached)",
-             lay.stamp(t0 + timedelta(minutes=3)) + "Bob: thanks"]
-    wa_zip = src / "wa.zip"
-    with zipfile.ZipFile(wa_zip, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(f"WhatsApp Chat with {text['wa_title']}.txt", "\n".join(lines) + "\n")
-        zf.writestr(text["wa_media_name"], jpeg)
+    wa_zip, jpeg = _whatsapp_zip(src, text, runs)
     base = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
     tg_file = b"%canary-file%" + runs["tg_file"]
     msgs = [{"id": 1, "type": "message", "date": "2024-05-01T10:00:00", "date_unixtime": str(int(base.timestamp())),
@@ -204,3 +210,93 @@ def test_no_plaintext_outside_the_chosen_export_folder(cli, tmp_path: Path, s3_s
         store = BlobStore(v)
         assert b"%watch%" + runs["watch_file"] * 3 in {store.read_all(b) for b in store.iter_ids()}
     assert not list(tmpdir.iterdir()), sorted(p.name for p in tmpdir.iterdir())   # temp files cleaned up
+
+
+def test_gui_session_leaves_no_plaintext(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """The desktop app's part of row 17, in this process: a wrong passphrase (itself a canary, logged as
+    a failed background job), unlock, browse, search, the image viewer, the media page, Ctrl+L; the
+    log file, TMPDIR (Qt's and Python's temp folder) and the isolated home then hold no canary."""
+    import logging
+    import tempfile
+
+    from PySide6.QtCore import QSettings
+
+    from chatvault import paths
+    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.gallery import ImageViewer
+    from chatvault.gui.main_window import PAGE_GALLERY, PAGE_SEARCH, MainWindow
+    from chatvault.hardening import setup_logging
+    from chatvault.importers.base import ImportOptions
+    from chatvault.ingest.engine import run_import
+    from chatvault.vault.vault import create_vault
+
+    text, runs = _canaries()
+    text["wrong_passphrase"] = "pw" + text["wa_text"]
+    home, tmpdir, run_dir, src = tmp_path / "home", tmp_path / "tmp", tmp_path / "run", tmp_path / "sources"
+    for d in (home, tmpdir, run_dir, src):
+        d.mkdir(mode=0o700)
+    for k, v in {"HOME": home, "XDG_DATA_HOME": home / ".local/share", "XDG_STATE_HOME": home / ".local/state",
+                 "XDG_CONFIG_HOME": home / ".config", "XDG_CACHE_HOME": home / ".cache", "XDG_RUNTIME_DIR": run_dir,
+                 "TMPDIR": tmpdir}.items():
+        monkeypatch.setenv(k, str(v))
+    monkeypatch.setattr(tempfile, "tempdir", None)        # gettempdir() reads TMPDIR again
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / ".config"))
+    root = logging.getLogger("chatvault")
+    saved = list(root.handlers)
+    for h in saved:
+        root.removeHandler(h)
+    log_file = setup_logging(paths.log_dir())
+    assert log_file is not None and home in log_file.parents
+    try:
+        vault_path = home / "vault"
+        v, _ = create_vault(vault_path, PASSPHRASE)
+        wa_zip, _jpeg = _whatsapp_zip(src, text, runs)
+        assert run_import(v, wa_zip, options=ImportOptions(options={"tz": "UTC"})).added == 4
+        v.lock()
+
+        dialog = UnlockDialog(vault_path)
+        qtbot.addWidget(dialog)
+        dialog.passphrase.setText(text["wrong_passphrase"])
+        with qtbot.waitSignal(dialog.unlock_finished, timeout=30_000) as sig:
+            dialog.unlock()
+        assert sig.args == [False]
+        dialog.passphrase.setText(PASSPHRASE)
+        with qtbot.waitSignal(dialog.unlock_finished, timeout=30_000) as sig:
+            dialog.unlock()
+        assert sig.args == [True]
+        win = MainWindow(dialog.vault)
+        qtbot.addWidget(win)
+        win.show()
+        conv = next(c for c in win.chat_model.rows if c["display"] == text["wa_title"])
+        win.open_conversation(conv)
+        assert win.messages.model_.rowCount() >= 4
+        win.show_page(PAGE_SEARCH)
+        page = win.search_page
+        with qtbot.waitSignal(page.worker.results, timeout=10_000):
+            page.box.setText(text["wa_text_cjk"])
+        assert page.model.rowCount() == 1
+        page.list.activated.emit(page.model.index(0))
+        items = win.gallery.conversation_images(conv["id"])
+        assert len(items) == 1
+        viewer = ImageViewer(win.vault, items, 0, win)
+        viewer.show()
+        qtbot.waitUntil(lambda: not viewer.image.isNull(), timeout=10_000)
+        viewer.close()
+        win.show_page(PAGE_GALLERY)
+        qtbot.wait(300)
+        monkeypatch.setattr(UnlockDialog, "open", lambda self: None)   # stay headless after locking
+        with qtbot.waitSignal(win.locked, timeout=5000):
+            win.act_lock.trigger()                                     # the Ctrl+L action
+        assert win.vault is None
+        for h in root.handlers:
+            h.flush()
+        assert "background job failed" in log_file.read_text()       # the wrong passphrase was logged...
+        hits, files = _scan([home, tmpdir, run_dir], _needles(text, runs), skip=[])
+        assert not hits, "\n".join(hits[:50])                          # ...without the passphrase or any canary
+        assert files >= 3
+    finally:
+        for h in list(root.handlers):
+            root.removeHandler(h)
+            h.close()
+        for h in saved:
+            root.addHandler(h)
