@@ -79,14 +79,17 @@ SHORT_MARKERS = re.compile(f"(?P<deleted>{lx.DELETED.pattern})|(?P<omitted>{lx.M
 _HEAD = 3
 
 
-def _ascii_heads(rx: re.Pattern[str], k: int = _HEAD) -> frozenset[str] | None:
-    """Every lower-cased ASCII string of `k` characters that a match of `rx` can start with.
+def _heads(rx: re.Pattern[str], k: int = _HEAD) -> tuple[frozenset[str], re.Pattern[str]] | None:
+    """What a match of `rx` can start with: (every lower-cased ASCII string of `k` characters it can
+    begin with, a pattern for every character it can begin with).
 
-    A text whose first `k` characters are ASCII and, lower-cased, not in this set cannot match `rx`,
-    so the (slow, many-branched) pattern need not be tried. Worked out from the parsed pattern:
-    literals, alternations, groups and `x?` only; anything else (or a match shorter than `k`) gives
-    None, meaning "no shortcut". Which ASCII characters a literal matches case-insensitively is asked
-    of the regex engine itself, so its case folding is the one that applies.
+    A text whose first `k` characters are ASCII and, lower-cased, not in the set cannot match `rx`;
+    nor can a text whose first character the second pattern does not match. So the (slow, many-
+    branched) pattern need not be tried. Worked out from the parsed pattern: literals, alternations,
+    groups and `x?` only; anything else (or a match shorter than `k`) gives None, meaning "no
+    shortcut". Which characters a literal matches case-insensitively is asked of the regex engine
+    itself (the literal alone, and a class of the literals, under the pattern's flags; the class
+    matches at least what the literals match), so its case folding is the one that applies.
     """
     from re import _constants as K  # type: ignore[attr-defined]
     from re import _parser  # type: ignore[attr-defined]
@@ -137,10 +140,23 @@ def _ascii_heads(rx: re.Pattern[str], k: int = _HEAD) -> frozenset[str] | None:
         for c in h:
             parts = [p + a for p in parts for a in ascii_of[c]]
         out.update(parts)
-    return frozenset(out)
+    first = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted({h[0] for h in heads})) + "]", rx.flags)
+    return frozenset(out), first
 
 
-SHORT_HEADS = _ascii_heads(SHORT_MARKERS)
+_SHORT_HEADS = _heads(SHORT_MARKERS)
+SHORT_HEADS = _SHORT_HEADS[0] if _SHORT_HEADS else None
+SHORT_FIRST = _SHORT_HEADS[1].match if _SHORT_HEADS else None
+
+
+def _no_short_marker(text: str) -> bool:
+    """True when `text` cannot be a deleted/omitted/live-location marker (see `_heads`)."""
+    head = text[:_HEAD]
+    if SHORT_HEADS is None or len(head) < _HEAD:
+        return False
+    if head.isascii():
+        return head.lower() not in SHORT_HEADS
+    return SHORT_FIRST(head) is None  # type: ignore[misc]
 US_LIKE = {"US", "PH", "CA", "BZ", "FM", "GU", "MH", "PR", "AS", "UM", "VI", "PW", "KE"}
 
 
@@ -321,7 +337,7 @@ class WhatsAppImporter(Importer):
 
         header_match = HEADER_HEAD.match
         marks = frozenset(MARKS)
-        heads = SHORT_HEADS if SHORT_HEADS is not None else frozenset()
+        no_marker = _no_short_marker
         text_kind = MessageKind.TEXT
         timestamp = self._timestamp
         message = self._message
@@ -400,8 +416,7 @@ class WhatsAppImporter(Importer):
                 t = p_text
                 if p_more is None and p_sender is not None and t[:1] not in marks and t[-1:] != ">" \
                         and t[:1] != "<" and " (" not in t and "://" not in t \
-                        and (len(t) > 72 or (len(t) >= _HEAD and t[:_HEAD].isascii()
-                                             and t[:_HEAD].lower() not in heads)):
+                        and (len(t) > 72 or no_marker(t)):
                     # Plain one-line text: every test in `_message` would come out "no" (marks, edit
                     # note, short markers by their first letters, media, files, location, poll).
                     yield MessageRec(conv_key, p_ts, text_kind, t, p_sender, p_sender, None, False, None, None,
@@ -598,9 +613,8 @@ class WhatsAppImporter(Importer):
         if not short:
             m = None
         else:
-            head = text[:_HEAD]
-            if SHORT_HEADS is not None and len(head) == _HEAD and head.isascii() and head.lower() not in SHORT_HEADS:
-                m = None                   # cannot be any of them (see _ascii_heads)
+            if _no_short_marker(text):
+                m = None                   # cannot be any of them (see _heads)
             else:
                 m = SHORT_MARKERS.match(text)
         if m is not None:
