@@ -337,7 +337,9 @@ class WhatsAppImporter(Importer):
 
         header_match = HEADER_HEAD.match
         marks = frozenset(MARKS)
-        no_marker = _no_short_marker
+        shortcut = SHORT_HEADS is not None       # `_no_short_marker`, inline below
+        heads = SHORT_HEADS or frozenset()
+        first_char = SHORT_FIRST
         text_kind = MessageKind.TEXT
         timestamp = self._timestamp
         message = self._message
@@ -416,7 +418,8 @@ class WhatsAppImporter(Importer):
                 t = p_text
                 if p_more is None and p_sender is not None and t[:1] not in marks and t[-1:] != ">" \
                         and t[:1] != "<" and " (" not in t and "://" not in t \
-                        and (len(t) > 72 or no_marker(t)):
+                        and (len(t) > 72 or (shortcut and len(h := t[:_HEAD]) == _HEAD
+                                             and (h.lower() not in heads if h.isascii() else first_char(h) is None))):
                     # Plain one-line text: every test in `_message` would come out "no" (marks, edit
                     # note, short markers by their first letters, media, files, location, poll).
                     yield MessageRec(conv_key, p_ts, text_kind, t, p_sender, p_sender, None, False, None, None,
