@@ -74,25 +74,19 @@ def bytes_extra_items(buf: bytes | None) -> dict[int, str]:
     The first value of each type wins. Reads the fields as `fields` does (same stops on malformed
     bytes), inlined because this runs for most messages.
     """
-    out: dict[int, str] = {}
-    for kind, value in _extra_items(buf):
-        if kind not in out:
-            out[kind] = value
-    return out
+    return _extra_walk(buf, None)  # type: ignore[return-value]
 
 
 def bytes_extra_sender(buf: bytes | None) -> str | None:
     """`bytes_extra_items(buf).get(1)`, stopping at the first sender item."""
-    for kind, value in _extra_items(buf):
-        if kind == 1:
-            return value
-    return None
+    return _extra_walk(buf, 1)  # type: ignore[return-value]
 
 
-def _extra_items(buf: bytes | None) -> Iterator[tuple[int, str]]:
-    """(item type, value) of each complete BytesExtra item, in order."""
+def _extra_walk(buf: bytes | None, only: int | None) -> dict[int, str] | str | None:
+    """All items as {type: first value} (`only` None), or the first value of type `only` (or None)."""
+    out: dict[int, str] = {}
     if not buf:
-        return
+        return out if only is None else None
     buf = bytes(buf)
     pos, n = 0, len(buf)
     try:
@@ -110,11 +104,15 @@ def _extra_items(buf: bytes | None) -> Iterator[tuple[int, str]]:
                 else:
                     ln, pos = _varint(buf, pos)
                 if pos + ln > n:
-                    return
+                    break
                 if tag >> 3 == 3:
                     item = _extra_item(buf[pos:pos + ln])
                     if item is not None:
-                        yield item
+                        if only is None:
+                            if item[0] not in out:
+                                out[item[0]] = item[1]
+                        elif item[0] == only:
+                            return item[1]
                 pos += ln
             elif wt == 0:
                 if pos < n and buf[pos] < 0x80:
@@ -126,9 +124,10 @@ def _extra_items(buf: bytes | None) -> Iterator[tuple[int, str]]:
             elif wt == 5:
                 pos += 4
             else:
-                return
+                break
     except ValueError:
-        return
+        pass
+    return out if only is None else None
 
 
 def _extra_item(val: bytes) -> tuple[int, str] | None:
