@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from chatvault.errors import WrongPassphrase
-from chatvault.vault.header import HEADER_NAME
+from chatvault.vault import kdf
+from chatvault.vault.header import HEADER_NAME, Header
 from chatvault.vault.vault import open_vault
 from tests.passwd_fixtures import MIB, build_vault, changed_files, folder_bytes, timed_passwd, tree_hashes
 
@@ -50,6 +51,8 @@ def test_passwd_time_and_bytes_do_not_depend_on_vault_size(cli, tmp_path: Path) 
     assert abs(t_large - t_small) < 0.2 * t_small, (times, load)
 
     for v in (small, large):
+        hk = Header.load(v).kdf
+        assert (hk.m_kib, hk.t, hk.p) == (kdf.DEFAULT_M_KIB, kdf.DEFAULT_T, kdf.DEFAULT_P)   # the shipped cost
         after = tree_hashes(v)
         assert changed_files(before[v], after) == {HEADER_NAME}, v    # media, vault.db, everything else equal
         # the new passphrase opens it through the CLI, the recovery key through the core API
