@@ -91,8 +91,11 @@ def _heads(rx: re.Pattern[str], k: int = _HEAD) -> tuple[frozenset[str], re.Patt
     itself (the literal alone, and a class of the literals, under the pattern's flags; the class
     matches at least what the literals match), so its case folding is the one that applies.
     """
-    from re import _constants as K  # type: ignore[attr-defined]
-    from re import _parser  # type: ignore[attr-defined]
+    try:                                   # CPython's own pattern parser (3.11+); elsewhere: no shortcut
+        from re import _constants as K  # type: ignore[attr-defined]
+        from re import _parser  # type: ignore[attr-defined]
+    except ImportError:
+        return None
 
     class GiveUp(Exception):
         pass
@@ -128,8 +131,8 @@ def _heads(rx: re.Pattern[str], k: int = _HEAD) -> tuple[frozenset[str], re.Patt
 
     try:
         walk(((_parser.parse(rx.pattern, rx.flags), 0),), ())
-    except (GiveUp, RecursionError):
-        return None
+    except (GiveUp, RecursionError, AttributeError, TypeError, ValueError, IndexError):
+        return None                        # a parse tree of another shape: no shortcut
     ascii_of: dict[int, str] = {}
     for c in {c for h in heads for c in h}:
         one = re.compile(re.escape(chr(c)), rx.flags)
