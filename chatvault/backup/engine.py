@@ -506,12 +506,87 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
     counter.start()
     result.bytes_total = snap.size + sum(s for _, _, s in media)
     ctx.set_total(items=None, bytes_=result.bytes_total)
-    pool = _Pool(target.workers)
-    since_commit = 0
+    # The database (hashed in this thread, packs uploaded by `pool`) and the media (fed to
+    # `media_pool` by a thread of its own) go at the same time: hashing extents and copying blobs
+    # use different resources, and a first backup no longer does one after the other.
+    pool = _Pool(PACKS_IN_FLIGHT)
+    media_pool = _Pool(target.workers)
+    commit_lock = threading.Lock()
+    since_commit = 0  # bytes put since the last commit (both threads; under commit_lock)
+
+    def note_put(n: int, own: _Pool) -> None:
+        """Folder targets make objects durable and visible in batches of COMMIT_BYTES."""
+        nonlocal since_commit
+        with commit_lock:
+            since_commit += n
+            if since_commit < COMMIT_BYTES:
+                return
+            since_commit = 0
+        own.drain()  # what this thread submitted is staged; the other thread's is committed later
+        with commit_lock:
+            target.commit()
+
+    blob_rows: list[list[Any]] = [[]] * len(media)
+    media_error: list[BaseException] = []
+    stop_media = threading.Event()
+
+    def put_blob(i: int, rel: str, path: str, size: int) -> None:
+        if not os.path.exists(path):  # removed since the walk (e.g. `check --repair` of an orphan): skip it
+            blob_rows[i] = []
+            return
+        h = k.hasher()
+        n = target.put_file("media/" + rel, Path(path), size, h)
+        if n != size:
+            raise StorageError(f"The media file {rel} changed size while it was being backed up.")
+        blob_rows[i] = [rel, size, h.hexdigest()]
+        sent("media/" + rel, n)
+
+    def mac_local(i: int, rel: str, path: str, size: int) -> None:
+        if not os.path.exists(path):
+            blob_rows[i] = []
+            return
+        h = k.hasher()
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1024 * 1024):
+                h.update(chunk)
+        blob_rows[i] = [rel, size, h.hexdigest()]
+        ctx.advance(bytes_=size)
+
+    def media_part() -> None:
+        """2. media blobs as they are (already encrypted and content-addressed), only when new."""
+        try:
+            pending = 0
+            for i, (rel, path, size) in enumerate(media):
+                if not i & 63:
+                    if stop_media.is_set():
+                        return
+                    ctx.check()
+                result.blobs_total += 1
+                if existing.get("media/" + rel) == size:
+                    known = prev_macs.get(rel)
+                    if known and known[0] == size:
+                        blob_rows[i] = [rel, size, known[1]]
+                        pending += size
+                        if not i & 255:
+                            ctx.advance(bytes_=pending)
+                            pending = 0
+                    else:  # sent by an interrupted run: it has no MAC on record yet
+                        media_pool.submit(mac_local, i, rel, path, size)
+                    continue
+                result.blobs_sent += 1
+                media_pool.submit(put_blob, i, rel, path, size)
+                note_put(size, media_pool)
+            ctx.advance(bytes_=pending)
+            media_pool.drain()
+        except BaseException as exc:  # re-raised by the run's thread
+            media_error.append(exc)
+
+    feeder = threading.Thread(target=media_part, name="backup-media")
+    feeder.start()
     try:
         # 1. database extents, in order; only what the destination does not hold is sent: a whole
         #    extent, or, when few of its pages changed, a patch of those pages against its base
-        ctx.status("Backing up the database")
+        ctx.status("Backing up the database and media")
         slots: list[list[Any]] = []
         queued: set[str] = set()
         prev_slots: list[list[Any]] = []
@@ -543,14 +618,13 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                 packs_free.release()
 
         def flush_pack() -> None:
-            nonlocal since_commit
             if not len(builder):
                 return
             key, data, entries = builder.seal()
             faults.hit("backup.pack")
             packs_free.acquire()
             pool.submit(put_pack, key, data, entries)
-            since_commit += len(data)
+            note_put(len(data), pool)
 
         def has(mac: str, size: int) -> bool:
             if mac in queued:
@@ -582,6 +656,8 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         extents = snap.extents() if tails is None else None
         for i in range(-(-snap.size // step)):
             if not i & 63:
+                if media_error:
+                    raise media_error[0]
                 ctx.check()
                 ctx.advance(bytes_=pending_bytes)
                 pending_bytes = 0
@@ -620,69 +696,21 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                 slot = [mac, mac, "", 0, base64.b64encode(hashes).decode()]
             slots.append(slot)
             pending_bytes += len(data)
-            if since_commit >= COMMIT_BYTES:
-                pool.drain()
-                target.commit()
-                since_commit = 0
 
         flush_pack()
         ctx.advance(bytes_=pending_bytes)
-        pending_bytes = 0
-        # 2. media blobs as they are (already encrypted and content-addressed)
-        phase("database")
-        ctx.status("Backing up media")
-        blob_rows: list[list[Any]] = [[]] * len(media)
-
-        def put_blob(i: int, rel: str, path: str, size: int) -> None:
-            if not os.path.exists(path):  # removed since the walk (e.g. `check --repair` of an orphan): skip it
-                blob_rows[i] = []
-                return
-            h = k.hasher()
-            n = target.put_file("media/" + rel, Path(path), size, h)
-            if n != size:
-                raise StorageError(f"The media file {rel} changed size while it was being backed up.")
-            blob_rows[i] = [rel, size, h.hexdigest()]
-            sent("media/" + rel, n)
-
-        def mac_local(i: int, rel: str, path: str, size: int) -> None:
-            if not os.path.exists(path):
-                blob_rows[i] = []
-                return
-            h = k.hasher()
-            with open(path, "rb") as fh:
-                while chunk := fh.read(1024 * 1024):
-                    h.update(chunk)
-            blob_rows[i] = [rel, size, h.hexdigest()]
-            ctx.advance(bytes_=size)
-
-        for i, (rel, path, size) in enumerate(media):
-            if not i & 63:
-                ctx.check()
-            result.blobs_total += 1
-            if existing.get("media/" + rel) == size:
-                known = prev_macs.get(rel)
-                if known and known[0] == size:
-                    blob_rows[i] = [rel, size, known[1]]
-                    pending_bytes += size
-                    if not i & 255:
-                        ctx.advance(bytes_=pending_bytes)
-                        pending_bytes = 0
-                else:  # sent by an interrupted run: it has no MAC on record yet
-                    pool.submit(mac_local, i, rel, path, size)
-                continue
-            result.blobs_sent += 1
-            pool.submit(put_blob, i, rel, path, size)
-            since_commit += size
-            if since_commit >= COMMIT_BYTES:
-                pool.drain()
-                target.commit()
-                since_commit = 0
-        ctx.advance(bytes_=pending_bytes)
         pool.drain()
+        phase("database")
+        feeder.join()
+        if media_error:
+            raise media_error[0]
         ctx.status("Making the snapshot durable")
         target.commit()
     finally:
+        stop_media.set()
+        feeder.join()
         pool.close()
+        media_pool.close()
         counter.join()  # it uses the snapshot's connection, which the caller closes next
     phase("media and upload")
 
