@@ -11,7 +11,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QLockFile, QStandardPaths, QTimer, QUrl
+from PySide6.QtCore import QCoreApplication, QDir, QEvent, QLockFile, QStandardPaths, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -139,6 +139,9 @@ def run_gui(argv: list[str]) -> int:
     # Without a system tray (GNOME), closing the window quits: nothing hides where it cannot be found.
     QTimer.singleShot(0, window.raise_)
     code = app.exec()
+    # MainWindow.quit() closes the last window (which ends exec()) and then posts a Quit event; left
+    # in the queue it would make the next event loop in this process return at once.
+    QCoreApplication.removePostedEvents(app, QEvent.Type.Quit)
     server.close()
     lock.unlock()
     return code
