@@ -69,6 +69,29 @@ def test_zip_symlink_entry_refused(tmp_path: Path) -> None:
         assert tree.rejected[0][0] == "link"
 
 
+
+def test_zip_member_with_an_empty_name_is_refused(tmp_path: Path) -> None:
+    """zipfile's own `is_dir()` fails on an empty name (IndexError): the tree refuses the member instead."""
+    from chatvault.importers.base import ImportOptions
+    from chatvault.importers.telegram import TelegramImporter
+    from chatvault.importers.whatsapp import WhatsAppImporter
+    from chatvault.jobs.context import JobContext
+    from chatvault.model import MessageRec
+
+    z = tmp_path / "WhatsApp Chat.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("WhatsApp Chat with A.txt", "01/03/2024, 09:00 - Alice: hello\n")
+        zf.writestr(zipfile.ZipInfo(""), b"x")
+        zf.writestr(zipfile.ZipInfo("/"), b"y")
+    with FileTree(z) as tree:
+        assert tree.names() == ["WhatsApp Chat with A.txt"]
+        reasons = dict(tree.rejected)
+        assert "empty" in reasons[""] and "/" not in tree   # "/" is a folder entry, skipped as before
+    assert WhatsAppImporter().detect(z).confidence > 0
+    recs = list(WhatsAppImporter().read(z, ImportOptions(), JobContext()))
+    assert [r.text for r in recs if isinstance(r, MessageRec)] == ["hello"]
+    assert TelegramImporter().detect(z).confidence == 0
+
 def test_folder_symlinks(tmp_path: Path) -> None:
     outside = tmp_path / "secret.txt"
     outside.write_text("secret")

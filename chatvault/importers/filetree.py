@@ -4,7 +4,8 @@ Importers see their input only through a `FileTree`. It never extracts anything 
 are opened as streams that the engine hands to the blob store, so "zip slip" cannot write outside
 the vault by construction. What it refuses, once for every importer:
 
-- names with `..`, absolute paths, drive letters, NUL or control characters (listed in `rejected`);
+- empty names, names with `..`, absolute paths, drive letters, NUL or control characters (listed in
+  `rejected`);
 - symlinks that leave the tree, and anything that is not a regular file (FIFOs, devices);
 - zip bombs: overlapping entries (the "non-recursive zip bomb"), members whose compression ratio
   or size is beyond the limits, and archives whose members add up to more than `max_total`;
@@ -171,6 +172,9 @@ class FileTree:
         total = 0
         spans: list[tuple[int, int, str]] = []
         for info in infos:
+            if not info.filename:          # ZipInfo.is_dir() would fail on it (IndexError)
+                self.rejected.append((info.filename, "unsafe name (empty)"))
+                continue
             if info.is_dir():
                 continue
             mode = info.external_attr >> 16
