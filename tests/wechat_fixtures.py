@@ -117,6 +117,48 @@ def xor(data: bytes, key: int = XOR) -> bytes:
     return bytes(b ^ key for b in data)
 
 
+IMAGE_KEY = b"0f1e2d3c4b5a6978"     # the Weixin 4 image key of every fixture (16 ASCII characters)
+V4_XOR = 0x37
+
+
+def v4_dat(image: bytes, version: int = 2, *, image_key: bytes = IMAGE_KEY, xor_key: int = V4_XOR,
+           aes_len: int = 1024, xor_len: int = 1024, pad_byte: int = 0) -> bytes:
+    """A Weixin 4 V1/V2 `.dat` file, written from the public description of the format.
+
+    15-byte header (signature, little-endian AES length, little-endian XOR length, one byte), the
+    first `aes_len` bytes AES-128-ECB encrypted with PKCS#7 padding (V1: the public fixed key, V2:
+    `image_key`), the middle as is, the last `xor_len` bytes XOR-ed with `xor_key`.
+    """
+    from cryptography.hazmat.primitives import padding
+
+    aes_len = min(aes_len, len(image))
+    xor_len = min(xor_len, len(image) - aes_len)
+    key = b"cfcd208495d565ef" if version == 1 else image_key
+    padder = padding.PKCS7(128).padder()
+    head = padder.update(image[:aes_len]) + padder.finalize()
+    enc = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+    head = enc.update(head) + enc.finalize()
+    middle = image[aes_len:len(image) - xor_len]
+    tail = xor(image[len(image) - xor_len:], xor_key)
+    sig = b"\x07\x08V1\x08\x07" if version == 1 else b"\x07\x08V2\x08\x07"
+    return (sig + aes_len.to_bytes(4, "little") + xor_len.to_bytes(4, "little") + bytes([pad_byte])
+            + head + middle + tail)
+
+
+def image_bytes(fmt: str, size: tuple[int, int] = (40, 30)) -> bytes:
+    """A real small picture in `fmt` (JPEG, PNG, GIF, WEBP ...), noisy so that it is not tiny."""
+    import random
+
+    from PIL import Image
+
+    rnd = random.Random(f"{fmt}{size}")
+    im = Image.new("RGB", size)
+    im.putdata([(rnd.randrange(256), rnd.randrange(256), rnd.randrange(256)) for _ in range(size[0] * size[1])])
+    buf = io.BytesIO()
+    im.save(buf, fmt)
+    return buf.getvalue()
+
+
 def x_image(md5: str) -> str:
     return (f'<?xml version="1.0"?><msg><img aeskey="00" encryver="1" cdnthumbaeskey="00" cdnthumburl="3050" '
             f'cdnthumblength="1200" cdnthumbheight="120" cdnthumbwidth="90" length="2048" md5="{md5}" /></msg>')
