@@ -168,3 +168,62 @@ def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     p.write_bytes(b"\xef\xbb\xbf" + json.dumps(chat).encode())
     assert TelegramImporter().detect(p).confidence >= 0.9
     assert len([r for r in read_all(p) if isinstance(r, MessageRec)]) == 17
+
+
+_OK = {"type": "message", "date": "2024-01-01T10:00:00", "date_unixtime": "1704103200", "from": "A",
+       "from_id": "user1", "text": "hi"}
+# (field changes, the field the reason must name): values of a type or size Telegram never writes.
+_BAD_FIELDS = [
+    ({"text": 5}, "text"), ({"text": {"a": 1}}, "text"), ({"text": ["ok", 3]}, "text"),
+    ({"from_id": {"a": 1}}, "from_id"), ({"from": ["x"]}, "from"),
+    ({"photo": 5}, "photo"), ({"file": {"x": 1}}, "file"), ({"file": "files/a.pdf", "file_name": [1]}, "file_name"),
+    ({"photo": "photos/a.jpg", "mime_type": {}}, "mime_type"),
+    ({"contact_information": {}, "contact_vcard": 5}, "contact_vcard"),
+    ({"location_information": [1]}, "location_information"), ({"poll": [1], "text": ""}, "poll"),
+    ({"date_unixtime": [1]}, "date_unixtime"), ({"date_unixtime": "1714615171714557600"}, "date_unixtime"),
+    ({"date_unixtime": -10**15}, "date_unixtime"),
+    ({"edited": "x", "edited_unixtime": [1]}, "edited_unixtime"),
+    ({"edited": "2024-01-01T10:00:00", "edited_unixtime": "99999999999999"}, "edited_unixtime"),
+    ({"type": "service", "action": [1], "text": ""}, "action"),
+    ({"type": "service", "action": "invite_members", "members": 5, "text": ""}, "members"),
+    ({"type": "service", "actor_id": [1]}, "actor_id"), ({"type": "service", "actor": {}}, "actor"),
+]
+
+
+@pytest.mark.parametrize(("bad", "field"), _BAD_FIELDS, ids=[f for _b, f in _BAD_FIELDS])
+def test_a_field_of_the_wrong_type_makes_one_unparsed_record(tmp_path: Path, bad: dict, field: str) -> None:
+    """The message is kept verbatim as Unparsed (naming the field); the messages around it all arrive."""
+    msgs = [dict(_OK, id=i, text=f"good {i}") for i in (1, 2)] + [dict(_OK, id=3, **bad)] + \
+        [dict(_OK, id=i, text=f"good {i}", from_id="user2", **{"from": "B"}) for i in (4, 5)]
+    p = tmp_path / "result.json"
+    p.write_text(json.dumps({"name": "x", "type": "personal_chat", "id": 1, "messages": msgs}))
+    recs = read_all(p)
+    assert sorted(by_id(recs)) == ["1", "2", "4", "5"]
+    un = [r for r in recs if isinstance(r, Unparsed)]
+    assert len(un) == 1 and un[0].location == "result.json: messages[2]" and un[0].conversation_key == "1"
+    assert f"field '{field}'" in un[0].reason and "message id 3" in un[0].reason
+    assert json.loads(un[0].raw) == msgs[2]
+    people = [r.key for r in recs if isinstance(r, ParticipantRec)]
+    assert people == ["user1", "user2"]      # the bad message registered nobody
+
+
+def test_old_numeric_peer_ids_still_read(tmp_path: Path) -> None:
+    p = tmp_path / "result.json"
+    p.write_text(json.dumps({"name": "x", "id": 1, "messages": [
+        dict(_OK, id=1, from_id=42), dict(_OK, id=2, type="service", actor="B", actor_id=43, action="pin_message",
+                                          text="")]}))
+    m = by_id(read_all(p))
+    assert m["1"].sender_key == "42" and m["2"].sender_key == "43" and m["2"].text == "B pinned a message"
+
+
+def test_service_texts() -> None:
+    from chatvault.importers.telegram.importer import _service_text
+
+    cases = {("create_group", "Hike"): "A created the group Hike", ("create_channel", ""): "A created the channel",
+             ("invite_members", ""): "A added B, C", ("remove_members", ""): "A removed B, C",
+             ("edit_group_title", "New"): "A changed the group name to New", ("phone_call", ""): "Call (busy)",
+             ("score_in_game", ""): "A scored 7", ("some_new_thing", ""): "some new thing", ("", ""): None}
+    for (action, title), words in cases.items():
+        msg = {"action": action, "actor": "A", "title": title, "members": ["B", "C"], "discard_reason": "busy",
+               "score": 7}
+        assert _service_text(msg) == words, action

@@ -12,6 +12,7 @@ where it ended.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -55,12 +56,49 @@ TOP_KEYS = {"about", "personal_information", "chats", "left_chats", "contacts", 
             "name", "type", "id", "messages"}
 
 
+class _Bad(ValueError):
+    """A message field of a type (or size) Telegram never writes: the message becomes an `Unparsed` record."""
+
+
+_JSON_TYPES = {dict: "an object", list: "a list", str: "a string", int: "a number", float: "a number",
+               bool: "true/false", type(None): "null"}
+
+
+def _bad(field: str, value: Any, expected: str) -> _Bad:
+    return _Bad(f"field '{field}' is {_JSON_TYPES.get(value.__class__, value.__class__.__name__)}, expected {expected}")
+
+
+def _str_or_none(msg: dict, field: str) -> str | None:
+    """A field that must be a string (or absent/null), such as a name or a MIME type."""
+    value = msg.get(field)
+    if value is None or value.__class__ is str:
+        return value
+    raise _bad(field, value, "a string")
+
+
+def _id_or_none(msg: dict, field: str) -> str | None:
+    """A peer id (`from_id`, `actor_id`): "user123" today, a bare number in old exports."""
+    value = msg.get(field)
+    if value is None or value.__class__ is str:
+        return value
+    if value.__class__ is int:
+        return str(value)
+    raise _bad(field, value, "a string or a number")
+
+
+def _raw(msg: Any) -> str:
+    """The message object as compact JSON, capped: what an `Unparsed` record keeps."""
+    return json.dumps(msg, ensure_ascii=False, default=str, separators=(",", ":"))[:20000]
+
+
 def _plain(text: Any) -> tuple[str, list[dict]]:
     """Telegram's `text` (a string, or a list of strings and entity objects) → plain text + entities."""
     if text is None:
         return "", []
     if isinstance(text, str):
         return text, []
+    if text.__class__ is not list:
+        raise _bad("text", text, "a string or a list of strings and entity objects")
     out: list[str] = []
     entities: list[dict] = []
     pos = 0
@@ -70,7 +108,8 @@ def _plain(text: Any) -> tuple[str, list[dict]]:
             pos += len(part)
             continue
         if not isinstance(part, dict):
-            continue
+            raise _Bad(f"field 'text' holds {_JSON_TYPES.get(part.__class__, 'a value')}, expected strings and "
+                       "entity objects")
         t = str(part.get("text", ""))
         ent = {"type": part.get("type", "plain"), "offset": pos, "length": len(t)}
         for extra in ("href", "user_id", "language", "document_id"):
@@ -96,15 +135,18 @@ def _zone(minutes: int) -> timezone:
 
 def _ts(msg: dict, key: str = "date") -> tuple[datetime | None, bool]:
     """The message time: `date_unixtime` (UTC, with the offset recovered from `date`) or `date` (local)."""
-    return _ts_of(msg.get(f"{key}_unixtime"), msg.get(key))
+    return _ts_of(msg.get(f"{key}_unixtime"), msg.get(key), key)
 
 
 _fromiso = datetime.fromisoformat
 _fromts = datetime.fromtimestamp
 
 
-def _ts_of(unix: Any, local: Any) -> tuple[datetime | None, bool]:
-    """`_ts` from the two values: `date_unixtime` (or None) and `date` (or None)."""
+def _ts_of(unix: Any, local: Any, key: str = "date") -> tuple[datetime | None, bool]:
+    """`_ts` from the two values: `date_unixtime` (or None) and `date` (or None).
+
+    Raises `_Bad` for a unix time of another JSON type or outside the dates Python can hold; a unix time
+    that is not a number at all leaves the local `date`."""
     if local.__class__ is str and unix.__class__ is str:
         # The usual shape, whole seconds and a whole-minute offset, without datetime.replace (slow):
         # the wall clock minus the unix time is the offset, and fromtimestamp(unix, that zone) is
@@ -127,23 +169,28 @@ def _ts_of(unix: Any, local: Any) -> tuple[datetime | None, bool]:
         except ValueError:
             naive = None
     if unix is not None:
+        if unix.__class__ is not str and unix.__class__ is not int and unix.__class__ is not float:
+            raise _bad(f"{key}_unixtime", unix, "a number or string")
         try:
-            secs = int(unix)
-            utc = None if naive is not None and naive.tzinfo is None else _fromts(secs, UTC)
-        except (ValueError, OverflowError, OSError):
+            secs: int | None = int(unix)
+        except ValueError:             # not a number (or NaN): the local `date` is all there is
             secs = None
+        except OverflowError as exc:   # an infinite float
+            raise _Bad(f"field '{key}_unixtime' ({unix!r}) is not a time") from exc
         if secs is not None:
-            if utc is None:
-                assert naive is not None
-                minutes = round(((naive - _EPOCH).total_seconds() - secs) / 60)
-                if -1080 <= minutes <= 1080:
-                    tz = _ZONES.get(minutes) or _zone(minutes)
-                    ts = naive.replace(tzinfo=tz)          # the wall-clock reading, with its offset
-                    if int(ts.timestamp()) != secs:        # seconds disagree: trust the unix time
-                        ts = _fromts(secs, tz)
-                    return ts, True
-                utc = _fromts(secs, UTC)
-            return utc, True
+            try:
+                if naive is not None and naive.tzinfo is None:
+                    minutes = round(((naive - _EPOCH).total_seconds() - secs) / 60)
+                    if -1080 <= minutes <= 1080:
+                        tz = _ZONES.get(minutes) or _zone(minutes)
+                        ts = naive.replace(tzinfo=tz)          # the wall-clock reading, with its offset
+                        if int(ts.timestamp()) != secs:        # seconds disagree: trust the unix time
+                            ts = _fromts(secs, tz)
+                        return ts, True
+                return _fromts(secs, UTC), True
+            except (ValueError, OverflowError, OSError) as exc:
+                raise _Bad(f"field '{key}_unixtime' ({str(unix)[:40]}) is outside the range of dates "
+                           "(years 1 to 9999)") from exc
     if naive is not None:
         if naive.tzinfo is not None:
             return naive, True
@@ -470,10 +517,17 @@ class _Reader:
         self.people[key] = p
         return p
 
-    def _media(self, rel: str | None, name: str | None, msg: dict) -> AttachmentRef:
+    def _media(self, field: str, name: str | None, msg: dict) -> AttachmentRef:
+        """The attachment a message's `field` (photo, file, contact_vcard) names."""
+        rel = msg.get(field)
+        if rel is not None and rel.__class__ is not str:
+            raise _bad(field, rel, "a file path (a string)")
         extra = {k: msg[k] for k in ("width", "height", "duration_seconds", "media_type", "sticker_emoji",
                                      "performer", "title") if k in msg}
-        size = msg.get("file_size") if isinstance(msg.get("file_size"), int) else None
+        size = msg.get("file_size")
+        if size.__class__ is not int or not -(1 << 63) <= size < 1 << 63:   # a hint only: a JSON number
+            size = None
+        _str_or_none(msg, "mime_type")
         if not rel or rel.startswith(NOT_INCLUDED) or rel.startswith("(File "):
             status = AttachmentStatus.EXPIRED if rel and "expired" in rel.lower() else AttachmentStatus.MISSING
             return AttachmentRef(name=name, status=status, mime_hint=msg.get("mime_type"), size_hint=size,
@@ -494,62 +548,76 @@ class _Reader:
         yield rec
 
     def _message_rec(self, msg: Any, conv_key: str, loc: str) -> tuple[ParticipantRec | None, Record]:
-        """(the participant to yield first, or None; the message or what stands for it)."""
+        """(the participant to yield first, or None; the message or what stands for it).
+
+        A field of a type Telegram never writes makes the message an `Unparsed` record (`_Bad`, from the
+        checks where fields are read); the except clauses below are the backstop for one message."""
         if msg.__class__ is not dict and not isinstance(msg, dict):
-            return None, Unparsed(raw=repr(msg)[:2000], location=loc, reason="a message that is not a JSON object",
+            return None, Unparsed(raw=_raw(msg), location=loc, reason="a message that is not a JSON object",
                                   conversation_key=conv_key)
         get = msg.get
-        ts, tz_known = _ts_of(get("date_unixtime"), get("date"))
-        if ts is None:
-            import json
-
-            return None, Unparsed(raw=json.dumps(msg, ensure_ascii=False, default=str)[:20000], location=loc,
-                                  reason="a message without a readable date", conversation_key=conv_key)
-        mtype = get("type", "message")
-        text = get("text")
-        if text.__class__ is str:
-            entities = None
-        else:
-            text, entities = _plain(text)
-        mid = get("id")
-        # MessageRec fields, positionally: conversation_key, ts, kind, text, sender_key, sender_name,
-        # source_id, tz_known, reply_to, forwarded_from, edited, edited_ts, attachments, extra, location.
-        if mtype == "message":
-            from_id = get("from_id")
-            name = get("from")
-            known = self.people.get(from_id) if from_id else None     # the usual case, without a call
-            person = None if known is not None and (not name or known.display_name == name) \
-                else self._person(from_id, name, conv_key)
-            rec = MessageRec(conv_key, ts, MessageKind.TEXT, text or None,
-                             from_id or (f"name:{msg['from']}" if name else None), name,
+        try:
+            ts, tz_known = _ts_of(get("date_unixtime"), get("date"))
+            if ts is None:
+                return None, Unparsed(raw=_raw(msg), location=loc, reason="a message without a readable date",
+                                      conversation_key=conv_key)
+            mtype = get("type", "message")
+            text = get("text")
+            if text.__class__ is str:
+                entities = None
+            else:
+                text, entities = _plain(text)
+            mid = get("id")
+            # MessageRec fields, positionally: conversation_key, ts, kind, text, sender_key, sender_name,
+            # source_id, tz_known, reply_to, forwarded_from, edited, edited_ts, attachments, extra, location.
+            if mtype == "message":
+                from_id = get("from_id")
+                if from_id is not None and from_id.__class__ is not str:
+                    from_id = _id_or_none(msg, "from_id")
+                name = get("from")
+                if name is not None and name.__class__ is not str:
+                    raise _bad("from", name, "a string")
+                rec = MessageRec(conv_key, ts, MessageKind.TEXT, text or None,
+                                 from_id or (f"name:{name}" if name else None), name,
+                                 str(mid) if mid is not None else None, tz_known, None, None, False, None, [],
+                                 {"entities": entities} if entities else {}, loc)
+                if not _PLAIN_KEYS.issuperset(msg):      # any key _fill reads
+                    self._fill(rec, msg)
+                # The participant last: a message that fails above registers nobody.
+                known = self.people.get(from_id) if from_id else None     # the usual case, without a call
+                person = None if known is not None and (not name or known.display_name == name) \
+                    else self._person(from_id, name, conv_key)
+                return person, rec
+            rec = MessageRec(conv_key, ts, MessageKind.TEXT, text or None, None, None,
                              str(mid) if mid is not None else None, tz_known, None, None, False, None, [],
                              {"entities": entities} if entities else {}, loc)
-            if not _PLAIN_KEYS.issuperset(msg):      # any key _fill reads
-                self._fill(rec, msg)
-            return person, rec
-        rec = MessageRec(conv_key, ts, MessageKind.TEXT, text or None, None, None,
-                         str(mid) if mid is not None else None, tz_known, None, None, False, None, [],
-                         {"entities": entities} if entities else {}, loc)
-        if mtype == "service":
-            actor_id = get("actor_id")
-            person = self._person(actor_id, get("actor"), conv_key)
-            action = get("action", "")
-            rec.kind = MessageKind.CALL if action in ("phone_call", "group_call") else MessageKind.SYSTEM
-            rec.extra["action"] = action
-            rec.extra["actor"] = get("actor")
-            rec.sender_key = actor_id or (f"name:{msg['actor']}" if get("actor") else None)
-            rec.sender_name = get("actor")
-            for k in ("title", "members", "duration_seconds", "discard_reason", "message_id", "inviter",
-                      "boosts", "new_title", "period"):
-                if k in msg:
-                    rec.extra[k] = msg[k]
-            if not rec.text:
-                rec.text = _service_text(msg)
-            return person, rec
-        import json
-
-        return None, Unparsed(raw=json.dumps(msg, ensure_ascii=False, default=str)[:20000], location=loc,
-                              reason=f"unknown message type {mtype!r}", conversation_key=conv_key)
+            if mtype == "service":
+                actor_id = _id_or_none(msg, "actor_id")
+                actor = _str_or_none(msg, "actor")
+                action = get("action", "")
+                if action is not None and action.__class__ is not str:
+                    raise _bad("action", action, "a string")
+                rec.kind = MessageKind.CALL if action in ("phone_call", "group_call") else MessageKind.SYSTEM
+                rec.extra["action"] = action
+                rec.extra["actor"] = actor
+                rec.sender_key = actor_id or (f"name:{actor}" if actor else None)
+                rec.sender_name = actor
+                for k in ("title", "members", "duration_seconds", "discard_reason", "message_id", "inviter",
+                          "boosts", "new_title", "period"):
+                    if k in msg:
+                        rec.extra[k] = msg[k]
+                if not rec.text:
+                    rec.text = _service_text(msg)
+                return self._person(actor_id, actor, conv_key), rec
+            return None, Unparsed(raw=_raw(msg), location=loc, reason=f"unknown message type {repr(mtype)[:60]}",
+                                  conversation_key=conv_key)
+        except _Bad as exc:
+            return None, Unparsed(raw=_raw(msg), location=loc, reason=f"{exc} (message id {_mid(msg)})",
+                                  conversation_key=conv_key)
+        except (TypeError, ValueError, AttributeError, KeyError, OverflowError, OSError) as exc:
+            return None, Unparsed(raw=_raw(msg), location=loc,
+                                  reason=f"message id {_mid(msg)} could not be read ({type(exc).__name__}: "
+                                         f"{str(exc)[:200]})", conversation_key=conv_key)
 
     def _fill(self, rec: MessageRec, msg: dict) -> None:
         if "reply_to_message_id" in msg:
@@ -568,14 +636,16 @@ class _Reader:
             rec.extra["reactions"] = msg["reactions"]
         if "photo" in msg:
             rec.kind = MessageKind.IMAGE
-            rec.attachments.append(self._media(msg.get("photo"), None, msg))
+            rec.attachments.append(self._media("photo", None, msg))
         elif "file" in msg:
             rec.kind = MEDIA_KINDS.get(str(msg.get("media_type", "")), MessageKind.FILE)
-            rec.attachments.append(self._media(msg.get("file"), msg.get("file_name"), msg))
+            rec.attachments.append(self._media("file", _str_or_none(msg, "file_name"), msg))
             if msg.get("thumbnail") and not str(msg["thumbnail"]).startswith("(File"):
                 rec.extra["thumbnail"] = msg["thumbnail"]
         if "location_information" in msg:
             loc = msg["location_information"] or {}
+            if loc.__class__ is not dict:
+                raise _bad("location_information", loc, "an object")
             rec.kind = MessageKind.LOCATION
             rec.extra.update(latitude=loc.get("latitude"), longitude=loc.get("longitude"))
             for k in ("place_name", "address", "live_location_period_seconds"):
@@ -585,9 +655,11 @@ class _Reader:
             rec.kind = MessageKind.CONTACT
             rec.extra["contact"] = msg["contact_information"]
             if msg.get("contact_vcard"):
-                rec.attachments.append(self._media(msg.get("contact_vcard"), None, msg))
+                rec.attachments.append(self._media("contact_vcard", None, msg))
         if "poll" in msg:
             poll = msg["poll"] or {}
+            if poll.__class__ is not dict:
+                raise _bad("poll", poll, "an object")
             rec.kind = MessageKind.POLL
             rec.extra["poll"] = poll
             if not rec.text:
@@ -597,24 +669,39 @@ class _Reader:
             rec.extra.update({k: msg[k] for k in ("game_title", "game_description", "invoice_information") if k in msg})
 
 
+def _mid(msg: dict) -> str:
+    """The message's own id for a reason text (it may be anything in a damaged file)."""
+    return repr(msg.get("id"))[:40]
+
+
 def _service_text(msg: dict) -> str | None:
-    action = msg.get("action", "")
+    """The words for a service message without text; `action` is a string (or None) here."""
+    action = msg.get("action") or ""
     actor = msg.get("actor") or "Someone"
-    words = {
-        "create_group": f"{actor} created the group {msg.get('title', '')}".strip(),
-        "create_channel": f"{actor} created the channel {msg.get('title', '')}".strip(),
-        "invite_members": f"{actor} added {', '.join(map(str, msg.get('members') or []))}",
-        "remove_members": f"{actor} removed {', '.join(map(str, msg.get('members') or []))}",
-        "join_group_by_link": f"{actor} joined the group by link",
-        "edit_group_title": f"{actor} changed the group name to {msg.get('title', '')}",
-        "edit_group_photo": f"{actor} changed the group photo",
-        "delete_group_photo": f"{actor} removed the group photo",
-        "pin_message": f"{actor} pinned a message",
-        "phone_call": f"Call ({msg.get('discard_reason', 'ended')})",
-        "joined_telegram": f"{actor} joined Telegram",
-        "migrate_to_supergroup": "The group became a supergroup",
-        "migrate_from_group": "Migrated from a basic group",
-        "clear_history": "History cleared",
-        "score_in_game": f"{actor} scored {msg.get('score', '')}",
-    }
-    return words.get(action) or (action.replace("_", " ") if action else None)
+    if action in ("invite_members", "remove_members"):
+        members = msg.get("members") or []
+        if members.__class__ is not list:
+            raise _bad("members", members, "a list of names")
+        return f"{actor} {'added' if action == 'invite_members' else 'removed'} {', '.join(map(str, members))}"
+    if action in ("create_group", "create_channel"):
+        return f"{actor} created the {action[7:]} {msg.get('title', '')}".strip()
+    words = _SERVICE_WORDS.get(action)
+    if words is not None:
+        return words.format(actor=actor, title=msg.get("title", ""), reason=msg.get("discard_reason", "ended"),
+                            score=msg.get("score", ""))
+    return action.replace("_", " ") if action else None
+
+
+_SERVICE_WORDS = {
+    "join_group_by_link": "{actor} joined the group by link",
+    "edit_group_title": "{actor} changed the group name to {title}",
+    "edit_group_photo": "{actor} changed the group photo",
+    "delete_group_photo": "{actor} removed the group photo",
+    "pin_message": "{actor} pinned a message",
+    "phone_call": "Call ({reason})",
+    "joined_telegram": "{actor} joined Telegram",
+    "migrate_to_supergroup": "The group became a supergroup",
+    "migrate_from_group": "Migrated from a basic group",
+    "clear_history": "History cleared",
+    "score_in_game": "{actor} scored {score}",
+}
