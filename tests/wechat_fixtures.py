@@ -2,8 +2,8 @@
 
 Real encrypted databases with WeChat's tables, columns and types (from public descriptions of the
 formats: PyWxDump `doc/wx数据库简述.md`, sjzar/chatlog `internal/model`, ppwwyyxx/wechat-dump), XML
-payloads written here from those descriptions, and one-byte-XOR `.dat` images. Nothing is copied
-from real accounts or third-party code.
+payloads written here from those descriptions, one-byte-XOR `.dat` images and Weixin 4 V1/V2 `.dat`
+images (AES + XOR, `v4_dat`). Nothing is copied from real accounts or third-party code.
 """
 
 from __future__ import annotations
@@ -518,6 +518,12 @@ V4_CONTACT_DDL = [
 ]
 
 
+def v4_pictures() -> dict[str, bytes]:
+    """The pictures `build_v4_folder` stores as V1/V2 `.dat` files (the same bytes on every call)."""
+    return {"v1": image_bytes("JPEG", (64, 48)), "v1_t": image_bytes("JPEG", (16, 12)),
+            "v2": image_bytes("PNG", (48, 36)), "v2_h": image_bytes("GIF", (96, 72))}
+
+
 def build_v4_folder(base: Path, secret: bytes | None = KEY) -> Path:
     """xwechat_files/wxid_me_1a2b with two message_N.db, contact.db, media_0.db and msg/ media."""
     root = base / "xwechat_files" / V4_ACCOUNT
@@ -526,13 +532,14 @@ def build_v4_folder(base: Path, secret: bytes | None = KEY) -> Path:
     name_rows = [(u, 1) for u in users]
     sid = {u: i + 1 for i, u in enumerate(users)}
     md5 = {u: hashlib.md5(u.encode()).hexdigest() for u in users}
-    img = jpeg_bytes()
     img_md5 = "ab" * 16
     att = root / "msg" / "attach" / md5["wxid_alice"] / "2026-01" / "Img"
     att.mkdir(parents=True, exist_ok=True)
-    (att / f"{img_md5}.dat").write_bytes(xor(img, 0x37))
-    v2 = root / "msg" / "attach" / md5["wxid_alice"] / "2026-01" / "Img" / f"{'cd' * 16}.dat"
-    v2.write_bytes(b"\x07\x08V2\x08\x07" + os.urandom(64))
+    pics = v4_pictures()
+    (att / f"{img_md5}.dat").write_bytes(v4_dat(pics["v1"], 1))               # V1: the public fixed key
+    (att / f"{img_md5}_t.dat").write_bytes(v4_dat(pics["v1_t"], 1))
+    (att / f"{'cd' * 16}.dat").write_bytes(v4_dat(pics["v2"], 2))             # V2: the image key
+    (att / f"{'cd' * 16}_h.dat").write_bytes(v4_dat(pics["v2_h"], 2))         # its high-resolution copy
     (root / "msg" / "file" / "2026-01").mkdir(parents=True, exist_ok=True)
     (root / "msg" / "file" / "2026-01" / "notes.txt").write_bytes(b"weixin4 file")
 

@@ -15,7 +15,15 @@ from typing import Any, BinaryIO
 
 from chatvault.importers.openers import BytesOpener, FileOpener
 from chatvault.importers.wechat.content import Parsed
-from chatvault.media.wechat_dat import MIME_BY_EXT, decode_dat, detect_key
+from chatvault.media.wechat_dat import (
+    MIME_BY_EXT,
+    NOT_AN_IMAGE,
+    DatUndecodable,
+    decode_dat,
+    detect_key,
+    probe_v4,
+    v4_version,
+)
 from chatvault.model import (
     AttachmentRef,
     AttachmentStatus,
@@ -174,25 +182,47 @@ def _opener(path: Path) -> Callable[[], BinaryIO]:
 
 
 class _DatOpener:
-    """Opens a WeChat .dat image, decoded (XOR) when it is one."""
+    """Opens a WeChat .dat image, decoded (XOR, or Weixin 4 V1/V2 with the image key) when it is one."""
 
-    __slots__ = ("path",)
+    __slots__ = ("path", "image_key", "xor_key")
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, image_key: bytes | None = None, xor_key: int | None = None) -> None:
         self.path = path
+        self.image_key = image_key
+        self.xor_key = xor_key
 
     def __call__(self) -> BinaryIO:
         with open(self.path, "rb") as fh:
             data = fh.read()
-        decoded = decode_dat(data)
+        decoded = decode_dat(data, self.image_key, self.xor_key)
         return io.BytesIO(decoded[0] if decoded else data)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _DatOpener, (self.path,)
+        return _DatOpener, (self.path, self.image_key, self.xor_key)
 
 
-def _dat_opener(path: Path) -> Callable[[], BinaryIO]:
-    return _DatOpener(path)
+def _dat_opener(path: Path, image_key: bytes | None = None, xor_key: int | None = None) -> Callable[[], BinaryIO]:
+    return _DatOpener(path, image_key, xor_key)
+
+
+def dat_ext(path: Path, image_key: bytes | None = None, xor_key: int | None = None) -> tuple[str | None, str | None]:
+    """(image extension, None) if the `.dat` at `path` decodes, else (None, why not); reads little of it."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        return None, "cannot be read"
+    if v4_version(head) is not None:
+        try:
+            return probe_v4(path, image_key, xor_key), None
+        except DatUndecodable as exc:
+            return None, exc.reason
+        except OSError:
+            return None, "cannot be read"
+    found = detect_key(head) if len(head) >= 14 else None
+    if found is not None and found[1] == "bmp":
+        found = None  # BMP needs the whole file; decode_dat decides when opened
+    return (found[1], None) if found is not None else (None, NOT_AN_IMAGE)
 
 
 def bytes_opener(data: bytes) -> Callable[[], BinaryIO]:
@@ -201,28 +231,26 @@ def bytes_opener(data: bytes) -> Callable[[], BinaryIO]:
 
 def file_ref(path: Path | None, root: Path, *, expected: str | None, name: str | None = None,
              mime: str | None = None, extra: dict[str, Any] | None = None,
-             gone: str = AttachmentStatus.MISSING) -> AttachmentRef:
-    """A stored reference if the file is there (decoding `.dat` images), else missing/expired."""
+             gone: str = AttachmentStatus.MISSING, image_key: bytes | None = None,
+             xor_key: int | None = None) -> AttachmentRef:
+    """A stored reference if the file is there (decoding `.dat` images), else missing/expired.
+
+    `image_key` opens Weixin 4 V2 `.dat` files; `xor_key` is the account's tail XOR byte when known.
+    """
     extra = dict(extra or {})
     if path is not None and regular_file(path, root):
         size = path.stat().st_size
         if path.suffix.lower() == ".dat":
-            try:
-                with open(path, "rb") as fh:
-                    head = fh.read(64)
-            except OSError:
-                head = b""
-            found = detect_key(head) if len(head) >= 14 else None
-            if found is not None and found[1] == "bmp":
-                found = None  # BMP needs the whole file; decode_dat decides when opened
-            if found is not None:
-                ext = found[1]
+            ext, why = dat_ext(path, image_key, xor_key)
+            opener = _dat_opener(path, image_key, xor_key)
+            if ext is not None:
                 stem = path.stem.removesuffix("_t").removesuffix("_h")
-                return AttachmentRef(name=name or f"{stem}.{ext}", open=_dat_opener(path),
+                return AttachmentRef(name=name or f"{stem}.{ext}", open=opener,
                                      mime_hint=mime or MIME_BY_EXT.get(ext), size_hint=size,
                                      status=AttachmentStatus.STORED, expected_path=expected, extra=extra)
-            extra["dat_undecoded"] = True  # kept as WeChat stored it (e.g. a Weixin 4 V2 file)
-            return AttachmentRef(name=name or path.name, open=_dat_opener(path), mime_hint="application/octet-stream",
+            extra["dat_undecoded"] = True  # kept as WeChat stored it, never as a guessed picture
+            extra["dat_reason"] = why
+            return AttachmentRef(name=name or path.name, open=opener, mime_hint="application/octet-stream",
                                  size_hint=size, status=AttachmentStatus.STORED, expected_path=expected, extra=extra)
         return AttachmentRef(name=name or path.name, open=_opener(path), mime_hint=mime, size_hint=size,
                              status=AttachmentStatus.STORED, expected_path=expected, extra=extra)

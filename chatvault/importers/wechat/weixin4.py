@@ -25,6 +25,7 @@ from chatvault.importers.wechat.common import (
     ts_utc,
 )
 from chatvault.jobs.context import JobContext
+from chatvault.media.wechat_dat import NEEDS_IMAGE_KEY, WRONG_IMAGE_KEY, learn_xor_byte, parse_image_key
 from chatvault.model import AttachmentRef, AttachmentStatus, ImportWarning, MessageKind, Record, SourceRec
 
 _MSG_RE = re.compile(r"^message_(\d+)\.db$")
@@ -101,9 +102,15 @@ class Weixin4Importer(Importer):
         if not files:
             raise InputError("No message_*.db databases in db_storage/message.", location=str(root))
         key = dbopen.parse_hex_key(options.options.get("key"), root)
+        try:
+            image_key = parse_image_key(options.options.get("image_key"))
+        except ValueError as exc:
+            raise InputError(str(exc), location=str(root),
+                             hint="Pass the image key as your key tool printed it: --image-key 0f1e… "
+                                  "(16 characters or 32 hexadecimal digits).") from None
         work = dbopen.WorkDir(options.options.get("workdir"))
         try:
-            yield from self._read(root, files, [key] if key else [], key is not None, work, ctx)
+            yield from self._read(root, files, [key] if key else [], key is not None, work, ctx, image_key)
         finally:
             work.close()
 
@@ -147,20 +154,26 @@ class Weixin4Importer(Importer):
         return index
 
     def _media_index(self, root: Path) -> dict[str, Path]:
-        """Every image/video under msg/attach and msg/video by file stem (the media md5)."""
+        """Every image/video under msg/attach and msg/video by file stem (the media md5).
+
+        Of `x_h.dat` (high resolution), `x.dat` and `x_t.dat` (thumbnail) the best one present is kept.
+        """
         idx: dict[str, Path] = {}
+        rank: dict[str, int] = {}
         for sub in ("attach", "video"):
             base = root / "msg" / sub
             if base.is_dir():
                 for p in base.rglob("*"):
                     if p.is_file():
-                        stem = p.name.split(".")[0].removesuffix("_t").removesuffix("_h").lower()
-                        if p.name.split(".")[0].endswith("_t") and stem in idx:
-                            continue
-                        idx[stem] = p
+                        first = p.name.split(".")[0]
+                        stem = first.removesuffix("_t").removesuffix("_h").lower()
+                        r = 0 if first.endswith("_t") else 2 if first.endswith("_h") else 1
+                        if rank.get(stem, -1) < r:
+                            idx[stem], rank[stem] = p, r
         return idx
 
-    def _read(self, root: Path, files, secrets, given, work, ctx: JobContext) -> Iterator[Record]:
+    def _read(self, root: Path, files, secrets, given, work, ctx: JobContext,
+              image_key: bytes | None = None) -> Iterator[Record]:
         me = wxid_of(root)
         ctx.status("Opening Weixin databases")
         d, notes = self._directory(root, me, secrets, given, work)
@@ -171,6 +184,10 @@ class Weixin4Importer(Importer):
         yield from notes
         voices = self._voices(root, secrets, given, work)
         media = self._media_index(root)
+        # One XOR byte per account: learned from a picture with a trailer (thumbnails first: small),
+        # used for the pictures whose own tail cannot tell it (WEBP, BMP, TIFF).
+        dats = sorted((p for p in media.values() if p.suffix.lower() == ".dat"), key=lambda p: not p.stem.endswith("_t"))
+        images = (image_key, learn_xor_byte(dats, image_key) if dats else None, [0])
         plan = []
         total = 0
         for src in files:
@@ -207,11 +224,17 @@ class Weixin4Importer(Importer):
                     break
                 ctx.check()
                 for row in rows:
-                    yield self._message(root, src, table, row, talker, names, d, voices, media)
+                    yield self._message(root, src, table, row, talker, names, d, voices, media, images)
                 done += len(rows)
                 ctx.set_position(bytes_=size * done // max(total, 1))
+        if images[2][0]:
+            n = images[2][0]
+            what = ("need the Weixin image key: import again with --image-key" if image_key is None
+                    else "do not decode with the image key given (a wrong key?)")
+            yield ImportWarning(f"{n} image(s) {what}; they are kept as WeChat stored them "
+                                "(flagged dat_undecoded).", str(root / "msg" / "attach"))
 
-    def _message(self, root, src, table, row, talker, names, d: Directory, voices, media):
+    def _message(self, root, src, table, row, talker, names, d: Directory, voices, media, images=(None, None, [0])):
         local_id, svrid, ltype, sender_id, ctime, _status, content, compress, packed = row
         ltype = int(ltype or 0)
         base, sub = ltype & 0xFFFFFFFF, ltype >> 32
@@ -232,13 +255,13 @@ class Weixin4Importer(Importer):
         sid = stable_id(svrid, talker, ctime, base, int(sender == d.me), text, p.source_suffix)
         if p.source_suffix == "-recalled" and svrid:
             p.extra["recalled_id"] = str(svrid)
-        atts = self._attachments(root, p, packed, voices, media, svrid, ctime)
+        atts = self._attachments(root, p, packed, voices, media, svrid, ctime, images)
         return make_message(talker, ctime, p, source_id=sid, sender=sender,
                             sender_name=d.name(sender, talker if is_group else None),
                             location=f"{src.name}:{table}#local_id={local_id}", base=base, sub=sub or None,
                             attachments=atts)
 
-    def _attachments(self, root: Path, p: C.Parsed, packed, voices, media, svrid, ctime):
+    def _attachments(self, root: Path, p: C.Parsed, packed, voices, media, svrid, ctime, images=(None, None, [0])):
         if p.kind in (MessageKind.IMAGE, MessageKind.VIDEO):
             cands = [(p.media.get("md5") or "").lower(), *proto.hex_strings(packed)]
             for c in cands:
@@ -247,9 +270,10 @@ class Weixin4Importer(Importer):
                     rel = path.relative_to(root).as_posix()
                     thumb = path.name.split(".")[0].endswith("_t")
                     ref = file_ref(path, root, expected=rel, mime="video/mp4" if p.kind == MessageKind.VIDEO else None,
-                                   extra={"quality": "thumbnail"} if thumb else None)
-                    if ref.extra.get("dat_undecoded"):
-                        ref.extra["note"] = "Weixin 4 image encrypted with the account's image key; kept as stored"
+                                   extra={"quality": "thumbnail"} if thumb else None,
+                                   image_key=images[0], xor_key=images[1])
+                    if ref.extra.get("dat_reason") in (NEEDS_IMAGE_KEY, WRONG_IMAGE_KEY):
+                        images[2][0] += 1
                     return [ref]
             return [AttachmentRef(status=AttachmentStatus.EXPIRED,
                                   expected_path="msg/attach/…" if p.kind == MessageKind.IMAGE else "msg/video/…")]
