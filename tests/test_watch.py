@@ -250,6 +250,33 @@ def test_watcher_fills_missing_attachment_and_decodes_wechat_dat(vault, watched)
     assert wait_until(thumb)[:3] == b"\xff\xd8\xff"  # thumbnailed in the background
 
 
+def test_watcher_decodes_weixin4_v1_and_keeps_v2(vault, watched) -> None:
+    from tests import wechat_fixtures as F
+
+    folder, start = watched
+    conn = vault.connect()
+    cid, pid = add_chat(conn, "Weixin friend", app="wechat")
+    atts = {name: add_attachment(conn, add_message(conn, cid, pid, name), status="missing",
+                                 expected_path=f"msg/attach/0a1b/2026-01/Img/{name}.dat") for name in ("v1", "v2")}
+    conn.close()
+    pics = F.v4_pictures()
+    (folder / "v1.dat").write_bytes(F.v4_dat(pics["v1"], 1))
+    v2 = F.v4_dat(pics["v2"], 2)
+    (folder / "v2.dat").write_bytes(v2)
+    start()
+    wait_until(lambda: len(events(vault, "captured")) == 2)
+    conn = vault.connect(readonly=True)
+    got = {n: tuple(conn.execute("SELECT status, blob_id, mime FROM attachments WHERE id = ?", (a,)).fetchone())
+           for n, a in atts.items()}
+    conn.close()
+    store = BlobStore(vault)
+    assert got["v1"][2] == "image/jpeg" and store.read_all(got["v1"][1]) == pics["v1"]     # no key needed
+    assert store.read_all(got["v2"][1]) == v2                    # no image key in the vault: kept as it is
+    details = {r[0]: json.loads(r[3]) for r in log(vault) if r[1] == "captured"}
+    assert details["v1.dat"]["wechat_dat"] == "decoded"
+    assert details["v2.dat"]["wechat_dat"] == "kept: needs the image key"
+
+
 def test_auto_import_rule_reports_unknown_exports(vault, tmp_path) -> None:
     folder = tmp_path / "downloads"
     folder.mkdir()

@@ -4,8 +4,10 @@ The file is opened with O_NOFOLLOW|O_NONBLOCK (a FIFO does not block, a symlink 
 `fstat` on the descriptor must say "regular file" (never a check on the path: TOCTOU). It must still
 have the size and mtime the caller saw stable, and it is re-checked after the copy: a file that
 changed while it was read is reported `changed` and retried later, and its blob is not referenced.
-WeChat `.dat` images are decoded (`chatvault.media.wechat_dat.decode_dat`); their original bytes are
-kept instead only when decoding fails.
+WeChat `.dat` images are decoded (`chatvault.media.wechat_dat.decode_dat`): one-byte XOR files and
+Weixin 4 V1 files. Weixin 4 V2 files need the account's image key, which a vault does not remember
+(it is given to one import and kept nowhere), so the watcher keeps them as they are; so it does every
+`.dat` that does not decode, and the capture log says why (`wechat_dat: kept: <reason>`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class CaptureResult:
     mtime_ns: int = 0
     reason: str = ""
     decoded_dat: bool = False
+    dat_reason: str = ""              # why a .dat file was kept as it is
 
 
 def is_partial_name(name: str) -> bool:
@@ -54,15 +57,17 @@ def within_root(root: Path, path: Path) -> bool:
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
-def _decode_dat(data: bytes) -> tuple[bytes, str] | None:
+def _decode_dat(data: bytes) -> tuple[tuple[bytes, str] | None, str]:
+    """(decoded picture and extension, or None; the reason when None)."""
     try:
-        from chatvault.media.wechat_dat import decode_dat
+        from chatvault.media.wechat_dat import decode_dat, undecodable_reason
     except ImportError:
-        return None
+        return None, "no decoder"
     try:
-        return decode_dat(data)
+        out = decode_dat(data)
+        return out, "" if out is not None else (undecodable_reason(data) or "not decoded")
     except ValueError:
-        return None
+        return None, "not decoded"
 
 
 def capture_file(store: BlobStore, root: Path, path: Path, *, expect: tuple[int, int] | None = None,
@@ -90,9 +95,10 @@ def capture_file(store: BlobStore, root: Path, path: Path, *, expect: tuple[int,
             return CaptureResult("changed", spath, size=st.st_size, mtime_ns=st.st_mtime_ns,
                                  reason="the file changed since it was seen")
         decoded = False
+        why = ""
         if path.suffix.lower() == ".dat" and st.st_size <= DAT_MAX:
             raw = fh.read(DAT_MAX + 1)
-            result = _decode_dat(raw)
+            result, why = _decode_dat(raw)
             data = result[0] if result else raw
             decoded = result is not None
             stored = store.put(io.BytesIO(data), batch=batch)
@@ -115,7 +121,7 @@ def capture_file(store: BlobStore, root: Path, path: Path, *, expect: tuple[int,
             return CaptureResult("changed", spath, size=after.st_size, mtime_ns=after.st_mtime_ns,
                                  reason="the file changed while it was read; it will be captured again")
     return CaptureResult("captured" if stored.created else "duplicate", spath, stored, info,
-                         before[0], before[1], decoded_dat=decoded)
+                         before[0], before[1], decoded_dat=decoded, dat_reason=why)
 
 
 def record_capture(conn: Connection, result: CaptureResult, *, watch_id: int | None, rel_path: str) -> list[int]:
@@ -125,7 +131,8 @@ def record_capture(conn: Connection, result: CaptureResult, *, watch_id: int | N
     if result.stored is not None and result.outcome in ("captured", "duplicate"):
         info = result.info or MediaInfo()
         filled = link_capture(conn, result.stored, info, Path(rel_path).name, mtime_ms=result.mtime_ns // 1_000_000)
-        detail = {"attachments": filled} | ({"wechat_dat": "decoded"} if result.decoded_dat else {})
+        detail = {"attachments": filled} | ({"wechat_dat": "decoded"} if result.decoded_dat else
+                                            {"wechat_dat": f"kept: {result.dat_reason}"} if result.dat_reason else {})
         conn.execute(
             "INSERT INTO capture_log(at, watch_id, path, event, blob_id, size, mtime_ns, attachment_id, detail) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
