@@ -764,6 +764,9 @@ def _start_run(conn: Connection, importer: Importer, path: str) -> tuple[int, in
 
 
 def _options_digest(options: ImportOptions) -> str:
+    # The database key never changes what is read (a wrong one fails), so it is left out. The image
+    # key does (V2 pictures decoded or kept), so a run with another one is not "identical"; it enters
+    # only through this one-way, truncated hash: stored nowhere as itself.
     data = {"me": options.me} | {k: v for k, v in options.options.items() if k not in ("reread", "key")}
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 

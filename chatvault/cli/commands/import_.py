@@ -34,13 +34,15 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--key", metavar="HEX", help="WeChat: the database key")
     p.add_argument("--imei", metavar="X", help="WeChat (Android): the phone's IMEI, for the key")
     p.add_argument("--uin", metavar="Y", help="WeChat (Android): the account's uin, for the key")
+    p.add_argument("--image-key", metavar="HEX_OR_ASCII",
+                   help="Weixin 4: the account's image key (16 characters or 32 hex digits), to decode V2 .dat images")
     p.add_argument("--no-thumbnails", action="store_true",
                    help="do not make the photos' thumbnails after the import (`chatvault media thumbs` makes them later)")
 
 
 def _options(args: argparse.Namespace) -> ImportOptions:
     extra: dict[str, Any] = {}
-    for name in ("key", "imei", "uin", "date_order", "tz", "reread"):
+    for name in ("key", "imei", "uin", "image_key", "date_order", "tz", "reread"):
         value = getattr(args, name, None)
         if value is not None and value is not False:
             extra[name] = value
