@@ -227,3 +227,65 @@ def test_service_texts() -> None:
         msg = {"action": action, "actor": "A", "title": title, "members": ["B", "C"], "discard_reason": "busy",
                "score": 7}
         assert _service_text(msg) == words, action
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["one chat", "full export"])
+@pytest.mark.parametrize("big", [2**63, -(2**63), 10**40])
+def test_integers_beyond_64_bits_lose_nothing(tmp_path: Path, full: bool, big: int) -> None:
+    """ijson's C backend stops at such an integer ("integer overflow"); the file is read again with the
+    Python backend, so two messages before and two after it all arrive, each once."""
+    msgs = [dict(_OK, id=1), dict(_OK, id=2),
+            dict(_OK, id=big, reply_to_message_id=big, file_size=big, photo="(File not included)"),
+            dict(_OK, id=4, date_unixtime=big),                     # a time that makes no sense: Unparsed
+            dict(_OK, id=5, reply_to_message_id=big), dict(_OK, id=6)]
+    chat = {"name": "x", "type": "personal_chat", "id": big if not full else 7, "messages": msgs}
+    obj = {"personal_information": {"user_id": big}, "chats": {"list": [chat]}} if full else chat
+    p = tmp_path / "result.json"
+    p.write_text(json.dumps(obj))
+    recs = read_all(p)
+    m = by_id(recs)
+    assert sorted(m, key=len) == ["1", "2", "5", "6", str(big)]
+    assert m[str(big)].reply_to == str(big) and m["5"].reply_to == str(big)     # ids kept as text
+    assert m[str(big)].attachments[0].size_hint is None
+    un = [r for r in recs if isinstance(r, Unparsed)]
+    assert len(un) == 1 and un[0].location.endswith("messages[3]") and "date_unixtime" in un[0].reason
+    assert not [r for r in recs if isinstance(r, ImportWarning)]
+    assert len([r for r in recs if isinstance(r, SourceRec)]) == 1
+    assert len([r for r in recs if isinstance(r, ParticipantRec)]) == 1
+    assert [r.key for r in recs if isinstance(r, ConversationRec)] == [str(chat["id"])] * 2
+
+
+def test_cut_off_file_after_a_big_integer_still_says_cut_off(tmp_path: Path) -> None:
+    msgs = [dict(_OK, id=i, text="x" * 50) for i in range(1, 20)]
+    msgs[3]["reply_to_message_id"] = 2**70
+    data = json.dumps({"name": "x", "id": 1, "messages": msgs}).encode()
+    p = tmp_path / "result.json"
+    p.write_bytes(data[: len(data) * 2 // 3])
+    recs = read_all(p)
+    n = len(by_id(recs))
+    assert 4 < n < 19 and sorted(int(k) for k in by_id(recs)) == list(range(1, n + 1))
+    un = [r for r in recs if isinstance(r, Unparsed)]
+    assert len(un) == 1 and "cut off" in un[0].reason
+
+
+def test_cli_imports_bad_messages_as_partial(cli, vault, tmp_path: Path) -> None:
+    """The user's view: exit 0 (partial imports succeed, docs/cli.md), no traceback, good messages stored,
+    the bad ones counted with their locations."""
+    from tests.test_ingest_cli import env_for
+
+    vault.lock()
+    bad = [dict(_OK, **b) for b, _f in _BAD_FIELDS[:12]]
+    msgs = [dict(_OK, id=1), dict(_OK, id=2, reply_to_message_id=2**64)] + \
+        [dict(b, id=100 + i) for i, b in enumerate(bad)] + [dict(_OK, id=3, text=["a ", {"type": "bold", "text": "b"}]),
+                                                          dict(_OK, id=4)]
+    p = tmp_path / "export" / "result.json"
+    p.parent.mkdir()
+    p.write_text(json.dumps({"name": "x", "type": "personal_chat", "id": 1, "messages": msgs}))
+    r = cli("import", str(p.parent), "--json", "--no-thumbnails", env=env_for(vault.path))
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    out = json.loads(r.stdout)
+    assert out["outcome"] == "partial" and out["added"] == 4 and out["unparsed"] == len(bad)
+    assert out["unparsed_lines"] == [f"result.json: messages[{i}]" for i in range(2, 2 + len(bad))]
+    r = cli("import", str(p.parent), "--reread", "--no-thumbnails", env=env_for(vault.path))   # the text summary
+    assert r.returncode == 0 and "Traceback" not in r.stderr and "Imported with gaps" in r.stdout

@@ -7,7 +7,9 @@ stickers/ ...) and are referenced by relative paths; a missing file reads "(File
 
 The JSON is read with ijson's event stream, one message object at a time, so a multi-GB export never
 sits in memory. A file cut short yields everything before the cut, then an `Unparsed` record saying
-where it ended.
+where it ended. A file holding an integer beyond 64 bits (which ijson's C backend cannot hold) is read
+again with ijson's Python backend, skipping what was already yielded. A message with a field of a type
+Telegram never writes becomes an `Unparsed` record naming the field; the import goes on.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from itertools import islice
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -52,6 +55,19 @@ MEDIA_KINDS = {
 NOT_INCLUDED = "(File not included"
 # The keys of a plain text message; a message with only these needs nothing from `_fill`.
 _PLAIN_KEYS = frozenset(("id", "type", "date", "date_unixtime", "from", "from_id", "text", "text_entities"))
+# ijson's C backend (yajl) stops with "integer overflow" at an integer beyond 64 bits; the pure-Python
+# backend reads it (much slower, so only a file that holds one is read again with it).
+_PY_IJSON = ijson.get_backend("python")
+
+
+def _int_overflow(exc: Exception) -> bool:
+    return "integer overflow" in str(exc)
+
+
+class _Overflow(Exception):
+    """The C backend met an integer it cannot hold: read the file again with the Python backend."""
+
+
 TOP_KEYS = {"about", "personal_information", "chats", "left_chats", "contacts", "frequent_contacts",
             "name", "type", "id", "messages"}
 
@@ -353,16 +369,33 @@ class _Reader:
         n = 0
         message = self._message_rec
         loc = f"{self.member}: messages["
+        items = ijson.items(raw, "messages.item", use_float=True)
+        slow = False                   # True once read again with the Python backend
         try:
-            for msg in ijson.items(raw, "messages.item", use_float=True):
-                if not n & 1023:
-                    self.ctx.check()
-                    self.ctx.set_position(bytes_=min(size, position(raw)))
-                person, out = message(msg, conv_key, f"{loc}{n}]")
-                if person is not None:
-                    yield person
-                yield out
-                n += 1
+            while True:
+                try:
+                    for msg in items:
+                        if not n & 1023:
+                            self.ctx.check()
+                            self.ctx.set_position(bytes_=min(size, position(raw)))
+                        person, out = message(msg, conv_key, f"{loc}{n}]")
+                        if person is not None:
+                            yield person
+                        yield out
+                        n += 1
+                    break
+                except ijson.common.IncompleteJSONError as exc:
+                    if slow or not _int_overflow(exc):
+                        raise
+                    # An integer beyond 64 bits: the same messages again with the Python backend, the
+                    # n already yielded skipped, then on from there.
+                    slow = True
+                    raw.close()
+                    raw = self._open()
+                    items = _PY_IJSON.items(raw, "messages.item", use_float=True)
+                    for i, _skip in enumerate(islice(items, n)):
+                        if not i & 1023:
+                            self.ctx.check()
         except ijson.common.IncompleteJSONError as exc:
             pos = position(raw)
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {pos} of {size}",
@@ -381,6 +414,24 @@ class _Reader:
         self.ctx.set_position(bytes_=size)
 
     def _run_events(self) -> Iterator[Record]:
+        """`_walk_events` with ijson's C backend; if it meets an integer beyond 64 bits, the whole walk
+        again with the Python backend from a fresh state, the records already yielded skipped."""
+        done = 0
+        try:
+            for rec in self._walk_events(slow=False):
+                done += 1
+                yield rec
+            return
+        except _Overflow:
+            pass
+        self.me_id, self.me_name, self.people, self.chat_index = None, self.options.me, {}, 0
+        walk = self._walk_events(slow=True)
+        for i, _skip in enumerate(islice(walk, done)):
+            if not i & 1023:
+                self.ctx.check()
+        yield from walk
+
+    def _walk_events(self, slow: bool) -> Iterator[Record]:
         raw = self._open()
         size = self.tree.size(self.member)
         source_done = False
@@ -394,7 +445,7 @@ class _Reader:
         depth = 0
         msg_prefix = ""
         personal: dict[str, Any] = {}
-        events = ijson.parse(raw, use_float=True)
+        events = (_PY_IJSON if slow else ijson).parse(raw, use_float=True)
         try:
             for prefix, event, value in events:
                 if builder is not None:
@@ -457,6 +508,8 @@ class _Reader:
                     chat_prefix = None
                     conv_key = None
         except ijson.common.IncompleteJSONError as exc:
+            if not slow and _int_overflow(exc):
+                raise _Overflow from exc
             pos = position(raw)
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {pos} of {size}",
                            reason="the JSON ends early (the file is cut off); every message before the cut was read, "
@@ -525,7 +578,7 @@ class _Reader:
         extra = {k: msg[k] for k in ("width", "height", "duration_seconds", "media_type", "sticker_emoji",
                                      "performer", "title") if k in msg}
         size = msg.get("file_size")
-        if size.__class__ is not int or not -(1 << 63) <= size < 1 << 63:   # a hint only: a JSON number
+        if size.__class__ is not int or not 0 <= size < 1 << 63:   # a hint only, and SQLite's INTEGER range
             size = None
         _str_or_none(msg, "mime_type")
         if not rel or rel.startswith(NOT_INCLUDED) or rel.startswith("(File "):
