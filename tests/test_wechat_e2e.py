@@ -183,3 +183,59 @@ def test_phone_messages_absent_from_the_pc_database_are_not_marked_missing(vault
     # the phone again, after the PC: still nothing marked either way
     again = run_import(vault, F.build_android_folder(tmp_path / "and2"), options=opts(imei=F.IMEI))
     assert again.added == 0 and again.missing_at_source == 0
+
+
+def _image_blob(vault, source_key: str) -> tuple:
+    return rows(vault, "SELECT a.blob_id, a.mime, a.extra FROM attachments a JOIN messages m ON m.id = a.message_id "
+                       "WHERE m.source_key = ?", source_key)[0]
+
+
+def test_weixin4_v1_and_v2_images_stored_as_the_original_pictures(vault, tmp_path):
+    root = F.build_v4_folder(tmp_path / "v4")
+    pics = F.v4_pictures()
+    store = BlobStore(vault)
+    first = run_import(vault, root, format="weixin4", options=opts(key=F.KEY_HEX))
+    assert first.outcome == "ok"
+    assert [w for w in first.warnings if "1 image(s) need the Weixin image key" in w]
+    v1 = _image_blob(vault, "5003")
+    assert v1[1] == "image/jpeg" and store.read_all(v1[0]) == pics["v1"]        # V1: no key needed
+    v2 = _image_blob(vault, "5004")
+    assert json.loads(v2[2])["dat_reason"] == "needs the image key"
+    assert store.read_all(v2[0])[:6] == b"\x07\x08V2\x08\x07"                     # kept, never a guessed picture
+    # the same folder again with the image key is read again (not skipped as identical)
+    again = run_import(vault, root, format="weixin4", options=opts(key=F.KEY_HEX, image_key=F.IMAGE_KEY.decode()))
+    assert again.identical_to is None and again.added == 0 and again.already_present == first.added
+
+
+def test_weixin4_v2_image_stored_decoded_with_the_image_key(tmp_path):
+    from chatvault.vault.vault import create_vault
+
+    vault = create_vault(tmp_path / "vault", PASSPHRASE)[0]
+    try:
+        root = F.build_v4_folder(tmp_path / "v4")
+        report = run_import(vault, root, format="weixin4", options=opts(key=F.KEY_HEX, image_key=F.IMAGE_KEY.hex()))
+        assert report.outcome == "ok" and not [w for w in report.warnings if "image key" in w]
+        v2 = _image_blob(vault, "5004")
+        assert v2[1] == "image/gif" and BlobStore(vault).read_all(v2[0]) == F.v4_pictures()["v2_h"]
+        assert "dat_undecoded" not in json.loads(v2[2] or "{}")
+    finally:
+        vault.lock()
+
+
+def test_cli_image_key_is_used_and_kept_nowhere(cli, tmp_path, vault_path):
+    from chatvault.vault.vault import create_vault, open_vault
+
+    create_vault(vault_path, PASSPHRASE)[0].lock()
+    root = F.build_v4_folder(tmp_path / "v4")
+    env = {"CHATVAULT_PASSPHRASE": PASSPHRASE, "CHATVAULT_TMPDIR": str(tmp_path / "work")}
+    r = cli("--vault", str(vault_path), "--json", "import", str(root), "--key", F.KEY_HEX,
+            "--image-key", F.IMAGE_KEY.decode(), env=env)
+    assert r.returncode == 0, r.stderr
+    assert F.IMAGE_KEY.decode() not in r.stdout + r.stderr and "image key" not in r.stdout
+    vault = open_vault(vault_path, PASSPHRASE)
+    try:
+        runs = rows(vault, "SELECT counts, error FROM import_runs")
+        assert runs and not any(F.IMAGE_KEY.decode() in str(x) or F.IMAGE_KEY.hex() in str(x) for x in runs)
+        assert BlobStore(vault).read_all(_image_blob(vault, "5004")[0]) == F.v4_pictures()["v2_h"]
+    finally:
+        vault.lock()

@@ -270,6 +270,38 @@ def test_pc_without_micromsg_warns_and_keeps_wxids(tmp_path):
     assert msgs(recs)["1001"].sender_name == "wxid_alice"
 
 
+def test_weixin4_v2_images_with_the_image_key(v4):
+    pics = F.v4_pictures()
+    for spelling in (F.IMAGE_KEY.decode(), F.IMAGE_KEY.hex()):
+        recs = read(V4, v4, key=F.KEY_HEX, image_key=spelling)
+        v2 = msgs(recs)["5004"].attachments[0]
+        # the high-resolution cd_h.dat is preferred to cd.dat
+        assert "dat_undecoded" not in v2.extra and v2.open().read() == pics["v2_h"] and v2.mime_hint == "image/gif"
+        assert not [r for r in recs if isinstance(r, ImportWarning) and "image key" in r.message]
+    recs = read(V4, v4, key=F.KEY_HEX, image_key="1111222233334444")           # a wrong key: kept, flagged
+    v2 = msgs(recs)["5004"].attachments[0]
+    assert v2.extra["dat_reason"] == "the image key does not decode it" and v2.open().read()[:6] == b"\x07\x08V2\x08\x07"
+    assert any("1 image(s) do not decode with the image key" in r.message for r in recs if isinstance(r, ImportWarning))
+    with pytest.raises(InputError) as e:
+        read(V4, v4, key=F.KEY_HEX, image_key="short")
+    assert "--image-key" in (e.value.hint or "") and "short" not in e.value.message
+
+
+def test_weixin4_thumbnail_and_damaged_v1(tmp_path):
+    root = F.build_v4_folder(tmp_path)
+    img = next(root.rglob("ab" * 16 + ".dat"))
+    pics = F.v4_pictures()
+    img.unlink()                                                    # only the V1 thumbnail is left
+    a = msgs(read(V4, root, key=F.KEY_HEX))["5003"].attachments[0]
+    assert a.open().read() == pics["v1_t"] and a.extra["quality"] == "thumbnail"
+    thumb = next(root.rglob("ab" * 16 + "_t.dat"))
+    data = thumb.read_bytes()
+    thumb.write_bytes(data[: len(data) - 7])                        # truncated: kept as is and flagged
+    a = msgs(read(V4, root, key=F.KEY_HEX))["5003"].attachments[0]
+    assert a.extra["dat_undecoded"] and a.extra["dat_reason"] == "truncated or damaged"
+    assert a.open().read() == data[: len(data) - 7] and a.mime_hint == "application/octet-stream"
+
+
 def test_pc_several_accounts_need_a_choice(tmp_path):
     folder = F.build_pc_folder(tmp_path, secret=None)
     shutil.copytree(folder.root, folder.root.parent / "wxid_other")
@@ -286,10 +318,15 @@ def test_weixin4_messages_and_media(v4):
     m = msgs(recs)
     assert m["5001"].text == "v4 hello [微笑]" and m["5001"].sender_name == "Alice R"
     assert m["5002"].sender_key == F.ME
-    img = m["5003"].attachments[0]
-    assert img.status == AttachmentStatus.STORED and img.open().read()[:3] == b"\xff\xd8\xff"
-    v2 = m["5004"].attachments[0]
-    assert v2.extra["dat_undecoded"] and v2.open().read()[:6] == b"\x07\x08V2\x08\x07"   # kept, not garbled
+    pics = F.v4_pictures()
+    img = m["5003"].attachments[0]                                     # V1: decoded without any key
+    assert img.status == AttachmentStatus.STORED and img.open().read() == pics["v1"]
+    assert img.mime_hint == "image/jpeg" and img.name == "ab" * 16 + ".jpg"
+    v2 = m["5004"].attachments[0]                                      # V2 without the image key
+    assert v2.extra["dat_undecoded"] and v2.extra["dat_reason"] == "needs the image key"
+    assert v2.open().read()[:6] == b"\x07\x08V2\x08\x07"                 # kept, not garbled
+    warn = [r.message for r in recs if isinstance(r, ImportWarning)]
+    assert any(w.startswith("1 image(s) need the Weixin image key") and "--image-key" in w for w in warn)
     assert m["5005"].reply_to == "5001" and m["5005"].text == "v4 quoting"     # zstd content
     assert m["5006"].kind == MessageKind.FILE and m["5006"].attachments[0].open().read() == b"weixin4 file"
     assert m["5007"].attachments[0].open().read() == b"\x02#!SILK_V3v4voice"
