@@ -205,6 +205,18 @@ def test_weixin4_v1_and_v2_images_stored_as_the_original_pictures(vault, tmp_pat
     # the same folder again with the image key is read again (not skipped as identical)
     again = run_import(vault, root, format="weixin4", options=opts(key=F.KEY_HEX, image_key=F.IMAGE_KEY.decode()))
     assert again.identical_to is None and again.added == 0 and again.already_present == first.added
+    # ... and the picture kept undecoded before is now the original GIF; the .dat it came from stays
+    decoded = _image_blob(vault, "5004")
+    extra = json.loads(decoded[2])
+    assert decoded[1] == "image/gif" and store.read_all(decoded[0]) == pics["v2_h"]
+    assert "dat_undecoded" not in extra and extra["original_dat_blob"] == v2[0]
+    assert store.read_all(extra["original_dat_blob"])[:6] == b"\x07\x08V2\x08\x07"
+    assert again.attachments_filled == 1 and [w for w in again.warnings if "kept undecoded were decoded" in w]
+    assert rows(vault, "SELECT count(*) FROM blobs WHERE id = ?", v2[0]) == [(1,)]   # not an orphan for check
+    # a third time: nothing left to upgrade
+    third = run_import(vault, root, format="weixin4", options=opts(key=F.KEY_HEX, image_key=F.IMAGE_KEY.hex(),
+                                                                     reread=True))
+    assert third.attachments_filled == 0 and _image_blob(vault, "5004")[0] == decoded[0]
 
 
 def test_weixin4_v2_image_stored_decoded_with_the_image_key(tmp_path):

@@ -494,21 +494,47 @@ class _Writer:
         self.report.attachments_missing += 1
 
     def _fill(self, candidates: list[tuple[int, list[AttachmentRef]]]) -> None:
-        """Messages already stored whose attachment was missing, when this export has the file."""
+        """Messages already stored whose attachment was missing, when this export has the file; and
+        WeChat images an earlier import kept undecoded (`dat_undecoded`: no image key then) when this
+        run could decode them. The undecoded original stays in the vault, named in the row's extra."""
         ids = [mid for mid, _ in candidates]
         rows = self.conn.execute(
-            "SELECT id, message_id, ordinal FROM attachments WHERE status != 'stored' "
-            "AND message_id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)).fetchall()
-        missing = {(r[1], r[2]): r[0] for r in rows}
+            "SELECT id, message_id, ordinal, status, blob_id, extra FROM attachments WHERE message_id IN "
+            "(SELECT value FROM json_each(?)) AND (status != 'stored' OR json_extract(extra, '$.dat_undecoded'))",
+            (json.dumps(ids),)).fetchall()
+        todo = {(r[1], r[2]): r for r in rows}
+        upgraded = 0
         for mid, refs in candidates:
             for ordinal, ref in enumerate(refs):
-                row_id = missing.get((mid, ordinal))
-                if row_id is None or ref.open is None:
+                row = todo.get((mid, ordinal))
+                if row is None or ref.open is None:
+                    continue
+                if row[3] == AttachmentStatus.STORED.value:
+                    if ref.extra.get("dat_undecoded"):
+                        continue                  # still no way to decode it: keep what is stored
+                    put = self._put(ref)
+                    if put is not None and put[0].id != row[4]:
+                        extra = json.loads(row[5]) if row[5] else {}
+                        for k in ("dat_undecoded", "dat_reason"):
+                            extra.pop(k, None)
+                        extra["original_dat_blob"] = row[4]
+                        record_blob(self.conn, put[0], put[1])
+                        self.conn.execute(
+                            "UPDATE attachments SET blob_id = ?, mime = ?, size = ?, width = coalesce(?, width), "
+                            "height = coalesce(?, height), extra = ? WHERE id = ?",
+                            (put[0].id, put[1].mime, put[0].size, put[1].width, put[1].height, _dumps(extra), row[0]))
+                        upgraded += 1
                     continue
                 put = self._put(ref)
-                if put is not None and fill_missing(self.conn, row_id, put[0], put[1]):
+                if put is not None and fill_missing(self.conn, row[0], put[0], put[1]):
                     self.report.attachments_stored += 1
                     self.report.attachments_filled += 1
+        if upgraded:
+            self.report.attachments_filled += upgraded
+            if len(self.report.warnings) < MAX_LISTED:
+                self.report.warnings.append(
+                    f"{upgraded} image(s) that an earlier import kept undecoded were decoded now; the undecoded "
+                    "files stay in the vault (extra.original_dat_blob).")
 
     # the end ------------------------------------------------------------------------------
     def finish(self, mark_missing: bool) -> None:
