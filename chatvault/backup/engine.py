@@ -53,7 +53,7 @@ COMMIT_BYTES = 256 * 1024 * 1024  # folder targets: make objects durable and vis
 FULL_LISTING_EVERY_S = 7 * 86400
 MAX_IN_FLIGHT = 64  # queued tasks: bounds memory to ~64 extents (4 MiB) plus workers x 16 MiB
 PACK_BYTES = 8 * 1024 * 1024  # new extents and patches go into packs of about this size (packs.py)
-PACKS_IN_FLIGHT = 3  # packs sealed and uploading at once (each held in memory until it is stored)
+PACKS_IN_FLIGHT = 2  # packs sealed and uploading at once (each held in memory until it is stored)
 SNAPSHOT_FORMAT = 2  # 1: one object per extent or patch (still read); 2: extents and patches in packs
 
 

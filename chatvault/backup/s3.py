@@ -84,7 +84,7 @@ class S3Target(Target):
         # With Object Lock the bucket is versioned: a delete marker (someone's DELETE without a version
         # id) only hides a locked object, so listing and reading use the newest real version.
         self._versions: dict[str, str] = {}
-        self._big = threading.Semaphore(3)  # multipart uploads at once: each holds one 8 MiB part in memory
+        self._big = threading.Semaphore(2)  # multipart uploads at once: each holds one 8 MiB part in memory
         self._lock = threading.Lock()
         self.client.meta.events.register("after-call.s3", self._observe_date)
 
