@@ -17,7 +17,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -53,6 +54,8 @@ COMMIT_BYTES = 256 * 1024 * 1024  # folder targets: make objects durable and vis
 FULL_LISTING_EVERY_S = 7 * 86400
 MAX_IN_FLIGHT = 64  # queued tasks: bounds memory to ~64 extents (4 MiB) plus workers x 16 MiB
 PACK_BYTES = 8 * 1024 * 1024  # new extents and patches go into packs of about this size (packs.py)
+HASH_WORKERS = 2  # threads hashing database extents ahead of the thread that packs them
+HASH_AHEAD = 32  # extents read and hashing ahead (~2 MiB)
 PACKS_IN_FLIGHT = 2  # packs sealed and uploading at once (each held in memory until it is stored)
 SNAPSHOT_FORMAT = 2  # 1: one object per extent or patch (still read); 2: extents and patches in packs
 
@@ -651,35 +654,9 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
 
         # with a usable cache, fingerprints come from the pages' tails alone and only extents
         # SQLCipher rewrote are read; without one every extent is read anyway (to be MACed)
-        tails = snap.tails(TAIL) if old_fps else None
-        per = snap.extent_pages * TAIL
-        extents = snap.extents() if tails is None else None
-        for i in range(-(-snap.size // step)):
-            if not i & 63:
-                if media_error:
-                    raise media_error[0]
-                ctx.check()
-                ctx.advance(bytes_=pending_bytes)
-                pending_bytes = 0
-            result.extents_total += 1
-            data = next(extents) if extents is not None else None
-            fp = (tails_fingerprint(tails[i * per:(i + 1) * per]) if tails is not None
-                  else extent_fingerprint(data, snap.page_size))  # type: ignore[arg-type]
-            fps.append(fp)
-            ps = prev_slots[i] if i < len(prev_slots) else None
-            if ps is not None and old_fps[i * FP:(i + 1) * FP] == fp and len(ps) == 5 and held(ps, i):
-                slots.append(ps)  # SQLCipher wrote none of its pages since the previous snapshot
-                pending_bytes += min(step, snap.size - i * step)
-                continue
-            if data is None:
-                data = snap.read_extent(i)
-            mac = k.mac(data)
-            result.extents_hashed += 1
-            if ps is not None and ps[0] == mac and len(ps) == 5 and held(ps, i):
-                slots.append(ps)  # unchanged since the previous snapshot
-                pending_bytes += len(data)
-                continue
-            hashes = page_hashes(k, data, snap.page_size)
+        def self_slot(i: int, data: bytes, mac: str, hashes: bytes, ps: list[Any] | None) -> None:
+            """A new slot for extent i: a patch of its changed pages against the previous base when
+            few changed, else the whole extent as a new base."""
             slot: list[Any] | None = None
             if ps is not None and len(ps) == 5 and held(ps, i) and len(base64.b64decode(ps[4])) == len(hashes):
                 before = base64.b64decode(ps[4])
@@ -695,7 +672,68 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                 send(mac, data)
                 slot = [mac, mac, "", 0, base64.b64encode(hashes).decode()]
             slots.append(slot)
-            pending_bytes += len(data)
+
+        tails = snap.tails(TAIL) if old_fps else None
+        per = snap.extent_pages * TAIL
+        n_extents = -(-snap.size // step)
+
+        def digest(data: bytes, prev_mac: str | None) -> tuple[str, bytes | None]:
+            """The extent's MAC and, unless it is the previous snapshot's extent, its page hashes."""
+            mac = k.mac(data)
+            return mac, None if mac == prev_mac else page_hashes(k, data, snap.page_size)
+
+        def ahead() -> Iterator[tuple[int, bytes | None, bytes, Future | None]]:
+            """Each extent in order with its fingerprint and, when it must be hashed, the hashing
+            already running on `hasher` a few extents ahead (hashlib releases the GIL, so the
+            database is hashed on two cores while this thread decides and packs). Whether an extent
+            can reuse its previous slot is decided again in order: `held` only ever turns true."""
+            extents = snap.extents() if tails is None else None
+            window: deque[tuple[int, bytes | None, bytes, Future | None]] = deque()
+            for i in range(n_extents):
+                data = next(extents) if extents is not None else None
+                fp = (tails_fingerprint(tails[i * per:(i + 1) * per]) if tails is not None
+                      else extent_fingerprint(data, snap.page_size))  # type: ignore[arg-type]
+                ps = prev_slots[i] if i < len(prev_slots) else None
+                fut = None
+                if not (ps is not None and old_fps[i * FP:(i + 1) * FP] == fp and len(ps) == 5 and held(ps, i)):
+                    if data is None:
+                        data = snap.read_extent(i)
+                    fut = hasher.submit(digest, data, ps[0] if ps is not None and len(ps) == 5 else None)
+                window.append((i, data, fp, fut))
+                if len(window) > HASH_AHEAD:
+                    yield window.popleft()
+            yield from window
+
+        hasher = ThreadPoolExecutor(HASH_WORKERS, thread_name_prefix="backup-hash")
+        try:
+            for i, data, fp, fut in ahead():
+                if not i & 63:
+                    if media_error:
+                        raise media_error[0]
+                    ctx.check()
+                    ctx.advance(bytes_=pending_bytes)
+                    pending_bytes = 0
+                result.extents_total += 1
+                fps.append(fp)
+                ps = prev_slots[i] if i < len(prev_slots) else None
+                if fut is None:
+                    slots.append(ps)  # type: ignore[arg-type] # SQLCipher wrote none of its pages since then
+                    pending_bytes += min(step, snap.size - i * step)
+                    continue
+                assert data is not None
+                mac, hashes = fut.result()
+                result.extents_hashed += 1
+                if ps is not None and ps[0] == mac and len(ps) == 5 and held(ps, i):
+                    slots.append(ps)  # unchanged since the previous snapshot
+                    pending_bytes += len(data)
+                    continue
+                if hashes is None:
+                    hashes = page_hashes(k, data, snap.page_size)
+                self_slot(i, data, mac, hashes, ps)
+                pending_bytes += len(data)
+        finally:
+            hasher.shutdown(wait=True, cancel_futures=True)
+
 
         flush_pack()
         ctx.advance(bytes_=pending_bytes)
