@@ -256,3 +256,18 @@ def test_creating_over_existing_vault_is_refused(vault) -> None:
 
     with pytest.raises(VaultExists):
         create_vault(vault.path, "x")
+
+
+def test_both_argon2id_implementations_give_the_same_key() -> None:
+    """argon2-cffi (parallel lanes) and cryptography's Argon2id must derive identical keys, so a vault
+    made with either opens with the other (a machine without argon2-cffi falls back)."""
+    import os
+
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+    from chatvault.vault.kdf import argon2id
+
+    for m_kib, t, p in ((8, 1, 1), (1024, 2, 4), (4096, 3, 2), (65536, 3, 4)):
+        salt, secret = os.urandom(16), "Café Straße 42 Ωmega 🔑".encode()
+        expected = Argon2id(salt=salt, length=32, iterations=t, lanes=p, memory_cost=m_kib).derive(secret)
+        assert argon2id(secret, salt, m_kib, t, p) == expected
