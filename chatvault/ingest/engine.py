@@ -51,7 +51,7 @@ from chatvault.store.db import Connection, DatabaseError, classify
 from chatvault.vault.vault import Vault
 
 CHUNK = parse.CHUNK         # records per hand-off from the parser
-BATCH = 50000               # messages per transaction
+BATCH = 100000              # messages per transaction
 BATCH_SECONDS = 5.0         # ... or this long, whichever comes first (a kill -9 loses at most this much work)
 MAX_LISTED = 1000           # unparsed locations / warnings kept in the report
 LOOKUP = 900                # keys per existence query
@@ -129,10 +129,13 @@ class _Conv:
     last_message_id: int | None = None
     max_key: str | None = None          # greatest key inserted by this run (conversations new to the vault)
     pids: dict = field(default_factory=dict)   # sender key → participant id, already a member here
+    replies: bool = False               # this run stored a message quoting another
 
 
 _dumps = parse.dumps
 _NO_PID = object()
+_INSERT_MISSING = ("INSERT OR IGNORE INTO attachments(message_id, ordinal, status, mime, size, original_name, "
+                   "expected_path, width, height, extra) VALUES (?,?,?,?,?,?,?,?,?,?)")
 
 
 class _Writer:
@@ -387,6 +390,7 @@ class _Writer:
             added = 0
             mid = conv.last_message_id
             pids = conv.pids
+            replies = conv.replies
             for (key, ms, tz, body, extra, edited_at, _conv, kind, text, sender_key, sender_name, source_id,
                  reply_to, forwarded_from, edited, location, atts) in items:
                 if first is None or ms < first:
@@ -416,7 +420,10 @@ class _Writer:
                     index_rows.append((mid, body))
                 if atts:
                     new_atts.append((mid, atts))
+                if reply_to is not None:
+                    replies = True
                 added += 1
+            conv.replies = replies
             conv.seen += len(items)
             conv.first, conv.last = first, last
             conv.added += added
@@ -433,9 +440,16 @@ class _Writer:
             # message's row made re-reading an export cost ~70 % of the first import.
             c.executemany("INSERT OR IGNORE INTO temp.import_seen(id) VALUES (?)", ((i,) for i in seen_ids))
         faults.hit("import.after_messages")
+        missing_rows = []
         for mid, refs in new_atts:
             for ordinal, ref in enumerate(refs):
-                self._attachment(mid, ordinal, ref)
+                if ref.open is None:
+                    missing_rows.append(self._missing_row(mid, ordinal, ref))
+                else:
+                    self._attachment(mid, ordinal, ref)
+        if missing_rows:
+            self.conn.executemany(_INSERT_MISSING, missing_rows)
+            report.attachments_missing += len(missing_rows)
         if fill_candidates:
             self._fill(fill_candidates)
         index_prepared(c, index_rows)     # also re-indexes texts changed by edits (search_pending)
@@ -485,13 +499,16 @@ class _Writer:
                  info.duration_ms, _dumps(ref.extra)))
             self.report.attachments_stored += 1
             return
-        status = ref.status if ref.open is None and ref.status == AttachmentStatus.EXPIRED else AttachmentStatus.MISSING
-        c.execute(
-            "INSERT OR IGNORE INTO attachments(message_id, ordinal, status, mime, size, original_name, expected_path, "
-            "width, height, extra) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (mid, ordinal, str(status), ref.mime_hint, ref.size_hint, ref.name, ref.expected_path,
-             ref.extra.get("width"), ref.extra.get("height"), _dumps(ref.extra)))
+        c.execute(_INSERT_MISSING, self._missing_row(mid, ordinal, ref))
         self.report.attachments_missing += 1
+
+    @staticmethod
+    def _missing_row(mid: int, ordinal: int, ref: AttachmentRef) -> tuple:
+        """An attachment the export names but does not hold (or could not be read): `missing`, or
+        `expired` when the source said so."""
+        status = ref.status if ref.open is None and ref.status == AttachmentStatus.EXPIRED else AttachmentStatus.MISSING
+        return (mid, ordinal, str(status), ref.mime_hint, ref.size_hint, ref.name, ref.expected_path,
+                ref.extra.get("width"), ref.extra.get("height"), _dumps(ref.extra))
 
     def _fill(self, candidates: list[tuple[int, list[AttachmentRef]]]) -> None:
         """Messages already stored whose attachment was missing, when this export has the file; and
@@ -547,7 +564,8 @@ class _Writer:
                 continue
             newer = conv.prev_max is None or conv.last >= conv.prev_max
             missing = restored = 0
-            if mark_missing and newer:
+            if mark_missing and newer and conv.prev_max is not None:
+                # (A conversation with no message before this run has nothing to mark or restore.)
                 restored = c.execute(
                     "UPDATE messages SET status = ?, missing_run_id = NULL WHERE conversation_id = ? "
                     "AND status = ? AND id IN (SELECT id FROM temp.import_seen)",
@@ -569,9 +587,11 @@ class _Writer:
             c.execute("INSERT OR REPLACE INTO import_coverage(run_id, conversation_id, first_ts, last_ts, messages, added, "
                       "missing, restored, newer) VALUES (?,?,?,?,?,?,?,?,?)",
                       (run, conv.id, conv.first, conv.last, conv.seen, conv.added, missing, restored, int(newer)))
-            c.execute("UPDATE messages SET reply_to_id = (SELECT q.id FROM messages q WHERE q.conversation_id = "
-                      "messages.conversation_id AND q.source_key = messages.reply_to_key) WHERE conversation_id = ? "
-                      "AND reply_to_key IS NOT NULL AND reply_to_id IS NULL", (conv.id,))
+            if conv.replies or conv.prev_max is not None:
+                # Quotes whose message arrived later in the export, or in this run for an older quote.
+                c.execute("UPDATE messages SET reply_to_id = (SELECT q.id FROM messages q WHERE q.conversation_id = "
+                          "messages.conversation_id AND q.source_key = messages.reply_to_key) WHERE conversation_id = ? "
+                          "AND reply_to_key IS NOT NULL AND reply_to_id IS NULL", (conv.id,))
         if mark_missing and self.complete and self.source_id is not None:
             self._gone()
         faults.hit("import.before_finish")
