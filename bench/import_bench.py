@@ -79,7 +79,10 @@ def child_peer(export: str, peer: str) -> None:
     if peer == "whatstk":
         from whatstk.whatsapp.objects import WhatsAppChat
 
-        n = len(WhatsAppChat.from_source(filepath=export).df)
+        try:   # whatstk >= 0.8 refuses chats over 50 MB unless told otherwise
+            n = len(WhatsAppChat.from_source(filepath=export, max_size=None).df)
+        except TypeError:
+            n = len(WhatsAppChat.from_source(filepath=export).df)
     else:
         import logging
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -71,7 +72,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=int, default=1_000_000, help="messages in the fixture folder")
     ap.add_argument("--chats", type=int, default=500)
+    ap.add_argument("--build-into", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.build_into:            # the fixture is built in a child so its lists do not count in our RSS
+        build(args.build_into, args.scale, args.chats)
+        return
     from chatvault.importers.base import ImportOptions
     from chatvault.importers.wechat import WeChatPCImporter
     from chatvault.ingest.engine import run_import
@@ -85,7 +90,9 @@ def main() -> None:
         base = Path(tmp)
         os.environ["CHATVAULT_TMPDIR"] = str(base / "work")
         t = time.perf_counter()
-        root = build(base / "src", n, args.chats)
+        subprocess.run([sys.executable, __file__, "--scale", str(n), "--chats", str(args.chats),
+                        "--build-into", str(base / "src")], check=True)
+        root = base / "src" / "WeChat Files" / F.ME
         res["build_s"] = time.perf_counter() - t
         res["source_mib"] = sum(p.stat().st_size for p in root.rglob("*.db")) / 2**20
         opts = ImportOptions(options={"key": F.KEY_HEX})
@@ -122,7 +129,7 @@ def main() -> None:
         ("same folder again (recognised unchanged)", f"{res['reimport_s']:.2f} s"),
         ("same folder re-read (reread option)", f"{res['reread_s']:.1f} s = {100 * res['reread_s'] / res['import_s']:.0f} % "
                                                  "of the first import"),
-        ("peak RSS", f"{res['peak_rss_mib']:.0f} MiB"),
+        ("peak RSS (imports; the fixture is built in a child)", f"{res['peak_rss_mib']:.0f} MiB"),
     ])
     print("results:", write_results("wechat", res))
 
