@@ -19,7 +19,6 @@ import marshal
 import os
 import pickle
 import queue
-import select
 import subprocess
 import sys
 import threading
@@ -37,6 +36,7 @@ from chatvault.search.text import spaced_many
 
 CHUNK = 2000                     # records per hand-off to the writer
 PROCESS_MIN_BYTES = 8 << 20      # exports at least this big are parsed in a separate process
+FRAMES_AHEAD = 24                # chunks the parse process may run ahead of the writer (~5-10 MB)
 END = "end"
 
 
@@ -284,6 +284,9 @@ class ProcessProducer:
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.out = self.proc.stdout
+        self.q: queue.Queue = queue.Queue(maxsize=FRAMES_AHEAD)
+        self._stopping = threading.Event()
+        self._pump_thread = threading.Thread(target=self._pump, name="chatvault-import-pipe", daemon=True)
         job = pickle.dumps((importer.name, str(path), options, chunk_size()), pickle.HIGHEST_PROTOCOL)
         try:
             self.proc.stdin.write(job)
@@ -292,25 +295,52 @@ class ProcessProducer:
             pass                                        # reported by get() as an early exit
 
     def start(self) -> None:
-        """Started in the constructor (same interface as `ThreadProducer`)."""
+        """Start the pump (the child was started in the constructor)."""
+        self._pump_thread.start()
 
     def _read(self, n: int) -> bytearray | None:
         buf = bytearray(n)
         view = memoryview(buf)
         got = 0
         while got < n:
-            while not select.select([self.out], [], [], 0.2)[0]:
-                self.ctx.check()                        # cancel stays responsive while the parser works
-            k = self.out.readinto(view[got:])
+            k = self.out.readinto(view[got:])         # blocking, without the GIL
             if not k:
                 return None
             got += k
         return buf
 
+    def _pump(self) -> None:
+        """Move whole frames from the pipe into the queue, so the parser can run up to FRAMES_AHEAD
+        chunks ahead: a pipe holds 64 KiB, less than one chunk, and every pause of the parser (opening
+        the next database file of a WeChat folder takes ~0.5 s) used to stall the writer with it."""
+        try:
+            while not self._stopping.is_set():
+                head = self._read(8)
+                data = self._read(int.from_bytes(head, "little")) if head is not None else None
+                if data is None:
+                    break
+                while not self._stopping.is_set():
+                    try:
+                        self.q.put(data, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+        except (OSError, ValueError):
+            pass                                        # the pipe was closed by stop()
+        finally:
+            try:
+                self.q.put_nowait(None)                 # end of the stream
+            except queue.Full:
+                pass
+
     def get(self) -> Any:
         """The next chunk (a list), `END`, or the exception the importer raised."""
-        head = self._read(8)
-        data = self._read(int.from_bytes(head, "little")) if head is not None else None
+        while True:
+            try:
+                data = self.q.get(timeout=0.2)
+                break
+            except queue.Empty:
+                self.ctx.check()                        # cancel stays responsive while the parser works
         if data is None:
             return InputError(_DIED.format(code=self.proc.wait()), hint=_DIED_HINT)
         if data[:1] == b"M":
@@ -324,12 +354,17 @@ class ProcessProducer:
         return END if tag == END else payload
 
     def stop(self) -> None:
-        self.out.close()
+        self._stopping.set()
+        if self.proc.poll() is None:
+            self.proc.terminate()                       # a parser has nothing to save; its pipe then ends
         try:
-            self.proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            self.proc.terminate()
             self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        if self._pump_thread.is_alive():
+            self._pump_thread.join(timeout=5)
+        self.out.close()
 
 
 if __name__ == "__main__":
