@@ -81,3 +81,15 @@ def tree_hashes(root: Path) -> dict[str, str]:
         if p.is_file():
             out[p.relative_to(root).as_posix()] = file_hash(p)
     return out
+
+
+def folder_destination(vault, folder: Path):
+    """A folder backup destination named "usb" at `folder` (created)."""
+    from chatvault.backup import destinations as dests
+
+    folder.mkdir()
+    conn = vault.connect()
+    try:
+        return dests.add_destination(conn, "usb", "folder", {"path": str(folder)})
+    finally:
+        conn.close()

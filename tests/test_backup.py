@@ -21,7 +21,14 @@ from chatvault.backup.retention import apply_retention
 from chatvault.backup.scheduler import Scheduler
 from chatvault.backup.snapshot import EXTENT_PAGES
 from chatvault.errors import DiskFull, InputError, IntegrityError, StorageError, UsageError
-from tests.backup_fixtures import db_image_hash, file_hash, fill, touch_messages, tree_hashes
+from tests.backup_fixtures import (
+    db_image_hash,
+    file_hash,
+    fill,
+    folder_destination,
+    touch_messages,
+    tree_hashes,
+)
 from tests.conftest import PASSPHRASE
 
 EXTENT = EXTENT_PAGES * 4096
@@ -29,13 +36,7 @@ EXTENT = EXTENT_PAGES * 4096
 
 @pytest.fixture
 def dest(vault, tmp_path):
-    folder = tmp_path / "backup"
-    folder.mkdir()
-    conn = vault.connect()
-    try:
-        return dests.add_destination(conn, "usb", "folder", {"path": str(folder)})
-    finally:
-        conn.close()
+    return folder_destination(vault, tmp_path / "backup")
 
 
 def data_tables_hash(vault) -> str:

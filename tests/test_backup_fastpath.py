@@ -7,26 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from chatvault.backup import destinations as dests
 from chatvault.backup import engine
 from chatvault.backup.crypto import BackupKeys
 from chatvault.backup.folder import FolderTarget
 from chatvault.backup.snapshot import EXTENT_PAGES, DbSnapshot
 from chatvault.jobs.context import JobContext
-from tests.backup_fixtures import db_image_hash, file_hash, fill, touch_messages
+from tests.backup_fixtures import db_image_hash, file_hash, fill, folder_destination, touch_messages
 
 EXTENT = EXTENT_PAGES * 4096
 
 
 @pytest.fixture
 def dest(vault, tmp_path):
-    folder = tmp_path / "backup"
-    folder.mkdir()
-    conn = vault.connect()
-    try:
-        return dests.add_destination(conn, "usb", "folder", {"path": str(folder)})
-    finally:
-        conn.close()
+    return folder_destination(vault, tmp_path / "backup")
 
 
 @pytest.fixture

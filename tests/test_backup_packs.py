@@ -11,12 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from chatvault.backup import destinations as dests
 from chatvault.backup import engine, packs
 from chatvault.backup.crypto import _aad
 from chatvault.backup.folder import FolderTarget
 from chatvault.backup.snapshot import EXTENT_PAGES, DbSnapshot
-from tests.backup_fixtures import db_image_hash, file_hash, fill, touch_messages, tree_hashes
+from tests.backup_fixtures import (
+    db_image_hash,
+    file_hash,
+    fill,
+    folder_destination,
+    touch_messages,
+    tree_hashes,
+)
 from tests.conftest import PASSPHRASE
 
 EXTENT = EXTENT_PAGES * 4096
@@ -24,13 +30,7 @@ EXTENT = EXTENT_PAGES * 4096
 
 @pytest.fixture
 def dest(vault, tmp_path):
-    folder = tmp_path / "backup"
-    folder.mkdir()
-    conn = vault.connect()
-    try:
-        return dests.add_destination(conn, "usb", "folder", {"path": str(folder)})
-    finally:
-        conn.close()
+    return folder_destination(vault, tmp_path / "backup")
 
 
 def test_pack_table_roundtrip_and_tamper(tmp_path):
