@@ -120,18 +120,8 @@ class DbSnapshot:
     def extents(self) -> Iterator[bytes]:
         """The database image as consecutive extents of `extent_pages` pages (the last may be shorter)."""
         step = self.extent_pages * self.page_size
-        pos = 0
-        while pos < self.size:
-            n = min(step, self.size - pos)
-            try:
-                data = os.pread(self._fd, n, pos)
-            except OSError as exc:
-                raise StorageError(f"Cannot read vault.db at byte {pos}: {exc.strerror}.") from exc
-            if len(data) != n:
-                raise StorageError("vault.db is shorter than its page count says.",
-                                   hint="Run `chatvault check`.")
-            yield data
-            pos += n
+        for i in range((self.size + step - 1) // step):
+            yield self.read_extent(i)
 
     def read_extent(self, i: int) -> bytes:
         step = self.extent_pages * self.page_size
