@@ -72,6 +72,17 @@ def media_files(root: Path) -> list[Path]:
     return numbered_files(root / "Msg" / "Multi", _MEDIA_RE) + numbered_files(root / "Msg", _MEDIA_RE)
 
 
+
+def _text_sender(me: str | None, talker: str, is_group: bool, is_sender, extra_blob, content):
+    """Who sent a text message, and its text: me, the 1:1 partner, or in a group the BytesExtra
+    sender (else the `wxid:\n` prefix WeChat puts in front of the text)."""
+    if is_sender:
+        return me, content
+    if is_group:
+        sender = proto.bytes_extra_sender(extra_blob)
+        return (sender, content) if sender else C.split_group_prefix(content)
+    return talker, content
+
 class WeChatPCImporter(Importer):
     name = "wechat-pc"
     title = "WeChat for Windows 3.x"
@@ -252,14 +263,7 @@ class WeChatPCImporter(Importer):
                     # Text, the commonest message, inline (what `_message`'s text path does): no XML, and
                     # BytesExtra only for a group sender.
                     is_group = talker.endswith("@chatroom")
-                    if is_sender:
-                        sender = me
-                    elif is_group:
-                        sender = proto.bytes_extra_sender(extra_blob)
-                        if not sender:
-                            sender, content = C.split_group_prefix(content)
-                    else:
-                        sender = talker
+                    sender, content = _text_sender(me, talker, is_group, is_sender, extra_blob, content)
                     name = tnames.get(sender, False)
                     if name is False:
                         name = tnames[sender] = directory.name(sender, talker if is_group else None)
@@ -278,14 +282,7 @@ class WeChatPCImporter(Importer):
         is_group = talker.endswith("@chatroom")
         if base == 1 and svrid:
             # Fast path for the commonest message, text: no XML, and BytesExtra only for a group sender.
-            if is_sender:
-                sender = d.me
-            elif is_group:
-                sender = proto.bytes_extra_sender(extra_blob)
-                if not sender:
-                    sender, content = C.split_group_prefix(content)
-            else:
-                sender = talker
+            sender, content = _text_sender(d.me, talker, is_group, is_sender, extra_blob, content)
             return MessageRec(conversation_key=talker, ts=ts_utc(ctime), kind=MessageKind.TEXT, text=content,
                               sender_key=sender, sender_name=d.name(sender, talker if is_group else None),
                               source_id=str(svrid), location=f"{loc}{local_id}")
