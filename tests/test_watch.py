@@ -95,6 +95,8 @@ def test_new_file_is_durable_within_two_seconds(vault, watched) -> None:
     assert latency <= 2.0, latency
     blob = log(vault)[0][2]
     assert BlobStore(vault).read_all(blob) == data
+    # The status counters are bumped just after the capture is logged: wait for them, not a race.
+    wait_until(lambda: s.status().folders[0].captured == 1, timeout=5)
     st = s.status()
     assert st.running and st.folders[0].state == "watching" and st.folders[0].captured == 1
 
