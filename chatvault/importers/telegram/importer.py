@@ -398,11 +398,7 @@ class _Reader:
                             self.ctx.check()
         except ijson.common.IncompleteJSONError as exc:
             pos = position(raw)
-            yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {pos} of {size}",
-                           reason="the JSON ends early (the file is cut off); every message before the cut was read, "
-                                  "nothing after it exists in this file", conversation_key=conv_key)
-            yield ImportWarning(f"{self.member} is incomplete: it stops at byte {pos} of {size}. "
-                                "Export again from Telegram Desktop to get the rest.", location=self.member)
+            yield from self._cut_off(exc, pos, size, conv_key)
         except ijson.common.JSONError as exc:
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
                            reason="the JSON is damaged here; the rest of the file could not be read",
@@ -511,11 +507,7 @@ class _Reader:
             if not slow and _int_overflow(exc):
                 raise _Overflow from exc
             pos = position(raw)
-            yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {pos} of {size}",
-                           reason="the JSON ends early (the file is cut off); every message before the cut was read, "
-                                  "nothing after it exists in this file", conversation_key=conv_key)
-            yield ImportWarning(f"{self.member} is incomplete: it stops at byte {pos} of {size}. "
-                                "Export again from Telegram Desktop to get the rest.", location=self.member)
+            yield from self._cut_off(exc, pos, size, conv_key)
             if not source_done:
                 raise InputError(f"{self.path.name}: {self.member} is cut off before any chat begins.",
                                  hint="Export again from Telegram Desktop.") from exc
@@ -532,6 +524,14 @@ class _Reader:
             raise InputError(f"{self.path.name}: {self.member} has no messages list.",
                              hint="This JSON is not a Telegram Desktop chat export.")
         self.ctx.set_position(bytes_=size)
+
+    def _cut_off(self, exc: Exception, pos: int, size: int | None, conv_key: str | None) -> Iterator[Record]:
+        """A file that ends mid-JSON: one unparsed record at the cut and a warning (what was read stays)."""
+        yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {pos} of {size}",
+                       reason="the JSON ends early (the file is cut off); every message before the cut was read, "
+                              "nothing after it exists in this file", conversation_key=conv_key)
+        yield ImportWarning(f"{self.member} is incomplete: it stops at byte {pos} of {size}. "
+                            "Export again from Telegram Desktop to get the rest.", location=self.member)
 
     def _source(self, personal: dict[str, Any], complete: bool = False) -> Iterator[Record]:
         account = str(personal.get("user_id", "")) if personal else ""
