@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 
 from chatvault import clock
+from chatvault.backup.snapshot import EXTENT_PAGES
 from chatvault.search.index import index_messages, sync
 
 
@@ -81,6 +82,9 @@ def tree_hashes(root: Path) -> dict[str, str]:
         if p.is_file():
             out[p.relative_to(root).as_posix()] = file_hash(p)
     return out
+
+
+EXTENT = EXTENT_PAGES * 4096          # bytes of one database extent at the vaults' 4 KiB pages
 
 
 def folder_destination(vault, folder: Path):

@@ -53,3 +53,11 @@ def run_cli(*args: str, env: dict[str, str] | None = None, input: str | None = N
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def dest(vault, tmp_path: Path):
+    """A folder backup destination "usb" in the test's folder (the backup tests' default target)."""
+    from tests.backup_fixtures import folder_destination
+
+    return folder_destination(vault, tmp_path / "backup")

@@ -22,21 +22,14 @@ from chatvault.backup.scheduler import Scheduler
 from chatvault.backup.snapshot import EXTENT_PAGES
 from chatvault.errors import DiskFull, InputError, IntegrityError, StorageError, UsageError
 from tests.backup_fixtures import (
+    EXTENT,
     db_image_hash,
     file_hash,
     fill,
-    folder_destination,
     touch_messages,
     tree_hashes,
 )
 from tests.conftest import PASSPHRASE
-
-EXTENT = EXTENT_PAGES * 4096
-
-
-@pytest.fixture
-def dest(vault, tmp_path):
-    return folder_destination(vault, tmp_path / "backup")
 
 
 def data_tables_hash(vault) -> str:

@@ -10,16 +10,9 @@ import pytest
 from chatvault.backup import engine
 from chatvault.backup.crypto import BackupKeys
 from chatvault.backup.folder import FolderTarget
-from chatvault.backup.snapshot import EXTENT_PAGES, DbSnapshot
+from chatvault.backup.snapshot import DbSnapshot
 from chatvault.jobs.context import JobContext
-from tests.backup_fixtures import db_image_hash, file_hash, fill, folder_destination, touch_messages
-
-EXTENT = EXTENT_PAGES * 4096
-
-
-@pytest.fixture
-def dest(vault, tmp_path):
-    return folder_destination(vault, tmp_path / "backup")
+from tests.backup_fixtures import EXTENT, db_image_hash, file_hash, fill, touch_messages
 
 
 @pytest.fixture

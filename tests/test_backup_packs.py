@@ -9,28 +9,19 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 from chatvault.backup import engine, packs
 from chatvault.backup.crypto import _aad
 from chatvault.backup.folder import FolderTarget
-from chatvault.backup.snapshot import EXTENT_PAGES, DbSnapshot
+from chatvault.backup.snapshot import DbSnapshot
 from tests.backup_fixtures import (
+    EXTENT,
     db_image_hash,
     file_hash,
     fill,
-    folder_destination,
     touch_messages,
     tree_hashes,
 )
 from tests.conftest import PASSPHRASE
-
-EXTENT = EXTENT_PAGES * 4096
-
-
-@pytest.fixture
-def dest(vault, tmp_path):
-    return folder_destination(vault, tmp_path / "backup")
 
 
 def test_pack_table_roundtrip_and_tamper(tmp_path):
