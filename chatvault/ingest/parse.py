@@ -158,7 +158,7 @@ def chunk_size() -> int:
 
 def use_process(total_bytes: int | None) -> bool:
     if getattr(sys, "frozen", False) or os.name == "nt":
-        return False           # a bundled app has no `python -m`; Windows' select() takes no pipes
+        return False           # a bundled app has no `python -m`; the child is untested on Windows
     forced = os.environ.get("CHATVAULT_IMPORT_PROCESS")
     if forced in ("0", "1"):
         return forced == "1"
