@@ -143,6 +143,25 @@ def test_wrong_key_leaves_the_vault_unchanged(vault, tmp_path):
     assert rows(vault, "SELECT count(*) FROM messages") == [(0,)]
 
 
+def test_damaged_second_database_keeps_the_first_and_a_repaired_copy_completes(vault, tmp_path):
+    """Each MSGn.db is checked just before it is read: a damaged MSG1.db stops the import with its
+    name, MSG0.db's messages stay stored, and the repaired folder then adds exactly the rest."""
+    pc = F.build_pc_folder(tmp_path / "pc")
+    full = len(pc.messages)
+    db = pc.root / "Msg/Multi/MSG1.db"
+    good = db.read_bytes()
+    db.write_bytes(good[: len(good) // 2 + 100])
+    with pytest.raises(InputError) as e:
+        run_import(vault, pc.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    assert "MSG1.db" in str(e.value) and "damaged" in e.value.message
+    kept = rows(vault, "SELECT location FROM messages")
+    assert kept and all(loc.startswith("MSG0.db#") for (loc,) in kept)
+    db.write_bytes(good)
+    report = run_import(vault, pc.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    assert report.added == full - len(kept) and report.already_present == len(kept)
+    assert rows(vault, "SELECT count(*), count(DISTINCT source_key) FROM messages") == [(full, full)]
+
+
 def test_hostile_xml_needs_no_network(vault, tmp_path, monkeypatch):
     pc = F.build_pc_folder(tmp_path / "pc")
 
