@@ -7,6 +7,7 @@ the same WhatsApp file (the `bench` extra installs them).
 
 Usage: .venv/bin/python bench/import_bench.py [--scale N] [--no-peers]
 Targets (issue 3): >= 100,000 msg/s end to end, peak RSS <= 400 MB, re-import <= 25 % of the first.
+The "store floor" row measures only the SQL a writer cannot avoid (see `child_floor`).
 """
 
 from __future__ import annotations
@@ -74,6 +75,76 @@ def child_parse(export: str, fmt: str) -> None:
     print(json.dumps({"seconds": time.perf_counter() - t, "messages": n}))
 
 
+_INSERT = ("INSERT INTO messages(id, conversation_id, source_key, ts, tz_offset, sender_id, kind, text, "
+           "reply_to_key, forwarded_from, edited_at, is_edited, first_run_id, last_seen_run_id, location, extra) "
+           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+
+
+def child_floor(export: str, fmt: str, vault: str) -> None:
+    """The store's own floor: the rows the engine would insert, prepared beforehand (parse, keys,
+    spacing, row building not counted), then only what the writer thread cannot avoid: SQLCipher
+    inserts into `messages` with its indexes, the FTS5 rows, and a COMMIT every 100,000 messages,
+    as the engine batches. Its CPU per message bounds the end-to-end rate of any importer that
+    keeps messages and their search index in one transaction (issue 4), whatever the parser costs."""
+    from chatvault.importers.base import ImportOptions
+    from chatvault.importers.registry import get
+    from chatvault.ingest import parse as P
+    from chatvault.jobs.context import JobContext
+    from chatvault.vault.vault import create_vault
+
+    v, _ = create_vault(Path(vault), "bench passphrase")
+    c = v.connect()
+    c.execute("INSERT INTO sources(id, app, account, created_at) VALUES (1, ?, '', 0)", (fmt,))
+    c.execute("INSERT INTO import_runs(id, started_at, format, path) VALUES (1, 0, ?, ?)", (fmt, export))
+    convs: dict[str, int] = {}
+    people: dict[str, int] = {}
+    rows: list[tuple] = []
+    fts: list[tuple[int, str]] = []
+    spent = {"messages": 0.0, "fts": 0.0, "commit": 0.0}
+    n = 0
+
+    def flush() -> None:
+        c.execute("BEGIN IMMEDIATE")
+        t0 = time.process_time()
+        c.executemany(_INSERT, rows)
+        t1 = time.process_time()
+        c.executemany("INSERT INTO search_fts(rowid, body) VALUES (?, ?)", fts)
+        t2 = time.process_time()
+        c.execute("COMMIT")
+        t3 = time.process_time()
+        spent["messages"] += t1 - t0
+        spent["fts"] += t2 - t1
+        spent["commit"] += t3 - t2
+        rows.clear()
+        fts.clear()
+
+    for chunk in P.chunks(get(fmt), Path(export), ImportOptions(options={"tz": "UTC"}), JobContext(), P.CHUNK):
+        for r in chunk:
+            if type(r) is not list:
+                continue
+            cid = convs.get(r[P.P_CONV])
+            if cid is None:
+                cid = convs[r[P.P_CONV]] = len(convs) + 1
+                c.execute("INSERT INTO conversations(id, source_id, source_key, created_at) VALUES (?, 1, ?, 0)",
+                          (cid, r[P.P_CONV]))
+            pid = people.get(r[9]) if r[9] is not None else None
+            if r[9] is not None and pid is None:
+                pid = people[r[9]] = len(people) + 1
+                c.execute("INSERT INTO participants(id, source_id, source_key) VALUES (?, 1, ?)", (pid, r[9]))
+            n += 1
+            rows.append((n, cid, r[0], r[1], r[2], pid, r[7], r[8], r[12], r[13], r[5], 1 if r[14] else 0, 1, 1,
+                         r[15], r[4]))
+            if r[3]:
+                fts.append((n, r[3]))
+            if len(rows) == 100_000:
+                flush()
+    if rows:
+        flush()
+    v.lock()
+    total = sum(spent.values())
+    print(json.dumps({"messages": n, "cpu_s": total} | {f"{k}_s": x for k, x in spent.items()}))
+
+
 def child_peer(export: str, peer: str) -> None:
     t = time.perf_counter()
     if peer == "whatstk":
@@ -111,7 +182,7 @@ def main() -> int:
     args = ap.parse_args()
     if args.child:
         kind, *rest = args.child
-        {"import": child_import, "parse": child_parse, "peer": child_peer}[kind](*rest)
+        {"import": child_import, "parse": child_parse, "peer": child_peer, "floor": child_floor}[kind](*rest)
         return 0
 
     sys.path.insert(0, str(ROOT))
@@ -148,6 +219,15 @@ def main() -> int:
                          f"{100 * r['reread_s'] / r['first_s']:.0f} % of first ({r['already']:,} already present, "
                          f"{r['reread_added']} added)"))
             rows.append((f"{name}: peak RSS / vault size", f"{r['rss_mib']:.0f} MiB / {r['vault_mib']:.0f} MiB"))
+            floor = run_child("floor", str(export), fmt, str(tmpd / f"floor-{name}"))
+            res[name]["store_floor"] = floor
+            if "error" in floor:
+                rows.append((f"{name}: store floor", f"not run: {floor['error']}"))
+            else:
+                us = 1e6 * floor["cpu_s"] / floor["messages"]
+                parts = ", ".join(f"{k} {1e6 * floor[k + '_s'] / floor['messages']:.1f}" for k in ("messages", "fts", "commit"))
+                rows.append((f"{name}: store floor (prepared rows, SQL only)", f"{us:.1f} µs/msg CPU ({parts}) "
+                             f"= at most {1e6 / us:,.0f} msg/s for one writer thread, with parsing free"))
         if not args.no_peers:
             ours = res["whatsapp"]["parse"]
             for peer in ("whatstk", "chat-miner"):
