@@ -34,6 +34,12 @@ class ChatVaultError(Exception):
         return {"error": self.code, "message": self.message, "hint": self.hint, "location": self.location}
 
 
+class InternalError(ChatVaultError):
+    """A bug: an exception ChatVault has no message for (the CLI wraps it; the traceback is logged)."""
+
+    code = "internal"
+
+
 class UsageError(ChatVaultError):
     code = "usage"
     exit_code = EXIT_USAGE

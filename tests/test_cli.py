@@ -90,3 +90,36 @@ def test_missing_vault_is_clear(cli, tmp_path: Path) -> None:
     r = cli("info", env=env_for(tmp_path / "nothing"))
     assert r.returncode == 1
     assert "No ChatVault vault" in r.stderr
+
+
+def test_unexpected_error_is_one_sentence_and_a_logged_traceback(tmp_path: Path, monkeypatch, capsys) -> None:
+    """A bug (an exception ChatVault has no message for) prints what happened and where the details
+    are, as JSON with --json; the traceback goes to the log file, not to the terminal."""
+    import logging
+
+    from chatvault import cli
+    from chatvault.cli.commands import formats
+    from chatvault.hardening import setup_logging
+
+    logger = logging.getLogger("chatvault")
+    monkeypatch.setattr(logger, "handlers", [])
+    log = setup_logging(tmp_path / "logs")
+    assert log is not None
+
+    def boom(args, ctx):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(formats, "run", boom)
+    monkeypatch.delenv("CHATVAULT_DEBUG", raising=False)
+    try:
+        code = cli.main(["formats", "--json"])
+    finally:
+        for handler in logger.handlers:
+            handler.close()
+    out, err = capsys.readouterr()
+    assert code == 1
+    obj = json.loads(out)
+    assert obj["error"] == "internal" and "RuntimeError: boom" in obj["message"] and str(log) in obj["hint"]
+    assert "bug" in err and "Traceback" not in err
+    text = log.read_text()
+    assert "Traceback" in text and "RuntimeError: boom" in text

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
+import os
 import pkgutil
 import sys
+import traceback
 from collections.abc import Sequence
 
 from chatvault import __version__
 from chatvault.cli import commands as _commands
 from chatvault.cli.common import CliContext, print_error
-from chatvault.errors import EXIT_FAILURE, EXIT_USAGE, ChatVaultError, UsageError
+from chatvault.errors import EXIT_FAILURE, EXIT_USAGE, ChatVaultError, InternalError, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -96,3 +99,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_FAILURE
+    except Exception as exc:  # noqa: BLE001 - a bug: one clear sentence here, the traceback in the log
+        print_error(_unexpected(exc), json_mode)
+        if os.environ.get("CHATVAULT_DEBUG"):
+            traceback.print_exc()
+        return EXIT_FAILURE
+
+
+def _unexpected(exc: Exception) -> InternalError:
+    """An error ChatVault has no message for is a bug: say so plainly, keep its traceback in the
+    log (not on the terminal, where it reads like the user's mistake), and tell where it went."""
+    log = logging.getLogger("chatvault.cli")
+    log.error("unexpected error in %s", " ".join(sys.argv[:2]), exc_info=exc)
+    where = next((h.baseFilename for h in logging.getLogger("chatvault").handlers
+                  if isinstance(h, logging.FileHandler)), None)
+    hint = (f"The details are in {where}; please include them in a bug report." if where else
+            "Run it again with CHATVAULT_DEBUG=1 to see the details, and include them in a bug report.")
+    return InternalError(
+        f"ChatVault stopped on an unexpected error ({type(exc).__name__}: {exc}). This is a bug in ChatVault, "
+        "not a problem with your data; what was committed before it stays in the vault.",
+        hint=hint,
+    )
