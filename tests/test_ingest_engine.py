@@ -11,6 +11,7 @@ import pytest
 
 from chatvault.errors import InputError, UnknownFormat, VaultInUse
 from chatvault.importers.base import ImportOptions
+from chatvault.ingest import engine
 from chatvault.ingest.engine import preview, run_import
 from chatvault.jobs.context import JobContext
 from tests.import_fixtures import (
@@ -386,3 +387,38 @@ def test_parse_process_gives_the_same_vault(vault, tmp_path: Path, monkeypatch) 
     assert cut.outcome == "partial" and cut.unparsed == 1
     with pytest.raises(InputError):
         run_import(vault, tmp_path / "cut" / "nothing.json", format="telegram")
+
+
+@pytest.mark.parametrize("batch", ["1", None], ids=["own-transactions", "one-chunk"])
+def test_a_message_twice_in_one_export_is_stored_once(vault, tmp_path: Path, monkeypatch, batch) -> None:
+    """A chat new to the vault is written without looking keys up; a message the export holds twice
+    (here Telegram id 1, the second time with new text) is still stored once, counted as already
+    present and as an edit, indexed once with its latest text, and what follows attaches to it."""
+    msg = lambda i, text: {"id": i, "type": "message", "date": f"2020-01-02T03:04:0{i}",  # noqa: E731
+                           "date_unixtime": str(1577934240 + i), "from": "Ann", "from_id": "user7", "text": text}
+    chat = {"name": "Ann", "type": "personal_chat", "id": 5,
+            "messages": [msg(1, "hello"), msg(2, "world"), msg(1, "hello again"), 42]}
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(chat))
+    if batch:
+        monkeypatch.setenv("CHATVAULT_IMPORT_BATCH", batch)      # each record its own chunk and commit
+    skipped = []
+    real = engine._Writer._repeated
+    monkeypatch.setattr(engine._Writer, "_repeated", lambda self, *a: skipped.append(1) or real(self, *a))
+    r = run_import(vault, path, options=UTC)
+    assert skipped == [1]               # found by the INSERT OR IGNORE, not by a lookup
+    assert (r.added, r.already_present, r.edited, r.unparsed) == (2, 1, 1, 1)
+    conn = vault.connect(readonly=True)
+    try:
+        rows = conn.execute("SELECT id, source_key, text, extra FROM messages ORDER BY source_key").fetchall()
+        assert [(k, t) for _, k, t, _ in rows] == [("1", "hello again"), ("2", "world")]
+        assert json.loads(rows[0][3])["previous_texts"] == ["hello"]
+        hits = lambda q: [x[0] for x in conn.execute(  # noqa: E731
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (q,))]
+        assert hits("again") == [rows[0][0]] and hits("world") == [rows[1][0]]
+        assert conn.execute("SELECT message_id FROM unparsed").fetchone()[0] == rows[0][0]
+        assert conn.execute("SELECT count(*) FROM search_fts_docsize").fetchone()[0] == 2
+    finally:
+        conn.close()
+    again = run_import(vault, path, options=ImportOptions(options={"tz": "UTC", "reread": True}))
+    assert (again.added, again.already_present) == (0, 3) and counts(vault)["messages"] == 2

@@ -82,6 +82,7 @@ class Prepared(NamedTuple):
 # Field positions (the writer reads prepared messages by index: they are plain lists).
 P_CONV = Prepared._fields.index("conversation_key")
 P_LOCATION = Prepared._fields.index("location")
+P_SOURCE_ID = Prepared._fields.index("source_id")
 
 
 _KINDS = {k: k.value for k in MessageKind}
