@@ -83,12 +83,13 @@ _INSERT = ("INSERT INTO messages(id, conversation_id, source_key, ts, tz_offset,
 def child_floor(export: str, fmt: str, vault: str) -> None:
     """The store's own floor: the rows the engine would insert, prepared beforehand (parse, keys,
     spacing, row building not counted), then only what the writer thread cannot avoid: SQLCipher
-    inserts into `messages` with its indexes, the FTS5 rows, and a COMMIT every 100,000 messages,
+    inserts into `messages` with its indexes, the FTS5 rows, and a COMMIT every `engine.BATCH` messages,
     as the engine batches. Its CPU per message bounds the end-to-end rate of any importer that
     keeps messages and their search index in one transaction (issue 4), whatever the parser costs."""
     from chatvault.importers.base import ImportOptions
     from chatvault.importers.registry import get
     from chatvault.ingest import parse as P
+    from chatvault.ingest.engine import BATCH
     from chatvault.jobs.context import JobContext
     from chatvault.vault.vault import create_vault
 
@@ -136,7 +137,7 @@ def child_floor(export: str, fmt: str, vault: str) -> None:
                          r[15], r[4]))
             if r[3]:
                 fts.append((n, r[3]))
-            if len(rows) == 100_000:
+            if len(rows) == BATCH:
                 flush()
     if rows:
         flush()

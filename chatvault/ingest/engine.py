@@ -51,7 +51,7 @@ from chatvault.store.db import Connection, DatabaseError, classify
 from chatvault.vault.vault import Vault
 
 CHUNK = parse.CHUNK         # records per hand-off from the parser
-BATCH = 100000              # messages per transaction
+BATCH = 250000              # messages per transaction
 BATCH_SECONDS = 5.0         # ... or this long, whichever comes first (a kill -9 loses at most this much work)
 MAX_LISTED = 1000           # unparsed locations / warnings kept in the report
 LOOKUP = 900                # keys per existence query
