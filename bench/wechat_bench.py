@@ -40,7 +40,12 @@ def build(base: Path, n: int, chats: int) -> Path:
     article = F.lz4_xml(F.x_article())
     image = F.x_image("ab" * 16)
     files: list[list[F.PCMsg]] = [[]]
+    # MsgSvrIDs as WeChat's servers hand them out: random 64-bit numbers (stored signed, so about half
+    # are negative), not in time order; sequential ids let the engine's key index append and measured
+    # ~10 % faster than real folders import.
+    ids = random.Random(64)
     for i in range(n):
+        svr = ids.getrandbits(64) - (1 << 63)
         talker = talkers[i % len(talkers)]
         group = talker.endswith("@chatroom")
         r = rnd.random()
@@ -48,14 +53,14 @@ def build(base: Path, n: int, chats: int) -> Path:
         mine = int(r < 0.3)
         extra = F.bytes_extra(sender=None if mine else sender) if group else None
         if r < 0.85:
-            m = F.PCMsg(talker, 10_000_000 + i, 1, " ".join(rnd.choices(words, k=6)), is_sender=mine,
+            m = F.PCMsg(talker, svr, 1, " ".join(rnd.choices(words, k=6)), is_sender=mine,
                         ts=F.T0 + i, extra=extra)
         elif r < 0.93:
-            m = F.PCMsg(talker, 10_000_000 + i, 49, "", sub=5, ts=F.T0 + i, compress=article, extra=extra)
+            m = F.PCMsg(talker, svr, 49, "", sub=5, ts=F.T0 + i, compress=article, extra=extra)
         elif r < 0.98:
-            m = F.PCMsg(talker, 10_000_000 + i, 3, image, ts=F.T0 + i, extra=extra)
+            m = F.PCMsg(talker, svr, 3, image, ts=F.T0 + i, extra=extra)
         else:
-            m = F.PCMsg(talker, 10_000_000 + i, 10000, '"Alice" 拍了拍 "Bob"', ts=F.T0 + i)
+            m = F.PCMsg(talker, svr, 10000, '"Alice" 拍了拍 "Bob"', ts=F.T0 + i)
         if len(files[-1]) >= PER_FILE:
             files.append([])
         files[-1].append(m)
