@@ -392,14 +392,18 @@ def test_parse_process_gives_the_same_vault(vault, tmp_path: Path, monkeypatch) 
 @pytest.mark.parametrize("batch", ["1", None], ids=["own-transactions", "one-chunk"])
 def test_a_message_twice_in_one_export_is_stored_once(vault, tmp_path: Path, monkeypatch, batch) -> None:
     """A chat new to the vault is written without looking keys up; a message the export holds twice
-    (here Telegram id 1, the second time with new text) is still stored once, counted as already
-    present and as an edit, indexed once with its latest text, and what follows attaches to it."""
+    (here Telegram id 1 with its photo, the second time with new text) is still stored once, with one
+    attachment, counted as already present and as an edit, indexed once with its latest text, and
+    what follows attaches to it."""
     msg = lambda i, text: {"id": i, "type": "message", "date": f"2020-01-02T03:04:0{i}",  # noqa: E731
                            "date_unixtime": str(1577934240 + i), "from": "Ann", "from_id": "user7", "text": text}
-    chat = {"name": "Ann", "type": "personal_chat", "id": 5,
-            "messages": [msg(1, "hello"), msg(2, "world"), msg(1, "hello again"), 42]}
+    first, repeat = msg(1, "hello"), msg(1, "hello again")
+    first["photo"] = repeat["photo"] = "photos/p1.jpg"
+    chat = {"name": "Ann", "type": "personal_chat", "id": 5, "messages": [first, msg(2, "world"), repeat, 42]}
     path = tmp_path / "result.json"
     path.write_text(json.dumps(chat))
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "p1.jpg").write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
     if batch:
         monkeypatch.setenv("CHATVAULT_IMPORT_BATCH", batch)      # each record its own chunk and commit
     skipped = []
@@ -407,7 +411,7 @@ def test_a_message_twice_in_one_export_is_stored_once(vault, tmp_path: Path, mon
     monkeypatch.setattr(engine._Writer, "_repeated", lambda self, *a: skipped.append(1) or real(self, *a))
     r = run_import(vault, path, options=UTC)
     assert skipped == [1]               # found by the INSERT OR IGNORE, not by a lookup
-    assert (r.added, r.already_present, r.edited, r.unparsed) == (2, 1, 1, 1)
+    assert (r.added, r.already_present, r.edited, r.unparsed, r.attachments_stored) == (2, 1, 1, 1, 1)
     conn = vault.connect(readonly=True)
     try:
         rows = conn.execute("SELECT id, source_key, text, extra FROM messages ORDER BY source_key").fetchall()
@@ -418,6 +422,7 @@ def test_a_message_twice_in_one_export_is_stored_once(vault, tmp_path: Path, mon
         assert hits("again") == [rows[0][0]] and hits("world") == [rows[1][0]]
         assert conn.execute("SELECT message_id FROM unparsed").fetchone()[0] == rows[0][0]
         assert conn.execute("SELECT count(*) FROM search_fts_docsize").fetchone()[0] == 2
+        assert [tuple(a) for a in conn.execute("SELECT message_id, status FROM attachments")] == [(rows[0][0], "stored")]
     finally:
         conn.close()
     again = run_import(vault, path, options=ImportOptions(options={"tz": "UTC", "reread": True}))
