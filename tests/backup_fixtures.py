@@ -8,8 +8,9 @@ import random
 from pathlib import Path
 
 from chatvault import clock
-from chatvault.backup.snapshot import EXTENT_PAGES
+from chatvault.backup.snapshot import EXTENT_BYTES
 from chatvault.search.index import index_messages, sync
+from chatvault.store.db import NEW_PAGE_SIZE
 
 
 def fill(vault, messages: int = 400, blobs: int = 3, blob_size: int = 40_000, seed: int = 1) -> list[str]:
@@ -84,7 +85,8 @@ def tree_hashes(root: Path) -> dict[str, str]:
     return out
 
 
-EXTENT = EXTENT_PAGES * 4096          # bytes of one database extent at the vaults' 4 KiB pages
+EXTENT = EXTENT_BYTES                 # bytes of one database extent
+EXTENT_PAGES = EXTENT // NEW_PAGE_SIZE  # pages per extent in a vault made now
 
 
 def folder_destination(vault, folder: Path):

@@ -19,10 +19,11 @@ from chatvault.backup.folder import FolderTarget
 from chatvault.backup.health import health, overall
 from chatvault.backup.retention import apply_retention
 from chatvault.backup.scheduler import Scheduler
-from chatvault.backup.snapshot import EXTENT_PAGES
 from chatvault.errors import DiskFull, InputError, IntegrityError, StorageError, UsageError
+from chatvault.store.db import NEW_PAGE_SIZE
 from tests.backup_fixtures import (
     EXTENT,
+    EXTENT_PAGES,
     db_image_hash,
     file_hash,
     fill,
@@ -76,13 +77,14 @@ def test_changed_pages_upload_only_their_extents(vault, dest, tmp_path):
     engine.restore_snapshot(target, first.snapshot_id, tmp_path / "r1", keys=k)
     engine.restore_snapshot(target, second.snapshot_id, tmp_path / "r2", keys=k)
     a, b = (tmp_path / "r1/vault.db").read_bytes(), (tmp_path / "r2/vault.db").read_bytes()
-    diff = {p for p in range(max(len(a), len(b)) // 4096) if a[p * 4096:(p + 1) * 4096] != b[p * 4096:(p + 1) * 4096]}
+    ps = NEW_PAGE_SIZE
+    diff = {p for p in range(max(len(a), len(b)) // ps) if a[p * ps:(p + 1) * ps] != b[p * ps:(p + 1) * ps]}
     patched = {i * EXTENT_PAGES + p for i in changed for p in engine.mask_pages(after[i][3])} if all(
         after[i][2] for i in changed) else None
     if patched is not None:
         assert patched == diff
     assert {p // EXTENT_PAGES for p in diff} == set(changed)
-    assert second.bytes_sent <= len(diff) * 4100 + 64 * 1024  # pages, not whole extents
+    assert second.bytes_sent <= len(diff) * (ps + 4) + 64 * 1024  # pages, not whole extents
 
     # further changes to the same extents accumulate in one patch against the same base
     touch_messages(vault, [5, 5900])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from chatvault.store.db import NEW_PAGE_SIZE
 from tests.conftest import PASSPHRASE
 
 
@@ -71,8 +72,9 @@ def test_check_ok_and_damage(cli, tmp_path: Path) -> None:
     assert json.loads(r.stdout)["ok"] is True
     db = vault / "vault.db"
     data = bytearray(db.read_bytes())
-    assert len(data) >= 3 * 4096
-    data[4096 + 2000] ^= 0xFF  # a byte in page 2
+    page = NEW_PAGE_SIZE                 # a new vault's page size
+    assert len(data) >= 3 * page
+    data[page + 2000] ^= 0xFF  # a byte in page 2
     db.write_bytes(bytes(data))
     r = cli("check", "--json", env=env_for(vault))
     assert r.returncode == 1

@@ -271,3 +271,46 @@ def test_both_argon2id_implementations_give_the_same_key() -> None:
         salt, secret = os.urandom(16), "Café Straße 42 Ωmega 🔑".encode()
         expected = Argon2id(salt=salt, length=32, iterations=t, lanes=p, memory_cost=m_kib).derive(secret)
         assert argon2id(secret, salt, m_kib, t, p) == expected
+
+
+def test_new_vaults_use_16k_pages_and_older_4k_vaults_still_open(tmp_path: Path, monkeypatch) -> None:
+    """vault.db is made with 16 KiB pages and HMAC-SHA256 now; a vault made before with SQLCipher's
+    defaults (4 KiB, HMAC-SHA512) opens, reads and writes as before, also when its size happens to
+    be a multiple of 16 KiB (then both settings are tried)."""
+    from chatvault.store import db
+
+    def settings(v) -> tuple[int, str]:
+        conn = v.connect()
+        try:
+            return (int(conn.execute("PRAGMA page_size").fetchone()[0]),
+                    str(conn.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0]))
+        finally:
+            conn.close()
+
+    new, _ = create_vault(tmp_path / "new", PASSPHRASE)
+    assert settings(new) == (16384, "HMAC_SHA256")
+    new.lock()
+    with monkeypatch.context() as m:
+        m.setattr(db, "NEW_PROFILE", "4k-sha512")
+        old, _ = create_vault(tmp_path / "old", PASSPHRASE)
+    conn = old.connect()
+    conn.execute("INSERT INTO settings(key, value) VALUES ('probe', 'kept')")
+    n = 0
+    while True:                          # grow until the file is a whole number of 16 KiB
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if old.db_path.stat().st_size % 16384 == 0:
+            break
+        n += 1
+        conn.execute("INSERT INTO settings(key, value) VALUES (?, ?)", (f"pad{n}", "x" * 3000))
+    conn.close()
+    old.lock()
+    again = open_vault(tmp_path / "old", PASSPHRASE)
+    assert settings(again) == (4096, "HMAC_SHA512")
+    conn = again.connect()
+    try:
+        assert conn.execute("SELECT value FROM settings WHERE key = 'probe'").fetchone()[0] == "kept"
+        conn.execute("INSERT INTO settings(key, value) VALUES ('later', 'written')")
+    finally:
+        conn.close()
+    again.lock()
+    assert open_vault(tmp_path / "new", PASSPHRASE).db_path.exists()

@@ -16,13 +16,14 @@ def test_200_random_byte_flips_are_all_reported(vault, tmp_path: Path) -> None:
     conn.executemany("INSERT INTO messages(conversation_id, source_key, ts, text) VALUES (1, ?, ?, ?)",
                      [(f"k{i}", i, f"message number {i} " * 5) for i in range(3000)])
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
     conn.close()
     assert vault.open_connections() == 0
     db = vault.db_path
     pristine = tmp_path / "pristine.db"
     shutil.copyfile(db, pristine)
     data = pristine.read_bytes()
-    assert len(data) > 20 * 4096
+    assert len(data) > 20 * page_size
     report = CheckReport()
     check_database(vault, report)
     assert report.ok, report.to_json()
@@ -40,7 +41,7 @@ def test_200_random_byte_flips_are_all_reported(vault, tmp_path: Path) -> None:
         if report.ok:
             missed.append(offset)
         else:
-            page = offset // 4096 + 1
+            page = offset // page_size + 1
             text = " ".join(p.message for p in report.problems)
             assert str(page) in text or "first page" in text, (offset, text)
     assert missed == []

@@ -66,7 +66,8 @@ def vault_keys(vault: Vault) -> BackupKeys:
 
 
 PAGE_HASH = 8  # bytes of HMAC-SHA256(K_id, page) kept per page to find changed pages next time
-PATCH_MAX_PAGES = 8  # a patch holding more than half of an extent's pages is replaced by the extent
+# A patch holding more than half of an extent's pages is replaced by the extent (8 of 16 pages of
+# 4 KiB, 2 of 4 pages of 16 KiB).
 
 
 def page_hashes(k: BackupKeys, data: bytes, page_size: int) -> bytes:
@@ -663,7 +664,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                 changed = mask_pages(ps[3]) | {
                     p for p in range(len(hashes) // PAGE_HASH) if hashes[p * PAGE_HASH:(p + 1) * PAGE_HASH]
                     != before[p * PAGE_HASH:(p + 1) * PAGE_HASH]}
-                if len(changed) <= PATCH_MAX_PAGES:
+                if len(changed) <= snap.extent_pages // 2:
                     patch = make_patch(data, sorted(changed), snap.page_size)
                     pmac = k.mac(patch)
                     send(pmac, patch)

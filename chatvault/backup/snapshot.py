@@ -33,10 +33,10 @@ from chatvault.errors import StorageError, VaultInUse
 from chatvault.store.db import DatabaseError, classify
 from chatvault.vault.vault import Vault
 
-PAGE_SIZE = 4096
-# 16 pages = 64 KiB per extent: the smallest size allowed, which keeps the bytes re-stored after
-# spread-out page changes lowest (bench/backup_bench.py measures 64 KiB against larger extents).
-EXTENT_PAGES = 16
+# 64 KiB per extent (16 pages of 4 KiB, 4 of 16 KiB): the smallest size allowed, which keeps the
+# bytes re-stored after spread-out page changes lowest (bench/backup_bench.py measures 64 KiB
+# against larger extents). Each snapshot records its page size and pages per extent.
+EXTENT_BYTES = 64 * 1024
 
 _fds: dict[tuple[int, int], int] = {}
 _fds_lock = threading.Lock()
@@ -79,8 +79,7 @@ def _raw_fd(path: Path) -> int:
 class DbSnapshot:
     """Holds a read transaction on vault.db; iterate `extents()` while it is open, then `close()`."""
 
-    def __init__(self, vault: Vault, *, extent_pages: int = EXTENT_PAGES, attempts: int = 50) -> None:
-        self.extent_pages = extent_pages
+    def __init__(self, vault: Vault, *, extent_pages: int | None = None, attempts: int = 50) -> None:
         self._closed = False
         self._reader = vault.connect()
         try:
@@ -89,6 +88,7 @@ class DbSnapshot:
             self._reader.execute(f"PRAGMA cache_size = -{READER_CACHE_KIB}")
             self._begin(vault, attempts)
             self.page_size = int(self._reader.execute("PRAGMA page_size").fetchone()[0])
+            self.extent_pages = extent_pages or max(1, EXTENT_BYTES // self.page_size)
             self.pages = int(self._reader.execute("PRAGMA page_count").fetchone()[0])
             self._fd = _raw_fd(vault.db_path)
         except BaseException:

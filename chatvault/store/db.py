@@ -54,28 +54,65 @@ def classify(exc: Exception, what: str) -> Exception:
     return exc
 
 
+# SQLCipher page settings. New vaults: 16 KiB pages with HMAC-SHA256 (SHA-NI makes it cheaper than
+# SHA-512 here): the import writer measured 1.2-1.6 µs less per message (a 1M-message WeChat import
+# +5-8 %), fewer b-tree splits and per-page HMACs. Vaults made before keep SQLCipher 4's defaults;
+# `connect` tells them apart by which settings decrypt page 1, so no file records the choice.
+NEW_PAGE_SIZE = 16384
+PROFILES = {
+    "16k-sha256": (f"PRAGMA cipher_page_size = {NEW_PAGE_SIZE}", "PRAGMA cipher_hmac_algorithm = HMAC_SHA256"),
+    "4k-sha512": (),                                  # SQLCipher 4 defaults (4096, HMAC_SHA512)
+}
+NEW_PROFILE = "16k-sha256"
+
+
+def _candidates(path: Path, create: bool) -> list[str]:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        size = 0
+    if size == 0:
+        return [NEW_PROFILE] if create else list(PROFILES)
+    if size % NEW_PAGE_SIZE:
+        return ["4k-sha512"]                          # a file of 16 KiB pages is a multiple of 16 KiB
+    return list(PROFILES)
+
+
 def connect(path: Path, key: bytes, *, readonly: bool = False, create: bool = False) -> Connection:
     """Open the encrypted database; raise WrongPassphrase if the key does not fit."""
     if not create and not path.exists():
         raise StorageError(f"{path} is missing.", hint="The vault folder is incomplete; restore it from a backup.")
     uri = f"file:{path}?mode={'ro' if readonly else 'rwc'}"
-    try:
-        conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False, isolation_level=None, timeout=30)
-    except OperationalError as exc:
-        raise classify(exc, f"opening {path.name}") from exc
-    try:
-        conn.execute(raw_key_pragma(key))
-        conn.execute("PRAGMA cipher_memory_security = OFF")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA cache_size = -65536")
-        conn.execute("PRAGMA trusted_schema = OFF")
-    except DatabaseError as exc:
-        conn.close()
-        raise classify(exc, f"opening {path.name}") from exc
-    conn.row_factory = Row
-    return conn
+    failure: Exception | None = None
+    for profile in _candidates(path, create):
+        try:
+            conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False, isolation_level=None, timeout=30)
+        except OperationalError as exc:
+            raise classify(exc, f"opening {path.name}") from exc
+        try:
+            conn.execute(raw_key_pragma(key))
+            for pragma in PROFILES[profile]:
+                conn.execute(pragma)
+            conn.execute("PRAGMA cipher_memory_security = OFF")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except DatabaseError as exc:
+            conn.close()
+            failure = exc
+            if isinstance(classify(exc, ""), WrongPassphrase):
+                continue                              # these settings do not decrypt it: try the next
+            raise classify(exc, f"opening {path.name}") from exc
+        try:
+            if not readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute("PRAGMA trusted_schema = OFF")
+        except DatabaseError as exc:
+            conn.close()
+            raise classify(exc, f"opening {path.name}") from exc
+        conn.row_factory = Row
+        return conn
+    assert failure is not None
+    raise classify(failure, f"opening {path.name}") from failure
