@@ -76,21 +76,17 @@ def child_parse(export: str, fmt: str) -> None:
     print(json.dumps({"seconds": time.perf_counter() - t, "messages": n}))
 
 
-_INSERT = ("INSERT INTO messages(id, conversation_id, source_key, ts, tz_offset, sender_id, kind, text, "
-           "reply_to_key, forwarded_from, edited_at, is_edited, first_run_id, last_seen_run_id, location, extra) "
-           "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-
-
 def child_floor(export: str, fmt: str, vault: str) -> None:
     """The writer's floor: the rows the engine would insert, prepared beforehand (parse, keys,
     spacing, row building not counted), then only what the writer thread cannot avoid: receiving
     each chunk (decoding the parse process's frame), SQLCipher inserts into `messages` with its
-    indexes, the FTS5 rows, and a COMMIT every `engine.BATCH` messages, as the engine batches. Its CPU per message bounds the end-to-end rate of any importer that
-    keeps messages and their search index in one transaction (issue 4), whatever the parser costs."""
+    indexes, the FTS5 rows, and a COMMIT every `engine.BATCH` messages, as the engine batches. Its CPU
+    per message bounds the end-to-end rate of any importer that keeps messages and their search index
+    in one transaction (issue 4), whatever the parser costs."""
     from chatvault.importers.base import ImportOptions
     from chatvault.importers.registry import get
     from chatvault.ingest import parse as P
-    from chatvault.ingest.engine import BATCH
+    from chatvault.ingest.engine import BATCH, INSERT_MESSAGE
     from chatvault.jobs.context import JobContext
     from chatvault.vault.vault import create_vault
 
@@ -108,7 +104,7 @@ def child_floor(export: str, fmt: str, vault: str) -> None:
     def flush() -> None:
         c.execute("BEGIN IMMEDIATE")
         t0 = time.process_time()
-        c.executemany(_INSERT, rows)
+        c.executemany("INSERT" + INSERT_MESSAGE, rows)
         t1 = time.process_time()
         c.executemany("INSERT INTO search_fts(rowid, body) VALUES (?, ?)", fts)
         t2 = time.process_time()
@@ -229,9 +225,9 @@ def main() -> int:
                          f"{r['reread_added']} added)"))
             rows.append((f"{name}: peak RSS / vault size", f"{r['rss_mib']:.0f} MiB / {r['vault_mib']:.0f} MiB"))
             floor = run_child("floor", str(export), fmt, str(tmpd / f"floor-{name}"))
-            res[name]["store_floor"] = floor
+            res[name]["writer_floor"] = floor
             if "error" in floor:
-                rows.append((f"{name}: store floor", f"not run: {floor['error']}"))
+                rows.append((f"{name}: writer floor", f"not run: {floor['error']}"))
             else:
                 us = 1e6 * floor["cpu_s"] / floor["messages"]
                 parts = ", ".join(f"{k} {1e6 * floor[k + '_s'] / floor['messages']:.1f}"

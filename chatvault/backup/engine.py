@@ -66,8 +66,6 @@ def vault_keys(vault: Vault) -> BackupKeys:
 
 
 PAGE_HASH = 8  # bytes of HMAC-SHA256(K_id, page) kept per page to find changed pages next time
-# A patch holding more than half of an extent's pages is replaced by the extent (8 of 16 pages of
-# 4 KiB, 2 of 4 pages of 16 KiB).
 
 
 def page_hashes(k: BackupKeys, data: bytes, page_size: int) -> bytes:
@@ -664,6 +662,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                 changed = mask_pages(ps[3]) | {
                     p for p in range(len(hashes) // PAGE_HASH) if hashes[p * PAGE_HASH:(p + 1) * PAGE_HASH]
                     != before[p * PAGE_HASH:(p + 1) * PAGE_HASH]}
+                # at most half the extent's pages (8 of 16 at 4 KiB, 2 of 4 at 16 KiB), else the whole extent
                 if len(changed) <= snap.extent_pages // 2:
                     patch = make_patch(data, sorted(changed), snap.page_size)
                     pmac = k.mac(patch)

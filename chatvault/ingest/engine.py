@@ -133,7 +133,8 @@ class _Conv:
 
 _dumps = parse.dumps
 _NO_PID = object()
-_INSERT_MESSAGE = (" INTO messages(id, conversation_id, source_key, ts, tz_offset, sender_id, kind, text, reply_to_key, "
+# A message row, after "INSERT" or "INSERT OR IGNORE" (the bench's writer floor inserts the same).
+INSERT_MESSAGE = (" INTO messages(id, conversation_id, source_key, ts, tz_offset, sender_id, kind, text, reply_to_key, "
                    "forwarded_from, edited_at, is_edited, first_run_id, last_seen_run_id, location, extra) "
                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 _INSERT_MISSING = ("INSERT OR IGNORE INTO attachments(message_id, ordinal, status, mime, size, original_name, "
@@ -433,7 +434,7 @@ class _Writer:
         report.messages_seen += len(batch)
         if inserts:
             before = c.total_changes
-            c.executemany("INSERT OR IGNORE" + _INSERT_MESSAGE, inserts)
+            c.executemany("INSERT OR IGNORE" + INSERT_MESSAGE, inserts)
             if c.total_changes - before != len(inserts):
                 self._repeated(batch, inserts, index_rows, new_atts, fill_candidates, seen_ids)
         if seen_ids:
@@ -480,7 +481,7 @@ class _Writer:
             old = c.execute("SELECT source_key, id, text FROM messages WHERE conversation_id = ? AND source_key = ?",
                             (cid, key)).fetchone()
             if old is None:             # not a repeated key: let SQLite say which constraint failed
-                c.execute("INSERT" + _INSERT_MESSAGE, row)
+                c.execute("INSERT" + INSERT_MESSAGE, row)
                 raise AssertionError(f"message row {mid} was skipped without a reason")
             moved[mid] = old[1]
             seen_ids.append(old[1])

@@ -44,10 +44,9 @@ _CJK_RANGES = [
 _EMOJI_RANGES = [(0x1F000, 0x1FAFF)]
 
 
-@lru_cache(maxsize=1)
-def _symbol_ranges() -> tuple[tuple[int, int], ...]:
+def _symbol_ranges() -> list[tuple[int, int]]:
     """Ranges of Unicode 'So' (other symbol: emoji, ©, ☎ ...) characters outside ASCII (a scan of
-    130k code points, ~40 ms: done once per process, before the first chunk of an import)."""
+    130k code points, ~40 ms: `_patterns` calls it once per process)."""
     ranges: list[tuple[int, int]] = []
     start = prev = -2
     for cp in range(0xA0, 0x20000):
@@ -59,7 +58,7 @@ def _symbol_ranges() -> tuple[tuple[int, int], ...]:
             prev = cp
     if start >= 0:
         ranges.append((start, prev))
-    return tuple(ranges)
+    return ranges
 
 
 def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -102,9 +101,10 @@ class _SpacingTable(dict):
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], _SpacingTable]:
     cjk = _char_class(_CJK_RANGES)
-    single = re.compile(_char_class(_merge(_CJK_RANGES + _EMOJI_RANGES + list(_symbol_ranges()))))
+    symbol_ranges = _symbol_ranges()
+    single = re.compile(_char_class(_merge(_CJK_RANGES + _EMOJI_RANGES + symbol_ranges)))
     # A run of separators (not a letter/digit, not a symbol) right after a CJK character.
-    symbols = _char_class(_merge(_EMOJI_RANGES + list(_symbol_ranges())))
+    symbols = _char_class(_merge(_EMOJI_RANGES + symbol_ranges))
     # NUL is never a separator here: `spaced_many` joins texts with it and splits them again.
     gap = re.compile(f"(?<={cjk})(?:[^\\x00\\w{symbols[1:-1]}]|_)+")
     return single, gap, _SpacingTable(single)

@@ -78,41 +78,48 @@ def _candidates(path: Path, create: bool) -> list[str]:
     return list(PROFILES)
 
 
+def _open_with(uri: str, key: bytes, profile: str, name: str) -> Connection | WrongPassphrase:
+    """A connection keyed with `profile`'s page settings, or the error if they do not decrypt page 1."""
+    try:
+        conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False, isolation_level=None, timeout=30)
+    except OperationalError as exc:
+        raise classify(exc, f"opening {name}") from exc
+    try:
+        conn.execute(raw_key_pragma(key))
+        for pragma in PROFILES[profile]:
+            conn.execute(pragma)
+        conn.execute("PRAGMA cipher_memory_security = OFF")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except DatabaseError as exc:
+        conn.close()
+        err = classify(exc, f"opening {name}")
+        if isinstance(err, WrongPassphrase):
+            return err
+        raise err from exc
+    return conn
+
+
 def connect(path: Path, key: bytes, *, readonly: bool = False, create: bool = False) -> Connection:
     """Open the encrypted database; raise WrongPassphrase if the key does not fit."""
     if not create and not path.exists():
         raise StorageError(f"{path} is missing.", hint="The vault folder is incomplete; restore it from a backup.")
     uri = f"file:{path}?mode={'ro' if readonly else 'rwc'}"
-    failure: Exception | None = None
     for profile in _candidates(path, create):
-        try:
-            conn = sqlcipher3.connect(uri, uri=True, check_same_thread=False, isolation_level=None, timeout=30)
-        except OperationalError as exc:
-            raise classify(exc, f"opening {path.name}") from exc
-        try:
-            conn.execute(raw_key_pragma(key))
-            for pragma in PROFILES[profile]:
-                conn.execute(pragma)
-            conn.execute("PRAGMA cipher_memory_security = OFF")
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except DatabaseError as exc:
-            conn.close()
-            failure = exc
-            if isinstance(classify(exc, ""), WrongPassphrase):
-                continue                              # these settings do not decrypt it: try the next
-            raise classify(exc, f"opening {path.name}") from exc
-        try:
-            if not readonly:
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute("PRAGMA cache_size = -65536")
-            conn.execute("PRAGMA trusted_schema = OFF")
-        except DatabaseError as exc:
-            conn.close()
-            raise classify(exc, f"opening {path.name}") from exc
-        conn.row_factory = Row
-        return conn
-    assert failure is not None
-    raise classify(failure, f"opening {path.name}") from failure
+        conn = _open_with(uri, key, profile, path.name)
+        if not isinstance(conn, WrongPassphrase):
+            break
+    else:
+        raise conn
+    try:
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute("PRAGMA trusted_schema = OFF")
+    except DatabaseError as exc:
+        conn.close()
+        raise classify(exc, f"opening {path.name}") from exc
+    conn.row_factory = Row
+    return conn
