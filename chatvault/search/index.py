@@ -1,7 +1,7 @@
 """The full-text index: one contentless FTS5 table, `search_fts`, whose rowid is `messages.id`.
 
 Two columns: `body`, every string the message shows (`fields.index_text`), and `quote`, the text of
-another message a reply quotes, ranked at a quarter of `body` (m008 sets FTS5's `rank`).
+another message a reply quotes, ranked at a quarter of `body` (m009 sets FTS5's `rank`).
 
 The import engine calls `index_messages` inside its batch transaction right after inserting the
 messages, so the index never disagrees with the store. Deleting a message removes it from the

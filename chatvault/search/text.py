@@ -18,7 +18,7 @@ import unicodedata
 from functools import lru_cache
 
 # Bump when `spaced()`, the FTS5 tokenizer options or what `fields.index_text` collects change:
-# `chatvault reindex` is then needed (2: details, file names, call/payment words and quotes, m008).
+# `chatvault reindex` is then needed (2: details, file names, call/payment words and quotes, m009).
 TOKENIZER_VERSION = 2
 
 # FTS5 tokenizer options; m003 creates the table with them.
