@@ -24,13 +24,15 @@ from typing import Any
 
 # Details that are shown as they are, whatever the message kind (importers' `extra` keys):
 # WeChat title/description/memo/greeting/scene/label/poi/source_name/file_name, Telegram
-# place_name/address/game_title/game_description, attachments' audio title and performer.
+# place_name/address/game_title/game_description; name/detail/source/transcript are the keys the
+# conversation view's cards read (chatvault/gui/conversation.py, the demo archive writes them).
 _PLAIN_KEYS = ("title", "description", "file_name", "memo", "greeting", "scene", "label", "poi", "place_name",
-               "address", "source_name", "game_title", "game_description")
+               "address", "source_name", "game_title", "game_description", "amount", "name", "detail", "source",
+               "transcript")
 _ATTACHMENT_KEYS = ("title", "performer", "sticker_emoji")
-_STRUCTURED_KEYS = ("poll", "contact", "mini_program", "channels", "invoice_information", "articles", "bundle")
+_STRUCTURED_KEYS = ("poll", "options", "contact", "mini_program", "channels", "invoice_information", "articles", "bundle")
 # Any of these in `extra` (or attachments, or a call) sends a message through `visible_parts`.
-_RELEVANT = frozenset(_PLAIN_KEYS + _STRUCTURED_KEYS + ("quoted", "payment", "system"))
+_RELEVANT = frozenset(_PLAIN_KEYS + _STRUCTURED_KEYS + ("quoted", "payment", "system", "type"))
 # Kinds whose attachments' file names are shown in the bubble (a photo's generated name is not).
 _NAMED_KINDS = frozenset(("file", "contact"))
 
@@ -77,9 +79,10 @@ def _call_words(kind: str, text: str | None, extra: dict[str, Any]) -> list[str]
     label = text or ""
     if action == "group_call" or _GROUP.search(label):
         words.append(CALL_WORDS["group"])
-    if extra.get("is_video") or extra.get("media") == "video" or _VIDEO.search(label):
+    media = extra.get("media") or extra.get("type")
+    if extra.get("is_video") or media == "video" or _VIDEO.search(label):
         words.append(CALL_WORDS["video"])
-    elif extra.get("media") == "voice" or _VOICE.search(label):
+    elif media == "voice" or _VOICE.search(label):
         words.append(CALL_WORDS["voice"])
     outcome = str(extra.get("outcome") or extra.get("discard_reason") or "")
     if outcome == "missed" or (not outcome and _MISSED.search(label)):
@@ -119,6 +122,8 @@ def _structured(extra: dict[str, Any], add: Any) -> None:
             else:
                 for s in _strings(option):
                     add(s)
+    for s in _strings(extra.get("options")):     # a poll's options as the conversation view reads them
+        add(s)
     contact = extra.get("contact")
     if isinstance(contact, dict):
         name = " ".join(s for s in (contact.get("first_name"), contact.get("last_name")) if isinstance(s, str) and s)
@@ -172,7 +177,7 @@ def visible_parts(kind: str, text: str | None, extra: dict[str, Any] | None,
                     add(s)
         _structured(extra, add)
         quote = _quote(extra.get("quoted"))
-        payment = extra.get("payment")
+        payment = extra.get("payment") or extra.get("type")
         if kind == "payment" and payment in PAYMENT_WORDS:
             add(PAYMENT_WORDS[payment])
     if kind == "call" or (kind == "system" and extra and extra.get("system") == "call"):
