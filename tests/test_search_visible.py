@@ -117,3 +117,41 @@ def test_transfer_memo_snippet_shows_the_memo(imported) -> None:
         assert hit.snippet == "￥128.00 · 上周[火锅]的钱 · transfer 转账"
     finally:
         conn.close()
+
+
+# --- the builder on its own: shapes no fixture above writes --------------------------------------
+
+def test_a_quoted_link_is_found_by_its_title_not_its_xml() -> None:
+    from chatvault.search.fields import index_text
+
+    quoted = {"type": 49, "sender_name": "Bob", "content": "<msg><appmsg><title>Trail map 2026</title>"
+                                                        "<url>https://x.example</url></appmsg></msg>"}
+    body, quote = index_text("text", "this one?", {"wechat_subtype": 57, "quoted": quoted})
+    assert body == "this one?" and quote == "Bob\nTrail map 2026"
+
+
+def test_details_already_shown_are_not_indexed_twice() -> None:
+    from chatvault.search.fields import index_text
+
+    body, _q = index_text("location", "天安门", {"poi": "天安门", "label": "北京市东城区", "lat": 39.9})
+    assert body == "天安门\n北京市东城区"
+    body, _q = index_text("file", "report.pdf", {"file_name": "report.pdf"}, [("report.pdf", None)])
+    assert body == "report.pdf"
+
+
+def test_photo_file_names_and_numbers_stay_out() -> None:
+    """A photo's generated file name is not shown to the user: it would only grow the index."""
+    from chatvault.search.fields import index_text
+
+    body, _q = index_text("image", None, {"md5": "ab" * 16, "width": 90}, [("IMG-20230314-WA0001.jpg", {"width": 9})])
+    assert body is None
+    body, _q = index_text("sticker", None, None, [("sticker.webp", {"sticker_emoji": "👍"})])
+    assert body == "👍"
+
+
+def test_plain_messages_take_the_fast_path() -> None:
+    from chatvault.search.fields import index_text
+
+    text = "see you at 8"
+    assert index_text("text", text, {"entities": [{"type": "bold"}], "lines": 2})[0] is text
+    assert index_text("text", "", None) == (None, None)
