@@ -107,3 +107,38 @@ def test_check_counts_messages_found_by_details_only(vault, tmp_path) -> None:
     assert problems and "some searches would miss" in problems[0].message
     run_checks(vault, repair=True)
     assert not [p for p in run_checks(vault).problems if p.area == "search"]
+
+
+@pytest.mark.parametrize("fmt", ["wechat-pc", "whatsapp", "telegram"])
+def test_import_and_reindex_collect_the_same_strings(vault, tmp_path, fmt) -> None:
+    """The parse process builds the index text from the importer's records, `reindex` from the
+    stored rows: for every message both must give the same strings, or a reindex would change
+    what search finds."""
+    from chatvault.importers import registry
+    from chatvault.jobs.context import JobContext
+    from chatvault.model import MessageRec
+    from chatvault.search.fields import index_text, load_extra
+
+    path, options = {
+        "wechat-pc": (V.wechat_pc(tmp_path / "src"), {"key": F.KEY_HEX}),
+        "whatsapp": (V.whatsapp_zip(tmp_path / "chat.zip"), {"tz": "UTC"}),
+        "telegram": (V.telegram_folder(tmp_path / "tg").parent, {}),
+    }[fmt]
+    run_import(vault, path, format=fmt, options=ImportOptions(options=options))
+    from_records = {}
+    for rec in registry.get(fmt).read(path, ImportOptions(options=options), JobContext()):
+        if isinstance(rec, MessageRec):
+            from_records[rec.location] = index_text(str(rec.kind), rec.text, rec.extra,
+                                                    [(a.name, a.extra) for a in rec.attachments])
+    conn = vault.connect(readonly=True)
+    try:
+        atts: dict[int, list] = {}
+        for mid, name, extra in conn.execute("SELECT message_id, original_name, extra FROM attachments "
+                                             "ORDER BY message_id, ordinal"):
+            atts.setdefault(mid, []).append((name, load_extra(extra)))
+        from_rows = {loc: index_text(kind, text, load_extra(extra), atts.get(mid, ()))
+                     for mid, kind, text, extra, loc in conn.execute("SELECT id, kind, text, extra, location FROM messages")}
+    finally:
+        conn.close()
+    assert from_rows == from_records
+    assert sum(1 for b, q in from_rows.values() if b or q) > len(V.WHATSAPP) - 1

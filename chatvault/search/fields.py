@@ -62,12 +62,15 @@ _XML_TITLE = re.compile(r"<title>(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?</title>", re.S)
 
 
 def _strings(value: Any) -> Iterable[str]:
-    """The non-empty strings of a value that may be a string, a number or a list of them."""
+    """The non-empty strings of a value that may be a string or a list of strings or of rich-text
+    parts (`{"text": ...}`, as Telegram writes formatted text); anything else has none."""
     if isinstance(value, str):
         if value.strip():
             yield value
     elif isinstance(value, list):
         for v in value:
+            if isinstance(v, dict):
+                v = v.get("text")
             if isinstance(v, str) and v.strip():
                 yield v
 
@@ -115,7 +118,8 @@ def _structured(extra: dict[str, Any], add: Any) -> None:
     if isinstance(poll, dict):
         for s in _strings(poll.get("question")):
             add(s)
-        for option in (poll.get("options") or poll.get("answers") or []):
+        options = poll.get("options") or poll.get("answers")
+        for option in options if isinstance(options, list) else ():
             if isinstance(option, dict):
                 for s in _strings(option.get("text")):
                     add(s)
@@ -136,12 +140,14 @@ def _structured(extra: dict[str, Any], add: Any) -> None:
             for field in ("name", "nickname", "title", "description"):
                 for s in _strings(sub.get(field)):
                     add(s)
-    for item in extra.get("articles") or ():
+    articles = extra.get("articles")
+    for item in articles if isinstance(articles, list) else ():
         if isinstance(item, dict):
             for field in ("title", "description"):
                 for s in _strings(item.get(field)):
                     add(s)
-    for item in extra.get("bundle") or ():
+    bundle = extra.get("bundle")
+    for item in bundle if isinstance(bundle, list) else ():
         if isinstance(item, dict):
             for field in ("sender", "title", "text"):
                 for s in _strings(item.get(field)):
@@ -157,17 +163,17 @@ def visible_parts(kind: str, text: str | None, extra: dict[str, Any] | None,
     (original name, extra) pairs in order.
     """
     parts: list[str] = []
-    seen: list[str] = []
+    shown = text or ""           # everything collected so far, to leave out what is already there
 
     def add(s: str) -> None:
+        nonlocal shown
         s = s.strip()
-        if s and not any(s in p for p in seen):
+        if s and s not in shown:
             parts.append(s)
-            seen.append(s)
+            shown += "\n" + s
 
     if text:
         parts.append(text)
-        seen.append(text)
     quote: list[str] = []
     if extra:
         for key in _PLAIN_KEYS:
