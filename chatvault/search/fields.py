@@ -33,6 +33,8 @@ _ATTACHMENT_KEYS = ("title", "performer", "sticker_emoji")
 _STRUCTURED_KEYS = ("poll", "options", "contact", "mini_program", "channels", "invoice_information", "articles", "bundle")
 # Any of these in `extra` (or attachments, or a call) sends a message through `visible_parts`.
 _RELEVANT = frozenset(_PLAIN_KEYS + _STRUCTURED_KEYS + ("quoted", "payment", "system", "type"))
+_ATTACHMENT_SET = frozenset(_ATTACHMENT_KEYS)
+_ORDER = {k: i for i, k in enumerate(_PLAIN_KEYS)}
 # Kinds whose attachments' file names are shown in the bubble (a photo's generated name is not).
 _NAMED_KINDS = frozenset(("file", "contact"))
 
@@ -175,14 +177,16 @@ def visible_parts(kind: str, text: str | None, extra: dict[str, Any] | None,
     if text:
         parts.append(text)
     quote: list[str] = []
-    if extra:
-        for key in _PLAIN_KEYS:
-            v = extra.get(key)
-            if v is not None:
-                for s in _strings(v):
-                    add(s)
-        _structured(extra, add)
-        quote = _quote(extra.get("quoted"))
+    present = _RELEVANT.intersection(extra) if extra else None
+    if extra and present:
+        # Only the keys the message has, in _PLAIN_KEYS' order (an article has 4 of the 30).
+        for key in sorted(present.intersection(_PLAIN_KEYS), key=_ORDER.__getitem__):
+            for s in _strings(extra[key]):
+                add(s)
+        if not present.isdisjoint(_STRUCTURED_KEYS):
+            _structured(extra, add)
+        if "quoted" in present:
+            quote = _quote(extra["quoted"])
         payment = extra.get("payment") or extra.get("type")
         if kind == "payment" and payment in PAYMENT_WORDS:
             add(PAYMENT_WORDS[payment])
@@ -203,7 +207,9 @@ def index_text(kind: str, text: str | None, extra: dict[str, Any] | None,
                attachments: Sequence[tuple[str | None, dict[str, Any] | None]] = ()) -> tuple[str | None, str | None]:
     """(body, quote) for the index, unspaced: parts joined by newlines (a CJK phrase never spans two
     parts: `text.spaced` puts a gap token after a CJK character followed by a newline)."""
-    if not attachments and kind != "call" and (not extra or _RELEVANT.isdisjoint(extra)):
+    if kind != "call" and (not extra or _RELEVANT.isdisjoint(extra)) and (
+            not attachments or (kind not in _NAMED_KINDS and all(
+                not e or _ATTACHMENT_SET.isdisjoint(e) for _n, e in attachments))):
         return (text or None), None
     parts, quote = visible_parts(kind, text, extra, attachments)
     return ("\n".join(parts) or None), ("\n".join(quote) or None)
