@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import islice
 from pathlib import Path
@@ -220,7 +221,7 @@ class TelegramImporter(Importer):
     description = ("result.json from Telegram Desktop's \"Export chat history\" (one chat) or \"Export Telegram "
                    "data\" (all chats), machine-readable JSON, with its photos/files/voice/video/sticker folders.")
     patterns = ("result.json", "*.json")
-    parser_version = 1
+    parser_version = 2             # 2: the owner ("me") found in one-chat exports
     recognised_by: ClassVar[str] = ("a JSON file (result.json, or inside a folder/zip) whose top level holds "
                                     "'messages' (one chat) or 'chats' with a 'list' (full export)")
 
@@ -308,6 +309,26 @@ def _looks_like(head: bytes) -> tuple[float, str]:
     return 0.0, ""
 
 
+def _user_number(value: Any) -> str | None:
+    """The user number in a peer id: "user123" (today), a bare 123 (old exports); None for channels."""
+    text = str(value)
+    if text.startswith("user"):
+        text = text[4:]
+    return text if text.isdigit() else None
+
+
+@dataclass
+class _Chat:
+    """What owner detection needs to know about the chat being read."""
+
+    key: str
+    kind: ConversationKind
+    title: str | None
+    peer: str | None               # the chat's id as a user number (a one-to-one chat: the other person)
+    name: str | None               # the chat's name (a one-to-one chat: the other person's name)
+    senders: int = 0
+
+
 class _Reader:
     """Walks ijson events; builds one message object at a time."""
 
@@ -321,8 +342,11 @@ class _Reader:
         self.path = path
         self.me_id: str | None = None
         self.me_name: str | None = options.me
+        # Participant keys the user already said are "me" (a choice kept in the vault, fed by the engine).
+        self.me_keys: frozenset[str] = frozenset(str(k) for k in options.options.get("me_keys") or ())
         self.people: dict[str, ParticipantRec] = {}
         self.chat_index = 0
+        self.chat: _Chat | None = None
 
     def _open(self) -> Any:
         raw = self.tree.open(self.member)
@@ -407,6 +431,7 @@ class _Reader:
             raw.close()
         rec.participants = [p for p in self.people.values() if p.extra.get("chat") == conv_key]
         yield rec
+        yield from self._undecided(conv_key)
         self.ctx.set_position(bytes_=size)
 
     def _run_events(self) -> Iterator[Record]:
@@ -421,6 +446,7 @@ class _Reader:
         except _Overflow:
             pass
         self.me_id, self.me_name, self.people, self.chat_index = None, self.options.me, {}, 0
+        self.chat = None
         walk = self._walk_events(slow=True)
         for i, _skip in enumerate(islice(walk, done)):
             if not i & 1023:
@@ -501,6 +527,7 @@ class _Reader:
                         _key, _kind, rec = self._conversation(header)   # fields after messages, if any
                         rec.participants = [p for p in self.people.values() if p.extra.get("chat") == conv_key]
                         yield rec
+                        yield from self._undecided(conv_key)
                     chat_prefix = None
                     conv_key = None
         except ijson.common.IncompleteJSONError as exc:
@@ -555,7 +582,53 @@ class _Reader:
             key = f"{Path(self.member).stem}#{self.chat_index}"
         title = name if name else ("Saved Messages" if kind == ConversationKind.SELF else None)
         extra = {k: v for k, v in header.items() if k in ("type", "id")}
+        if self.chat is None or self.chat.key != key:
+            self.chat = _Chat(key, kind, title, _user_number(cid) if cid is not None else None,
+                              name if name.__class__ is str else None)
         return key, kind, ConversationRec(key=key, title=title, kind=kind, extra=extra)
+
+    def _is_me(self, key: str, name: str | None) -> bool:
+        """Whether a new sender is the account owner. The user's word (`--me`, a kept choice) first;
+        then the account id of a full export (`personal_information.user_id`); then, in a one-to-one
+        chat exported alone, whoever is not the other person: Telegram names that chat after the other
+        person and gives it their id, so a sender with another id (or, without ids, another name) is me.
+        A group exported alone has neither: `_undecided` warns."""
+        if self.me_keys or self.options.me:
+            return key in self.me_keys or bool(self.options.me and name == self.options.me)
+        if self.me_id is not None:
+            return key == self.me_id
+        chat = self.chat
+        if chat is None or chat.kind not in (ConversationKind.DIRECT, ConversationKind.SELF):
+            return False
+        uid = _user_number(key) if chat.peer is not None else None
+        if uid is not None and chat.peer is not None:
+            mine = uid == chat.peer if chat.kind == ConversationKind.SELF else uid != chat.peer
+        elif chat.peer is None and chat.name and chat.kind == ConversationKind.DIRECT:
+            mine = name != chat.name
+        else:
+            return False
+        if mine:
+            self.me_id = key
+        return mine
+
+    def _undecided(self, conv_key: str) -> Iterator[Record]:
+        """A warning when a chat has senders and nothing said which one is the user."""
+        chat = self.chat
+        if chat is None or chat.key != conv_key or chat.kind == ConversationKind.CHANNEL or not chat.senders:
+            return
+        if self.me_id is not None or self.options.me or self.me_keys:
+            return
+        if chat.kind == ConversationKind.DIRECT and (chat.peer is not None or chat.name):
+            return                     # decidable: only the other person wrote
+        if chat.kind == ConversationKind.SELF and chat.peer is not None:
+            return
+        what = "group" if chat.kind == ConversationKind.GROUP else "chat"
+        yield ImportWarning(
+            f"Cannot tell which sender is you in {chat.title or conv_key!r}: a {what} exported on its own does not "
+            "name the account it came from, so every message is shown as someone else's. Say who you are: "
+            "--me NAME when importing, \"Which name is me\" in the import window, or afterwards "
+            "`chatvault source set-me telegram NAME` or \"This is me\" in the chat list's menu.",
+            location=self.member)
 
     def _person(self, pid: str | None, name: str | None, conv_key: str) -> ParticipantRec | None:
         """The participant to yield before this message: new, or renamed; None if already known."""
@@ -565,7 +638,9 @@ class _Reader:
         p = self.people.get(key)
         if p is not None and (not name or p.display_name == name):
             return None
-        is_me = bool((self.me_id and key == self.me_id) or (self.options.me and name == self.options.me))
+        is_me = self._is_me(key, name)
+        if self.chat is not None and self.chat.key == conv_key:
+            self.chat.senders += 1
         p = ParticipantRec(key=key, display_name=name, is_me=is_me, extra={"chat": conv_key})
         self.people[key] = p
         return p
