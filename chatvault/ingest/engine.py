@@ -933,7 +933,9 @@ def preview(path: Path, format: str | None = None, options: ImportOptions | None
     first = last = None
     messages = found = missing = unparsed = 0
     warnings: list[str] = []
+    tally = owner.SenderTally()
     for rec in _records(importer, path, options, ctx):
+        tally.record(rec)
         if isinstance(rec, ConversationRec):
             chat = chats.setdefault(rec.key, {"key": rec.key, "title": rec.title, "kind": str(rec.kind), "messages": 0})
             chat["title"] = rec.title or chat["title"]
@@ -960,6 +962,7 @@ def preview(path: Path, format: str | None = None, options: ImportOptions | None
         "reason": detection.reason, "variant": detection.variant, "chats": list(chats.values()),
         "messages": messages, "media_found": found, "media_missing": missing, "unparsed": unparsed,
         "first_ts": first, "last_ts": last, "warnings": warnings,
+        "senders": tally.senders(), "me": tally.me(),
     }
 
 

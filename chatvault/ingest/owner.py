@@ -21,6 +21,7 @@ from typing import Any
 from chatvault import clock
 from chatvault.errors import InputError, UsageError
 from chatvault.importers.base import ImportOptions
+from chatvault.model import MessageRec, ParticipantRec, SourceRec
 from chatvault.store.db import Connection
 
 SETTING = "me_choice:{}"
@@ -240,3 +241,40 @@ def _count(conn: Connection, participant_ids: set[int]) -> int:
     ids = list(participant_ids)
     return int(conn.execute(f"SELECT count(*) FROM messages WHERE sender_id IN ({','.join('?' * len(ids))})",
                             ids).fetchone()[0])
+
+
+class SenderTally:
+    """The senders an import preview saw, for "Which name is me": name, key, messages, detected as me."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, dict[str, Any]] = {}
+        self.source_me: str | None = None
+
+    def _person(self, key: str, name: str | None) -> dict[str, Any]:
+        p = self.people.get(key)
+        if p is None:
+            p = self.people[key] = {"key": key, "name": name, "messages": 0, "is_me": False}
+        elif name:
+            p["name"] = name
+        return p
+
+    def record(self, rec: Any) -> None:
+        if isinstance(rec, MessageRec):
+            if rec.sender_key:
+                self._person(rec.sender_key, rec.sender_name)["messages"] += 1
+        elif isinstance(rec, ParticipantRec):
+            self._person(rec.key, rec.display_name)["is_me"] |= rec.is_me
+        elif isinstance(rec, SourceRec):
+            self.source_me = rec.me_name or self.source_me
+
+    def senders(self, limit: int = 200) -> list[dict[str, Any]]:
+        people = sorted(self.people.values(), key=lambda p: (-p["messages"], str(p["name"] or p["key"])))
+        return [p | {"name": p["name"] or p["key"]} for p in people[:limit]]
+
+    def me(self) -> str | None:
+        """The detected "me": a sender the importer marked, else the source's own name if it sent."""
+        for p in self.people.values():
+            if p["is_me"]:
+                return p["name"] or p["key"]
+        names = {p["name"] for p in self.people.values()}
+        return self.source_me if self.source_me in names else None
