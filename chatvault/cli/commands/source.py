@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from chatvault.cli import _common_options
-from chatvault.cli.common import CliContext
 from chatvault.cli.commands.media import resolve_chat
+from chatvault.cli.common import CliContext
 from chatvault.ingest import owner
 
 NAME = "source"
