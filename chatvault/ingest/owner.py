@@ -117,6 +117,13 @@ def feed(conn: Connection, app: str, options: ImportOptions) -> ImportOptions:
     return replace(options, me=me, options=options.options | {ME_KEYS_OPTION: list(choice.keys)})
 
 
+def kept_label(conn: Connection, app: str, account: str = "") -> str | None:
+    """How the kept choice of the source (app, account) is shown (for the import preview), or None."""
+    row = conn.execute("SELECT id FROM sources WHERE app = ? AND account = ?", (app, account)).fetchone()
+    choice = saved_choice(conn, int(row[0])) if row is not None else None
+    return (choice.label or choice.name) if choice is not None else None
+
+
 # --- finding the source and the person --------------------------------------------------------------
 
 def sources(conn: Connection) -> list[dict[str, Any]]:
