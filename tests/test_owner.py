@@ -157,3 +157,11 @@ def test_cli_source_ls_people_and_set_me(cli, vault, tmp_path: Path) -> None:
     assert [(p["name"], p["is_me"]) for p in people] == [("Alice", True), ("Bob", False)]
     bad = cli("source", "set-me", "telegram", "Zed", "--json", env=env)
     assert bad.returncode == 1 and json.loads(bad.stdout)["error"] == "input" and "Alice" in json.loads(bad.stdout)["hint"]
+
+
+def test_me_that_names_nobody_is_reported(vault, tmp_path: Path) -> None:
+    txt = write_txt(tmp_path / "WhatsApp Chat with Bob.txt", simple_chat(4, senders=("Alice", "Bob")))
+    report = run_import(vault, txt, options=ImportOptions(me="Alise"))
+    assert any("--me 'Alise' is not the name of any sender here ('Alice', 'Bob')" in w or
+               "--me 'Alise' is not the name of any sender here ('Bob', 'Alice')" in w for w in report.warnings)
+    assert _mine(vault, "Bob") == {"Alice": False, "Bob": False}

@@ -631,6 +631,9 @@ class _Writer:
         """Coverage, missing-at-source, restored, reply links: one last transaction."""
         self.begin()
         c = self.conn
+        note = owner.unmatched_note(c, self.source_id, self.me_choice, self.options.me)
+        if note and len(self.report.warnings) < MAX_LISTED:
+            self.report.warnings.append(note)
         run = self.run_id
         for key, conv in self.convs.items():
             if conv.first is None or conv.last is None:

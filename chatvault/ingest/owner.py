@@ -98,6 +98,19 @@ def choice_for_import(conn: Connection, source_id: int, explicit_me: str | None)
     return saved_choice(conn, source_id)
 
 
+def unmatched_note(conn: Connection, source_id: int | None, choice: MeChoice | None,
+                   explicit_me: str | None) -> str | None:
+    """A warning when `--me NAME` given to this import names no sender of the source (a typo would
+    otherwise quietly show every message as someone else's)."""
+    if source_id is None or choice is None or not explicit_me:
+        return None
+    if conn.execute("SELECT 1 FROM participants WHERE source_id = ? AND is_me = 1", (source_id,)).fetchone():
+        return None
+    names = ", ".join(repr(p["name"] or p["key"]) for p in people(conn, source_id)[:10])
+    return (f"--me {explicit_me!r} is not the name of any sender here ({names or 'none'}), so no message is shown "
+            "as yours. Give the name as the export writes it, or choose it later with `chatvault source set-me`.")
+
+
 def feed(conn: Connection, app: str, options: ImportOptions) -> ImportOptions:
     """The options a reader gets: with the saved choice of the source this import will most likely
     land in ((app, --account or '')) as `me` and `me_keys`, when the user gave no `--me`."""
