@@ -165,3 +165,26 @@ def test_me_that_names_nobody_is_reported(vault, tmp_path: Path) -> None:
     assert any("--me 'Alise' is not the name of any sender here ('Alice', 'Bob')" in w or
                "--me 'Alise' is not the name of any sender here ('Bob', 'Alice')" in w for w in report.warnings)
     assert _mine(vault, "Bob") == {"Alice": False, "Bob": False}
+
+
+def test_choice_kept_for_single_chats_does_not_mislead_a_full_export(vault, tmp_path: Path) -> None:
+    """Bob said "me" for the chats exported one by one (source telegram:''); a full export names its own
+    account (Alice, user 1), and that wins for the full export's source."""
+    chat, media = telegram_chat()
+    write_telegram_folder(tmp_path / "one", chat, media)
+    run_import(vault, tmp_path / "one")
+    conn = vault.connect()
+    try:
+        owner.set_me(conn, int(owner.find_source(conn, "telegram:")["id"]), "Bob")
+    finally:
+        conn.close()
+    write_telegram_folder(tmp_path / "full", chat, media, full=True)
+    run_import(vault, tmp_path / "full")
+    conn = vault.connect(readonly=True)
+    try:
+        full = owner.find_source(conn, "telegram:1")
+        assert [p["name"] for p in owner.people(conn, int(full["id"]), only_me=True)] == ["Alice"]
+        single = owner.find_source(conn, "telegram:")
+        assert [p["name"] for p in owner.people(conn, int(single["id"]), only_me=True)] == ["Bob"]
+    finally:
+        conn.close()

@@ -26,6 +26,7 @@ from chatvault.store.db import Connection
 
 SETTING = "me_choice:{}"
 ME_KEYS_OPTION = "me_keys"     # ImportOptions.options entry: participant keys of "me" (readers may use it)
+FED_OPTION = "me_from_vault"   # set when `me`/`me_keys` come from a kept choice, not from the user now
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def feed(conn: Connection, app: str, options: ImportOptions) -> ImportOptions:
             f"SELECT display_name FROM participants WHERE source_id = ? AND source_key IN "
             f"({','.join('?' * len(choice.keys))})", (int(row[0]), *choice.keys)) if r[0]}
         me = names.pop() if len(names) == 1 else None
-    return replace(options, me=me, options=options.options | {ME_KEYS_OPTION: list(choice.keys)})
+    return replace(options, me=me, options=options.options | {ME_KEYS_OPTION: list(choice.keys), FED_OPTION: True})
 
 
 def kept_label(conn: Connection, app: str, account: str = "") -> str | None:

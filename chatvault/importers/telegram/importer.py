@@ -342,11 +342,15 @@ class _Reader:
         self.path = path
         self.me_id: str | None = None
         self.me_name: str | None = options.me
-        # Participant keys the user already said are "me" (a choice kept in the vault, fed by the engine).
-        self.me_keys: frozenset[str] = frozenset(str(k) for k in options.options.get("me_keys") or ())
+        self.given_me, self.me_keys = self._given()
         self.people: dict[str, ParticipantRec] = {}
         self.chat_index = 0
         self.chat: _Chat | None = None
+
+    def _given(self) -> tuple[str | None, frozenset[str]]:
+        """The user's word on who is "me": `--me NAME`, or the choice the vault kept for the source this
+        import most likely lands in (fed by the engine as `me` plus the participant keys `me_keys`)."""
+        return self.options.me, frozenset(str(k) for k in self.options.options.get("me_keys") or ())
 
     def _open(self) -> Any:
         raw = self.tree.open(self.member)
@@ -447,6 +451,7 @@ class _Reader:
             pass
         self.me_id, self.me_name, self.people, self.chat_index = None, self.options.me, {}, 0
         self.chat = None
+        self.given_me, self.me_keys = self._given()
         walk = self._walk_events(slow=True)
         for i, _skip in enumerate(islice(walk, done)):
             if not i & 1023:
@@ -565,6 +570,9 @@ class _Reader:
         name = " ".join(str(personal[k]) for k in ("first_name", "last_name") if personal.get(k)) or None
         if account:
             self.me_id = f"user{account}"
+            if self.options.options.get("me_from_vault"):
+                # A choice kept for another source (chats exported one by one); this export names its own.
+                self.given_me, self.me_keys, self.me_name = None, frozenset(), None
         if not self.me_name and name:
             self.me_name = name
         yield SourceRec(app="telegram", account=str(self.options.options.get("account", account)),
@@ -593,8 +601,8 @@ class _Reader:
         chat exported alone, whoever is not the other person: Telegram names that chat after the other
         person and gives it their id, so a sender with another id (or, without ids, another name) is me.
         A group exported alone has neither: `_undecided` warns."""
-        if self.me_keys or self.options.me:
-            return key in self.me_keys or bool(self.options.me and name == self.options.me)
+        if self.me_keys or self.given_me:
+            return key in self.me_keys or bool(self.given_me and name == self.given_me)
         if self.me_id is not None:
             return key == self.me_id
         chat = self.chat
@@ -616,7 +624,7 @@ class _Reader:
         chat = self.chat
         if chat is None or chat.key != conv_key or chat.kind == ConversationKind.CHANNEL or not chat.senders:
             return
-        if self.me_id is not None or self.options.me or self.me_keys:
+        if self.me_id is not None or self.given_me or self.me_keys:
             return
         if chat.kind == ConversationKind.DIRECT and (chat.peer is not None or chat.name):
             return                     # decidable: only the other person wrote
