@@ -56,6 +56,8 @@ class WhoIsMe(QObject):
 
     def _show_menu(self, pos: QPoint) -> None:
         index = self.window.chat_list.indexAt(pos)
+        if not index.isValid():              # the keyboard's menu key: the selected chat
+            index = self.window.chat_list.currentIndex()
         conv = index.data(ConversationRole) if index.isValid() else None
         if conv is None:
             return
