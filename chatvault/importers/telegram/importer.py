@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from itertools import islice
 from pathlib import Path
@@ -28,6 +27,7 @@ from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.filetree import FileTree, position, safe_tree
 from chatvault.importers.openers import TreeMember
+from chatvault.importers.telegram.owner import OwnerFinder
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
@@ -309,26 +309,6 @@ def _looks_like(head: bytes) -> tuple[float, str]:
     return 0.0, ""
 
 
-def _user_number(value: Any) -> str | None:
-    """The user number in a peer id: "user123" (today), a bare 123 (old exports); None for channels."""
-    text = str(value)
-    if text.startswith("user"):
-        text = text[4:]
-    return text if text.isdigit() else None
-
-
-@dataclass
-class _Chat:
-    """What owner detection needs to know about the chat being read."""
-
-    key: str
-    kind: ConversationKind
-    title: str | None
-    peer: str | None               # the chat's id as a user number (a one-to-one chat: the other person)
-    name: str | None               # the chat's name (a one-to-one chat: the other person's name)
-    senders: int = 0
-
-
 class _Reader:
     """Walks ijson events; builds one message object at a time."""
 
@@ -340,17 +320,10 @@ class _Reader:
         self.options = options
         self.ctx = ctx
         self.path = path
-        self.me_id: str | None = None
+        self.owner = OwnerFinder(options)
         self.me_name: str | None = options.me
-        self.given_me, self.me_keys = self._given()
         self.people: dict[str, ParticipantRec] = {}
         self.chat_index = 0
-        self.chat: _Chat | None = None
-
-    def _given(self) -> tuple[str | None, frozenset[str]]:
-        """The user's word on who is "me": `--me NAME`, or the choice the vault kept for the source this
-        import most likely lands in (fed by the engine as `me` plus the participant keys `me_keys`)."""
-        return self.options.me, frozenset(str(k) for k in self.options.options.get("me_keys") or ())
 
     def _open(self) -> Any:
         raw = self.tree.open(self.member)
@@ -449,9 +422,8 @@ class _Reader:
             return
         except _Overflow:
             pass
-        self.me_id, self.me_name, self.people, self.chat_index = None, self.options.me, {}, 0
-        self.chat = None
-        self.given_me, self.me_keys = self._given()
+        self.me_name, self.people, self.chat_index = self.options.me, {}, 0
+        self.owner.reset()
         walk = self._walk_events(slow=True)
         for i, _skip in enumerate(islice(walk, done)):
             if not i & 1023:
@@ -568,11 +540,8 @@ class _Reader:
     def _source(self, personal: dict[str, Any], complete: bool = False) -> Iterator[Record]:
         account = str(personal.get("user_id", "")) if personal else ""
         name = " ".join(str(personal[k]) for k in ("first_name", "last_name") if personal.get(k)) or None
-        if account:
-            self.me_id = f"user{account}"
-            if self.options.options.get("me_from_vault"):
-                # A choice kept for another source (chats exported one by one); this export names its own.
-                self.given_me, self.me_keys, self.me_name = None, frozenset(), None
+        if account and self.owner.account(account):
+            self.me_name = None
         if not self.me_name and name:
             self.me_name = name
         yield SourceRec(app="telegram", account=str(self.options.options.get("account", account)),
@@ -590,53 +559,13 @@ class _Reader:
             key = f"{Path(self.member).stem}#{self.chat_index}"
         title = name if name else ("Saved Messages" if kind == ConversationKind.SELF else None)
         extra = {k: v for k, v in header.items() if k in ("type", "id")}
-        if self.chat is None or self.chat.key != key:
-            self.chat = _Chat(key, kind, title, _user_number(cid) if cid is not None else None,
-                              name if name.__class__ is str else None)
+        self.owner.chat_started(key, kind, title, cid, name)
         return key, kind, ConversationRec(key=key, title=title, kind=kind, extra=extra)
 
-    def _is_me(self, key: str, name: str | None) -> bool:
-        """Whether a new sender is the account owner. The user's word (`--me`, a kept choice) first;
-        then the account id of a full export (`personal_information.user_id`); then, in a one-to-one
-        chat exported alone, whoever is not the other person: Telegram names that chat after the other
-        person and gives it their id, so a sender with another id (or, without ids, another name) is me.
-        A group exported alone has neither: `_undecided` warns."""
-        if self.me_keys or self.given_me:
-            return key in self.me_keys or bool(self.given_me and name == self.given_me)
-        if self.me_id is not None:
-            return key == self.me_id
-        chat = self.chat
-        if chat is None or chat.kind not in (ConversationKind.DIRECT, ConversationKind.SELF):
-            return False
-        uid = _user_number(key) if chat.peer is not None else None
-        if uid is not None and chat.peer is not None:
-            mine = uid == chat.peer if chat.kind == ConversationKind.SELF else uid != chat.peer
-        elif chat.peer is None and chat.name and chat.kind == ConversationKind.DIRECT:
-            mine = name != chat.name
-        else:
-            return False
-        if mine:
-            self.me_id = key
-        return mine
-
     def _undecided(self, conv_key: str) -> Iterator[Record]:
-        """A warning when a chat has senders and nothing said which one is the user."""
-        chat = self.chat
-        if chat is None or chat.key != conv_key or chat.kind == ConversationKind.CHANNEL or not chat.senders:
-            return
-        if self.me_id is not None or self.given_me or self.me_keys:
-            return
-        if chat.kind == ConversationKind.DIRECT and (chat.peer is not None or chat.name):
-            return                     # decidable: only the other person wrote
-        if chat.kind == ConversationKind.SELF and chat.peer is not None:
-            return
-        what = "group" if chat.kind == ConversationKind.GROUP else "chat"
-        yield ImportWarning(
-            f"Cannot tell which sender is you in {chat.title or conv_key!r}: a {what} exported on its own does not "
-            "name the account it came from, so every message is shown as someone else's. Say who you are: "
-            "--me NAME when importing, \"Which name is me\" in the import window, or afterwards "
-            "`chatvault source set-me telegram NAME` or \"This is me\" in the chat list's menu.",
-            location=self.member)
+        warning = self.owner.undecided(conv_key, self.member)
+        if warning is not None:
+            yield warning
 
     def _person(self, pid: str | None, name: str | None, conv_key: str) -> ParticipantRec | None:
         """The participant to yield before this message: new, or renamed; None if already known."""
@@ -646,10 +575,8 @@ class _Reader:
         p = self.people.get(key)
         if p is not None and (not name or p.display_name == name):
             return None
-        is_me = self._is_me(key, name)
-        if self.chat is not None and self.chat.key == conv_key:
-            self.chat.senders += 1
-        p = ParticipantRec(key=key, display_name=name, is_me=is_me, extra={"chat": conv_key})
+        p = ParticipantRec(key=key, display_name=name, is_me=self.owner.is_me(key, name, conv_key),
+                           extra={"chat": conv_key})
         self.people[key] = p
         return p
 
