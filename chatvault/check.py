@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chatvault.errors import ChatVaultError
+from chatvault.errors import ChatVaultError, StorageError
 from chatvault.store.damage import Damage, damaged_tables, hmac_failures, holds
-from chatvault.store.db import DatabaseError
+from chatvault.store.db import DatabaseError, classify
 from chatvault.vault.vault import Vault, permission_warnings
 
 
@@ -193,6 +193,9 @@ def run_checks(vault: Vault, *, read_data: bool = False, repair: bool = False) -
         try:
             fn(vault, report, read_data, repair)
         except (DatabaseError, ChatVaultError) as exc:
+            env = classify(exc, "checking the vault", vault.db_path) if isinstance(exc, DatabaseError) else exc
+            if isinstance(env, StorageError):
+                raise env from exc           # disk full or an I/O error: the environment, said as such
             # Damage in a table this check reads (or a vault.db that will not open) must not stop the
             # other checks, nor let a repair act on half-read data: the check is skipped and said so.
             area = fn.__module__.split(".")[1] if fn.__module__.count(".") else fn.__module__

@@ -4,7 +4,9 @@ Production code calls `faults.hit("import.after_commit")` at the places where a 
 In tests, `CHATVAULT_FAULT="name:n:action"` makes the n-th hit of `name` either kill the process
 with SIGKILL (`kill`), raise an `OSError` (`oserror`, `enospc`), or fill the disk from then on
 (`fsize=BYTES`: no file can grow past BYTES any more, see `fill_disk`). Several faults may be given,
-separated by commas. Without the variable, `hit` costs one dictionary lookup.
+separated by commas. Without the variable, `hit` costs an environment lookup and a comparison.
+With `CHATVAULT_FAULT_TRACE=FILE` every hit appends its name to FILE (tests list the points a
+command passes).
 """
 
 from __future__ import annotations
@@ -15,16 +17,18 @@ import signal
 
 _spec: dict[str, tuple[int, str]] | None = None
 _raw: str | None = None
+_trace: str | None = None      # CHATVAULT_FAULT_TRACE=FILE: every hit's name is appended (tests list the points)
 _counts: dict[str, int] = {}
 
 
 def _load() -> dict[str, tuple[int, str]]:
     """The parsed variable; re-read (and the counts restarted) whenever its value changes, so a
     test that sets and unsets it leaves nothing armed for the next one."""
-    global _spec, _raw
+    global _spec, _raw, _trace
     raw = os.environ.get("CHATVAULT_FAULT", "")
     if _spec is None or raw != _raw:
         _spec, _raw = {}, raw
+        _trace = os.environ.get("CHATVAULT_FAULT_TRACE")
         _counts.clear()
         for item in filter(None, (p.strip() for p in raw.split(","))):
             name, n, action = item.split(":")
@@ -41,6 +45,9 @@ def reset() -> None:
 
 def hit(name: str) -> None:
     spec = _load()
+    if _trace:
+        with open(_trace, "a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
     if not spec or name not in spec:
         return
     _counts[name] = _counts.get(name, 0) + 1

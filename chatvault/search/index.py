@@ -16,7 +16,7 @@ from typing import Any
 from chatvault import faults
 from chatvault.errors import ChatVaultError, StorageError
 from chatvault.search.text import TOKENIZER_VERSION, spaced
-from chatvault.store.db import DatabaseError, classify
+from chatvault.store.db import DatabaseError, classify, rollback
 
 TABLE = "search_fts"
 PENDING = "search_pending"
@@ -93,7 +93,7 @@ def reindex_all(conn: Any, ctx: Any = None) -> int:
                 conn.execute("COMMIT")
         except BaseException:
             if own and conn.in_transaction:
-                conn.execute("ROLLBACK")
+                rollback(conn)
             raise
     except DatabaseError as exc:
         mapped = classify(exc, "rebuilding the search index")

@@ -32,6 +32,7 @@ from chatvault.errors import ChatVaultError, StorageError, UnknownFormat, VaultI
 from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
 from chatvault.media.thumbnails import ThumbWorker, pending_originals, thumbnail_blob
+from chatvault.store.db import rollback
 from chatvault.watch.capture import (
     CaptureResult,
     capture_file,
@@ -331,7 +332,7 @@ class WatchService:
                                  "rel_path = ?", (clock.now_ms(), f.spec.id, r[0]))
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                rollback(conn)
                 raise
         f.status = replace(f.status, vanished=f.status.vanished + len(rows), last_event_at=clock.now_ms())
 
@@ -400,7 +401,7 @@ class WatchService:
                                      (f.spec.id, rel))
                     conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    rollback(conn)
                     raise
             f.status = replace(f.status, vanished=f.status.vanished + len(gone))
         with self._writer():
@@ -495,7 +496,7 @@ class WatchService:
                     self._thumbs_due = True
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
         for path, _rel, _result in results:
             f.pending.pop(path, None)
@@ -544,7 +545,7 @@ class WatchService:
                 (f.spec.id, rel, p.size, p.mtime_ns, now, now))
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
 
     def _make_thumbnails(self, conn) -> None:
@@ -569,7 +570,7 @@ class WatchService:
                         conn.execute("INSERT OR REPLACE INTO thumb_failures(blob_id, reason, at) VALUES (?, ?, ?)",
                                      (blob_id, exc.message, clock.now_ms()))
                     except BaseException:
-                        conn.execute("ROLLBACK")
+                        rollback(conn)
                         raise
                     conn.execute("COMMIT")
         except VaultInUse:
