@@ -77,8 +77,12 @@ def test_read_commands_name_the_damaged_page_and_what_it_holds(filled: Path, cli
     for args in (("show", "Bob"), ("search", "message"), ("info",)):
         out = _damaged(cli(*args, "--vault", str(filled), "--json", env=ENV), roots["messages"])
         assert "messages" in out["message"] and "message texts" in out["message"], out
-    r = cli("check", "--vault", str(filled), "--json", env=ENV)
+    state = filled.parent / "state"
+    r = cli("check", "--vault", str(filled), "--json", env=ENV | {"XDG_STATE_HOME": str(state)})
     assert r.returncode == 1 and "ERROR CORE" not in r.stderr
+    # SQLCipher's own lines went to the log file instead of the terminal.
+    log = (state / "ChatVault" / "log" / "chatvault.log").read_text()
+    assert f"hmac check failed for pgno={roots['messages']}" in log
     report = json.loads(r.stdout)
     pages = [p["detail"].get("page") for p in report["problems"] if p["area"] == "database"]
     tables = [p["detail"].get("table") for p in report["problems"] if p["area"] == "database"]
@@ -183,3 +187,19 @@ def test_partial_last_page_is_found_and_repaired(filled: Path, cli) -> None:
     assert db.stat().st_size % page_size == 0
     r = cli("show", "Bob", "--vault", str(filled), "--json", env=ENV)
     assert r.returncode == 0 and json.loads(r.stdout)["conversation"]["messages"] == 300
+
+
+def test_flipped_salt_byte_is_page_1_damage_not_a_wrong_passphrase(filled: Path, cli) -> None:
+    """A flip in SQLCipher's salt (vault.db's first 16 bytes) makes page 1 unreadable: every command
+    says "damaged ... salt ... page 1" (exit 1), not "wrong passphrase" (exit 3) or a bug."""
+    db = filled / "vault.db"
+    data = bytearray(db.read_bytes())
+    data[5] ^= 0x01
+    db.write_bytes(bytes(data))
+    for args in (("info",), ("show", "Bob"), ("search", "x"), ("media", "ls")):
+        out = _damaged(cli(*args, "--vault", str(filled), "--json", env=ENV), 1)
+        assert "salt" in out["message"], out
+    r = cli("check", "--vault", str(filled), "--json", env=ENV)
+    report = json.loads(r.stdout)
+    assert r.returncode == 1 and any(p["detail"].get("page") == 1 and "salt" in p["message"]
+                                     for p in report["problems"]), report

@@ -1,5 +1,8 @@
 """RELIABILITY.md rows 7, 8 and 30: the disk fills up (or a write fails) at any moment of an import.
 
+`eio-*` cases raise EIO at a fault point instead (an fsync that fails is fatal, never retried and
+ignored); the others fill the disk there.
+
 The "full disk" is an `RLIMIT_FSIZE` set in a child process at a chosen fault point (SIGXFSZ
 ignored, so writes fail with EFBIG and a write across the limit is cut short, as on a full disk):
 it needs neither root nor a mount, so it runs in CI. `tests/diskfull_harness.py` runs the cases.
@@ -42,6 +45,11 @@ CASES = [
     ("close-checkpoint", "import.before_close:1:fsize=0", None),
     ("close-checkpoint-page-1", "import.before_close:1:fsize=4096", None),
     ("close-checkpoint-torn-tail", "import.before_close:1:fsize=db+5000", None),
+    ("eio-blob-fsync", "blob.before_fsync:2:oserror", None),
+    ("eio-blob-dir-fsync", "blob.before_dir_fsync:4:oserror", None),
+    ("eio-before-commit", "import.before_commit:3:oserror", None),
+    ("eio-after-commit", "import.after_commit:1:oserror", None),
+    ("eio-finish", "import.before_finish:1:oserror", None),
     ("open-page-1-trial", "db.page1:1:fsize=0", None),
     ("open-page-1-enospc", "db.page1:1:enospc", None),
     ("import-page-1-eio", "db.page1:2:oserror", None),

@@ -156,9 +156,9 @@ def connect(path: Path, key: bytes, *, readonly: bool = False, create: bool = Fa
             break
     else:
         raise IntegrityError(
-            f"{path.name} is damaged: its first page (page 1, which holds the list of tables) does not decrypt with "
-            "this vault's key under any known page setting (16 KiB/HMAC-SHA256, 4 KiB/HMAC-SHA512), so nothing "
-            "in it can be read. The passphrase is right: the vault header verified it.",
+            f"{path.name} is damaged: its first page (page 1: the salt in its first 16 bytes and the list of tables) "
+            "does not decrypt with this vault's key under any known page setting (16 KiB/HMAC-SHA256, 4 KiB/"
+            "HMAC-SHA512), so nothing in it can be read. The passphrase is right: the vault header verified it.",
             hint="Run `chatvault check`; restore vault.db from a backup (`chatvault restore`).",
             location=f"{path.name} page 1",
         )
