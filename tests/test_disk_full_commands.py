@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,57 @@ def test_disk_full_at_every_fault_point(kind: str, tmp_path: Path) -> None:
         _assert_clean_failure(r, f"{kind} {fault or limit}")
         _after(kind, sc, work)
         shutil.rmtree(work)
+
+
+def test_watch_capture_meets_a_full_disk_at_commit_and_resumes(tmp_path: Path) -> None:
+    """The watcher's blob is durable but its COMMIT meets a full disk: the service keeps running,
+    keeps the files pending (nothing half-recorded), and captures them all once space is back."""
+    import time
+
+    from chatvault.vault.vault import create_vault
+
+    v, _ = create_vault(tmp_path / "vault", PASSPHRASE)
+    v.lock()
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"p{i}.bin").write_bytes(os.urandom(20_000 + i))
+    env = {"CHATVAULT_PASSPHRASE": PASSPHRASE, "XDG_STATE_HOME": str(tmp_path / "state")}
+    vault = ["--vault", str(tmp_path / "vault")]
+    assert _cli(["watch", "add", str(folder), *vault], env).returncode == 0
+
+    def watch(extra: dict[str, str], until: Callable[[], bool]) -> subprocess.CompletedProcess:
+        full = dict(os.environ, CHATVAULT_INSECURE_FAST_KDF="1") | env | extra
+        proc = subprocess.Popen([sys.executable, "-m", "chatvault", "watch", "run", "--debounce", "0.2", *vault],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full)
+        deadline = time.monotonic() + 30
+        while not until() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+    trace = tmp_path / "trace.txt"
+    r = watch({"CHATVAULT_FAULT": "capture.after_put:1:fsize=0", "CHATVAULT_FAULT_TRACE": str(trace)},
+              lambda: trace.exists() and trace.read_text().count("capture.after_put") >= 1 and
+              time.sleep(1.0) is None)
+    assert r.returncode == 0 and "Traceback" not in r.stderr and "ERROR CORE" not in r.stderr, r.stdout + r.stderr
+    assert [line for line in r.stdout.splitlines() if "pending" in line][-1].endswith("0 captured, 3 pending"), r.stdout
+
+    def captured() -> int:
+        from chatvault.vault.vault import open_vault
+
+        vv = open_vault(tmp_path / "vault", PASSPHRASE)
+        try:
+            conn = vv.connect(readonly=True)
+            try:
+                return int(conn.execute("SELECT count(*) FROM watch_files WHERE blob_id IS NOT NULL").fetchone()[0])
+            finally:
+                conn.close()
+        finally:
+            vv.lock()
+
+    assert captured() == 0                              # nothing recorded from the failed COMMIT
+    r = watch({}, lambda: captured() == 3)
+    assert r.returncode == 0 and captured() == 3, r.stdout + r.stderr
+    _check_ok(tmp_path / "vault", PASSPHRASE)

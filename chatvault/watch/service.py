@@ -32,7 +32,7 @@ from chatvault.errors import ChatVaultError, StorageError, UnknownFormat, VaultI
 from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
 from chatvault.media.thumbnails import ThumbWorker, pending_originals, thumbnail_blob
-from chatvault.store.db import rollback
+from chatvault.store.db import DatabaseError, classify, rollback
 from chatvault.watch.capture import (
     CaptureResult,
     capture_file,
@@ -451,10 +451,14 @@ class WatchService:
         except VaultInUse:
             with self._lock:
                 self._status = replace(self._status, waiting_for_lock=True)
-        except StorageError as exc:
-            # Disk full, read-only or I/O error in the vault: keep every file pending and retry later.
+        except (StorageError, DatabaseError) as exc:
+            # Disk full, read-only or I/O error in the vault (a blob write, or SQLite's COMMIT): keep
+            # every file pending and retry later.
+            err = classify(exc, "recording captured files", self.vault.db_path) if isinstance(exc, DatabaseError) else exc
+            if not isinstance(err, StorageError):
+                raise
             self._retry_at = time.monotonic() + self.retry_after
-            f.status = replace(f.status, last_error=f"{exc.message} Capturing resumes by itself.")
+            f.status = replace(f.status, last_error=f"{err.message} Capturing resumes by itself.")
 
     def _capture_batch(self, conn, f: _Folder, items: list[tuple[str, _Pending]]) -> None:
         """Capture files into one durability barrier, then record them in one transaction."""
