@@ -159,6 +159,8 @@ def _after(kind: str, sc: Scenario, work: Path) -> None:
             r = _cli(["check", "--vault", str(restored)], {"CHATVAULT_PASSPHRASE": PASSPHRASE})
             assert r.returncode == 0 or json.loads(r.stdout).get("error") == "integrity", r.stdout
         shutil.rmtree(restored, ignore_errors=True)
+    if kind == "backup":     # no snapshot that fails verification is listed (no false success)
+        assert _in_process(["backup", "verify", "--vault", str(vault)], {"CHATVAULT_PASSPHRASE": passphrase}) == 0
     assert _in_process(sc.args_in(work), sc.env_in(work) | {"CHATVAULT_PASSPHRASE": passphrase}) == 0
 
 

@@ -114,7 +114,7 @@ def _undecryptable(exc: Exception) -> bool:
     return "file is not a database" in text or "file is encrypted" in text
 
 
-def _open_with(uri: str, key: bytes, profile: str, path: Path) -> Connection | None:
+def _open_with(uri: str, key: bytes, profile: str, path: Path, quiet: bool = False) -> Connection | None:
     """A connection keyed with `profile`'s page settings, or None if they do not decrypt page 1.
     Any other failure (disk full, I/O error) is the environment and is raised: another setting
     would not help."""
@@ -130,7 +130,13 @@ def _open_with(uri: str, key: bytes, profile: str, path: Path) -> Connection | N
             conn.execute(pragma)
         conn.execute("PRAGMA cipher_memory_security = OFF")
         faults.hit("db.page1")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if quiet:      # a setting that may well not fit: its failure is no news for the log
+            conn.execute("PRAGMA cipher_log_level = NONE")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            if quiet and _cipher_log_target not in (None, _UNSET):
+                conn.execute("PRAGMA cipher_log_level = WARN")
     except DatabaseError as exc:
         conn.close()
         if _undecryptable(exc):
@@ -150,8 +156,9 @@ def connect(path: Path, key: bytes, *, readonly: bool = False, create: bool = Fa
     if not create and not path.exists():
         raise StorageError(f"{path} is missing.", hint="The vault folder is incomplete; restore it from a backup.")
     uri = f"file:{path}?mode={'ro' if readonly else 'rwc'}"
-    for profile in _candidates(path, create):
-        conn = _open_with(uri, key, profile, path)
+    candidates = _candidates(path, create)
+    for i, profile in enumerate(candidates):
+        conn = _open_with(uri, key, profile, path, quiet=i < len(candidates) - 1)
         if conn is not None:
             break
     else:
