@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chatvault.errors import ChatVaultError, StorageError
+from chatvault.fsutil import storage_error
 from chatvault.store.damage import Damage, damaged_tables, hmac_failures, holds
 from chatvault.store.db import DatabaseError, classify
 from chatvault.vault.vault import Vault, permission_warnings
@@ -81,6 +82,9 @@ def check_database(vault: Vault, report: CheckReport, repair: bool = False) -> N
         page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
         report.checked["pages"] = int(conn.execute("PRAGMA page_count").fetchone()[0])
         hmac_failures(conn, damage)
+    except DatabaseError as exc:
+        report.problems.append(Problem("database", f"The database cannot be read: {exc}", detail={"page": 1}))
+        return
     finally:
         conn.close()
     if tail_bytes(vault, page_size):     # a partial page past the database's end: `check_tail` reports it
@@ -171,8 +175,13 @@ def repair_tail(vault: Vault, page_size: int) -> bool:
             fh.truncate(whole * page_size)
             os.fsync(fh.fileno())
         return True
-    except (DatabaseError, OSError):
+    except DatabaseError as exc:
+        err = classify(exc, "repairing the end of vault.db", vault.db_path)
+        if isinstance(err, StorageError):
+            raise err from exc               # disk full: said as such, the file is left as it was
         return False
+    except OSError as exc:
+        raise storage_error(exc, "repairing the end of vault.db") from exc
     finally:
         conn.close()
 

@@ -7,6 +7,7 @@ else is a bug and propagates with its traceback.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -46,7 +47,8 @@ def classify(exc: Exception, what: str, path: Path | None = None) -> Exception:
     text = str(exc).lower()
     if "file is not a database" in text or "file is encrypted" in text:
         return IntegrityError(
-            f"vault.db is damaged: its first page (page 1, the table list) cannot be decrypted while {what}.",
+            f"vault.db is damaged: its first page (page 1: the salt and the list of tables) cannot be decrypted "
+            f"while {what}.",
             hint="Run `chatvault check`; restore vault.db from a backup (`chatvault restore`) if it reports damage.",
             location="vault.db page 1",
         )
@@ -223,8 +225,7 @@ def route_cipher_log(conn: Connection) -> None:
 
 
 def log_file_path() -> str | None:
-    import logging.handlers
-
+    """The file the "chatvault" logger writes to, if `setup_logging` gave it one."""
     for handler in logging.getLogger("chatvault").handlers:
         if isinstance(handler, logging.FileHandler):
             return handler.baseFilename
