@@ -108,9 +108,10 @@ def hmac_failures(conn: Connection, damage: Damage) -> None:
 
 
 def damaged_tables(open_conn: Callable[[], Connection], damage: Damage) -> None:
-    """Add each table that cannot be read whole with its indexes. Each table is checked on a
-    connection of its own: once SQLCipher meets a page that fails its HMAC it refuses every later
-    read on that connection, which would make every table after the damaged one look damaged."""
+    """Add each table that cannot be read whole with its indexes. After a table with damage the
+    next one gets a fresh connection: once SQLCipher meets a page that fails its HMAC during a
+    check it refuses the later ones on that connection, so every table after the damaged one
+    would look damaged too."""
     conn = open_conn()
     try:
         names = [r[0] for r in conn.execute(
@@ -121,15 +122,19 @@ def damaged_tables(open_conn: Callable[[], Connection], damage: Damage) -> None:
         return
     finally:
         conn.close()
-    for name in names:
-        conn = open_conn()
-        try:
+    conn = None
+    try:
+        for name in names:
+            conn = conn or open_conn()
             bad = table_findings(conn, name)
-        finally:
+            if bad:
+                damage.tables.append(name)
+                damage.details.extend(f"{name}: {b}" for b in bad)
+                conn.close()          # a fresh connection for the next table
+                conn = None
+    finally:
+        if conn is not None:
             conn.close()
-        if bad:
-            damage.tables.append(name)
-            damage.details.extend(f"{name}: {b}" for b in bad)
 
 
 def table_findings(conn: Connection, table: str) -> list[str]:
