@@ -1,7 +1,11 @@
 """`chatvault check`: is the vault whole? Header sanity, SQLCipher and SQLite integrity.
 
 Checks are plain functions that add `Problem`s to a report; other parts of the core (media,
-backup) register their own with `register()` so one command checks everything.
+backup) register their own with `register()` so one command checks everything. Database damage is
+named by page and by table, with what the table holds (`chatvault.store.damage`); a partial last
+page (a write cut short by a full disk) is reported and, with --repair, removed. A registered
+check that meets damage in a table it reads is skipped and says so; one that meets a full disk
+stops the command with that error.
 """
 
 from __future__ import annotations

@@ -203,3 +203,34 @@ def test_flipped_salt_byte_is_page_1_damage_not_a_wrong_passphrase(filled: Path,
     report = json.loads(r.stdout)
     assert r.returncode == 1 and any(p["detail"].get("page") == 1 and "salt" in p["message"]
                                      for p in report["problems"]), report
+
+
+def test_check_repair_survives_damage_in_every_table(filled: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    """The root page of each table in turn: `check --repair` always finishes with a report (exit 1)
+    naming that page, and never removes a blob file (an unreadable `blobs` table must not make
+    every blob look like an orphan)."""
+    import shutil
+
+    from chatvault.cli import main
+
+    monkeypatch.setenv("CHATVAULT_PASSPHRASE", PASSPHRASE)
+    page_size, roots = _layout(filled)
+    pristine = tmp_path / "pristine"
+    shutil.copytree(filled, pristine)
+    blob_files = sorted(p.name for p in (filled / "media").rglob("*") if p.is_file())
+    from chatvault.vault.vault import open_vault
+
+    v = open_vault(filled, PASSPHRASE)
+    conn = v.connect(readonly=True)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND rootpage > 1")}
+    conn.close()
+    v.lock()
+    for name in sorted(tables):
+        shutil.rmtree(filled)
+        shutil.copytree(pristine, filled)
+        _flip(filled, roots[name], page_size)
+        code = main(["check", "--repair", "--vault", str(filled), "--json"])
+        report = json.loads(capsys.readouterr().out)
+        assert code == 1 and not report["ok"], name
+        assert any(p["detail"].get("page") == roots[name] for p in report["problems"]), (name, report)
+        assert sorted(p.name for p in (filled / "media").rglob("*") if p.is_file()) == blob_files, name
