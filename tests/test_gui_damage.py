@@ -45,3 +45,27 @@ def test_conversation_in_a_damaged_part_says_which_page(qtbot, vault) -> None:
     assert f"page {root}" in text and "message texts" in text, text
     assert root in win.damage_notice.found.damage.pages
     win.close()
+
+
+def test_vault_whose_page_1_is_damaged_opens_a_window_that_says_so(qtbot, vault_path) -> None:
+    """Page 1 damaged: unlocking works (the header verified the passphrase); the window opens
+    with an empty chat list and a notice naming page 1, instead of failing to start."""
+    from chatvault.gui.main_window import MainWindow
+    from chatvault.vault.vault import create_vault, open_vault
+    from tests.conftest import PASSPHRASE
+
+    v, _ = create_vault(vault_path, PASSPHRASE)
+    v.lock()
+    db = vault_path / "vault.db"
+    data = bytearray(db.read_bytes())
+    data[500] ^= 0x01
+    db.write_bytes(bytes(data))
+    vault = open_vault(vault_path, PASSPHRASE)
+    win = MainWindow(vault)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.damage_notice.isVisible() and "page 1" in win.damage_notice.text()
+    assert win.chat_model.rowCount() == 0
+    win.lock()
+    assert vault.is_locked
+    win.close()

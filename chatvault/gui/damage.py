@@ -28,12 +28,14 @@ class DamageNotice(QLabel):
         self.setStyleSheet("#damageNotice { background: #fdecea; color: #611a15; }")
         self.hide()
         self.found: Any = None      # the IntegrityError with `.damage`, once diagnosed
+        self._active = False        # a diagnosis that ends after `clear()` (lock, another chat) is dropped
 
     def show_damage(self, vault: Any, exc: BaseException, what: str = "showing this conversation") -> None:
         """Say at once that this part is damaged, then which pages and tables (found in the background)."""
         from chatvault.vault import keys
 
         self.found = None
+        self._active = True
         self.setText(self.tr("Part of this vault cannot be read: vault.db is damaged. Finding the damaged pages…"))
         self.show()
         path, key = vault.db_path, vault.derive_key(keys.LABEL_DB)
@@ -42,8 +44,14 @@ class DamageNotice(QLabel):
         op.ended.connect(op.deleteLater)
         op.start()
 
+    def show_error(self, err: Any) -> None:
+        """A damage error that already names its place (page 1: vault.db cannot be opened at all)."""
+        self._active = True
+        self.show()
+        self._diagnosed(err)
+
     def _diagnosed(self, err: Any) -> None:
-        if not self.isVisible():
+        if not self._active:
             return
         self.found = err
         self.setText(self.tr("Part of this vault cannot be read. %1 Run “chatvault check” for the full list, and "
@@ -51,4 +59,5 @@ class DamageNotice(QLabel):
 
     def clear(self) -> None:
         self.found = None
+        self._active = False
         self.hide()

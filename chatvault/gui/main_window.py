@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chatvault.errors import IntegrityError
 from chatvault.gui import prefs, theme
 from chatvault.gui.chatlist import ChatFilter, ChatListDelegate, ChatListModel, ConversationRole
 from chatvault.gui.conversation import MessageView
@@ -404,7 +405,11 @@ class MainWindow(QMainWindow):
     def _connect_vault(self, vault: Vault) -> None:
         self.vault = vault
         self.vault_path = vault.path
-        self.conn = open_conn(vault)
+        try:
+            self.conn = open_conn(vault)
+        except IntegrityError as exc:   # page 1 damaged: nothing can be read (not even the backup
+            self.damage_notice.show_error(exc)   # settings); the window says so instead of not starting
+            return
         self.store = Store(self.conn)
         self.messages.model_.set_connection(self.conn)
         self.search_page.set_vault(vault)
