@@ -1,17 +1,24 @@
 """`chatvault check`: is the vault whole? Header sanity, SQLCipher and SQLite integrity.
 
 Checks are plain functions that add `Problem`s to a report; other parts of the core (media,
-backup) register their own with `register()` so one command checks everything.
+backup) register their own with `register()` so one command checks everything. Database damage is
+named by page and by table, with what the table holds (`chatvault.store.damage`); a partial last
+page (a write cut short by a full disk) is reported and, with --repair, removed. A registered
+check that meets damage in a table it reads is skipped and says so; one that meets a full disk
+stops the command with that error.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chatvault.errors import ChatVaultError
-from chatvault.store.db import DatabaseError
+from chatvault.errors import ChatVaultError, StorageError
+from chatvault.fsutil import storage_error
+from chatvault.store.damage import Damage, damaged_tables, hmac_failures, holds
+from chatvault.store.db import DatabaseError, classify
 from chatvault.vault.vault import Vault, permission_warnings
 
 
@@ -63,7 +70,7 @@ def check_header(vault: Vault, report: CheckReport) -> None:
         report.problems.append(Problem("header", "The vault has no recovery key slot.", severity="warning"))
 
 
-def check_database(vault: Vault, report: CheckReport) -> None:
+def check_database(vault: Vault, report: CheckReport, repair: bool = False) -> None:
     try:
         conn = vault.connect(readonly=True)
     except ChatVaultError as exc:
@@ -72,15 +79,39 @@ def check_database(vault: Vault, report: CheckReport) -> None:
             "database", f"vault.db cannot be opened: its first page or file header is damaged ({exc.message})",
             detail={"page": 1, "hint": "Restore vault.db from a backup (`chatvault restore`)."}))
         return
+    # SQLCipher refuses every read on a connection after one page failed its HMAC: each step that
+    # may meet damage gets a fresh connection.
+    damage = Damage()
     try:
-        rows = conn.execute("PRAGMA cipher_integrity_check").fetchall()
-        for row in rows:
-            report.problems.append(Problem("database", f"Damaged encrypted page: {row[0]}", detail={"row": row[0]}))
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
-        for row in rows:
-            if row[0] != "ok":
-                report.problems.append(Problem("database", f"SQLite integrity: {row[0]}"))
+        page_size = int(conn.execute("PRAGMA page_size").fetchone()[0])
         report.checked["pages"] = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        hmac_failures(conn, damage)
+    except DatabaseError as exc:
+        report.problems.append(Problem("database", f"The database cannot be read: {exc}", detail={"page": 1}))
+        return
+    finally:
+        conn.close()
+    if tail_bytes(vault, page_size):     # a partial page past the database's end: `check_tail` reports it
+        beyond = vault.db_path.stat().st_size // page_size + 1
+        damage.pages = [p for p in damage.pages if not (p == beyond and p > report.checked["pages"])]
+    conn = vault.connect(readonly=True)
+    try:
+        rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    except DatabaseError as exc:
+        rows = [str(exc)]
+    finally:
+        conn.close()
+    if damage.pages or rows != ["ok"]:
+        damaged_tables(lambda: vault.connect(readonly=True), damage)   # which tables: what the user loses
+    _report_damage(report, damage, rows)
+    if "messages" not in damage.tables:
+        _check_duplicates(vault, report)
+    check_tail(vault, report, page_size, repair)
+
+
+def _check_duplicates(vault: Vault, report: CheckReport) -> None:
+    conn = vault.connect(readonly=True)
+    try:
         dup = conn.execute(
             "SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT conversation_id, source_key FROM messages)) "
             "FROM messages"
@@ -88,7 +119,73 @@ def check_database(vault: Vault, report: CheckReport) -> None:
         if dup:
             report.problems.append(Problem("database", f"{dup} duplicate messages."))
     except DatabaseError as exc:
-        report.problems.append(Problem("database", f"The database cannot be read: {exc}"))
+        report.problems.append(Problem("database", f"The messages cannot be counted: {exc}"))
+    finally:
+        conn.close()
+
+
+def _report_damage(report: CheckReport, damage: Damage, rows: list[str]) -> None:
+    hint = "Restore vault.db from a backup (`chatvault restore`) to get the damaged part back."
+    for page in damage.pages:
+        report.problems.append(Problem("database", f"Damaged encrypted page {page} (its authentication fails).",
+                                       detail={"page": page, "hint": hint}))
+    for table in damage.tables:
+        findings = [d for d in damage.details if d.startswith(f"{table}: ")]
+        report.problems.append(Problem(
+            "database", f"Table {table} cannot be read whole; affected: {holds(table)}.",
+            detail={"table": table, "findings": findings[:20], "hint": hint}))
+    if not damage.tables:
+        for row in rows:
+            if row != "ok":
+                report.problems.append(Problem("database", f"SQLite integrity: {row}"))
+
+
+def check_tail(vault: Vault, report: CheckReport, page_size: int, repair: bool) -> None:
+    """A partial last page (a write cut short by a full disk or a crash) is found and, with
+    --repair, removed: SQLite's checkpoint rewrites and truncates the file when the WAL still
+    holds that page; otherwise a partial page that lies past the database's last page is cut off.
+    A partial page inside the database stays, and is reported as a damaged page."""
+    torn = tail_bytes(vault, page_size)
+    if not torn:
+        return
+    size = vault.db_path.stat().st_size
+    p = Problem("database", f"vault.db ends with a partial page: the last {torn} bytes are less than one "
+                            f"{page_size}-byte page (a write cut short, e.g. by a full disk).",
+                severity="warning", detail={"page": size // page_size + 1, "bytes": torn,
+                                            "hint": "Free some disk space and run `chatvault check --repair`."})
+    report.problems.append(p)
+    if repair:
+        p.repaired = repair_tail(vault, page_size)
+
+
+def tail_bytes(vault: Vault, page_size: int) -> int:
+    try:
+        return vault.db_path.stat().st_size % page_size
+    except OSError:
+        return 0
+
+
+def repair_tail(vault: Vault, page_size: int) -> bool:
+    conn = vault.connect()
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        if not tail_bytes(vault, page_size):
+            return True
+        pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        whole = vault.db_path.stat().st_size // page_size
+        if pages > whole:
+            return False                     # the partial page is part of the database: damage, not a leftover
+        with open(vault.db_path, "r+b") as fh:
+            fh.truncate(whole * page_size)
+            os.fsync(fh.fileno())
+        return True
+    except DatabaseError as exc:
+        err = classify(exc, "repairing the end of vault.db", vault.db_path)
+        if isinstance(err, StorageError):
+            raise err from exc               # disk full: said as such, the file is left as it was
+        return False
+    except OSError as exc:
+        raise storage_error(exc, "repairing the end of vault.db") from exc
     finally:
         conn.close()
 
@@ -104,7 +201,19 @@ def run_checks(vault: Vault, *, read_data: bool = False, repair: bool = False) -
         importlib.import_module(name)
     report = CheckReport()
     check_header(vault, report)
-    check_database(vault, report)
+    check_database(vault, report, repair)
     for fn in list(_extra_checks):
-        fn(vault, report, read_data, repair)
+        try:
+            fn(vault, report, read_data, repair)
+        except (DatabaseError, ChatVaultError) as exc:
+            env = classify(exc, "checking the vault", vault.db_path) if isinstance(exc, DatabaseError) else exc
+            if isinstance(env, StorageError):
+                raise env from exc           # disk full or an I/O error: the environment, said as such
+            # Damage in a table this check reads (or a vault.db that will not open) must not stop the
+            # other checks, nor let a repair act on half-read data: the check is skipped and said so.
+            area = fn.__module__.split(".")[1] if fn.__module__.count(".") else fn.__module__
+            report.problems.append(Problem(
+                area, f"This part could not be checked{' or repaired' if repair else ''}: vault.db is damaged "
+                      f"where it reads ({exc}).", detail={"check": fn.__name__,
+                                                          "hint": "See the damaged pages listed above."}))
     return report

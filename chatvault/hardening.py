@@ -45,6 +45,14 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class _QuietRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A log file that cannot be written (disk full, folder gone) loses the line: the default
+    prints "--- Logging error ---" and a traceback on stderr, which the user reads as a crash."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        pass
+
+
 def setup_logging(log_dir: Path | None = None, level: int = logging.INFO) -> Path | None:
     """Log to `log_dir/chatvault.log` (rotating, 0600). Returns the log file path."""
     from chatvault.paths import log_dir as default_log_dir
@@ -57,7 +65,7 @@ def setup_logging(log_dir: Path | None = None, level: int = logging.INFO) -> Pat
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         path = folder / "chatvault.log"
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+        handler = _QuietRotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
         os.chmod(path, 0o600)
     except OSError:
         return None

@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from chatvault.errors import StorageError, VaultInUse
-from chatvault.store.db import DatabaseError, classify
+from chatvault.store.db import DatabaseError, classify, rollback
 from chatvault.vault.vault import Vault
 
 # 64 KiB per extent (16 pages of 4 KiB, 4 of 16 KiB): the smallest size allowed, which keeps the
@@ -109,7 +109,7 @@ class DbSnapshot:
                         return
                 finally:
                     if writer.in_transaction:
-                        writer.execute("ROLLBACK")
+                        rollback(writer)
                     writer.close()
             except DatabaseError as exc:
                 raise classify(exc, "taking a snapshot of the database") from exc
@@ -170,7 +170,7 @@ class DbSnapshot:
         self._closed = True
         try:
             if self._reader.in_transaction:
-                self._reader.execute("ROLLBACK")
+                rollback(self._reader)
         finally:
             self._reader.close()
 

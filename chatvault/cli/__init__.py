@@ -100,10 +100,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_FAILURE
     except Exception as exc:  # noqa: BLE001 - a bug: one clear sentence here, the traceback in the log
+        known = _environment(exc)       # ... unless it is the environment (disk full, damage)
+        if known is not None:
+            print_error(known, json_mode)
+            return known.exit_code
         print_error(_unexpected(exc), json_mode)
         if os.environ.get("CHATVAULT_DEBUG"):
             traceback.print_exc()
         return EXIT_FAILURE
+
+
+def _environment(exc: Exception) -> ChatVaultError | None:
+    """A SQLite or OS error the store layer recognises (disk full, I/O error, damage), as its
+    ChatVault error; None for anything else (a bug)."""
+    from chatvault.fsutil import storage_error
+    from chatvault.store.db import DatabaseError, classify
+
+    if isinstance(exc, DatabaseError):
+        err = classify(exc, "running the command")
+        return err if isinstance(err, ChatVaultError) else None
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return storage_error(exc, "running the command")
+    return None
 
 
 def _unexpected(exc: Exception) -> InternalError:

@@ -13,6 +13,7 @@ from typing import Any
 
 from chatvault.errors import ChatVaultError, UsageError, WrongPassphrase
 from chatvault.paths import default_vault_path
+from chatvault.store.damage import damage_error, is_damage
 from chatvault.vault.vault import Vault, open_vault
 
 
@@ -39,12 +40,14 @@ class CliContext:
     vault_path: Path
     json: bool
     passphrase_file: str | None
+    command: str = ""
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> CliContext:
         vault = getattr(args, "vault", None)
         path = Path(vault).expanduser() if vault else default_vault_path()
-        return cls(path, bool(getattr(args, "json", False)), getattr(args, "passphrase_file", None))
+        command = " ".join(str(w) for w in (getattr(args, "command", None), getattr(args, "media_cmd", None)) if w)
+        return cls(path, bool(getattr(args, "json", False)), getattr(args, "passphrase_file", None), command)
 
     def passphrase(self, prompt: str = "Passphrase: ") -> str:
         if self.passphrase_file:
@@ -72,7 +75,8 @@ class CliContext:
             return first
         raise UsageError(f"No new passphrase given and no terminal to ask on (set {env_name}).")
 
-    def open(self, *, writer: bool = False, purpose: str = "writing") -> Vault:
+    def open(self, *, writer: bool = False, purpose: str = "writing") -> Unlocked:
+        """`with ctx.open() as vault:` unlocks, and locks again at the end of the block."""
         vault = open_vault(self.vault_path, self.passphrase())
         if writer:
             try:
@@ -80,7 +84,7 @@ class CliContext:
             except ChatVaultError:
                 vault.lock()
                 raise
-        return vault
+        return Unlocked(vault, self.command)
 
     def out(self, obj: Any, text: str | None = None) -> None:
         """Print `obj` as JSON with --json, else `text` (or a readable rendering of obj)."""
@@ -91,6 +95,30 @@ class CliContext:
         else:
             for key, value in obj.items():
                 print(f"{key}: {value}")
+
+
+class Unlocked:
+    """An unlocked vault for one command. If the command stops on damage in vault.db (SQLite's
+    bare "malformed"), the error is replaced, before the key is wiped, by one that names the
+    damaged pages, the tables they belong to and what those hold."""
+
+    def __init__(self, vault: Vault, command: str) -> None:
+        self.vault = vault
+        self.command = command
+
+    def __enter__(self) -> Vault:
+        return self.vault
+
+    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: object) -> None:
+        try:
+            if exc is not None and is_damage(exc) and not getattr(exc, "damage", None) and \
+                    getattr(exc, "location", None) != "vault.db page 1":
+                from chatvault.vault import keys
+
+                what = f"`chatvault {self.command}`" if self.command else "the command"
+                raise damage_error(self.vault.db_path, self.vault.derive_key(keys.LABEL_DB), exc, what) from exc
+        finally:
+            self.vault.lock()
 
 
 def human_bytes(n: float) -> str:

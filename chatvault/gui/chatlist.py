@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from chatvault.gui import theme, timefmt
-from chatvault.store.db import Connection
+from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
 
 ConversationRole = Qt.ItemDataRole.UserRole + 10
@@ -54,30 +54,38 @@ class ChatListModel(QAbstractListModel):
         self.rows: list[dict[str, Any]] = []
 
     def load(self, conn: Connection | None) -> None:
+        rows = self._read(conn) if conn is not None else []   # read first: a failed read leaves the model whole
         self.beginResetModel()
-        self.rows = []
-        if conn is not None:
-            store = Store(conn)
-            fresh: dict[int, int] = {}
-            members = dict(conn.execute(
-                "SELECT conversation_id, count(*) FROM conversation_members GROUP BY conversation_id").fetchall())
-            for conv in store.conversations():
+        self.rows = rows
+        self.endResetModel()
+
+    @staticmethod
+    def _read(conn: Connection) -> list[dict]:
+        rows = []
+        store = Store(conn)
+        fresh: dict[int, int] = {}
+        members = dict(conn.execute(
+            "SELECT conversation_id, count(*) FROM conversation_members GROUP BY conversation_id").fetchall())
+        for conv in store.conversations():
+            try:
                 last = conn.execute(
                     "SELECT m.kind, m.text, p.display_name, p.is_me FROM messages m LEFT JOIN participants p"
                     " ON p.id = m.sender_id WHERE m.conversation_id = ? ORDER BY m.ts DESC, m.id DESC LIMIT 1",
                     (conv["id"],)).fetchone()
-                preview = ""
-                if last is not None:
-                    preview = preview_text(last["kind"], last["text"])
-                    if conv["kind"] == "group" and last["display_name"] and last["kind"] not in ("system", "recalled"):
-                        preview = f"{last['display_name']}: {preview}"
-                conv = dict(conv)
-                conv["preview"] = preview
-                conv["fresh"] = int(fresh.get(conv["id"], 0))
-                conv["members"] = int(members.get(conv["id"], 0))
-                conv["display"] = conv["title"] or conv["source_key"]
-                self.rows.append(conv)
-        self.endResetModel()
+            except DatabaseError:     # its newest message is in a damaged page: listed without a preview
+                last = None
+            preview = ""
+            if last is not None:
+                preview = preview_text(last["kind"], last["text"])
+                if conv["kind"] == "group" and last["display_name"] and last["kind"] not in ("system", "recalled"):
+                    preview = f"{last['display_name']}: {preview}"
+            conv = dict(conv)
+            conv["preview"] = preview
+            conv["fresh"] = int(fresh.get(conv["id"], 0))
+            conv["members"] = int(members.get(conv["id"], 0))
+            conv["display"] = conv["title"] or conv["source_key"]
+            rows.append(conv)
+        return rows
 
     def set_fresh(self, fresh: dict[int, int]) -> None:
         """The "new in the last import" badges, counted off the UI thread (a scan of `messages`)."""

@@ -28,7 +28,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from chatvault.gui import theme, timefmt
-from chatvault.store.db import Connection
+from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
 
 MessageRole = Qt.ItemDataRole.UserRole + 1
@@ -92,7 +92,6 @@ class MessageListModel(QAbstractListModel):
     def open(self, conversation_id: int, is_group: bool, around: dict[str, Any] | None = None) -> None:
         """Show the newest page, or the page around message `around` (a row from Store.message)."""
         assert self.store is not None
-        self.beginResetModel()
         self.conversation_id = conversation_id
         self.is_group = is_group
         self.highlight_id = None
@@ -108,6 +107,7 @@ class MessageListModel(QAbstractListModel):
             self.at_start = len(older) < self.PAGE // 2
             self.at_end = len(newer) < self.PAGE // 2
             self.highlight_id = around["id"]
+        self.beginResetModel()         # after the reads: one that fails leaves the model consistent
         self.rows = self._decorate(rows)
         self.endResetModel()
         self.loaded.emit()
@@ -702,6 +702,7 @@ class MessageView(QListView):
     """The list view over `MessageListModel`: loads older/newer pages as the user nears either end."""
 
     image_activated = Signal(dict)
+    damaged = Signal(object)      # a read met damage in vault.db: the exception
     EDGE_PX = 400
 
     def __init__(self, parent=None) -> None:
@@ -726,7 +727,12 @@ class MessageView(QListView):
 
     def open(self, conversation_id: int, is_group: bool, around: dict[str, Any] | None = None) -> None:
         self.delegate.is_group = is_group
-        self.model_.open(conversation_id, is_group, around)
+        try:
+            self.model_.open(conversation_id, is_group, around)
+        except DatabaseError as exc:      # damage: the window says where, the list stays empty
+            self.model_.clear()
+            self.damaged.emit(exc)
+            return
         if around is None:
             self.scrollToBottom()
         else:
@@ -757,15 +763,20 @@ class MessageView(QListView):
         bar = self.verticalScrollBar()
         self._loading = True
         try:
-            if value < self.EDGE_PX and not self.model_.at_start:
-                old_max = bar.maximum()
-                if self.model_.load_older():
-                    self.doItemsLayout()
-                    bar.setValue(value + (bar.maximum() - old_max))
-            elif bar.maximum() - value < self.EDGE_PX and not self.model_.at_end:
-                self.model_.load_newer()
+            self._load_more(value, bar)
+        except DatabaseError as exc:      # the older/newer page is in a damaged part
+            self.damaged.emit(exc)
         finally:
             self._loading = False
+
+    def _load_more(self, value: int, bar: Any) -> None:
+        if value < self.EDGE_PX and not self.model_.at_start:
+            old_max = bar.maximum()
+            if self.model_.load_older():
+                self.doItemsLayout()
+                bar.setValue(value + (bar.maximum() - old_max))
+        elif bar.maximum() - value < self.EDGE_PX and not self.model_.at_end:
+            self.model_.load_newer()
 
     def _activated(self, index: QModelIndex) -> None:
         msg = index.data(MessageRole)

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from chatvault.gui import theme, timefmt
 from chatvault.gui.dbconn import open_conn
-from chatvault.store.db import Connection
+from chatvault.store.db import Connection, rollback
 from chatvault.vault.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -434,7 +434,7 @@ class GalleryPage(QWidget):
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                    rollback(conn)
                 raise
             finally:
                 conn.close()

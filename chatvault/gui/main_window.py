@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chatvault.errors import IntegrityError
 from chatvault.gui import prefs, theme
 from chatvault.gui.chatlist import ChatFilter, ChatListDelegate, ChatListModel, ConversationRole
 from chatvault.gui.conversation import MessageView
+from chatvault.gui.damage import DamageNotice
 from chatvault.gui.dbconn import open_conn
-from chatvault.store.db import Connection
+from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
 from chatvault.vault.vault import Vault
 
@@ -262,8 +264,12 @@ class MainWindow(QMainWindow):
         self.conv_title = QLabel()
         self.conv_title.setObjectName("conversationTitle")
         cv.addWidget(self.conv_title)
+        self.damage_notice = DamageNotice()
+        cv.addWidget(self.damage_notice)
         self.messages = MessageView()
         self.messages.image_activated.connect(self.open_image)
+        self.messages.damaged.connect(lambda exc: self.damage_notice.show_damage(self.vault, exc)
+                                      if self.vault is not None else None)
         cv.addWidget(self.messages, 1)
         self.split.addWidget(conv)
         self.split.setStretchFactor(1, 1)
@@ -401,7 +407,11 @@ class MainWindow(QMainWindow):
     def _connect_vault(self, vault: Vault) -> None:
         self.vault = vault
         self.vault_path = vault.path
-        self.conn = open_conn(vault)
+        try:
+            self.conn = open_conn(vault)
+        except IntegrityError as exc:   # page 1 damaged: nothing can be read (not even the backup
+            self.damage_notice.show_error(exc)   # settings); the window says so instead of not starting
+            return
         self.store = Store(self.conn)
         self.messages.model_.set_connection(self.conn)
         self.search_page.set_vault(vault)
@@ -411,7 +421,12 @@ class MainWindow(QMainWindow):
 
     def reload_chats(self) -> None:
         current = self.current_conv["id"] if self.current_conv else None
-        self.chat_model.load(self.conn)
+        try:
+            self.chat_model.load(self.conn)
+        except DatabaseError as exc:      # damage where the chat list reads: say where, list what can be
+            self.chat_model.load(None)
+            self.damage_notice.show_damage(self.vault, exc, "listing the conversations")
+            return
         self.search_page.set_conversations(self.chat_model.rows)
         if current is not None:
             row = self.chat_model.row_of(current)
@@ -449,6 +464,7 @@ class MainWindow(QMainWindow):
     def open_conversation(self, conv: dict[str, Any], around: dict[str, Any] | None = None) -> None:
         self.current_conv = conv
         self._update_title()
+        self.damage_notice.clear()
         self.messages.open(conv["id"], conv["kind"] == "group", around)
         self.gallery.set_conversation(conv)
 
@@ -547,6 +563,7 @@ class MainWindow(QMainWindow):
         self.gallery.clear()
         self.protection.clear()
         self.messages.clear()
+        self.damage_notice.clear()
         self.chat_model.load(None)
         self.filter_box.clear()
         self.current_conv = None

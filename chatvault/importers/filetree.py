@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import threading
 import unicodedata
 import zipfile
 import zlib
@@ -105,6 +106,9 @@ class FileTree:
         self._members: dict[str, Member] = {}
         self._fold: dict[str, str] | None = None
         self._zip: zipfile.ZipFile | None = None
+        # The parse thread closes the tree when it has read the export while the writer thread may
+        # still be opening attachments queued before: opening and closing the zip take turns.
+        self._zip_lock = threading.Lock()
         self._zinfo: dict[str, zipfile.ZipInfo] = {}
         self.kind = "file"
         try:
@@ -247,9 +251,10 @@ class FileTree:
         what = f"{self.path.name}:{name}"
         try:
             if self.kind == "zip":
-                if self._zip is None:      # a lazily opened attachment may outlive the reader's `with`
-                    self._zip = zipfile.ZipFile(self.path)
-                raw: BinaryIO = self._zip.open(self._zinfo[name])  # type: ignore[assignment]
+                with self._zip_lock:
+                    if self._zip is None:  # a lazily opened attachment may outlive the reader's `with`
+                        self._zip = zipfile.ZipFile(self.path)
+                    raw: BinaryIO = self._zip.open(self._zinfo[name])  # type: ignore[assignment]
             elif self.kind == "dir":
                 raw = open(os.path.join(self.path, *name.split("/")), "rb")  # noqa: SIM115
             else:
@@ -276,9 +281,10 @@ class FileTree:
                 yield name
 
     def close(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
-            self._zip = None
+        with self._zip_lock:
+            if self._zip is not None:
+                self._zip.close()
+                self._zip = None
 
     def __enter__(self) -> FileTree:
         return self

@@ -47,7 +47,7 @@ from chatvault.model import (
     Unparsed,
 )
 from chatvault.search.index import index_prepared
-from chatvault.store.db import Connection, DatabaseError, classify
+from chatvault.store.db import Connection, DatabaseError, classify, rollback
 from chatvault.vault.vault import Vault
 
 CHUNK = parse.CHUNK         # records per hand-off from the parser
@@ -200,7 +200,7 @@ class _Writer:
         """Undo the open transaction, and the report's counters with it (they count committed work)."""
         if self.in_tx:
             try:
-                self.conn.execute("ROLLBACK")
+                rollback(self.conn)      # after a failed COMMIT SQLite may have rolled back already
             finally:
                 self.in_tx = False
                 for k, v in self._committed.items():
@@ -834,19 +834,27 @@ def run_import(vault: Vault, path: Path, *, format: str | None = None, options: 
             _end_run(writer, report, hashed, options)
         except (DatabaseError, OSError, ChatVaultError):
             pass                         # the run stays 'running' and is marked 'interrupted' next time
-        err = failure if isinstance(failure, ChatVaultError) else _classify(failure)
+        err = failure if isinstance(failure, ChatVaultError) else _classify(failure, vault.db_path)
         if isinstance(err, ChatVaultError):
             err.report = report  # type: ignore[attr-defined]
         if err is failure:
             raise failure
         raise err from failure
+    except (DatabaseError, OSError) as exc:   # outside the batches: starting or ending the run record
+        err = _classify(exc, vault.db_path)
+        if err is exc:
+            raise
+        raise err from exc
     finally:
         if producer is not None:
             producer.stop()
         close_trees()
         if writer is not None:
             writer.rollback()
-        conn.close()
+        try:
+            faults.hit("import.before_close")   # closing checkpoints the WAL into vault.db
+        finally:
+            conn.close()
         if took_lock:
             vault.writer_lock.release()
 
@@ -855,9 +863,9 @@ def _message(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, ChatVaultError) else f"{type(exc).__name__}: {exc}"
 
 
-def _classify(exc: BaseException) -> BaseException:
+def _classify(exc: BaseException, path: Path | None = None) -> BaseException:
     if isinstance(exc, DatabaseError):
-        return classify(exc, "importing")
+        return classify(exc, "importing", path)
     if isinstance(exc, OSError):
         from chatvault.fsutil import storage_error
 
@@ -880,7 +888,7 @@ def _start_run(conn: Connection, importer: Importer, path: str) -> tuple[int, in
         run_id = int(cur.lastrowid)
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)
         raise
     faults.hit("import.after_start")
     return run_id, resumed

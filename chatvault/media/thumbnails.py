@@ -30,7 +30,7 @@ from chatvault.errors import ChatVaultError, InputError
 from chatvault.jobs.context import JobContext
 from chatvault.media.attach import IMAGE_FORMATS, MediaInfo, record_blob
 from chatvault.media.blobstore import BlobCorrupt, BlobMissing, BlobStore
-from chatvault.store.db import Connection
+from chatvault.store.db import Connection, rollback
 
 THUMB_SIZE = 320
 MAX_PIXELS = 64_000_000          # refuse to decode larger images (≈ 256 MB of RGBA)
@@ -252,14 +252,14 @@ def generate_thumbnails(vault, ctx: JobContext, *, limit: int | None = None, iso
                 conn.execute("COMMIT")
                 report.made += 1
             except (ThumbnailError, BlobCorrupt, BlobMissing) as exc:
-                conn.execute("ROLLBACK")
+                rollback(conn)
                 reason = exc.message if isinstance(exc, ChatVaultError) else str(exc)
                 conn.execute("INSERT OR REPLACE INTO thumb_failures(blob_id, reason, at) VALUES (?, ?, ?)",
                              (blob_id, reason, clock.now_ms()))
                 report.failed += 1
                 report.failures.append({"blob_id": blob_id, "reason": reason})
             except BaseException:
-                conn.execute("ROLLBACK")
+                rollback(conn)
                 raise
             ctx.advance(items=1)
     finally:

@@ -21,7 +21,7 @@ from chatvault import faults
 from chatvault.errors import ChatVaultError, StorageError
 from chatvault.search.fields import index_text, load_extra
 from chatvault.search.text import TOKENIZER_VERSION, spaced, spaced_many
-from chatvault.store.db import DatabaseError, classify
+from chatvault.store.db import DatabaseError, classify, rollback
 
 TABLE = "search_fts"
 PENDING = "search_pending"
@@ -149,7 +149,7 @@ def reindex_all(conn: Any, ctx: Any = None) -> int:
                 conn.execute("COMMIT")
         except BaseException:
             if own and conn.in_transaction:
-                conn.execute("ROLLBACK")
+                rollback(conn)
             raise
     except DatabaseError as exc:
         mapped = classify(exc, "rebuilding the search index")

@@ -14,7 +14,7 @@ from types import ModuleType
 
 from chatvault.errors import VaultFormatError
 from chatvault.store import migrations as _pkg
-from chatvault.store.db import Connection
+from chatvault.store.db import Connection, rollback
 
 _NAME = re.compile(r"^m(\d{3})_\w+$")
 
@@ -60,7 +60,7 @@ def migrate(conn: Connection, target: int | None = None, on_step: Callable[[int]
             conn.execute(f"PRAGMA user_version = {int(number)}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
         have = number
         if on_step:

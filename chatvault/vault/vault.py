@@ -15,9 +15,10 @@ import uuid
 from pathlib import Path
 
 from chatvault import clock
-from chatvault.errors import VaultExists, VaultLocked, WrongPassphrase, WrongRecoveryKey
+from chatvault.errors import IntegrityError, VaultExists, VaultLocked, WrongPassphrase, WrongRecoveryKey
 from chatvault.fsutil import atomic_write, fsync_dir
-from chatvault.store.db import Connection, connect
+from chatvault.store.damage import is_damage
+from chatvault.store.db import Connection, DatabaseError, connect
 from chatvault.store.schema import migrate
 from chatvault.vault import keys, recovery
 from chatvault.vault.header import HEADER_NAME, Header, Slot
@@ -192,9 +193,16 @@ def open_vault(path: Path, passphrase: str | None = None, *, recovery_key: str |
                 hint="Check the keyboard layout and Caps Lock, or use your recovery key (`chatvault recover`).",
             )
     vault = Vault(path, header, master)
-    conn = vault.connect()
+    try:
+        conn = vault.connect()
+    except IntegrityError:
+        return vault          # page 1 is damaged: unlocked all the same, so `check` and `recover` still run
     try:
         migrate(conn)
+    except DatabaseError as exc:
+        if not is_damage(exc):
+            raise
+        # Damage in the schema pages: the commands that read say what it is (chatvault.store.damage).
     finally:
         conn.close()
     return vault

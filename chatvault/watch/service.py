@@ -32,6 +32,7 @@ from chatvault.errors import ChatVaultError, StorageError, UnknownFormat, VaultI
 from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
 from chatvault.media.thumbnails import ThumbWorker, pending_originals, thumbnail_blob
+from chatvault.store.db import DatabaseError, classify, rollback
 from chatvault.watch.capture import (
     CaptureResult,
     capture_file,
@@ -331,7 +332,7 @@ class WatchService:
                                  "rel_path = ?", (clock.now_ms(), f.spec.id, r[0]))
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                rollback(conn)
                 raise
         f.status = replace(f.status, vanished=f.status.vanished + len(rows), last_event_at=clock.now_ms())
 
@@ -400,7 +401,7 @@ class WatchService:
                                      (f.spec.id, rel))
                     conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    rollback(conn)
                     raise
             f.status = replace(f.status, vanished=f.status.vanished + len(gone))
         with self._writer():
@@ -450,10 +451,14 @@ class WatchService:
         except VaultInUse:
             with self._lock:
                 self._status = replace(self._status, waiting_for_lock=True)
-        except StorageError as exc:
-            # Disk full, read-only or I/O error in the vault: keep every file pending and retry later.
+        except (StorageError, DatabaseError) as exc:
+            # Disk full, read-only or I/O error in the vault (a blob write, or SQLite's COMMIT): keep
+            # every file pending and retry later.
+            err = classify(exc, "recording captured files", self.vault.db_path) if isinstance(exc, DatabaseError) else exc
+            if not isinstance(err, StorageError):
+                raise
             self._retry_at = time.monotonic() + self.retry_after
-            f.status = replace(f.status, last_error=f"{exc.message} Capturing resumes by itself.")
+            f.status = replace(f.status, last_error=f"{err.message} Capturing resumes by itself.")
 
     def _capture_batch(self, conn, f: _Folder, items: list[tuple[str, _Pending]]) -> None:
         """Capture files into one durability barrier, then record them in one transaction."""
@@ -496,7 +501,7 @@ class WatchService:
                     self._thumbs_due = True      # filled attachments, or a captured picture (the gallery shows it)
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
         for path, _rel, _result in results:
             f.pending.pop(path, None)
@@ -545,7 +550,7 @@ class WatchService:
                 (f.spec.id, rel, p.size, p.mtime_ns, now, now))
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            rollback(conn)
             raise
 
     def _make_thumbnails(self, conn) -> None:
@@ -570,7 +575,7 @@ class WatchService:
                         conn.execute("INSERT OR REPLACE INTO thumb_failures(blob_id, reason, at) VALUES (?, ?, ?)",
                                      (blob_id, exc.message, clock.now_ms()))
                     except BaseException:
-                        conn.execute("ROLLBACK")
+                        rollback(conn)
                         raise
                     conn.execute("COMMIT")
         except VaultInUse:

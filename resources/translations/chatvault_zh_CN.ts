@@ -369,6 +369,17 @@
     </message>
 </context>
 <context>
+    <name>DamageNotice</name>
+    <message>
+        <source>Part of this vault cannot be read: vault.db is damaged. Finding the damaged pages…</source>
+        <translation>此保险库的一部分无法读取：vault.db 已损坏。正在查找损坏的页面…</translation>
+    </message>
+    <message>
+        <source>Part of this vault cannot be read. %1 Run “chatvault check” for the full list, and restore vault.db from a backup to get the damaged part back.</source>
+        <translation>此保险库的一部分无法读取。%1 运行“chatvault check”查看完整列表，并从备份恢复 vault.db 以找回损坏的部分。</translation>
+    </message>
+</context>
+<context>
     <name>GalleryPage</name>
     <message>
         <source>Media</source>

@@ -18,6 +18,7 @@ from chatvault.media.blobstore import BlobStore
 from chatvault.media.captured import KINDS, CaptureFilter, count_captured, find_captured, list_captured
 from chatvault.media.missing import missing_media
 from chatvault.media.thumbnails import generate_thumbnails
+from chatvault.store.db import rollback
 from chatvault.watch.capture import capture_file, record_capture
 
 NAME = "media"
@@ -289,7 +290,7 @@ def _add(args, ctx: CliContext, vault) -> int:
                 filled = record_capture(conn, result, watch_id=None, rel_path=str(path))
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                rollback(conn)
                 raise
             results.append({"path": str(path), "blob_id": result.stored.id, "created": result.stored.created,
                             "mime": result.info.mime if result.info else None, "filled_attachments": filled,

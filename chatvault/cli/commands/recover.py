@@ -8,7 +8,8 @@ import os
 import sys
 
 from chatvault.cli.common import CliContext, read_secret_file
-from chatvault.errors import UsageError
+from chatvault.errors import ChatVaultError, UsageError
+from chatvault.store.db import DatabaseError
 from chatvault.vault.vault import recover_vault
 
 NAME = "recover"
@@ -38,11 +39,25 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     decode(key)  # a typo is reported before we ask for anything else
     new = ctx.new_passphrase(file=args.new_passphrase_file)
     vault = recover_vault(ctx.vault_path, key, new)
-    conn = vault.connect()
+    note = None
+    try:
+        _audit(vault)
+    except (ChatVaultError, DatabaseError) as exc:
+        # The new passphrase is in place (only vault.json changes); a damaged or full vault.db only
+        # misses the audit entry, and the user must hear about the damage, not lose the new passphrase.
+        note = f"The audit log entry could not be written: {exc}"
+    finally:
+        vault.lock()
+    text = "A new passphrase is set. The recovery key stays valid."
+    ctx.out({"recovered": True} | ({"warning": note} if note else {}), text + (f"\nWarning: {note}" if note else ""))
+    return 0
+
+
+def _audit(vault) -> None:
     from chatvault.store.store import Store
 
-    Store(conn).audit("vault.recover")
-    conn.close()
-    vault.lock()
-    ctx.out({"recovered": True}, "A new passphrase is set. The recovery key stays valid.")
-    return 0
+    conn = vault.connect()
+    try:
+        Store(conn).audit("vault.recover")
+    finally:
+        conn.close()
