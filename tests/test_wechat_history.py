@@ -1,0 +1,135 @@
+"""One WeChat account imported twice, months apart (tests/wechat_states.py), on all three variants:
+recalls after the first import, a deleted friend, a changed remark and a renamed group."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chatvault.importers.base import ImportOptions
+from chatvault.ingest.engine import run_import
+from chatvault.search.api import SearchFilters, search
+from chatvault.store.store import Store
+from tests import wechat_states as S
+
+FORMATS = list(S.WRITERS)
+
+
+@pytest.fixture(autouse=True)
+def _private_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHATVAULT_TMPDIR", str(tmp_path / "work"))
+
+
+def _import(vault, fmt: str, base, state: int, **extra):
+    write, options = S.WRITERS[fmt]
+    path = write(base, state)
+    return run_import(vault, path, format=fmt, options=ImportOptions(options=options | extra))
+
+
+def _messages(conn) -> dict[str, dict]:
+    rows = conn.execute("SELECT source_key, kind, status, text, extra FROM messages").fetchall()
+    return {r[0]: {"kind": r[1], "status": r[2], "text": r[3], "extra": json.loads(r[4] or "{}")} for r in rows}
+
+
+@pytest.fixture(params=FORMATS)
+def two_states(request, vault, tmp_path):
+    """The vault after importing state 1, then state 2, of the same account folder."""
+    fmt = request.param
+    first = _import(vault, fmt, tmp_path, 1)
+    assert first.outcome == "ok" and first.added == len(S.messages(1))
+    second = _import(vault, fmt, tmp_path, 2)
+    return fmt, first, second
+
+
+def test_recalls_after_the_first_import_mark_the_stored_messages(vault, tmp_path, two_states):
+    fmt, first, second = two_states
+    # Two new messages; three stored messages recalled since (by Alice, by me, by Bob in the group);
+    # nothing lost at the source, nothing added for the recall notices.
+    assert (second.added, second.recalled, second.missing_at_source, second.edited) == (2, 3, 0, 0), second
+    conn = vault.connect(readonly=True)
+    try:
+        msgs = _messages(conn)
+    finally:
+        conn.close()
+    assert not {"3103-recalled", "3104-recalled", "3401-recalled"} & set(msgs)
+    secret, oops, group = msgs["3103"], msgs["3104"], msgs["3401"]
+    assert (secret["kind"], secret["status"], secret["text"]) == ("text", "present", "secret plan at 9")
+    assert secret["extra"]["recalled"]["by_me"] is False and "撤回" in secret["extra"]["recalled"]["notice"]
+    assert oops["text"] == "oops wrong chat" and oops["extra"]["recalled"]["by_me"] is True
+    assert group["text"] == "group hello" and group["extra"]["recalled"]["by_me"] is False
+    # A recall the first import already saw (the message never reached the vault) stays a notice.
+    assert msgs["3105-recalled"]["kind"] == "recalled" and "recalled" not in msgs["3105-recalled"]["extra"]
+    assert msgs["3106"]["text"] == "after the recall"
+    # The kept text is still found by search.
+    conn = vault.connect(readonly=True)
+    try:
+        assert search(conn, "secret plan").total == 1
+    finally:
+        conn.close()
+    # Reading the later state again changes nothing.
+    again = _import(vault, fmt, tmp_path, 2, reread=True)
+    assert (again.added, again.recalled, again.missing_at_source, again.edited) == (0, 0, 0, 0)
+    assert again.already_present == len(S.messages(2))
+
+
+def test_a_deleted_friend_keeps_name_avatar_and_chat(vault, tmp_path, two_states):
+    fmt, _first, second = two_states
+    conn = vault.connect(readonly=True)
+    try:
+        store = Store(conn)
+        bob_chat = store.find_conversation("Bob")
+        assert bob_chat is not None and bob_chat["source_key"] == S.BOB and bob_chat["title"] == "Bob"
+        name, extra = conn.execute("SELECT display_name, extra FROM participants WHERE source_key = ?",
+                                   (S.BOB,)).fetchone()
+        assert name == "Bob" and json.loads(extra)["avatar_url"] == S.BOB_AVATAR
+        senders = {r[0] for r in conn.execute(
+            "SELECT p.display_name FROM messages m JOIN participants p ON p.id = m.sender_id "
+            "JOIN conversations c ON c.id = m.conversation_id WHERE c.source_key IN (?, ?) AND p.is_me = 0",
+            (S.BOB, S.ROOM))}
+        assert senders == {"Bob", "Alice R"}                  # no message relabelled with the raw wxid
+        assert search(conn, "", SearchFilters(conversations=["Bob"])).total == 2
+        assert search(conn, "", SearchFilters(sender="Bob")).total >= 2
+    finally:
+        conn.close()
+
+
+def test_changed_remark_and_renamed_group_keep_the_earlier_names_findable(vault, tmp_path, two_states):
+    _fmt, _first, _second = two_states
+    conn = vault.connect(readonly=True)
+    try:
+        store = Store(conn)
+        carol = store.find_conversation("Carol New")
+        assert carol is not None and carol["title"] == "Carol New"
+        assert store.find_conversation("Carol Old")["id"] == carol["id"]
+        room = store.find_conversation("Climbing club")
+        assert room is not None and room["source_key"] == S.ROOM
+        assert store.find_conversation("Hiking group")["id"] == room["id"]
+        assert search(conn, "", SearchFilters(conversations=["Hiking"])).total == search(
+            conn, "", SearchFilters(conversations=[room["id"]])).total > 0
+        # The sender shows the new remark; the earlier one still finds her messages.
+        assert conn.execute("SELECT display_name FROM participants WHERE source_key = ?",
+                            (S.CAROL,)).fetchone()[0] == "Carol New"
+        assert search(conn, "", SearchFilters(sender="Carol Old")).total == 1
+        history = [r[0] for r in conn.execute(
+            "SELECT title FROM conversation_titles WHERE conversation_id = ? ORDER BY first_seen_at, title",
+            (room["id"],))]
+        assert set(history) == {"Hiking group", "Climbing club"}
+    finally:
+        conn.close()
+
+
+def test_search_cli_finds_the_deleted_friend_and_the_old_group_name(vault, vault_path, tmp_path, cli):
+    from tests.conftest import PASSPHRASE
+
+    _import(vault, "wechat-pc", tmp_path, 1)
+    _import(vault, "wechat-pc", tmp_path, 2)
+    vault.lock()
+    env = {"CHATVAULT_VAULT": str(vault_path), "CHATVAULT_PASSPHRASE": PASSPHRASE}
+    r = cli("search", "", "--chat", "Bob", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    assert {h["conversation"] for h in json.loads(r.stdout)["results"]} == {"Bob"}
+    r = cli("search", "", "--chat", "Hiking group", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    hits = json.loads(r.stdout)["results"]
+    assert hits and {h["conversation"] for h in hits} == {"Climbing club"}
