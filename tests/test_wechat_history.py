@@ -133,3 +133,44 @@ def test_search_cli_finds_the_deleted_friend_and_the_old_group_name(vault, vault
     assert r.returncode == 0, r.stderr
     hits = json.loads(r.stdout)["results"]
     assert hits and {h["conversation"] for h in hits} == {"Climbing club"}
+    r = cli("show", "Alice R", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "Alice R: secret plan at 9 (recalled)" in r.stdout and "me: oops wrong chat (recalled)" in r.stdout
+
+
+def test_conversation_view_shows_a_kept_recalled_message(qtbot, vault, tmp_path):
+    """What the user sees: the recalled message with its text and a "Recalled" badge; the notice the
+    first import saw stays a centred notice."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from chatvault.gui.conversation import MessageView
+
+    _import(vault, "wechat-pc", tmp_path, 1)
+    _import(vault, "wechat-pc", tmp_path, 2)
+    ro = vault.connect(readonly=True)
+    view = MessageView()
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    view.model_.set_connection(ro)
+    alice = Store(ro).find_conversation("Alice R")
+    view.open(alice["id"], False)
+    opt = QStyleOptionViewItem()
+    view.initViewItemOption(opt)
+    opt.rect = view.viewport().rect()
+    shown = {}
+    for i, msg in enumerate(view.model_.rows):
+        idx = view.model_.index(i)
+        lay = view.delegate.layout(opt, idx)
+        shown[msg["source_key"]] = (lay, idx.data(Qt.ItemDataRole.AccessibleTextRole),
+                                    idx.data(Qt.ItemDataRole.ToolTipRole))
+    lay, spoken, tip = shown["3103"]
+    assert lay.bubble is not None and lay.centred is None            # still Alice's message bubble
+    assert [b[1] for b in lay.badges] == ["Recalled"] and spoken == "Alice R: secret plan at 9 (Recalled)"
+    assert "撤回了一条消息" in tip
+    assert [b[1] for b in shown["3104"][0].badges] == ["Recalled by you"]
+    assert shown["3105-recalled"][0].centred is not None and not shown["3105-recalled"][0].badges
+    assert not shown["3101"][0].badges
+    view.clear()
+    ro.close()

@@ -95,6 +95,14 @@
         <translation>已在手机上删除</translation>
     </message>
     <message>
+        <source>Recalled</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>Recalled by you</source>
+        <translation>你已撤回</translation>
+    </message>
+    <message>
         <source>Photo</source>
         <translation>图片</translation>
     </message>
