@@ -174,3 +174,21 @@ def test_conversation_view_shows_a_kept_recalled_message(qtbot, vault, tmp_path)
     assert not shown["3101"][0].badges
     view.clear()
     ro.close()
+
+
+def test_chat_list_filter_finds_the_old_group_name_and_the_deleted_friend(qtbot, vault, tmp_path):
+    """Typing a group's earlier name in the app's chat filter still finds the renamed group."""
+    from chatvault.gui.main_window import MainWindow
+
+    _import(vault, "weixin4", tmp_path, 1)
+    _import(vault, "weixin4", tmp_path, 2)
+    win = MainWindow(vault)
+    qtbot.addWidget(win)
+    win.show()
+    shown = lambda: [win.chat_proxy.index(r, 0).data() for r in range(win.chat_proxy.rowCount())]  # noqa: E731
+    qtbot.keyClicks(win.filter_box, "hiking")
+    assert shown() == ["Climbing club"]
+    win.filter_box.clear()
+    qtbot.keyClicks(win.filter_box, "Bob")
+    assert shown() == ["Bob"]
+    win.close()
