@@ -62,9 +62,7 @@ class ChatListModel(QAbstractListModel):
             fresh: dict[int, int] = {}
             members = dict(conn.execute(
                 "SELECT conversation_id, count(*) FROM conversation_members GROUP BY conversation_id").fetchall())
-            titles: dict[int, list[str]] = {}     # every title a chat had: the filter finds earlier names
-            for cid, title in conn.execute("SELECT conversation_id, title FROM conversation_titles"):
-                titles.setdefault(cid, []).append(title)
+            titles = store.earlier_titles()      # the filter finds a chat by its earlier names too
             for conv in store.conversations():
                 last = conn.execute(
                     "SELECT m.kind, m.text, p.display_name, p.is_me FROM messages m LEFT JOIN participants p"

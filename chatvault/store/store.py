@@ -96,6 +96,13 @@ class Store:
         ).fetchall()
         return [dict(r) for r in rows]
 
+    def earlier_titles(self) -> dict[int, list[str]]:
+        """Every title each conversation has had (renamed groups, changed remarks), by conversation id."""
+        out: dict[int, list[str]] = {}
+        for cid, title in self.conn.execute("SELECT conversation_id, title FROM conversation_titles"):
+            out.setdefault(int(cid), []).append(title)
+        return out
+
     def find_conversation(self, ref: str) -> dict[str, Any] | None:
         """A conversation by numeric id, exact title, or unique title prefix (case-insensitive); failing
         those, by a title it had before (exact, then prefix) or by the source's id for it."""
