@@ -114,7 +114,7 @@ def test_changed_remark_and_renamed_group_keep_the_earlier_names_findable(vault,
         history = [r[0] for r in conn.execute(
             "SELECT title FROM conversation_titles WHERE conversation_id = ? ORDER BY first_seen_at, title",
             (room["id"],))]
-        assert set(history) == {"Hiking group", "Climbing club"}
+        assert set(history) == {"Hiking group", "Climbing club"}           # both names, in the order seen
     finally:
         conn.close()
 

@@ -159,6 +159,7 @@ class _Writer:
         self.names = names.People(conn, run_id)
         self.people: dict[str, int] = self.names.ids
         self.members: set[tuple[int, int]] = set()
+        self.unkeyed: list[recalls.Notice] = []     # deletion notices without ids, resolved in finish()
         self.next_id = 0
         self.in_tx = False
         self.pending = 0
@@ -389,10 +390,9 @@ class _Writer:
                     if atts and any(a.open is not None for a in atts):
                         fill_candidates.append((mid, atts))
                     continue
-                if kind == "recalled" and (target := recalls.target_of(key, extra))[0] is not None:
-                    notices.append(recalls.Notice(conv, key, ms, tz, body, extra, kind, text, sender_key,
-                                                  sender_name, location, *target))
-                    continue
+                if kind == "recalled" and recalls.held(self, conv, notices, key, ms, tz, body, extra, kind, text,
+                                                       sender_key, sender_name, source_id, location):
+                    continue                    # may recall a stored message (ingest/recalls.py)
                 mid = self.next_id
                 self.next_id += 1
                 if lookup:
@@ -586,6 +586,8 @@ class _Writer:
     def finish(self, mark_missing: bool) -> None:
         """Coverage, missing-at-source, restored, reply links: one last transaction."""
         self.begin()
+        if self.unkeyed:
+            recalls.resolve_unkeyed(self)
         c = self.conn
         run = self.run_id
         for key, conv in self.convs.items():

@@ -8,8 +8,8 @@ give the raw id (`wxid_…`) as the name. The rules, for every importer:
   new chat or person, but never replaces a name the vault already has;
 - a title the importer marks `extra["title_fallback"]` (made up, e.g. from the members' names)
   replaces only a stored title that was itself a stand-in;
-- every real name is kept in a history (`conversation_titles`, `participant_names`), so a search for
-  an earlier name still finds the chat or sender;
+- every title is kept in `conversation_titles` and every real name in `participant_names`, so a
+  search for an earlier name still finds the chat or sender;
 - participant details (`extra`: alias, remark, avatar, …) are merged: a key the source gives updates
   the stored value, a key it gives as None is cleared, a key it does not give is kept.
 """
@@ -72,7 +72,8 @@ def new_conversation_extra(rec: ConversationRec) -> str | None:
 
 
 def remember_title(c: Connection, cid: int, rec: ConversationRec, run_id: int) -> None:
-    title = real_title(rec)
+    """Every title a run showed, stand-ins too (what the user saw in the list is worth finding)."""
+    title = rec.title
     if title:
         c.execute("INSERT OR IGNORE INTO conversation_titles(conversation_id, title, first_seen_at, import_run_id) "
                   "VALUES (?,?,?,?)", (cid, title, clock.now_ms(), run_id))

@@ -30,6 +30,15 @@ if TYPE_CHECKING:
 _BY_ME = ("你撤回", "您撤回", "you recalled", "you withdrew", "you deleted")
 
 
+def _mine(writer: _Writer, n: Notice) -> bool | None:
+    """Whether I sent the notice (WhatsApp's "You deleted this message" comes from me)."""
+    if n.sender_key is None:
+        return None
+    pid = writer.people.get(n.sender_key)
+    row = writer.conn.execute("SELECT is_me FROM participants WHERE id = ?", (pid,)).fetchone() if pid else None
+    return bool(row[0]) if row else None
+
+
 @dataclass(slots=True)
 class Notice:
     conv: _Conv
@@ -62,6 +71,62 @@ def target_of(key: str, extra: str | None) -> tuple[str | None, bool]:
     if key == rid:
         return None, False      # the notice itself (stored earlier under the server id)
     return rid, key == f"{rid}-recalled"
+
+
+def held(writer: _Writer, conv: _Conv, notices: list[Notice], key: str, ms: int, tz: int | None, body: str | None,
+         extra: str | None, kind: str, text: str | None, sender_key: str | None, sender_name: str | None,
+         source_id: str | None, location: str | None) -> bool:
+    """Take a new `recalled` message aside when it may recall a stored one; False: insert it as usual.
+
+    With the source's ids (WeChat) the notice names its message, resolved after the batch's inserts.
+    Without (WhatsApp's "This message was deleted"), the message is found by chat, time and sender
+    once the whole export was read (`resolve_unkeyed`), and only in a chat the vault already had."""
+    if source_id is None:
+        if conv.prev_max is None:
+            return False
+        writer.unkeyed.append(Notice(conv, key, ms, tz, body, extra, kind, text, sender_key, sender_name, location,
+                                     None, True))
+        return True
+    target, in_place = target_of(key, extra)
+    if target is None:
+        return False
+    notices.append(Notice(conv, key, ms, tz, body, extra, kind, text, sender_key, sender_name, location,
+                          target, in_place))
+    return True
+
+
+def resolve_unkeyed(writer: _Writer) -> None:
+    """Deletion notices without ids: each takes the place of the stored message of the same chat,
+    time and sender that this export no longer has. When more such messages than notices share a
+    minute, which one was deleted for everyone is unknown: the notices are stored, the messages are
+    left to be marked missing-at-source. Runs before missing-at-source marking."""
+    from chatvault.search.index import index_prepared
+
+    c = writer.conn
+    groups: dict[tuple[int, int, int | None], list[Notice]] = {}
+    for n in writer.unkeyed:
+        pid = writer._sender(n.sender_key, n.sender_name, n.conv.id) if n.sender_key is not None else None
+        groups.setdefault((n.conv.id, n.ms, pid), []).append(n)
+    writer.unkeyed = []
+    index_rows: list[tuple[int, str]] = []
+    seen: list[int] = []
+    for (cid, ms, pid), group in groups.items():
+        rows = c.execute(
+            "SELECT id, extra FROM messages WHERE conversation_id = ? AND ts = ? AND sender_id IS ? "
+            "AND kind != 'recalled' AND first_run_id IS NOT ? AND id NOT IN (SELECT id FROM temp.import_seen) "
+            "ORDER BY id", (cid, ms, pid, writer.run_id)).fetchall()
+        rest = group
+        if rows and len(rows) <= len(group):
+            for row, n in zip(rows, group, strict=False):
+                mark(writer, int(row[0]), row[1], n)
+                seen.append(int(row[0]))
+                writer.report.already_present += 1
+            rest = group[len(rows):]
+        for n in rest:
+            _store(writer, n, index_rows, seen)
+    if seen:
+        c.executemany("INSERT OR IGNORE INTO temp.import_seen(id) VALUES (?)", ((i,) for i in seen))
+    index_prepared(c, index_rows)
 
 
 def by_me(text: str | None, extra: dict[str, Any]) -> bool:
@@ -98,8 +163,9 @@ def mark(writer: _Writer, mid: int, extra_json: str | None, n: Notice) -> None:
     if extra.get("recalled"):
         return
     notice_extra = json.loads(n.extra) if n.extra else {}
-    extra["recalled"] = {"at": n.ms, "notice": n.text, "by_me": by_me(n.text, notice_extra),
-                         "run": writer.run_id}
+    mine = _mine(writer, n)
+    extra["recalled"] = {"at": n.ms, "notice": n.text,
+                         "by_me": mine if mine is not None else by_me(n.text, notice_extra), "run": writer.run_id}
     writer.conn.execute("UPDATE messages SET extra = ? WHERE id = ?", (parse.dumps(extra), mid))
     writer.report.recalled += 1
 
