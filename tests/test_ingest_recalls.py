@@ -52,3 +52,28 @@ def test_whatsapp_deleted_for_everyone_after_import_marks_the_kept_message(vault
     # The same later export again: nothing changes.
     again = run_import(vault, later, options=ImportOptions(options={"tz": "UTC", "reread": True}, me="Alice"))
     assert (again.added, again.recalled, again.missing_at_source) == (0, 0, 0)
+
+
+def test_import_dialog_reports_the_recalled_messages(qtbot, vault, tmp_path: Path) -> None:
+    """The app's import summary says how many kept messages were recalled since the last import."""
+    from PySide6.QtCore import Qt
+
+    from chatvault.gui.main_window import MainWindow
+
+    first = _export(tmp_path, "a", (0, "Alice", "hi"), (1, "Bob", "the secret"), (2, "Bob", "bye"))
+    run_import(vault, first, options=OPTS)
+    later = _export(tmp_path, "b", (0, "Alice", "hi"), (1, "Bob", "This message was deleted"), (2, "Bob", "bye"))
+    win = MainWindow(vault)
+    qtbot.addWidget(win)
+    win.show()
+    dlg = win.imports.start_preview(later)
+    qtbot.waitUntil(lambda: dlg.pages.currentIndex() == 1, timeout=30_000)
+    dlg.me.setEditText("Alice")
+    with qtbot.waitSignal(win.imports.finished, timeout=60_000) as sig:
+        qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+    assert sig.args[0].recalled == 1
+    rows = {dlg.report_form.itemAt(i, dlg.report_form.ItemRole.LabelRole).widget().text():
+            dlg.report_form.itemAt(i, dlg.report_form.ItemRole.FieldRole).widget().text()
+            for i in range(dlg.report_form.rowCount())}
+    assert rows["Recalled by their sender since the last import (text kept)"] == "1"
+    win.close()

@@ -668,6 +668,10 @@
         <translation>自上次导入后在手机上删除的（此处仍保留）</translation>
     </message>
     <message>
+        <source>Recalled by their sender since the last import (text kept)</source>
+        <translation>上次导入后被发送者撤回（原文已保留）</translation>
+    </message>
+    <message>
         <source>Media stored</source>
         <translation>已保存的媒体</translation>
     </message>
