@@ -94,12 +94,14 @@ class Directory:
 
     def participant(self, wxid: str, room: str | None = None) -> ParticipantRec:
         """The person as the contact database knows them now. A wxid it no longer has (a deleted
-        friend) gives no details at all, so the engine keeps what it learnt earlier; a known contact
-        gives every detail, None for a cleared one (a removed remark)."""
+        friend), or a row without any name left, gives no details, so the engine keeps what it learnt
+        earlier; a known contact gives its details, and `remark: None` when the user removed the
+        remark (the only detail a user clears; a missing avatar URL or alias is just not recorded)."""
         c = self.contacts.get(wxid)
         extra: dict[str, Any] = {}
-        if c:
-            extra = {"alias": c.alias, "remark": c.remark, "nickname": c.nickname, "avatar_url": c.avatar_url}
+        if c and (c.remark or c.nickname or c.alias):
+            extra = {k: v for k, v in (("alias", c.alias), ("nickname", c.nickname), ("avatar_url", c.avatar_url)) if v}
+            extra["remark"] = c.remark
         if room and self.rooms.get(room, {}).get(wxid):
             extra["group_nickname"] = self.rooms[room][wxid]
         return ParticipantRec(key=wxid, display_name=self.name(wxid, room), is_me=wxid == self.me, extra=extra)
