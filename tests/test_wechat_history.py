@@ -192,3 +192,26 @@ def test_chat_list_filter_finds_the_old_group_name_and_the_deleted_friend(qtbot,
     qtbot.keyClicks(win.filter_box, "Bob")
     assert shown() == ["Bob"]
     win.close()
+
+
+def test_a_separate_revokemsg_marks_the_message_it_names_and_keeps_it_seen(vault, tmp_path):
+    """A `revokemsg` under its own id naming a stored message: the notice is kept as a message, the
+    named one is marked recalled, and stays present on every later read of the same folder."""
+    from tests import wechat_fixtures as F
+
+    key = {"key": F.KEY_HEX}
+    first = F.build_pc_folder(tmp_path / "a", extra_msgs=[F.PCMsg("wxid_alice", 4101, 1, "to take back", ts=F.T0 + 900)])
+    run_import(vault, first.root, format="wechat-pc", options=ImportOptions(options=key))
+    later = F.build_pc_folder(tmp_path / "b", extra_msgs=[F.PCMsg("wxid_alice", 4102, 10002, F.x_revoke(4101),
+                                                                   ts=F.T0 + 901)])
+    for reread in (False, True):
+        r = run_import(vault, later.root, format="wechat-pc", options=ImportOptions(options=key | {"reread": reread}))
+        assert (r.added, r.recalled, r.missing_at_source) == ((1, 1, 0) if not reread else (0, 0, 0)), r
+    conn = vault.connect(readonly=True)
+    try:
+        msgs = _messages(conn)
+    finally:
+        conn.close()
+    assert msgs["4101"]["status"] == "present" and msgs["4101"]["text"] == "to take back"
+    assert msgs["4101"]["extra"]["recalled"]["notice"] == '"Alice" 撤回了一条消息'
+    assert msgs["4102"]["kind"] == "recalled" and msgs["4102"]["extra"]["recalled_id"] == "4101"

@@ -381,12 +381,11 @@ class _Writer:
                     mid = old[1]
                     seen_ids.append(mid)
                     report.already_present += 1
-                    if text is not None and old[2] != text and source_id is not None:
-                        if kind == "recalled":          # recalled in place: keep the text, mark it
-                            notices.append(recalls.Notice(conv, key, ms, tz, body, extra, kind, text, sender_key,
-                                                          sender_name, location, key, True, True))
-                        else:
-                            self._edit(mid, old, text, edited_at)
+                    if kind == "recalled":              # a notice seen again: its message stays seen, marked
+                        recalls.again(notices, conv, key, ms, tz, body, extra, kind, text, sender_key, sender_name,
+                                      source_id, location, old[2])
+                    elif text is not None and old[2] != text and source_id is not None:
+                        self._edit(mid, old, text, edited_at)
                     if atts and any(a.open is not None for a in atts):
                         fill_candidates.append((mid, atts))
                     continue

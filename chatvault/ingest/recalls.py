@@ -54,7 +54,7 @@ class Notice:
     location: str | None
     target: str | None         # key of the recalled message, when the notice names it
     in_place: bool             # the notice replaced that message (same server id): nothing to add
-    counted: bool = False      # the writer already counted it as present and seen (same key as stored)
+    counted: bool = False      # stored already under its own key: counted as present and seen by the writer
 
 
 def target_of(key: str, extra: str | None) -> tuple[str | None, bool]:
@@ -93,6 +93,22 @@ def held(writer: _Writer, conv: _Conv, notices: list[Notice], key: str, ms: int,
     notices.append(Notice(conv, key, ms, tz, body, extra, kind, text, sender_key, sender_name, location,
                           target, in_place))
     return True
+
+
+def again(notices: list[Notice], conv: _Conv, key: str, ms: int, tz: int | None, body: str | None,
+          extra: str | None, kind: str, text: str | None, sender_key: str | None, sender_name: str | None,
+          source_id: str | None, location: str | None, stored_text: str | None) -> None:
+    """A `recalled` message whose key the vault holds. A notice naming another message keeps that
+    message seen (a separate `revokemsg` imported before); a stored message whose own row became a
+    notice under the same key is marked recalled instead of having its text overwritten."""
+    if source_id is None:
+        return
+    target, in_place = target_of(key, extra)
+    if target is None and text is not None and text != stored_text:
+        target, in_place = key, True
+    if target is not None:
+        notices.append(Notice(conv, key, ms, tz, body, extra, kind, text, sender_key, sender_name, location,
+                              target, in_place, True))
 
 
 def resolve_unkeyed(writer: _Writer) -> None:
@@ -148,13 +164,14 @@ def resolve(writer: _Writer, notices: list[Notice], index_rows: list[tuple[int, 
         if row is not None:
             if row[2] != "recalled":         # a notice stored earlier is no message to mark
                 mark(writer, int(row[0]), row[1], n)
+            seen_ids.append(int(row[0]))
             if n.counted:
                 continue
-            seen_ids.append(int(row[0]))
             if n.in_place:
                 report.already_present += 1
                 continue
-        _store(writer, n, index_rows, seen_ids)
+        if not n.counted:                    # (a counted notice is stored already)
+            _store(writer, n, index_rows, seen_ids)
 
 
 def mark(writer: _Writer, mid: int, extra_json: str | None, n: Notice) -> None:
