@@ -115,6 +115,12 @@ def test_changed_remark_and_renamed_group_keep_the_earlier_names_findable(vault,
             "SELECT title FROM conversation_titles WHERE conversation_id = ? ORDER BY first_seen_at, title",
             (room["id"],))]
         assert set(history) == {"Hiking group", "Climbing club"}           # both names, in the order seen
+        # A group titled by its members gets its real name; a named group whose contact row went away
+        # keeps its name (the members' names never replace it).
+        titles = dict(conn.execute("SELECT source_key, title FROM conversations WHERE source_key IN (?, ?)",
+                                   (S.UNNAMED, S.FORGOTTEN)).fetchall())
+        assert titles == {S.UNNAMED: "Book club", S.FORGOTTEN: "Old friends"}
+        assert store.find_conversation("Alice R、Carol Old")["source_key"] == S.UNNAMED
     finally:
         conn.close()
 

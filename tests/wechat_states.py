@@ -3,7 +3,8 @@
 State 1 is what a first import reads. State 2 is the same account later, written over the same
 folder: Alice recalled "secret plan at 9", I recalled "oops wrong chat", Bob recalled his group
 message, Bob is no longer a friend (gone from the contact database, still in the group), Carol's
-remark changed, the group was renamed, and new messages arrived. A recall notice Alice sent before
+remark changed, the group was renamed, a group without a name got one, another group's contact row
+went away (its roster stays), and new messages arrived. A recall notice Alice sent before
 the first import is in both states. Built with `wechat_fixtures`' real encrypted databases.
 """
 
@@ -16,6 +17,8 @@ from pathlib import Path
 from tests import wechat_fixtures as F
 
 ME, ALICE, BOB, CAROL, ROOM = F.ME, "wxid_alice", "wxid_bob", "wxid_carol", "room7@chatroom"
+UNNAMED = "room8@chatroom"     # no name in state 1 (titled by its members), named "Book club" in state 2
+FORGOTTEN = "room9@chatroom"   # "Old friends" in state 1; its contact row is gone in state 2, the roster stays
 BOB_AVATAR = "https://wx.qlogo.cn/mmhead/ver_1/bob/132"
 T = F.T0
 ALICE_RECALL = '"Alice R" 撤回了一条消息'
@@ -39,11 +42,14 @@ def contacts(state: int) -> list[tuple[str, str | None, str | None, str | None, 
             (ALICE, "alice01", "Alice R", "Alice", None),
             (BOB, None, None, "Bob", BOB_AVATAR),
             (CAROL, None, "Carol Old" if state == 1 else "Carol New", "Carol", None),
-            (ROOM, None, None, "Hiking group" if state == 1 else "Climbing club", None)]
-    return [r for r in rows if not (state == 2 and r[0] == BOB)]
+            (ROOM, None, None, "Hiking group" if state == 1 else "Climbing club", None),
+            (UNNAMED, None, None, None if state == 1 else "Book club", None),
+            (FORGOTTEN, None, None, "Old friends", None)]
+    return [r for r in rows if not (state == 2 and r[0] in (BOB, FORGOTTEN)) and (r[2] or r[3])]
 
 
 ROSTER = {ME: "", ALICE: "", BOB: ""}
+ROOMS = {ROOM: ROSTER, UNNAMED: {ME: "", ALICE: "", CAROL: ""}, FORGOTTEN: {ME: "", ALICE: "", CAROL: ""}}
 
 
 def messages(state: int) -> list[Msg]:
@@ -60,6 +66,8 @@ def messages(state: int) -> list[Msg]:
         Msg(ROOM, 3401, BOB, 10000, BOB_RECALL, T + 30) if later else Msg(ROOM, 3401, BOB, 1, "group hello", T + 30),
         Msg(ROOM, 3402, ALICE, 1, "alice in group", T + 31),
         Msg(ROOM, 3403, ME, 1, "me in group", T + 32),
+        Msg(UNNAMED, 3501, ALICE, 1, "which book next", T + 33),
+        Msg(FORGOTTEN, 3601, ALICE, 1, "remember the old days", T + 34),
     ]
     if later:
         out += [Msg(ALICE, 3106, ALICE, 1, "after the recall", T + 40),
@@ -74,7 +82,7 @@ def write_pc(base: Path, state: int) -> Path:
     root = base / "WeChat Files" / ME
     msgs = []
     for m in messages(state):
-        group = m.talker == ROOM
+        group = m.talker.endswith("@chatroom")
         extra = F.bytes_extra(sender=m.sender if group and m.sender != ME and m.type == 1 else None)
         msgs.append(F.PCMsg(m.talker, m.svrid, m.type, m.text, is_sender=int(m.sender == ME), ts=m.ts, extra=extra))
     F.write_pc_msgs(root / "Msg" / "Multi" / "MSG0.db", msgs, F.KEY)
@@ -85,8 +93,8 @@ def write_pc(base: Path, state: int) -> Path:
         rows.append(tuple(row))
     F.create_db(root / "Msg" / "MicroMsg.db", "pc", F.KEY, F.PC_MICRO_DDL, {
         "Contact": rows,
-        "ChatRoom": [(ROOM, "^G".join(ROSTER), None, 0, 0, 1, None, 0, None, 0, None, 0, None, F.room_data(ROSTER),
-                      0, None)]})
+        "ChatRoom": [(room, "^G".join(roster), None, 0, 0, 1, None, 0, None, 0, None, 0, None, F.room_data(roster),
+                      0, None) for room, roster in ROOMS.items()]})
     return root
 
 
@@ -101,7 +109,7 @@ def write_v4(base: Path, state: int) -> Path:
     """xwechat_files/wxid_me_1a2b in `state`. Weixin 4 writes Alice's recall as a 10002 `revokemsg`
     in place; the others as 10000 text, so both spellings are read."""
     root = base / "xwechat_files" / F.V4_ACCOUNT
-    users = [ME, ALICE, BOB, CAROL, ROOM]
+    users = [ME, ALICE, BOB, CAROL, ROOM, UNNAMED, FORGOTTEN]
     sid = {u: i + 1 for i, u in enumerate(users)}
     tables: dict[str, list[tuple]] = {}
     for m in messages(state):
@@ -110,7 +118,7 @@ def write_v4(base: Path, state: int) -> Path:
         mtype, text = m.type, m.text
         if m.svrid == 3103 and mtype == 10000:
             mtype, text = 10002, _v4_revoke(m.svrid, m.text)
-        if m.talker == ROOM and mtype == 1 and m.sender != ME:
+        if m.talker.endswith("@chatroom") and mtype == 1 and m.sender != ME:
             text = f"{m.sender}:\n{text}"
         rows.append((len(rows) + 1, m.svrid, mtype, m.ts * 1000, sid[m.sender], m.ts, 2, 0, 0, 0, 0, None, text,
                      None, None, 0, 0))
@@ -123,8 +131,9 @@ def write_v4(base: Path, state: int) -> Path:
     F.create_db(db / "contact" / "contact.db", "v4", F.KEY, F.V4_CONTACT_DDL, {
         "contact": [(i + 1, c[0], 1, c[1], None, 0, 0, 0, c[2], None, None, c[3], None, None, c[4], None, None, 0, 0,
                      None, None, 0) for i, c in enumerate(people)],
-        "chat_room": [(1, ROOM, ME, F.room_data(ROSTER))],
-        "chatroom_member": [(1, i + 1) for i, c in enumerate(people) if c[0] in ROSTER]})
+        "chat_room": [(i + 1, room, ME, F.room_data(roster)) for i, (room, roster) in enumerate(ROOMS.items())],
+        "chatroom_member": [(r + 1, i + 1) for r, roster in enumerate(ROOMS.values())
+                            for i, c in enumerate(people) if c[0] in roster]})
     return root
 
 
@@ -145,7 +154,7 @@ def write_android(base: Path, state: int) -> Path:
     rows = []
     for i, m in enumerate(messages(state), 1):
         text = m.text
-        if m.talker == ROOM and m.type == 1 and m.sender != ME:
+        if m.talker.endswith("@chatroom") and m.type == 1 and m.sender != ME:
             text = f"{m.sender}:\n{text}"
         rows.append((i, m.svrid, m.type, 3, int(m.sender == ME), 0, m.ts * 1000, m.talker, text, None, None, None,
                      None, None, 0, None, -1, None, 0, 0))
@@ -154,7 +163,8 @@ def write_android(base: Path, state: int) -> Path:
         "message": rows,
         "rcontact": [(c[0], c[1], c[2] or "", None, c[3], None, None, 0, 3, 0, None, None, None, None, 0, None, 0, 0,
                       None) for c in people],
-        "chatroom": [(ROOM, T, ";".join(ROSTER), "", None, 0, ME, F.room_data(ROSTER), 1, None, 0, 0, T, None)],
+        "chatroom": [(room, T, ";".join(roster), "", None, 0, ME, F.room_data(roster), 1, None, 0, 0, T, None)
+                     for room, roster in ROOMS.items()],
         "userinfo": [(2, 3, ME), (4, 3, "Me Myself")],
         "img_flag": [(c[0], 3, T, c[4], None, 0, 0) for c in people if c[4]]})
     return app

@@ -67,10 +67,6 @@ def update_conversation(c: Connection, cid: int, row: Any, rec: ConversationRec)
         c.execute("UPDATE conversations SET extra = ? WHERE id = ?", (_dumps(merged), cid))
 
 
-def new_conversation_extra(rec: ConversationRec) -> str | None:
-    return _dumps(dict(rec.extra))
-
-
 def remember_title(c: Connection, cid: int, rec: ConversationRec, run_id: int) -> None:
     """Every title a run showed, stand-ins too (what the user saw in the list is worth finding)."""
     title = rec.title
