@@ -4,14 +4,19 @@ recalls after the first import, a deleted friend, a changed remark and a renamed
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from chatvault.importers.base import ImportOptions
-from chatvault.ingest.engine import run_import
+from chatvault.ingest.engine import ImportReport, run_import
 from chatvault.search.api import SearchFilters, search
 from chatvault.store.store import Store
+from chatvault.vault.vault import Vault
 from tests import wechat_states as S
+from tests.conftest import PASSPHRASE
 
 FORMATS = list(S.WRITERS)
 
@@ -32,18 +37,35 @@ def _messages(conn) -> dict[str, dict]:
     return {r[0]: {"kind": r[1], "status": r[2], "text": r[3], "extra": json.loads(r[4] or "{}")} for r in rows}
 
 
-@pytest.fixture(params=FORMATS)
-def two_states(request, vault, tmp_path):
-    """The vault after importing state 1, then state 2, of the same account folder."""
+@dataclass
+class History:
+    fmt: str
+    vault: Vault
+    folder: Path
+    first: ImportReport
+    second: ImportReport
+
+
+@pytest.fixture(scope="module", params=FORMATS)
+def history(request, tmp_path_factory) -> Iterator[History]:
+    """A vault after importing state 1, then state 2, of the same account folder; built once per
+    variant and shared by the tests that only read it (Weixin 4's key derivation is slow)."""
+    from chatvault.vault.vault import create_vault
+
     fmt = request.param
-    first = _import(vault, fmt, tmp_path, 1)
-    assert first.outcome == "ok" and first.added == len(S.messages(1))
-    second = _import(vault, fmt, tmp_path, 2)
-    return fmt, first, second
+    base = tmp_path_factory.mktemp(fmt)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHATVAULT_TMPDIR", str(base / "work"))
+        v, _ = create_vault(base / "vault", PASSPHRASE)
+        first = _import(v, fmt, base, 1)
+        assert first.outcome == "ok" and first.added == len(S.messages(1))
+        second = _import(v, fmt, base, 2)
+    yield History(fmt, v, base, first, second)
+    v.lock()
 
 
-def test_recalls_after_the_first_import_mark_the_stored_messages(vault, tmp_path, two_states):
-    fmt, first, second = two_states
+def test_recalls_after_the_first_import_mark_the_stored_messages(history, monkeypatch):
+    vault, second = history.vault, history.second
     # Two new messages; three stored messages recalled since (by Alice, by me, by Bob in the group);
     # nothing lost at the source, nothing added for the recall notices.
     assert (second.added, second.recalled, second.missing_at_source, second.edited) == (2, 3, 0, 0), second
@@ -68,14 +90,14 @@ def test_recalls_after_the_first_import_mark_the_stored_messages(vault, tmp_path
     finally:
         conn.close()
     # Reading the later state again changes nothing.
-    again = _import(vault, fmt, tmp_path, 2, reread=True)
+    monkeypatch.setenv("CHATVAULT_TMPDIR", str(history.folder / "work"))
+    again = _import(vault, history.fmt, history.folder, 2, reread=True)
     assert (again.added, again.recalled, again.missing_at_source, again.edited) == (0, 0, 0, 0)
     assert again.already_present == len(S.messages(2))
 
 
-def test_a_deleted_friend_keeps_name_avatar_and_chat(vault, tmp_path, two_states):
-    fmt, _first, second = two_states
-    conn = vault.connect(readonly=True)
+def test_a_deleted_friend_keeps_name_avatar_and_chat(history):
+    conn = history.vault.connect(readonly=True)
     try:
         store = Store(conn)
         bob_chat = store.find_conversation("Bob")
@@ -94,9 +116,8 @@ def test_a_deleted_friend_keeps_name_avatar_and_chat(vault, tmp_path, two_states
         conn.close()
 
 
-def test_changed_remark_and_renamed_group_keep_the_earlier_names_findable(vault, tmp_path, two_states):
-    _fmt, _first, _second = two_states
-    conn = vault.connect(readonly=True)
+def test_changed_remark_and_renamed_group_keep_the_earlier_names_findable(history):
+    conn = history.vault.connect(readonly=True)
     try:
         store = Store(conn)
         carol = store.find_conversation("Carol New")
@@ -186,8 +207,8 @@ def test_chat_list_filter_finds_the_old_group_name_and_the_deleted_friend(qtbot,
     """Typing a group's earlier name in the app's chat filter still finds the renamed group."""
     from chatvault.gui.main_window import MainWindow
 
-    _import(vault, "weixin4", tmp_path, 1)
-    _import(vault, "weixin4", tmp_path, 2)
+    _import(vault, "wechat-pc", tmp_path, 1)
+    _import(vault, "wechat-pc", tmp_path, 2)
     win = MainWindow(vault)
     qtbot.addWidget(win)
     win.show()
@@ -206,12 +227,17 @@ def test_a_separate_revokemsg_marks_the_message_it_names_and_keeps_it_seen(vault
     from tests import wechat_fixtures as F
 
     key = {"key": F.KEY_HEX}
-    first = F.build_pc_folder(tmp_path / "a", extra_msgs=[F.PCMsg("wxid_alice", 4101, 1, "to take back", ts=F.T0 + 900)])
-    run_import(vault, first.root, format="wechat-pc", options=ImportOptions(options=key))
-    later = F.build_pc_folder(tmp_path / "b", extra_msgs=[F.PCMsg("wxid_alice", 4102, 10002, F.x_revoke(4101),
-                                                                   ts=F.T0 + 901)])
+    root = tmp_path / "WeChat Files" / F.ME
+    F.write_micromsg(root, F.KEY, rooms={})
+    msg = root / "Msg" / "Multi" / "MSG0.db"
+    F.write_pc_msgs(msg, [F.PCMsg("wxid_alice", 4100, 1, "before", ts=F.T0 + 899),
+                          F.PCMsg("wxid_alice", 4101, 1, "to take back", ts=F.T0 + 900)], F.KEY)
+    run_import(vault, root, format="wechat-pc", options=ImportOptions(options=key))
+    F.write_pc_msgs(msg, [F.PCMsg("wxid_alice", 4100, 1, "before", ts=F.T0 + 899),
+                          F.PCMsg("wxid_alice", 4102, 10002, F.x_revoke(4101), ts=F.T0 + 901)], F.KEY)
+    later = root
     for reread in (False, True):
-        r = run_import(vault, later.root, format="wechat-pc", options=ImportOptions(options=key | {"reread": reread}))
+        r = run_import(vault, later, format="wechat-pc", options=ImportOptions(options=key | {"reread": reread}))
         assert (r.added, r.recalled, r.missing_at_source) == ((1, 1, 0) if not reread else (0, 0, 0)), r
     conn = vault.connect(readonly=True)
     try:
