@@ -55,3 +55,16 @@ def test_newer_schema_is_refused(vault) -> None:
     conn.execute(f"PRAGMA user_version = {latest_version() + 5}")
     with pytest.raises(VaultFormatError, match="schema version"):
         migrate(conn)
+
+
+def test_participant_names_are_seeded_from_the_names_stored_before(tmp_path: Path) -> None:
+    """Schema 8 keeps every name a participant had; a vault from before starts with its current names."""
+    conn = connect(tmp_path / "v.db", os.urandom(32), create=True)
+    migrate(conn, target=7)
+    conn.execute("INSERT INTO sources(id, app, account, created_at) VALUES (1, 'wechat', 'wxid_me', 0)")
+    conn.execute("INSERT INTO participants(source_id, source_key, display_name) VALUES (1, 'wxid_a', 'Alice R'), "
+                 "(1, 'wxid_b', 'wxid_b'), (1, 'wxid_c', NULL)")
+    assert migrate(conn, target=8) == 8
+    names = conn.execute("SELECT p.source_key, n.name FROM participant_names n JOIN participants p "
+                         "ON p.id = n.participant_id").fetchall()
+    assert [tuple(r) for r in names] == [("wxid_a", "Alice R")]      # raw ids and blanks are no names

@@ -106,18 +106,19 @@ def test_deleted_chat_from_another_device_is_not_marked(vault, tmp_path):
 
 
 def test_recalled_message_keeps_the_original(vault, tmp_path):
-    """WeChat replaces a recalled message in place; the earlier import's copy stays, beside the notice."""
+    """WeChat replaces a recalled message in place; the earlier import's copy stays, marked recalled."""
     folder = F.build_pc_folder(tmp_path / "a", extra_msgs=[F.PCMsg(F.ROOM, 4001, 1, "oops secret", ts=F.T0 + 900,
                                                                      extra=F.bytes_extra(sender="wxid_bob"))])
     run_import(vault, folder.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
     later = F.build_pc_folder(tmp_path / "b", extra_msgs=[
         F.PCMsg(F.ROOM, 4001, 10000, '"Bobby in group" 撤回了一条消息', ts=F.T0 + 900),
         F.PCMsg(F.ROOM, 4002, 1, "after", ts=F.T0 + 950, extra=F.bytes_extra(sender="wxid_bob"))])
-    run_import(vault, later.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    report = run_import(vault, later.root, format="wechat-pc", options=opts(key=F.KEY_HEX))
+    assert (report.added, report.recalled, report.missing_at_source) == (1, 1, 0)
     msgs = by_key(vault)
-    assert msgs["4001"][2] == "oops secret" and msgs["4001"][1] == "missing-at-source"
-    assert msgs["4001-recalled"][0] == "recalled"
-    assert json.loads(msgs["4001-recalled"][4])["recalled_id"] == "4001"
+    assert msgs["4001"][2] == "oops secret" and msgs["4001"][1] == "present"
+    assert json.loads(msgs["4001"][4])["recalled"]["notice"] == '"Bobby in group" 撤回了一条消息'
+    assert "4001-recalled" not in msgs                             # the notice adds no second message
 
 
 def test_auto_detection_and_other_variants(vault, tmp_path):

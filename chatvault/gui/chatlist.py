@@ -21,6 +21,7 @@ from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
 
 ConversationRole = Qt.ItemDataRole.UserRole + 10
+FilterRole = Qt.ItemDataRole.UserRole + 11
 _APP_NAMES = {"wechat": "WeChat", "whatsapp": "WhatsApp", "telegram": "Telegram", "signal": "Signal",
               "discord": "Discord", "qq": "QQ", "line": "LINE", "imessage": "iMessage"}
 
@@ -66,6 +67,7 @@ class ChatListModel(QAbstractListModel):
         fresh: dict[int, int] = {}
         members = dict(conn.execute(
             "SELECT conversation_id, count(*) FROM conversation_members GROUP BY conversation_id").fetchall())
+        titles = store.earlier_titles()      # the filter finds a chat by its earlier names too
         for conv in store.conversations():
             try:
                 last = conn.execute(
@@ -84,6 +86,7 @@ class ChatListModel(QAbstractListModel):
             conv["fresh"] = int(fresh.get(conv["id"], 0))
             conv["members"] = int(members.get(conv["id"], 0))
             conv["display"] = conv["title"] or conv["source_key"]
+            conv["filter_text"] = "\n".join([conv["display"], *titles.get(conv["id"], []), conv["source_key"]])
             rows.append(conv)
         return rows
 
@@ -106,6 +109,8 @@ class ChatListModel(QAbstractListModel):
             return conv
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return conv["display"]
+        if role == FilterRole:
+            return conv.get("filter_text") or conv["display"]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{conv['display']} · {_APP_NAMES.get(conv['app'], conv['app'])} · {conv['messages']:,}"
         return None
@@ -131,7 +136,7 @@ class ChatFilter(QSortFilterProxyModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setFilterRole(Qt.ItemDataRole.DisplayRole)
+        self.setFilterRole(FilterRole)      # the title, earlier titles (renamed, re-remarked) and the source id
 
 
 _APP_BADGES = {"wechat": ("#07c160", "W"), "whatsapp": ("#25d366", "WA"), "telegram": ("#2aabee", "T"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -48,6 +49,13 @@ def _extra(msg: dict[str, Any]) -> dict[str, Any]:
         return json.loads(raw) if raw else {}
     except (TypeError, ValueError):
         return {}
+
+
+def recall_of(msg: dict[str, Any]) -> dict[str, Any] | None:
+    """The recall of a message the vault kept (its notice came in a later import), or None."""
+    extra = msg.get("extra")
+    recalled = extra.get("recalled") if isinstance(extra, dict) else None
+    return recalled if isinstance(recalled, dict) and msg.get("kind") != "recalled" else None
 
 
 def human_size(n: int | None) -> str:
@@ -199,9 +207,16 @@ class MessageListModel(QAbstractListModel):
             return msg["id"] == self.highlight_id
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             who = msg.get("sender") or ""
-            return f"{who}: {msg.get('text') or msg['kind']}" if who else (msg.get("text") or msg["kind"])
+            body = msg.get("text") or msg["kind"]
+            if recall_of(msg) is not None:
+                body = f"{body} ({QCoreApplication.translate('BubbleDelegate', 'Recalled')})"
+            return f"{who}: {body}" if who else body
         if role == Qt.ItemDataRole.ToolTipRole:
-            return timefmt.absolute(msg["ts"], msg.get("tz_offset"))
+            tip = timefmt.absolute(msg["ts"], msg.get("tz_offset"))
+            recalled = recall_of(msg)
+            if recalled is not None and recalled.get("notice"):
+                tip += "\n" + str(recalled["notice"])      # the source's own words: "…撤回了一条消息"
+            return tip
         return None
 
     def row_of(self, message_id: int) -> int | None:
@@ -441,6 +456,9 @@ class BubbleDelegate(QStyledItemDelegate):
             items.append((self.tr("edited"), c.chip_text))
         if msg.get("status") == "missing-at-source":
             items.append((self.tr("Deleted on phone"), c.badge))
+        recalled = recall_of(msg)
+        if recalled is not None:
+            items.append((self.tr("Recalled by you") if recalled.get("by_me") else self.tr("Recalled"), c.badge))
         if not items:
             return y
         x_parts = [sfm.horizontalAdvance(t) + 12 for t, _ in items]

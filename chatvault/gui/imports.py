@@ -261,6 +261,8 @@ class ImportDialog(QDialog):
             (self.tr("New messages"), rep.added),
             (self.tr("Already in the vault"), rep.already_present),
             (self.tr("Deleted on the phone since the last import (kept here)"), rep.missing_at_source),
+            *([(self.tr("Recalled by their sender since the last import (text kept)"), rep.recalled)]
+              if getattr(rep, "recalled", 0) else []),
             (self.tr("Media stored"), rep.attachments_stored),
             (self.tr("Media missing from the export"), rep.attachments_missing),
             (self.tr("Lines not understood"), rep.unparsed),

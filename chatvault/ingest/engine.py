@@ -29,7 +29,7 @@ from chatvault.errors import Cancelled, ChatVaultError, InputError, StorageError
 from chatvault.importers import registry
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.openers import close_trees
-from chatvault.ingest import owner, parse
+from chatvault.ingest import names, owner, parse, recalls
 from chatvault.ingest.keys import ts_ms
 from chatvault.jobs.context import JobContext
 from chatvault.media.attach import MediaInfo, fill_missing, record_blob, store_and_describe
@@ -67,6 +67,7 @@ class ImportReport:
     added: int = 0
     already_present: int = 0
     edited: int = 0
+    recalled: int = 0                   # stored messages marked recalled (the notice seen after them)
     missing_at_source: int = 0
     restored: int = 0
     conversations_missing: int = 0      # whole chats a complete snapshot no longer has (deleted / cleared)
@@ -86,7 +87,7 @@ class ImportReport:
     detection: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        keys = ("added", "already_present", "edited", "missing_at_source", "restored", "conversations_missing",
+        keys = ("added", "already_present", "edited", "recalled", "missing_at_source", "restored", "conversations_missing",
                 "attachments_stored",
                 "attachments_missing", "attachments_filled", "unparsed", "conversations", "messages_seen")
         return {k: getattr(self, k) for k in keys}
@@ -156,8 +157,10 @@ class _Writer:
         self.me_name: str | None = options.me
         self.me_choice: owner.MeChoice | None = None
         self.convs: dict[str, _Conv] = {}
-        self.people: dict[str, int] = {}
+        self.names = names.People(conn, run_id)
+        self.people: dict[str, int] = self.names.ids
         self.members: set[tuple[int, int]] = set()
+        self.unkeyed: list[recalls.Notice] = []     # deletion notices without ids, resolved in finish()
         self.next_id = 0
         self.in_tx = False
         self.pending = 0
@@ -275,25 +278,17 @@ class _Writer:
     def conversation(self, rec: ConversationRec) -> None:
         sid = self._need_source()
         c = self.conn
-        row = c.execute("SELECT id, kind, title FROM conversations WHERE source_id = ? AND source_key = ?",
+        row = c.execute("SELECT id, kind, title, extra FROM conversations WHERE source_id = ? AND source_key = ?",
                         (sid, rec.key)).fetchone()
         if row is None:
-            kind = rec.kind if rec.kind != ConversationKind.UNKNOWN else ConversationKind.UNKNOWN
             cur = c.execute(
                 "INSERT INTO conversations(source_id, source_key, kind, title, created_at, extra) VALUES (?,?,?,?,?,?)",
-                (sid, rec.key, str(kind), rec.title, clock.now_ms(), _dumps(rec.extra)))
+                (sid, rec.key, str(rec.kind), rec.title, clock.now_ms(), _dumps(rec.extra)))
             cid = int(cur.lastrowid)
         else:
             cid = int(row["id"])
-            if rec.kind != ConversationKind.UNKNOWN and row["kind"] != rec.kind:
-                c.execute("UPDATE conversations SET kind = ? WHERE id = ?", (str(rec.kind), cid))
-            if rec.title and row["title"] != rec.title:
-                c.execute("UPDATE conversations SET title = ? WHERE id = ?", (rec.title, cid))
-            if rec.extra:
-                c.execute("UPDATE conversations SET extra = ? WHERE id = ?", (_dumps(rec.extra), cid))
-        if rec.title:
-            c.execute("INSERT OR IGNORE INTO conversation_titles(conversation_id, title, first_seen_at, import_run_id) "
-                      "VALUES (?,?,?,?)", (cid, rec.title, clock.now_ms(), self.run_id))
+            names.update_conversation(c, cid, row, rec)   # a stand-in title never replaces a real one
+        names.remember_title(c, cid, rec, self.run_id)
         if rec.key not in self.convs:
             prev = c.execute("SELECT max(ts) FROM messages WHERE conversation_id = ?", (cid,)).fetchone()[0]
             self.convs[rec.key] = _Conv(cid, None if prev is None else int(prev))
@@ -305,49 +300,11 @@ class _Writer:
     def participant(self, rec: ParticipantRec) -> int:
         sid = self._need_source()
         choice = self.me_choice
-        if choice is not None:
-            return self._chosen_participant(sid, rec, choice)
+        if choice is not None:        # the user said who "me" is: that sets is_me, both ways
+            return self.names.participant(sid, rec, 1 if choice.matches(rec.key, rec.display_name) else 0,
+                                          chosen=True)
         is_me = 1 if (rec.is_me or (self.me_name and rec.display_name == self.me_name)) else 0
-        pid = self.people.get(rec.key)
-        c = self.conn
-        if pid is None:
-            row = c.execute("SELECT id, display_name, is_me FROM participants WHERE source_id = ? AND source_key = ?",
-                            (sid, rec.key)).fetchone()
-            if row is None:
-                cur = c.execute("INSERT INTO participants(source_id, source_key, display_name, is_me, extra) "
-                                "VALUES (?,?,?,?,?)", (sid, rec.key, rec.display_name, is_me,
-                                                      _dumps({k: v for k, v in rec.extra.items() if k != "chat"})))
-                pid = int(cur.lastrowid)
-            else:
-                pid = int(row["id"])
-                if (rec.display_name and row["display_name"] != rec.display_name) or (is_me and not row["is_me"]):
-                    c.execute("UPDATE participants SET display_name = coalesce(?, display_name), "
-                              "is_me = max(is_me, ?) WHERE id = ?", (rec.display_name, is_me, pid))
-            self.people[rec.key] = pid
-        elif is_me or rec.display_name:
-            c.execute("UPDATE participants SET display_name = coalesce(?, display_name), is_me = max(is_me, ?) "
-                      "WHERE id = ?", (rec.display_name, is_me, pid))
-        return pid
-
-    def _chosen_participant(self, sid: int, rec: ParticipantRec, choice: owner.MeChoice) -> int:
-        """`participant` when the user said who "me" is: that choice sets is_me, both ways."""
-        is_me = 1 if choice.matches(rec.key, rec.display_name) else 0
-        c = self.conn
-        pid = self.people.get(rec.key)
-        if pid is None:
-            row = c.execute("SELECT id FROM participants WHERE source_id = ? AND source_key = ?", (sid, rec.key)).fetchone()
-            if row is None:
-                cur = c.execute("INSERT INTO participants(source_id, source_key, display_name, is_me, extra) "
-                                "VALUES (?,?,?,?,?)", (sid, rec.key, rec.display_name, is_me,
-                                                      _dumps({k: v for k, v in rec.extra.items() if k != "chat"})))
-                pid = int(cur.lastrowid)
-                self.people[rec.key] = pid
-                return pid
-            pid = self.people[rec.key] = int(row["id"])
-        c.execute("UPDATE participants SET display_name = coalesce(?, display_name), is_me = ? WHERE id = ? "
-                  "AND (is_me != ? OR display_name IS NOT coalesce(?, display_name))",
-                  (rec.display_name, is_me, pid, is_me, rec.display_name))
-        return pid
+        return self.names.participant(sid, rec, is_me)   # ingest/names.py: later names win, none is lost
 
     def _member(self, cid: int, pid: int) -> None:
         if (cid, pid) not in self.members:
@@ -396,6 +353,7 @@ class _Writer:
         seen_ids: list[int] = []
         new_atts: list[tuple[int, list[AttachmentRef]]] = []
         fill_candidates: list[tuple[int, list[AttachmentRef]]] = []
+        notices: list[recalls.Notice] = []     # recall notices of messages the vault may hold (ingest/recalls.py)
         for ckey, items in by_conv.items():
             conv = self._conv(ckey)
             cid = conv.id
@@ -434,11 +392,17 @@ class _Writer:
                     mid = old[1]
                     seen_ids.append(mid)
                     report.already_present += 1
-                    if text is not None and old[2] != text and source_id is not None:
+                    if kind == "recalled":              # a notice seen again: its message stays seen, marked
+                        recalls.again(notices, conv, key, ms, tz, body, extra, kind, text, sender_key, sender_name,
+                                      source_id, location, old[2])
+                    elif text is not None and old[2] != text and source_id is not None:
                         self._edit(mid, old, text, edited_at)
                     if atts and any(a.open is not None for a in atts):
                         fill_candidates.append((mid, atts))
                     continue
+                if kind == "recalled" and recalls.held(self, conv, notices, key, ms, tz, body, extra, kind, text,
+                                                       sender_key, sender_name, source_id, location):
+                    continue                    # may recall a stored message (ingest/recalls.py)
                 mid = self.next_id
                 self.next_id += 1
                 if lookup:
@@ -467,6 +431,8 @@ class _Writer:
             c.executemany("INSERT OR IGNORE" + INSERT_MESSAGE, inserts)
             if c.total_changes - before != len(inserts):
                 self._repeated(batch, inserts, index_rows, new_atts, fill_candidates, seen_ids)
+        if notices:
+            recalls.resolve(self, notices, index_rows, seen_ids)
         if seen_ids:
             # Remembered in a temporary table, not written to each row: rewriting every stored
             # message's row made re-reading an export cost ~70 % of the first import.
@@ -630,6 +596,8 @@ class _Writer:
     def finish(self, mark_missing: bool) -> None:
         """Coverage, missing-at-source, restored, reply links: one last transaction."""
         self.begin()
+        if self.unkeyed:
+            recalls.resolve_unkeyed(self)
         c = self.conn
         note = owner.unmatched_note(c, self.source_id, self.me_choice, self.options.me)
         if note and len(self.report.warnings) < MAX_LISTED:

@@ -141,9 +141,10 @@ def _filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
             needle = f.sender.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             where.append(
                 "m.sender_id IN (SELECT id FROM participants WHERE source_key = ? "
-                "OR lower(display_name) LIKE ? ESCAPE '\\')"
+                "OR lower(display_name) LIKE ? ESCAPE '\\' "
+                "UNION SELECT participant_id FROM participant_names WHERE lower(name) LIKE ? ESCAPE '\\')"
             )
-            params += [f.sender.strip(), f"%{needle}%"]
+            params += [f.sender.strip(), f"%{needle}%", f"%{needle}%"]   # earlier names too
     if f.apps:
         where.append(
             "m.conversation_id IN (SELECT c.id FROM conversations c JOIN sources s ON s.id = c.source_id "

@@ -96,8 +96,16 @@ class Store:
         ).fetchall()
         return [dict(r) for r in rows]
 
+    def earlier_titles(self) -> dict[int, list[str]]:
+        """Every title each conversation has had (renamed groups, changed remarks), by conversation id."""
+        out: dict[int, list[str]] = {}
+        for cid, title in self.conn.execute("SELECT conversation_id, title FROM conversation_titles"):
+            out.setdefault(int(cid), []).append(title)
+        return out
+
     def find_conversation(self, ref: str) -> dict[str, Any] | None:
-        """A conversation by numeric id, exact title, or unique title prefix (case-insensitive)."""
+        """A conversation by numeric id, exact title, or unique title prefix (case-insensitive); failing
+        those, by a title it had before (exact, then prefix) or by the source's id for it."""
         if ref.isdigit():
             row = self.conn.execute("SELECT * FROM conversations WHERE id = ?", (int(ref),)).fetchone()
             if row:
@@ -105,11 +113,23 @@ class Store:
         rows = self.conn.execute("SELECT * FROM conversations WHERE title = ?", (ref,)).fetchall()
         if len(rows) == 1:
             return dict(rows[0])
+        prefix = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = self.conn.execute(
-            "SELECT * FROM conversations WHERE lower(title) LIKE lower(?) ESCAPE '\\'",
-            (ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",),
-        ).fetchall()
-        return dict(rows[0]) if len(rows) == 1 else None
+            "SELECT * FROM conversations WHERE lower(title) LIKE lower(?) ESCAPE '\\'", (prefix,)).fetchall()
+        if rows:
+            return dict(rows[0]) if len(rows) == 1 else None
+        # An earlier title (a renamed group, a changed remark), then the source's own id (a wxid).
+        for sql, arg in (("SELECT conversation_id FROM conversation_titles WHERE title = ?", ref),
+                         ("SELECT conversation_id FROM conversation_titles WHERE lower(title) LIKE lower(?) "
+                          "ESCAPE '\\'", prefix),
+                         ("SELECT id FROM conversations WHERE source_key = ?", ref)):
+            ids = {r[0] for r in self.conn.execute(sql, (arg,))}
+            if len(ids) == 1:
+                row = self.conn.execute("SELECT * FROM conversations WHERE id = ?", (ids.pop(),)).fetchone()
+                return dict(row) if row else None
+            if ids:
+                return None
+        return None
 
     def message_count(self, conversation_id: int) -> int:
         return int(

@@ -95,6 +95,14 @@
         <translation>已在手机上删除</translation>
     </message>
     <message>
+        <source>Recalled</source>
+        <translation>已撤回</translation>
+    </message>
+    <message>
+        <source>Recalled by you</source>
+        <translation>你已撤回</translation>
+    </message>
+    <message>
         <source>Photo</source>
         <translation>图片</translation>
     </message>
@@ -697,6 +705,10 @@
     <message>
         <source>Deleted on the phone since the last import (kept here)</source>
         <translation>自上次导入后在手机上删除的（此处仍保留）</translation>
+    </message>
+    <message>
+        <source>Recalled by their sender since the last import (text kept)</source>
+        <translation>上次导入后被发送者撤回（原文已保留）</translation>
     </message>
     <message>
         <source>Media stored</source>

@@ -103,6 +103,8 @@ def summary_text(r: ImportReport) -> str:
              f"  added {r.added:,}, already present {r.already_present:,}, edited {r.edited:,}",
              f"  missing at source {r.missing_at_source:,} (kept), back at source {r.restored:,}",
              f"  attachments stored {r.attachments_stored:,}, missing {r.attachments_missing:,}"]
+    if r.recalled:
+        lines.append(f"  recalled by their sender since an earlier import (text kept, marked recalled): {r.recalled:,}")
     if r.conversations_missing:
         lines.append(f"  chats no longer at the source (deleted or cleared there, kept here): "
                      f"{r.conversations_missing:,}")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+from typing import Any
 
 from chatvault.cli.common import CliContext
 from chatvault.errors import InputError
@@ -43,7 +45,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             conn.close()
     keep = ("id", "time_iso", "ts", "sender", "from_me", "kind", "text", "status", "is_target", "is_edited",
             "reply_to_id")
-    messages = [{k: r.get(k) for k in keep} for r in rows]
+    messages = [{k: r.get(k) for k in keep} | {"recalled": _recalled(r)} for r in rows]
     data = {"conversation": {"id": conv["id"], "title": conv["title"], "kind": conv["kind"], "messages": total},
             "messages": messages}
     lines = [f"{conv['title'] or '(untitled)'} (#{conv['id']}, {total} messages)"]
@@ -51,7 +53,19 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         who = "me" if m["from_me"] else (m["sender"] or "?")
         body = m["text"] if m["text"] else f"<{m['kind']}>"
         flag = " (deleted at source)" if m["status"] == "missing-at-source" else ""
+        flag += " (recalled)" if m["recalled"] else ""
         arrow = ">" if m["is_target"] else " "
         lines.append(f"{arrow} {m['time_iso'][:16].replace('T', ' ')}  {who}: {body}{flag}  #{m['id']}")
     ctx.out(data, "\n".join(lines))
     return 0
+
+
+def _recalled(row: dict[str, Any]) -> bool:
+    """A message kept with its text although its sender recalled it later (extra.recalled)."""
+    if row.get("kind") == "recalled":
+        return False
+    try:
+        extra = json.loads(row.get("extra") or "{}")
+    except (TypeError, ValueError):
+        return False
+    return isinstance(extra, dict) and bool(extra.get("recalled"))

@@ -16,6 +16,7 @@ from chatvault.importers.wechat.common import (
     Contact,
     Directory,
     file_ref,
+    in_place_recall,
     make_message,
     safe_join,
     stable_id,
@@ -152,6 +153,11 @@ class WeChatAndroidImporter(Importer):
             for u, a, r, n in conn.execute("SELECT username, alias, conRemark, nickname FROM rcontact"):
                 if u:
                     d.contacts[str(u)] = Contact(str(u), a or None, r or None, n or None)
+        if "img_flag" in tabs:   # avatar URLs: reserved1 the big picture, reserved2 the small one
+            sel = dbopen.select_list(conn, "img_flag", ("username", "reserved1", "reserved2"))
+            for u, big, small in conn.execute(f"SELECT {sel} FROM img_flag"):
+                if u and str(u) in d.contacts and (big or small):
+                    d.contacts[str(u)].avatar_url = str(big or small)
         if "chatroom" in tabs:
             sel = dbopen.select_list(conn, "chatroom", ("chatroomname", "memberlist", "roomdata"))
             for name, members, data in conn.execute(f"SELECT {sel} FROM chatroom"):
@@ -209,9 +215,8 @@ class WeChatAndroidImporter(Importer):
                 p.extra["duration_ms"] = int(parts[1])
                 p.text = None
                 p.unparsable = None
+        in_place_recall(p, svrid)
         sid = stable_id(svrid, talker, int(ctime_ms or 0), base, int(is_send or 0), content, p.source_suffix)
-        if p.source_suffix == "-recalled" and svrid:
-            p.extra["recalled_id"] = str(svrid)
         atts = self._attachments(acct, p, img_path, svrid, big)
         return make_message(talker, (ctime_ms or 0) / 1000, p, source_id=sid, sender=sender,
                             sender_name=d.name(sender, talker if is_group else None),

@@ -43,6 +43,7 @@ class Contact:
     alias: str | None = None
     remark: str | None = None
     nickname: str | None = None
+    avatar_url: str | None = None
 
 
 @dataclass
@@ -72,25 +73,35 @@ class Directory:
         return wxid
 
     def title(self, talker: str) -> str:
+        return self._title(talker)[0]
+
+    def _title(self, talker: str) -> tuple[str, bool]:
+        """(title, made up): the contact's remark or name, a group's name, else the members' names
+        (made up), else the raw id (which the engine never lets replace a name it learnt earlier)."""
         c = self.contacts.get(talker)
         if c and (c.remark or c.nickname):
-            return c.remark or c.nickname or talker
+            return c.remark or c.nickname or talker, False
         if talker in self.room_names:
-            return self.room_names[talker]
+            return self.room_names[talker], False
         if talker.endswith("@chatroom"):
             members = [m for m in self.rooms.get(talker, {}) if m != self.me]
             if members:
                 names = [self.name(m, talker) or m for m in members[:4]]
-                return "、".join(names) + ("…" if len(members) > 4 else "")
+                return "、".join(names) + ("…" if len(members) > 4 else ""), True
         if talker == "filehelper":
-            return "File Transfer"
-        return talker
+            return "File Transfer", False
+        return talker, False
 
     def participant(self, wxid: str, room: str | None = None) -> ParticipantRec:
+        """The person as the contact database knows them now. A wxid it no longer has (a deleted
+        friend), or a row without any name left, gives no details, so the engine keeps what it learnt
+        earlier; a known contact gives its details, and `remark: None` when the user removed the
+        remark (the only detail a user clears; a missing avatar URL or alias is just not recorded)."""
         c = self.contacts.get(wxid)
-        extra = {}
-        if c:
-            extra = {k: v for k, v in (("alias", c.alias), ("remark", c.remark), ("nickname", c.nickname)) if v}
+        extra: dict[str, Any] = {}
+        if c and (c.remark or c.nickname or c.alias):
+            extra = {k: v for k, v in (("alias", c.alias), ("nickname", c.nickname), ("avatar_url", c.avatar_url)) if v}
+            extra["remark"] = c.remark
         if room and self.rooms.get(room, {}).get(wxid):
             extra["group_nickname"] = self.rooms[room][wxid]
         return ParticipantRec(key=wxid, display_name=self.name(wxid, room), is_me=wxid == self.me, extra=extra)
@@ -107,10 +118,14 @@ class Directory:
             kind, members = ConversationKind.DIRECT, [talker, self.me]
         if self.me and self.me not in members:
             members.append(self.me)
+        title, made_up = self._title(talker)
+        extra: dict[str, Any] = {"wxid": talker}
+        if made_up:
+            extra["title_fallback"] = True      # ingest/names.py: never replaces the group's real name
         return ConversationRec(
-            key=talker, title=self.title(talker), kind=kind,
+            key=talker, title=title, kind=kind,
             participants=[self.participant(m, talker if kind == ConversationKind.GROUP else None) for m in members],
-            extra={"wxid": talker},
+            extra=extra,
         )
 
 
@@ -148,6 +163,26 @@ def stable_id(server_id: Any, talker: str, ts: int, base: int, is_send: int, con
     digest = hashlib.sha1(f"{talker}\x00{ts}\x00{base}\x00{is_send}\x00{content or ''}".encode(
         "utf-8", "surrogatepass")).hexdigest()[:20]
     return f"fp:{digest}{suffix}"
+
+
+def in_place_recall(p: Parsed, server_id: Any) -> None:
+    """Key a recall notice that took the recalled message's place as `<server id>-recalled`.
+
+    WeChat rewrites a recalled message's row into the notice under the same server id (a
+    "…撤回了一条消息" system text, or a `revokemsg` sysmsg naming that id or none). The suffix keeps the
+    notice from overwriting the stored message; `recalled_id` tells the engine which message to mark
+    recalled (chatvault/ingest/recalls.py). A `revokemsg` naming another message keeps its own key.
+    """
+    if p.kind != MessageKind.RECALLED or not server_id:
+        return
+    try:
+        sid = str(int(server_id))
+    except (TypeError, ValueError):
+        return
+    named = p.extra.get("recalled_id")
+    if p.source_suffix == "-recalled" or not named or str(named) == sid:
+        p.source_suffix = "-recalled"
+        p.extra["recalled_id"] = sid
 
 
 # --- media --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from chatvault.importers.wechat.common import (
     accounts_under,
     bytes_opener,
     file_ref,
+    in_place_recall,
     make_message,
     numbered_files,
     safe_join,
@@ -155,10 +156,11 @@ class WeChatPCImporter(Importer):
         conn = self._open(src, secrets, given, work)
         tabs = dbopen.tables(conn)
         if "Contact" in tabs:
-            sel = dbopen.select_list(conn, "Contact", ("UserName", "Alias", "Remark", "NickName"))
-            for u, a, r, n in conn.execute(f"SELECT {sel} FROM Contact"):
+            sel = dbopen.select_list(conn, "Contact", ("UserName", "Alias", "Remark", "NickName", "BigHeadImgUrl",
+                                                       "SmallHeadImgUrl"))
+            for u, a, r, n, big, small in conn.execute(f"SELECT {sel} FROM Contact"):
                 if u:
-                    d.contacts[str(u)] = Contact(str(u), a or None, r or None, n or None)
+                    d.contacts[str(u)] = Contact(str(u), a or None, r or None, n or None, big or small or None)
         if "ChatRoom" in tabs:
             sel = dbopen.select_list(conn, "ChatRoom", ("ChatRoomName", "UserNameList", "RoomData"))
             for name, members, data in conn.execute(f"SELECT {sel} FROM ChatRoom"):
@@ -301,9 +303,8 @@ class WeChatPCImporter(Importer):
             sender = talker
         compressed = C.decompress_lz4(compress) if base == C.APP and compress else None
         p = C.parse_message(base, sub, content, compressed)
+        in_place_recall(p, svrid)
         sid = stable_id(svrid, talker, ctime, base, is_sender, content, p.source_suffix)
-        if p.source_suffix == "-recalled" and svrid:
-            p.extra["recalled_id"] = str(svrid)
         atts = self._attachments(root, base, p, bx, links, voices, svrid) if p.kind in _MEDIA_KINDS else []
         return make_message(talker, ctime, p, source_id=sid, sender=sender,
                             sender_name=d.name(sender, talker if is_group else None),

@@ -18,6 +18,7 @@ from chatvault.importers.wechat.common import (
     accounts_under,
     bytes_opener,
     file_ref,
+    in_place_recall,
     make_message,
     numbered_files,
     safe_join,
@@ -125,10 +126,11 @@ class Weixin4Importer(Importer):
         conn = self._open(src, secrets, given, work)
         tabs = dbopen.tables(conn)
         if "contact" in tabs:
-            sel = dbopen.select_list(conn, "contact", ("username", "alias", "remark", "nick_name"))
-            for u, a, r, n in conn.execute(f"SELECT {sel} FROM contact"):
+            sel = dbopen.select_list(conn, "contact", ("username", "alias", "remark", "nick_name", "big_head_url",
+                                                       "small_head_url"))
+            for u, a, r, n, big, small in conn.execute(f"SELECT {sel} FROM contact"):
                 if u:
-                    d.contacts[str(u)] = Contact(str(u), a or None, r or None, n or None)
+                    d.contacts[str(u)] = Contact(str(u), a or None, r or None, n or None, big or small or None)
         if "chat_room" in tabs:
             members: dict[int, list[str]] = {}
             if "chatroom_member" in tabs and "contact" in tabs:
@@ -252,9 +254,8 @@ class Weixin4Importer(Importer):
         if compressed is not None:
             compressed = C.split_group_prefix(compressed)[1]
         p = C.parse_message(base, sub, text, compressed)
+        in_place_recall(p, svrid)
         sid = stable_id(svrid, talker, ctime, base, int(sender == d.me), text, p.source_suffix)
-        if p.source_suffix == "-recalled" and svrid:
-            p.extra["recalled_id"] = str(svrid)
         atts = self._attachments(root, p, packed, voices, media, svrid, ctime, images)
         return make_message(talker, ctime, p, source_id=sid, sender=sender,
                             sender_name=d.name(sender, talker if is_group else None),
