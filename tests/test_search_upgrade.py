@@ -17,7 +17,7 @@ from tests import visible_fixtures as V
 from tests import wechat_fixtures as F
 from tests.conftest import PASSPHRASE
 
-BEFORE = 7          # the schema of vaults made before this change (m001..m007)
+BEFORE = 8          # the schema just before m009 (m008 adds participant_names, which imports write)
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +26,7 @@ def _private_tmp(tmp_path, monkeypatch):
 
 
 def _todays_vault(tmp_path, monkeypatch):
-    """A vault as the code before this change made it: schema 7 (one-column index, the update
+    """A vault as the code before this change made it: schema 8 (one-column index, the update
     trigger on text only) and an import that indexed each message's text and nothing else."""
     from chatvault.vault import vault as vault_mod
 
