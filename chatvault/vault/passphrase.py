@@ -44,9 +44,11 @@ def normalize(text: str) -> str:
 
 def legacy_forms(text: str) -> list[str]:
     """Forms an older vault may have been wrapped under, best guess first, without duplicates:
-    the normalised form, the text exactly as given, and its NFC and NFD spellings."""
+    the normalised form, the text exactly as given, its NFC and NFD spellings, and the text behind a
+    BOM (the old `--passphrase-file` reader kept a BOM as part of the passphrase). At most 5."""
     forms: list[str] = []
-    for form in (normalize(text), text, unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)):
+    nfc, nfd = unicodedata.normalize("NFC", text), unicodedata.normalize("NFD", text)
+    for form in (normalize(text), text, nfc, nfd, text if text.startswith(BOM) else BOM + text):
         if form not in forms:
             forms.append(form)
     return forms

@@ -24,7 +24,7 @@ class Unwrapped:
 def passphrase_forms(header: Header, passphrase: str) -> list[str]:
     """A version-2 header wraps under the normalised form only (one Argon2id run); a version-1
     header may hold the passphrase as it was typed, so its other spellings are tried after it
-    (at most 4 runs, and 1 for a plain ASCII passphrase without surrounding spaces)."""
+    (at most 5 runs, and 2 for a plain ASCII passphrase without surrounding spaces)."""
     return [normalize(passphrase)] if not header.legacy else legacy_forms(passphrase)
 
 
