@@ -120,6 +120,9 @@ class Header:
         return json.dumps(bound, sort_keys=True, separators=(",", ":")).encode()
 
     def body(self) -> dict[str, Any]:
+        recovery = self.slots.get("recovery")
+        if recovery is not None and recovery.key_format is None:
+            recovery.key_format = 1          # a version-1 header's key: say so from now on
         return {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
