@@ -129,3 +129,25 @@ def test_recovery_unlock_then_new_passphrase_with_floor(qtbot, tmp_path: Path) -
         raise AssertionError("the old passphrase still opens the vault")
     except WrongPassphrase:
         pass
+
+
+def test_unlock_dialog_wrong_passphrase_mentions_a_damaged_header_read_from_its_copy(qtbot, tmp_path: Path) -> None:
+    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.vault.header import HEADER_NAME
+    from chatvault.vault.vault import create_vault
+
+    v, _ = create_vault(tmp_path / "v", STRONG)
+    v.lock()
+    (v.path / HEADER_NAME).write_bytes(b"{")
+    dialog = UnlockDialog(v.path)
+    qtbot.addWidget(dialog)
+    dialog.passphrase.setText(STRONG + " but not quite")
+    with qtbot.waitSignal(dialog.unlock_finished, timeout=30_000) as sig:
+        dialog.unlock()
+    assert sig.args == [False]
+    assert "Wrong passphrase" in dialog.error.text() and "vault.json is damaged" in dialog.error.text()
+    dialog.passphrase.setText(STRONG)
+    with qtbot.waitSignal(dialog.unlock_finished, timeout=30_000) as sig:
+        dialog.unlock()
+    assert sig.args == [True] and any("repaired" in n for n in dialog.vault.notices)
+    dialog.vault.lock()

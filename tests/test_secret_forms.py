@@ -58,30 +58,41 @@ def test_every_form_of_the_right_passphrase_opens(tmp_path: Path, kdf_runs) -> N
     assert tree_hashes(v.path) == before                     # opening a current vault writes nothing
 
 
-def test_same_secret_forms_through_the_cli(cli, tmp_path: Path) -> None:
+def test_same_secret_forms_through_the_cli(cli, tmp_path: Path, monkeypatch, capsys) -> None:
+    """The CLI's own code path (chatvault.cli.main in this process; one run as a real process)."""
+    from chatvault.cli import main
+
     v, _ = create_vault(tmp_path / "v", RIGHT)
     v.lock()
-    env = {"CHATVAULT_VAULT": str(v.path), "XDG_STATE_HOME": str(tmp_path / "state")}
+    monkeypatch.setenv("CHATVAULT_VAULT", str(v.path))
+
+    def info(*extra: str, passphrase: str | None = None) -> int:
+        if passphrase is None:
+            monkeypatch.delenv("CHATVAULT_PASSPHRASE", raising=False)
+        else:
+            monkeypatch.setenv("CHATVAULT_PASSPHRASE", passphrase)
+        return main(["info", "--json", *extra])
+
     for n, form in enumerate(SAME_SECRET):
-        r = cli("info", "--json", env=env | {"CHATVAULT_PASSPHRASE": form})
-        assert r.returncode == 0, (repr(form), r.stderr)
+        assert info(passphrase=form) == 0, (repr(form), capsys.readouterr().err)
         if "\n" not in form and "\r" not in form:
             f = tmp_path / f"pw{n}"
             f.write_text(form + "\n", encoding="utf-8")
-            r = cli("info", "--json", "--passphrase-file", str(f), env=env)
-            assert r.returncode == 0, (repr(form), r.stderr)
+            assert info("--passphrase-file", str(f)) == 0, (repr(form), capsys.readouterr().err)
     # files as editors save them: BOM + CRLF (Notepad), UTF-16 with BOM ("Unicode"), no final newline
+    f = tmp_path / "pwfile"
     for data in [b"\xef\xbb\xbf" + RIGHT.encode() + b"\r\n", ("\ufeff" + RIGHT + "\r\n").encode("utf-16-le"),
                  unicodedata.normalize("NFD", RIGHT).encode(), (RIGHT + "\nsecond line ignored\n").encode()]:
-        f = tmp_path / "pwfile"
         f.write_bytes(data)
-        r = cli("info", "--json", "--passphrase-file", str(f), env=env)
-        assert r.returncode == 0, (data[:12], r.stderr)
+        assert info("--passphrase-file", str(f)) == 0, (data[:12], capsys.readouterr().err)
     f.write_bytes(b"\xff\xfeA\xd8")                          # UTF-16 with a lone surrogate
-    r = cli("info", "--json", "--passphrase-file", str(f), env=env)
+    assert info("--passphrase-file", str(f)) == 2
     f.write_bytes(b"caf\xe9 latin-1\n")
-    r2 = cli("info", "--json", "--passphrase-file", str(f), env=env)
-    assert r.returncode == 2 and r2.returncode == 2 and "not UTF-8" in r2.stderr and "Traceback" not in r.stderr
+    assert info("--passphrase-file", str(f)) == 2 and "not UTF-8" in capsys.readouterr().err
+    # and once as a separate process, as a script would run it: BOM + CRLF file, NFD environment
+    f.write_bytes(b"\xef\xbb\xbf" + unicodedata.normalize("NFD", RIGHT).encode() + b"\r\n")
+    r = cli("info", "--json", "--passphrase-file", str(f), env={"CHATVAULT_VAULT": str(v.path)})
+    assert r.returncode == 0 and json.loads(r.stdout)["vault_id"] == v.vault_id, r.stderr
 
 
 @pytest.mark.parametrize("made_with,typed", [

@@ -505,8 +505,11 @@ class UnlockDialog(QDialog):
             self.unlock_finished.emit(False)
             return
         if code == "wrong_passphrase":
+            # a damaged vault.json read through its copy is said too (core text, after "Note:")
+            note = exc.message.partition(" Note: ")[2] if isinstance(exc, ChatVaultError) else ""
             self.error.setText(self.tr("Wrong passphrase: the vault was not unlocked and nothing was changed.") + "\n"
-                               + self.tr("Check the keyboard layout and Caps Lock, or use your recovery key (link below)."))
+                               + self.tr("Check the keyboard layout and Caps Lock, or use your recovery key (link below).")
+                               + (f"\n{note}" if note else ""))
         elif code == "wrong_recovery_key":
             self.error.setText(self.tr("That recovery key does not open this vault. It is well-formed, so it may "
                                        "belong to another vault."))
