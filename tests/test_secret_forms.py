@@ -187,3 +187,17 @@ def test_init_floor_and_override_via_cli(cli, tmp_path: Path) -> None:
     r = cli("init", "--json", "--allow-weak-passphrase", env=env)
     assert r.returncode == 0, r.stderr
     assert cli("info", env=env | {"CHATVAULT_PASSPHRASE": unicodedata.normalize("NFD", "Zoë 2024")}).returncode == 0
+
+
+def test_legacy_vault_with_an_all_space_passphrase_still_opens(tmp_path: Path) -> None:
+    """Older versions accepted "   "; its normalised form is empty, so the header is not re-wrapped
+    (it would open with nothing) and the user is told to choose a real passphrase."""
+    path = tmp_path / "old"
+    make_legacy_vault(path, "   ")
+    v = open_vault(path, "   ")
+    v.lock()
+    assert any("only white space" in n for n in v.notices)
+    assert Header.load(path).legacy
+    open_vault(path, "   ").lock()
+    with pytest.raises(WrongPassphrase):
+        open_vault(path, "")

@@ -70,6 +70,11 @@ def maintain(folder: Path, header: Header, opened: Unwrapped) -> list[str]:
     the copy up to date. Best effort: the vault is open whatever happens here. Returns notices."""
     notices: list[str] = []
     rewrap = opened.form is not None and not opened.normalised
+    if rewrap and opened.form is not None and not normalize(opened.form):
+        # An old vault whose passphrase is only white space: its normalised form would be empty,
+        # which opens nothing. Keep the version-1 header (it still opens as before) and say why.
+        return ["This vault's passphrase is only white space, which ChatVault no longer accepts for new "
+                "passphrases; its header was left as it was. Choose a real passphrase with `chatvault passwd`."]
     needs = header.damage is not None or header.legacy or rewrap
     current = _read(folder / HEADER_NAME)
     if not needs and current is not None and _read(folder / BACKUP_NAME) == current:
