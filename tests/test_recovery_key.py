@@ -161,3 +161,40 @@ def test_format2_check_catches_every_case_exhaustively_per_group() -> None:
     for g in range(recovery.GROUPS):
         chars = base + [recovery._check_v2(g, base)]
         assert all(not valid(h, chars) for h in range(recovery.GROUPS) if h != g)
+
+
+def test_row14_typo_wrong_key_and_recovery_keep_the_messages(cli, tmp_path: Path) -> None:
+    """Typo -> "check group n" before any derivation; a whole wrong key -> exit 3; the right key sets
+    a new passphrase, the old one fails, and the messages are exactly the same."""
+    import hashlib
+    import json
+
+    from tests.backup_fixtures import fill
+
+    v, key = create_vault(tmp_path / "v", PASSPHRASE)
+    fill(v, messages=200, blobs=1)
+
+    def message_hash(vault) -> str:
+        conn = vault.connect(readonly=True)
+        try:
+            rows = conn.execute("SELECT source_key, ts, text FROM messages ORDER BY source_key").fetchall()
+        finally:
+            conn.close()
+        return hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
+
+    before = message_hash(v)
+    v.lock()
+    env = {"CHATVAULT_VAULT": str(v.path), "CHATVAULT_NEW_PASSPHRASE": "the passphrase set by recovery"}
+    flat = key.replace("-", "")
+    swapped = next(flat[:i] + flat[i + 1] + flat[i] + flat[i + 2:] for i in range(20, 39) if flat[i] != flat[i + 1])
+    r = cli("recover", "--json", env=env | {"CHATVAULT_RECOVERY_KEY": swapped})
+    assert r.returncode == 3 and json.loads(r.stdout)["error"] == "recovery_key_typo" and "Group" in r.stderr
+    r = cli("recover", "--json", env=env | {"CHATVAULT_RECOVERY_KEY": recovery.new_recovery_key()[0]})
+    assert r.returncode == 3 and json.loads(r.stdout)["error"] == "wrong_recovery_key"
+    r = cli("recover", "--json", env=env | {"CHATVAULT_RECOVERY_KEY": key})
+    assert r.returncode == 0, r.stderr
+    with pytest.raises(WrongPassphrase):
+        open_vault(v.path, PASSPHRASE)
+    again = open_vault(v.path, "the passphrase set by recovery")
+    assert message_hash(again) == before
+    again.lock()
