@@ -199,9 +199,12 @@ def _unwrap(header: Header, passphrase: str | None, recovery_key: str | None) ->
         raise WrongPassphrase("A passphrase is needed to unlock the vault.")
     opened = unwrap_passphrase(header, passphrase)
     if opened is None:
+        old = (" This vault's header was written by an older ChatVault and has no checksum: if you are sure "
+               "of the passphrase, vault.json may be damaged; the recovery key or a backup's vault.json opens "
+               "it then." if header.legacy else "")
         raise WrongPassphrase(
             "Wrong passphrase: the vault was not unlocked and nothing was changed." + damaged,
-            hint="Check the keyboard layout and Caps Lock, or use your recovery key (`chatvault recover`).",
+            hint="Check the keyboard layout and Caps Lock, or use your recovery key (`chatvault recover`)." + old,
         )
     return opened
 
