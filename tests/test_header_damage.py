@@ -70,6 +70,7 @@ FIELD_DAMAGE: dict[str, Callable[[dict], None]] = {
     "no salt": _drop("kdf", "salt"),
     "no recovery slot": _drop("slots", "recovery"),
     "no passphrase slot": _drop("slots", "passphrase"),
+    "format": _set("format", "chatvault-vaulu"),
     "slots as a list": _set("slots", []),
     "kdf t as text": _set("kdf", "t", "three"),
     "unknown cipher": _set("slots", "passphrase", "alg", "rot13"),

@@ -170,9 +170,9 @@ class Header:
         if stored_sum is not None:
             if stored_sum != "sha256:" + hashlib.sha256(canonical(data)).hexdigest():
                 raise _Damage("its checksum does not match its contents (bytes were changed after "
-                                    "ChatVault wrote it)")
+                              "ChatVault wrote it)")
         if data.get("format") != FORMAT_NAME:
-            raise VaultFormatError(f"{where} is not a ChatVault vault header.")
+            raise _Damage("it is not a ChatVault vault header (its format field is wrong)")
         version = data.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             raise _Damage("its format version is not valid")
