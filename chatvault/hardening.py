@@ -17,6 +17,18 @@ from pathlib import Path
 _KEYLIKE = re.compile(r"\b[0-9a-fA-F]{32,}\b|\b(?:[0-9A-Z]{5}-){7}[0-9A-Z]{5}\b")
 
 
+# Environment variables a child process must not inherit: our secrets, and anything named like a
+# credential (AWS_SECRET_ACCESS_KEY, *_TOKEN, *_PASSWORD, ...). The child gets its job over a pipe.
+_SECRET_ENV = re.compile(r"PASSPHRASE|PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|RECOVERY_KEY|(^|_)KEY$|_KEY_ID$|"
+                         r"^CHATVAULT_WECHAT_KEY$", re.IGNORECASE)
+
+
+def child_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """A copy of the environment without secrets, for the processes we start (parse, thumbnails)."""
+    env = dict(os.environ if base is None else base)
+    return {k: v for k, v in env.items() if not _SECRET_ENV.search(k)}
+
+
 def disable_core_dumps() -> None:
     try:
         import resource

@@ -49,14 +49,18 @@ def test_passwd_then_recover(cli, tmp_path: Path) -> None:
     vault = tmp_path / "v"
     r = cli("init", "--json", env=env_for(vault))
     rk = json.loads(r.stdout)["recovery_key"]
-    r = cli("passwd", env=env_for(vault) | {"CHATVAULT_NEW_PASSPHRASE": "second"})
+    second, third = "second passphrase, quite long", "a third one: lantern fjord"
+    r = cli("passwd", "--json", env=env_for(vault) | {"CHATVAULT_NEW_PASSPHRASE": "second"})
+    assert r.returncode == 2 and json.loads(r.stdout)["error"] == "weak_passphrase", r.stderr
+    assert "--allow-weak-passphrase" in r.stderr
+    r = cli("passwd", env=env_for(vault) | {"CHATVAULT_NEW_PASSPHRASE": second})
     assert r.returncode == 0, r.stderr
     assert cli("info", env=env_for(vault)).returncode == 3
-    assert cli("info", env=env_for(vault, "second")).returncode == 0
+    assert cli("info", env=env_for(vault, second)).returncode == 0
     r = cli("recover", env={"CHATVAULT_VAULT": str(vault), "CHATVAULT_RECOVERY_KEY": rk,
-                            "CHATVAULT_NEW_PASSPHRASE": "third"})
+                            "CHATVAULT_NEW_PASSPHRASE": third})
     assert r.returncode == 0, r.stderr
-    assert cli("info", env=env_for(vault, "third")).returncode == 0
+    assert cli("info", env=env_for(vault, third)).returncode == 0
     typo = rk[:2] + ("0" if rk[2] != "0" else "1") + rk[3:]
     r = cli("recover", env={"CHATVAULT_VAULT": str(vault), "CHATVAULT_RECOVERY_KEY": typo,
                             "CHATVAULT_NEW_PASSPHRASE": "fourth"})

@@ -3,7 +3,7 @@
 `chatvault passwd` runs in its own process with the real Argon2id cost (256 MiB, t=3, p=4) on a ~1 MB
 vault and on a ~260 MB one (256 MiB of media blobs + 10,000 messages; the 2 GB variant of the row is
 `bench/passwd_bench.py`, too slow for `make test`). Wall times agree within 20 % (the KDF runs
-dominate), only `vault.json` changes, and afterwards the new passphrase and the recovery key open the
+dominate), only `vault.json` and its copy `vault.json.bak` change, and afterwards the new passphrase and the recovery key open the
 vault while the old passphrases do not.
 """
 
@@ -16,7 +16,7 @@ import pytest
 
 from chatvault.errors import WrongPassphrase
 from chatvault.vault import kdf
-from chatvault.vault.header import HEADER_NAME, Header
+from chatvault.vault.header import BACKUP_NAME, HEADER_NAME, Header
 from chatvault.vault.vault import open_vault
 from tests.passwd_fixtures import MIB, build_vault, changed_files, folder_bytes, timed_passwd, tree_hashes
 
@@ -54,7 +54,7 @@ def test_passwd_time_and_bytes_do_not_depend_on_vault_size(cli, tmp_path: Path) 
         hk = Header.load(v).kdf
         assert (hk.m_kib, hk.t, hk.p) == (kdf.DEFAULT_M_KIB, kdf.DEFAULT_T, kdf.DEFAULT_P)   # the shipped cost
         after = tree_hashes(v)
-        assert changed_files(before[v], after) == {HEADER_NAME}, v    # media, vault.db, everything else equal
+        assert changed_files(before[v], after) == {HEADER_NAME, BACKUP_NAME}, v   # media, vault.db, everything else equal
         # the new passphrase opens it through the CLI, the recovery key through the core API
         r = cli("info", "--json", env={"CHATVAULT_VAULT": str(v), "CHATVAULT_PASSPHRASE": current,
                                        "XDG_STATE_HOME": str(tmp_path / "state")})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -13,9 +12,10 @@ import pytest
 
 from chatvault.errors import RecoveryKeyTypo, VaultFormatError, WrongPassphrase, WrongRecoveryKey
 from chatvault.vault import recovery
-from chatvault.vault.header import HEADER_NAME
+from chatvault.vault.header import BACKUP_NAME, HEADER_NAME
 from chatvault.vault.vault import create_vault, open_vault
 from tests.conftest import PASSPHRASE
+from tests.header_fixtures import edit_header
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
@@ -67,7 +67,7 @@ def test_wrong_passphrase_changes_nothing(vault_path: Path) -> None:
     v, _ = create_vault(vault_path, PASSPHRASE)
     v.lock()
     before = tree_hashes(vault_path)
-    for wrong in ["", "x", PASSPHRASE.upper(), PASSPHRASE + " ", "ä" * 5000]:
+    for wrong in ["", "   ", "x", PASSPHRASE.upper(), PASSPHRASE + " x", "ä" * 5000]:
         with pytest.raises(WrongPassphrase):
             open_vault(vault_path, wrong)
     assert tree_hashes(vault_path) == before
@@ -84,7 +84,7 @@ def test_change_passphrase_only_rewrites_header(vault_path: Path) -> None:
     v.lock()
     after = tree_hashes(vault_path)
     changed = {k for k in before if before[k] != after.get(k)} | (set(after) - set(before))
-    assert changed <= {HEADER_NAME, "vault.db-wal", "vault.db-shm", "vault.lock"}
+    assert changed <= {HEADER_NAME, BACKUP_NAME, "vault.db-wal", "vault.db-shm", "vault.lock"}
     assert HEADER_NAME in changed
     with pytest.raises(WrongPassphrase):
         open_vault(vault_path, PASSPHRASE)
@@ -136,10 +136,7 @@ def test_well_formed_but_wrong_recovery_key(vault_path: Path) -> None:
 def test_header_from_newer_version_is_refused(vault_path: Path) -> None:
     v, _ = create_vault(vault_path, PASSPHRASE)
     v.lock()
-    h = vault_path / HEADER_NAME
-    data = json.loads(h.read_text())
-    data["version"] = 99
-    h.write_text(json.dumps(data))
+    edit_header(vault_path, lambda d: d.update(version=99))
     before = tree_hashes(vault_path)
     with pytest.raises(VaultFormatError, match="newer ChatVault"):
         open_vault(vault_path, PASSPHRASE)
@@ -152,10 +149,7 @@ def test_crafted_kdf_parameters_are_refused_fast(vault_path: Path, field: str, v
 
     v, _ = create_vault(vault_path, PASSPHRASE)
     v.lock()
-    h = vault_path / HEADER_NAME
-    data = json.loads(h.read_text())
-    data["kdf"][field] = value
-    h.write_text(json.dumps(data))
+    edit_header(vault_path, lambda d: d["kdf"].update({field: value}))   # crafted: checksum made to match
     start = time.monotonic()
     with pytest.raises(VaultFormatError):
         open_vault(vault_path, PASSPHRASE)
@@ -166,10 +160,7 @@ def test_altered_kdf_params_fail_unwrap(vault_path: Path) -> None:
     """The KDF parameters are bound into the AAD: lowering them cannot unlock the vault."""
     v, _ = create_vault(vault_path, PASSPHRASE)
     v.lock()
-    h = vault_path / HEADER_NAME
-    data = json.loads(h.read_text())
-    data["kdf"]["m_kib"] = data["kdf"]["m_kib"] * 2
-    h.write_text(json.dumps(data))
+    edit_header(vault_path, lambda d: d["kdf"].update(m_kib=d["kdf"]["m_kib"] * 2))
     with pytest.raises(WrongPassphrase):
         open_vault(vault_path, PASSPHRASE)
 
@@ -178,8 +169,10 @@ def test_damaged_header_is_a_clear_error(vault_path: Path) -> None:
     v, _ = create_vault(vault_path, PASSPHRASE)
     v.lock()
     (vault_path / HEADER_NAME).write_bytes(b"{not json")
-    with pytest.raises(VaultFormatError, match="damaged"):
+    (vault_path / BACKUP_NAME).write_bytes(b"{not json either")
+    with pytest.raises(VaultFormatError, match="damaged") as err:
         open_vault(vault_path, PASSPHRASE)
+    assert err.value.code == "header_damaged" and "vault.json.bak is damaged too" in (err.value.hint or "")
 
 
 CRASH_SCRIPT = """
@@ -191,7 +184,9 @@ print("done")
 """
 
 
-@pytest.mark.parametrize("point", ["header.before_fsync", "header.before_rename", "header.before_dir_fsync"])
+@pytest.mark.parametrize("point", ["header.before_fsync", "header.before_rename", "header.before_dir_fsync",
+                                   "header_copy.before_fsync", "header_copy.before_rename",
+                                   "header_copy.before_dir_fsync"])
 def test_kill_during_header_write_leaves_one_passphrase_working(vault_path: Path, point: str) -> None:
     v, _ = create_vault(vault_path, PASSPHRASE)
     v.lock()
@@ -207,8 +202,8 @@ def test_kill_during_header_write_leaves_one_passphrase_working(vault_path: Path
         except WrongPassphrase:
             pass
     assert len(works) == 1
-    if point == "header.before_dir_fsync":
-        assert works == ["the new one"]
+    if point == "header.before_dir_fsync" or point.startswith("header_copy."):
+        assert works == ["the new one"]              # vault.json was replaced before the copy is written
     else:
         assert works == [PASSPHRASE]
 

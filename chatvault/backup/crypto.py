@@ -22,7 +22,7 @@ import zstandard
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from chatvault.errors import IntegrityError, WrongPassphrase, WrongRecoveryKey
-from chatvault.vault import keys, recovery
+from chatvault.vault import keys
 from chatvault.vault.header import Header
 
 MANIFEST_FORMAT = "chatvault-snapshot"
@@ -52,24 +52,23 @@ class BackupKeys:
 
 def keys_from_header(header: Header, *, passphrase: str | None = None, recovery_key: str | None = None) -> BackupKeys:
     """Unwrap the master key from a header copy kept in the backup (restore without the vault)."""
+    from chatvault.vault.unlock import unwrap_passphrase, unwrap_recovery
+
     if recovery_key is not None:
-        raw = recovery.decode(recovery_key)
-        slot = header.slots.get("recovery")
-        rkek = keys.derive(raw, keys.LABEL_RECOVERY_KEK, bytes.fromhex(header.vault_id))
-        master = keys.unwrap(rkek, slot.nonce, slot.ct, header.aad("recovery")) if slot else None
-        if master is None:
+        opened = unwrap_recovery(header, recovery_key)  # normalised and checked before any derivation
+        if opened is None:
             raise WrongRecoveryKey("That recovery key does not open this backup's vault.",
                                    hint="Nothing was restored. Use the recovery key of the vault that was backed up.")
     else:
         if passphrase is None:
             raise WrongPassphrase("A passphrase is needed to restore.")
-        slot = header.slots["passphrase"]
-        master = keys.unwrap(header.kdf.derive(passphrase), slot.nonce, slot.ct, header.aad("passphrase"))
-        if master is None:
+        opened = unwrap_passphrase(header, passphrase)  # every form the header's rule allows
+        if opened is None:
             raise WrongPassphrase(
                 "Wrong passphrase for this backup: nothing was restored.",
                 hint="Use the passphrase the vault had when this snapshot was taken, or the recovery key "
                      "(--recovery-key-file).")
+    master = opened.master
     try:
         return BackupKeys.from_master(master, header.vault_id)
     finally:

@@ -27,12 +27,39 @@ def print_error(exc: ChatVaultError, json_mode: bool) -> None:
     print(f"chatvault: {exc}", file=sys.stderr)
 
 
-def read_secret_file(path: str) -> str:
+MAX_SECRET_FILE = 64 * 1024
+
+
+def read_secret_file(path: str, what: str = "passphrase") -> str:
+    """The first line of a secret file, without its line ending. UTF-8 (a leading BOM is left for
+    the core's normalisation, which drops it: older vaults may have been made with it), or UTF-16
+    with a BOM (Windows Notepad's "Unicode")."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            return fh.readline().rstrip("\r\n")
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_SECRET_FILE + 1)
     except OSError as exc:
-        raise UsageError(f"Cannot read the passphrase file {path}: {exc.strerror}.") from exc
+        raise UsageError(f"Cannot read the {what} file {path}: {exc.strerror}.") from exc
+    if len(raw) > MAX_SECRET_FILE:
+        raise UsageError(f"The {what} file {path} is over 64 KiB; it should hold one line.",
+                         hint=f"Put only the {what} in the file.")
+    try:
+        text = raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"The {what} file {path} is not UTF-8 text (byte {exc.start} is not valid).",
+                         hint="Save it as UTF-8 (or UTF-16 with a byte-order mark).") from exc
+    return text.split("\n", 1)[0].rstrip("\r")
+
+
+def user_inputs(vault_path: Path) -> list[str]:
+    """Words an attacker would try first, given to the strength estimate."""
+    import getpass as _gp
+
+    words = ["chatvault", vault_path.name, vault_path.parent.name]
+    try:
+        words.append(_gp.getuser())
+    except (OSError, KeyError):
+        pass
+    return [w for w in words if w]
 
 
 @dataclass
@@ -62,22 +89,41 @@ class CliContext:
             hint="Set CHATVAULT_PASSPHRASE or use --passphrase-file.",
         )
 
-    def new_passphrase(self, env_name: str = "CHATVAULT_NEW_PASSPHRASE", file: str | None = None) -> str:
+    def new_passphrase(self, env_name: str = "CHATVAULT_NEW_PASSPHRASE", file: str | None = None, *,
+                       allow_weak: bool = False) -> str:
+        """A passphrase chosen now, checked against the strength floor (`passphrase.check_new`):
+        from FILE, the environment, or asked twice on the terminal (asked again if too weak)."""
+        from chatvault.vault.passphrase import WeakPassphrase, check_new, normalize
+
+        def checked(text: str) -> str:
+            check_new(text, allow_weak=allow_weak, user_inputs=user_inputs(self.vault_path))
+            return text
+
         if file:
-            return read_secret_file(file)
+            return checked(read_secret_file(file))
         env = os.environ.get(env_name)
         if env is not None:
-            return env
-        if sys.stdin.isatty():
+            return checked(env)
+        if not sys.stdin.isatty():
+            raise UsageError(f"No new passphrase given and no terminal to ask on (set {env_name}).")
+        for _attempt in range(3):
             first = getpass.getpass("New passphrase: ")
-            if getpass.getpass("Repeat the new passphrase: ") != first:
+            try:
+                checked(first)
+            except WeakPassphrase as exc:
+                print(f"{exc}", file=sys.stderr)
+                continue
+            if normalize(getpass.getpass("Repeat the new passphrase: ")) != normalize(first):
                 raise UsageError("The two passphrases differ; nothing was changed.")
             return first
-        raise UsageError(f"No new passphrase given and no terminal to ask on (set {env_name}).")
+        raise UsageError("No passphrase chosen; nothing was changed.",
+                         hint="Choose a longer passphrase, or pass --allow-weak-passphrase to use a short one.")
 
     def open(self, *, writer: bool = False, purpose: str = "writing") -> Unlocked:
         """`with ctx.open() as vault:` unlocks, and locks again at the end of the block."""
         vault = open_vault(self.vault_path, self.passphrase())
+        for notice in vault.notices:
+            print(f"chatvault: {notice}", file=sys.stderr)
         if writer:
             try:
                 vault.writer_lock.acquire(purpose)

@@ -17,7 +17,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from chatvault.paths import default_vault_path
-from chatvault.vault.header import HEADER_NAME
+from chatvault.vault.header import BACKUP_NAME, HEADER_NAME
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def start(vault_path: Path):
     """Show the first window: the create-vault dialog on first run, else the unlock dialog."""
     from chatvault.gui.dialogs import CreateVaultDialog, UnlockDialog
 
-    if (vault_path / HEADER_NAME).exists():
-        return UnlockDialog(vault_path)
+    if (vault_path / HEADER_NAME).exists() or (vault_path / BACKUP_NAME).exists():
+        return UnlockDialog(vault_path)   # with only the copy left, unlocking repairs vault.json
     return CreateVaultDialog(vault_path)
 
 
@@ -128,6 +128,8 @@ def run_gui(argv: list[str]) -> int:
     from chatvault.gui.main_window import MainWindow
 
     window = MainWindow(dialog.vault)
+    if dialog.vault.notices:            # e.g. vault.json repaired from its copy: say so once
+        window.statusBar().showMessage(" ".join(dialog.vault.notices), 60_000)
 
     def on_connection() -> None:
         conn = server.nextPendingConnection()

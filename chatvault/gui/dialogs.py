@@ -6,7 +6,6 @@ import os
 import random
 from pathlib import Path
 
-import zxcvbn
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -26,10 +24,9 @@ from PySide6.QtWidgets import (
 
 from chatvault.errors import ChatVaultError
 from chatvault.gui.ops import Op
+from chatvault.gui.passphrase_fields import PassphraseFields, default_user_inputs
 from chatvault.vault import recovery
 from chatvault.vault.vault import Vault, create_vault, open_vault
-
-MIN_SCORE = 2  # zxcvbn 0..4: "fair" or better
 
 
 def _error_label() -> QLabel:
@@ -91,29 +88,15 @@ class CreateVaultDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.location, 1)
         row.addWidget(browse)
-        self.passphrase = QLineEdit()
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName(self.tr("Passphrase"))
-        self.passphrase.textChanged.connect(self._update_strength)
-        self.repeat = QLineEdit()
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat.setAccessibleName(self.tr("Repeat passphrase"))
-        self.strength = QProgressBar()
-        self.strength.setObjectName("strengthMeter")
-        self.strength.setRange(0, 4)
-        self.strength.setTextVisible(False)
-        self.strength.setFixedHeight(8)
-        self.strength.setAccessibleName(self.tr("Passphrase strength"))
-        self.strength_label = QLabel()
-        self.strength_label.setObjectName("hintLabel")
-        self.strength_label.setWordWrap(True)
         form.addRow(self.tr("Location"), row)
-        form.addRow(self.tr("Passphrase"), self.passphrase)
-        form.addRow("", self.strength)
-        form.addRow("", self.strength_label)
-        form.addRow(self.tr("Repeat"), self.repeat)
         layout.addLayout(form)
         self.error = _error_label()
+        self.fields = PassphraseFields(self.error, self._user_inputs)
+        # the names the rest of the dialog (and its tests) use
+        self.passphrase, self.repeat = self.fields.passphrase, self.fields.repeat
+        self.strength, self.strength_label, self.weak_ok = (self.fields.strength, self.fields.strength_label,
+                                                            self.fields.weak_ok)
+        layout.addWidget(self.fields)
         layout.addWidget(self.error)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -126,7 +109,6 @@ class CreateVaultDialog(QDialog):
         buttons.addWidget(cancel)
         buttons.addWidget(self.create_button)
         layout.addLayout(buttons)
-        self._update_strength("")
         return page
 
     def _browse(self) -> None:
@@ -134,44 +116,24 @@ class CreateVaultDialog(QDialog):
         if folder:
             self.location.setText(str(Path(folder) / "ChatVault"))
 
-    def strength_score(self) -> int:
-        text = self.passphrase.text()
-        return int(zxcvbn.zxcvbn(text[:100])["score"]) if text else 0
+    def _user_inputs(self) -> list[str]:
+        path = Path(self.location.text()).expanduser()
+        return default_user_inputs(path.name, path.parent.name)
 
-    def _update_strength(self, text: str) -> None:
-        names = [self.tr("Very weak"), self.tr("Weak"), self.tr("Fair"), self.tr("Strong"), self.tr("Very strong")]
-        colours = ["#e5534b", "#e5534b", "#f0a500", "#2ea043", "#1a7f37"]
-        if not text:
-            self.strength.setValue(0)
-            self.strength_label.setText(self.tr("Use four or more unrelated words; a sentence only you know works well."))
-            return
-        result = zxcvbn.zxcvbn(text[:100])
-        score = int(result["score"])
-        self.strength.setValue(score)
-        self.strength.setStyleSheet(f"QProgressBar::chunk {{ background: {colours[score]}; }}")
-        hint = self.tr("Strength: %1.").replace("%1", names[score])
-        if score < MIN_SCORE:
-            hint += " " + self.tr("Too easy to guess: add more words.")
-        self.strength_label.setText(hint)
+    def strength_score(self) -> int:
+        return self.fields.score()
 
     def create(self) -> None:
-        if not self.passphrase.text():
-            self.error.setText(self.tr("Choose a passphrase."))
-            return
-        if self.strength_score() < MIN_SCORE:
-            self.error.setText(self.tr("This passphrase is too easy to guess. Add a few more unrelated words."))
-            return
-        if self.passphrase.text() != self.repeat.text():
-            self.error.setText(self.tr("The two passphrases differ. Type the same passphrase twice."))
+        text = self.fields.validated()
+        if text is None:
             return
         try:
-            self.vault, self.recovery_key = create_vault(Path(self.location.text()).expanduser(), self.passphrase.text())
+            self.vault, self.recovery_key = create_vault(Path(self.location.text()).expanduser(), text)
         except ChatVaultError as exc:
             self.error.setText(str(exc))
             return
         self.error.clear()
-        self.passphrase.clear()
-        self.repeat.clear()
+        self.fields.clear()
         self.key_label.setText(self.recovery_key)
         self.pages.setCurrentIndex(1)
 
@@ -355,9 +317,11 @@ class UnlockDialog(QDialog):
         self.vault: Vault | None = None
         self._op: Op | None = None
         self.use_recovery = False
+        self.new_passphrase_set = False
         self._tried_keyring = False
         self._from_keyring = False
-        layout = QVBoxLayout(self)
+        first = QWidget()
+        layout = QVBoxLayout(first)
         self.prompt = QLabel()
         self.prompt.setWordWrap(True)
         layout.addWidget(self.prompt)
@@ -389,7 +353,63 @@ class UnlockDialog(QDialog):
         row.addWidget(cancel)
         row.addWidget(self.unlock_button)
         layout.addLayout(row)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(first)
+        self.pages.addWidget(self._new_passphrase_page())
+        QVBoxLayout(self).addWidget(self.pages)
         self._apply_mode()
+
+    # --- after a recovery-key unlock: choose a new passphrase --------------------------------
+    def _new_passphrase_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        title = QLabel(self.tr("Choose a new passphrase"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        text = QLabel(self.tr("The recovery key opened the vault. Choose a new passphrase now, so that you do "
+                              "not need the key next time. The recovery key stays valid."))
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.new_error = _error_label()
+        self.new_fields = PassphraseFields(self.new_error, lambda: default_user_inputs(self.vault_path.name))
+        layout.addWidget(self.new_fields)
+        layout.addWidget(self.new_error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.later_button = QPushButton(self.tr("Not now"))
+        self.later_button.clicked.connect(self.accept)
+        self.set_button = QPushButton(self.tr("Set passphrase"))
+        self.set_button.setObjectName("primaryButton")
+        self.set_button.clicked.connect(self.set_new_passphrase)
+        row.addWidget(self.later_button)
+        row.addWidget(self.set_button)
+        layout.addLayout(row)
+        return page
+
+    def set_new_passphrase(self) -> None:
+        """Re-wrap the key under the new passphrase (one Argon2id run) off the UI thread."""
+        text = self.new_fields.validated()
+        vault = self.vault
+        if text is None or vault is None or (self._op is not None and self._op.running):
+            return
+        self.set_button.setEnabled(False)
+        self.new_error.setStyleSheet("color: #777777")
+        self.new_error.setText(self.tr("Setting the new passphrase…"))
+        self._op = Op(lambda ctx: vault.change_passphrase(text), self)
+        self._op.finished.connect(self._passphrase_set)
+        self._op.failed.connect(self._passphrase_failed)
+        self._op.start()
+
+    def _passphrase_set(self, _result: object = None) -> None:
+        self.new_fields.clear()
+        self.new_passphrase_set = True
+        self.accept()
+
+    def _passphrase_failed(self, exc: Exception) -> None:
+        self.set_button.setEnabled(True)
+        self.new_error.setStyleSheet("color: #c0392b")
+        msg = exc.message + (f"\n{exc.hint}" if exc.hint else "") if isinstance(exc, ChatVaultError) else str(exc)
+        self.new_error.setText(self.tr("The passphrase was not changed: %1").replace("%1", msg))
 
     def _apply_mode(self) -> None:
         if self.use_recovery:
@@ -462,6 +482,10 @@ class UnlockDialog(QDialog):
         self.passphrase.clear()
         self.error.clear()
         self.unlock_finished.emit(True)
+        if self.use_recovery:
+            self.pages.setCurrentIndex(1)          # the key worked: offer a new passphrase first
+            self.new_fields.passphrase.setFocus()
+            return
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
@@ -481,8 +505,11 @@ class UnlockDialog(QDialog):
             self.unlock_finished.emit(False)
             return
         if code == "wrong_passphrase":
+            # a damaged vault.json read through its copy is said too (core text, after "Note:")
+            note = exc.message.partition(" Note: ")[2] if isinstance(exc, ChatVaultError) else ""
             self.error.setText(self.tr("Wrong passphrase: the vault was not unlocked and nothing was changed.") + "\n"
-                               + self.tr("Check the keyboard layout and Caps Lock, or use your recovery key (link below)."))
+                               + self.tr("Check the keyboard layout and Caps Lock, or use your recovery key (link below).")
+                               + (f"\n{note}" if note else ""))
         elif code == "wrong_recovery_key":
             self.error.setText(self.tr("That recovery key does not open this vault. It is well-formed, so it may "
                                        "belong to another vault."))

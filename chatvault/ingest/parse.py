@@ -301,8 +301,13 @@ class ProcessProducer:
 
     def __init__(self, importer: Importer, path: Path, options: ImportOptions, ctx: JobContext) -> None:
         self.ctx = ctx
+        from chatvault.hardening import child_env
+
+        # The child gets its job (WeChat key included) over stdin, never from the environment: it
+        # inherits no secret (CHATVAULT_PASSPHRASE, S3 credentials, ...), so /proc/<pid>/environ of
+        # the parser shows none.
         self.proc = subprocess.Popen([sys.executable, "-m", "chatvault.ingest.parse"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0, env=child_env())
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.out = self.proc.stdout
         self.q: queue.Queue = queue.Queue(maxsize=FRAMES_AHEAD)

@@ -125,9 +125,11 @@ class ThumbWorker:
 
     def _start(self) -> subprocess.Popen:
         if self._proc is None or self._proc.poll() is not None:
+            from chatvault.hardening import child_env
+
             self._proc = subprocess.Popen(
                 [sys.executable, "-c", "from chatvault.media.thumbnails import _worker_main; _worker_main()"],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=child_env(),
                 preexec_fn=_limit_worker if os.name == "posix" else None)
         return self._proc
 

@@ -17,6 +17,7 @@ LABEL_BACKUP = b"chatvault/backup/v1"
 LABEL_BACKUP_ID = b"chatvault/backup-id/v1"
 LABEL_RECOVERY_KEK = b"chatvault/recovery-kek/v1"
 LABEL_SEARCH = b"chatvault/search/v1"
+LABEL_HEADER_MAC = b"chatvault/header-mac/v1"
 
 
 def new_master_key() -> bytearray:

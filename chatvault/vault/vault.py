@@ -1,7 +1,8 @@
 """Create, open, lock, change the passphrase of, and recover a vault folder.
 
 Layout (see docs/vault-format.md):
-    vault.json   header: format version, KDF parameters, wrapped master key (two slots)
+    vault.json   header: format version, KDF parameters, wrapped master key (two slots), checksum, MAC
+    vault.json.bak  a verified copy of vault.json, used when vault.json is damaged
     vault.db     SQLCipher 4 database, raw key = HKDF(master, "chatvault/db/v1")
     media/       encrypted content-addressed blobs, key = HKDF(master, "chatvault/media/v1")
     vault.lock   single-writer lock
@@ -16,14 +17,16 @@ from pathlib import Path
 
 from chatvault import clock
 from chatvault.errors import IntegrityError, VaultExists, VaultLocked, WrongPassphrase, WrongRecoveryKey
-from chatvault.fsutil import atomic_write, fsync_dir
+from chatvault.fsutil import fsync_dir
 from chatvault.store.damage import is_damage
 from chatvault.store.db import Connection, DatabaseError, connect
 from chatvault.store.schema import migrate
-from chatvault.vault import keys, recovery
-from chatvault.vault.header import HEADER_NAME, Header, Slot
+from chatvault.vault import headerio, keys, recovery
+from chatvault.vault.header import BACKUP_NAME, HEADER_NAME, Header, HeaderDamaged, Slot
 from chatvault.vault.kdf import KdfParams
 from chatvault.vault.lock import WriterLock
+from chatvault.vault.passphrase import check_usable
+from chatvault.vault.unlock import Unwrapped, header_mac_key, unwrap_passphrase, unwrap_recovery
 
 DB_NAME = "vault.db"
 MEDIA_DIR = "media"
@@ -38,6 +41,7 @@ class Vault:
         self._master: bytearray | None = master
         self._connections: list[Connection] = []
         self.writer_lock = WriterLock(path)
+        self.notices: list[str] = []   # things the user should hear about (a header repaired, ...)
 
     # --- keys --------------------------------------------------------------------------
     @property
@@ -87,24 +91,16 @@ class Vault:
 
     # --- passphrase --------------------------------------------------------------------
     def change_passphrase(self, new_passphrase: str) -> None:
-        """Re-wrap the master key under a new passphrase: only vault.json is rewritten."""
+        """Re-wrap the master key under a new passphrase (normalised, passphrase.py): only vault.json
+        and its copy vault.json.bak are rewritten. The strength floor is the caller's (CLI, GUI):
+        `passphrase.check_new`; here only an unusable passphrase (empty, spaces) is refused."""
         if self._master is None:
             raise VaultLocked("The vault is locked.")
-        _check_passphrase(new_passphrase)
+        norm = check_usable(new_passphrase)
         kdf = KdfParams.new()
-        header = Header(self.header.vault_id, self.header.created, kdf, dict(self.header.slots), self.header.version)
-        kek = kdf.derive(new_passphrase)
-        header.slots["passphrase"] = Slot(*keys.wrap(kek, self._master, header.aad("passphrase")))
-        master = bytes(self._master)
-
-        def verify(tmp: Path) -> None:
-            written = Header.parse(tmp.read_bytes(), str(tmp))
-            slot = written.slots["passphrase"]
-            got = keys.unwrap(written.kdf.derive(new_passphrase), slot.nonce, slot.ct, written.aad("passphrase"))
-            if got is None or bytes(got) != master:
-                raise OSError("the new vault header did not verify after writing")
-
-        atomic_write(self.path / HEADER_NAME, header.to_bytes(), fault_prefix="header", verify=verify)
+        header = Header(self.header.vault_id, self.header.created, kdf, dict(self.header.slots))
+        header.slots["passphrase"] = Slot(*keys.wrap(kdf.derive(norm), self._master, header.aad("passphrase")))
+        self.notices += headerio.write_header(self.path, header, self._master, passphrase=norm)
         self.header = header
 
     def __enter__(self) -> Vault:
@@ -124,18 +120,11 @@ def _is_open(conn: Connection) -> bool:
         return False
 
 
-def _check_passphrase(passphrase: str) -> None:
-    from chatvault.errors import UsageError
-
-    if not passphrase:
-        raise UsageError("The passphrase must not be empty.")
-
-
 def create_vault(path: Path, passphrase: str) -> tuple[Vault, str]:
     """Create a new vault folder. Returns the unlocked vault and the recovery key (show it once)."""
     path = Path(path)
-    _check_passphrase(passphrase)
-    if (path / HEADER_NAME).exists():
+    norm = check_usable(passphrase)
+    if (path / HEADER_NAME).exists() or (path / BACKUP_NAME).exists():
         raise VaultExists(f"There is already a vault in {path}.", hint="Open it instead, or choose another folder.")
     if path.exists() and any(p for p in path.iterdir() if p.name not in (".DS_Store",)):
         raise VaultExists(f"{path} is not empty.", hint="Choose an empty or new folder for the vault.")
@@ -146,10 +135,11 @@ def create_vault(path: Path, passphrase: str) -> tuple[Vault, str]:
         master = keys.new_master_key()
         kdf = KdfParams.new()
         header = Header(uuid.uuid4().hex, clock.iso_now(), kdf)
-        header.slots["passphrase"] = Slot(*keys.wrap(kdf.derive(passphrase), master, header.aad("passphrase")))
+        header.slots["passphrase"] = Slot(*keys.wrap(kdf.derive(norm), master, header.aad("passphrase")))
         rk_text, rk_raw = recovery.new_recovery_key()
         rkek = keys.derive(rk_raw, keys.LABEL_RECOVERY_KEK, bytes.fromhex(header.vault_id))
-        header.slots["recovery"] = Slot(*keys.wrap(rkek, master, header.aad("recovery")))
+        header.slots["recovery"] = Slot(*keys.wrap(rkek, master, header.aad("recovery")),
+                                        key_format=recovery.CURRENT_FORMAT)
         vault = Vault(path, header, master)
         conn = connect(vault.db_path, vault.derive_key(keys.LABEL_DB), create=True)
         try:
@@ -161,7 +151,7 @@ def create_vault(path: Path, passphrase: str) -> tuple[Vault, str]:
         finally:
             conn.close()
         # The header is written last: its presence means the vault is complete.
-        atomic_write(path / HEADER_NAME, header.to_bytes(), fault_prefix="header")
+        vault.notices += headerio.write_header(path, header, master)
         fsync_dir(path)
     finally:
         os.umask(old_umask)
@@ -169,30 +159,24 @@ def create_vault(path: Path, passphrase: str) -> tuple[Vault, str]:
 
 
 def open_vault(path: Path, passphrase: str | None = None, *, recovery_key: str | None = None) -> Vault:
-    """Unlock a vault with its passphrase or recovery key. Changes no file."""
+    """Unlock a vault with its passphrase or recovery key.
+
+    A wrong secret changes no file. After a successful unlock the header may be rewritten
+    (headerio.maintain): a damaged vault.json repaired from its copy, a version-1 header upgraded."""
     path = Path(path)
     header = Header.load(path)
-    if recovery_key is not None:
-        raw = recovery.decode(recovery_key)  # typo check before any key derivation
-        slot = header.slots.get("recovery")
-        rkek = keys.derive(raw, keys.LABEL_RECOVERY_KEK, bytes.fromhex(header.vault_id))
-        master = keys.unwrap(rkek, slot.nonce, slot.ct, header.aad("recovery")) if slot else None
-        if master is None:
-            raise WrongRecoveryKey(
-                "That recovery key does not open this vault.",
-                hint="It is well-formed but belongs to another vault, or the vault header was altered.",
-            )
-    else:
-        if passphrase is None:
-            raise WrongPassphrase("A passphrase is needed to unlock the vault.")
-        slot = header.slots["passphrase"]
-        master = keys.unwrap(header.kdf.derive(passphrase), slot.nonce, slot.ct, header.aad("passphrase"))
-        if master is None:
-            raise WrongPassphrase(
-                "Wrong passphrase: the vault was not unlocked and nothing was changed.",
-                hint="Check the keyboard layout and Caps Lock, or use your recovery key (`chatvault recover`).",
-            )
-    vault = Vault(path, header, master)
+    opened = _unwrap(header, passphrase, recovery_key)
+    if not header.mac_ok(header_mac_key(opened.master, header.vault_id)):
+        keys.wipe(opened.master)
+        raise HeaderDamaged(
+            f"{header.source} was altered: the secret is right, but the header's fields no longer match "
+            "the authentication code ChatVault wrote with them (someone or something edited the file and "
+            "recomputed its checksum). The vault was not opened and nothing was changed.",
+            hint=f"Restore vault.json from a backup of this vault, or copy {BACKUP_NAME} over it if that "
+                 "copy is older than the edit.",
+        )
+    vault = Vault(path, header, opened.master)
+    vault.notices += headerio.maintain(path, header, opened)
     try:
         conn = vault.connect()
     except IntegrityError:
@@ -206,6 +190,31 @@ def open_vault(path: Path, passphrase: str | None = None, *, recovery_key: str |
     finally:
         conn.close()
     return vault
+
+
+def _unwrap(header: Header, passphrase: str | None, recovery_key: str | None) -> Unwrapped:
+    damaged = (f" Note: {header.damage} The verified copy {BACKUP_NAME} was read instead."
+               if header.damage else "")
+    if recovery_key is not None:
+        opened = unwrap_recovery(header, recovery_key)  # typo check before any key derivation
+        if opened is None:
+            raise WrongRecoveryKey(
+                "That recovery key does not open this vault." + damaged,
+                hint="It is well-formed but belongs to another vault, or the vault header was altered.",
+            )
+        return opened
+    if passphrase is None:
+        raise WrongPassphrase("A passphrase is needed to unlock the vault.")
+    opened = unwrap_passphrase(header, passphrase)
+    if opened is None:
+        old = (" This vault's header was written by an older ChatVault and has no checksum: if you are sure "
+               "of the passphrase, vault.json may be damaged; the recovery key or a backup's vault.json opens "
+               "it then." if header.legacy else "")
+        raise WrongPassphrase(
+            "Wrong passphrase: the vault was not unlocked and nothing was changed." + damaged,
+            hint="Check the keyboard layout and Caps Lock, or use your recovery key (`chatvault recover`)." + old,
+        )
+    return opened
 
 
 def recover_vault(path: Path, recovery_key: str, new_passphrase: str) -> Vault:

@@ -208,23 +208,7 @@
         <translation />
     </message>
     <message>
-        <source>Passphrase</source>
-        <translation />
-    </message>
-    <message>
-        <source>Repeat passphrase</source>
-        <translation />
-    </message>
-    <message>
-        <source>Passphrase strength</source>
-        <translation />
-    </message>
-    <message>
         <source>Location</source>
-        <translation />
-    </message>
-    <message>
-        <source>Repeat</source>
         <translation />
     </message>
     <message>
@@ -237,50 +221,6 @@
     </message>
     <message>
         <source>Where should the vault live?</source>
-        <translation />
-    </message>
-    <message>
-        <source>Very weak</source>
-        <translation />
-    </message>
-    <message>
-        <source>Weak</source>
-        <translation />
-    </message>
-    <message>
-        <source>Fair</source>
-        <translation />
-    </message>
-    <message>
-        <source>Strong</source>
-        <translation />
-    </message>
-    <message>
-        <source>Very strong</source>
-        <translation />
-    </message>
-    <message>
-        <source>Use four or more unrelated words; a sentence only you know works well.</source>
-        <translation />
-    </message>
-    <message>
-        <source>Strength: %1.</source>
-        <translation />
-    </message>
-    <message>
-        <source>Too easy to guess: add more words.</source>
-        <translation />
-    </message>
-    <message>
-        <source>Choose a passphrase.</source>
-        <translation />
-    </message>
-    <message>
-        <source>This passphrase is too easy to guess. Add a few more unrelated words.</source>
-        <translation />
-    </message>
-    <message>
-        <source>The two passphrases differ. Type the same passphrase twice.</source>
         <translation />
     </message>
     <message>
@@ -862,6 +802,85 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <name>MessageView</name>
     <message>
         <source>Messages</source>
+        <translation />
+    </message>
+</context>
+<context>
+    <name>PassphraseFields</name>
+    <message>
+        <source>Passphrase</source>
+        <translation />
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation />
+    </message>
+    <message>
+        <source>Passphrase strength</source>
+        <translation />
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation />
+    </message>
+    <message>
+        <source>Use it anyway. I understand that anyone who gets a copy of the vault folder can try to guess a weak passphrase on their own computer, without limit.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Very weak</source>
+        <translation />
+    </message>
+    <message>
+        <source>Weak</source>
+        <translation />
+    </message>
+    <message>
+        <source>Fair</source>
+        <translation />
+    </message>
+    <message>
+        <source>Strong</source>
+        <translation />
+    </message>
+    <message>
+        <source>Very strong</source>
+        <translation />
+    </message>
+    <message>
+        <source>Use four or more unrelated words; a sentence only you know works well.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Only spaces: spaces around a passphrase are not part of it.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Strength: %1.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Too easy to guess: add more words.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Choose a passphrase.</source>
+        <translation />
+    </message>
+    <message>
+        <source>A passphrase of only spaces is not a passphrase: spaces around it are ignored. Choose a passphrase of several words.</source>
+        <translation />
+    </message>
+    <message>
+        <source>The passphrase holds a control character, which cannot be typed the same way twice. Use letters, digits, punctuation and spaces.</source>
+        <translation />
+    </message>
+    <message>
+        <source>This passphrase is too easy to guess. Add a few more unrelated words, or tick “Use it anyway” if you accept the risk.</source>
+        <translation />
+    </message>
+    <message>
+        <source>The two passphrases differ. Type the same passphrase twice.</source>
         <translation />
     </message>
 </context>
@@ -1511,6 +1530,30 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
     <message>
         <source>Unlock</source>
+        <translation />
+    </message>
+    <message>
+        <source>Choose a new passphrase</source>
+        <translation />
+    </message>
+    <message>
+        <source>The recovery key opened the vault. Choose a new passphrase now, so that you do not need the key next time. The recovery key stays valid.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation />
+    </message>
+    <message>
+        <source>Set passphrase</source>
+        <translation />
+    </message>
+    <message>
+        <source>Setting the new passphrase…</source>
+        <translation />
+    </message>
+    <message>
+        <source>The passphrase was not changed: %1</source>
         <translation />
     </message>
     <message>

@@ -216,24 +216,8 @@
         <translation>选择…</translation>
     </message>
     <message>
-        <source>Passphrase</source>
-        <translation>密码</translation>
-    </message>
-    <message>
-        <source>Repeat passphrase</source>
-        <translation>再次输入密码</translation>
-    </message>
-    <message>
-        <source>Passphrase strength</source>
-        <translation>密码强度</translation>
-    </message>
-    <message>
         <source>Location</source>
         <translation>位置</translation>
-    </message>
-    <message>
-        <source>Repeat</source>
-        <translation>确认密码</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -246,50 +230,6 @@
     <message>
         <source>Where should the vault live?</source>
         <translation>保险库放在哪里？</translation>
-    </message>
-    <message>
-        <source>Very weak</source>
-        <translation>非常弱</translation>
-    </message>
-    <message>
-        <source>Weak</source>
-        <translation>弱</translation>
-    </message>
-    <message>
-        <source>Fair</source>
-        <translation>一般</translation>
-    </message>
-    <message>
-        <source>Strong</source>
-        <translation>强</translation>
-    </message>
-    <message>
-        <source>Very strong</source>
-        <translation>非常强</translation>
-    </message>
-    <message>
-        <source>Use four or more unrelated words; a sentence only you know works well.</source>
-        <translation>使用四个或更多互不相关的词语；一句只有您知道的话也很好。</translation>
-    </message>
-    <message>
-        <source>Strength: %1.</source>
-        <translation>强度：%1。</translation>
-    </message>
-    <message>
-        <source>Too easy to guess: add more words.</source>
-        <translation>太容易被猜到：请再加几个词。</translation>
-    </message>
-    <message>
-        <source>Choose a passphrase.</source>
-        <translation>请设置密码。</translation>
-    </message>
-    <message>
-        <source>This passphrase is too easy to guess. Add a few more unrelated words.</source>
-        <translation>这个密码太容易被猜到。请再加几个互不相关的词。</translation>
-    </message>
-    <message>
-        <source>The two passphrases differ. Type the same passphrase twice.</source>
-        <translation>两次输入的密码不一致，请输入相同的密码。</translation>
     </message>
     <message>
         <source>Your recovery key</source>
@@ -887,6 +827,85 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Messages</source>
         <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseFields</name>
+    <message>
+        <source>Passphrase</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Repeat passphrase</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Passphrase strength</source>
+        <translation>密码强度</translation>
+    </message>
+    <message>
+        <source>Repeat</source>
+        <translation>确认密码</translation>
+    </message>
+    <message>
+        <source>Use it anyway. I understand that anyone who gets a copy of the vault folder can try to guess a weak passphrase on their own computer, without limit.</source>
+        <translation>仍然使用。我明白：任何拿到保险库文件夹副本的人，都可以在自己的电脑上不受限制地猜测弱密码。</translation>
+    </message>
+    <message>
+        <source>Very weak</source>
+        <translation>非常弱</translation>
+    </message>
+    <message>
+        <source>Weak</source>
+        <translation>弱</translation>
+    </message>
+    <message>
+        <source>Fair</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <source>Strong</source>
+        <translation>强</translation>
+    </message>
+    <message>
+        <source>Very strong</source>
+        <translation>非常强</translation>
+    </message>
+    <message>
+        <source>Use four or more unrelated words; a sentence only you know works well.</source>
+        <translation>使用四个或更多互不相关的词语；一句只有您知道的话也很好。</translation>
+    </message>
+    <message>
+        <source>Only spaces: spaces around a passphrase are not part of it.</source>
+        <translation>只有空格：密码前后的空格不算作密码的一部分。</translation>
+    </message>
+    <message>
+        <source>Strength: %1.</source>
+        <translation>强度：%1。</translation>
+    </message>
+    <message>
+        <source>Too easy to guess: add more words.</source>
+        <translation>太容易被猜到：请再加几个词。</translation>
+    </message>
+    <message>
+        <source>Choose a passphrase.</source>
+        <translation>请设置密码。</translation>
+    </message>
+    <message>
+        <source>A passphrase of only spaces is not a passphrase: spaces around it are ignored. Choose a passphrase of several words.</source>
+        <translation>只由空格组成的不能作为密码：密码前后的空格会被忽略。请设置一个由几个词组成的密码。</translation>
+    </message>
+    <message>
+        <source>The passphrase holds a control character, which cannot be typed the same way twice. Use letters, digits, punctuation and spaces.</source>
+        <translation>密码中含有控制字符，无法保证每次都能以同样方式输入。请使用字母、数字、标点和空格。</translation>
+    </message>
+    <message>
+        <source>This passphrase is too easy to guess. Add a few more unrelated words, or tick “Use it anyway” if you accept the risk.</source>
+        <translation>这个密码太容易被猜到。请再加几个互不相关的词；如果您接受这个风险，也可以勾选“仍然使用”。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ. Type the same passphrase twice.</source>
+        <translation>两次输入的密码不一致，请输入相同的密码。</translation>
     </message>
 </context>
 <context>
@@ -1536,6 +1555,30 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Unlock</source>
         <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Choose a new passphrase</source>
+        <translation>设置新密码</translation>
+    </message>
+    <message>
+        <source>The recovery key opened the vault. Choose a new passphrase now, so that you do not need the key next time. The recovery key stays valid.</source>
+        <translation>恢复密钥已打开保险库。请现在设置一个新密码，这样下次就不再需要恢复密钥。恢复密钥仍然有效。</translation>
+    </message>
+    <message>
+        <source>Not now</source>
+        <translation>以后再说</translation>
+    </message>
+    <message>
+        <source>Set passphrase</source>
+        <translation>设置密码</translation>
+    </message>
+    <message>
+        <source>Setting the new passphrase…</source>
+        <translation>正在设置新密码…</translation>
+    </message>
+    <message>
+        <source>The passphrase was not changed: %1</source>
+        <translation>密码未更改：%1</translation>
     </message>
     <message>
         <source>Type the recovery key of the vault in %1 (8 groups of 5 characters).</source>

@@ -31,7 +31,11 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tz", metavar="ZONE", help="WhatsApp: the time zone the export's times are in (IANA name)")
     p.add_argument("--reread", action="store_true",
                    help="parse the export even if this exact file was imported before (normally skipped)")
-    p.add_argument("--key", metavar="HEX", help="WeChat: the database key")
+    p.add_argument("--key", metavar="HEX",
+                   help="WeChat: the database key (visible to other users in `ps`: prefer --key-file, "
+                        "$CHATVAULT_WECHAT_KEY or --ask-key)")
+    p.add_argument("--key-file", metavar="FILE", help="WeChat: read the database key from the first line of FILE")
+    p.add_argument("--ask-key", action="store_true", help="WeChat: ask for the database key without echoing it")
     p.add_argument("--imei", metavar="X", help="WeChat (Android): the phone's IMEI, for the key")
     p.add_argument("--uin", metavar="Y", help="WeChat (Android): the account's uin, for the key")
     p.add_argument("--image-key", metavar="HEX_OR_ASCII",
@@ -40,12 +44,47 @@ def register(p: argparse.ArgumentParser) -> None:
                    help="do not make the photos' thumbnails after the import (`chatvault media thumbs` makes them later)")
 
 
+KEY_ENV = "CHATVAULT_WECHAT_KEY"
+
+
+def wechat_key(args: argparse.Namespace) -> str | None:
+    """The WeChat database key from --key, --key-file, --ask-key or $CHATVAULT_WECHAT_KEY (in that
+    order), with surrounding white space and a BOM dropped. Only --key is visible in `ps`."""
+    import getpass
+    import os
+
+    from chatvault.cli.common import read_secret_file
+    from chatvault.errors import UsageError
+
+    if args.key is not None:
+        print("chatvault: --key on the command line can be seen by other users of this computer "
+              f"(`ps`); --key-file, ${KEY_ENV} or --ask-key keep it private.", file=sys.stderr)
+        value: str | None = args.key
+    elif args.key_file:
+        value = read_secret_file(args.key_file, "WeChat key")
+    elif args.ask_key:
+        if not sys.stdin.isatty():
+            raise UsageError("--ask-key needs a terminal to ask on.", hint=f"Use --key-file or ${KEY_ENV}.")
+        value = getpass.getpass("WeChat database key: ")
+    else:
+        value = os.environ.get(KEY_ENV)
+    if value is None:
+        return None
+    value = value.lstrip("\ufeff").strip()
+    if not value:
+        raise UsageError("The WeChat database key given is empty.", hint="Check the file or variable that holds it.")
+    return value
+
+
 def _options(args: argparse.Namespace) -> ImportOptions:
     extra: dict[str, Any] = {}
-    for name in ("key", "imei", "uin", "image_key", "date_order", "tz", "reread"):
+    for name in ("imei", "uin", "image_key", "date_order", "tz", "reread"):
         value = getattr(args, name, None)
         if value is not None and value is not False:
             extra[name] = value
+    key = wechat_key(args)
+    if key is not None:
+        extra["key"] = key
     return ImportOptions(me=args.me, options=extra)
 
 

@@ -10,18 +10,17 @@ from chatvault.vault.vault import create_vault
 NAME = "init"
 HELP = "create a new encrypted vault"
 
+WEAK_HELP = ("accept a passphrase below the strength floor (anyone who copies the vault folder can try "
+             "guesses offline; an empty or all-space passphrase is never accepted)")
+
 
 def register(p: argparse.ArgumentParser) -> None:
-    pass
+    p.add_argument("--allow-weak-passphrase", action="store_true", help=WEAK_HELP)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    if ctx.passphrase_file:
-        from chatvault.cli.common import read_secret_file
-
-        passphrase = read_secret_file(ctx.passphrase_file)
-    else:
-        passphrase = ctx.new_passphrase(env_name="CHATVAULT_PASSPHRASE")
+    passphrase = ctx.new_passphrase(env_name="CHATVAULT_PASSPHRASE", file=ctx.passphrase_file,
+                                    allow_weak=args.allow_weak_passphrase)
     vault, recovery_key = create_vault(ctx.vault_path, passphrase)
     vault.lock()
     ctx.out(

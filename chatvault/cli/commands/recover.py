@@ -17,13 +17,16 @@ HELP = "set a new passphrase with the recovery key"
 
 
 def register(p: argparse.ArgumentParser) -> None:
+    from chatvault.cli.commands.init import WEAK_HELP
+
     p.add_argument("--recovery-key-file", metavar="FILE", help="read the recovery key from FILE")
     p.add_argument("--new-passphrase-file", metavar="FILE", help="read the new passphrase from FILE")
+    p.add_argument("--allow-weak-passphrase", action="store_true", help=WEAK_HELP)
 
 
 def _recovery_key(args: argparse.Namespace) -> str:
     if args.recovery_key_file:
-        return read_secret_file(args.recovery_key_file)
+        return read_secret_file(args.recovery_key_file, "recovery key")
     env = os.environ.get("CHATVAULT_RECOVERY_KEY")
     if env:
         return env
@@ -33,12 +36,15 @@ def _recovery_key(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    key = _recovery_key(args)
-    from chatvault.vault.recovery import decode
+    from chatvault.vault.header import Header
+    from chatvault.vault.unlock import recovery_raw
 
-    decode(key)  # a typo is reported before we ask for anything else
-    new = ctx.new_passphrase(file=args.new_passphrase_file)
+    key = _recovery_key(args)
+    recovery_raw(Header.load(ctx.vault_path), key)  # a typo is reported before we ask for anything else
+    new = ctx.new_passphrase(file=args.new_passphrase_file, allow_weak=args.allow_weak_passphrase)
     vault = recover_vault(ctx.vault_path, key, new)
+    for notice in vault.notices:
+        print(f"chatvault: {notice}", file=sys.stderr)
     note = None
     try:
         _audit(vault)
