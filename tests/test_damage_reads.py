@@ -163,9 +163,9 @@ def test_4k_vault_with_damaged_page_1(tmp_path: Path, monkeypatch, cli) -> None:
     report = json.loads(r.stdout)
     assert r.returncode == 1 and any(p["detail"].get("page") == 1 for p in report["problems"]), report
     r = cli("recover", "--vault", str(path), "--json",
-            env={"CHATVAULT_RECOVERY_KEY": rk, "CHATVAULT_NEW_PASSPHRASE": "new pass"})
+            env={"CHATVAULT_RECOVERY_KEY": rk, "CHATVAULT_NEW_PASSPHRASE": "lantern orbit quietly meadow"})
     assert r.returncode == 0 and json.loads(r.stdout)["recovered"] and "warning" in json.loads(r.stdout), r.stdout
-    r = cli("info", "--vault", str(path), "--json", env={"CHATVAULT_PASSPHRASE": "new pass"})
+    r = cli("info", "--vault", str(path), "--json", env={"CHATVAULT_PASSPHRASE": "lantern orbit quietly meadow"})
     _damaged(r, 1)
 
 
