@@ -14,6 +14,7 @@ Telegram never writes becomes an `Unparsed` record naming the field; the import 
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -26,6 +27,7 @@ import ijson
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.filetree import FileTree, position, safe_tree
+from chatvault.importers.jsonlimits import MAX_ITEM, BoundedJson, JsonLimitError
 from chatvault.importers.openers import TreeMember
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
@@ -68,6 +70,13 @@ class _Overflow(Exception):
     """The C backend met an integer it cannot hold: read the file again with the Python backend."""
 
 
+# One message built from events holds at most this many values (a few hundred in a real message), and a
+# chat or the account part keeps at most this many of its own fields: memory stays bounded.
+_MAX_ITEM_EVENTS = 200_000
+_MAX_HEADER_KEYS = 256
+_LIMIT_HINT = ("No real export is shaped like this: the file is damaged or crafted. Everything before this point "
+               "was read; export the chat again.")
+
 TOP_KEYS = {"about", "personal_information", "chats", "left_chats", "contacts", "frequent_contacts",
             "name", "type", "id", "messages"}
 
@@ -104,7 +113,10 @@ def _id_or_none(msg: dict, field: str) -> str | None:
 
 def _raw(msg: Any) -> str:
     """The message object as compact JSON, capped: what an `Unparsed` record keeps."""
-    return json.dumps(msg, ensure_ascii=False, default=str, separators=(",", ":"))[:20000]
+    try:
+        return json.dumps(msg, ensure_ascii=False, default=str, separators=(",", ":"))[:20000]
+    except (RecursionError, ValueError):   # nesting is bounded by the reader; this is the backstop
+        return repr(msg)[:20000]
 
 
 def _plain(text: Any) -> tuple[str, list[dict]]:
@@ -290,10 +302,10 @@ def _looks_like(head: bytes) -> tuple[float, str]:
         return 0.0, ""
     keys: list[str] = []
     try:
-        for prefix, event, value in ijson.parse(text):
+        for prefix, event, value in ijson.parse(BoundedJson(io.BytesIO(text), "result.json")):
             if prefix == "" and event == "map_key":
                 keys.append(value)
-    except ijson.common.IncompleteJSONError:
+    except (ijson.common.IncompleteJSONError, JsonLimitError):   # reading stops with the cut or the limit
         pass
     except ijson.common.JSONError:
         return 0.0, ""
@@ -324,11 +336,13 @@ class _Reader:
         self.people: dict[str, ParticipantRec] = {}
         self.chat_index = 0
 
-    def _open(self) -> Any:
+    def _open(self, item_depth: int | None = None) -> Any:
+        """The member as a `BoundedJson` stream; `item_depth`: where one message opens (its size is bounded)."""
         raw = self.tree.open(self.member)
-        if hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf":
+        bom = hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf"
+        if bom:
             raw.read(3)            # a byte-order mark (some editors add one) is not JSON
-        return raw
+        return BoundedJson(raw, self.member, offset=3 if bom else 0, item_depth=item_depth)
 
     def _one_chat_header(self) -> dict[str, Any] | None:
         """For a one-chat export, its fields before `messages`; None for any other shape."""
@@ -365,7 +379,7 @@ class _Reader:
         self.chat_index = 1
         conv_key, _kind, rec = self._conversation(header)
         yield rec
-        raw = self._open()
+        raw = self._open(item_depth=3)       # {"messages": [{message}]}: a message opens at depth 3
         n = 0
         message = self._message_rec
         loc = f"{self.member}: messages["
@@ -391,7 +405,7 @@ class _Reader:
                     # n already yielded skipped, then on from there.
                     slow = True
                     raw.close()
-                    raw = self._open()
+                    raw = self._open(item_depth=3)
                     items = _PY_IJSON.items(raw, "messages.item", use_float=True)
                     for i, _skip in enumerate(islice(items, n)):
                         if not i & 1023:
@@ -403,6 +417,9 @@ class _Reader:
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
                            reason="the JSON is damaged here; the rest of the file could not be read",
                            conversation_key=conv_key)
+        except JsonLimitError as exc:
+            yield self._limit_cut(exc, conv_key)
+            raise
         finally:
             raw.close()
         rec.participants = [p for p in self.people.values() if p.extra.get("chat") == conv_key]
@@ -442,10 +459,17 @@ class _Reader:
         msg_prefix = ""
         personal: dict[str, Any] = {}
         events = (_PY_IJSON if slow else ijson).parse(raw, use_float=True)
+        built = 0                 # events in the message being built (its size in memory is bounded)
         try:
             for prefix, event, value in events:
                 if builder is not None:
                     builder.event(event, value)
+                    built += 1
+                    if built > _MAX_ITEM_EVENTS:
+                        raise JsonLimitError(
+                            f"{self.member} holds one message of more than {_MAX_ITEM_EVENTS:,} values "
+                            f"(before byte {position(raw):,}); ChatVault reads messages of at most "
+                            f"{MAX_ITEM >> 20} MiB.", hint=_LIMIT_HINT, location=self.member, offset=position(raw))
                     if event in ("start_map", "start_array"):
                         depth += 1
                     elif event in ("end_map", "end_array"):
@@ -471,9 +495,11 @@ class _Reader:
                     builder = ijson.ObjectBuilder()
                     builder.event(event, value)
                     depth = 1
+                    built = 1
                     continue
                 if prefix.startswith("personal_information.") and event in ("string", "number"):
-                    personal[prefix.rsplit(".", 1)[-1]] = value
+                    if len(personal) < _MAX_HEADER_KEYS:
+                        personal[prefix.rsplit(".", 1)[-1]] = value
                     continue
                 if prefix in ("", "chats.list.item", "left_chats.list.item") and event == "start_map":
                     header = {}
@@ -483,7 +509,8 @@ class _Reader:
                 if chat_prefix is not None and event in ("string", "number", "integer", "boolean") \
                         and prefix.count(".") == (chat_prefix.count(".") + 1 if chat_prefix else 0) \
                         and prefix.startswith(chat_prefix):
-                    header[prefix.rsplit(".", 1)[-1]] = value
+                    if len(header) < _MAX_HEADER_KEYS:
+                        header[prefix.rsplit(".", 1)[-1]] = value
                     continue
                 if chat_prefix is not None and event == "start_array" and \
                         prefix == (f"{chat_prefix}.messages" if chat_prefix else "messages"):
@@ -511,6 +538,10 @@ class _Reader:
             if not source_done:
                 raise InputError(f"{self.path.name}: {self.member} is cut off before any chat begins.",
                                  hint="Export again from Telegram Desktop.") from exc
+        except JsonLimitError as exc:
+            if source_done:
+                yield self._limit_cut(exc, conv_key)
+            raise
         except ijson.common.JSONError as exc:
             if not source_done:
                 raise InputError(f"{self.path.name}: {self.member} is not valid JSON ({exc}).",
@@ -524,6 +555,12 @@ class _Reader:
             raise InputError(f"{self.path.name}: {self.member} has no messages list.",
                              hint="This JSON is not a Telegram Desktop chat export.")
         self.ctx.set_position(bytes_=size)
+
+    def _limit_cut(self, exc: JsonLimitError, conv_key: str | None) -> Unparsed:
+        """The fidelity-report entry for a file that broke a limit: where reading stopped and why."""
+        return Unparsed(raw=exc.message[:500], location=f"{self.member}: byte {exc.offset}",
+                        reason=f"{exc.message} Every message before this point was read; nothing after it.",
+                        conversation_key=conv_key)
 
     def _cut_off(self, exc: Exception, pos: int, size: int | None, conv_key: str | None) -> Iterator[Record]:
         """A file that ends mid-JSON: one unparsed record at the cut and a warning (what was read stays)."""
