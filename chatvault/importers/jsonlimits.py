@@ -28,6 +28,7 @@ MAX_DEPTH = 128                 # nesting levels; Telegram writes ~12, json.dump
 MAX_STRING = 16 << 20           # bytes in one JSON string (Telegram caps a message at 4,096 characters)
 MAX_NUMBER = 1 << 16            # bytes in one number or literal (Python's int() stops at 4,300 digits)
 MAX_ITEM = 4 << 20              # bytes in one message object (the largest real one is a few KB)
+_MEASURE = 64 << 20             # how far past a broken depth limit the reader looks to say how deep it goes
 
 _ESCAPED = re.compile(rb"\\.", re.DOTALL)
 _NOT_SYNTAX = bytes(c for c in range(256) if c not in b'[]{}"')
@@ -59,6 +60,7 @@ class BoundedJson:
         self.token_len = 0              # bytes of the number/literal still open at the end of the last chunk
         self.item_start: int | None = None   # file offset where the open item began (approximate to a chunk)
         self.pending: JsonLimitError | None = None
+        self.deepest = 0                # the deepest nesting seen (reported when the limit breaks)
 
     # --- the stream ijson reads --------------------------------------------------------------------
     def read(self, n: int = -1) -> bytes:
@@ -134,8 +136,11 @@ class BoundedJson:
             self._item_span(n)
             return
         levels = list(accumulate(array("b", reduced.translate(_SIGN)), initial=self.depth))
-        if max(levels) > self.max_depth:
+        top = max(levels)
+        if top > self.max_depth:
             raise _Near
+        if top > self.deepest:
+            self.deepest = top
         low = min(levels)
         if low < 0:
             raise _Near
@@ -179,6 +184,8 @@ class BoundedJson:
             elif c in b"[{":
                 depth += 1
                 token_len = 0
+                if depth > self.deepest:
+                    self.deepest = depth
                 if depth > self.max_depth:
                     self._fail_depth(data, i, depth, at)
                 if depth == item_depth:
@@ -196,26 +203,27 @@ class BoundedJson:
             else:
                 token_len = 0
             if item_start is not None and at - item_start >= self.max_item:
-                self._fail(f"holds one message of more than {_fmt(self.max_item >> 20)} MiB "
-                           f"(from byte {_fmt(item_start)})",
+                self._fail(f"holds one message of more than {_fmt(self.max_item >> 20)} MiB (at byte {_fmt(at)})",
                            f"ChatVault reads messages of at most {_fmt(self.max_item >> 20)} MiB", at)
         self.depth, self.in_string, self.escape = max(depth, 0), in_string, escape
         self.string_len, self.token_len, self.item_start = string_len, token_len, item_start
 
     def _fail_depth(self, data: bytes, i: int, depth: int, at: int) -> None:
-        """Measure how deep the run of opening brackets goes (at most 64 MiB further on), then refuse."""
+        """Measure how deep the nesting goes (reading at most 64 MiB further, at C speed), then refuse."""
         kind = "arrays" if data[i] == 0x5B else "objects"
-        opens, whole = _opens_in_a_row(data[i + 1:])
-        deepest, looked = depth + opens, 0
-        while whole and looked < (64 << 20):
-            more = self.raw.read(1 << 16)
-            if not more:
-                break
-            opens, whole = _opens_in_a_row(more)
-            deepest += opens
-            looked += len(more)
-        more_than = "more than " if whole and looked >= (64 << 20) else ""
-        self._fail(f"nests {kind} {more_than}{_fmt(deepest)} deep at byte {_fmt(at)}",
+        unbounded = 1 << 62
+        probe = BoundedJson(self.raw, self.what, max_depth=unbounded, max_string=unbounded, max_number=unbounded)
+        probe.depth = probe.deepest = depth
+        looked, more = 0, data[i + 1:]
+        try:
+            while more and looked < _MEASURE:
+                probe._scan(more)
+                looked += len(more)
+                more = self.raw.read(1 << 16)
+        except (OSError, ValueError):        # the file ends badly: what was measured stands
+            pass
+        more_than = "more than " if looked >= _MEASURE else ""
+        self._fail(f"nests {kind} {more_than}{_fmt(probe.deepest)} deep at byte {_fmt(at)}",
                    f"ChatVault reads at most {_fmt(self.max_depth)} levels", at)
 
     def _fail(self, what: str, limit: str, at: int) -> None:
@@ -223,13 +231,6 @@ class BoundedJson:
                              hint="No real export is shaped like this: the file is damaged or crafted. "
                                   "Everything before this point was read; export the chat again.",
                              offset=at)
-
-
-def _opens_in_a_row(data: bytes) -> tuple[int, bool]:
-    """(opening brackets at the start of `data`, ignoring whitespace; whether that run fills `data`)."""
-    rest = data.lstrip(b"[{ \t\r\n")
-    run = data[: len(data) - len(rest)]
-    return len(run.translate(None, b" \t\r\n")), not rest
 
 
 class _Near(Exception):
