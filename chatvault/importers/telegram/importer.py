@@ -289,9 +289,25 @@ class TelegramImporter(Importer):
             if tree.size(member) == 0:
                 raise InputError(f"{path.name}: {member} is empty.", hint="Export again from Telegram Desktop.")
             base = member.rsplit("/", 1)[0] if "/" in member else ""
-            yield from _Reader(tree, member, base, options, ctx, path).run()
+            yield from _tree_report(tree, path)
+            for name in (member, *tree.copies(member)):      # the same name twice in a zip: every copy is read
+                if name != member:
+                    yield ImportWarning(f"{path.name} holds another file named {member}; it was read too "
+                                        "(messages in both are kept once).", location=name)
+                reader = _Reader(tree, name, base, options, ctx, path)
+                yield from reader.run()
+                if reader.crc_error is not None:
+                    yield from reader._damaged(reader.crc_error, None, None)
         finally:
             tree.close()
+
+
+def _tree_report(tree: FileTree, path: Path) -> Iterator[Record]:
+    """What the file tree could not read (unsafe names, links) and what is damaged in a zip."""
+    for name, why in tree.rejected:
+        yield ImportWarning(f"{name} in the export was not read: {why}.", location=str(path))
+    for name, why in tree.damage:
+        yield Unparsed(raw="", location=f"{path.name}: {name}", reason=why)
 
 
 def _looks_like(head: bytes) -> tuple[float, str]:
@@ -335,11 +351,18 @@ class _Reader:
         self.me_name: str | None = options.me
         self.people: dict[str, ParticipantRec] = {}
         self.chat_index = 0
+        self.crc_error: InputError | None = None
 
     def _open(self, item_depth: int | None = None) -> Any:
         """The member as a `BoundedJson` stream; `item_depth`: where one message opens (its size is bounded)."""
-        raw = self.tree.open(self.member)
-        bom = hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf"
+        raw = self.tree.open(self.member, check_crc=self.crc_error is None)
+        try:
+            bom = hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf"
+        except InputError as exc:     # a small member is read whole at once: its CRC fails before any byte
+            raw.close()
+            self.crc_error = exc      # read it anyway; the damage is reported after its messages
+            raw = self.tree.open(self.member, check_crc=False)
+            bom = hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf"
         if bom:
             raw.read(3)            # a byte-order mark (some editors add one) is not JSON
         return BoundedJson(raw, self.member, offset=3 if bom else 0, item_depth=item_depth)
@@ -420,6 +443,8 @@ class _Reader:
         except JsonLimitError as exc:
             yield self._limit_cut(exc, conv_key)
             raise
+        except InputError as exc:                # the member is damaged inside its zip (CRC, inflate)
+            yield from self._damaged(exc, position(raw), conv_key)
         finally:
             raw.close()
         rec.participants = [p for p in self.people.values() if p.extra.get("chat") == conv_key]
@@ -542,6 +567,10 @@ class _Reader:
             if source_done:
                 yield self._limit_cut(exc, conv_key)
             raise
+        except InputError as exc:                # the member is damaged inside its zip (CRC, inflate)
+            if not source_done:
+                raise
+            yield from self._damaged(exc, position(raw), conv_key)
         except ijson.common.JSONError as exc:
             if not source_done:
                 raise InputError(f"{self.path.name}: {self.member} is not valid JSON ({exc}).",
@@ -561,6 +590,14 @@ class _Reader:
         return Unparsed(raw=exc.message[:500], location=f"{self.member}: byte {exc.offset}",
                         reason=f"{exc.message} Every message before this point was read; nothing after it.",
                         conversation_key=conv_key)
+
+    def _damaged(self, exc: InputError, pos: int | None, conv_key: str | None) -> Iterator[Record]:
+        """The archive says the member is damaged: what was read stays, the damage is listed."""
+        yield Unparsed(raw=exc.message[:500], location=f"{self.member}: byte {pos}" if pos else self.member,
+                       reason=f"{exc.message} Messages read before this point may include the damaged bytes; "
+                              "nothing after it was read.", conversation_key=conv_key)
+        yield ImportWarning(f"{self.member} is damaged in {self.path.name}: {exc.message} Download or copy the "
+                            "export again, or export it again from Telegram Desktop.", location=self.member)
 
     def _cut_off(self, exc: Exception, pos: int, size: int | None, conv_key: str | None) -> Iterator[Record]:
         """A file that ends mid-JSON: one unparsed record at the cut and a warning (what was read stays)."""
