@@ -175,3 +175,20 @@ def test_claimed_ten_million_entries_refused_before_reading_them(tmp_path: Path)
     path.write_bytes(data[:eocd] + z64 + loc + bytes(end))
     with pytest.raises(InputError, match="lists 10,000,000 files"):
         FileTree(path)
+
+
+def test_import_of_a_cut_off_zip_into_a_vault(vault, tmp_path: Path) -> None:
+    """End to end: the messages before the cut and the whole photos are in the vault; the run is
+    `partial` and its unparsed entries name the damage."""
+    from chatvault.ingest.engine import run_import
+
+    whole = _export(tmp_path / "whole.zip").read_bytes()
+    cut = tmp_path / "export.zip"
+    cut.write_bytes(whole[: whole.index(b"PK\x01\x02") - 100])        # inside the last photo
+    report = run_import(vault, cut, options=ImportOptions(options={"tz": "UTC"}))
+    assert report.outcome == "partial" and report.added == N
+    assert any("export.zip" in line for line in report.unparsed_lines)
+    conn = vault.connect(readonly=True)
+    reasons = [row[0] for row in conn.execute("SELECT reason FROM unparsed")]
+    conn.close()
+    assert any("damaged zip" in r for r in reasons) and any("cut off" in r for r in reasons)

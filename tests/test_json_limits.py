@@ -212,3 +212,22 @@ def test_bombs_stay_under_300_mib(tmp_path: Path, case: str) -> None:
     assert float(seconds) <= 10, out
     word = "holds a string longer than 16 MiB" if case == "bigstring" else "nests arrays 1,000,0"
     assert word in outcome, out
+
+
+# --- end to end: the vault keeps what was read, the CLI names the limit (never `internal`) -------------
+
+def test_cli_import_of_a_nesting_bomb(cli, vault, tmp_path: Path) -> None:
+    from tests.test_ingest_cli import env_for
+
+    vault.lock()
+    path = tmp_path / "result.json"
+    path.write_text(_chat("[" * 200_000))
+    r = cli("import", str(path), "--json", env=env_for(vault.path))
+    assert r.returncode == 1, r.stderr
+    out = json.loads(r.stdout)
+    assert out["error"] == "input" and "nests arrays 200,00" in out["message"] and "at most 128 levels" in out["message"]
+    runs = json.loads(cli("imports", "--json", env=env_for(vault.path)).stdout)["runs"]
+    assert runs[0]["counts"]["added"] == 1                     # the message before the bomb is in the vault
+    unparsed = json.loads(cli("imports", "--unparsed", str(runs[0]["id"]), "--json",
+                              env=env_for(vault.path)).stdout)["unparsed"]
+    assert any("nests arrays" in u["reason"] for u in unparsed)
