@@ -141,6 +141,17 @@ def test_huge_message_and_huge_string_are_refused_by_name(tmp_path: Path) -> Non
     assert error is not None and "holds a string longer than 16 MiB at byte 16,777,2" in error.message
 
 
+def test_five_thousand_digit_integer_is_named(tmp_path: Path) -> None:
+    """Python reads no integer of more than 4,300 digits: the limit is named, the message before is kept."""
+    path = tmp_path / "result.json"
+    path.write_text(_chat('{"id":2,"type":"message","date":"2024-01-01T10:00:00","text":"x","n":' + "7" * 5000
+                          + "}]}"))
+    recs, error = _read(path)
+    assert error is None and [r.text for r in recs if isinstance(r, MessageRec)] == ["before the bomb"]
+    assert any("a number of 5,000 digits; ChatVault reads at most 4,300" in r.reason for r in recs
+               if isinstance(r, Unparsed))
+
+
 def test_many_values_in_one_message_via_the_event_walk(tmp_path: Path) -> None:
     """The full-export walk builds messages from events: a message of 10^6 tiny values is refused."""
     path = tmp_path / "result.json"
@@ -183,6 +194,11 @@ _CHILD = textwrap.dedent("""
             outcome = "read"
         except JsonLimitError as exc:
             outcome = exc.message
+    elif case == "xmldeep":
+        # WeChat message XML nested 10^6 deep (its own bounds: MAX_XML, MAX_TAGS in wechat/content.py)
+        from chatvault.importers.wechat import content
+        body = "<msg><appmsg><title>t</title>" + "<a>" * 1_000_000 + "</a>" * 1_000_000 + "</appmsg></msg>"
+        outcome = str(content.parse_message(49, None, body, None).kind)
     else:
         from chatvault.errors import InputError
         from chatvault.importers.base import ImportOptions
@@ -200,7 +216,7 @@ _CHILD = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("case", ["nest1e6", "nest1e6full", "bigstring"])
+@pytest.mark.parametrize("case", ["nest1e6", "nest1e6full", "bigstring", "xmldeep"])
 def test_bombs_stay_under_300_mib(tmp_path: Path, case: str) -> None:
     path = tmp_path / "result.json"
     if case.startswith("nest"):
@@ -210,7 +226,7 @@ def test_bombs_stay_under_300_mib(tmp_path: Path, case: str) -> None:
     rss, seconds, outcome = out.split("|", 2)
     assert float(rss) <= RSS_LIMIT_MIB, out
     assert float(seconds) <= 10, out
-    word = "holds a string longer than 16 MiB" if case == "bigstring" else "nests arrays 1,000,0"
+    word = {"bigstring": "holds a string longer than 16 MiB", "xmldeep": "unknown"}.get(case, "nests arrays 1,000,0")
     assert word in outcome, out
 
 

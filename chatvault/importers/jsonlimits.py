@@ -26,7 +26,7 @@ from chatvault.errors import InputError
 
 MAX_DEPTH = 128                 # nesting levels; Telegram writes ~12, json.dumps recurses safely to ~900
 MAX_STRING = 16 << 20           # bytes in one JSON string (Telegram caps a message at 4,096 characters)
-MAX_NUMBER = 1 << 16            # bytes in one number or literal (Python's int() stops at 4,300 digits)
+MAX_NUMBER = 4300               # bytes in one number or literal: Python's int() reads at most 4,300 digits
 MAX_ITEM = 4 << 20              # bytes in one message object (the largest real one is a few KB)
 _MEASURE = 64 << 20             # how far past a broken depth limit the reader looks to say how deep it goes
 

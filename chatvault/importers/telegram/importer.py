@@ -438,7 +438,7 @@ class _Reader:
             yield from self._cut_off(exc, pos, size, conv_key)
         except ijson.common.JSONError as exc:
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
-                           reason="the JSON is damaged here; the rest of the file could not be read",
+                           reason=_damage_reason(exc),
                            conversation_key=conv_key)
         except JsonLimitError as exc:
             yield self._limit_cut(exc, conv_key)
@@ -576,7 +576,7 @@ class _Reader:
                 raise InputError(f"{self.path.name}: {self.member} is not valid JSON ({exc}).",
                                  hint="This is not a Telegram Desktop JSON export, or it is damaged.") from exc
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
-                           reason="the JSON is damaged here; the rest of the file could not be read",
+                           reason=_damage_reason(exc),
                            conversation_key=conv_key)
         finally:
             raw.close()
@@ -794,6 +794,17 @@ class _Reader:
         if "game_title" in msg or "invoice_information" in msg:
             rec.kind = MessageKind.LINK
             rec.extra.update({k: msg[k] for k in ("game_title", "game_description", "invoice_information") if k in msg})
+
+
+def _damage_reason(exc: Exception) -> str:
+    """Why ijson stopped: a number too long for Python (> 4,300 digits) is named as such."""
+    text = str(exc)
+    if text.startswith("Unexpected symbol '"):
+        symbol = text[19:].split("'", 1)[0]
+        if len(symbol) > 4300 and symbol.lstrip("-").isdigit():
+            return (f"a number of {len(symbol.lstrip('-')):,} digits; ChatVault reads at most 4,300 (Python's limit "
+                    "for integers); the rest of the file could not be read")
+    return "the JSON is damaged here; the rest of the file could not be read"
 
 
 def _mid(msg: dict) -> str:
