@@ -192,3 +192,50 @@ def test_import_of_a_cut_off_zip_into_a_vault(vault, tmp_path: Path) -> None:
     reasons = [row[0] for row in conn.execute("SELECT reason FROM unparsed")]
     conn.close()
     assert any("damaged zip" in r for r in reasons) and any("cut off" in r for r in reasons)
+
+
+def test_truncation_corpus_row_22(vault, tmp_path: Path) -> None:
+    """RELIABILITY row 22: each sample export (Telegram zip, WhatsApp zip, Telegram result.json) cut at
+    10 random offsets: never an uncaught exception; either a clear refusal or a partial import whose
+    report names the cut; the vault passes `check --read-data` and holds no duplicate message."""
+    import random
+
+    from chatvault.check import run_checks
+    from chatvault.ingest.engine import run_import
+    from tests.import_fixtures import telegram_chat, whatsapp_locale, write_telegram_folder, write_zip
+
+    chat, media = telegram_chat()
+    folder = tmp_path / "tg"
+    result = write_telegram_folder(folder, chat, media)
+    tg_zip = tmp_path / "tg.zip"
+    with zipfile.ZipFile(tg_zip, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                zf.write(p, p.relative_to(folder).as_posix())
+    ex = whatsapp_locale("en")
+    wa_zip = write_zip(tmp_path / "WhatsApp Chat with T.zip", "WhatsApp Chat with T.txt", ex.lines, ex.media)
+    rng = random.Random(22)
+    outcomes = []
+    for sample in (tg_zip, wa_zip, result):
+        data = sample.read_bytes()
+        for offset in sorted(rng.sample(range(1, len(data)), 10)):
+            cut = tmp_path / "cut" / f"{offset}" / sample.name
+            cut.parent.mkdir(parents=True)
+            cut.write_bytes(data[:offset])
+            try:
+                report = run_import(vault, cut, options=ImportOptions(options={"tz": "UTC"}))
+            except InputError as exc:                        # a clear refusal, never anything else
+                assert exc.message and exc.code != "internal"
+                outcomes.append("refused")
+                continue
+            assert report.outcome in ("ok", "partial"), (sample.name, offset, report.error)
+            if report.outcome == "partial":
+                assert report.unparsed_lines or any("incomplete" in w or "damaged" in w for w in report.warnings)
+            outcomes.append(report.outcome)
+    assert "partial" in outcomes
+    assert run_checks(vault, read_data=True).ok
+    conn = vault.connect(readonly=True)
+    total, distinct = conn.execute("SELECT count(*), count(DISTINCT conversation_id || '/' || source_key) "
+                                   "FROM messages").fetchone()
+    conn.close()
+    assert total == distinct
