@@ -228,11 +228,10 @@ def test_truncation_corpus_row_22(vault, tmp_path: Path) -> None:
                 assert exc.message and exc.code != "internal"
                 outcomes.append("refused")
                 continue
-            assert report.outcome in ("ok", "partial"), (sample.name, offset, report.error)
-            if report.outcome == "partial":
-                assert report.unparsed_lines or any("incomplete" in w or "damaged" in w for w in report.warnings)
+            assert report.outcome == "partial", (sample.name, offset, report.error)   # never "ok": bytes are missing
+            assert report.unparsed_lines, (sample.name, offset)                      # the cut is named
             outcomes.append(report.outcome)
-    assert "partial" in outcomes
+    assert outcomes.count("partial") >= 20
     assert run_checks(vault, read_data=True).ok
     conn = vault.connect(readonly=True)
     total, distinct = conn.execute("SELECT count(*), count(DISTINCT conversation_id || '/' || source_key) "
