@@ -238,3 +238,17 @@ def test_truncation_corpus_row_22(vault, tmp_path: Path) -> None:
                                    "FROM messages").fetchone()
     conn.close()
     assert total == distinct
+
+
+def test_cut_off_bomb_is_held_to_the_ratio_limit(tmp_path: Path) -> None:
+    """Row 19 on the salvage path: a deflated run of zeros whose size is unknown (cut before its data
+    descriptor) is stopped by the ratio counted on the bytes actually inflated."""
+    path = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("result.json", "w") as fh:
+        for _ in range(64):
+            fh.write(bytes(1 << 20))
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 3])
+    with FileTree(path) as tree, tree.open("result.json") as fh, pytest.raises(InputError, match="zip bomb"):
+        while fh.read(1 << 20):
+            pass

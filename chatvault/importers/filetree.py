@@ -269,6 +269,9 @@ class FileTree:
             if size_of > self.max_member:
                 self.rejected.append((name, f"larger than the {self.max_member >> 20} MiB limit"))
                 continue
+            if item.file_size > RATIO_FLOOR and item.file_size > MAX_RATIO * max(1, item.compress_size) and item.whole:
+                self.rejected.append((name, "compression ratio of a zip bomb"))
+                continue
             total += size_of
             self._add(name, size_of, item.offset)
             self._salvaged[name] = item
@@ -324,7 +327,8 @@ class FileTree:
             salvaged = self._salvaged.get(name)
             if salvaged is not None:
                 item = salvaged if check_crc else replace(salvaged, whole=False)    # whole: check the CRC
-                raw = SalvagedStream(open(self.path, "rb"), item, what)  # type: ignore[assignment]  # noqa: SIM115
+                raw = SalvagedStream(open(self.path, "rb"), item, what,  # type: ignore[assignment]  # noqa: SIM115
+                                     max_ratio=MAX_RATIO, ratio_floor=RATIO_FLOOR)
             elif self.kind == "zip":
                 if self._zip is None:      # a lazily opened attachment may outlive the reader's `with`
                     self._zip = zipfile.ZipFile(self.path)

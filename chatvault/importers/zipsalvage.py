@@ -128,10 +128,15 @@ def scan(fh: BinaryIO, size: int, max_members: int) -> tuple[list[Salvaged], int
 
 
 class SalvagedStream(io.RawIOBase):
-    """The uncompressed bytes of one salvaged file; ends quietly where a cut-off file's data ends."""
+    """The uncompressed bytes of one salvaged file; ends quietly where a cut-off file's data ends.
+    A file whose size is unknown (cut off before its descriptor) is held to `max_ratio` once its output
+    passes `ratio_floor`, counted on the bytes actually inflated (as the zip-bomb rule in `filetree`)."""
 
-    def __init__(self, fh: BinaryIO, item: Salvaged, what: str) -> None:
+    def __init__(self, fh: BinaryIO, item: Salvaged, what: str, *, max_ratio: int = 200,
+                 ratio_floor: int = 16 << 20) -> None:
         self._fh = fh
+        self._max_ratio, self._ratio_floor = max_ratio, ratio_floor
+        self._in = self._out = 0
         self._item = item
         self._what = what
         self._left = item.compress_size
@@ -172,6 +177,11 @@ class SalvagedStream(io.RawIOBase):
             raise InputError(f"{self._what} is damaged inside the archive ({exc}).",
                              hint="Copy or download the export again.") from exc
         self._crc = zlib.crc32(out, self._crc)
+        self._in += len(chunk)
+        self._out += len(out)
+        if self._out > self._ratio_floor and self._out > self._max_ratio * max(1, self._in):
+            raise InputError(f"{self._what} inflates more than {self._max_ratio}:1, the compression ratio of a zip "
+                             "bomb; it was not read further.", hint="The export is damaged or crafted.")
         if not out and self._left <= 0 and not (self._inflate and self._inflate.unconsumed_tail):
             self._done = True
             if self._item.whole and self._crc != self._item.crc:
