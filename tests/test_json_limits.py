@@ -152,6 +152,58 @@ def test_five_thousand_digit_integer_is_named(tmp_path: Path) -> None:
                if isinstance(r, Unparsed))
 
 
+@pytest.mark.parametrize("full", [False, True])
+def test_lone_surrogates_and_bad_utf8_are_mended_and_counted(tmp_path: Path, full: bool) -> None:
+    """Row 21: half an emoji escaped alone (`\\ud83d`) and bytes that are not UTF-8 made ijson raise
+    UnicodeDecodeError (`internal`). Now every message is imported, the bad characters become U+FFFD,
+    a whole pair stays an emoji, an escaped backslash stays text, and the count is reported."""
+    body = (b'[{"id":1,"type":"message","date":"2024-01-01T10:00:00","from":"B\\udc00","from_id":"user1",'
+            b'"text":"x\\ud83d y \\ud83d\\ude00 \\\\ud800 \xff end"},'
+            b'{"id":2,"type":"message","date":"2024-01-01T10:00:00","text":"ok"}]')
+    data = (b'{"personal_information":{"user_id":1},"chats":{"list":[{"name":"A","id":1,"messages":' + body + b"}]}}"
+            if full else b'{"name":"A","type":"personal_chat","id":1,"messages":' + body + b"}")
+    path = tmp_path / "result.json"
+    path.write_bytes(data)
+    assert TelegramImporter().detect(path).confidence > 0
+    recs, error = _read(path)
+    assert error is None
+    msgs = [r for r in recs if isinstance(r, MessageRec)]
+    assert [m.text for m in msgs] == ["x\ufffd y \U0001f600 \\ud800 \ufffd end", "ok"]
+    assert msgs[0].sender_name == "B\ufffd"
+    notes = [r.message for r in recs if r.__class__.__name__ == "ImportWarning"]
+    assert any(n.startswith("3 character(s) that were not valid text") for n in notes), notes
+
+
+def test_mending_holds_escapes_and_utf8_cut_by_a_chunk_end() -> None:
+    """A surrogate pair or a UTF-8 character split between two reads is put back together."""
+    text = '["a\\ud83d\\ude00b", "\u00e9\u4e2d\\\\ud800"]'.encode()
+    for chunk in range(1, len(text) + 1):
+        class Chunks(io.BytesIO):
+            def read(self, n: int = -1, _c: int = chunk) -> bytes:
+                return super().read(min(n, _c) if n and n > 0 else n)
+        stream = BoundedJson(Chunks(text), "x", repair=True)
+        assert list(ijson.items(stream, "")) == [["a\U0001f600b", "\u00e9\u4e2d\\ud800"]], chunk
+        assert stream.replaced == 0
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 11, 13, 4096])
+def test_mending_never_changes_valid_json(chunk: int) -> None:
+    """Valid JSON (emoji as escaped pairs, literal backslashes before "u", é and 中 raw) reads the same
+    through the mending stream at any chunk size, and nothing is counted as replaced."""
+    rng = random.Random(chunk)
+    pieces = ["\U0001f600", "\\ud83d", "\\", "é", "中", "\\ude00", "a", '"', "\U0001f44d\U0001f3fd"]
+    value = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(200)]
+    data = json.dumps(value, ensure_ascii=rng.random() < 0.5).encode()
+
+    class Chunks(io.BytesIO):
+        def read(self, n: int = -1) -> bytes:
+            return super().read(min(n, chunk) if n and n > 0 else n)
+
+    stream = BoundedJson(Chunks(data), "x", repair=True)
+    assert list(ijson.items(stream, "")) == [value]
+    assert stream.replaced == 0
+
+
 def test_many_values_in_one_message_via_the_event_walk(tmp_path: Path) -> None:
     """The full-export walk builds messages from events: a message of 10^6 tiny values is refused."""
     path = tmp_path / "result.json"

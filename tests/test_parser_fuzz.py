@@ -251,7 +251,9 @@ def test_damaged_telegram_zips(flips: list[tuple[int, int]], cut: int | None, tw
 
 
 @settings(PROFILE)
-@given(st.binary(max_size=600) | st.recursive(st.none() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=6),
+@given(st.binary(max_size=600) | st.lists(st.sampled_from([b"\\ud83d", b"\\ude00", b"\\\\", b"\xff", b"\xc3",
+                                                         b'["', b'"]', b"a"]), max_size=30).map(b"".join)
+       | st.recursive(st.none() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=6),
                                               lambda inner: st.lists(inner, max_size=3)
                                               | st.dictionaries(st.text(alphabet='[]{}"\\k', max_size=3), inner,
                                                                 max_size=3), max_leaves=30)
@@ -265,10 +267,14 @@ def test_bounded_json_filter(data: bytes, chunk: int) -> None:
         def read(self, n: int = -1) -> bytes:
             return super().read(min(n, chunk) if n and n > 0 else n)
 
-    def events(stream) -> list:
+    def events(stream, mended: bool = False) -> list:
         try:
             return list(ijson.parse(stream))
-        except ijson.common.JSONError:
+        except ijson.common.JSONError as exc:
+            assert not (mended and "invalid bytes in UTF8" in str(exc))
+            return ["error"]
+        except UnicodeDecodeError:              # the reader's cue to read again mended; never when mended
+            assert not mended
             return ["error"]
 
     try:
@@ -277,6 +283,10 @@ def test_bounded_json_filter(data: bytes, chunk: int) -> None:
         return
     plain = events(io.BytesIO(data))
     assert bounded == plain or (bounded[-1:] == ["error"] and plain[-1:] == ["error"])
+    try:                                        # mended: never an undecodable-text error
+        events(BoundedJson(Chunks(data), "x", max_depth=8, max_string=32, max_number=12, repair=True), True)
+    except InputError:
+        pass
 
 
 # --- WhatsApp ----------------------------------------------------------------------------------------

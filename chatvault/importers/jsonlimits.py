@@ -10,6 +10,10 @@ naming the limit and the byte before ijson holds more than the limits allow:
 - a string longer than `MAX_STRING` bytes, a number or literal longer than `MAX_NUMBER` bytes;
 - one item (a message object, at `item_depth`) longer than `MAX_ITEM` bytes.
 
+With `repair=True` (the reader's second pass, only for a file where ijson met bad text) it also
+mends what ijson's C backend cannot decode: bytes that are not UTF-8 and `\uD83D`-style escapes of a
+lone surrogate (half an emoji) become U+FFFD, counted in `replaced` for the fidelity report.
+
 The scan runs at C speed on the usual chunk (about 0.4 µs per Telegram message): escaped characters
 are removed, the rest is reduced to its quotes and brackets, and only when a chunk could come near a
 limit is it walked byte by byte in Python to find the exact byte and say which limit broke.
@@ -34,6 +38,9 @@ _ESCAPED = re.compile(rb"\\.", re.DOTALL)
 _NOT_SYNTAX = bytes(c for c in range(256) if c not in b'[]{}"')
 _SIGN = bytes.maketrans(b"[]{}", b"\x01\xff\x01\xff")      # as signed bytes: +1 open, -1 close
 _TOKEN_CHARS = b"0123456789+-.eEtrufalsn"                  # numbers, true, false, null
+# An escaped backslash, a surrogate pair (kept), or a lone surrogate escape (mended).
+_HIGH = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
+_SURROGATES = re.compile(rb"\\\\|(\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})|\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _fmt(n: int) -> str:
@@ -47,8 +54,11 @@ class BoundedJson:
 
     def __init__(self, raw: BinaryIO, what: str, *, offset: int = 0, item_depth: int | None = None,
                  max_depth: int = MAX_DEPTH, max_string: int = MAX_STRING, max_number: int = MAX_NUMBER,
-                 max_item: int = MAX_ITEM) -> None:
+                 max_item: int = MAX_ITEM, repair: bool = False) -> None:
         self.raw = raw
+        self.repair = repair
+        self.replaced = 0               # characters mended (repair mode)
+        self._held = b""                # repair mode: an escape or UTF-8 sequence cut by the chunk's end
         self.what = what
         self.item_depth = item_depth
         self.max_depth, self.max_string, self.max_number, self.max_item = max_depth, max_string, max_number, max_item
@@ -69,6 +79,8 @@ class BoundedJson:
         if self.pending is not None:
             raise self.pending
         data = self.raw.read(n if n is not None and n >= 0 else 1 << 16)
+        if self.repair and n != 0:
+            data = self._mend(data, n if n is not None and n > 0 else 1 << 16)
         if data:
             cut = self._scan(data)
             if cut is not None:
@@ -83,6 +95,38 @@ class BoundedJson:
 
     def close(self) -> None:
         self.raw.close()
+
+    def _mend(self, data: bytes, n: int) -> bytes:
+        """Repair mode: the chunk with bad UTF-8 and lone surrogate escapes replaced by U+FFFD; an escape
+        or a UTF-8 sequence the chunk's end cuts in two is held back for the next read."""
+        at_end = not data
+        while True:
+            data = self._held + data
+            self._held = b""
+            if not data or at_end:
+                break
+            cut = _tail_cut(data)
+            data, self._held = data[:cut], data[cut:]
+            if data:
+                break
+            data = self.raw.read(n)             # all held back: read on (an empty read would mean EOF)
+            at_end = not data
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", "replace")
+            self.replaced += text.count("\ufffd") - data.count("\ufffd".encode())
+            data = text.encode("utf-8")
+        if b"\\u" in data:
+            data = _SURROGATES.sub(self._surrogate, data)
+        return data
+
+    def _surrogate(self, m: re.Match[bytes]) -> bytes:
+        text = m.group(0)
+        if text == b"\\\\" or m.group(1):
+            return text
+        self.replaced += 1
+        return b"\\ufffd"
 
     # --- the scan ----------------------------------------------------------------------------------
     def _scan(self, data: bytes) -> int | None:
@@ -231,6 +275,35 @@ class BoundedJson:
                              hint="No real export is shaped like this: the file is damaged or crafted. "
                                   "Everything before this point was read; export the chat again.",
                              offset=at)
+
+
+def _tail_cut(data: bytes) -> int:
+    """Where to cut `data` so that no escape, no surrogate pair (12 bytes) and no UTF-8 sequence is split."""
+    cut = len(data)
+    back = data.rfind(b"\\", max(0, cut - 12))
+    if back >= 0:
+        cut = back
+        while cut > 0 and data[cut - 1] == 0x5C:       # a run of backslashes: keep the run together
+            cut -= 1
+        high = cut - 6                                 # a high surrogate escape just before: keep the pair
+        if high >= 0 and _HIGH.fullmatch(data, high, cut) and _starts_escape(data, high):
+            cut = high
+    i = cut - 1
+    while i >= 0 and cut - i <= 4 and data[i] & 0xC0 == 0x80:
+        i -= 1
+    if i >= 0 and data[i] >= 0xC0:
+        need = 2 if data[i] < 0xE0 else 3 if data[i] < 0xF0 else 4
+        if cut - i < need:
+            cut = i
+    return cut
+
+
+def _starts_escape(data: bytes, i: int) -> bool:
+    """Whether the backslash at `i` begins an escape (an even run of backslashes stands before it)."""
+    run = 0
+    while i - run - 1 >= 0 and data[i - run - 1] == 0x5C:
+        run += 1
+    return run % 2 == 0
 
 
 class _Near(Exception):

@@ -66,8 +66,18 @@ def _int_overflow(exc: Exception) -> bool:
     return "integer overflow" in str(exc)
 
 
+def _bad_text(exc: Exception) -> bool:
+    """ijson met text it cannot decode: yajl's own UTF-8 check, or Python's decoding of what it passed."""
+    return isinstance(exc, UnicodeDecodeError) or "invalid bytes in UTF8" in str(exc)
+
+
 class _Overflow(Exception):
     """The C backend met an integer it cannot hold: read the file again with the Python backend."""
+
+
+class _Mend(Exception):
+    """ijson met text it cannot decode (bytes that are not UTF-8, half an emoji escaped as a lone
+    surrogate): read the file again through `BoundedJson(repair=True)`."""
 
 
 # One message built from events holds at most this many values (a few hundred in a real message), and a
@@ -298,6 +308,10 @@ class TelegramImporter(Importer):
                 yield from reader.run()
                 if reader.crc_error is not None:
                     yield from reader._damaged(reader.crc_error, None, None)
+                if reader.mended is not None and reader.mended.replaced:
+                    yield ImportWarning(f"{reader.mended.replaced:,} character(s) that were not valid text "
+                                        "(bytes that are not UTF-8, or half of an emoji) were replaced with U+FFFD.",
+                                        location=name)
         finally:
             tree.close()
 
@@ -321,7 +335,7 @@ def _looks_like(head: bytes) -> tuple[float, str]:
         for prefix, event, value in ijson.parse(BoundedJson(io.BytesIO(text), "result.json")):
             if prefix == "" and event == "map_key":
                 keys.append(value)
-    except (ijson.common.IncompleteJSONError, JsonLimitError):   # reading stops with the cut or the limit
+    except (ijson.common.IncompleteJSONError, JsonLimitError, UnicodeDecodeError):   # stops at a cut, limit, bad text
         pass
     except ijson.common.JSONError:
         return 0.0, ""
@@ -352,6 +366,8 @@ class _Reader:
         self.people: dict[str, ParticipantRec] = {}
         self.chat_index = 0
         self.crc_error: InputError | None = None
+        self.repair = False              # set once ijson met undecodable text: the file is read again, mended
+        self.mended: BoundedJson | None = None     # the mending stream of the last pass (its count is reported)
 
     def _open(self, item_depth: int | None = None) -> Any:
         """The member as a `BoundedJson` stream; `item_depth`: where one message opens (its size is bounded)."""
@@ -365,7 +381,10 @@ class _Reader:
             bom = hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf"
         if bom:
             raw.read(3)            # a byte-order mark (some editors add one) is not JSON
-        return BoundedJson(raw, self.member, offset=3 if bom else 0, item_depth=item_depth)
+        stream = BoundedJson(raw, self.member, offset=3 if bom else 0, item_depth=item_depth, repair=self.repair)
+        if self.repair:
+            self.mended = stream
+        return stream
 
     def _one_chat_header(self) -> dict[str, Any] | None:
         """For a one-chat export, its fields before `messages`; None for any other shape."""
@@ -381,8 +400,11 @@ class _Reader:
                     return None
                 elif prefix.count(".") > 1:
                     return None
-        except ijson.common.JSONError:
-            return None
+        except (ijson.common.JSONError, UnicodeDecodeError) as exc:
+            if not _bad_text(exc) or self.repair:
+                return None
+            self.repair = True           # bad text before the messages: read it again, mended
+            return self._one_chat_header()
         finally:
             raw.close()
         return None
@@ -421,15 +443,20 @@ class _Reader:
                         yield out
                         n += 1
                     break
-                except ijson.common.IncompleteJSONError as exc:
-                    if slow or not _int_overflow(exc):
+                except (ijson.common.IncompleteJSONError, UnicodeDecodeError) as exc:
+                    if _bad_text(exc):
+                        if self.repair:
+                            raise _undecodable(self.member, exc) from exc
+                        self.repair = True    # bad text: the same messages again, mended, n skipped
+                    elif slow or not _int_overflow(exc):
                         raise
-                    # An integer beyond 64 bits: the same messages again with the Python backend, the
-                    # n already yielded skipped, then on from there.
-                    slow = True
+                    else:
+                        # An integer beyond 64 bits: the same messages again with the Python backend, the
+                        # n already yielded skipped, then on from there.
+                        slow = True
                     raw.close()
                     raw = self._open(item_depth=3)
-                    items = _PY_IJSON.items(raw, "messages.item", use_float=True)
+                    items = (_PY_IJSON if slow else ijson).items(raw, "messages.item", use_float=True)
                     for i, _skip in enumerate(islice(items, n)):
                         if not i & 1023:
                             self.ctx.check()
@@ -452,22 +479,25 @@ class _Reader:
         self.ctx.set_position(bytes_=size)
 
     def _run_events(self) -> Iterator[Record]:
-        """`_walk_events` with ijson's C backend; if it meets an integer beyond 64 bits, the whole walk
-        again with the Python backend from a fresh state, the records already yielded skipped."""
-        done = 0
-        try:
-            for rec in self._walk_events(slow=False):
-                done += 1
-                yield rec
-            return
-        except _Overflow:
-            pass
-        self.me_id, self.me_name, self.people, self.chat_index = None, self.options.me, {}, 0
-        walk = self._walk_events(slow=True)
-        for i, _skip in enumerate(islice(walk, done)):
-            if not i & 1023:
-                self.ctx.check()
-        yield from walk
+        """`_walk_events` with ijson's C backend; if it meets an integer beyond 64 bits (or text it cannot
+        decode), the whole walk again with the Python backend (or mended) from a fresh state, the
+        records already yielded skipped."""
+        done, slow = 0, False
+        while True:
+            walk = self._walk_events(slow=slow)
+            try:
+                for i, _skip in enumerate(islice(walk, done)):
+                    if not i & 1023:
+                        self.ctx.check()
+                for rec in walk:
+                    done += 1
+                    yield rec
+                return
+            except _Overflow:
+                slow = True
+            except _Mend:
+                self.repair = True
+            self.me_id, self.me_name, self.people, self.chat_index = None, self.options.me, {}, 0
 
     def _walk_events(self, slow: bool) -> Iterator[Record]:
         raw = self._open()
@@ -555,7 +585,11 @@ class _Reader:
                         yield rec
                     chat_prefix = None
                     conv_key = None
-        except ijson.common.IncompleteJSONError as exc:
+        except (ijson.common.IncompleteJSONError, UnicodeDecodeError) as exc:
+            if _bad_text(exc):
+                if self.repair:
+                    raise _undecodable(self.member, exc) from exc
+                raise _Mend from exc
             if not slow and _int_overflow(exc):
                 raise _Overflow from exc
             pos = position(raw)
@@ -794,6 +828,11 @@ class _Reader:
         if "game_title" in msg or "invoice_information" in msg:
             rec.kind = MessageKind.LINK
             rec.extra.update({k: msg[k] for k in ("game_title", "game_description", "invoice_information") if k in msg})
+
+
+def _undecodable(member: str, exc: UnicodeDecodeError) -> InputError:
+    return InputError(f"{member} holds text that cannot be decoded even after mending ({exc.reason}).",
+                      hint="The file is damaged; export the chat again from Telegram Desktop.")
 
 
 def _damage_reason(exc: Exception) -> str:
