@@ -264,6 +264,11 @@ _CHILD = textwrap.dedent("""
         except InputError as exc:
             outcome = exc.message
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:      # Linux keeps ru_maxrss across exec (a big parent would show): VmHWM is this process's own peak
+        with open("/proc/self/status") as fh:
+            rss = next(int(line.split()[1]) for line in fh if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration):
+        pass
     print(f"{rss:.0f}|{time.monotonic() - start:.2f}|{outcome}")
 """)
 

@@ -40,10 +40,10 @@ MAX_MEMBER = 8 << 30          # one file inside an export (8 GiB: long videos)
 MAX_TOTAL = 256 << 30         # everything an archive claims to hold
 MAX_RATIO = 200               # deflate tops out near 1000:1; real media compresses ~1:1
 RATIO_FLOOR = 16 << 20        # ratios only matter for members bigger than this
-MAX_MEMBERS = 200_000          # files in one zip; each costs ~0.9 KB of memory while the zip is open
+MAX_MEMBERS = 200_000          # files in one zip: ~1.1 KB each while open (235 MiB peak measured at the limit)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     name: str                  # normalised relative path, '/' separated
     size: int
@@ -330,9 +330,14 @@ class FileTree:
                 raw = SalvagedStream(open(self.path, "rb"), item, what,  # type: ignore[assignment]  # noqa: SIM115
                                      max_ratio=MAX_RATIO, ratio_floor=RATIO_FLOOR)
             elif self.kind == "zip":
-                if self._zip is None:      # a lazily opened attachment may outlive the reader's `with`
-                    self._zip = zipfile.ZipFile(self.path)
-                raw: BinaryIO = self._zip.open(self._zinfo[name])  # type: ignore[assignment]
+                zf = self._zip
+                if zf is None:             # a lazily opened attachment may outlive the reader's `with`
+                    zf = self._zip = zipfile.ZipFile(self.path)
+                try:
+                    raw: BinaryIO = zf.open(self._zinfo[name])  # type: ignore[assignment]
+                except ValueError:         # closed by the reader's thread between the check and the call
+                    zf = self._zip = zipfile.ZipFile(self.path)
+                    raw = zf.open(self._zinfo[name])  # type: ignore[assignment]
                 if not check_crc and hasattr(raw, "_expected_crc"):
                     raw._expected_crc = None   # zipfile's own switch: no CRC check on this stream
             elif self.kind == "dir":
@@ -362,9 +367,9 @@ class FileTree:
                 yield name
 
     def close(self) -> None:
-        if self._zip is not None:
-            self._zip.close()
-            self._zip = None
+        zf, self._zip = self._zip, None    # no other thread picks up an archive being closed
+        if zf is not None:
+            zf.close()
 
     def __enter__(self) -> FileTree:
         return self
