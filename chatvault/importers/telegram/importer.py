@@ -29,6 +29,15 @@ from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.filetree import FileTree, position, safe_tree
 from chatvault.importers.jsonlimits import MAX_ITEM, BoundedJson, JsonLimitError
 from chatvault.importers.openers import TreeMember
+from chatvault.importers.telegram.damage import (
+    LIMIT_HINT,
+    MAX_HEADER_KEYS,
+    MAX_ITEM_EVENTS,
+    bad_text,
+    damage_reason,
+    tree_report,
+    undecodable,
+)
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
@@ -66,11 +75,6 @@ def _int_overflow(exc: Exception) -> bool:
     return "integer overflow" in str(exc)
 
 
-def _bad_text(exc: Exception) -> bool:
-    """ijson met text it cannot decode: yajl's own UTF-8 check, or Python's decoding of what it passed."""
-    return isinstance(exc, UnicodeDecodeError) or "invalid bytes in UTF8" in str(exc)
-
-
 class _Overflow(Exception):
     """The C backend met an integer it cannot hold: read the file again with the Python backend."""
 
@@ -79,13 +83,6 @@ class _Mend(Exception):
     """ijson met text it cannot decode (bytes that are not UTF-8, half an emoji escaped as a lone
     surrogate): read the file again through `BoundedJson(repair=True)`."""
 
-
-# One message built from events holds at most this many values (a few hundred in a real message), and a
-# chat or the account part keeps at most this many of its own fields: memory stays bounded.
-_MAX_ITEM_EVENTS = 200_000
-_MAX_HEADER_KEYS = 256
-_LIMIT_HINT = ("No real export is shaped like this: the file is damaged or crafted. Everything before this point "
-               "was read; export the chat again.")
 
 TOP_KEYS = {"about", "personal_information", "chats", "left_chats", "contacts", "frequent_contacts",
             "name", "type", "id", "messages"}
@@ -299,7 +296,7 @@ class TelegramImporter(Importer):
             if tree.size(member) == 0:
                 raise InputError(f"{path.name}: {member} is empty.", hint="Export again from Telegram Desktop.")
             base = member.rsplit("/", 1)[0] if "/" in member else ""
-            yield from _tree_report(tree, path)
+            yield from tree_report(tree, path)
             for name in (member, *tree.copies(member)):      # the same name twice in a zip: every copy is read
                 if name != member:
                     yield ImportWarning(f"{path.name} holds another file named {member}; it was read too "
@@ -314,14 +311,6 @@ class TelegramImporter(Importer):
                                         location=name)
         finally:
             tree.close()
-
-
-def _tree_report(tree: FileTree, path: Path) -> Iterator[Record]:
-    """What the file tree could not read (unsafe names, links) and what is damaged in a zip."""
-    for name, why in tree.rejected:
-        yield ImportWarning(f"{name} in the export was not read: {why}.", location=str(path))
-    for name, why in tree.damage:
-        yield Unparsed(raw="", location=f"{path.name}: {name}", reason=why)
 
 
 def _looks_like(head: bytes) -> tuple[float, str]:
@@ -401,7 +390,7 @@ class _Reader:
                 elif prefix.count(".") > 1:
                     return None
         except (ijson.common.JSONError, UnicodeDecodeError) as exc:
-            if not _bad_text(exc) or self.repair:
+            if not bad_text(exc) or self.repair:
                 return None
             self.repair = True           # bad text before the messages: read it again, mended
             return self._one_chat_header()
@@ -444,9 +433,9 @@ class _Reader:
                         n += 1
                     break
                 except (ijson.common.IncompleteJSONError, UnicodeDecodeError) as exc:
-                    if _bad_text(exc):
+                    if bad_text(exc):
                         if self.repair:
-                            raise _undecodable(self.member, exc) from exc
+                            raise undecodable(self.member, exc) from exc
                         self.repair = True    # bad text: the same messages again, mended, n skipped
                     elif slow or not _int_overflow(exc):
                         raise
@@ -465,7 +454,7 @@ class _Reader:
             yield from self._cut_off(exc, pos, size, conv_key)
         except ijson.common.JSONError as exc:
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
-                           reason=_damage_reason(exc),
+                           reason=damage_reason(exc),
                            conversation_key=conv_key)
         except JsonLimitError as exc:
             yield self._limit_cut(exc, conv_key)
@@ -520,11 +509,11 @@ class _Reader:
                 if builder is not None:
                     builder.event(event, value)
                     built += 1
-                    if built > _MAX_ITEM_EVENTS:
+                    if built > MAX_ITEM_EVENTS:
                         raise JsonLimitError(
-                            f"{self.member} holds one message of more than {_MAX_ITEM_EVENTS:,} values "
+                            f"{self.member} holds one message of more than {MAX_ITEM_EVENTS:,} values "
                             f"(before byte {position(raw):,}); ChatVault reads messages of at most "
-                            f"{MAX_ITEM >> 20} MiB.", hint=_LIMIT_HINT, location=self.member, offset=position(raw))
+                            f"{MAX_ITEM >> 20} MiB.", hint=LIMIT_HINT, location=self.member, offset=position(raw))
                     if event in ("start_map", "start_array"):
                         depth += 1
                     elif event in ("end_map", "end_array"):
@@ -553,7 +542,7 @@ class _Reader:
                     built = 1
                     continue
                 if prefix.startswith("personal_information.") and event in ("string", "number"):
-                    if len(personal) < _MAX_HEADER_KEYS:
+                    if len(personal) < MAX_HEADER_KEYS:
                         personal[prefix.rsplit(".", 1)[-1]] = value
                     continue
                 if prefix in ("", "chats.list.item", "left_chats.list.item") and event == "start_map":
@@ -564,7 +553,7 @@ class _Reader:
                 if chat_prefix is not None and event in ("string", "number", "integer", "boolean") \
                         and prefix.count(".") == (chat_prefix.count(".") + 1 if chat_prefix else 0) \
                         and prefix.startswith(chat_prefix):
-                    if len(header) < _MAX_HEADER_KEYS:
+                    if len(header) < MAX_HEADER_KEYS:
                         header[prefix.rsplit(".", 1)[-1]] = value
                     continue
                 if chat_prefix is not None and event == "start_array" and \
@@ -586,9 +575,9 @@ class _Reader:
                     chat_prefix = None
                     conv_key = None
         except (ijson.common.IncompleteJSONError, UnicodeDecodeError) as exc:
-            if _bad_text(exc):
+            if bad_text(exc):
                 if self.repair:
-                    raise _undecodable(self.member, exc) from exc
+                    raise undecodable(self.member, exc) from exc
                 raise _Mend from exc
             if not slow and _int_overflow(exc):
                 raise _Overflow from exc
@@ -610,7 +599,7 @@ class _Reader:
                 raise InputError(f"{self.path.name}: {self.member} is not valid JSON ({exc}).",
                                  hint="This is not a Telegram Desktop JSON export, or it is damaged.") from exc
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
-                           reason=_damage_reason(exc),
+                           reason=damage_reason(exc),
                            conversation_key=conv_key)
         finally:
             raw.close()
@@ -828,22 +817,6 @@ class _Reader:
         if "game_title" in msg or "invoice_information" in msg:
             rec.kind = MessageKind.LINK
             rec.extra.update({k: msg[k] for k in ("game_title", "game_description", "invoice_information") if k in msg})
-
-
-def _undecodable(member: str, exc: UnicodeDecodeError) -> InputError:
-    return InputError(f"{member} holds text that cannot be decoded even after mending ({exc.reason}).",
-                      hint="The file is damaged; export the chat again from Telegram Desktop.")
-
-
-def _damage_reason(exc: Exception) -> str:
-    """Why ijson stopped: a number too long for Python (> 4,300 digits) is named as such."""
-    text = str(exc)
-    if text.startswith("Unexpected symbol '"):
-        symbol = text[19:].split("'", 1)[0]
-        if len(symbol) > 4300 and symbol.lstrip("-").isdigit():
-            return (f"a number of {len(symbol.lstrip('-')):,} digits; ChatVault reads at most 4,300 (Python's limit "
-                    "for integers); the rest of the file could not be read")
-    return "the JSON is damaged here; the rest of the file could not be read"
 
 
 def _mid(msg: dict) -> str:
