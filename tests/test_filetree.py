@@ -152,7 +152,12 @@ def test_truncated_and_missing(tmp_path: Path) -> None:
     with zipfile.ZipFile(z, "w") as zf:
         zf.writestr("a.txt", b"A" * 1000)
     z.write_bytes(z.read_bytes()[:60])
-    with pytest.raises(InputError, match="damaged or incomplete"):
+    with FileTree(z) as tree:            # cut off: what is there is read, the damage listed
+        with tree.open("a.txt") as fh:
+            assert fh.read() == b"A" * 25
+        assert any("cut off" in why for name, why in tree.damage if name == "a.txt")
+    z.write_bytes(z.read_bytes()[:20])
+    with pytest.raises(InputError, match="damaged zip"):
         FileTree(z)
     with pytest.raises(InputError, match="cannot be read"):
         FileTree(tmp_path / "nope")

@@ -24,7 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chatvault.errors import InputError
+from chatvault.importers import registry
 from chatvault.importers.base import ImportOptions
+from chatvault.importers.jsonlimits import BoundedJson
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import content, proto
 from chatvault.importers.whatsapp import WhatsAppImporter
@@ -216,6 +218,75 @@ def test_telegram_random_bytes_and_json(data: bytes, cut: int | None) -> None:
     path = _file("result.json", _cut(data, cut))
     TelegramImporter().detect(path)                  # never raises
     _read(TelegramImporter(), path)
+
+
+_TG_ZIP = io.BytesIO()
+with zipfile.ZipFile(_TG_ZIP, "w", zipfile.ZIP_DEFLATED) as _zf:
+    _zf.writestr("result.json", json.dumps({"name": "A", "id": 1, "messages": [
+        {"id": i, "type": "message", "date": "2024-01-01T10:00:00", "date_unixtime": str(1704103200 + i),
+         "text": f"t{i}", "photo": "photos/p.jpg"} for i in range(20)]}))
+    _zf.writestr("photos/p.jpg", b"\xff\xd8" + bytes(range(200)))
+_TG_ZIP_BYTES = _TG_ZIP.getvalue()
+
+
+@settings(PROFILE)
+@given(st.lists(st.tuples(st.integers(0, len(_TG_ZIP_BYTES) - 1), st.integers(1, 255)), max_size=4),
+       st.one_of(st.none(), st.integers(0, len(_TG_ZIP_BYTES))), st.booleans())
+def test_damaged_telegram_zips(flips: list[tuple[int, int]], cut: int | None, twice: bool) -> None:
+    """Flipped bytes, a cut anywhere, a member repeated: detection and reading raise only InputError, and
+    never a message that is not in the export."""
+    data = bytearray(_TG_ZIP_BYTES)
+    for at, mask in flips:
+        data[at] ^= mask
+    raw = bytes(data) if cut is None else bytes(data[:cut])
+    if twice:                                   # the local part again: two members of one name, salvaged
+        raw = raw[: raw.find(b"PK\x01\x02")] * 2 if b"PK\x01\x02" in raw else raw
+    path = _file("export.zip", raw)
+    try:
+        registry.detect(path)
+    except InputError:
+        pass
+    texts = {r.text for r in _read(TelegramImporter(), path) if isinstance(r, MessageRec)}
+    assert len(texts) <= 20
+
+
+@settings(PROFILE)
+@given(st.binary(max_size=600) | st.lists(st.sampled_from([b"\\ud83d", b"\\ude00", b"\\\\", b"\xff", b"\xc3",
+                                                         b'["', b'"]', b"a"]), max_size=30).map(b"".join)
+       | st.recursive(st.none() | st.integers() | st.text(alphabet='[]{}"\\ab', max_size=6),
+                                              lambda inner: st.lists(inner, max_size=3)
+                                              | st.dictionaries(st.text(alphabet='[]{}"\\k', max_size=3), inner,
+                                                                max_size=3), max_leaves=30)
+       .map(lambda v: json.dumps(v).encode()), st.integers(1, 64))
+def test_bounded_json_filter(data: bytes, chunk: int) -> None:
+    """Within the limits the filter hands ijson exactly the bytes of the file; past them it raises only
+    InputError, and only when the input truly breaks a limit."""
+    import ijson
+
+    class Chunks(io.BytesIO):
+        def read(self, n: int = -1) -> bytes:
+            return super().read(min(n, chunk) if n and n > 0 else n)
+
+    def events(stream, mended: bool = False) -> list:
+        try:
+            return list(ijson.parse(stream))
+        except ijson.common.JSONError as exc:
+            assert not (mended and "invalid bytes in UTF8" in str(exc))
+            return ["error"]
+        except UnicodeDecodeError:              # the reader's cue to read again mended; never when mended
+            assert not mended
+            return ["error"]
+
+    try:
+        bounded = events(BoundedJson(Chunks(data), "x", max_depth=8, max_string=32, max_number=12))
+    except InputError:
+        return
+    plain = events(io.BytesIO(data))
+    assert bounded == plain or (bounded[-1:] == ["error"] and plain[-1:] == ["error"])
+    try:                                        # mended: never an undecodable-text error
+        events(BoundedJson(Chunks(data), "x", max_depth=8, max_string=32, max_number=12, repair=True), True)
+    except InputError:
+        pass
 
 
 # --- WhatsApp ----------------------------------------------------------------------------------------

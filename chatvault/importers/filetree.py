@@ -9,7 +9,13 @@ the vault by construction. What it refuses, once for every importer:
 - symlinks that leave the tree, and anything that is not a regular file (FIFOs, devices);
 - zip bombs: overlapping entries (the "non-recursive zip bomb"), members whose compression ratio
   or size is beyond the limits, and archives whose members add up to more than `max_total`;
-- damaged or truncated archives (an `InputError` naming the file and what to do).
+- damaged archives: a zip cut short or with a damaged central directory is read from its local
+  headers (`zipsalvage`), every readable file kept and the damage listed in `damage`; an `InputError`
+  naming the file and what to do only when nothing can be read.
+
+Two files of the same name in one zip: the last one keeps the name (as unzip and `zipfile` choose)
+and each earlier one stays readable as "NAME (earlier copy N)"; `copies(name)` lists them, so an
+importer can read every copy of its chat file, and `rejected` says what happened to the others.
 
 Names are normalised to NFC with `/` separators, so an export made on Windows or macOS looks the same.
 """
@@ -24,20 +30,21 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from chatvault.errors import InputError
+from chatvault.importers.zipsalvage import Salvaged, SalvagedStream, scan
 
 MAX_MEMBER = 8 << 30          # one file inside an export (8 GiB: long videos)
 MAX_TOTAL = 256 << 30         # everything an archive claims to hold
 MAX_RATIO = 200               # deflate tops out near 1000:1; real media compresses ~1:1
 RATIO_FLOOR = 16 << 20        # ratios only matter for members bigger than this
-MAX_MEMBERS = 2_000_000
+MAX_MEMBERS = 200_000          # files in one zip: ~1.1 KB each while open (235 MiB peak measured at the limit)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     name: str                  # normalised relative path, '/' separated
     size: int
@@ -110,6 +117,9 @@ class FileTree:
         # still be opening attachments queued before: opening and closing the zip take turns.
         self._zip_lock = threading.Lock()
         self._zinfo: dict[str, zipfile.ZipInfo] = {}
+        self._salvaged: dict[str, Salvaged] = {}
+        self.damage: list[tuple[str, str]] = []       # (name or "(archive)", what is wrong), for reports
+        self._copies: dict[str, list[str]] = {}
         self.kind = "file"
         try:
             st = os.stat(self.path)
@@ -162,13 +172,17 @@ class FileTree:
                 self._members[name] = Member(name, st.st_size)
 
     def _scan_zip(self) -> None:
+        declared = _declared_entries(self.path)
+        if declared is not None and declared > MAX_MEMBERS:
+            raise InputError(f"{self.path.name} lists {declared:,} files, more than any real export "
+                             f"(ChatVault reads at most {MAX_MEMBERS:,}).",
+                             hint="This zip is damaged or crafted; nothing was imported.")
         try:
             zf = zipfile.ZipFile(self.path)
             infos = zf.infolist()
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-            raise InputError(f"{self.path.name} is a damaged or incomplete zip file ({exc}).",
-                             hint="Copy or download the export again; if it came from a phone, export it again.",
-                             location=str(self.path)) from exc
+            self._salvage(exc)
+            return
         if len(infos) > MAX_MEMBERS:
             raise InputError(f"{self.path.name} lists {len(infos)} files, more than any real export.",
                              hint="This zip is damaged or crafted; nothing was imported.")
@@ -199,7 +213,7 @@ class FileTree:
             spans.append((info.header_offset,
                            info.header_offset + 30 + len(info.orig_filename.encode("utf-8", "replace"))
                            + info.compress_size, info.filename))
-            self._members[name] = Member(name, info.file_size)
+            self._add(name, info.file_size, info.header_offset)
             self._zinfo[name] = info
         if total > self.max_total:
             raise InputError(f"{self.path.name} claims to hold {total >> 30} GiB, beyond the {self.max_total >> 30} GiB "
@@ -209,6 +223,69 @@ class FileTree:
             if s2 < e1:
                 raise InputError(f"{self.path.name} has overlapping entries ({n1!r} and {n2!r}).",
                                  hint="Overlapping entries are the mark of a zip bomb; nothing was imported.")
+
+    def _add(self, name: str, size: int, offset: int) -> None:
+        """Record a zip member; an earlier one of the same name moves aside as "NAME (earlier copy N)"."""
+        if name in self._members:
+            copies = self._copies.setdefault(name, [])
+            alias = f"{name} (earlier copy {len(copies) + 1})"
+            self._members[alias] = Member(alias, self._members[name].size)
+            for table in (self._zinfo, self._salvaged):
+                if name in table:
+                    table[alias] = table.pop(name)        # type: ignore[assignment]
+            copies.append(alias)
+            self.rejected.append((name, f"the zip holds more than one file of this name; the last one (at byte "
+                                        f"{offset:,}) is used where the export refers to it, the earlier one is "
+                                        f"kept as '{alias}'"))
+        self._members[name] = Member(name, size)
+
+    def _salvage(self, exc: Exception) -> None:
+        """The zip's directory cannot be read: take every file its local headers still describe."""
+        size = os.path.getsize(self.path)
+        with open(self.path, "rb") as fh:
+            items, stop = scan(fh, size, MAX_MEMBERS)
+        readable = [i for i in items if not i.problem]
+        if not readable:
+            raise InputError(f"{self.path.name} is a damaged zip file: its table of contents is unreadable "
+                             f"({exc}) and no file in it could be recovered.",
+                             hint="Copy or download the export again; if it came from a phone, export it again.",
+                             location=str(self.path))
+        cut = items[-1] if items and not items[-1].whole else None
+        where = (f"it stops at byte {size:,}, inside '{cut.name}'" if cut else
+                 f"its table of contents (from byte {stop:,}) is damaged" if stop < size else
+                 f"it stops at byte {size:,}, where its table of contents should begin")
+        self.damage.append(("(archive)", f"{self.path.name} is a damaged zip ({exc}): {where}; {len(readable)} "
+                                         f"file(s) were recovered from their headers. Download or copy it again, "
+                                         "or export again, to get the rest"))
+        total = 0
+        for item in items:
+            name = normalise(item.name)
+            if name is None:
+                self.rejected.append((item.name, "unsafe name (absolute, '..' or control characters)"))
+                continue
+            if item.problem:
+                self.damage.append((name, f"at byte {item.offset:,}: {item.problem}; not read"))
+                continue
+            if not item.whole:
+                self.damage.append((name, f"cut off: only {item.compress_size:,} bytes of its data (from byte "
+                                          f"{item.data_start:,}) are in the file; what they hold was read"))
+            size_of = item.file_size or item.compress_size
+            if size_of > self.max_member:
+                self.rejected.append((name, f"larger than the {self.max_member >> 20} MiB limit"))
+                continue
+            if item.file_size > RATIO_FLOOR and item.file_size > MAX_RATIO * max(1, item.compress_size) and item.whole:
+                self.rejected.append((name, "compression ratio of a zip bomb"))
+                continue
+            total += size_of
+            self._add(name, size_of, item.offset)
+            self._salvaged[name] = item
+        if total > self.max_total:
+            raise InputError(f"{self.path.name} claims to hold {total >> 30} GiB, beyond the {self.max_total >> 30} GiB "
+                             "limit for one export.", hint="This looks like a zip bomb; nothing was imported.")
+
+    def copies(self, name: str) -> list[str]:
+        """The earlier files of the same name in a zip (see the module docstring), oldest first."""
+        return list(self._copies.get(name, ()))
 
     # --- access --------------------------------------------------------------------------
     def members(self) -> list[Member]:
@@ -243,18 +320,26 @@ class FileTree:
         hit = self._fold.get(n.casefold()) or self._fold.get(n.rsplit("/", 1)[-1].casefold())
         return hit or None
 
-    def open(self, name: str) -> BinaryIO:
-        """A binary stream of one member; refuses to read past its recorded size."""
+    def open(self, name: str, *, check_crc: bool = True) -> BinaryIO:
+        """A binary stream of one member; refuses to read past its recorded size. `check_crc=False`
+        (detection only) reads a member whose checksum is wrong, so a damaged export is still recognised."""
         member = self._members.get(name)
         if member is None:
             raise InputError(f"{name} is not part of {self.path.name}.")
         what = f"{self.path.name}:{name}"
         try:
-            if self.kind == "zip":
+            salvaged = self._salvaged.get(name)
+            if salvaged is not None:
+                item = salvaged if check_crc else replace(salvaged, whole=False)    # whole: check the CRC
+                raw = SalvagedStream(open(self.path, "rb"), item, what,  # type: ignore[assignment]  # noqa: SIM115
+                                     max_ratio=MAX_RATIO, ratio_floor=RATIO_FLOOR)
+            elif self.kind == "zip":
                 with self._zip_lock:
                     if self._zip is None:  # a lazily opened attachment may outlive the reader's `with`
                         self._zip = zipfile.ZipFile(self.path)
                     raw: BinaryIO = self._zip.open(self._zinfo[name])  # type: ignore[assignment]
+                if not check_crc and hasattr(raw, "_expected_crc"):
+                    raw._expected_crc = None   # zipfile's own switch: no CRC check on this stream
             elif self.kind == "dir":
                 raw = open(os.path.join(self.path, *name.split("/")), "rb")  # noqa: SIM115
             else:
@@ -265,12 +350,13 @@ class FileTree:
             raise InputError(f"{what} cannot be opened ({exc}).",
                              hint="The export is damaged or uses an unsupported compression.") from exc
         if self.kind == "zip":
-            return io.BufferedReader(_Limited(raw, member.size, what), buffer_size=1 << 16)  # type: ignore[return-value]
+            limit = member.size if salvaged is None or salvaged.file_size else self.max_member
+            return io.BufferedReader(_Limited(raw, limit, what), buffer_size=1 << 16)  # type: ignore[return-value]
         return raw
 
     def read_head(self, name: str, n: int = 4096) -> bytes:
         try:
-            with self.open(name) as fh:
+            with self.open(name, check_crc=False) as fh:
                 return fh.read(n)
         except (InputError, OSError, zipfile.BadZipFile, EOFError, ValueError):
             return b""
@@ -302,6 +388,27 @@ def position(stream: BinaryIO) -> int:
         return int(getattr(inner, "consumed", 0))
 
 
+def _declared_entries(path: Path) -> int | None:
+    """How many files the zip's end record says it holds, read before `zipfile` builds one object per
+    file (10^7 entries would take gigabytes); None when there is no readable end record."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            fh.seek(max(0, size - (1 << 16) - 22))
+            tail = fh.read()
+    except OSError:
+        return None
+    i = tail.rfind(b"PK\x05\x06")
+    if i < 0 or len(tail) < i + 22:
+        return None
+    entries = int.from_bytes(tail[i + 10: i + 12], "little")
+    j = tail.rfind(b"PK\x06\x06", 0, i)               # zip64 end record: the 64-bit count
+    if entries == 0xFFFF and j >= 0 and len(tail) >= j + 40:
+        entries = int.from_bytes(tail[j + 32: j + 40], "little")
+    return entries
+
+
 def _starts_like_zip(path: Path) -> bool:
     """A local file header at the start: a zip, even if its end (the central directory) is cut off."""
     try:
@@ -309,6 +416,33 @@ def _starts_like_zip(path: Path) -> bool:
             return fh.read(4) == b"PK\x03\x04"
     except OSError:
         return False
+
+
+def zip_damage(path: Path, budget: int = 256 << 20) -> str | None:
+    """For the "not recognised" answer: what is wrong with `path` if it is a damaged zip, else None.
+
+    Reads the members through (checking CRCs, at most `budget` bytes so a big healthy zip still gets its
+    answer in seconds); only called once nothing recognised the file."""
+    path = Path(path)
+    if not path.is_file() or not (zipfile.is_zipfile(path) or _starts_like_zip(path)):
+        return None
+    try:
+        tree = FileTree(path)
+    except InputError as exc:
+        return exc.message
+    with tree:
+        problems = [why if name == "(archive)" else f"'{name}' {why}" for name, why in tree.damage]
+        for name in tree.names():
+            if len(problems) >= 10 or budget <= 0:
+                break
+            try:
+                with tree.open(name) as fh:
+                    while budget > 0 and (chunk := fh.read(1 << 20)):
+                        budget -= len(chunk)
+            except InputError as exc:
+                offset = tree._zinfo[name].header_offset if name in tree._zinfo else None
+                problems.append(f"'{name}'{f' (at byte {offset:,})' if offset is not None else ''}: {exc.message}")
+    return "; ".join(problems) or None
 
 
 def safe_tree(path: Path) -> FileTree | None:

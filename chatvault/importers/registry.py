@@ -1,7 +1,8 @@
 """The formats this build knows: an explicit list, one line per importer (Picard's formats registry).
 
 `detect(path)` asks every importer how sure it is and returns the candidates best first;
-`UnknownFormat` says what was tried and why each said no.
+`UnknownFormat` says what was tried and why each said no; a damaged zip that nothing recognises is
+an `InputError` naming the damage (member, byte) instead, since "not an export" would mislead.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer
+from chatvault.importers.filetree import zip_damage
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
@@ -59,6 +61,13 @@ def detect(path: Path) -> list[tuple[Importer, Detection]]:
             found.append((importer, d))
         tried.append(f"{importer.name} ({d.reason or 'not recognised'})")
     if not found:
+        damage = zip_damage(path)
+        if damage:
+            raise InputError(f"{path.name} is a damaged zip file, so ChatVault cannot tell which export it is: "
+                             f"{damage}.",
+                             hint="Download or copy the file again (or export it again from the messenger). To "
+                                  "import what is readable now, name the format with --format.",
+                             location=str(path))
         what = "an empty file" if path.is_file() and path.stat().st_size == 0 else path.name
         raise UnknownFormat(
             f"{what} is not an export ChatVault recognises. Tried: {'; '.join(tried)}.",

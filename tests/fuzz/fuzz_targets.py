@@ -3,7 +3,8 @@
     make fuzz-atheris                                   # every target, 1,000,000 executions each
     .venv/bin/python tests/fuzz/fuzz_targets.py TARGET [libFuzzer flags, e.g. -runs=100000 CORPUS_DIR]
 
-TARGET is one of: whatsapp, telegram, wechat_content, wechat_proto. A parser may refuse an input only
+TARGET is one of: whatsapp, telegram, telegram_zip (damaged zips: salvage, CRC, duplicates),
+json_limits (the bounded JSON filter), wechat_content, wechat_proto. A parser may refuse an input only
 with chatvault.errors.InputError; any other exception is reported by libFuzzer as a crash (the input
 is saved as crash-<sha1> in the current folder), and `-timeout=5` turns an input taking over 5 s into
 a failure. A small seed corpus (a valid export of each kind) is written to a temporary folder and
@@ -25,7 +26,9 @@ import atheris
 
 with atheris.instrument_imports(include=["chatvault"]):
     from chatvault.errors import InputError
+    from chatvault.importers import registry
     from chatvault.importers.base import ImportOptions
+    from chatvault.importers.jsonlimits import BoundedJson
     from chatvault.importers.telegram import TelegramImporter
     from chatvault.importers.wechat import content, proto
     from chatvault.importers.whatsapp import WhatsAppImporter
@@ -54,6 +57,37 @@ def fuzz_whatsapp(data: bytes) -> None:
 
 def fuzz_telegram(data: bytes) -> None:
     _read_file(TelegramImporter(), "result.json", data)
+
+
+def fuzz_telegram_zip(data: bytes) -> None:
+    """A zip (damaged, cut, with duplicate names): detection and reading raise only InputError."""
+    path = _WORK / "export.zip"
+    path.write_bytes(data)
+    try:
+        registry.detect(path)
+    except InputError:
+        pass
+    _read_file(TelegramImporter(), "export.zip", data)
+
+
+def fuzz_json_limits(data: bytes) -> None:
+    """The filter never changes what ijson reads within the limits; it refuses only with InputError."""
+    import ijson
+
+    fdp = atheris.FuzzedDataProvider(data)
+    chunk = fdp.ConsumeIntInRange(1, 4096)
+    body = fdp.ConsumeBytes(fdp.remaining_bytes())
+
+    class Chunks(io.BytesIO):
+        def read(self, n: int = -1) -> bytes:
+            return super().read(min(n, chunk) if n and n > 0 else n)
+
+    try:
+        for _ in ijson.parse(BoundedJson(Chunks(body), "x", item_depth=2, max_depth=16, max_string=64,
+                                         max_number=16, max_item=256)):
+            pass
+    except (InputError, ijson.common.JSONError):
+        pass
 
 
 def fuzz_wechat_content(data: bytes) -> None:
@@ -98,7 +132,13 @@ def _seeds(target: str) -> list[bytes]:
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("WhatsApp Chat with A.txt", wa)
         zf.writestr("IMG-20240301-WA0001.jpg", b"\xff\xd8\xff\xe0" + bytes(20))
+    tg_zip = io.BytesIO()
+    with zipfile.ZipFile(tg_zip, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("result.json", json.dumps(one))
+        zf.writestr("photos/p.jpg", b"\xff\xd8\xff\xe0" + bytes(40))
     return {
+        "telegram_zip": [tg_zip.getvalue(), tg_zip.getvalue()[: len(tg_zip.getvalue()) // 2]],
+        "json_limits": [b"\x10" + json.dumps(one).encode(), b"\x01" + b"[" * 40],
         "telegram": [json.dumps(one).encode(), json.dumps(full, indent=1).encode()],
         "whatsapp": [wa, buf.getvalue(), "\ufeff".encode() + wa.replace(b"\n", b"\r\n")],
         "wechat_content": [bytes([49]) + b"<msg><appmsg><type>5</type><title>t</title></appmsg></msg>",
@@ -107,8 +147,8 @@ def _seeds(target: str) -> list[bytes]:
     }[target]
 
 
-TARGETS = {"whatsapp": fuzz_whatsapp, "telegram": fuzz_telegram, "wechat_content": fuzz_wechat_content,
-           "wechat_proto": fuzz_wechat_proto}
+TARGETS = {"whatsapp": fuzz_whatsapp, "telegram": fuzz_telegram, "telegram_zip": fuzz_telegram_zip,
+           "json_limits": fuzz_json_limits, "wechat_content": fuzz_wechat_content, "wechat_proto": fuzz_wechat_proto}
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ Telegram never writes becomes an `Unparsed` record naming the field; the import 
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -26,7 +27,17 @@ import ijson
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.filetree import FileTree, position, safe_tree
+from chatvault.importers.jsonlimits import MAX_ITEM, BoundedJson, JsonLimitError
 from chatvault.importers.openers import TreeMember
+from chatvault.importers.telegram.damage import (
+    LIMIT_HINT,
+    MAX_HEADER_KEYS,
+    MAX_ITEM_EVENTS,
+    bad_text,
+    damage_reason,
+    tree_report,
+    undecodable,
+)
 from chatvault.importers.telegram.owner import OwnerFinder
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
@@ -69,6 +80,11 @@ class _Overflow(Exception):
     """The C backend met an integer it cannot hold: read the file again with the Python backend."""
 
 
+class _Mend(Exception):
+    """ijson met text it cannot decode (bytes that are not UTF-8, half an emoji escaped as a lone
+    surrogate): read the file again through `BoundedJson(repair=True)`."""
+
+
 TOP_KEYS = {"about", "personal_information", "chats", "left_chats", "contacts", "frequent_contacts",
             "name", "type", "id", "messages"}
 
@@ -105,7 +121,10 @@ def _id_or_none(msg: dict, field: str) -> str | None:
 
 def _raw(msg: Any) -> str:
     """The message object as compact JSON, capped: what an `Unparsed` record keeps."""
-    return json.dumps(msg, ensure_ascii=False, default=str, separators=(",", ":"))[:20000]
+    try:
+        return json.dumps(msg, ensure_ascii=False, default=str, separators=(",", ":"))[:20000]
+    except (RecursionError, ValueError):   # nesting is bounded by the reader; this is the backstop
+        return repr(msg)[:20000]
 
 
 def _plain(text: Any) -> tuple[str, list[dict]]:
@@ -278,7 +297,19 @@ class TelegramImporter(Importer):
             if tree.size(member) == 0:
                 raise InputError(f"{path.name}: {member} is empty.", hint="Export again from Telegram Desktop.")
             base = member.rsplit("/", 1)[0] if "/" in member else ""
-            yield from _Reader(tree, member, base, options, ctx, path).run()
+            yield from tree_report(tree, path)
+            for name in (member, *tree.copies(member)):      # the same name twice in a zip: every copy is read
+                if name != member:
+                    yield ImportWarning(f"{path.name} holds another file named {member}; it was read too "
+                                        "(messages in both are kept once).", location=name)
+                reader = _Reader(tree, name, base, options, ctx, path)
+                yield from reader.run()
+                if reader.crc_error is not None:
+                    yield from reader._damaged(reader.crc_error, None, None)
+                if reader.mended is not None and reader.mended.replaced:
+                    yield ImportWarning(f"{reader.mended.replaced:,} character(s) that were not valid text "
+                                        "(bytes that are not UTF-8, or half of an emoji) were replaced with U+FFFD.",
+                                        location=name)
         finally:
             tree.close()
 
@@ -291,10 +322,10 @@ def _looks_like(head: bytes) -> tuple[float, str]:
         return 0.0, ""
     keys: list[str] = []
     try:
-        for prefix, event, value in ijson.parse(text):
+        for prefix, event, value in ijson.parse(BoundedJson(io.BytesIO(text), "result.json")):
             if prefix == "" and event == "map_key":
                 keys.append(value)
-    except ijson.common.IncompleteJSONError:
+    except (ijson.common.IncompleteJSONError, JsonLimitError, UnicodeDecodeError):   # stops at a cut, limit, bad text
         pass
     except ijson.common.JSONError:
         return 0.0, ""
@@ -324,12 +355,26 @@ class _Reader:
         self.me_name: str | None = options.me
         self.people: dict[str, ParticipantRec] = {}
         self.chat_index = 0
+        self.crc_error: InputError | None = None
+        self.repair = False              # set once ijson met undecodable text: the file is read again, mended
+        self.mended: BoundedJson | None = None     # the mending stream of the last pass (its count is reported)
 
-    def _open(self) -> Any:
-        raw = self.tree.open(self.member)
-        if hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf":
+    def _open(self, item_depth: int | None = None) -> Any:
+        """The member as a `BoundedJson` stream; `item_depth`: where one message opens (its size is bounded)."""
+        raw = self.tree.open(self.member, check_crc=self.crc_error is None)
+        try:
+            bom = hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf"
+        except InputError as exc:     # a small member is read whole at once: its CRC fails before any byte
+            raw.close()
+            self.crc_error = exc      # read it anyway; the damage is reported after its messages
+            raw = self.tree.open(self.member, check_crc=False)
+            bom = hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf"
+        if bom:
             raw.read(3)            # a byte-order mark (some editors add one) is not JSON
-        return raw
+        stream = BoundedJson(raw, self.member, offset=3 if bom else 0, item_depth=item_depth, repair=self.repair)
+        if self.repair:
+            self.mended = stream
+        return stream
 
     def _one_chat_header(self) -> dict[str, Any] | None:
         """For a one-chat export, its fields before `messages`; None for any other shape."""
@@ -345,8 +390,11 @@ class _Reader:
                     return None
                 elif prefix.count(".") > 1:
                     return None
-        except ijson.common.JSONError:
-            return None
+        except (ijson.common.JSONError, UnicodeDecodeError) as exc:
+            if not bad_text(exc) or self.repair:
+                return None
+            self.repair = True           # bad text before the messages: read it again, mended
+            return self._one_chat_header()
         finally:
             raw.close()
         return None
@@ -366,7 +414,7 @@ class _Reader:
         self.chat_index = 1
         conv_key, _kind, rec = self._conversation(header)
         yield rec
-        raw = self._open()
+        raw = self._open(item_depth=3)       # {"messages": [{message}]}: a message opens at depth 3
         n = 0
         message = self._message_rec
         loc = f"{self.member}: messages["
@@ -385,15 +433,20 @@ class _Reader:
                         yield out
                         n += 1
                     break
-                except ijson.common.IncompleteJSONError as exc:
-                    if slow or not _int_overflow(exc):
+                except (ijson.common.IncompleteJSONError, UnicodeDecodeError) as exc:
+                    if bad_text(exc):
+                        if self.repair:
+                            raise undecodable(self.member, exc) from exc
+                        self.repair = True    # bad text: the same messages again, mended, n skipped
+                    elif slow or not _int_overflow(exc):
                         raise
-                    # An integer beyond 64 bits: the same messages again with the Python backend, the
-                    # n already yielded skipped, then on from there.
-                    slow = True
+                    else:
+                        # An integer beyond 64 bits: the same messages again with the Python backend, the
+                        # n already yielded skipped, then on from there.
+                        slow = True
                     raw.close()
-                    raw = self._open()
-                    items = _PY_IJSON.items(raw, "messages.item", use_float=True)
+                    raw = self._open(item_depth=3)
+                    items = (_PY_IJSON if slow else ijson).items(raw, "messages.item", use_float=True)
                     for i, _skip in enumerate(islice(items, n)):
                         if not i & 1023:
                             self.ctx.check()
@@ -402,8 +455,13 @@ class _Reader:
             yield from self._cut_off(exc, pos, size, conv_key)
         except ijson.common.JSONError as exc:
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
-                           reason="the JSON is damaged here; the rest of the file could not be read",
+                           reason=damage_reason(exc),
                            conversation_key=conv_key)
+        except JsonLimitError as exc:
+            yield self._limit_cut(exc, conv_key)
+            raise
+        except InputError as exc:                # the member is damaged inside its zip (CRC, inflate)
+            yield from self._damaged(exc, position(raw), conv_key)
         finally:
             raw.close()
         rec.participants = [p for p in self.people.values() if p.extra.get("chat") == conv_key]
@@ -412,23 +470,26 @@ class _Reader:
         self.ctx.set_position(bytes_=size)
 
     def _run_events(self) -> Iterator[Record]:
-        """`_walk_events` with ijson's C backend; if it meets an integer beyond 64 bits, the whole walk
-        again with the Python backend from a fresh state, the records already yielded skipped."""
-        done = 0
-        try:
-            for rec in self._walk_events(slow=False):
-                done += 1
-                yield rec
-            return
-        except _Overflow:
-            pass
-        self.me_name, self.people, self.chat_index = self.options.me, {}, 0
-        self.owner.reset()
-        walk = self._walk_events(slow=True)
-        for i, _skip in enumerate(islice(walk, done)):
-            if not i & 1023:
-                self.ctx.check()
-        yield from walk
+        """`_walk_events` with ijson's C backend; if it meets an integer beyond 64 bits (or text it cannot
+        decode), the whole walk again with the Python backend (or mended) from a fresh state, the
+        records already yielded skipped."""
+        done, slow = 0, False
+        while True:
+            walk = self._walk_events(slow=slow)
+            try:
+                for i, _skip in enumerate(islice(walk, done)):
+                    if not i & 1023:
+                        self.ctx.check()
+                for rec in walk:
+                    done += 1
+                    yield rec
+                return
+            except _Overflow:
+                slow = True
+            except _Mend:
+                self.repair = True
+            self.me_name, self.people, self.chat_index = self.options.me, {}, 0
+            self.owner.reset()
 
     def _walk_events(self, slow: bool) -> Iterator[Record]:
         raw = self._open()
@@ -445,10 +506,17 @@ class _Reader:
         msg_prefix = ""
         personal: dict[str, Any] = {}
         events = (_PY_IJSON if slow else ijson).parse(raw, use_float=True)
+        built = 0                 # events in the message being built (its size in memory is bounded)
         try:
             for prefix, event, value in events:
                 if builder is not None:
                     builder.event(event, value)
+                    built += 1
+                    if built > MAX_ITEM_EVENTS:
+                        raise JsonLimitError(
+                            f"{self.member} holds one message of more than {MAX_ITEM_EVENTS:,} values "
+                            f"(before byte {position(raw):,}); ChatVault reads messages of at most "
+                            f"{MAX_ITEM >> 20} MiB.", hint=LIMIT_HINT, location=self.member, offset=position(raw))
                     if event in ("start_map", "start_array"):
                         depth += 1
                     elif event in ("end_map", "end_array"):
@@ -474,9 +542,11 @@ class _Reader:
                     builder = ijson.ObjectBuilder()
                     builder.event(event, value)
                     depth = 1
+                    built = 1
                     continue
                 if prefix.startswith("personal_information.") and event in ("string", "number"):
-                    personal[prefix.rsplit(".", 1)[-1]] = value
+                    if len(personal) < MAX_HEADER_KEYS:
+                        personal[prefix.rsplit(".", 1)[-1]] = value
                     continue
                 if prefix in ("", "chats.list.item", "left_chats.list.item") and event == "start_map":
                     header = {}
@@ -486,7 +556,8 @@ class _Reader:
                 if chat_prefix is not None and event in ("string", "number", "integer", "boolean") \
                         and prefix.count(".") == (chat_prefix.count(".") + 1 if chat_prefix else 0) \
                         and prefix.startswith(chat_prefix):
-                    header[prefix.rsplit(".", 1)[-1]] = value
+                    if len(header) < MAX_HEADER_KEYS:
+                        header[prefix.rsplit(".", 1)[-1]] = value
                     continue
                 if chat_prefix is not None and event == "start_array" and \
                         prefix == (f"{chat_prefix}.messages" if chat_prefix else "messages"):
@@ -507,7 +578,11 @@ class _Reader:
                         yield from self._undecided(conv_key)
                     chat_prefix = None
                     conv_key = None
-        except ijson.common.IncompleteJSONError as exc:
+        except (ijson.common.IncompleteJSONError, UnicodeDecodeError) as exc:
+            if bad_text(exc):
+                if self.repair:
+                    raise undecodable(self.member, exc) from exc
+                raise _Mend from exc
             if not slow and _int_overflow(exc):
                 raise _Overflow from exc
             pos = position(raw)
@@ -515,12 +590,20 @@ class _Reader:
             if not source_done:
                 raise InputError(f"{self.path.name}: {self.member} is cut off before any chat begins.",
                                  hint="Export again from Telegram Desktop.") from exc
+        except JsonLimitError as exc:
+            if source_done:
+                yield self._limit_cut(exc, conv_key)
+            raise
+        except InputError as exc:                # the member is damaged inside its zip (CRC, inflate)
+            if not source_done:
+                raise
+            yield from self._damaged(exc, position(raw), conv_key)
         except ijson.common.JSONError as exc:
             if not source_done:
                 raise InputError(f"{self.path.name}: {self.member} is not valid JSON ({exc}).",
                                  hint="This is not a Telegram Desktop JSON export, or it is damaged.") from exc
             yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
-                           reason="the JSON is damaged here; the rest of the file could not be read",
+                           reason=damage_reason(exc),
                            conversation_key=conv_key)
         finally:
             raw.close()
@@ -528,6 +611,20 @@ class _Reader:
             raise InputError(f"{self.path.name}: {self.member} has no messages list.",
                              hint="This JSON is not a Telegram Desktop chat export.")
         self.ctx.set_position(bytes_=size)
+
+    def _limit_cut(self, exc: JsonLimitError, conv_key: str | None) -> Unparsed:
+        """The fidelity-report entry for a file that broke a limit: where reading stopped and why."""
+        return Unparsed(raw=exc.message[:500], location=f"{self.member}: byte {exc.offset}",
+                        reason=f"{exc.message} Every message before this point was read; nothing after it.",
+                        conversation_key=conv_key)
+
+    def _damaged(self, exc: InputError, pos: int | None, conv_key: str | None) -> Iterator[Record]:
+        """The archive says the member is damaged: what was read stays, the damage is listed."""
+        yield Unparsed(raw=exc.message[:500], location=f"{self.member}: byte {pos}" if pos else self.member,
+                       reason=f"{exc.message} Messages read before this point may include the damaged bytes; "
+                              "nothing after it was read.", conversation_key=conv_key)
+        yield ImportWarning(f"{self.member} is damaged in {self.path.name}: {exc.message} Download or copy the "
+                            "export again, or export it again from Telegram Desktop.", location=self.member)
 
     def _cut_off(self, exc: Exception, pos: int, size: int | None, conv_key: str | None) -> Iterator[Record]:
         """A file that ends mid-JSON: one unparsed record at the cut and a warning (what was read stays)."""

@@ -304,6 +304,8 @@ class WhatsAppImporter(Importer):
                              hint="Export the chat again from WhatsApp; the file has no messages.")
         for name, why in tree.rejected:
             yield ImportWarning(f"{name} in the export was not read: {why}.", location=str(path))
+        for name, why in tree.damage:          # a damaged zip: what was recovered is read, the damage listed
+            yield Unparsed(raw="", location=f"{path.name}: {name}", reason=why)
         opts = options.options
         limit = int(opts.get("max_line", MAX_LINE))
         zone = system_zone(opts.get("tz"))
