@@ -22,6 +22,7 @@ from chatvault.errors import ChatVaultError, StorageError
 from chatvault.search.fields import index_text, load_extra
 from chatvault.search.text import TOKENIZER_VERSION, spaced, spaced_many
 from chatvault.store.db import DatabaseError, classify, rollback
+from chatvault.store.migrations import SEARCH_REBUILD_FLAG
 
 TABLE = "search_fts"
 PENDING = "search_pending"
@@ -182,7 +183,26 @@ def rebuild(conn: Any, ctx: Any = None) -> int:
     conn.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', {AUTOMERGE})")
     conn.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
     set_version(conn)
+    conn.execute("DELETE FROM settings WHERE key = ?", (SEARCH_REBUILD_FLAG,))
     return done
+
+
+def finish_upgrade(conn: Any) -> bool:
+    """Rebuild the index in one transaction if a migration asked for it (m003, m009 set the flag:
+    the steps are frozen and cannot run this module's Python). Called on every create and open,
+    right after `migrate`; a flag left by a crash after the step committed is honoured next time.
+    Errors are raised as SQLite gives them, as they were when the steps rebuilt the index themselves.
+    Returns whether it rebuilt."""
+    if conn.execute("SELECT 1 FROM settings WHERE key = ?", (SEARCH_REBUILD_FLAG,)).fetchone() is None:
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        rebuild(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn)
+        raise
+    return True
 
 
 def _batches(conn: Any, ctx: Any = None, where: str = "") -> Iterator[list[Any]]:

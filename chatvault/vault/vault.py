@@ -18,6 +18,7 @@ from pathlib import Path
 from chatvault import clock
 from chatvault.errors import IntegrityError, VaultExists, VaultLocked, WrongPassphrase, WrongRecoveryKey
 from chatvault.fsutil import fsync_dir
+from chatvault.search.index import finish_upgrade
 from chatvault.store.damage import is_damage
 from chatvault.store.db import Connection, DatabaseError, connect
 from chatvault.store.schema import migrate
@@ -144,6 +145,7 @@ def create_vault(path: Path, passphrase: str) -> tuple[Vault, str]:
         conn = connect(vault.db_path, vault.derive_key(keys.LABEL_DB), create=True)
         try:
             migrate(conn)
+            finish_upgrade(conn)
             conn.execute(
                 "INSERT INTO audit_log(at, actor, action, detail) VALUES (?, 'user', 'vault.create', ?)",
                 (clock.now_ms(), f'{{"vault_id": "{header.vault_id}"}}'),
@@ -183,6 +185,7 @@ def open_vault(path: Path, passphrase: str | None = None, *, recovery_key: str |
         return vault          # page 1 is damaged: unlocked all the same, so `check` and `recover` still run
     try:
         migrate(conn)
+        finish_upgrade(conn)        # what the frozen steps left for live code (the search index)
     except DatabaseError as exc:
         if not is_damage(exc):
             raise

@@ -4,29 +4,28 @@
 poll options, call types: `chatvault/search/fields.py`), `quote` the quoted text of a reply, which
 ranks at a quarter of `body` so the quoted message comes first. Changes of a message's kind or
 details now also queue it for indexing again, as changes of its text did. Vaults made before get
-their index rebuilt here, in the same step (docs/search.md).
+their index rebuilt when they are opened right after this step (the flag; docs/search.md).
 """
 
 from __future__ import annotations
 
-from chatvault.search.index import AUTOMERGE, PENDING, TABLE, rebuild
-from chatvault.search.text import FTS_TOKENIZE
+from chatvault.store.migrations import flag_search_rebuild
+
+STATEMENTS = [
+    "DROP TRIGGER IF EXISTS search_fts_after_update",
+    "DROP TABLE search_fts",
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, quote, content='', contentless_delete=1, "
+    "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co So'\")",
+    "INSERT INTO search_fts(search_fts, rank) VALUES ('automerge', 8)",
+    "INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(1.0, 0.25)')",
+    "CREATE TRIGGER search_fts_after_update AFTER UPDATE OF text, kind, extra ON messages "
+    "WHEN old.text IS NOT new.text OR old.kind IS NOT new.kind OR old.extra IS NOT new.extra BEGIN "
+    "DELETE FROM search_fts WHERE rowid = old.id; "
+    "INSERT OR IGNORE INTO search_pending(id) VALUES (new.id); END",
+]
 
 
 def up(conn) -> None:
-    conn.execute("DROP TRIGGER IF EXISTS search_fts_after_update")
-    conn.execute(f"DROP TABLE {TABLE}")
-    tokenize = FTS_TOKENIZE.replace('"', '""')
-    conn.execute(
-        f"CREATE VIRTUAL TABLE {TABLE} USING fts5("
-        f'body, quote, content=\'\', contentless_delete=1, tokenize="{tokenize}")'
-    )
-    conn.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('automerge', {AUTOMERGE})")
-    conn.execute(f"INSERT INTO {TABLE}({TABLE}, rank) VALUES ('rank', 'bm25(1.0, 0.25)')")
-    conn.execute(
-        f"CREATE TRIGGER search_fts_after_update AFTER UPDATE OF text, kind, extra ON messages "
-        f"WHEN old.text IS NOT new.text OR old.kind IS NOT new.kind OR old.extra IS NOT new.extra BEGIN "
-        f"DELETE FROM {TABLE} WHERE rowid = old.id; "
-        f"INSERT OR IGNORE INTO {PENDING}(id) VALUES (new.id); END"
-    )
-    rebuild(conn)
+    for statement in STATEMENTS:
+        conn.execute(statement)
+    flag_search_rebuild(conn)
