@@ -13,7 +13,6 @@ import pytest
 
 from chatvault.check import run_checks
 from chatvault.jobs.context import JobContext
-from chatvault.media import check as media_check  # noqa: F401 - registers the media check
 from chatvault.media.attach import (
     MediaInfo,
     describe,
@@ -108,6 +107,18 @@ def test_expected_path_and_nearest_time(vault) -> None:
     assert find_missing(conn, "abc.dat", ts_ms=8_000_000) == [late]
     assert find_missing(conn, "abc.dat", ts_ms=2_000_000) == [early]
     assert find_missing(conn, "abc_dat") == []  # LIKE wildcards are escaped
+
+
+def test_finding_a_capture_by_path_uses_the_index(vault) -> None:
+    """attach.py writes its own copy of m004's index expression: if the two drift apart, a capture
+    on a vault with a million attachments scans them all instead of looking one name up."""
+    from chatvault.media.attach import _EXPECTED_NAME
+
+    conn = vault.connect()
+    plan = " ".join(str(r[-1]) for r in conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT id FROM attachments a WHERE status != 'stored' AND {_EXPECTED_NAME} = ?",
+        ("abc.dat",)))
+    assert "attachments_missing_by_path_name" in plan
 
 
 def test_same_photo_in_two_chats_is_one_blob(vault) -> None:

@@ -20,10 +20,13 @@ import filetype
 from chatvault import clock
 from chatvault.media.blobstore import BlobBatch, BlobStore, StoredBlob
 from chatvault.store.db import Connection
-from chatvault.store.migrations.m004_media import EXPECTED_NAME_SQL
 
 SNIFF_BYTES = 8192
-_EXPECTED_NAME = EXPECTED_NAME_SQL.replace("expected_path", "a.expected_path")
+# basename(expected_path) in SQL: strip everything up to the last '/' after mapping '\\' to '/'.
+# The text must stay identical to the expression of the index m004 made
+# (`attachments_missing_by_path_name`), or SQLite cannot use it (tests/test_media.py checks).
+_N = "replace(a.expected_path, '\\', '/')"
+_EXPECTED_NAME = f"replace({_N}, rtrim({_N}, replace({_N}, '/', '')), '')"
 # Formats Pillow may open anywhere in ChatVault (never FITS, PSD, EPS ...: see RELIABILITY.md).
 IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF")
 
