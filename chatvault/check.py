@@ -1,9 +1,10 @@
 """`chatvault check`: is the vault whole? Header sanity, SQLCipher and SQLite integrity.
 
-Checks are plain functions that add `Problem`s to a report; other parts of the core (media,
-backup) register their own with `register()` so one command checks everything. Database damage is
+Checks are plain functions that add `Problem`s to a report (`chatvault.checkreport`); the parts
+of the core that check their own data (media, search, ingest, backup) are listed in `CHECKS`, so
+one command checks everything and the list is read in one place. Database damage is
 named by page and by table, with what the table holds (`chatvault.store.damage`); a partial last
-page (a write cut short by a full disk) is reported and, with --repair, removed. A registered
+page (a write cut short by a full disk) is reported and, with --repair, removed. A listed
 check that meets damage in a table it reads is skipped and says so; one that meets a full disk
 stops the command with that error.
 """
@@ -11,51 +12,17 @@ stops the command with that error.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
+from chatvault.backup.check import check_backups
+from chatvault.checkreport import CheckFn, CheckReport, Problem
 from chatvault.errors import ChatVaultError, StorageError
 from chatvault.fsutil import storage_error
+from chatvault.ingest.check import check_imports
+from chatvault.media.check import check_media
+from chatvault.search.check import check_search_index
 from chatvault.store.damage import Damage, damaged_tables, hmac_failures, holds
 from chatvault.store.db import DatabaseError, classify
 from chatvault.vault.vault import Vault, permission_warnings
-
-
-@dataclass
-class Problem:
-    area: str  # header, database, media, ...
-    message: str
-    severity: str = "error"  # error | warning
-    detail: dict[str, Any] = field(default_factory=dict)
-    repaired: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@dataclass
-class CheckReport:
-    problems: list[Problem] = field(default_factory=list)
-    checked: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        return not any(p.severity == "error" and not p.repaired for p in self.problems)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "checked": self.checked, "problems": [p.to_json() for p in self.problems]}
-
-
-CheckFn = Callable[[Vault, CheckReport, bool, bool], None]
-_extra_checks: list[CheckFn] = []
-
-
-def register(fn: CheckFn) -> CheckFn:
-    """Add a check `fn(vault, report, read_data, repair)`; used by media, backup, ..."""
-    if fn not in _extra_checks:
-        _extra_checks.append(fn)
-    return fn
 
 
 def check_header(vault: Vault, report: CheckReport) -> None:
@@ -190,19 +157,15 @@ def repair_tail(vault: Vault, page_size: int) -> bool:
         conn.close()
 
 
-# The parts of the core that add their own checks (each module calls `register` on import).
-PROVIDERS = ("chatvault.media.check", "chatvault.search.check", "chatvault.ingest.check", "chatvault.backup.check")
+# The parts of the core that check their own data, in the order they run (after header and database).
+CHECKS: tuple[CheckFn, ...] = (check_media, check_search_index, check_imports, check_backups)
 
 
 def run_checks(vault: Vault, *, read_data: bool = False, repair: bool = False) -> CheckReport:
-    import importlib
-
-    for name in PROVIDERS:
-        importlib.import_module(name)
     report = CheckReport()
     check_header(vault, report)
     check_database(vault, report, repair)
-    for fn in list(_extra_checks):
+    for fn in CHECKS:
         try:
             fn(vault, report, read_data, repair)
         except (DatabaseError, ChatVaultError) as exc:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatvault import check as vault_check
 from chatvault.backup.health import health
+from chatvault.checkreport import CheckReport, Problem
 
 
-@vault_check.register
-def check_backups(vault: Any, report: vault_check.CheckReport, read_data: bool, repair: bool) -> None:
+def check_backups(vault: Any, report: CheckReport, read_data: bool, repair: bool) -> None:
     conn = vault.connect(readonly=True)
     try:
         try:
@@ -18,6 +17,6 @@ def check_backups(vault: Any, report: vault_check.CheckReport, read_data: bool, 
             return
         for h in hs:
             if h.state == "red":
-                report.problems.append(vault_check.Problem("backup", h.message, severity="warning"))
+                report.problems.append(Problem("backup", h.message, severity="warning"))
     finally:
         conn.close()

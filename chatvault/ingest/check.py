@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from chatvault import check
-from chatvault.check import CheckReport, Problem
+from chatvault.checkreport import CheckReport, Problem
 from chatvault.store.db import DatabaseError
 from chatvault.vault.vault import Vault
 
 
-@check.register
 def check_imports(vault: Vault, report: CheckReport, read_data: bool, repair: bool) -> None:
     conn = vault.connect(readonly=True)
     try:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 
-from chatvault import check
-from chatvault.check import CheckReport, Problem
+from chatvault.checkreport import CheckReport, Problem
 from chatvault.media.blobstore import BlobCorrupt, BlobMissing, BlobStore
 from chatvault.vault.vault import Vault
 
@@ -112,5 +111,3 @@ def _remove(path) -> None:
     except FileNotFoundError:
         pass
 
-
-check.register(check_media)

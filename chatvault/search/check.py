@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chatvault.check import CheckReport, Problem, register
+from chatvault.checkreport import CheckReport, Problem
 from chatvault.search.index import reindex_all, status
 from chatvault.store.db import DatabaseError
 
 
-@register
 def check_search_index(vault: Any, report: CheckReport, read_data: bool, repair: bool) -> None:
     conn = vault.connect(readonly=not repair)
     try:
