@@ -1,50 +1,111 @@
-"""Architecture rules checked on every import statement (like qutebrowser's misc_checks)."""
+"""Architecture rules checked on every import statement (like qutebrowser's misc_checks).
+
+The rules and the layers they keep apart are explained in docs/architecture.md; a failure here
+names the file and the import that breaks one.
+"""
 
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "chatvault"
 
 
 def imports_of(path: Path) -> set[str]:
+    """Every module `path` imports, absolute: `from chatvault import clock` gives both
+    `chatvault` and `chatvault.clock`; relative imports are resolved against the file's package."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ["chatvault", *path.relative_to(ROOT).parent.parts]
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package[: len(package) - node.level + 1]
+                base = ".".join(parent + ([node.module] if node.module else []))
+            names.add(base)
+            names.update(f"{base}.{a.name}" for a in node.names if a.name != "*")
     return names
 
 
+def offenders(folder: str, forbidden) -> list[str]:
+    """`file: import` for every import under chatvault/`folder` that `forbidden(path, name)` refuses."""
+    found = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        found += [f"{path.relative_to(ROOT)}: {n}" for n in sorted(imports_of(path)) if forbidden(path, n)]
+    return found
+
+
+def _in(name: str, *packages: str) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in packages)
+
+
 def test_qt_only_under_gui() -> None:
-    offenders = []
+    found = []
     for path in ROOT.rglob("*.py"):
         rel = path.relative_to(ROOT)
         if rel.parts[0] == "gui":
             continue
-        if any(n.split(".")[0] in ("PySide6", "shiboken6") for n in imports_of(path)):
-            offenders.append(str(rel))
-    assert offenders == []
+        found += [f"{rel}: {n}" for n in imports_of(path) if n.split(".")[0] in ("PySide6", "shiboken6")]
+    assert found == []
 
 
 def test_importers_know_no_sql_or_vault() -> None:
-    offenders = []
-    for path in (ROOT / "importers").rglob("*.py"):
-        for name in imports_of(path):
-            if name.startswith(("chatvault.store", "chatvault.vault", "chatvault.ingest", "chatvault.gui")) or (
-                name == "sqlcipher3" and "wechat" not in path.parts
-            ):
-                offenders.append(f"{path.relative_to(ROOT)}: {name}")
-    assert offenders == []
+    """Importers read a source and yield records; the vault's database is not theirs. The WeChat
+    readers alone open SQLCipher: WeChat's own encrypted databases (the source), never vault.db."""
+    assert offenders("importers", lambda path, n: _in(
+        n, "chatvault.store", "chatvault.vault", "chatvault.ingest", "chatvault.gui", "chatvault.cli")
+        or (_in(n, "sqlcipher3") and "wechat" not in path.parts)) == []
+
+
+def test_migrations_import_no_live_code() -> None:
+    """A released step must mean the same forever: it may use its package's frozen helper
+    (`chatvault/store/migrations/__init__.py`), nothing else of chatvault, and loads nothing by name."""
+    assert offenders("store/migrations", lambda path, n: _in(n, "chatvault") and not (
+        n == "chatvault" or _in(n, "chatvault.store.migrations")) or _in(n, "importlib")) == []
+    helper = imports_of(ROOT / "store" / "migrations" / "__init__.py")
+    assert not [n for n in helper if _in(n, "chatvault")]
+
+
+def test_store_is_below_the_vault() -> None:
+    """The direction chosen (docs/architecture.md): the vault opens its database through `store`,
+    so `store` takes a path and a raw key and never imports the vault or anything built on it."""
+    above = ("chatvault.vault", "chatvault.media", "chatvault.ingest", "chatvault.backup", "chatvault.watch",
+             "chatvault.importers", "chatvault.check", "chatvault.cli", "chatvault.gui")
+    assert offenders("store", lambda path, n: _in(n, *above)) == []
+
+
+def test_vault_uses_only_what_lies_below_it() -> None:
+    """The vault sits on `store` and the search index it keeps in step with the schema; media,
+    imports, backups, checks and the front ends are built on the vault, never under it."""
+    above = ("chatvault.media", "chatvault.ingest", "chatvault.backup", "chatvault.watch", "chatvault.importers",
+             "chatvault.check", "chatvault.cli", "chatvault.gui", "chatvault.search.api")
+    assert offenders("vault", lambda path, n: _in(n, *above)) == []
 
 
 def test_cli_and_gui_do_not_import_each_other() -> None:
-    for front, other in (("cli", "chatvault.gui"), ("gui", "chatvault.cli")):
-        for path in (ROOT / front).rglob("*.py"):
-            assert not any(n.startswith(other) for n in imports_of(path)), path
+    assert offenders("cli", lambda path, n: _in(n, "chatvault.gui")) == []
+    assert offenders("gui", lambda path, n: _in(n, "chatvault.cli")) == []
+
+
+def test_every_check_of_the_core_is_listed() -> None:
+    """`chatvault check` runs an explicit list: a check function written in a `check.py` of the core
+    and left out of `CHECKS` would never run, so it fails here."""
+    import importlib
+
+    from chatvault.check import CHECKS
+
+    missing = []
+    for path in sorted(ROOT.glob("*/check.py")):
+        module = importlib.import_module(f"chatvault.{path.parent.name}.check")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and name.startswith("check_") and fn not in CHECKS:
+                missing.append(f"{module.__name__}.{name}")
+    assert missing == []
 
 
 def test_core_import_does_not_load_qt() -> None:
