@@ -70,6 +70,31 @@ def test_vault_from_before_finds_the_transfer_memo_once_opened(tmp_path, monkeyp
         vault.lock()
 
 
+def test_rebuild_cut_short_on_upgrade_is_done_at_the_next_open(tmp_path, monkeypatch) -> None:
+    """m009 is frozen and only asks for the rebuild (a settings flag): if the rebuild after it fails
+    (here an I/O error in its first batch), the flag stays and the next open rebuilds."""
+    from chatvault import faults
+    from chatvault.store.migrations import SEARCH_REBUILD_FLAG
+    from chatvault.vault.vault import open_vault
+
+    _todays_vault(tmp_path, monkeypatch).lock()
+    monkeypatch.setenv("CHATVAULT_FAULT", "search.reindex_batch:1:oserror")
+    faults.reset()
+    with pytest.raises(OSError, match="injected"):
+        open_vault(tmp_path / "vault", PASSPHRASE)
+    monkeypatch.delenv("CHATVAULT_FAULT")
+    faults.reset()
+    vault = open_vault(tmp_path / "vault", PASSPHRASE)
+    conn = vault.connect(readonly=True)
+    try:
+        assert search(conn, "上周火锅的钱").total == 1
+        assert conn.execute("SELECT 1 FROM settings WHERE key = ?", (SEARCH_REBUILD_FLAG,)).fetchone() is None
+        assert status(conn)["current"]
+    finally:
+        conn.close()
+        vault.lock()
+
+
 def test_changed_details_are_indexed_again(vault, tmp_path) -> None:
     """Only a message's details changing (a later import or a recall seen afterwards rewriting its
     extra) queues it, like an edit of its text: the old memo stops matching, the new one matches."""
