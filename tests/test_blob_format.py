@@ -9,7 +9,6 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from chatvault.check import run_checks
-from chatvault.media import check as media_check  # noqa: F401 - registers the media check
 from chatvault.media.blobstore import (
     HEADER_LEN,
     TAG,

@@ -54,7 +54,6 @@ def _assert_clean_failure(r: subprocess.CompletedProcess, what: str) -> None:
 
 
 def _check_ok(vault_path: Path, passphrase: str) -> None:
-    import chatvault.ingest.check  # noqa: F401 - registers the import checks
     from chatvault.check import run_checks
     from chatvault.vault.vault import open_vault
 

@@ -48,7 +48,6 @@ def run_child(vault_path: Path, path: Path, fault: str | None) -> subprocess.Com
 
 
 def state(vault_path: Path) -> dict:
-    import chatvault.ingest.check  # noqa: F401  (registers the import checks)
     from chatvault.check import run_checks
     from chatvault.vault.vault import open_vault
 

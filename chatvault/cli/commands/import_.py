@@ -12,7 +12,6 @@ from typing import Any
 from chatvault.cli.common import CliContext, human_bytes
 from chatvault.errors import EXIT_FAILURE, Cancelled, ChatVaultError
 from chatvault.importers.base import ImportOptions
-from chatvault.ingest import check as _import_checks  # noqa: F401  (registers the import checks)
 from chatvault.ingest.engine import ImportReport, run_import
 from chatvault.jobs.context import JobContext, Progress
 from chatvault.media.thumbnails import generate_thumbnails

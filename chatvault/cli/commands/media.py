@@ -13,7 +13,6 @@ from chatvault.cli.common import CliContext, human_bytes
 from chatvault.errors import ChatVaultError, InputError, UsageError
 from chatvault.fsutil import storage_error
 from chatvault.jobs.context import JobContext
-from chatvault.media import check as _media_check  # noqa: F401 - registers the media checks
 from chatvault.media.blobstore import BlobStore
 from chatvault.media.captured import KINDS, CaptureFilter, count_captured, find_captured, list_captured
 from chatvault.media.missing import missing_media

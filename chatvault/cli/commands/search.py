@@ -6,7 +6,6 @@ import argparse
 
 from chatvault.cli.common import CliContext
 from chatvault.model import MessageKind
-from chatvault.search import check as _search_check  # noqa: F401 - registers the search index check
 from chatvault.search.api import SORTS, SearchFilters, parse_date, search
 
 NAME = "search"
