@@ -9,15 +9,9 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from chatvault.check import run_checks
-from chatvault.media.blobstore import (
-    HEADER_LEN,
-    TAG,
-    BlobCorrupt,
-    BlobMissing,
-    BlobStore,
-    _nonce,
-    stored_size_for,
-)
+from chatvault.media.blobformat import HEADER_LEN, TAG, BlobCorrupt, BlobMissing, stored_size_for
+from chatvault.media.blobformat import chunk_nonce as _nonce
+from chatvault.media.blobstore import BlobStore
 from tests.test_media_support import add_chat, stored_attachment
 
 LOG2 = 12

@@ -16,12 +16,9 @@ from pathlib import PurePath
 from typing import Any
 
 from chatvault.errors import UsageError
+from chatvault.media.stored import KINDS, kind_sql
 from chatvault.store.db import Connection
 
-KINDS = ("image", "video", "audio", "file")
-_KIND_SQL = {"image": "b.mime LIKE 'image/%'", "video": "b.mime LIKE 'video/%'", "audio": "b.mime LIKE 'audio/%'",
-             "file": "(b.mime IS NULL OR (b.mime NOT LIKE 'image/%' AND b.mime NOT LIKE 'video/%' "
-                     "AND b.mime NOT LIKE 'audio/%'))"}
 # The original path: the watch folder joined with the path inside it, or the path itself (`media add`).
 _ORIGINAL = ("CASE WHEN w.path IS NULL THEN l.path ELSE w.path || '{sep}' || l.path END")
 
@@ -115,7 +112,7 @@ def list_captured(conn: Connection, flt: CaptureFilter | None = None) -> list[Ca
     if flt.kind:
         if flt.kind not in KINDS:
             raise UsageError(f"Unknown kind {flt.kind!r}.", hint=f"Use one of: {', '.join(KINDS)}.")
-        sql += " AND " + _KIND_SQL[flt.kind]
+        sql += " AND " + kind_sql(flt.kind, "b.mime")
     if flt.unattached:
         sql += " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.blob_id = l.blob_id)"
     sql += " GROUP BY l.watch_id, l.path, l.blob_id"

@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 
 from chatvault.checkreport import CheckReport, Problem
-from chatvault.media.blobstore import BlobCorrupt, BlobMissing, BlobStore
+from chatvault.media.blobformat import BlobCorrupt, BlobMissing
+from chatvault.media.blobstore import BlobStore
 from chatvault.vault.vault import Vault
 
 

@@ -29,7 +29,8 @@ from chatvault import clock
 from chatvault.errors import ChatVaultError, InputError
 from chatvault.jobs.context import JobContext
 from chatvault.media.attach import IMAGE_FORMATS, MediaInfo, record_blob
-from chatvault.media.blobstore import BlobCorrupt, BlobMissing, BlobStore
+from chatvault.media.blobformat import BlobCorrupt, BlobMissing
+from chatvault.media.blobstore import BlobStore
 from chatvault.store.db import Connection, rollback
 
 THUMB_SIZE = 320

@@ -14,8 +14,9 @@ from chatvault.errors import ChatVaultError, InputError, UsageError
 from chatvault.fsutil import storage_error
 from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
-from chatvault.media.captured import KINDS, CaptureFilter, count_captured, find_captured, list_captured
+from chatvault.media.captured import CaptureFilter, count_captured, find_captured, list_captured
 from chatvault.media.missing import missing_media
+from chatvault.media.stored import KINDS, stored_media
 from chatvault.media.thumbnails import generate_thumbnails
 from chatvault.store.db import rollback
 from chatvault.watch.capture import capture_file, record_capture
@@ -101,11 +102,6 @@ def _iso(ms: int | None) -> str | None:
     return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_KIND_SQL = {"image": "a.mime LIKE 'image/%'", "video": "a.mime LIKE 'video/%'", "audio": "a.mime LIKE 'audio/%'",
-             "file": "(a.mime IS NULL OR (a.mime NOT LIKE 'image/%' AND a.mime NOT LIKE 'video/%' "
-                     "AND a.mime NOT LIKE 'audio/%'))"}
-
-
 def _ls_captured(args, ctx: CliContext, vault) -> int:
     if args.chat:
         raise UsageError("--chat and --captured cannot be combined.",
@@ -131,19 +127,7 @@ def _ls(args, ctx: CliContext, vault) -> int:
     try:
         captured = count_captured(conn)
         chat = resolve_chat(conn, args.chat)
-        sql = ("SELECT a.id, a.message_id, m.conversation_id, c.title, m.ts, a.original_name, a.mime, a.size, "
-               "a.width, a.height, a.duration_ms, a.blob_id, a.thumb_blob_id FROM attachments a "
-               "JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id "
-               "WHERE a.status = 'stored'")
-        params: list = []
-        if chat is not None:
-            sql += " AND m.conversation_id = ?"
-            params.append(chat)
-        if args.kind:
-            sql += " AND " + _KIND_SQL[args.kind]
-        sql += " ORDER BY m.ts, a.id LIMIT ?"
-        params.append(args.limit)
-        rows = conn.execute(sql, params).fetchall()
+        rows = stored_media(conn, chat, args.kind, args.limit)
     finally:
         conn.close()
     items = [{"attachment_id": r[0], "message_id": r[1], "conversation_id": r[2], "conversation": r[3],
