@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -41,60 +41,13 @@ from chatvault.watch.capture import (
     record_capture,
     within_root,
 )
-from chatvault.watch.folders import WatchFolder, list_folders
+from chatvault.watch.folders import list_folders
+from chatvault.watch.state import FolderState, FolderStatus, Pending, ServiceStatus
 
 IMPORT_SUFFIXES = (".zip", ".txt")
 BATCH_FILES = 64            # files per durability barrier and transaction
 BATCH_BYTES = 64 << 20      # ... and bytes, which bounds the extra latency a batch adds
 IMPORT_NAMES = ("result.json",)
-
-
-@dataclass(frozen=True)
-class FolderStatus:
-    id: int
-    path: str
-    rule: str
-    state: str = "starting"          # starting | scanning | watching | unreachable
-    pending: int = 0
-    captured: int = 0
-    duplicates: int = 0
-    imported: int = 0
-    vanished: int = 0
-    failed: int = 0
-    last_event_at: int | None = None
-    last_error: str | None = None
-
-    def to_json(self) -> dict:
-        return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class ServiceStatus:
-    running: bool
-    folders: tuple[FolderStatus, ...] = ()
-    waiting_for_lock: bool = False
-    last_error: str | None = None
-
-    def to_json(self) -> dict:
-        return {"running": self.running, "waiting_for_lock": self.waiting_for_lock, "last_error": self.last_error,
-                "folders": [f.to_json() for f in self.folders]}
-
-
-@dataclass
-class _Pending:
-    size: int
-    mtime_ns: int
-    since: float
-    attempts: int = 0
-
-
-@dataclass
-class _Folder:
-    spec: WatchFolder
-    status: FolderStatus
-    watch: object | None = None
-    pending: dict[str, _Pending] = field(default_factory=dict)
-    needs_scan: bool = True
 
 
 class _Handler(FileSystemEventHandler):
@@ -124,7 +77,7 @@ class WatchService:
         self._store = BlobStore(vault)
         self._lock = threading.Lock()
         self._events: list[tuple[int, FileSystemEvent]] = []
-        self._folders: dict[int, _Folder] = {}
+        self._folders: dict[int, FolderState] = {}
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -247,7 +200,7 @@ class WatchService:
             self._unschedule(self._folders.pop(fid))
         for fid, spec in specs.items():
             if fid not in self._folders:
-                self._folders[fid] = _Folder(spec, FolderStatus(spec.id, spec.path, spec.rule))
+                self._folders[fid] = FolderState(spec, FolderStatus(spec.id, spec.path, spec.rule))
         self._check_reachable()
 
     def _check_reachable(self) -> None:
@@ -264,7 +217,7 @@ class WatchService:
                                    last_error="The folder is not reachable (unplugged drive or unmounted share?); "
                                               "watching resumes when it is back.")
 
-    def _schedule(self, f: _Folder) -> None:
+    def _schedule(self, f: FolderState) -> None:
         self._unschedule(f)
         try:
             f.watch = self._observer.schedule(_Handler(self, f.spec.id), f.spec.path, recursive=True)
@@ -272,7 +225,7 @@ class WatchService:
             f.status = replace(f.status, last_error=f"Cannot watch the folder for changes ({exc}); "
                                                     "periodic scans still run.")
 
-    def _unschedule(self, f: _Folder) -> None:
+    def _unschedule(self, f: FolderState) -> None:
         if f.watch is not None:
             try:
                 self._observer.unschedule(f.watch)
@@ -295,7 +248,7 @@ class WatchService:
             else:
                 self._mark(f, os.fsdecode(ev.src_path), is_dir=ev.is_directory)
 
-    def _mark(self, f: _Folder, path: str, *, is_dir: bool) -> None:
+    def _mark(self, f: FolderState, path: str, *, is_dir: bool) -> None:
         if is_dir:
             f.needs_scan = True  # a folder moved or copied in: its files come without events
             return
@@ -304,9 +257,9 @@ class WatchService:
         except OSError:
             return
         if path not in f.pending:
-            f.pending[path] = _Pending(st.st_size, st.st_mtime_ns, time.monotonic())
+            f.pending[path] = Pending(st.st_size, st.st_mtime_ns, time.monotonic())
 
-    def _gone(self, conn, f: _Folder, path: str, renamed_to: str | None = None) -> None:
+    def _gone(self, conn, f: FolderState, path: str, renamed_to: str | None = None) -> None:
         """A file left the watched folder: log it, never delete anything from the vault."""
         f.pending.pop(path, None)
         if not os.path.isdir(f.spec.path):
@@ -336,7 +289,7 @@ class WatchService:
                 raise
         f.status = replace(f.status, vanished=f.status.vanished + len(rows), last_event_at=clock.now_ms())
 
-    def _rel(self, f: _Folder, path: str | None) -> str | None:
+    def _rel(self, f: FolderState, path: str | None) -> str | None:
         if path is None:
             return None
         try:
@@ -355,7 +308,7 @@ class WatchService:
             if f.status.state == "scanning":
                 f.status = replace(f.status, state="watching")
 
-    def _scan(self, conn, f: _Folder) -> None:
+    def _scan(self, conn, f: FolderState) -> None:
         """Walk the folder without following links; mark what is new or changed since last seen."""
         known = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
             "SELECT rel_path, size, mtime_ns, present FROM watch_files WHERE watch_id = ?", (f.spec.id,))}
@@ -387,7 +340,7 @@ class WatchService:
                 k = known.get(rel)
                 if k is None or (k[0], k[1]) != (st.st_size, st.st_mtime_ns) or not k[2]:
                     if e.path not in f.pending:
-                        f.pending[e.path] = _Pending(st.st_size, st.st_mtime_ns, time.monotonic())
+                        f.pending[e.path] = Pending(st.st_size, st.st_mtime_ns, time.monotonic())
         if not os.path.isdir(root):
             return
         gone = [rel for rel, k in known.items() if k[2] and rel not in seen]
@@ -415,7 +368,7 @@ class WatchService:
         for f in list(self._folders.values()):
             if f.status.state == "unreachable":
                 continue
-            ready: list[tuple[str, _Pending]] = []
+            ready: list[tuple[str, Pending]] = []
             for path, p in list(f.pending.items()):
                 try:
                     st = os.stat(path, follow_symlinks=False)
@@ -425,7 +378,7 @@ class WatchService:
                 except OSError:
                     continue
                 if (st.st_size, st.st_mtime_ns) != (p.size, p.mtime_ns):
-                    f.pending[path] = _Pending(st.st_size, st.st_mtime_ns, now_mono, p.attempts)
+                    f.pending[path] = Pending(st.st_size, st.st_mtime_ns, now_mono, p.attempts)
                     continue
                 if now_mono - p.since >= self.debounce or now_wall - st.st_mtime_ns / 1e9 >= self.debounce:
                     ready.append((path, p))
@@ -433,7 +386,7 @@ class WatchService:
             if ready:
                 self._handle_ready(conn, f, ready)
 
-    def _handle_ready(self, conn, f: _Folder, ready: list[tuple[str, _Pending]]) -> None:
+    def _handle_ready(self, conn, f: FolderState, ready: list[tuple[str, Pending]]) -> None:
         try:
             if f.spec.rule == "auto-import":
                 for path, p in ready:
@@ -460,7 +413,7 @@ class WatchService:
             self._retry_at = time.monotonic() + self.retry_after
             f.status = replace(f.status, last_error=f"{err.message} Capturing resumes by itself.")
 
-    def _capture_batch(self, conn, f: _Folder, items: list[tuple[str, _Pending]]) -> None:
+    def _capture_batch(self, conn, f: FolderState, items: list[tuple[str, Pending]]) -> None:
         """Capture files into one durability barrier, then record them in one transaction."""
         results: list[tuple[str, CaptureResult]] = []
         with self._store.batch() as blob_batch:
@@ -481,7 +434,7 @@ class WatchService:
                     result = CaptureResult("failed", path, reason=exc.message)
                 if result.outcome == "changed":
                     # Its blob (if any) becomes durable but unreferenced: `check --repair` removes it.
-                    f.pending[path] = _Pending(result.size, result.mtime_ns, time.monotonic(), p.attempts + 1)
+                    f.pending[path] = Pending(result.size, result.mtime_ns, time.monotonic(), p.attempts + 1)
                     continue
                 results.append((path, rel, result))
         # Durable now; a file leaves `pending` only once its row is committed.
@@ -513,7 +466,7 @@ class WatchService:
             duplicates=st.duplicates + outcomes.count("duplicate"), failed=st.failed + len(failed),
             last_error=failed[-1] if failed else st.last_error)
 
-    def _auto_import(self, conn, f: _Folder, path: str, p: _Pending) -> None:
+    def _auto_import(self, conn, f: FolderState, path: str, p: Pending) -> None:
         f.pending.pop(path, None)
         rel = self._rel(f, path)
         name = Path(path).name
@@ -539,7 +492,7 @@ class WatchService:
                            failed=st.failed + (event == "failed"),
                            last_error=detail.get("reason", st.last_error))
 
-    def _log_import(self, conn, f: _Folder, rel: str, event: str, detail: dict, p: _Pending, now: int) -> None:
+    def _log_import(self, conn, f: FolderState, rel: str, event: str, detail: dict, p: Pending, now: int) -> None:
         conn.execute("BEGIN IMMEDIATE")
         try:
             log_event(conn, f.spec.id, rel, event, detail)
