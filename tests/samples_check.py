@@ -64,9 +64,16 @@ def test_whatsapp_and_telegram_samples_import(vault, rel: str) -> None:
     from chatvault.importers.base import ImportOptions
     from chatvault.ingest.engine import run_import
 
+    from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
+
     path = SAMPLES / rel
     opts = ImportOptions(options={"tz": "UTC"})
-    report = run_import(vault, path, options=opts)
+    try:
+        report = run_import(vault, path, options=opts)
+    except DateOrderNeeded as exc:   # every date reads both ways: the user answers (here: day first)
+        assert "--date-order DMY" in (exc.hint or "") and "--date-order MDY" in (exc.hint or "")
+        opts = ImportOptions(options={"tz": "UTC", "date_order": "DMY"})
+        report = run_import(vault, path, options=opts)
     assert report.outcome == "ok", report.to_json()
     assert report.format == rel.split("/")[0]
     assert report.unparsed == 0 and report.added > 0
