@@ -58,9 +58,9 @@ def scan(chunks: Iterable[str], general: bool) -> list[tuple[str, str | None]]:
     """The date texts (with their leading era word) of every message line, in file order, runs of
     the same date kept once."""
     seq: list[tuple[str, str | None]] = []
-    tail = ""
     skipping = False                  # inside a line too long to keep: only its head counts
     prev: tuple[str, str | None] | None = None
+    tail = "\n"                      # the first line, too, follows a newline
     for chunk in chunks:
         if skipping:
             nl = chunk.find("\n")
@@ -69,7 +69,7 @@ def scan(chunks: Iterable[str], general: bool) -> list[tuple[str, str | None]]:
             chunk = chunk[nl:]
             skipping = False
         text = tail + chunk
-        cut = text.rfind("\n") + 1
+        cut = max(text.rfind("\n"), 0)     # the tail keeps the newline its line follows
         tail, text = text[cut:], text[:cut]
         if len(tail) > LONG:
             tail, skipping = tail[:stamps.HEAD], True
@@ -83,13 +83,20 @@ def scan(chunks: Iterable[str], general: bool) -> list[tuple[str, str | None]]:
     return seq
 
 
-_FAST_M = re.compile(stamps.FAST.pattern, re.M)
+# The date of every fast-layout line, found from the newline before it: a pattern that starts with
+# a literal is searched for with the regex engine's fast scan (half the time of `^` under re.M).
+_FAST_DATE = (r"\n[\u200e\u200f\u202a-\u202e\ufeff\u2066-\u2069]*\[?[\u200e\u200f]*"
+              r"(\d{1,4}(?:[./-]|\. ?)\d{1,2}(?:[./-]|\. ?)\d{1,4})\.?(?:,|\s)[\s\u00a0\u202f]*"
+              r"(?:上午|下午|凌晨|中午|晚上|早上|午前|午後|오전|오후)?[\s\u00a0\u202f]*\d{1,2}[:.]\d{2}")
+_FAST_M = re.compile(_FAST_DATE)
 _GENERAL_M = re.compile(stamps.GENERAL.pattern, re.M | re.I)
 
 
 def _dates(text: str, general: bool) -> list[tuple[str, str | None]]:
+    if not text:
+        return []
     if not general:
-        return [(d, None) for d in _FAST_M.findall(text) for d in (d[0],)] if text else []
+        return [(d, None) for d in _FAST_M.findall(text)]
     out = []
     for m in _GENERAL_M.finditer(normalise(text)):
         if m["ad"] is not None:
@@ -97,6 +104,42 @@ def _dates(text: str, general: bool) -> list[tuple[str, str | None]]:
         else:
             out.append((m["bd"], m["be1"]))
     return out
+
+
+# `_FAST_DATE` for UTF-8 bytes, looser where that is cheaper (marks as any 3-byte sequence, anything
+# but digits between the date and the time): 0.25 µs a line instead of 0.45.
+_FAST_B = re.compile(rb"\n[\xe2\xef]?[\x80-\xbf]{0,6}\[?[\xe2\x80-\x8f]{0,6}"
+                     rb"(\d{1,4}(?:[./-]|\. ?)\d{1,2}(?:[./-]|\. ?)\d{1,4})\.?[,\s][^\n\d]{0,24}\d{1,2}[:.]\d\d")
+
+
+def scan_utf8(raw: io.BufferedIOBase) -> list[tuple[str, str | None]]:
+    """`scan` for UTF-8 files in the fast layouts, on the bytes (no decoding: the dates are ASCII)."""
+    seq: list[tuple[str, str | None]] = []
+    prev = None
+    tail = b"\n"
+    skipping = False
+    while True:
+        chunk = raw.read(CHUNK)
+        if not chunk:
+            break
+        if skipping:
+            nl = chunk.find(b"\n")
+            if nl < 0:
+                continue
+            chunk, skipping = chunk[nl:], False
+        data = tail + chunk
+        cut = max(data.rfind(b"\n"), 0)
+        tail, data = data[cut:], data[:cut]
+        if len(tail) > LONG:
+            tail, skipping = tail[:stamps.HEAD * 4], True
+        for d in _FAST_B.findall(data):
+            if d != prev:
+                seq.append((d.decode("ascii"), None))
+                prev = d
+    for d in _FAST_B.findall(tail):
+        if d != prev:
+            seq.append((d.decode("ascii"), None))
+    return seq
 
 
 def chunks_of(raw: io.BufferedIOBase, encoding: str, errors: str) -> Iterable[str]:

@@ -170,7 +170,10 @@ class WhatsAppImporter(Importer):
         with tree.open(member) as raw:
             if encoding.bom:
                 raw.read(encoding.bom)
-            seq = dateorder.scan(dateorder.chunks_of(raw, encoding.codec, counter.name), general)  # type: ignore[arg-type]
+            if encoding.codec == "utf-8" and not general:
+                seq = dateorder.scan_utf8(raw)  # type: ignore[arg-type]
+            else:
+                seq = dateorder.scan(dateorder.chunks_of(raw, encoding.codec, counter.name), general)  # type: ignore[arg-type]
         decision = dateorder.decide(seq, path.name, opts.get("date_order"))
         return encoding, counter, general, decision
 
@@ -267,6 +270,7 @@ class WhatsAppImporter(Importer):
         header_start = stamps.FAST_START
         blank = " \t" + MARKS
         days, times = clock.days, clock.times
+        seen = False
         while True:
             line = readline(limit)
             if not line:
@@ -337,10 +341,10 @@ class WhatsAppImporter(Importer):
                         p_more.append(line)
                 elif line.strip(blank):
                     yield Unparsed(raw=line, location=f"{loc_prefix}{number}",
-                                   reason="text before the first message line" if not state["seen"]
+                                   reason="text before the first message line" if not seen
                                    else "not a message line", conversation_key=conv_key)
                 continue
-            state["seen"] = True
+            seen = True
             if p_text is not None:
                 t = p_text
                 if p_more is None and p_sender is not None and t[:1] not in marks and t[-1:] != ">" \
@@ -371,6 +375,7 @@ class WhatsAppImporter(Importer):
                     senders[sender] = ParticipantRec(key=sender, display_name=sender, is_me=bool(me and sender == me))
                     yield senders[sender]
             p_number, p_ts, p_sender, p_text, p_more = number, ts, sender, text, None
+        state["seen"] = seen
         if p_text is not None:
             rec = message(p_number, p_ts, p_sender, p_text, p_more, conv_key, tree, loc_prefix)
             if rec.kind is system and rec.extra["system"] in GROUP_EVENTS:
