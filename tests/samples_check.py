@@ -62,9 +62,8 @@ import pytest  # noqa: E402  (appended section)
 def test_whatsapp_and_telegram_samples_import(vault, rel: str) -> None:
     """Every WhatsApp and Telegram sample imports into a fresh vault, completely, and twice adds nothing."""
     from chatvault.importers.base import ImportOptions
-    from chatvault.ingest.engine import run_import
-
     from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
+    from chatvault.ingest.engine import run_import
 
     path = SAMPLES / rel
     opts = ImportOptions(options={"tz": "UTC"})
