@@ -30,7 +30,7 @@ from chatvault.importers import registry
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.openers import close_trees
 from chatvault.ingest import parse
-from chatvault.ingest.keys import ts_ms
+from chatvault.ingest.keys import Reorder, ts_ms
 from chatvault.jobs.context import JobContext
 from chatvault.media.attach import MediaInfo, fill_missing, record_blob, store_and_describe
 from chatvault.media.blobstore import BlobStore, StoredBlob
@@ -73,6 +73,7 @@ class ImportReport:
     attachments_stored: int = 0
     attachments_missing: int = 0
     attachments_filled: int = 0
+    redated: int = 0                    # stored messages moved to the dates this export's date order gives
     unparsed: int = 0
     unparsed_lines: list[str] = field(default_factory=list)
     conversations: int = 0
@@ -88,7 +89,7 @@ class ImportReport:
     def counts(self) -> dict[str, int]:
         keys = ("added", "already_present", "edited", "missing_at_source", "restored", "conversations_missing",
                 "attachments_stored",
-                "attachments_missing", "attachments_filled", "unparsed", "conversations", "messages_seen")
+                "attachments_missing", "attachments_filled", "redated", "unparsed", "conversations", "messages_seen")
         return {k: getattr(self, k) for k in keys}
 
     def to_json(self) -> dict[str, Any]:
@@ -129,6 +130,8 @@ class _Conv:
     last_message_id: int | None = None
     pids: dict = field(default_factory=dict)   # sender key → participant id, already a member here
     replies: bool = False               # this run stored a message quoting another
+    reorder: Any = None                 # keys.Reorder when an earlier import read the dates in the other order
+    wrong_order: list = field(default_factory=list)   # ids stored under both readings: the other one's copy
 
 
 _dumps = parse.dumps
@@ -268,8 +271,9 @@ class _Writer:
     def conversation(self, rec: ConversationRec) -> None:
         sid = self._need_source()
         c = self.conn
-        row = c.execute("SELECT id, kind, title FROM conversations WHERE source_id = ? AND source_key = ?",
+        row = c.execute("SELECT id, kind, title, extra FROM conversations WHERE source_id = ? AND source_key = ?",
                         (sid, rec.key)).fetchone()
+        reorder = row is not None and date_order_changed(row["extra"], rec.extra)
         if row is None:
             kind = rec.kind if rec.kind != ConversationKind.UNKNOWN else ConversationKind.UNKNOWN
             cur = c.execute(
@@ -289,7 +293,8 @@ class _Writer:
                       "VALUES (?,?,?,?)", (cid, rec.title, clock.now_ms(), self.run_id))
         if rec.key not in self.convs:
             prev = c.execute("SELECT max(ts) FROM messages WHERE conversation_id = ?", (cid,)).fetchone()[0]
-            self.convs[rec.key] = _Conv(cid, None if prev is None else int(prev))
+            self.convs[rec.key] = _Conv(cid, None if prev is None else int(prev),
+                                        reorder=Reorder(rec.key) if reorder and prev is not None else None)
             self.report.conversations += 1
         for p in rec.participants:
             pid = self.participant(p)
@@ -379,6 +384,9 @@ class _Writer:
                 lookup = range(0)
             else:
                 keys = [p[0] for p in items]
+                if conv.reorder is not None:
+                    others = _other_keys(conv.reorder, items)
+                    keys += [k for k in others if k is not None]
                 lookup = range(0, len(keys), LOOKUP)
             for i in lookup:
                 part = keys[i:i + LOOKUP]
@@ -393,13 +401,23 @@ class _Writer:
             mid = conv.last_message_id
             pids = conv.pids
             replies = conv.replies
-            for (key, ms, tz, body, extra, edited_at, _conv, kind, text, sender_key, sender_name, source_id,
-                 reply_to, forwarded_from, edited, location, atts) in items:
+            for i, (key, ms, tz, body, extra, edited_at, _conv, kind, text, sender_key, sender_name, source_id,
+                    reply_to, forwarded_from, edited, location, atts) in enumerate(items):
                 if first is None or ms < first:
                     first = ms
                 if last is None or ms > last:
                     last = ms
                 old = existing.get(key) if existing else None
+                if old is not None and conv.reorder is not None and others[i] is not None:
+                    twin = existing.get(others[i])
+                    if twin is not None and twin[1] != old[1]:
+                        conv.wrong_order.append(twin[1])
+                elif old is None and conv.reorder is not None and others[i] is not None:
+                    old = existing.pop(others[i], None)
+                    if old is not None:        # stored under the other date order: move it, keep one copy
+                        c.execute("UPDATE messages SET source_key = ?, ts = ? WHERE id = ?", (key, ms, old[1]))
+                        existing[key] = old
+                        report.redated += 1
                 if old is not None:
                     mid = old[1]
                     seen_ids.append(mid)
@@ -607,6 +625,8 @@ class _Writer:
                 continue
             newer = conv.prev_max is None or conv.last >= conv.prev_max
             missing = restored = 0
+            if conv.wrong_order:
+                self._wrong_order_copies(key, conv)
             if mark_missing and newer and conv.prev_max is not None:
                 # (A conversation with no message before this run has nothing to mark or restore.)
                 restored = c.execute(
@@ -638,6 +658,21 @@ class _Writer:
         if mark_missing and self.complete and self.source_id is not None:
             self._gone()
         faults.hit("import.before_finish")
+
+    def _wrong_order_copies(self, key: str, conv: _Conv) -> None:
+        """Copies an earlier import made by reading the dates the other way round (the duplicates of
+        issue #16): this export holds each of them under the other date. Marked missing at the source,
+        kept like every message; one this run also saw as a message of its own stays present."""
+        n = self.conn.execute(
+            "UPDATE messages SET status = ?, missing_run_id = ? WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND status = ? AND id NOT IN (SELECT id FROM temp.import_seen)",
+            (MessageStatus.MISSING_AT_SOURCE.value, self.run_id, json.dumps(conv.wrong_order),
+             MessageStatus.PRESENT.value)).rowcount
+        if n:
+            self.report.missing_at_source += n
+            self.report.warnings.append(
+                f"{key}: {n:,} stored messages are copies an earlier import made by reading the dates the other way "
+                "round; this export has each of them under the right date. They are marked missing at the source.")
 
     def _gone(self) -> None:
         """A complete snapshot: chats an earlier complete snapshot of this format had, and this one lacks.
@@ -860,16 +895,41 @@ def _options_digest(options: ImportOptions) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+def date_order_changed(stored_extra: str | None, extra: dict) -> bool:
+    """Whether a chat stored with one day/month order is now read with the other (WhatsApp)."""
+    new = extra.get("date_order") if extra else None
+    if new not in ("DMY", "MDY") or not stored_extra:
+        return False
+    try:
+        old = json.loads(stored_extra).get("date_order")
+    except (ValueError, AttributeError):
+        return False
+    return old in ("DMY", "MDY") and old != new
+
+
+def _other_keys(reorder: Reorder, items: list[list]) -> list[str | None]:
+    """Each prepared message's key under the other day/month order (None: the same date either way)."""
+    out: list[str | None] = []
+    for p in items:
+        atts = p[-1]
+        names = "|".join(a.name or "" for a in atts) if atts else ""
+        out.append(reorder.other_key(p[0], p[9], p[7], p[8], names))
+    return out
+
+
 def _identical_run(conn: Connection, importer: Importer, file_hash: str | None, options: ImportOptions) -> Any:
     if not file_hash:
         return None
-    for row in conn.execute(
-        "SELECT id, counts FROM import_runs WHERE file_hash = ? AND format = ? AND parser_version = ? "
-        "AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 5",
-        (file_hash, importer.name, importer.parser_version),
-    ):
-        if json.loads(row["counts"] or "{}").get("options") == _options_digest(options):
-            return row
+    # Only the latest run of this file counts: after a run with other options (another date order)
+    # going back to the first options must read the file again, or the vault keeps the second reading.
+    row = conn.execute(
+        "SELECT id, counts, parser_version FROM import_runs WHERE file_hash = ? AND format = ? "
+        "AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1",
+        (file_hash, importer.name),
+    ).fetchone()
+    if row is not None and row["parser_version"] == importer.parser_version \
+            and json.loads(row["counts"] or "{}").get("options") == _options_digest(options):
+        return row
     return None
 
 

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from hashlib import blake2b
 
 from chatvault.model import MessageRec
@@ -64,6 +64,45 @@ class Keyer:
         h = blake2b(f"{rec.conversation_key}{SEP}{when}{SEP}{body}{SEP}{n}".encode("utf-8", "surrogatepass"),
                     digest_size=10)
         return f"f{when & 0xFFFFFFFFFFFF:012x}{h.hexdigest()}"
+
+
+def fingerprint(conversation_key: str, when: int, body: str, n: int) -> str:
+    """The key `Keyer.key` gives (kept inline there: it runs for every message)."""
+    h = blake2b(f"{conversation_key}{SEP}{when}{SEP}{body}{SEP}{n}".encode("utf-8", "surrogatepass"), digest_size=10)
+    return f"f{when & 0xFFFFFFFFFFFF:012x}{h.hexdigest()}"
+
+
+def swap_day_month(when: int) -> int | None:
+    """The wall-clock ms with day and month exchanged (the other reading of "03/04"), or None when
+    that reading is the same day or no day at all."""
+    t = _EPOCH + timedelta(milliseconds=when)
+    if t.day > 12 or t.day == t.month:
+        return None
+    return (t.replace(month=t.day, day=t.month) - _EPOCH) // _MS
+
+
+class Reorder:
+    """The keys a chat's messages had when an earlier import read its dates in the other order
+    (day-first instead of month-first or back): the same fingerprint over the day-and-month-swapped
+    wall time, with the ordinals recomputed as `Keyer` computes them (the swap maps each run of equal
+    times onto one run of equal times, so the ordinals are the same)."""
+
+    def __init__(self, conversation_key: str) -> None:
+        self.conversation_key = conversation_key
+        self._when = -1
+        self._counts: dict[str, int] = {}
+
+    def other_key(self, key: str, sender_key: str | None, kind: str, text: str | None, names: str) -> str | None:
+        if key[:1] != "f" or len(key) != 33:
+            return None
+        when = int(key[1:13], 16)
+        body = f"{sender_key or ''}{SEP}{kind}{SEP}{text or ''}{SEP}{names}"
+        if when != self._when:
+            self._when, self._counts = when, {}
+        n = self._counts.get(body, 0)
+        self._counts[body] = n + 1
+        other = swap_day_month(when)
+        return None if other is None else fingerprint(self.conversation_key, other, body, n)
 
 
 def utc_ms_now() -> int:
