@@ -141,3 +141,22 @@ def test_duplicates_from_two_guesses_are_marked_by_the_answer(vault, tmp_path: P
         conn.close()
     assert len(present) == 200
     assert datetime.utcfromtimestamp(present[0][0] / 1000).month == 2      # 1 February: day first
+
+
+def test_cli_refuses_with_the_choices_then_takes_the_answer(cli, vault, tmp_path: Path) -> None:
+    from tests.test_ingest_cli import env_for
+
+    vault.lock()
+    path = tmp_path / "WhatsApp Chat with Ann.txt"
+    path.write_text("03/04/23, 10:00 - Ann: x\n03/04/23, 10:01 - Bob: y\n", encoding="utf-8")
+    env = env_for(vault.path)
+    r = cli("import", str(path), "--json", env=env | {"LC_ALL": "en_US.UTF-8"})
+    assert r.returncode == 1
+    out = json.loads(r.stdout)
+    assert out["error"] == "date_order_needed" and "--date-order DMY" in out["hint"] and "--date-order MDY" in out["hint"]
+    r = cli("import", str(path), "--json", "--date-order", "MDY", env=env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["added"] == 2
+    r = cli("import", str(path), "--json", "--date-order", "DMY", env=env)
+    out = json.loads(r.stdout)
+    assert out["added"] == 0 and out["redated"] == 2

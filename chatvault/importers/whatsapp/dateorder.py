@@ -23,6 +23,7 @@ from chatvault.importers.whatsapp import stamps
 from chatvault.importers.whatsapp.normalize import normalise
 
 ORDERS = ("DMY", "MDY", "YMD")
+WORDS = {"DMY": "day first", "MDY": "month first", "YMD": "year first"}
 CHUNK = 1 << 20                      # characters read at a time
 LONG = 1 << 16                       # a line longer than this is cut to its head
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -44,7 +45,7 @@ class DateOrderNeeded(InputError):
         super().__init__(
             f"{name}: every date in this export can be read day-first or month-first (\"{example}\" is "
             f"{dmy} or {mdy}), and nothing in the file tells which.",
-            hint="Import again with --date-order DMY (day first) or --date-order MDY (month first).")
+            hint="Import again with " + " or ".join(f"--date-order {c} ({WORDS[c]})" for c in choices) + ".")
 
 
 @dataclass
