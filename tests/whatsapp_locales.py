@@ -135,6 +135,8 @@ VARIANTS: list[Variant] = [
     Variant("bg_BG-ios", "{d}.{mm}.{y} г.", year_digits=2),
     Variant("hr_HR-ios", "{dd}. {mm}. {y}.", joiner=" "),
     Variant("ko_KR-ios", "{y}. {m}. {d}.", "12", am="오전", pm="오후", ampm_before=True, joiner=" "),
+    Variant("ko_KR-short-year", "{y}. {m}. {d}.", "12", am="오전", pm="오후", ampm_before=True, joiner=" ",
+            year_digits=2),
     Variant("zh_CN-android", "{y}/{m}/{d}", "12", am="上午", pm="下午", ampm_before=True, joiner=" ", ios=False),
     Variant("zh_CN-ios", "{y}/{m}/{d}", joiner=" "),
     Variant("ja_JP-ios", "{y}/{mm}/{dd}", joiner=" "),
