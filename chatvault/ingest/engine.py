@@ -397,6 +397,7 @@ class _Writer:
                 ):
                     existing[row[0]] = tuple(row)
             first, last = conv.first, conv.last
+            reorder = conv.reorder
             added = 0
             mid = conv.last_message_id
             pids = conv.pids
@@ -408,11 +409,11 @@ class _Writer:
                 if last is None or ms > last:
                     last = ms
                 old = existing.get(key) if existing else None
-                if old is not None and conv.reorder is not None and others[i] is not None:
+                if reorder is not None and old is not None and others[i] is not None:
                     twin = existing.get(others[i])
                     if twin is not None and twin[1] != old[1]:
                         conv.wrong_order.append(twin[1])
-                elif old is None and conv.reorder is not None and others[i] is not None:
+                elif reorder is not None and old is None and others[i] is not None:
                     old = existing.pop(others[i], None)
                     if old is not None:        # stored under the other date order: move it, keep one copy
                         c.execute("UPDATE messages SET source_key = ?, ts = ? WHERE id = ?", (key, ms, old[1]))

@@ -26,6 +26,7 @@ ORDERS = ("DMY", "MDY", "YMD")
 WORDS = {"DMY": "day first", "MDY": "month first", "YMD": "year first"}
 CHUNK = 1 << 20                      # characters read at a time
 LONG = 1 << 16                       # a line longer than this is cut to its head
+HEAD = 160                           # characters of a line that can hold its timestamp
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -73,7 +74,7 @@ def scan(chunks: Iterable[str], general: bool) -> list[tuple[str, str | None]]:
         cut = max(text.rfind("\n"), 0)     # the tail keeps the newline its line follows
         tail, text = text[cut:], text[:cut]
         if len(tail) > LONG:
-            tail, skipping = tail[:stamps.HEAD], True
+            tail, skipping = tail[:HEAD], True
         for item in _dates(text, general):
             if item != prev:
                 seq.append(item)
@@ -99,7 +100,7 @@ def _dates(text: str, general: bool) -> list[tuple[str, str | None]]:
     if not general:
         return [(d, None) for d in _FAST_M.findall(text)]
     out = []
-    for m in _GENERAL_M.finditer(normalise(text)):
+    for m in _GENERAL_M.finditer(text):
         if m["ad"] is not None:
             out.append((m["ad"], m["ae1"]))
         else:
@@ -132,7 +133,7 @@ def scan_utf8(raw: io.BufferedIOBase) -> list[tuple[str, str | None]]:
         cut = max(data.rfind(b"\n"), 0)
         tail, data = data[cut:], data[:cut]
         if len(tail) > LONG:
-            tail, skipping = tail[:stamps.HEAD * 4], True
+            tail, skipping = tail[:HEAD * 4], True
         for d in _FAST_B.findall(data):
             if d != prev:
                 seq.append((d.decode("ascii"), None))
@@ -185,7 +186,7 @@ def decide(seq: list[tuple[str, str | None]], name: str, forced: str | None = No
     if not dates:
         return Decision("DMY", "year first")
     # Two-digit years first ("22. 3. 18.", Korean) are a candidate only in that dotted shape.
-    shaped = all(_DOTTED.match(t) for t, e in seq if not stamps.year_first(t, e))
+    shaped = all(_DOTTED.match(normalise(t)) for t, e in seq if not stamps.year_first(t, e))
     candidates = ORDERS if shaped else ("DMY", "MDY")
     valid = [o for o in candidates if all(_valid(o, a, b) for a, b, _c in dates)]
     if len(valid) == 1:

@@ -1,9 +1,8 @@
-"""Text normalisation before a timestamp is matched: direction marks out, every script's digits to
-ASCII, the separators some scripts use to their ASCII twins.
+"""Direction marks and the digits of every script, for timestamps written on RTL or non-Latin phones.
 
-Only the timestamp at the start of a line is normalised (the message text is kept as written), so
-the matcher works on a normalised copy of the line's head and `original_end` maps the end of the match
-back into the line.
+The matcher (`stamps.GENERAL`) reads lines as written; `normalise` gives the ASCII form of a date's
+text where one is shown or compared (direction marks out, every script's digits to ASCII, the
+separators some scripts use to their ASCII twins).
 """
 
 from __future__ import annotations
@@ -80,23 +79,7 @@ def _table() -> dict[int, str | None]:
 
 
 TABLE = _table()
-DELETED = frozenset(MARKS)
-# Characters a timestamp line can start with after normalisation: digits of every script, '[', marks.
-DIGITS = frozenset(chr(c) for c in TABLE if TABLE[c] is not None and TABLE[c].isdigit()) | frozenset("0123456789")
 
 
 def normalise(text: str) -> str:
     return text.translate(TABLE)
-
-
-def original_end(line: str, n: int) -> int:
-    """The index in `line` just after its first `n` characters that survive `normalise`."""
-    if n <= 0:
-        return 0
-    kept = 0
-    for i, ch in enumerate(line):
-        if ch not in DELETED:
-            kept += 1
-            if kept == n:
-                return i + 1
-    return len(line)

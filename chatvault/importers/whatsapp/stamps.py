@@ -4,8 +4,9 @@ Two matchers:
 
 - `FAST`: the common layouts in ASCII digits ("12/24/19, 11:23 - ", "[24.12.19, 11:23:45] ",
   "2019/12/24 下午11:23 - "). The reader's hot loop tries it first.
-- `GENERAL`: everything else, on the line's head after `normalise` (direction marks out, any script's
-  digits to ASCII, Arabic comma to ","): calendar and era words before or after the date
+- `GENERAL`: everything else, on the line as written (`\\d` matches every script's digits and `int`
+  reads them; direction marks may stand between any two parts; the Arabic comma, fullwidth colon
+  and brackets count as their ASCII twins): calendar and era words before or after the date
   ("R4/03/18", "18/3/2565 BE", "民國111/3/18", "1443/8/15 هـ"), the time before the date (Vietnamese
   "[14:56:01, 18/3/22]"), any AM/PM or day-period word before or after the time ("9:15 in the
   morning", "오후 2:56:01", "2:56:01 م").
@@ -23,7 +24,7 @@ from typing import NamedTuple
 
 from chatvault.importers.whatsapp import calendars as cal
 from chatvault.importers.whatsapp.ampm import hour24
-from chatvault.importers.whatsapp.normalize import DELETED, DIGITS, MARKS, normalise, original_end
+from chatvault.importers.whatsapp.normalize import MARKS
 
 FAST = re.compile(
     r"^[\u200e\u200f\u202a-\u202e\ufeff\u2066-\u2069]*\[?[\u200e\u200f]*"
@@ -36,27 +37,31 @@ FAST = re.compile(
 )
 FAST_START = frozenset("[0123456789" + MARKS)
 
-_ERA = (r"B\.?\s?E\.?|พ\.?\s?ศ\.?|A\.?\s?H\.?|هـ|ه\u200d?\.?\s?ش\.?|ه|A\.?\s?P\.?|A\.?\s?M\.?|Minguo|R\.?O\.?C\.?|"
-        r"民國|民国|明治|大正|昭和|平成|令和|Meiji|Taish[oō]|Sh[oō]wa|Heisei|Reiwa|[MTSHR]")
-_DATE = (r"(?:(?P<{p}e1>" + _ERA + r")\s?)?"
-         r"(?P<{p}d>\d{{1,4}}\s?(?:[./-]|年|년)\s?\d{{1,2}}\s?(?:[./-]|月|월)\s?\d{{1,4}})"
-         r"(?:\s?(?:\.|日|일|г\.?|y\.))?(?:\s?(?P<{p}e2>" + _ERA + r")(?![^\W\d_]))?")
-_TIME = r"(?P<{p}t>\d{{1,2}}[:.]\d{{2}}(?:[:.]\d{{2}})?)"
-_PRE = r"(?:(?P<{p}p>[^\W\d_][^\d\[\]]{{0,15}}?)\s*)?"
-_POST = r"(?:\s*(?P<{p}a>[^\W\d_][^\d\[\]\-–,]{{0,23}}?))?"
+_M = "[" + MARKS + "]*"                # direction marks, anywhere between the parts
+_S = r"[\s" + MARKS + "]*"             # spaces (NBSP, NNBSP, ideographic too) and marks
+_ERA = (r"B\.?\s?E\.?|พ\.?\s?ศ\.?|A\.?\s?H\.?|هـ|ه\u200d?\.?\s?ش\.?|ه|A\.?\s?P\.?|A\.?\s?M\.?|Minguo|"
+        r"R\.?O\.?C\.?|民國|民国|明治|大正|昭和|平成|令和|Meiji|Taish[oō]|Sh[oō]wa|Heisei|Reiwa|[MTSHR]")
+_DSEP = _S + r"(?:[./\-\u060d\uff0f]|年|년|月|월)" + _S
+_DATE = (r"(?:(?P<{p}e1>" + _ERA + r")" + _S + r")?"
+         r"(?P<{p}d>\d{{1,4}}" + _DSEP + r"\d{{1,2}}" + _DSEP + r"\d{{1,4}})"
+         r"(?:" + _S + r"(?:[.\u06d4]|日|일|г\.?|y\.))?(?:" + _S + r"(?P<{p}e2>" + _ERA + r")(?![^\W\d_]))?")
+_TSEP = _M + r"[:.\uff1a\u2236]" + _M
+_TIME = r"(?P<{p}t>\d{{1,2}}" + _TSEP + r"\d{{2}}(?:" + _TSEP + r"\d{{2}})?)"
+_PRE = r"(?:(?P<{p}p>[^\W\d_][^\d\[\]]{{0,15}}?)" + _S + ")?"
+_POST = r"(?:" + _S + r"(?P<{p}a>[^\W\d_][^\d\[\]\-–,،]{{0,23}}?))?"
+_JOIN = _S + r"[,،\uff0c]?" + _S
 GENERAL = re.compile(
-    r"^\s*\[?\s*(?:"
-    + (_DATE + r"\s*,?\s*" + _PRE + _TIME + _POST).format(p="a")
-    + "|" + (_PRE + _TIME + _POST + r"\s*,?\s*" + _DATE).format(p="b")
-    + r")\s*(?:\]|[-–](?=\s))\s?",
+    r"^" + _S + r"[\[\uff3b]?" + _S + "(?:"
+    + (_DATE + _JOIN + _PRE + _TIME + _POST).format(p="a")
+    + "|" + (_PRE + _TIME + _POST + _JOIN + _DATE).format(p="b")
+    + r")" + _S + r"(?:[\]\uff3d]|[-–](?=\s))\s?",
     re.I,
 )
-HEAD = 120                             # characters of a line that can hold its timestamp
-GENERAL_FIRST = frozenset("[ \t" + MARKS + "MTSHRmtshr民明大昭平令") | DIGITS
+GENERAL_FIRST = frozenset("[\uff3b \t" + MARKS + "MTSHRmtshr民明大昭平令")
 
 
 class Stamp(NamedTuple):
-    """A timestamp's parts as written (normalised), and where the message text starts in the line."""
+    """A timestamp's parts as written, and where the message text starts in the line."""
 
     date: str
     era1: str | None
@@ -68,19 +73,17 @@ class Stamp(NamedTuple):
 
 
 def general(line: str) -> Stamp | None:
+    """`GENERAL` on the line as written: `\\d` matches every script's digits and `int` reads them,
+    marks are allowed between the parts, so nothing is normalised and the end is the line's own."""
     c = line[:1]
     if not c or (c not in GENERAL_FIRST and not c.isdigit()):
         return None
-    head = normalise(line[:HEAD])
-    m = GENERAL.match(head)
+    m = GENERAL.match(line)
     if m is None:
         return None
     g = m.groupdict()
     p = "a" if g["ad"] is not None else "b"
-    end = m.end()
-    if any(ch in DELETED for ch in line[:end + 4]):
-        end = original_end(line, end)
-    return Stamp(g[p + "d"], g[p + "e1"], g[p + "e2"], g[p + "p"], g[p + "t"], g[p + "a"], end)
+    return Stamp(g[p + "d"], g[p + "e1"], g[p + "e2"], g[p + "p"], g[p + "t"], g[p + "a"], m.end())
 
 
 def fast(line: str) -> Stamp | None:
@@ -107,7 +110,7 @@ def era_of(token: str | None) -> tuple[str, str | None] | None:
     """(calendar, Japanese era letter) that an era word names."""
     if not token:
         return None
-    t = re.sub(r"[\s.]", "", token)
+    t = re.sub(r"[\s." + MARKS + "]", "", token)
     era = cal.ERA_BY_NAME.get(t) or cal.ERA_BY_NAME.get(t.lower()) if len(t) > 1 else cal.ERA_BY_NAME.get(t.upper())
     if era:
         return cal.JAPANESE, era
@@ -207,7 +210,7 @@ class DateReader:
 
 def clock(ttext: str, marker: str | None) -> tuple[timedelta | None, bool]:
     """(time of day, whether the marker was understood) of "14:56", "2:56:01" + "PM", ..."""
-    nums = [int(x) for x in re.split(r"[:.]", ttext)]
+    nums = [int(x) for x in NUMBERS.findall(ttext)]
     h, mi = nums[0], nums[1]
     s = nums[2] if len(nums) > 2 else 0
     known = True
