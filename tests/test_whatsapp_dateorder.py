@@ -160,3 +160,16 @@ def test_cli_refuses_with_the_choices_then_takes_the_answer(cli, vault, tmp_path
     r = cli("import", str(path), "--json", "--date-order", "DMY", env=env)
     out = json.loads(r.stdout)
     assert out["added"] == 0 and out["redated"] == 2
+
+
+def test_a_given_order_the_file_contradicts_is_reported(tmp_path: Path) -> None:
+    from chatvault.importers.whatsapp import WhatsAppImporter
+    from chatvault.jobs.context import JobContext
+    from chatvault.model import ImportWarning
+
+    path = tmp_path / "c.txt"
+    path.write_text("25/03/23, 10:00 - Ann: x\n03/04/23, 10:01 - Bob: y\n", encoding="utf-8")
+    recs = list(WhatsAppImporter().read(path, ImportOptions(options={"tz": "UTC", "date_order": "MDY"}), JobContext()))
+    warns = [r.message for r in recs if isinstance(r, ImportWarning)]
+    assert any("25/03/23" in w and "month first" in w for w in warns)
+    assert [m.ts.month for m in recs if isinstance(m, MessageRec)] == [3, 3]      # 25 March; "03/04" as given

@@ -89,3 +89,10 @@ def test_invalid_utf8_bytes_are_counted(tmp_path: Path) -> None:
     recs = read(path)
     assert any("3 byte(s)" in w and "UTF-8" in w for w in _warnings(recs)), _warnings(recs)
     assert "broken \ufffd\ufffd here" in [m.text for m in recs if isinstance(m, MessageRec)][2]
+
+
+def test_utf16_without_bom_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "_chat.txt"
+    path.write_bytes("\n".join(LINES).encode("utf-16-le"))
+    recs = read(path)
+    assert [m.text for m in recs if isinstance(m, MessageRec)] == ["crème brûlée", "ça va €5"]

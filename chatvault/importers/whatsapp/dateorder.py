@@ -174,7 +174,7 @@ def decide(seq: list[tuple[str, str | None]], name: str, forced: str | None = No
         forced = str(forced).upper()
         if forced not in ORDERS:
             raise InputError(f"Unknown date order {forced!r}.", hint="Use DMY, MDY or YMD.")
-        return Decision(forced, "given")
+        return _given(forced, seq)
     dates = []
     example = None
     for text, era1 in seq:
@@ -214,6 +214,17 @@ def decide(seq: list[tuple[str, str | None]], name: str, forced: str | None = No
 
 
 _DOTTED = re.compile(r"^\d{2}\. \d{1,2}\. \d{1,2}$")
+
+
+def _given(order: str, seq: list[tuple[str, str | None]]) -> Decision:
+    """The user's order; a warning when some dates cannot be read that way (they are read the other)."""
+    if order == "YMD":
+        return Decision(order, "given")
+    bad = [t for t, e in seq if not stamps.year_first(t, e) and (p := stamps.split(t)) and not _valid(order, p[0], p[1])]
+    if not bad:
+        return Decision(order, "given")
+    return Decision(order, "given", [f"--date-order {order} was given, but {len(bad)} date(s) such as \"{bad[0]}\" "
+                                     f"cannot be read {WORDS[order]}; those were read the other way round."])
 
 
 def _backwards(keys: list[tuple[int, int, int]]) -> int:
