@@ -13,7 +13,8 @@ import pytest
 from chatvault.importers.base import ImportOptions
 from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
 from chatvault.ingest.engine import run_import
-from chatvault.ingest.keys import Keyer, Reorder, fingerprint, swap_day_month, wall_ms
+from chatvault.ingest.keys import Keyer, fingerprint, swap_day_month, wall_ms
+from chatvault.ingest.reorder import Reorder
 from chatvault.model import MessageRec
 
 

@@ -30,7 +30,8 @@ from chatvault.importers import registry
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.openers import close_trees
 from chatvault.ingest import parse
-from chatvault.ingest.keys import Reorder, ts_ms
+from chatvault.ingest.keys import ts_ms
+from chatvault.ingest.reorder import Reorder, date_order_changed
 from chatvault.jobs.context import JobContext
 from chatvault.media.attach import MediaInfo, fill_missing, record_blob, store_and_describe
 from chatvault.media.blobstore import BlobStore, StoredBlob
@@ -130,8 +131,7 @@ class _Conv:
     last_message_id: int | None = None
     pids: dict = field(default_factory=dict)   # sender key → participant id, already a member here
     replies: bool = False               # this run stored a message quoting another
-    reorder: Any = None                 # keys.Reorder when an earlier import read the dates in the other order
-    wrong_order: list = field(default_factory=list)   # ids stored under both readings: the other one's copy
+    reorder: Reorder | None = None      # an earlier import read the dates in the other day/month order
 
 
 _dumps = parse.dumps
@@ -385,7 +385,7 @@ class _Writer:
             else:
                 keys = [p[0] for p in items]
                 if conv.reorder is not None:
-                    others = _other_keys(conv.reorder, items)
+                    others = conv.reorder.other_keys(items)
                     keys += [k for k in others if k is not None]
                 lookup = range(0, len(keys), LOOKUP)
             for i in lookup:
@@ -398,6 +398,7 @@ class _Writer:
                     existing[row[0]] = tuple(row)
             first, last = conv.first, conv.last
             reorder = conv.reorder
+            redated = reorder.redated if reorder is not None else 0
             added = 0
             mid = conv.last_message_id
             pids = conv.pids
@@ -409,16 +410,8 @@ class _Writer:
                 if last is None or ms > last:
                     last = ms
                 old = existing.get(key) if existing else None
-                if reorder is not None and old is not None and others[i] is not None:
-                    twin = existing.get(others[i])
-                    if twin is not None and twin[1] != old[1]:
-                        conv.wrong_order.append(twin[1])
-                elif reorder is not None and old is None and others[i] is not None:
-                    old = existing.pop(others[i], None)
-                    if old is not None:        # stored under the other date order: move it, keep one copy
-                        c.execute("UPDATE messages SET source_key = ?, ts = ? WHERE id = ?", (key, ms, old[1]))
-                        existing[key] = old
-                        report.redated += 1
+                if reorder is not None and others[i] is not None:
+                    old = reorder.resolve(c, existing, old, key, others[i], ms)   # re-dated, not added again
                 if old is not None:
                     mid = old[1]
                     seen_ids.append(mid)
@@ -445,6 +438,8 @@ class _Writer:
                     replies = True
                 added += 1
             conv.replies = replies
+            if reorder is not None:
+                report.redated += reorder.redated - redated
             conv.seen += len(items)
             conv.first, conv.last = first, last
             conv.added += added
@@ -626,8 +621,8 @@ class _Writer:
                 continue
             newer = conv.prev_max is None or conv.last >= conv.prev_max
             missing = restored = 0
-            if conv.wrong_order:
-                self._wrong_order_copies(key, conv)
+            if conv.reorder is not None:
+                self._reordered(key, conv.reorder)
             if mark_missing and newer and conv.prev_max is not None:
                 # (A conversation with no message before this run has nothing to mark or restore.)
                 restored = c.execute(
@@ -660,15 +655,8 @@ class _Writer:
             self._gone()
         faults.hit("import.before_finish")
 
-    def _wrong_order_copies(self, key: str, conv: _Conv) -> None:
-        """Copies an earlier import made by reading the dates the other way round (the duplicates of
-        issue #16): this export holds each of them under the other date. Marked missing at the source,
-        kept like every message; one this run also saw as a message of its own stays present."""
-        n = self.conn.execute(
-            "UPDATE messages SET status = ?, missing_run_id = ? WHERE id IN (SELECT value FROM json_each(?)) "
-            "AND status = ? AND id NOT IN (SELECT id FROM temp.import_seen)",
-            (MessageStatus.MISSING_AT_SOURCE.value, self.run_id, json.dumps(conv.wrong_order),
-             MessageStatus.PRESENT.value)).rowcount
+    def _reordered(self, key: str, reorder: Reorder) -> None:
+        n = reorder.mark_wrong(self.conn, self.run_id)
         if n:
             self.report.missing_at_source += n
             self.report.warnings.append(
@@ -894,28 +882,6 @@ def _options_digest(options: ImportOptions) -> str:
     # only through this one-way, truncated hash: stored nowhere as itself.
     data = {"me": options.me} | {k: v for k, v in options.options.items() if k not in ("reread", "key")}
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def date_order_changed(stored_extra: str | None, extra: dict) -> bool:
-    """Whether a chat stored with one day/month order is now read with the other (WhatsApp)."""
-    new = extra.get("date_order") if extra else None
-    if new not in ("DMY", "MDY") or not stored_extra:
-        return False
-    try:
-        old = json.loads(stored_extra).get("date_order")
-    except (ValueError, AttributeError):
-        return False
-    return old in ("DMY", "MDY") and old != new
-
-
-def _other_keys(reorder: Reorder, items: list[list]) -> list[str | None]:
-    """Each prepared message's key under the other day/month order (None: the same date either way)."""
-    out: list[str | None] = []
-    for p in items:
-        atts = p[-1]
-        names = "|".join(a.name or "" for a in atts) if atts else ""
-        out.append(reorder.other_key(p[0], p[9], p[7], p[8], names))
-    return out
 
 
 def _identical_run(conn: Connection, importer: Importer, file_hash: str | None, options: ImportOptions) -> Any:

@@ -81,29 +81,5 @@ def swap_day_month(when: int) -> int | None:
     return (t.replace(month=t.day, day=t.month) - _EPOCH) // _MS
 
 
-class Reorder:
-    """The keys a chat's messages had when an earlier import read its dates in the other order
-    (day-first instead of month-first or back): the same fingerprint over the day-and-month-swapped
-    wall time, with the ordinals recomputed as `Keyer` computes them (the swap maps each run of equal
-    times onto one run of equal times, so the ordinals are the same)."""
-
-    def __init__(self, conversation_key: str) -> None:
-        self.conversation_key = conversation_key
-        self._when = -1
-        self._counts: dict[str, int] = {}
-
-    def other_key(self, key: str, sender_key: str | None, kind: str, text: str | None, names: str) -> str | None:
-        if key[:1] != "f" or len(key) != 33:
-            return None
-        when = int(key[1:13], 16)
-        body = f"{sender_key or ''}{SEP}{kind}{SEP}{text or ''}{SEP}{names}"
-        if when != self._when:
-            self._when, self._counts = when, {}
-        n = self._counts.get(body, 0)
-        self._counts[body] = n + 1
-        other = swap_day_month(when)
-        return None if other is None else fingerprint(self.conversation_key, other, body, n)
-
-
 def utc_ms_now() -> int:
     return int(datetime.now(UTC).timestamp() * 1000)
