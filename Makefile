@@ -11,16 +11,12 @@ STAMP_BENCH := $(VENV)/.installed-bench
 STAMP_FUZZ := $(VENV)/.installed-fuzz
 SHARED ?= ../shared
 
-# Qt's system libraries and CJK fonts that a minimal Debian lacks.
-SYS_LIBS := libglib-2.0.so.0 libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3
-SYS_PKGS := libglib2.0-0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 fonts-noto-cjk
+.PHONY: run test samples bench lint screenshots translations sysdeps sysdeps-test clean fuzz fuzz-atheris
 
-.PHONY: run test samples bench lint screenshots translations sysdeps clean fuzz fuzz-atheris
-
-run: sysdeps $(STAMP_RUN) translations
+run: sysdeps translations
 	$(PY) -m chatvault
 
-test: sysdeps $(STAMP_TEST) translations
+test: sysdeps-test translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 # Every real export in ../shared/samples must import (run by .ci/run when ../shared exists).
@@ -53,30 +49,19 @@ translations: $(STAMP_RUN)
 	$(PY) -m chatvault.gui.i18n
 
 # Render the main screens (demo archive, English and Chinese, dark theme) to docs/screenshots/*.png.
-screenshots: sysdeps $(STAMP_RUN) translations
+screenshots: sysdeps translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m chatvault.gui.screenshots docs/screenshots
 
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check chatvault tests bench
 
-sysdeps:
-	@missing=""; \
-	for lib in $(SYS_LIBS); do \
-	  ldconfig -p 2>/dev/null | grep -q "$$lib" || missing="yes"; \
-	done; \
-	if command -v fc-list >/dev/null 2>&1; then \
-	  fc-list :lang=zh 2>/dev/null | grep -q . || missing="yes"; \
-	else missing="yes"; fi; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Qt's system libraries and CJK fonts with apt-get..."; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYS_PKGS) fontconfig) >/dev/null || exit 1; \
-	  else \
-	    echo "ChatVault needs Qt's system libraries and CJK fonts. Run:"; \
-	    echo "  sudo apt-get install -y $(SYS_PKGS) fontconfig"; \
-	    exit 1; \
-	  fi; \
-	fi
+# Qt's system libraries (what its xcb platform plugin cannot resolve, asked with ldd), CJK and emoji
+# fonts, and for the tests Xvfb: packaging/sysdeps.sh installs only what is missing.
+sysdeps: $(STAMP_RUN)
+	@bash packaging/sysdeps.sh $(PY)
+
+sysdeps-test: $(STAMP_TEST)
+	@bash packaging/sysdeps.sh $(PY) --test
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

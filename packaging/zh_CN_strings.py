@@ -343,4 +343,15 @@ ZH_CN = {
     "Check the keyboard layout and Caps Lock, or use your recovery key (link below).": "请检查键盘布局和大写锁定，或使用恢复密钥（见下方链接）。",
     "That recovery key does not open this vault. It is well-formed, so it may belong to another vault.": "这个恢复密钥打不开此保险库。它格式正确，可能属于另一个保险库。",
     "The vault could not be opened: %1": "无法打开保险库：%1",
+    # Who is "me" (import window, chat list menu) and captured files in the gallery.
+    "%1 (%2 messages)": "%1（%2 条消息）",
+    "You chose this before for these chats; it is kept unless you change it.": "这是你之前为这些聊天选定的，除非你更改，否则保持不变。",
+    "Found in the export. Choose another name if this is not you.": "从导出中识别。如果这不是你，请选择其他名字。",
+    "The export does not say which sender is you: choose your name, or your messages will be shown as someone else's (you can change it later in the chat list's menu).": "导出中没有说明哪个发送者是你：请选择你的名字，否则你的消息会显示为别人的（之后也可以在聊天列表的菜单中更改）。",
+    "Which sender is me?": "哪个发送者是我？",
+    "This is me: %1": "这是我：%1",
+    "No senders in this chat": "此聊天中没有发送者",
+    "%1 is now shown as you (%2 messages moved to your side).": "现在 %1 显示为你（%2 条消息移到了你这一侧）。",
+    "Could not change who is me: %1": "无法更改哪个是我：%1",
+    "Captured files": "捕获的文件",
 }

@@ -142,6 +142,22 @@ def query_media(conn: Connection, conversation_id: int | None = None, kind: str 
     return [dict(r) for r in conn.execute(sql, params)]
 
 
+def query_captured(conn: Connection, since: int | None = None, until: int | None = None,
+                   limit: int = 5000) -> list[dict[str, Any]]:
+    """Files watch folders (or "Locate file", `media add`) captured, shaped like `query_media` rows,
+    newest capture first; `attachment_id` is the capture reference ("c12")."""
+    from chatvault.media.captured import CaptureFilter, list_captured
+
+    out = []
+    for f in list_captured(conn, CaptureFilter(after=since, before=until, limit=limit)):
+        out.append({"attachment_id": f.ref, "status": "stored", "mime": f.mime, "size": f.size, "width": f.width,
+                    "height": f.height, "duration_ms": f.duration_ms, "blob_id": f.blob_id,
+                    "thumb_blob_id": f.thumb_blob_id, "original_name": f.name, "expected_path": f.path,
+                    "message_id": None, "kind": f.kind, "ts": f.captured_at, "conversation_id": None,
+                    "conversation": f.folder or str(Path(f.path).parent), "sender": f.name, "captured": True})
+    return out
+
+
 class MediaModel(QAbstractListModel):
     def __init__(self, loader: ThumbLoader, parent=None) -> None:
         super().__init__(parent)
@@ -181,7 +197,8 @@ class MediaModel(QAbstractListModel):
         p = QPainter(pm)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         blob = it.get("thumb_blob_id") or it.get("blob_id")
-        if it["status"] == "stored" and blob:
+        # A captured file that is no picture has nothing to decode: its tile names it.
+        if it["status"] == "stored" and blob and not (it.get("captured") and it["kind"] != "image"):
             src = self.loader.cache.get(blob)
             if src is None:
                 self.loader.request(blob)
@@ -191,9 +208,13 @@ class MediaModel(QAbstractListModel):
                 p.drawPixmap((THUMB - scaled.width()) // 2, (THUMB - scaled.height()) // 2, scaled)
         else:
             p.setPen(QColor("#8a8a8a"))
-            text = self.tr("Expired") if it["status"] == "expired" else self.tr("Not in the export")
+            if it.get("captured"):
+                icon, text = {"video": "🎬", "audio": "🎵"}.get(it["kind"], "📄"), it["original_name"]
+            else:
+                icon = "🖼" if it["kind"] == "image" else "🎬"
+                text = self.tr("Expired") if it["status"] == "expired" else self.tr("Not in the export")
             p.drawText(pm.rect().adjusted(8, 8, -8, -8), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                       ("🖼\n" if it["kind"] == "image" else "🎬\n") + text)
+                       f"{icon}\n{text}")
         if it["kind"] == "video":
             p.setPen(QColor("#ffffff"))
             p.drawText(pm.rect().adjusted(0, 0, -6, -4), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
@@ -284,6 +305,7 @@ class GalleryPage(QWidget):
         self.kind.addItem(self.tr("Photos and videos"), None)
         self.kind.addItem(self.tr("Photos"), "image")
         self.kind.addItem(self.tr("Videos"), "video")
+        self.kind.addItem(self.tr("Captured files"), "captured")
         self.kind.setCurrentIndex(max(0, keep))
         self.kind.blockSignals(False)
         self.kind.setAccessibleName(self.tr("Kind"))
@@ -330,7 +352,9 @@ class GalleryPage(QWidget):
         if self.conn is not None:
             rows = self.conn.execute(
                 "SELECT DISTINCT strftime('%Y-%m', m.ts / 1000, 'unixepoch', 'localtime') AS ym FROM attachments a"
-                " JOIN messages m ON m.id = a.message_id WHERE m.kind IN ('image', 'video') ORDER BY ym DESC"
+                " JOIN messages m ON m.id = a.message_id WHERE m.kind IN ('image', 'video') UNION"
+                " SELECT strftime('%Y-%m', at / 1000, 'unixepoch', 'localtime') FROM capture_log"
+                " WHERE event IN ('captured', 'duplicate') AND blob_id IS NOT NULL ORDER BY 1 DESC"
             ).fetchall()
             for (ym,) in rows:
                 y, mo = int(ym[:4]), int(ym[5:])
@@ -350,7 +374,10 @@ class GalleryPage(QWidget):
             y, mo = self.month.currentData()
             since = int(datetime(y, mo, 1).astimezone().timestamp() * 1000)
             until = int(datetime(y + mo // 12, mo % 12 + 1, 1).astimezone().timestamp() * 1000)
-        self.model.set_items(query_media(self.conn, conv, self.kind.currentData(), since=since, until=until))
+        if self.kind.currentData() == "captured":      # whatever the scope: captured files belong to no chat
+            self.model.set_items(query_captured(self.conn, since, until))
+        else:
+            self.model.set_items(query_media(self.conn, conv, self.kind.currentData(), since=since, until=until))
         if self.missing_button.isChecked():
             self.fill_missing()
 
@@ -430,8 +457,26 @@ class GalleryPage(QWidget):
         start = next((i for i, x in enumerate(stored) if x["attachment_id"] == it["attachment_id"]), None)
         if start is not None:
             ImageViewer(self.vault, stored, start, self).show()
+        elif it.get("captured"):
+            self.save_copy(it)
         else:
             self.window_.open_message(it["conversation_id"], it["message_id"])
+
+    def save_copy(self, it: dict[str, Any], path: str | None = None) -> bool:
+        """Write a decrypted copy of a stored file where the user chooses (a captured PDF, a video ...)."""
+        from chatvault.media.blobstore import BlobStore
+
+        if self.vault is None:
+            return False
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save a copy"),
+                                                  str(Path.home() / (it.get("original_name") or "file")))
+        if not path:
+            return False
+        with open(path, "wb") as out:
+            BlobStore(self.vault).copy_to(it["blob_id"], out)
+        self.window_.statusBar().showMessage(self.tr("Saved a copy to %1").replace("%1", path), 8000)
+        return True
 
     def clear(self) -> None:
         self.loader.clear()

@@ -78,7 +78,12 @@ class ImportDialog(QDialog):
         self.me.setEditable(True)
         self.me.setAccessibleName(self.tr("Which name is me"))
         self.me.lineEdit().setPlaceholderText(self.tr("Detected automatically; type your name as it appears to change it"))
+        self.auto_me: str | None = None    # what the import does without an answer (detected, or kept)
         opts.addRow(self.tr("Which name is me"), self.me)
+        self.me_hint = QLabel()
+        self.me_hint.setObjectName("hintLabel")
+        self.me_hint.setWordWrap(True)
+        opts.addRow("", self.me_hint)
         l1.addLayout(opts)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -235,12 +240,40 @@ class ImportDialog(QDialog):
             warnings.append(self.tr("Some media are not in the export. They will be listed as missing; you can "
                                     "add them later from Media → Missing."))
         self.warn.setText("\n".join(warnings))
+        self._fill_me(pv)
         self.pages.setCurrentIndex(1)
         self.start_button.setFocus()
 
+    def _fill_me(self, pv: dict[str, Any]) -> None:
+        """"Which name is me": the senders the preview saw, most messages first; the detected (or
+        earlier chosen) one selected. Choosing another makes it "me" for this import and later ones."""
+        self.me.clear()
+        senders = pv.get("senders") or []
+        for s in senders:
+            self.me.addItem(self.tr("%1 (%2 messages)").replace("%1", s["name"]).replace("%2", f"{s['messages']:,}"),
+                            s["name"])
+        self.auto_me = pv.get("kept_me") or pv.get("me")
+        at = self.me.findData(self.auto_me) if self.auto_me else -1
+        self.me.setCurrentIndex(at)
+        if at < 0:
+            self.me.setEditText(self.auto_me or "")
+        if pv.get("kept_me"):
+            self.me_hint.setText(self.tr("You chose this before for these chats; it is kept unless you change it."))
+        elif self.auto_me:
+            self.me_hint.setText(self.tr("Found in the export. Choose another name if this is not you."))
+        elif senders:
+            self.me_hint.setText(self.tr("The export does not say which sender is you: choose your name, or your "
+                                         "messages will be shown as someone else's (you can change it later in "
+                                         "the chat list's menu)."))
+        else:
+            self.me_hint.clear()
+
     def me_name(self) -> str | None:
+        """The name the user chose, or None to leave it to the detection (or the choice kept before)."""
         text = self.me.currentText().strip()
-        return text or None
+        at = self.me.findText(text)
+        name = self.me.itemData(at) if at >= 0 else text
+        return None if not name or name == self.auto_me else name
 
     # --- progress --------------------------------------------------------------------------
     def show_running(self) -> None:
@@ -318,6 +351,22 @@ class ImportDialog(QDialog):
         self.unparsed_link.clear()
 
 
+def _preview(vault, path: Path, ctx, options=None) -> dict[str, Any]:
+    """The preview, plus who "me" was chosen to be before for where this import will land (off the UI thread)."""
+    from chatvault.gui.dbconn import open_conn
+    from chatvault.ingest import owner
+    from chatvault.ingest.engine import preview
+
+    pv = preview(path, options=options, ctx=ctx)
+    if vault is not None:
+        conn = open_conn(vault)
+        try:
+            pv["kept_me"] = owner.kept_label(conn, pv["format"])
+        finally:
+            conn.close()
+    return pv
+
+
 class ImportController(QObject):
     """Owns the import dialog and its two background ops (preview, then import)."""
 
@@ -353,19 +402,18 @@ class ImportController(QObject):
         self.dialog.start_requested.connect(self.start_import)
         self.dialog.cancel_requested.connect(self.cancel)
         self.dialog.show()
-        self.dialog.date_order_chosen.connect(lambda order, d=self.dialog: self._preview(d, order))
+        self.dialog.date_order_chosen.connect(lambda order, d=self.dialog: self._run_preview(d, order))
         dialog = self.dialog
-        self._preview(dialog, None)
+        self._run_preview(dialog, None)
         return dialog
 
-    def _preview(self, dialog: ImportDialog, date_order: str | None) -> None:
+    def _run_preview(self, dialog: ImportDialog, date_order: str | None) -> None:
         from chatvault.importers.base import ImportOptions
         from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
-        from chatvault.ingest.engine import preview
 
-        path = dialog.path
+        path, vault = dialog.path, self.window.vault
         options = ImportOptions(options={"date_order": date_order}) if date_order else None
-        self.op = Op(lambda ctx: preview(path, options=options, ctx=ctx), self)
+        self.op = Op(lambda ctx: _preview(vault, path, ctx, options), self)
         self.op.finished.connect(dialog.show_preview)
         self.op.failed.connect(lambda exc: dialog.ask_date_order(exc) if isinstance(exc, DateOrderNeeded)
                                else dialog.show_error(exc))

@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
         from chatvault.gui.imports import ImportController
         from chatvault.gui.protection import ProtectionPage
         from chatvault.gui.search_page import SearchPage
+        from chatvault.gui.whoisme import WhoIsMe
 
         root = QWidget()
         outer = QHBoxLayout(root)
@@ -295,6 +296,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.locked_page)
         self.setCentralWidget(root)
         self.imports = ImportController(self)
+        self.who_is_me = WhoIsMe(self)             # "This is me: …" in the chat list's menu
         self._build_menus()
         self.retranslate()
         self.show_page(PAGE_CHATS)

@@ -29,7 +29,7 @@ from chatvault.errors import Cancelled, ChatVaultError, InputError, StorageError
 from chatvault.importers import registry
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.openers import close_trees
-from chatvault.ingest import parse
+from chatvault.ingest import owner, parse
 from chatvault.ingest.keys import ts_ms
 from chatvault.ingest.reorder import Reorder, date_order_changed
 from chatvault.jobs.context import JobContext
@@ -157,6 +157,7 @@ class _Writer:
         self.source_id: int | None = None
         self.complete = False            # the importer read a snapshot of the whole account
         self.me_name: str | None = options.me
+        self.me_choice: owner.MeChoice | None = None
         self.convs: dict[str, _Conv] = {}
         self.people: dict[str, int] = {}
         self.members: set[tuple[int, int]] = set()
@@ -254,10 +255,16 @@ class _Writer:
             self.source_id = int(cur.lastrowid)
         else:
             self.source_id = int(row["id"])
-            if me and row["me_name"] != me:
-                c.execute("UPDATE sources SET me_name = ? WHERE id = ?", (me, self.source_id))
             if rec.display_name:
                 c.execute("UPDATE sources SET display_name = ? WHERE id = ?", (rec.display_name, self.source_id))
+        # The user's word (--me now, or a choice kept from before) outranks the importer's guess.
+        self.me_choice = owner.choice_for_import(c, self.source_id, self.options.me)
+        if self.me_choice is not None:
+            self.me_name = self.me_choice.name
+            owner.apply_choice(c, self.source_id, self.me_choice)
+            return
+        if row is not None and me and row["me_name"] != me:
+            c.execute("UPDATE sources SET me_name = ? WHERE id = ?", (me, self.source_id))
         if me:
             c.execute("UPDATE participants SET is_me = 1 WHERE source_id = ? AND (source_key = ? OR display_name = ?)",
                       (self.source_id, me, me))
@@ -302,6 +309,9 @@ class _Writer:
 
     def participant(self, rec: ParticipantRec) -> int:
         sid = self._need_source()
+        choice = self.me_choice
+        if choice is not None:
+            return self._chosen_participant(sid, rec, choice)
         is_me = 1 if (rec.is_me or (self.me_name and rec.display_name == self.me_name)) else 0
         pid = self.people.get(rec.key)
         c = self.conn
@@ -322,6 +332,26 @@ class _Writer:
         elif is_me or rec.display_name:
             c.execute("UPDATE participants SET display_name = coalesce(?, display_name), is_me = max(is_me, ?) "
                       "WHERE id = ?", (rec.display_name, is_me, pid))
+        return pid
+
+    def _chosen_participant(self, sid: int, rec: ParticipantRec, choice: owner.MeChoice) -> int:
+        """`participant` when the user said who "me" is: that choice sets is_me, both ways."""
+        is_me = 1 if choice.matches(rec.key, rec.display_name) else 0
+        c = self.conn
+        pid = self.people.get(rec.key)
+        if pid is None:
+            row = c.execute("SELECT id FROM participants WHERE source_id = ? AND source_key = ?", (sid, rec.key)).fetchone()
+            if row is None:
+                cur = c.execute("INSERT INTO participants(source_id, source_key, display_name, is_me, extra) "
+                                "VALUES (?,?,?,?,?)", (sid, rec.key, rec.display_name, is_me,
+                                                      _dumps({k: v for k, v in rec.extra.items() if k != "chat"})))
+                pid = int(cur.lastrowid)
+                self.people[rec.key] = pid
+                return pid
+            pid = self.people[rec.key] = int(row["id"])
+        c.execute("UPDATE participants SET display_name = coalesce(?, display_name), is_me = ? WHERE id = ? "
+                  "AND (is_me != ? OR display_name IS NOT coalesce(?, display_name))",
+                  (rec.display_name, is_me, pid, is_me, rec.display_name))
         return pid
 
     def _member(self, cid: int, pid: int) -> None:
@@ -615,6 +645,9 @@ class _Writer:
         """Coverage, missing-at-source, restored, reply links: one last transaction."""
         self.begin()
         c = self.conn
+        note = owner.unmatched_note(c, self.source_id, self.me_choice, self.options.me)
+        if note and len(self.report.warnings) < MAX_LISTED:
+            self.report.warnings.append(note)
         run = self.run_id
         for key, conv in self.convs.items():
             if conv.first is None or conv.last is None:
@@ -761,6 +794,7 @@ def run_import(vault: Vault, path: Path, *, format: str | None = None, options: 
     try:
         report.run_id, report.resumed_from = _start_run(conn, importer, report.path)
         writer = _Writer(vault, conn, report.run_id, report, ctx, importer, options)
+        options = owner.feed(conn, importer.name, options)     # what the reader gets: with a kept "me"
         total_bytes = importer.total_bytes(path)
         ctx.set_total(bytes_=total_bytes)
         ctx.status(f"Checking {path.name}")
@@ -929,7 +963,9 @@ def preview(path: Path, format: str | None = None, options: ImportOptions | None
     first = last = None
     messages = found = missing = unparsed = 0
     warnings: list[str] = []
+    tally = owner.SenderTally()
     for rec in _records(importer, path, options, ctx):
+        tally.record(rec)
         if isinstance(rec, ConversationRec):
             chat = chats.setdefault(rec.key, {"key": rec.key, "title": rec.title, "kind": str(rec.kind), "messages": 0})
             chat["title"] = rec.title or chat["title"]
@@ -956,6 +992,7 @@ def preview(path: Path, format: str | None = None, options: ImportOptions | None
         "reason": detection.reason, "variant": detection.variant, "chats": list(chats.values()),
         "messages": messages, "media_found": found, "media_missing": missing, "unparsed": unparsed,
         "first_ts": first, "last_ts": last, "warnings": warnings,
+        "senders": tally.senders(), "me": tally.me(),
     }
 
 

@@ -1,8 +1,9 @@
 """The parse side of an import: importer records → prepared rows, in chunks, in a thread or a process.
 
 Everything the writer would otherwise compute per message is done here: the key, the UTC and
-offset milliseconds, the edit time, the extra as JSON and the text as the search index wants it
-(`search.text.spaced`). The writer then only looks keys up and inserts.
+offset milliseconds, the edit time, the extra as JSON and the strings search finds in the message
+(`search.fields.index_text`: text, memos, titles, file names, call types...) as the index wants
+them (`search.text.spaced`). The writer then only looks keys up and inserts.
 
 Big exports are parsed in a separate **process** (`ProcessProducer`): with a thread, the parser and
 the writer share one GIL, and every time SQLite releases it for a row the writer waits for the
@@ -32,7 +33,8 @@ from chatvault.importers.base import Importer, ImportOptions
 from chatvault.ingest.keys import Keyer, ts_ms
 from chatvault.jobs.context import JobContext
 from chatvault.model import AttachmentRef, MessageKind, MessageRec
-from chatvault.search.text import spaced_many
+from chatvault.search.fields import index_text
+from chatvault.search.text import spaced, spaced_many
 
 CHUNK = 2000                     # records per hand-off to the writer
 PROCESS_MIN_BYTES = 8 << 20      # exports at least this big are parsed in a separate process
@@ -63,7 +65,8 @@ class Prepared(NamedTuple):
     key: str
     ms: int                       # UTC milliseconds
     tz: int | None                # UTC offset in minutes when known
-    body: str | None              # the text spaced for the search index (None without text)
+    body: str | list | None       # what search finds, spaced (search/fields.py): a string, [body, quote]
+                                  # for a reply carrying its quote, None when there is nothing to find
     extra: str | None             # rec.extra as JSON
     edited_at: int | None
     conversation_key: str
@@ -101,11 +104,20 @@ def prepare(rec: MessageRec, keyer: Keyer) -> list:
     extra = rec.extra
     edited_ts = rec.edited_ts
     kind = rec.kind
+    kind_value = _KINDS.get(kind) or str(kind)
+    atts = rec.attachments
+    if extra or atts or kind_value == "call":
+        # Every string the message shows (search/fields.py); a reply's quote goes to its own column.
+        body, quote = index_text(kind_value, text, extra, [(a.name, a.extra) for a in atts])
+        if quote is not None:
+            body = [body, quote]
+    else:
+        body = text or None
     return [keyer.key(rec, ms, off_ms), ms, off_ms // 60000 if rec.tz_known and off is not None else None,
-            text or None, dumps(extra) if extra else None,
+            body, dumps(extra) if extra else None,
             ts_ms(edited_ts) if edited_ts is not None else None,
-            rec.conversation_key, _KINDS.get(kind) or str(kind), text, rec.sender_key, rec.sender_name,
-            rec.source_id, rec.reply_to, rec.forwarded_from, rec.edited, rec.location, rec.attachments or None]
+            rec.conversation_key, kind_value, text, rec.sender_key, rec.sender_name,
+            rec.source_id, rec.reply_to, rec.forwarded_from, rec.edited, rec.location, atts or None]
 
 
 def _space(chunk: list, at: list[int]) -> None:
@@ -129,7 +141,9 @@ def chunks(importer: Importer, path: Path, options: ImportOptions, ctx: JobConte
             if isinstance(rec, MessageRec):
                 item = prepare(rec, keyer)
                 body = item[P_BODY]
-                if body is not None and not body.isascii():
+                if body.__class__ is list:       # [body, quote] of a reply: rare, spaced here
+                    item[P_BODY] = [spaced(body[0]) if body[0] else None, spaced(body[1])]
+                elif body is not None and not body.isascii():
                     bodies.append(len(chunk))
                 chunk.append(item)
             else:

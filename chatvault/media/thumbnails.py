@@ -212,12 +212,19 @@ class ThumbReport:
     failures: list[dict] = field(default_factory=list)
 
 
+_THUMBABLE = "('image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', 'image/tiff')"
+
+
 def pending_originals(conn: Connection, limit: int | None = None) -> list[str]:
+    """Stored pictures without a thumbnail: attachments', and captured files' (which the gallery shows
+    even when they match no attachment)."""
     sql = (
-        "SELECT DISTINCT a.blob_id FROM attachments a JOIN blobs b ON b.id = a.blob_id "
-        "WHERE a.status = 'stored' AND a.thumb_blob_id IS NULL AND "
-        "coalesce(a.mime, b.mime) IN ('image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/bmp', "
-        "'image/tiff') AND a.blob_id NOT IN (SELECT blob_id FROM thumb_failures) ORDER BY a.blob_id"
+        "SELECT blob_id FROM (SELECT a.blob_id FROM attachments a JOIN blobs b ON b.id = a.blob_id "
+        f"WHERE a.status = 'stored' AND a.thumb_blob_id IS NULL AND coalesce(a.mime, b.mime) IN {_THUMBABLE} "
+        "UNION SELECT l.blob_id FROM capture_log l JOIN blobs b ON b.id = l.blob_id "
+        f"WHERE l.event IN ('captured', 'duplicate') AND b.mime IN {_THUMBABLE} "
+        "AND l.blob_id NOT IN (SELECT blob_id FROM thumbs)) "
+        "WHERE blob_id NOT IN (SELECT blob_id FROM thumb_failures) ORDER BY blob_id"
     )
     if limit is not None:
         sql += f" LIMIT {int(limit)}"

@@ -18,6 +18,7 @@ from typing import Any
 
 from chatvault.errors import QueryError
 from chatvault.model import MessageKind, MessageStatus
+from chatvault.search.fields import display_text, load_extra
 from chatvault.search.index import TABLE
 from chatvault.search.query import Query, Term, parse
 from chatvault.search.snippet import Segment, make_snippet, render
@@ -323,7 +324,7 @@ def _hits(conn: Any, ids: list[int], terms: Sequence[Term]) -> list[Hit]:
         f"""
         SELECT m.id, m.conversation_id, c.title, p.display_name, p.is_me, m.ts, m.tz_offset, m.kind,
                m.status, m.text, s.app,
-               EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_att
+               EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_att, m.extra
         FROM messages m
         JOIN conversations c ON c.id = m.conversation_id
         JOIN sources s ON s.id = c.source_id
@@ -333,18 +334,31 @@ def _hits(conn: Any, ids: list[int], terms: Sequence[Term]) -> list[Hit]:
         ids,
     ).fetchall()
     by_id = {r[0]: r for r in rows}
+    atts = _attachments_of(conn, [r[0] for r in rows if r[11]])
     hits = []
     for mid in ids:
         r = by_id.get(mid)
         if r is None:
             continue
-        segments = make_snippet(r[9], terms)
+        # The snippet is cut from what was indexed, so a hit in a memo or a file name shows it.
+        shown = display_text(r[7], r[9], load_extra(r[12]), atts.get(mid, ())) if r[12] or r[11] else r[9]
+        segments = make_snippet(shown, terms)
         hits.append(Hit(
             message_id=r[0], conversation_id=r[1], conversation=r[2], sender=r[3], from_me=bool(r[4]),
             time=r[5], time_iso=iso_time(r[5], r[6]), kind=r[7], status=r[8], app=r[10],
             has_attachment=bool(r[11]), snippet=render(segments), segments=segments,
         ))
     return hits
+
+
+def _attachments_of(conn: Any, ids: list[int]) -> dict[int, list[tuple[str | None, dict[str, Any] | None]]]:
+    out: dict[int, list[tuple[str | None, dict[str, Any] | None]]] = {}
+    if ids:
+        for mid, name, extra in conn.execute(
+                f"SELECT message_id, original_name, extra FROM attachments WHERE message_id IN "
+                f"({','.join('?' * len(ids))}) ORDER BY message_id, ordinal", ids):
+            out.setdefault(mid, []).append((name, load_extra(extra)))
+    return out
 
 
 # --- context ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""`chatvault check` part for search: does the index cover exactly the messages with text?"""
+"""`chatvault check` part for search: does the index cover exactly the messages with something to
+find (text, or details such as a memo, a file name or a call type: `search.fields`)?"""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def check_search_index(vault: Any, report: CheckReport, read_data: bool, repair:
         if st["indexed"] != st["messages_with_text"]:
             problems.append(Problem(
                 "search", f"The search index holds {st['indexed']} messages, the vault {st['messages_with_text']} "
-                "with text: some searches would miss or show stale messages.",
+                "with text or details to find: some searches would miss or show stale messages.",
                 detail={"hint": "Run `chatvault reindex` (or `chatvault check --repair`)."} | st))
         elif st["pending"]:
             problems.append(Problem(

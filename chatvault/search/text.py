@@ -17,8 +17,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Bump when `spaced()` or the FTS5 tokenizer options change: `chatvault reindex` is then needed.
-TOKENIZER_VERSION = 1
+# Bump when `spaced()`, the FTS5 tokenizer options or what `fields.index_text` collects change:
+# `chatvault reindex` is then needed (2: details, file names, call/payment words and quotes, m009).
+TOKENIZER_VERSION = 2
 
 # FTS5 tokenizer options; m003 creates the table with them.
 FTS_TOKENIZE = "unicode61 remove_diacritics 2 categories 'L* N* Co So'"

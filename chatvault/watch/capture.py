@@ -133,6 +133,9 @@ def record_capture(conn: Connection, result: CaptureResult, *, watch_id: int | N
         filled = link_capture(conn, result.stored, info, Path(rel_path).name, mtime_ms=result.mtime_ns // 1_000_000)
         detail = {"attachments": filled} | ({"wechat_dat": "decoded"} if result.decoded_dat else
                                             {"wechat_dat": f"kept: {result.dat_reason}"} if result.dat_reason else {})
+        # What `media ls --captured` and the gallery show of a file no attachment row describes.
+        detail |= {k: v for k, v in (("width", info.width), ("height", info.height),
+                                     ("duration_ms", info.duration_ms)) if v}
         conn.execute(
             "INSERT INTO capture_log(at, watch_id, path, event, blob_id, size, mtime_ns, attachment_id, detail) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -491,8 +491,9 @@ class WatchService:
             for _path, rel, result in results:
                 if result.outcome == "failed":
                     log_event(conn, f.spec.id, rel, "failed", {"reason": result.reason})
-                elif record_capture(conn, replace(result, path=rel), watch_id=f.spec.id, rel_path=rel):
-                    self._thumbs_due = True
+                elif record_capture(conn, replace(result, path=rel), watch_id=f.spec.id, rel_path=rel) or (
+                        result.info is not None and result.info.kind == "image"):
+                    self._thumbs_due = True      # filled attachments, or a captured picture (the gallery shows it)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -395,6 +395,10 @@
         <translation />
     </message>
     <message>
+        <source>Captured files</source>
+        <translation />
+    </message>
+    <message>
         <source>Kind</source>
         <translation />
     </message>
@@ -460,6 +464,14 @@
     </message>
     <message>
         <source>That attachment was already filled.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation />
+    </message>
+    <message>
+        <source>Saved a copy to %1</source>
         <translation />
     </message>
 </context>
@@ -617,6 +629,22 @@
     </message>
     <message>
         <source>Some media are not in the export. They will be listed as missing; you can add them later from Media → Missing.</source>
+        <translation />
+    </message>
+    <message>
+        <source>%1 (%2 messages)</source>
+        <translation />
+    </message>
+    <message>
+        <source>You chose this before for these chats; it is kept unless you change it.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Found in the export. Choose another name if this is not you.</source>
+        <translation />
+    </message>
+    <message>
+        <source>The export does not say which sender is you: choose your name, or your messages will be shown as someone else's (you can change it later in the chat list's menu).</source>
         <translation />
     </message>
     <message>
@@ -1527,6 +1555,29 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
     <message>
         <source>The vault could not be opened: %1</source>
+        <translation />
+    </message>
+</context>
+<context>
+    <name>WhoIsMe</name>
+    <message>
+        <source>Which sender is me?</source>
+        <translation />
+    </message>
+    <message>
+        <source>This is me: %1</source>
+        <translation />
+    </message>
+    <message>
+        <source>No senders in this chat</source>
+        <translation />
+    </message>
+    <message>
+        <source>%1 is now shown as you (%2 messages moved to your side).</source>
+        <translation />
+    </message>
+    <message>
+        <source>Could not change who is me: %1</source>
         <translation />
     </message>
 </context>

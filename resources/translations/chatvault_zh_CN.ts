@@ -395,6 +395,10 @@
         <translation>视频</translation>
     </message>
     <message>
+        <source>Captured files</source>
+        <translation>捕获的文件</translation>
+    </message>
+    <message>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
@@ -461,6 +465,14 @@
     <message>
         <source>That attachment was already filled.</source>
         <translation>这个附件已经补全了。</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>另存一份</translation>
+    </message>
+    <message>
+        <source>Saved a copy to %1</source>
+        <translation>已另存到 %1</translation>
     </message>
 </context>
 <context>
@@ -618,6 +630,22 @@
     <message>
         <source>Some media are not in the export. They will be listed as missing; you can add them later from Media → Missing.</source>
         <translation>部分媒体不在导出中。它们会被列为缺失；您之后可以在“媒体 → 缺失的媒体”中补上。</translation>
+    </message>
+    <message>
+        <source>%1 (%2 messages)</source>
+        <translation>%1（%2 条消息）</translation>
+    </message>
+    <message>
+        <source>You chose this before for these chats; it is kept unless you change it.</source>
+        <translation>这是你之前为这些聊天选定的，除非你更改，否则保持不变。</translation>
+    </message>
+    <message>
+        <source>Found in the export. Choose another name if this is not you.</source>
+        <translation>从导出中识别。如果这不是你，请选择其他名字。</translation>
+    </message>
+    <message>
+        <source>The export does not say which sender is you: choose your name, or your messages will be shown as someone else's (you can change it later in the chat list's menu).</source>
+        <translation>导出中没有说明哪个发送者是你：请选择你的名字，否则你的消息会显示为别人的（之后也可以在聊天列表的菜单中更改）。</translation>
     </message>
     <message>
         <source>%1 of %2 messages</source>
@@ -1561,6 +1589,29 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>The vault could not be opened: %1</source>
         <translation>无法打开保险库：%1</translation>
+    </message>
+</context>
+<context>
+    <name>WhoIsMe</name>
+    <message>
+        <source>Which sender is me?</source>
+        <translation>哪个发送者是我？</translation>
+    </message>
+    <message>
+        <source>This is me: %1</source>
+        <translation>这是我：%1</translation>
+    </message>
+    <message>
+        <source>No senders in this chat</source>
+        <translation>此聊天中没有发送者</translation>
+    </message>
+    <message>
+        <source>%1 is now shown as you (%2 messages moved to your side).</source>
+        <translation>现在 %1 显示为你（%2 条消息移到了你这一侧）。</translation>
+    </message>
+    <message>
+        <source>Could not change who is me: %1</source>
+        <translation>无法更改哪个是我：%1</translation>
     </message>
 </context>
 </TS>

@@ -15,6 +15,7 @@ from chatvault.fsutil import storage_error
 from chatvault.jobs.context import JobContext
 from chatvault.media import check as _media_check  # noqa: F401 - registers the media checks
 from chatvault.media.blobstore import BlobStore
+from chatvault.media.captured import KINDS, CaptureFilter, count_captured, find_captured, list_captured
 from chatvault.media.missing import missing_media
 from chatvault.media.thumbnails import generate_thumbnails
 from chatvault.watch.capture import capture_file, record_capture
@@ -30,11 +31,17 @@ def register(p: argparse.ArgumentParser) -> None:
     ls.add_argument("--chat", help="conversation id or title")
     ls.add_argument("--kind", choices=["image", "video", "audio", "file"], help="only this kind")
     ls.add_argument("--limit", type=int, default=1000)
+    ls.add_argument("--captured", action="store_true",
+                    help="list the files watch folders and `media add` captured (attached to a message or not)")
+    _capture_filters(ls)
     cat = sub.add_parser("cat", parents=[_common_options()], help="write one media file to stdout (verified first)")
-    cat.add_argument("ref", help="attachment id, or a blob id")
+    cat.add_argument("ref", help="attachment id, blob id, or a captured file's cN or original path")
     ex = sub.add_parser("export", parents=[_common_options()], help="write media files, under their original names, to a folder")
-    ex.add_argument("refs", nargs="*", help="attachment ids or blob ids (default: all of --chat)")
+    ex.add_argument("refs", nargs="*", help="attachment ids, blob ids, or captured files (cN or original path)")
     ex.add_argument("--chat", help="export every stored file of this conversation")
+    ex.add_argument("--captured", action="store_true", help="export every captured file the filters below select")
+    ex.add_argument("--kind", choices=list(KINDS), help="with --captured: only this kind")
+    _capture_filters(ex)
     ex.add_argument("--to", required=True, help="destination folder (files there are NOT encrypted)")
     mi = sub.add_parser("missing", parents=[_common_options()], help="list media the exports mentioned but did not contain")
     mi.add_argument("--chat", help="conversation id or title")
@@ -42,6 +49,27 @@ def register(p: argparse.ArgumentParser) -> None:
     add = sub.add_parser("add", parents=[_common_options()], help="capture files into the vault, filling missing attachments they match")
     add.add_argument("files", nargs="+")
     sub.add_parser("thumbs", parents=[_common_options()], help="make the thumbnails that are not made yet")
+
+
+def _capture_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--folder", help="with --captured: a watch folder (id or path), or any folder above the files")
+    p.add_argument("--path", help="with --captured: part of the original path, or a glob (*.jpg)")
+    p.add_argument("--after", metavar="DATE", help="with --captured: captured on or after (YYYY-MM-DD UTC, or ISO time)")
+    p.add_argument("--before", metavar="DATE", help="with --captured: captured before this day or time")
+    p.add_argument("--unattached", action="store_true", help="with --captured: only files no message refers to")
+
+
+def _capture_filter(args) -> CaptureFilter:
+    from chatvault.search.api import parse_date
+
+    uses = [f"--{k}" for k in ("folder", "path", "after", "before") if getattr(args, k, None)] + \
+        (["--unattached"] if args.unattached else [])
+    if uses and not args.captured:
+        raise UsageError(f"{', '.join(uses)} filter captured files.", hint="Add --captured.")
+    return CaptureFilter(folder=args.folder, path=args.path, kind=args.kind,
+                         after=parse_date(args.after) if args.after else None,
+                         before=parse_date(args.before) if args.before else None,
+                         unattached=args.unattached, limit=getattr(args, "limit", None) or 1_000_000)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -78,9 +106,30 @@ _KIND_SQL = {"image": "a.mime LIKE 'image/%'", "video": "a.mime LIKE 'video/%'",
                      "AND a.mime NOT LIKE 'audio/%'))"}
 
 
-def _ls(args, ctx: CliContext, vault) -> int:
+def _ls_captured(args, ctx: CliContext, vault) -> int:
+    if args.chat:
+        raise UsageError("--chat and --captured cannot be combined.",
+                         hint="Captured files belong to folders; a chat's files are listed without --captured.")
     conn = vault.connect(readonly=True)
     try:
+        files = list_captured(conn, _capture_filter(args))
+    finally:
+        conn.close()
+    items = [f.to_json() for f in files]
+    lines = [f"{i['ref']:>7}  {_iso(i['captured_at'])}  {human_bytes(i['size'] or 0):>10}  {i['mime'] or '?':<16} "
+             f"{i['path']}" + (f"  [attachment {', '.join(map(str, i['attachment_ids']))}]" if i["attachment_ids"]
+                               else "") for i in items]
+    ctx.out({"captured": items}, "\n".join(lines) if lines else "No captured files match.")
+    return 0
+
+
+def _ls(args, ctx: CliContext, vault) -> int:
+    if args.captured:
+        return _ls_captured(args, ctx, vault)
+    _capture_filter(args)            # refuses capture filters without --captured
+    conn = vault.connect(readonly=True)
+    try:
+        captured = count_captured(conn)
         chat = resolve_chat(conn, args.chat)
         sql = ("SELECT a.id, a.message_id, m.conversation_id, c.title, m.ts, a.original_name, a.mime, a.size, "
                "a.width, a.height, a.duration_ms, a.blob_id, a.thumb_blob_id FROM attachments a "
@@ -102,12 +151,18 @@ def _ls(args, ctx: CliContext, vault) -> int:
               "duration_ms": r[10], "blob_id": r[11], "has_thumbnail": r[12] is not None} for r in rows]
     lines = [f"{i['attachment_id']:>7}  {i['date']}  {human_bytes(i['size'] or 0):>10}  {i['mime'] or '?':<16} "
              f"{i['name'] or '(no name)'}  [{i['conversation']}]" for i in items]
-    ctx.out({"media": items}, "\n".join(lines) if lines else "No stored media.")
+    if captured and chat is None:
+        lines.append(f"{captured:,} captured file(s) from watch folders or `media add`: "
+                     "`chatvault media ls --captured` lists them, attached to a message or not.")
+    ctx.out({"media": items, "captured_count": captured}, "\n".join(lines) if lines else "No stored media.")
     return 0
 
 
 def _blob_for(conn, store: BlobStore, ref: str) -> tuple[str, str | None]:
-    """(blob id, original name) of an attachment id or a blob id."""
+    """(blob id, original name) of an attachment id, a blob id, or a captured file (cN, original path)."""
+    captured = find_captured(conn, ref)
+    if captured is not None:
+        return captured.blob_id, captured.name
     if ref.isdigit():
         row = conn.execute("SELECT blob_id, original_name, status FROM attachments WHERE id = ?",
                            (int(ref),)).fetchone()
@@ -154,6 +209,9 @@ def _export(args, ctx: CliContext, vault) -> int:
     conn = vault.connect(readonly=True)
     try:
         pairs = [_blob_for(conn, store, r) for r in args.refs]
+        flt = _capture_filter(args)
+        if args.captured:
+            pairs += [(f.blob_id, f.name) for f in list_captured(conn, flt)]
         chat = resolve_chat(conn, args.chat)
         if chat is not None:
             pairs += [(r[0], r[1]) for r in conn.execute(
@@ -162,7 +220,8 @@ def _export(args, ctx: CliContext, vault) -> int:
     finally:
         conn.close()
     if not pairs:
-        raise UsageError("Nothing to export.", hint="Give attachment ids or --chat.")
+        raise UsageError("Nothing to export.", hint="Give attachment ids, --chat, or --captured (with filters that "
+                                                    "match something: `media ls --captured`).")
     written, failed = [], []
     for blob_id, name in pairs:
         target = _free_name(dest, _safe_name(name, blob_id))

@@ -27,6 +27,7 @@ from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.filetree import FileTree, position, safe_tree
 from chatvault.importers.openers import TreeMember
+from chatvault.importers.telegram.owner import OwnerFinder
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
@@ -220,7 +221,7 @@ class TelegramImporter(Importer):
     description = ("result.json from Telegram Desktop's \"Export chat history\" (one chat) or \"Export Telegram "
                    "data\" (all chats), machine-readable JSON, with its photos/files/voice/video/sticker folders.")
     patterns = ("result.json", "*.json")
-    parser_version = 1
+    parser_version = 2             # 2: the owner ("me") found in one-chat exports
     recognised_by: ClassVar[str] = ("a JSON file (result.json, or inside a folder/zip) whose top level holds "
                                     "'messages' (one chat) or 'chats' with a 'list' (full export)")
 
@@ -319,7 +320,7 @@ class _Reader:
         self.options = options
         self.ctx = ctx
         self.path = path
-        self.me_id: str | None = None
+        self.owner = OwnerFinder(options)
         self.me_name: str | None = options.me
         self.people: dict[str, ParticipantRec] = {}
         self.chat_index = 0
@@ -407,6 +408,7 @@ class _Reader:
             raw.close()
         rec.participants = [p for p in self.people.values() if p.extra.get("chat") == conv_key]
         yield rec
+        yield from self._undecided(conv_key)
         self.ctx.set_position(bytes_=size)
 
     def _run_events(self) -> Iterator[Record]:
@@ -420,7 +422,8 @@ class _Reader:
             return
         except _Overflow:
             pass
-        self.me_id, self.me_name, self.people, self.chat_index = None, self.options.me, {}, 0
+        self.me_name, self.people, self.chat_index = self.options.me, {}, 0
+        self.owner.reset()
         walk = self._walk_events(slow=True)
         for i, _skip in enumerate(islice(walk, done)):
             if not i & 1023:
@@ -501,6 +504,7 @@ class _Reader:
                         _key, _kind, rec = self._conversation(header)   # fields after messages, if any
                         rec.participants = [p for p in self.people.values() if p.extra.get("chat") == conv_key]
                         yield rec
+                        yield from self._undecided(conv_key)
                     chat_prefix = None
                     conv_key = None
         except ijson.common.IncompleteJSONError as exc:
@@ -536,8 +540,8 @@ class _Reader:
     def _source(self, personal: dict[str, Any], complete: bool = False) -> Iterator[Record]:
         account = str(personal.get("user_id", "")) if personal else ""
         name = " ".join(str(personal[k]) for k in ("first_name", "last_name") if personal.get(k)) or None
-        if account:
-            self.me_id = f"user{account}"
+        if account and self.owner.account(account):
+            self.me_name = None
         if not self.me_name and name:
             self.me_name = name
         yield SourceRec(app="telegram", account=str(self.options.options.get("account", account)),
@@ -555,7 +559,13 @@ class _Reader:
             key = f"{Path(self.member).stem}#{self.chat_index}"
         title = name if name else ("Saved Messages" if kind == ConversationKind.SELF else None)
         extra = {k: v for k, v in header.items() if k in ("type", "id")}
+        self.owner.chat_started(key, kind, title, cid, name)
         return key, kind, ConversationRec(key=key, title=title, kind=kind, extra=extra)
+
+    def _undecided(self, conv_key: str) -> Iterator[Record]:
+        warning = self.owner.undecided(conv_key, self.member)
+        if warning is not None:
+            yield warning
 
     def _person(self, pid: str | None, name: str | None, conv_key: str) -> ParticipantRec | None:
         """The participant to yield before this message: new, or renamed; None if already known."""
@@ -565,8 +575,8 @@ class _Reader:
         p = self.people.get(key)
         if p is not None and (not name or p.display_name == name):
             return None
-        is_me = bool((self.me_id and key == self.me_id) or (self.options.me and name == self.options.me))
-        p = ParticipantRec(key=key, display_name=name, is_me=is_me, extra={"chat": conv_key})
+        p = ParticipantRec(key=key, display_name=name, is_me=self.owner.is_me(key, name, conv_key),
+                           extra={"chat": conv_key})
         self.people[key] = p
         return p
 
