@@ -240,3 +240,59 @@ def test_cache_and_restored_vault_are_private(vault, dest, tmp_path):
     files = [p for p in out.rglob("*") if p.is_file()]
     assert files and all(p.stat().st_mode & 0o077 == 0 for p in files)
     assert all(p.stat().st_mode & 0o077 == 0 for p in out.rglob("*") if p.is_dir())
+
+
+def test_failed_restore_test_turns_red_and_prune_keeps_the_last_clean_snapshot(vault, tmp_path, monkeypatch):
+    """A blob an interrupted run uploaded, damaged on the backup disk since (same size, not yet on
+    record), gets into the next snapshot; the restore test catches it, and prune keeps the clean one."""
+    from chatvault import faults
+    from chatvault.errors import StorageError
+
+    fill(vault, messages=100, blobs=1)
+    folder = tmp_path / "rt"
+    conn = vault.connect()
+    d = dests.add_destination(conn, "rt", "folder", {"path": str(folder)}, restore_test=True,
+                              retention={"keep_last": 1})
+    conn.close()
+    clean = engine.run_backup(vault, d)
+    assert clean.restore_tested
+    new = fill(vault, messages=0, blobs=1, seed=9)[0]
+    monkeypatch.setenv("CHATVAULT_FAULT", "backup.before_manifest:1:oserror")
+    faults.reset()
+    with pytest.raises(StorageError):
+        engine.run_backup(vault, d)  # interrupted: the new blob is stored, no snapshot names it yet
+    monkeypatch.delenv("CHATVAULT_FAULT")
+    faults.reset()
+    stored = folder / f"media/{new[:2]}/{new[2:4]}/{new}"
+    data = bytearray(stored.read_bytes())
+    data[5000] ^= 1
+    stored.write_bytes(bytes(data))
+    with pytest.raises(engine.src.RestoreTestFailed) as err:
+        engine.run_backup(vault, d)
+    bad_sid = err.value.message.split()[5]
+    conn = vault.connect()
+    try:
+        h = health(conn)[0]
+        assert h.state == "red" and h.damaged and "restore test" in h.message
+    finally:
+        conn.close()
+    rep = engine.run_prune(vault, d)
+    assert rep.known_damaged == [bad_sid] and rep.kept_clean == clean.snapshot_id
+    assert rep.keep == sorted([clean.snapshot_id, bad_sid])
+    k = engine.vault_keys(vault)
+    assert engine.restore_snapshot(dests.open_target(d), clean.snapshot_id, tmp_path / "r", keys=k, check=True).ok
+
+
+def test_verify_damage_marks_snapshots_prune_keeps_the_newest_clean(vault, dest, tmp_path):
+    fill(vault, messages=100, blobs=1)
+    first = engine.run_backup(vault, dest)
+    new = fill(vault, messages=0, blobs=1, seed=9)[0]
+    second = engine.run_backup(vault, dest)
+    stored = Path(dest.config["path"]) / f"media/{new[:2]}/{new[2:4]}/{new}"
+    data = bytearray(stored.read_bytes())
+    data[100] ^= 1
+    stored.write_bytes(bytes(data))
+    rep = engine.run_verify(vault, dest, read_data=True)
+    assert not rep.ok and rep.damaged[0]["snapshots"] == [second.snapshot_id]
+    pr = engine.run_prune(vault, dest, retention={"keep_last": 1})
+    assert pr.kept_clean == first.snapshot_id and pr.keep == [first.snapshot_id, second.snapshot_id]
