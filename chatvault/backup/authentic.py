@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -89,9 +90,11 @@ class BlobTagCheck:
     """Authenticates a CVB1 blob's chunks as its bytes stream past (`update`), then `problem()`.
 
     The chunk that ends the stream is the final one (its AAD binds the blob id), so one chunk is
-    held back until the next bytes arrive. Shapes a reader would refuse are refused here too."""
+    held back until the next bytes arrive, or, when the file's `size` is given, checked as soon as
+    its last byte arrives (so a caller can stop before storing it). Shapes a reader would refuse are
+    refused here too."""
 
-    def __init__(self, k_media: bytes, blob_id: str) -> None:
+    def __init__(self, k_media: bytes, blob_id: str, size: int | None = None) -> None:
         self._k_media = k_media
         self._id = bytes.fromhex(blob_id) if len(blob_id) == 64 else b""
         self._buf = bytearray()
@@ -99,24 +102,37 @@ class BlobTagCheck:
         self._cipher: AESGCM | ChaCha20Poly1305 | None = None
         self._stored = 0
         self._i = 0
+        self._size, self._seen, self._done = size, 0, False
         self._problem: str | None = None if self._id else "its file name is not a blob id"
 
     def update(self, data: bytes | memoryview) -> None:
-        if self._problem:
+        if self._problem or self._done:
             return
-        self._buf += data
+        self._seen += len(data)
+        view = memoryview(data)
         if self._header is None:
-            if len(self._buf) < bs.HEADER_LEN:
+            take = bs.HEADER_LEN - len(self._buf)
+            self._buf += view[:take]
+            view = view[take:]
+            if len(self._buf) < bs.HEADER_LEN or not self._start(bytes(self._buf)):
                 return
-            if not self._start(bytes(self._buf[:bs.HEADER_LEN])):
-                return
-            del self._buf[:bs.HEADER_LEN]
-        # keep at least one whole chunk (plus a byte) back: it may be the final one
-        while len(self._buf) > self._stored:
-            self._open(bytes(self._buf[:self._stored]), final=False)
-            del self._buf[:self._stored]
-            if self._problem:
-                return
+            self._buf = bytearray()
+        # a chunk is opened only once more bytes follow it (the last one is the final chunk);
+        # whole chunks are opened in place, only a chunk split across two updates is copied
+        if self._buf and view:
+            take = self._stored - len(self._buf)
+            self._buf += view[:take]
+            view = view[take:]
+            if view:
+                self._open(self._buf, final=False)
+                self._buf = bytearray()
+        while len(view) > self._stored and not self._problem:
+            self._open(view[:self._stored], final=False)
+            view = view[self._stored:]
+        if not self._problem:
+            self._buf += view
+            if self._seen == self._size:
+                self.problem()
 
     def _start(self, header: bytes) -> bool:
         if header[:4] != bs.MAGIC or header[4] != bs.VERSION or header[7] != 0:
@@ -131,7 +147,7 @@ class BlobTagCheck:
         self._cipher = AESGCM(key) if header[5] == bs.AEAD_AESGCM else ChaCha20Poly1305(key)
         return True
 
-    def _open(self, chunk: bytes, final: bool) -> None:
+    def _open(self, chunk: bytes | bytearray | memoryview, final: bool) -> None:
         assert self._cipher is not None and self._header is not None
         aad = self._header + self._id if final else self._header
         try:
@@ -142,7 +158,8 @@ class BlobTagCheck:
 
     def problem(self) -> str | None:
         """None if every chunk authenticated and the stream ended on a valid final chunk."""
-        if self._problem is None:
+        if self._problem is None and not self._done:
+            self._done = True
             if self._header is None:
                 self._problem = "the file is too short to hold a header"
             elif len(self._buf) < bs.TAG or (len(self._buf) == bs.TAG and self._i > 0):
@@ -153,18 +170,25 @@ class BlobTagCheck:
         return self._problem
 
 
-class Tee:
-    """Feeds the bytes of one stream to several hashers/checkers (`update` like a hashlib object)."""
+class BlobDamaged(Exception):
+    """Raised from `CheckedMac.update`: the blob being stored failed authentication."""
 
-    def __init__(self, *sinks: object) -> None:
-        self._sinks = sinks
+
+class CheckedMac:
+    """A backup MAC that also authenticates the blob it is fed, and raises `BlobDamaged` the moment
+    a chunk fails: targets feed every byte to the MAC before storing it, so nothing damaged is stored."""
+
+    def __init__(self, mac: Any, tags: BlobTagCheck) -> None:
+        self.mac, self.tags = mac, tags
 
     def update(self, data: bytes | memoryview) -> None:
-        for s in self._sinks:
-            s.update(data)  # type: ignore[attr-defined]
+        self.mac.update(data)
+        self.tags.update(data)
+        if self.tags._problem:
+            raise BlobDamaged(self.tags._problem)
 
     def hexdigest(self) -> str:
-        return self._sinks[0].hexdigest()  # type: ignore[attr-defined]
+        return str(self.mac.hexdigest())
 
 
 @dataclass

@@ -27,7 +27,7 @@ from typing import Any
 
 from chatvault import clock, faults
 from chatvault.backup import source as src
-from chatvault.backup.authentic import BlobTagCheck
+from chatvault.backup.authentic import BlobDamaged, BlobTagCheck, CheckedMac
 from chatvault.backup.crypto import BackupKeys, keys_from_header, open_manifest, parse_envelope, seal_manifest
 from chatvault.backup.destinations import Destination, finish_run, open_target, start_run
 from chatvault.backup.packs import PackBuilder, read_table, scan_entries
@@ -571,13 +571,16 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         if not os.path.exists(path):  # removed since the walk (e.g. `check --repair` of an orphan): skip it
             blob_rows[i] = []
             return
-        if not audit.check_blob(rel, path):  # damage is never shipped (the snapshot is refused)
+        h = CheckedMac(k.hasher(), audit.blob_sink(rel, size))  # authenticates each chunk as it is read
+        try:
+            n = target.put_file("media/" + rel, Path(path), size, h)
+        except BlobDamaged:  # raised before the damaged bytes were stored: nothing of it is shipped
+            audit.blob_done(rel, h.tags.problem())
             blob_rows[i] = []
             return
-        h = k.hasher()
-        n = target.put_file("media/" + rel, Path(path), size, h)
         if n != size:
             raise StorageError(f"The media file {rel} changed size while it was being backed up.")
+        audit.blob_done(rel, h.tags.problem())  # None: its final chunk was checked with its last byte
         blob_rows[i] = [rel, size, h.hexdigest()]
         sent("media/" + rel, n)
 

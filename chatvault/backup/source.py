@@ -73,8 +73,8 @@ class SourceAudit:
         """A blob the destination holds must be read again: changed since the last clean run started."""
         return self.since_ns is None or ctime_ns >= self.since_ns
 
-    def blob_sink(self, rel: str) -> BlobTagCheck:
-        return BlobTagCheck(self.k_media, rel.rsplit("/", 1)[-1])
+    def blob_sink(self, rel: str, size: int | None = None) -> BlobTagCheck:
+        return BlobTagCheck(self.k_media, rel.rsplit("/", 1)[-1], size)
 
     def blob_done(self, rel: str, problem: str | None) -> bool:
         """Record one blob's check; True if it is authentic."""
