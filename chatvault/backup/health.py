@@ -82,12 +82,17 @@ def health(conn: Connection) -> list[DestinationHealth]:
             h.last_failure_at = fail["finished_at"] / 1000 if fail["finished_at"] else None
             h.last_failure_reason = fail["error"]
         last_failed = last is not None and last["status"] == "failure"
-        h.damaged = last_failed and last["error_code"] in RED_CODES
-        if h.damaged:
-            h.damage = (json.loads(last["detail"] or "{}") or {}).get("damage")
-        if h.damaged:
+        # damage found since the last successful backup (a later "unplugged" does not hide it)
+        dmg = conn.execute(
+            "SELECT error, detail FROM backup_runs WHERE destination_id = ? AND kind = 'backup' "
+            f"AND status = 'failure' AND error_code IN ({','.join('?' * len(RED_CODES))}) AND id > coalesce(("
+            "SELECT max(id) FROM backup_runs WHERE destination_id = ? AND kind = 'backup' AND status = 'success'"
+            "), 0) ORDER BY id DESC LIMIT 1", (dest.id, *RED_CODES, dest.id)).fetchone()
+        h.damaged = dmg is not None
+        if dmg is not None:
+            h.damage = (json.loads(dmg["detail"] or "{}") or {}).get("damage")
             h.state = "red"
-            h.message = f"{dest.name}: DAMAGE FOUND: {last['error']}"
+            h.message = f"{dest.name}: DAMAGE FOUND: {dmg['error']}"
             if h.last_success_at is not None:
                 h.message += f" The last clean backup is from {_ago(now - h.last_success_at)}."
         elif h.last_success_at is None:
