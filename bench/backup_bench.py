@@ -309,7 +309,8 @@ def run_tool(tool: str, data: Path, work: Path, state: Path, s3: object | None) 
 
 def _identical(data: Path, got: Path, after_db: Path) -> bool:
     """Restored media equal the source's and the restored database is the changed image."""
-    ok = subprocess.run(["diff", "-rq", str(data / "media"), str(got / "media")], capture_output=True).returncode == 0
+    ok = subprocess.run(["diff", "-rq", "-x", ".partial", str(data / "media"), str(got / "media")],  # blob temps
+                        capture_output=True).returncode == 0
     return ok and subprocess.run(["cmp", "-s", str(after_db), str(got / "vault.db")]).returncode == 0
 
 

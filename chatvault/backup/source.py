@@ -94,6 +94,14 @@ class SourceAudit:
     def report(self, conn: Any, read_page: Any) -> dict[str, Any]:
         """The damage, named: pages with the rows/messages/conversations on them, blobs with theirs."""
         out: dict[str, Any] = {"pages": [], "blobs": []}
+        level = _quiet(conn)  # reads that reach a damaged page are expected here: no SQLCipher log lines
+        try:
+            self._name(out, conn, read_page)
+        finally:
+            _quiet(conn, level)
+        return out
+
+    def _name(self, out: dict[str, Any], conn: Any, read_page: Any) -> None:
         if self.bad_pages and self.checker is not None:
             from chatvault.backup.pagemap import map_damage
 
@@ -104,13 +112,22 @@ class SourceAudit:
             blob_id = rel.rsplit("/", 1)[-1]
             blobs.append({"blob": rel, "problem": problem} | blob_users(conn, blob_id))
         out["blobs"] = blobs
-        return out
 
     def error(self, report: dict[str, Any]) -> SourceDamaged:
         return SourceDamaged(describe(report),
                              hint="No snapshot was made: the last clean snapshot stays the newest. Run "
                                   "`chatvault check --read-data` to see the damage, repair or restore the vault "
                                   "(`chatvault restore --check`), then back up again.")
+
+
+def _quiet(conn: Any, level: str = "NONE") -> str:
+    """Set SQLCipher's (process-wide) log level; return the previous one."""
+    try:
+        before = str(conn.execute("PRAGMA cipher_log_level").fetchone()[0])
+        conn.execute(f"PRAGMA cipher_log_level = {level if level.isalpha() else 'WARN'}")
+        return before
+    except Exception:  # noqa: BLE001 - an SQLCipher without the pragma just logs
+        return "WARN"
 
 
 def blob_users(conn: Any, blob_id: str) -> dict[str, Any]:
@@ -173,8 +190,8 @@ def describe(report: dict[str, Any]) -> str:
     if blobs:
         msgs = sum(b.get("messages") or 0 for b in blobs)
         first = ", ".join(b["blob"].rsplit("/", 1)[-1][:12] for b in blobs[:4])
-        parts.append(f"{len(blobs)} media blob{'s' if len(blobs) != 1 else ''} fail authentication ({first}"
-                     f"{', ...' if len(blobs) > 4 else ''}), used by {msgs} messages")
+        parts.append(f"{len(blobs)} media blob{'s fail' if len(blobs) != 1 else ' fails'} authentication ({first}"
+                     f"{', ...' if len(blobs) > 4 else ''}), used by {msgs} message{'s' if msgs != 1 else ''}")
     return "The vault is damaged, so it was not backed up: " + "; ".join(parts) + "."
 
 

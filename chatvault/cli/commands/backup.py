@@ -245,7 +245,9 @@ def damage_lines(damage: dict[str, Any] | None) -> list[str]:
     if pages.get("unused_pages"):
         out.append(f"{pages['unused_pages']} damaged pages are not in use (nothing lost there)")
     for b in (damage.get("blobs") or [])[:20]:
-        out.append(f"media/{b['blob']}: {b['problem']}; {b.get('messages') or 0} messages use it")
+        chats = ", ".join(f"“{c['title']}”" for c in b.get("conversations", []) if c.get("title"))
+        out.append(f"media/{b['blob']}: {b['problem']}; {b.get('messages') or 0} message(s) use it"
+                   + (f" (in {chats})" if chats else ""))
     return out
 
 
