@@ -115,6 +115,7 @@ def test_damaged_source_is_refused_status_red_clean_snapshot_survives(vault, tmp
     r = cli("backup", "snapshots", "--json", env=env)
     snaps = json.loads(r.stdout)["destinations"][0]["snapshots"]
     assert [s["id"] for s in snaps] == [clean["snapshot_id"]]  # no snapshot of the damage
+    assert snaps[0]["source_checked"]
     assert cli("backup", "verify", "--read-data", env=env).returncode == 0
     r = cli("backup", "prune", "--keep-last", "1", "--json", env=env)
     assert json.loads(r.stdout)["destinations"][0]["keep"] == [clean["snapshot_id"]]

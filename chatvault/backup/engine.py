@@ -953,6 +953,7 @@ class SnapshotInfo:
     counts: dict[str, int]
     ok: bool = True
     problem: str | None = None
+    source_checked: bool = False  # its pages and blobs were authenticated when stored (not before this)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -966,7 +967,7 @@ def list_snapshots(target: Target, k: BackupKeys, existing: dict[str, int] | Non
             body = load_manifest(target, k, sid)
             c = body.get("counts", {})
             out.append(SnapshotInfo(sid, float(body["time"]), body["time_iso"], int(body["db"]["size"]),
-                                    int(c.get("media_bytes", 0)), c))
+                                    int(c.get("media_bytes", 0)), c, source_checked=bool(body.get("source_checked"))))
         except IntegrityError as exc:
             out.append(SnapshotInfo(sid, 0.0, "", 0, 0, {}, ok=False, problem=exc.message))
     return out
