@@ -169,16 +169,17 @@ def make_change(vault_dir: Path, state: Path, seed: int = 7) -> dict:
 
 
 def apply_change(vault_dir: Path, state: Path) -> list[Path]:
+    from chatvault.vault.vault import open_vault
+
+    vault = open_vault(vault_dir, PASS)  # the new blobs first: opening the vault may touch vault.db
+    try:
+        new = [write_blob(vault, MiB) for _ in range(20)]
+    finally:
+        vault.lock()
     for suffix in ("-wal", "-shm"):
         (vault_dir / f"vault.db{suffix}").unlink(missing_ok=True)
     shutil.copyfile(state / "after.db", vault_dir / "vault.db")
-    from chatvault.vault.vault import open_vault
-
-    vault = open_vault(vault_dir, PASS)
-    try:
-        return [write_blob(vault, MiB) for _ in range(20)]
-    finally:
-        vault.lock()
+    return new
 
 
 def revert_change(vault_dir: Path, state: Path, new: list[Path]) -> None:

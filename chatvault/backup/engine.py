@@ -363,13 +363,6 @@ def run_backup(vault: Vault, dest: Destination, ctx: JobContext | None = None) -
         conn.close()
 
 
-def last_damage(conn: Any, dest: Destination) -> dict[str, Any] | None:
-    """The damage named by the newest backup run of `dest` (None if it found none)."""
-    row = conn.execute("SELECT detail FROM backup_runs WHERE destination_id = ? AND kind = 'backup' "
-                       "ORDER BY id DESC LIMIT 1", (dest.id,)).fetchone()
-    return json.loads(row[0] or "{}").get("damage") if row else None
-
-
 def _wrap(exc: BaseException) -> BaseException:
     if isinstance(exc, OSError):
         return storage_error(exc, "backing up")

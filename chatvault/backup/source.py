@@ -215,6 +215,13 @@ def last_clean_start(conn: Any, dest_id: int) -> tuple[str | None, int | None]:
     return row["snapshot_id"], int(started) if isinstance(started, int) and started > 0 else None
 
 
+def last_damage(conn: Any, dest_id: int) -> dict[str, Any] | None:
+    """The damage named by the newest backup run of a destination (None if it found none)."""
+    row = conn.execute("SELECT detail FROM backup_runs WHERE destination_id = ? AND kind = 'backup' "
+                       "ORDER BY id DESC LIMIT 1", (dest_id,)).fetchone()
+    return json.loads(row[0] or "{}").get("damage") if row else None
+
+
 def known_damaged_snapshots(conn: Any, dest_id: int) -> set[str]:
     """Snapshots a restore test failed on, or that the newest verify found damaged or unreadable."""
     out = {r[0] for r in conn.execute(

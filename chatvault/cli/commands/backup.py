@@ -12,6 +12,7 @@ from typing import Any
 from chatvault.backup import destinations as dests
 from chatvault.backup import engine
 from chatvault.backup.health import health, overall
+from chatvault.backup.source import last_damage
 from chatvault.cli.common import CliContext, human_bytes
 from chatvault.errors import ChatVaultError, UsageError
 from chatvault.jobs.context import JobContext
@@ -180,7 +181,7 @@ def _run(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> in
                       f"{r.blobs_sent}/{r.blobs_total} media files) in {r.duration_s:.1f} s")
         except ChatVaultError as exc:
             failures.append(exc)
-            damage = engine.last_damage(conn, d)
+            damage = last_damage(conn, d.id)
             results.append({"destination": d.name, "ok": False} | exc.to_json() | ({"damage": damage} if damage else {}))
             if not ctx.json:
                 print(f"{d.name}: FAILED: {exc}", file=sys.stderr)
