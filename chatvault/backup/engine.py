@@ -152,7 +152,7 @@ class RunResult:
     sent_entries: list[str] = field(default_factory=list)  # MACs of the extents and patches stored
     pages_checked: int = 0  # vault.db pages whose SQLCipher HMAC this run checked
     blobs_checked: int = 0  # media blobs whose chunk tags this run authenticated
-    source_checked_from_ns: int = 0  # wall-clock start: a later run re-checks blobs changed after it
+    source_checked_from_ns: int = 0  # start marker's ctime: a later run re-checks blobs changed after it
     damage: dict[str, Any] | None = None  # the damaged source pages and blobs, named (run refused)
 
     def to_json(self) -> dict[str, Any]:
@@ -315,7 +315,6 @@ def run_backup(vault: Vault, dest: Destination, ctx: JobContext | None = None) -
             try:
                 k = vault_keys(vault)
                 result.source_checked_from_ns = src.mark_start(_cache_path(vault, dest))
-                clean = src.last_clean_start(conn, dest.id)
                 ctx.status("Taking a snapshot of the database")
                 with DbSnapshot(vault) as snap:
                     run_id = start_run(conn, dest, "backup")
@@ -325,7 +324,7 @@ def run_backup(vault: Vault, dest: Destination, ctx: JobContext | None = None) -
                                      "open destination": round(time.monotonic() - t2, 4)}
                     try:
                         _do_backup(vault, target, k, snap, ctx, result, _needs_full_listing(conn, dest, target),
-                                   cache_path=_cache_path(vault, dest), clean=clean)
+                                   cache_path=_cache_path(vault, dest))
                         if dest.restore_test:
                             ctx.status("Test-restoring the new snapshot")
                     finally:
@@ -451,12 +450,12 @@ def _load_cache(path: Path | None, snapshot_id: str | None, target: Target, iden
 
 
 def _save_cache(path: Path | None, snapshot_id: str, target: Target, ident: list[int], snap: DbSnapshot,
-                fps: bytes, checked: float) -> None:
+                fps: bytes, checked: float, since: int) -> None:
     if path is None:
         return
     data = json.dumps({"v": CACHE_VERSION, "snapshot": snapshot_id, "target": target.description, "file": ident,
                        "page_size": snap.page_size, "extent_pages": snap.extent_pages, "tail": TAIL,
-                       "checked": checked, "fps": base64.b64encode(fps).decode()}).encode()
+                       "checked": checked, "since": since, "fps": base64.b64encode(fps).decode()}).encode()
     try:
         path.parent.mkdir(exist_ok=True, mode=0o700)
         os.chmod(path.parent, 0o700)  # private whatever the umask or an older version made
@@ -475,8 +474,7 @@ def _save_cache(path: Path | None, snapshot_id: str, target: Target, ident: list
 
 
 def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ctx: JobContext,
-               result: RunResult, full_listing: bool = True, cache_path: Path | None = None,
-               clean: tuple[str | None, int | None] = (None, None)) -> None:
+               result: RunResult, full_listing: bool = True, cache_path: Path | None = None) -> None:
     t_phase = time.monotonic()
     audit = src.SourceAudit.for_snapshot(snap, k)
 
@@ -503,8 +501,8 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         ensure_config(target, k, existing)
         prev = _latest_manifest(target, k, existing)
     result.full_listing = full_listing
-    if prev is not None and prev["id"] == clean[0]:
-        audit.since_ns = clean[1]  # blobs that run checked and that did not change since are trusted
+    if prev is not None:  # blobs the run that made `prev` checked, unchanged since, are trusted
+        audit.since_ns = src.clean_since(cache_path, prev["id"])
     phase("previous snapshot")
     # where each extent or patch the destination holds lies: MAC -> (object key, offset, length)
     at = _known_entries(target, k, prev, existing, full_listing)
@@ -858,7 +856,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         raise IntegrityError(f"The new snapshot {snapshot_id} lists {len(missing)} objects the destination does not "
                              f"hold correctly (first: {missing[0]}).", hint="Run the backup again.")
     result.verified = True
-    _save_cache(cache_path, snapshot_id, target, ident, snap, b"".join(fps), checked)
+    _save_cache(cache_path, snapshot_id, target, ident, snap, b"".join(fps), checked, result.source_checked_from_ns)
     phase("store and read back")
 
 

@@ -4,7 +4,7 @@
 the same bytes. Extents whose page tails did not change since the last run that checked them are
 not read (the fast path), so every page is read and checked in full at least every
 `FULL_CHECK_EVERY_S` (a week). Blobs are immutable once written: a new blob, or one whose file
-changed (ctime) since the last clean run started, is read and its chunk tags authenticated; others
+changed (ctime) since the run that made the newest snapshot started, is read and its chunk tags authenticated; others
 rely on that run's check. Any damage aborts the snapshot (`SourceDamaged`): nothing of it is
 recorded as verified, the run's detail names the pages, blobs, messages and conversations, and the
 destination's health turns red until a run succeeds.
@@ -70,7 +70,7 @@ class SourceAudit:
         return bad
 
     def blob_suspect(self, ctime_ns: int) -> bool:
-        """A blob the destination holds must be read again: changed since the last clean run started."""
+        """A blob the destination holds must be read again: changed since the run that made the newest snapshot started."""
         return self.since_ns is None or ctime_ns >= self.since_ns
 
     def blob_sink(self, rel: str, size: int | None = None) -> BlobTagCheck:
@@ -200,19 +200,19 @@ def _conv(c: dict[str, Any]) -> str:
 
 
 # --- what previous runs established --------------------------------------------------------------
-def last_clean_start(conn: Any, dest_id: int) -> tuple[str | None, int | None]:
-    """(snapshot id, wall-clock ns its run started) of the newest verified backup run, whose source
-    check later runs may rely on; (None, None) when there is none or it predates the source check."""
-    row = conn.execute(
-        "SELECT snapshot_id, detail FROM backup_runs WHERE destination_id = ? AND kind = 'backup' "
-        "AND status = 'success' AND verified = 1 ORDER BY id DESC LIMIT 1", (dest_id,)).fetchone()
-    if row is None:
-        return None, None
+def clean_since(cache_path: Path | None, snapshot_id: str) -> int | None:
+    """When (ctime ns of its start marker) the run that made `snapshot_id` started, from the local
+    cache it left: blobs unchanged since then were checked by it. None when the cache does not
+    describe that snapshot (every blob is read again). Kept beside vault.db, not in it, so a
+    database put back from a copy does not lose it."""
+    if cache_path is None:
+        return None
     try:
-        started = json.loads(row["detail"] or "{}").get("source_checked_from_ns")
-    except ValueError:
-        started = None
-    return row["snapshot_id"], int(started) if isinstance(started, int) and started > 0 else None
+        c = json.loads(cache_path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    since = c.get("since") if isinstance(c, dict) and c.get("snapshot") == snapshot_id else None
+    return since if isinstance(since, int) and since > 0 else None
 
 
 def last_damage(conn: Any, dest_id: int) -> dict[str, Any] | None:
