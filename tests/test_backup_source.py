@@ -297,3 +297,35 @@ def test_verify_damage_marks_snapshots_prune_keeps_the_newest_clean(vault, dest,
     assert not rep.ok and rep.damaged[0]["snapshots"] == [second.snapshot_id]
     pr = engine.run_prune(vault, dest, retention={"keep_last": 1})
     assert pr.kept_clean == first.snapshot_id and pr.keep == [first.snapshot_id, second.snapshot_id]
+
+
+def test_damaged_overflow_page_names_its_one_message_4k_profile(tmp_path, monkeypatch):
+    """A long message spills into overflow pages; damage one and exactly that message is named."""
+    from chatvault.backup.pagemap import map_damage
+    from chatvault.vault.vault import create_vault
+
+    monkeypatch.setattr(store_db, "NEW_PROFILE", "4k-sha512")
+    v, _ = create_vault(tmp_path / "v", PASSPHRASE)
+    try:
+        fill(v, messages=300, blobs=0)
+        conn = v.connect()
+        cid = conn.execute("SELECT id FROM conversations").fetchone()[0]
+        big = conn.execute("INSERT INTO messages(conversation_id, source_key, ts, text) VALUES (?, 'big', 1, ?)",
+                           (cid, "long " * 40_000)).lastrowid
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        count = int(conn.execute("PRAGMA page_count").fetchone()[0])
+        conn.close()
+        data = bytearray(v.db_path.read_bytes())
+        chk = page_checker(v.derive_key(vkeys.LABEL_DB), data[:16], 4096)
+        victim = count - 3  # inside the 200 KB message's overflow chain, the file's last pages
+        data[(victim - 1) * 4096 + 500] ^= 1
+        v.db_path.write_bytes(bytes(data))
+        conn = v.connect(readonly=True)
+        try:
+            dmg = map_damage(chk, chk.db_key, lambda n: bytes(data[(n - 1) * 4096:n * 4096]), [victim], conn)
+        finally:
+            conn.close()
+        assert dmg.tables == {"messages": [(big - 1, big)]} and dmg.messages == 1
+        assert dmg.conversations == [{"id": cid, "title": "Chat", "messages": 1}]
+    finally:
+        v.lock()

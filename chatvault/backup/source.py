@@ -103,10 +103,13 @@ class SourceAudit:
 
     def _name(self, out: dict[str, Any], conn: Any, read_page: Any) -> None:
         if self.bad_pages and self.checker is not None:
-            from chatvault.backup.pagemap import map_damage
+            from chatvault.backup.pagemap import PageDamage, map_damage
 
-            out["pages"] = map_damage(self.checker, self.checker.db_key, read_page, self.bad_pages,
-                                      conn).to_json()
+            try:
+                pages = map_damage(self.checker, self.checker.db_key, read_page, self.bad_pages, conn)
+            except (IndexError, ValueError, OSError):  # a b-tree page of a shape we do not know
+                pages = PageDamage(sorted(self.bad_pages))  # the page numbers still say it
+            out["pages"] = pages.to_json()
         blobs = []
         for rel, problem in sorted(self.bad_blobs.items()):
             blob_id = rel.rsplit("/", 1)[-1]
