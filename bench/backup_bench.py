@@ -186,6 +186,9 @@ def revert_change(vault_dir: Path, state: Path, new: list[Path]) -> None:
     shutil.copyfile(state / "before.db", vault_dir / "vault.db")
     for p in new:
         p.unlink()
+        for d in (p.parent, p.parent.parent):  # media/ab/cd made for it (blob ids differ each time)
+            if not any(d.iterdir()):
+                d.rmdir()
     for suffix in ("-wal", "-shm"):
         (vault_dir / f"vault.db{suffix}").unlink(missing_ok=True)
 
