@@ -221,7 +221,7 @@ def test_partial_page_damage_is_caught_by_the_weekly_full_check(vault, dest, mon
     cache.write_text(json.dumps(c))
     with pytest.raises(SourceDamaged) as err:
         engine.run_backup(vault, dest)
-    assert "pages 5" in err.value.message
+    assert "page 5)" in err.value.message
 
 
 def test_cache_and_restored_vault_are_private(vault, dest, tmp_path):

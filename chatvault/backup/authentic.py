@@ -153,7 +153,8 @@ class BlobTagCheck:
         try:
             self._cipher.decrypt(_nonce(self._i, final), chunk, aad)
         except InvalidTag:
-            self._problem = "its final chunk failed authentication" if final else f"chunk {self._i} failed authentication"
+            what = "its final chunk" if final else f"chunk {self._i}"
+            self._problem = f"{what} failed authentication"
         self._i += 1
 
     def problem(self) -> str | None:

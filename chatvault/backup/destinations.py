@@ -140,7 +140,8 @@ def start_run(conn: Connection, dest: Destination, kind: str) -> int:
         "WHERE destination_id = ? AND status = 'running'", (clock.now_ms(), dest.id))
     cur = conn.execute("INSERT INTO backup_runs(destination_id, kind, status, started_at, detail) "
                        "VALUES (?, ?, 'running', ?, ?)",
-                       (dest.id, kind, clock.now_ms(), json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "t": time.time()})))
+                       (dest.id, kind, clock.now_ms(),
+                        json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "t": time.time()})))
     return int(cur.lastrowid)
 
 

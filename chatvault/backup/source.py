@@ -4,8 +4,8 @@
 the same bytes. Extents whose page tails did not change since the last run that checked them are
 not read (the fast path), so every page is read and checked in full at least every
 `FULL_CHECK_EVERY_S` (a week). Blobs are immutable once written: a new blob, or one whose file
-changed (ctime) since the run that made the newest snapshot started, is read and its chunk tags authenticated; others
-rely on that run's check. Any damage aborts the snapshot (`SourceDamaged`): nothing of it is
+changed (ctime) since the run that made the newest snapshot started, is read and its chunk tags
+authenticated; others rely on that run's check. Any damage aborts the snapshot (`SourceDamaged`): nothing of it is
 recorded as verified, the run's detail names the pages, blobs, messages and conversations, and the
 destination's health turns red until a run succeeds.
 """
@@ -70,7 +70,8 @@ class SourceAudit:
         return bad
 
     def blob_suspect(self, ctime_ns: int) -> bool:
-        """A blob the destination holds must be read again: changed since the run that made the newest snapshot started."""
+        """A blob the destination holds must be read again: its file changed since the run that made
+        the newest snapshot started (or there is no such run to rely on)."""
         return self.since_ns is None or ctime_ns >= self.since_ns
 
     def blob_sink(self, rel: str, size: int | None = None) -> BlobTagCheck:
@@ -175,7 +176,8 @@ def describe(report: dict[str, Any]) -> str:
     if pages:
         n = pages.get("page_count", 0)
         first = ", ".join(str(p) for p in pages.get("pages", [])[:8])
-        what = f"{n} vault.db page{'s' if n != 1 else ''} fail SQLCipher's HMAC (pages {first}{', ...' if n > 8 else ''})"
+        what = (f"{n} vault.db page{'s fail' if n != 1 else ' fails'} SQLCipher's HMAC "
+                f"(page{'s' if n != 1 else ''} {first}{', ...' if n > 8 else ''})")
         msgs = pages.get("messages")
         if msgs is None and pages.get("messages_at_most") is not None:
             what += f"; they hold up to {pages['messages_at_most']} messages"

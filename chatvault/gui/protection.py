@@ -262,7 +262,8 @@ class ProtectionPage(QWidget):
         """What a refused backup found damaged in the vault (or a failed restore test), in words."""
         d = h.damage or {}
         if not d:
-            return self.tr("The restore test of the newest backup failed: %1").replace("%1", h.last_failure_reason or "")
+            text = self.tr("The restore test of the newest backup failed: %1")
+            return text.replace("%1", h.last_failure_reason or "")
         pages, blobs = d.get("pages") or {}, d.get("blobs") or []
         msgs = (pages.get("messages") or 0) + sum(b.get("messages") or 0 for b in blobs)
         text = self.tr("Damage found in your archive: %1 database pages and %2 media files fail their checks "

@@ -182,7 +182,8 @@ def _run(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> in
         except ChatVaultError as exc:
             failures.append(exc)
             damage = last_damage(conn, d.id)
-            results.append({"destination": d.name, "ok": False} | exc.to_json() | ({"damage": damage} if damage else {}))
+            results.append({"destination": d.name, "ok": False} | exc.to_json()
+                           | ({"damage": damage} if damage else {}))
             if not ctx.json:
                 print(f"{d.name}: FAILED: {exc}", file=sys.stderr)
                 for line in damage_lines(damage):
