@@ -1055,6 +1055,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>还没有已验证的备份</translation>
     </message>
     <message>
+        <source>The restore test of the newest backup failed: %1</source>
+        <translation>最新备份的还原测试失败：%1</translation>
+    </message>
+    <message>
+        <source>Damage found in your archive: %1 database pages and %2 media files fail their checks (%3 messages affected). It was not backed up; the last clean backup is kept.</source>
+        <translation>在您的存档中发现损坏：%1 个数据库页面和 %2 个媒体文件未通过校验（涉及 %3 条消息）。本次未备份；最近一次完好的备份已保留。</translation>
+    </message>
+    <message>
+        <source>Chats: %1</source>
+        <translation>涉及的聊天：%1</translation>
+    </message>
+    <message>
         <source>Last verified backup: %1 (%2)</source>
         <translation>最近一次已验证的备份：%1（%2）</translation>
     </message>
