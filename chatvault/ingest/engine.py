@@ -31,7 +31,8 @@ from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.openers import close_trees
 from chatvault.ingest import names, owner, parse, recalls
 from chatvault.ingest.keys import ts_ms
-from chatvault.ingest.reorder import Reorder, date_order_changed
+from chatvault.ingest.reorder import KNOWN_OPTION, Reorder, date_order_changed
+from chatvault.ingest.reorder import feed_known as reorder_feed_known
 from chatvault.jobs.context import JobContext
 from chatvault.media.attach import MediaInfo, fill_missing, record_blob, store_and_describe
 from chatvault.media.blobstore import BlobStore, StoredBlob
@@ -763,6 +764,7 @@ def run_import(vault: Vault, path: Path, *, format: str | None = None, options: 
         report.run_id, report.resumed_from = _start_run(conn, importer, report.path)
         writer = _Writer(vault, conn, report.run_id, report, ctx, importer, options)
         options = owner.feed(conn, importer.name, options)     # what the reader gets: with a kept "me"
+        options = reorder_feed_known(conn, importer.name, options)  # and each chat's stored date order
         total_bytes = importer.total_bytes(path)
         ctx.set_total(bytes_=total_bytes)
         ctx.status(f"Checking {path.name}")
@@ -890,7 +892,9 @@ def _options_digest(options: ImportOptions) -> str:
     # The database key never changes what is read (a wrong one fails), so it is left out. The image
     # key does (V2 pictures decoded or kept), so a run with another one is not "identical"; it enters
     # only through this one-way, truncated hash: stored nowhere as itself.
-    data = {"me": options.me} | {k: v for k, v in options.options.items() if k not in ("reread", "key")}
+    # The stored date orders fed to the reader follow the vault, not the user's options.
+    data = {"me": options.me} | {k: v for k, v in options.options.items()
+                                 if k not in ("reread", "key", KNOWN_OPTION)}
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
