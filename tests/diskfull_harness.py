@@ -59,7 +59,6 @@ def _lift() -> None:
 
 
 def _state(vault_path: Path, passphrase: str) -> dict[str, Any]:
-    import chatvault.ingest.check  # noqa: F401 - registers the import checks
     from chatvault.check import run_checks
 
     v = open_vault(vault_path, passphrase)

@@ -10,7 +10,6 @@ import shutil
 
 from chatvault.check import run_checks
 from chatvault.media import blobstore
-from chatvault.media import check as media_check  # noqa: F401 - registers the media check
 from chatvault.media.blobstore import BlobStore
 
 

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from chatvault.media import blobstore as bs
+from chatvault.media import blobformat as bs
 
 SALT = 16
 IV = 16
