@@ -79,6 +79,14 @@ def test_store_is_below_the_vault() -> None:
     assert offenders("store", lambda path, n: _in(n, *above)) == []
 
 
+def test_search_sits_between_store_and_vault() -> None:
+    """Opening a vault finishes the index rebuild migrations ask for, so `search` must not import
+    the vault or anything above it (that would be a loop)."""
+    above = ("chatvault.vault", "chatvault.media", "chatvault.ingest", "chatvault.backup", "chatvault.watch",
+             "chatvault.importers", "chatvault.check", "chatvault.cli", "chatvault.gui")
+    assert offenders("search", lambda path, n: _in(n, *above)) == []
+
+
 def test_vault_uses_only_what_lies_below_it() -> None:
     """The vault sits on `store` and the search index it keeps in step with the schema; media,
     imports, backups, checks and the front ends are built on the vault, never under it."""
