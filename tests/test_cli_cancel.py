@@ -138,7 +138,7 @@ def test_backup_run_ctrl_c(vault_copy: Path, tmp_path: Path) -> None:
     assert code == EXIT_CANCELLED and took < STOP_BUDGET_S, (code, took, text)
     assert out["ok"] is False and out["runs"][0]["error"] == "cancelled"
     assert "next `backup run` sends only the rest" in out["runs"][0]["message"]
-    assert "chatvault: stopping" in text
+    assert "chatvault: stopping" in text and {x["command"] for x in lines} == {"backup run"}
     snaps = json.loads(run_cli("backup", "snapshots", "--json", env=env).stdout)["destinations"][0]["snapshots"]
     assert snaps == []                                   # no half snapshot is listed
     _check_ok(env)
@@ -207,3 +207,27 @@ def test_second_ctrl_c_quits_at_once(vault_copy: Path) -> None:
     assert p.returncode == EXIT_CANCELLED and took < STOP_BUDGET_S and "stopped at once" in err
     assert "Traceback" not in err
     _check_ok(env)
+
+
+def test_progress_line_and_renderer() -> None:
+    """The terminal line says what a byte-counting job does; the JSON writer ends with the final counts."""
+    import io
+
+    from chatvault.cli.progress import Renderer, line
+    from chatvault.jobs.context import JobContext, Progress
+
+    text = line(Progress(bytes_done=3 << 20, bytes_total=12 << 20, rate_bytes=1 << 20, eta_seconds=9,
+                         status="Backing up the database and media"), "usb")
+    assert "25.0%" in text and "3.0 MiB/12.0 MiB" in text and "1.0 MiB/s" in text and "ETA 0:09" in text
+    assert text.endswith("Backing up the database and media") and "0 messages" not in text
+    assert line(Progress(items_done=5, items_total=9, cancelled=True), "x", "files").endswith("stopping...")
+    job = JobContext()
+    job.set_total(items=10)
+    out = io.StringIO()
+    with Renderer(job, "export", "files", "json", "media export", out):
+        job.advance(items=4)
+        time.sleep(0.45)
+        job.advance(items=6)
+    rows = [json.loads(r) for r in out.getvalue().splitlines()]
+    assert len(rows) >= 2 and rows[-1]["done"] == 10 and rows[-1]["percent"] == 100.0
+    assert rows[-1]["command"] == "media export" and set(rows[-1]) >= PROGRESS_KEYS

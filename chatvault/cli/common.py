@@ -74,7 +74,8 @@ class CliContext:
     def from_args(cls, args: argparse.Namespace) -> CliContext:
         vault = getattr(args, "vault", None)
         path = Path(vault).expanduser() if vault else default_vault_path()
-        command = " ".join(str(w) for w in (getattr(args, "command", None), getattr(args, "media_cmd", None)) if w)
+        words = (getattr(args, k, None) for k in ("command", "media_cmd", "action", "watch_cmd"))
+        command = " ".join(str(w) for w in words if w)
         return cls(path, bool(getattr(args, "json", False)), getattr(args, "passphrase_file", None), command)
 
     def passphrase(self, prompt: str = "Passphrase: ") -> str:
