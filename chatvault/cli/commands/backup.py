@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from chatvault.backup.health import health, overall
 from chatvault.cli.common import CliContext, human_bytes
 from chatvault.cli.progress import cancellable
 from chatvault.errors import EXIT_CANCELLED, Cancelled, ChatVaultError, CommandCancelled, UsageError
+from chatvault.jobs.context import JobContext
 
 NAME = "backup"
 HELP = "back up the vault to folders and S3, verify, prune, and show backup health"
@@ -156,41 +158,51 @@ def _rm(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int
     return 0
 
 
-def _run(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
-    results: list[dict[str, Any]] = []
-    failures = []
+def _per_destination(ctx: CliContext, conn: Any, names: list[str],
+                     step: Callable[[dests.Destination, JobContext], dict[str, Any]],
+                     stopped: Callable[[JobContext], str]) -> list[dict[str, Any]]:
+    """`step` for each selected destination under Ctrl-C: a stopped step's entry is the `cancelled`
+    object (`stopped(job)` says what was done), and the destinations after it are not started."""
+    entries: list[dict[str, Any]] = []
     with cancellable(ctx) as jobs:
-        for d in _selected(conn, args.names):
+        for d in _selected(conn, names):
             if jobs.cancelled:
-                results.append(_stopped(ctx, d.name, NOT_STARTED))
+                entries.append(_stopped(ctx, d.name, NOT_STARTED))
                 continue
             try:
                 with jobs.stage(d.name, unit="objects") as job:
-                    r = engine.run_backup(vault, d, job)
+                    entries.append(step(d, job))
             except Cancelled:
-                p = job.snapshot()
-                results.append(_stopped(ctx, d.name, (
-                    f"stopped by Ctrl-C after {human_bytes(p.bytes_done)}"
-                    + (f" of {human_bytes(p.bytes_total)}" if p.bytes_total else "")
-                    + "; no snapshot was recorded and the earlier ones are untouched. What was sent stays at "
-                      "the destination: the next `backup run` sends only the rest.")))
-                continue
-            except ChatVaultError as exc:
-                failures.append(exc)
-                results.append({"destination": d.name, "ok": False} | exc.to_json())
-                if not ctx.json:
-                    print(f"{d.name}: FAILED: {exc}", file=sys.stderr)
-                continue
-            results.append(r.to_json() | {"ok": True})
-            if not ctx.json:
-                print(f"{d.name}: snapshot {r.snapshot_id} verified; sent {human_bytes(r.bytes_sent)} of "
-                      f"{human_bytes(r.bytes_total)} ({r.extents_sent}/{r.extents_total} database extents, "
-                      f"{r.blobs_sent}/{r.blobs_total} media files) in {r.duration_s:.1f} s")
-    stopped = _any_stopped(results)
-    if ctx.json:
-        ctx.out({"ok": not failures and not stopped, "runs": results})
-    return EXIT_CANCELLED if stopped else 1 if failures else 0
+                entries.append(_stopped(ctx, d.name, stopped(job)))
+    return entries
 
+
+def _run(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
+    def step(d: dests.Destination, job: JobContext) -> dict[str, Any]:
+        try:
+            r = engine.run_backup(vault, d, job)
+        except ChatVaultError as exc:
+            if not ctx.json:
+                print(f"{d.name}: FAILED: {exc}", file=sys.stderr)
+            return {"destination": d.name, "ok": False} | exc.to_json()
+        if not ctx.json:
+            print(f"{d.name}: snapshot {r.snapshot_id} verified; sent {human_bytes(r.bytes_sent)} of "
+                  f"{human_bytes(r.bytes_total)} ({r.extents_sent}/{r.extents_total} database extents, "
+                  f"{r.blobs_sent}/{r.blobs_total} media files) in {r.duration_s:.1f} s")
+        return r.to_json() | {"ok": True}
+
+    def stopped(job: JobContext) -> str:
+        p = job.snapshot()
+        return (f"stopped by Ctrl-C after {human_bytes(p.bytes_done)}"
+                + (f" of {human_bytes(p.bytes_total)}" if p.bytes_total else "")
+                + "; no snapshot was recorded and the earlier ones are untouched. What was sent stays at "
+                  "the destination: the next `backup run` sends only the rest.")
+
+    results = _per_destination(ctx, conn, args.names, step, stopped)
+    stopped_any, failed = _any_stopped(results), any(not r["ok"] for r in results)
+    if ctx.json:
+        ctx.out({"ok": not failed, "runs": results})
+    return EXIT_CANCELLED if stopped_any else 1 if failed else 0
 
 def _status(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
     hs = health(conn)
@@ -207,29 +219,20 @@ def _status(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) ->
 
 
 def _verify(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
-    out: list[dict[str, Any]] = []
-    bad = False
-    with cancellable(ctx) as jobs:
-        for d in _selected(conn, args.names):
-            if jobs.cancelled:
-                out.append(_stopped(ctx, d.name, NOT_STARTED))
-                continue
-            try:
-                with jobs.stage(d.name, unit="objects") as job:
-                    rep = engine.run_verify(vault, d, read_data=args.read_data, ctx=job)
-            except Cancelled:
-                p = job.snapshot()
-                out.append(_stopped(ctx, d.name, f"verification stopped by Ctrl-C after {p.items_done:,} objects; "
-                                                 "nothing was changed. Run `backup verify` again for a verdict."))
-                continue
-            _verified(ctx, d, rep, args.read_data)
-            out.append({"destination": d.name} | rep.to_json())
-            bad = bad or not rep.ok
-    stopped = _any_stopped(out)
-    if ctx.json:
-        ctx.out({"ok": not bad and not stopped, "destinations": out})
-    return EXIT_CANCELLED if stopped else 1 if bad else 0
+    def step(d: dests.Destination, job: JobContext) -> dict[str, Any]:
+        rep = engine.run_verify(vault, d, read_data=args.read_data, ctx=job)
+        _verified(ctx, d, rep, args.read_data)
+        return {"destination": d.name} | rep.to_json()
 
+    def stopped(job: JobContext) -> str:
+        return (f"verification stopped by Ctrl-C after {job.snapshot().items_done:,} objects; nothing was "
+                "changed. Run `backup verify` again for a verdict.")
+
+    out = _per_destination(ctx, conn, args.names, step, stopped)
+    bad = any(not o["ok"] for o in out)
+    if ctx.json:
+        ctx.out({"ok": not bad, "destinations": out})
+    return EXIT_CANCELLED if _any_stopped(out) else 1 if bad else 0
 
 def _verified(ctx: CliContext, d: dests.Destination, rep: Any, read_data: bool) -> None:
     if ctx.json:
@@ -265,29 +268,21 @@ def _snapshots(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any)
 
 
 def _prune(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
-    out: list[dict[str, Any]] = []
     lines: list[str] = []
     override = _retention(args) or None
-    with cancellable(ctx) as jobs:
-        for d in _selected(conn, args.names):
-            if jobs.cancelled:
-                out.append(_cancelled(d.name, NOT_STARTED))
-                lines.append(f"{d.name}: {NOT_STARTED}")
-                continue
-            try:
-                with jobs.stage(d.name, unit="objects") as job:
-                    rep = engine.run_prune(vault, d, dry_run=args.dry_run, retention=override, ctx=job)
-            except Cancelled:
-                text = ("prune stopped by Ctrl-C: the snapshots forgotten and objects deleted so far stay so, every "
-                        "kept snapshot is whole; run `backup prune` again to finish.")
-                out.append(_cancelled(d.name, text))
-                lines.append(f"{d.name}: {text}")
-                continue
-            out.append({"destination": d.name} | rep.to_json())
-            lines += _pruned(d, rep, args.dry_run, override)
+
+    def step(d: dests.Destination, job: JobContext) -> dict[str, Any]:
+        rep = engine.run_prune(vault, d, dry_run=args.dry_run, retention=override, ctx=job)
+        lines.extend(_pruned(d, rep, args.dry_run, override))
+        return {"destination": d.name} | rep.to_json()
+
+    def stopped(job: JobContext) -> str:
+        return ("prune stopped by Ctrl-C: the snapshots forgotten and objects deleted so far stay so, every "
+                "kept snapshot is whole; run `backup prune` again to finish.")
+
+    out = _per_destination(ctx, conn, args.names, step, stopped)
     ctx.out({"destinations": out}, "\n".join(lines))
     return EXIT_CANCELLED if _any_stopped(out) else 0
-
 
 def _pruned(d: dests.Destination, rep: Any, dry_run: bool, override: dict[str, int] | None) -> list[str]:
     lines = []
