@@ -559,6 +559,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
     stop_media = threading.Event()
 
     def put_blob(i: int, rel: str, path: str, size: int) -> None:
+        ctx.check()  # per blob: the submit loop checks only every 64th, and 64 videos take long
         if not os.path.exists(path):  # removed since the walk (e.g. `check --repair` of an orphan): skip it
             blob_rows[i] = []
             return
