@@ -110,8 +110,7 @@ class DatabasePass:
         """A new slot for extent i: a patch of its changed pages against the previous base when
         few changed, else the whole extent as a new base."""
         slot: Slot | None = None
-        if self.reusable(ps, i) and len(base64.b64decode(ps[4])) == len(hashes):  # type: ignore[index]
-            assert ps is not None
+        if ps is not None and self.reusable(ps, i) and len(base64.b64decode(ps[4])) == len(hashes):
             before = base64.b64decode(ps[4])
             changed = mask_pages(ps[3]) | {
                 p for p in range(len(hashes) // PAGE_HASH) if hashes[p * PAGE_HASH:(p + 1) * PAGE_HASH]
