@@ -18,6 +18,7 @@ from chatvault.backup.authentic import BlobTagCheck
 from chatvault.backup.common import run_all
 from chatvault.backup.crypto import BackupKeys, keys_from_header, open_manifest, parse_envelope
 from chatvault.backup.extents import apply_patch, patch_size
+from chatvault.backup.folder import sync_tree
 from chatvault.backup.layout import locations, resolve_snapshot, snapshot_ids, snapshot_key
 from chatvault.backup.packs import scan_entries
 from chatvault.backup.target import Target
@@ -263,20 +264,6 @@ class _DbRestore:
             os.pwrite(self.fd, image, i * self.step)
             self.done[i] = 1
             self.ctx.advance(items=1, bytes_=len(image))
-
-
-def sync_tree(path: Path) -> None:
-    """Make every file written under `path` durable: one `syncfs` where Linux has it."""
-    from chatvault.backup.folder import _syncfs
-
-    if _syncfs is not None:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            if _syncfs(fd) == 0:
-                return
-        finally:
-            os.close(fd)
-    os.sync()
 
 
 def _check_restored(to: Path, keys: BackupKeys, rep: RestoreReport, full: bool) -> None:
