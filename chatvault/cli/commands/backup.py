@@ -14,6 +14,7 @@ from chatvault.backup import engine
 from chatvault.backup.health import health, overall
 from chatvault.backup.source import last_damage
 from chatvault.cli.common import CliContext, human_bytes
+from chatvault.cli.malloc import tune_for_backups
 from chatvault.cli.progress import cancellable
 from chatvault.errors import EXIT_CANCELLED, Cancelled, ChatVaultError, CommandCancelled, UsageError
 from chatvault.jobs.context import JobContext
@@ -116,6 +117,7 @@ def _any_stopped(entries: list[dict[str, Any]]) -> bool:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    tune_for_backups()  # this process moves backup data: glibc tuned for it (chatvault/cli/malloc.py)
     with ctx.open() as vault:
         conn = vault.connect()
         try:

@@ -8,6 +8,7 @@ from pathlib import Path
 from chatvault.backup import destinations as dests
 from chatvault.backup import engine
 from chatvault.cli.common import CliContext, human_bytes, read_secret_file
+from chatvault.cli.malloc import tune_for_backups
 from chatvault.cli.progress import cancellable
 from chatvault.errors import Cancelled, CommandCancelled, UsageError
 
@@ -32,6 +33,7 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    tune_for_backups()  # this process moves backup data: glibc tuned for it (chatvault/cli/malloc.py)
     keys = None
     if args.from_name:
         with ctx.open() as vault:
