@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from chatvault.gui import theme, timefmt
-from chatvault.store.db import Connection, DatabaseError
-from chatvault.store.store import Store
+from chatvault.store import queries
+from chatvault.store.db import Connection
 
 ConversationRole = Qt.ItemDataRole.UserRole + 10
 FilterRole = Qt.ItemDataRole.UserRole + 11
@@ -63,30 +63,18 @@ class ChatListModel(QAbstractListModel):
     @staticmethod
     def _read(conn: Connection) -> list[dict]:
         rows = []
-        store = Store(conn)
-        fresh: dict[int, int] = {}
-        members = dict(conn.execute(
-            "SELECT conversation_id, count(*) FROM conversation_members GROUP BY conversation_id").fetchall())
-        titles = store.earlier_titles()      # the filter finds a chat by its earlier names too
-        for conv in store.conversations():
-            try:
-                last = conn.execute(
-                    "SELECT m.kind, m.text, p.display_name, p.is_me FROM messages m LEFT JOIN participants p"
-                    " ON p.id = m.sender_id WHERE m.conversation_id = ? ORDER BY m.ts DESC, m.id DESC LIMIT 1",
-                    (conv["id"],)).fetchone()
-            except DatabaseError:     # its newest message is in a damaged page: listed without a preview
-                last = None
+        for conv in queries.chat_list(conn):
+            last = conv.pop("last")
             preview = ""
             if last is not None:
                 preview = preview_text(last["kind"], last["text"])
                 if conv["kind"] == "group" and last["display_name"] and last["kind"] not in ("system", "recalled"):
                     preview = f"{last['display_name']}: {preview}"
-            conv = dict(conv)
             conv["preview"] = preview
-            conv["fresh"] = int(fresh.get(conv["id"], 0))
-            conv["members"] = int(members.get(conv["id"], 0))
+            conv["fresh"] = 0
             conv["display"] = conv["title"] or conv["source_key"]
-            conv["filter_text"] = "\n".join([conv["display"], *titles.get(conv["id"], []), conv["source_key"]])
+            # the filter finds a chat by its earlier names and the source's id too
+            conv["filter_text"] = "\n".join([conv["display"], *conv.pop("earlier_titles"), conv["source_key"]])
             rows.append(conv)
         return rows
 
@@ -120,16 +108,6 @@ class ChatListModel(QAbstractListModel):
             if c["id"] == conversation_id:
                 return i
         return None
-
-
-def fresh_counts(conn: Connection) -> dict[int, int]:
-    """Messages per conversation first seen in the latest finished import."""
-    latest = conn.execute("SELECT max(id) FROM import_runs WHERE outcome IN ('ok', 'partial')").fetchone()[0]
-    if latest is None:
-        return {}
-    return dict(conn.execute(
-        "SELECT conversation_id, count(*) FROM messages WHERE first_run_id = ? GROUP BY conversation_id",
-        (latest,)).fetchall())
 
 
 class ChatFilter(QSortFilterProxyModel):

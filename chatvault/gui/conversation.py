@@ -29,6 +29,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from chatvault.gui import theme, timefmt
+from chatvault.store import queries
 from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
 
@@ -163,23 +164,8 @@ class MessageListModel(QAbstractListModel):
         if not rows or self.store is None:
             return rows
         conn = self.store.conn
-        ids = [r["id"] for r in rows]
-        marks = ",".join("?" * len(ids))
-        atts: dict[int, list[dict[str, Any]]] = {}
-        for a in conn.execute(
-            f"SELECT message_id, status, mime, size, original_name, expected_path, width, height, duration_ms,"
-            f" blob_id, thumb_blob_id, extra FROM attachments WHERE message_id IN ({marks}) ORDER BY ordinal", ids
-        ):
-            atts.setdefault(a["message_id"], []).append(dict(a))
-        quote_ids = [r["reply_to_id"] for r in rows if r.get("reply_to_id")]
-        quotes: dict[int, dict[str, Any]] = {}
-        if quote_ids:
-            qmarks = ",".join("?" * len(quote_ids))
-            for q in conn.execute(
-                f"SELECT m.id, m.kind, m.text, p.display_name AS sender FROM messages m"
-                f" LEFT JOIN participants p ON p.id = m.sender_id WHERE m.id IN ({qmarks})", quote_ids
-            ):
-                quotes[q["id"]] = dict(q)
+        atts = queries.attachments_of(conn, [r["id"] for r in rows])
+        quotes = queries.quoted_messages(conn, [r["reply_to_id"] for r in rows if r.get("reply_to_id")])
         out = []
         for r in rows:
             r = dict(r)

@@ -127,15 +127,43 @@ class CreateVaultDialog(QDialog):
         text = self.fields.validated()
         if text is None:
             return
+        path = Path(self.location.text()).expanduser()
         try:
-            self.vault, self.recovery_key = create_vault(Path(self.location.text()).expanduser(), text)
+            self.vault, self.recovery_key = self._create_off_thread(path, text)
         except ChatVaultError as exc:
+            self.error.setStyleSheet("")
             self.error.setText(str(exc))
             return
+        self.error.setStyleSheet("")
         self.error.clear()
         self.fields.clear()
         self.key_label.setText(self.recovery_key)
         self.pages.setCurrentIndex(1)
+
+    def _create_off_thread(self, path: Path, text: str) -> tuple[Vault, str]:
+        """Run `create_vault` (Argon2id: seconds of CPU) on the shared job pool. The dialog waits in a
+        local event loop, so it keeps painting while its buttons are disabled; Argon2id cannot be
+        interrupted, so there is no cancel. Raises what `create_vault` raised."""
+        from PySide6.QtCore import QEventLoop
+
+        self.create_button.setEnabled(False)
+        self.fields.setEnabled(False)
+        self.error.setStyleSheet("color: #777777")
+        self.error.setText(self.tr("Creating the vault…"))
+        outcome: dict[str, object] = {}
+        op = Op(lambda _ctx: create_vault(path, text), self)
+        op.finished.connect(lambda result: outcome.update(result=result))
+        op.failed.connect(lambda exc: outcome.update(error=exc))
+        loop = QEventLoop(self)
+        op.ended.connect(loop.quit)
+        op.start()
+        loop.exec()
+        op.deleteLater()
+        self.create_button.setEnabled(True)
+        self.fields.setEnabled(True)
+        if "error" in outcome:
+            raise outcome["error"]  # type: ignore[misc]
+        return outcome["result"]  # type: ignore[return-value]
 
     # --- step 2 --------------------------------------------------------------------------
     def _key_page(self) -> QWidget:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +16,8 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     Signal,
 )
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPixmap, QShortcut
@@ -43,8 +42,9 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import theme, timefmt
-from chatvault.gui.dbconn import open_conn
-from chatvault.store.db import Connection, rollback
+from chatvault.gui.ops import TaskGroup
+from chatvault.store import queries
+from chatvault.store.db import Connection
 from chatvault.vault.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -56,27 +56,22 @@ class _LoadSignals(QObject):
     loaded = Signal(str, QImage)
 
 
-class _Load(QRunnable):
-    def __init__(self, vault: Vault, blob_id: str, size: int, signals: _LoadSignals) -> None:
-        super().__init__()
-        self.vault, self.blob_id, self.size, self.signals = vault, blob_id, size, signals
+def _load(vault: Vault, blob_id: str, size: int, signals: _LoadSignals) -> None:
+    """Decrypt and decode one image (on the shared pool)."""
+    from chatvault.media.blobstore import BlobStore
 
-    def run(self) -> None:
-        from chatvault.media.blobstore import BlobStore
-
-        try:
-            data = BlobStore(self.vault).read_all(self.blob_id)
-            img = QImage.fromData(data)
-            if not img.isNull() and self.size:
-                img = img.scaled(self.size, self.size, Qt.AspectRatioMode.KeepAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
-        except Exception as exc:  # noqa: BLE001 - a damaged or missing blob shows a placeholder
-            log.warning("thumbnail %s failed: %s", self.blob_id[:12], type(exc).__name__)
-            img = QImage()
-        try:
-            self.signals.loaded.emit(self.blob_id, img)
-        except RuntimeError:
-            pass
+    try:
+        data = BlobStore(vault).read_all(blob_id)
+        img = QImage.fromData(data)
+        if not img.isNull() and size:
+            img = img.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+    except Exception as exc:  # noqa: BLE001 - a damaged or missing blob shows a placeholder
+        log.warning("thumbnail %s failed: %s", blob_id[:12], type(exc).__name__)
+        img = QImage()
+    try:
+        signals.loaded.emit(blob_id, img)
+    except RuntimeError:
+        pass
 
 
 class ThumbLoader(QObject):
@@ -86,8 +81,7 @@ class ThumbLoader(QObject):
 
     def __init__(self, parent=None, size: int = 320) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)
+        self.tasks = TaskGroup()
         self.size = size
         self.vault: Vault | None = None
         self.cache: dict[str, QPixmap] = {}
@@ -99,7 +93,7 @@ class ThumbLoader(QObject):
         if self.vault is None or blob_id in self.cache or blob_id in self.pending:
             return
         self.pending.add(blob_id)
-        self.pool.start(_Load(self.vault, blob_id, self.size, self._signals))
+        self.tasks.start(partial(_load, self.vault, blob_id, self.size, self._signals))
 
     def _done(self, blob_id: str, img: QImage) -> None:
         self.pending.discard(blob_id)
@@ -111,40 +105,14 @@ class ThumbLoader(QObject):
 
     def clear(self) -> None:
         self.vault = None
-        self.pool.waitForDone(5000)
+        self.tasks.drain(5000)
         self.cache.clear()
         self.pending.clear()
 
 
-def query_media(conn: Connection, conversation_id: int | None = None, kind: str | None = None,
-                limit: int = 5000, since: int | None = None, until: int | None = None) -> list[dict[str, Any]]:
-    """Photos and videos (stored or not), newest first."""
-    sql = ("SELECT a.id AS attachment_id, a.status, a.mime, a.size, a.width, a.height, a.duration_ms, a.blob_id,"
-           " a.thumb_blob_id, a.original_name, a.expected_path, m.id AS message_id, m.kind, m.ts, m.conversation_id,"
-           " c.title AS conversation, p.display_name AS sender"
-           " FROM attachments a JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id"
-           " LEFT JOIN participants p ON p.id = m.sender_id WHERE m.kind IN ('image', 'video')")
-    params: list[Any] = []
-    if conversation_id is not None:
-        sql += " AND m.conversation_id = ?"
-        params.append(conversation_id)
-    if kind:
-        sql += " AND m.kind = ?"
-        params.append(kind)
-    if since is not None:
-        sql += " AND m.ts >= ?"
-        params.append(since)
-    if until is not None:
-        sql += " AND m.ts < ?"
-        params.append(until)
-    sql += " ORDER BY m.ts DESC, m.id DESC LIMIT ?"
-    params.append(limit)
-    return [dict(r) for r in conn.execute(sql, params)]
-
-
 def query_captured(conn: Connection, since: int | None = None, until: int | None = None,
                    limit: int = 5000) -> list[dict[str, Any]]:
-    """Files watch folders (or "Locate file", `media add`) captured, shaped like `query_media` rows,
+    """Files watch folders (or "Locate file", `media add`) captured, shaped like `queries.gallery_media` rows,
     newest capture first; `attachment_id` is the capture reference ("c12")."""
     from chatvault.media.captured import CaptureFilter, list_captured
 
@@ -340,7 +308,7 @@ class GalleryPage(QWidget):
     def conversation_images(self, conversation_id: int) -> list[dict[str, Any]]:
         if self.conn is None:
             return []
-        items = query_media(self.conn, conversation_id, "image")
+        items = queries.gallery_media(self.conn, conversation_id, "image")
         return [it for it in reversed(items) if it["status"] == "stored"]
 
     def _fill_months(self) -> None:
@@ -350,14 +318,7 @@ class GalleryPage(QWidget):
         self.month.clear()
         self.month.addItem(self.tr("Any date"), None)
         if self.conn is not None:
-            rows = self.conn.execute(
-                "SELECT DISTINCT strftime('%Y-%m', m.ts / 1000, 'unixepoch', 'localtime') AS ym FROM attachments a"
-                " JOIN messages m ON m.id = a.message_id WHERE m.kind IN ('image', 'video') UNION"
-                " SELECT strftime('%Y-%m', at / 1000, 'unixepoch', 'localtime') FROM capture_log"
-                " WHERE event IN ('captured', 'duplicate') AND blob_id IS NOT NULL ORDER BY 1 DESC"
-            ).fetchall()
-            for (ym,) in rows:
-                y, mo = int(ym[:4]), int(ym[5:])
+            for y, mo in queries.media_months(self.conn):
                 label = timefmt.month_label(y, mo)
                 self.month.addItem(label, (y, mo))
         self.month.setCurrentIndex(max(0, self.month.findData(keep)))
@@ -377,7 +338,7 @@ class GalleryPage(QWidget):
         if self.kind.currentData() == "captured":      # whatever the scope: captured files belong to no chat
             self.model.set_items(query_captured(self.conn, since, until))
         else:
-            self.model.set_items(query_media(self.conn, conv, self.kind.currentData(), since=since, until=until))
+            self.model.set_items(queries.gallery_media(self.conn, conv, self.kind.currentData(), since=since, until=until))
         if self.missing_button.isChecked():
             self.fill_missing()
 
@@ -392,11 +353,7 @@ class GalleryPage(QWidget):
     def fill_missing(self) -> None:
         if self.conn is None:
             return
-        rows = self.conn.execute(
-            "SELECT a.id, a.status, a.original_name, a.expected_path, m.ts, m.kind, c.title, p.display_name"
-            " FROM attachments a JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id"
-            " LEFT JOIN participants p ON p.id = m.sender_id WHERE a.status != 'stored' ORDER BY m.ts DESC LIMIT 5000"
-        ).fetchall()
+        rows = queries.unstored_attachments(self.conn, 5000)
         delegate = self.window_.messages.delegate
         self.missing.setRowCount(len(rows))
         for i, r in enumerate(rows):
@@ -412,8 +369,7 @@ class GalleryPage(QWidget):
     def locate(self, path: str | None = None) -> bool:
         """Attach a file the user found to the selected missing attachment."""
         from chatvault.errors import ChatVaultError
-        from chatvault.media.attach import fill_missing, record_blob, store_path
-        from chatvault.media.blobstore import BlobStore
+        from chatvault.media.attach import attach_file
 
         item = self.missing.currentItem()
         if item is None or self.vault is None:
@@ -425,19 +381,7 @@ class GalleryPage(QWidget):
             if not path:
                 return False
         try:
-            stored, info = store_path(BlobStore(self.vault), Path(path))
-            conn = open_conn(self.vault, readonly=False)
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                record_blob(conn, stored, info)
-                ok = fill_missing(conn, att_id, stored, info)
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    rollback(conn)
-                raise
-            finally:
-                conn.close()
+            ok = attach_file(self.vault, att_id, Path(path))
         except ChatVaultError as exc:
             self.locate_status.setText(exc.message)
             return False

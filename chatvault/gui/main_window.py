@@ -35,7 +35,7 @@ from chatvault.gui import prefs, theme
 from chatvault.gui.chatlist import ChatFilter, ChatListDelegate, ChatListModel, ConversationRole
 from chatvault.gui.conversation import MessageView
 from chatvault.gui.damage import DamageNotice
-from chatvault.gui.dbconn import open_conn
+from chatvault.store import queries
 from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
 from chatvault.vault.vault import Vault
@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         self.tray = Tray(self)
         self.health_timer = QTimer(self)
         self.health_timer.setInterval(60_000)
-        self.health_timer.timeout.connect(self.refresh_health)
+        self.health_timer.timeout.connect(lambda: self.protection.refresh())   # then health_changed
         self.health_timer.start()
         self.refresh_health()
         self._restore_state()
@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
         self.vault = vault
         self.vault_path = vault.path
         try:
-            self.conn = open_conn(vault)
+            self.conn = vault.connect(readonly=True)
         except IntegrityError as exc:   # page 1 damaged: nothing can be read (not even the backup
             self.damage_notice.show_error(exc)   # settings); the window says so instead of not starting
             return
@@ -436,7 +436,6 @@ class MainWindow(QMainWindow):
         self._count_fresh()
 
     def _count_fresh(self) -> None:
-        from chatvault.gui.chatlist import fresh_counts
         from chatvault.gui.ops import Op
 
         vault = self.vault
@@ -444,9 +443,9 @@ class MainWindow(QMainWindow):
             return
 
         def job(ctx):
-            conn = open_conn(vault)
+            conn = vault.connect(readonly=True)
             try:
-                return fresh_counts(conn)
+                return queries.fresh_counts(conn)
             finally:
                 conn.close()
 

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import timefmt
-from chatvault.gui.dbconn import open_conn
 from chatvault.gui.ops import Op
+from chatvault.gui.protection_state import ProtectionState, read_health, read_state
 from chatvault.vault.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,10 @@ class ProtectionPage(QWidget):
         self.op: Op | None = None
         self.last_cause = ""
         self.healths: list[Any] = []
+        self.state: ProtectionState | None = None    # the last background read (None: not read yet)
+        self.refresh_op: Op | None = None
+        self._refresh_again = self._job_read = False
+        self._epoch = 0
         self.watch_status = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -212,7 +216,7 @@ class ProtectionPage(QWidget):
 
     def _conn(self, readonly: bool = True):
         assert self.vault is not None
-        return open_conn(self.vault, readonly=readonly)
+        return self.vault.connect(readonly=readonly)
 
     def _start_watch(self) -> None:
         from chatvault.watch.folders import list_folders
@@ -251,6 +255,7 @@ class ProtectionPage(QWidget):
         self.shutdown()
         self.vault = None
         self.healths = []
+        self.state = None
         self.dest_table.setRowCount(0)
         self.watch_table.setRowCount(0)
         self.history.setRowCount(0)
@@ -292,21 +297,16 @@ class ProtectionPage(QWidget):
         return self.tr("%1 days ago").replace("%1", f"{seconds / 86400:.0f}")
 
     def load_health(self) -> None:
-        from chatvault.backup.health import health
-
-        if self.vault is None:
-            return
-        conn = self._conn()
-        try:
-            self.healths = health(conn)
-        finally:
-            conn.close()
+        """Health on this thread: only for the first banner, before the first background read is back."""
+        if self.vault is not None:
+            self.healths = read_health(self.vault)
 
     def overall_health(self) -> tuple[str, str]:
         """(green|amber|red, one sentence) for the banner and the tray; sets `last_cause`."""
         if self.vault is None:
             return "green", ""
-        self.load_health()
+        if self.state is None:
+            self.load_health()
         level, text, cause = "green", self.tr("All backups are up to date."), ""
         if not self.healths:
             level, text, cause = "amber", self.tr(
@@ -324,24 +324,46 @@ class ProtectionPage(QWidget):
         return level, text
 
     # --- refresh ---------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self) -> Op | None:
+        """Read everything the page shows on the shared pool, then fill it (`_apply`)."""
         if self.vault is None:
-            return
-        from chatvault.backup.destinations import list_destinations, runs
-        from chatvault.watch.folders import list_folders
+            return None
+        if self.refresh_op is not None and self.refresh_op.running:
+            self._refresh_again = True
+            return self.refresh_op
+        vault, epoch = self.vault, self._epoch
+        self._refresh_again = False
+        op = self.refresh_op = Op(lambda _ctx: read_state(vault), self)
+        # dropped if the page showed a newer read meanwhile (a change the user made, a job's end)
+        op.finished.connect(lambda state: self._apply(state) if self.vault is vault and self._epoch == epoch
+                            else None)
+        op.failed.connect(lambda exc: log.warning("protection page: %s", exc))
+        op.ended.connect(self._refresh_ended)
+        return op.start()
 
-        self.load_health()
-        conn = self._conn()
-        try:
-            dests = {d.name: d for d in list_destinations(conn)}
-        finally:
-            conn.close()
-        due = dict(self.schedule())
+    def _refresh_ended(self) -> None:
+        if self.refresh_op is not None:
+            self.refresh_op.deleteLater()
+            self.refresh_op = None
+        if getattr(self, "_refresh_again", False):
+            self.refresh()
+
+    def _refresh_here(self) -> None:
+        """Read and fill at once, after a change the user just made on this page (a destination or a
+        watch folder added or removed: one small write and read), so the table shows it immediately."""
+        if self.vault is not None:
+            self._apply(read_state(self.vault))
+
+    def _apply(self, state: ProtectionState) -> None:
+        self._epoch += 1
+        self.state = state
+        self.healths = state.healths
+        due = state.due
         self.dest_table.setRowCount(len(self.healths))
         for i, h in enumerate(self.healths):
-            state = {"green": self.tr("On schedule"), "amber": self.tr("Needs attention"),
-                     "red": self.tr("At risk")}[h.state]
-            d = dests.get(h.name)
+            status = {"green": self.tr("On schedule"), "amber": self.tr("Needs attention"),
+                      "red": self.tr("At risk")}[h.state]
+            d = state.destinations.get(h.name)
             schedule = self.tr("Off")
             if d is not None and d.enabled:
                 schedule = self.every(d.interval_s)
@@ -349,18 +371,17 @@ class ProtectionPage(QWidget):
                     at = due[h.name]
                     schedule += " · " + (self.tr("due now") if at <= time.time() else
                                          self.tr("next %1").replace("%1", timefmt.absolute(int(at * 1000))))
-            for col, text in enumerate((h.name, h.where, f"{DOT[h.state]} {state}", schedule, self._dest_text(h))):
+            for col, text in enumerate((h.name, h.where, f"{DOT[h.state]} {status}", schedule, self._dest_text(h))):
                 self.dest_table.setItem(i, col, QTableWidgetItem(text))
         self.dest_table.resizeColumnsToContents()
         level, text = self.overall_health()
         self.summary.setText(f"{DOT[level]} {text}")
-        conn = self._conn()
-        try:
-            history = runs(conn, limit=30)
-            names = {r["id"]: r["name"] for r in conn.execute("SELECT id, name FROM backup_destinations")}
-            folders = list_folders(conn)
-        finally:
-            conn.close()
+        self._fill_history(state.history, state.destination_names)
+        self._fill_watch(state.folders)
+        self.arm_scheduler()
+        self.health_changed.emit()
+
+    def _fill_history(self, history: list[dict[str, Any]], names: dict[int, str]) -> None:
         self.history.setRowCount(len(history))
         kinds = {"backup": self.tr("Backup"), "verify": self.tr("Verify"), "restore": self.tr("Restore"),
                  "prune": self.tr("Prune")}
@@ -374,7 +395,6 @@ class ProtectionPage(QWidget):
             for col, t in enumerate((when, what, results.get(r["status"], r["status"]), detail or "")):
                 self.history.setItem(i, col, QTableWidgetItem(t))
         self.history.resizeColumnsToContents()
-        self._fill_watch(folders)
 
     def _fill_watch(self, folders) -> None:
         status = self.watch.status() if self.watch is not None else None
@@ -445,7 +465,7 @@ class ProtectionPage(QWidget):
             self.job_result.setText(exc.message + (f" {exc.hint}" if exc.hint else ""))
             return False
         self._start_watch()
-        self.refresh()
+        self._refresh_here()
         return True
 
     def remove_watch_folder(self) -> None:
@@ -464,7 +484,7 @@ class ProtectionPage(QWidget):
         finally:
             conn.close()
         self._start_watch()
-        self.refresh()
+        self._refresh_here()
 
     # --- destinations and jobs -------------------------------------------------------------
     def selected_destination(self) -> str | None:
@@ -497,7 +517,7 @@ class ProtectionPage(QWidget):
         except ChatVaultError as exc:
             self.job_result.setText(exc.message + (f" {exc.hint}" if exc.hint else ""))
             return False
-        self.refresh()
+        self._refresh_here()
         self.arm_scheduler()
         self.health_changed.emit()
         return True
@@ -513,7 +533,7 @@ class ProtectionPage(QWidget):
             remove_destination(conn, name)
         finally:
             conn.close()
-        self.refresh()
+        self._refresh_here()
         self.health_changed.emit()
 
     def _run_job(self, label: str, fn, on_done) -> Op | None:
@@ -523,9 +543,22 @@ class ProtectionPage(QWidget):
         self.job_bar.setRange(0, 0)
         self.job_row.show()
         self.job_result.clear()
-        self.op = Op(fn, self)
+        vault = self.vault
+
+        def job(ctx):   # the job reads the page's new state too, so it shows when the job ends
+            return fn(ctx), read_state(vault)
+
+        def finished(out) -> None:
+            result, state = out
+            self._job_read = True
+            if self.vault is vault:
+                self._apply(state)
+            on_done(result)
+
+        self._job_read = False
+        self.op = Op(job, self)
         self.op.progress.connect(self._progress)
-        self.op.finished.connect(on_done)
+        self.op.finished.connect(finished)
         self.op.failed.connect(self._job_failed)
         self.op.cancelled.connect(lambda: self.job_result.setText(self.tr("Cancelled. Nothing already saved was lost.")))
         self.op.ended.connect(self._job_ended)
@@ -552,9 +585,8 @@ class ProtectionPage(QWidget):
 
     def _job_ended(self) -> None:
         self.job_row.hide()
-        self.refresh()
-        self.arm_scheduler()
-        self.health_changed.emit()
+        if not self._job_read:
+            self.refresh()      # failed or cancelled: read what changed in the background
 
     def cancel_job(self) -> None:
         if self.op is not None:
@@ -572,7 +604,7 @@ class ProtectionPage(QWidget):
         vault = self.vault
 
         def job(ctx):
-            conn = open_conn(vault)
+            conn = vault.connect(readonly=True)
             try:
                 dest = get_destination(conn, name)
             finally:
@@ -596,7 +628,7 @@ class ProtectionPage(QWidget):
         vault = self.vault
 
         def job(ctx):
-            conn = open_conn(vault)
+            conn = vault.connect(readonly=True)
             try:
                 dest = get_destination(conn, name)
             finally:
@@ -622,20 +654,8 @@ class ProtectionPage(QWidget):
 
     # --- scheduler -------------------------------------------------------------------------
     def schedule(self) -> list[tuple[str, float]]:
-        """(destination, due unix time), soonest first: the scheduler's own rule (`_due_at`) on a GUI
-        connection, because `Scheduler.schedule()` goes through `Vault.connect()` (see dbconn.py)."""
-        from chatvault.backup.destinations import list_destinations
-        from chatvault.backup.scheduler import Scheduler
-
-        if self.vault is None:
-            return []
-        sched = Scheduler(self.vault)
-        conn = self._conn()
-        try:
-            out = [(d.name, sched._due_at(conn, d)) for d in list_destinations(conn) if d.enabled]
-        finally:
-            conn.close()
-        return sorted(out, key=lambda x: x[1])
+        """(destination, due unix time), soonest first, as of the last background read."""
+        return list(self.state.schedule) if self.state is not None and self.vault is not None else []
 
     def arm_scheduler(self) -> None:
         self.schedule_timer.stop()
@@ -673,7 +693,7 @@ class RestoreDialog(QDialog):
 
         self.setWindowTitle(self.tr("Restore from %1").replace("%1", destination))
         self.vault = vault
-        conn = open_conn(vault)
+        conn = vault.connect(readonly=True)
         try:
             self.dest = get_destination(conn, destination)
         finally:

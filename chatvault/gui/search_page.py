@@ -4,8 +4,10 @@ filters, highlighted snippets, and activation that opens the conversation at the
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -16,10 +18,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPointF,
     QRect,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import theme, timefmt
-from chatvault.gui.dbconn import open_conn
+from chatvault.gui.ops import TaskGroup
 from chatvault.store.db import Connection
 from chatvault.vault.vault import Vault
 
@@ -69,23 +69,21 @@ class _Signals(QObject):
     done = Signal(int, object, object, float)  # generation, result, error, seconds
 
 
-class _SearchJob(QRunnable):
-    def __init__(self, gen: int, conn: Connection, query: str, filters: dict[str, Any], sort: str,
-                 signals: _Signals) -> None:
-        super().__init__()
-        self.gen, self.conn, self.query, self.filters, self.sort, self.signals = gen, conn, query, filters, sort, signals
-
-    def run(self) -> None:
-        t0 = time.perf_counter()
-        result = error = None
+def _search_job(gen: int, conn: Connection, lock: threading.Lock, query: str, filters: dict[str, Any], sort: str,
+                signals: _Signals) -> None:
+    """One query on the shared pool; `lock` keeps the page's connection to one query at a time (an
+    older query, interrupted, finishes before the newer starts)."""
+    t0 = time.perf_counter()
+    result = error = None
+    with lock:
         try:
-            result = run_query(self.conn, self.query, self.filters, self.sort, PAGE)
+            result = run_query(conn, query, filters, sort, PAGE)
         except Exception as exc:  # noqa: BLE001 - interrupted or bad query: reported, never crashes the UI
             error = exc
-        try:
-            self.signals.done.emit(self.gen, result, error, time.perf_counter() - t0)
-        except RuntimeError:
-            pass
+    try:
+        signals.done.emit(gen, result, error, time.perf_counter() - t0)
+    except RuntimeError:
+        pass
 
 
 class SearchWorker(QObject):
@@ -97,8 +95,8 @@ class SearchWorker(QObject):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.tasks = TaskGroup()
+        self._lock = threading.Lock()
         self.conn: Connection | None = None
         self.generation = 0
         self.queries_run = 0
@@ -109,7 +107,7 @@ class SearchWorker(QObject):
     def set_vault(self, vault: Vault | None) -> None:
         self.close()
         if vault is not None:
-            self.conn = open_conn(vault)
+            self.conn = vault.connect(readonly=True)
 
     def submit(self, query: str, filters: dict[str, Any], sort: str) -> int:
         if self.conn is None:
@@ -123,7 +121,8 @@ class SearchWorker(QObject):
         self.busy = True
         self.queries_run += 1
         self.started.emit(query)
-        self.pool.start(_SearchJob(self.generation, self.conn, query, filters, sort, self._signals))
+        self.tasks.start(partial(_search_job, self.generation, self.conn, self._lock, query, filters, sort,
+                                 self._signals), priority=1)   # ahead of queued thumbnails
         return self.generation
 
     def _done(self, gen: int, result: Any, error: Any, seconds: float) -> None:
@@ -142,7 +141,7 @@ class SearchWorker(QObject):
                 self.conn.interrupt()
             except Exception:  # noqa: BLE001
                 pass
-            self.pool.waitForDone(5000)
+            self.tasks.drain(5000)
             self.conn.close()
             self.conn = None
         self.busy = False
