@@ -4,19 +4,15 @@ for search, media and protection. Owns locking (Ctrl+L and idle) and the tray ic
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmapCache
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
-    QCalendarWidget,
     QDialog,
-    QDialogButtonBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,9 +28,13 @@ from PySide6.QtWidgets import (
 
 from chatvault.errors import IntegrityError
 from chatvault.gui import prefs, theme
-from chatvault.gui.chatlist import ChatFilter, ChatListDelegate, ChatListModel, ConversationRole
-from chatvault.gui.conversation import MessageView
-from chatvault.gui.damage import DamageNotice
+from chatvault.gui.dialogs.jump_to_date import JumpToDateDialog
+from chatvault.gui.idle import IdleWatcher
+from chatvault.gui.models.chatlist import ChatFilter, ChatListModel, ConversationRole
+from chatvault.gui.views.banner import HealthBanner
+from chatvault.gui.views.chatlist import ChatListDelegate
+from chatvault.gui.views.damage import DamageNotice
+from chatvault.gui.views.message_view import MessageView
 from chatvault.store import queries
 from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
@@ -42,90 +42,8 @@ from chatvault.vault.vault import Vault
 
 log = logging.getLogger(__name__)
 
+
 PAGE_CHATS, PAGE_SEARCH, PAGE_GALLERY, PAGE_PROTECTION, PAGE_LOCKED = range(5)
-
-_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
-                 QEvent.Type.TouchBegin, QEvent.Type.InputMethod}
-
-
-class IdleWatcher(QObject):
-    """Fires `idle` after `minutes` without keyboard, mouse or touch input anywhere in the app."""
-
-    idle = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.idle)
-        QApplication.instance().installEventFilter(self)
-
-    def set_minutes(self, minutes: float) -> None:
-        self.timer.stop()
-        if minutes > 0:
-            self.timer.setInterval(int(minutes * 60_000))
-            self.timer.start()
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in _INPUT_EVENTS and self.timer.interval() > 0 and self.timer.isActive():
-            self.timer.start()
-        return False
-
-    def stop(self) -> None:
-        self.timer.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-
-
-class HealthBanner(QFrame):
-    """A strip above the pages when a backup is failing or late, or a watch folder is unreachable."""
-
-    action = Signal()
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("healthBanner")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(14, 6, 14, 6)
-        self.text = QLabel()
-        self.text.setObjectName("bannerText")
-        self.text.setWordWrap(True)
-        row.addWidget(self.text, 1)
-        self.button = QPushButton()
-        self.button.clicked.connect(self.action)
-        row.addWidget(self.button)
-        self.hide()
-
-    def show_level(self, level: str, text: str, button: str) -> None:
-        if level == "green":
-            self.hide()
-            return
-        self.setProperty("level", level)
-        self.style().unpolish(self)
-        self.style().polish(self)
-        self.text.setText(text)
-        self.button.setText(button)
-        self.show()
-
-
-class JumpToDateDialog(QDialog):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Jump to date"))
-        layout = QVBoxLayout(self)
-        self.calendar = QCalendarWidget()
-        self.calendar.setGridVisible(True)
-        self.calendar.setSelectedDate(QDate.currentDate())
-        layout.addWidget(self.calendar)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def timestamp_ms(self) -> int:
-        d = self.calendar.selectedDate()
-        return int(datetime(d.year(), d.month(), d.day()).astimezone().timestamp() * 1000)
 
 
 class MainWindow(QMainWindow):
@@ -166,11 +84,11 @@ class MainWindow(QMainWindow):
 
     # --- construction --------------------------------------------------------------------
     def _build(self) -> None:
-        from chatvault.gui.gallery import GalleryPage
-        from chatvault.gui.imports import ImportController
-        from chatvault.gui.protection import ProtectionPage
-        from chatvault.gui.search_page import SearchPage
-        from chatvault.gui.whoisme import WhoIsMe
+        from chatvault.gui.dialogs.imports import ImportController
+        from chatvault.gui.pages.gallery import GalleryPage
+        from chatvault.gui.pages.protection import ProtectionPage
+        from chatvault.gui.pages.search import SearchPage
+        from chatvault.gui.views.whoisme import WhoIsMe
 
         root = QWidget()
         outer = QHBoxLayout(root)
@@ -514,7 +432,7 @@ class MainWindow(QMainWindow):
             self.messages.jump_to_date(dlg.timestamp_ms())
 
     def open_image(self, msg: dict[str, Any]) -> None:
-        from chatvault.gui.gallery import ImageViewer
+        from chatvault.gui.dialogs.image_viewer import ImageViewer
 
         if self.vault is None or self.conn is None:
             return
@@ -587,7 +505,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.show_unlock)
 
     def show_unlock(self) -> None:
-        from chatvault.gui.dialogs import UnlockDialog
+        from chatvault.gui.dialogs.unlock import UnlockDialog
 
         if self.vault is not None:
             return
@@ -625,7 +543,7 @@ class MainWindow(QMainWindow):
 
     # --- settings, help ------------------------------------------------------------------
     def open_settings(self) -> None:
-        from chatvault.gui.settings_dialog import SettingsDialog
+        from chatvault.gui.dialogs.settings import SettingsDialog
 
         dlg = SettingsDialog(self)
         if dlg.exec() == QDialog.DialogCode.Accepted:

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QMenu
 
-from chatvault.gui.chatlist import ConversationRole
+from chatvault.gui.models.chatlist import ConversationRole
 from chatvault.gui.ops import Op
 
 log = logging.getLogger(__name__)
