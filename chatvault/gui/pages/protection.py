@@ -22,38 +22,21 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from chatvault.gui import timefmt
 from chatvault.gui.dialogs.restore import RestoreDialog
-from chatvault.gui.models.protection import ProtectionState, read_health, read_state
+from chatvault.gui.models.protection import ProtectionState, read_state
 from chatvault.gui.ops import Op
+from chatvault.gui.views.protection_tables import ProtectionTables, human_bytes
 from chatvault.vault.vault import Vault
 
 log = logging.getLogger(__name__)
 
 
-LEVELS = {"green": 0, "amber": 1, "red": 2}
-
-
-DOT = {"green": "🟢", "amber": "🟠", "red": "🔴"}
-
-
-def human_bytes(n: int | None) -> str:
-    if not n:
-        return "0 B"
-    x = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if x < 1024 or unit == "TB":
-            return f"{x:.0f} {unit}" if unit == "B" else f"{x:.1f} {unit}"
-        x /= 1024
-    return ""
-
-
-class ProtectionPage(QWidget):
+class ProtectionPage(ProtectionTables, QWidget):
     health_changed = Signal()
 
     def __init__(self, parent=None) -> None:
@@ -86,7 +69,19 @@ class ProtectionPage(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        layout.addWidget(self._build_backups())
+        layout.addWidget(self._build_watch())
+        layout.addStretch(1)
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(1000)
+        self.watch_timer.timeout.connect(self._poll_watch)
+        self.schedule_timer = QTimer(self)
+        self.schedule_timer.setSingleShot(True)
+        self.schedule_timer.timeout.connect(self.run_due)
+        self.retranslate()
 
+    def _build_backups(self) -> QGroupBox:
+        """Destinations, their buttons, the running job's bar and the history."""
         self.backup_box = QGroupBox()
         bl = QVBoxLayout(self.backup_box)
         self.dest_table = QTableWidget(0, 5)
@@ -127,6 +122,10 @@ class ProtectionPage(QWidget):
         jr.addWidget(self.job_cancel)
         self.job_row.hide()
         bl.addWidget(self.job_row)
+        self._build_history(bl)
+        return self.backup_box
+
+    def _build_history(self, bl: QVBoxLayout) -> None:
         self.job_result = QLabel()
         self.job_result.setWordWrap(True)
         bl.addWidget(self.job_result)
@@ -139,8 +138,8 @@ class ProtectionPage(QWidget):
         self.history.setMinimumHeight(120)
         self.history.setMaximumHeight(200)
         bl.addWidget(self.history)
-        layout.addWidget(self.backup_box)
 
+    def _build_watch(self) -> QGroupBox:
         self.watch_box = QGroupBox()
         wl = QVBoxLayout(self.watch_box)
         self.watch_hint = QLabel()
@@ -164,16 +163,7 @@ class ProtectionPage(QWidget):
         row.addWidget(self.remove_watch)
         row.addStretch(1)
         wl.addLayout(row)
-        layout.addWidget(self.watch_box)
-        layout.addStretch(1)
-
-        self.watch_timer = QTimer(self)
-        self.watch_timer.setInterval(1000)
-        self.watch_timer.timeout.connect(self._poll_watch)
-        self.schedule_timer = QTimer(self)
-        self.schedule_timer.setSingleShot(True)
-        self.schedule_timer.timeout.connect(self.run_due)
-        self.retranslate()
+        return self.watch_box
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Protection"))
@@ -264,67 +254,6 @@ class ProtectionPage(QWidget):
         self.summary.clear()
         self.job_result.clear()
 
-    # --- health ----------------------------------------------------------------------------
-    def _dest_text(self, h: Any) -> str:
-        if h.last_success_at is None:
-            text = self.tr("No verified backup yet")
-        else:
-            ago = self.ago(time.time() - h.last_success_at)
-            text = self.tr("Last verified backup: %1 (%2)").replace("%1", ago).replace(
-                "%2", timefmt.absolute(int(h.last_success_at * 1000)))
-            if h.last_bytes_total:
-                text += " · " + human_bytes(h.last_bytes_total)
-        if h.state == "red" and h.last_success_at is not None:
-            text += " · " + self.tr("older than %1 days").replace("%1", f"{h.max_age_s / 86400:g}")
-        if h.last_failure_reason and (h.last_success_at is None or (h.last_failure_at or 0) > h.last_success_at):
-            text += " · " + self.tr("the last attempt failed: %1").replace("%1", h.last_failure_reason)
-        return text
-
-    def every(self, seconds: int) -> str:
-        if seconds % 86400 == 0:
-            days = seconds // 86400
-            return self.tr("Every day") if days == 1 else self.tr("Every %1 days").replace("%1", str(days))
-        if seconds % 3600 == 0:
-            hours = seconds // 3600
-            return self.tr("Every hour") if hours == 1 else self.tr("Every %1 hours").replace("%1", str(hours))
-        return self.tr("Every %1 minutes").replace("%1", str(max(1, seconds // 60)))
-
-    def ago(self, seconds: float) -> str:
-        if seconds < 90:
-            return self.tr("just now")
-        if seconds < 5400:
-            return self.tr("%1 minutes ago").replace("%1", f"{seconds / 60:.0f}")
-        if seconds < 2 * 86400:
-            return self.tr("%1 hours ago").replace("%1", f"{seconds / 3600:.0f}")
-        return self.tr("%1 days ago").replace("%1", f"{seconds / 86400:.0f}")
-
-    def load_health(self) -> None:
-        """Health on this thread: only for the first banner, before the first background read is back."""
-        if self.vault is not None:
-            self.healths = read_health(self.vault)
-
-    def overall_health(self) -> tuple[str, str]:
-        """(green|amber|red, one sentence) for the banner and the tray; sets `last_cause`."""
-        if self.vault is None:
-            return "green", ""
-        if self.state is None:
-            self.load_health()
-        level, text, cause = "green", self.tr("All backups are up to date."), ""
-        if not self.healths:
-            level, text, cause = "amber", self.tr(
-                "Your archive has no backup yet. Add a backup folder on another drive."), "backup:none"
-        for h in self.healths:
-            if LEVELS[h.state] > LEVELS[level]:
-                level, text, cause = h.state, f"{h.name}: {self._dest_text(h)}", f"backup:{h.name}:{h.state}"
-        status = self.watch.status() if self.watch is not None else None
-        for f in (status.folders if status else ()):
-            if f.state == "unreachable" and LEVELS[level] < LEVELS["amber"]:
-                level, cause = "amber", f"watch:{f.id}"
-                text = self.tr("The watch folder %1 cannot be reached (unplugged drive or network share?).").replace(
-                    "%1", f.path)
-        self.last_cause = cause
-        return level, text
-
     # --- refresh ---------------------------------------------------------------------------
     def refresh(self) -> Op | None:
         """Read everything the page shows on the shared pool, then fill it (`_apply`)."""
@@ -355,70 +284,6 @@ class ProtectionPage(QWidget):
         watch folder added or removed: one small write and read), so the table shows it immediately."""
         if self.vault is not None:
             self._apply(read_state(self.vault))
-
-    def _apply(self, state: ProtectionState) -> None:
-        self._epoch += 1
-        self.state = state
-        self.healths = state.healths
-        due = state.due
-        self.dest_table.setRowCount(len(self.healths))
-        for i, h in enumerate(self.healths):
-            status = {"green": self.tr("On schedule"), "amber": self.tr("Needs attention"),
-                      "red": self.tr("At risk")}[h.state]
-            d = state.destinations.get(h.name)
-            schedule = self.tr("Off")
-            if d is not None and d.enabled:
-                schedule = self.every(d.interval_s)
-                if h.name in due:
-                    at = due[h.name]
-                    schedule += " · " + (self.tr("due now") if at <= time.time() else
-                                         self.tr("next %1").replace("%1", timefmt.absolute(int(at * 1000))))
-            for col, text in enumerate((h.name, h.where, f"{DOT[h.state]} {status}", schedule, self._dest_text(h))):
-                self.dest_table.setItem(i, col, QTableWidgetItem(text))
-        self.dest_table.resizeColumnsToContents()
-        level, text = self.overall_health()
-        self.summary.setText(f"{DOT[level]} {text}")
-        self._fill_history(state.history, state.destination_names)
-        self._fill_watch(state.folders)
-        self.arm_scheduler()
-        self.health_changed.emit()
-
-    def _fill_history(self, history: list[dict[str, Any]], names: dict[int, str]) -> None:
-        self.history.setRowCount(len(history))
-        kinds = {"backup": self.tr("Backup"), "verify": self.tr("Verify"), "restore": self.tr("Restore"),
-                 "prune": self.tr("Prune")}
-        results = {"success": self.tr("OK"), "failure": self.tr("Failed"), "running": self.tr("Running"),
-                   "cancelled": self.tr("Cancelled")}
-        for i, r in enumerate(history):
-            when = timefmt.absolute(r["started_at"]) if r["started_at"] else ""
-            what = f"{kinds.get(r['kind'], r['kind'])} → {names.get(r['destination_id'], '?')}"
-            detail = r["error"] or (human_bytes(r["bytes_sent"]) + " / " + human_bytes(r["bytes_total"])
-                                    if r["bytes_total"] else "")
-            for col, t in enumerate((when, what, results.get(r["status"], r["status"]), detail or "")):
-                self.history.setItem(i, col, QTableWidgetItem(t))
-        self.history.resizeColumnsToContents()
-
-    def _fill_watch(self, folders) -> None:
-        status = self.watch.status() if self.watch is not None else None
-        by_id = {f.id: f for f in (status.folders if status else ())}
-        rules = {"capture": self.tr("Copy new files"), "auto-import": self.tr("Import new exports")}
-        states = {"starting": self.tr("Starting"), "scanning": self.tr("Scanning"), "watching": self.tr("Watching"),
-                  "unreachable": self.tr("Cannot be reached")}
-        self.watch_table.setRowCount(len(folders))
-        for i, f in enumerate(folders):
-            st = by_id.get(f.id)
-            state = states.get(st.state, st.state) if st else (self.tr("Paused") if not f.enabled else self.tr("Starting"))
-            if st and st.captured:
-                state += " · " + self.tr("%1 captured").replace("%1", str(st.captured))
-            last = ""
-            if st and st.last_event_at:
-                last = timefmt.absolute(st.last_event_at)
-            items = (f.path, rules.get(f.rule, f.rule), state, last)
-            for col, t in enumerate(items):
-                item = QTableWidgetItem(t)
-                item.setData(Qt.ItemDataRole.UserRole, f.id)
-                self.watch_table.setItem(i, col, item)
-        self.watch_status = status
 
     def _poll_watch(self) -> None:
         if self.vault is None or self.watch is None:
