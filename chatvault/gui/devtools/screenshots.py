@@ -53,7 +53,7 @@ def _big_whatsapp(path: Path, n: int) -> Path:
     return path
 
 
-def render(out_dir: Path) -> list[Path]:
+def render(out_dir: Path) -> list[Path]:  # over 80 lines on purpose: one straight script, screen by screen
     from PySide6.QtCore import QSettings
 
     tmp = Path(tempfile.mkdtemp(prefix="chatvault-shots-"))

@@ -204,40 +204,7 @@ class BubbleDelegate(QStyledItemDelegate):
             header = self.tr("Forwarded from %1").replace("%1", msg["forwarded_from"])
         elif msg["extra"].get("forwarded"):
             header = self.tr("Forwarded")
-        if kind in MEDIA_KINDS or kind == "sticker":
-            att = (msg.get("attachments") or [{}])[0]
-            if kind == "sticker":
-                bw, bh = 96, 96
-            elif att.get("status") == "stored":
-                w0, h0 = att.get("width") or 4, att.get("height") or 3
-                scale = min(200 / max(w0, 1), 200 / max(h0, 1))
-                bw, bh = max(60, int(w0 * scale)), max(60, int(h0 * scale))
-            else:
-                bw, bh = 220, 96
-            content_h = bh
-            text_rect = None
-        elif kind in CARD_KINDS:
-            bw = min(max_w, 260)
-            title, lines, footer = self.card_lines(msg)
-            tr_ = fm.boundingRect(QRect(0, 0, bw - 2 * PAD_X - (40 if kind == "file" else 0), 10_000),
-                                  Qt.TextFlag.TextWordWrap, title)
-            content_h = min(tr_.height(), fm.height() * 2) + 6
-            for line in lines:
-                content_h += sfm.boundingRect(QRect(0, 0, bw - 2 * PAD_X, 10_000), Qt.TextFlag.TextWordWrap,
-                                              line).height() + 2
-            content_h = max(content_h, 44) + sfm.height() + 10  # footer strip
-            bh = content_h + 2 * PAD_Y
-            text_rect = None
-        else:
-            text = self.body_text(msg)
-            r = fm.boundingRect(QRect(0, 0, max_w - 2 * PAD_X, 100_000), Qt.TextFlag.TextWordWrap, text)
-            tw = max(r.width(), 14)
-            if header:
-                tw = max(tw, min(sfm.horizontalAdvance(header), max_w - 2 * PAD_X))
-            bw = tw + 2 * PAD_X
-            content_h = max(r.height(), fm.height())
-            bh = content_h + 2 * PAD_Y
-            text_rect = QRect(0, 0, tw, content_h)
+        bw, bh, text_rect = self._content_size(msg, kind, max_w, header, fm, sfm)
         hdr_h = sfm.height() + 2 if header else 0
         bh += hdr_h
         bw = max(bw, min(sfm.horizontalAdvance(header or "") + 2 * PAD_X, max_w)) if header else bw
@@ -265,6 +232,44 @@ class BubbleDelegate(QStyledItemDelegate):
         y = self._badges(lay, msg, sfm, y, width, mine=mine, bx=bx, bw=bw)
         lay.height = y + 8
         return lay
+
+    def _content_size(self, msg: dict[str, Any], kind: str, max_w: int, header: str | None, fm: QFontMetrics,
+                      sfm: QFontMetrics) -> tuple[int, int, QRect | None]:
+        """The bubble's width and height for its content (media, card or text), and the text's size."""
+        if kind in MEDIA_KINDS or kind == "sticker":
+            att = (msg.get("attachments") or [{}])[0]
+            if kind == "sticker":
+                bw, bh = 96, 96
+            elif att.get("status") == "stored":
+                w0, h0 = att.get("width") or 4, att.get("height") or 3
+                scale = min(200 / max(w0, 1), 200 / max(h0, 1))
+                bw, bh = max(60, int(w0 * scale)), max(60, int(h0 * scale))
+            else:
+                bw, bh = 220, 96
+            text_rect = None
+        elif kind in CARD_KINDS:
+            bw = min(max_w, 260)
+            title, lines, footer = self.card_lines(msg)
+            tr_ = fm.boundingRect(QRect(0, 0, bw - 2 * PAD_X - (40 if kind == "file" else 0), 10_000),
+                                  Qt.TextFlag.TextWordWrap, title)
+            content_h = min(tr_.height(), fm.height() * 2) + 6
+            for line in lines:
+                content_h += sfm.boundingRect(QRect(0, 0, bw - 2 * PAD_X, 10_000), Qt.TextFlag.TextWordWrap,
+                                              line).height() + 2
+            content_h = max(content_h, 44) + sfm.height() + 10  # footer strip
+            bh = content_h + 2 * PAD_Y
+            text_rect = None
+        else:
+            text = self.body_text(msg)
+            r = fm.boundingRect(QRect(0, 0, max_w - 2 * PAD_X, 100_000), Qt.TextFlag.TextWordWrap, text)
+            tw = max(r.width(), 14)
+            if header:
+                tw = max(tw, min(sfm.horizontalAdvance(header), max_w - 2 * PAD_X))
+            bw = tw + 2 * PAD_X
+            content_h = max(r.height(), fm.height())
+            bh = content_h + 2 * PAD_Y
+            text_rect = QRect(0, 0, tw, content_h)
+        return bw, bh, text_rect
 
     def quote_text(self, msg: dict[str, Any]) -> str:
         q = msg.get("quote")
