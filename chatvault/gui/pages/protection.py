@@ -304,8 +304,23 @@ class ProtectionPage(ProtectionTables, QWidget):
                 self.health_changed.emit()
 
     # --- watch folders ---------------------------------------------------------------------
-    def add_watch_folder(self, path: str | None = None, rule: str | None = None) -> bool:
+    def _write(self, change) -> bool:
+        """One small change the user asked for (a core call on a writable connection); its refusal is
+        shown under the buttons."""
         from chatvault.errors import ChatVaultError
+
+        try:
+            conn = self._conn(readonly=False)
+            try:
+                change(conn)
+            finally:
+                conn.close()
+        except ChatVaultError as exc:
+            self.job_result.setText(exc.message + (f" {exc.hint}" if exc.hint else ""))
+            return False
+        return True
+
+    def add_watch_folder(self, path: str | None = None, rule: str | None = None) -> bool:
         from chatvault.watch.folders import add_folder
 
         if self.vault is None:
@@ -322,14 +337,7 @@ class ProtectionPage(ProtectionTables, QWidget):
             if not ok:
                 return False
             rule = "capture" if choice == options[0] else "auto-import"
-        try:
-            conn = self._conn(readonly=False)
-            try:
-                add_folder(conn, path, rule)
-            finally:
-                conn.close()
-        except ChatVaultError as exc:
-            self.job_result.setText(exc.message + (f" {exc.hint}" if exc.hint else ""))
+        if not self._write(lambda conn: add_folder(conn, path, rule)):
             return False
         self._start_watch()
         self._refresh_here()
@@ -345,11 +353,7 @@ class ProtectionPage(ProtectionTables, QWidget):
         if self.watch is not None:
             self.watch.stop(timeout=10)
             self.watch = None
-        conn = self._conn(readonly=False)
-        try:
-            remove_folder(conn, str(wid))
-        finally:
-            conn.close()
+        self._write(lambda conn: remove_folder(conn, str(wid)))
         self._start_watch()
         self._refresh_here()
 
@@ -362,7 +366,6 @@ class ProtectionPage(ProtectionTables, QWidget):
 
     def add_folder_destination(self, path: str | None = None, name: str | None = None) -> bool:
         from chatvault.backup.destinations import add_destination
-        from chatvault.errors import ChatVaultError
 
         if self.vault is None:
             return False
@@ -375,14 +378,7 @@ class ProtectionPage(ProtectionTables, QWidget):
                                             QLineEdit.EchoMode.Normal, Path(path).name or "backup")
             if not ok or not name:
                 return False
-        try:
-            conn = self._conn(readonly=False)
-            try:
-                add_destination(conn, name, "folder", {"path": path})
-            finally:
-                conn.close()
-        except ChatVaultError as exc:
-            self.job_result.setText(exc.message + (f" {exc.hint}" if exc.hint else ""))
+        if not self._write(lambda conn: add_destination(conn, name, "folder", {"path": path})):
             return False
         self._refresh_here()
         self.arm_scheduler()
@@ -395,11 +391,8 @@ class ProtectionPage(ProtectionTables, QWidget):
         name = self.selected_destination()
         if name is None or self.vault is None:
             return
-        conn = self._conn(readonly=False)
-        try:
-            remove_destination(conn, name)
-        finally:
-            conn.close()
+        if not self._write(lambda conn: remove_destination(conn, name)):
+            return
         self._refresh_here()
         self.health_changed.emit()
 
