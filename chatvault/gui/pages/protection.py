@@ -291,14 +291,9 @@ class ProtectionPage(ProtectionTables, QWidget):
         before = self.watch_status
         status = self.watch.status()
         if before is None or status.folders != before.folders:
-            from chatvault.watch.folders import list_folders
-
-            conn = self._conn()
-            try:
-                folders = list_folders(conn)
-            finally:
-                conn.close()
-            self._fill_watch(folders)
+            if self.state is None:      # the first background read has not come back: it fills the table
+                return
+            self._fill_watch(self.state.folders)    # the folders as of the last read (refreshed each minute)
             states = lambda s: [f.state for f in s.folders] if s else []  # noqa: E731
             if states(before) != states(status):
                 self.health_changed.emit()
