@@ -31,6 +31,8 @@ from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.openers import close_trees
 from chatvault.ingest import names, owner, parse, recalls
 from chatvault.ingest.keys import ts_ms
+from chatvault.ingest.reorder import KNOWN_OPTION, Reorder, date_order_changed
+from chatvault.ingest.reorder import feed_known as reorder_feed_known
 from chatvault.jobs.context import JobContext
 from chatvault.media.attach import MediaInfo, fill_missing, record_blob, store_and_describe
 from chatvault.media.blobstore import BlobStore, StoredBlob
@@ -74,6 +76,7 @@ class ImportReport:
     attachments_stored: int = 0
     attachments_missing: int = 0
     attachments_filled: int = 0
+    redated: int = 0                    # stored messages moved to the dates this export's date order gives
     unparsed: int = 0
     unparsed_lines: list[str] = field(default_factory=list)
     conversations: int = 0
@@ -89,7 +92,7 @@ class ImportReport:
     def counts(self) -> dict[str, int]:
         keys = ("added", "already_present", "edited", "recalled", "missing_at_source", "restored", "conversations_missing",
                 "attachments_stored",
-                "attachments_missing", "attachments_filled", "unparsed", "conversations", "messages_seen")
+                "attachments_missing", "attachments_filled", "redated", "unparsed", "conversations", "messages_seen")
         return {k: getattr(self, k) for k in keys}
 
     def to_json(self) -> dict[str, Any]:
@@ -130,6 +133,7 @@ class _Conv:
     last_message_id: int | None = None
     pids: dict = field(default_factory=dict)   # sender key → participant id, already a member here
     replies: bool = False               # this run stored a message quoting another
+    reorder: Reorder | None = None      # an earlier import read the dates in the other day/month order
 
 
 _dumps = parse.dumps
@@ -280,6 +284,7 @@ class _Writer:
         c = self.conn
         row = c.execute("SELECT id, kind, title, extra FROM conversations WHERE source_id = ? AND source_key = ?",
                         (sid, rec.key)).fetchone()
+        reorder = row is not None and date_order_changed(row["extra"], rec.extra)
         if row is None:
             cur = c.execute(
                 "INSERT INTO conversations(source_id, source_key, kind, title, created_at, extra) VALUES (?,?,?,?,?,?)",
@@ -291,7 +296,8 @@ class _Writer:
         names.remember_title(c, cid, rec, self.run_id)
         if rec.key not in self.convs:
             prev = c.execute("SELECT max(ts) FROM messages WHERE conversation_id = ?", (cid,)).fetchone()[0]
-            self.convs[rec.key] = _Conv(cid, None if prev is None else int(prev))
+            self.convs[rec.key] = _Conv(cid, None if prev is None else int(prev),
+                                        reorder=Reorder(rec.key) if reorder and prev is not None else None)
             self.report.conversations += 1
         for p in rec.participants:
             pid = self.participant(p)
@@ -367,6 +373,9 @@ class _Writer:
                 lookup = range(0)
             else:
                 keys = [p[0] for p in items]
+                if conv.reorder is not None:
+                    others = conv.reorder.other_keys(items)
+                    keys += [k for k in others if k is not None]
                 lookup = range(0, len(keys), LOOKUP)
             for i in lookup:
                 part = keys[i:i + LOOKUP]
@@ -377,17 +386,21 @@ class _Writer:
                 ):
                     existing[row[0]] = tuple(row)
             first, last = conv.first, conv.last
+            reorder = conv.reorder
+            redated = reorder.redated if reorder is not None else 0
             added = 0
             mid = conv.last_message_id
             pids = conv.pids
             replies = conv.replies
-            for (key, ms, tz, body, extra, edited_at, _conv, kind, text, sender_key, sender_name, source_id,
-                 reply_to, forwarded_from, edited, location, atts) in items:
+            for i, (key, ms, tz, body, extra, edited_at, _conv, kind, text, sender_key, sender_name, source_id,
+                    reply_to, forwarded_from, edited, location, atts) in enumerate(items):
                 if first is None or ms < first:
                     first = ms
                 if last is None or ms > last:
                     last = ms
                 old = existing.get(key) if existing else None
+                if reorder is not None and others[i] is not None:
+                    old = reorder.resolve(c, existing, old, key, others[i], ms)   # re-dated, not added again
                 if old is not None:
                     mid = old[1]
                     seen_ids.append(mid)
@@ -420,6 +433,8 @@ class _Writer:
                     replies = True
                 added += 1
             conv.replies = replies
+            if reorder is not None:
+                report.redated += reorder.redated - redated
             conv.seen += len(items)
             conv.first, conv.last = first, last
             conv.added += added
@@ -608,6 +623,8 @@ class _Writer:
                 continue
             newer = conv.prev_max is None or conv.last >= conv.prev_max
             missing = restored = 0
+            if conv.reorder is not None:
+                self._reordered(key, conv.reorder)
             if mark_missing and newer and conv.prev_max is not None:
                 # (A conversation with no message before this run has nothing to mark or restore.)
                 restored = c.execute(
@@ -639,6 +656,14 @@ class _Writer:
         if mark_missing and self.complete and self.source_id is not None:
             self._gone()
         faults.hit("import.before_finish")
+
+    def _reordered(self, key: str, reorder: Reorder) -> None:
+        n = reorder.mark_wrong(self.conn, self.run_id)
+        if n:
+            self.report.missing_at_source += n
+            self.report.warnings.append(
+                f"{key}: {n:,} stored messages are copies an earlier import made by reading the dates the other way "
+                "round; this export has each of them under the right date. They are marked missing at the source.")
 
     def _gone(self) -> None:
         """A complete snapshot: chats an earlier complete snapshot of this format had, and this one lacks.
@@ -739,6 +764,7 @@ def run_import(vault: Vault, path: Path, *, format: str | None = None, options: 
         report.run_id, report.resumed_from = _start_run(conn, importer, report.path)
         writer = _Writer(vault, conn, report.run_id, report, ctx, importer, options)
         options = owner.feed(conn, importer.name, options)     # what the reader gets: with a kept "me"
+        options = reorder_feed_known(conn, importer.name, options)  # and each chat's stored date order
         total_bytes = importer.total_bytes(path)
         ctx.set_total(bytes_=total_bytes)
         ctx.status(f"Checking {path.name}")
@@ -866,20 +892,25 @@ def _options_digest(options: ImportOptions) -> str:
     # The database key never changes what is read (a wrong one fails), so it is left out. The image
     # key does (V2 pictures decoded or kept), so a run with another one is not "identical"; it enters
     # only through this one-way, truncated hash: stored nowhere as itself.
-    data = {"me": options.me} | {k: v for k, v in options.options.items() if k not in ("reread", "key")}
+    # The stored date orders fed to the reader follow the vault, not the user's options.
+    data = {"me": options.me} | {k: v for k, v in options.options.items()
+                                 if k not in ("reread", "key", KNOWN_OPTION)}
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _identical_run(conn: Connection, importer: Importer, file_hash: str | None, options: ImportOptions) -> Any:
     if not file_hash:
         return None
-    for row in conn.execute(
-        "SELECT id, counts FROM import_runs WHERE file_hash = ? AND format = ? AND parser_version = ? "
-        "AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 5",
-        (file_hash, importer.name, importer.parser_version),
-    ):
-        if json.loads(row["counts"] or "{}").get("options") == _options_digest(options):
-            return row
+    # Only the latest run of this file counts: after a run with other options (another date order)
+    # going back to the first options must read the file again, or the vault keeps the second reading.
+    row = conn.execute(
+        "SELECT id, counts, parser_version FROM import_runs WHERE file_hash = ? AND format = ? "
+        "AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1",
+        (file_hash, importer.name),
+    ).fetchone()
+    if row is not None and row["parser_version"] == importer.parser_version \
+            and json.loads(row["counts"] or "{}").get("options") == _options_digest(options):
+        return row
     return None
 
 

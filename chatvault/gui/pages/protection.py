@@ -399,23 +399,32 @@ class ProtectionPage(ProtectionTables, QWidget):
         self.job_row.show()
         self.job_result.clear()
         vault = self.vault
+        after: dict[str, ProtectionState] = {}
 
-        def job(ctx):   # the job reads the page's new state too, so it shows when the job ends
-            return fn(ctx), read_state(vault)
+        def job(ctx):
+            """The job, then (whatever its outcome) the page's new state, read on the same worker so the
+            page shows it the moment the job ends."""
+            try:
+                return fn(ctx)
+            finally:
+                try:
+                    after["state"] = read_state(vault)
+                except Exception as exc:  # noqa: BLE001 - the job's own outcome matters more; refresh() retries
+                    log.warning("protection page after a job: %s", exc)
 
-        def finished(out) -> None:
-            result, state = out
-            self._job_read = True
-            if self.vault is vault:
+        def show_after() -> None:
+            state = after.pop("state", None)
+            self._job_read = state is not None
+            if state is not None and self.vault is vault:
                 self._apply(state)
-            on_done(result)
 
         self._job_read = False
         self.op = Op(job, self)
         self.op.progress.connect(self._progress)
-        self.op.finished.connect(finished)
-        self.op.failed.connect(self._job_failed)
-        self.op.cancelled.connect(lambda: self.job_result.setText(self.tr("Cancelled. Nothing already saved was lost.")))
+        self.op.finished.connect(lambda result: (show_after(), on_done(result)))
+        self.op.failed.connect(lambda exc: (show_after(), self._job_failed(exc)))
+        self.op.cancelled.connect(lambda: (show_after(), self.job_result.setText(
+            self.tr("Cancelled. Nothing already saved was lost."))))
         self.op.ended.connect(self._job_ended)
         return self.op.start()
 
