@@ -46,3 +46,37 @@ def test_creating_a_vault_keeps_the_dialog_responsive(qtbot, tmp_path: Path) -> 
     assert seen == [(False, "Creating the vault…")]
     assert dlg.pages.currentIndex() == 1 and dlg.vault is not None and dlg.create_button.isEnabled()
     dlg.vault.lock()
+
+
+def test_a_task_group_runs_at_most_its_share_and_drains_before_a_lock(qapp) -> None:
+    """Thumbnails share the job pool with imports and backups: a burst of them takes two threads at
+    most, and what is still waiting when the vault locks never runs."""
+    import threading
+    import time
+
+    from chatvault.gui.ops import TaskGroup
+
+    group = TaskGroup(max_running=2)
+    lock = threading.Lock()
+    now = {"running": 0, "peak": 0, "done": 0}
+    release = threading.Event()
+
+    def task() -> None:
+        with lock:
+            now["running"] += 1
+            now["peak"] = max(now["peak"], now["running"])
+        release.wait(5)
+        with lock:
+            now["running"] -= 1
+            now["done"] += 1
+
+    for _ in range(8):
+        group.start(task)
+    deadline = time.monotonic() + 5
+    while now["running"] < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert now["running"] == 2
+    release.set()
+    assert group.drain(5000)          # the two running finish; the six waiting are dropped
+    time.sleep(0.2)
+    assert now["peak"] == 2 and now["done"] == 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -111,34 +112,45 @@ class Op(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, group: TaskGroup, gen: int, fn: Callable[[], None]) -> None:
+    def __init__(self, group: TaskGroup, gen: int, fn: Callable[[], None], priority: int) -> None:
         super().__init__()
-        self.group, self.gen, self.fn = group, gen, fn
+        self.group, self.gen, self.fn, self.priority = group, gen, fn, priority
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        if not self.group._enter(self.gen):
-            return
         try:
-            self.fn()
-        except Exception:  # noqa: BLE001 - a task reports through its own signals; never kill the thread
-            log.error("background task failed:\n%s", traceback.format_exc())
+            if self.group._enter(self.gen):
+                try:
+                    self.fn()
+                except Exception:  # noqa: BLE001 - a task reports through its own signals; never kill the thread
+                    log.error("background task failed:\n%s", traceback.format_exc())
+                finally:
+                    self.group._leave()
         finally:
-            self.group._leave()
+            self.group._next()
 
 
 class TaskGroup:
-    """Small tasks one owner runs on the shared pool (higher `priority` runs first)."""
+    """Small tasks one owner runs on the shared pool (higher `priority` runs first), at most
+    `max_running` at once: the rest wait in the group, so a burst of thumbnails cannot take every
+    thread (or both cores) from the UI and the jobs."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_running: int = 2) -> None:
         self._cond = threading.Condition()
         self._gen = 0
-        self._running = 0
+        self._running = 0           # tasks inside `fn`
+        self._placed = 0            # tasks handed to the pool and not finished
+        self._max = max_running
+        self._waiting: deque[_Task] = deque()
 
     def start(self, fn: Callable[[], None], priority: int = 0) -> None:
         with self._cond:
-            gen = self._gen
-        Op.pool().start(_Task(self, gen, fn), priority)
+            task = _Task(self, self._gen, fn, priority)
+            if self._placed >= self._max:
+                self._waiting.append(task)
+                return
+            self._placed += 1
+        Op.pool().start(task, priority)
 
     def _enter(self, gen: int) -> bool:
         with self._cond:
@@ -152,10 +164,21 @@ class TaskGroup:
             self._running -= 1
             self._cond.notify_all()
 
+    def _next(self) -> None:
+        """A task ended: hand the next waiting one to the pool."""
+        with self._cond:
+            self._placed -= 1
+            task = self._waiting.popleft() if self._waiting and self._placed < self._max else None
+            if task is not None:
+                self._placed += 1
+        if task is not None:
+            Op.pool().start(task, task.priority)
+
     def drain(self, msecs: int = 5000) -> bool:
-        """Drop the queued tasks and wait for the running ones; False if they outlast `msecs`."""
+        """Drop the waiting tasks and wait for the running ones; False if they outlast `msecs`."""
         with self._cond:
             self._gen += 1
+            self._waiting.clear()
             return self._cond.wait_for(lambda: self._running == 0, msecs / 1000)
 
 

@@ -19,7 +19,6 @@ MESSAGE_COLUMNS = """
     m.sender_id, p.display_name AS sender, p.is_me AS from_me
 """
 _MESSAGES = f"SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN participants p ON p.id = m.sender_id"
-MEDIA_KINDS = ("image", "video", "audio", "file")
 _MIME_KIND = {"image": "a.mime LIKE 'image/%'", "video": "a.mime LIKE 'video/%'", "audio": "a.mime LIKE 'audio/%'",
               "file": "(a.mime IS NULL OR (a.mime NOT LIKE 'image/%' AND a.mime NOT LIKE 'video/%' "
                       "AND a.mime NOT LIKE 'audio/%'))"}

@@ -108,13 +108,13 @@ class MessageListModel(QAbstractListModel):
     def open_at_date(self, conversation_id: int, is_group: bool, ts_ms: int) -> int | None:
         """Open at the first message on or after `ts_ms`; returns its row (None if after the end)."""
         assert self.store is not None
-        first = self.store.messages_page(conversation_id, after=(ts_ms - 1, 2**62), limit=1)
-        if not first:
+        first = queries.first_message_at(self.store.conn, conversation_id, ts_ms)
+        if first is None:
             self.open(conversation_id, is_group)
             return None
-        self.open(conversation_id, is_group, around=first[0])
+        self.open(conversation_id, is_group, around=first)
         self.highlight_id = None
-        return self.row_of(first[0]["id"])
+        return self.row_of(first["id"])
 
     def load_older(self) -> int:
         if self.at_start or not self.rows or self.store is None:

@@ -61,7 +61,7 @@ class ThumbLoader(QObject):
 
     def __init__(self, parent=None, size: int = 320) -> None:
         super().__init__(parent)
-        self.tasks = TaskGroup()
+        self.tasks = TaskGroup(max_running=2)
         self.size = size
         self.vault: Vault | None = None
         self.cache: dict[str, QPixmap] = {}

@@ -76,7 +76,7 @@ class SearchWorker(QObject):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.tasks = TaskGroup()
+        self.tasks = TaskGroup(max_running=1)       # one query at a time, as the connection allows
         self._lock = threading.Lock()
         self.conn: Connection | None = None
         self.generation = 0
