@@ -18,6 +18,7 @@ from chatvault.checkreport import CheckFn, CheckReport, Problem
 from chatvault.errors import ChatVaultError, StorageError
 from chatvault.fsutil import storage_error
 from chatvault.ingest.check import check_imports
+from chatvault.jobs.context import JobContext
 from chatvault.media.check import check_media
 from chatvault.search.check import check_search_index
 from chatvault.store.damage import Damage, damaged_tables, hmac_failures, holds
@@ -161,11 +162,22 @@ def repair_tail(vault: Vault, page_size: int) -> bool:
 CHECKS: tuple[CheckFn, ...] = (check_media, check_search_index, check_imports, check_backups)
 
 
-def run_checks(vault: Vault, *, read_data: bool = False, repair: bool = False) -> CheckReport:
-    report = CheckReport()
+def run_checks(vault: Vault, *, read_data: bool = False, repair: bool = False, ctx: JobContext | None = None,
+               report: CheckReport | None = None) -> CheckReport:
+    """Every check. With `ctx`, Ctrl-C stops between checks and inside the long ones (`Cancelled`);
+    pass `report` to keep what was found and repaired before that."""
+    report = report if report is not None else CheckReport()
+    if ctx is not None:
+        report.job = ctx
+    job = report.job
+    job.status("checking the header")
     check_header(vault, report)
+    job.check()
+    job.status("checking the database")
     check_database(vault, report, repair)
     for fn in CHECKS:
+        job.check()
+        job.status(f"checking {fn.__module__.split('.')[1]}")
         try:
             fn(vault, report, read_data, repair)
         except (DatabaseError, ChatVaultError) as exc:

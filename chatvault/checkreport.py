@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from chatvault.jobs.context import JobContext
+
 
 @dataclass
 class Problem:
@@ -27,6 +29,8 @@ class Problem:
 class CheckReport:
     problems: list[Problem] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)
+    # The run's job: checks with long loops (media --read-data) call `job.check()` and report progress.
+    job: JobContext = field(default_factory=JobContext, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

@@ -16,8 +16,8 @@ from pathlib import PurePath
 from typing import Any
 
 from chatvault.errors import UsageError
-from chatvault.media.stored import KINDS, kind_sql
 from chatvault.store.db import Connection
+from chatvault.store.queries import KINDS, kind_sql
 
 # The original path: the watch folder joined with the path inside it, or the path itself (`media add`).
 _ORIGINAL = ("CASE WHEN w.path IS NULL THEN l.path ELSE w.path || '{sep}' || l.path END")

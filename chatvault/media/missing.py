@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from chatvault.media.stored import attachments_sql
 from chatvault.store.db import Connection
 
 # Where each messenger keeps the files an export leaves out (shown to the user as a hint).
@@ -54,10 +53,15 @@ class MissingMedia:
 
 def missing_media(conn: Connection, conversation_id: int | None = None, limit: int = 10000,
                   offset: int = 0) -> list[MissingMedia]:
-    sql, params = attachments_sql(
-        "a.id, a.status, a.original_name, a.expected_path, a.size, a.mime, m.id, m.ts, m.kind, "
-        "coalesce(p.display_name, p.source_key), c.id, c.title, s.app", "a.status IN ('missing', 'expired')",
-        conversation_id, " JOIN sources s ON s.id = c.source_id LEFT JOIN participants p ON p.id = m.sender_id")
+    sql = ("SELECT a.id, a.status, a.original_name, a.expected_path, a.size, a.mime, m.id, m.ts, m.kind, "
+           "coalesce(p.display_name, p.source_key), c.id, c.title, s.app FROM attachments a "
+           "JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id "
+           "JOIN sources s ON s.id = c.source_id LEFT JOIN participants p ON p.id = m.sender_id "
+           "WHERE a.status IN ('missing', 'expired')")
+    params: list = []
+    if conversation_id is not None:
+        sql += " AND m.conversation_id = ?"
+        params.append(conversation_id)
     sql += " ORDER BY c.id, m.ts, a.id LIMIT ? OFFSET ?"
     params += [int(limit), int(offset)]
     return [MissingMedia(int(r[0]), r[1], r[2], r[3], r[4], r[5], int(r[6]), int(r[7]), r[8], r[9], int(r[10]),

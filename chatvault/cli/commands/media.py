@@ -7,17 +7,27 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
+from chatvault import faults
 from chatvault.cli import _common_options
 from chatvault.cli.common import CliContext, human_bytes
-from chatvault.errors import ChatVaultError, InputError, UsageError
+from chatvault.cli.progress import cancellable
+from chatvault.errors import (
+    EXIT_CANCELLED,
+    Cancelled,
+    ChatVaultError,
+    CommandCancelled,
+    InputError,
+    UsageError,
+)
 from chatvault.fsutil import storage_error
 from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
-from chatvault.media.captured import CaptureFilter, count_captured, find_captured, list_captured
+from chatvault.media.captured import KINDS, CaptureFilter, count_captured, find_captured, list_captured
 from chatvault.media.missing import missing_media
-from chatvault.media.stored import KINDS, stored_media
 from chatvault.media.thumbnails import generate_thumbnails
+from chatvault.store import queries
 from chatvault.store.db import rollback
 from chatvault.watch.capture import capture_file, record_capture
 
@@ -81,21 +91,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                 "thumbs": _thumbs}[cmd](args, ctx, vault)
 
 
-def resolve_chat(conn, ref: str | None) -> int | None:
-    if ref is None:
-        return None
-    if ref.isdigit():
-        row = conn.execute("SELECT id FROM conversations WHERE id = ?", (int(ref),)).fetchone()
-        if row:
-            return int(row[0])
-    rows = conn.execute("SELECT id, title FROM conversations WHERE title = ?", (ref,)).fetchall() or \
-        conn.execute("SELECT id, title FROM conversations WHERE title LIKE ?", (f"%{ref}%",)).fetchall()
-    if len(rows) == 1:
-        return int(rows[0][0])
-    if not rows:
-        raise UsageError(f"No conversation matches {ref!r}.", hint="Give its id or part of its title.")
-    names = ", ".join(f"{r[0]} ({r[1]})" for r in rows[:10])
-    raise UsageError(f"{len(rows)} conversations match {ref!r}: {names}.", hint="Give the conversation id.")
+def _chat_id(conn, ref: str | None) -> int | None:
+    """The conversation `--chat` names (the read layer's one rule), or None without `--chat`."""
+    return None if ref is None else int(queries.find_chat(conn, ref)["id"])
 
 
 def _iso(ms: int | None) -> str | None:
@@ -126,13 +124,15 @@ def _ls(args, ctx: CliContext, vault) -> int:
     conn = vault.connect(readonly=True)
     try:
         captured = count_captured(conn)
-        chat = resolve_chat(conn, args.chat)
-        rows = stored_media(conn, chat, args.kind, args.limit)
+        chat = _chat_id(conn, args.chat)
+        rows = queries.stored_media(conn, chat, args.kind, args.limit)
     finally:
         conn.close()
-    items = [{"attachment_id": r[0], "message_id": r[1], "conversation_id": r[2], "conversation": r[3],
-              "date": _iso(r[4]), "name": r[5], "mime": r[6], "size": r[7], "width": r[8], "height": r[9],
-              "duration_ms": r[10], "blob_id": r[11], "has_thumbnail": r[12] is not None} for r in rows]
+    items = [{"attachment_id": r["attachment_id"], "message_id": r["message_id"],
+              "conversation_id": r["conversation_id"], "conversation": r["conversation"], "date": _iso(r["ts"]),
+              "name": r["name"], "mime": r["mime"], "size": r["size"], "width": r["width"], "height": r["height"],
+              "duration_ms": r["duration_ms"], "blob_id": r["blob_id"], "has_thumbnail": r["thumb_blob_id"] is not None}
+             for r in rows]
     lines = [f"{i['attachment_id']:>7}  {i['date']}  {human_bytes(i['size'] or 0):>10}  {i['mime'] or '?':<16} "
              f"{i['name'] or '(no name)'}  [{i['conversation']}]" for i in items]
     if captured and chat is None:
@@ -148,20 +148,19 @@ def _blob_for(conn, store: BlobStore, ref: str) -> tuple[str, str | None]:
     if captured is not None:
         return captured.blob_id, captured.name
     if ref.isdigit():
-        row = conn.execute("SELECT blob_id, original_name, status FROM attachments WHERE id = ?",
-                           (int(ref),)).fetchone()
-        if row is None:
+        att = queries.attachment(conn, int(ref))
+        if att is None:
             raise UsageError(f"There is no attachment {ref}.", hint="`chatvault media ls` lists them.")
-        if row[0] is None:
-            raise InputError(f"Attachment {ref} ({row[1] or 'no name'}) is {row[2]}: its file is not in the vault.",
-                             hint="`chatvault media missing` lists where it could still be found.")
-        return row[0], row[1]
+        if att["blob_id"] is None:
+            raise InputError(f"Attachment {ref} ({att['original_name'] or 'no name'}) is {att['status']}: its file "
+                             "is not in the vault.", hint="`chatvault media missing` lists where it could still be found.")
+        return att["blob_id"], att["original_name"]
     ref = ref.lower()
     store.path_for(ref)  # validates the form
-    row = conn.execute("SELECT original_name FROM attachments WHERE blob_id = ? LIMIT 1", (ref,)).fetchone()
+    name = queries.name_of_blob(conn, ref)
     if not store.exists(ref):
         raise UsageError(f"There is no blob {ref}.")
-    return ref, row[0] if row else None
+    return ref, name
 
 
 def _cat(args, ctx: CliContext, vault) -> int:
@@ -196,33 +195,67 @@ def _export(args, ctx: CliContext, vault) -> int:
         flt = _capture_filter(args)
         if args.captured:
             pairs += [(f.blob_id, f.name) for f in list_captured(conn, flt)]
-        chat = resolve_chat(conn, args.chat)
+        chat = _chat_id(conn, args.chat)
         if chat is not None:
-            pairs += [(r[0], r[1]) for r in conn.execute(
-                "SELECT a.blob_id, a.original_name FROM attachments a JOIN messages m ON m.id = a.message_id "
-                "WHERE m.conversation_id = ? AND a.status = 'stored' ORDER BY m.ts, a.id", (chat,))]
+            pairs += [(r["blob_id"], r["name"]) for r in queries.stored_media(conn, chat, limit=-1)]
     finally:
         conn.close()
     if not pairs:
         raise UsageError("Nothing to export.", hint="Give attachment ids, --chat, or --captured (with filters that "
                                                     "match something: `media ls --captured`).")
-    written, failed = [], []
+    with cancellable(ctx) as jobs, jobs.stage("export", unit="files") as job:
+        written, failed, stopped = _write_files(store, dest, pairs, job)
+    lines = [f"wrote {w['path']}" for w in written] + [f"FAILED {f['blob_id']}: {f['error']}" for f in failed]
+    lines.append(f"{len(written)} file(s) written to {dest} (not encrypted).")
+    if stopped:
+        lines.append(f"Stopped by Ctrl-C: {len(pairs) - len(written) - len(failed)} file(s) not written (no "
+                     "partial file is left). Run the same export again to a new folder for all of them.")
+        ctx.out({"written": written, "failed": failed, "cancelled": True}, "\n".join(lines))
+        return EXIT_CANCELLED
+    ctx.out({"written": written, "failed": failed}, "\n".join(lines))
+    return 0 if not failed else 1
+
+
+class _Counted:
+    """A binary file that honours Ctrl-C and counts bytes between the chunks written to it."""
+
+    def __init__(self, fh: BinaryIO, job: JobContext) -> None:
+        self.fh, self.job = fh, job
+
+    def write(self, data: bytes) -> int:
+        self.job.check()
+        n = self.fh.write(data)
+        self.job.advance(bytes_=len(data))
+        return n
+
+
+def _write_files(store: BlobStore, dest: Path, pairs: list[tuple[str, str | None]],
+                 job: JobContext) -> tuple[list[dict], list[dict], bool]:
+    """Write each blob's plaintext under a free name; a file cut short by Ctrl-C is removed."""
+    written: list[dict] = []
+    failed: list[dict] = []
+    job.set_total(items=len(pairs))
     for blob_id, name in pairs:
+        if job.cancelled:
+            return written, failed, True
+        faults.hit("media.export_file")
         target = _free_name(dest, _safe_name(name, blob_id))
         try:
             store.verify(blob_id)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                store.copy_to(blob_id, fh)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    store.copy_to(blob_id, _Counted(fh, job))
+            except Cancelled:
+                target.unlink(missing_ok=True)
+                return written, failed, True
             written.append({"blob_id": blob_id, "path": str(target)})
         except OSError as exc:
             raise storage_error(exc, f"writing {target}") from exc
         except ChatVaultError as exc:  # a damaged or missing blob: nothing of it was written
             failed.append({"blob_id": blob_id, "error": exc.message})
-    lines = [f"wrote {w['path']}" for w in written] + [f"FAILED {f['blob_id']}: {f['error']}" for f in failed]
-    lines.append(f"{len(written)} file(s) written to {dest} (not encrypted).")
-    ctx.out({"written": written, "failed": failed}, "\n".join(lines))
-    return 0 if not failed else 1
+        job.advance(items=1)
+    return written, failed, False
 
 
 def _free_name(folder: Path, name: str) -> Path:
@@ -238,7 +271,7 @@ def _free_name(folder: Path, name: str) -> Path:
 def _missing(args, ctx: CliContext, vault) -> int:
     conn = vault.connect(readonly=True)
     try:
-        chat = resolve_chat(conn, args.chat)
+        chat = _chat_id(conn, args.chat)
         rows = missing_media(conn, chat, args.limit)
     finally:
         conn.close()
@@ -288,7 +321,14 @@ def _add(args, ctx: CliContext, vault) -> int:
 
 
 def _thumbs(args, ctx: CliContext, vault) -> int:
-    report = generate_thumbnails(vault, JobContext())
+    with cancellable(ctx) as jobs:
+        try:
+            with jobs.stage("thumbnails", unit="images") as job:
+                report = generate_thumbnails(vault, job)
+        except Cancelled:
+            raise CommandCancelled(
+                f"Thumbnails stopped by Ctrl-C after {job.snapshot().items_done:,} image(s); those made are kept.",
+                hint="Run `chatvault media thumbs` again to make the rest.") from None
     ctx.out({"made": report.made, "failed": report.failed, "failures": report.failures},
             f"{report.made} thumbnail(s) made, {report.failed} image(s) could not be previewed.")
     return 0
