@@ -96,6 +96,42 @@ def test_vault_uses_only_what_lies_below_it() -> None:
     assert offenders("vault", lambda path, n: _in(n, *above)) == []
 
 
+# The layers of docs/architecture.md, bottom up: a module may import its own layer or any below.
+LAYERS = {
+    1: ("errors", "model", "clock", "faults", "fsutil", "paths", "hardening", "jobs", "checkreport"),
+    2: ("store",),
+    3: ("search",),
+    4: ("vault",),
+    5: ("media", "importers"),
+    6: ("ingest", "backup", "watch", "check"),
+    7: ("cli", "gui", "devtools", "__main__"),
+}
+LAYER_OF = {name: level for level, names in LAYERS.items() for name in names}
+
+
+def test_imports_point_down_the_layers() -> None:
+    """Every module and package of chatvault/ has a place in LAYERS, and no import points up."""
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        room = rel.parts[0].removesuffix(".py")
+        if room == "__init__":
+            continue
+        if room not in LAYER_OF:
+            found.append(f"{rel}: not placed in LAYERS (add it, and to docs/architecture.md)")
+            continue
+        for name in sorted(imports_of(path)):
+            parts = name.split(".")
+            if parts[0] != "chatvault" or len(parts) < 2 or parts[1] == room:
+                continue
+            target = parts[1]
+            if not ((ROOT / target).is_dir() or (ROOT / f"{target}.py").is_file()):
+                continue                              # an attribute: `from chatvault import __version__`
+            if LAYER_OF.get(target, 99) > LAYER_OF[room]:
+                found.append(f"{rel}: {name} (layer {LAYER_OF[room]} imports layer {LAYER_OF.get(target, '?')})")
+    assert found == []
+
+
 def test_cli_and_gui_do_not_import_each_other() -> None:
     assert offenders("cli", lambda path, n: _in(n, "chatvault.gui")) == []
     assert offenders("gui", lambda path, n: _in(n, "chatvault.cli")) == []
