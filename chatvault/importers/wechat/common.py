@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 from chatvault.importers.openers import BytesOpener, FileOpener
 from chatvault.importers.wechat.content import Parsed
-from chatvault.media.wechat_dat import (
+from chatvault.importers.wechat.dat import (
     MIME_BY_EXT,
     NOT_AN_IMAGE,
     DatUndecodable,

@@ -25,8 +25,8 @@ from chatvault.importers.wechat.common import (
     stable_id,
     ts_utc,
 )
+from chatvault.importers.wechat.dat import NEEDS_IMAGE_KEY, WRONG_IMAGE_KEY, learn_xor_byte, parse_image_key
 from chatvault.jobs.context import JobContext
-from chatvault.media.wechat_dat import NEEDS_IMAGE_KEY, WRONG_IMAGE_KEY, learn_xor_byte, parse_image_key
 from chatvault.model import AttachmentRef, AttachmentStatus, ImportWarning, MessageKind, Record, SourceRec
 
 _MSG_RE = re.compile(r"^message_(\d+)\.db$")
