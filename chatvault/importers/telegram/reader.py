@@ -203,6 +203,8 @@ class Reader(MessageBuilder):
             self.owner.reset()
 
     def _walk_events(self, slow: bool) -> Iterator[Record]:
+        # Longer than 80 lines on purpose: every JSON event of a whole-account export passes through this
+        # loop, and a method call per event (splitting the state machine) costs ~15 % of the read.
         raw = self._open()
         size = self.tree.size(self.member)
         source_done = False
@@ -289,39 +291,44 @@ class Reader(MessageBuilder):
                         yield from self._undecided(conv_key)
                     chat_prefix = None
                     conv_key = None
-        except (ijson.common.IncompleteJSONError, UnicodeDecodeError) as exc:
-            if bad_text(exc):
-                if self.repair:
-                    raise undecodable(self.member, exc) from exc
-                raise _Mend from exc
-            if not slow and _int_overflow(exc):
-                raise _Overflow from exc
-            pos = position(raw)
-            yield from self._cut_off(exc, pos, size, conv_key)
-            if not source_done:
-                raise InputError(f"{self.path.name}: {self.member} is cut off before any chat begins.",
-                                 hint="Export again from Telegram Desktop.") from exc
-        except JsonLimitError as exc:
-            if source_done:
-                yield self._limit_cut(exc, conv_key)
-            raise
-        except InputError as exc:                # the member is damaged inside its zip (CRC, inflate)
-            if not source_done:
-                raise
-            yield from self._damaged(exc, position(raw), conv_key)
-        except ijson.common.JSONError as exc:
-            if not source_done:
-                raise InputError(f"{self.path.name}: {self.member} is not valid JSON ({exc}).",
-                                 hint="This is not a Telegram Desktop JSON export, or it is damaged.") from exc
-            yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {position(raw)}",
-                           reason=damage_reason(exc),
-                           conversation_key=conv_key)
+        except (ijson.common.JSONError, UnicodeDecodeError, InputError) as exc:   # JsonLimitError is an InputError
+            yield from self._walk_failed(exc, position(raw), size, conv_key, source_done, slow)
         finally:
             raw.close()
         if not source_done:
             raise InputError(f"{self.path.name}: {self.member} has no messages list.",
                              hint="This JSON is not a Telegram Desktop chat export.")
         self.ctx.set_position(bytes_=size)
+
+    def _walk_failed(self, exc: Exception, pos: int, size: int | None, conv_key: str | None, source_done: bool,
+                     slow: bool) -> Iterator[Record]:
+        """What `_walk_events` does when the JSON stops: read again (overflow, bad text), report the cut or
+        damage after what was read, or raise when nothing was (not an export)."""
+        if isinstance(exc, (ijson.common.IncompleteJSONError, UnicodeDecodeError)):
+            if bad_text(exc):
+                if self.repair:
+                    raise undecodable(self.member, exc) from exc
+                raise _Mend from exc
+            if not slow and _int_overflow(exc):
+                raise _Overflow from exc
+            yield from self._cut_off(exc, pos, size, conv_key)
+            if not source_done:
+                raise InputError(f"{self.path.name}: {self.member} is cut off before any chat begins.",
+                                 hint="Export again from Telegram Desktop.") from exc
+        elif isinstance(exc, JsonLimitError):
+            if source_done:
+                yield self._limit_cut(exc, conv_key)
+            raise exc
+        elif isinstance(exc, InputError):                # the member is damaged inside its zip (CRC, inflate)
+            if not source_done:
+                raise exc
+            yield from self._damaged(exc, pos, conv_key)
+        else:
+            if not source_done:
+                raise InputError(f"{self.path.name}: {self.member} is not valid JSON ({exc}).",
+                                 hint="This is not a Telegram Desktop JSON export, or it is damaged.") from exc
+            yield Unparsed(raw=str(exc)[:500], location=f"{self.member}: byte {pos}",
+                           reason=damage_reason(exc), conversation_key=conv_key)
 
     def _limit_cut(self, exc: JsonLimitError, conv_key: str | None) -> Unparsed:
         """The fidelity-report entry for a file that broke a limit: where reading stopped and why."""
