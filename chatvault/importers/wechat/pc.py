@@ -25,6 +25,7 @@ from chatvault.importers.wechat.common import (
     stable_id,
     ts_utc,
 )
+from chatvault.importers.wechat.vetted import VettedFolder
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
@@ -136,7 +137,7 @@ class WeChatPCImporter(Importer):
             raise InputError("No MSG*.db message databases in Msg/Multi.", location=str(root / "Msg" / "Multi"))
         key = dbopen.parse_hex_key(options.options.get("key"), root)
         secrets = [key] if key else []
-        work = dbopen.WorkDir(options.options.get("workdir"))
+        work = dbopen.WorkDir(options.options.get("workdir"), VettedFolder(root / "Msg"))
         try:
             yield from self._read(root, files, secrets, key is not None, work, ctx)
         finally:

@@ -26,6 +26,7 @@ from chatvault.importers.wechat.common import (
     ts_utc,
 )
 from chatvault.importers.wechat.dat import NEEDS_IMAGE_KEY, WRONG_IMAGE_KEY, learn_xor_byte, parse_image_key
+from chatvault.importers.wechat.vetted import VettedFolder
 from chatvault.jobs.context import JobContext
 from chatvault.model import AttachmentRef, AttachmentStatus, ImportWarning, MessageKind, Record, SourceRec
 
@@ -109,7 +110,7 @@ class Weixin4Importer(Importer):
             raise InputError(str(exc), location=str(root),
                              hint="Pass the image key as your key tool printed it: --image-key 0f1e… "
                                   "(16 characters or 32 hexadecimal digits).") from None
-        work = dbopen.WorkDir(options.options.get("workdir"))
+        work = dbopen.WorkDir(options.options.get("workdir"), VettedFolder(root / "db_storage"))
         try:
             yield from self._read(root, files, [key] if key else [], key is not None, work, ctx, image_key)
         finally:
