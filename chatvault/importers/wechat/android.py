@@ -180,11 +180,7 @@ class WeChatAndroidImporter(Importer):
         emitted: set[str] = set()
         done = 0
         account_dir = db.parent
-        while True:
-            rows = cur.fetchmany(2000)
-            if not rows:
-                break
-            ctx.check()
+        for rows in dbopen.batches(cur, ctx):
             for row in rows:
                 talker = row[5]
                 if not talker:

@@ -13,7 +13,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import sqlcipher3
 
 from chatvault.errors import InputError
 from chatvault.importers.wechat.vetted import VettedFolder
+from chatvault.jobs.context import JobContext
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -240,3 +241,13 @@ def require_table(conn: sqlcipher3.Connection, table: str, src: Path) -> None:
             f"{src.name} has no {table} table: it is not the WeChat database it looks like, or it was tampered with.",
             location=str(src),
         )
+
+
+def batches(cur: sqlcipher3.Cursor, ctx: JobContext, size: int = 2000) -> Iterator[list]:
+    """The rows of `cur`, `size` at a time (memory stays bounded), checking for cancel before each batch."""
+    while True:
+        rows = cur.fetchmany(size)
+        if not rows:
+            return
+        ctx.check()
+        yield rows

@@ -247,11 +247,7 @@ class WeChatPCImporter(Importer):
             # Rowid order: a plain scan, no sort (a sort could spill decrypted rows to a temp file).
             cur = conn.execute(f"SELECT {sel} FROM MSG ORDER BY localId")
             loc = f"{src.name}#localId="
-            while True:
-                rows = cur.fetchmany(2000)
-                if not rows:
-                    break
-                ctx.check()
+            for rows in dbopen.batches(cur, ctx):
                 for row in rows:
                     local_id, tid, svrid, base, _sub, is_sender, ctime, content, _c, extra_blob, talker = row
                     talker = talker or names.get(tid or -1)

@@ -221,11 +221,7 @@ class Weixin4Importer(Importer):
                                                    "create_time", "status", "message_content", "compress_content",
                                                    "packed_info_data"))
             cur = conn.execute(f'SELECT {sel} FROM "{table}" ORDER BY local_id')   # rowid order: no sort
-            while True:
-                rows = cur.fetchmany(2000)
-                if not rows:
-                    break
-                ctx.check()
+            for rows in dbopen.batches(cur, ctx):
                 for row in rows:
                     yield self._message(root, src, table, row, talker, names, d, voices, media, images)
                 done += len(rows)
