@@ -21,22 +21,47 @@ from chatvault.importers.base import ImportOptions
 from chatvault.ingest.keys import Keyer, ts_ms
 from chatvault.jobs.context import JobContext
 from chatvault.model import MessageRec, Record
-from tests.conformance_formats import DECLARATIONS, Sample
+from tests.conformance_formats import DECLARATIONS, Declaration, Sample
 
 FORMATS = registry.names()
 CANCEL_BUDGET_S = 0.5
 
 
+def undeclared(formats: list[str]) -> list[str]:
+    return [name for name in formats if name not in DECLARATIONS]
+
+
 def test_every_registered_format_has_a_declaration() -> None:
-    missing = [name for name in FORMATS if name not in DECLARATIONS]
-    assert not missing, f"add a Declaration for {missing} to tests/conformance_formats.py"
+    assert not undeclared(FORMATS), f"add a Declaration for {undeclared(FORMATS)} to tests/conformance_formats.py"
     assert set(DECLARATIONS) <= set(FORMATS), "a declaration names a format the registry no longer has"
+    assert undeclared([*FORMATS, "a-format-added-later"]) == ["a-format-added-later"]
+
+
+def declaration(name: str) -> Declaration:
+    if name not in DECLARATIONS:
+        pytest.fail(f"{name} is registered but has no Declaration in tests/conformance_formats.py")
+    return DECLARATIONS[name]
+
+
+class Samples:
+    """One valid sample per declared format, built on first use and kept for the module (only read)."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self._factory = factory
+        self._built: dict[str, Sample] = {}
+
+    def __getitem__(self, name: str) -> Sample:
+        if name not in self._built:
+            self._built[name] = declaration(name).valid(self._factory.mktemp(f"valid-{name}"))
+        return self._built[name]
+
+    def items(self) -> list[tuple[str, Sample]]:
+        return [(name, self[name]) for name in FORMATS if name in DECLARATIONS]
 
 
 @pytest.fixture(scope="module")
-def samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Sample]:
-    """One valid sample per format, built once for the module (they are only read)."""
-    return {name: DECLARATIONS[name].valid(tmp_path_factory.mktemp(f"valid-{name}")) for name in FORMATS}
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Samples:
+    return Samples(tmp_path_factory)
 
 
 def read_all(name: str, path: Path, options: ImportOptions) -> list[Record]:
@@ -62,14 +87,14 @@ def fingerprint(rec: Record) -> tuple:
 # --- detection ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_detects_its_own_sample_first(samples: dict[str, Sample], name: str) -> None:
+def test_detects_its_own_sample_first(samples: Samples, name: str) -> None:
     sample = samples[name]
     assert registry.get(name).detect(sample.path).confidence > 0
     assert registry.detect(sample.path)[0][0].name == name
 
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_never_detects_another_formats_sample(samples: dict[str, Sample], name: str) -> None:
+def test_never_detects_another_formats_sample(samples: Samples, name: str) -> None:
     importer = registry.get(name)
     claimed = {other: importer.detect(s.path) for other, s in samples.items() if other != name}
     wrong = {other: d.reason for other, d in claimed.items() if d.confidence > 0}
@@ -79,7 +104,7 @@ def test_never_detects_another_formats_sample(samples: dict[str, Sample], name: 
 # --- reading --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_two_reads_are_identical_and_keys_stable(samples: dict[str, Sample], name: str) -> None:
+def test_two_reads_are_identical_and_keys_stable(samples: Samples, name: str) -> None:
     sample = samples[name]
     first, second = (read_all(name, sample.path, sample.options) for _ in range(2))
     assert [fingerprint(r) for r in first] == [fingerprint(r) for r in second]
@@ -88,9 +113,9 @@ def test_two_reads_are_identical_and_keys_stable(samples: dict[str, Sample], nam
 
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_every_input_unit_is_accounted_for(samples: dict[str, Sample], name: str) -> None:
+def test_every_input_unit_is_accounted_for(samples: Samples, name: str) -> None:
     """Each input line (text) or message object/row (JSON, databases) is a message or an Unparsed record."""
-    decl, sample = DECLARATIONS[name], samples[name]
+    decl, sample = declaration(name), samples[name]
     recs = read_all(name, sample.path, sample.options)
     assert decl.accounted(recs) == sample.units, f"{name}: {sample.units} input {decl.unit}s"
 
@@ -98,7 +123,7 @@ def test_every_input_unit_is_accounted_for(samples: dict[str, Sample], name: str
 @pytest.mark.parametrize("name", FORMATS)
 def test_cancel_is_prompt(tmp_path: Path, name: str) -> None:
     """A JobContext cancelled mid-read stops the reader within half a second, with `Cancelled`."""
-    sample = DECLARATIONS[name].big(tmp_path, 6000)
+    sample = declaration(name).big(tmp_path, 6000)
     ctx = JobContext()
     reader = registry.get(name).read(sample.path, sample.options, ctx)
     for n, rec in enumerate(reader):
@@ -141,7 +166,7 @@ def clear_outcome(name: str, path: Path, options: ImportOptions) -> list[Record]
 
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_truncated_input_gives_records_or_a_clear_error(samples: dict[str, Sample], tmp_path: Path,
+def test_truncated_input_gives_records_or_a_clear_error(samples: Samples, tmp_path: Path,
                                                          name: str) -> None:
     chosen, main = hostile_copy(samples[name], tmp_path)
     data = main.read_bytes()
@@ -154,7 +179,7 @@ def test_truncated_input_gives_records_or_a_clear_error(samples: dict[str, Sampl
 
 @pytest.mark.parametrize("name", FORMATS)
 @pytest.mark.parametrize("junk", ["random", "empty", "zeros"])
-def test_junk_input_gives_no_messages_and_no_bare_exception(samples: dict[str, Sample], tmp_path: Path,
+def test_junk_input_gives_no_messages_and_no_bare_exception(samples: Samples, tmp_path: Path,
                                                              name: str, junk: str) -> None:
     chosen, main = hostile_copy(samples[name], tmp_path)
     size = main.stat().st_size
@@ -167,7 +192,7 @@ def test_junk_input_gives_no_messages_and_no_bare_exception(samples: dict[str, S
 
 @pytest.mark.parametrize("name", FORMATS)
 def test_huge_field_gives_records_or_a_clear_error(tmp_path: Path, name: str) -> None:
-    sample = DECLARATIONS[name].huge(tmp_path)
+    sample = declaration(name).huge(tmp_path)
     out = clear_outcome(name, sample.path, sample.options)
     if not isinstance(out, ChatVaultError):
         assert any(isinstance(r, MessageRec) for r in out), f"{name}: the messages around the huge field are lost"
