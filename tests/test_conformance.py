@@ -166,11 +166,13 @@ def clear_outcome(name: str, path: Path, options: ImportOptions) -> list[Record]
 
 
 @pytest.mark.parametrize("name", FORMATS)
-def test_truncated_input_gives_records_or_a_clear_error(samples: Samples, tmp_path: Path,
-                                                         name: str) -> None:
+@pytest.mark.parametrize("keep", [0.05, 0.5, 0.97])
+def test_truncated_input_gives_records_or_a_clear_error(samples: Samples, tmp_path: Path, name: str,
+                                                         keep: float) -> None:
+    """The main file cut near its start, in the middle and near its end (RELIABILITY row 22)."""
     chosen, main = hostile_copy(samples[name], tmp_path)
     data = main.read_bytes()
-    main.write_bytes(data[: len(data) // 2])
+    main.write_bytes(data[: int(len(data) * keep)])
     out = clear_outcome(name, chosen, samples[name].options)
     if not isinstance(out, ChatVaultError):
         whole = read_all(name, samples[name].path, samples[name].options)
