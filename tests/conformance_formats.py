@@ -46,6 +46,10 @@ class Declaration:
     accounted: Callable[[list[Record]], int]         # how many input units these records stand for
 
 
+HUGE_CHARS = 24 << 20
+HUGE = "x" * HUGE_CHARS        # one message field of 24 MiB, for every format's `huge` sample
+
+
 def records_accounted(recs: list[Record]) -> int:
     """JSON and databases: each message object (row) is a message or an `Unparsed` record."""
     return sum(1 for r in recs if isinstance(r, MessageRec | Unparsed))
@@ -75,7 +79,7 @@ def _wa_valid(tmp: Path) -> Sample:
 
 def _wa_huge(tmp: Path) -> Sample:
     lines = simple_chat(3)
-    lines.insert(1, "x" * (24 << 20))
+    lines.insert(1, HUGE)
     return _wa_sample(tmp / "WhatsApp Chat with Huge.txt", lines)
 
 
@@ -111,7 +115,7 @@ def _tg_big(tmp: Path, n: int) -> Sample:
 
 def _tg_huge(tmp: Path) -> Sample:
     chat, _media = telegram_chat(with_media=False)
-    chat["messages"][1]["text"] = "x" * (24 << 20)
+    chat["messages"][1]["text"] = HUGE
     return _tg_sample(tmp / "Telegram Huge", chat, {})
 
 
@@ -121,7 +125,6 @@ TELEGRAM = Declaration(unit="record", valid=_tg_valid, big=_tg_big, huge=_tg_hug
 # --- WeChat: SQLCipher databases, counted in message rows -----------------------------------------------
 
 _KEYED = ImportOptions(options={"key": W.KEY_HEX})
-HUGE = "x" * (24 << 20)        # one message field of 24 MiB
 
 
 def _rows(dbs: list[Path], tables: Callable[[sqlite3.Connection], list[str]]) -> int:
@@ -202,4 +205,4 @@ DECLARATIONS: dict[str, Declaration] = {
     "wechat-android": WECHAT_ANDROID,
 }
 
-__all__ = ["DECLARATIONS", "Declaration", "Sample"]
+__all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

@@ -20,8 +20,8 @@ from chatvault.importers import registry
 from chatvault.importers.base import ImportOptions
 from chatvault.ingest.keys import Keyer, ts_ms
 from chatvault.jobs.context import JobContext
-from chatvault.model import MessageRec, Record
-from tests.conformance_formats import DECLARATIONS, Declaration, Sample
+from chatvault.model import ImportWarning, MessageRec, Record, Unparsed
+from tests.conformance_formats import DECLARATIONS, HUGE_CHARS, Declaration, Sample
 
 FORMATS = registry.names()
 CANCEL_BUDGET_S = 0.5
@@ -198,3 +198,6 @@ def test_huge_field_gives_records_or_a_clear_error(tmp_path: Path, name: str) ->
     out = clear_outcome(name, sample.path, sample.options)
     if not isinstance(out, ChatVaultError):
         assert any(isinstance(r, MessageRec) for r in out), f"{name}: the messages around the huge field are lost"
+        kept_whole = any(isinstance(r, MessageRec) and len(r.text or "") >= HUGE_CHARS for r in out)
+        reported = any(isinstance(r, Unparsed | ImportWarning) for r in out)
+        assert kept_whole or reported, f"{name} cut the huge field without saying so"
