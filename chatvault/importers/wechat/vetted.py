@@ -48,8 +48,11 @@ class VettedFolder:
         name = self.name_of(path)
         if name is not None and name in self.members:
             return path
-        rel = os.path.relpath(path, self.root) if name is not None else str(path)
-        why = self.rejected.get(rel) or ("outside the chosen folder" if name is None else "not a regular file here")
+        why = "outside the chosen folder"
+        if name is not None:
+            rel = os.path.relpath(path, self.root)
+            parents = [f"{r} ({w})" for r, w in self.rejected.items() if rel.startswith(r.rstrip("/") + os.sep)]
+            why = self.rejected.get(rel) or (f"it lies in {parents[0]}" if parents else "not a regular file here")
         raise InputError(f"ChatVault will not read the WeChat database {Path(path).name}: {why}.",
                          location=str(path),
                          hint="Copy the WeChat folder itself (not links to its files) and import the copy.")
