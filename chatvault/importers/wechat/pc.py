@@ -21,6 +21,7 @@ from chatvault.importers.wechat.common import (
     in_place_recall,
     make_message,
     numbered_files,
+    one_account,
     safe_join,
     stable_id,
     ts_utc,
@@ -109,17 +110,12 @@ class WeChatPCImporter(Importer):
 
     def _root(self, path: Path) -> Path:
         root = find_account_root(path)
-        if root is not None:
-            return root
-        accounts = _accounts_under(path) if path.is_dir() else []
-        if len(accounts) == 1:
-            return accounts[0]
-        if accounts:
-            raise InputError(
-                f"This WeChat Files folder holds {len(accounts)} accounts: {', '.join(a.name for a in accounts)}.",
-                location=str(path), hint="Import one account folder at a time, e.g. …/WeChat Files/" + accounts[0].name)
-        raise InputError("This is not a WeChat for Windows account folder (no Msg/Multi/MSG*.db).", location=str(path),
-                         hint="Choose the WeChat Files/<wxid> folder (Documents/WeChat Files on Windows).")
+        accounts = _accounts_under(path) if root is None and path.is_dir() else []
+        return one_account(path, root, accounts, many="This WeChat Files folder holds {n} accounts",
+                           many_hint="Import one account folder at a time, e.g. …/WeChat Files/"
+                                     + (accounts[0].name if accounts else ""),
+                           none="This is not a WeChat for Windows account folder (no Msg/Multi/MSG*.db).",
+                           none_hint="Choose the WeChat Files/<wxid> folder (Documents/WeChat Files on Windows).")
 
     def total_bytes(self, path: Path) -> int | None:
         root = find_account_root(path)

@@ -21,6 +21,7 @@ from chatvault.importers.wechat.common import (
     in_place_recall,
     make_message,
     numbered_files,
+    one_account,
     safe_join,
     stable_id,
     ts_utc,
@@ -80,16 +81,11 @@ class Weixin4Importer(Importer):
 
     def _root(self, path: Path) -> Path:
         root = find_account_root(path)
-        if root is not None:
-            return root
-        accounts = _accounts_under(path) if path.is_dir() else []
-        if len(accounts) == 1:
-            return accounts[0]
-        if accounts:
-            raise InputError(f"This folder holds {len(accounts)} Weixin accounts: {', '.join(a.name for a in accounts)}.",
-                             location=str(path), hint="Import one account folder at a time.")
-        raise InputError("This is not a Weixin 4 account folder (no db_storage/message/message_*.db).",
-                         location=str(path), hint="Choose the xwechat_files/<wxid>_xxxx folder.")
+        accounts = _accounts_under(path) if root is None and path.is_dir() else []
+        return one_account(path, root, accounts, many="This folder holds {n} Weixin accounts",
+                           many_hint="Import one account folder at a time.",
+                           none="This is not a Weixin 4 account folder (no db_storage/message/message_*.db).",
+                           none_hint="Choose the xwechat_files/<wxid>_xxxx folder.")
 
     def total_bytes(self, path: Path) -> int | None:
         root = find_account_root(path)
