@@ -245,6 +245,9 @@ def test_unplugged_mid_run_records_failure_and_next_run_resumes(vault, dest, mon
     conn = vault.connect(readonly=True)
     assert health(conn)[0].state == "red"
     conn.close()
+    # the media thread went on after the unplug: it must not have made the folder again on the disk
+    # under the (now empty) mount point and written the backup there
+    assert not root.exists()
     unplugged.rename(root)  # plugged back in
     assert snapshot_ids(dest) == []
     arrived = {k for k in FolderTarget(root).list() if k.startswith("packs/")}

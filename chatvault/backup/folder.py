@@ -58,6 +58,17 @@ class FolderTarget(Target):
         return StorageError(f"The backup folder {self.root} is not reachable (unplugged or not mounted?).",
                             hint="Connect the drive or mount the share, then run the backup again.")
 
+    def _mkdirs(self, d: Path) -> None:
+        """Create `d` and its parents below the root, never the root or above it: when the drive is
+        unplugged mid-run, `mkdir(parents=True)` would make the backup folder again on the disk
+        under the empty mount point and go on writing there (FileNotFoundError: unreachable)."""
+        below = [p for p in (d, *d.parents) if p == self.root or self.root in p.parents]
+        for p in reversed(below):
+            if p != self.root:
+                p.mkdir(exist_ok=True, mode=0o700)
+            elif not p.is_dir():
+                raise FileNotFoundError(errno.ENOENT, "backup folder gone", str(p))
+
     def prepare(self) -> None:
         if not self.root.is_dir():
             raise self._unreachable()
@@ -108,7 +119,7 @@ class FolderTarget(Target):
         final = self.root / key
         try:
             if durable_now:
-                final.parent.mkdir(parents=True, exist_ok=True)
+                self._mkdirs(final.parent)
                 atomic_write(final, data, fault_prefix="backup.manifest", mode=0o600)
                 return
             tmp = self._tmp()
@@ -163,7 +174,7 @@ class FolderTarget(Target):
             dirs: set[Path] = set()
             for tmp, final in pending:
                 if final.parent not in self._dirs:
-                    final.parent.mkdir(parents=True, exist_ok=True)
+                    self._mkdirs(final.parent)
                     self._dirs.add(final.parent)
                 os.replace(tmp, final)
                 dirs.add(final.parent)
