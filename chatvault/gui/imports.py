@@ -301,7 +301,7 @@ def _preview(vault, path: Path, ctx) -> dict[str, Any]:
     """The preview, plus who "me" was chosen to be before for where this import will land (off the UI thread)."""
     from chatvault.gui.dbconn import open_conn
     from chatvault.ingest import owner
-    from chatvault.ingest.engine import preview
+    from chatvault.ingest.preview import preview
 
     pv = preview(path, ctx=ctx)
     if vault is not None:
