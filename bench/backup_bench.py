@@ -38,8 +38,10 @@ MiB = 1024 * 1024
 PY = sys.executable
 
 
-def setup_tools() -> dict[str, str]:
-    missing = [pkg for tool, pkg in (("restic", "restic"), ("borg", "borgbackup")) if not shutil.which(tool)]
+def setup_tools(wanted: list[str]) -> dict[str, str]:
+    """Install restic/borg when a requested tool needs them (apt, as root); return their versions."""
+    missing = [pkg for tool, pkg in (("restic", "restic"), ("borg", "borgbackup"))
+               if not shutil.which(tool) and any(t.split("-")[0] == tool for t in wanted)]
     if missing and os.geteuid() == 0:
         print(f"installing {' '.join(missing)} with apt-get", flush=True)
         subprocess.run(["apt-get", "install", "-y", "-qq", *missing], env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
@@ -80,8 +82,7 @@ def generate(root: Path, scale: float, seed: int = 20261123) -> dict:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     pages = int(conn.execute("PRAGMA page_count").fetchone()[0])
     conn.close()
-    vault.lock()
-    # media: opaque "already encrypted" blobs in the vault's layout, sizes as backup_peers.sh
+    # media: real CVB1 blobs of random content (a backup authenticates each), sizes as backup_peers.sh
     n_files = max(20, int(2000 * scale))
     total = int(2048 * MiB * scale)
     lo, hi = 10 * 1024, 50 * MiB
@@ -95,22 +96,29 @@ def generate(root: Path, scale: float, seed: int = 20261123) -> dict:
     for _ in range(50):
         f = total / sum(sizes)
         sizes = [min(hi, max(lo, int(s * f))) for s in sizes]
-    media = root / "vault" / "media"
     for s in sizes:
-        name = f"{r.getrandbits(256):064x}"
-        d = media / name[:2] / name[2:4]
-        d.mkdir(parents=True, exist_ok=True)
-        write_random(d / name, s)
+        write_blob(vault, s)
+    vault.lock()
     return {"messages": n_msgs, "db_mib": pages * 4096 / MiB, "media_files": len(sizes),
             "media_mib": sum(sizes) / MiB}
 
 
-def write_random(path: Path, n: int) -> None:
-    with open(path, "wb") as fh:
-        while n > 0:
-            k = min(n, 8 * MiB)
-            fh.write(os.urandom(k))
-            n -= k
+class _RandomStream:
+    def __init__(self, n: int) -> None:
+        self.left = n
+
+    def read(self, k: int = -1) -> bytes:
+        k = self.left if k < 0 else min(k, self.left)
+        self.left -= k
+        return os.urandom(k)
+
+
+def write_blob(vault: object, n: int) -> Path:
+    """A media blob of `n` random bytes, encrypted into the vault's store as an import would."""
+    from chatvault.media.blobstore import BlobStore
+
+    store = BlobStore(vault)
+    return store.path_for(store.put(_RandomStream(n)).id)  # type: ignore[arg-type]
 
 
 def add_destinations(work: Path, s3: object | None) -> None:
@@ -161,17 +169,16 @@ def make_change(vault_dir: Path, state: Path, seed: int = 7) -> dict:
 
 
 def apply_change(vault_dir: Path, state: Path) -> list[Path]:
+    from chatvault.vault.vault import open_vault
+
+    vault = open_vault(vault_dir, PASS)  # the new blobs first: opening the vault may touch vault.db
+    try:
+        new = [write_blob(vault, MiB) for _ in range(20)]
+    finally:
+        vault.lock()
     for suffix in ("-wal", "-shm"):
         (vault_dir / f"vault.db{suffix}").unlink(missing_ok=True)
     shutil.copyfile(state / "after.db", vault_dir / "vault.db")
-    r = random.Random(99)
-    new = []
-    for _ in range(20):
-        name = f"{r.getrandbits(256):064x}"
-        d = vault_dir / "media" / name[:2] / name[2:4]
-        d.mkdir(parents=True, exist_ok=True)
-        write_random(d / name, MiB)
-        new.append(d / name)
     return new
 
 
@@ -179,6 +186,9 @@ def revert_change(vault_dir: Path, state: Path, new: list[Path]) -> None:
     shutil.copyfile(state / "before.db", vault_dir / "vault.db")
     for p in new:
         p.unlink()
+        for d in (p.parent, p.parent.parent):  # media/ab/cd made for it (blob ids differ each time)
+            if not any(d.iterdir()):
+                d.rmdir()
     for suffix in ("-wal", "-shm"):
         (vault_dir / f"vault.db{suffix}").unlink(missing_ok=True)
 
@@ -303,7 +313,8 @@ def run_tool(tool: str, data: Path, work: Path, state: Path, s3: object | None) 
 
 def _identical(data: Path, got: Path, after_db: Path) -> bool:
     """Restored media equal the source's and the restored database is the changed image."""
-    ok = subprocess.run(["diff", "-rq", str(data / "media"), str(got / "media")], capture_output=True).returncode == 0
+    ok = subprocess.run(["diff", "-rq", "-x", ".partial", str(data / "media"), str(got / "media")],  # blob temps
+                        capture_output=True).returncode == 0
     return ok and subprocess.run(["cmp", "-s", str(after_db), str(got / "vault.db")]).returncode == 0
 
 
@@ -327,7 +338,7 @@ def main() -> int:
     ap.add_argument("--tools", default="cp,cv,restic,borg,cv-s3,restic-s3")
     ap.add_argument("--workdir", default=None)
     args = ap.parse_args()
-    versions = setup_tools()
+    versions = setup_tools(args.tools.split(","))
     tools = [t for t in args.tools.split(",") if t in ("cp", "cv", "cv-s3") or shutil.which(t.split("-")[0])]
     work = Path(args.workdir or tempfile.mkdtemp(prefix="cv-backup-bench-"))
     work.mkdir(parents=True, exist_ok=True)

@@ -62,11 +62,17 @@ import pytest  # noqa: E402  (appended section)
 def test_whatsapp_and_telegram_samples_import(vault, rel: str) -> None:
     """Every WhatsApp and Telegram sample imports into a fresh vault, completely, and twice adds nothing."""
     from chatvault.importers.base import ImportOptions
+    from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
     from chatvault.ingest.engine import run_import
 
     path = SAMPLES / rel
     opts = ImportOptions(options={"tz": "UTC"})
-    report = run_import(vault, path, options=opts)
+    try:
+        report = run_import(vault, path, options=opts)
+    except DateOrderNeeded as exc:   # every date reads both ways: the user answers (here: day first)
+        assert "--date-order DMY" in (exc.hint or "") and "--date-order MDY" in (exc.hint or "")
+        opts = ImportOptions(options={"tz": "UTC", "date_order": "DMY"})
+        report = run_import(vault, path, options=opts)
     assert report.outcome == "ok", report.to_json()
     assert report.format == rel.split("/")[0]
     assert report.unparsed == 0 and report.added > 0

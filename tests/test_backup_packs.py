@@ -93,7 +93,7 @@ def write_format1_snapshot(vault, root: Path) -> tuple[str, str]:
         db = {"page_size": snap.page_size, "pages": snap.pages, "size": snap.size, "extent_pages": snap.extent_pages,
               "slots": slots, "root": k.mac(b"".join(bytes.fromhex(s[0]) for s in slots))}
     blobs = []
-    for rel, path, size in engine._media_files(vault.media_path):
+    for rel, path, size, _ctime in engine._media_files(vault.media_path):
         h = k.hasher()
         t.put_file("media/" + rel, Path(path), size, h)
         blobs.append([rel, size, h.hexdigest()])

@@ -238,3 +238,46 @@ def test_kill_during_pack_upload_and_prune_on_s3(vault, s3env, tmp_path):
     assert engine.verify_target(target, k, read_data=True).ok
     out = engine.restore_snapshot(target, "latest", tmp_path / "r", passphrase=PASSPHRASE, check=True)
     assert out.ok and file_hash(tmp_path / "r/vault.db") == expected
+
+
+def test_damaged_source_is_refused_and_the_clean_locked_snapshot_survives(vault, s3env, tmp_path):
+    """Row 31 against S3, where a run after a verified one trusts the previous snapshot instead of
+    listing, large blobs go up in multipart parts, and refused uploads stay under Object Lock."""
+    import random
+
+    from chatvault.backup.source import SourceDamaged
+    from tests.test_backup_source import damage_blob, damage_pages
+
+    bucket = s3env.make_bucket("damaged-source", object_lock=True)
+    big = fill(vault, messages=1500, blobs=1, blob_size=17 * 1024 * 1024)  # multipart
+    small = fill(vault, messages=10, blobs=3, seed=2)
+    d = _add(vault, "s3", {"bucket": bucket, "endpoint": s3env.endpoint, "prefix": "p",
+                           "lock_mode": "GOVERNANCE", "lock_days": 1})
+    clean = engine.run_backup(vault, d)
+    assert clean.verified and clean.blobs_checked == 4
+    target = dests.open_target(d)
+    k = engine.vault_keys(vault)
+    before = tmp_path / "before"
+    engine.restore_snapshot(target, clean.snapshot_id, before, keys=k)
+    rng = random.Random(12)
+    pages = damage_pages(vault, 3, rng)
+    damage_blob(vault, big[0], rng)
+    damage_blob(vault, small[1], rng)
+    with pytest.raises(SourceDamaged):
+        engine.run_backup(vault, d)
+    conn = vault.connect()
+    try:
+        h = health(conn)[0]
+        assert h.state == "red" and h.damaged
+        assert h.damage["pages"]["pages"] == pages
+        assert sorted(b["blob"][-64:] for b in h.damage["blobs"]) == sorted([big[0], small[1]])
+    finally:
+        conn.close()
+    assert [s.id for s in engine.list_snapshots(target, k)] == [clean.snapshot_id]
+    rep = engine.run_prune(vault, d, retention={"keep_last": 1})
+    assert rep.keep == [clean.snapshot_id]
+    out = tmp_path / "after"
+    r = engine.restore_snapshot(target, clean.snapshot_id, out, keys=k, check=True)
+    assert r.ok and r.checked and not r.lost_blobs
+    assert tree_hashes(out / "media") == tree_hashes(before / "media")
+    assert file_hash(out / "vault.db") == file_hash(before / "vault.db")

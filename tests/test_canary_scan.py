@@ -90,7 +90,7 @@ def _scan(roots: list[Path], needles: dict[str, bytes], skip: list[Path]) -> tup
 def _whatsapp_zip(src: Path, text: dict[str, str], runs: dict[str, bytes]) -> tuple[Path, bytes]:
     """A WhatsApp .zip export with the WhatsApp canaries; returns (path, the photo's bytes)."""
     lay = LAYOUTS["android-en-gb"]
-    t0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+    t0 = datetime(2024, 3, 14, 9, 0, tzinfo=UTC)   # day over 12: the date order is in the file
     jpeg = make_jpeg(48, 40, seed=17) + runs["wa_jpeg"]          # bytes after EOI: still a valid JPEG
     lines = [lay.stamp(t0) + f"Alice: hello {text['wa_text']}",
              lay.stamp(t0 + timedelta(minutes=1)) + f"Bob: {text['wa_text_cjk']} ok",

@@ -7,10 +7,12 @@ patterns. Telegram: the whole-minute-offset shortcut for message times.
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 from chatvault.importers.telegram.importer import _ts_of
-from chatvault.importers.whatsapp import importer as W
+from chatvault.importers.whatsapp import messages as W
+from chatvault.importers.whatsapp import stamps
 from tests import import_fixtures as I
 
 MARKER_TEXTS = [
@@ -62,6 +64,9 @@ def test_first_letters_never_skip_a_marker() -> None:
         assert heads_allow(prefix + "xyz"), prefix
 
 
+FULL_HEADER = re.compile(stamps.FAST.pattern + r"(?P<rest>.*)$", re.S)
+
+
 def test_header_without_tail_reads_the_same_groups() -> None:
     lines = []
     for lang in I.LANG:
@@ -71,7 +76,7 @@ def test_header_without_tail_reads_the_same_groups() -> None:
               "\u200e[24.12.19, 23:55:01] \u200eBob: \u200eimage omitted", "12/24/19, 11:23 pm - x: y"]
     checked = 0
     for line in lines:
-        full, head = W.HEADER.match(line), W.HEADER_HEAD.match(line)
+        full, head = FULL_HEADER.match(line), stamps.FAST.match(line)
         assert (full is None) == (head is None), line
         if full:
             checked += 1

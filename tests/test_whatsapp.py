@@ -11,6 +11,7 @@ import pytest
 from chatvault.errors import InputError
 from chatvault.importers.base import ImportOptions
 from chatvault.importers.whatsapp import WhatsAppImporter
+from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
 from chatvault.jobs.context import JobContext
 from chatvault.model import ConversationRec, ImportWarning, MessageRec, Unparsed
 from tests.import_fixtures import LANG, LAYOUTS, NNBSP, T0, simple_chat, whatsapp_locale, write_txt, write_zip
@@ -109,22 +110,20 @@ def test_date_order_from_whole_file(tmp_path: Path) -> None:
     assert [m.ts.date().isoformat() for m in msgs] == ["2021-01-02", "2021-02-25"]
 
 
-def test_ambiguous_order_uses_time_order_then_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ambiguous_order_uses_time_order_then_asks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # 1/2, 1/3, 2/1: only month-first keeps time going forward.
     lines = ["01/02/21, 10:00 - A: x", "01/03/21, 10:00 - A: y", "02/01/21, 10:00 - A: z"]
     recs = read_all(write_txt(tmp_path / "c.txt", lines))
     assert [m.ts.month for m in messages(recs)] == [1, 1, 2]
     assert not [r for r in recs if isinstance(r, ImportWarning)]
-    # Truly ambiguous: the locale decides, and the import says so.
+    # Truly ambiguous: the machine's locale does not decide; the import stops and names the choices.
     lines = ["03/04/21, 10:00 - A: x", "03/04/21, 11:00 - A: y"]
-    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
-    recs = read_all(write_txt(tmp_path / "e.txt", lines))
-    assert messages(recs)[0].ts.month == 3
-    warn = [r.message for r in recs if isinstance(r, ImportWarning)]
-    assert warn and "month-first" in warn[0] and "en_US" in warn[0]
-    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
-    recs = read_all(write_txt(tmp_path / "f.txt", lines))
-    assert messages(recs)[0].ts.month == 4
+    for loc in ("en_US.UTF-8", "de_DE.UTF-8"):
+        monkeypatch.setenv("LC_ALL", loc)
+        with pytest.raises(DateOrderNeeded) as err:
+            read_all(write_txt(tmp_path / "e.txt", lines))
+        assert "--date-order DMY" in err.value.hint and "--date-order MDY" in err.value.hint
+        assert err.value.readings == {"DMY": "3 April", "MDY": "March 4"}
     forced = read_all(write_txt(tmp_path / "g.txt", lines), ImportOptions(options={"tz": "UTC", "date_order": "MDY"}))
     assert messages(forced)[0].ts.month == 3
 

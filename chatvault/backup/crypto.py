@@ -36,12 +36,13 @@ class BackupKeys:
     seal: bytes  # K_backup
     ident: bytes  # K_id
     db: bytes  # K_db, to check a restored database
+    media: bytes  # K_media, to authenticate blobs (source check, `restore --check`)
 
     @classmethod
     def from_master(cls, master: bytes | bytearray, vault_id: str) -> BackupKeys:
         salt = bytes.fromhex(vault_id)
         return cls(vault_id, keys.derive(master, keys.LABEL_BACKUP, salt), keys.derive(master, keys.LABEL_BACKUP_ID, salt),
-                   keys.derive(master, keys.LABEL_DB, salt))
+                   keys.derive(master, keys.LABEL_DB, salt), keys.derive(master, keys.LABEL_MEDIA, salt))
 
     def mac(self, data: bytes | memoryview) -> str:
         return hmac.new(self.ident, data, hashlib.sha256).hexdigest()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import socket
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +71,7 @@ def add_destination(conn: Connection, name: str, kind: str, config: dict[str, An
     if kind not in ("folder", "s3"):
         raise UsageError(f"Unknown destination kind '{kind}' (folder or s3).")
     if kind == "folder":
-        config = {"path": str(Path(config["path"]).expanduser().resolve())}
+        config = {"path": str(prepare_folder(Path(config["path"])))}
     else:
         if not config.get("bucket"):
             raise UsageError("An S3 destination needs --bucket.")
@@ -89,6 +92,25 @@ def add_destination(conn: Connection, name: str, kind: str, config: dict[str, An
         (name, kind, json.dumps(config), json.dumps(retention or {}), int(max_age_s), int(interval_s),
          int(restore_test), clock.now_ms()))
     return get_destination(conn, name)
+
+
+def prepare_folder(path: Path) -> Path:
+    """The folder of a new folder destination, created (private) when its parent exists; refused
+    otherwise, so that a destination is never accepted only for every later run to fail."""
+    path = path.expanduser().resolve()
+    if path.is_dir():
+        return path
+    if path.exists():
+        raise UsageError(f"{path} is a file, not a folder.", hint="Give a folder for the backups.")
+    if not path.parent.is_dir():
+        raise UsageError(f"Neither {path} nor its parent folder {path.parent} exists.",
+                         hint="Connect the drive or create the parent folder first, then add the destination.")
+    try:
+        path.mkdir(mode=0o700)
+    except OSError as exc:
+        raise UsageError(f"Cannot create the backup folder {path}: {exc.strerror}.",
+                         hint="Check that the drive is writable, or choose another folder.") from exc
+    return path
 
 
 def remove_destination(conn: Connection, name: str) -> None:
@@ -116,9 +138,45 @@ def start_run(conn: Connection, dest: Destination, kind: str) -> int:
         "UPDATE backup_runs SET status = 'failure', error_code = 'interrupted', "
         "error = 'The run was interrupted (the process stopped before it finished).', finished_at = ? "
         "WHERE destination_id = ? AND status = 'running'", (clock.now_ms(), dest.id))
-    cur = conn.execute("INSERT INTO backup_runs(destination_id, kind, status, started_at) VALUES (?, ?, 'running', ?)",
-                       (dest.id, kind, clock.now_ms()))
+    cur = conn.execute("INSERT INTO backup_runs(destination_id, kind, status, started_at, detail) "
+                       "VALUES (?, ?, 'running', ?, ?)",
+                       (dest.id, kind, clock.now_ms(),
+                        json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "t": time.time()})))
     return int(cur.lastrowid)
+
+
+def run_alive(row: Any) -> bool:
+    """Is the process of a 'running' run row still alive? (A killed run leaves its row behind.)"""
+    try:
+        d = json.loads(row["detail"] or "{}")
+    except ValueError:
+        d = {}
+    pid, host = d.get("pid"), d.get("host")
+    if not isinstance(pid, int) or host != socket.gethostname():
+        return True  # started elsewhere or by an older version: cannot tell, say what the row says
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: another user's process has that PID
+        pass
+    started = _process_start(pid)
+    # the PID was given to a new process after the run's own died
+    return started is None or not isinstance(d.get("t"), float | int) or started <= float(d["t"]) + 2
+
+
+def _process_start(pid: int) -> float | None:
+    """When process `pid` started (unix seconds), where /proc tells (Linux); else None."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+        with open("/proc/stat") as fh:
+            btime = next(int(line.split()[1]) for line in fh if line.startswith("btime "))
+        return btime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
 
 
 def finish_run(conn: Connection, run_id: int, *, status: str, snapshot_id: str | None = None, verified: bool = False,

@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from chatvault import clock, faults
+from chatvault.backup import source as src
+from chatvault.backup.authentic import BlobDamaged, BlobTagCheck, CheckedMac
 from chatvault.backup.crypto import BackupKeys, keys_from_header, open_manifest, parse_envelope, seal_manifest
 from chatvault.backup.destinations import Destination, finish_run, open_target, start_run
 from chatvault.backup.packs import PackBuilder, read_table, scan_entries
@@ -62,7 +64,7 @@ SNAPSHOT_FORMAT = 2  # 1: one object per extent or patch (still read); 2: extent
 
 def vault_keys(vault: Vault) -> BackupKeys:
     return BackupKeys(vault.vault_id, vault.derive_key(vkeys.LABEL_BACKUP), vault.derive_key(vkeys.LABEL_BACKUP_ID),
-                      vault.derive_key(vkeys.LABEL_DB))
+                      vault.derive_key(vkeys.LABEL_DB), vault.derive_key(vkeys.LABEL_MEDIA))
 
 
 PAGE_HASH = 8  # bytes of HMAC-SHA256(K_id, page) kept per page to find changed pages next time
@@ -148,6 +150,10 @@ class RunResult:
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step of the run
     sent_keys: list[str] = field(default_factory=list)
     sent_entries: list[str] = field(default_factory=list)  # MACs of the extents and patches stored
+    pages_checked: int = 0  # vault.db pages whose SQLCipher HMAC this run checked
+    blobs_checked: int = 0  # media blobs whose chunk tags this run authenticated
+    source_checked_from_ns: int = 0  # start marker's ctime: a later run re-checks blobs changed after it
+    damage: dict[str, Any] | None = None  # the damaged source pages and blobs, named (run refused)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -208,9 +214,9 @@ def _new_snapshot_id(after: str | None = None) -> str:
         t = max(t + 0.001, datetime.strptime(after[:19], "%Y%m%dT%H%M%S.%f").replace(tzinfo=UTC).timestamp() + 0.001)
 
 
-def _media_files(media: Path) -> list[tuple[str, str, int]]:
-    """Every blob file under media/ (relative path, path, size); skips dot-folders like .partial."""
-    out: list[tuple[str, str, int]] = []
+def _media_files(media: Path) -> list[tuple[str, str, int, int]]:
+    """Every blob file under media/ (relative path, path, size, ctime in ns); skips dot-folders like .partial."""
+    out: list[tuple[str, str, int, int]] = []
 
     def walk(d: str, rel: str) -> None:
         try:
@@ -226,7 +232,8 @@ def _media_files(media: Path) -> list[tuple[str, str, int]]:
                 if e.is_dir(follow_symlinks=False):
                     walk(e.path, key)
                 elif e.is_file():
-                    out.append((key, e.path, e.stat().st_size))  # a str: 2,000 Paths cost 60 ms
+                    st = e.stat()
+                    out.append((key, e.path, st.st_size, st.st_ctime_ns))  # a str: 2,000 Paths cost 60 ms
             except FileNotFoundError:
                 continue
 
@@ -307,6 +314,7 @@ def run_backup(vault: Vault, dest: Destination, ctx: JobContext | None = None) -
             run_id: int | None = None
             try:
                 k = vault_keys(vault)
+                result.source_checked_from_ns = src.mark_start(_cache_path(vault, dest))
                 ctx.status("Taking a snapshot of the database")
                 with DbSnapshot(vault) as snap:
                     run_id = start_run(conn, dest, "backup")
@@ -326,8 +334,11 @@ def run_backup(vault: Vault, dest: Destination, ctx: JobContext | None = None) -
                             rep = restore_snapshot(target, result.snapshot_id, Path(tmp) / "vault", keys=k,
                                                    check=True, ctx=ctx)
                         if not rep.ok:
-                            raise IntegrityError(f"The restore test of snapshot {result.snapshot_id} failed: "
-                                                 + "; ".join(rep.problems))
+                            raise src.RestoreTestFailed(
+                                f"The restore test of snapshot {result.snapshot_id} failed: "
+                                + "; ".join(rep.problems + [f"media/{b} lost" for b in rep.lost_blobs[:5]]),
+                                hint="That snapshot is damaged at the destination: `backup verify --read-data` "
+                                     "names the objects; prune keeps the last clean snapshot.")
                         result.restore_tested = True
                     target.close()
                 result.duration_s = time.monotonic() - t0
@@ -340,7 +351,8 @@ def run_backup(vault: Vault, dest: Destination, ctx: JobContext | None = None) -
                 if run_id is not None:
                     status = "cancelled" if isinstance(exc, Cancelled | KeyboardInterrupt) else "failure"
                     err = exc if isinstance(exc, ChatVaultError | Cancelled) else _wrap(exc)
-                    finish_run(conn, run_id, status=status, bytes_total=result.bytes_total,
+                    finish_run(conn, run_id, status=status, snapshot_id=result.snapshot_id,
+                               bytes_total=result.bytes_total,
                                bytes_sent=result.bytes_sent, objects_sent=result.objects_sent,
                                duration_ms=int((time.monotonic() - t0) * 1000), error=err, detail=result.to_json())
                 if isinstance(exc, OSError):
@@ -419,32 +431,43 @@ def _file_identity(path: Path) -> list[int]:
 
 
 def _load_cache(path: Path | None, snapshot_id: str | None, target: Target, ident: list[int],
-                snap: DbSnapshot) -> bytes:
-    """The previous run's fingerprints, or b"" when they cannot be trusted to describe `snapshot_id`."""
+                snap: DbSnapshot) -> tuple[bytes, float]:
+    """The previous run's fingerprints and when every page was last read and checked, or (b"", 0)
+    when they cannot be trusted to describe `snapshot_id` or that full check is over a week old."""
     if path is None or snapshot_id is None:
-        return b""
+        return b"", 0.0
     try:
         c = json.loads(path.read_bytes())
+        checked = float(c.get("checked", 0))
         if (c.get("v") == CACHE_VERSION and c.get("snapshot") == snapshot_id and c.get("target") == target.description
                 and c.get("file") == ident and c.get("page_size") == snap.page_size
-                and c.get("extent_pages") == snap.extent_pages and c.get("tail") == TAIL):
-            return base64.b64decode(c["fps"])
+                and c.get("extent_pages") == snap.extent_pages and c.get("tail") == TAIL
+                and 0 <= time.time() - checked < src.FULL_CHECK_EVERY_S):
+            return base64.b64decode(c["fps"]), checked
     except (OSError, ValueError, TypeError, AttributeError, KeyError):
         pass
-    return b""
+    return b"", 0.0
 
 
 def _save_cache(path: Path | None, snapshot_id: str, target: Target, ident: list[int], snap: DbSnapshot,
-                fps: bytes) -> None:
+                fps: bytes, checked: float, since: int) -> None:
     if path is None:
         return
     data = json.dumps({"v": CACHE_VERSION, "snapshot": snapshot_id, "target": target.description, "file": ident,
                        "page_size": snap.page_size, "extent_pages": snap.extent_pages, "tail": TAIL,
-                       "fps": base64.b64encode(fps).decode()}).encode()
+                       "checked": checked, "since": since, "fps": base64.b64encode(fps).decode()}).encode()
     try:
         path.parent.mkdir(exist_ok=True, mode=0o700)
+        os.chmod(path.parent, 0o700)  # private whatever the umask or an older version made
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(data)  # a lost cache only costs one full pass: no fsync
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+            view = memoryview(data)
+            while view:  # a lost cache only costs one full pass: no fsync
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except OSError:
         pass
@@ -453,6 +476,7 @@ def _save_cache(path: Path | None, snapshot_id: str, target: Target, ident: list
 def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ctx: JobContext,
                result: RunResult, full_listing: bool = True, cache_path: Path | None = None) -> None:
     t_phase = time.monotonic()
+    audit = src.SourceAudit.for_snapshot(snap, k)
 
     def phase(name: str) -> None:
         nonlocal t_phase
@@ -477,6 +501,8 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         ensure_config(target, k, existing)
         prev = _latest_manifest(target, k, existing)
     result.full_listing = full_listing
+    if prev is not None:  # blobs the run that made `prev` checked, unchanged since, are trusted
+        audit.since_ns = src.clean_since(cache_path, prev["id"])
     phase("previous snapshot")
     # where each extent or patch the destination holds lies: MAC -> (object key, offset, length)
     at = _known_entries(target, k, prev, existing, full_listing)
@@ -506,7 +532,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
     # counting rows reads whole indexes: let SQLite do it (without the GIL) while we read extents
     counter = threading.Thread(target=lambda: counts.update(_counts(snap._reader)), name="backup-counts")
     counter.start()
-    result.bytes_total = snap.size + sum(s for _, _, s in media)
+    result.bytes_total = snap.size + sum(m[2] for m in media)
     ctx.set_total(items=None, bytes_=result.bytes_total)
     # The database (hashed in this thread, packs uploaded by `pool`) and the media (fed to
     # `media_pool` by a thread of its own) go at the same time: hashing extents and copying blobs
@@ -536,10 +562,16 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         if not os.path.exists(path):  # removed since the walk (e.g. `check --repair` of an orphan): skip it
             blob_rows[i] = []
             return
-        h = k.hasher()
-        n = target.put_file("media/" + rel, Path(path), size, h)
+        h = CheckedMac(k.hasher(), audit.blob_sink(rel, size))  # authenticates each chunk as it is read
+        try:
+            n = target.put_file("media/" + rel, Path(path), size, h)
+        except BlobDamaged:  # raised before the damaged bytes were stored: nothing of it is shipped
+            audit.blob_done(rel, h.tags.problem())
+            blob_rows[i] = []
+            return
         if n != size:
             raise StorageError(f"The media file {rel} changed size while it was being backed up.")
+        audit.blob_done(rel, h.tags.problem())  # None: its final chunk was checked with its last byte
         blob_rows[i] = [rel, size, h.hexdigest()]
         sent("media/" + rel, n)
 
@@ -548,17 +580,23 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
             blob_rows[i] = []
             return
         h = k.hasher()
+        tags = audit.blob_sink(rel)
         with open(path, "rb") as fh:
             while chunk := fh.read(1024 * 1024):
                 h.update(chunk)
-        blob_rows[i] = [rel, size, h.hexdigest()]
+                tags.update(chunk)
+        blob_rows[i] = [rel, size, h.hexdigest()] if audit.blob_done(rel, tags.problem()) else []
         ctx.advance(bytes_=size)
+
+    def recheck(path: str, rel: str) -> None:
+        if os.path.exists(path):
+            audit.check_blob(rel, path)
 
     def media_part() -> None:
         """2. media blobs as they are (already encrypted and content-addressed), only when new."""
         try:
             pending = 0
-            for i, (rel, path, size) in enumerate(media):
+            for i, (rel, path, size, ctime_ns) in enumerate(media):
                 if not i & 63:
                     if stop_media.is_set():
                         return
@@ -567,7 +605,9 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                 if existing.get("media/" + rel) == size:
                     known = prev_macs.get(rel)
                     if known and known[0] == size:
-                        blob_rows[i] = [rel, size, known[1]]
+                        blob_rows[i] = [rel, size, known[1]]  # the destination keeps the copy checked then
+                        if audit.blob_suspect(ctime_ns):  # changed since: is the vault's own copy damaged?
+                            media_pool.submit(recheck, path, rel)
                         pending += size
                         if not i & 255:
                             ctx.advance(bytes_=pending)
@@ -596,7 +636,9 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
             prev_slots = prev["db"].get("slots", [])
         step = snap.extent_pages * snap.page_size
         ident = _file_identity(vault.db_path)
-        old_fps = _load_cache(cache_path, prev["id"] if prev else None, target, ident, snap) if prev_slots else b""
+        old_fps, checked = (_load_cache(cache_path, prev["id"] if prev else None, target, ident, snap) if prev_slots
+                            else (b"", 0.0))
+        checked = checked if old_fps else time.time()  # this run reads and checks every page
         fps: list[bytes] = []
         pending_bytes = 0
 
@@ -674,13 +716,17 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
             slots.append(slot)
 
         tails = snap.tails(TAIL) if old_fps else None
+        prev_checked = bool(prev and prev.get("source_checked"))
         per = snap.extent_pages * TAIL
         n_extents = -(-snap.size // step)
 
-        def digest(data: bytes, prev_mac: str | None) -> tuple[str, bytes | None]:
-            """The extent's MAC and, unless it is the previous snapshot's extent, its page hashes."""
+        def digest(i: int, data: bytes, prev_mac: str | None) -> tuple[str, bytes | None, list[int]]:
+            """The extent's MAC, its damaged pages and, unless it is the previous snapshot's extent,
+            its page hashes."""
             mac = k.mac(data)
-            return mac, None if mac == prev_mac else page_hashes(k, data, snap.page_size)
+            if mac == prev_mac and prev_checked:  # byte for byte an extent already checked
+                return mac, None, []
+            return mac, page_hashes(k, data, snap.page_size), audit.check_extent(i, data)
 
         def ahead() -> Iterator[tuple[int, bytes | None, bytes, Future | None]]:
             """Each extent in order with its fingerprint and, when it must be hashed, the hashing
@@ -698,7 +744,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                 if not (ps is not None and old_fps[i * FP:(i + 1) * FP] == fp and len(ps) == 5 and held(ps, i)):
                     if data is None:
                         data = snap.read_extent(i)
-                    fut = hasher.submit(digest, data, ps[0] if ps is not None and len(ps) == 5 else None)
+                    fut = hasher.submit(digest, i, data, ps[0] if ps is not None and len(ps) == 5 else None)
                 window.append((i, data, fp, fut))
                 if len(window) > HASH_AHEAD:
                     yield window.popleft()
@@ -721,8 +767,12 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                     pending_bytes += min(step, snap.size - i * step)
                     continue
                 assert data is not None
-                mac, hashes = fut.result()
+                mac, hashes, bad = fut.result()
                 result.extents_hashed += 1
+                if bad:  # never shipped: the snapshot is refused once every page was checked
+                    slots.append(ps or [])
+                    pending_bytes += len(data)
+                    continue
                 if ps is not None and ps[0] == mac and len(ps) == 5 and held(ps, i):
                     slots.append(ps)  # unchanged since the previous snapshot
                     pending_bytes += len(data)
@@ -752,6 +802,12 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         counter.join()  # it uses the snapshot's connection, which the caller closes next
     phase("media and upload")
 
+    result.pages_checked, result.blobs_checked = audit.pages_checked, audit.blobs_checked
+    if audit.damaged:  # what is good was stored (a later run reuses it); no snapshot of the damage
+        ctx.status("Naming the damage")
+        result.damage = audit.report(snap._reader, snap.read_page)
+        raise audit.error(result.damage)
+
     # 3. the manifest, last: only now does the snapshot exist
     faults.hit("backup.before_manifest")
     objects: dict[str, list[int]] = {}
@@ -777,7 +833,8 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
                "extent_pages": snap.extent_pages, "slots": slots, "packs": pack_list, "objects": objects,
                "root": k.mac(b"".join(bytes.fromhex(sl[0]) for sl in slots))},
         "blobs": [row for row in blob_rows if row],
-        "counts": counts | {"media_bytes": sum(s for _, _, s in media), "db_bytes": snap.size},
+        "counts": counts | {"media_bytes": sum(m[2] for m in media), "db_bytes": snap.size},
+        "source_checked": 1,  # every page and blob it holds was authenticated when it was stored
     }
     sealed = seal_manifest(k, snapshot_id, header_key, body)
     phase("manifest")
@@ -799,7 +856,7 @@ def _do_backup(vault: Vault, target: Target, k: BackupKeys, snap: DbSnapshot, ct
         raise IntegrityError(f"The new snapshot {snapshot_id} lists {len(missing)} objects the destination does not "
                              f"hold correctly (first: {missing[0]}).", hint="Run the backup again.")
     result.verified = True
-    _save_cache(cache_path, snapshot_id, target, ident, snap, b"".join(fps))
+    _save_cache(cache_path, snapshot_id, target, ident, snap, b"".join(fps), checked, result.source_checked_from_ns)
     phase("store and read back")
 
 
@@ -887,6 +944,7 @@ class SnapshotInfo:
     counts: dict[str, int]
     ok: bool = True
     problem: str | None = None
+    source_checked: bool = False  # its pages and blobs were authenticated when stored (not before this)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -900,7 +958,7 @@ def list_snapshots(target: Target, k: BackupKeys, existing: dict[str, int] | Non
             body = load_manifest(target, k, sid)
             c = body.get("counts", {})
             out.append(SnapshotInfo(sid, float(body["time"]), body["time_iso"], int(body["db"]["size"]),
-                                    int(c.get("media_bytes", 0)), c))
+                                    int(c.get("media_bytes", 0)), c, source_checked=bool(body.get("source_checked"))))
         except IntegrityError as exc:
             out.append(SnapshotInfo(sid, 0.0, "", 0, 0, {}, ok=False, problem=exc.message))
     return out
@@ -1125,6 +1183,7 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
     created = not to.exists()
     try:
         to.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(to, 0o700)  # private even when restoring into an existing (e.g. 0755) folder
         media = to / "media"
         media.mkdir(exist_ok=True, mode=0o700)
         # the database: every extent and patch authenticated, each pack read once
@@ -1154,14 +1213,18 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
             # after one file-system sync), so per-file temp + fsync would only slow the restore down
             final = media / rel
             if final.parent not in made:
-                final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                final.parent.parent.mkdir(exist_ok=True, mode=0o700)  # parents=True would ignore the mode
+                final.parent.mkdir(exist_ok=True, mode=0o700)
                 made.add(final.parent)
             h = keys.hasher()
+            tags = BlobTagCheck(keys.media, rel.rsplit("/", 1)[-1]) if check else None  # --check: every tag
             n = 0
             try:
-                with open(final, "wb") as out:
+                with open(os.open(final, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
                     for chunk in target.read_chunks("media/" + rel):
                         h.update(chunk)
+                        if tags is not None:
+                            tags.update(chunk)
                         out.write(chunk)
                         n += len(chunk)
             except StorageError:
@@ -1169,7 +1232,7 @@ def restore_snapshot(target: Target, ref: str, to: Path, *, passphrase: str | No
                 with lock:
                     lost.append(rel)
                 return
-            if n != size or h.hexdigest() != mac:
+            if n != size or h.hexdigest() != mac or (tags is not None and tags.problem()):
                 final.unlink(missing_ok=True)
                 with lock:
                     lost.append(rel)
@@ -1355,6 +1418,9 @@ class PruneReport:
     # packs a kept snapshot still uses in part are kept whole (not repacked): their unused bytes
     partly_used_packs: int = 0
     unused_bytes_kept: int = 0
+    # kept beyond the rules: the newest snapshot not known damaged, when newer ones are (restore test, verify)
+    kept_clean: str | None = None
+    known_damaged: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -1379,6 +1445,11 @@ def run_prune(vault: Vault, dest: Destination, *, dry_run: bool = False, ctx: Jo
                 rep.unreadable = [s.id for s in snaps if not s.ok]
                 good = [s for s in snaps if s.ok]
                 kept = apply_retention([(s.id, s.time) for s in good], rules) | set(rep.unreadable)
+                rep.known_damaged = sorted(src.known_damaged_snapshots(conn, dest.id) & {s.id for s in snaps})
+                clean = [s.id for s in good if s.id not in rep.known_damaged]
+                if clean and clean[-1] not in kept:  # never lose the last good copy to damaged newer ones
+                    rep.kept_clean = clean[-1]
+                    kept.add(clean[-1])
                 rep.keep = sorted(kept)
                 rep.forget = sorted(s.id for s in good if s.id not in kept)
                 remaining = set(kept)

@@ -3,16 +3,23 @@
 green: a verified backup within the destination's max age, and the last attempt did not fail.
 amber: still within the max age, but the last attempt failed, or the last verified backup is older
        than half the max age (it will turn red soon unless a backup succeeds).
-red:   no verified backup within the max age (or ever).
+red:   no verified backup within the max age (or ever), or the last backup attempt found damage:
+       the vault's own pages or blobs (the run refused to snapshot them), or a new snapshot whose
+       restore test failed. Damage stays red until a backup succeeds again.
+
+`running` is true only while the process that started a run is alive: a killed run leaves its row
+'running' until the next run, but its PID is gone (and a backup's lock file is free).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from chatvault import clock
-from chatvault.backup.destinations import list_destinations
+from chatvault.backup.destinations import list_destinations, run_alive
+from chatvault.backup.source import RED_CODES
 from chatvault.store.db import Connection
 
 
@@ -32,6 +39,8 @@ class DestinationHealth:
     last_duration_s: float | None = None
     max_age_s: int = 0
     running: bool = False
+    damaged: bool = False  # the last backup attempt found damage (source or restore test): red
+    damage: dict[str, Any] | None = None  # its named pages/blobs/messages (from the run's detail)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,8 +69,8 @@ def health(conn: Connection) -> list[DestinationHealth]:
         fail = conn.execute(
             "SELECT * FROM backup_runs WHERE destination_id = ? AND status = 'failure' "
             "ORDER BY id DESC LIMIT 1", (dest.id,)).fetchone()
-        running = conn.execute("SELECT 1 FROM backup_runs WHERE destination_id = ? AND status = 'running'",
-                               (dest.id,)).fetchone() is not None
+        running = any(run_alive(r) for r in conn.execute(
+            "SELECT * FROM backup_runs WHERE destination_id = ? AND status = 'running'", (dest.id,)))
         h = DestinationHealth(dest.name, dest.kind, dest.where, "red", "", max_age_s=dest.max_age_s, running=running)
         if ok is not None:
             h.last_success_at = ok["finished_at"] / 1000
@@ -73,7 +82,20 @@ def health(conn: Connection) -> list[DestinationHealth]:
             h.last_failure_at = fail["finished_at"] / 1000 if fail["finished_at"] else None
             h.last_failure_reason = fail["error"]
         last_failed = last is not None and last["status"] == "failure"
-        if h.last_success_at is None:
+        # damage found since the last successful backup (a later "unplugged" does not hide it)
+        dmg = conn.execute(
+            "SELECT error, detail FROM backup_runs WHERE destination_id = ? AND kind = 'backup' "
+            f"AND status = 'failure' AND error_code IN ({','.join('?' * len(RED_CODES))}) AND id > coalesce(("
+            "SELECT max(id) FROM backup_runs WHERE destination_id = ? AND kind = 'backup' AND status = 'success'"
+            "), 0) ORDER BY id DESC LIMIT 1", (dest.id, *RED_CODES, dest.id)).fetchone()
+        h.damaged = dmg is not None
+        if dmg is not None:
+            h.damage = (json.loads(dmg["detail"] or "{}") or {}).get("damage")
+            h.state = "red"
+            h.message = f"{dest.name}: DAMAGE FOUND: {dmg['error']}"
+            if h.last_success_at is not None:
+                h.message += f" The last clean backup is from {_ago(now - h.last_success_at)}."
+        elif h.last_success_at is None:
             h.state = "red"
             h.message = f"{dest.name}: no verified backup yet"
             if last_failed:

@@ -135,6 +135,10 @@ class DbSnapshot:
             raise StorageError("vault.db is shorter than its page count says.", hint="Run `chatvault check`.")
         return data
 
+    def read_page(self, n: int) -> bytes:
+        """Page n (from 1) of the image as it is on disk."""
+        return os.pread(self._fd, self.page_size, (n - 1) * self.page_size) if 1 <= n <= self.pages else b""
+
     def tails(self, n: int) -> bytes | None:
         """The last `n` (8) bytes of every page of the image, page after page, read through
         short-lived read-only mappings of the file: one cache line per page is touched instead of

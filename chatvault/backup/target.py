@@ -41,7 +41,8 @@ class Target(ABC):
 
     @abstractmethod
     def put_file(self, key: str, path: Path, size: int, mac: hmac.HMAC) -> int:
-        """Stream a local file to `key`, feeding every byte read into `mac`; return bytes sent."""
+        """Stream a local file to `key`, feeding every byte read into `mac` before it is stored;
+        return bytes sent. If `mac.update` raises, the put is abandoned and nothing is stored."""
 
     @abstractmethod
     def get(self, key: str) -> bytes: ...

@@ -34,6 +34,7 @@ class ImportDialog(QDialog):
 
     start_requested = Signal()
     cancel_requested = Signal()
+    date_order_chosen = Signal(str)
 
     def __init__(self, path: Path, parent=None) -> None:
         super().__init__(parent)
@@ -43,6 +44,7 @@ class ImportDialog(QDialog):
         self.path = path
         self.preview: dict[str, Any] | None = None
         self.report = None
+        self.date_order: str | None = None      # the user's answer when the export cannot tell
         layout = QVBoxLayout(self)
         self.pages = QStackedWidget()
         layout.addWidget(self.pages)
@@ -151,6 +153,58 @@ class ImportDialog(QDialog):
         row.addWidget(done)
         l3.addLayout(row)
         self.pages.addWidget(p3)
+        self.pages.addWidget(self._question_page())
+
+    def _question_page(self) -> QWidget:
+        """4: the export's dates read both day-first and month-first: which is it?"""
+        p4 = QWidget()
+        l4 = QVBoxLayout(p4)
+        title = QLabel(self.tr("In which order are the dates in this chat written?"))
+        title.setObjectName("pageTitle")
+        title.setWordWrap(True)
+        l4.addWidget(title)
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        l4.addWidget(self.question)
+        self.order_choice = QComboBox()
+        self.order_choice.setAccessibleName(self.tr("Date order"))
+        l4.addWidget(self.order_choice)
+        note = QLabel(self.tr("Look at a message whose date you remember. If you choose wrongly, import again "
+                              "and choose the other order: the messages are moved to the right dates, not copied."))
+        note.setObjectName("hintLabel")
+        note.setWordWrap(True)
+        l4.addWidget(note)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        cancel = QPushButton(self.tr("Cancel"))
+        cancel.clicked.connect(self.reject)
+        self.order_button = QPushButton(self.tr("Continue"))
+        self.order_button.setObjectName("primaryButton")
+        self.order_button.clicked.connect(self._order_chosen)
+        row.addWidget(cancel)
+        row.addWidget(self.order_button)
+        l4.addLayout(row)
+        return p4
+
+    def ask_date_order(self, exc: Exception) -> None:
+        """The preview stopped with `DateOrderNeeded`: show its example both ways and let the user pick."""
+        example = getattr(exc, "example", "")
+        readings = getattr(exc, "readings", {})
+        self.question.setText(self.tr("Every date in this export could be day-first or month-first: \"%1\" is "
+                                      "%2 or %3, and nothing in the file tells which.")
+                              .replace("%1", example).replace("%2", readings.get("DMY", "?"))
+                              .replace("%3", readings.get("MDY", "?")))
+        words = {"DMY": self.tr("Day first (%1)"), "MDY": self.tr("Month first (%1)"), "YMD": self.tr("Year first")}
+        self.order_choice.clear()
+        for choice in getattr(exc, "choices", ("DMY", "MDY")):
+            self.order_choice.addItem(words[choice].replace("%1", readings.get(choice, "")), choice)
+        self.pages.setCurrentIndex(4)
+        self.order_choice.setFocus()
+
+    def _order_chosen(self) -> None:
+        self.date_order = self.order_choice.currentData()
+        self.pages.setCurrentIndex(0)
+        self.date_order_chosen.emit(self.date_order)
 
     # --- preview ---------------------------------------------------------------------------
     def show_preview(self, pv: dict[str, Any]) -> None:
@@ -172,6 +226,8 @@ class ImportDialog(QDialog):
         ]
         if pv.get("unparsed"):
             rows.append((self.tr("Lines not understood"), f"{pv['unparsed']:,}"))
+        if self.date_order:
+            rows.append((self.tr("Date order"), self.order_choice.currentText()))
         for label, value in rows:
             self.preview_form.addRow(label, QLabel(value))
         warnings = list(pv.get("warnings") or [])
@@ -297,13 +353,13 @@ class ImportDialog(QDialog):
         self.unparsed_link.clear()
 
 
-def _preview(vault, path: Path, ctx) -> dict[str, Any]:
+def _preview(vault, path: Path, ctx, options=None) -> dict[str, Any]:
     """The preview, plus who "me" was chosen to be before for where this import will land (off the UI thread)."""
     from chatvault.gui.dbconn import open_conn
     from chatvault.ingest import owner
     from chatvault.ingest.preview import preview
 
-    pv = preview(path, ctx=ctx)
+    pv = preview(path, options=options, ctx=ctx)
     if vault is not None:
         conn = open_conn(vault)
         try:
@@ -348,13 +404,22 @@ class ImportController(QObject):
         self.dialog.start_requested.connect(self.start_import)
         self.dialog.cancel_requested.connect(self.cancel)
         self.dialog.show()
-        vault = self.window.vault
-        self.op = Op(lambda ctx: _preview(vault, path, ctx), self)
+        self.dialog.date_order_chosen.connect(lambda order, d=self.dialog: self._run_preview(d, order))
         dialog = self.dialog
-        self.op.finished.connect(dialog.show_preview)
-        self.op.failed.connect(dialog.show_error)
-        self.op.start()
+        self._run_preview(dialog, None)
         return dialog
+
+    def _run_preview(self, dialog: ImportDialog, date_order: str | None) -> None:
+        from chatvault.importers.base import ImportOptions
+        from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
+
+        path, vault = dialog.path, self.window.vault
+        options = ImportOptions(options={"date_order": date_order}) if date_order else None
+        self.op = Op(lambda ctx: _preview(vault, path, ctx, options), self)
+        self.op.finished.connect(dialog.show_preview)
+        self.op.failed.connect(lambda exc: dialog.ask_date_order(exc) if isinstance(exc, DateOrderNeeded)
+                               else dialog.show_error(exc))
+        self.op.start()
 
     def start_import(self) -> None:
         from chatvault.importers.base import ImportOptions
@@ -364,8 +429,9 @@ class ImportController(QObject):
         if dialog is None or vault is None or dialog.preview is None:
             return
         path, fmt, me = dialog.path, dialog.preview.get("format"), dialog.me_name()
+        options = ImportOptions(me=me, options={"date_order": dialog.date_order} if dialog.date_order else {})
         dialog.show_running()
-        self.op = Op(lambda ctx: run_import(vault, path, format=fmt, options=ImportOptions(me=me), ctx=ctx), self)
+        self.op = Op(lambda ctx: run_import(vault, path, format=fmt, options=options, ctx=ctx), self)
         self.op.progress.connect(dialog.show_progress)
         self.op.finished.connect(self._done)
         self.op.failed.connect(lambda exc: (dialog.show_error(exc), self.window.import_finished()))

@@ -258,7 +258,27 @@ class ProtectionPage(QWidget):
         self.job_result.clear()
 
     # --- health ----------------------------------------------------------------------------
+    def _damage_text(self, h: Any) -> str:
+        """What a refused backup found damaged in the vault (or a failed restore test), in words."""
+        d = h.damage or {}
+        if not d:
+            text = self.tr("The restore test of the newest backup failed: %1")
+            return text.replace("%1", h.last_failure_reason or "")
+        pages, blobs = d.get("pages") or {}, d.get("blobs") or []
+        msgs = (pages.get("messages") or 0) + sum(b.get("messages") or 0 for b in blobs)
+        text = self.tr("Damage found in your archive: %1 database pages and %2 media files fail their checks "
+                       "(%3 messages affected). It was not backed up; the last clean backup is kept.")
+        text = text.replace("%1", str(pages.get("page_count", 0))).replace("%2", str(len(blobs)))
+        text = text.replace("%3", str(msgs))
+        titles = [c.get("title") for c in pages.get("conversations", []) + [c for b in blobs
+                  for c in b.get("conversations", [])] if c.get("title")]
+        if titles:
+            text += " " + self.tr("Chats: %1").replace("%1", ", ".join(dict.fromkeys(titles).keys()))
+        return text
+
     def _dest_text(self, h: Any) -> str:
+        if getattr(h, "damaged", False):
+            return self._damage_text(h)
         if h.last_success_at is None:
             text = self.tr("No verified backup yet")
         else:

@@ -274,13 +274,16 @@ def _options_digest(options: ImportOptions) -> str:
 def _identical_run(conn: Connection, importer: Importer, file_hash: str | None, options: ImportOptions) -> Any:
     if not file_hash:
         return None
-    for row in conn.execute(
-        "SELECT id, counts FROM import_runs WHERE file_hash = ? AND format = ? AND parser_version = ? "
-        "AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 5",
-        (file_hash, importer.name, importer.parser_version),
-    ):
-        if json.loads(row["counts"] or "{}").get("options") == _options_digest(options):
-            return row
+    # Only the latest run of this file counts: after a run with other options (another date order)
+    # going back to the first options must read the file again, or the vault keeps the second reading.
+    row = conn.execute(
+        "SELECT id, counts, parser_version FROM import_runs WHERE file_hash = ? AND format = ? "
+        "AND outcome IN ('ok', 'partial') ORDER BY id DESC LIMIT 1",
+        (file_hash, importer.name),
+    ).fetchone()
+    if row is not None and row["parser_version"] == importer.parser_version \
+            and json.loads(row["counts"] or "{}").get("options") == _options_digest(options):
+        return row
     return None
 
 

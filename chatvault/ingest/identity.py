@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from chatvault import clock
 from chatvault.importers.base import Importer, ImportOptions
 from chatvault.ingest import names, owner
+from chatvault.ingest.reorder import Reorder, date_order_changed
 from chatvault.ingest.report import ImportReport
 from chatvault.ingest.rows import dumps
 from chatvault.model import ConversationRec, ParticipantRec, SourceRec
@@ -31,6 +32,7 @@ class Conv:
     last_message_id: int | None = None
     pids: dict = field(default_factory=dict)   # sender key → participant id, already a member here
     replies: bool = False               # this run stored a message quoting another
+    reorder: Reorder | None = None      # an earlier import read the dates in the other day/month order
 
 
 class Identity:
@@ -87,6 +89,7 @@ class Identity:
         c = self.conn
         row = c.execute("SELECT id, kind, title, extra FROM conversations WHERE source_id = ? AND source_key = ?",
                         (sid, rec.key)).fetchone()
+        reorder = row is not None and date_order_changed(row["extra"], rec.extra)
         if row is None:
             cur = c.execute(
                 "INSERT INTO conversations(source_id, source_key, kind, title, created_at, extra) VALUES (?,?,?,?,?,?)",
@@ -98,7 +101,8 @@ class Identity:
         names.remember_title(c, cid, rec, self.run_id)
         if rec.key not in self.convs:
             prev = c.execute("SELECT max(ts) FROM messages WHERE conversation_id = ?", (cid,)).fetchone()[0]
-            self.convs[rec.key] = Conv(cid, None if prev is None else int(prev))
+            self.convs[rec.key] = Conv(cid, None if prev is None else int(prev),
+                                       reorder=Reorder(rec.key) if reorder and prev is not None else None)
             self.report.conversations += 1
         for p in rec.participants:
             pid = self.participant(p)

@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from hashlib import blake2b
 
 from chatvault.model import MessageRec
@@ -64,6 +64,21 @@ class Keyer:
         h = blake2b(f"{rec.conversation_key}{SEP}{when}{SEP}{body}{SEP}{n}".encode("utf-8", "surrogatepass"),
                     digest_size=10)
         return f"f{when & 0xFFFFFFFFFFFF:012x}{h.hexdigest()}"
+
+
+def fingerprint(conversation_key: str, when: int, body: str, n: int) -> str:
+    """The key `Keyer.key` gives (kept inline there: it runs for every message)."""
+    h = blake2b(f"{conversation_key}{SEP}{when}{SEP}{body}{SEP}{n}".encode("utf-8", "surrogatepass"), digest_size=10)
+    return f"f{when & 0xFFFFFFFFFFFF:012x}{h.hexdigest()}"
+
+
+def swap_day_month(when: int) -> int | None:
+    """The wall-clock ms with day and month exchanged (the other reading of "03/04"), or None when
+    that reading is the same day or no day at all."""
+    t = _EPOCH + timedelta(milliseconds=when)
+    if t.day > 12 or t.day == t.month:
+        return None
+    return (t.replace(month=t.day, day=t.month) - _EPOCH) // _MS
 
 
 def utc_ms_now() -> int:

@@ -23,6 +23,7 @@ from chatvault.model import MessageStatus
 from chatvault.store.db import Connection
 
 if TYPE_CHECKING:
+    from chatvault.ingest.reorder import Reorder
     from chatvault.ingest.report import ImportReport
     from chatvault.ingest.writer import Writer
 
@@ -55,6 +56,8 @@ def finish(writer: Writer, mark_missing: bool) -> None:
             continue
         newer = conv.prev_max is None or conv.last >= conv.prev_max
         missing = restored = 0
+        if conv.reorder is not None:
+            _reordered(writer, key, conv.reorder)
         if mark_missing and newer and conv.prev_max is not None:
             # (A conversation with no message before this run has nothing to mark or restore.)
             restored, missing = _reconcile(c, writer.run_id, ids.importer.name, conv)
@@ -75,6 +78,16 @@ def finish(writer: Writer, mark_missing: bool) -> None:
     if mark_missing and ids.complete and ids.source_id is not None:
         gone(writer)
     faults.hit("import.before_finish")
+
+
+def _reordered(writer: Writer, key: str, reorder: Reorder) -> None:
+    """Copies an earlier import stored under the other day/month reading: marked missing at the source."""
+    n = reorder.mark_wrong(writer.conn, writer.run_id)
+    if n:
+        writer.report.missing_at_source += n
+        writer.report.warnings.append(
+            f"{key}: {n:,} stored messages are copies an earlier import made by reading the dates the other way "
+            "round; this export has each of them under the right date. They are marked missing at the source.")
 
 
 def _reconcile(c: Connection, run: int, fmt: str, conv: Conv) -> tuple[int, int]:

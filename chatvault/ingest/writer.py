@@ -210,8 +210,10 @@ class Writer:
         self.pending += len(rows)
         self.ctx.advance(items=len(rows))
 
-    def _existing(self, conv: Conv, items: list[list]) -> tuple[dict[str, tuple], bool]:
-        """The stored messages among `items` (key → (key, id, text)), and whether keys were looked up.
+    def _existing(self, conv: Conv, items: list[list]) -> tuple[dict[str, tuple], bool, list[str | None] | None]:
+        """The stored messages among `items` (key → (key, id, text)), whether keys were looked up, and
+        each item's key under the other day/month reading when the chat was stored read the other way
+        (`ingest/reorder.py`; else None).
 
         A conversation with no message before this run is not looked up: a key can only repeat one
         this run stored (the same message twice in an export), and the INSERT OR IGNORE finds those
@@ -220,8 +222,12 @@ class Writer:
         """
         existing: dict[str, tuple] = {}
         if conv.prev_max is None:
-            return existing, False
+            return existing, False, None
         keys = [p[KEY] for p in items]
+        others = None
+        if conv.reorder is not None:
+            others = conv.reorder.other_keys(items)
+            keys += [k for k in others if k is not None]
         for i in range(0, len(keys), LOOKUP):
             for row in self.conn.execute(
                 "SELECT source_key, id, text FROM messages "
@@ -229,11 +235,13 @@ class Writer:
                 (conv.id, json.dumps(keys[i:i + LOOKUP])),
             ):
                 existing[row[0]] = tuple(row)
-        return existing, True
+        return existing, True, others
 
     def _conversation_rows(self, conv: Conv, items: list[list], b: _Batch) -> None:
         """The hot path: one conversation's rows of a chunk, sorted into new and seen again."""
-        existing, lookup = self._existing(conv, items)
+        existing, lookup, others = self._existing(conv, items)
+        if others is not None:
+            self._redate(conv, items, existing, others)
         cid = conv.id
         run = self.run_id
         report = self.report
@@ -281,6 +289,19 @@ class Writer:
         conv.added += added
         conv.last_message_id = mid
         report.added += added
+
+    def _redate(self, conv: Conv, items: list[list], existing: dict[str, tuple], others: list[str | None]) -> None:
+        """A chat stored read with the other day/month order: each message stored under the other
+        reading's key is moved to this reading's key and time (`existing` follows), so the loop finds
+        it as seen again; copies stored under both readings are noted (`reorder.mark_wrong` at the end)."""
+        reorder = conv.reorder
+        assert reorder is not None
+        before = reorder.redated
+        for p, other in zip(items, others, strict=True):
+            if other is not None:
+                key = p[KEY]
+                reorder.resolve(self.conn, existing, existing.get(key), key, other, p[MS])
+        self.report.redated += reorder.redated - before
 
     def _seen_again(self, conv: Conv, p: list, old: tuple, b: _Batch) -> None:
         """A message the vault holds (`old`: key, id, text): seen, maybe edited, recalled or filled."""

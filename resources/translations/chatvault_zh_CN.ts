@@ -662,6 +662,38 @@
         <source>This could not be imported</source>
         <translation>无法导入</translation>
     </message>
+    <message>
+        <source>In which order are the dates in this chat written?</source>
+        <translation>这个聊天中的日期是按什么顺序书写的？</translation>
+    </message>
+    <message>
+        <source>Date order</source>
+        <translation>日期顺序</translation>
+    </message>
+    <message>
+        <source>Look at a message whose date you remember. If you choose wrongly, import again and choose the other order: the messages are moved to the right dates, not copied.</source>
+        <translation>请参照一条您记得日期的消息。如果选错了，请重新导入并选择另一种顺序：消息会被移到正确的日期，而不会被复制。</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Every date in this export could be day-first or month-first: &quot;%1&quot; is %2 or %3, and nothing in the file tells which.</source>
+        <translation>此导出中的每个日期都既可以按“日在前”也可以按“月在前”理解：“%1”是 %2 或 %3，文件中没有任何信息能说明是哪一种。</translation>
+    </message>
+    <message>
+        <source>Day first (%1)</source>
+        <translation>日在前（%1）</translation>
+    </message>
+    <message>
+        <source>Month first (%1)</source>
+        <translation>月在前（%1）</translation>
+    </message>
+    <message>
+        <source>Year first</source>
+        <translation>年在前</translation>
+    </message>
 </context>
 <context>
     <name>JumpToDateDialog</name>
@@ -1021,6 +1053,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>No verified backup yet</source>
         <translation>还没有已验证的备份</translation>
+    </message>
+    <message>
+        <source>The restore test of the newest backup failed: %1</source>
+        <translation>最新备份的还原测试失败：%1</translation>
+    </message>
+    <message>
+        <source>Damage found in your archive: %1 database pages and %2 media files fail their checks (%3 messages affected). It was not backed up; the last clean backup is kept.</source>
+        <translation>在您的存档中发现损坏：%1 个数据库页面和 %2 个媒体文件未通过校验（涉及 %3 条消息）。本次未备份；最近一次完好的备份已保留。</translation>
+    </message>
+    <message>
+        <source>Chats: %1</source>
+        <translation>涉及的聊天：%1</translation>
     </message>
     <message>
         <source>Last verified backup: %1 (%2)</source>

@@ -12,6 +12,7 @@ from typing import Any
 from chatvault.backup import destinations as dests
 from chatvault.backup import engine
 from chatvault.backup.health import health, overall
+from chatvault.backup.source import last_damage
 from chatvault.cli.common import CliContext, human_bytes
 from chatvault.errors import ChatVaultError, UsageError
 from chatvault.jobs.context import JobContext
@@ -180,9 +181,13 @@ def _run(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> in
                       f"{r.blobs_sent}/{r.blobs_total} media files) in {r.duration_s:.1f} s")
         except ChatVaultError as exc:
             failures.append(exc)
-            results.append({"destination": d.name, "ok": False} | exc.to_json())
+            damage = last_damage(conn, d.id)
+            results.append({"destination": d.name, "ok": False} | exc.to_json()
+                           | ({"damage": damage} if damage else {}))
             if not ctx.json:
                 print(f"{d.name}: FAILED: {exc}", file=sys.stderr)
+                for line in damage_lines(damage):
+                    print("  " + line, file=sys.stderr)
     if ctx.json:
         ctx.out({"ok": not failures, "runs": results})
     return 1 if failures else 0
@@ -194,8 +199,9 @@ def _status(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) ->
     lines = []
     for h in hs:
         lines.append(f"[{h.state.upper():5}] {h.message}")
-        if h.last_failure_reason and h.state != "green":
+        if h.last_failure_reason and h.state != "green" and not h.damaged:
             lines.append(f"        last failure {_when(h.last_failure_at)}: {h.last_failure_reason}")
+        lines += ["        " + line for line in damage_lines(h.damage)]
     if not hs:
         lines.append("[RED  ] No backup destination is configured.")
     ctx.out({"state": state, "destinations": [h.to_json() for h in hs]}, "\n".join(lines))
@@ -225,6 +231,26 @@ def _verify(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) ->
     if ctx.json:
         ctx.out({"ok": not bad, "destinations": out})
     return 1 if bad else 0
+
+
+def damage_lines(damage: dict[str, Any] | None) -> list[str]:
+    """The damage a refused run found, one line per page range / blob (for text output)."""
+    if not damage:
+        return []
+    out = []
+    pages = damage.get("pages") or {}
+    for table, ranges in (pages.get("tables") or {}).items():
+        spans = ", ".join(f"{lo + 1}-{hi if hi is not None else '…'}" for lo, hi in ranges[:6])
+        out.append(f"table {table}: rows {spans}{' …' if len(ranges) > 6 else ''}")
+    for c in pages.get("conversations", [])[:10]:
+        out.append(f"conversation {c['id']} “{c.get('title') or ''}”: {c['messages']} messages on damaged pages")
+    if pages.get("unused_pages"):
+        out.append(f"{pages['unused_pages']} damaged pages are not in use (nothing lost there)")
+    for b in (damage.get("blobs") or [])[:20]:
+        chats = ", ".join(f"“{c['title']}”" for c in b.get("conversations", []) if c.get("title"))
+        out.append(f"media/{b['blob']}: {b['problem']}; {b.get('messages') or 0} message(s) use it"
+                   + (f" (in {chats})" if chats else ""))
+    return out
 
 
 def _snapshots(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
@@ -258,6 +284,9 @@ def _prune(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> 
                          + (" (kept: under Object Lock)" if sid in rep.locked_snapshots else ""))
         if rep.objects_locked:
             lines.append(f"  {rep.objects_locked} unused objects are still under Object Lock and were kept")
+        if rep.kept_clean:
+            lines.append(f"  kept {rep.kept_clean} beyond the rules: the last snapshot not known to be damaged "
+                         f"({len(rep.known_damaged)} newer ones are)")
         if rep.unreadable:
             lines.append(f"  {len(rep.unreadable)} damaged snapshots: no objects deleted (run `backup verify`)")
         if not d.retention and override is None:

@@ -27,7 +27,9 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="export file, zip or folder")
     p.add_argument("--format", metavar="NAME", help="skip detection and read as this format (see `chatvault formats`)")
     p.add_argument("--me", metavar="NAME", help="the sender name that is you in these exports")
-    p.add_argument("--date-order", choices=["DMY", "MDY", "YMD"], help="WhatsApp: the date order when it is ambiguous")
+    p.add_argument("--date-order", choices=["DMY", "MDY", "YMD"],
+                   help="WhatsApp: the date order when the file cannot tell (the import stops and asks); "
+                        "a chat stored with the other order is re-dated, not duplicated")
     p.add_argument("--tz", metavar="ZONE", help="WhatsApp: the time zone the export's times are in (IANA name)")
     p.add_argument("--reread", action="store_true",
                    help="parse the export even if this exact file was imported before (normally skipped)")
@@ -144,6 +146,8 @@ def summary_text(r: ImportReport) -> str:
              f"  attachments stored {r.attachments_stored:,}, missing {r.attachments_missing:,}"]
     if r.recalled:
         lines.append(f"  recalled by their sender since an earlier import (text kept, marked recalled): {r.recalled:,}")
+    if r.redated:
+        lines.append(f"  re-dated {r.redated:,} (stored before with the day and month the other way round)")
     if r.conversations_missing:
         lines.append(f"  chats no longer at the source (deleted or cleared there, kept here): "
                      f"{r.conversations_missing:,}")
