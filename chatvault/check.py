@@ -17,6 +17,7 @@ from typing import Any
 
 from chatvault.errors import ChatVaultError, StorageError
 from chatvault.fsutil import storage_error
+from chatvault.jobs.context import JobContext
 from chatvault.store.damage import Damage, damaged_tables, hmac_failures, holds
 from chatvault.store.db import DatabaseError, classify
 from chatvault.vault.vault import Vault, permission_warnings
@@ -38,6 +39,8 @@ class Problem:
 class CheckReport:
     problems: list[Problem] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)
+    # The run's job: checks with long loops (media --read-data) call `job.check()` and report progress.
+    job: JobContext = field(default_factory=JobContext, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -194,15 +197,26 @@ def repair_tail(vault: Vault, page_size: int) -> bool:
 PROVIDERS = ("chatvault.media.check", "chatvault.search.check", "chatvault.ingest.check", "chatvault.backup.check")
 
 
-def run_checks(vault: Vault, *, read_data: bool = False, repair: bool = False) -> CheckReport:
+def run_checks(vault: Vault, *, read_data: bool = False, repair: bool = False, ctx: JobContext | None = None,
+               report: CheckReport | None = None) -> CheckReport:
+    """Every check. With `ctx`, Ctrl-C stops between checks and inside the long ones (`Cancelled`);
+    pass `report` to keep what was found and repaired before that."""
     import importlib
 
     for name in PROVIDERS:
         importlib.import_module(name)
-    report = CheckReport()
+    report = report if report is not None else CheckReport()
+    if ctx is not None:
+        report.job = ctx
+    job = report.job
+    job.status("checking the header")
     check_header(vault, report)
+    job.check()
+    job.status("checking the database")
     check_database(vault, report, repair)
     for fn in list(_extra_checks):
+        job.check()
+        job.status(f"checking {fn.__module__.split('.')[1]}")
         try:
             fn(vault, report, read_data, repair)
         except (DatabaseError, ChatVaultError) as exc:

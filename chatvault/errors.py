@@ -10,6 +10,7 @@ EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
+EXIT_CANCELLED = 130  # 128 + SIGINT, what shells report for a Ctrl-C'd program
 
 
 class ChatVaultError(Exception):
@@ -115,3 +116,10 @@ class QueryError(InputError):
 
 class Cancelled(Exception):
     """Raised by `JobContext.check()` when the user cancelled; a normal outcome, not a failure."""
+
+
+class CommandCancelled(ChatVaultError):
+    """How the CLI reports a command stopped by Ctrl-C: the message says what was done and kept."""
+
+    code = "cancelled"
+    exit_code = EXIT_CANCELLED

@@ -3,7 +3,8 @@
 Production code calls `faults.hit("import.after_commit")` at the places where a crash matters.
 In tests, `CHATVAULT_FAULT="name:n:action"` makes the n-th hit of `name` either kill the process
 with SIGKILL (`kill`), raise an `OSError` (`oserror`, `enospc`), or fill the disk from then on
-(`fsize=BYTES`: no file can grow past BYTES any more, see `fill_disk`). Several faults may be given,
+(`fsize=BYTES`: no file can grow past BYTES any more, see `fill_disk`); `sleep=SECONDS` slows
+every hit from the n-th on (a long job in a test, to cancel it mid-way). Several faults may be given,
 separated by commas. Without the variable, `hit` costs an environment lookup and a comparison.
 With `CHATVAULT_FAULT_TRACE=FILE` every hit appends its name to FILE (tests list the points a
 command passes).
@@ -14,6 +15,7 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import time
 
 _spec: dict[str, tuple[int, str]] | None = None
 _raw: str | None = None
@@ -52,6 +54,10 @@ def hit(name: str) -> None:
         return
     _counts[name] = _counts.get(name, 0) + 1
     n, action = spec[name]
+    if action.startswith("sleep="):        # slow every hit from the n-th on (cancel tests land mid-way)
+        if _counts[name] >= n:
+            time.sleep(float(action[6:]))
+        return
     if _counts[name] != n:
         return
     if action == "kill":

@@ -14,7 +14,8 @@ import pytest
 
 from chatvault import clock, faults
 from chatvault.backup import destinations as dests
-from chatvault.backup import engine
+from chatvault.backup import engine, extents, layout
+from chatvault.backup import run as backup_run
 from chatvault.backup.folder import FolderTarget
 from chatvault.backup.health import health, overall
 from chatvault.backup.retention import apply_retention
@@ -79,7 +80,7 @@ def test_changed_pages_upload_only_their_extents(vault, dest, tmp_path):
     a, b = (tmp_path / "r1/vault.db").read_bytes(), (tmp_path / "r2/vault.db").read_bytes()
     ps = NEW_PAGE_SIZE
     diff = {p for p in range(max(len(a), len(b)) // ps) if a[p * ps:(p + 1) * ps] != b[p * ps:(p + 1) * ps]}
-    patched = {i * EXTENT_PAGES + p for i in changed for p in engine.mask_pages(after[i][3])} if all(
+    patched = {i * EXTENT_PAGES + p for i in changed for p in extents.mask_pages(after[i][3])} if all(
         after[i][2] for i in changed) else None
     if patched is not None:
         assert patched == diff
@@ -181,8 +182,8 @@ def test_verify_names_damage_and_restore_says_what_is_lost(vault, dest, tmp_path
     second = engine.run_backup(vault, dest)
     target = FolderTarget(Path(dest.config["path"]))
     k = engine.vault_keys(vault)
-    refs_first = {key for key, _ in engine._references(engine.load_manifest(target, k, first.snapshot_id))}
-    refs_second = engine._references(engine.load_manifest(target, k, second.snapshot_id))
+    refs_first = {key for key, _ in layout.references(engine.load_manifest(target, k, first.snapshot_id))}
+    refs_second = layout.references(engine.load_manifest(target, k, second.snapshot_id))
     only_second = next(key for key, _ in refs_second if key.startswith("packs/") and key not in refs_first)
     blob_key = f"media/{ids[0][:2]}/{ids[0][2:4]}/{ids[0]}"
     root = Path(dest.config["path"])
@@ -232,8 +233,8 @@ def test_unplugged_mid_run_records_failure_and_next_run_resumes(vault, dest, mon
         return real_put(self, key, data, durable_now=durable_now)
 
     monkeypatch.setattr(FolderTarget, "workers", 1)
-    monkeypatch.setattr(engine, "COMMIT_BYTES", 1)
-    monkeypatch.setattr(engine, "PACK_BYTES", 3 * EXTENT)  # packs of 3 extents: several packs arrive
+    monkeypatch.setattr(backup_run, "COMMIT_BYTES", 1)
+    monkeypatch.setattr(backup_run, "PACK_BYTES", 3 * EXTENT)  # packs of 3 extents: several packs arrive
     monkeypatch.setattr(FolderTarget, "put_bytes", put_then_unplug)
     with pytest.raises(StorageError) as exc:
         engine.run_backup(vault, dest)
@@ -304,7 +305,7 @@ def test_foreign_or_non_empty_destination_is_refused(vault, dest, tmp_path):
     with pytest.raises(InputError, match="not empty"):
         engine.run_backup(vault, d2)
     root = Path(dest.config["path"])
-    (root / engine.CONFIG_KEY).write_text(json.dumps({"format": "chatvault-backup", "vault_id": "00" * 16}))
+    (root / layout.CONFIG_KEY).write_text(json.dumps({"format": "chatvault-backup", "vault_id": "00" * 16}))
     with pytest.raises(InputError, match="another vault"):
         engine.run_backup(vault, dest)
 
@@ -324,7 +325,7 @@ def test_retention_rules():
 
 
 def test_prune_keeps_what_kept_snapshots_use(vault, dest, tmp_path, monkeypatch):
-    monkeypatch.setattr(engine, "PACK_BYTES", 2 * EXTENT)  # small packs, so that some become unused
+    monkeypatch.setattr(backup_run, "PACK_BYTES", 2 * EXTENT)  # small packs, so that some become unused
     fill(vault, messages=1500, blobs=2)
     ids = []
     for i in range(4):

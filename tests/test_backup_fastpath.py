@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 
 from chatvault.backup import engine
+from chatvault.backup.cache import cache_path
 from chatvault.backup.crypto import BackupKeys
 from chatvault.backup.folder import FolderTarget
+from chatvault.backup.run import BackupRun
 from chatvault.backup.snapshot import DbSnapshot
 from chatvault.jobs.context import JobContext
 from tests.backup_fixtures import EXTENT, db_image_hash, file_hash, fill, touch_messages
@@ -35,8 +37,8 @@ def _backup_without_history(vault, dest) -> engine.RunResult:
     target = FolderTarget(Path(dest.config["path"]))
     result = engine.RunResult(dest.name)
     with DbSnapshot(vault) as snap:
-        engine._do_backup(vault, target, engine.vault_keys(vault), snap, JobContext(), result,
-                          cache_path=engine._cache_path(vault, dest))
+        BackupRun(vault, target, engine.vault_keys(vault), snap, JobContext(), result,
+                  cache_path=cache_path(vault, dest)).run()
     return result
 
 
@@ -114,7 +116,7 @@ def test_exactly_the_rewritten_extents_are_hashed(vault, dest, tmp_path):
 def test_untrusted_cache_means_a_full_pass(vault, dest):
     fill(vault, messages=2000, blobs=0)
     first = engine.run_backup(vault, dest)
-    cache = engine._cache_path(vault, dest)
+    cache = cache_path(vault, dest)
     saved = json.loads(cache.read_text())
     assert saved["snapshot"] == first.snapshot_id
     # a cache that names another snapshot than the destination's latest is ignored

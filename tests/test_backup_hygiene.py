@@ -8,7 +8,9 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
+import chatvault
 from chatvault.backup import destinations as dests
 from chatvault.backup.health import health
 from tests.backup_fixtures import fill
@@ -65,3 +67,14 @@ def test_add_creates_the_folder_or_refuses_at_once(vault, tmp_path, cli):
     assert r.returncode == 0 and (tmp_path / "usb-new").stat().st_mode & 0o777 == 0o700
     fill(vault, messages=20, blobs=1)
     assert cli("backup", "run", env=env).returncode == 0
+
+
+def test_only_the_backup_commands_tune_the_allocator():
+    """`mallopt` changes the allocator of the whole process: the desktop app, which runs backups
+    through the same library, keeps glibc's defaults; only the CLI's backup and restore commands
+    tune it, when they start (chatvault/cli/malloc.py says why)."""
+    root = Path(chatvault.__file__).parent
+    callers = sorted(str(p.relative_to(root)) for p in root.rglob("*.py") if "mallopt(" in p.read_text("utf-8"))
+    assert callers == ["cli/malloc.py"]
+    for command in ("backup", "restore"):
+        assert "tune_for_backups()" in (root / "cli" / "commands" / f"{command}.py").read_text("utf-8")

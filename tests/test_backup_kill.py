@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from chatvault.backup import destinations as dests
-from chatvault.backup import engine
+from chatvault.backup import engine, layout
 from chatvault.backup.folder import FolderTarget
 from tests.backup_fixtures import db_image_hash, file_hash, fill, touch_messages
 from tests.conftest import PASSPHRASE
@@ -80,7 +80,7 @@ def test_kill_loop_backup_and_prune(vault, tmp_path):
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)["runs"][0]
     body = engine.load_manifest(target, k, out["snapshot_id"])
-    missing = sum(size for key, size in engine._references(body) if listed_before.get(key) != size)
+    missing = sum(size for key, size in layout.references(body) if listed_before.get(key) != size)
     assert out["verified"] and out["bytes_sent"] <= missing * 1.05 + 16_384
     conn = vault.connect(readonly=True)
     assert dests.runs(conn, limit=2)[1]["status"] == "failure"  # the killed run was marked interrupted

@@ -9,7 +9,8 @@ import json
 import os
 from pathlib import Path
 
-from chatvault.backup import engine, packs
+from chatvault.backup import engine, extents, layout, packs
+from chatvault.backup import run as backup_run
 from chatvault.backup.crypto import _aad
 from chatvault.backup.folder import FolderTarget
 from chatvault.backup.snapshot import DbSnapshot
@@ -52,7 +53,7 @@ def test_pack_table_roundtrip_and_tamper(tmp_path):
 
 
 def test_format2_layout_few_objects_and_exact_restore(vault, dest, tmp_path, monkeypatch):
-    monkeypatch.setattr(engine, "PACK_BYTES", 4 * EXTENT)
+    monkeypatch.setattr(backup_run, "PACK_BYTES", 4 * EXTENT)
     fill(vault, messages=4000, blobs=2)
     image = db_image_hash(vault)
     r = engine.run_backup(vault, dest)
@@ -79,7 +80,7 @@ def write_format1_snapshot(vault, root: Path) -> tuple[str, str]:
     k = engine.vault_keys(vault)
     t = FolderTarget(root)
     t.prepare()
-    t.put_bytes(engine.CONFIG_KEY, json.dumps({"format": "chatvault-backup", "version": 1,
+    t.put_bytes(layout.CONFIG_KEY, json.dumps({"format": "chatvault-backup", "version": 1,
                                                "vault_id": k.vault_id}).encode(), durable_now=True)
     header_raw = (vault.path / "vault.json").read_bytes()
     header_key = f"headers/{hashlib.sha256(header_raw).hexdigest()}.json"
@@ -88,12 +89,12 @@ def write_format1_snapshot(vault, root: Path) -> tuple[str, str]:
     with DbSnapshot(vault) as snap:
         for data in snap.extents():
             mac = k.mac(data)
-            t.put_bytes(engine.extent_key(mac), data)
-            slots.append([mac, mac, "", 0, base64.b64encode(engine.page_hashes(k, data, snap.page_size)).decode()])
+            t.put_bytes(layout.extent_key(mac), data)
+            slots.append([mac, mac, "", 0, base64.b64encode(extents.page_hashes(k, data, snap.page_size)).decode()])
         db = {"page_size": snap.page_size, "pages": snap.pages, "size": snap.size, "extent_pages": snap.extent_pages,
               "slots": slots, "root": k.mac(b"".join(bytes.fromhex(s[0]) for s in slots))}
     blobs = []
-    for rel, path, size, _ctime in engine._media_files(vault.media_path):
+    for rel, path, size, _ctime in backup_run.media_files(vault.media_path):
         h = k.hasher()
         t.put_file("media/" + rel, Path(path), size, h)
         blobs.append([rel, size, h.hexdigest()])
@@ -109,7 +110,7 @@ def write_format1_snapshot(vault, root: Path) -> tuple[str, str]:
                                 _aad(k.vault_id, sid))
     env = {"format": "chatvault-snapshot", "version": 1, "vault_id": k.vault_id, "id": sid, "header": header_key,
            "nonce": base64.b64encode(nonce).decode(), "ct": base64.b64encode(ct).decode()}
-    t.put_bytes(engine.snapshot_key(sid), json.dumps(env).encode(), durable_now=True)
+    t.put_bytes(layout.snapshot_key(sid), json.dumps(env).encode(), durable_now=True)
     return sid, db_image_hash(vault)
 
 
@@ -151,7 +152,7 @@ def test_format1_destination_restores_verifies_and_is_continued(vault, dest, tmp
 
 
 def test_prune_deletes_unused_packs_keeps_partly_used_ones(vault, dest, tmp_path, monkeypatch):
-    monkeypatch.setattr(engine, "PACK_BYTES", 2 * EXTENT)
+    monkeypatch.setattr(backup_run, "PACK_BYTES", 2 * EXTENT)
     fill(vault, messages=3000, blobs=1)
     first = engine.run_backup(vault, dest)
     target = FolderTarget(Path(dest.config["path"]))
@@ -167,12 +168,12 @@ def test_prune_deletes_unused_packs_keeps_partly_used_ones(vault, dest, tmp_path
     assert rep.forget == [first.snapshot_id] and rep.objects_deleted > 0
     after = target.list()
     body = engine.load_manifest(target, k, second.snapshot_id)
-    used = {key for key, _ in engine._references(body)}
+    used = {key for key, _ in layout.references(body)}
     gone = set(before) - set(after)
     assert gone and not (gone & used) and all(key.startswith(("packs/", "snapshots/")) for key in gone)
     assert used <= set(after)
     # a pack the kept snapshot uses only in part is kept whole (not repacked), and counted
-    locs = engine._locations(body)
+    locs = layout.locations(body)
     partly = 0
     for key in used:
         if key.startswith("packs/"):

@@ -17,6 +17,7 @@ from chatvault import clock
 from chatvault.backup import destinations as dests
 from chatvault.backup import engine
 from chatvault.backup.authentic import BlobTagCheck, page_checker
+from chatvault.backup.cache import cache_path
 from chatvault.backup.health import health
 from chatvault.backup.source import SourceDamaged
 from chatvault.store import db as store_db
@@ -215,7 +216,7 @@ def test_partial_page_damage_is_caught_by_the_weekly_full_check(vault, dest, mon
         fh.write(b"\xff" * 32)  # inside page 5, far from its tail
     quick = engine.run_backup(vault, dest)
     assert quick.verified and quick.damage is None  # SQLCipher did not rewrite page 5: its good copy is kept
-    cache = engine._cache_path(vault, dest)
+    cache = cache_path(vault, dest)
     c = json.loads(cache.read_bytes())
     c["checked"] -= 8 * 86400
     cache.write_text(json.dumps(c))
@@ -235,7 +236,7 @@ def test_cache_and_restored_vault_are_private(vault, dest, tmp_path):
         engine.restore_snapshot(dests.open_target(dest), "latest", out, keys=engine.vault_keys(vault))
     finally:
         os.umask(old)
-    cache = engine._cache_path(vault, dest)
+    cache = cache_path(vault, dest)
     assert cache.stat().st_mode & 0o777 == 0o600 and cache.parent.stat().st_mode & 0o777 == 0o700
     assert out.stat().st_mode & 0o777 == 0o700
     files = [p for p in out.rglob("*") if p.is_file()]

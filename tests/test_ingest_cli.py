@@ -110,7 +110,7 @@ def test_ctrl_c_cancels_cleanly(vault, tmp_path: Path) -> None:
 
 
 def test_progress_line_renders() -> None:
-    from chatvault.cli.commands.import_ import _line
+    from chatvault.cli.progress import line as _line
     from chatvault.jobs.context import Progress
 
     text = _line(Progress(items_done=1500, bytes_done=512, bytes_total=1024, rate_items=3000.0, eta_seconds=65), "x.zip")

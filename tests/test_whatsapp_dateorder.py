@@ -174,3 +174,69 @@ def test_a_given_order_the_file_contradicts_is_reported(tmp_path: Path) -> None:
     warns = [r.message for r in recs if isinstance(r, ImportWarning)]
     assert any("25/03/23" in w and "month first" in w for w in warns)
     assert [m.ts.month for m in recs if isinstance(m, MessageRec)] == [3, 3]      # 25 March; "03/04" as given
+
+
+def _newer_export(path: Path, n_old: int = 200, n_new: int = 20) -> Path:
+    """The same chat exported again later: the old lines plus `n_new` more, still ambiguous."""
+    ambiguous_chat(path, n_old)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i in range(n_new):
+        lines.append(f"11/12/23, {10 + i % 10}:{i:02d} - Alice: newer message {i}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_newer_export_of_an_answered_chat_is_read_as_before(vault, tmp_path: Path) -> None:
+    """The user answered once; a newer export of the same chat (CLI, app or watch folder) is read with
+    that answer instead of asking again, and adds only what is new."""
+    first = run_import(vault, ambiguous_chat(tmp_path / "WhatsApp Chat with Ann.txt"),
+                       options=ImportOptions(options={"tz": "UTC", "date_order": "MDY"}))
+    assert first.added == 200
+    mdy = _dates(vault)
+    (tmp_path / "later").mkdir()
+    newer = _newer_export(tmp_path / "later" / "WhatsApp Chat with Ann.txt")
+    second = run_import(vault, newer, options=ImportOptions(options={"tz": "UTC"}))
+    assert second.outcome == "ok" and second.added == 20 and second.already_present == 200
+    assert any("as this chat was at its earlier import" in w for w in second.warnings)
+    assert _dates(vault)[:200] == mdy                                   # nothing re-dated
+    other = ambiguous_chat(tmp_path / "WhatsApp Chat with Bob.txt")     # another chat: still asks
+    with pytest.raises(DateOrderNeeded):
+        run_import(vault, other, options=ImportOptions(options={"tz": "UTC"}))
+
+
+def test_watch_folder_imports_a_newer_export_of_an_answered_chat(vault, tmp_path: Path) -> None:
+    import time
+
+    from chatvault.watch.folders import add_folder
+    from chatvault.watch.service import WatchService
+
+    run_import(vault, ambiguous_chat(tmp_path / "WhatsApp Chat with Ann.txt"),
+               options=ImportOptions(options={"tz": "UTC", "date_order": "DMY"}))
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    conn = vault.connect()
+    add_folder(conn, folder, "auto-import")
+    conn.close()
+    service = WatchService(vault, debounce=0.3, tick=0.05)
+    service.start()
+    try:
+        _newer_export(tmp_path / "staging.txt")
+        (tmp_path / "staging.txt").rename(folder / "WhatsApp Chat with Ann.txt")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not _watch_events(vault):
+            time.sleep(0.1)
+        assert service.wait_idle()
+    finally:
+        service.stop()
+    assert [e for e, _d in _watch_events(vault)] == ["imported"], _watch_events(vault)
+    assert _count(vault) == 220
+    first = datetime.utcfromtimestamp(min(_dates(vault)) / 1000)
+    assert (first.day, first.month) == (1, 1)
+
+
+def _watch_events(vault) -> list[tuple[str, str]]:
+    conn = vault.connect(readonly=True)
+    try:
+        return [tuple(r) for r in conn.execute("SELECT event, detail FROM capture_log ORDER BY id")]
+    finally:
+        conn.close()

@@ -157,6 +157,12 @@ class BlobTagCheck:
             self._problem = f"{what} failed authentication"
         self._i += 1
 
+    @property
+    def failed(self) -> str | None:
+        """The problem found so far (None while every byte fed authenticates; `problem()` also
+        judges how the blob ends)."""
+        return self._problem
+
     def problem(self) -> str | None:
         """None if every chunk authenticated and the stream ended on a valid final chunk."""
         if self._problem is None and not self._done:
@@ -185,8 +191,8 @@ class CheckedMac:
     def update(self, data: bytes | memoryview) -> None:
         self.mac.update(data)
         self.tags.update(data)
-        if self.tags._problem:
-            raise BlobDamaged(self.tags._problem)
+        if self.tags.failed:
+            raise BlobDamaged(self.tags.failed)
 
     def hexdigest(self) -> str:
         return str(self.mac.hexdigest())

@@ -26,7 +26,7 @@ from chatvault.vault import keys
 from chatvault.vault.header import Header
 
 MANIFEST_FORMAT = "chatvault-snapshot"
-MANIFEST_VERSION = 2  # 2: extents and patches in packs (engine.SNAPSHOT_FORMAT); 1 still read
+MANIFEST_VERSION = 2  # 2: extents and patches in packs (layout.SNAPSHOT_FORMAT); 1 still read
 MAX_MANIFEST_BYTES = 512 * 1024 * 1024
 
 

@@ -33,7 +33,8 @@ class Scheduler:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
 
-    def _due_at(self, conn: object, dest: Destination) -> float:
+    def due_at(self, conn: object, dest: Destination) -> float:
+        """When `dest` is next due (unix time): its interval after the last success, sooner after a failure."""
         last = conn.execute(  # type: ignore[attr-defined]
             "SELECT status, finished_at FROM backup_runs WHERE destination_id = ? AND kind = 'backup' "
             "AND status != 'running' ORDER BY id DESC LIMIT 1", (dest.id,)).fetchone()
@@ -48,7 +49,7 @@ class Scheduler:
         """(destination name, due unix time) for every enabled destination, soonest first."""
         conn = self.vault.connect(readonly=True)
         try:
-            out = [(d.name, self._due_at(conn, d)) for d in list_destinations(conn) if d.enabled]
+            out = [(d.name, self.due_at(conn, d)) for d in list_destinations(conn) if d.enabled]
         finally:
             conn.close()
         return sorted(out, key=lambda x: x[1])

@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from chatvault.errors import StorageError, VaultInUse
 from chatvault.store.db import DatabaseError, classify, rollback
@@ -167,6 +168,12 @@ class DbSnapshot:
             finally:
                 munmap(addr, length)  # type: ignore[operator]
         return b"".join(out)
+
+    def connection(self) -> Any:
+        """The connection holding the snapshot's read transaction: queries through it see exactly
+        the image being backed up (row counts, naming damaged pages). One thread at a time, and
+        only until `close()`."""
+        return self._reader
 
     def close(self) -> None:
         if self._closed:

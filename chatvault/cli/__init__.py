@@ -18,7 +18,16 @@ from collections.abc import Sequence
 from chatvault import __version__
 from chatvault.cli import commands as _commands
 from chatvault.cli.common import CliContext, print_error
-from chatvault.errors import EXIT_FAILURE, EXIT_USAGE, ChatVaultError, InternalError, UsageError
+from chatvault.errors import (
+    EXIT_CANCELLED,
+    EXIT_FAILURE,
+    EXIT_USAGE,
+    Cancelled,
+    ChatVaultError,
+    CommandCancelled,
+    InternalError,
+    UsageError,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,9 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ChatVaultError as exc:
         print_error(exc, json_mode)
         return exc.exit_code
+    except Cancelled:                   # a command without its own account of what it kept
+        err = CommandCancelled("Cancelled before it finished; what was committed stays.",
+                               hint="Run the command again to finish.")
+        print_error(err, json_mode)
+        return err.exit_code
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
-        return 130
+        return EXIT_CANCELLED
     except BrokenPipeError:
         return EXIT_FAILURE
     except Exception as exc:  # noqa: BLE001 - a bug: one clear sentence here, the traceback in the log

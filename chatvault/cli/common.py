@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chatvault.cli.progress import human_bytes  # noqa: F401 - the commands' one byte formatter
 from chatvault.errors import ChatVaultError, UsageError, WrongPassphrase
 from chatvault.paths import default_vault_path
 from chatvault.store.damage import damage_error, is_damage
@@ -73,7 +74,8 @@ class CliContext:
     def from_args(cls, args: argparse.Namespace) -> CliContext:
         vault = getattr(args, "vault", None)
         path = Path(vault).expanduser() if vault else default_vault_path()
-        command = " ".join(str(w) for w in (getattr(args, "command", None), getattr(args, "media_cmd", None)) if w)
+        words = (getattr(args, k, None) for k in ("command", "media_cmd", "action", "watch_cmd"))
+        command = " ".join(str(w) for w in words if w)
         return cls(path, bool(getattr(args, "json", False)), getattr(args, "passphrase_file", None), command)
 
     def passphrase(self, prompt: str = "Passphrase: ") -> str:
@@ -166,10 +168,3 @@ class Unlocked:
         finally:
             self.vault.lock()
 
-
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(n) < 1024 or unit == "TiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"

@@ -642,7 +642,7 @@ class ProtectionPage(QWidget):
 
     # --- scheduler -------------------------------------------------------------------------
     def schedule(self) -> list[tuple[str, float]]:
-        """(destination, due unix time), soonest first: the scheduler's own rule (`_due_at`) on a GUI
+        """(destination, due unix time), soonest first: the scheduler's own rule (`due_at`) on a GUI
         connection, because `Scheduler.schedule()` goes through `Vault.connect()` (see dbconn.py)."""
         from chatvault.backup.destinations import list_destinations
         from chatvault.backup.scheduler import Scheduler
@@ -652,7 +652,7 @@ class ProtectionPage(QWidget):
         sched = Scheduler(self.vault)
         conn = self._conn()
         try:
-            out = [(d.name, sched._due_at(conn, d)) for d in list_destinations(conn) if d.enabled]
+            out = [(d.name, sched.due_at(conn, d)) for d in list_destinations(conn) if d.enabled]
         finally:
             conn.close()
         return sorted(out, key=lambda x: x[1])

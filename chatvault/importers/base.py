@@ -25,6 +25,12 @@ class Detection:
     variant: str = ""               # layout/locale/version found
 
 
+# An `ImportOptions.options` entry the import engine fills from the vault: {chat key: "DMY" | "MDY"},
+# the day/month order each chat of the source was stored with. A reader whose file cannot decide its
+# order reads it as before instead of asking (nobody answers a watch folder's import).
+KNOWN_DATE_ORDERS = "known_date_orders"
+
+
 @dataclass
 class ImportOptions:
     me: str | None = None                         # which sender name is "me"

@@ -33,6 +33,8 @@ from chatvault.importers.base import Importer, ImportOptions
 from chatvault.importers.openers import TreeCache
 from chatvault.ingest import owner, parse
 from chatvault.ingest.preview import choose
+from chatvault.ingest.reorder import KNOWN_OPTION
+from chatvault.ingest.reorder import feed_known as reorder_feed_known
 from chatvault.ingest.report import ImportReport
 from chatvault.ingest.rows import dumps
 from chatvault.ingest.writer import Writer
@@ -133,6 +135,7 @@ class _Run:
         r.run_id, r.resumed_from = _start_run(conn, self.importer, r.path)
         self.writer = writer = Writer(self.vault, conn, r.run_id, r, ctx, self.importer, self.options, self.trees)
         self.options = owner.feed(conn, self.importer.name, self.options)     # what the reader gets: with a kept "me"
+        self.options = reorder_feed_known(conn, self.importer.name, self.options)  # and each chat's stored date order
         total_bytes = self.importer.total_bytes(self.path)
         ctx.set_total(bytes_=total_bytes)
         ctx.status(f"Checking {self.path.name}")
@@ -267,7 +270,9 @@ def _options_digest(options: ImportOptions) -> str:
     # The database key never changes what is read (a wrong one fails), so it is left out. The image
     # key does (V2 pictures decoded or kept), so a run with another one is not "identical"; it enters
     # only through this one-way, truncated hash: stored nowhere as itself.
-    data = {"me": options.me} | {k: v for k, v in options.options.items() if k not in ("reread", "key")}
+    # The stored date orders fed to the reader follow the vault, not the user's options.
+    data = {"me": options.me} | {k: v for k, v in options.options.items()
+                                 if k not in ("reread", "key", KNOWN_OPTION)}
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

@@ -13,11 +13,35 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chatvault.importers.base import KNOWN_DATE_ORDERS
 from chatvault.ingest.keys import SEP, fingerprint, swap_day_month
 from chatvault.ingest.rows import ATTACHMENTS, KEY, KIND, SENDER_KEY, TEXT
 from chatvault.model import MessageStatus
 
 ORDERS = ("DMY", "MDY")
+KNOWN_OPTION = KNOWN_DATE_ORDERS
+
+
+def feed_known(conn: Any, app: str, options: Any) -> Any:
+    """The options a reader gets: with the day/month order each of the source's chats was stored
+    with, so an export whose dates read both ways is read as its chat was before (the user's answer
+    at an earlier import, or what an earlier export's dates decided) instead of asking again — a
+    watch folder has nobody to ask. An explicit `date_order` still wins (the reader applies it)."""
+    from dataclasses import replace
+
+    rows = conn.execute(
+        "SELECT c.source_key, c.extra FROM conversations c JOIN sources s ON s.id = c.source_id "
+        "WHERE s.app = ? AND s.account = ? AND c.extra LIKE '%date_order%'",
+        (app, str(options.options.get("account", "")))).fetchall()
+    known = {}
+    for key, extra in rows:
+        try:
+            order = json.loads(extra).get("date_order")
+        except (ValueError, AttributeError):
+            continue
+        if order in ORDERS:
+            known[key] = order
+    return replace(options, options=options.options | {KNOWN_OPTION: known}) if known else options
 
 
 def date_order_changed(stored_extra: str | None, extra: dict | None) -> bool:

@@ -25,6 +25,7 @@ class Progress:
     status: str = ""
     elapsed: float = 0.0
     rate_items: float | None = None  # items per second over the recent window
+    rate_bytes: float | None = None  # bytes per second over the same window
     eta_seconds: float | None = None  # only once there are ~5 s of samples
     cancelled: bool = False
 
@@ -96,7 +97,7 @@ class JobContext:
             self._samples.append((now, p.items_done, p.bytes_done))
             first = self._samples[0]
         elapsed = now - self._start
-        rate_items = eta = None
+        rate_items = rate_bytes = eta = None
         span = now - first[0]
         if span > 0.5:
             rate_items = (p.items_done - first[1]) / span
@@ -106,4 +107,5 @@ class JobContext:
                     eta = max(0.0, (p.bytes_total - p.bytes_done) / rate_bytes)
                 elif p.items_total and rate_items > 0:
                     eta = max(0.0, (p.items_total - p.items_done) / rate_items)
-        return replace(p, elapsed=elapsed, rate_items=rate_items, eta_seconds=eta, cancelled=self.cancelled)
+        return replace(p, elapsed=elapsed, rate_items=rate_items, rate_bytes=rate_bytes, eta_seconds=eta,
+                       cancelled=self.cancelled)

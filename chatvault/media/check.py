@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from chatvault import check
+from chatvault import check, faults
 from chatvault.check import CheckReport, Problem
 from chatvault.media.blobstore import BlobCorrupt, BlobMissing, BlobStore
 from chatvault.vault.vault import Vault
@@ -40,7 +40,12 @@ def check_media(vault: Vault, report: CheckReport, read_data: bool, repair: bool
         rows = conn.execute("SELECT id, size, stored_size FROM blobs ORDER BY id").fetchall()
         known = {r[0] for r in rows}
         damaged = 0
+        job = report.job
+        job.set_total(items=len(rows), bytes_=sum(int(r[2]) for r in rows) if read_data else None)
         for blob_id, size, stored_size in rows:
+            job.check()
+            faults.hit("check.blob")
+            job.advance(items=1, bytes_=int(stored_size) if read_data else 0)
             problem = _check_one(store, blob_id, int(size), int(stored_size), read_data)
             if problem is None:
                 continue

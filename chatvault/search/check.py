@@ -31,7 +31,7 @@ def check_search_index(vault: Any, report: CheckReport, read_data: bool, repair:
                 "search", "The search index was built by another version of the tokenizer.", severity="warning",
                 detail={"hint": "Run `chatvault reindex`."} | st))
         if problems and repair:
-            reindex_all(conn)
+            reindex_all(conn, report.job)       # Ctrl-C rolls it back: the old index stays
             for p in problems:
                 p.repaired = True
         report.problems.extend(problems)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +14,9 @@ from chatvault.backup import engine
 from chatvault.backup.health import health, overall
 from chatvault.backup.source import last_damage
 from chatvault.cli.common import CliContext, human_bytes
-from chatvault.errors import ChatVaultError, UsageError
+from chatvault.cli.malloc import tune_for_backups
+from chatvault.cli.progress import cancellable
+from chatvault.errors import EXIT_CANCELLED, Cancelled, ChatVaultError, CommandCancelled, UsageError
 from chatvault.jobs.context import JobContext
 
 NAME = "backup"
@@ -95,35 +97,27 @@ def _when(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class _Progress:
-    """A progress line on stderr, ~5 times a second, while a job runs (not with --json or no tty)."""
+def _cancelled(name: str, message: str) -> dict[str, Any]:
+    """A destination's entry when Ctrl-C stopped (or pre-empted) its step: the failure object's shape."""
+    return {"destination": name, "ok": False} | CommandCancelled(message).to_json()
 
-    def __init__(self, job: JobContext, enabled: bool) -> None:
-        self.job, self.enabled = job, enabled and sys.stderr.isatty()
-        self._stop = threading.Event()
-        self._t = threading.Thread(target=self._loop, daemon=True)
 
-    def _loop(self) -> None:
-        while not self._stop.wait(0.2):
-            p = self.job.snapshot()
-            frac = f"{p.fraction * 100:5.1f}%" if p.fraction is not None else ""
-            eta = f" ETA {p.eta_seconds:.0f} s" if p.eta_seconds is not None else ""
-            sys.stderr.write(f"\r{p.status[:40]:40} {frac} {human_bytes(p.bytes_done)}{eta}   ")
-            sys.stderr.flush()
+def _stopped(ctx: CliContext, name: str, message: str) -> dict[str, Any]:
+    if not ctx.json:
+        print(f"{name}: {message}")
+    return _cancelled(name, message)
 
-    def __enter__(self) -> _Progress:
-        if self.enabled:
-            self._t.start()
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self.enabled:
-            self._stop.set()
-            self._t.join()
-            sys.stderr.write("\r" + " " * 80 + "\r")
+NOT_STARTED = "not started: Ctrl-C came before it"
+
+
+def _any_stopped(entries: list[dict[str, Any]]) -> bool:
+    """Did Ctrl-C stop a step? (A Ctrl-C after the last step's last check changes nothing.)"""
+    return any(e.get("error") == CommandCancelled.code for e in entries)
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    tune_for_backups()  # this process moves backup data: glibc tuned for it (chatvault/cli/malloc.py)
     with ctx.open() as vault:
         conn = vault.connect()
         try:
@@ -167,31 +161,54 @@ def _rm(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int
     return 0
 
 
+def _per_destination(ctx: CliContext, conn: Any, names: list[str],
+                     step: Callable[[dests.Destination, JobContext], dict[str, Any]],
+                     stopped: Callable[[JobContext], str]) -> list[dict[str, Any]]:
+    """`step` for each selected destination under Ctrl-C: a stopped step's entry is the `cancelled`
+    object (`stopped(job)` says what was done), and the destinations after it are not started."""
+    entries: list[dict[str, Any]] = []
+    with cancellable(ctx) as jobs:
+        for d in _selected(conn, names):
+            if jobs.cancelled:
+                entries.append(_stopped(ctx, d.name, NOT_STARTED))
+                continue
+            try:
+                with jobs.stage(d.name, unit="objects") as job:
+                    entries.append(step(d, job))
+            except Cancelled:
+                entries.append(_stopped(ctx, d.name, stopped(job)))
+    return entries
+
+
 def _run(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
-    results, failures = [], []
-    for d in _selected(conn, args.names):
-        job = JobContext()
+    def step(d: dests.Destination, job: JobContext) -> dict[str, Any]:
         try:
-            with _Progress(job, not ctx.json):
-                r = engine.run_backup(vault, d, job)
-            results.append(r.to_json() | {"ok": True})
-            if not ctx.json:
-                print(f"{d.name}: snapshot {r.snapshot_id} verified; sent {human_bytes(r.bytes_sent)} of "
-                      f"{human_bytes(r.bytes_total)} ({r.extents_sent}/{r.extents_total} database extents, "
-                      f"{r.blobs_sent}/{r.blobs_total} media files) in {r.duration_s:.1f} s")
+            r = engine.run_backup(vault, d, job)
         except ChatVaultError as exc:
-            failures.append(exc)
             damage = last_damage(conn, d.id)
-            results.append({"destination": d.name, "ok": False} | exc.to_json()
-                           | ({"damage": damage} if damage else {}))
             if not ctx.json:
                 print(f"{d.name}: FAILED: {exc}", file=sys.stderr)
                 for line in damage_lines(damage):
                     print("  " + line, file=sys.stderr)
-    if ctx.json:
-        ctx.out({"ok": not failures, "runs": results})
-    return 1 if failures else 0
+            return {"destination": d.name, "ok": False} | exc.to_json() | ({"damage": damage} if damage else {})
+        if not ctx.json:
+            print(f"{d.name}: snapshot {r.snapshot_id} verified; sent {human_bytes(r.bytes_sent)} of "
+                  f"{human_bytes(r.bytes_total)} ({r.extents_sent}/{r.extents_total} database extents, "
+                  f"{r.blobs_sent}/{r.blobs_total} media files) in {r.duration_s:.1f} s")
+        return r.to_json() | {"ok": True}
 
+    def stopped(job: JobContext) -> str:
+        p = job.snapshot()
+        return (f"stopped by Ctrl-C after {human_bytes(p.bytes_done)}"
+                + (f" of {human_bytes(p.bytes_total)}" if p.bytes_total else "")
+                + "; no snapshot was recorded and the earlier ones are untouched. What was sent stays at "
+                  "the destination: the next `backup run` sends only the rest.")
+
+    results = _per_destination(ctx, conn, args.names, step, stopped)
+    stopped_any, failed = _any_stopped(results), any(not r["ok"] for r in results)
+    if ctx.json:
+        ctx.out({"ok": not failed, "runs": results})
+    return EXIT_CANCELLED if stopped_any else 1 if failed else 0
 
 def _status(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
     hs = health(conn)
@@ -209,28 +226,35 @@ def _status(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) ->
 
 
 def _verify(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
-    out, bad = [], False
-    for d in _selected(conn, args.names):
-        job = JobContext()
-        with _Progress(job, not ctx.json):
-            rep = engine.run_verify(vault, d, read_data=args.read_data, ctx=job)
-        out.append({"destination": d.name} | rep.to_json())
-        bad = bad or not rep.ok
-        if not ctx.json:
-            what = "read and authenticated" if args.read_data else "checked (manifests and object sizes; data not read)"
-            if rep.ok:
-                print(f"{d.name}: {rep.snapshots} snapshots, {rep.objects} objects {what}: OK")
-            else:
-                print(f"{d.name}: PROBLEMS in {rep.snapshots} snapshots:")
-                for s in rep.bad_snapshots:
-                    print(f"  snapshot {s['snapshot']}: {s['problem']}")
-                for o in rep.damaged:
-                    msgs = f"; {o['messages']} messages refer to it" if o.get("messages") else ""
-                    print(f"  {o['key']}: {o['problem']}; used by {len(o['snapshots'])} snapshot(s): "
-                          f"{', '.join(o['snapshots'][:5])}{msgs}")
+    def step(d: dests.Destination, job: JobContext) -> dict[str, Any]:
+        rep = engine.run_verify(vault, d, read_data=args.read_data, ctx=job)
+        _verified(ctx, d, rep, args.read_data)
+        return {"destination": d.name} | rep.to_json()
+
+    def stopped(job: JobContext) -> str:
+        return (f"verification stopped by Ctrl-C after {job.snapshot().items_done:,} objects; nothing was "
+                "changed. Run `backup verify` again for a verdict.")
+
+    out = _per_destination(ctx, conn, args.names, step, stopped)
+    bad = any(not o["ok"] for o in out)
     if ctx.json:
         ctx.out({"ok": not bad, "destinations": out})
-    return 1 if bad else 0
+    return EXIT_CANCELLED if _any_stopped(out) else 1 if bad else 0
+
+def _verified(ctx: CliContext, d: dests.Destination, rep: Any, read_data: bool) -> None:
+    if ctx.json:
+        return
+    what = "read and authenticated" if read_data else "checked (manifests and object sizes; data not read)"
+    if rep.ok:
+        print(f"{d.name}: {rep.snapshots} snapshots, {rep.objects} objects {what}: OK")
+        return
+    print(f"{d.name}: PROBLEMS in {rep.snapshots} snapshots:")
+    for s in rep.bad_snapshots:
+        print(f"  snapshot {s['snapshot']}: {s['problem']}")
+    for o in rep.damaged:
+        msgs = f"; {o['messages']} messages refer to it" if o.get("messages") else ""
+        print(f"  {o['key']}: {o['problem']}; used by {len(o['snapshots'])} snapshot(s): "
+              f"{', '.join(o['snapshots'][:5])}{msgs}")
 
 
 def damage_lines(damage: dict[str, Any] | None) -> list[str]:
@@ -271,28 +295,40 @@ def _snapshots(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any)
 
 
 def _prune(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> int:
-    out, lines = [], []
+    lines: list[str] = []
     override = _retention(args) or None
-    for d in _selected(conn, args.names):
-        rep = engine.run_prune(vault, d, dry_run=args.dry_run, retention=override)
-        out.append({"destination": d.name} | rep.to_json())
-        verb = "would delete" if args.dry_run else "deleted"
-        lines.append(f"{d.name}: keep {len(rep.keep)} snapshots, forget {len(rep.forget)}; {verb} "
-                     f"{rep.objects_deleted} objects ({human_bytes(rep.bytes_freed)})")
-        for sid in rep.forget:
-            lines.append(f"  {'would forget' if args.dry_run else 'forgot'} {sid}"
-                         + (" (kept: under Object Lock)" if sid in rep.locked_snapshots else ""))
-        if rep.objects_locked:
-            lines.append(f"  {rep.objects_locked} unused objects are still under Object Lock and were kept")
-        if rep.kept_clean:
-            lines.append(f"  kept {rep.kept_clean} beyond the rules: the last snapshot not known to be damaged "
-                         f"({len(rep.known_damaged)} newer ones are)")
-        if rep.unreadable:
-            lines.append(f"  {len(rep.unreadable)} damaged snapshots: no objects deleted (run `backup verify`)")
-        if not d.retention and override is None:
-            lines.append("  no retention rules set: every snapshot is kept (see --keep-last etc.)")
+
+    def step(d: dests.Destination, job: JobContext) -> dict[str, Any]:
+        rep = engine.run_prune(vault, d, dry_run=args.dry_run, retention=override, ctx=job)
+        lines.extend(_pruned(d, rep, args.dry_run, override))
+        return {"destination": d.name} | rep.to_json()
+
+    def stopped(job: JobContext) -> str:
+        return ("prune stopped by Ctrl-C: the snapshots forgotten and objects deleted so far stay so, every "
+                "kept snapshot is whole; run `backup prune` again to finish.")
+
+    out = _per_destination(ctx, conn, args.names, step, stopped)
     ctx.out({"destinations": out}, "\n".join(lines))
-    return 0
+    return EXIT_CANCELLED if _any_stopped(out) else 0
+
+def _pruned(d: dests.Destination, rep: Any, dry_run: bool, override: dict[str, int] | None) -> list[str]:
+    lines = []
+    verb = "would delete" if dry_run else "deleted"
+    lines.append(f"{d.name}: keep {len(rep.keep)} snapshots, forget {len(rep.forget)}; {verb} "
+                 f"{rep.objects_deleted} objects ({human_bytes(rep.bytes_freed)})")
+    for sid in rep.forget:
+        lines.append(f"  {'would forget' if dry_run else 'forgot'} {sid}"
+                     + (" (kept: under Object Lock)" if sid in rep.locked_snapshots else ""))
+    if rep.objects_locked:
+        lines.append(f"  {rep.objects_locked} unused objects are still under Object Lock and were kept")
+    if rep.kept_clean:
+        lines.append(f"  kept {rep.kept_clean} beyond the rules: the last snapshot not known to be damaged "
+                     f"({len(rep.known_damaged)} newer ones are)")
+    if rep.unreadable:
+        lines.append(f"  {len(rep.unreadable)} damaged snapshots: no objects deleted (run `backup verify`)")
+    if not d.retention and override is None:
+        lines.append("  no retention rules set: every snapshot is kept (see --keep-last etc.)")
+    return lines
 
 
 _ACTIONS = {"add": _add, "ls": _ls, "rm": _rm, "run": _run, "status": _status, "verify": _verify,

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
-from chatvault.cli.common import CliContext, human_bytes
+from chatvault.cli.common import CliContext
+from chatvault.cli.progress import Jobs, cancellable
 from chatvault.errors import EXIT_FAILURE, Cancelled, ChatVaultError
 from chatvault.importers.base import ImportOptions
 from chatvault.ingest import check as _import_checks  # noqa: F401  (registers the import checks)
 from chatvault.ingest.engine import ImportReport, run_import
-from chatvault.jobs.context import JobContext, Progress
 from chatvault.media.thumbnails import generate_thumbnails
 
 NAME = "import"
@@ -90,53 +88,6 @@ def _options(args: argparse.Namespace) -> ImportOptions:
     return ImportOptions(me=args.me, options=extra)
 
 
-def _line(p: Progress, label: str, unit: str = "messages") -> str:
-    parts = [label]
-    frac = p.fraction
-    if frac is not None:
-        filled = int(frac * 24)
-        parts.append(f"[{'#' * filled}{'.' * (24 - filled)}] {frac * 100:5.1f}%")
-    parts.append(f"{p.items_done:,} {unit}")
-    if p.bytes_total:
-        parts.append(f"{human_bytes(p.bytes_done)}/{human_bytes(p.bytes_total)}")
-    if p.rate_items:
-        parts.append(f"{p.rate_items:,.0f}/s")
-    if p.eta_seconds is not None:
-        m, s = divmod(int(p.eta_seconds), 60)
-        parts.append(f"ETA {m}:{s:02d}")
-    return "  ".join(parts)
-
-
-class _Bar:
-    """Renders `ctx.snapshot()` about five times a second on stderr while the import runs."""
-
-    def __init__(self, ctx: JobContext, label: str, unit: str = "messages") -> None:
-        self.ctx = ctx
-        self.label = label
-        self.unit = unit
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True, name="chatvault-progress")
-        self.width = 0
-
-    def _run(self) -> None:
-        while not self.done.wait(0.2):
-            text = _line(self.ctx.snapshot(), self.label, self.unit)[:160]
-            sys.stderr.write("\r" + text.ljust(self.width))
-            sys.stderr.flush()
-            self.width = len(text)
-
-    def __enter__(self) -> _Bar:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.done.set()
-        self.thread.join()
-        if self.width:
-            sys.stderr.write("\r" + " " * self.width + "\r")
-            sys.stderr.flush()
-
-
 def summary_text(r: ImportReport) -> str:
     head = {"ok": "Imported", "partial": "Imported with gaps", "cancelled": "Cancelled",
             "failed": "Failed"}.get(r.outcome, r.outcome)
@@ -166,54 +117,52 @@ def summary_text(r: ImportReport) -> str:
     return "\n".join(lines)
 
 
+# `import` kept the exit code it documented before the CLI-wide cancel code (EXIT_CANCELLED, 130)
+# existed: 1 for a cancelled run, whose report says `"outcome": "cancelled"` (docs/cli.md).
+IMPORT_CANCEL_EXIT = EXIT_FAILURE
+
+
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     options = _options(args)
     reports: list[dict[str, Any]] = []
     code = 0
     thumbs: dict[str, Any] | None = None
-    with ctx.open(writer=True, purpose="import") as vault:
-        job = JobContext()
-        previous = None
-        if threading.current_thread() is threading.main_thread():
-            def _cancel(signum: int, frame: Any) -> None:
-                job.cancel()
-                signal.signal(signal.SIGINT, signal.default_int_handler)   # a second Ctrl-C stops at once
-            previous = signal.signal(signal.SIGINT, _cancel)
-        try:
-            for raw in args.paths:
-                path = Path(raw).expanduser()
-                show = sys.stderr.isatty() and not ctx.json
-                try:
-                    if show:
-                        with _Bar(job, path.name[:30]):
-                            report = run_import(vault, path, format=args.format, options=options, ctx=job)
-                    else:
-                        report = run_import(vault, path, format=args.format, options=options, ctx=job)
-                except ChatVaultError as exc:
-                    code = exc.exit_code
-                    partial = getattr(exc, "report", None)
-                    if ctx.json:
-                        reports.append(exc.to_json() | {"path": str(path),
-                                                        "report": partial.to_json() if partial else None})
-                    else:
-                        print(f"chatvault: {exc}", file=sys.stderr)
-                    continue
-                reports.append(report.to_json())
+    with ctx.open(writer=True, purpose="import") as vault, cancellable(ctx) as jobs:
+        for raw in args.paths:
+            path = Path(raw).expanduser()
+            if jobs.cancelled:               # Ctrl-C between two paths: the rest is not started
+                code = IMPORT_CANCEL_EXIT
                 if not ctx.json:
-                    print(summary_text(report))
-                if report.outcome == "cancelled":
-                    code = EXIT_FAILURE
-                    break
-                job = JobContext()
-            outcomes = {r.get("outcome") for r in reports}
-            if not args.no_thumbnails and outcomes & {"ok", "partial"} and "cancelled" not in outcomes:
-                job = JobContext()          # Ctrl-C (the handler above) cancels this job too
-                thumbs = _thumbnails(vault, ctx, job)
-                if thumbs.get("error"):
-                    code = code or EXIT_FAILURE
-        finally:
-            if previous is not None:
-                signal.signal(signal.SIGINT, previous)
+                    print(f"Not imported (stopped by Ctrl-C before it started): {path}")
+                continue
+            try:
+                with jobs.stage(path.name[:30], unit="messages") as job:
+                    report = run_import(vault, path, format=args.format, options=options, ctx=job)
+            except ChatVaultError as exc:
+                code = exc.exit_code
+                partial = getattr(exc, "report", None)
+                if ctx.json:
+                    reports.append(exc.to_json() | {"path": str(path),
+                                                    "report": partial.to_json() if partial else None})
+                else:
+                    print(f"chatvault: {exc}", file=sys.stderr)
+                continue
+            reports.append(report.to_json())
+            if not ctx.json:
+                print(summary_text(report))
+            if report.outcome == "cancelled":
+                code = IMPORT_CANCEL_EXIT
+                if not ctx.json:
+                    print(f"Stopped by Ctrl-C: the {report.added:,} messages committed stay; importing {path} "
+                          f"again completes run {report.run_id}.")
+                jobs.cancelled = True
+        outcomes = {r.get("outcome") for r in reports}
+        if not args.no_thumbnails and outcomes & {"ok", "partial"} and not jobs.cancelled:
+            thumbs = _thumbnails(vault, ctx, jobs)
+            if thumbs.get("error"):
+                code = code or EXIT_FAILURE
+            if thumbs.get("cancelled"):
+                code = code or IMPORT_CANCEL_EXIT
     if ctx.json:
         from chatvault.cli.common import print_json
 
@@ -224,16 +173,13 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     return code
 
 
-def _thumbnails(vault: Any, ctx: CliContext, job: JobContext) -> dict[str, Any]:
+def _thumbnails(vault: Any, ctx: CliContext, jobs: Jobs) -> dict[str, Any]:
     """After a successful import: thumbnails for the photos that have none yet (each one commits on its own).
 
     A failure here never undoes the import; the summary says how to finish with `chatvault media thumbs`.
     """
     try:
-        if sys.stderr.isatty() and not ctx.json:
-            with _Bar(job, "thumbnails", unit="images"):
-                report = generate_thumbnails(vault, job)
-        else:
+        with jobs.stage("thumbnails", unit="images") as job:
             report = generate_thumbnails(vault, job)
     except Cancelled:
         done = job.snapshot().items_done

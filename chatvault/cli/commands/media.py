@@ -7,10 +7,20 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
+from chatvault import faults
 from chatvault.cli import _common_options
 from chatvault.cli.common import CliContext, human_bytes
-from chatvault.errors import ChatVaultError, InputError, UsageError
+from chatvault.cli.progress import cancellable
+from chatvault.errors import (
+    EXIT_CANCELLED,
+    Cancelled,
+    ChatVaultError,
+    CommandCancelled,
+    InputError,
+    UsageError,
+)
 from chatvault.fsutil import storage_error
 from chatvault.jobs.context import JobContext
 from chatvault.media import check as _media_check  # noqa: F401 - registers the media checks
@@ -223,23 +233,59 @@ def _export(args, ctx: CliContext, vault) -> int:
     if not pairs:
         raise UsageError("Nothing to export.", hint="Give attachment ids, --chat, or --captured (with filters that "
                                                     "match something: `media ls --captured`).")
-    written, failed = [], []
+    with cancellable(ctx) as jobs, jobs.stage("export", unit="files") as job:
+        written, failed, stopped = _write_files(store, dest, pairs, job)
+    lines = [f"wrote {w['path']}" for w in written] + [f"FAILED {f['blob_id']}: {f['error']}" for f in failed]
+    lines.append(f"{len(written)} file(s) written to {dest} (not encrypted).")
+    if stopped:
+        lines.append(f"Stopped by Ctrl-C: {len(pairs) - len(written) - len(failed)} file(s) not written (no "
+                     "partial file is left). Run the same export again to a new folder for all of them.")
+        ctx.out({"written": written, "failed": failed, "cancelled": True}, "\n".join(lines))
+        return EXIT_CANCELLED
+    ctx.out({"written": written, "failed": failed}, "\n".join(lines))
+    return 0 if not failed else 1
+
+
+class _Counted:
+    """A binary file that honours Ctrl-C and counts bytes between the chunks written to it."""
+
+    def __init__(self, fh: BinaryIO, job: JobContext) -> None:
+        self.fh, self.job = fh, job
+
+    def write(self, data: bytes) -> int:
+        self.job.check()
+        n = self.fh.write(data)
+        self.job.advance(bytes_=len(data))
+        return n
+
+
+def _write_files(store: BlobStore, dest: Path, pairs: list[tuple[str, str | None]],
+                 job: JobContext) -> tuple[list[dict], list[dict], bool]:
+    """Write each blob's plaintext under a free name; a file cut short by Ctrl-C is removed."""
+    written: list[dict] = []
+    failed: list[dict] = []
+    job.set_total(items=len(pairs))
     for blob_id, name in pairs:
+        if job.cancelled:
+            return written, failed, True
+        faults.hit("media.export_file")
         target = _free_name(dest, _safe_name(name, blob_id))
         try:
             store.verify(blob_id)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                store.copy_to(blob_id, fh)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    store.copy_to(blob_id, _Counted(fh, job))
+            except Cancelled:
+                target.unlink(missing_ok=True)
+                return written, failed, True
             written.append({"blob_id": blob_id, "path": str(target)})
         except OSError as exc:
             raise storage_error(exc, f"writing {target}") from exc
         except ChatVaultError as exc:  # a damaged or missing blob: nothing of it was written
             failed.append({"blob_id": blob_id, "error": exc.message})
-    lines = [f"wrote {w['path']}" for w in written] + [f"FAILED {f['blob_id']}: {f['error']}" for f in failed]
-    lines.append(f"{len(written)} file(s) written to {dest} (not encrypted).")
-    ctx.out({"written": written, "failed": failed}, "\n".join(lines))
-    return 0 if not failed else 1
+        job.advance(items=1)
+    return written, failed, False
 
 
 def _free_name(folder: Path, name: str) -> Path:
@@ -305,7 +351,14 @@ def _add(args, ctx: CliContext, vault) -> int:
 
 
 def _thumbs(args, ctx: CliContext, vault) -> int:
-    report = generate_thumbnails(vault, JobContext())
+    with cancellable(ctx) as jobs:
+        try:
+            with jobs.stage("thumbnails", unit="images") as job:
+                report = generate_thumbnails(vault, job)
+        except Cancelled:
+            raise CommandCancelled(
+                f"Thumbnails stopped by Ctrl-C after {job.snapshot().items_done:,} image(s); those made are kept.",
+                hint="Run `chatvault media thumbs` again to make the rest.") from None
     ctx.out({"made": report.made, "failed": report.failed, "failures": report.failures},
             f"{report.made} thumbnail(s) made, {report.failed} image(s) could not be previewed.")
     return 0

@@ -8,8 +8,9 @@ from pathlib import Path
 from chatvault.backup import destinations as dests
 from chatvault.backup import engine
 from chatvault.cli.common import CliContext, human_bytes, read_secret_file
-from chatvault.errors import UsageError
-from chatvault.jobs.context import JobContext
+from chatvault.cli.malloc import tune_for_backups
+from chatvault.cli.progress import cancellable
+from chatvault.errors import Cancelled, CommandCancelled, UsageError
 
 NAME = "restore"
 HELP = "restore a snapshot from a backup into a new vault folder"
@@ -32,6 +33,7 @@ def register(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    tune_for_backups()  # this process moves backup data: glibc tuned for it (chatvault/cli/malloc.py)
     keys = None
     if args.from_name:
         with ctx.open() as vault:
@@ -55,8 +57,15 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             recovery_key = read_secret_file(args.recovery_key_file)
         else:
             passphrase = ctx.passphrase()
-    rep = engine.restore_snapshot(target, args.snapshot, Path(args.to), passphrase=passphrase,
-                                  recovery_key=recovery_key, keys=keys, check=args.check, ctx=JobContext())
+    with cancellable(ctx) as jobs:
+        try:
+            with jobs.stage("restore", unit="objects") as job:
+                rep = engine.restore_snapshot(target, args.snapshot, Path(args.to), passphrase=passphrase,
+                                              recovery_key=recovery_key, keys=keys, check=args.check, ctx=job)
+        except Cancelled:
+            raise CommandCancelled(
+                f"Restore stopped by Ctrl-C; what it had written in {args.to} was removed (a half-restored vault "
+                "is never left), and the backup is unchanged.", hint="Run the same `chatvault restore` again.") from None
     lines = [f"Restored snapshot {rep.snapshot_id} to {rep.path}: database {human_bytes(rep.db_bytes)}, "
              f"{rep.blobs} media files ({human_bytes(rep.bytes)})."]
     if rep.lost_blobs:

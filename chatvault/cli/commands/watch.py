@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import signal
-import threading
+import time
 
 from chatvault.cli import _common_options
 from chatvault.cli.common import CliContext
+from chatvault.cli.progress import cancellable
 from chatvault.errors import ChatVaultError
 from chatvault.watch.folders import RULES, add_folder, list_folders, remove_folder
 from chatvault.watch.service import WatchService
@@ -59,13 +59,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _run(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Foreground service for systemd/launchd/Task Scheduler: stops cleanly on SIGTERM or Ctrl-C."""
-    stop = threading.Event()
-
-    def on_signal(signum, _frame) -> None:
-        stop.set()
-
-    old = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    """Foreground service for systemd/launchd/Task Scheduler: stops cleanly on SIGTERM or Ctrl-C
+    (a second one quits at once, like every long command: `cli/progress.py`)."""
     last_line = [""]
 
     def on_change(status) -> None:
@@ -75,29 +70,25 @@ def _run(args: argparse.Namespace, ctx: CliContext) -> int:
             last_line[0] = line
             print(line, flush=True)
 
-    try:
-        with ctx.open() as vault:
-            conn = vault.connect(readonly=True)
-            n = len(list_folders(conn))
-            conn.close()
-            if n == 0:
-                ctx.out({"running": False, "folders": []},
-                        "No watched folders. Add one with `chatvault watch add PATH`.")
-                return 0
-            service = WatchService(vault, debounce=args.debounce, rescan_every=args.rescan, on_change=on_change)
-            service.start()
-            if not ctx.json:
-                print(f"Watching {n} folder(s). Stop with Ctrl-C or SIGTERM.", flush=True)
-            while not stop.wait(0.5) and service.error is None:
-                pass
-            service.stop()
-            status = service.status()
-            if service.error is not None:
-                err = service.error
-                raise err if isinstance(err, ChatVaultError) else ChatVaultError(
-                    f"The watcher stopped: {err}", hint="Run `chatvault check`, then start it again.")
-        ctx.out(status.to_json(), "Stopped.")
-    finally:
-        for s, h in old.items():
-            signal.signal(s, h)
+    with cancellable(ctx) as jobs, ctx.open() as vault:
+        conn = vault.connect(readonly=True)
+        n = len(list_folders(conn))
+        conn.close()
+        if n == 0:
+            ctx.out({"running": False, "folders": []},
+                    "No watched folders. Add one with `chatvault watch add PATH`.")
+            return 0
+        service = WatchService(vault, debounce=args.debounce, rescan_every=args.rescan, on_change=on_change)
+        service.start()
+        if not ctx.json:
+            print(f"Watching {n} folder(s). Stop with Ctrl-C or SIGTERM.", flush=True)
+        while not jobs.cancelled and service.error is None:
+            time.sleep(0.2)
+        service.stop()
+        status = service.status()
+        if service.error is not None:
+            err = service.error
+            raise err if isinstance(err, ChatVaultError) else ChatVaultError(
+                f"The watcher stopped: {err}", hint="Run `chatvault check`, then start it again.")
+    ctx.out(status.to_json(), "Stopped.")
     return 0

@@ -169,7 +169,10 @@ def _key(order: str, a: int, b: int, c: int) -> tuple[int, int, int]:
     return a, b, c
 
 
-def decide(seq: list[tuple[str, str | None]], name: str, forced: str | None = None) -> Decision:
+def decide(seq: list[tuple[str, str | None]], name: str, forced: str | None = None,
+           known: str | None = None) -> Decision:
+    """The export's day/month order: `forced` (the user's word now), else the dates, else `known`
+    (the order the vault stored this chat with), else `DateOrderNeeded`."""
     if forced:
         forced = str(forced).upper()
         if forced not in ORDERS:
@@ -208,6 +211,9 @@ def decide(seq: list[tuple[str, str | None]], name: str, forced: str | None = No
     close = [o for o in valid if not clearly_worse(o)]
     if len({tuple(_key(o, a, b, c) for a, b, c in dates) for o in close}) == 1:
         return Decision(close[0], "same")
+    if known in close:
+        return Decision(known, "kept", [f"Every date in {name} reads both day-first and month-first; it was read "
+                                        f"{WORDS[known]}, as this chat was at its earlier import."])
     example = next((t for t, e in seq if (p := stamps.split(t)) and p[0] != p[1] and not stamps.year_first(t, e)),
                    seq[0][0])
     raise DateOrderNeeded(name, example, tuple(close))

@@ -22,7 +22,7 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chatvault.errors import InputError
-from chatvault.importers.base import Detection, Importer, ImportOptions
+from chatvault.importers.base import KNOWN_DATE_ORDERS, Detection, Importer, ImportOptions
 from chatvault.importers.filetree import FileTree, safe_tree
 from chatvault.importers.whatsapp import dateorder, stamps
 from chatvault.importers.whatsapp import encoding as enc
@@ -155,8 +155,8 @@ class WhatsAppImporter(Importer):
         finally:
             tree.close()
 
-    def _prepare(self, tree: FileTree, path: Path, member: str,
-                 opts: dict) -> tuple[enc.Encoding, enc.Counter, bool, dateorder.Decision]:
+    def _prepare(self, tree: FileTree, path: Path, member: str, opts: dict,
+                 conv_key: str | None = None) -> tuple[enc.Encoding, enc.Counter, bool, dateorder.Decision]:
         """Encoding, whether the general timestamp grammar is needed, and the date order (one pass
         over the whole file: a date anywhere in it can decide the order)."""
         head = tree.read_head(member, 65536)
@@ -174,7 +174,8 @@ class WhatsAppImporter(Importer):
                 seq = dateorder.scan_utf8(raw)  # type: ignore[arg-type]
             else:
                 seq = dateorder.scan(dateorder.chunks_of(raw, encoding.codec, counter.name), general)  # type: ignore[arg-type]
-        decision = dateorder.decide(seq, path.name, opts.get("date_order"))
+        known = (opts.get(KNOWN_DATE_ORDERS) or {}).get(conv_key)   # the order this chat was stored with
+        decision = dateorder.decide(seq, path.name, opts.get("date_order"), known=known)
         return encoding, counter, general, decision
 
     def _notes(self, encoding: enc.Encoding, decision: dateorder.Decision, member: str) -> Iterator[ImportWarning]:
@@ -200,10 +201,10 @@ class WhatsAppImporter(Importer):
         opts = options.options
         limit = int(opts.get("max_line", MAX_LINE))
         zone = system_zone(opts.get("tz"))
-        encoding, counter, general, decision = self._prepare(tree, path, member, opts)
-        yield from self._notes(encoding, decision, member)
         title = opts.get("conversation") or _title_of(path, member)
         conv_key = title
+        encoding, counter, general, decision = self._prepare(tree, path, member, opts, conv_key)
+        yield from self._notes(encoding, decision, member)
         yield SourceRec(app="whatsapp", account=str(opts.get("account", "")), me_name=options.me)
         yield ConversationRec(key=conv_key, title=title, kind=ConversationKind.UNKNOWN,
                               extra={"date_order": decision.order})
