@@ -251,6 +251,7 @@ class Writer:
         pids = conv.pids
         replies = conv.replies
         inserts, index_rows, new_atts = b.inserts, b.index_rows, b.new_atts
+        next_id = self.next_id         # (a local: nothing called in the loop takes an id)
         for p in items:
             key = p[KEY]
             ms = p[MS]
@@ -265,8 +266,8 @@ class Writer:
                 continue
             if p[KIND] == "recalled" and recalls.held(self, conv, b.notices, p):
                 continue                    # may recall a stored message (ingest/recalls.py)
-            mid = self.next_id
-            self.next_id += 1
+            mid = next_id
+            next_id += 1
             if lookup:
                 existing[key] = (key, mid, p[TEXT])
             sender_key = p[SENDER_KEY]
@@ -283,6 +284,7 @@ class Writer:
             if p[REPLY_TO] is not None:
                 replies = True
             added += 1
+        self.next_id = next_id
         conv.replies = replies
         conv.seen += len(items)
         conv.first, conv.last = first, last
