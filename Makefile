@@ -50,7 +50,7 @@ translations: $(STAMP_RUN)
 
 # Render the main screens (demo archive, English and Chinese, dark theme) to docs/screenshots/*.png.
 screenshots: sysdeps translations
-	QT_QPA_PLATFORM=offscreen $(PY) -m chatvault.gui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen $(PY) -m chatvault.gui.devtools.screenshots docs/screenshots
 
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check chatvault tests bench

@@ -41,7 +41,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="chatvault-guibench-"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
-    from chatvault.gui import demo
+    from chatvault.devtools import demo
     from chatvault.gui.app import build_app
     from chatvault.vault.vault import create_vault
 

@@ -21,7 +21,7 @@ from zh_CN_strings import ZH_CN  # noqa: E402
 
 
 def main() -> int:
-    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "chatvault" / "gui").glob("*.py"))
+    sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "chatvault" / "gui").rglob("*.py"))
     lupdate = Path(sys.executable).with_name("pyside6-lupdate")
     subprocess.run([str(lupdate), *sources, "-no-obsolete", "-locations", "none",
                     "-ts", str(TS / "chatvault_zh_CN.ts"), str(TS / "chatvault_en.ts")], cwd=ROOT, check=True)

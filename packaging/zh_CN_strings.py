@@ -337,6 +337,7 @@ ZH_CN = {
     "Enter the passphrase of the vault in %1": "请输入 %1 中保险库的密码",
     "Forgot it? Use the recovery key": "忘记了？使用恢复密钥",
     "Unlocking…": "正在解锁…",
+    "Creating the vault…": "正在创建保险库…",
     "Remember the passphrase in this computer's keyring": "在这台电脑的钥匙串中记住密码",
     "The passphrase remembered in the keyring no longer opens this vault. Type the current passphrase.": "钥匙串中记住的密码已无法打开此保险库。请输入当前密码。",
     "Wrong passphrase: the vault was not unlocked and nothing was changed.": "密码错误：保险库未解锁，也没有任何改动。",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "chatvault"
@@ -45,6 +46,49 @@ def test_cli_and_gui_do_not_import_each_other() -> None:
     for front, other in (("cli", "chatvault.gui"), ("gui", "chatvault.cli")):
         for path in (ROOT / front).rglob("*.py"):
             assert not any(n.startswith(other) for n in imports_of(path)), path
+
+
+SQL_TEXT = re.compile(r"\b(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|PRAGMA|CREATE|BEGIN\s+IMMEDIATE|"
+                      r"COMMIT|ROLLBACK)\b")
+
+
+def string_literals(path: Path) -> list[tuple[int, str]]:
+    """Every string constant in a module, f-string parts included, with its line."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [(n.lineno, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def test_gui_holds_no_sql_text() -> None:
+    """The GUI reads through `store.queries` and the core's services: no SQL in any string under gui/."""
+    offenders = [f"{path.relative_to(ROOT)}:{line}: {text[:60]!r}"
+                 for path in (ROOT / "gui").rglob("*.py") for line, text in string_literals(path)
+                 if SQL_TEXT.search(text)]
+    assert offenders == []
+
+
+def test_sql_rule_catches_sql() -> None:
+    assert SQL_TEXT.search("SELECT id FROM conversations") and SQL_TEXT.search("UPDATE t SET a = 1")
+    assert SQL_TEXT.search("pragma".upper()) and SQL_TEXT.search("DELETE FROM blobs")
+    assert not SQL_TEXT.search("Select a missing file in the list first.")
+    assert not SQL_TEXT.search("Create vault") and not SQL_TEXT.search("Update available")
+
+
+def test_gui_derives_no_keys() -> None:
+    """Connections come from `Vault.connect()`: the GUI never handles key material itself."""
+    offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "gui").rglob("*.py")
+                 if "chatvault.vault.keys" in imports_of(path) or "derive_key(" in path.read_text(encoding="utf-8")]
+    assert offenders == []
+
+
+def test_the_app_does_not_import_devtools() -> None:
+    """The demo archive and the screenshot tool are for developers: no app module imports them."""
+    offenders = []
+    for path in ROOT.rglob("*.py"):
+        rel = path.relative_to(ROOT)
+        if "devtools" in rel.parts:
+            continue
+        offenders += [f"{rel}: {n}" for n in imports_of(path) if "devtools" in n.split(".")]
+    assert offenders == []
 
 
 def test_core_import_does_not_load_qt() -> None:

@@ -222,8 +222,8 @@ def test_gui_session_leaves_no_plaintext(qtbot, tmp_path: Path, monkeypatch) -> 
     from PySide6.QtCore import QSettings
 
     from chatvault import paths
-    from chatvault.gui.dialogs import UnlockDialog
-    from chatvault.gui.gallery import ImageViewer
+    from chatvault.gui.dialogs.image_viewer import ImageViewer
+    from chatvault.gui.dialogs.unlock import UnlockDialog
     from chatvault.gui.main_window import PAGE_GALLERY, PAGE_SEARCH, MainWindow
     from chatvault.hardening import setup_logging
     from chatvault.importers.base import ImportOptions

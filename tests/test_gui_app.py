@@ -87,7 +87,7 @@ class _MemoryKeyring:
 def test_keyring_remembers_and_unlocks_at_once(qtbot, vault, monkeypatch) -> None:
     import keyring
 
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
     from tests.conftest import PASSPHRASE
 
     kr = _MemoryKeyring()
@@ -119,7 +119,7 @@ def test_keyring_remembers_and_unlocks_at_once(qtbot, vault, monkeypatch) -> Non
 
 
 def test_no_keyring_no_checkbox(qtbot, vault) -> None:
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
 
     vault.lock()
     dlg = UnlockDialog(vault.path)

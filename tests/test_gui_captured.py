@@ -18,8 +18,9 @@ def _settings(tmp_path: Path):
 
 
 def test_gallery_shows_captured_files_after_a_watch_folder_capture(qtbot, vault, tmp_path: Path) -> None:
-    from chatvault.gui.gallery import ImageViewer, ItemRole
+    from chatvault.gui.dialogs.image_viewer import ImageViewer
     from chatvault.gui.main_window import PAGE_GALLERY, PAGE_PROTECTION, MainWindow
+    from chatvault.gui.models.media import ItemRole
     from chatvault.media.captured import list_captured
 
     win = MainWindow(vault)

@@ -47,8 +47,8 @@ def test_time_chip_rules_follow_wechat(qapp) -> None:
 
 
 def test_big_conversation_opens_fast_and_pages_both_ways(qtbot, vault) -> None:
-    from chatvault.gui import demo
-    from chatvault.gui.conversation import MessageView
+    from chatvault.devtools import demo
+    from chatvault.gui.views.message_view import MessageView
 
     conn = vault.connect()
     conv = demo.big_conversation(conn, 20_000, index=False)
@@ -90,8 +90,10 @@ def test_big_conversation_opens_fast_and_pages_both_ways(qtbot, vault) -> None:
 
 
 def test_every_message_kind_paints(qtbot, vault) -> None:
-    from chatvault.gui import demo, theme
-    from chatvault.gui.conversation import ChipRole, MessageView
+    from chatvault.devtools import demo
+    from chatvault.gui import theme
+    from chatvault.gui.models.conversation import ChipRole
+    from chatvault.gui.views.message_view import MessageView
 
     conn = vault.connect()
     ids = demo.populate(conn)
@@ -147,8 +149,8 @@ def _option(view):
 
 
 def test_gallery_viewer_and_locate_missing_file(qtbot, vault, tmp_path: Path) -> None:
-    from chatvault.gui import demo
-    from chatvault.gui.gallery import ImageViewer
+    from chatvault.devtools import demo
+    from chatvault.gui.dialogs.image_viewer import ImageViewer
     from chatvault.gui.main_window import PAGE_GALLERY, MainWindow
 
     conn = vault.connect()

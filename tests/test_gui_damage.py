@@ -19,7 +19,7 @@ def _settings(tmp_path: Path):
 
 
 def test_conversation_in_a_damaged_part_says_which_page(qtbot, vault) -> None:
-    from chatvault.gui import demo
+    from chatvault.devtools import demo
     from chatvault.gui.main_window import MainWindow
 
     conn = vault.connect()

@@ -30,7 +30,7 @@ def _settings(tmp_path: Path):
 @pytest.fixture
 def window(qtbot, vault):
     """The main window over a vault holding the demo archive (search index built)."""
-    from chatvault.gui import demo
+    from chatvault.devtools import demo
     from chatvault.gui.main_window import MainWindow
 
     conn = vault.connect()
@@ -52,7 +52,7 @@ def _select_chat(win, conv_id: int) -> None:
 # --- first run -------------------------------------------------------------------------------
 
 def test_create_vault_flow(qtbot, tmp_path: Path) -> None:
-    from chatvault.gui.dialogs import CreateVaultDialog
+    from chatvault.gui.dialogs.create_vault import CreateVaultDialog
     from chatvault.vault.vault import open_vault
 
     path = tmp_path / "myvault"
@@ -99,7 +99,7 @@ def test_create_vault_flow(qtbot, tmp_path: Path) -> None:
 # --- lock ------------------------------------------------------------------------------------
 
 def test_ctrl_l_locks_clears_views_and_closes_connections(qtbot, window, monkeypatch) -> None:
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
 
     win = window
     _select_chat(win, win.ids["family"])
@@ -126,7 +126,7 @@ def test_ctrl_l_locks_clears_views_and_closes_connections(qtbot, window, monkeyp
 
 
 def test_idle_lock(qtbot, window, monkeypatch) -> None:
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
 
     monkeypatch.setattr(UnlockDialog, "open", lambda self: None)
     window.idle.set_minutes(0.3 / 60)  # 300 ms
@@ -210,7 +210,7 @@ def test_import_of_something_unknown_says_what_to_do(qtbot, window, tmp_path: Pa
 
 def test_search_ignores_ime_preedit_then_finds_and_jumps(qtbot, window) -> None:
     from chatvault.gui.main_window import PAGE_CHATS, PAGE_SEARCH
-    from chatvault.gui.search_page import HitRole
+    from chatvault.gui.models.search import HitRole
 
     QTest.keySequence(window, "Ctrl+F")
     page = window.search_page
@@ -295,7 +295,7 @@ def test_add_watch_folder_and_run_a_backup_to_a_folder(qtbot, window, tmp_path: 
         pass
     assert "intact" in page.job_result.text(), page.job_result.text()
     # The restore wizard rebuilds the vault in a new folder and says so.
-    from chatvault.gui.protection import RestoreDialog
+    from chatvault.gui.dialogs.restore import RestoreDialog
 
     dlg = RestoreDialog(win.vault, "usb-stick", win)
     qtbot.addWidget(dlg)
@@ -311,7 +311,7 @@ def test_add_watch_folder_and_run_a_backup_to_a_folder(qtbot, window, tmp_path: 
 # --- language --------------------------------------------------------------------------------
 
 def test_switch_language_to_chinese(qtbot, window, monkeypatch) -> None:
-    from chatvault.gui.settings_dialog import SettingsDialog
+    from chatvault.gui.dialogs.settings import SettingsDialog
 
     dlg = SettingsDialog(window)
     qtbot.addWidget(dlg)
@@ -335,7 +335,7 @@ def test_switch_language_to_chinese(qtbot, window, monkeypatch) -> None:
 
 
 def test_screen_lock_locks_the_vault(qtbot, window, monkeypatch) -> None:
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
 
     monkeypatch.setattr(UnlockDialog, "open", lambda self: None)
     window.screen_lock.on_active_changed(False)   # screen saver deactivated: nothing happens

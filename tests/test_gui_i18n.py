@@ -26,7 +26,7 @@ def test_zh_cn_is_complete_and_in_step_with_the_sources() -> None:
     zh = _catalogue("zh_CN")
     assert zh and all(v for v in zh.values()), [k for k, v in zh.items() if not v]
     in_code = set()
-    for path in GUI.glob("*.py"):
+    for path in GUI.rglob("*.py"):
         for m in TR_CALL.finditer(path.read_text(encoding="utf-8")):
             in_code.add(eval("(" + m.group(1) + ")"))  # noqa: S307 - string literals from our own source
     missing = sorted(s for s in in_code if s not in zh)

@@ -16,7 +16,7 @@ def _settings(tmp_path: Path):
 
 @pytest.fixture
 def window(qtbot, vault):
-    from chatvault.gui import demo
+    from chatvault.devtools import demo
     from chatvault.gui.main_window import MainWindow
 
     conn = vault.connect()
@@ -30,7 +30,7 @@ def window(qtbot, vault):
 
 
 def _search(qtbot, page, text: str) -> list:
-    from chatvault.gui.search_page import HitRole
+    from chatvault.gui.models.search import HitRole
 
     with qtbot.waitSignal(page.worker.results, timeout=10_000):
         page.box.setText(text)

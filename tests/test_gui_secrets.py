@@ -13,7 +13,7 @@ STRONG = "café Zoë walks the lantern fjord"
 
 
 def test_create_dialog_floor_and_knowing_override(qtbot, tmp_path: Path) -> None:
-    from chatvault.gui.dialogs import CreateVaultDialog
+    from chatvault.gui.dialogs.create_vault import CreateVaultDialog
     from chatvault.vault.vault import open_vault
 
     path = tmp_path / "weakvault"
@@ -51,7 +51,7 @@ def test_create_dialog_floor_and_knowing_override(qtbot, tmp_path: Path) -> None
 
 
 def test_create_dialog_strong_passphrase_needs_no_override(qtbot, tmp_path: Path) -> None:
-    from chatvault.gui.dialogs import CreateVaultDialog
+    from chatvault.gui.dialogs.create_vault import CreateVaultDialog
 
     dlg = CreateVaultDialog(tmp_path / "v")
     qtbot.addWidget(dlg)
@@ -64,7 +64,7 @@ def test_create_dialog_strong_passphrase_needs_no_override(qtbot, tmp_path: Path
 
 
 def test_unlock_dialog_accepts_nfd_and_names_header_damage(qtbot, tmp_path: Path) -> None:
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
     from chatvault.vault.header import BACKUP_NAME, HEADER_NAME
     from chatvault.vault.vault import create_vault
 
@@ -98,7 +98,7 @@ def test_recovery_unlock_then_new_passphrase_with_floor(qtbot, tmp_path: Path) -
     from PySide6.QtWidgets import QDialog
 
     from chatvault.errors import WrongPassphrase
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
     from chatvault.vault.vault import create_vault, open_vault
 
     v, key = create_vault(tmp_path / "v", STRONG)
@@ -132,7 +132,7 @@ def test_recovery_unlock_then_new_passphrase_with_floor(qtbot, tmp_path: Path) -
 
 
 def test_unlock_dialog_wrong_passphrase_mentions_a_damaged_header_read_from_its_copy(qtbot, tmp_path: Path) -> None:
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
     from chatvault.vault.header import HEADER_NAME
     from chatvault.vault.vault import create_vault
 

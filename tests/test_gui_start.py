@@ -52,7 +52,7 @@ def test_existing_vault_shows_unlock_then_main_window(qtbot, vault) -> None:
 
 
 def test_unlock_with_recovery_key(qtbot, vault_and_key) -> None:
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
 
     vault, key = vault_and_key
     vault.lock()

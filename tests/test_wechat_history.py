@@ -171,7 +171,7 @@ def test_conversation_view_shows_a_kept_recalled_message(qtbot, vault, tmp_path)
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QStyleOptionViewItem
 
-    from chatvault.gui.conversation import MessageView
+    from chatvault.gui.views.message_view import MessageView
 
     _import(vault, "wechat-pc", tmp_path, 1)
     _import(vault, "wechat-pc", tmp_path, 2)

@@ -159,7 +159,7 @@ def test_fifty_wrong_passphrases_via_cli_change_nothing(cli, filled_vault, tmp_p
 def test_fifty_wrong_passphrases_via_gui_unlock_dialog(qtbot, filled_vault) -> None:
     from PySide6.QtWidgets import QDialog
 
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
 
     vault, rk = filled_vault
     before = tree_hashes(vault)
@@ -190,7 +190,7 @@ def test_fifty_wrong_passphrases_via_gui_unlock_dialog(qtbot, filled_vault) -> N
 
 def test_wrong_passphrase_with_the_real_default_kdf(cli, qtbot, tmp_path: Path, monkeypatch) -> None:
     """One attempt per front end through the shipped Argon2id cost (256 MiB, t=3, p=4), not the test one."""
-    from chatvault.gui.dialogs import UnlockDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
     from chatvault.vault import kdf
     from chatvault.vault.vault import create_vault
 

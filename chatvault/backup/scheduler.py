@@ -33,8 +33,9 @@ class Scheduler:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
 
-    def due_at(self, conn: object, dest: Destination) -> float:
-        """When `dest` is next due (unix time): its interval after the last success, sooner after a failure."""
+    @staticmethod
+    def due_at(conn: object, dest: Destination) -> float:
+        """Unix time `dest` is next due on this connection (0.0: never backed up, due now)."""
         last = conn.execute(  # type: ignore[attr-defined]
             "SELECT status, finished_at FROM backup_runs WHERE destination_id = ? AND kind = 'backup' "
             "AND status != 'running' ORDER BY id DESC LIMIT 1", (dest.id,)).fetchone()
@@ -45,14 +46,17 @@ class Scheduler:
             return finished + dest.interval_s
         return finished + min(dest.interval_s, RETRY_S)
 
-    def schedule(self) -> list[tuple[str, float]]:
-        """(destination name, due unix time) for every enabled destination, soonest first."""
-        conn = self.vault.connect(readonly=True)
+    def schedule(self, conn: object | None = None) -> list[tuple[str, float]]:
+        """(destination name, due unix time) for every enabled destination, soonest first; on `conn` when
+        given (a caller that already holds a connection), else on a connection of its own."""
+        if conn is not None:
+            out = [(d.name, self.due_at(conn, d)) for d in list_destinations(conn) if d.enabled]  # type: ignore[arg-type]
+            return sorted(out, key=lambda x: x[1])
+        own = self.vault.connect(readonly=True)
         try:
-            out = [(d.name, self.due_at(conn, d)) for d in list_destinations(conn) if d.enabled]
+            return self.schedule(own)
         finally:
-            conn.close()
-        return sorted(out, key=lambda x: x[1])
+            own.close()
 
     def next_due(self) -> float | None:
         """Unix time of the next due backup (may be in the past: run now), or None without destinations."""

@@ -46,7 +46,8 @@ def build_app(argv: list[str] | None = None) -> QApplication:
 
 def start(vault_path: Path):
     """Show the first window: the create-vault dialog on first run, else the unlock dialog."""
-    from chatvault.gui.dialogs import CreateVaultDialog, UnlockDialog
+    from chatvault.gui.dialogs.create_vault import CreateVaultDialog
+    from chatvault.gui.dialogs.unlock import UnlockDialog
 
     if (vault_path / HEADER_NAME).exists() or (vault_path / BACKUP_NAME).exists():
         return UnlockDialog(vault_path)   # with only the copy left, unlocking repairs vault.json

@@ -4,19 +4,14 @@ for search, media and protection. Owns locking (Ctrl+L and idle) and the tray ic
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QPixmapCache
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPixmapCache
 from PySide6.QtWidgets import (
     QApplication,
-    QButtonGroup,
-    QCalendarWidget,
     QDialog,
-    QDialogButtonBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,110 +20,38 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from chatvault.errors import IntegrityError
 from chatvault.gui import prefs, theme
-from chatvault.gui.chatlist import ChatFilter, ChatListDelegate, ChatListModel, ConversationRole
-from chatvault.gui.conversation import MessageView
-from chatvault.gui.damage import DamageNotice
-from chatvault.gui.dbconn import open_conn
+from chatvault.gui.dialogs.jump_to_date import JumpToDateDialog
+from chatvault.gui.idle import IdleWatcher
+from chatvault.gui.models.chatlist import ChatFilter, ChatListModel, ConversationRole
+from chatvault.gui.views.banner import HealthBanner
+from chatvault.gui.views.chatlist import ChatListDelegate
+from chatvault.gui.views.damage import DamageNotice
+from chatvault.gui.views.main_chrome import (  # the page numbers are part of this module's interface
+    PAGE_CHATS,
+    PAGE_GALLERY,
+    PAGE_LOCKED,
+    PAGE_PROTECTION,
+    PAGE_SEARCH,
+    MainWindowChrome,
+)
+from chatvault.gui.views.message_view import MessageView
+from chatvault.store import queries
 from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
 from chatvault.vault.vault import Vault
 
 log = logging.getLogger(__name__)
 
-PAGE_CHATS, PAGE_SEARCH, PAGE_GALLERY, PAGE_PROTECTION, PAGE_LOCKED = range(5)
-
-_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
-                 QEvent.Type.TouchBegin, QEvent.Type.InputMethod}
 
 
-class IdleWatcher(QObject):
-    """Fires `idle` after `minutes` without keyboard, mouse or touch input anywhere in the app."""
 
-    idle = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.timeout.connect(self.idle)
-        QApplication.instance().installEventFilter(self)
-
-    def set_minutes(self, minutes: float) -> None:
-        self.timer.stop()
-        if minutes > 0:
-            self.timer.setInterval(int(minutes * 60_000))
-            self.timer.start()
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in _INPUT_EVENTS and self.timer.interval() > 0 and self.timer.isActive():
-            self.timer.start()
-        return False
-
-    def stop(self) -> None:
-        self.timer.stop()
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-
-
-class HealthBanner(QFrame):
-    """A strip above the pages when a backup is failing or late, or a watch folder is unreachable."""
-
-    action = Signal()
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("healthBanner")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(14, 6, 14, 6)
-        self.text = QLabel()
-        self.text.setObjectName("bannerText")
-        self.text.setWordWrap(True)
-        row.addWidget(self.text, 1)
-        self.button = QPushButton()
-        self.button.clicked.connect(self.action)
-        row.addWidget(self.button)
-        self.hide()
-
-    def show_level(self, level: str, text: str, button: str) -> None:
-        if level == "green":
-            self.hide()
-            return
-        self.setProperty("level", level)
-        self.style().unpolish(self)
-        self.style().polish(self)
-        self.text.setText(text)
-        self.button.setText(button)
-        self.show()
-
-
-class JumpToDateDialog(QDialog):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Jump to date"))
-        layout = QVBoxLayout(self)
-        self.calendar = QCalendarWidget()
-        self.calendar.setGridVisible(True)
-        self.calendar.setSelectedDate(QDate.currentDate())
-        layout.addWidget(self.calendar)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def timestamp_ms(self) -> int:
-        d = self.calendar.selectedDate()
-        return int(datetime(d.year(), d.month(), d.day()).astimezone().timestamp() * 1000)
-
-
-class MainWindow(QMainWindow):
+class MainWindow(MainWindowChrome, QMainWindow):
     locked = Signal()
     unlocked = Signal()
 
@@ -159,67 +82,21 @@ class MainWindow(QMainWindow):
         self.tray = Tray(self)
         self.health_timer = QTimer(self)
         self.health_timer.setInterval(60_000)
-        self.health_timer.timeout.connect(self.refresh_health)
+        self.health_timer.timeout.connect(lambda: self.protection.refresh())   # then health_changed
         self.health_timer.start()
         self.refresh_health()
         self._restore_state()
 
     # --- construction --------------------------------------------------------------------
     def _build(self) -> None:
-        from chatvault.gui.gallery import GalleryPage
-        from chatvault.gui.imports import ImportController
-        from chatvault.gui.protection import ProtectionPage
-        from chatvault.gui.search_page import SearchPage
-        from chatvault.gui.whoisme import WhoIsMe
+        from chatvault.gui.dialogs.imports import ImportController
+        from chatvault.gui.views.whoisme import WhoIsMe
 
         root = QWidget()
         outer = QHBoxLayout(root)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        self.nav = QWidget()
-        self.nav.setObjectName("navBar")
-        self.nav.setFixedWidth(60)
-        nav = QVBoxLayout(self.nav)
-        nav.setContentsMargins(8, 16, 8, 12)
-        nav.setSpacing(10)
-        self.nav_group = QButtonGroup(self)
-        self.nav_buttons: dict[int, QToolButton] = {}
-        for page, icon_name in ((PAGE_CHATS, "chats"), (PAGE_SEARCH, "search"), (PAGE_GALLERY, "gallery"),
-                                (PAGE_PROTECTION, "shield")):
-            b = QToolButton()
-            b.setObjectName("navButton")
-            b.setCheckable(True)
-            b.setIcon(theme.nav_icon(icon_name))
-            b.setIconSize(QSize(24, 24))
-            b.setFixedSize(44, 44)
-            b.clicked.connect(lambda _=False, p=page: self.show_page(p))
-            self.nav_group.addButton(b, page)
-            self.nav_buttons[page] = b
-            nav.addWidget(b, 0, Qt.AlignmentFlag.AlignHCenter)
-        nav.addStretch(1)
-        self.import_button = QToolButton()
-        self.import_button.setObjectName("navButton")
-        self.import_button.setIcon(theme.icon("import", "#9b9b9b"))
-        self.import_button.setIconSize(QSize(24, 24))
-        self.import_button.setFixedSize(44, 44)
-        self.import_button.clicked.connect(self.import_dialog)
-        nav.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.settings_button = QToolButton()
-        self.settings_button.setObjectName("navButton")
-        self.settings_button.setIcon(theme.icon("settings", "#9b9b9b"))
-        self.settings_button.setIconSize(QSize(24, 24))
-        self.settings_button.setFixedSize(44, 44)
-        self.settings_button.clicked.connect(self.open_settings)
-        nav.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.lock_button = QToolButton()
-        self.lock_button.setObjectName("navButton")
-        self.lock_button.setIcon(theme.icon("lock", "#9b9b9b"))
-        self.lock_button.setIconSize(QSize(24, 24))
-        self.lock_button.setFixedSize(44, 44)
-        self.lock_button.clicked.connect(self.lock)
-        nav.addWidget(self.lock_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addWidget(self.nav)
-
+        outer.addWidget(self._build_nav())
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
@@ -230,8 +107,18 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         rv.addWidget(self.stack, 1)
         outer.addWidget(right, 1)
+        self.stack.addWidget(self._build_chats())
+        self._build_pages()
+        self.setCentralWidget(root)
+        self.imports = ImportController(self)
+        self.who_is_me = WhoIsMe(self)             # "This is me: …" in the chat list's menu
+        self._build_menus()
+        self.retranslate()
+        self.show_page(PAGE_CHATS)
+        self.resize(1180, 760)
 
-        # Chats page
+    def _build_chats(self) -> QSplitter:
+        """The chats page: the filtered chat list beside the open conversation."""
         self.split = QSplitter()
         self.split.setHandleWidth(1)
         left = QWidget()
@@ -274,7 +161,13 @@ class MainWindow(QMainWindow):
         self.split.addWidget(conv)
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([280, 820])
-        self.stack.addWidget(self.split)
+        return self.split
+
+    def _build_pages(self) -> None:
+        """Search, media, protection and the locked page, in the order of the PAGE_ numbers."""
+        from chatvault.gui.pages.gallery import GalleryPage
+        from chatvault.gui.pages.protection import ProtectionPage
+        from chatvault.gui.pages.search import SearchPage
 
         self.search_page = SearchPage(self)
         self.search_page.open_message.connect(self.open_message)
@@ -300,102 +193,6 @@ class MainWindow(QMainWindow):
         lp.addWidget(self.unlock_again, 0, Qt.AlignmentFlag.AlignHCenter)
         lp.addStretch(2)
         self.stack.addWidget(self.locked_page)
-        self.setCentralWidget(root)
-        self.imports = ImportController(self)
-        self.who_is_me = WhoIsMe(self)             # "This is me: …" in the chat list's menu
-        self._build_menus()
-        self.retranslate()
-        self.show_page(PAGE_CHATS)
-        self.resize(1180, 760)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("")
-        self.act_import = QAction(self)
-        self.act_import.setShortcut(QKeySequence("Ctrl+I"))
-        self.act_import.triggered.connect(self.import_dialog)
-        self.act_import_folder = QAction(self)
-        self.act_import_folder.triggered.connect(lambda: self.import_dialog(folder=True))
-        self.act_lock = QAction(self)
-        self.act_lock.setShortcut(QKeySequence("Ctrl+L"))
-        self.act_lock.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.act_lock.triggered.connect(self.lock)
-        self.act_settings = QAction(self)
-        self.act_settings.setShortcut(QKeySequence.StandardKey.Preferences)
-        self.act_settings.triggered.connect(self.open_settings)
-        self.act_quit = QAction(self)
-        self.act_quit.setShortcut(QKeySequence.StandardKey.Quit)
-        self.act_quit.triggered.connect(self.quit)
-        for a in (self.act_import, self.act_import_folder, None, self.act_lock, self.act_settings, None, self.act_quit):
-            self.file_menu.addSeparator() if a is None else self.file_menu.addAction(a)
-        self.view_menu = bar.addMenu("")
-        self.act_search = QAction(self)
-        self.act_search.setShortcut(QKeySequence.StandardKey.Find)
-        self.act_search.triggered.connect(lambda: self.show_page(PAGE_SEARCH))
-        self.act_chats = QAction(self)
-        self.act_chats.setShortcut(QKeySequence("Ctrl+1"))
-        self.act_chats.triggered.connect(lambda: self.show_page(PAGE_CHATS))
-        self.act_gallery = QAction(self)
-        self.act_gallery.setShortcut(QKeySequence("Ctrl+3"))
-        self.act_gallery.triggered.connect(lambda: self.show_page(PAGE_GALLERY))
-        self.act_protection = QAction(self)
-        self.act_protection.setShortcut(QKeySequence("Ctrl+4"))
-        self.act_protection.triggered.connect(lambda: self.show_page(PAGE_PROTECTION))
-        self.act_jump = QAction(self)
-        self.act_jump.setShortcut(QKeySequence("Ctrl+G"))
-        self.act_jump.triggered.connect(self.jump_to_date)
-        self.act_missing = QAction(self)
-        self.act_missing.triggered.connect(lambda: (self.show_page(PAGE_GALLERY), self.gallery.show_missing()))
-        for a in (self.act_chats, self.act_search, self.act_gallery, self.act_protection, None, self.act_jump,
-                  self.act_missing):
-            self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
-        self.help_menu = bar.addMenu("")
-        self.act_logs = QAction(self)
-        self.act_logs.triggered.connect(self.open_log_folder)
-        self.act_about = QAction(self)
-        self.act_about.triggered.connect(self.about)
-        self.help_menu.addAction(self.act_logs)
-        self.help_menu.addAction(self.act_about)
-
-    def retranslate(self) -> None:
-        tips = {PAGE_CHATS: self.tr("Chats"), PAGE_SEARCH: self.tr("Search"), PAGE_GALLERY: self.tr("Media"),
-                PAGE_PROTECTION: self.tr("Protection")}
-        for page, b in self.nav_buttons.items():
-            b.setToolTip(tips[page])
-            b.setAccessibleName(tips[page])
-        self.import_button.setToolTip(self.tr("Import an export"))
-        self.import_button.setAccessibleName(self.tr("Import an export"))
-        self.settings_button.setToolTip(self.tr("Settings"))
-        self.settings_button.setAccessibleName(self.tr("Settings"))
-        self.lock_button.setToolTip(self.tr("Lock (Ctrl+L)"))
-        self.lock_button.setAccessibleName(self.tr("Lock"))
-        self.filter_box.setPlaceholderText(self.tr("Filter chats"))
-        self.filter_box.setAccessibleName(self.tr("Filter chats"))
-        self.chat_list.setAccessibleName(self.tr("Conversations"))
-        self.file_menu.setTitle(self.tr("&File"))
-        self.act_import.setText(self.tr("&Import export file…"))
-        self.act_import_folder.setText(self.tr("Import export &folder…"))
-        self.act_lock.setText(self.tr("&Lock"))
-        self.act_settings.setText(self.tr("&Settings…"))
-        self.act_quit.setText(self.tr("&Quit"))
-        self.view_menu.setTitle(self.tr("&View"))
-        self.act_chats.setText(self.tr("&Chats"))
-        self.act_search.setText(self.tr("&Search"))
-        self.act_gallery.setText(self.tr("&Media"))
-        self.act_protection.setText(self.tr("&Protection"))
-        self.act_jump.setText(self.tr("&Jump to date…"))
-        self.act_missing.setText(self.tr("Missing &media…"))
-        self.help_menu.setTitle(self.tr("&Help"))
-        self.act_logs.setText(self.tr("Open &log folder"))
-        self.act_about.setText(self.tr("&About ChatVault"))
-        self.locked_label.setText(self.tr("ChatVault is locked. Your chats are encrypted on disk."))
-        self.unlock_again.setText(self.tr("Unlock…"))
-        self._update_title()
-        if getattr(self, "tray", None) is not None:
-            self.tray.retranslate()
-            self.refresh_health()
-            if self.conn is not None:
-                self.reload_chats()  # previews such as [Photo] are translated when loaded
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -408,7 +205,7 @@ class MainWindow(QMainWindow):
         self.vault = vault
         self.vault_path = vault.path
         try:
-            self.conn = open_conn(vault)
+            self.conn = vault.connect(readonly=True)
         except IntegrityError as exc:   # page 1 damaged: nothing can be read (not even the backup
             self.damage_notice.show_error(exc)   # settings); the window says so instead of not starting
             return
@@ -436,7 +233,6 @@ class MainWindow(QMainWindow):
         self._count_fresh()
 
     def _count_fresh(self) -> None:
-        from chatvault.gui.chatlist import fresh_counts
         from chatvault.gui.ops import Op
 
         vault = self.vault
@@ -444,9 +240,9 @@ class MainWindow(QMainWindow):
             return
 
         def job(ctx):
-            conn = open_conn(vault)
+            conn = vault.connect(readonly=True)
             try:
-                return fresh_counts(conn)
+                return queries.fresh_counts(conn)
             finally:
                 conn.close()
 
@@ -515,7 +311,7 @@ class MainWindow(QMainWindow):
             self.messages.jump_to_date(dlg.timestamp_ms())
 
     def open_image(self, msg: dict[str, Any]) -> None:
-        from chatvault.gui.gallery import ImageViewer
+        from chatvault.gui.dialogs.image_viewer import ImageViewer
 
         if self.vault is None or self.conn is None:
             return
@@ -588,7 +384,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.show_unlock)
 
     def show_unlock(self) -> None:
-        from chatvault.gui.dialogs import UnlockDialog
+        from chatvault.gui.dialogs.unlock import UnlockDialog
 
         if self.vault is not None:
             return
@@ -626,7 +422,7 @@ class MainWindow(QMainWindow):
 
     # --- settings, help ------------------------------------------------------------------
     def open_settings(self) -> None:
-        from chatvault.gui.settings_dialog import SettingsDialog
+        from chatvault.gui.dialogs.settings import SettingsDialog
 
         dlg = SettingsDialog(self)
         if dlg.exec() == QDialog.DialogCode.Accepted:

@@ -1,14 +1,19 @@
-"""Running long work off the UI thread.
+"""Running work off the UI thread: one shared pool for the whole GUI.
 
-An `Op` runs `fn(ctx)` on a QThreadPool with a fresh `JobContext`, polls `ctx.snapshot()` every
-100 ms on the UI thread (the worker never touches Qt), and delivers the result, the error or the
+An `Op` runs `fn(ctx)` on the shared QThreadPool with a fresh `JobContext`, polls `ctx.snapshot()`
+every 100 ms on the UI thread (the worker never touches Qt), and delivers the result, the error or the
 cancellation through signals. Results are dropped when the op's owner has been deleted.
+
+A `TaskGroup` puts small fire-and-forget tasks (thumbnail decoding, search queries) on the same pool
+and can be drained before a lock: tasks still queued then do nothing, running ones are waited for.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +24,7 @@ from chatvault.jobs.context import JobContext, Progress
 
 log = logging.getLogger(__name__)
 POLL_MS = 100
+POOL_THREADS = 4      # long jobs (import, backup) must not starve searches and thumbnails
 
 
 class _Bridge(QObject):
@@ -74,13 +80,13 @@ class Op(QObject):
     def pool(cls) -> QThreadPool:
         if cls._pool is None:
             cls._pool = QThreadPool()
-            cls._pool.setMaxThreadCount(2)
+            cls._pool.setMaxThreadCount(POOL_THREADS)
         return cls._pool
 
-    def start(self) -> Op:
+    def start(self, priority: int = 0) -> Op:
         self.running = True
         self._timer.start()
-        self.pool().start(_Runnable(self.fn, self.ctx, self._bridge))
+        self.pool().start(_Runnable(self.fn, self.ctx, self._bridge), priority)
         return self
 
     def cancel(self) -> None:
@@ -103,6 +109,77 @@ class Op(QObject):
         else:
             self.finished.emit(result)
         self.ended.emit()
+
+
+class _Task(QRunnable):
+    def __init__(self, group: TaskGroup, gen: int, fn: Callable[[], None], priority: int) -> None:
+        super().__init__()
+        self.group, self.gen, self.fn, self.priority = group, gen, fn, priority
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            if self.group._enter(self.gen):
+                try:
+                    self.fn()
+                except Exception:  # noqa: BLE001 - a task reports through its own signals; never kill the thread
+                    log.error("background task failed:\n%s", traceback.format_exc())
+                finally:
+                    self.group._leave()
+        finally:
+            self.group._next()
+
+
+class TaskGroup:
+    """Small tasks one owner runs on the shared pool (higher `priority` runs first), at most
+    `max_running` at once: the rest wait in the group, so a burst of thumbnails cannot take every
+    thread (or both cores) from the UI and the jobs."""
+
+    def __init__(self, max_running: int = 2) -> None:
+        self._cond = threading.Condition()
+        self._gen = 0
+        self._running = 0           # tasks inside `fn`
+        self._placed = 0            # tasks handed to the pool and not finished
+        self._max = max_running
+        self._waiting: deque[_Task] = deque()
+
+    def start(self, fn: Callable[[], None], priority: int = 0) -> None:
+        with self._cond:
+            task = _Task(self, self._gen, fn, priority)
+            if self._placed >= self._max:
+                self._waiting.append(task)
+                return
+            self._placed += 1
+        Op.pool().start(task, priority)
+
+    def _enter(self, gen: int) -> bool:
+        with self._cond:
+            if gen != self._gen:
+                return False
+            self._running += 1
+            return True
+
+    def _leave(self) -> None:
+        with self._cond:
+            self._running -= 1
+            self._cond.notify_all()
+
+    def _next(self) -> None:
+        """A task ended: hand the next waiting one to the pool."""
+        with self._cond:
+            self._placed -= 1
+            task = self._waiting.popleft() if self._waiting and self._placed < self._max else None
+            if task is not None:
+                self._placed += 1
+        if task is not None:
+            Op.pool().start(task, task.priority)
+
+    def drain(self, msecs: int = 5000) -> bool:
+        """Drop the waiting tasks and wait for the running ones; False if they outlast `msecs`."""
+        with self._cond:
+            self._gen += 1
+            self._waiting.clear()
+            return self._cond.wait_for(lambda: self._running == 0, msecs / 1000)
 
 
 def wait_for_pool(msecs: int = 5000) -> bool:

@@ -208,6 +208,28 @@ def fill_missing(conn: Connection, attachment_id: int, stored: StoredBlob, info:
     return cur.rowcount > 0
 
 
+def attach_file(vault, attachment_id: int, path: Path) -> bool:
+    """Store the file a user located for a missing attachment and fill the attachment with it, in one
+    transaction on the vault's writer. False if the attachment is no longer missing."""
+    from chatvault.media.blobstore import BlobStore
+    from chatvault.store.db import rollback
+
+    stored, info = store_path(BlobStore(vault), Path(path))
+    conn = vault.connect()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        record_blob(conn, stored, info)
+        ok = fill_missing(conn, attachment_id, stored, info)
+        conn.execute("COMMIT")
+        return ok
+    except BaseException:
+        if conn.in_transaction:
+            rollback(conn)
+        raise
+    finally:
+        conn.close()
+
+
 def find_missing(
     conn: Connection,
     name: str,

@@ -25,7 +25,7 @@ from typing import Any
 # Details that are shown as they are, whatever the message kind (importers' `extra` keys):
 # WeChat title/description/memo/greeting/scene/label/poi/source_name/file_name, Telegram
 # place_name/address/game_title/game_description; name/detail/source/transcript are the keys the
-# conversation view's cards read (chatvault/gui/conversation.py, the demo archive writes them).
+# conversation view's cards read (chatvault/gui/views/bubbles.py; the demo archive, chatvault/devtools/demo.py, writes them).
 _PLAIN_KEYS = ("title", "description", "file_name", "memo", "greeting", "scene", "label", "poi", "place_name",
                "address", "source_name", "game_title", "game_description", "amount", "name", "detail", "source",
                "transcript")

@@ -150,8 +150,13 @@ def damage_error(db_path: Path, key: bytes, cause: Exception, what: str) -> Inte
     """The error a read command gives when it met damage: the pages, the tables, what they hold."""
     from chatvault.store.db import connect
 
+    return damage_error_from(lambda: connect(db_path, key, readonly=True), cause, what)
+
+
+def damage_error_from(open_conn: Callable[[], Connection], cause: Exception, what: str) -> IntegrityError:
+    """`damage_error` with connections from `open_conn` (the GUI passes `Vault.connect`: no key in hand)."""
     try:
-        damage = diagnose(lambda: connect(db_path, key, readonly=True))
+        damage = diagnose(open_conn)
     except Exception as exc:  # noqa: BLE001 - page 1 itself: its own error already says so
         return exc if isinstance(exc, IntegrityError) else IntegrityError(f"vault.db is damaged ({cause}).")
     if not damage.found:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from chatvault import clock
+from chatvault.store import queries
 from chatvault.store.db import Connection
 
 
@@ -83,93 +84,27 @@ class Store:
         ).fetchall()
         return [dict(r) | {"detail": json.loads(r["detail"] or "{}")} for r in rows]
 
-    # --- conversations and messages (viewer queries) ------------------------------------
+    # --- conversations and messages: the read layer (`store.queries`) on this connection ---------
     def conversations(self) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
-            """
-            SELECT c.id, c.kind, c.title, c.source_key, s.app, s.account,
-                   (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS messages,
-                   (SELECT max(ts) FROM messages m WHERE m.conversation_id = c.id) AS last_ts
-            FROM conversations c JOIN sources s ON s.id = c.source_id
-            ORDER BY last_ts DESC NULLS LAST, c.id
-            """
-        ).fetchall()
-        return [dict(r) for r in rows]
+        return queries.conversations(self.conn)
 
     def earlier_titles(self) -> dict[int, list[str]]:
-        """Every title each conversation has had (renamed groups, changed remarks), by conversation id."""
-        out: dict[int, list[str]] = {}
-        for cid, title in self.conn.execute("SELECT conversation_id, title FROM conversation_titles"):
-            out.setdefault(int(cid), []).append(title)
-        return out
+        return queries.earlier_titles(self.conn)
 
     def find_conversation(self, ref: str) -> dict[str, Any] | None:
-        """A conversation by numeric id, exact title, or unique title prefix (case-insensitive); failing
-        those, by a title it had before (exact, then prefix) or by the source's id for it."""
-        if ref.isdigit():
-            row = self.conn.execute("SELECT * FROM conversations WHERE id = ?", (int(ref),)).fetchone()
-            if row:
-                return dict(row)
-        rows = self.conn.execute("SELECT * FROM conversations WHERE title = ?", (ref,)).fetchall()
-        if len(rows) == 1:
-            return dict(rows[0])
-        prefix = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        rows = self.conn.execute(
-            "SELECT * FROM conversations WHERE lower(title) LIKE lower(?) ESCAPE '\\'", (prefix,)).fetchall()
-        if rows:
-            return dict(rows[0]) if len(rows) == 1 else None
-        # An earlier title (a renamed group, a changed remark), then the source's own id (a wxid).
-        for sql, arg in (("SELECT conversation_id FROM conversation_titles WHERE title = ?", ref),
-                         ("SELECT conversation_id FROM conversation_titles WHERE lower(title) LIKE lower(?) "
-                          "ESCAPE '\\'", prefix),
-                         ("SELECT id FROM conversations WHERE source_key = ?", ref)):
-            ids = {r[0] for r in self.conn.execute(sql, (arg,))}
-            if len(ids) == 1:
-                row = self.conn.execute("SELECT * FROM conversations WHERE id = ?", (ids.pop(),)).fetchone()
-                return dict(row) if row else None
-            if ids:
-                return None
-        return None
+        return queries.find_conversation(self.conn, ref)
 
     def message_count(self, conversation_id: int) -> int:
-        return int(
-            self.conn.execute("SELECT count(*) FROM messages WHERE conversation_id = ?", (conversation_id,)).fetchone()[0]
-        )
-
-    MESSAGE_COLUMNS = """
-        m.id, m.conversation_id, m.source_key, m.ts, m.tz_offset, m.kind, m.text, m.status,
-        m.reply_to_key, m.reply_to_id, m.forwarded_from, m.is_edited, m.edited_at, m.extra,
-        m.sender_id, p.display_name AS sender, p.is_me AS from_me
-    """
+        return queries.message_count(self.conn, conversation_id)
 
     def messages_page(
         self, conversation_id: int, *, before: tuple[int, int] | None = None, after: tuple[int, int] | None = None,
         limit: int = 100,
     ) -> list[dict[str, Any]]:
-        """Messages in time order around a (ts, id) cursor, using the (conversation, ts, id) index."""
-        cols = self.MESSAGE_COLUMNS
-        base = f"SELECT {cols} FROM messages m LEFT JOIN participants p ON p.id = m.sender_id WHERE m.conversation_id = ?"
-        if before is not None:
-            rows = self.conn.execute(
-                base + " AND (m.ts, m.id) < (?, ?) ORDER BY m.ts DESC, m.id DESC LIMIT ?",
-                (conversation_id, before[0], before[1], limit),
-            ).fetchall()
-            rows = rows[::-1]
-        elif after is not None:
-            rows = self.conn.execute(
-                base + " AND (m.ts, m.id) > (?, ?) ORDER BY m.ts, m.id LIMIT ?",
-                (conversation_id, after[0], after[1], limit),
-            ).fetchall()
-        else:
-            rows = self.conn.execute(base + " ORDER BY m.ts, m.id LIMIT ?", (conversation_id, limit)).fetchall()
-        return [dict(r) for r in rows]
+        return queries.messages_page(self.conn, conversation_id, before=before, after=after, limit=limit)
 
     def message(self, message_id: int) -> dict[str, Any] | None:
-        row = self.conn.execute(
-            f"SELECT {self.MESSAGE_COLUMNS} FROM messages m LEFT JOIN participants p ON p.id = m.sender_id WHERE m.id = ?",
-            (message_id,),
-        ).fetchone()
-        return dict(row) if row else None
+        return queries.message(self.conn, message_id)
 
     def import_runs(self, limit: int = 50) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT * FROM import_runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()

@@ -220,6 +220,10 @@
         <translation />
     </message>
     <message>
+        <source>Creating the vault…</source>
+        <translation />
+    </message>
+    <message>
         <source>Where should the vault live?</source>
         <translation />
     </message>

@@ -228,6 +228,10 @@
         <translation>创建保险库</translation>
     </message>
     <message>
+        <source>Creating the vault…</source>
+        <translation>正在创建保险库…</translation>
+    </message>
+    <message>
         <source>Where should the vault live?</source>
         <translation>保险库放在哪里？</translation>
     </message>

@@ -28,6 +28,7 @@ from chatvault.media.blobstore import BlobStore
 from chatvault.media.captured import KINDS, CaptureFilter, count_captured, find_captured, list_captured
 from chatvault.media.missing import missing_media
 from chatvault.media.thumbnails import generate_thumbnails
+from chatvault.store import queries
 from chatvault.store.db import rollback
 from chatvault.watch.capture import capture_file, record_capture
 
@@ -91,30 +92,13 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                 "thumbs": _thumbs}[cmd](args, ctx, vault)
 
 
-def resolve_chat(conn, ref: str | None) -> int | None:
-    if ref is None:
-        return None
-    if ref.isdigit():
-        row = conn.execute("SELECT id FROM conversations WHERE id = ?", (int(ref),)).fetchone()
-        if row:
-            return int(row[0])
-    rows = conn.execute("SELECT id, title FROM conversations WHERE title = ?", (ref,)).fetchall() or \
-        conn.execute("SELECT id, title FROM conversations WHERE title LIKE ?", (f"%{ref}%",)).fetchall()
-    if len(rows) == 1:
-        return int(rows[0][0])
-    if not rows:
-        raise UsageError(f"No conversation matches {ref!r}.", hint="Give its id or part of its title.")
-    names = ", ".join(f"{r[0]} ({r[1]})" for r in rows[:10])
-    raise UsageError(f"{len(rows)} conversations match {ref!r}: {names}.", hint="Give the conversation id.")
+def _chat_id(conn, ref: str | None) -> int | None:
+    """The conversation `--chat` names (the read layer's one rule), or None without `--chat`."""
+    return None if ref is None else int(queries.find_chat(conn, ref)["id"])
 
 
 def _iso(ms: int | None) -> str | None:
     return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-_KIND_SQL = {"image": "a.mime LIKE 'image/%'", "video": "a.mime LIKE 'video/%'", "audio": "a.mime LIKE 'audio/%'",
-             "file": "(a.mime IS NULL OR (a.mime NOT LIKE 'image/%' AND a.mime NOT LIKE 'video/%' "
-                     "AND a.mime NOT LIKE 'audio/%'))"}
 
 
 def _ls_captured(args, ctx: CliContext, vault) -> int:
@@ -141,25 +125,15 @@ def _ls(args, ctx: CliContext, vault) -> int:
     conn = vault.connect(readonly=True)
     try:
         captured = count_captured(conn)
-        chat = resolve_chat(conn, args.chat)
-        sql = ("SELECT a.id, a.message_id, m.conversation_id, c.title, m.ts, a.original_name, a.mime, a.size, "
-               "a.width, a.height, a.duration_ms, a.blob_id, a.thumb_blob_id FROM attachments a "
-               "JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id "
-               "WHERE a.status = 'stored'")
-        params: list = []
-        if chat is not None:
-            sql += " AND m.conversation_id = ?"
-            params.append(chat)
-        if args.kind:
-            sql += " AND " + _KIND_SQL[args.kind]
-        sql += " ORDER BY m.ts, a.id LIMIT ?"
-        params.append(args.limit)
-        rows = conn.execute(sql, params).fetchall()
+        chat = _chat_id(conn, args.chat)
+        rows = queries.stored_media(conn, chat, args.kind, args.limit)
     finally:
         conn.close()
-    items = [{"attachment_id": r[0], "message_id": r[1], "conversation_id": r[2], "conversation": r[3],
-              "date": _iso(r[4]), "name": r[5], "mime": r[6], "size": r[7], "width": r[8], "height": r[9],
-              "duration_ms": r[10], "blob_id": r[11], "has_thumbnail": r[12] is not None} for r in rows]
+    items = [{"attachment_id": r["attachment_id"], "message_id": r["message_id"],
+              "conversation_id": r["conversation_id"], "conversation": r["conversation"], "date": _iso(r["ts"]),
+              "name": r["name"], "mime": r["mime"], "size": r["size"], "width": r["width"], "height": r["height"],
+              "duration_ms": r["duration_ms"], "blob_id": r["blob_id"], "has_thumbnail": r["thumb_blob_id"] is not None}
+             for r in rows]
     lines = [f"{i['attachment_id']:>7}  {i['date']}  {human_bytes(i['size'] or 0):>10}  {i['mime'] or '?':<16} "
              f"{i['name'] or '(no name)'}  [{i['conversation']}]" for i in items]
     if captured and chat is None:
@@ -175,20 +149,19 @@ def _blob_for(conn, store: BlobStore, ref: str) -> tuple[str, str | None]:
     if captured is not None:
         return captured.blob_id, captured.name
     if ref.isdigit():
-        row = conn.execute("SELECT blob_id, original_name, status FROM attachments WHERE id = ?",
-                           (int(ref),)).fetchone()
-        if row is None:
+        att = queries.attachment(conn, int(ref))
+        if att is None:
             raise UsageError(f"There is no attachment {ref}.", hint="`chatvault media ls` lists them.")
-        if row[0] is None:
-            raise InputError(f"Attachment {ref} ({row[1] or 'no name'}) is {row[2]}: its file is not in the vault.",
-                             hint="`chatvault media missing` lists where it could still be found.")
-        return row[0], row[1]
+        if att["blob_id"] is None:
+            raise InputError(f"Attachment {ref} ({att['original_name'] or 'no name'}) is {att['status']}: its file "
+                             "is not in the vault.", hint="`chatvault media missing` lists where it could still be found.")
+        return att["blob_id"], att["original_name"]
     ref = ref.lower()
     store.path_for(ref)  # validates the form
-    row = conn.execute("SELECT original_name FROM attachments WHERE blob_id = ? LIMIT 1", (ref,)).fetchone()
+    name = queries.name_of_blob(conn, ref)
     if not store.exists(ref):
         raise UsageError(f"There is no blob {ref}.")
-    return ref, row[0] if row else None
+    return ref, name
 
 
 def _cat(args, ctx: CliContext, vault) -> int:
@@ -223,11 +196,9 @@ def _export(args, ctx: CliContext, vault) -> int:
         flt = _capture_filter(args)
         if args.captured:
             pairs += [(f.blob_id, f.name) for f in list_captured(conn, flt)]
-        chat = resolve_chat(conn, args.chat)
+        chat = _chat_id(conn, args.chat)
         if chat is not None:
-            pairs += [(r[0], r[1]) for r in conn.execute(
-                "SELECT a.blob_id, a.original_name FROM attachments a JOIN messages m ON m.id = a.message_id "
-                "WHERE m.conversation_id = ? AND a.status = 'stored' ORDER BY m.ts, a.id", (chat,))]
+            pairs += [(r["blob_id"], r["name"]) for r in queries.stored_media(conn, chat, limit=-1)]
     finally:
         conn.close()
     if not pairs:
@@ -301,7 +272,7 @@ def _free_name(folder: Path, name: str) -> Path:
 def _missing(args, ctx: CliContext, vault) -> int:
     conn = vault.connect(readonly=True)
     try:
-        chat = resolve_chat(conn, args.chat)
+        chat = _chat_id(conn, args.chat)
         rows = missing_media(conn, chat, args.limit)
     finally:
         conn.close()

@@ -9,7 +9,7 @@ from typing import Any
 from chatvault.cli.common import CliContext
 from chatvault.errors import InputError
 from chatvault.search.api import context, iso_time
-from chatvault.store.store import Store
+from chatvault.store import queries
 
 NAME = "show"
 HELP = "print a conversation (the latest messages, or those around --around MESSAGE_ID)"
@@ -27,8 +27,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.open() as vault:
         conn = vault.connect(readonly=True)
         try:
-            store = Store(conn)
-            conv = store.find_conversation(args.chat)
+            conv = queries.find_conversation(conn, args.chat)
             if conv is None:
                 raise InputError(f"No single conversation matches '{args.chat}'.",
                                  hint="Use the id or a unique part of the title (`chatvault search --json` shows ids).")
@@ -38,9 +37,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                 if rows and rows[0]["conversation_id"] != conv["id"]:
                     raise InputError(f"Message {args.around} is not in conversation {conv['id']} ({conv['title']}).")
             else:
-                rows = store.messages_page(conv["id"], before=(1 << 62, 0), limit=args.limit)
+                rows = queries.messages_page(conn, conv["id"], before=(1 << 62, 0), limit=args.limit)
                 rows = [dict(r) | {"is_target": False, "time_iso": iso_time(r["ts"], r["tz_offset"])} for r in rows]
-            total = store.message_count(conv["id"])
+            total = queries.message_count(conn, conv["id"])
         finally:
             conn.close()
     keep = ("id", "time_iso", "ts", "sender", "from_me", "kind", "text", "status", "is_target", "is_edited",

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from chatvault.cli import _common_options
-from chatvault.cli.commands.media import resolve_chat
 from chatvault.cli.common import CliContext
 from chatvault.ingest import owner
+from chatvault.store import queries
 
 NAME = "source"
 HELP = "list sources (the account each chat came from) and say which sender is you in one"
@@ -47,7 +47,7 @@ def _ls(args, ctx: CliContext, conn) -> int:
 
 def _people(args, ctx: CliContext, conn) -> int:
     src = owner.find_source(conn, args.source)
-    chat = resolve_chat(conn, args.chat)
+    chat = None if args.chat is None else int(queries.find_chat(conn, args.chat)["id"])
     items = owner.people(conn, int(src["id"]), chat)
     lines = [f"{'me ' if p['is_me'] else '   '}{p['messages']:>8,}  {p['name'] or '(no name)'}  [{p['key']}]"
              for p in items]

@@ -1,29 +1,18 @@
-"""Search: live results as you type (IME-safe, debounced, off the UI thread, stale queries dropped),
-filters, highlighted snippets, and activation that opens the conversation at the message."""
+"""The search page: a box searched as you type (debounced), filters, and activation that opens the
+conversation at the message."""
 
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QDate,
     QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPointF,
-    QRect,
-    QRunnable,
-    QSize,
-    Qt,
-    QThreadPool,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,209 +21,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
-from chatvault.gui import theme, timefmt
-from chatvault.gui.dbconn import open_conn
-from chatvault.store.db import Connection
+from chatvault.gui.models.search import HitRole, ResultModel, SearchWorker
+from chatvault.gui.views.search_results import ResultDelegate
 from chatvault.vault.vault import Vault
 
 log = logging.getLogger(__name__)
+
+
 DEBOUNCE_MS = 250
-PAGE = 200
-HitRole = Qt.ItemDataRole.UserRole + 20
-
-
-def run_query(conn: Connection, query: str, filters: dict[str, Any], sort: str, limit: int) -> Any:
-    """Translate the page's filters into the search API's and run it (on the worker thread)."""
-    from chatvault.search import api
-
-    f = api.SearchFilters(
-        conversations=[filters["conversation_id"]] if filters.get("conversation_id") is not None else (),
-        sender=filters.get("sender"),
-        after=filters.get("since"),
-        before=filters.get("until"),
-        kinds=[filters["kind"]] if filters.get("kind") else (),
-        status="missing-at-source" if filters.get("missing_at_source") else None,
-    )
-    return api.search(conn, query, filters=f, sort=sort, limit=limit)
-
-
-class _Signals(QObject):
-    done = Signal(int, object, object, float)  # generation, result, error, seconds
-
-
-class _SearchJob(QRunnable):
-    def __init__(self, gen: int, conn: Connection, query: str, filters: dict[str, Any], sort: str,
-                 signals: _Signals) -> None:
-        super().__init__()
-        self.gen, self.conn, self.query, self.filters, self.sort, self.signals = gen, conn, query, filters, sort, signals
-
-    def run(self) -> None:
-        t0 = time.perf_counter()
-        result = error = None
-        try:
-            result = run_query(self.conn, self.query, self.filters, self.sort, PAGE)
-        except Exception as exc:  # noqa: BLE001 - interrupted or bad query: reported, never crashes the UI
-            error = exc
-        try:
-            self.signals.done.emit(self.gen, result, error, time.perf_counter() - t0)
-        except RuntimeError:
-            pass
-
-
-class SearchWorker(QObject):
-    """Runs one query at a time on its own read-only connection; a newer query interrupts the older."""
-
-    results = Signal(object, float)   # SearchResult, seconds
-    failed = Signal(object)
-    started = Signal(str)
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.conn: Connection | None = None
-        self.generation = 0
-        self.queries_run = 0
-        self.busy = False
-        self._signals = _Signals(self)
-        self._signals.done.connect(self._done)
-
-    def set_vault(self, vault: Vault | None) -> None:
-        self.close()
-        if vault is not None:
-            self.conn = open_conn(vault)
-
-    def submit(self, query: str, filters: dict[str, Any], sort: str) -> int:
-        if self.conn is None:
-            return -1
-        self.generation += 1
-        if self.busy:
-            try:
-                self.conn.interrupt()
-            except Exception:  # noqa: BLE001 - nothing running any more
-                pass
-        self.busy = True
-        self.queries_run += 1
-        self.started.emit(query)
-        self.pool.start(_SearchJob(self.generation, self.conn, query, filters, sort, self._signals))
-        return self.generation
-
-    def _done(self, gen: int, result: Any, error: Any, seconds: float) -> None:
-        if gen != self.generation:
-            return  # a stale query: the user kept typing
-        self.busy = False
-        if error is not None:
-            self.failed.emit(error)
-        else:
-            self.results.emit(result, seconds)
-
-    def close(self) -> None:
-        self.generation += 1
-        if self.conn is not None:
-            try:
-                self.conn.interrupt()
-            except Exception:  # noqa: BLE001
-                pass
-            self.pool.waitForDone(5000)
-            self.conn.close()
-            self.conn = None
-        self.busy = False
-
-
-class ResultModel(QAbstractListModel):
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.hits: list[Any] = []
-
-    def set_hits(self, hits: list[Any]) -> None:
-        self.beginResetModel()
-        self.hits = list(hits)
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.hits)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        hit = self.hits[index.row()]
-        if role == HitRole:
-            return hit
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{hit.conversation} · {hit.sender or ''}: {hit.snippet}"
-        return None
-
-
-def _segments(hit: Any) -> list[tuple[str, bool]]:
-    segs = getattr(hit, "segments", None)
-    if segs:
-        return [(str(s[0]), bool(s[1])) for s in segs]
-    return [(hit.snippet or "", False)]
-
-
-class ResultDelegate(QStyledItemDelegate):
-    HEIGHT = 68
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        return QSize(option.rect.width(), self.HEIGHT)
-
-    def paint(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        hit = index.data(HitRole)
-        c = theme.colors()
-        r = option.rect
-        p.save()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if option.state & QStyle.StateFlag.State_Selected:
-            p.fillRect(r, QColor(c.list_selected))
-        av = QRect(r.left() + 12, r.top() + 12, 40, 40)
-        theme.paint_avatar(p, av, hit.sender or hit.conversation, str(hit.sender or hit.conversation))
-        base = QFont(option.font)
-        small = QFont(base)
-        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.85))
-        sfm, fm = QFontMetrics(small), QFontMetrics(base)
-        when = timefmt.absolute(int(hit.time)) if hit.time is not None else ""
-        tw = sfm.horizontalAdvance(when)
-        left = av.right() + 12
-        p.setFont(small)
-        p.setPen(QColor(c.list_sub))
-        p.drawText(QRect(r.right() - 12 - tw, r.top() + 12, tw, sfm.height()), Qt.AlignmentFlag.AlignRight, when)
-        head = f"{hit.conversation}" + (f" · {hit.sender}" if hit.sender else "")
-        p.setFont(base)
-        p.setPen(QColor(c.list_text))
-        w = r.right() - 20 - tw - left
-        p.drawText(QRect(left, r.top() + 10, w, fm.height()), Qt.AlignmentFlag.AlignLeft,
-                   fm.elidedText(head, Qt.TextElideMode.ElideRight, w))
-        # Snippet with the matched parts highlighted (QTextLayout: correct CJK shaping and widths).
-        text = ""
-        formats = []
-        for part, is_hit in _segments(hit):
-            if is_hit:
-                f = QTextLayout.FormatRange()
-                f.start, f.length = len(text), len(part)
-                fmt = QTextCharFormat()
-                fmt.setForeground(QColor("#07c160" if theme.current() == "light" else "#5ad08a"))
-                fmt.setFontWeight(QFont.Weight.Bold)
-                f.format = fmt
-                formats.append(f)
-            text += part
-        text = text.replace("\n", " ")
-        layout = QTextLayout(text, small)
-        layout.setFormats(formats)
-        layout.beginLayout()
-        line = layout.createLine()
-        if line.isValid():
-            line.setLineWidth(r.right() - 12 - left)
-        layout.endLayout()
-        p.setPen(QColor(c.list_sub))
-        layout.draw(p, QPointF(left, r.top() + 36))
-        p.restore()
 
 
 KINDS = ["", "text", "image", "video", "voice", "file", "link", "payment", "location", "sticker", "call", "system"]

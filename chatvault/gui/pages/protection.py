@@ -1,20 +1,17 @@
-"""The protection page: watch folders and backups, their health, and the in-app backup scheduler."""
+"""The protection page: backup destinations and their health, the schedule, Back up now / Verify /
+Restore, the run history, and the watch folders. Its reads run on the shared pool (`models.protection`)."""
 
 from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDialog,
     QFileDialog,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,33 +22,21 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from chatvault.gui import timefmt
-from chatvault.gui.dbconn import open_conn
+from chatvault.gui.dialogs.restore import RestoreDialog
+from chatvault.gui.models.protection import ProtectionState, read_state
 from chatvault.gui.ops import Op
+from chatvault.gui.views.protection_tables import ProtectionTables, human_bytes
 from chatvault.vault.vault import Vault
 
 log = logging.getLogger(__name__)
-LEVELS = {"green": 0, "amber": 1, "red": 2}
-DOT = {"green": "🟢", "amber": "🟠", "red": "🔴"}
 
 
-def human_bytes(n: int | None) -> str:
-    if not n:
-        return "0 B"
-    x = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if x < 1024 or unit == "TB":
-            return f"{x:.0f} {unit}" if unit == "B" else f"{x:.1f} {unit}"
-        x /= 1024
-    return ""
-
-
-class ProtectionPage(QWidget):
+class ProtectionPage(ProtectionTables, QWidget):
     health_changed = Signal()
 
     def __init__(self, parent=None) -> None:
@@ -62,6 +47,10 @@ class ProtectionPage(QWidget):
         self.op: Op | None = None
         self.last_cause = ""
         self.healths: list[Any] = []
+        self.state: ProtectionState | None = None    # the last background read (None: not read yet)
+        self.refresh_op: Op | None = None
+        self._refresh_again = self._job_read = False
+        self._epoch = 0
         self.watch_status = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -80,7 +69,19 @@ class ProtectionPage(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        layout.addWidget(self._build_backups())
+        layout.addWidget(self._build_watch())
+        layout.addStretch(1)
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(1000)
+        self.watch_timer.timeout.connect(self._poll_watch)
+        self.schedule_timer = QTimer(self)
+        self.schedule_timer.setSingleShot(True)
+        self.schedule_timer.timeout.connect(self.run_due)
+        self.retranslate()
 
+    def _build_backups(self) -> QGroupBox:
+        """Destinations, their buttons, the running job's bar and the history."""
         self.backup_box = QGroupBox()
         bl = QVBoxLayout(self.backup_box)
         self.dest_table = QTableWidget(0, 5)
@@ -121,6 +122,10 @@ class ProtectionPage(QWidget):
         jr.addWidget(self.job_cancel)
         self.job_row.hide()
         bl.addWidget(self.job_row)
+        self._build_history(bl)
+        return self.backup_box
+
+    def _build_history(self, bl: QVBoxLayout) -> None:
         self.job_result = QLabel()
         self.job_result.setWordWrap(True)
         bl.addWidget(self.job_result)
@@ -133,8 +138,8 @@ class ProtectionPage(QWidget):
         self.history.setMinimumHeight(120)
         self.history.setMaximumHeight(200)
         bl.addWidget(self.history)
-        layout.addWidget(self.backup_box)
 
+    def _build_watch(self) -> QGroupBox:
         self.watch_box = QGroupBox()
         wl = QVBoxLayout(self.watch_box)
         self.watch_hint = QLabel()
@@ -158,16 +163,7 @@ class ProtectionPage(QWidget):
         row.addWidget(self.remove_watch)
         row.addStretch(1)
         wl.addLayout(row)
-        layout.addWidget(self.watch_box)
-        layout.addStretch(1)
-
-        self.watch_timer = QTimer(self)
-        self.watch_timer.setInterval(1000)
-        self.watch_timer.timeout.connect(self._poll_watch)
-        self.schedule_timer = QTimer(self)
-        self.schedule_timer.setSingleShot(True)
-        self.schedule_timer.timeout.connect(self.run_due)
-        self.retranslate()
+        return self.watch_box
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Protection"))
@@ -212,7 +208,7 @@ class ProtectionPage(QWidget):
 
     def _conn(self, readonly: bool = True):
         assert self.vault is not None
-        return open_conn(self.vault, readonly=readonly)
+        return self.vault.connect(readonly=readonly)
 
     def _start_watch(self) -> None:
         from chatvault.watch.folders import list_folders
@@ -251,172 +247,43 @@ class ProtectionPage(QWidget):
         self.shutdown()
         self.vault = None
         self.healths = []
+        self.state = None
         self.dest_table.setRowCount(0)
         self.watch_table.setRowCount(0)
         self.history.setRowCount(0)
         self.summary.clear()
         self.job_result.clear()
 
-    # --- health ----------------------------------------------------------------------------
-    def _damage_text(self, h: Any) -> str:
-        """What a refused backup found damaged in the vault (or a failed restore test), in words."""
-        d = h.damage or {}
-        if not d:
-            text = self.tr("The restore test of the newest backup failed: %1")
-            return text.replace("%1", h.last_failure_reason or "")
-        pages, blobs = d.get("pages") or {}, d.get("blobs") or []
-        msgs = (pages.get("messages") or 0) + sum(b.get("messages") or 0 for b in blobs)
-        text = self.tr("Damage found in your archive: %1 database pages and %2 media files fail their checks "
-                       "(%3 messages affected). It was not backed up; the last clean backup is kept.")
-        text = text.replace("%1", str(pages.get("page_count", 0))).replace("%2", str(len(blobs)))
-        text = text.replace("%3", str(msgs))
-        titles = [c.get("title") for c in pages.get("conversations", []) + [c for b in blobs
-                  for c in b.get("conversations", [])] if c.get("title")]
-        if titles:
-            text += " " + self.tr("Chats: %1").replace("%1", ", ".join(dict.fromkeys(titles).keys()))
-        return text
-
-    def _dest_text(self, h: Any) -> str:
-        if getattr(h, "damaged", False):
-            return self._damage_text(h)
-        if h.last_success_at is None:
-            text = self.tr("No verified backup yet")
-        else:
-            ago = self.ago(time.time() - h.last_success_at)
-            text = self.tr("Last verified backup: %1 (%2)").replace("%1", ago).replace(
-                "%2", timefmt.absolute(int(h.last_success_at * 1000)))
-            if h.last_bytes_total:
-                text += " · " + human_bytes(h.last_bytes_total)
-        if h.state == "red" and h.last_success_at is not None:
-            text += " · " + self.tr("older than %1 days").replace("%1", f"{h.max_age_s / 86400:g}")
-        if h.last_failure_reason and (h.last_success_at is None or (h.last_failure_at or 0) > h.last_success_at):
-            text += " · " + self.tr("the last attempt failed: %1").replace("%1", h.last_failure_reason)
-        return text
-
-    def every(self, seconds: int) -> str:
-        if seconds % 86400 == 0:
-            days = seconds // 86400
-            return self.tr("Every day") if days == 1 else self.tr("Every %1 days").replace("%1", str(days))
-        if seconds % 3600 == 0:
-            hours = seconds // 3600
-            return self.tr("Every hour") if hours == 1 else self.tr("Every %1 hours").replace("%1", str(hours))
-        return self.tr("Every %1 minutes").replace("%1", str(max(1, seconds // 60)))
-
-    def ago(self, seconds: float) -> str:
-        if seconds < 90:
-            return self.tr("just now")
-        if seconds < 5400:
-            return self.tr("%1 minutes ago").replace("%1", f"{seconds / 60:.0f}")
-        if seconds < 2 * 86400:
-            return self.tr("%1 hours ago").replace("%1", f"{seconds / 3600:.0f}")
-        return self.tr("%1 days ago").replace("%1", f"{seconds / 86400:.0f}")
-
-    def load_health(self) -> None:
-        from chatvault.backup.health import health
-
-        if self.vault is None:
-            return
-        conn = self._conn()
-        try:
-            self.healths = health(conn)
-        finally:
-            conn.close()
-
-    def overall_health(self) -> tuple[str, str]:
-        """(green|amber|red, one sentence) for the banner and the tray; sets `last_cause`."""
-        if self.vault is None:
-            return "green", ""
-        self.load_health()
-        level, text, cause = "green", self.tr("All backups are up to date."), ""
-        if not self.healths:
-            level, text, cause = "amber", self.tr(
-                "Your archive has no backup yet. Add a backup folder on another drive."), "backup:none"
-        for h in self.healths:
-            if LEVELS[h.state] > LEVELS[level]:
-                level, text, cause = h.state, f"{h.name}: {self._dest_text(h)}", f"backup:{h.name}:{h.state}"
-        status = self.watch.status() if self.watch is not None else None
-        for f in (status.folders if status else ()):
-            if f.state == "unreachable" and LEVELS[level] < LEVELS["amber"]:
-                level, cause = "amber", f"watch:{f.id}"
-                text = self.tr("The watch folder %1 cannot be reached (unplugged drive or network share?).").replace(
-                    "%1", f.path)
-        self.last_cause = cause
-        return level, text
-
     # --- refresh ---------------------------------------------------------------------------
-    def refresh(self) -> None:
+    def refresh(self) -> Op | None:
+        """Read everything the page shows on the shared pool, then fill it (`_apply`)."""
         if self.vault is None:
-            return
-        from chatvault.backup.destinations import list_destinations, runs
-        from chatvault.watch.folders import list_folders
+            return None
+        if self.refresh_op is not None and self.refresh_op.running:
+            self._refresh_again = True
+            return self.refresh_op
+        vault, epoch = self.vault, self._epoch
+        self._refresh_again = False
+        op = self.refresh_op = Op(lambda _ctx: read_state(vault), self)
+        # dropped if the page showed a newer read meanwhile (a change the user made, a job's end)
+        op.finished.connect(lambda state: self._apply(state) if self.vault is vault and self._epoch == epoch
+                            else None)
+        op.failed.connect(lambda exc: log.warning("protection page: %s", exc))
+        op.ended.connect(self._refresh_ended)
+        return op.start()
 
-        self.load_health()
-        conn = self._conn()
-        try:
-            dests = {d.name: d for d in list_destinations(conn)}
-        finally:
-            conn.close()
-        due = dict(self.schedule())
-        self.dest_table.setRowCount(len(self.healths))
-        for i, h in enumerate(self.healths):
-            state = {"green": self.tr("On schedule"), "amber": self.tr("Needs attention"),
-                     "red": self.tr("At risk")}[h.state]
-            d = dests.get(h.name)
-            schedule = self.tr("Off")
-            if d is not None and d.enabled:
-                schedule = self.every(d.interval_s)
-                if h.name in due:
-                    at = due[h.name]
-                    schedule += " · " + (self.tr("due now") if at <= time.time() else
-                                         self.tr("next %1").replace("%1", timefmt.absolute(int(at * 1000))))
-            for col, text in enumerate((h.name, h.where, f"{DOT[h.state]} {state}", schedule, self._dest_text(h))):
-                self.dest_table.setItem(i, col, QTableWidgetItem(text))
-        self.dest_table.resizeColumnsToContents()
-        level, text = self.overall_health()
-        self.summary.setText(f"{DOT[level]} {text}")
-        conn = self._conn()
-        try:
-            history = runs(conn, limit=30)
-            names = {r["id"]: r["name"] for r in conn.execute("SELECT id, name FROM backup_destinations")}
-            folders = list_folders(conn)
-        finally:
-            conn.close()
-        self.history.setRowCount(len(history))
-        kinds = {"backup": self.tr("Backup"), "verify": self.tr("Verify"), "restore": self.tr("Restore"),
-                 "prune": self.tr("Prune")}
-        results = {"success": self.tr("OK"), "failure": self.tr("Failed"), "running": self.tr("Running"),
-                   "cancelled": self.tr("Cancelled")}
-        for i, r in enumerate(history):
-            when = timefmt.absolute(r["started_at"]) if r["started_at"] else ""
-            what = f"{kinds.get(r['kind'], r['kind'])} → {names.get(r['destination_id'], '?')}"
-            detail = r["error"] or (human_bytes(r["bytes_sent"]) + " / " + human_bytes(r["bytes_total"])
-                                    if r["bytes_total"] else "")
-            for col, t in enumerate((when, what, results.get(r["status"], r["status"]), detail or "")):
-                self.history.setItem(i, col, QTableWidgetItem(t))
-        self.history.resizeColumnsToContents()
-        self._fill_watch(folders)
+    def _refresh_ended(self) -> None:
+        if self.refresh_op is not None:
+            self.refresh_op.deleteLater()
+            self.refresh_op = None
+        if getattr(self, "_refresh_again", False):
+            self.refresh()
 
-    def _fill_watch(self, folders) -> None:
-        status = self.watch.status() if self.watch is not None else None
-        by_id = {f.id: f for f in (status.folders if status else ())}
-        rules = {"capture": self.tr("Copy new files"), "auto-import": self.tr("Import new exports")}
-        states = {"starting": self.tr("Starting"), "scanning": self.tr("Scanning"), "watching": self.tr("Watching"),
-                  "unreachable": self.tr("Cannot be reached")}
-        self.watch_table.setRowCount(len(folders))
-        for i, f in enumerate(folders):
-            st = by_id.get(f.id)
-            state = states.get(st.state, st.state) if st else (self.tr("Paused") if not f.enabled else self.tr("Starting"))
-            if st and st.captured:
-                state += " · " + self.tr("%1 captured").replace("%1", str(st.captured))
-            last = ""
-            if st and st.last_event_at:
-                last = timefmt.absolute(st.last_event_at)
-            items = (f.path, rules.get(f.rule, f.rule), state, last)
-            for col, t in enumerate(items):
-                item = QTableWidgetItem(t)
-                item.setData(Qt.ItemDataRole.UserRole, f.id)
-                self.watch_table.setItem(i, col, item)
-        self.watch_status = status
+    def _refresh_here(self) -> None:
+        """Read and fill at once, after a change the user just made on this page (a destination or a
+        watch folder added or removed: one small write and read), so the table shows it immediately."""
+        if self.vault is not None:
+            self._apply(read_state(self.vault))
 
     def _poll_watch(self) -> None:
         if self.vault is None or self.watch is None:
@@ -424,21 +291,31 @@ class ProtectionPage(QWidget):
         before = self.watch_status
         status = self.watch.status()
         if before is None or status.folders != before.folders:
-            from chatvault.watch.folders import list_folders
-
-            conn = self._conn()
-            try:
-                folders = list_folders(conn)
-            finally:
-                conn.close()
-            self._fill_watch(folders)
+            if self.state is None:      # the first background read has not come back: it fills the table
+                return
+            self._fill_watch(self.state.folders)    # the folders as of the last read (refreshed each minute)
             states = lambda s: [f.state for f in s.folders] if s else []  # noqa: E731
             if states(before) != states(status):
                 self.health_changed.emit()
 
     # --- watch folders ---------------------------------------------------------------------
-    def add_watch_folder(self, path: str | None = None, rule: str | None = None) -> bool:
+    def _write(self, change) -> bool:
+        """One small change the user asked for (a core call on a writable connection); its refusal is
+        shown under the buttons."""
         from chatvault.errors import ChatVaultError
+
+        try:
+            conn = self._conn(readonly=False)
+            try:
+                change(conn)
+            finally:
+                conn.close()
+        except ChatVaultError as exc:
+            self.job_result.setText(exc.message + (f" {exc.hint}" if exc.hint else ""))
+            return False
+        return True
+
+    def add_watch_folder(self, path: str | None = None, rule: str | None = None) -> bool:
         from chatvault.watch.folders import add_folder
 
         if self.vault is None:
@@ -455,17 +332,10 @@ class ProtectionPage(QWidget):
             if not ok:
                 return False
             rule = "capture" if choice == options[0] else "auto-import"
-        try:
-            conn = self._conn(readonly=False)
-            try:
-                add_folder(conn, path, rule)
-            finally:
-                conn.close()
-        except ChatVaultError as exc:
-            self.job_result.setText(exc.message + (f" {exc.hint}" if exc.hint else ""))
+        if not self._write(lambda conn: add_folder(conn, path, rule)):
             return False
         self._start_watch()
-        self.refresh()
+        self._refresh_here()
         return True
 
     def remove_watch_folder(self) -> None:
@@ -478,13 +348,9 @@ class ProtectionPage(QWidget):
         if self.watch is not None:
             self.watch.stop(timeout=10)
             self.watch = None
-        conn = self._conn(readonly=False)
-        try:
-            remove_folder(conn, str(wid))
-        finally:
-            conn.close()
+        self._write(lambda conn: remove_folder(conn, str(wid)))
         self._start_watch()
-        self.refresh()
+        self._refresh_here()
 
     # --- destinations and jobs -------------------------------------------------------------
     def selected_destination(self) -> str | None:
@@ -495,7 +361,6 @@ class ProtectionPage(QWidget):
 
     def add_folder_destination(self, path: str | None = None, name: str | None = None) -> bool:
         from chatvault.backup.destinations import add_destination
-        from chatvault.errors import ChatVaultError
 
         if self.vault is None:
             return False
@@ -508,16 +373,9 @@ class ProtectionPage(QWidget):
                                             QLineEdit.EchoMode.Normal, Path(path).name or "backup")
             if not ok or not name:
                 return False
-        try:
-            conn = self._conn(readonly=False)
-            try:
-                add_destination(conn, name, "folder", {"path": path})
-            finally:
-                conn.close()
-        except ChatVaultError as exc:
-            self.job_result.setText(exc.message + (f" {exc.hint}" if exc.hint else ""))
+        if not self._write(lambda conn: add_destination(conn, name, "folder", {"path": path})):
             return False
-        self.refresh()
+        self._refresh_here()
         self.arm_scheduler()
         self.health_changed.emit()
         return True
@@ -528,12 +386,9 @@ class ProtectionPage(QWidget):
         name = self.selected_destination()
         if name is None or self.vault is None:
             return
-        conn = self._conn(readonly=False)
-        try:
-            remove_destination(conn, name)
-        finally:
-            conn.close()
-        self.refresh()
+        if not self._write(lambda conn: remove_destination(conn, name)):
+            return
+        self._refresh_here()
         self.health_changed.emit()
 
     def _run_job(self, label: str, fn, on_done) -> Op | None:
@@ -543,11 +398,33 @@ class ProtectionPage(QWidget):
         self.job_bar.setRange(0, 0)
         self.job_row.show()
         self.job_result.clear()
-        self.op = Op(fn, self)
+        vault = self.vault
+        after: dict[str, ProtectionState] = {}
+
+        def job(ctx):
+            """The job, then (whatever its outcome) the page's new state, read on the same worker so the
+            page shows it the moment the job ends."""
+            try:
+                return fn(ctx)
+            finally:
+                try:
+                    after["state"] = read_state(vault)
+                except Exception as exc:  # noqa: BLE001 - the job's own outcome matters more; refresh() retries
+                    log.warning("protection page after a job: %s", exc)
+
+        def show_after() -> None:
+            state = after.pop("state", None)
+            self._job_read = state is not None
+            if state is not None and self.vault is vault:
+                self._apply(state)
+
+        self._job_read = False
+        self.op = Op(job, self)
         self.op.progress.connect(self._progress)
-        self.op.finished.connect(on_done)
-        self.op.failed.connect(self._job_failed)
-        self.op.cancelled.connect(lambda: self.job_result.setText(self.tr("Cancelled. Nothing already saved was lost.")))
+        self.op.finished.connect(lambda result: (show_after(), on_done(result)))
+        self.op.failed.connect(lambda exc: (show_after(), self._job_failed(exc)))
+        self.op.cancelled.connect(lambda: (show_after(), self.job_result.setText(
+            self.tr("Cancelled. Nothing already saved was lost."))))
         self.op.ended.connect(self._job_ended)
         return self.op.start()
 
@@ -572,9 +449,8 @@ class ProtectionPage(QWidget):
 
     def _job_ended(self) -> None:
         self.job_row.hide()
-        self.refresh()
-        self.arm_scheduler()
-        self.health_changed.emit()
+        if not self._job_read:
+            self.refresh()      # failed or cancelled: read what changed in the background
 
     def cancel_job(self) -> None:
         if self.op is not None:
@@ -592,7 +468,7 @@ class ProtectionPage(QWidget):
         vault = self.vault
 
         def job(ctx):
-            conn = open_conn(vault)
+            conn = vault.connect(readonly=True)
             try:
                 dest = get_destination(conn, name)
             finally:
@@ -616,7 +492,7 @@ class ProtectionPage(QWidget):
         vault = self.vault
 
         def job(ctx):
-            conn = open_conn(vault)
+            conn = vault.connect(readonly=True)
             try:
                 dest = get_destination(conn, name)
             finally:
@@ -642,20 +518,8 @@ class ProtectionPage(QWidget):
 
     # --- scheduler -------------------------------------------------------------------------
     def schedule(self) -> list[tuple[str, float]]:
-        """(destination, due unix time), soonest first: the scheduler's own rule (`due_at`) on a GUI
-        connection, because `Scheduler.schedule()` goes through `Vault.connect()` (see dbconn.py)."""
-        from chatvault.backup.destinations import list_destinations
-        from chatvault.backup.scheduler import Scheduler
-
-        if self.vault is None:
-            return []
-        sched = Scheduler(self.vault)
-        conn = self._conn()
-        try:
-            out = [(d.name, sched.due_at(conn, d)) for d in list_destinations(conn) if d.enabled]
-        finally:
-            conn.close()
-        return sorted(out, key=lambda x: x[1])
+        """(destination, due unix time), soonest first, as of the last background read."""
+        return list(self.state.schedule) if self.state is not None and self.vault is not None else []
 
     def arm_scheduler(self) -> None:
         self.schedule_timer.stop()
@@ -681,93 +545,3 @@ class ProtectionPage(QWidget):
             self.arm_scheduler()
             return
         self._run_job(self.tr("Scheduled backup…"), sched.run_due, lambda _r: None)
-
-
-class RestoreDialog(QDialog):
-    """Restore wizard: pick a snapshot, pick an empty folder, restore there, and say what came back."""
-
-    def __init__(self, vault: Vault, destination: str, parent=None) -> None:
-        super().__init__(parent)
-        from chatvault.backup.destinations import get_destination, open_target
-        from chatvault.backup.engine import list_snapshots, vault_keys
-
-        self.setWindowTitle(self.tr("Restore from %1").replace("%1", destination))
-        self.vault = vault
-        conn = open_conn(vault)
-        try:
-            self.dest = get_destination(conn, destination)
-        finally:
-            conn.close()
-        self.target = open_target(self.dest)
-        self.keys = vault_keys(vault)
-        layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("A restore builds a complete vault in a new folder. Your current vault is not touched."))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        form = QFormLayout()
-        self.snapshot = QComboBox()
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        try:
-            snaps = list_snapshots(self.target, self.keys)
-        except Exception as exc:  # noqa: BLE001 - an unreachable destination is a message, not a crash
-            snaps = []
-            self.error.setText(getattr(exc, "message", str(exc)))
-        for s in reversed(snaps):
-            label = timefmt.absolute(int(s.time * 1000)) + f" · {s.counts.get('messages', 0):,} " + self.tr("messages")
-            if not s.ok:
-                label += " · " + self.tr("damaged")
-            self.snapshot.addItem(label, s.id)
-        self.folder = QLineEdit(str(Path.home() / f"ChatVault restored {datetime.now():%Y-%m-%d}"))
-        browse = QPushButton(self.tr("Choose…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
-        form.addRow(self.tr("Snapshot"), self.snapshot)
-        form.addRow(self.tr("Restore into"), row)
-        layout.addLayout(form)
-        self.bar = QProgressBar()
-        self.bar.hide()
-        layout.addWidget(self.bar)
-        layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.close_button = QPushButton(self.tr("Close"))
-        self.close_button.clicked.connect(self.reject)
-        self.start_button = QPushButton(self.tr("Restore"))
-        self.start_button.setObjectName("primaryButton")
-        self.start_button.setEnabled(self.snapshot.count() > 0)
-        self.start_button.clicked.connect(self.start)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.start_button)
-        layout.addLayout(buttons)
-        self.op: Op | None = None
-
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose an empty folder"))
-        if folder:
-            self.folder.setText(folder)
-
-    def start(self) -> None:
-        from chatvault.backup.engine import restore_snapshot
-
-        ref, to, keys, target = self.snapshot.currentData(), Path(self.folder.text()), self.keys, self.target
-        self.start_button.setEnabled(False)
-        self.bar.show()
-        self.bar.setRange(0, 0)
-        self.op = Op(lambda ctx: restore_snapshot(target, ref, to, keys=keys, check=True, ctx=ctx), self)
-        self.op.progress.connect(lambda p: (self.bar.setRange(0, 1000), self.bar.setValue(int(p.fraction * 1000)))
-                                 if p.fraction is not None else None)
-        self.op.finished.connect(self._done)
-        self.op.failed.connect(lambda exc: (self.error.setText(getattr(exc, "message", str(exc))),
-                                            self.start_button.setEnabled(True)))
-        self.op.start()
-
-    def _done(self, rep) -> None:
-        self.bar.hide()
-        if rep.ok:
-            self.error.setText(self.tr("Restored to %1. Open it with: chatvault --vault \"%1\"").replace("%1", rep.path))
-        else:
-            self.error.setText(self.tr("Restored to %1 with problems: %2 media files could not be restored.")
-                               .replace("%1", rep.path).replace("%2", str(len(rep.lost_blobs))))

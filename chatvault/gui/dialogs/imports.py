@@ -48,8 +48,13 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         self.pages = QStackedWidget()
         layout.addWidget(self.pages)
+        for build in (self._reading_page, self._preview_page, self._progress_page, self._report_page,
+                      self._question_page):
+            self.pages.addWidget(build())
 
-        # 0: reading the export
+    def _reading_page(self) -> QWidget:
+        """Page 0: reading the export."""
+        path = self.path
         p0 = QWidget()
         l0 = QVBoxLayout(p0)
         self.reading = QLabel(self.tr("Reading %1 to see what it holds…").replace("%1", str(path)))
@@ -58,9 +63,10 @@ class ImportDialog(QDialog):
         busy = QProgressBar()
         busy.setRange(0, 0)
         l0.addWidget(busy)
-        self.pages.addWidget(p0)
+        return p0
 
-        # 1: preview + options
+    def _preview_page(self) -> QWidget:
+        """Page 1: what the export holds, and who is "me"."""
         p1 = QWidget()
         l1 = QVBoxLayout(p1)
         self.preview_title = QLabel()
@@ -96,9 +102,10 @@ class ImportDialog(QDialog):
         row.addWidget(cancel)
         row.addWidget(self.start_button)
         l1.addLayout(row)
-        self.pages.addWidget(p1)
+        return p1
 
-        # 2: progress
+    def _progress_page(self) -> QWidget:
+        """Page 2: N of M, rate, ETA and Cancel."""
         p2 = QWidget()
         l2 = QVBoxLayout(p2)
         self.progress_title = QLabel(self.tr("Importing…"))
@@ -125,9 +132,10 @@ class ImportDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel_requested)
         row.addWidget(self.cancel_button)
         l2.addLayout(row)
-        self.pages.addWidget(p2)
+        return p2
 
-        # 3: report
+    def _report_page(self) -> QWidget:
+        """Page 3: the fidelity report."""
         p3 = QWidget()
         l3 = QVBoxLayout(p3)
         self.report_title = QLabel()
@@ -152,11 +160,10 @@ class ImportDialog(QDialog):
         done.clicked.connect(self.accept)
         row.addWidget(done)
         l3.addLayout(row)
-        self.pages.addWidget(p3)
-        self.pages.addWidget(self._question_page())
+        return p3
 
     def _question_page(self) -> QWidget:
-        """4: the export's dates read both day-first and month-first: which is it?"""
+        """Page 4: the export's dates read both day-first and month-first: which is it?"""
         p4 = QWidget()
         l4 = QVBoxLayout(p4)
         title = QLabel(self.tr("In which order are the dates in this chat written?"))
@@ -355,13 +362,12 @@ class ImportDialog(QDialog):
 
 def _preview(vault, path: Path, ctx, options=None) -> dict[str, Any]:
     """The preview, plus who "me" was chosen to be before for where this import will land (off the UI thread)."""
-    from chatvault.gui.dbconn import open_conn
     from chatvault.ingest import owner
     from chatvault.ingest.preview import preview
 
     pv = preview(path, options=options, ctx=ctx)
     if vault is not None:
-        conn = open_conn(vault)
+        conn = vault.connect(readonly=True)
         try:
             pv["kept_me"] = owner.kept_label(conn, pv["format"])
         finally:

@@ -72,7 +72,7 @@ class _Writer:
             (message_id, status, mime, size, name, expected, width, height, duration_ms))
 
 
-def populate(conn: Connection, now_ms: int | None = None) -> dict[str, int]:
+def populate(conn: Connection, now_ms: int | None = None) -> dict[str, int]:  # long on purpose: the archive, chat by chat
     """Write the demo archive (a WeChat account and a WhatsApp account); returns conversation ids by key."""
     now = now_ms or int(time.time() * 1000)
     local = datetime.fromtimestamp(now / 1000).astimezone()

@@ -1,7 +1,7 @@
 """The conversation view on a damaged vault: a notice that names the damaged pages and what they
 hold, in place of a traceback or an empty list.
 
-SQLite only says "malformed"; `chatvault.store.damage.damage_error` finds the pages and tables,
+SQLite only says "malformed"; `chatvault.store.damage.damage_error_from` finds the pages and tables,
 which reads the whole vault.db, so it runs off the UI thread.
 """
 
@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from chatvault.gui.ops import Op
-from chatvault.store.damage import damage_error
+from chatvault.store.damage import damage_error_from
 
 
 class DamageNotice(QLabel):
@@ -32,14 +32,11 @@ class DamageNotice(QLabel):
 
     def show_damage(self, vault: Any, exc: BaseException, what: str = "showing this conversation") -> None:
         """Say at once that this part is damaged, then which pages and tables (found in the background)."""
-        from chatvault.vault import keys
-
         self.found = None
         self._active = True
         self.setText(self.tr("Part of this vault cannot be read: vault.db is damaged. Finding the damaged pages…"))
         self.show()
-        path, key = vault.db_path, vault.derive_key(keys.LABEL_DB)
-        op = Op(lambda ctx: damage_error(path, key, exc, what), self)
+        op = Op(lambda ctx: damage_error_from(lambda: vault.connect(readonly=True), exc, what), self)
         op.finished.connect(self._diagnosed)
         op.ended.connect(op.deleteLater)
         op.start()

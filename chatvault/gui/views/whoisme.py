@@ -13,8 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QMenu
 
-from chatvault.gui.chatlist import ConversationRole
-from chatvault.gui.dbconn import open_conn
+from chatvault.gui.models.chatlist import ConversationRole
 from chatvault.gui.ops import Op
 
 log = logging.getLogger(__name__)
@@ -30,7 +29,7 @@ def _set_me(vault, source_id: int, key: str) -> Any:
     if took:
         lock.acquire("setting who is me")
     try:
-        conn = open_conn(vault, readonly=False)
+        conn = vault.connect()
         try:
             choice = owner.resolve_choice(conn, source_id, key)
             return owner.set_me(conn, source_id, choice)

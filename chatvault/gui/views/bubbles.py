@@ -1,61 +1,32 @@
-"""The conversation view: a paged list model over one conversation and a delegate that paints bubbles.
-
-Nothing here is one widget per message. The model holds a window of rows loaded page by page in both
-directions through `Store.messages_page` (the (conversation, ts, id) index), so a conversation of a
-million messages opens with two small queries. The delegate paints WeChat-style bubbles, cards and
-centred time chips (5-minute rule) and caches each row's layout.
-"""
+"""The conversation delegate: WeChat-style bubbles, cards and centred time chips (5-minute rule), with
+each row's layout cached."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
-    QCoreApplication,
-    QEvent,
     QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     QRect,
     QSize,
     Qt,
-    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from chatvault.gui import theme, timefmt
-from chatvault.store.db import Connection, DatabaseError
-from chatvault.store.store import Store
+from chatvault.gui.models.conversation import ChipRole, HighlightRole, MessageRole, recall_of
 
-MessageRole = Qt.ItemDataRole.UserRole + 1
-ChipRole = Qt.ItemDataRole.UserRole + 2
-HighlightRole = Qt.ItemDataRole.UserRole + 3
-END = (2**62, 2**62)
 CARD_KINDS = {"file", "link", "payment", "location", "contact", "poll"}
+
+
 MEDIA_KINDS = {"image", "video"}
+
+
 CENTRED_KINDS = {"system", "recalled"}
-
-
-def _extra(msg: dict[str, Any]) -> dict[str, Any]:
-    raw = msg.get("extra")
-    if isinstance(raw, dict):
-        return raw
-    try:
-        return json.loads(raw) if raw else {}
-    except (TypeError, ValueError):
-        return {}
-
-
-def recall_of(msg: dict[str, Any]) -> dict[str, Any] | None:
-    """The recall of a message the vault kept (its notice came in a later import), or None."""
-    extra = msg.get("extra")
-    recalled = extra.get("recalled") if isinstance(extra, dict) else None
-    return recalled if isinstance(recalled, dict) and msg.get("kind") != "recalled" else None
 
 
 def human_size(n: int | None) -> str:
@@ -68,173 +39,27 @@ def human_size(n: int | None) -> str:
     return ""
 
 
-class MessageListModel(QAbstractListModel):
-    """A window of one conversation's messages, extended a page at a time at either end."""
-
-    PAGE = 150
-    loaded = Signal()
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.store: Store | None = None
-        self.conversation_id: int | None = None
-        self.is_group = False
-        self.rows: list[dict[str, Any]] = []
-        self.at_start = self.at_end = True
-        self.highlight_id: int | None = None
-        self._now = None
-
-    # --- loading -----------------------------------------------------------------------
-    def set_connection(self, conn: Connection | None) -> None:
-        self.clear()
-        self.store = Store(conn) if conn is not None else None
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self.rows = []
-        self.conversation_id = None
-        self.highlight_id = None
-        self.at_start = self.at_end = True
-        self.endResetModel()
-
-    def open(self, conversation_id: int, is_group: bool, around: dict[str, Any] | None = None) -> None:
-        """Show the newest page, or the page around message `around` (a row from Store.message)."""
-        assert self.store is not None
-        self.conversation_id = conversation_id
-        self.is_group = is_group
-        self.highlight_id = None
-        if around is None:
-            rows = self.store.messages_page(conversation_id, before=END, limit=self.PAGE)
-            self.at_end = True
-            self.at_start = len(rows) < self.PAGE
-        else:
-            cur = (around["ts"], around["id"])
-            older = self.store.messages_page(conversation_id, before=cur, limit=self.PAGE // 2)
-            newer = self.store.messages_page(conversation_id, after=cur, limit=self.PAGE // 2)
-            rows = older + [around] + newer
-            self.at_start = len(older) < self.PAGE // 2
-            self.at_end = len(newer) < self.PAGE // 2
-            self.highlight_id = around["id"]
-        self.beginResetModel()         # after the reads: one that fails leaves the model consistent
-        self.rows = self._decorate(rows)
-        self.endResetModel()
-        self.loaded.emit()
-
-    def open_at_date(self, conversation_id: int, is_group: bool, ts_ms: int) -> int | None:
-        """Open at the first message on or after `ts_ms`; returns its row (None if after the end)."""
-        assert self.store is not None
-        first = self.store.messages_page(conversation_id, after=(ts_ms - 1, 2**62), limit=1)
-        if not first:
-            self.open(conversation_id, is_group)
-            return None
-        self.open(conversation_id, is_group, around=first[0])
-        self.highlight_id = None
-        return self.row_of(first[0]["id"])
-
-    def load_older(self) -> int:
-        if self.at_start or not self.rows or self.store is None:
-            return 0
-        first = self.rows[0]
-        rows = self.store.messages_page(self.conversation_id, before=(first["ts"], first["id"]), limit=self.PAGE)
-        self.at_start = len(rows) < self.PAGE
-        if rows:
-            self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
-            self.rows[0:0] = self._decorate(rows)
-            self.endInsertRows()
-            old_first = self.index(len(rows))
-            self.dataChanged.emit(old_first, old_first)  # its time chip may disappear
-        return len(rows)
-
-    def load_newer(self) -> int:
-        if self.at_end or not self.rows or self.store is None:
-            return 0
-        last = self.rows[-1]
-        rows = self.store.messages_page(self.conversation_id, after=(last["ts"], last["id"]), limit=self.PAGE)
-        self.at_end = len(rows) < self.PAGE
-        if rows:
-            n = len(self.rows)
-            self.beginInsertRows(QModelIndex(), n, n + len(rows) - 1)
-            self.rows.extend(self._decorate(rows))
-            self.endInsertRows()
-        return len(rows)
-
-    def _decorate(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Attach attachments, quoted messages and parsed extras to a page (two IN queries)."""
-        if not rows or self.store is None:
-            return rows
-        conn = self.store.conn
-        ids = [r["id"] for r in rows]
-        marks = ",".join("?" * len(ids))
-        atts: dict[int, list[dict[str, Any]]] = {}
-        for a in conn.execute(
-            f"SELECT message_id, status, mime, size, original_name, expected_path, width, height, duration_ms,"
-            f" blob_id, thumb_blob_id, extra FROM attachments WHERE message_id IN ({marks}) ORDER BY ordinal", ids
-        ):
-            atts.setdefault(a["message_id"], []).append(dict(a))
-        quote_ids = [r["reply_to_id"] for r in rows if r.get("reply_to_id")]
-        quotes: dict[int, dict[str, Any]] = {}
-        if quote_ids:
-            qmarks = ",".join("?" * len(quote_ids))
-            for q in conn.execute(
-                f"SELECT m.id, m.kind, m.text, p.display_name AS sender FROM messages m"
-                f" LEFT JOIN participants p ON p.id = m.sender_id WHERE m.id IN ({qmarks})", quote_ids
-            ):
-                quotes[q["id"]] = dict(q)
-        out = []
-        for r in rows:
-            r = dict(r)
-            r["extra"] = _extra(r)
-            r["attachments"] = atts.get(r["id"], [])
-            r["quote"] = quotes.get(r.get("reply_to_id") or -1)
-            out.append(r)
-        return out
-
-    # --- Qt model ----------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        msg = self.rows[index.row()]
-        if role == MessageRole:
-            return msg
-        if role == ChipRole:
-            if index.row() == 0:
-                return True
-            return timefmt.needs_chip(self.rows[index.row() - 1]["ts"], msg["ts"])
-        if role == HighlightRole:
-            return msg["id"] == self.highlight_id
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            who = msg.get("sender") or ""
-            body = msg.get("text") or msg["kind"]
-            if recall_of(msg) is not None:
-                body = f"{body} ({QCoreApplication.translate('BubbleDelegate', 'Recalled')})"
-            return f"{who}: {body}" if who else body
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = timefmt.absolute(msg["ts"], msg.get("tz_offset"))
-            recalled = recall_of(msg)
-            if recalled is not None and recalled.get("notice"):
-                tip += "\n" + str(recalled["notice"])      # the source's own words: "…撤回了一条消息"
-            return tip
-        return None
-
-    def row_of(self, message_id: int) -> int | None:
-        for i, r in enumerate(self.rows):
-            if r["id"] == message_id:
-                return i
-        return None
-
-
-# --- painting ----------------------------------------------------------------------------
-
 AVATAR = 36
+
+
 MARGIN = 14
+
+
 GAP = 8
+
+
 PAD_X = 11
+
+
 PAD_Y = 8
+
+
 CHIP_H = 30
+
+
 NAME_H = 17
+
+
 BADGE_H = 20
 
 
@@ -379,40 +204,7 @@ class BubbleDelegate(QStyledItemDelegate):
             header = self.tr("Forwarded from %1").replace("%1", msg["forwarded_from"])
         elif msg["extra"].get("forwarded"):
             header = self.tr("Forwarded")
-        if kind in MEDIA_KINDS or kind == "sticker":
-            att = (msg.get("attachments") or [{}])[0]
-            if kind == "sticker":
-                bw, bh = 96, 96
-            elif att.get("status") == "stored":
-                w0, h0 = att.get("width") or 4, att.get("height") or 3
-                scale = min(200 / max(w0, 1), 200 / max(h0, 1))
-                bw, bh = max(60, int(w0 * scale)), max(60, int(h0 * scale))
-            else:
-                bw, bh = 220, 96
-            content_h = bh
-            text_rect = None
-        elif kind in CARD_KINDS:
-            bw = min(max_w, 260)
-            title, lines, footer = self.card_lines(msg)
-            tr_ = fm.boundingRect(QRect(0, 0, bw - 2 * PAD_X - (40 if kind == "file" else 0), 10_000),
-                                  Qt.TextFlag.TextWordWrap, title)
-            content_h = min(tr_.height(), fm.height() * 2) + 6
-            for line in lines:
-                content_h += sfm.boundingRect(QRect(0, 0, bw - 2 * PAD_X, 10_000), Qt.TextFlag.TextWordWrap,
-                                              line).height() + 2
-            content_h = max(content_h, 44) + sfm.height() + 10  # footer strip
-            bh = content_h + 2 * PAD_Y
-            text_rect = None
-        else:
-            text = self.body_text(msg)
-            r = fm.boundingRect(QRect(0, 0, max_w - 2 * PAD_X, 100_000), Qt.TextFlag.TextWordWrap, text)
-            tw = max(r.width(), 14)
-            if header:
-                tw = max(tw, min(sfm.horizontalAdvance(header), max_w - 2 * PAD_X))
-            bw = tw + 2 * PAD_X
-            content_h = max(r.height(), fm.height())
-            bh = content_h + 2 * PAD_Y
-            text_rect = QRect(0, 0, tw, content_h)
+        bw, bh, text_rect = self._content_size(msg, kind, max_w, header, fm, sfm)
         hdr_h = sfm.height() + 2 if header else 0
         bh += hdr_h
         bw = max(bw, min(sfm.horizontalAdvance(header or "") + 2 * PAD_X, max_w)) if header else bw
@@ -440,6 +232,44 @@ class BubbleDelegate(QStyledItemDelegate):
         y = self._badges(lay, msg, sfm, y, width, mine=mine, bx=bx, bw=bw)
         lay.height = y + 8
         return lay
+
+    def _content_size(self, msg: dict[str, Any], kind: str, max_w: int, header: str | None, fm: QFontMetrics,
+                      sfm: QFontMetrics) -> tuple[int, int, QRect | None]:
+        """The bubble's width and height for its content (media, card or text), and the text's size."""
+        if kind in MEDIA_KINDS or kind == "sticker":
+            att = (msg.get("attachments") or [{}])[0]
+            if kind == "sticker":
+                bw, bh = 96, 96
+            elif att.get("status") == "stored":
+                w0, h0 = att.get("width") or 4, att.get("height") or 3
+                scale = min(200 / max(w0, 1), 200 / max(h0, 1))
+                bw, bh = max(60, int(w0 * scale)), max(60, int(h0 * scale))
+            else:
+                bw, bh = 220, 96
+            text_rect = None
+        elif kind in CARD_KINDS:
+            bw = min(max_w, 260)
+            title, lines, footer = self.card_lines(msg)
+            tr_ = fm.boundingRect(QRect(0, 0, bw - 2 * PAD_X - (40 if kind == "file" else 0), 10_000),
+                                  Qt.TextFlag.TextWordWrap, title)
+            content_h = min(tr_.height(), fm.height() * 2) + 6
+            for line in lines:
+                content_h += sfm.boundingRect(QRect(0, 0, bw - 2 * PAD_X, 10_000), Qt.TextFlag.TextWordWrap,
+                                              line).height() + 2
+            content_h = max(content_h, 44) + sfm.height() + 10  # footer strip
+            bh = content_h + 2 * PAD_Y
+            text_rect = None
+        else:
+            text = self.body_text(msg)
+            r = fm.boundingRect(QRect(0, 0, max_w - 2 * PAD_X, 100_000), Qt.TextFlag.TextWordWrap, text)
+            tw = max(r.width(), 14)
+            if header:
+                tw = max(tw, min(sfm.horizontalAdvance(header), max_w - 2 * PAD_X))
+            bw = tw + 2 * PAD_X
+            content_h = max(r.height(), fm.height())
+            bh = content_h + 2 * PAD_Y
+            text_rect = QRect(0, 0, tw, content_h)
+        return bw, bh, text_rect
 
     def quote_text(self, msg: dict[str, Any]) -> str:
         q = msg.get("quote")
@@ -714,99 +544,3 @@ class BubbleDelegate(QStyledItemDelegate):
                 p.drawRoundedRect(rect, 3, 3)
             p.setPen(col)
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-
-
-class MessageView(QListView):
-    """The list view over `MessageListModel`: loads older/newer pages as the user nears either end."""
-
-    image_activated = Signal(dict)
-    damaged = Signal(object)      # a read met damage in vault.db: the exception
-    EDGE_PX = 400
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setObjectName("messageView")
-        self.setAccessibleName(self.tr("Messages"))
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setUniformItemSizes(False)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.verticalScrollBar().setSingleStep(24)
-        self.model_ = MessageListModel(self)
-        self.delegate = BubbleDelegate(self)
-        self.setModel(self.model_)
-        self.setItemDelegate(self.delegate)
-        self._loading = False
-        self.verticalScrollBar().valueChanged.connect(self._maybe_load)
-        self.doubleClicked.connect(self._activated)
-        self.model_.modelReset.connect(self.delegate.clear_cache)
-
-    def open(self, conversation_id: int, is_group: bool, around: dict[str, Any] | None = None) -> None:
-        self.delegate.is_group = is_group
-        try:
-            self.model_.open(conversation_id, is_group, around)
-        except DatabaseError as exc:      # damage: the window says where, the list stays empty
-            self.model_.clear()
-            self.damaged.emit(exc)
-            return
-        if around is None:
-            self.scrollToBottom()
-        else:
-            self.scroll_to_message(around["id"])
-
-    def jump_to_date(self, ts_ms: int) -> None:
-        if self.model_.conversation_id is None:
-            return
-        row = self.model_.open_at_date(self.model_.conversation_id, self.model_.is_group, ts_ms)
-        if row is None:
-            self.scrollToBottom()
-        else:
-            self.scrollTo(self.model_.index(row), QAbstractItemView.ScrollHint.PositionAtTop)
-
-    def scroll_to_message(self, message_id: int) -> None:
-        row = self.model_.row_of(message_id)
-        if row is not None:
-            idx = self.model_.index(row)
-            self.setCurrentIndex(idx)
-            self.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
-            # A second pass once the rows above have their real heights.
-            QTimer.singleShot(0, lambda: self.scrollTo(self.model_.index(row), QAbstractItemView.ScrollHint.PositionAtCenter)
-                              if self.model_.rowCount() > row else None)
-
-    def _maybe_load(self, value: int) -> None:
-        if self._loading or self.model_.conversation_id is None:
-            return
-        bar = self.verticalScrollBar()
-        self._loading = True
-        try:
-            self._load_more(value, bar)
-        except DatabaseError as exc:      # the older/newer page is in a damaged part
-            self.damaged.emit(exc)
-        finally:
-            self._loading = False
-
-    def _load_more(self, value: int, bar: Any) -> None:
-        if value < self.EDGE_PX and not self.model_.at_start:
-            old_max = bar.maximum()
-            if self.model_.load_older():
-                self.doItemsLayout()
-                bar.setValue(value + (bar.maximum() - old_max))
-        elif bar.maximum() - value < self.EDGE_PX and not self.model_.at_end:
-            self.model_.load_newer()
-
-    def _activated(self, index: QModelIndex) -> None:
-        msg = index.data(MessageRole)
-        if msg and msg["kind"] in MEDIA_KINDS:
-            self.image_activated.emit(msg)
-
-    def clear(self) -> None:
-        self.model_.set_connection(None)
-        self.delegate.clear_cache()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if event.type() in (QEvent.Type.LanguageChange, QEvent.Type.StyleChange, QEvent.Type.FontChange):
-            self.delegate.clear_cache()
-            self.scheduleDelayedItemsLayout()
-        super().changeEvent(event)

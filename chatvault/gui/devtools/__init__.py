@@ -1,0 +1,1 @@
+"""Developer tools with a screen, not used by the app: `make screenshots`."""

@@ -1,0 +1,1 @@
+"""Dialogs: modal windows the user opens for one task."""

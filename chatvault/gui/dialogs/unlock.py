@@ -1,0 +1,243 @@
+"""Unlock: passphrase or recovery key (off the UI thread), the keychain option, and header damage named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chatvault.errors import ChatVaultError
+from chatvault.gui.dialogs.create_vault import error_label
+from chatvault.gui.ops import Op
+from chatvault.gui.views.passphrase_fields import PassphraseFields, default_user_inputs
+from chatvault.vault.vault import Vault, open_vault
+
+
+class UnlockDialog(QDialog):
+    """Unlock with the passphrase or the recovery key. The KDF runs off the UI thread."""
+
+    unlock_finished = Signal(bool)
+
+    def __init__(self, vault_path: Path, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("unlockDialog")
+        self.setWindowTitle(self.tr("Unlock ChatVault"))
+        self.setMinimumWidth(440)
+        self.vault_path = vault_path
+        self.vault: Vault | None = None
+        self._op: Op | None = None
+        self.use_recovery = False
+        self.new_passphrase_set = False
+        self._tried_keyring = False
+        self._from_keyring = False
+        first = QWidget()
+        layout = QVBoxLayout(first)
+        self.prompt = QLabel()
+        self.prompt.setWordWrap(True)
+        layout.addWidget(self.prompt)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName(self.tr("Passphrase"))
+        self.passphrase.returnPressed.connect(self.unlock)
+        layout.addWidget(self.passphrase)
+        from chatvault.gui import keychain
+
+        self.remember = QCheckBox(self.tr("Remember the passphrase in this computer's keyring"))
+        self.remember.setVisible(keychain.available())
+        self.remember.setChecked(keychain.get(vault_path) is not None if keychain.available() else False)
+        layout.addWidget(self.remember)
+        self.error = error_label()
+        layout.addWidget(self.error)
+        row = QHBoxLayout()
+        self.mode_button = QPushButton()
+        self.mode_button.setFlat(True)
+        self.mode_button.clicked.connect(self.toggle_mode)
+        row.addWidget(self.mode_button)
+        row.addStretch(1)
+        cancel = QPushButton(self.tr("Quit"))
+        cancel.clicked.connect(self.reject)
+        self.unlock_button = QPushButton(self.tr("Unlock"))
+        self.unlock_button.setObjectName("primaryButton")
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self.unlock)
+        row.addWidget(cancel)
+        row.addWidget(self.unlock_button)
+        layout.addLayout(row)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(first)
+        self.pages.addWidget(self._new_passphrase_page())
+        QVBoxLayout(self).addWidget(self.pages)
+        self._apply_mode()
+
+    # --- after a recovery-key unlock: choose a new passphrase --------------------------------
+    def _new_passphrase_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        title = QLabel(self.tr("Choose a new passphrase"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        text = QLabel(self.tr("The recovery key opened the vault. Choose a new passphrase now, so that you do "
+                              "not need the key next time. The recovery key stays valid."))
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.new_error = error_label()
+        self.new_fields = PassphraseFields(self.new_error, lambda: default_user_inputs(self.vault_path.name))
+        layout.addWidget(self.new_fields)
+        layout.addWidget(self.new_error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.later_button = QPushButton(self.tr("Not now"))
+        self.later_button.clicked.connect(self.accept)
+        self.set_button = QPushButton(self.tr("Set passphrase"))
+        self.set_button.setObjectName("primaryButton")
+        self.set_button.clicked.connect(self.set_new_passphrase)
+        row.addWidget(self.later_button)
+        row.addWidget(self.set_button)
+        layout.addLayout(row)
+        return page
+
+    def set_new_passphrase(self) -> None:
+        """Re-wrap the key under the new passphrase (one Argon2id run) off the UI thread."""
+        text = self.new_fields.validated()
+        vault = self.vault
+        if text is None or vault is None or (self._op is not None and self._op.running):
+            return
+        self.set_button.setEnabled(False)
+        self.new_error.setStyleSheet("color: #777777")
+        self.new_error.setText(self.tr("Setting the new passphrase…"))
+        self._op = Op(lambda ctx: vault.change_passphrase(text), self)
+        self._op.finished.connect(self._passphrase_set)
+        self._op.failed.connect(self._passphrase_failed)
+        self._op.start()
+
+    def _passphrase_set(self, _result: object = None) -> None:
+        self.new_fields.clear()
+        self.new_passphrase_set = True
+        self.accept()
+
+    def _passphrase_failed(self, exc: Exception) -> None:
+        self.set_button.setEnabled(True)
+        self.new_error.setStyleSheet("color: #c0392b")
+        msg = exc.message + (f"\n{exc.hint}" if exc.hint else "") if isinstance(exc, ChatVaultError) else str(exc)
+        self.new_error.setText(self.tr("The passphrase was not changed: %1").replace("%1", msg))
+
+    def _apply_mode(self) -> None:
+        if self.use_recovery:
+            self.prompt.setText(self.tr("Type the recovery key of the vault in %1 (8 groups of 5 characters).")
+                                .replace("%1", str(self.vault_path)))
+            self.passphrase.setEchoMode(QLineEdit.EchoMode.Normal)
+            self.passphrase.setAccessibleName(self.tr("Recovery key"))
+            self.passphrase.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
+            self.mode_button.setText(self.tr("Use the passphrase instead"))
+        else:
+            self.prompt.setText(self.tr("Enter the passphrase of the vault in %1").replace("%1", str(self.vault_path)))
+            self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+            self.passphrase.setAccessibleName(self.tr("Passphrase"))
+            self.passphrase.setPlaceholderText("")
+            self.mode_button.setText(self.tr("Forgot it? Use the recovery key"))
+
+    def toggle_mode(self) -> None:
+        self.use_recovery = not self.use_recovery
+        self.passphrase.clear()
+        self.error.clear()
+        self._apply_mode()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._tried_keyring:
+            self._tried_keyring = True
+            QTimer.singleShot(0, self.unlock_from_keyring)
+
+    def unlock_from_keyring(self) -> bool:
+        """Use a remembered passphrase at once (the OS may ask to confirm), as users expect."""
+        from chatvault.gui import keychain
+
+        if self.use_recovery or not keychain.available():
+            return False
+        secret = keychain.get(self.vault_path)
+        if not secret:
+            return False
+        self._from_keyring = True
+        self.passphrase.setText(secret)
+        self.unlock()
+        return True
+
+    def unlock(self) -> None:
+        if self._op is not None and self._op.running:
+            return
+        secret = self.passphrase.text()
+        path, use_rk = self.vault_path, self.use_recovery
+
+        def job(ctx):
+            return open_vault(path, recovery_key=secret) if use_rk else open_vault(path, secret)
+
+        self.unlock_button.setEnabled(False)
+        self.passphrase.setEnabled(False)
+        self.error.setStyleSheet("color: #777777")
+        self.error.setText(self.tr("Unlocking…"))
+        self._op = Op(job, self)
+        self._op.finished.connect(self._unlocked)
+        self._op.failed.connect(self._failed)
+        self._op.start()
+
+    def _unlocked(self, vault: Vault) -> None:
+        from chatvault.gui import keychain
+
+        if not self.remember.isHidden() and not self.use_recovery:
+            if self.remember.isChecked():
+                keychain.put(self.vault_path, self.passphrase.text())
+            else:
+                keychain.forget(self.vault_path)
+        self.vault = vault
+        self.passphrase.clear()
+        self.error.clear()
+        self.unlock_finished.emit(True)
+        if self.use_recovery:
+            self.pages.setCurrentIndex(1)          # the key worked: offer a new passphrase first
+            self.new_fields.passphrase.setFocus()
+            return
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        self.unlock_button.setEnabled(True)
+        self.passphrase.setEnabled(True)
+        self.error.setStyleSheet("color: #c0392b")
+        code = getattr(exc, "code", "")
+        if self._from_keyring:
+            # The remembered passphrase is stale (changed elsewhere): forget it, ask for the new one.
+            from chatvault.gui import keychain
+
+            keychain.forget(self.vault_path)
+            self._from_keyring = False
+            self.passphrase.clear()
+            self.error.setText(self.tr("The passphrase remembered in the keyring no longer opens this vault. "
+                                       "Type the current passphrase."))
+            self.unlock_finished.emit(False)
+            return
+        if code == "wrong_passphrase":
+            # a damaged vault.json read through its copy is said too (core text, after "Note:")
+            note = exc.message.partition(" Note: ")[2] if isinstance(exc, ChatVaultError) else ""
+            self.error.setText(self.tr("Wrong passphrase: the vault was not unlocked and nothing was changed.") + "\n"
+                               + self.tr("Check the keyboard layout and Caps Lock, or use your recovery key (link below).")
+                               + (f"\n{note}" if note else ""))
+        elif code == "wrong_recovery_key":
+            self.error.setText(self.tr("That recovery key does not open this vault. It is well-formed, so it may "
+                                       "belong to another vault."))
+        elif isinstance(exc, ChatVaultError):
+            self.error.setText(exc.message + (f"\n{exc.hint}" if exc.hint else ""))
+        else:
+            self.error.setText(self.tr("The vault could not be opened: %1").replace("%1", str(exc)))
+        self.passphrase.setFocus()
+        self.passphrase.selectAll()
+        self.unlock_finished.emit(False)

@@ -1,0 +1,117 @@
+"""The chat list model: every conversation with its last message preview and the new-in-last-import count
+(read through `store.queries`), and the filter that also finds a chat by its earlier names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from chatvault.store import queries
+from chatvault.store.db import Connection
+
+ConversationRole = Qt.ItemDataRole.UserRole + 10
+
+
+FilterRole = Qt.ItemDataRole.UserRole + 11
+
+
+_APP_NAMES = {"wechat": "WeChat", "whatsapp": "WhatsApp", "telegram": "Telegram", "signal": "Signal",
+              "discord": "Discord", "qq": "QQ", "line": "LINE", "imessage": "iMessage"}
+
+
+def preview_text(kind: str, text: str | None) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    labels = {
+        "image": QCoreApplication.translate("ChatList", "[Photo]"),
+        "video": QCoreApplication.translate("ChatList", "[Video]"),
+        "voice": QCoreApplication.translate("ChatList", "[Voice]"),
+        "file": QCoreApplication.translate("ChatList", "[File]"),
+        "sticker": QCoreApplication.translate("ChatList", "[Sticker]"),
+        "location": QCoreApplication.translate("ChatList", "[Location]"),
+        "contact": QCoreApplication.translate("ChatList", "[Contact card]"),
+        "link": QCoreApplication.translate("ChatList", "[Link]"),
+        "payment": QCoreApplication.translate("ChatList", "[Transfer]"),
+        "call": QCoreApplication.translate("ChatList", "[Call]"),
+        "poll": QCoreApplication.translate("ChatList", "[Poll]"),
+        "recalled": QCoreApplication.translate("ChatList", "[Recalled]"),
+    }
+    if kind in ("text", "system", "unknown"):
+        return (text or "").replace("\n", " ")
+    label = labels.get(kind, "")
+    return f"{label} {text}" if text and kind in ("link",) else label
+
+
+class ChatListModel(QAbstractListModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+
+    def load(self, conn: Connection | None) -> None:
+        rows = self._read(conn) if conn is not None else []   # read first: a failed read leaves the model whole
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    @staticmethod
+    def _read(conn: Connection) -> list[dict]:
+        rows = []
+        for conv in queries.chat_list(conn):
+            last = conv.pop("last")
+            preview = ""
+            if last is not None:
+                preview = preview_text(last["kind"], last["text"])
+                if conv["kind"] == "group" and last["display_name"] and last["kind"] not in ("system", "recalled"):
+                    preview = f"{last['display_name']}: {preview}"
+            conv["preview"] = preview
+            conv["fresh"] = 0
+            conv["display"] = conv["title"] or conv["source_key"]
+            # the filter finds a chat by its earlier names and the source's id too
+            conv["filter_text"] = "\n".join([conv["display"], *conv.pop("earlier_titles"), conv["source_key"]])
+            rows.append(conv)
+        return rows
+
+    def set_fresh(self, fresh: dict[int, int]) -> None:
+        """The "new in the last import" badges, counted off the UI thread (a scan of `messages`)."""
+        for i, conv in enumerate(self.rows):
+            n = int(fresh.get(conv["id"], 0))
+            if conv["fresh"] != n:
+                conv["fresh"] = n
+                self.dataChanged.emit(self.index(i), self.index(i))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        conv = self.rows[index.row()]
+        if role == ConversationRole:
+            return conv
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return conv["display"]
+        if role == FilterRole:
+            return conv.get("filter_text") or conv["display"]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{conv['display']} · {_APP_NAMES.get(conv['app'], conv['app'])} · {conv['messages']:,}"
+        return None
+
+    def row_of(self, conversation_id: int) -> int | None:
+        for i, c in enumerate(self.rows):
+            if c["id"] == conversation_id:
+                return i
+        return None
+
+
+class ChatFilter(QSortFilterProxyModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterRole(FilterRole)      # the title, earlier titles (renamed, re-remarked) and the source id

@@ -1,0 +1,1 @@
+"""Pages: the main window's stacked pages (search, media, protection)."""

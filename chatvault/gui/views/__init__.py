@@ -1,0 +1,1 @@
+"""Views: delegates and widgets that paint what the models hold."""

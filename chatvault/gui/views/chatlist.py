@@ -1,0 +1,90 @@
+"""The chat list delegate: avatar with initials and messenger badge, title, last message preview, time and
+the new-in-last-import badge."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from chatvault.gui import theme, timefmt
+from chatvault.gui.models.chatlist import ConversationRole
+
+_APP_BADGES = {"wechat": ("#07c160", "W"), "whatsapp": ("#25d366", "WA"), "telegram": ("#2aabee", "T"),
+               "signal": ("#3a76f0", "S"), "discord": ("#5865f2", "D"), "qq": ("#12b7f5", "Q"),
+               "line": ("#06c755", "L"), "imessage": ("#34c759", "i")}
+
+
+class ChatListDelegate(QStyledItemDelegate):
+    HEIGHT = 64
+
+    @staticmethod
+    def _app_badge(p: QPainter, av: QRect, app: str) -> None:
+        """Which messenger the chat came from: a small coloured disc on the avatar's corner."""
+        colour, letter = _APP_BADGES.get(app, ("#8c8c8c", (app[:1] or "?").upper()))
+        r = QRect(av.right() - 11, av.bottom() - 11, 16, 16)
+        p.save()
+        p.setPen(QColor("#ffffff"))
+        p.setBrush(QColor(colour))
+        p.drawEllipse(r)
+        f = QFont(p.font())
+        f.setPixelSize(7 if len(letter) > 1 else 9)
+        f.setBold(True)
+        p.setFont(f)
+        p.drawText(r, Qt.AlignmentFlag.AlignCenter, letter)
+        p.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        return QSize(option.rect.width(), self.HEIGHT)
+
+    def paint(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        conv = index.data(ConversationRole)
+        c = theme.colors()
+        r = option.rect
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if option.state & QStyle.StateFlag.State_Selected:
+            p.fillRect(r, QColor(c.list_selected))
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            p.fillRect(r, QColor(0, 0, 0, 12) if theme.current() == "light" else QColor(255, 255, 255, 10))
+        av = QRect(r.left() + 12, r.top() + 12, 40, 40)
+        theme.paint_avatar(p, av, conv["display"], f"conv-{conv['id']}")
+        self._app_badge(p, av, conv.get("app") or "")
+        base = QFont(option.font)
+        small = QFont(base)
+        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.85))
+        sfm = QFontMetrics(small)
+        time_text = timefmt.list_label(conv.get("last_ts"))
+        tw = sfm.horizontalAdvance(time_text)
+        p.setFont(small)
+        p.setPen(QColor(c.list_sub))
+        p.drawText(QRect(r.right() - 12 - tw, r.top() + 14, tw, sfm.height()), Qt.AlignmentFlag.AlignRight, time_text)
+        left = av.right() + 12
+        title_w = r.right() - 16 - tw - left
+        p.setFont(base)
+        p.setPen(QColor(c.list_text))
+        fm = QFontMetrics(base)
+        p.drawText(QRect(left, r.top() + 12, title_w, fm.height()), Qt.AlignmentFlag.AlignLeft,
+                   fm.elidedText(conv["display"], Qt.TextElideMode.ElideRight, title_w))
+        p.setFont(small)
+        p.setPen(QColor(c.list_sub))
+        badge_w = 0
+        if conv.get("fresh"):
+            text = str(conv["fresh"]) if conv["fresh"] < 1000 else "999+"
+            badge_w = max(18, sfm.horizontalAdvance(text) + 10)
+            br = QRect(r.right() - 12 - badge_w, r.top() + 36, badge_w, 18)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("#fa5151"))
+            p.drawRoundedRect(br, 9, 9)
+            p.setPen(QColor("#ffffff"))
+            p.drawText(br, Qt.AlignmentFlag.AlignCenter, text)
+            p.setPen(QColor(c.list_sub))
+        pw = r.right() - 16 - left - (badge_w + 6 if badge_w else 0)
+        p.drawText(QRect(left, r.top() + 36, pw, sfm.height()), Qt.AlignmentFlag.AlignLeft,
+                   sfm.elidedText(conv.get("preview") or "", Qt.TextElideMode.ElideRight, pw))
+        p.restore()
