@@ -17,7 +17,7 @@ def test_wechat_dat_sample_decodes_to_a_jpeg() -> None:
 
     from PIL import Image
 
-    from chatvault.media.wechat_dat import decode_dat, detect_key
+    from chatvault.importers.wechat.dat import decode_dat, detect_key
 
     data = (SAMPLES / "wechat" / "WechatImageDecoder" / "test.dat").read_bytes()
     assert detect_key(data) == (0x51, "jpg")

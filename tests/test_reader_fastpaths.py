@@ -10,7 +10,7 @@ import random
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
-from chatvault.importers.telegram.importer import _ts_of
+from chatvault.importers.telegram.fields import ts_of as _ts_of
 from chatvault.importers.whatsapp import messages as W
 from chatvault.importers.whatsapp import stamps
 from tests import import_fixtures as I

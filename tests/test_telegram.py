@@ -220,7 +220,7 @@ def test_old_numeric_peer_ids_still_read(tmp_path: Path) -> None:
 
 
 def test_service_texts() -> None:
-    from chatvault.importers.telegram.importer import _service_text
+    from chatvault.importers.telegram.messages import service_text as _service_text
 
     cases = {("create_group", "Hike"): "A created the group Hike", ("create_channel", ""): "A created the channel",
              ("invite_members", ""): "A added B, C", ("remove_members", ""): "A removed B, C",

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from chatvault.media.wechat_dat import (
+from chatvault.importers.wechat.dat import (
     DAMAGED,
     NEEDS_IMAGE_KEY,
     UNKNOWN_XOR,
@@ -80,7 +80,7 @@ def _silk(seconds: float = 0.5) -> bytes:
 def test_voice_note_silk_to_wav():
     import wave
 
-    from chatvault.media.wechat_dat import is_silk, silk_to_wav
+    from chatvault.importers.wechat.dat import is_silk, silk_to_wav
 
     data = _silk()
     assert data.startswith(b"\x02#!SILK_V3") and is_silk(data)
@@ -93,7 +93,7 @@ def test_voice_note_silk_to_wav():
 def test_damaged_silk_gives_none_not_a_crash():
     import random
 
-    from chatvault.media.wechat_dat import silk_to_wav
+    from chatvault.importers.wechat.dat import silk_to_wav
 
     good = _silk(0.2)
     rnd = random.Random(7)

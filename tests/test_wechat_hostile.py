@@ -129,3 +129,25 @@ def test_parse_message_never_raises():
         parse_message(base, sub, None, content)
 
     check()
+
+
+def test_a_database_linked_from_outside_the_folder_is_refused(tmp_path):
+    """The file-tree layer vets WeChat folders too: a MicroMsg.db that is a link to a file elsewhere (a
+    planted file outside the account) is never opened, and the error says why."""
+    folder = F.build_pc_folder(tmp_path / "in")
+    outside = tmp_path / "elsewhere.db"
+    micro = folder.root / "Msg" / "MicroMsg.db"
+    micro.rename(outside)
+    micro.symlink_to(outside)
+    with pytest.raises(InputError, match="MicroMsg.db: symbolic link that points outside"):
+        read(folder.root)
+
+
+def test_a_message_folder_linked_from_elsewhere_is_named(tmp_path):
+    """Msg/Multi as a link to a folder elsewhere: the error names the link, not just the database."""
+    folder = F.build_pc_folder(tmp_path / "in")
+    multi = folder.root / "Msg" / "Multi"
+    multi.rename(tmp_path / "Multi-elsewhere")
+    multi.symlink_to(tmp_path / "Multi-elsewhere", target_is_directory=True)
+    with pytest.raises(InputError, match=r"MSG0.db: it lies in Multi \(symbolic link to a folder\)"):
+        list(PC.read(folder.root, ImportOptions(options={"key": F.KEY_HEX}), JobContext()))

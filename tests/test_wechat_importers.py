@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from chatvault.errors import Cancelled, InputError
+from chatvault.errors import InputError
 from chatvault.importers.base import ImportOptions
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.wechat.dbopen import android_key
@@ -239,21 +239,7 @@ def test_pc_locked_source_is_read_from_a_copy_and_never_modified(tmp_path):
     assert not any((tmp_path / "work").rglob("*.db"))      # private copies are gone
 
 
-def test_pc_two_reads_are_identical(pc):
-    def strip(recs):
-        return [(r.source_id, r.kind, r.text, r.sender_key, r.reply_to, r.extra, r.ts) for r in recs
-                if isinstance(r, MessageRec)]
-    assert strip(read(PC, pc.root, key=F.KEY_HEX)) == strip(read(PC, pc.root, key=F.KEY_HEX))
-
-
-def test_pc_cancel_is_prompt(pc):
-    ctx = JobContext()
-    it = PC.read(pc.root, ImportOptions(options={"key": F.KEY_HEX}), ctx)
-    next(it)
-    ctx.cancel()
-    with pytest.raises(Cancelled):
-        for _ in it:
-            pass
+# Two identical reads and a prompt cancel, for every format: tests/test_conformance.py.
 
 
 def test_pc_progress_totals(pc):

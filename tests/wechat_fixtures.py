@@ -524,8 +524,9 @@ def v4_pictures() -> dict[str, bytes]:
             "v2": image_bytes("PNG", (48, 36)), "v2_h": image_bytes("GIF", (96, 72))}
 
 
-def build_v4_folder(base: Path, secret: bytes | None = KEY) -> Path:
-    """xwechat_files/wxid_me_1a2b with two message_N.db, contact.db, media_0.db and msg/ media."""
+def build_v4_folder(base: Path, secret: bytes | None = KEY, *, extra_texts: list[str] = ()) -> Path:
+    """xwechat_files/wxid_me_1a2b with two message_N.db, contact.db, media_0.db and msg/ media;
+    `extra_texts` are more text messages from Alice (large inputs for the conformance suite)."""
     root = base / "xwechat_files" / V4_ACCOUNT
     me = ME
     users = [me, "wxid_alice", "wxid_bob", ROOM]
@@ -562,6 +563,7 @@ def build_v4_folder(base: Path, secret: bytes | None = KEY) -> Path:
         row(8, 5008, 49, 2000, "wxid_alice", x_transfer("￥5.00", 1), t + 8, zstd=True),
         row(9, 5009, 10000, 0, "wxid_alice", "你撤回了一条消息", t + 9),
     ]
+    alice += [row(100 + i, 500_000 + i, 1, 0, "wxid_alice", text, t + 30 + i) for i, text in enumerate(extra_texts)]
     room = [
         row(1, 6001, 1, 0, "wxid_bob", "wxid_bob:\nv4 group text", t + 20),
         row(2, 6002, 49, 5, "wxid_alice", "wxid_alice:\n" + x_article(), t + 21, zstd=True),
@@ -613,8 +615,9 @@ def android_db_key(imei: str = IMEI, uin: int = UIN) -> str:
 
 
 def build_android_folder(base: Path, *, imei: str = IMEI, uin: int = UIN, encrypted: bool = True,
-                         prefs: bool = True) -> Path:
-    """com.tencent.mm/{shared_prefs/system_config_prefs.xml, MicroMsg/<md5(mm+uin)>/EnMicroMsg.db + media}."""
+                         prefs: bool = True, extra_texts: list[str] = ()) -> Path:
+    """com.tencent.mm/{shared_prefs/system_config_prefs.xml, MicroMsg/<md5(mm+uin)>/EnMicroMsg.db + media};
+    `extra_texts` are more text messages from Alice (large inputs for the conformance suite)."""
     app = base / "com.tencent.mm"
     acct = app / "MicroMsg" / hashlib.md5(f"mm{uin}".encode()).hexdigest()
     acct.mkdir(parents=True, exist_ok=True)
@@ -653,6 +656,7 @@ def build_android_folder(base: Path, *, imei: str = IMEI, uin: int = UIN, encryp
         m(12, 7012, 1090519089, 0, A, x_file("android.pdf", 1234), t + 12000),
         m(13, 7013, 48, 0, R, "wxid_alice:\n" + x_location(31.23, 121.47, "上海", "外滩"), t + 13000),
     ]
+    rows += [m(100 + i, 700_000 + i, 1, 0, A, text, t + 20000 + i) for i, text in enumerate(extra_texts)]
     create_db(acct / DB_NAME_ANDROID, "android" if encrypted else None,
               android_db_key(imei, uin).encode() if encrypted else None, ANDROID_DDL, {
         "message": rows,

@@ -29,6 +29,7 @@ from chatvault.gui import prefs, theme
 from chatvault.gui.dialogs.jump_to_date import JumpToDateDialog
 from chatvault.gui.idle import IdleWatcher
 from chatvault.gui.models.chatlist import ChatFilter, ChatListModel, ConversationRole
+from chatvault.gui.ops import wait_for_pool
 from chatvault.gui.views.banner import HealthBanner
 from chatvault.gui.views.chatlist import ChatListDelegate
 from chatvault.gui.views.damage import DamageNotice
@@ -372,6 +373,9 @@ class MainWindow(MainWindowChrome, QMainWindow):
                 pass
         self.conn = None
         self.store = None
+        # Background reads and a cancelled import hold connections of their own: closing those under a
+        # running query can crash SQLite, so let them end first (an import stops at its next check).
+        wait_for_pool(5000)
         self.vault.lock()
         self.vault = None
         self.idle.timer.stop()

@@ -4,7 +4,7 @@ The file is opened with O_NOFOLLOW|O_NONBLOCK (a FIFO does not block, a symlink 
 `fstat` on the descriptor must say "regular file" (never a check on the path: TOCTOU). It must still
 have the size and mtime the caller saw stable, and it is re-checked after the copy: a file that
 changed while it was read is reported `changed` and retried later, and its blob is not referenced.
-WeChat `.dat` images are decoded (`chatvault.media.wechat_dat.decode_dat`): one-byte XOR files and
+WeChat `.dat` images are decoded (`chatvault.importers.wechat.dat.decode_dat`): one-byte XOR files and
 Weixin 4 V1 files. Weixin 4 V2 files need the account's image key, which a vault does not remember
 (it is given to one import and kept nowhere), so the watcher keeps them as they are; so it does every
 `.dat` that does not decode, and the capture log says why (`wechat_dat: kept: <reason>`).
@@ -60,7 +60,7 @@ def within_root(root: Path, path: Path) -> bool:
 def _decode_dat(data: bytes) -> tuple[tuple[bytes, str] | None, str]:
     """(decoded picture and extension, or None; the reason when None)."""
     try:
-        from chatvault.media.wechat_dat import decode_dat, undecodable_reason
+        from chatvault.importers.wechat.dat import decode_dat, undecodable_reason
     except ImportError:
         return None, "no decoder"
     try:

@@ -21,6 +21,7 @@ from chatvault.importers.wechat.common import (
     safe_join,
     stable_id,
 )
+from chatvault.importers.wechat.vetted import VettedFolder
 from chatvault.jobs.context import JobContext
 from chatvault.model import AttachmentRef, AttachmentStatus, MessageKind, Record, SourceRec, Unparsed
 
@@ -133,7 +134,7 @@ class WeChatAndroidImporter(Importer):
             imeis = [str(opts["imei"]).strip()] if opts.get("imei") else []
             imeis += [i for i in dbopen.ANDROID_IMEI_FALLBACKS if i not in imeis]
             secrets += [dbopen.android_key(i, uin).encode() for i in imeis]
-        work = dbopen.WorkDir(opts.get("workdir"))
+        work = dbopen.WorkDir(opts.get("workdir"), VettedFolder(db.parent if path.is_dir() else db))
         try:
             conn, _enc = dbopen.open_db(db, work, dbopen.ANDROID, secrets,
                                         key_given=bool(key or opts.get("imei")))
@@ -179,11 +180,7 @@ class WeChatAndroidImporter(Importer):
         emitted: set[str] = set()
         done = 0
         account_dir = db.parent
-        while True:
-            rows = cur.fetchmany(2000)
-            if not rows:
-                break
-            ctx.check()
+        for rows in dbopen.batches(cur, ctx):
             for row in rows:
                 talker = row[5]
                 if not talker:

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+from chatvault.errors import InputError
 from chatvault.importers.openers import BytesOpener, FileOpener
 from chatvault.importers.wechat.content import Parsed
-from chatvault.media.wechat_dat import (
+from chatvault.importers.wechat.dat import (
     MIME_BY_EXT,
     NOT_AN_IMAGE,
     DatUndecodable,
@@ -143,6 +144,20 @@ def accounts_under(path: Path, *marker: str) -> list[Path]:
         return sorted(p for p in path.iterdir() if p.is_dir() and p.joinpath(*marker).is_dir())
     except OSError:
         return []
+
+
+def one_account(path: Path, root: Path | None, accounts: list[Path], *, many: str, many_hint: str,
+                none: str, none_hint: str) -> Path:
+    """The account folder to read: `root` when `path` is (or is inside) one, else the only account under
+    `path`; an `InputError` when there are several (`many`, with `{n}` for their number) or none."""
+    if root is not None:
+        return root
+    if len(accounts) == 1:
+        return accounts[0]
+    if accounts:
+        raise InputError(f"{many.format(n=len(accounts))}: {', '.join(a.name for a in accounts)}.",
+                         location=str(path), hint=many_hint)
+    raise InputError(none, location=str(path), hint=none_hint)
 
 
 def ts_utc(seconds: int | float | None) -> datetime:

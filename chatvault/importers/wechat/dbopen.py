@@ -13,13 +13,15 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlcipher3
 
 from chatvault.errors import InputError
+from chatvault.importers.wechat.vetted import VettedFolder
+from chatvault.jobs.context import JobContext
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -83,7 +85,8 @@ def page_key(cipher: Cipher, secret: bytes, salt: bytes) -> bytes:
 class WorkDir:
     """A private folder for copies of the source databases, removed on close."""
 
-    def __init__(self, parent: str | os.PathLike | None = None) -> None:
+    def __init__(self, parent: str | os.PathLike | None = None, vetted: VettedFolder | None = None) -> None:
+        self.vetted = vetted         # the file-tree layer's verdict on the source folder (see `vetted`)
         if parent is None:
             parent = os.environ.get("CHATVAULT_TMPDIR")
         if parent is None:
@@ -97,13 +100,16 @@ class WorkDir:
         self._conns: list[sqlcipher3.Connection] = []
 
     def copy(self, src: Path) -> Path:
-        """Copy `src` (and its -wal) privately. Works on files another process holds locked."""
+        """Copy `src` (and its -wal) privately. Works on files another process holds locked. A source the
+        file-tree layer refused (a link out of the folder, not a regular file, too large) is an `InputError`."""
+        if self.vetted is not None:
+            self.vetted.check(src)
         self._n += 1
         dst = self.path / f"{self._n}-{src.name}"
         try:
             shutil.copyfile(src, dst)
             wal = src.with_name(src.name + "-wal")
-            if wal.is_file() and wal.stat().st_size:
+            if wal.is_file() and wal.stat().st_size and (self.vetted is None or self.vetted.accepts(wal)):
                 shutil.copyfile(wal, dst.with_name(dst.name + "-wal"))
         except OSError as exc:
             raise InputError(
@@ -235,3 +241,13 @@ def require_table(conn: sqlcipher3.Connection, table: str, src: Path) -> None:
             f"{src.name} has no {table} table: it is not the WeChat database it looks like, or it was tampered with.",
             location=str(src),
         )
+
+
+def batches(cur: sqlcipher3.Cursor, ctx: JobContext, size: int = 2000) -> Iterator[list]:
+    """The rows of `cur`, `size` at a time (memory stays bounded), checking for cancel before each batch."""
+    while True:
+        rows = cur.fetchmany(size)
+        if not rows:
+            return
+        ctx.check()
+        yield rows

@@ -21,10 +21,12 @@ from chatvault.importers.wechat.common import (
     in_place_recall,
     make_message,
     numbered_files,
+    one_account,
     safe_join,
     stable_id,
     ts_utc,
 )
+from chatvault.importers.wechat.vetted import VettedFolder
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
@@ -108,17 +110,12 @@ class WeChatPCImporter(Importer):
 
     def _root(self, path: Path) -> Path:
         root = find_account_root(path)
-        if root is not None:
-            return root
-        accounts = _accounts_under(path) if path.is_dir() else []
-        if len(accounts) == 1:
-            return accounts[0]
-        if accounts:
-            raise InputError(
-                f"This WeChat Files folder holds {len(accounts)} accounts: {', '.join(a.name for a in accounts)}.",
-                location=str(path), hint="Import one account folder at a time, e.g. …/WeChat Files/" + accounts[0].name)
-        raise InputError("This is not a WeChat for Windows account folder (no Msg/Multi/MSG*.db).", location=str(path),
-                         hint="Choose the WeChat Files/<wxid> folder (Documents/WeChat Files on Windows).")
+        accounts = _accounts_under(path) if root is None and path.is_dir() else []
+        return one_account(path, root, accounts, many="This WeChat Files folder holds {n} accounts",
+                           many_hint="Import one account folder at a time, e.g. …/WeChat Files/"
+                                     + (accounts[0].name if accounts else ""),
+                           none="This is not a WeChat for Windows account folder (no Msg/Multi/MSG*.db).",
+                           none_hint="Choose the WeChat Files/<wxid> folder (Documents/WeChat Files on Windows).")
 
     def total_bytes(self, path: Path) -> int | None:
         root = find_account_root(path)
@@ -136,7 +133,7 @@ class WeChatPCImporter(Importer):
             raise InputError("No MSG*.db message databases in Msg/Multi.", location=str(root / "Msg" / "Multi"))
         key = dbopen.parse_hex_key(options.options.get("key"), root)
         secrets = [key] if key else []
-        work = dbopen.WorkDir(options.options.get("workdir"))
+        work = dbopen.WorkDir(options.options.get("workdir"), VettedFolder(root / "Msg"))
         try:
             yield from self._read(root, files, secrets, key is not None, work, ctx)
         finally:
@@ -246,11 +243,7 @@ class WeChatPCImporter(Importer):
             # Rowid order: a plain scan, no sort (a sort could spill decrypted rows to a temp file).
             cur = conn.execute(f"SELECT {sel} FROM MSG ORDER BY localId")
             loc = f"{src.name}#localId="
-            while True:
-                rows = cur.fetchmany(2000)
-                if not rows:
-                    break
-                ctx.check()
+            for rows in dbopen.batches(cur, ctx):
                 for row in rows:
                     local_id, tid, svrid, base, _sub, is_sender, ctime, content, _c, extra_blob, talker = row
                     talker = talker or names.get(tid or -1)

@@ -21,12 +21,14 @@ from chatvault.importers.wechat.common import (
     in_place_recall,
     make_message,
     numbered_files,
+    one_account,
     safe_join,
     stable_id,
     ts_utc,
 )
+from chatvault.importers.wechat.dat import NEEDS_IMAGE_KEY, WRONG_IMAGE_KEY, learn_xor_byte, parse_image_key
+from chatvault.importers.wechat.vetted import VettedFolder
 from chatvault.jobs.context import JobContext
-from chatvault.media.wechat_dat import NEEDS_IMAGE_KEY, WRONG_IMAGE_KEY, learn_xor_byte, parse_image_key
 from chatvault.model import AttachmentRef, AttachmentStatus, ImportWarning, MessageKind, Record, SourceRec
 
 _MSG_RE = re.compile(r"^message_(\d+)\.db$")
@@ -79,16 +81,11 @@ class Weixin4Importer(Importer):
 
     def _root(self, path: Path) -> Path:
         root = find_account_root(path)
-        if root is not None:
-            return root
-        accounts = _accounts_under(path) if path.is_dir() else []
-        if len(accounts) == 1:
-            return accounts[0]
-        if accounts:
-            raise InputError(f"This folder holds {len(accounts)} Weixin accounts: {', '.join(a.name for a in accounts)}.",
-                             location=str(path), hint="Import one account folder at a time.")
-        raise InputError("This is not a Weixin 4 account folder (no db_storage/message/message_*.db).",
-                         location=str(path), hint="Choose the xwechat_files/<wxid>_xxxx folder.")
+        accounts = _accounts_under(path) if root is None and path.is_dir() else []
+        return one_account(path, root, accounts, many="This folder holds {n} Weixin accounts",
+                           many_hint="Import one account folder at a time.",
+                           none="This is not a Weixin 4 account folder (no db_storage/message/message_*.db).",
+                           none_hint="Choose the xwechat_files/<wxid>_xxxx folder.")
 
     def total_bytes(self, path: Path) -> int | None:
         root = find_account_root(path)
@@ -109,7 +106,7 @@ class Weixin4Importer(Importer):
             raise InputError(str(exc), location=str(root),
                              hint="Pass the image key as your key tool printed it: --image-key 0f1e… "
                                   "(16 characters or 32 hexadecimal digits).") from None
-        work = dbopen.WorkDir(options.options.get("workdir"))
+        work = dbopen.WorkDir(options.options.get("workdir"), VettedFolder(root / "db_storage"))
         try:
             yield from self._read(root, files, [key] if key else [], key is not None, work, ctx, image_key)
         finally:
@@ -220,11 +217,7 @@ class Weixin4Importer(Importer):
                                                    "create_time", "status", "message_content", "compress_content",
                                                    "packed_info_data"))
             cur = conn.execute(f'SELECT {sel} FROM "{table}" ORDER BY local_id')   # rowid order: no sort
-            while True:
-                rows = cur.fetchmany(2000)
-                if not rows:
-                    break
-                ctx.check()
+            for rows in dbopen.batches(cur, ctx):
                 for row in rows:
                     yield self._message(root, src, table, row, talker, names, d, voices, media, images)
                 done += len(rows)

@@ -282,15 +282,7 @@ class WhatsAppImporter(Importer):
             if line[-1:] == "\n":
                 line = line[:-1]
             elif len(line) >= limit:     # over the cap: skip to the end of this line
-                skipped = 0
-                while True:
-                    more = readline(limit)
-                    if not more:
-                        break
-                    if more[-1:] == "\n":
-                        skipped += len(more) - 1
-                        break
-                    skipped += len(more)
+                skipped = _skip_rest(readline, limit)
                 if skipped:
                     check_every += 1
                     chars += len(line) + 1 + skipped
@@ -392,6 +384,18 @@ class WhatsAppImporter(Importer):
         with tree:
             member = self._chat_member(tree)
             return tree.size(member) if member else None
+
+
+def _skip_rest(readline, limit: int) -> int:
+    """Read past the rest of an over-long line; how many characters were skipped (its newline not counted)."""
+    skipped = 0
+    while True:
+        more = readline(limit)
+        if not more:
+            return skipped
+        if more[-1:] == "\n":
+            return skipped + len(more) - 1
+        skipped += len(more)
 
 
 def _head_hits(head: bytes) -> tuple[int, str]:

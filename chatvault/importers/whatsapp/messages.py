@@ -151,14 +151,9 @@ def message(number: int, ts: datetime, sender: str | None, text: str, more: list
     elif text[:1] == "<" and not short:
         m = lx.MEDIA_OMITTED.match(text)
     if m is not None:                  # MEDIA_OMITTED
-        what = (m.group("what") or "").lower()
-        kind = lx.MEDIA_WHAT.get(what, "file" if what else "unknown")
-        if what in CONTACT_WORDS:
-            kind = "contact"
         extra["media_omitted"] = True
-        return MessageRec(conv_key, ts, MessageKind(kind) if kind != "unknown" else MessageKind.FILE, None,
-                          sender, sender, None, False, None, None, edited, None,
-                          [AttachmentRef(status=AttachmentStatus.MISSING, extra={"omitted": True})], extra,
+        return MessageRec(conv_key, ts, _omitted_kind(m), None, sender, sender, None, False, None, None, edited,
+                          None, [AttachmentRef(status=AttachmentStatus.MISSING, extra={"omitted": True})], extra,
                           location)
     m = lx.ATTACHED.match(text) if text[:1] == "<" else (lx.FILE_ATTACHED.match(text) if " (" in text else None)
     if m:
@@ -172,17 +167,9 @@ def message(number: int, ts: datetime, sender: str | None, text: str, more: list
             return MessageRec(conv_key, ts, MessageKind.LOCATION, text, sender, sender, None, False, None, None,
                               edited, None, [], extra, location)
     if "\n" in text and lx.POLL_HEAD.match(text):
-        lines = text.split("\n")
-        options = []
-        question = []
-        for ln in lines[1:]:
-            om = lx.POLL_OPTION.match(ln)
-            if om:
-                options.append({"text": om.group("text"), "votes": int(om.group("votes"))})
-            elif not options:
-                question.append(ln)
-        if options:
-            extra["poll"] = {"question": "\n".join(question), "options": options}
+        poll = _poll(text)
+        if poll is not None:
+            extra["poll"] = poll
             return MessageRec(conv_key, ts, MessageKind.POLL, text, sender, sender, None, False, None, None,
                               edited, None, [], extra, location)
     if lrm:
@@ -194,6 +181,29 @@ def message(number: int, ts: datetime, sender: str | None, text: str, more: list
                               edited, None, [], extra, location)
     return MessageRec(conv_key, ts, MessageKind.TEXT, text, sender, sender, None, False, None, None, edited, None,
                       [], extra, location)
+
+
+def _omitted_kind(m: re.Match[str]) -> MessageKind:
+    """The kind of a "<Media omitted>"-style marker from the word it names (image, video, contact card ...)."""
+    what = (m.group("what") or "").lower()
+    kind = lx.MEDIA_WHAT.get(what, "file" if what else "unknown")
+    if what in CONTACT_WORDS:
+        kind = "contact"
+    return MessageKind(kind) if kind != "unknown" else MessageKind.FILE
+
+
+def _poll(text: str) -> dict | None:
+    """A "POLL:" message's question and options with their votes; None when no option line follows."""
+    options = []
+    question = []
+    for ln in text.split("\n")[1:]:
+        om = lx.POLL_OPTION.match(ln)
+        if om:
+            options.append({"text": om.group("text"), "votes": int(om.group("votes"))})
+        elif not options:
+            question.append(ln)
+    return {"question": "\n".join(question), "options": options} if options else None
+
 
 def ref(tree: FileTree, name: str) -> AttachmentRef:
     member = None if tree.kind == "file" else tree.find(name)   # a lone .txt holds no media
