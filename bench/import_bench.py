@@ -80,13 +80,15 @@ def child_floor(export: str, fmt: str, vault: str) -> None:
     """The writer's floor: the rows the engine would insert, prepared beforehand (parse, keys,
     spacing, row building not counted), then only what the writer thread cannot avoid: receiving
     each chunk (decoding the parse process's frame), SQLCipher inserts into `messages` with its
-    indexes, the FTS5 rows, and a COMMIT every `engine.BATCH` messages, as the engine batches. Its CPU
+    indexes, the FTS5 rows, and a COMMIT every `writer.BATCH` messages, as the engine batches. Its CPU
     per message bounds the end-to-end rate of any importer that keeps messages and their search index
     in one transaction (issue 4), whatever the parser costs."""
     from chatvault.importers.base import ImportOptions
     from chatvault.importers.registry import get
     from chatvault.ingest import parse as P
-    from chatvault.ingest.engine import BATCH, INSERT_MESSAGE
+    from chatvault.ingest import rows as R
+    from chatvault.ingest.rows import INSERT_MESSAGE
+    from chatvault.ingest.writer import BATCH
     from chatvault.jobs.context import JobContext
     from chatvault.vault.vault import create_vault
 
@@ -127,20 +129,21 @@ def child_floor(export: str, fmt: str, vault: str) -> None:
         for r in chunk:
             if type(r) is not list:
                 continue
-            cid = convs.get(r[P.P_CONV])
+            ckey = r[R.CONV]
+            cid = convs.get(ckey)
             if cid is None:
-                cid = convs[r[P.P_CONV]] = len(convs) + 1
+                cid = convs[ckey] = len(convs) + 1
                 c.execute("INSERT INTO conversations(id, source_id, source_key, created_at) VALUES (?, 1, ?, 0)",
-                          (cid, r[P.P_CONV]))
-            pid = people.get(r[9]) if r[9] is not None else None
-            if r[9] is not None and pid is None:
-                pid = people[r[9]] = len(people) + 1
-                c.execute("INSERT INTO participants(id, source_id, source_key) VALUES (?, 1, ?)", (pid, r[9]))
+                          (cid, ckey))
+            skey = r[R.SENDER_KEY]
+            pid = people.get(skey) if skey is not None else None
+            if skey is not None and pid is None:
+                pid = people[skey] = len(people) + 1
+                c.execute("INSERT INTO participants(id, source_id, source_key) VALUES (?, 1, ?)", (pid, skey))
             n += 1
-            rows.append((n, cid, r[0], r[1], r[2], pid, r[7], r[8], r[12], r[13], r[5], 1 if r[14] else 0, 1, 1,
-                         r[15], r[4]))
-            if r[3]:
-                fts.append((n, r[3]))
+            rows.append(R.message_values(n, cid, r, pid, 1))
+            if r[R.BODY]:
+                fts.append((n, r[R.BODY]))
             if len(rows) == BATCH:
                 flush()
     if rows:

@@ -23,7 +23,7 @@ from typing import Any
 from chatvault import faults
 from chatvault.errors import ChatVaultError
 from chatvault.importers.base import ImportOptions
-from chatvault.ingest import engine
+from chatvault.ingest import writer
 from chatvault.ingest.engine import run_import
 from chatvault.vault.vault import open_vault
 
@@ -34,7 +34,7 @@ _acked: list[int] = []
 
 def _instrument() -> None:
     """Count fault-point hits (to resolve `last`) and record the added-count at each acknowledged COMMIT."""
-    original_hit, original_commit = faults.hit, engine._Writer.commit
+    original_hit, original_commit = faults.hit, writer.Writer.commit
 
     def hit(name: str) -> None:
         if _counting is not None:
@@ -48,7 +48,7 @@ def _instrument() -> None:
             _acked.append(self.report.added)
 
     faults.hit = hit
-    engine._Writer.commit = commit
+    writer.Writer.commit = commit
 
 
 def _lift() -> None:

@@ -11,8 +11,9 @@ import pytest
 
 from chatvault.errors import InputError, UnknownFormat, VaultInUse
 from chatvault.importers.base import ImportOptions
-from chatvault.ingest import engine
-from chatvault.ingest.engine import preview, run_import
+from chatvault.ingest import writer
+from chatvault.ingest.engine import run_import
+from chatvault.ingest.preview import preview
 from chatvault.jobs.context import JobContext
 from tests.import_fixtures import (
     T0,
@@ -409,8 +410,8 @@ def test_a_message_twice_in_one_export_is_stored_once(vault, tmp_path: Path, mon
     if batch:
         monkeypatch.setenv("CHATVAULT_IMPORT_BATCH", batch)      # each record its own chunk and commit
     skipped = []
-    real = engine._Writer._repeated
-    monkeypatch.setattr(engine._Writer, "_repeated", lambda self, *a: skipped.append(1) or real(self, *a))
+    real = writer.Writer._repeated
+    monkeypatch.setattr(writer.Writer, "_repeated", lambda self, *a: skipped.append(1) or real(self, *a))
     r = run_import(vault, path, options=UTC)
     assert skipped == [1]               # found by the INSERT OR IGNORE, not by a lookup
     assert (r.added, r.already_present, r.edited, r.unparsed, r.attachments_stored) == (2, 1, 1, 1, 1)

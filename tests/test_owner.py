@@ -8,7 +8,8 @@ from pathlib import Path
 from chatvault.importers.base import ImportOptions
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.ingest import owner
-from chatvault.ingest.engine import preview, run_import
+from chatvault.ingest.engine import run_import
+from chatvault.ingest.preview import preview
 from chatvault.jobs.context import JobContext
 from chatvault.model import ImportWarning, ParticipantRec
 from tests.conftest import PASSPHRASE

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from chatvault.importers.base import ImportOptions
-from chatvault.ingest import parse
+from chatvault.ingest import rows
 from chatvault.ingest.engine import run_import
 from chatvault.search.api import search
 from chatvault.search.index import index_prepared, status, sync
@@ -32,7 +32,7 @@ def _todays_vault(tmp_path, monkeypatch):
 
     with monkeypatch.context() as m:
         m.setattr(vault_mod, "migrate", lambda conn: migrate(conn, target=BEFORE))
-        m.setattr(parse, "index_text", lambda kind, text, extra, atts: (text or None, None))
+        m.setattr(rows, "index_text", lambda kind, text, extra, atts: (text or None, None))
         v, _rk = vault_mod.create_vault(tmp_path / "vault", PASSPHRASE)
         report = run_import(v, V.wechat_pc(tmp_path / "src"), format="wechat-pc",
                             options=ImportOptions(options={"key": F.KEY_HEX}))

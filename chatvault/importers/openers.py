@@ -3,7 +3,8 @@
 The import engine may run an importer in a separate parse process (docs/import.md, "Pipeline"); the
 records it yields travel to the writer by pickle, so their openers must be plain objects, not
 closures. A `TreeMember` travels as the export's path and the member name and reopens the export's
-`FileTree` (with all its safety checks) in the process that stores the file.
+`FileTree` (with all its safety checks) in the process that stores the file, through the import
+run's `TreeCache` (so a run scans the export once, and closes it when it ends).
 """
 
 from __future__ import annotations
@@ -11,35 +12,59 @@ from __future__ import annotations
 import io
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from chatvault.importers.filetree import FileTree
 
-_TREES: OrderedDict[tuple[str, int, int], FileTree] = OrderedDict()
-_TREES_LOCK = threading.Lock()
-_KEEP = 2            # trees kept open per process (an import reads one export at a time)
+_KEEP = 2            # trees kept open per run (an import reads one export at a time)
 
 
-def _tree(path: str, max_member: int, max_total: int) -> FileTree:
-    key = (path, max_member, max_total)
-    with _TREES_LOCK:
-        tree = _TREES.get(key)
-        if tree is None:
-            tree = FileTree(Path(path), max_member=max_member, max_total=max_total)
-            _TREES[key] = tree
-            while len(_TREES) > _KEEP:
-                _TREES.popitem(last=False)[1].close()
-        else:
-            _TREES.move_to_end(key)
-        return tree
+class TreeCache:
+    """The `FileTree`s reopened for unpickled openers, owned by one import run.
 
+    The engine makes one per run, hands it to the writer, which opens attachments through it
+    (`open`), and closes it when the run ends: nothing stays open, or shared, between runs.
+    """
 
-def close_trees() -> None:
-    """Close the trees reopened for unpickled openers (the engine calls this when an import ends)."""
-    with _TREES_LOCK:
-        while _TREES:
-            _TREES.popitem()[1].close()
+    def __init__(self, keep: int = _KEEP) -> None:
+        self._trees: OrderedDict[tuple[str, int, int], FileTree] = OrderedDict()
+        self._lock = threading.Lock()
+        self._keep = keep
+
+    def tree(self, path: str, max_member: int, max_total: int) -> FileTree:
+        key = (path, max_member, max_total)
+        with self._lock:
+            tree = self._trees.get(key)
+            if tree is None:
+                tree = FileTree(Path(path), max_member=max_member, max_total=max_total)
+                self._trees[key] = tree
+                while len(self._trees) > self._keep:
+                    self._trees.popitem(last=False)[1].close()
+            else:
+                self._trees.move_to_end(key)
+            return tree
+
+    def open(self, opener: Callable[[], BinaryIO]) -> BinaryIO:
+        """Open an `AttachmentRef.open`: a member that crossed the process boundary reopens its export
+        here (once per run, not per file); every other opener opens as itself."""
+        open_in = getattr(opener, "open_in", None)
+        return open_in(self) if open_in is not None else opener()
+
+    def __len__(self) -> int:
+        return len(self._trees)
+
+    def close(self) -> None:
+        with self._lock:
+            while self._trees:
+                self._trees.popitem()[1].close()
+
+    def __enter__(self) -> TreeCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class TreeMember:
@@ -71,8 +96,14 @@ class _LazyMember:
     def __init__(self, path: str, max_member: int, max_total: int, member: str) -> None:
         self.path, self.max_member, self.max_total, self.member = path, max_member, max_total, member
 
+    def open_in(self, trees: TreeCache) -> BinaryIO:
+        """Open through the run's trees (the engine's way: the export is scanned once per run)."""
+        return trees.tree(self.path, self.max_member, self.max_total).open(self.member)
+
     def __call__(self) -> BinaryIO:
-        return _tree(self.path, self.max_member, self.max_total).open(self.member)
+        """Open without a run: a tree of its own, closed at once (an open member keeps its file)."""
+        with FileTree(Path(self.path), max_member=self.max_member, max_total=self.max_total) as tree:
+            return tree.open(self.member)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _reopen, (self.path, self.max_member, self.max_total, self.member)

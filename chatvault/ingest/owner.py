@@ -6,7 +6,7 @@ participants of one source, one UPDATE, without touching messages or re-importin
 
 The choice is kept in `settings` under `me_choice:<source id>` (no schema step: it is one small
 JSON value per source) and outranks what an importer guesses: every later import of that source
-re-applies it (`_Writer.source` in the engine), and the readers of exports that cannot tell who is
+re-applies it (`Identity.source`, ingest/identity.py), and the readers of exports that cannot tell who is
 "me" on their own (a WhatsApp chat, a Telegram group exported alone) get it fed as `--me` (`feed`).
 A choice is a set of participant keys (one person picked in a list) and/or a sender name (typed, as
 `--me NAME` does); a participant matches by key, or by name when the choice has one.

@@ -3,7 +3,8 @@
 Everything the writer would otherwise compute per message is done here: the key, the UTC and
 offset milliseconds, the edit time, the extra as JSON and the strings search finds in the message
 (`search.fields.index_text`: text, memos, titles, file names, call types...) as the index wants
-them (`search.text.spaced`). The writer then only looks keys up and inserts.
+them (`search.text.spaced`), in a row whose layout and encoder `ingest/rows.py` owns. The writer
+then only looks keys up and inserts.
 
 Big exports are parsed in a separate **process** (`ProcessProducer`): with a thread, the parser and
 the writer share one GIL, and every time SQLite releases it for a row the writer waits for the
@@ -15,7 +16,6 @@ code, so the spawned process starts light.
 
 from __future__ import annotations
 
-import json
 import marshal
 import os
 import pickle
@@ -25,15 +25,15 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from chatvault.errors import InputError
 from chatvault.importers import registry
 from chatvault.importers.base import Importer, ImportOptions
-from chatvault.ingest.keys import Keyer, ts_ms
+from chatvault.ingest.keys import Keyer
+from chatvault.ingest.rows import ATTACHMENTS, BODY, encode
 from chatvault.jobs.context import JobContext
-from chatvault.model import AttachmentRef, MessageKind, MessageRec
-from chatvault.search.fields import index_text
+from chatvault.model import MessageRec
 from chatvault.search.text import spaced, spaced_many
 
 CHUNK = 2000                     # records per hand-off to the writer
@@ -50,87 +50,17 @@ def env_int(name: str, default: int) -> int:
         return default
 
 
-def dumps(obj: Any) -> str | None:
-    return json.dumps(obj, ensure_ascii=False, default=str, separators=(",", ":")) if obj else None
-
-
-class Prepared(NamedTuple):
-    """A message with everything the writer needs computed, as plain values.
-
-    A tuple of plain values, not the `MessageRec`: unpickling a slotted dataclass with its datetimes
-    cost the writer ~40 µs a message (measured), a tuple ~2 µs. Field names match `MessageRec`'s
-    where they mean the same.
-    """
-
-    key: str
-    ms: int                       # UTC milliseconds
-    tz: int | None                # UTC offset in minutes when known
-    body: str | list | None       # what search finds, spaced (search/fields.py): a string, [body, quote]
-                                  # for a reply carrying its quote, None when there is nothing to find
-    extra: str | None             # rec.extra as JSON
-    edited_at: int | None
-    conversation_key: str
-    kind: str
-    text: str | None
-    sender_key: str | None
-    sender_name: str | None
-    source_id: str | None
-    reply_to: str | None
-    forwarded_from: str | None
-    edited: bool
-    location: str | None
-    attachments: list[AttachmentRef] | None     # None rather than [] (cheaper to pickle and unpickle)
-
-
-# Field positions (the writer reads prepared messages by index: they are plain lists).
-P_CONV = Prepared._fields.index("conversation_key")
-P_LOCATION = Prepared._fields.index("location")
-P_SOURCE_ID = Prepared._fields.index("source_id")
-
-
-_KINDS = {k: k.value for k in MessageKind}
-P_BODY = Prepared._fields.index("body")
-
-
-def prepare(rec: MessageRec, keyer: Keyer) -> list:
-    """The message as a plain list in `Prepared`'s field order (cheaper to build, pickle and marshal
-    than the named tuple; the writer reads fields by index). `body` holds the raw text here; `chunks`
-    spaces the bodies of a whole chunk at once (`text.spaced_many`)."""
-    ts = rec.ts
-    off = ts.utcoffset()
-    ms = int(ts.timestamp() * 1000)
-    off_ms = 0 if off is None else int(off.total_seconds()) * 1000
-    text = rec.text
-    extra = rec.extra
-    edited_ts = rec.edited_ts
-    kind = rec.kind
-    kind_value = _KINDS.get(kind) or str(kind)
-    atts = rec.attachments
-    if extra or atts or kind_value == "call":
-        # Every string the message shows (search/fields.py); a reply's quote goes to its own column.
-        body, quote = index_text(kind_value, text, extra, [(a.name, a.extra) for a in atts])
-        if quote is not None:
-            body = [body, quote]
-    else:
-        body = text or None
-    return [keyer.key(rec, ms, off_ms), ms, off_ms // 60000 if rec.tz_known and off is not None else None,
-            body, dumps(extra) if extra else None,
-            ts_ms(edited_ts) if edited_ts is not None else None,
-            rec.conversation_key, kind_value, text, rec.sender_key, rec.sender_name,
-            rec.source_id, rec.reply_to, rec.forwarded_from, rec.edited, rec.location, atts or None]
-
-
 def _space(chunk: list, at: list[int]) -> None:
     """Replace the raw body of the messages at positions `at` with its spaced form."""
     if at:
-        for i, body in zip(at, spaced_many([chunk[i][P_BODY] for i in at]), strict=True):
-            chunk[i][P_BODY] = body
+        for i, body in zip(at, spaced_many([chunk[i][BODY] for i in at]), strict=True):
+            chunk[i][BODY] = body
 
 
 def chunks(importer: Importer, path: Path, options: ImportOptions, ctx: JobContext, size: int) -> Iterator[list]:
     """Prepared chunks; if the importer fails, the records read before the failure come first.
 
-    A prepared message is a `list` (see `prepare`); every other record is the importer's own object.
+    A prepared message is a `list` (a row: `ingest/rows.py`); every other record is the importer's own object.
     """
     keyer = Keyer()
     chunk: list = []
@@ -139,10 +69,10 @@ def chunks(importer: Importer, path: Path, options: ImportOptions, ctx: JobConte
     try:
         for rec in gen:
             if isinstance(rec, MessageRec):
-                item = prepare(rec, keyer)
-                body = item[P_BODY]
+                item = encode(rec, keyer)
+                body = item[BODY]
                 if body.__class__ is list:       # [body, quote] of a reply: rare, spaced here
-                    item[P_BODY] = [spaced(body[0]) if body[0] else None, spaced(body[1])]
+                    item[BODY] = [spaced(body[0]) if body[0] else None, spaced(body[1])]
                 elif body is not None and not body.isascii():
                     bodies.append(len(chunk))
                 chunk.append(item)
@@ -238,9 +168,10 @@ def _send_chunk(out: Any, chunk: list, position: int) -> None:
     others: list = []
     for r in chunk:
         if type(r) is list:
-            atts = r[-1]
+            atts = r[ATTACHMENTS]
             if atts is not None:
-                r = r[:-1] + [len(others)]
+                r = r.copy()
+                r[ATTACHMENTS] = len(others)
                 others.append(atts)
             items.append(r)
         else:
@@ -260,8 +191,8 @@ def _decode_chunk(data: bytes) -> tuple[list, int]:
         for i, r in enumerate(items):
             if type(r) is int:
                 items[i] = others[r]
-            elif r[-1] is not None:
-                r[-1] = others[r[-1]]
+            elif r[ATTACHMENTS] is not None:
+                r[ATTACHMENTS] = others[r[ATTACHMENTS]]
     return items, position
 
 

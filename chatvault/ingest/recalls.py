@@ -21,27 +21,42 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chatvault.ingest import parse
+from chatvault.ingest.rows import (
+    BODY,
+    EXTRA,
+    INSERT_MESSAGE,
+    KEY,
+    KIND,
+    LOCATION,
+    MS,
+    SENDER_KEY,
+    SENDER_NAME,
+    SOURCE_ID,
+    TEXT,
+    TZ,
+    dumps,
+)
 
 if TYPE_CHECKING:
-    from chatvault.ingest.engine import _Conv, _Writer
+    from chatvault.ingest.identity import Conv
+    from chatvault.ingest.writer import Writer
 
 # "你撤回了一条消息" / "You recalled a message": recalled by the account's owner.
 _BY_ME = ("你撤回", "您撤回", "you recalled", "you withdrew", "you deleted")
 
 
-def _mine(writer: _Writer, n: Notice) -> bool | None:
+def _mine(writer: Writer, n: Notice) -> bool | None:
     """Whether I sent the notice (WhatsApp's "You deleted this message" comes from me)."""
     if n.sender_key is None:
         return None
-    pid = writer.people.get(n.sender_key)
+    pid = writer.ids.people.get(n.sender_key)
     row = writer.conn.execute("SELECT is_me FROM participants WHERE id = ?", (pid,)).fetchone() if pid else None
     return bool(row[0]) if row else None
 
 
 @dataclass(slots=True)
 class Notice:
-    conv: _Conv
+    conv: Conv
     key: str
     ms: int
     tz: int | None
@@ -73,45 +88,45 @@ def target_of(key: str, extra: str | None) -> tuple[str | None, bool]:
     return rid, key == f"{rid}-recalled"
 
 
-def held(writer: _Writer, conv: _Conv, notices: list[Notice], key: str, ms: int, tz: int | None, body: str | None,
-         extra: str | None, kind: str, text: str | None, sender_key: str | None, sender_name: str | None,
-         source_id: str | None, location: str | None) -> bool:
-    """Take a new `recalled` message aside when it may recall a stored one; False: insert it as usual.
+def _notice(conv: Conv, p: list, target: str | None, in_place: bool, counted: bool = False) -> Notice:
+    return Notice(conv, p[KEY], p[MS], p[TZ], p[BODY], p[EXTRA], p[KIND], p[TEXT], p[SENDER_KEY], p[SENDER_NAME],
+                  p[LOCATION], target, in_place, counted)
+
+
+def held(writer: Writer, conv: Conv, notices: list[Notice], p: list) -> bool:
+    """Take a new `recalled` message (row `p`) aside when it may recall a stored one; False: insert it
+    as usual.
 
     With the source's ids (WeChat) the notice names its message, resolved after the batch's inserts.
     Without (WhatsApp's "This message was deleted"), the message is found by chat, time and sender
     once the whole export was read (`resolve_unkeyed`), and only in a chat the vault already had."""
-    if source_id is None:
+    if p[SOURCE_ID] is None:
         if conv.prev_max is None:
             return False
-        writer.unkeyed.append(Notice(conv, key, ms, tz, body, extra, kind, text, sender_key, sender_name, location,
-                                     None, True))
+        writer.unkeyed.append(_notice(conv, p, None, True))
         return True
-    target, in_place = target_of(key, extra)
+    target, in_place = target_of(p[KEY], p[EXTRA])
     if target is None:
         return False
-    notices.append(Notice(conv, key, ms, tz, body, extra, kind, text, sender_key, sender_name, location,
-                          target, in_place))
+    notices.append(_notice(conv, p, target, in_place))
     return True
 
 
-def again(notices: list[Notice], conv: _Conv, key: str, ms: int, tz: int | None, body: str | None,
-          extra: str | None, kind: str, text: str | None, sender_key: str | None, sender_name: str | None,
-          source_id: str | None, location: str | None, stored_text: str | None) -> None:
-    """A `recalled` message whose key the vault holds. A notice naming another message keeps that
-    message seen (a separate `revokemsg` imported before); a stored message whose own row became a
-    notice under the same key is marked recalled instead of having its text overwritten."""
-    if source_id is None:
+def again(notices: list[Notice], conv: Conv, p: list, stored_text: str | None) -> None:
+    """A `recalled` message (row `p`) whose key the vault holds. A notice naming another message keeps
+    that message seen (a separate `revokemsg` imported before); a stored message whose own row became
+    a notice under the same key is marked recalled instead of having its text overwritten."""
+    if p[SOURCE_ID] is None:
         return
-    target, in_place = target_of(key, extra)
+    key, text = p[KEY], p[TEXT]
+    target, in_place = target_of(key, p[EXTRA])
     if target is None and text is not None and text != stored_text:
         target, in_place = key, True
     if target is not None:
-        notices.append(Notice(conv, key, ms, tz, body, extra, kind, text, sender_key, sender_name, location,
-                              target, in_place, True))
+        notices.append(_notice(conv, p, target, in_place, True))
 
 
-def resolve_unkeyed(writer: _Writer) -> None:
+def resolve_unkeyed(writer: Writer) -> None:
     """Deletion notices without ids: each takes the place of the stored message of the same chat,
     time and sender that this export no longer has. When more such messages than notices share a
     minute, which one was deleted for everyone is unknown: the notices are stored, the messages are
@@ -121,7 +136,7 @@ def resolve_unkeyed(writer: _Writer) -> None:
     c = writer.conn
     groups: dict[tuple[int, int, int | None], list[Notice]] = {}
     for n in writer.unkeyed:
-        pid = writer._sender(n.sender_key, n.sender_name, n.conv.id) if n.sender_key is not None else None
+        pid = writer.ids.sender(n.sender_key, n.sender_name, n.conv.id) if n.sender_key is not None else None
         groups.setdefault((n.conv.id, n.ms, pid), []).append(n)
     writer.unkeyed = []
     index_rows: list[tuple[int, str]] = []
@@ -152,7 +167,7 @@ def by_me(text: str | None, extra: dict[str, Any]) -> bool:
     return head.startswith(_BY_ME)
 
 
-def resolve(writer: _Writer, notices: list[Notice], index_rows: list[tuple[int, str]], seen_ids: list[int]) -> None:
+def resolve(writer: Writer, notices: list[Notice], index_rows: list[tuple[int, str]], seen_ids: list[int]) -> None:
     """Fold each notice into the message it recalls when the vault has it; store the rest."""
     c = writer.conn
     report = writer.report
@@ -174,7 +189,7 @@ def resolve(writer: _Writer, notices: list[Notice], index_rows: list[tuple[int, 
             _store(writer, n, index_rows, seen_ids)
 
 
-def mark(writer: _Writer, mid: int, extra_json: str | None, n: Notice) -> None:
+def mark(writer: Writer, mid: int, extra_json: str | None, n: Notice) -> None:
     """Mark stored message `mid` recalled (once): its text stays, the notice goes into its extra."""
     extra = json.loads(extra_json) if extra_json else {}
     if extra.get("recalled"):
@@ -183,19 +198,17 @@ def mark(writer: _Writer, mid: int, extra_json: str | None, n: Notice) -> None:
     mine = _mine(writer, n)
     extra["recalled"] = {"at": n.ms, "notice": n.text,
                          "by_me": mine if mine is not None else by_me(n.text, notice_extra), "run": writer.run_id}
-    writer.conn.execute("UPDATE messages SET extra = ? WHERE id = ?", (parse.dumps(extra), mid))
+    writer.conn.execute("UPDATE messages SET extra = ? WHERE id = ?", (dumps(extra), mid))
     writer.report.recalled += 1
 
 
-def _store(writer: _Writer, n: Notice, index_rows: list[tuple[int, str]], seen_ids: list[int]) -> None:
+def _store(writer: Writer, n: Notice, index_rows: list[tuple[int, str]], seen_ids: list[int]) -> None:
     """The notice as a message of its own (the recalled message is not in the vault)."""
-    from chatvault.ingest.engine import INSERT_MESSAGE
-
     c = writer.conn
     conv = n.conv
     mid = writer.next_id
     writer.next_id += 1
-    pid = writer._sender(n.sender_key, n.sender_name, conv.id) if n.sender_key is not None else None
+    pid = writer.ids.sender(n.sender_key, n.sender_name, conv.id) if n.sender_key is not None else None
     before = c.total_changes
     c.execute("INSERT OR IGNORE" + INSERT_MESSAGE,
               (mid, conv.id, n.key, n.ms, n.tz, pid, n.kind, n.text, None, None, None, 0,

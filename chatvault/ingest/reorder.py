@@ -15,6 +15,7 @@ from typing import Any
 
 from chatvault.importers.base import KNOWN_DATE_ORDERS
 from chatvault.ingest.keys import SEP, fingerprint, swap_day_month
+from chatvault.ingest.rows import ATTACHMENTS, KEY, KIND, SENDER_KEY, TEXT
 from chatvault.model import MessageStatus
 
 ORDERS = ("DMY", "MDY")
@@ -81,12 +82,12 @@ class Reorder:
         return None if other is None else fingerprint(self.conversation_key, other, body, n)
 
     def other_keys(self, items: list[list]) -> list[str | None]:
-        """`other_key` of each prepared message (`parse.Prepared` fields in lists)."""
+        """`other_key` of each prepared message (rows: `ingest/rows.py`)."""
         out: list[str | None] = []
         for p in items:
-            atts = p[-1]
+            atts = p[ATTACHMENTS]
             names = "|".join(a.name or "" for a in atts) if atts else ""
-            out.append(self.other_key(p[0], p[9], p[7], p[8], names))
+            out.append(self.other_key(p[KEY], p[SENDER_KEY], p[KIND], p[TEXT], names))
         return out
 
     def resolve(self, conn: Any, existing: dict, old: tuple | None, key: str, other: str, ms: int) -> tuple | None:

@@ -363,7 +363,7 @@ class ImportDialog(QDialog):
 def _preview(vault, path: Path, ctx, options=None) -> dict[str, Any]:
     """The preview, plus who "me" was chosen to be before for where this import will land (off the UI thread)."""
     from chatvault.ingest import owner
-    from chatvault.ingest.engine import preview
+    from chatvault.ingest.preview import preview
 
     pv = preview(path, options=options, ctx=ctx)
     if vault is not None:

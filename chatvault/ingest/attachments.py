@@ -1,0 +1,134 @@
+"""The writer's media: new attachments stored (or recorded missing), missing ones filled later.
+
+A file is written to the blob store, durably, before the transaction whose row points at it commits
+(`import.after_blob` is the fault point between the two). Files inside an export that crossed from
+the parse process reopen the export through the run's `TreeCache` (`importers/openers.py`).
+"""
+
+from __future__ import annotations
+
+import json
+
+from chatvault import faults
+from chatvault.errors import InputError
+from chatvault.importers.openers import TreeCache
+from chatvault.ingest.report import ImportReport
+from chatvault.ingest.rows import dumps
+from chatvault.media.attach import MediaInfo, fill_missing, record_blob, store_and_describe
+from chatvault.media.blobstore import BlobStore, StoredBlob
+from chatvault.model import AttachmentRef, AttachmentStatus
+from chatvault.store.db import Connection
+from chatvault.vault.vault import Vault
+
+_INSERT_MISSING = ("INSERT OR IGNORE INTO attachments(message_id, ordinal, status, mime, size, original_name, "
+                   "expected_path, width, height, extra) VALUES (?,?,?,?,?,?,?,?,?,?)")
+
+
+def missing_row(mid: int, ordinal: int, ref: AttachmentRef) -> tuple:
+    """An attachment the export names but does not hold (or could not be read): `missing`, or
+    `expired` when the source said so."""
+    status = ref.status if ref.open is None and ref.status == AttachmentStatus.EXPIRED else AttachmentStatus.MISSING
+    return (mid, ordinal, str(status), ref.mime_hint, ref.size_hint, ref.name, ref.expected_path,
+            ref.extra.get("width"), ref.extra.get("height"), dumps(ref.extra))
+
+
+class Attachments:
+    def __init__(self, vault: Vault, conn: Connection, report: ImportReport, trees: TreeCache) -> None:
+        self.vault = vault
+        self.conn = conn
+        self.report = report
+        self.trees = trees
+        self._blobs: BlobStore | None = None
+
+    @property
+    def blobs(self) -> BlobStore:
+        if self._blobs is None:
+            self._blobs = BlobStore(self.vault)
+        return self._blobs
+
+    def store_new(self, new_atts: list[tuple[int, list[AttachmentRef]]]) -> None:
+        """The attachments of messages just inserted: each stored, or recorded missing."""
+        missing_rows = []
+        for mid, refs in new_atts:
+            for ordinal, ref in enumerate(refs):
+                if ref.open is None:
+                    missing_rows.append(missing_row(mid, ordinal, ref))
+                else:
+                    self._attachment(mid, ordinal, ref)
+        if missing_rows:
+            self.conn.executemany(_INSERT_MISSING, missing_rows)
+            self.report.attachments_missing += len(missing_rows)
+
+    def _put(self, ref: AttachmentRef) -> tuple[StoredBlob, MediaInfo] | None:
+        """Store the file durably (before the row that points at it commits); None if it cannot be read."""
+        assert ref.open is not None
+        try:
+            with self.trees.open(ref.open) as stream:
+                stored, info = store_and_describe(self.blobs, stream)
+        except InputError as exc:
+            self.report.warn(f"{ref.expected_path or ref.name}: {exc.message}")
+            return None
+        faults.hit("import.after_blob")
+        return stored, info
+
+    def _attachment(self, mid: int, ordinal: int, ref: AttachmentRef) -> None:
+        put = self._put(ref) if ref.open is not None else None
+        c = self.conn
+        if put is not None:
+            stored, info = put
+            record_blob(c, stored, info)
+            c.execute(
+                "INSERT OR IGNORE INTO attachments(message_id, ordinal, blob_id, status, mime, size, original_name, "
+                "expected_path, width, height, duration_ms, extra) VALUES (?,?,?,'stored',?,?,?,?,?,?,?,?)",
+                (mid, ordinal, stored.id, info.mime or ref.mime_hint, stored.size, ref.name, ref.expected_path,
+                 info.width or ref.extra.get("width"), info.height or ref.extra.get("height"),
+                 info.duration_ms, dumps(ref.extra)))
+            self.report.attachments_stored += 1
+            return
+        c.execute(_INSERT_MISSING, missing_row(mid, ordinal, ref))
+        self.report.attachments_missing += 1
+
+    def fill(self, candidates: list[tuple[int, list[AttachmentRef]]]) -> None:
+        """Messages already stored whose attachment was missing, when this export has the file; and
+        WeChat images an earlier import kept undecoded (`dat_undecoded`: no image key then) when this
+        run could decode them. The undecoded original stays in the vault, named in the row's extra."""
+        ids = [mid for mid, _ in candidates]
+        rows = self.conn.execute(
+            "SELECT id, message_id, ordinal, status, blob_id, extra FROM attachments WHERE message_id IN "
+            "(SELECT value FROM json_each(?)) AND (status != 'stored' OR json_extract(extra, '$.dat_undecoded'))",
+            (json.dumps(ids),)).fetchall()
+        todo = {(r[1], r[2]): r for r in rows}
+        upgraded = 0
+        for mid, refs in candidates:
+            for ordinal, ref in enumerate(refs):
+                row = todo.get((mid, ordinal))
+                if row is None or ref.open is None:
+                    continue
+                if row[3] == AttachmentStatus.STORED.value:
+                    if not ref.extra.get("dat_undecoded"):     # else still no way to decode it: keep what is stored
+                        upgraded += self._decoded(ref, row)
+                    continue
+                put = self._put(ref)
+                if put is not None and fill_missing(self.conn, row[0], put[0], put[1]):
+                    self.report.attachments_stored += 1
+                    self.report.attachments_filled += 1
+        if upgraded:
+            self.report.attachments_filled += upgraded
+            self.report.warn(f"{upgraded} image(s) that an earlier import kept undecoded were decoded now; the "
+                             "undecoded files stay in the vault (extra.original_dat_blob).")
+
+    def _decoded(self, ref: AttachmentRef, row: tuple) -> int:
+        """A stored undecoded image (`row`) replaced by the decoded file of `ref`: 1, or 0 if not."""
+        put = self._put(ref)
+        if put is None or put[0].id == row[4]:
+            return 0
+        extra = json.loads(row[5]) if row[5] else {}
+        for k in ("dat_undecoded", "dat_reason"):
+            extra.pop(k, None)
+        extra["original_dat_blob"] = row[4]
+        record_blob(self.conn, put[0], put[1])
+        self.conn.execute(
+            "UPDATE attachments SET blob_id = ?, mime = ?, size = ?, width = coalesce(?, width), "
+            "height = coalesce(?, height), extra = ? WHERE id = ?",
+            (put[0].id, put[1].mime, put[0].size, put[1].width, put[1].height, dumps(extra), row[0]))
+        return 1

@@ -1,0 +1,56 @@
+"""What an import run did: the counts, the notes, the outcome (`ImportReport`)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+MAX_LISTED = 1000           # unparsed locations / warnings kept in the report
+
+
+@dataclass
+class ImportReport:
+    run_id: int | None
+    format: str
+    path: str
+    outcome: str = "running"
+    added: int = 0
+    already_present: int = 0
+    edited: int = 0
+    recalled: int = 0                   # stored messages marked recalled (the notice seen after them)
+    missing_at_source: int = 0
+    restored: int = 0
+    conversations_missing: int = 0      # whole chats a complete snapshot no longer has (deleted / cleared)
+    attachments_stored: int = 0
+    attachments_missing: int = 0
+    attachments_filled: int = 0
+    redated: int = 0                    # stored messages moved to the dates this export's date order gives
+    unparsed: int = 0
+    unparsed_lines: list[str] = field(default_factory=list)
+    conversations: int = 0
+    messages_seen: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    resumed_from: int | None = None
+    identical_to: int | None = None     # an earlier run of the byte-identical file: nothing was re-read
+    file_hash: str | None = None
+    seconds: float = 0.0
+    detection: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        keys = ("added", "already_present", "edited", "recalled", "missing_at_source", "restored", "conversations_missing",
+                "attachments_stored",
+                "attachments_missing", "attachments_filled", "redated", "unparsed", "conversations", "messages_seen")
+        return {k: getattr(self, k) for k in keys}
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def warn(self, message: str) -> None:
+        """Add a warning, up to MAX_LISTED of them."""
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append(message)
+
+    def damaged(self) -> bool:
+        """Parts of the export could not be read (unparsed records, an incomplete file)."""
+        return bool(self.unparsed) or any(" is incomplete" in w for w in self.warnings)
