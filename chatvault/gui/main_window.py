@@ -496,6 +496,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.store = None
             self.messages.clear()
             self.chat_model.load(None)
+            wait_for_pool(5000)      # as in lock(): no connection is closed under a running query
             self.vault.lock()
             self.vault = None
         super().closeEvent(event)
