@@ -4,6 +4,10 @@ An `Op` runs `fn(ctx)` on the shared QThreadPool with a fresh `JobContext`, poll
 every 100 ms on the UI thread (the worker never touches Qt), and delivers the result, the error or the
 cancellation through signals. Results are dropped when the op's owner has been deleted.
 
+A worker never emits on an object its owner may be deleting at that moment (PySide then crashes
+the process): it hands its result to `post()`, whose one process-wide courier is never deleted and
+calls the receiver on the UI thread only if the receiver still exists.
+
 A `TaskGroup` puts small fire-and-forget tasks (thumbnail decoding, search queries) on the same pool
 and can be drained before a lock: tasks still queued then do nothing, running ones are waited for.
 """
@@ -17,6 +21,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from chatvault.errors import Cancelled
@@ -27,14 +32,42 @@ POLL_MS = 100
 POOL_THREADS = 4      # long jobs (import, backup) must not starve searches and thumbnails
 
 
-class _Bridge(QObject):
-    done = Signal(object, object, bool)  # result, error, cancelled
+class _Courier(QObject):
+    """Carries `(receiver, fn, args)` from a worker to the UI thread (queued: it lives there)."""
+
+    carry = Signal(object, object, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.carry.connect(self._deliver)
+
+    @staticmethod
+    def _deliver(receiver: QObject, fn: Callable[..., Any], args: tuple) -> None:
+        if shiboken6.isValid(receiver):
+            fn(*args)
+
+
+_courier: _Courier | None = None
+
+
+def courier() -> _Courier:
+    """The courier, made on first use — from the UI thread, before any worker can need it."""
+    global _courier
+    if _courier is None:
+        _courier = _Courier()
+    return _courier
+
+
+def post(receiver: QObject, fn: Callable[..., Any], *args: Any) -> None:
+    """From a worker thread: run `fn(*args)` on the UI thread if `receiver` is still alive then."""
+    assert _courier is not None, "ops.courier() is made on the UI thread when the first task starts"
+    _courier.carry.emit(receiver, fn, args)
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[JobContext], Any], ctx: JobContext, bridge: _Bridge) -> None:
+    def __init__(self, fn: Callable[[JobContext], Any], ctx: JobContext, op: Op) -> None:
         super().__init__()
-        self.fn, self.ctx, self.bridge = fn, ctx, bridge
+        self.fn, self.ctx, self.op = fn, ctx, op
         self.setAutoDelete(True)
 
     def run(self) -> None:
@@ -47,10 +80,7 @@ class _Runnable(QRunnable):
         except Exception as exc:  # noqa: BLE001 - every failure must reach the UI, not kill the thread
             log.error("background job failed:\n%s", traceback.format_exc())
             error = exc
-        try:
-            self.bridge.done.emit(result, error, cancelled)
-        except RuntimeError:  # the bridge was deleted with its owner
-            pass
+        post(self.op, self.op._done, result, error, cancelled)   # dropped if the op went with its owner
 
 
 class Op(QObject):
@@ -73,8 +103,6 @@ class Op(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
-        self._bridge = _Bridge(self)
-        self._bridge.done.connect(self._done)
 
     @classmethod
     def pool(cls) -> QThreadPool:
@@ -86,7 +114,8 @@ class Op(QObject):
     def start(self, priority: int = 0) -> Op:
         self.running = True
         self._timer.start()
-        self.pool().start(_Runnable(self.fn, self.ctx, self._bridge), priority)
+        courier()
+        self.pool().start(_Runnable(self.fn, self.ctx, self), priority)
         return self
 
     def cancel(self) -> None:
@@ -144,6 +173,7 @@ class TaskGroup:
         self._waiting: deque[_Task] = deque()
 
     def start(self, fn: Callable[[], None], priority: int = 0) -> None:
+        courier()                 # tasks report through `post`
         with self._cond:
             task = _Task(self, self._gen, fn, priority)
             if self._placed >= self._max:

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
 from chatvault.gui import theme, timefmt
-from chatvault.gui.ops import TaskGroup
+from chatvault.gui.ops import TaskGroup, post
 from chatvault.store.db import Connection
 from chatvault.vault.vault import Vault
 
@@ -48,10 +48,7 @@ def _load(vault: Vault, blob_id: str, size: int, signals: _LoadSignals) -> None:
     except Exception as exc:  # noqa: BLE001 - a damaged or missing blob shows a placeholder
         log.warning("thumbnail %s failed: %s", blob_id[:12], type(exc).__name__)
         img = QImage()
-    try:
-        signals.loaded.emit(blob_id, img)
-    except RuntimeError:
-        pass
+    post(signals, signals.loaded.emit, blob_id, img)   # dropped if the loader went (gui/ops.py)
 
 
 class ThumbLoader(QObject):

@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from chatvault.gui.ops import TaskGroup
+from chatvault.gui.ops import TaskGroup, post
 from chatvault.store.db import Connection
 from chatvault.vault.vault import Vault
 
@@ -61,10 +61,7 @@ def _search_job(gen: int, conn: Connection, lock: threading.Lock, query: str, fi
             result = run_query(conn, query, filters, sort, PAGE)
         except Exception as exc:  # noqa: BLE001 - interrupted or bad query: reported, never crashes the UI
             error = exc
-    try:
-        signals.done.emit(gen, result, error, time.perf_counter() - t0)
-    except RuntimeError:
-        pass
+    post(signals, signals.done.emit, gen, result, error, time.perf_counter() - t0)   # see gui/ops.py
 
 
 class SearchWorker(QObject):
