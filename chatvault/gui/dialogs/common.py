@@ -1,0 +1,66 @@
+"""Building blocks the dialogs share: the error line, a titled page, buttons and their row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+
+def error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("errorLabel")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #c0392b")
+    return label
+
+
+def wrapped(text: str = "", name: str | None = None) -> QLabel:
+    """A word-wrapped label, with an object name (for the style sheet) when given."""
+    label = QLabel(text)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(True)
+    return label
+
+
+def titled_page(title: str, text: str | None = None) -> tuple[QWidget, QVBoxLayout]:
+    """A wizard page: its title and, when given, a wrapped paragraph under it."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    heading = QLabel(title)
+    heading.setObjectName("pageTitle")
+    layout.addWidget(heading)
+    if text is not None:
+        layout.addWidget(wrapped(text))
+    return page, layout
+
+
+def button(text: str, slot: Callable[..., object], primary: bool = False, default: bool = False) -> QPushButton:
+    """A push button wired to `slot`; `primary` gives it the accent style."""
+    b = QPushButton(text)
+    if primary:
+        b.setObjectName("primaryButton")
+    if default:
+        b.setDefault(True)
+    b.clicked.connect(slot)
+    return b
+
+
+def button_row(*buttons: QWidget, left: tuple[QWidget, ...] = ()) -> QHBoxLayout:
+    """A row of buttons: `left` at its start, the others at its right end."""
+    row = QHBoxLayout()
+    for b in left:
+        row.addWidget(b)
+    row.addStretch(1)
+    for b in buttons:
+        row.addWidget(b)
+    return row
+
+
+def path_row(edit: QLineEdit, text: str, browse: Callable[[], None]) -> QHBoxLayout:
+    """A path field with its "Choose…" button beside it."""
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(button(text, browse))
+    return row
