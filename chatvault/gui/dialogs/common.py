@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def error_label() -> QLabel:
@@ -47,9 +56,14 @@ def button(text: str, slot: Callable[..., object], primary: bool = False, defaul
     return b
 
 
-def button_row(*buttons: QWidget, left: tuple[QWidget, ...] = ()) -> QHBoxLayout:
-    """A row of buttons: `left` at its start, the others at its right end."""
+def add_button_row(layout: QBoxLayout, *buttons: QWidget, left: tuple[QWidget, ...] = ()) -> QHBoxLayout:
+    """Add to `layout` a row of buttons: `left` at its start, the others at its right end.
+
+    `layout` must already belong to a widget: the row joins it before the buttons do, so each button is
+    owned by that widget at once (a button in a layout that no widget holds yet is owned by its Python
+    wrapper, and a temporary one would be deleted under the layout's feet)."""
     row = QHBoxLayout()
+    layout.addLayout(row)
     for b in left:
         row.addWidget(b)
     row.addStretch(1)
@@ -58,9 +72,10 @@ def button_row(*buttons: QWidget, left: tuple[QWidget, ...] = ()) -> QHBoxLayout
     return row
 
 
-def path_row(edit: QLineEdit, text: str, browse: Callable[[], None]) -> QHBoxLayout:
-    """A path field with its "Choose…" button beside it."""
+def add_path_row(form: QFormLayout, label: str, edit: QLineEdit, text: str, browse: Callable[[], None]) -> None:
+    """Add to `form` (already in a widget's layout, see `add_button_row`) a path field with its
+    "Choose…" button beside it."""
     row = QHBoxLayout()
+    form.addRow(label, row)
     row.addWidget(edit, 1)
     row.addWidget(button(text, browse))
-    return row

@@ -21,7 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.errors import ChatVaultError
-from chatvault.gui.dialogs.common import button, button_row, error_label, path_row, titled_page, wrapped
+from chatvault.gui.dialogs.common import (
+    add_button_row,
+    add_path_row,
+    button,
+    error_label,
+    titled_page,
+    wrapped,
+)
 from chatvault.gui.ops import Op
 from chatvault.gui.views.passphrase_fields import PassphraseFields, default_user_inputs
 from chatvault.vault import recovery
@@ -70,10 +77,10 @@ class CreateVaultDialog(QDialog):
             "ChatVault keeps your chats in an encrypted vault on this computer. Choose a passphrase: "
             "nobody can open the vault without it or the recovery key you will see next.")))
         form = QFormLayout()
+        layout.addLayout(form)
         self.location = QLineEdit(str(self.vault_path))
         self.location.setAccessibleName(self.tr("Vault location"))
-        form.addRow(self.tr("Location"), path_row(self.location, self.tr("Choose…"), self._browse))
-        layout.addLayout(form)
+        add_path_row(form, self.tr("Location"), self.location, self.tr("Choose…"), self._browse)
         self.error = error_label()
         self.fields = PassphraseFields(self.error, self._user_inputs)
         # the names the rest of the dialog (and its tests) use
@@ -83,7 +90,7 @@ class CreateVaultDialog(QDialog):
         layout.addWidget(self.fields)
         layout.addWidget(self.error)
         self.create_button = button(self.tr("Create vault"), self.create, primary=True, default=True)
-        layout.addLayout(button_row(button(self.tr("Cancel"), self.reject), self.create_button))
+        add_button_row(layout, button(self.tr("Cancel"), self.reject), self.create_button)
         return page
 
     def _browse(self) -> None:
@@ -164,9 +171,9 @@ class CreateVaultDialog(QDialog):
         warning.setStyleSheet("font-weight: 600")
         layout.addWidget(warning)
         self.saved_button = button(self.tr("I have saved it"), self._to_confirm, primary=True)
-        layout.addLayout(button_row(self.saved_button, left=(
+        add_button_row(layout, self.saved_button, left=(
             button(self.tr("Save as file…"), self.save_key), button(self.tr("Print…"), self.print_key),
-            button(self.tr("Copy"), self.copy_key))))
+            button(self.tr("Copy"), self.copy_key)))
         self.save_status = QLabel()
         self.save_status.setObjectName("hintLabel")
         layout.addWidget(self.save_status)
@@ -239,7 +246,7 @@ class CreateVaultDialog(QDialog):
         self.finish_button = button(self.tr("Open my vault"), self.finish, primary=True)
         self.finish_button.setEnabled(False)
         back = button(self.tr("Show the key again"), lambda: self.pages.setCurrentIndex(1))
-        layout.addLayout(button_row(self.finish_button, left=(back,)))
+        add_button_row(layout, self.finish_button, left=(back,))
         return page
 
     def _to_confirm(self) -> None:

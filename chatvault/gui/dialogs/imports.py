@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import timefmt
-from chatvault.gui.dialogs.common import button, button_row, wrapped
+from chatvault.gui.dialogs.common import add_button_row, button, wrapped
 from chatvault.gui.ops import Op
 
 log = logging.getLogger(__name__)
@@ -85,7 +85,7 @@ class ImportDialog(QDialog):
         opts.addRow("", self.me_hint)
         l1.addLayout(opts)
         self.start_button = button(self.tr("Import"), self.start_requested, primary=True, default=True)
-        l1.addLayout(button_row(button(self.tr("Cancel"), self.reject), self.start_button))
+        add_button_row(l1, button(self.tr("Cancel"), self.reject), self.start_button)
         return p1
 
     def _progress_page(self) -> QWidget:
@@ -106,7 +106,7 @@ class ImportDialog(QDialog):
         l2.addWidget(wrapped(self.tr("You can keep reading your chats while this runs. Cancel keeps what is already "
                                      "imported; importing again continues where it stopped."), "hintLabel"))
         self.cancel_button = button(self.tr("Cancel import"), self.cancel_requested)
-        l2.addLayout(button_row(self.cancel_button))
+        add_button_row(l2, self.cancel_button)
         return p2
 
     def _report_page(self) -> QWidget:
@@ -126,7 +126,7 @@ class ImportDialog(QDialog):
         self.unparsed_view.setReadOnly(True)
         self.unparsed_view.hide()
         l3.addWidget(self.unparsed_view)
-        l3.addLayout(button_row(button(self.tr("Done"), self.accept, primary=True)))
+        add_button_row(l3, button(self.tr("Done"), self.accept, primary=True))
         return p3
 
     def _question_page(self) -> QWidget:
@@ -143,7 +143,7 @@ class ImportDialog(QDialog):
                                      "and choose the other order: the messages are moved to the right dates, not "
                                      "copied."), "hintLabel"))
         self.order_button = button(self.tr("Continue"), self._order_chosen, primary=True)
-        l4.addLayout(button_row(button(self.tr("Cancel"), self.reject), self.order_button))
+        add_button_row(l4, button(self.tr("Cancel"), self.reject), self.order_button)
         return p4
 
     def ask_date_order(self, exc: Exception) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import timefmt
-from chatvault.gui.dialogs.common import button, button_row, path_row, wrapped
+from chatvault.gui.dialogs.common import add_button_row, add_path_row, button, wrapped
 from chatvault.gui.ops import Op
 from chatvault.vault.vault import Vault
 
@@ -45,6 +45,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(wrapped(self.tr(
             "A restore builds a complete vault in a new folder. Your current vault is not touched.")))
         form = QFormLayout()
+        layout.addLayout(form)
         self.snapshot = QComboBox()
         self.error = wrapped()
         try:
@@ -59,8 +60,7 @@ class RestoreDialog(QDialog):
             self.snapshot.addItem(label, s.id)
         self.folder = QLineEdit(str(Path.home() / f"ChatVault restored {datetime.now():%Y-%m-%d}"))
         form.addRow(self.tr("Snapshot"), self.snapshot)
-        form.addRow(self.tr("Restore into"), path_row(self.folder, self.tr("Choose…"), self._browse))
-        layout.addLayout(form)
+        add_path_row(form, self.tr("Restore into"), self.folder, self.tr("Choose…"), self._browse)
         self.bar = QProgressBar()
         self.bar.hide()
         layout.addWidget(self.bar)
@@ -68,7 +68,7 @@ class RestoreDialog(QDialog):
         self.close_button = button(self.tr("Close"), self.reject)
         self.start_button = button(self.tr("Restore"), self.start, primary=True)
         self.start_button.setEnabled(self.snapshot.count() > 0)
-        layout.addLayout(button_row(self.close_button, self.start_button))
+        add_button_row(layout, self.close_button, self.start_button)
         self.op: Op | None = None
 
     def _browse(self) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.errors import ChatVaultError
-from chatvault.gui.dialogs.common import button, button_row, error_label, titled_page, wrapped
+from chatvault.gui.dialogs.common import add_button_row, button, error_label, titled_page, wrapped
 from chatvault.gui.ops import Op
 from chatvault.gui.views.passphrase_fields import PassphraseFields, default_user_inputs
 from chatvault.vault.vault import Vault, open_vault
@@ -58,8 +58,8 @@ class UnlockDialog(QDialog):
         self.mode_button = button("", self.toggle_mode)
         self.mode_button.setFlat(True)
         self.unlock_button = button(self.tr("Unlock"), self.unlock, primary=True, default=True)
-        layout.addLayout(button_row(button(self.tr("Quit"), self.reject), self.unlock_button,
-                                    left=(self.mode_button,)))
+        add_button_row(layout, button(self.tr("Quit"), self.reject), self.unlock_button,
+                       left=(self.mode_button,))
         self.pages = QStackedWidget()
         self.pages.addWidget(first)
         self.pages.addWidget(self._new_passphrase_page())
@@ -77,7 +77,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.new_error)
         self.later_button = button(self.tr("Not now"), self.accept)
         self.set_button = button(self.tr("Set passphrase"), self.set_new_passphrase, primary=True)
-        layout.addLayout(button_row(self.later_button, self.set_button))
+        add_button_row(layout, self.later_button, self.set_button)
         return page
 
     def set_new_passphrase(self) -> None:
