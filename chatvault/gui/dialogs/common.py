@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -14,6 +15,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+
+def dress(dialog: QDialog, name: str, title: str, min_width: int) -> None:
+    """A dialog's object name (the style sheet and the tests find it by it), title and minimum width."""
+    dialog.setObjectName(name)
+    dialog.setWindowTitle(title)
+    dialog.setMinimumWidth(min_width)
 
 
 def error_label() -> QLabel:

@@ -25,6 +25,7 @@ from chatvault.gui.dialogs.common import (
     add_button_row,
     add_path_row,
     button,
+    dress,
     error_label,
     titled_page,
     wrapped,
@@ -55,9 +56,7 @@ class CreateVaultDialog(QDialog):
 
     def __init__(self, vault_path: Path, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("createVaultDialog")
-        self.setWindowTitle(self.tr("Create your ChatVault"))
-        self.setMinimumWidth(560)
+        dress(self, "createVaultDialog", self.tr("Create your ChatVault"), 560)
         self.vault_path = vault_path
         self.vault: Vault | None = None
         self.recovery_key: str | None = None

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import timefmt
-from chatvault.gui.dialogs.common import add_button_row, button, wrapped
+from chatvault.gui.dialogs.common import add_button_row, button, dress, wrapped
 from chatvault.gui.ops import Op
 
 log = logging.getLogger(__name__)
@@ -37,9 +37,7 @@ class ImportDialog(QDialog):
 
     def __init__(self, path: Path, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("importDialog")
-        self.setWindowTitle(self.tr("Import %1").replace("%1", path.name))
-        self.setMinimumWidth(560)
+        dress(self, "importDialog", self.tr("Import %1").replace("%1", path.name), 560)
         self.path = path
         self.preview: dict[str, Any] | None = None
         self.report = None
@@ -63,14 +61,20 @@ class ImportDialog(QDialog):
         l0.addWidget(busy)
         return p0
 
+    @staticmethod
+    def _form_page() -> tuple[QWidget, QVBoxLayout, QLabel, QFormLayout]:
+        """A page whose title (set when its content is known) stands above a form."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        title = wrapped(name="pageTitle")
+        layout.addWidget(title)
+        form = QFormLayout()
+        layout.addLayout(form)
+        return page, layout, title, form
+
     def _preview_page(self) -> QWidget:
         """Page 1: what the export holds, and who is "me"."""
-        p1 = QWidget()
-        l1 = QVBoxLayout(p1)
-        self.preview_title = wrapped(name="pageTitle")
-        l1.addWidget(self.preview_title)
-        self.preview_form = QFormLayout()
-        l1.addLayout(self.preview_form)
+        p1, l1, self.preview_title, self.preview_form = self._form_page()
         self.warn = wrapped()
         self.warn.setStyleSheet("color: #b26a00")
         l1.addWidget(self.warn)
@@ -111,12 +115,7 @@ class ImportDialog(QDialog):
 
     def _report_page(self) -> QWidget:
         """Page 3: the fidelity report."""
-        p3 = QWidget()
-        l3 = QVBoxLayout(p3)
-        self.report_title = wrapped(name="pageTitle")
-        l3.addWidget(self.report_title)
-        self.report_form = QFormLayout()
-        l3.addLayout(self.report_form)
+        p3, l3, self.report_title, self.report_form = self._form_page()
         self.unparsed_link = QLabel()
         self.unparsed_link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
                                                    | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.errors import ChatVaultError
-from chatvault.gui.dialogs.common import add_button_row, button, error_label, titled_page, wrapped
+from chatvault.gui.dialogs.common import add_button_row, button, dress, error_label, titled_page, wrapped
 from chatvault.gui.ops import Op
 from chatvault.gui.views.passphrase_fields import PassphraseFields, default_user_inputs
 from chatvault.vault.vault import Vault, open_vault
@@ -28,9 +28,7 @@ class UnlockDialog(QDialog):
 
     def __init__(self, vault_path: Path, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("unlockDialog")
-        self.setWindowTitle(self.tr("Unlock ChatVault"))
-        self.setMinimumWidth(440)
+        dress(self, "unlockDialog", self.tr("Unlock ChatVault"), 440)
         self.vault_path = vault_path
         self.vault: Vault | None = None
         self._op: Op | None = None
