@@ -9,11 +9,12 @@ drop a line: what they cannot parse becomes an `Unparsed` record.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from chatvault.importers.filetree import FileTree, safe_tree
 from chatvault.jobs.context import JobContext
 from chatvault.model import Record
 
@@ -60,3 +61,17 @@ class Importer(ABC):
             return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
         except OSError:
             return None
+
+
+def detect_member(path: Path, find: Callable[[FileTree], str | None], missing: str,
+                  judge: Callable[[FileTree, str], Detection]) -> Detection:
+    """The `detect` of an export that is one file in a folder or zip: open the tree (never raising),
+    `find` the member that matters (`missing` says why not), and let `judge` read it."""
+    tree = safe_tree(path)
+    if tree is None:
+        return Detection(0.0, "cannot be opened")
+    with tree:
+        member = find(tree)
+        if member is None:
+            return Detection(0.0, missing)
+        return judge(tree, member)

@@ -13,28 +13,27 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from chatvault.errors import ChatVaultError
+from chatvault.gui.dialogs.common import (
+    add_button_row,
+    add_path_row,
+    button,
+    dress,
+    error_label,
+    titled_page,
+    wrapped,
+)
 from chatvault.gui.ops import Op
 from chatvault.gui.views.passphrase_fields import PassphraseFields, default_user_inputs
 from chatvault.vault import recovery
 from chatvault.vault.vault import Vault, create_vault
-
-
-def error_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("errorLabel")
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #c0392b")
-    return label
 
 
 def clear_clipboard_if(text: str) -> None:
@@ -57,9 +56,7 @@ class CreateVaultDialog(QDialog):
 
     def __init__(self, vault_path: Path, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("createVaultDialog")
-        self.setWindowTitle(self.tr("Create your ChatVault"))
-        self.setMinimumWidth(560)
+        dress(self, "createVaultDialog", self.tr("Create your ChatVault"), 560)
         self.vault_path = vault_path
         self.vault: Vault | None = None
         self.recovery_key: str | None = None
@@ -75,21 +72,14 @@ class CreateVaultDialog(QDialog):
     def _passphrase_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        intro = QLabel(self.tr(
+        layout.addWidget(wrapped(self.tr(
             "ChatVault keeps your chats in an encrypted vault on this computer. Choose a passphrase: "
-            "nobody can open the vault without it or the recovery key you will see next."))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+            "nobody can open the vault without it or the recovery key you will see next.")))
         form = QFormLayout()
+        layout.addLayout(form)
         self.location = QLineEdit(str(self.vault_path))
         self.location.setAccessibleName(self.tr("Vault location"))
-        browse = QPushButton(self.tr("Choose…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.location, 1)
-        row.addWidget(browse)
-        form.addRow(self.tr("Location"), row)
-        layout.addLayout(form)
+        add_path_row(form, self.tr("Location"), self.location, self.tr("Choose…"), self._browse)
         self.error = error_label()
         self.fields = PassphraseFields(self.error, self._user_inputs)
         # the names the rest of the dialog (and its tests) use
@@ -98,17 +88,8 @@ class CreateVaultDialog(QDialog):
                                                             self.fields.weak_ok)
         layout.addWidget(self.fields)
         layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton(self.tr("Cancel"))
-        cancel.clicked.connect(self.reject)
-        self.create_button = QPushButton(self.tr("Create vault"))
-        self.create_button.setObjectName("primaryButton")
-        self.create_button.setDefault(True)
-        self.create_button.clicked.connect(self.create)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.create_button)
-        layout.addLayout(buttons)
+        self.create_button = button(self.tr("Create vault"), self.create, primary=True, default=True)
+        add_button_row(layout, button(self.tr("Cancel"), self.reject), self.create_button)
         return page
 
     def _browse(self) -> None:
@@ -167,16 +148,9 @@ class CreateVaultDialog(QDialog):
 
     # --- step 2 --------------------------------------------------------------------------
     def _key_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        title = QLabel(self.tr("Your recovery key"))
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
-        text = QLabel(self.tr(
+        page, layout = titled_page(self.tr("Your recovery key"), self.tr(
             "This key opens your vault if you forget the passphrase. It is shown only now. Save it as a "
             "file on a USB stick or print it, and keep it somewhere safe."))
-        text.setWordWrap(True)
-        layout.addWidget(text)
         self.key_label = QLabel()
         self.key_label.setObjectName("recoveryKey")
         self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -195,22 +169,10 @@ class CreateVaultDialog(QDialog):
         warning.setWordWrap(True)
         warning.setStyleSheet("font-weight: 600")
         layout.addWidget(warning)
-        row = QHBoxLayout()
-        save = QPushButton(self.tr("Save as file…"))
-        save.clicked.connect(self.save_key)
-        printb = QPushButton(self.tr("Print…"))
-        printb.clicked.connect(self.print_key)
-        copy = QPushButton(self.tr("Copy"))
-        copy.clicked.connect(self.copy_key)
-        row.addWidget(save)
-        row.addWidget(printb)
-        row.addWidget(copy)
-        row.addStretch(1)
-        self.saved_button = QPushButton(self.tr("I have saved it"))
-        self.saved_button.setObjectName("primaryButton")
-        self.saved_button.clicked.connect(self._to_confirm)
-        row.addWidget(self.saved_button)
-        layout.addLayout(row)
+        self.saved_button = button(self.tr("I have saved it"), self._to_confirm, primary=True)
+        add_button_row(layout, self.saved_button, left=(
+            button(self.tr("Save as file…"), self.save_key), button(self.tr("Print…"), self.print_key),
+            button(self.tr("Copy"), self.copy_key)))
         self.save_status = QLabel()
         self.save_status.setObjectName("hintLabel")
         layout.addWidget(self.save_status)
@@ -264,13 +226,8 @@ class CreateVaultDialog(QDialog):
 
     # --- step 3 --------------------------------------------------------------------------
     def _confirm_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        title = QLabel(self.tr("Check that you saved it"))
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
-        self.confirm_text = QLabel()
-        self.confirm_text.setWordWrap(True)
+        page, layout = titled_page(self.tr("Check that you saved it"))
+        self.confirm_text = wrapped()
         layout.addWidget(self.confirm_text)
         form = QFormLayout()
         self.confirm_a = QLineEdit()
@@ -285,17 +242,10 @@ class CreateVaultDialog(QDialog):
         layout.addLayout(form)
         self.confirm_error = error_label()
         layout.addWidget(self.confirm_error)
-        row = QHBoxLayout()
-        back = QPushButton(self.tr("Show the key again"))
-        back.clicked.connect(lambda: self.pages.setCurrentIndex(1))
-        row.addWidget(back)
-        row.addStretch(1)
-        self.finish_button = QPushButton(self.tr("Open my vault"))
-        self.finish_button.setObjectName("primaryButton")
+        self.finish_button = button(self.tr("Open my vault"), self.finish, primary=True)
         self.finish_button.setEnabled(False)
-        self.finish_button.clicked.connect(self.finish)
-        row.addWidget(self.finish_button)
-        layout.addLayout(row)
+        back = button(self.tr("Show the key again"), lambda: self.pages.setCurrentIndex(1))
+        add_button_row(layout, self.finish_button, left=(back,))
         return page
 
     def _to_confirm(self) -> None:

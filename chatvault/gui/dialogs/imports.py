@@ -13,17 +13,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from chatvault.gui import timefmt
+from chatvault.gui.dialogs.common import add_button_row, button, dress, wrapped
 from chatvault.gui.ops import Op
 
 log = logging.getLogger(__name__)
@@ -38,9 +37,7 @@ class ImportDialog(QDialog):
 
     def __init__(self, path: Path, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("importDialog")
-        self.setWindowTitle(self.tr("Import %1").replace("%1", path.name))
-        self.setMinimumWidth(560)
+        dress(self, "importDialog", self.tr("Import %1").replace("%1", path.name), 560)
         self.path = path
         self.preview: dict[str, Any] | None = None
         self.report = None
@@ -57,26 +54,28 @@ class ImportDialog(QDialog):
         path = self.path
         p0 = QWidget()
         l0 = QVBoxLayout(p0)
-        self.reading = QLabel(self.tr("Reading %1 to see what it holds…").replace("%1", str(path)))
-        self.reading.setWordWrap(True)
+        self.reading = wrapped(self.tr("Reading %1 to see what it holds…").replace("%1", str(path)))
         l0.addWidget(self.reading)
         busy = QProgressBar()
         busy.setRange(0, 0)
         l0.addWidget(busy)
         return p0
 
+    @staticmethod
+    def _form_page() -> tuple[QWidget, QVBoxLayout, QLabel, QFormLayout]:
+        """A page whose title (set when its content is known) stands above a form."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        title = wrapped(name="pageTitle")
+        layout.addWidget(title)
+        form = QFormLayout()
+        layout.addLayout(form)
+        return page, layout, title, form
+
     def _preview_page(self) -> QWidget:
         """Page 1: what the export holds, and who is "me"."""
-        p1 = QWidget()
-        l1 = QVBoxLayout(p1)
-        self.preview_title = QLabel()
-        self.preview_title.setObjectName("pageTitle")
-        self.preview_title.setWordWrap(True)
-        l1.addWidget(self.preview_title)
-        self.preview_form = QFormLayout()
-        l1.addLayout(self.preview_form)
-        self.warn = QLabel()
-        self.warn.setWordWrap(True)
+        p1, l1, self.preview_title, self.preview_form = self._form_page()
+        self.warn = wrapped()
         self.warn.setStyleSheet("color: #b26a00")
         l1.addWidget(self.warn)
         opts = QFormLayout()
@@ -86,22 +85,11 @@ class ImportDialog(QDialog):
         self.me.lineEdit().setPlaceholderText(self.tr("Detected automatically; type your name as it appears to change it"))
         self.auto_me: str | None = None    # what the import does without an answer (detected, or kept)
         opts.addRow(self.tr("Which name is me"), self.me)
-        self.me_hint = QLabel()
-        self.me_hint.setObjectName("hintLabel")
-        self.me_hint.setWordWrap(True)
+        self.me_hint = wrapped(name="hintLabel")
         opts.addRow("", self.me_hint)
         l1.addLayout(opts)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        cancel = QPushButton(self.tr("Cancel"))
-        cancel.clicked.connect(self.reject)
-        self.start_button = QPushButton(self.tr("Import"))
-        self.start_button.setObjectName("primaryButton")
-        self.start_button.setDefault(True)
-        self.start_button.clicked.connect(self.start_requested)
-        row.addWidget(cancel)
-        row.addWidget(self.start_button)
-        l1.addLayout(row)
+        self.start_button = button(self.tr("Import"), self.start_requested, primary=True, default=True)
+        add_button_row(l1, button(self.tr("Cancel"), self.reject), self.start_button)
         return p1
 
     def _progress_page(self) -> QWidget:
@@ -117,33 +105,17 @@ class ImportDialog(QDialog):
         l2.addWidget(self.bar)
         self.counts = QLabel()
         l2.addWidget(self.counts)
-        self.status = QLabel()
-        self.status.setObjectName("hintLabel")
-        self.status.setWordWrap(True)
+        self.status = wrapped(name="hintLabel")
         l2.addWidget(self.status)
-        note = QLabel(self.tr("You can keep reading your chats while this runs. Cancel keeps what is already "
-                              "imported; importing again continues where it stopped."))
-        note.setObjectName("hintLabel")
-        note.setWordWrap(True)
-        l2.addWidget(note)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.cancel_button = QPushButton(self.tr("Cancel import"))
-        self.cancel_button.clicked.connect(self.cancel_requested)
-        row.addWidget(self.cancel_button)
-        l2.addLayout(row)
+        l2.addWidget(wrapped(self.tr("You can keep reading your chats while this runs. Cancel keeps what is already "
+                                     "imported; importing again continues where it stopped."), "hintLabel"))
+        self.cancel_button = button(self.tr("Cancel import"), self.cancel_requested)
+        add_button_row(l2, self.cancel_button)
         return p2
 
     def _report_page(self) -> QWidget:
         """Page 3: the fidelity report."""
-        p3 = QWidget()
-        l3 = QVBoxLayout(p3)
-        self.report_title = QLabel()
-        self.report_title.setObjectName("pageTitle")
-        self.report_title.setWordWrap(True)
-        l3.addWidget(self.report_title)
-        self.report_form = QFormLayout()
-        l3.addLayout(self.report_form)
+        p3, l3, self.report_title, self.report_form = self._form_page()
         self.unparsed_link = QLabel()
         self.unparsed_link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
                                                    | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
@@ -153,44 +125,24 @@ class ImportDialog(QDialog):
         self.unparsed_view.setReadOnly(True)
         self.unparsed_view.hide()
         l3.addWidget(self.unparsed_view)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        done = QPushButton(self.tr("Done"))
-        done.setObjectName("primaryButton")
-        done.clicked.connect(self.accept)
-        row.addWidget(done)
-        l3.addLayout(row)
+        add_button_row(l3, button(self.tr("Done"), self.accept, primary=True))
         return p3
 
     def _question_page(self) -> QWidget:
         """Page 4: the export's dates read both day-first and month-first: which is it?"""
         p4 = QWidget()
         l4 = QVBoxLayout(p4)
-        title = QLabel(self.tr("In which order are the dates in this chat written?"))
-        title.setObjectName("pageTitle")
-        title.setWordWrap(True)
-        l4.addWidget(title)
-        self.question = QLabel()
-        self.question.setWordWrap(True)
+        l4.addWidget(wrapped(self.tr("In which order are the dates in this chat written?"), "pageTitle"))
+        self.question = wrapped()
         l4.addWidget(self.question)
         self.order_choice = QComboBox()
         self.order_choice.setAccessibleName(self.tr("Date order"))
         l4.addWidget(self.order_choice)
-        note = QLabel(self.tr("Look at a message whose date you remember. If you choose wrongly, import again "
-                              "and choose the other order: the messages are moved to the right dates, not copied."))
-        note.setObjectName("hintLabel")
-        note.setWordWrap(True)
-        l4.addWidget(note)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        cancel = QPushButton(self.tr("Cancel"))
-        cancel.clicked.connect(self.reject)
-        self.order_button = QPushButton(self.tr("Continue"))
-        self.order_button.setObjectName("primaryButton")
-        self.order_button.clicked.connect(self._order_chosen)
-        row.addWidget(cancel)
-        row.addWidget(self.order_button)
-        l4.addLayout(row)
+        l4.addWidget(wrapped(self.tr("Look at a message whose date you remember. If you choose wrongly, import again "
+                                     "and choose the other order: the messages are moved to the right dates, not "
+                                     "copied."), "hintLabel"))
+        self.order_button = button(self.tr("Continue"), self._order_chosen, primary=True)
+        add_button_row(l4, button(self.tr("Cancel"), self.reject), self.order_button)
         return p4
 
     def ask_date_order(self, exc: Exception) -> None:

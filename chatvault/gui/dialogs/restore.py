@@ -11,15 +11,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QVBoxLayout,
 )
 
 from chatvault.gui import timefmt
+from chatvault.gui.dialogs.common import add_button_row, add_path_row, button, wrapped
 from chatvault.gui.ops import Op
 from chatvault.vault.vault import Vault
 
@@ -44,13 +42,12 @@ class RestoreDialog(QDialog):
         self.target = open_target(self.dest)
         self.keys = vault_keys(vault)
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("A restore builds a complete vault in a new folder. Your current vault is not touched."))
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        layout.addWidget(wrapped(self.tr(
+            "A restore builds a complete vault in a new folder. Your current vault is not touched.")))
         form = QFormLayout()
+        layout.addLayout(form)
         self.snapshot = QComboBox()
-        self.error = QLabel()
-        self.error.setWordWrap(True)
+        self.error = wrapped()
         try:
             snaps = list_snapshots(self.target, self.keys)
         except Exception as exc:  # noqa: BLE001 - an unreachable destination is a message, not a crash
@@ -62,29 +59,16 @@ class RestoreDialog(QDialog):
                 label += " · " + self.tr("damaged")
             self.snapshot.addItem(label, s.id)
         self.folder = QLineEdit(str(Path.home() / f"ChatVault restored {datetime.now():%Y-%m-%d}"))
-        browse = QPushButton(self.tr("Choose…"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
         form.addRow(self.tr("Snapshot"), self.snapshot)
-        form.addRow(self.tr("Restore into"), row)
-        layout.addLayout(form)
+        add_path_row(form, self.tr("Restore into"), self.folder, self.tr("Choose…"), self._browse)
         self.bar = QProgressBar()
         self.bar.hide()
         layout.addWidget(self.bar)
         layout.addWidget(self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.close_button = QPushButton(self.tr("Close"))
-        self.close_button.clicked.connect(self.reject)
-        self.start_button = QPushButton(self.tr("Restore"))
-        self.start_button.setObjectName("primaryButton")
+        self.close_button = button(self.tr("Close"), self.reject)
+        self.start_button = button(self.tr("Restore"), self.start, primary=True)
         self.start_button.setEnabled(self.snapshot.count() > 0)
-        self.start_button.clicked.connect(self.start)
-        buttons.addWidget(self.close_button)
-        buttons.addWidget(self.start_button)
-        layout.addLayout(buttons)
+        add_button_row(layout, self.close_button, self.start_button)
         self.op: Op | None = None
 
     def _browse(self) -> None:

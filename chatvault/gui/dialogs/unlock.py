@@ -8,17 +8,14 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from chatvault.errors import ChatVaultError
-from chatvault.gui.dialogs.create_vault import error_label
+from chatvault.gui.dialogs.common import add_button_row, button, dress, error_label, titled_page, wrapped
 from chatvault.gui.ops import Op
 from chatvault.gui.views.passphrase_fields import PassphraseFields, default_user_inputs
 from chatvault.vault.vault import Vault, open_vault
@@ -31,9 +28,7 @@ class UnlockDialog(QDialog):
 
     def __init__(self, vault_path: Path, parent=None) -> None:
         super().__init__(parent)
-        self.setObjectName("unlockDialog")
-        self.setWindowTitle(self.tr("Unlock ChatVault"))
-        self.setMinimumWidth(440)
+        dress(self, "unlockDialog", self.tr("Unlock ChatVault"), 440)
         self.vault_path = vault_path
         self.vault: Vault | None = None
         self._op: Op | None = None
@@ -43,8 +38,7 @@ class UnlockDialog(QDialog):
         self._from_keyring = False
         first = QWidget()
         layout = QVBoxLayout(first)
-        self.prompt = QLabel()
-        self.prompt.setWordWrap(True)
+        self.prompt = wrapped()
         layout.addWidget(self.prompt)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -59,21 +53,11 @@ class UnlockDialog(QDialog):
         layout.addWidget(self.remember)
         self.error = error_label()
         layout.addWidget(self.error)
-        row = QHBoxLayout()
-        self.mode_button = QPushButton()
+        self.mode_button = button("", self.toggle_mode)
         self.mode_button.setFlat(True)
-        self.mode_button.clicked.connect(self.toggle_mode)
-        row.addWidget(self.mode_button)
-        row.addStretch(1)
-        cancel = QPushButton(self.tr("Quit"))
-        cancel.clicked.connect(self.reject)
-        self.unlock_button = QPushButton(self.tr("Unlock"))
-        self.unlock_button.setObjectName("primaryButton")
-        self.unlock_button.setDefault(True)
-        self.unlock_button.clicked.connect(self.unlock)
-        row.addWidget(cancel)
-        row.addWidget(self.unlock_button)
-        layout.addLayout(row)
+        self.unlock_button = button(self.tr("Unlock"), self.unlock, primary=True, default=True)
+        add_button_row(layout, button(self.tr("Quit"), self.reject), self.unlock_button,
+                       left=(self.mode_button,))
         self.pages = QStackedWidget()
         self.pages.addWidget(first)
         self.pages.addWidget(self._new_passphrase_page())
@@ -82,29 +66,16 @@ class UnlockDialog(QDialog):
 
     # --- after a recovery-key unlock: choose a new passphrase --------------------------------
     def _new_passphrase_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        title = QLabel(self.tr("Choose a new passphrase"))
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
-        text = QLabel(self.tr("The recovery key opened the vault. Choose a new passphrase now, so that you do "
-                              "not need the key next time. The recovery key stays valid."))
-        text.setWordWrap(True)
-        layout.addWidget(text)
+        page, layout = titled_page(self.tr("Choose a new passphrase"), self.tr(
+            "The recovery key opened the vault. Choose a new passphrase now, so that you do "
+            "not need the key next time. The recovery key stays valid."))
         self.new_error = error_label()
         self.new_fields = PassphraseFields(self.new_error, lambda: default_user_inputs(self.vault_path.name))
         layout.addWidget(self.new_fields)
         layout.addWidget(self.new_error)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        self.later_button = QPushButton(self.tr("Not now"))
-        self.later_button.clicked.connect(self.accept)
-        self.set_button = QPushButton(self.tr("Set passphrase"))
-        self.set_button.setObjectName("primaryButton")
-        self.set_button.clicked.connect(self.set_new_passphrase)
-        row.addWidget(self.later_button)
-        row.addWidget(self.set_button)
-        layout.addLayout(row)
+        self.later_button = button(self.tr("Not now"), self.accept)
+        self.set_button = button(self.tr("Set passphrase"), self.set_new_passphrase, primary=True)
+        add_button_row(layout, self.later_button, self.set_button)
         return page
 
     def set_new_passphrase(self) -> None:

@@ -6,13 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
 
+from chatvault.gui.models.rows import RowListModel
 from chatvault.store import queries
 from chatvault.store.db import Connection
 
@@ -49,7 +47,7 @@ def preview_text(kind: str, text: str | None) -> str:
     return f"{label} {text}" if text and kind in ("link",) else label
 
 
-class ChatListModel(QAbstractListModel):
+class ChatListModel(RowListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.rows: list[dict[str, Any]] = []
@@ -86,15 +84,12 @@ class ChatListModel(QAbstractListModel):
                 conv["fresh"] = n
                 self.dataChanged.emit(self.index(i), self.index(i))
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
+    ROW_ROLE = ConversationRole
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        conv = self.rows[index.row()]
-        if role == ConversationRole:
-            return conv
+    def row_list(self) -> list[dict[str, Any]]:
+        return self.rows
+
+    def row_data(self, conv: dict[str, Any], role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return conv["display"]
         if role == FilterRole:

@@ -9,16 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 
 from chatvault.gui import theme, timefmt
+from chatvault.gui.models.rows import RowListModel
 from chatvault.gui.ops import TaskGroup, post
 from chatvault.store.db import Connection
 from chatvault.vault.vault import Vault
@@ -103,7 +101,7 @@ def query_captured(conn: Connection, since: int | None = None, until: int | None
     return out
 
 
-class MediaModel(QAbstractListModel):
+class MediaModel(RowListModel):
     def __init__(self, loader: ThumbLoader, parent=None) -> None:
         super().__init__(parent)
         self.items: list[dict[str, Any]] = []
@@ -121,15 +119,12 @@ class MediaModel(QAbstractListModel):
                 idx = self.index(i)
                 self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.items)
+    ROW_ROLE = ItemRole
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        it = self.items[index.row()]
-        if role == ItemRole:
-            return it
+    def row_list(self) -> list[dict[str, Any]]:
+        return self.items
+
+    def row_data(self, it: dict[str, Any], role: int) -> Any:
         if role == Qt.ItemDataRole.DecorationRole:
             return self._tile(it)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):

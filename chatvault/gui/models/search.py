@@ -10,14 +10,12 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
 
+from chatvault.gui.models.rows import RowListModel
 from chatvault.gui.ops import TaskGroup, post
 from chatvault.store.db import Connection
 from chatvault.vault.vault import Vault
@@ -125,7 +123,7 @@ class SearchWorker(QObject):
         self.busy = False
 
 
-class ResultModel(QAbstractListModel):
+class ResultModel(RowListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.hits: list[Any] = []
@@ -135,15 +133,12 @@ class ResultModel(QAbstractListModel):
         self.hits = list(hits)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.hits)
+    ROW_ROLE = HitRole
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        hit = self.hits[index.row()]
-        if role == HitRole:
-            return hit
+    def row_list(self) -> list[Any]:
+        return self.hits
+
+    def row_data(self, hit: Any, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return f"{hit.conversation} · {hit.sender or ''}: {hit.snippet}"
         return None

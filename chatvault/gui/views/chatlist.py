@@ -6,22 +6,23 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QModelIndex,
     QRect,
-    QSize,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from chatvault.gui import theme, timefmt
 from chatvault.gui.models.chatlist import ConversationRole
+from chatvault.gui.views.row_delegate import RowDelegate
 
 _APP_BADGES = {"wechat": ("#07c160", "W"), "whatsapp": ("#25d366", "WA"), "telegram": ("#2aabee", "T"),
                "signal": ("#3a76f0", "S"), "discord": ("#5865f2", "D"), "qq": ("#12b7f5", "Q"),
                "line": ("#06c755", "L"), "imessage": ("#34c759", "i")}
 
 
-class ChatListDelegate(QStyledItemDelegate):
+class ChatListDelegate(RowDelegate):
     HEIGHT = 64
+    HOVER = True
 
     @staticmethod
     def _app_badge(p: QPainter, av: QRect, app: str) -> None:
@@ -39,25 +40,14 @@ class ChatListDelegate(QStyledItemDelegate):
         p.drawText(r, Qt.AlignmentFlag.AlignCenter, letter)
         p.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        return QSize(option.rect.width(), self.HEIGHT)
-
     def paint(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         conv = index.data(ConversationRole)
         c = theme.colors()
         r = option.rect
-        p.save()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if option.state & QStyle.StateFlag.State_Selected:
-            p.fillRect(r, QColor(c.list_selected))
-        elif option.state & QStyle.StateFlag.State_MouseOver:
-            p.fillRect(r, QColor(0, 0, 0, 12) if theme.current() == "light" else QColor(255, 255, 255, 10))
-        av = QRect(r.left() + 12, r.top() + 12, 40, 40)
+        av = self.begin_row(p, option)
         theme.paint_avatar(p, av, conv["display"], f"conv-{conv['id']}")
         self._app_badge(p, av, conv.get("app") or "")
-        base = QFont(option.font)
-        small = QFont(base)
-        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.85))
+        base, small = self.fonts(option)
         sfm = QFontMetrics(small)
         time_text = timefmt.list_label(conv.get("last_ts"))
         tw = sfm.horizontalAdvance(time_text)

@@ -9,18 +9,16 @@ from PySide6.QtCore import (
     QModelIndex,
     QPointF,
     QRect,
-    QSize,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import (
-    QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
 )
 
 from chatvault.gui import theme, timefmt
 from chatvault.gui.models.search import HitRole
+from chatvault.gui.views.row_delegate import RowDelegate
 
 log = logging.getLogger(__name__)
 
@@ -32,25 +30,16 @@ def _segments(hit: Any) -> list[tuple[str, bool]]:
     return [(hit.snippet or "", False)]
 
 
-class ResultDelegate(QStyledItemDelegate):
+class ResultDelegate(RowDelegate):
     HEIGHT = 68
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
-        return QSize(option.rect.width(), self.HEIGHT)
 
     def paint(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         hit = index.data(HitRole)
         c = theme.colors()
         r = option.rect
-        p.save()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if option.state & QStyle.StateFlag.State_Selected:
-            p.fillRect(r, QColor(c.list_selected))
-        av = QRect(r.left() + 12, r.top() + 12, 40, 40)
+        av = self.begin_row(p, option)
         theme.paint_avatar(p, av, hit.sender or hit.conversation, str(hit.sender or hit.conversation))
-        base = QFont(option.font)
-        small = QFont(base)
-        small.setPointSizeF(max(7.0, base.pointSizeF() * 0.85))
+        base, small = self.fonts(option)
         sfm, fm = QFontMetrics(small), QFontMetrics(base)
         when = timefmt.absolute(int(hit.time)) if hit.time is not None else ""
         tw = sfm.horizontalAdvance(when)

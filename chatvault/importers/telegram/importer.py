@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from chatvault.errors import InputError
-from chatvault.importers.base import Detection, Importer, ImportOptions
+from chatvault.importers.base import Detection, Importer, ImportOptions, detect_member
 from chatvault.importers.filetree import FileTree, safe_tree
 from chatvault.importers.telegram.damage import tree_report
 from chatvault.importers.telegram.header import json_member, looks_like
@@ -41,17 +41,14 @@ class TelegramImporter(Importer):
                                     "'messages' (one chat) or 'chats' with a 'list' (full export)")
 
     def detect(self, path: Path) -> Detection:
-        tree = safe_tree(path)
-        if tree is None:
-            return Detection(0.0, "cannot be opened")
-        with tree:
-            member = json_member(tree)
-            if member is None:
-                return Detection(0.0, "no result.json or Telegram-shaped JSON")
-            conf, variant = looks_like(tree.read_head(member, 16384))
-            if conf == 0:
-                return Detection(0.0, f"{member} is not a Telegram export")
-            return Detection(conf, f"{member}: Telegram export ({variant})", variant)
+        return detect_member(path, json_member, "no result.json or Telegram-shaped JSON", self._judge)
+
+    @staticmethod
+    def _judge(tree: FileTree, member: str) -> Detection:
+        conf, variant = looks_like(tree.read_head(member, 16384))
+        if conf == 0:
+            return Detection(0.0, f"{member} is not a Telegram export")
+        return Detection(conf, f"{member}: Telegram export ({variant})", variant)
 
     def total_bytes(self, path: Path) -> int | None:
         tree = safe_tree(path)

@@ -312,12 +312,16 @@ class WeChatPCImporter(Importer):
                 return None, None
             # BytesExtra paths start with "<wxid>\FileStorage\…", relative to WeChat Files.
             return safe_join(wx_files, rel), rel.replace("\\", "/")
-        if p.kind == MessageKind.IMAGE:
-            main, main_rel = under(bx.get(4))
+        def located(kind: str) -> tuple[object, str | None]:
+            """The file BytesExtra names, else the one HardLink<kind>.db files under the media's md5."""
+            main, rel = under(bx.get(4))
             md5 = (p.media.get("md5") or "").lower()
-            if (main is None or not main.is_file()) and md5 in links["Image"]:
-                rel = links["Image"][md5]
-                main, main_rel = safe_join(root, rel), f"{root.name}/{rel}"
+            if (main is None or not main.is_file()) and md5 in links[kind]:
+                r = links[kind][md5]
+                main, rel = safe_join(root, r), f"{root.name}/{r}"
+            return main, rel
+        if p.kind == MessageKind.IMAGE:
+            main, main_rel = located("Image")
             thumb, thumb_rel = under(bx.get(3))
             ref = file_ref(main, wx_files, expected=main_rel,
                            gone=AttachmentStatus.MISSING if main_rel else AttachmentStatus.EXPIRED)
@@ -327,19 +331,11 @@ class WeChatPCImporter(Importer):
                     return [tref]
             return [ref]
         if p.kind == MessageKind.VIDEO:
-            main, rel = under(bx.get(4))
-            md5 = (p.media.get("md5") or "").lower()
-            if (main is None or not main.is_file()) and md5 in links["Video"]:
-                r = links["Video"][md5]
-                main, rel = safe_join(root, r), f"{root.name}/{r}"
+            main, rel = located("Video")
             return [file_ref(main, wx_files, expected=rel, mime="video/mp4",
                              gone=AttachmentStatus.MISSING if rel else AttachmentStatus.EXPIRED)]
         if p.kind == MessageKind.FILE:
-            main, rel = under(bx.get(4))
-            md5 = (p.media.get("md5") or "").lower()
-            if (main is None or not main.is_file()) and md5 in links["File"]:
-                r = links["File"][md5]
-                main, rel = safe_join(root, r), f"{root.name}/{r}"
+            main, rel = located("File")
             ref = file_ref(main, wx_files, expected=rel, name=p.media.get("file_name"),
                            gone=AttachmentStatus.MISSING if rel else AttachmentStatus.EXPIRED)
             if p.extra.get("size") and ref.size_hint is None:

@@ -22,7 +22,7 @@ from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chatvault.errors import InputError
-from chatvault.importers.base import KNOWN_DATE_ORDERS, Detection, Importer, ImportOptions
+from chatvault.importers.base import KNOWN_DATE_ORDERS, Detection, Importer, ImportOptions, detect_member
 from chatvault.importers.filetree import FileTree, safe_tree
 from chatvault.importers.whatsapp import dateorder, stamps
 from chatvault.importers.whatsapp import encoding as enc
@@ -118,20 +118,16 @@ class WhatsAppImporter(Importer):
 
     # --- detection -----------------------------------------------------------------------
     def detect(self, path: Path) -> Detection:
-        tree = safe_tree(path)
-        if tree is None:
-            return Detection(0.0, "cannot be opened")
-        with tree:
-            member = self._chat_member(tree)
-            if member is None:
-                return Detection(0.0, "no .txt file with WhatsApp timestamp lines")
-            head = tree.read_head(member, 8192)
-            hits, layout = _head_hits(head)
-            if hits == 0:
-                return Detection(0.0, "no WhatsApp timestamp line at the start")
-            named = Path(member).name == "_chat.txt" or Path(member).name.lower().startswith("whatsapp")
-            conf = min(0.95, 0.6 + 0.1 * hits + (0.1 if named else 0.0))
-            return Detection(conf, f"{member}: {hits} WhatsApp timestamp lines at the start", layout)
+        return detect_member(path, self._chat_member, "no .txt file with WhatsApp timestamp lines", self._judge)
+
+    @staticmethod
+    def _judge(tree: FileTree, member: str) -> Detection:
+        hits, layout = _head_hits(tree.read_head(member, 8192))
+        if hits == 0:
+            return Detection(0.0, "no WhatsApp timestamp line at the start")
+        named = Path(member).name == "_chat.txt" or Path(member).name.lower().startswith("whatsapp")
+        conf = min(0.95, 0.6 + 0.1 * hits + (0.1 if named else 0.0))
+        return Detection(conf, f"{member}: {hits} WhatsApp timestamp lines at the start", layout)
 
     def _chat_member(self, tree: FileTree) -> str | None:
         txts = [n for n in tree.names() if n.lower().endswith(".txt")]
