@@ -366,4 +366,8 @@ ZH_CN = {
     "%1 is now shown as you (%2 messages moved to your side).": "现在 %1 显示为你（%2 条消息移到了你这一侧）。",
     "Could not change who is me: %1": "无法更改哪个是我：%1",
     "Captured files": "捕获的文件",
+    "The vault keeps this chat read day first; choose the other only if its dates were wrong.":
+        "保险库中的这个聊天按“日在前”读取；只有日期读错时才选另一种。",
+    "The vault keeps this chat read month first; choose the other only if its dates were wrong.":
+        "保险库中的这个聊天按“月在前”读取；只有日期读错时才选另一种。",
 }

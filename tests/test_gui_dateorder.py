@@ -45,3 +45,15 @@ def test_import_dialog_asks_the_date_order(qtbot, window, tmp_path: Path) -> Non
     rep = _import_with(qtbot, window, path, 1)                  # month first, on second thought
     assert rep.added == 0 and rep.redated == 2
     assert {datetime.fromtimestamp(ts / 1000).month for ts in _stored(window)} == {3}
+
+
+def test_asked_again_the_dialog_offers_the_answer_the_vault_keeps(qtbot, window, tmp_path: Path) -> None:  # noqa: F811
+    path = tmp_path / "WhatsApp Chat with Ann.txt"
+    path.write_text("03/04/23, 10:00 - Ann: x\n03/04/23, 10:01 - Bob: y\n", encoding="utf-8")
+    _import_with(qtbot, window, path, 1)                        # month first
+    window.imports.op = None
+    dlg = window.imports.start_preview(path)
+    qtbot.waitUntil(lambda: dlg.pages.currentIndex() == 4, timeout=30_000)
+    assert dlg.order_choice.currentData() == "MDY"              # the kept answer comes first
+    assert "keeps this chat read month first" in dlg.question.text()
+    dlg.close()

@@ -22,17 +22,12 @@ ORDERS = ("DMY", "MDY")
 KNOWN_OPTION = KNOWN_DATE_ORDERS
 
 
-def feed_known(conn: Any, app: str, options: Any) -> Any:
-    """The options a reader gets: with the day/month order each of the source's chats was stored
-    with, so an export whose dates read both ways is read as its chat was before (the user's answer
-    at an earlier import, or what an earlier export's dates decided) instead of asking again — a
-    watch folder has nobody to ask. An explicit `date_order` still wins (the reader applies it)."""
-    from dataclasses import replace
-
+def known_orders(conn: Any, app: str, account: str = "") -> dict[str, str]:
+    """{chat key: "DMY" | "MDY"}: the day/month order each chat of the source (app, account) was
+    stored with (the user's answer at an earlier import, or what an earlier export's dates decided)."""
     rows = conn.execute(
         "SELECT c.source_key, c.extra FROM conversations c JOIN sources s ON s.id = c.source_id "
-        "WHERE s.app = ? AND s.account = ? AND c.extra LIKE '%date_order%'",
-        (app, str(options.options.get("account", "")))).fetchall()
+        "WHERE s.app = ? AND s.account = ? AND c.extra LIKE '%date_order%'", (app, account)).fetchall()
     known = {}
     for key, extra in rows:
         try:
@@ -41,6 +36,16 @@ def feed_known(conn: Any, app: str, options: Any) -> Any:
             continue
         if order in ORDERS:
             known[key] = order
+    return known
+
+
+def feed_known(conn: Any, app: str, options: Any) -> Any:
+    """The options a reader gets: with `known_orders`, so an export whose dates read both ways is
+    read as its chat was before instead of asking again — a watch folder has nobody to ask. An
+    explicit `date_order` still wins (the reader applies it)."""
+    from dataclasses import replace
+
+    known = known_orders(conn, app, str(options.options.get("account", "")))
     return replace(options, options=options.options | {KNOWN_OPTION: known}) if known else options
 
 

@@ -691,6 +691,14 @@
         <translation>日在前（%1）</translation>
     </message>
     <message>
+        <source>The vault keeps this chat read day first; choose the other only if its dates were wrong.</source>
+        <translation>保险库中的这个聊天按“日在前”读取；只有日期读错时才选另一种。</translation>
+    </message>
+    <message>
+        <source>The vault keeps this chat read month first; choose the other only if its dates were wrong.</source>
+        <translation>保险库中的这个聊天按“月在前”读取；只有日期读错时才选另一种。</translation>
+    </message>
+    <message>
         <source>Month first (%1)</source>
         <translation>月在前（%1）</translation>
     </message>

@@ -157,6 +157,15 @@ class ImportDialog(QDialog):
         self.order_choice.clear()
         for choice in getattr(exc, "choices", ("DMY", "MDY")):
             self.order_choice.addItem(words[choice].replace("%1", readings.get(choice, "")), choice)
+        kept = getattr(exc, "kept_order", None)
+        if kept and self.order_choice.findData(kept) >= 0:      # this chat is in the vault: its answer first
+            self.order_choice.setCurrentIndex(self.order_choice.findData(kept))
+            kept_text = {"DMY": self.tr("The vault keeps this chat read day first; choose the other only if "
+                                        "its dates were wrong."),
+                         "MDY": self.tr("The vault keeps this chat read month first; choose the other only if "
+                                        "its dates were wrong.")}.get(kept)
+            if kept_text:
+                self.question.setText(self.question.text() + "\n\n" + kept_text)
         self.pages.setCurrentIndex(4)
         self.order_choice.setFocus()
 
@@ -314,10 +323,21 @@ class ImportDialog(QDialog):
 
 def _preview(vault, path: Path, ctx, options=None) -> dict[str, Any]:
     """The preview, plus who "me" was chosen to be before for where this import will land (off the UI thread)."""
+    from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
     from chatvault.ingest import owner
     from chatvault.ingest.preview import preview
+    from chatvault.ingest.reorder import known_orders
 
-    pv = preview(path, options=options, ctx=ctx)
+    try:
+        pv = preview(path, options=options, ctx=ctx)
+    except DateOrderNeeded as exc:
+        if vault is not None and exc.conversation_key:      # asked again: offer the answer kept for the chat
+            conn = vault.connect(readonly=True)
+            try:
+                exc.kept_order = known_orders(conn, "whatsapp").get(exc.conversation_key)
+            finally:
+                conn.close()
+        raise
     if vault is not None:
         conn = vault.connect(readonly=True)
         try:

@@ -39,6 +39,8 @@ class DateOrderNeeded(InputError):
     def __init__(self, name: str, example: str, choices: tuple[str, ...] = ("DMY", "MDY")) -> None:
         self.example = example
         self.choices = choices
+        self.conversation_key: str | None = None   # the chat it is about, when the reader knows it
+        self.kept_order: str | None = None         # the order the vault stored that chat with (the app)
         a, b, _c = stamps.split(example) or (1, 2, 0)
         dmy = f"{a} {MONTHS[b - 1]}" if 1 <= b <= 12 else "?"
         mdy = f"{MONTHS[a - 1]} {b}" if 1 <= a <= 12 else "?"

@@ -171,7 +171,11 @@ class WhatsAppImporter(Importer):
             else:
                 seq = dateorder.scan(dateorder.chunks_of(raw, encoding.codec, counter.name), general)  # type: ignore[arg-type]
         known = (opts.get(KNOWN_DATE_ORDERS) or {}).get(conv_key)   # the order this chat was stored with
-        decision = dateorder.decide(seq, path.name, opts.get("date_order"), known=known)
+        try:
+            decision = dateorder.decide(seq, path.name, opts.get("date_order"), known=known)
+        except dateorder.DateOrderNeeded as exc:
+            exc.conversation_key = conv_key        # so the app can offer the order the vault holds for it
+            raise
         return encoding, counter, general, decision
 
     def _notes(self, encoding: enc.Encoding, decision: dateorder.Decision, member: str) -> Iterator[ImportWarning]:
