@@ -256,7 +256,7 @@ def test_search_filters_deleted_on_phone(qtbot, window) -> None:
 
 # --- protection ------------------------------------------------------------------------------
 
-def test_add_watch_folder_and_run_a_backup_to_a_folder(qtbot, window, tmp_path: Path) -> None:
+def test_add_watch_folder_and_run_a_backup_to_a_folder(qtbot, window, tmp_path: Path, monkeypatch) -> None:
     from chatvault.gui.main_window import PAGE_PROTECTION
 
     win = window
@@ -306,6 +306,16 @@ def test_add_watch_folder_and_run_a_backup_to_a_folder(qtbot, window, tmp_path: 
         pass
     assert "Restored to" in dlg.error.text() and "problems" not in dlg.error.text(), dlg.error.text()
     assert (tmp_path / "restored" / "vault.json").exists()
+    # ...and opens it with a button, never a command to type.
+    import sys
+
+    from PySide6.QtCore import QProcess
+
+    assert "--vault" not in dlg.error.text() and not dlg.open_button.isHidden()
+    started: list = []
+    monkeypatch.setattr(QProcess, "startDetached", lambda program, args: started.append((program, args)) or True)
+    qtbot.mouseClick(dlg.open_button, Qt.MouseButton.LeftButton)
+    assert started == [(sys.executable, ["-m", "chatvault", "gui", "--vault", str(tmp_path / "restored")])]
 
 
 # --- language --------------------------------------------------------------------------------

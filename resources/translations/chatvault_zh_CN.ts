@@ -1338,8 +1338,12 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>选择一个空文件夹</translation>
     </message>
     <message>
-        <source>Restored to %1. Open it with: chatvault --vault "%1"</source>
-        <translation>已恢复到 %1。打开方式：chatvault --vault "%1"</translation>
+        <source>Restored to %1. It is a complete vault: open it in a new window to check it, with the passphrase it had when the backup was made.</source>
+        <translation>已恢复到 %1。这是一个完整的保险库：可在新窗口中打开检查，使用备份时的密码。</translation>
+    </message>
+    <message>
+        <source>Open it in a new window</source>
+        <translation>在新窗口中打开</translation>
     </message>
     <message>
         <source>Restored to %1 with problems: %2 media files could not be restored.</source>

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sys
 from datetime import datetime
 from pathlib import Path
 
+from PySide6.QtCore import QProcess
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -68,8 +70,20 @@ class RestoreDialog(QDialog):
         self.close_button = button(self.tr("Close"), self.reject)
         self.start_button = button(self.tr("Restore"), self.start, primary=True)
         self.start_button.setEnabled(self.snapshot.count() > 0)
-        add_button_row(layout, self.close_button, self.start_button)
+        self.open_button = button(self.tr("Open it in a new window"), self.open_restored)
+        self.open_button.hide()                  # shown once a restore succeeded
+        add_button_row(layout, self.close_button, self.open_button, self.start_button)
+        self.restored: str | None = None
         self.op: Op | None = None
+
+    def open_restored(self) -> bool:
+        """A second ChatVault window on the restored folder (its own process: one vault per window)."""
+        if not self.restored:
+            return False
+        args = ["gui", "--vault", self.restored]
+        if not getattr(sys, "frozen", False):       # from source: `python -m chatvault`; a bundle is the app
+            args = ["-m", "chatvault", *args]
+        return bool(QProcess.startDetached(sys.executable, args))
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Choose an empty folder"))
@@ -94,7 +108,11 @@ class RestoreDialog(QDialog):
     def _done(self, rep) -> None:
         self.bar.hide()
         if rep.ok:
-            self.error.setText(self.tr("Restored to %1. Open it with: chatvault --vault \"%1\"").replace("%1", rep.path))
+            self.restored = str(rep.path)
+            self.error.setText(self.tr("Restored to %1. It is a complete vault: open it in a new window to check "
+                                       "it, with the passphrase it had when the backup was made.")
+                               .replace("%1", str(rep.path)))
+            self.open_button.show()
         else:
             self.error.setText(self.tr("Restored to %1 with problems: %2 media files could not be restored.")
                                .replace("%1", rep.path).replace("%2", str(len(rep.lost_blobs))))
