@@ -126,8 +126,8 @@ def _resolve_conversations(conn: Any, refs: Iterable[int | str]) -> list[int]:
     return ids
 
 
-def _filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
-    """Conditions on `messages m` and their parameters."""
+def filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
+    """Conditions on `messages m` and their parameters (search, and the exports' selections)."""
     where: list[str] = []
     params: list[Any] = []
     if f.conversations:
@@ -203,7 +203,7 @@ def search_ids(conn: Any, query: Query | str, filters: SearchFilters | None = No
     q = parse(query) if isinstance(query, str) else query
     f = filters or SearchFilters()
     try:
-        where, params = _filter_sql(conn, f)
+        where, params = filter_sql(conn, f)
         positive = q.positive_fts()
         if positive is not None:
             return _text_search(conn, positive, f, where, params, sort, limit, offset)
