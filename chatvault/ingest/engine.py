@@ -39,6 +39,7 @@ from chatvault.ingest.report import ImportReport
 from chatvault.ingest.rows import dumps
 from chatvault.ingest.writer import Writer
 from chatvault.jobs.context import JobContext
+from chatvault.store import audit as audit_trail
 from chatvault.store.db import Connection, DatabaseError, classify, rollback
 from chatvault.vault.vault import Vault
 
@@ -302,9 +303,8 @@ def _end_run(writer: Writer, report: ImportReport, hashed: dict, options: Import
                  "file_size = ?, checkpoint = NULL WHERE id = ?",
                  (clock.now_ms(), report.outcome, dumps(counts), report.error, hashed.get("hash"),
                   hashed.get("size"), report.run_id))
-    conn.execute("INSERT INTO audit_log(at, actor, action, detail) VALUES (?, 'user', 'import', ?)",
-                 (clock.now_ms(), dumps({"run_id": report.run_id, "format": report.format, "path": report.path,
-                                          "outcome": report.outcome, "added": report.added})))
+    audit_trail.append(conn, "import", {"run_id": report.run_id, "format": report.format, "path": report.path,
+                                        "outcome": report.outcome, "added": report.added})
     writer.commit(None, progress=False)
 
 

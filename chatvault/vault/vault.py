@@ -19,6 +19,7 @@ from chatvault import clock
 from chatvault.errors import IntegrityError, VaultExists, VaultLocked, WrongPassphrase, WrongRecoveryKey
 from chatvault.fsutil import fsync_dir
 from chatvault.search.index import finish_upgrade
+from chatvault.store import audit as audit_trail
 from chatvault.store.damage import is_damage
 from chatvault.store.db import Connection, DatabaseError, connect
 from chatvault.store.schema import migrate
@@ -146,10 +147,7 @@ def create_vault(path: Path, passphrase: str) -> tuple[Vault, str]:
         try:
             migrate(conn)
             finish_upgrade(conn)
-            conn.execute(
-                "INSERT INTO audit_log(at, actor, action, detail) VALUES (?, 'user', 'vault.create', ?)",
-                (clock.now_ms(), f'{{"vault_id": "{header.vault_id}"}}'),
-            )
+            audit_trail.append(conn, "vault.create", {"vault_id": header.vault_id})
         finally:
             conn.close()
         # The header is written last: its presence means the vault is complete.
