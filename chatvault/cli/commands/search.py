@@ -23,6 +23,8 @@ def register(p: argparse.ArgumentParser) -> None:
                    help="only this conversation (id or unique title prefix); repeatable")
     p.add_argument("--from", dest="sender", metavar="NAME", help="only messages from this sender ('me' for yours)")
     p.add_argument("--app", action="append", default=[], metavar="APP", help="only this source app; repeatable")
+    p.add_argument("--custodian", action="append", default=[], metavar="NAME",
+                   help="only the archive of this custodian (name or id); repeatable")
     p.add_argument("--after", metavar="DATE", help="on or after this day (YYYY-MM-DD, UTC) or ISO time")
     p.add_argument("--before", metavar="DATE", help="before this day (YYYY-MM-DD, UTC) or ISO time")
     p.add_argument("--kind", action="append", default=[], choices=[k.value for k in MessageKind], metavar="K",
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         after=parse_date(args.after) if args.after else None,
         before=parse_date(args.before) if args.before else None,
         kinds=list(args.kind), has_attachment=True if args.has_attachment else None,
-        status="missing-at-source" if args.deleted else None,
+        status="missing-at-source" if args.deleted else None, custodians=list(args.custodian),
     )
     with ctx.open() as vault:
         conn = vault.connect(readonly=True)

@@ -1,0 +1,62 @@
+"""`chatvault erase --person NAME`: an erasure request — one person's messages and media, with
+tombstones; refused, naming the hold, where a legal hold covers any of them."""
+
+from __future__ import annotations
+
+import argparse
+
+from chatvault.cli.common import CliContext
+from chatvault.cli.progress import cancellable
+from chatvault.compliance.erasure import erase, find_person
+from chatvault.errors import Cancelled, CommandCancelled, UsageError
+
+NAME = "erase"
+HELP = "erase one person's messages and media (GDPR/PIPL erasure request); --dry-run shows what"
+
+
+def register(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--person", required=True, help="name, account id or phone number")
+    p.add_argument("--identity", type=int, action="append", default=[], metavar="ID",
+                   help="participant id that is this person (repeatable; see --dry-run); default: every match")
+    p.add_argument("--reason", default="", help="the request (e.g. its reference)")
+    p.add_argument("--dry-run", action="store_true", help="list the identities and messages, erase nothing")
+    p.add_argument("--yes", action="store_true", help="do it (required unless --dry-run)")
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.open(writer=not args.dry_run, purpose="erasing") as vault:
+        conn = vault.connect(readonly=True)
+        try:
+            people = find_person(conn, args.person)
+        finally:
+            conn.close()
+        chosen = args.identity or [p["id"] for p in people if not p["is_me"]]
+        unknown = set(args.identity) - {p["id"] for p in people}
+        if unknown:
+            raise UsageError(f"Participant(s) {sorted(unknown)} do not match '{args.person}'.")
+        if not chosen:
+            raise UsageError(f"Nobody in the vault matches '{args.person}'.")
+        if not args.dry_run and not args.identity and len({p["source_key"] for p in people if not p["is_me"]}) > 1:
+            raise UsageError(f"'{args.person}' matches {len(chosen)} different identities; say which are this person.",
+                             hint="See them with --dry-run, then give each with --identity ID.")
+        if not args.dry_run and not args.yes:
+            raise UsageError("An erasure cannot be undone.", hint="Check with --dry-run, then add --yes.")
+        with cancellable(ctx) as jobs:
+            try:
+                with jobs.stage("erase", unit="messages") as job:
+                    rep = erase(vault, args.person, chosen, reason=args.reason, dry_run=args.dry_run, job=job)
+            except Cancelled:
+                raise CommandCancelled("Erasure stopped by Ctrl-C: each deleted message left its tombstone.",
+                                       hint="Run the same `chatvault erase` again to finish it.") from None
+    data = rep.to_json() | {"identities": people}
+    if args.dry_run:
+        lines = [f"{len(people)} identities match '{args.person}':"]
+        lines += [f"  {p['id']:>6}  {p['app']}:{p['account'] or '-'}  {p['source_key']}  {p['display_name'] or ''}"
+                  f"  {p['messages']:,} messages{'  (that is you)' if p['is_me'] else ''}" for p in people]
+        lines.append(f"Would erase {rep.messages:,} messages and {rep.attachments:,} attachments"
+                     + (f"; REFUSED: {len(rep.held)} are under legal hold" if rep.held else "") + ".")
+    else:
+        lines = [f"Erased {rep.messages:,} messages and {rep.attachments:,} attachments of {args.person} "
+                 f"(erasure {rep.erasure_id}); each left a tombstone."]
+    ctx.out(data, "\n".join(lines))
+    return 0
