@@ -6,6 +6,7 @@ import argparse
 
 from chatvault.cli.common import CliContext
 from chatvault.compliance import custodians
+from chatvault.compliance.roles import require_officer
 
 NAME = "custodian"
 HELP = "custodians: the people whose archives the vault holds (add, ls, assign imports, default)"
@@ -38,15 +39,16 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                     f"{c['id']:>3}  {c['name']}{'  (default)' if c['default'] else ''}  {c['runs']} imports, "
                     f"{c['messages']:,} messages" for c in rows))
                 return 0
+            who = require_officer(vault, "Changing custodians")
             if cmd == "add":
-                cid = custodians.add(conn, args.name, args.note)
+                cid = custodians.add(conn, args.name, args.note, who)
                 data, text = {"id": cid, "name": args.name}, f"Added custodian {cid}: {args.name}."
             elif cmd == "assign":
                 runs = custodians.runs_of(conn, run_id=args.run, path=args.path, chat=args.chat)
-                data = custodians.assign(conn, args.custodian, runs)
+                data = custodians.assign(conn, args.custodian, runs, who)
                 text = f"{len(runs)} import run(s) now belong to {data['custodian']['name']}."
             else:
-                data = custodians.set_default(conn, args.custodian)
+                data = custodians.set_default(conn, args.custodian, who)
                 text = f"New imports belong to {data['name']} unless told otherwise."
         finally:
             conn.close()

@@ -8,6 +8,7 @@ import argparse
 from chatvault.cli.common import CliContext
 from chatvault.cli.progress import cancellable
 from chatvault.compliance.erasure import erase, find_person
+from chatvault.compliance.roles import actor, require_officer
 from chatvault.errors import Cancelled, CommandCancelled, UsageError
 
 NAME = "erase"
@@ -41,10 +42,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                              hint="See them with --dry-run, then give each with --identity ID.")
         if not args.dry_run and not args.yes:
             raise UsageError("An erasure cannot be undone.", hint="Check with --dry-run, then add --yes.")
+        who = actor(vault) if args.dry_run else require_officer(vault, "An erasure")
         with cancellable(ctx) as jobs:
             try:
                 with jobs.stage("erase", unit="messages") as job:
-                    rep = erase(vault, args.person, chosen, reason=args.reason, dry_run=args.dry_run, job=job)
+                    rep = erase(vault, args.person, chosen, reason=args.reason, dry_run=args.dry_run, job=job,
+                                actor=who)
             except Cancelled:
                 raise CommandCancelled("Erasure stopped by Ctrl-C: each deleted message left its tombstone.",
                                        hint="Run the same `chatvault erase` again to finish it.") from None

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from chatvault.cli.common import CliContext
 from chatvault.compliance import custodians
 from chatvault.compliance.holds import HoldScope, list_holds, place, release
+from chatvault.compliance.roles import require_officer
 from chatvault.errors import UsageError
 from chatvault.search.api import parse_date
 from chatvault.store.queries import find_conversation
@@ -66,11 +67,12 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                          + ")" for h in rows]
                 ctx.out({"holds": rows}, "\n".join(lines) or "No legal holds.")
                 return 0
+            who = require_officer(vault, "Placing or releasing a legal hold")
             if cmd == "add":
-                data = place(conn, args.matter, args.reason, _scope(conn, args))
+                data = place(conn, args.matter, args.reason, _scope(conn, args), who)
                 text = f"Legal hold {data['id']} ({args.matter}) placed on {data['messages']:,} messages."
             else:
-                release(conn, args.id, args.reason)
+                release(conn, args.id, args.reason, who)
                 data, text = {"id": args.id, "released": True}, f"Legal hold {args.id} released."
         finally:
             conn.close()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from chatvault.cli.common import CliContext
 from chatvault.cli.progress import cancellable
 from chatvault.compliance import retention
+from chatvault.compliance.roles import actor, require_officer
 from chatvault.errors import Cancelled, CommandCancelled, UsageError
 from chatvault.store.queries import find_conversation
 
@@ -50,19 +51,19 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
                     + (f", chat {p['conversation_id']}" if p["conversation_id"] else "") for p in rows)
                     or "No retention policies.")
                 return 0
-            data, text = _change(args, conn, cmd)
+            data, text = _change(args, conn, cmd, require_officer(vault, "Changing retention policies"))
         finally:
             conn.close()
     ctx.out(data, text)
     return 0
 
 
-def _change(args: argparse.Namespace, conn, cmd: str) -> tuple[dict, str]:
+def _change(args: argparse.Namespace, conn, cmd: str, who: str) -> tuple[dict, str]:
     if cmd == "lock":
-        retention.lock(conn, args.id)
+        retention.lock(conn, args.id, who)
         return {"id": args.id, "locked": True}, f"Retention policy {args.id} is locked."
     if cmd == "rm":
-        retention.remove(conn, args.id)
+        retention.remove(conn, args.id, who)
         return {"id": args.id, "removed": True}, f"Retention policy {args.id} removed."
     days = args.days if args.days is not None else (args.years * 365 if args.years is not None else None)
     if days is None:
@@ -74,15 +75,16 @@ def _change(args: argparse.Namespace, conn, cmd: str) -> tuple[dict, str]:
             raise UsageError(f"No single conversation matches '{args.chat}'.")
         chat = int(found["id"])
     pid = retention.set_policy(conn, args.name, days, custodian=args.custodian, source=args.source,
-                               conversation_id=chat, policy_id=args.id)
+                               conversation_id=chat, policy_id=args.id, actor=who)
     return {"id": pid, "keep_days": days}, f"Retention policy {pid}: keep {days} days."
 
 
 def _run(args: argparse.Namespace, ctx: CliContext, vault) -> int:
+    who = actor(vault) if args.dry_run else require_officer(vault, "Running retention")
     with cancellable(ctx) as jobs:
         try:
             with jobs.stage("retention", unit="messages") as job:
-                rep = retention.run(vault, dry_run=args.dry_run, job=job)
+                rep = retention.run(vault, dry_run=args.dry_run, job=job, actor=who)
         except Cancelled:
             raise CommandCancelled(
                 f"Retention stopped by Ctrl-C after {job.snapshot().items_done:,} messages; each deleted message left "
