@@ -164,3 +164,51 @@ def test_an_import_editing_a_held_message_keeps_the_original(vault, tmp_path):
     sync(conn)                                           # the search index follows, as an import's edit does
     assert conn.execute("SELECT text FROM held_versions WHERE message_id = ?", (mid,)).fetchone()[0].endswith("contract")
     assert run_checks(vault).ok
+
+
+def test_locking_a_policy_raises_object_lock_destinations_to_compliance_mode(vault, tmp_path):
+    from chatvault.backup.destinations import add_destination, get_destination
+
+    conn = vault.connect()
+    add_destination(conn, "worm", "s3", {"bucket": "b", "lock_mode": "governance", "lock_days": 30})
+    add_destination(conn, "plain", "s3", {"bucket": "c"})
+    pid = retention.set_policy(conn, "seven years", 2555)
+    notes = retention.lock(conn, pid)
+    cfg = get_destination(conn, "worm").config
+    assert (cfg["lock_mode"], cfg["lock_days"]) == ("COMPLIANCE", 2555)
+    assert any("plain" in n and "no Object Lock" in n for n in notes)
+    retention.set_policy(conn, "", 3650, policy_id=pid)                 # lengthened: the lock follows
+    assert get_destination(conn, "worm").config["lock_days"] == 3650
+
+
+def test_an_erasure_can_prune_the_backups_that_still_hold_it(vault, dest, tmp_path, cli):
+    from chatvault.backup.destinations import open_target
+    from chatvault.backup.engine import list_snapshots, run_backup, vault_keys
+
+    import_chat(vault, tmp_path, "Dana", 20, ("Dana Li", "Me"), photo_every=0)
+    run_backup(vault, dest)
+    path = str(vault.path)
+    vault.lock()
+    env = {"CHATVAULT_PASSPHRASE": PASSPHRASE}
+    r = cli("--vault", path, "--json", "erase", "--person", "Dana Li", "--yes", "--prune-backups", env=env)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["messages"] == 10 and out["backups"][0]["forgotten"] == 1
+    from chatvault.vault.vault import open_vault
+
+    v = open_vault(path, PASSPHRASE)
+    snaps = list_snapshots(open_target(dest), vault_keys(v))
+    v.lock()
+    assert len(snaps) == 1 and snaps[0].counts["messages"] == 10
+
+
+def test_the_scheduler_applies_retention_once_a_day(vault, tmp_path):
+    from chatvault.backup.scheduler import Scheduler
+
+    import_chat(vault, tmp_path, "Alice", 30, photo_every=0)
+    conn = vault.connect()
+    retention.set_policy(conn, "a year", 365)
+    first = Scheduler(vault).run_due()
+    assert [r.destination for r in first] == ["retention"] and first[0].extra["deleted"] == 30
+    assert Scheduler(vault).run_due() == []                  # not again the same day
+    assert audit_trail.entries(conn, action="retention.run")[-1]["actor"] == "scheduler"

@@ -106,8 +106,13 @@ def erase(vault: Any, person: str, participant_ids: list[int], *, reason: str = 
             raise HeldError(f"Nothing was erased: {len(held)} of {person}'s messages are under legal hold "
                             f"{', '.join(matters)}.",
                             hint="A hold must be released (by whoever placed it, with a reason) before an erasure.")
+        conn.execute("PRAGMA secure_delete = ON")   # freed pages are zeroed, not left with the text
         rep.erasure_id = _erase(conn, rep, ids, reason, actor, job)
         rep.blobs_removed = purge_blob_files(vault, conn)
+        # The full-text index keeps deleted tokens in its segments until they merge: merge now, and
+        # move the WAL's pages into the database, so no copy of the text outlives the erasure.
+        conn.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return rep
     finally:
         conn.close()

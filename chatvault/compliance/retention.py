@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chatvault import clock, faults
-from chatvault.compliance import custodians
+from chatvault.compliance import custodians, worm
 from chatvault.compliance.deletion import delete_messages, purge_blob_files
 from chatvault.compliance.holds import held_sql
 from chatvault.errors import UsageError
@@ -64,6 +64,8 @@ def set_policy(conn: Any, name: str, keep_days: int, *, custodian: str | None = 
         _guarded(conn, "UPDATE retention_policies SET keep_days = ?, updated_at = ? WHERE id = ?",
                  (keep_days, now, policy_id), "retention.set",
                  {"policy_id": policy_id, "from_days": old["keep_days"], "keep_days": keep_days}, actor)
+        if old["locked"]:
+            worm.align(conn, keep_days, actor)
         return policy_id
     cid = custodians.find(conn, custodian)["id"] if custodian else None
     sid = _source_id(conn, source) if source else None
@@ -103,10 +105,12 @@ def _guarded(conn: Any, sql: str, params: tuple, action: str, detail: dict[str, 
                          "removed.", hint="Give a longer period, or add a separate policy for a narrower scope.") from None
 
 
-def lock(conn: Any, policy_id: int, actor: str = "user") -> None:
-    _policy(conn, policy_id)
+def lock(conn: Any, policy_id: int, actor: str = "user") -> list[str]:
+    """Lock a policy; S3 Object Lock destinations follow it (`worm.align`). Returns notes."""
+    policy = _policy(conn, policy_id)
     _guarded(conn, "UPDATE retention_policies SET locked = 1, updated_at = ? WHERE id = ?", (clock.now_ms(), policy_id),
              "retention.lock", {"policy_id": policy_id}, actor)
+    return worm.align(conn, int(policy["keep_days"]), actor)
 
 
 def remove(conn: Any, policy_id: int, actor: str = "user") -> None:
@@ -151,6 +155,7 @@ def run(vault: Any, *, dry_run: bool = False, job: JobContext | None = None, act
     rep = RetentionReport(dry_run)
     conn = vault.connect()
     try:
+        conn.execute("PRAGMA secure_delete = ON")       # freed pages are zeroed, not left with the text
         purge_blob_files(vault, conn)
         due = conn.execute(f"SELECT d.id, d.policy, {held_sql('m')} FROM ({_due_sql(now)}) d"
                            " JOIN messages m ON m.id = d.id ORDER BY d.id").fetchall()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from chatvault.backup import destinations as dests
+from chatvault.backup import engine
 from chatvault.cli.common import CliContext
 from chatvault.cli.progress import cancellable
 from chatvault.compliance.erasure import erase, find_person
@@ -22,6 +24,26 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", default="", help="the request (e.g. its reference)")
     p.add_argument("--dry-run", action="store_true", help="list the identities and messages, erase nothing")
     p.add_argument("--yes", action="store_true", help="do it (required unless --dry-run)")
+    p.add_argument("--prune-backups", action="store_true",
+                   help="then back up to every destination and forget every snapshot taken before the erasure")
+
+
+def _prune_backups(vault, rep) -> list[dict]:
+    """A fresh snapshot without the erased data at every destination, then the older ones forgotten
+    (those under Object Lock stay until their lock ends: named)."""
+    out = []
+    conn = vault.connect(readonly=True)
+    try:
+        destinations = dests.list_destinations(conn)
+        started = conn.execute("SELECT requested_at FROM erasures WHERE id = ?", (rep.erasure_id,)).fetchone()[0]
+    finally:
+        conn.close()
+    for d in destinations:
+        run = engine.run_backup(vault, d)
+        pr = engine.run_prune(vault, d, forget_before=started / 1000)
+        out.append({"destination": d.name, "snapshot": run.snapshot_id, "forgotten": len(pr.forget),
+                    "locked": pr.locked_snapshots})
+    return out
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -51,7 +73,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             except Cancelled:
                 raise CommandCancelled("Erasure stopped by Ctrl-C: each deleted message left its tombstone.",
                                        hint="Run the same `chatvault erase` again to finish it.") from None
-    data = rep.to_json() | {"identities": people}
+        pruned = _prune_backups(vault, rep) if args.prune_backups and not args.dry_run else []
+    data = rep.to_json() | {"identities": people, "backups": pruned}
     if args.dry_run:
         lines = [f"{len(people)} identities match '{args.person}':"]
         lines += [f"  {p['id']:>6}  {p['app']}:{p['account'] or '-'}  {p['source_key']}  {p['display_name'] or ''}"
@@ -61,5 +84,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         lines = [f"Erased {rep.messages:,} messages and {rep.attachments:,} attachments of {args.person} "
                  f"(erasure {rep.erasure_id}); each left a tombstone."]
+        lines += [f"  {b['destination']}: new snapshot {b['snapshot']}, {b['forgotten']} older forgotten"
+                  + (f"; {len(b['locked'])} kept by Object Lock until it expires" if b["locked"] else "")
+                  for b in pruned]
     ctx.out(data, "\n".join(lines))
     return 0

@@ -60,8 +60,9 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def _change(args: argparse.Namespace, conn, cmd: str, who: str) -> tuple[dict, str]:
     if cmd == "lock":
-        retention.lock(conn, args.id, who)
-        return {"id": args.id, "locked": True}, f"Retention policy {args.id} is locked."
+        notes = retention.lock(conn, args.id, who)
+        return ({"id": args.id, "locked": True, "backups": notes},
+                "\n".join([f"Retention policy {args.id} is locked.", *notes]))
     if cmd == "rm":
         retention.remove(conn, args.id, who)
         return {"id": args.id, "removed": True}, f"Retention policy {args.id} removed."
