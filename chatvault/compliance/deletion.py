@@ -55,18 +55,20 @@ def delete_messages(conn: Any, ids: list[int], *, reason: str, policy_id: int | 
         atts.setdefault(int(r[0]), []).append(dict(zip(_ATT, r[1:], strict=True)))
     blobs = {b for a in atts.values() for att in a for b in (att["blob_id"], att["thumb_blob_id"]) if b}
     now = clock.now_ms()
+    values = []
     for mid in ids:
         row = rows.get(mid)
         if row is None:
             continue
         a = atts.get(mid, [])
-        cur = conn.execute(
-            "INSERT INTO tombstones(message_id, conversation_id, source_key, ts, sender_id, kind, deleted_at, reason,"
-            " policy_id, erasure_id, attachments, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (mid, row["conversation_id"], row["source_key"], row["ts"], row["sender_id"], row["kind"], now, reason,
-             policy_id, erasure_id, len(a), removed_digest(row, a)))
-        out.tombstone_ids.append(int(cur.lastrowid))
+        values.append((mid, row["conversation_id"], row["source_key"], row["ts"], row["sender_id"], row["kind"], now,
+                       reason, policy_id, erasure_id, len(a), removed_digest(row, a)))
         out.attachments += len(a)
+    before = conn.execute("SELECT coalesce(max(id), 0) FROM tombstones").fetchone()[0]
+    conn.executemany(
+        "INSERT INTO tombstones(message_id, conversation_id, source_key, ts, sender_id, kind, deleted_at, reason,"
+        " policy_id, erasure_id, attachments, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+    out.tombstone_ids = list(range(before + 1, before + 1 + len(values)))
     present = list(rows)
     pmarks = ",".join("?" * len(present))
     faults.hit("compliance.after_tombstones")

@@ -106,6 +106,9 @@ STATEMENTS = [
         blob_id TEXT PRIMARY KEY,
         queued_at INTEGER NOT NULL
     ) WITHOUT ROWID""",
+    # A deletion clears the replies that pointed at what it removed: found by index, not a table scan.
+    "CREATE INDEX messages_by_reply ON messages (reply_to_id) WHERE reply_to_id IS NOT NULL",
+    "CREATE INDEX unparsed_by_message ON unparsed (message_id) WHERE message_id IS NOT NULL",
     "CREATE TRIGGER tombstones_no_update BEFORE UPDATE ON tombstones "
     "BEGIN SELECT RAISE(ABORT, 'tombstones are append-only'); END",
     "CREATE TRIGGER tombstones_no_delete BEFORE DELETE ON tombstones "
