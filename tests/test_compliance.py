@@ -212,3 +212,17 @@ def test_the_scheduler_applies_retention_once_a_day(vault, tmp_path):
     assert [r.destination for r in first] == ["retention"] and first[0].extra["deleted"] == 30
     assert Scheduler(vault).run_due() == []                  # not again the same day
     assert audit_trail.entries(conn, action="retention.run")[-1]["actor"] == "scheduler"
+
+
+def test_compliance_mode_records_every_search(vault, tmp_path, cli):
+    import_chat(vault, tmp_path, "Alice", 10, photo_every=0)
+    path = str(vault.path)
+    vault.lock()
+    env = {"CHATVAULT_PASSPHRASE": PASSPHRASE}
+    assert cli("--vault", path, "search", "contract", env=env).returncode == 0
+    assert cli("--vault", path, "audit", "searches", "on", env=env).returncode == 0
+    assert cli("--vault", path, "search", "contract", "--from", "Alice", env=env).returncode == 0
+    r = cli("--vault", path, "--json", "audit", "show", "--action", "search", env=env)
+    entries = json.loads(r.stdout)["entries"]
+    assert len(entries) == 1 and entries[0]["detail"]["query"] == "contract"
+    assert entries[0]["detail"]["filters"]["sender"] == "Alice" and entries[0]["detail"]["total"] == 5

@@ -86,6 +86,9 @@ def test_an_officer_walks_the_compliance_page(qtbot, window, monkeypatch):
     page.audit.findChild(QPushButton, "verifyAudit").click()
     qtbot.waitUntil(lambda: page.audit.status == "ok", timeout=5000)
     qtbot.waitUntil(lambda: any(r["action"] == "hold.add" for r in page.audit.rows), timeout=5000)
+    page.audit.searches.setChecked(True)                 # compliance mode: searches become entries
+    qtbot.waitUntil(lambda: any(r["action"] == "compliance.search_audit" for r in page.audit.rows), timeout=5000)
+    assert page.api.searches_audited()
 
     page.tabs.setCurrentWidget(page.erasure)
     page.erasure.person.setText("Dana")

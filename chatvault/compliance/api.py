@@ -10,7 +10,7 @@ from typing import Any
 
 from chatvault.backup import destinations as dests
 from chatvault.backup import engine as backup_engine
-from chatvault.compliance import custodians, retention, roles
+from chatvault.compliance import custodians, retention, roles, searches
 from chatvault.compliance.deletion import tombstones
 from chatvault.compliance.erasure import ErasureReport, erase, find_person
 from chatvault.compliance.holds import HoldScope, list_holds, place, release
@@ -162,6 +162,17 @@ class Compliance:
                 except ChatVaultError as exc:
                     notes.append(f"{d.name}: {exc.message}")
         return self._read(audit_trail.verify, anchors).to_json() | {"anchors_checked": len(anchors), "notes": notes}
+
+    def searches_audited(self) -> bool:
+        return self._read(searches.enabled)
+
+    def set_searches_audited(self, on: bool) -> None:
+        searches.set_enabled(self.vault, on)
+
+    def record_search(self, query: str, filters: dict[str, Any], total: int) -> None:
+        """The app's search page calls this after each search (a no-op unless compliance mode is on)."""
+        if self._read(searches.enabled):
+            searches.record(self.vault, query, filters, total)
 
     def productions(self) -> list[dict[str, Any]]:
         """Exports and eDiscovery productions recorded in the trail, newest first."""

@@ -1829,6 +1829,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Audit trail BROKEN at entry %1: %2</source>
         <translation>审计记录在第 %1 条处断裂：%2</translation>
     </message>
+    <message>
+        <source>Record every search in the audit trail (compliance mode)</source>
+        <translation>在审计记录中记录每一次搜索（合规模式）</translation>
+    </message>
+    <message>
+        <source>Every search is recorded now.</source>
+        <translation>现在会记录每一次搜索。</translation>
+    </message>
+    <message>
+        <source>Searches are not recorded any more.</source>
+        <translation>不再记录搜索。</translation>
+    </message>
 </context>
 <context>
     <name>ErasureTab</name>

@@ -11,6 +11,7 @@ from typing import Any
 from chatvault.backup import destinations as dests
 from chatvault.backup import engine
 from chatvault.cli.common import CliContext, print_json
+from chatvault.compliance import searches
 from chatvault.errors import ChatVaultError
 from chatvault.search.api import iso_time, parse_date
 from chatvault.store import audit as audit_trail
@@ -20,7 +21,7 @@ HELP = "verify the audit trail's hash chain (and the heads sealed in backups), o
 
 
 def register(p: argparse.ArgumentParser) -> None:
-    sub = p.add_subparsers(dest="audit_cmd", required=True, metavar="verify|show")
+    sub = p.add_subparsers(dest="audit_cmd", required=True, metavar="verify|show|searches")
     v = sub.add_parser("verify", help="walk the hash chain and name the first broken link")
     v.add_argument("--no-backups", action="store_true",
                    help="do not compare with the chain heads sealed in the backup snapshots")
@@ -31,9 +32,13 @@ def register(p: argparse.ArgumentParser) -> None:
     s.add_argument("--action", metavar="NAME", help="only this action (and its sub-actions: 'import', 'hold')")
     s.add_argument("--limit", type=int, metavar="N", help="at most N entries")
     s.add_argument("--csv", action="store_true", help="write CSV (id, time, actor, action, detail, prev_hash, hash)")
+    m = sub.add_parser("searches", help="compliance mode: record every search in the trail (on, off, status)")
+    m.add_argument("state", choices=("on", "off", "status"))
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.audit_cmd == "searches":
+        return _searches(args, ctx)
     with ctx.open() as vault:
         conn = vault.connect(readonly=True)
         try:
@@ -42,6 +47,19 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
             return _show(args, ctx, conn)
         finally:
             conn.close()
+
+
+def _searches(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.open(writer=args.state != "status", purpose="changing compliance mode") as vault:
+        if args.state != "status":
+            searches.set_enabled(vault, args.state == "on")
+        conn = vault.connect(readonly=True)
+        try:
+            on = searches.enabled(conn)
+        finally:
+            conn.close()
+    ctx.out({"audit_searches": on}, f"Searches are {'recorded in' if on else 'not recorded in'} the audit trail.")
+    return 0
 
 
 def _anchors(vault: Any, conn: Any) -> tuple[list[dict[str, Any]], list[str]]:

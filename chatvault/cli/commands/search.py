@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 
 from chatvault.cli.common import CliContext
+from chatvault.compliance import searches
 from chatvault.model import MessageKind
 from chatvault.search.api import SORTS, SearchFilters, parse_date, search
 
@@ -48,8 +50,11 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         conn = vault.connect(readonly=True)
         try:
             result = search(conn, args.query, filters, sort=args.sort, limit=args.limit, offset=args.offset)
+            audited = searches.enabled(conn)
         finally:
             conn.close()
+        if audited:                                # compliance mode: the search is an audit entry
+            searches.record(vault, args.query, dataclasses.asdict(filters), result.total)
     lines = []
     for h in result.results:
         who = "me" if h.from_me else (h.sender or "?")

@@ -8,7 +8,15 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QListWidget, QListWidgetItem, QMessageBox
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+)
 
 from chatvault.compliance.api import Compliance
 from chatvault.gui.views.compliance_base import ComplianceTab, when
@@ -30,14 +38,36 @@ class AuditTab(ComplianceTab):
         self.add_button(self.tr("Export CSV…"), lambda: self.export("csv"), "exportAuditCsv", changes=False)
         self.add_button(self.tr("Export JSON…"), lambda: self.export("json"), "exportAuditJson", changes=False)
         self.finish_buttons()
+        self.searches = QCheckBox(self.tr("Record every search in the audit trail (compliance mode)"))
+        self.searches.setObjectName("auditSearches")
+        self.searches.toggled.connect(self._searches_toggled)
+        self.layout().insertWidget(2, self.searches)
+        self.change_buttons.append(self.searches)
         self.status = ""
-
-    def columns(self) -> list[str]:
-        return ["#", self.tr("Time"), self.tr("Who"), self.tr("Action"), self.tr("Details"), self.tr("Hash")]
+        self._searches_on: bool | None = None
 
     def load(self, api: Compliance) -> list[dict[str, Any]]:
         action = self.filter.text().strip() or None
+        self._searches_on = api.searches_audited()
         return list(reversed(api.audit_entries(action=action)))
+
+    def show_rows(self, rows: list[dict[str, Any]]) -> None:
+        super().show_rows(rows)
+        if self._searches_on is not None:
+            self.searches.blockSignals(True)
+            self.searches.setChecked(self._searches_on)
+            self.searches.blockSignals(False)
+
+    def _searches_toggled(self, on: bool) -> None:
+        if self.api is None:
+            return
+        api = self.api
+        self.run(lambda _ctx: api.set_searches_audited(on),
+                 lambda _r: self.say(self.tr("Every search is recorded now.") if on else
+                                     self.tr("Searches are not recorded any more.")), then_refresh=True)
+
+    def columns(self) -> list[str]:
+        return ["#", self.tr("Time"), self.tr("Who"), self.tr("Action"), self.tr("Details"), self.tr("Hash")]
 
     def cells(self, row: dict[str, Any]) -> list[str]:
         return [str(row["id"]), when(row["at"]), row["actor"], row["action"],
