@@ -93,7 +93,9 @@ def child(vault_path: str, out: str) -> None:
     report = export_pdf(vault, Selection.chat(1), out, JobContext())
     took = time.perf_counter() - start
     vault.lock()
-    print(json.dumps({"seconds": took, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"seconds": took, "peak_rss_mib": me.ru_maxrss / 1024,
+                      "cpu_s": me.ru_utime + me.ru_stime, "picture_worker_cpu_s": kids.ru_utime + kids.ru_stime,
                       "files": [str(f) for f in report.files], "messages": report.messages,
                       "attachments": report.attachments}))
 
@@ -175,7 +177,9 @@ def main() -> int:
                    "chromium_print_to_pdf": peer, "load": os.getloadavg()[0]}
         rows = [("messages / pictures", f"{args.scale:,} / {args.scale // 20:,}"),
                 ("ChatVault export_pdf", f"{ours['seconds']:.1f} s, peak RSS {ours['peak_rss_mib']:.0f} MiB, "
-                 f"{ours['pages']:,} pages, {ours['bytes'] / 2**20:.1f} MiB, {ours['volumes']} volume(s)")]
+                 f"{ours['pages']:,} pages, {ours['bytes'] / 2**20:.1f} MiB, {ours['volumes']} volume(s)"),
+                ("  CPU", f"exporter {ours['cpu_s']:.1f} s, picture worker {ours['picture_worker_cpu_s']:.1f} s "
+                 f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")]
         if "seconds" in peer and "pages" in peer:
             rows.append(("Chromium --print-to-pdf", f"{peer['seconds']:.1f} s, largest process RSS "
                          f"{peer['largest_process_rss_mib']:.0f} MiB, {peer['pages']:,} pages, "
