@@ -83,11 +83,12 @@ def test_cancel_leaves_no_file_and_an_existing_export_is_not_overwritten(vault, 
     class CancelAfterFirstBatch(JobContext):
         def advance(self, items: int = 0, bytes_: int = 0) -> None:
             super().advance(items, bytes_)
-            self.cancel()
+            if self.snapshot().items_done >= 42:          # in the WeChat chat, after its photo
+                self.cancel()
 
     job = CancelAfterFirstBatch()
-    report = export_json(vault, Selection(), tmp_path / "c", job, media=True)
-    assert report.cancelled and job.snapshot().items_done > 0      # stopped mid-way, after the photo was written
+    report = export_json(vault, Selection(), tmp_path / "c", job, media=True, batch=3)
+    assert report.cancelled and 0 < job.snapshot().items_done < 45      # stopped mid-way, after the photo was written
     assert not (tmp_path / "c").exists()                           # ... and nothing of it is left
     export_json(vault, Selection(), tmp_path / "d", JobContext())
     from chatvault.errors import UsageError

@@ -24,7 +24,7 @@ from chatvault.errors import Cancelled
 from chatvault.export.describe import describe, recall_of, states
 from chatvault.export.report import ExportReport
 from chatvault.export.selection import ChatPlan, ExportMessage, Selection, import_runs, plan
-from chatvault.export.stream import Media, OutputFile, iso_ms, make_dir, remove_if_empty, walk
+from chatvault.export.stream import Media, OutputFile, iso_ms, make_dir, undo, walk
 from chatvault.export.words import normalize_lang
 from chatvault.jobs import JobContext
 
@@ -81,7 +81,7 @@ def message_record(m: ExportMessage, lang: str, files: list[dict[str, Any] | Non
 
 
 def export_json(vault: Any, selection: Selection, out_dir: Path, job: JobContext, *, media: bool = False,
-                lang: str = "en", overwrite: bool = False, **_options: Any) -> ExportReport:
+                lang: str = "en", overwrite: bool = False, batch: int = 2_000, **_options: Any) -> ExportReport:
     """Write the selection as `out_dir/chatvault-export.jsonl` (and its media under `out_dir/media/`).
 
     Cancel (`job.cancel()`) returns a report with `cancelled=True` and leaves no export file behind."""
@@ -100,27 +100,27 @@ def export_json(vault: Any, selection: Selection, out_dir: Path, job: JobContext
         for run in import_runs(conn).values():
             out.write(_dumps({"type": "import_run", **run, "started_time": iso_ms(run["started_at"]),
                               "finished_time": iso_ms(run["finished_at"])}))
-        for chat, batch in walk(conn, selection, job, chats):
-            if not batch:
+        for chat, msgs in walk(conn, selection, job, chats, batch):
+            if not msgs:
                 out.write(_dumps(conversation_record(chat)))
                 report.conversations += 1
                 continue
-            for m in batch:
+            for m in msgs:
                 placed = [files.add(a) for a in m.attachments]
                 report.attachments += len(m.attachments)
                 out.write(_dumps(message_record(m, lang, placed)))
-            report.messages += len(batch)
+            report.messages += len(msgs)
         digest = out.digest()
         out.write(_dumps({"type": "end", "complete": True, "sha256": digest, "counts": {
             "conversations": report.conversations, "messages": report.messages, "attachments": report.attachments,
             "media_files": files.files}}))
         out.commit()
     except Cancelled:
-        _undo(out, files, out_dir, created)
+        undo(out, files, out_dir, created)
         report.cancelled = True
         return report
     except BaseException:
-        _undo(out, files, out_dir, created)
+        undo(out, files, out_dir, created)
         raise
     finally:
         conn.close()
@@ -130,11 +130,3 @@ def export_json(vault: Any, selection: Selection, out_dir: Path, job: JobContext
     report.warnings = files.warnings()
     return report
 
-
-def _undo(out: OutputFile | None, files: Media | None, out_dir: Path, created: bool) -> None:
-    if out is not None:
-        out.abort()
-    if files is not None:
-        files.remove()
-    if created:
-        remove_if_empty(out_dir)

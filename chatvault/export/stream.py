@@ -156,6 +156,16 @@ def remove_if_empty(out_dir: Path) -> None:
         pass
 
 
+def undo(out: OutputFile | None, files: Media | None, out_dir: Path, created: bool) -> None:
+    """Take away what a stopped export wrote: its part file, its media, the folder it created."""
+    if out is not None:
+        out.abort()
+    if files is not None:
+        files.remove()
+    if created:
+        remove_if_empty(out_dir)
+
+
 def walk(conn: Any, selection: Selection, job: JobContext, chats: list[ChatPlan] | None = None,
          batch: int = 2_000) -> Iterator[tuple[ChatPlan, list[ExportMessage]]]:
     """(chat, batch of its messages) over the whole selection, checking for cancel and advancing
