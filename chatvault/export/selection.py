@@ -188,3 +188,14 @@ def import_runs(conn: Any) -> dict[int, dict[str, Any]]:
     cols = ("id", "started_at", "finished_at", "format", "path", "file_hash", "file_size", "outcome")
     return {int(r[0]): dict(zip(cols, r, strict=True))
             for r in conn.execute(f"SELECT {', '.join(cols)} FROM import_runs")}
+
+
+def attachment_totals(conn: Any, selection: Selection) -> tuple[int, int]:
+    """(attachments the vault holds for the selected messages, their plaintext bytes): what an
+    export with media would copy, for the preview's size estimate."""
+    r = _Resolved(conn, selection)
+    row = conn.execute(
+        f"""SELECT count(*), coalesce(sum(coalesce(b.size, a.size, 0)), 0) FROM attachments a
+            JOIN messages m ON m.id = a.message_id LEFT JOIN blobs b ON b.id = a.blob_id
+            WHERE a.status = 'stored' AND {r.clause()}""", r.params).fetchone()
+    return int(row[0]), int(row[1])
