@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -83,12 +84,31 @@ def kwargs_for(fn: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any
 
 
 def run(name: str, vault: Any, selection: Any, out: Path, job: Any, options: dict[str, Any]) -> ExportReport:
-    """Export `selection` as format `name` to `out`; a cancel comes back as `report.cancelled`."""
+    """Export `selection` as format `name` to `out`; a cancel comes back as `report.cancelled`.
+
+    When `out` did not exist before, a cancelled or failed export removes it again: whatever the
+    format left half-written is never presented as an export."""
     fn = entry(name)
+    out = Path(out)
+    fresh = not out.exists()
     try:
-        return fn(vault, selection, Path(out), job, **kwargs_for(fn, options))
+        report = fn(vault, selection, out, job, **kwargs_for(fn, options))
     except Cancelled:
-        return ExportReport(name, Path(out), cancelled=True)
+        report = ExportReport(name, out, cancelled=True)
+    except BaseException:
+        if fresh:
+            _remove(out)
+        raise
+    if report.cancelled and fresh:
+        _remove(out)
+    return report
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def default_out(name: str, parent: Path, title: str | None = None, now: datetime | None = None) -> Path:
