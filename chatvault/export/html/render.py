@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -27,8 +27,13 @@ _TRAIL = ".,;:!?)]}’”"
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
 def esc(value: Any) -> str:
-    return escape(str(value), quote=True)
+    """HTML-escaped text (quotes too); the regex check first: most values need nothing."""
+    text = value if isinstance(value, str) else str(value)
+    return escape(text, quote=True) if _SPECIAL.search(text) else text
 
 
 def text_html(text: str) -> str:
@@ -36,7 +41,7 @@ def text_html(text: str) -> str:
     if _BIDI.search(text):
         text = _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
     if "://" not in text and "mailto:" not in text.lower():
-        return escape(text, quote=True)
+        return esc(text)
     out: list[str] = []
     pos = 0
     for m in _URL.finditer(text):
@@ -84,6 +89,25 @@ class Context:
     add_media: Callable[[dict[str, Any]], ExportedFile] | None
     quote: Callable[[ExportMessage], Quote | None]
     page_name: str = ""
+    _runs_html: dict[tuple[int, str], str] = field(default_factory=dict)
+
+    @property
+    def source_row(self) -> str:
+        return f"<dt>Source</dt><dd>{esc(self.source)}</dd>"
+
+    def run_row(self, run_id: int, label: str) -> str:
+        """The provenance line of an import run (rendered once per run, not once per message)."""
+        key = (run_id, label)
+        cached = self._runs_html.get(key)
+        if cached is None:
+            run = self.runs.get(run_id)
+            if run is None:
+                text = f"run {run_id}"
+            else:
+                text = (f"run {run_id} · {run.get('format') or ''} · {run.get('path') or ''} · "
+                        f"{_ms(run.get('started_at'))}")
+            cached = self._runs_html[key] = f"<dt>{label}</dt><dd>{esc(text)}</dd>"
+        return cached
 
 
 def message_html(m: ExportMessage, ordinal: int, ctx: Context) -> str:
@@ -206,26 +230,24 @@ def _reactions(value: Any) -> str:
 
 
 def _provenance(m: ExportMessage, ordinal: int, ctx: Context) -> str:
-    run = ctx.runs.get(m.first_run_id or -1)
-    rows = [("Source", ctx.source), ("Original id", m.source_key), ("Vault id", str(m.id)),
-            ("Status", "deleted at the source" if m.status != "present" else "present")]
+    """The details toggle: source, original id, status, the import run (file, time), where it was read."""
+    rows = [ctx.source_row, f"<dt>Original id</dt><dd>{esc(m.source_key)}</dd><dt>Vault id</dt><dd>{m.id}</dd>",
+            '<dt>Status</dt><dd class="del">deleted at the source</dd>' if m.status != "present"
+            else "<dt>Status</dt><dd>present</dd>"]
     if m.tz_offset is None:
-        rows.append(("Time", f"{m.time_iso} (the source gave no UTC offset)"))
+        rows.append(f"<dt>Time</dt><dd>{m.time_iso} (the source gave no UTC offset)</dd>")
     if m.sender_key:
-        rows.append(("Sender id", m.sender_key))
-    if run:
-        rows.append(("Imported", f"run {run['id']} · {run.get('format') or ''} · {run.get('path') or ''}"
-                                 f" · {_ms(run.get('started_at'))}"))
-    if m.missing_run_id:
-        gone = ctx.runs.get(m.missing_run_id)
-        rows.append(("Found gone", f"run {m.missing_run_id}" + (f" · {_ms(gone.get('started_at'))}" if gone else "")))
+        rows.append(f"<dt>Sender id</dt><dd>{esc(m.sender_key)}</dd>")
+    if m.first_run_id is not None:
+        rows.append(ctx.run_row(m.first_run_id, "Imported"))
+    if m.missing_run_id is not None:
+        rows.append(ctx.run_row(m.missing_run_id, "Found gone"))
     if m.location:
-        rows.append(("Read at", m.location))
+        rows.append(f"<dt>Read at</dt><dd>{esc(m.location)}</dd>")
     if m.is_edited and m.edited_at:
-        rows.append(("Edited", _ms(m.edited_at)))
-    rows.append(("In this export", f"{ctx.page_name}#n{ordinal}"))
-    dl = "".join(f"<dt>{k}</dt><dd>{esc(v)}</dd>" for k, v in rows)
-    return f'<details class="prov"><summary title="Provenance">i</summary><dl>{dl}</dl></details>'
+        rows.append(f"<dt>Edited</dt><dd>{_ms(m.edited_at)}</dd>")
+    rows.append(f"<dt>In this export</dt><dd>{ctx.page_name}#n{ordinal}</dd>")
+    return f'<details class="prov"><summary title="Provenance">i</summary><dl>{"".join(rows)}</dl></details>'
 
 
 def _ms(ms: Any) -> str:

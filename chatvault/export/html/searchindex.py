@@ -19,6 +19,7 @@ as all their bigrams. Memory: postings are `array('I')` (4 bytes each), not list
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from array import array
 from pathlib import Path
@@ -31,9 +32,16 @@ TARGET_SHARD_BYTES = 48 << 10
 SNIPPET = 90
 
 
-def _is_cjk(ch: str) -> bool:
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+def _split_re() -> re.Pattern[str]:
+    """Runs of CJK characters | another single-character token (emoji, symbol) | a word — the
+    tokens of `search.text.token_re()`, with adjacent CJK characters kept together for bigrams."""
+    single = token_re().pattern.split("|", 1)[0]            # the class of one-character tokens
+    cjk = "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _CJK_RANGES)
+    return re.compile(f"([{cjk}]+)|({single})|([^\\W_{single[1:-1]}]+)")
+
+
+_SPLIT = _split_re()
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 def shard_of(token: str, shards: int) -> int:
@@ -70,35 +78,28 @@ class ChatIndex:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.postings: dict[str, array] = {}
         self._fold: dict[str, str] = {}
-        self._cjk: dict[str, bool] = {}
-        self._tok = token_re()
         self.bytes_written = 0
 
     def tokens(self, text: str) -> set[str]:
         """The index tokens of a text (words folded, CJK characters and adjacent CJK pairs)."""
+        if text.isascii():
+            return set(_ASCII_WORD.findall(text.lower()))
         out: set[str] = set()
-        prev_end = -1
-        prev_cjk = ""
-        folds, cjk = self._fold, self._cjk
-        for m in self._tok.finditer(text):
-            tok = m.group()
-            if len(tok) == 1:
-                is_cjk = cjk.get(tok)
-                if is_cjk is None:
-                    is_cjk = cjk[tok] = _is_cjk(tok)
-                if is_cjk:
-                    out.add(tok)
-                    if prev_cjk and m.start() == prev_end:
-                        out.add(prev_cjk + tok)
-                    prev_cjk, prev_end = tok, m.end()
-                    continue
-            f = folds.get(tok)
-            if f is None:
-                f = fold(tok)
-                if len(folds) < 500_000:
-                    folds[tok] = f
-            out.add(f)
-            prev_cjk = ""
+        folds = self._fold
+        for run, single, word in _SPLIT.findall(text):
+            if run:
+                out.update(run)
+                if len(run) > 1:
+                    out.update(run[i:i + 2] for i in range(len(run) - 1))
+            elif single:
+                out.add(single)
+            else:
+                f = folds.get(word)
+                if f is None:
+                    f = fold(word)
+                    if len(folds) < 500_000:
+                        folds[word] = f
+                out.add(f)
         return out
 
     def add(self, ordinal: int, text: str) -> None:
@@ -142,14 +143,17 @@ class ChatIndex:
         return shards
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_B36 = [a + b for a in ("", *_DIGITS[1:]) for b in _DIGITS]      # 0 .. 1295 precomputed
+
+
 def _b36(n: int) -> str:
-    if n < 10:
-        return str(n)
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    if n < 1296:
+        return _B36[n]
     out = []
     while n:
         n, r = divmod(n, 36)
-        out.append(digits[r])
+        out.append(_DIGITS[r])
     return "".join(reversed(out))
 
 
