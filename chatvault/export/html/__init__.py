@@ -63,6 +63,7 @@ def export_html(vault: Any, selection: Selection, out_dir: Path, job: JobContext
         written: list[tuple[ChatPlan, str, int]] = []
         try:
             for n, chat in enumerate(chats, 1):
+                job.check()
                 job.status(chat.title or chat.source_key)
                 folder = f"c{n}"
                 w = _export_chat(conn, selection, chat, out / folder, runs, media, resolver, job,
