@@ -17,13 +17,13 @@ a million-message chat never sits in memory. See docs/export.md.
 from __future__ import annotations
 
 import shutil
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from chatvault.errors import Cancelled, InputError
 from chatvault.export.html import layout
 from chatvault.export.html.chat import ChatWriter, _when
+from chatvault.export.html.escaping import esc
 from chatvault.export.html.render import Context
 from chatvault.export.html.replies import ReplyResolver
 from chatvault.export.media import MediaWriter
@@ -58,7 +58,7 @@ def export_html(vault: Any, selection: Selection, out_dir: Path, job: JobContext
         chats = plan(conn, selection)
         job.set_total(items=sum(c.messages for c in chats))
         runs = import_runs(conn)
-        media = MediaWriter(out, BlobStore(vault), conn) if include_media else None
+        media = MediaWriter(out, BlobStore(vault), conn, inert=True) if include_media else None
         resolver = ReplyResolver(conn, _Resolved(conn, selection))
         written: list[tuple[ChatPlan, str, int]] = []
         try:
@@ -123,11 +123,11 @@ def _write_index(out: Path, chats: list[tuple[ChatPlan, str, int]], selection: S
     for chat, folder, count in chats:
         title = chat.title or chat.source_key or f"Chat {chat.conversation_id}"
         rows.append(
-            f'<tr><td dir="auto"><a href="{folder}/index.html">{escape(title)}</a></td><td>{escape(chat.app)}</td>'
-            f'<td>{escape(chat.kind)}</td><td class="n">{count:,}</td><td>{_when(chat.first_ts)}</td>'
+            f'<tr><td dir="auto"><a href="{folder}/index.html">{esc(title)}</a></td><td>{esc(chat.app)}</td>'
+            f'<td>{esc(chat.kind)}</td><td class="n">{count:,}</td><td>{_when(chat.first_ts)}</td>'
             f'<td>{_when(chat.last_ts)}</td></tr>')
     sel = selection.describe()
-    what = escape(f"query “{sel['query']}”") if sel["query"] else "all messages of the chosen chats"
+    what = esc(f"query “{sel['query']}”") if sel["query"] else "all messages of the chosen chats"
     note = '<p class="badge del">The export was cancelled: it is incomplete.</p>' if cancelled else ""
     html = "".join([
         layout.head("ChatVault export", "", f' data-chats="{" ".join(c[1] for c in chats)}"'),

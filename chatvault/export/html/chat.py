@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from chatvault.export.html import layout
+from chatvault.export.html.escaping import esc
 from chatvault.export.html.kinds import kind_label
 from chatvault.export.html.render import Context, Quote, message_html
 from chatvault.export.html.searchindex import ChatIndex, snippet
@@ -181,23 +181,23 @@ class ChatWriter:
             for mo in range(1, 13):
                 cal = self.months.get(f"{y}-{mo:02d}")
                 if cal:
-                    cells.append(f'<td><a href="{escape(cal[1])}{cal[2]}">{cal[0]:,}</a></td>')
+                    cells.append(f'<td><a href="{esc(cal[1])}{cal[2]}">{cal[0]:,}</a></td>')
                 else:
                     cells.append('<td class="empty"></td>')
             rows.append(f'<tr><th>{y}</th>{"".join(cells)}</tr>')
         head = "".join(f"<th>{m}</th>" for m in MONTHS)
         span = f"{_when(c.first_ts)} – {_when(c.last_ts)}" if c.first_ts else ""
-        start = f'<p><a class="start" href="{escape(first)}">Read from the beginning</a></p>' if first else ""
+        start = f'<p><a class="start" href="{esc(first)}">Read from the beginning</a></p>' if first else ""
         run_rows = "".join(
-            f'<tr id="run{r["id"]}"><td>{r["id"]}</td><td>{escape(str(r.get("format") or ""))}</td>'
-            f'<td>{escape(str(r.get("path") or ""))}</td><td>{_when(r.get("started_at"))}</td>'
-            f'<td>{escape(str(r.get("outcome") or ""))}</td><td class="h">{escape(str(r.get("file_hash") or ""))}</td></tr>'
+            f'<tr id="run{r["id"]}"><td>{r["id"]}</td><td>{esc(str(r.get("format") or ""))}</td>'
+            f'<td>{esc(str(r.get("path") or ""))}</td><td>{_when(r.get("started_at"))}</td>'
+            f'<td>{esc(str(r.get("outcome") or ""))}</td><td class="h">{esc(str(r.get("file_hash") or ""))}</td></tr>'
             for r in runs.values())
         return "".join([
             layout.head(f"{self.title} — calendar", "../", f' data-chat="{self.key}"'), '<body class="calendar">\n',
             layout.nav("../", self.title, None, None, "Calendar", self.search is not None),
-            f'<main><h1 dir="auto">{escape(self.title)}</h1>',
-            f'<p class="sub">{escape(c.app)} · {escape(c.account or "")} · {escape(c.kind)} · '
+            f'<main><h1 dir="auto">{esc(self.title)}</h1>',
+            f'<p class="sub">{esc(c.app)} · {esc(c.account or "")} · {esc(c.kind)} · '
             f'{self.ordinal:,} messages · {span}</p>{start}',
             f'<table class="cal"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>',
             '<h2>Import runs (provenance)</h2><table class="runs"><thead><tr><th>Run</th><th>Format</th>'
@@ -209,7 +209,7 @@ def _day_label(day: str) -> str:
     try:
         d = date.fromisoformat(day)
     except ValueError:
-        return escape(day)
+        return esc(day)
     return f'<time datetime="{day}">{d.strftime("%A")}, {d.day} {MONTH_NAMES[d.month - 1]} {d.year}</time>'
 
 

@@ -8,9 +8,9 @@ sentence, and the details that deserve their own line (an amount, coordinates, a
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import Any
 
+from chatvault.export.html.escaping import esc
 from chatvault.export.selection import ExportMessage
 
 _ICON = {"payment": "¥", "location": "📍", "call": "📞", "link": "🔗", "poll": "📊", "contact": "👤",
@@ -40,33 +40,33 @@ def card(m: ExportMessage, link: Callable[[str, str], str]) -> str:
         lat, lon = x.get("lat", x.get("latitude")), x.get("lon", x.get("longitude"))
         for key in ("label", "poi", "title", "address"):
             if x.get(key):
-                lines.append(escape(str(x[key])))
+                lines.append(esc(str(x[key])))
         if isinstance(lat, (int, float)) and isinstance(lon, (int, float)):
             lines.append(link(f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}",
                               f"{lat:.6f}, {lon:.6f}"))
         if m.text:
-            lines.append(escape(m.text))
+            lines.append(esc(m.text))
     elif m.kind == "call":
         lines += _fields(x, ("outcome", "duration_seconds", "duration_ms", "discard_reason"))
     elif m.kind == "link":
         title = x.get("title") or m.text
         url = x.get("url")
         if title:
-            lines.append(f"<b>{escape(str(title))}</b>")
+            lines.append(f"<b>{esc(str(title))}</b>")
         if x.get("description"):
-            lines.append(escape(str(x["description"])))
+            lines.append(esc(str(x["description"])))
         if isinstance(url, str) and url:
             lines.append(link(url, url))
         if m.text and m.text != title:
-            lines.append(escape(m.text))
+            lines.append(esc(m.text))
     elif m.kind in ("poll", "contact"):
         lines += _nested(x.get(m.kind))
         if m.text:
-            lines.append(escape(m.text))
+            lines.append(esc(m.text))
     icon = _ICON.get(m.kind, "•")
-    head = f'<div class="kt"><span class="ic">{icon}</span> {escape(kind_label(m))}</div>'
+    head = f'<div class="kt"><span class="ic">{icon}</span> {esc(kind_label(m))}</div>'
     body = "".join(f"<div>{line}</div>" for line in lines)
-    return f'<div class="card k-{escape(m.kind)}">{head}{body}</div>'
+    return f'<div class="card k-{esc(m.kind)}">{head}{body}</div>'
 
 
 def _fields(x: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
@@ -74,7 +74,7 @@ def _fields(x: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
     for key in keys:
         value = x.get(key)
         if value not in (None, "", [], {}):
-            out.append(f'<span class="fk">{escape(key.replace("_", " "))}</span> {escape(str(value))}')
+            out.append(f'<span class="fk">{esc(key.replace("_", " "))}</span> {esc(str(value))}')
     return out
 
 
@@ -84,6 +84,6 @@ def _nested(value: Any) -> list[str]:
         for k, v in value.items():
             if isinstance(v, list):
                 v = ", ".join(str(i.get("text", i)) if isinstance(i, dict) else str(i) for i in v)
-            out.append(f'<span class="fk">{escape(str(k))}</span> {escape(str(v))}')
+            out.append(f'<span class="fk">{esc(str(k))}</span> {esc(str(v))}')
         return out
-    return [escape(str(value))] if value else []
+    return [esc(str(value))] if value else []

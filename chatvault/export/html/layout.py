@@ -7,7 +7,7 @@ carry `<meta name="referrer" content="no-referrer">` so a clicked outside link l
 
 from __future__ import annotations
 
-from html import escape
+from chatvault.export.html.escaping import esc
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; "
        "font-src 'self'; connect-src 'none'; frame-src 'none'; object-src 'none'; base-uri 'none'; "
@@ -21,7 +21,7 @@ def head(title: str, up: str, attrs: str = "") -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<title>{escape(title)}</title>\n'
+        f'<title>{esc(title)}</title>\n'
         f'<link rel="stylesheet" href="{up}assets/cv.css">\n'
         f'<script src="{up}assets/cv.js" defer></script>\n</head>\n')
 
@@ -38,18 +38,18 @@ def nav(up: str, chat_title: str | None, prev: str | None, nxt: str | None, labe
         search: bool) -> str:
     parts = [f'<a class="home" href="{up}index.html">All chats</a>']
     if chat_title is not None:
-        parts.append(f'<a class="chat" href="index.html">{escape(chat_title)}</a>')
+        parts.append(f'<a class="chat" href="index.html">{esc(chat_title)}</a>')
     pn = []
-    pn.append(f'<a class="prev" rel="prev" href="{escape(prev)}">‹ Previous</a>' if prev
+    pn.append(f'<a class="prev" rel="prev" href="{esc(prev)}">‹ Previous</a>' if prev
               else '<span class="prev off">‹ Previous</span>')
-    pn.append(f'<span class="here">{escape(label)}</span>')
-    pn.append(f'<a class="next" rel="next" href="{escape(nxt)}">Next ›</a>' if nxt
+    pn.append(f'<span class="here">{esc(label)}</span>')
+    pn.append(f'<a class="next" rel="next" href="{esc(nxt)}">Next ›</a>' if nxt
               else '<span class="next off">Next ›</span>')
     return (f'<header class="top"><nav>{" · ".join(parts)}</nav><nav class="pn">{"".join(pn)}</nav>'
             f'{search_box(search)}</header>\n<section id="cv-results" hidden></section>\n')
 
 
 def pager(prev: str | None, nxt: str | None) -> str:
-    a = f'<a class="prev" rel="prev" href="{escape(prev)}">‹ Previous page</a>' if prev else ""
-    b = f'<a class="next" rel="next" href="{escape(nxt)}">Next page ›</a>' if nxt else ""
+    a = f'<a class="prev" rel="prev" href="{esc(prev)}">‹ Previous page</a>' if prev else ""
+    b = f'<a class="next" rel="next" href="{esc(nxt)}">Next page ›</a>' if nxt else ""
     return f'<footer class="pn">{a}{b}</footer>\n'

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from chatvault.export.html.escaping import BIDI, bidi_name, esc
 from chatvault.export.html.kinds import card, kind_label
 from chatvault.export.media import WRITTEN, ExportedFile
 from chatvault.export.selection import ExportMessage
@@ -24,22 +24,12 @@ _URL = re.compile(r"\b(?:https?://|mailto:)[^\s<>\"'\u3000-\u303f\uff00-\uffef]+
 _TRAIL = ".,;:!?)]}’”"
 # Bidi overrides/isolates in content must not flip the rest of the page: each bubble is isolated
 # (`dir="auto"` + CSS `unicode-bidi: isolate`), and stray controls are shown, not obeyed.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
-_SPECIAL = re.compile(r"[&<>\"']")
-
-
-def esc(value: Any) -> str:
-    """HTML-escaped text (quotes too); the regex check first: most values need nothing."""
-    text = value if isinstance(value, str) else str(value)
-    return escape(text, quote=True) if _SPECIAL.search(text) else text
 
 
 def text_html(text: str) -> str:
     """Escaped text with http(s)/mailto links clickable (opened in a new tab, no referrer)."""
-    if _BIDI.search(text):
-        text = _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+    if BIDI.search(text):
+        text = BIDI.sub(bidi_name, text)
     if "://" not in text and "mailto:" not in text.lower():
         return esc(text)
     out: list[str] = []
@@ -47,10 +37,10 @@ def text_html(text: str) -> str:
     for m in _URL.finditer(text):
         url = m.group().rstrip(_TRAIL)
         end = m.start() + len(url)
-        out.append(escape(text[pos:m.start()], quote=True))
+        out.append(esc(text[pos:m.start()]))
         out.append(link(url, url))
         pos = end
-    out.append(escape(text[pos:], quote=True))
+    out.append(esc(text[pos:]))
     return "".join(out)
 
 
@@ -58,14 +48,14 @@ def link(url: str, label: str) -> str:
     """A link to an outside address, or plain text if the address is not http(s)/mailto."""
     low = url.strip().lower()
     if not (low.startswith(("http://", "https://", "mailto:"))) or any(c in url for c in "\x00\r\n\t"):
-        return escape(label, quote=True)
-    return (f'<a class="ext" href="{escape(url.strip(), quote=True)}" rel="noopener noreferrer nofollow" '
-            f'target="_blank">{escape(label, quote=True)}</a>')
+        return esc(label)
+    return (f'<a class="ext" href="{esc(url.strip())}" rel="noopener noreferrer nofollow" '
+            f'target="_blank">{esc(label)}</a>')
 
 
 def href(rel: str, up: str) -> str:
     """A relative link to a file of the export (our own safe names; percent-encoded for URLs)."""
-    return escape(up + quote(rel, safe="/"), quote=True)
+    return esc(up + quote(rel, safe="/"))
 
 
 @dataclass
@@ -189,9 +179,11 @@ def _attachment(m: ExportMessage, f: ExportedFile, att: dict[str, Any], up: str)
         return f'<div class="att miss"><span class="fn">{name}</span> <span class="badge">{why}</span></div>'
     src = href(f.path, up)
     kind = f.kind
+    if f.path.endswith(".txt") and not (f.name or "").lower().endswith(".txt"):
+        kind = "file"                   # made inert (an SVG/HTML "image"): a link to its text, never shown
     if m.kind == "sticker" and kind == "image":
         return f'<img class="sticker" src="{src}" alt="{esc(m.text or "sticker")}" loading="lazy">'
-    if kind == "image" and not f.path.endswith(".txt"):
+    if kind == "image":
         thumb = href(f.thumb, up) if f.thumb else src
         dims = ""
         if att.get("width") and att.get("height"):
