@@ -1,0 +1,85 @@
+"""The review copies of a production: the same messages as HTML (a browsable folder) and as one PDF
+per conversation, made by the HTML and PDF exporters (`export_html`, `export_pdf`) into REVIEW/.
+
+They run under a child job: the user's cancel reaches them, and their progress adds to the
+production's instead of replacing its totals.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from chatvault.export.report import ExportReport
+from chatvault.export.selection import ChatPlan, Selection
+from chatvault.jobs import JobContext
+
+HTML_DIR = "REVIEW/HTML"
+PDF_DIR = "REVIEW/PDF"
+
+
+class ChildJob(JobContext):
+    """A renderer's view of the production's job: cancel and progress go to the parent; the
+    renderer's own totals are ignored (the production set them for every phase)."""
+
+    def __init__(self, parent: JobContext) -> None:
+        super().__init__()
+        self.parent = parent
+
+    def check(self) -> None:
+        self.parent.check()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.parent.cancelled
+
+    def set_total(self, items: int | None = None, bytes_: int | None = None) -> None:
+        return None
+
+    def advance(self, items: int = 0, bytes_: int = 0) -> None:
+        self.parent.advance(items, 0)
+
+    def set_position(self, items: int | None = None, bytes_: int | None = None) -> None:
+        return None
+
+    def status(self, text: str) -> None:
+        self.parent.status(text)
+
+
+def renderer(kind: str) -> Callable[..., ExportReport] | None:
+    """`export_html` / `export_pdf` when this build has them (None otherwise: the production says so)."""
+    module, name = {"html": ("chatvault.export.html", "export_html"),
+                    "pdf": ("chatvault.export.pdf", "export_pdf")}[kind]
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def for_conversation(selection: Selection, conversation_id: int) -> Selection:
+    return Selection(selection.query, replace(selection.filters, conversations=[conversation_id]))
+
+
+def safe_stem(chat: ChatPlan) -> str:
+    keep = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in (chat.title or "")).strip("_")[:60]
+    return f"C{chat.conversation_id}" + (f"_{keep}" if keep else "")
+
+
+def make_html(vault: Any, selection: Selection, root: Path, job: JobContext) -> ExportReport | None:
+    fn = renderer("html")
+    if fn is None:
+        return None
+    return fn(vault, selection, root / HTML_DIR, ChildJob(job))
+
+
+def make_pdfs(vault: Any, selection: Selection, chats: list[ChatPlan], root: Path,
+              job: JobContext) -> list[ExportReport] | None:
+    fn = renderer("pdf")
+    if fn is None:
+        return None
+    (root / PDF_DIR).mkdir(parents=True, exist_ok=True)
+    return [fn(vault, for_conversation(selection, c.conversation_id), root / PDF_DIR / f"{safe_stem(c)}.pdf",
+               ChildJob(job)) for c in chats]
