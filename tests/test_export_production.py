@@ -113,11 +113,11 @@ def test_deleted_recalled_and_edited_messages_show_their_state(vault, tmp_path):
     assert ev["m4"]["deleted"] is True and _custom(ev["m4"])["State"] == "deleted at source"
     assert "import run 1" in _custom(ev["m4"])["Deleted at source"]
     assert ev["m4"]["body"] == "Delete this after reading"          # the text is kept, marked
-    assert ev["m6"]["deleted"] is True and _custom(ev["m6"])["State"] == "recalled by the sender"
+    assert ev["m6"]["deleted"] is True and _custom(ev["m6"])["State"] == "recalled"
     assert ev["m3"]["edits"][0]["new"] == "Thanks — I will sign tomorrow" and "edited" in _custom(ev["m3"])["State"]
     assert ev["m3"]["parent"] == "m1"                               # a reply within the same file
     assert "vault message 5" in _custom(ev["m7"])["In reply to"]    # a reply to another day's file
-    assert "IMG_0002.jpg (missing)" in _custom(ev["m7"])["Attachment not in the vault"]
+    assert "IMG_0002.jpg (missing in the vault)" in _custom(ev["m7"])["Attachment not in the vault"]
     assert ev["m1"]["reactions"][0]["value"] == "👍" and ev["m1"]["reactions"][0]["count"] == 2
     assert ev["m8"]["type"] == "join" and ev["m11"]["type"] == "leave"
     assert "88.88" in ev["m10"]["body"]
@@ -228,3 +228,33 @@ def test_a_production_needs_an_empty_folder_and_a_cancel_leaves_nothing(vault, t
     job.cancel()
     report = produce(vault, Selection(), tmp_path / "cancelled", job, include_html=False, include_pdf=False)
     assert report.cancelled and not (tmp_path / "cancelled").exists()
+
+
+def test_review_copies_are_made_hashed_and_checked(vault, tmp_path):
+    """HTML and PDF review copies through the exporters' entry points (the format registry): each
+    one present is in the manifest and a changed byte in it fails verify; one this build lacks is
+    said in the warnings and the custody record, never skipped silently."""
+    from chatvault.export.formats import FORMATS
+    from chatvault.export.production import verify_export
+    populate(vault)
+    report, out = run(vault, tmp_path, include_html=True, include_pdf=True, custodians=["Karl Keller"])
+    files = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    custody = json.loads((out / "custody.json").read_text(encoding="utf-8"))
+    for kind, folder in (("html", "REVIEW/HTML"), ("pdf", "REVIEW/PDF")):
+        mine = [f["path"] for f in files if f["kind"] == kind]
+        if FORMATS[kind].available():
+            assert mine and all(p.startswith(folder + "/") for p in mine), kind
+            if kind == "pdf":
+                pdfs = sorted(p for p in mine if p.endswith(".pdf"))
+                assert len(pdfs) == 2 and all((out / p).read_bytes().startswith(b"%PDF") for p in pdfs)
+            target = out / sorted(mine)[0]
+            original = target.read_bytes()
+            data = bytearray(original)
+            data[len(data) // 2] ^= 1
+            target.write_bytes(bytes(data))
+            assert verify_export(out).changed == [sorted(mine)[0]]
+            target.write_bytes(original)
+        else:
+            assert not mine and not (out / folder).exists()
+            assert any(f"no {kind.upper()} exporter" in w for w in report.warnings + custody["warnings"])
+    assert verify_export(out).ok

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,8 +177,8 @@ class _Zip:
                 return hash_stream(f)[0]
         except KeyError:
             return None
-        except (zipfile.BadZipFile, OSError):
-            return "unreadable"
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            return "unreadable"                  # a damaged member: named as changed
 
 
 def verify_export(folder: Path | str) -> VerifyResult:

@@ -1,66 +1,62 @@
 """The native files of a production: each selected attachment the vault holds, decrypted and
-verified, under its control number in NATIVES/ (the load file and the RSMF name it there)."""
+verified by the exports' `MediaWriter` (a damaged blob never lands looking like the real file),
+written as NATIVES/<control number><extension> as load files expect: one file per control number,
+so the same photo in two messages is two natives, each in its own family."""
 
 from __future__ import annotations
 
 import hashlib
-import mimetypes
-import re
-from pathlib import Path, PurePosixPath, PureWindowsPath
+import os
+from pathlib import Path
 from typing import Any
 
+from chatvault.export.media import DAMAGED, EXPIRED, LOST, MISSING, MediaWriter, safe_name
 from chatvault.export.production.rsmf import Native
-from chatvault.media.blobformat import BlobCorrupt, BlobMissing
-from chatvault.media.blobstore import BlobStore
+from chatvault.media.blobformat import BlobCorrupt, BlobMissing, valid_id
 
 FOLDER = "NATIVES"
-_SAFE_EXT = re.compile(r"^\.[A-Za-z0-9]{1,10}$")
 
 
 def display_name(att: dict[str, Any]) -> str:
-    for raw in (att.get("original_name"), att.get("expected_path")):
-        if raw:
-            name = PureWindowsPath(PurePosixPath(str(raw)).name).name
-            if name:
-                return name
-    return f"attachment-{att.get('ordinal', 0)}"
+    raw = att.get("original_name") or os.path.basename(str(att.get("expected_path") or "").replace("\\", "/"))
+    return raw or f"attachment-{att.get('ordinal', 0)}"
 
 
-def extension(att: dict[str, Any]) -> str:
-    suffix = PurePosixPath(display_name(att)).suffix
-    if _SAFE_EXT.match(suffix):
-        return suffix.lower()
-    guess = mimetypes.guess_extension(att.get("mime") or "") if att.get("mime") else None
-    return guess or ".bin"
+class NativeWriter(MediaWriter):
+    """MediaWriter under NATIVES/, naming each file by its control number (no thumbnails, no
+    sharing one file between two control numbers)."""
+
+    def __init__(self, root: Path, store: Any, conn: Any) -> None:
+        super().__init__(root, store, conn, subdir=FOLDER)
+
+    def native(self, att: dict[str, Any], docid: str) -> Native:
+        """Write one attachment as `docid`; one the vault lacks or cannot verify gives a Native
+        without a file whose status says why (the production states it, never hides it)."""
+        mid, ordinal, shown = int(att["message_id"]), int(att["ordinal"]), display_name(att)
+        blob = str(att.get("blob_id") or "")
+        if att.get("status") != "stored" or not valid_id(blob):
+            state = EXPIRED if att.get("status") == "expired" else MISSING
+            self._problem_state(state)
+            return Native(mid, ordinal, None, None, None, shown, att.get("size"), state)
+        ext = os.path.splitext(safe_name(shown, att.get("mime")))[1] or ".bin"
+        rel = f"{FOLDER}/{docid}{ext}"
+        try:
+            size, sha = self._write_blob(blob, rel)
+        except (BlobMissing, BlobCorrupt) as exc:
+            state = LOST if isinstance(exc, BlobMissing) else DAMAGED
+            self._problem_state(state)
+            return Native(mid, ordinal, None, None, None, shown, att.get("size"), state)
+        path = self.root / rel
+        return Native(mid, ordinal, docid, path, path.name, shown, size, "stored", _md5(path), sha)
+
+    def _problem_state(self, state: str) -> None:
+        self.problems[state] = self.problems.get(state, 0) + 1
 
 
-class _Hashing:
-    def __init__(self, f: Any) -> None:
-        self.f, self.sha, self.md5, self.size = f, hashlib.sha256(), hashlib.md5(), 0
-
-    def write(self, data: bytes) -> int:
-        self.sha.update(data)
-        self.md5.update(data)
-        self.size += len(data)
-        return self.f.write(data)
-
-
-def write_native(store: BlobStore, att: dict[str, Any], root: Path, docid: str) -> Native:
-    """Decrypt one attachment into NATIVES/<docid><ext>; a blob the vault lacks or cannot verify
-    gives a Native without a file whose status says why (the production states it, never hides it)."""
-    mid, ordinal, name = int(att["message_id"]), int(att["ordinal"]), display_name(att)
-    if att.get("status") != "stored" or not att.get("blob_id"):
-        return Native(mid, ordinal, None, None, None, name, att.get("size"), str(att.get("status") or "missing"))
-    rel = f"{FOLDER}/{docid}{extension(att)}"
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(path, "wb") as f:
-            h = _Hashing(f)
-            store.copy_to(att["blob_id"], h)  # type: ignore[arg-type]
-    except (BlobMissing, BlobCorrupt) as exc:
-        path.unlink(missing_ok=True)
-        status = "missing" if isinstance(exc, BlobMissing) else "unreadable"
-        return Native(mid, ordinal, None, None, None, name, att.get("size"), status)
-    return Native(mid, ordinal, docid, path, path.name, name, h.size, "stored", h.md5.hexdigest(),
-                  h.sha.hexdigest())
+def _md5(path: Path) -> str:
+    """MD5 for the load file (review platforms still key on it); SHA-256 came with the write."""
+    h = hashlib.md5()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()

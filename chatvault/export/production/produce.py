@@ -118,7 +118,7 @@ def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContex
     scope = custodian_scope(conn, tuple(custodians))
     sel, chats = scope.restrict(conn, selection, plan(conn, selection))
     total = sum(c.messages for c in chats)
-    phases = 1 + int(include_html) + int(include_pdf)
+    phases = 1 + int(include_html) + 2 * int(include_pdf)    # the PDF reads every message twice
     job.set_total(items=total * phases)
     job.status("Writing RSMF files")
     ledger = Ledger(root)
@@ -133,11 +133,10 @@ def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContex
         writer.close()
     ledger.add(LOADFILE, "loadfile")
     ledger.write("DATA/README.txt", README.format(fields=", ".join(FIELDS)).encode("utf-8"), "note")
-    warnings = list(scope.warnings) + _review(vault, sel, chats, root, job, ledger, include_html, include_pdf)
+    custodian_by_chat = {p["conversation_id"]: p["custodian"] for p in writer.counts.per_conversation}
+    warnings = list(scope.warnings) + [f"{w} (each RSMF event names its file)" for w in writer.natives.warnings()]
+    warnings += _review(vault, sel, chats, custodian_by_chat, root, job, ledger, include_html, include_pdf)
     c = writer.counts
-    if c.attachments_not_in_vault:
-        warnings.append(f"{c.attachments_not_in_vault} attachments of selected messages are not in the vault "
-                        "(never imported, expired, or unreadable): each RSMF event names them.")
     if not chats:
         warnings.append("The selection matches no message: the production holds its records only.")
     counts = _counts(writer, chats, total)
@@ -173,8 +172,8 @@ def _counts(writer: RsmfWriter, chats: list[ChatPlan], total: int) -> dict[str, 
             "per_custodian": dict(c.per_custodian), "per_conversation": c.per_conversation}
 
 
-def _review(vault: Any, sel: Selection, chats: list[ChatPlan], root: Path, job: JobContext, ledger: Ledger,
-            include_html: bool, include_pdf: bool) -> list[str]:
+def _review(vault: Any, sel: Selection, chats: list[ChatPlan], custodians: dict[int, str], root: Path,
+            job: JobContext, ledger: Ledger, include_html: bool, include_pdf: bool) -> list[str]:
     """The HTML and PDF review copies; what could not be made is said, not skipped silently."""
     warnings: list[str] = []
     if not chats:
@@ -189,7 +188,7 @@ def _review(vault: Any, sel: Selection, chats: list[ChatPlan], root: Path, job: 
             warnings += made.warnings
     if include_pdf:
         job.status("Writing the PDF review copies")
-        pdfs = review.make_pdfs(vault, sel, chats, root, job)
+        pdfs = review.make_pdfs(vault, sel, chats, custodians, root, job)
         if pdfs is None:
             warnings.append("This ChatVault has no PDF exporter: the production has no PDF review copy.")
         else:

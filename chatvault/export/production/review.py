@@ -7,12 +7,12 @@ production's instead of replacing its totals.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from chatvault.export.formats import FORMATS
 from chatvault.export.report import ExportReport
 from chatvault.export.selection import ChatPlan, Selection
 from chatvault.jobs import JobContext
@@ -50,13 +50,10 @@ class ChildJob(JobContext):
 
 
 def renderer(kind: str) -> Callable[..., ExportReport] | None:
-    """`export_html` / `export_pdf` when this build has them (None otherwise: the production says so)."""
-    module, name = {"html": ("chatvault.export.html", "export_html"),
-                    "pdf": ("chatvault.export.pdf", "export_pdf")}[kind]
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+    """`export_html` / `export_pdf` from the format registry when this build has them (None
+    otherwise: the production says so in its warnings and custody record)."""
+    fmt = FORMATS[kind]
+    return fmt.entry() if fmt.available() else None
 
 
 def for_conversation(selection: Selection, conversation_id: int) -> Selection:
@@ -75,11 +72,12 @@ def make_html(vault: Any, selection: Selection, root: Path, job: JobContext) -> 
     return fn(vault, selection, root / HTML_DIR, ChildJob(job))
 
 
-def make_pdfs(vault: Any, selection: Selection, chats: list[ChatPlan], root: Path,
+def make_pdfs(vault: Any, selection: Selection, chats: list[ChatPlan], custodians: dict[int, str], root: Path,
               job: JobContext) -> list[ExportReport] | None:
+    """One PDF per conversation (its cover names the conversation's custodian)."""
     fn = renderer("pdf")
     if fn is None:
         return None
     (root / PDF_DIR).mkdir(parents=True, exist_ok=True)
     return [fn(vault, for_conversation(selection, c.conversation_id), root / PDF_DIR / f"{safe_stem(c)}.pdf",
-               ChildJob(job)) for c in chats]
+               ChildJob(job), custodian=custodians.get(c.conversation_id) or None) for c in chats]

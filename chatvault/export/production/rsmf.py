@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from chatvault import __version__
-from chatvault.export.production.kinds import describe_kind
+from chatvault.export.describe import describe, states
+from chatvault.export.media import STATE_TEXT
 from chatvault.export.selection import ChatPlan, ExportMessage
 from chatvault.search.api import iso_time
 
@@ -137,24 +138,18 @@ def _custom(name: str, value: Any) -> dict[str, str] | None:
     return {"name": name, "value": text} if text else None
 
 
+_STATE_WORDS = {"deleted_at_source": "deleted at source", "recalled": "recalled", "edited": "edited"}
+
+
 def state_of(m: ExportMessage) -> str:
-    """The message's state in words, as RSMF, the load file and the transcript state it."""
-    states = []
-    if m.status == "missing-at-source":
-        states.append("deleted at source")
-    if m.kind == "recalled":
-        states.append("recalled by the sender")
-    if m.is_edited:
-        states.append("edited")
-    return "; ".join(states)
+    """The message's states in words, as RSMF, the load file and the transcript state them."""
+    return "; ".join(_STATE_WORDS.get(s, s) for s in states(m))
 
 
 def body_of(m: ExportMessage) -> str:
-    """The text a reviewer reads for the event: the message text, or what its kind says."""
-    described = describe_kind(m)
-    if m.text and described and described != m.text and m.kind not in ("text", "system", "recalled"):
-        return f"{described}\n{m.text}"
-    return m.text or described or ""
+    """The text a reviewer reads for the event: what `describe` says of it (the text of a text
+    message; the amount of a transfer, the place of a location ...)."""
+    return describe(m) or m.text or ""
 
 
 def _event_type(m: ExportMessage) -> str:
@@ -210,7 +205,7 @@ def event(s: Slice, m: ExportMessage, in_file: set[int]) -> dict[str, Any]:
     custom = [_custom("Kind", m.kind), _custom("Vault message id", str(m.id)),
               _custom("Source message id", m.source_key)]
     state = state_of(m)
-    if m.status == "missing-at-source" or m.kind == "recalled":
+    if m.status == "missing-at-source" or "recalled" in states(m):
         ev["deleted"] = True
     if state:
         custom.append(_custom("State", state))
@@ -244,7 +239,8 @@ def event(s: Slice, m: ExportMessage, in_file: set[int]) -> dict[str, Any]:
             attachments.append(a)
         else:
             name = (n.display if n else None) or att.get("original_name") or att.get("expected_path") or "file"
-            missing.append(f"{name} ({n.status if n else att.get('status')})")
+            status = n.status if n else str(att.get("status"))
+            missing.append(f"{name} ({STATE_TEXT.get(status, status)})")
     if attachments:
         ev["attachments"] = attachments
     if missing:

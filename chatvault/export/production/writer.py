@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from chatvault.export.describe import states
 from chatvault.export.production import rsmf
 from chatvault.export.production.loadfile import LoadFile, windows_path
 from chatvault.export.production.manifest import Ledger
-from chatvault.export.production.natives import write_native
+from chatvault.export.production.natives import NativeWriter
 from chatvault.export.production.rsmf import Conversation, Native, Slice
 from chatvault.export.selection import ChatPlan, ExportMessage
 from chatvault.media.blobstore import BlobStore
@@ -41,7 +42,7 @@ class Counts:
 class RsmfWriter:
     def __init__(self, vault: Any, conn: Any, root: Path, ledger: Ledger, prefix: str, first_number: int) -> None:
         self.vault, self.conn, self.root, self.ledger = vault, conn, root, ledger
-        self.store = BlobStore(vault)
+        self.natives = NativeWriter(root, BlobStore(vault), conn)
         self.load = LoadFile(root)
         self.prefix, self.next_number = prefix, first_number
         self.first_docid: str | None = None
@@ -103,7 +104,7 @@ class RsmfWriter:
         natives: dict[tuple[int, int], Native] = {}
         for m in msgs:
             for att in m.attachments:
-                n = write_native(self.store, att, self.root, self._peek())
+                n = self.natives.native(att, self._peek())
                 if n.path is not None:
                     self._take()
                     self.ledger.record(f"NATIVES/{n.path.name}", "native", n.size or 0, n.sha256, n.md5)
@@ -126,23 +127,25 @@ class RsmfWriter:
         family_end = written[-1].docid if written else docid
         names = "; ".join(p.get("display") or p["id"] for p in man["participants"])
         msgs = s.messages
-        states = {"DELETED_AT_SOURCE": sum(m.status == "missing-at-source" for m in msgs),
-                  "RECALLED": sum(m.kind == "recalled" for m in msgs), "EDITED": sum(m.is_edited for m in msgs)}
+        flags = [set(states(m)) for m in msgs]
+        counted = {f: sum(f in fl for fl in flags) for f in ("deleted_at_source", "recalled", "edited")}
+        states_ = {k.upper(): v for k, v in counted.items()}
         common = {"BEGATTACH": docid, "ENDATTACH": family_end, "CUSTODIAN": conv.custodian,
                   "PLATFORM": conv.plan.app, "CONVERSATION": conv.display,
                   "CONVERSATION_ID": conv.plan.conversation_id}
-        state = "; ".join(f"{k.lower().replace('_', ' ')}: {v}" for k, v in states.items() if v)
+        state = "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counted.items() if v)
         self.load.add(DOCID=docid, DOCTYPE="RSMF", PARTICIPANTS=names, BEGINDATE=s.begin, ENDDATE=s.end,
                       EVENTCOUNT=len(msgs), STATE=state, FILENAME=f"{docid}.rsmf", FILESIZE=entry.size,
                       MD5=entry.md5, SHA256=entry.sha256, NATIVEPATH=windows_path(native_rel),
-                      TEXTPATH=windows_path(text_rel), **states, **common)
+                      TEXTPATH=windows_path(text_rel), **states_, **common)
         by_id = {m.id: m for m in msgs}
         for n in written:
             m = by_id[n.message_id]
+            fl = set(states(m))
             self.load.add(DOCID=n.docid, PARENT_DOCID=docid, DOCTYPE="NATIVE", PARTICIPANTS=m.sender or "",
                           BEGINDATE=m.time_iso, ENDDATE=m.time_iso, STATE=rsmf.state_of(m),
-                          DELETED_AT_SOURCE=int(m.status == "missing-at-source"), RECALLED=int(m.kind == "recalled"),
-                          EDITED=int(m.is_edited), FILENAME=n.display, FILESIZE=n.size, MD5=n.md5, SHA256=n.sha256,
+                          DELETED_AT_SOURCE=int("deleted_at_source" in fl), RECALLED=int("recalled" in fl),
+                          EDITED=int("edited" in fl), FILENAME=n.display, FILESIZE=n.size, MD5=n.md5, SHA256=n.sha256,
                           NATIVEPATH=windows_path(f"NATIVES/{n.path.name}" if n.path else None), **common)
 
     def _count(self, conv: Conversation, msgs: list[ExportMessage], natives: dict[tuple[int, int], Native]) -> None:
@@ -151,9 +154,11 @@ class RsmfWriter:
         c.rsmf_files += 1
         c.natives += sum(n.path is not None for n in natives.values())
         c.attachments_not_in_vault += sum(n.path is None for n in natives.values())
-        c.deleted_at_source += sum(m.status == "missing-at-source" for m in msgs)
-        c.recalled += sum(m.kind == "recalled" for m in msgs)
-        c.edited += sum(m.is_edited for m in msgs)
+        for m in msgs:
+            fl = states(m)
+            c.deleted_at_source += "deleted_at_source" in fl
+            c.recalled += "recalled" in fl
+            c.edited += "edited" in fl
         c.per_custodian[conv.custodian] += len(msgs)
 
     def close(self) -> None:
