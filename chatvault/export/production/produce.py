@@ -8,7 +8,7 @@ loads and a court can trust.
       DATA/loadfile.dat           Concordance load file, one row per RSMF file and per native
       DATA/README.txt             what the load file holds (and why there is no Opticon file)
       REVIEW/HTML/...             the same messages for a person: HTML (export_html)
-      REVIEW/PDF/C12_Family.pdf   ... and one PDF per conversation (export_pdf)
+      REVIEW/PDF/review.pdf       ... and as PDF (export_pdf; volumes when big)
       custody.json, custody.txt   the chain-of-custody record (custody.py)
       manifest.json, manifest.sha256   SHA-256 of every file above (manifest.py)
 
@@ -133,9 +133,9 @@ def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContex
         writer.close()
     ledger.add(LOADFILE, "loadfile")
     ledger.write("DATA/README.txt", README.format(fields=", ".join(FIELDS)).encode("utf-8"), "note")
-    custodian_by_chat = {p["conversation_id"]: p["custodian"] for p in writer.counts.per_conversation}
+    named = list(dict.fromkeys(p["custodian"] for p in writer.counts.per_conversation if p["custodian"]))
     warnings = list(scope.warnings) + [f"{w} (each RSMF event names its file)" for w in writer.natives.warnings()]
-    warnings += _review(vault, sel, chats, custodian_by_chat, root, job, ledger, include_html, include_pdf)
+    warnings += _review(vault, sel, chats, named, root, job, ledger, include_html, include_pdf)
     c = writer.counts
     if not chats:
         warnings.append("The selection matches no message: the production holds its records only.")
@@ -172,7 +172,7 @@ def _counts(writer: RsmfWriter, chats: list[ChatPlan], total: int) -> dict[str, 
             "per_custodian": dict(c.per_custodian), "per_conversation": c.per_conversation}
 
 
-def _review(vault: Any, sel: Selection, chats: list[ChatPlan], custodians: dict[int, str], root: Path,
+def _review(vault: Any, sel: Selection, chats: list[ChatPlan], custodians: list[str], root: Path,
             job: JobContext, ledger: Ledger, include_html: bool, include_pdf: bool) -> list[str]:
     """The HTML and PDF review copies; what could not be made is said, not skipped silently."""
     warnings: list[str] = []
@@ -188,12 +188,12 @@ def _review(vault: Any, sel: Selection, chats: list[ChatPlan], custodians: dict[
             warnings += made.warnings
     if include_pdf:
         job.status("Writing the PDF review copies")
-        pdfs = review.make_pdfs(vault, sel, chats, custodians, root, job)
-        if pdfs is None:
+        pdf = review.make_pdf(vault, sel, custodians, root, job)
+        if pdf is None:
             warnings.append("This ChatVault has no PDF exporter: the production has no PDF review copy.")
         else:
             ledger.add_tree(review.PDF_DIR, "pdf")
-            warnings += [w for r in pdfs for w in r.warnings]
+            warnings += pdf.warnings
     return warnings
 
 

@@ -1,5 +1,5 @@
 """The review copies of a production: the same messages as HTML (a browsable folder) and as one PDF
-per conversation, made by the HTML and PDF exporters (`export_html`, `export_pdf`) into REVIEW/.
+(in volumes when big), made by the HTML and PDF exporters (`export_html`, `export_pdf`) into REVIEW/.
 
 They run under a child job: the user's cancel reaches them, and their progress adds to the
 production's instead of replacing its totals.
@@ -8,17 +8,17 @@ production's instead of replacing its totals.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from chatvault.export.formats import FORMATS
 from chatvault.export.report import ExportReport
-from chatvault.export.selection import ChatPlan, Selection
+from chatvault.export.selection import Selection
 from chatvault.jobs import JobContext
 
 HTML_DIR = "REVIEW/HTML"
 PDF_DIR = "REVIEW/PDF"
+PDF_NAME = "review.pdf"
 
 
 class ChildJob(JobContext):
@@ -56,15 +56,6 @@ def renderer(kind: str) -> Callable[..., ExportReport] | None:
     return fmt.entry() if fmt.available() else None
 
 
-def for_conversation(selection: Selection, conversation_id: int) -> Selection:
-    return Selection(selection.query, replace(selection.filters, conversations=[conversation_id]))
-
-
-def safe_stem(chat: ChatPlan) -> str:
-    keep = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in (chat.title or "")).strip("_")[:60]
-    return f"C{chat.conversation_id}" + (f"_{keep}" if keep else "")
-
-
 def make_html(vault: Any, selection: Selection, root: Path, job: JobContext) -> ExportReport | None:
     fn = renderer("html")
     if fn is None:
@@ -72,12 +63,12 @@ def make_html(vault: Any, selection: Selection, root: Path, job: JobContext) -> 
     return fn(vault, selection, root / HTML_DIR, ChildJob(job))
 
 
-def make_pdfs(vault: Any, selection: Selection, chats: list[ChatPlan], custodians: dict[int, str], root: Path,
-              job: JobContext) -> list[ExportReport] | None:
-    """One PDF per conversation (its cover names the conversation's custodian)."""
+def make_pdf(vault: Any, selection: Selection, custodians: list[str], root: Path,
+             job: JobContext) -> ExportReport | None:
+    """One PDF of the whole selection (its cover names the custodians; the PDF exporter cuts it into
+    volumes when it grows big): one run, so fonts and the picture worker start once, not per chat."""
     fn = renderer("pdf")
     if fn is None:
         return None
     (root / PDF_DIR).mkdir(parents=True, exist_ok=True)
-    return [fn(vault, for_conversation(selection, c.conversation_id), root / PDF_DIR / f"{safe_stem(c)}.pdf",
-               ChildJob(job), custodian=custodians.get(c.conversation_id) or None) for c in chats]
+    return fn(vault, selection, root / PDF_DIR / PDF_NAME, ChildJob(job), custodian="; ".join(custodians) or None)

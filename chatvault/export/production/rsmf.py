@@ -25,9 +25,13 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.policy import default as _default_policy
+from email.charset import QP, Charset
+from email.generator import BytesGenerator
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -41,7 +45,9 @@ from chatvault.search.api import iso_time
 VERSION = "2.0.0"
 GENERATOR = f"ChatVault {__version__}"
 MAX_EVENTS = 10_000                          # Relativity's recommended ceiling per RSMF file
-POLICY = _default_policy.clone(linesep="\r\n", max_line_length=998)
+POLICY = compat32.clone(linesep="\r\n")
+_QP_UTF8 = Charset("utf-8")
+_QP_UTF8.body_encoding = QP
 MANIFEST_NAME = "rsmf_manifest.json"
 _DIRECT_KINDS = ("direct", "self")
 _JOIN = frozenset(("joined", "member_joined", "added", "join", "join_group_by_link", "invite_members",
@@ -315,33 +321,44 @@ def rsmf_zip(man: dict[str, Any], natives: Iterable[Native]) -> bytes:
     """rsmf.zip: the manifest and the attachments it names, flat at the root."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        zf.writestr(MANIFEST_NAME, json.dumps(man, ensure_ascii=False, indent=1))
+        zf.writestr(MANIFEST_NAME, json.dumps(man, ensure_ascii=False, separators=(",", ":")))
         for n in natives:
             if n.path is not None and n.zip_name:
                 zf.write(n.path, n.zip_name, compress_type=zipfile.ZIP_STORED)
     return buf.getvalue()
 
 
+def _header(value: str) -> str | Header:
+    """ASCII as is; anything else as an RFC 2047 encoded word (UTF-8)."""
+    return value if value.isascii() else Header(value, "utf-8")
+
+
 def eml(s: Slice, man: dict[str, Any], text: str, zipped: bytes, vault_id: str) -> bytes:
-    """The .rsmf file: RFC 5322 headers, the transcript, and rsmf.zip as a base64 attachment."""
+    """The .rsmf file: RFC 5322 headers, the transcript (quoted-printable UTF-8), and rsmf.zip as a
+    base64 attachment. Built with the `email` package's MIME classes under the compat32 policy,
+    which writes the same RFC 5322/2045 bytes several times faster than the default policy."""
     conv = s.conv
     names = [p.get("display") or p["id"] for p in man["participants"]]
     attachments = sum(len(e.get("attachments", ())) for e in man["events"])
-    msg = EmailMessage(policy=POLICY)
-    msg["From"] = Address("ChatVault", "chatvault", "localhost")
-    msg["Subject"] = f"{conv.display} — {s.day}" + (f" (part {s.part})" if s.part > 1 else "")
-    msg["Date"] = format_datetime(datetime.fromtimestamp(s.messages[0].ts / 1000, UTC))
-    msg["Message-ID"] = f"<{conv.rsmf_id}.{s.day}.{s.part}.{vault_id}@chatvault.invalid>"
-    msg["X-RSMF-Version"] = VERSION
-    msg["X-RSMF-Generator"] = GENERATOR
-    msg["X-RSMF-BeginDate"] = s.begin
-    msg["X-RSMF-EndDate"] = s.end
-    msg["X-RSMF-EventCount"] = str(len(man["events"]))
-    msg["X-RSMF-Application"] = conv.plan.app
-    msg["X-RSMF-Custodian"] = conv.custodian
-    msg["X-RSMF-Participants"] = ", ".join(n.replace(",", " ") for n in names)
-    msg["X-RSMF-AttachmentCount"] = str(attachments)
-    msg["X-RSMF-EventCollectionID"] = conv.collection_id
-    msg.set_content(text, charset="utf-8", cte="quoted-printable")
-    msg.add_attachment(zipped, maintype="application", subtype="zip", filename="rsmf.zip")
-    return msg.as_bytes()
+    msg = MIMEMultipart("mixed")
+    headers = [
+        ("From", "ChatVault <chatvault@localhost>"),
+        ("Subject", f"{conv.display} — {s.day}" + (f" (part {s.part})" if s.part > 1 else "")),
+        ("Date", format_datetime(datetime.fromtimestamp(s.messages[0].ts / 1000, UTC))),
+        ("Message-ID", f"<{conv.rsmf_id}.{s.day}.{s.part}.{vault_id}@chatvault.invalid>"),
+        ("X-RSMF-Version", VERSION), ("X-RSMF-Generator", GENERATOR),
+        ("X-RSMF-BeginDate", s.begin), ("X-RSMF-EndDate", s.end),
+        ("X-RSMF-EventCount", str(len(man["events"]))), ("X-RSMF-Application", conv.plan.app),
+        ("X-RSMF-Custodian", conv.custodian),
+        ("X-RSMF-Participants", ", ".join(n.replace(",", " ") for n in names)),
+        ("X-RSMF-AttachmentCount", str(attachments)), ("X-RSMF-EventCollectionID", conv.collection_id),
+    ]
+    for name, value in headers:
+        msg[name] = _header(value)
+    msg.attach(MIMEText(text, "plain", _QP_UTF8))
+    part = MIMEApplication(zipped, "zip")
+    part.add_header("Content-Disposition", "attachment", filename="rsmf.zip")
+    msg.attach(part)
+    out = io.BytesIO()
+    BytesGenerator(out, mangle_from_=False, policy=POLICY).flatten(msg)
+    return out.getvalue()
