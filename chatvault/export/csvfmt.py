@@ -27,14 +27,14 @@ FILE_NAME = "chatvault-export.csv"
 COLUMNS = ("message_id", "conversation_id", "conversation", "app", "time", "time_utc", "sender", "sender_key",
            "from_me", "kind", "text", "described", "status", "edited", "edited_at", "recalled", "reply_to_id",
            "forwarded_from", "attachments", "attachment_paths", "source_message_id", "import_run", "source_location")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = frozenset("=+-@\t\r")
 
 
 def safe_cell(value: str | None) -> str:
     """A text cell a spreadsheet shows as text: `'` before a leading = + - @ tab or CR."""
     if not value:
         return ""
-    return "'" + value if value.startswith(_FORMULA) else value
+    return "'" + value if value[0] in _FORMULA else value
 
 
 def row(m: ExportMessage, chat: ChatPlan, lang: str, files: list[dict[str, Any] | None]) -> list[Any]:

@@ -35,8 +35,11 @@ _ATT_KEYS = ("id", "ordinal", "status", "mime", "size", "original_name", "expect
              "duration_ms", "blob_id", "thumb_blob_id")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str) + "\n"
+    return _ENCODER.encode(obj) + "\n"
 
 
 def header(vault: Any, selection: Selection, chats: list[ChatPlan], *, media: bool, lang: str) -> dict[str, Any]:
@@ -105,10 +108,12 @@ def export_json(vault: Any, selection: Selection, out_dir: Path, job: JobContext
                 out.write(_dumps(conversation_record(chat)))
                 report.conversations += 1
                 continue
+            lines = []
             for m in msgs:
-                placed = [files.add(a) for a in m.attachments]
+                placed = [files.add(a) for a in m.attachments] if m.attachments else []
                 report.attachments += len(m.attachments)
-                out.write(_dumps(message_record(m, lang, placed)))
+                lines.append(_dumps(message_record(m, lang, placed)))
+            out.write("".join(lines))
             report.messages += len(msgs)
         digest = out.digest()
         out.write(_dumps({"type": "end", "complete": True, "sha256": digest, "counts": {

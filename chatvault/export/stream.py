@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from chatvault import faults
 from chatvault.errors import UsageError
 from chatvault.export.selection import ChatPlan, ExportMessage, Selection, messages, plan
 from chatvault.fsutil import storage_error
@@ -177,6 +178,7 @@ def walk(conn: Any, selection: Selection, job: JobContext, chats: list[ChatPlan]
         job.status(chat.title or chat.source_key)
         yield chat, []
         for b in messages(conn, selection, chat.conversation_id, batch):
+            faults.hit("export.batch")
             job.check()
             yield chat, b
             job.advance(len(b))
