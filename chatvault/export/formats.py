@@ -51,8 +51,8 @@ class Format:
 FORMATS: dict[str, Format] = {
     "html": Format("html", "chatvault.export.html", "export_html", False, bytes_per_message=700),
     "pdf": Format("pdf", "chatvault.export.pdf", "export_pdf", True, ".pdf", bytes_per_message=250),
-    "json": Format("json", "chatvault.export.jsonfmt", "export_json", False, bytes_per_message=900),
-    "csv": Format("csv", "chatvault.export.csvfmt", "export_csv", False, bytes_per_message=330),
+    "json": Format("json", "chatvault.export.jsonfmt", "export_json", False, bytes_per_message=700),
+    "csv": Format("csv", "chatvault.export.csvfmt", "export_csv", False, bytes_per_message=260),
     "production": Format("production", "chatvault.export.production", "produce", False, bytes_per_message=2500),
 }
 
