@@ -9,7 +9,8 @@
 #   library, so a user on a plain X11 desktop had no way to know libxcb-icccm4 was missing.
 # - Qt's core needs (glib, EGL/GL, xkbcommon, fontconfig, dbus) through ldconfig.
 # - Fonts: a CJK font (Chinese text) and a colour emoji font (otherwise emoji are boxes).
-# - With --test also Xvfb, so the test suite can start the real xcb platform, not only offscreen.
+# - With --test also Xvfb, so the test suite can start the real xcb platform, not only offscreen,
+#   and Debian's chromium: the HTML export's acceptance tests open the exported pages headless.
 # As root with apt-get it installs what is missing; otherwise it prints the one command to run.
 set -euo pipefail
 py=${1:?usage: sysdeps.sh PYTHON [--test]}
@@ -57,6 +58,7 @@ fi
 
 if [ "$want_test" = "--test" ]; then
   command -v Xvfb >/dev/null 2>&1 || add xvfb xauth
+  command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || add chromium
 fi
 
 [ ${#pkgs[@]} -eq 0 ] && exit 0

@@ -40,6 +40,12 @@ _MIME_EXT = {
     "application/pdf": ".pdf", "text/plain": ".txt", "application/zip": ".zip",
 }
 
+# Extensions a browser would run as a document when the file is opened from an export page (an SVG or
+# HTML "image" carrying a script). With `inert=True` (HTML exports) these, and files with no
+# extension (which browsers sniff), get `.txt` appended: opened, they show as text, never run.
+ACTIVE_EXT = {".svg", ".svgz", ".html", ".htm", ".xhtml", ".xht", ".xml", ".xsl", ".xslt", ".shtml", ".mht",
+              ".mhtml", ".js", ".mjs", ".swf", ".hta", ".url", ".webloc", ".desktop"}
+
 # States a written attachment can be in (what a renderer shows).
 WRITTEN = "written"
 MISSING = "missing"        # the source mentioned the file but the vault never received it
@@ -99,11 +105,14 @@ class MediaWriter:
     """Writes attachments of one export under `root/subdir/` (and thumbnails under `root/subdir/thumbs/`).
 
     Not thread-safe; one per export. `conn` is the vault connection the selection reads from (for the
-    thumbnail table); `store` the vault's BlobStore.
+    thumbnail table); `store` the vault's BlobStore. `inert=True` for exports opened in a browser
+    (see ACTIVE_EXT); productions keep natives under their own names.
     """
 
-    def __init__(self, root: Path, store: BlobStore, conn: Any, subdir: str = "media") -> None:
+    def __init__(self, root: Path, store: BlobStore, conn: Any, subdir: str = "media", *,
+                 inert: bool = False) -> None:
         self.root = Path(root)
+        self.inert = inert
         self.store = store
         self.conn = conn
         self.subdir = subdir.strip("/")
@@ -130,7 +139,12 @@ class MediaWriter:
             return ExportedFile(done.state, shown, mime or done.mime, done.size, done.path, done.thumb,
                                 done.sha256, blob)
         out = ExportedFile(WRITTEN, shown, mime, att.get("size"), blob_id=blob)
-        rel = self._unique(f"{self.subdir}/{safe_name(name, mime, 'file-' + blob[:8])}", blob)
+        safe = safe_name(name, mime, "file-" + blob[:8])
+        if self.inert:
+            ext = os.path.splitext(safe)[1].lower()
+            if not ext or ext in ACTIVE_EXT or "svg" in (mime or "").lower() or "html" in (mime or "").lower():
+                safe += ".txt"
+        rel = self._unique(f"{self.subdir}/{safe}", blob)
         try:
             out.size, out.sha256 = self._write_blob(blob, rel)
             out.path = rel

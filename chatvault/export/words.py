@@ -77,4 +77,5 @@ def normalize_lang(lang: str | None) -> str:
 
 
 def words(lang: str | None) -> dict[str, str]:
-    return LANGUAGES[normalize_lang(lang)]
+    table = LANGUAGES.get(lang)          # the usual case: an already normalised code, no parsing
+    return table if table is not None else LANGUAGES[normalize_lang(lang)]
