@@ -22,7 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chatvault import __version__, clock
-from chatvault.errors import InputError
+from chatvault.errors import InputError, UsageError
 from chatvault.export.pdf.content import AttachmentFacts, FileFacts, canonical_text
 from chatvault.export.pdf.cover import CoverFacts, PartFacts, draw_cover
 from chatvault.export.pdf.document import EvidencePDF
@@ -85,9 +85,11 @@ def part_paths(out: Path, n: int) -> list[Path]:
 
 def export_pdf(vault: Any, selection: Selection, out_path: str | os.PathLike[str], job: JobContext, *,
                custodian: str | None = None, tz: str | tzinfo | None = None, lang: str = "en",
-               pictures: bool = True, volume_budget: int = VOLUME_BUDGET) -> ExportReport:
-    """Write the selection as PDF volume(s) at `out_path`. Raises MissingFont, InputError, Cancelled
-    (nothing half-written is left behind)."""
+               pictures: bool = True, overwrite: bool = False,
+               volume_budget: int = VOLUME_BUDGET) -> ExportReport:
+    """Write the selection as PDF volume(s) at `out_path` (and `out_path`.sha256). Raises MissingFont,
+    InputError, UsageError (the file exists and not `overwrite`), Cancelled (nothing half-written
+    is left behind)."""
     out = Path(out_path)
     if not out.parent.is_dir():
         raise InputError(f"The folder {out.parent} does not exist.", hint="Choose an existing folder.")
@@ -100,9 +102,13 @@ def export_pdf(vault: Any, selection: Selection, out_path: str | os.PathLike[str
     job.status("Hashing the exported content")
     facts = AttachmentFacts(store)
     cover, parts, chars = _first_pass(conn, selection, chats, facts, job, volume_budget)
+    paths = part_paths(out, len(parts))
+    taken = [p for p in [*paths, out.with_name(out.name + ".sha256")] if p.exists()]
+    if taken and not overwrite:
+        raise UsageError(f"{taken[0]} already exists: an earlier export is there.",
+                         hint="Choose another file name, or pass --force to replace it.")
     fonts = find_fonts("".join(chars) + "".join(w.values()) + (custodian or "") + str(vault.path)
                        + "".join(c.title or "" for c in chats) + selection.query)
-    paths = part_paths(out, len(parts))
     for part, path in zip(parts, paths, strict=True):
         part.file_name = path.name
     created = datetime.fromtimestamp(clock.now_ms() / 1000, UTC)
