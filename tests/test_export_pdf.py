@@ -124,11 +124,13 @@ def _recompute(vault) -> str:
 def test_the_cover_states_a_hash_a_reviewer_can_recompute(vault, tmp_path):
     mixed_chat(vault)
     out = tmp_path / "chat.pdf"
-    report = export_pdf(vault, Selection.chat(1), out, JobContext(), tz="Asia/Tokyo")
+    report = export_pdf(vault, Selection.chat(1), out, JobContext(), tz="Asia/Tokyo", lang="zh_CN")
     cover = _text(out, 1, 1)
     assert report.sha256 == _recompute(vault)
-    assert report.sha256 in cover.replace(" ", "") and "Asia/Tokyo" in cover
-    assert "2024-03-05 15:08:09 UTC+09:00" in _text(out, 2)          # every time in the chosen zone
+    assert report.sha256 in cover.replace(" ", "") and "Asia/Tokyo" in cover and "聊天记录导出" in cover
+    body = _text(out, 2)
+    assert "2024-03-05 15:08:09 UTC+09:00" in body                   # every time in the chosen zone
+    assert "[来源中已删除]" in body and "第 2 页，共 2 页" in body        # the words in the export's language
     sums = (tmp_path / "chat.pdf.sha256").read_text()
     assert sums == f"{hashlib.sha256(out.read_bytes()).hexdigest()}  chat.pdf\n"
 
