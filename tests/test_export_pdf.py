@@ -197,3 +197,14 @@ def test_a_missing_font_names_the_package_to_install(monkeypatch):
         find_fonts.cache_clear()
     assert "Noto Sans CJK Nowhere" in err.value.message and "apt-get install fonts-noto-cjk" in err.value.hint
     assert err.value.code == "missing_font"
+
+
+@needs_poppler
+def test_a_search_selection_exports_what_the_search_finds_and_says_so(vault, tmp_path):
+    mixed_chat(vault)
+    out = tmp_path / "found.pdf"
+    report = export_pdf(vault, Selection("合同"), out, JobContext())
+    text = _text(out)
+    assert report.messages == 2                                  # the message and the reply quoting it
+    assert "Query" in text and "合同" in text.split("Query", 1)[1].splitlines()[0]
+    assert "Meeting moved" not in text and "Re: 合同" in text
