@@ -51,8 +51,15 @@ def test_every_script_and_emoji_is_drawn_by_a_real_glyph(vault, tmp_path):
     wanted = set("".join(TEXTS.values())) - {" "}
     assert wanted <= drawn, sorted(f"U+{ord(c):04X}" for c in wanted - drawn)
     assert not boxes
-    kinds = {f.kind for f in PdfFile(out.read_bytes()).fonts()}
-    assert {"Type0/CIDFontType2", "Type0/CIDFontType0", "Type3"} <= kinds   # TrueType, CJK CFF, colour emoji
+    fonts = PdfFile(out.read_bytes()).fonts()
+    assert {"Type0/CIDFontType2", "Type0/CIDFontType0", "Type3"} <= {f.kind for f in fonts}  # TrueType, CJK, emoji
+    # Arabic is shaped: letters are drawn with their joined (initial/medial/final) forms, which are
+    # glyphs other than the letter's own in the font's cmap.
+    arabic = next(f for f in fonts if "NotoSansArabic" in f.name and "Bold" not in f.name)
+    joined = [code for code, text in arabic.glyph_chars.items()
+              if len(text) == 1 and "\u0621" <= text <= "\u064a"
+              and arabic.glyph_names.get(code) != arabic.nominal.get(ord(text))]
+    assert len(joined) >= 5
 
     # Rendered: the message page has ink where the text is, and colour where the emoji are.
     subprocess.run(["pdftoppm", "-r", "50", "-f", "2", "-l", "2", "-png", str(out), str(tmp_path / "p")], check=True)
