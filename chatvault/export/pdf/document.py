@@ -36,6 +36,13 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _EMOJI_JOINERS = frozenset([0x200D, 0xFE0F, 0x20E3, *range(0x1F3FB, 0x1F400), *range(0xE0020, 0xE0080)])
 
 
+# Line-breaking tokens: runs of spaces, single CJK characters (a line may break between any two),
+# and runs of anything else (a word, an emoji sequence, an Arabic word).
+_CJK = ("\u1100-\u11ff\u2e80-\u303f\u3040-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff"
+        "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff")
+_TOKEN = re.compile(f"[ \u3000]+|[{_CJK}]|[^ \u3000{_CJK}]+")
+
+
 def needs_shaping(text: str) -> bool:
     return _SHAPE.search(text) is not None
 
@@ -73,6 +80,9 @@ class EvidencePDF(FPDF):
             if key in self.fonts:
                 self.fonts[key].cmap.pop(0x200D, None)
         self._last_fallback: str | None = None
+        self._widths: dict[tuple[str, str, float, bool], float] = {}
+        self._covered = frozenset(chr(c) for key in fonts.faces for c in self.fonts[key].cmap)
+        self.uncovered: set[str] = set()    # characters no font draws (printed as boxes, reported)
         self.alias_nb_pages("{nb}")
         self.header_text = clean(header_text).replace("\n", " ")
         self.page_label = page_label          # "Page {p} of {n}" in the export's language
@@ -123,8 +133,60 @@ class EvidencePDF(FPDF):
             return
         self.set_font("sans", style, size)
         self.set_text_color(color)
-        self.shaping(needs_shaping(text))
-        self.set_x(MARGIN + indent)
-        self.multi_cell(self.epw - indent, line or size * 0.5, text, align="R" if is_rtl(text) else "L",
-                        new_x="LMARGIN", new_y="NEXT")
+        height = line or size * 0.5
+        width = self.epw - indent
+        lost = set(text) - self._covered
+        if lost:
+            self.uncovered |= {c for c in lost if not (c.isspace() or ord(c) in _EMOJI_JOINERS
+                                                        or unicodedata.category(c) in ("Mn", "Cf"))}
+        for para in text.split("\n"):
+            shaped = needs_shaping(para)
+            self.shaping(shaped)
+            align = "R" if is_rtl(para) else "L"
+            for row in self.wrap(para, width - 2 * self.c_margin, shaped) or [""]:
+                self.set_x(MARGIN + indent)
+                self.cell(width, height, row, align=align, new_x="LMARGIN", new_y="NEXT")
         self.set_text_color(0)
+
+    def wrap(self, text: str, width: float, shaped: bool) -> list[str]:
+        """Greedy line breaking over cached token widths.
+
+        fpdf2's multi_cell re-measures the growing line for every character (quadratic, and with
+        shaping each measure is a HarfBuzz call): 10,000 messages took minutes. Tokens are
+        measured once per font size and style and reused across the whole export."""
+        rows: list[str] = []
+        current: list[str] = []
+        used = 0.0
+        for tok in _TOKEN.findall(text):
+            w = self._width(tok, shaped)
+            if used + w <= width:
+                current.append(tok)
+                used += w
+                continue
+            if current:
+                rows.append("".join(current).rstrip())
+                current, used = [], 0.0
+            if tok.isspace():
+                continue
+            if w > width:                       # a URL or hash longer than the line: cut it
+                for ch in tok:
+                    cw = self._width(ch, shaped)
+                    if used + cw > width and current:
+                        rows.append("".join(current))
+                        current, used = [], 0.0
+                    current.append(ch)
+                    used += cw
+                continue
+            current, used = [tok], w
+        if current:
+            rows.append("".join(current).rstrip())
+        return rows
+
+    def _width(self, tok: str, shaped: bool) -> float:
+        key = (tok, self.font_style, self.font_size_pt, shaped)
+        w = self._widths.get(key)
+        if w is None:
+            if len(self._widths) > 200_000:
+                self._widths.clear()
+            w = self._widths[key] = self.get_string_width(tok)
+        return w

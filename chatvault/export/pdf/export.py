@@ -103,7 +103,7 @@ def export_pdf(vault: Any, selection: Selection, out_path: str | os.PathLike[str
     try:
         with ThumbWorker() as worker:
             source = PictureSource(store, worker) if pictures else None
-            _second_pass(conn, selection, chats, facts, source, job, cover, parts, paths,
+            uncovered = _second_pass(conn, selection, chats, facts, source, job, cover, parts, paths,
                          (fonts, header, created, w, lang, zone), written)
         written.append(_write_sums(out, paths))
     except BaseException:
@@ -112,6 +112,9 @@ def export_pdf(vault: Any, selection: Selection, out_path: str | os.PathLike[str
         raise
     report.files = written
     report.bytes_written = sum(p.stat().st_size for p in written)
+    if uncovered:
+        chars = " ".join(f"U+{ord(c):04X}" for c in sorted(uncovered)[:20])
+        report.warnings.append(w["glyphs"].format(n=len(uncovered), chars=chars))
     if cover.missing:
         report.warnings.append(f"{cover.missing} attachment(s) were not in the vault; the PDF says so where each was.")
     return report
@@ -145,10 +148,11 @@ def _first_pass(conn: Any, sel: Selection, chats: list[ChatPlan], facts: Attachm
 
 def _second_pass(conn: Any, sel: Selection, chats: list[ChatPlan], facts: AttachmentFacts,
                  source: PictureSource | None, job: JobContext, cover: CoverFacts, parts: list[PartFacts],
-                 paths: list[Path], look: tuple, written: list[Path]) -> None:
+                 paths: list[Path], look: tuple, written: list[Path]) -> set[str]:
     fonts, header, created, w, lang, zone = look
     stream = _stream(conn, sel, chats)
     n = 0
+    uncovered: set[str] = set()
     for part, path in zip(parts, paths, strict=True):
         job.status(f"Writing part {part.index} of {len(parts)}" if len(parts) > 1 else "Writing the PDF")
         pdf = EvidencePDF(fonts, header + (f" · {w['part'].format(i=part.index, n=len(parts))}"
@@ -168,9 +172,11 @@ def _second_pass(conn: Any, sel: Selection, chats: list[ChatPlan], facts: Attach
             job.advance(items=1)
         tmp = path.with_name(path.name + ".part")
         pdf.output(str(tmp))
+        uncovered |= pdf.uncovered
         del pdf, printer
         os.replace(tmp, path)
         written.append(path)
+    return uncovered
 
 
 def _write_sums(out: Path, paths: list[Path]) -> Path:
