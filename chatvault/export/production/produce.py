@@ -117,6 +117,9 @@ def produce(vault: Any, selection: Selection, out_dir: Path | str, job: JobConte
     report = ExportReport("production", archive or root)
     conn = vault.connect(readonly=True)
     try:
+        # One read transaction: every count, file and the custody record's vault state come from
+        # the same snapshot of the vault, even while an import or a watch folder writes to it.
+        conn.execute("BEGIN")
         _run(vault, conn, selection, root, job, report, opts)
         if archive is not None:
             _zip(root, archive, report)
