@@ -11,7 +11,7 @@ from PIL import Image
 
 from chatvault.errors import InputError
 from chatvault.export.html import export_html
-from chatvault.export.html.searchindex import shard_of
+from chatvault.export.html.searchindex import query_tokens, shard_of
 from chatvault.export.selection import Selection
 from chatvault.jobs.context import JobContext
 from chatvault.media.attach import MediaInfo, record_blob
@@ -242,3 +242,30 @@ def test_long_messages_never_make_a_page_heavier_than_200_kib(vault, tmp_path):
     assert len(names) > 15 and names[:2] == ["2024-01.html", "2024-01-2.html"]
     assert max((out / "c1" / n).stat().st_size for n in names) <= 200 * 1024
     assert sum(len(parse(out / "c1" / n).all("div", class_="msg")) for n in names) == 300
+
+
+def _index_hits(out, folder: str, query: str) -> set[int]:
+    """What the page's search does, in Python: the query's tokens looked up in the shards, intersected."""
+    meta = json.loads((out / folder / "s" / "meta.js").read_text(encoding="utf-8").split(",", 1)[1][:-3])
+    hits: set[int] | None = None
+    for tok in query_tokens(query):
+        shard = (out / folder / "s" / f"t{shard_of(tok, meta['shards'])}.js").read_text(encoding="utf-8")
+        data = json.loads(shard.split(",", 2)[2][:-3])
+        ords, prev = set(), 0
+        for d in data[tok].split(",") if tok in data else []:
+            prev += int(d, 36)
+            ords.add(prev)
+        hits = ords if hits is None else hits & ords
+    return hits or set()
+
+
+def test_the_export_search_finds_what_the_app_finds(vault, tmp_path):
+    from chatvault.search.api import SearchFilters, search_ids
+    conn = vault.connect()
+    populate(conn, n=2000)
+    out = tmp_path / "s"
+    export_html(vault, Selection(), out, JobContext())
+    for query in ("contract", "Café", "resume", "PDF", "合同", "生日晚饭", "我", "👍", "13812345678"):
+        app, _ = search_ids(conn, query, SearchFilters(), "oldest", 10_000, 0)
+        ours = sum(len(_index_hits(out, f"c{i}", query)) for i in range(1, 5))
+        assert ours == app, query

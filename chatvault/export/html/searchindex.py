@@ -44,6 +44,18 @@ _SPLIT = _split_re()
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
+def query_tokens(query: str) -> list[str]:
+    """The tokens a search box query looks up (what `tokens()` in cv.js does): words folded, a lone
+    CJK character itself, a CJK run as its adjacent pairs; a message must hold all of them."""
+    out: list[str] = []
+    for run, single, word in _SPLIT.findall(query):
+        if run:
+            out += [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+        else:
+            out.append(single or fold(word))
+    return list(dict.fromkeys(out))
+
+
 def shard_of(token: str, shards: int) -> int:
     h = FNV_OFFSET
     for ch in token:
