@@ -14,9 +14,11 @@ import pytest
 from chatvault.export.html import export_html
 from chatvault.export.selection import Selection
 from chatvault.jobs.context import JobContext
+from chatvault.search.api import SearchFilters, search_ids
 from chatvault.vault.vault import create_vault
-from tests.export_html_check import chromium, dump_dom, parse
+from tests.export_html_check import chromium, dump_dom, dump_dom_logged, parse
 from tests.export_html_data import NEEDLE, NEEDLE_CJK, big_chat
+from tests.search_data import populate
 
 N = 1_000_000
 pytestmark = pytest.mark.slow
@@ -72,3 +74,25 @@ def test_the_search_box_finds_messages_on_other_pages_and_the_link_highlights_th
     assert len(hits) == 1 and hits[0].startswith(f"{pages[-1][0]}#n{N - 1}/")
     shown = dump_dom(first.as_uri() + f"#n0/{NEEDLE}")
     assert 'class="msg in hit-msg"' in shown and f"<mark>{NEEDLE}</mark>" in shown
+
+
+def test_the_browser_tokenizer_agrees_with_the_app_and_the_csp_blocks_nothing_of_ours(vault, tmp_path):
+    chromium()
+    conn = vault.connect()
+    populate(conn, n=800)
+    export_html(vault, Selection(), tmp_path / "out", JobContext())
+    app, _ = search_ids(conn, "cafe", SearchFilters(), "oldest", 10_000, 0)
+    dom, log = dump_dom_logged((tmp_path / "out" / "index.html").as_uri() + "#q=CAFÉ")
+    assert f"{app} messages found" in parse("", dom).text            # every chat, accents and case folded
+    assert "Content Security Policy" not in log and "Uncaught" not in log, log[-2000:]
+
+
+def test_a_page_of_attacks_in_the_browser_tries_to_run_or_load_nothing(vault, tmp_path):
+    from tests.test_export_html_xss import _build
+    chromium()
+    _build(vault)
+    export_html(vault, Selection(), tmp_path / "out", JobContext(), page_size=20, by="count")
+    dom, log = dump_dom_logged((tmp_path / "out" / "c1" / "p1.html").as_uri())
+    assert "<script>alert(1)</script>" in parse("", dom).text          # shown as text
+    assert "Content Security Policy" not in log and "Uncaught" not in log, log[-2000:]
+    assert "alert" not in log
