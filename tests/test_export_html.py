@@ -269,3 +269,15 @@ def test_the_export_search_finds_what_the_app_finds(vault, tmp_path):
         app, _ = search_ids(conn, query, SearchFilters(), "oldest", 10_000, 0)
         ours = sum(len(_index_hits(out, f"c{i}", query)) for i in range(1, 5))
         assert ours == app, query
+
+
+def test_pages_speak_chinese_when_asked(family, vault, tmp_path):
+    out = tmp_path / "zh"
+    export_html(vault, Selection(), out, JobContext(), page_size=10, by="count", lang="zh_CN")
+    p1, p2 = parse(out / "c1" / "p1.html"), parse(out / "c1" / "p2.html")
+    assert p1.all("html")[0].attrs["lang"] == "zh-CN"
+    for words in ("全部聊天", "下一页 ›", "搜索此聊天", "2024年1月30日 星期二", "来源信息", "原始 ID", "保险库中缺失"):
+        assert words in p1.text or any(words in n.attrs.values() for n in p1.tags), words
+    assert "来源中已删除" in p2.text and "已撤回" in p2.text and "已编辑" in p2.text
+    assert "2024" in parse(out / "c1" / "index.html").text and "导入记录（来源）" in parse(out / "c1" / "index.html").text
+    assert "搜索全部聊天" in (out / "index.html").read_text(encoding="utf-8")

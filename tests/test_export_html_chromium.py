@@ -80,10 +80,10 @@ def test_the_browser_tokenizer_agrees_with_the_app_and_the_csp_blocks_nothing_of
     chromium()
     conn = vault.connect()
     populate(conn, n=800)
-    export_html(vault, Selection(), tmp_path / "out", JobContext())
+    export_html(vault, Selection(), tmp_path / "out", JobContext(), lang="zh_CN")
     app, _ = search_ids(conn, "cafe", SearchFilters(), "oldest", 10_000, 0)
     dom, log = dump_dom_logged((tmp_path / "out" / "index.html").as_uri() + "#q=CAFÉ")
-    assert f"{app} messages found" in parse("", dom).text            # every chat, accents and case folded
+    assert f"找到 {app} 条消息" in parse("", dom).text              # every chat, accents and case folded
     assert "Content Security Policy" not in log and "Uncaught" not in log, log[-2000:]
 
 
