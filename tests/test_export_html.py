@@ -206,6 +206,14 @@ def test_media_left_out_and_bad_options(vault, tmp_path):
     assert "media not included in this export" in parse(out / "c1" / "p1.html").text
     with pytest.raises(InputError):
         export_html(vault, Selection(), out, JobContext())                 # not an empty folder
+    export_html(vault, Selection(), out, JobContext(), overwrite=True)     # an earlier export is replaced
+    assert (out / "media").is_dir()
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "holiday.jpg").write_bytes(b"x")
+    with pytest.raises(InputError):
+        export_html(vault, Selection(), other, JobContext(), overwrite=True)   # never someone's folder
+    assert (other / "holiday.jpg").exists()
     with pytest.raises(InputError):
         export_html(vault, Selection(), tmp_path / "x", JobContext(), by="week")
 

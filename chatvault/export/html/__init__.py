@@ -40,20 +40,21 @@ PAGE_SIZE = 250                 # messages: keeps a page near 150 KiB, shown at 
 
 def export_html(vault: Any, selection: Selection, out_dir: Path, job: JobContext, *,
                 page_size: int = PAGE_SIZE, by: str = "month", include_media: bool = True,
-                search: bool = True, lang: str = "en") -> ExportReport:
+                search: bool = True, lang: str = "en", overwrite: bool = False) -> ExportReport:
     """Write the selection as static HTML pages under `out_dir` (created; must be empty if it exists).
 
     by="month": a page per month (a month over `page_size` messages continues on further pages);
     by="count": a page every `page_size` messages. Cancel with `job.cancel()`: the report then says
     `cancelled` and the folder holds what was written so far. `lang` ("en", "zh_CN") is the language
     of the pages' own words (navigation, badges, provenance, kinds); message content is as it was.
+    `overwrite=True` replaces an earlier HTML export in `out_dir` (never a folder of anything else).
     """
     if by not in ("month", "count"):
         raise InputError(f"Unknown paging {by!r}.", hint='Use by="month" or by="count".')
     if not 10 <= int(page_size) <= 100_000:
         raise InputError(f"A page of {page_size} messages is not allowed.", hint="Use 10 to 100000.")
     out = Path(out_dir)
-    _prepare(out)
+    _prepare(out, overwrite)
     report = ExportReport("html", out)
     conn = vault.connect(readonly=True)
     try:
@@ -109,9 +110,16 @@ def _export_chat(conn: Any, selection: Selection, chat: ChatPlan, folder: Path, 
     return w
 
 
-def _prepare(out: Path) -> None:
+def _prepare(out: Path, overwrite: bool) -> None:
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(f"{out} is not an empty folder.", hint="Choose a new or empty folder for the export.")
+        ours = out.is_dir() and (out / "assets" / "cv.js").is_file() and (out / "index.html").is_file()
+        if not (overwrite and ours):
+            raise InputError(f"{out} is not an empty folder.", hint="Choose a new or empty folder for the export"
+                             + ("." if ours or not overwrite else " (only an earlier HTML export is replaced)."))
+        try:
+            shutil.rmtree(out)
+        except OSError as exc:
+            raise storage_error(exc, f"replacing the earlier export in {out}") from exc
     try:
         (out / "assets").mkdir(parents=True, exist_ok=True)
         for name in ("cv.css", "cv.js"):
