@@ -67,7 +67,8 @@ def build(vault) -> None:
         (12, 1, "text", "see you at 8 (fixed)", {}, "present", 1, None),
         (13, 3, "text", "this one was deleted later", {}, "missing-at-source", 0, None),
     ]
-    rows += [(i, 1 + i % 3, "text", f"filler number {i}", {}, "present", 0, None) for i in range(14, 26)]
+    rows += [(i, 1 + i % 3, "text", f"filler number {i}", {}, "present", 0, 25 if i == 14 else None)
+             for i in range(14, 26)]
     rows.append((26, 3, "text", "yes I agree", {}, "present", 0, 2))
     rows.append((27, 2, "text", "reply to a lost one", {}, "present", 0, None))
     for mid, sender, kind, text, extra, status, edited, reply in rows:
@@ -149,6 +150,8 @@ def test_replies_link_to_their_original_on_another_page(family):
     assert link.attrs["href"] == "p1.html#n1"                 # message 2 is ordinal 1, on the first page
     assert "合同发票 signed" in p3.text
     assert "Reply to a message that is not in the vault" in p3.text
+    ahead = parse(out / "c1" / "p2.html").all("a", class_="ql")[0]         # a reply to a later message
+    assert ahead.attrs["href"] == "go.html#n24" and (out / "c1" / "go.html").is_file()
 
 
 def test_pages_chain_with_prev_next_and_a_calendar_and_index(family):

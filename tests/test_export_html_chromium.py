@@ -96,3 +96,12 @@ def test_a_page_of_attacks_in_the_browser_tries_to_run_or_load_nothing(vault, tm
     assert "<script>alert(1)</script>" in parse("", dom).text          # shown as text
     assert "Content Security Policy" not in log and "Uncaught" not in log, log[-2000:]
     assert "alert" not in log
+
+
+def test_a_reply_to_a_later_message_finds_its_page_in_the_browser(vault, tmp_path):
+    from tests.test_export_html import build
+    chromium()
+    build(vault)
+    export_html(vault, Selection(), tmp_path / "out", JobContext(), page_size=10, by="count")
+    dom = dump_dom((tmp_path / "out" / "c1" / "go.html").as_uri() + "#n24")
+    assert "<title>Family — Page 3</title>" in dom and 'id="n24"' in dom and "hit-msg" in dom
