@@ -292,3 +292,19 @@ def test_pages_speak_chinese_when_asked(family, vault, tmp_path):
     assert "来源中已删除" in p2.text and "已撤回" in p2.text and "已编辑" in p2.text
     assert "2024" in parse(out / "c1" / "index.html").text and "导入记录（来源）" in parse(out / "c1" / "index.html").text
     assert "搜索全部聊天" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_search_selection_exports_its_matches_and_says_when_an_original_is_left_out(vault, tmp_path):
+    from chatvault.search.index import index_messages
+    build(vault)
+    conn = vault.connect()
+    conn.execute("BEGIN")
+    index_messages(conn, [(r[0], r[1]) for r in conn.execute("SELECT id, text FROM messages")])
+    conn.execute("COMMIT")
+    conn.close()
+    out = tmp_path / "q"
+    report = export_html(vault, Selection("agree"), out, JobContext())
+    assert report.messages == 1
+    page = parse(out / "c1" / _pages(out)["pages"][0][0])
+    assert "yes I agree" in page.text and "合同发票 signed" in page.text and "(not in this export)" in page.text
+    assert not page.all("a", class_="ql") and "query “agree”" in parse(out / "index.html").text
