@@ -130,7 +130,7 @@ def test_a_group_chat_reads_like_the_messenger_with_every_state_visible(family):
     assert p1.all("video")[0].attrs["src"] == "../media/VID-002.mp4"
     assert p1.all("audio")[0].attrs["src"] == "../media/PTT-003.opus"
     assert "report.pdf" in p1.text and "missing in the vault" in p1.text
-    for words in ("¥88.00", "恭喜发财", "上海外滩", "31.230400, 121.473700", "[Missed call]", "Anna added 李雷"):
+    for words in ("¥88.00", "恭喜发财", "上海外滩", "31.2304, 121.4737", "OpenStreetMap", "[Missed call]", "Anna added 李雷"):
         assert words in p1.text, words
     p2 = parse(out / "c1" / "p2.html")
     assert "recalled" in p2.text and "recalled" in _message(p2, 10).attrs["class"]

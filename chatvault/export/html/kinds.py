@@ -35,7 +35,7 @@ def card(m: ExportMessage, link: Callable[[str, str], str], lang: str = "en") ->
         lat, lon = x.get("lat", x.get("latitude")), x.get("lon", x.get("longitude"))
         if isinstance(lat, (int, float)) and isinstance(lon, (int, float)):
             lines.append(link(f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}",
-                              f"{lat:.6f}, {lon:.6f}"))
+                              "OpenStreetMap"))
     elif m.kind == "link":
         url = x.get("url")
         if isinstance(url, str) and url:

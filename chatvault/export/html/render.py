@@ -124,7 +124,7 @@ def message_html(m: ExportMessage, ordinal: int, ctx: Context) -> str:
         parts.append(_reply(m, ctx))
     if m.kind not in ("text", "sticker", "image", "video", "voice", "file"):
         parts.append(card(m, link, ctx.lang))
-    if m.text and m.kind not in ("location", "link", "payment", "call", "poll", "contact"):
+    if m.text and m.kind not in ("location", "link", "payment", "call", "poll", "contact", "recalled"):
         parts.append(f'<div class="t">{text_html(m.text)}</div>')
     if m.attachments:
         parts.append(_attachments(m, ctx))
