@@ -308,3 +308,35 @@ def test_a_search_selection_exports_its_matches_and_says_when_an_original_is_lef
     page = parse(out / "c1" / _pages(out)["pages"][0][0])
     assert "yes I agree" in page.text and "合同发票 signed" in page.text and "(not in this export)" in page.text
     assert not page.all("a", class_="ql") and "query “agree”" in parse(out / "index.html").text
+
+
+_FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from chatvault.errors import DiskFull
+from chatvault.export.html import export_html
+from chatvault.export.selection import Selection
+from chatvault.jobs.context import JobContext
+from chatvault.vault.vault import open_vault
+v = open_vault(Path(sys.argv[1]), sys.argv[2])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))   # no file may pass 100 KB: the disk is "full"
+try:
+    export_html(v, Selection(), Path(sys.argv[3]), JobContext())
+except DiskFull as exc:
+    print("DiskFull:", exc.hint)
+"""
+
+
+def test_a_full_disk_is_the_apps_disk_full_error_not_a_crash(vault, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import PASSPHRASE
+    conn = vault.connect()
+    populate(conn, n=2000)
+    conn.close()
+    p = subprocess.run([sys.executable, "-c", _FULL_DISK, str(vault.path), PASSPHRASE, str(tmp_path / "out")],
+                       capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert p.stdout.startswith("DiskFull: Free some space"), p.stdout + p.stderr[-2000:]

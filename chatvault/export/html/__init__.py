@@ -26,6 +26,7 @@ from chatvault.export.html.chat import ChatWriter, _when
 from chatvault.export.html.escaping import esc
 from chatvault.export.html.render import Context
 from chatvault.export.html.replies import ReplyResolver
+from chatvault.export.html.searchindex import write_file
 from chatvault.export.html.words import html_words
 from chatvault.export.media import MediaWriter
 from chatvault.export.report import ExportReport
@@ -153,5 +154,5 @@ def _write_index(out: Path, chats: list[tuple[ChatPlan, str, int]], selection: S
         f'<table class="chats"><thead><tr>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table></main>'
         '</body></html>\n'])
     data = html.encode()
-    (out / "index.html").write_bytes(data)
+    write_file(out / "index.html", data)
     return len(data)

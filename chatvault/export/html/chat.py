@@ -19,7 +19,7 @@ from chatvault.export.html import layout
 from chatvault.export.html.escaping import esc
 from chatvault.export.html.kinds import kind_label
 from chatvault.export.html.render import Context, Quote, message_html
-from chatvault.export.html.searchindex import ChatIndex, snippet
+from chatvault.export.html.searchindex import ChatIndex, snippet, write_file
 from chatvault.export.selection import ChatPlan, ExportMessage
 
 # A page also ends when its messages reach this many characters (long texts, many cards): a page
@@ -143,7 +143,7 @@ class ChatWriter:
             f'<main class="log" id="log">\n{"".join(page.parts)}</main>\n',
             layout.pager(self.prev_name, next_name, self.w), "</body></html>\n"])
         data = html.encode()
-        (self.folder / page.name).write_bytes(data)
+        write_file(self.folder / page.name, data)
         self.bytes_written += len(data)
         if index == 0:
             self.first_page_bytes = len(data)
@@ -162,10 +162,10 @@ class ChatWriter:
         else:
             ChatIndex(self.folder / "s", self.key).write(self.pages, self.ordinal, self.title, shards=0)
         data = self._index_html(runs).encode()
-        (self.folder / "index.html").write_bytes(data)
+        write_file(self.folder / "index.html", data)
         go = (layout.head(self.title, "../", f' data-chat="{self.key}" class="go"', self.w)
               + f'<body><main><p><a href="index.html">{self.w["finding"]}</a></p></main></body></html>\n').encode()
-        (self.folder / "go.html").write_bytes(go)
+        write_file(self.folder / "go.html", go)
         self.bytes_written += len(data) + len(go)
 
     # --- replies -----------------------------------------------------------------------------
