@@ -258,3 +258,37 @@ def test_review_copies_are_made_hashed_and_checked(vault, tmp_path):
             assert not mine and not (out / folder).exists()
             assert any(f"no {kind.upper()} exporter" in w for w in report.warnings + custody["warnings"])
     assert verify_export(out).ok
+
+
+class _CancelAfter(JobContext):
+    """The user presses Cancel once the production has written its first messages."""
+
+    def advance(self, items: int = 0, bytes_: int = 0) -> None:
+        super().advance(items, bytes_)
+        self.cancel()
+
+
+def test_a_cancel_midway_removes_the_half_written_production(vault, tmp_path):
+    populate(vault)
+    for zip_ in (False, True):
+        out = tmp_path / f"half-{zip_}"
+        report = produce(vault, Selection(), out, _CancelAfter(), zip=zip_, include_html=False, include_pdf=False)
+        assert report.cancelled and report.files == []
+        assert not out.exists() and not list(tmp_path.glob(f"*half-{zip_}*"))
+
+
+def test_the_production_reads_one_snapshot_while_the_vault_is_written(vault, tmp_path):
+    """An import landing while the production runs is not half in it: counts still equal plan()."""
+    populate(vault)
+    writer = vault.connect()
+
+    class _ImportMeanwhile(JobContext):
+        def advance(self, items: int = 0, bytes_: int = 0) -> None:
+            super().advance(items, bytes_)
+            writer.execute("INSERT INTO messages(conversation_id, source_key, ts, sender_id, kind, text) "
+                           "VALUES (2, ?, ?, 5, 'text', 'late')", (f"late-{self.snapshot().items_done}", T0 + 2000))
+
+    report = produce(vault, Selection(), tmp_path / "snap", _ImportMeanwhile(), include_html=False,
+                     include_pdf=False)
+    custody = json.loads((tmp_path / "snap" / "custody.json").read_text(encoding="utf-8"))
+    assert report.messages == 12 == custody["vault"]["messages"] == custody["counts"]["messages"]

@@ -22,6 +22,7 @@ import os
 import shutil
 import zipfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,24 +78,49 @@ def _prepare(out_dir: Path, zip_: bool) -> tuple[Path, Path | None]:
     return out_dir, None
 
 
+@dataclass(frozen=True)
+class Options:
+    """How to produce (everything `produce` takes besides what and where)."""
+
+    custodians: tuple[str, ...] = ()
+    include_html: bool = True
+    include_pdf: bool = True
+    operator: str | None = None
+    prefix: str = "CV"
+    first_number: int = 1
+    tz: str | None = None
+    lang: str = "en"
+
+    @property
+    def review_options(self) -> dict[str, Any]:
+        return {"tz": self.tz, "lang": self.lang}
+
+
 def produce(vault: Any, selection: Selection, out_dir: Path | str, job: JobContext, *,
             custodians: Sequence[str] = (), zip: bool = False, include_html: bool = True,  # noqa: A002
             include_pdf: bool = True, operator: str | None = None, prefix: str = "CV",
-            first_number: int = 1) -> ExportReport:
-    """Produce `selection` (narrowed to `custodians` where the vault maps them) into `out_dir`.
+            first_number: int = 1, tz: str | None = None, lang: str = "en") -> ExportReport:
+    """Produce `selection` (narrowed to `custodians` where the vault maps them) into `out_dir`
+    (with `zip`: into `<out_dir>.zip` and its `.sha256`).
 
     `prefix` and `first_number` start the control numbers (Bates-style, e.g. CV0000001);
-    `operator` is the person named in the chain-of-custody record (default: the OS user)."""
-    if not prefix or not all(ch.isalnum() or ch in "-_" for ch in prefix):
-        raise InputError(f"The control-number prefix {prefix!r} must be letters, digits, '-' or '_'.")
-    out_dir = Path(out_dir)
-    root, archive = _prepare(out_dir, zip)
+    `operator` is the person named in the chain-of-custody record (default: the OS user); `tz` and
+    `lang` are handed to the review copies (the RSMF keeps each message's own UTC offset). Raises
+    InputError (a folder that is not empty, an unknown custodian), QueryError, StorageError; a
+    cancel returns a report with `cancelled` and nothing written."""
+    if not prefix or not all(ch.isalnum() or ch in "-_" for ch in prefix) or first_number < 0:
+        raise InputError(f"The control numbers cannot start at {prefix!r} {first_number}.",
+                         hint="Use a prefix of letters, digits, '-' or '_' and a number from 0.")
+    opts = Options(tuple(custodians), include_html, include_pdf, operator, prefix, first_number, tz, lang)
+    root, archive = _prepare(Path(out_dir), zip)
     root.mkdir(parents=True, exist_ok=True)
     report = ExportReport("production", archive or root)
     conn = vault.connect(readonly=True)
     try:
-        _run(vault, conn, selection, root, job, report, list(custodians), include_html, include_pdf, operator,
-             prefix, first_number)
+        # One read transaction: every count, file and the custody record's vault state come from
+        # the same snapshot of the vault, even while an import or a watch folder writes to it.
+        conn.execute("BEGIN")
+        _run(vault, conn, selection, root, job, report, opts)
         if archive is not None:
             _zip(root, archive, report)
     except Cancelled:
@@ -112,17 +138,15 @@ def produce(vault: Any, selection: Selection, out_dir: Path | str, job: JobConte
 
 
 def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContext, report: ExportReport,
-         custodians: list[str], include_html: bool, include_pdf: bool, operator: str | None, prefix: str,
-         first_number: int) -> None:
+         opts: Options) -> None:
     started = _utc_now()
-    scope = custodian_scope(conn, tuple(custodians))
+    scope = custodian_scope(conn, opts.custodians)
     sel, chats = scope.restrict(conn, selection, plan(conn, selection))
     total = sum(c.messages for c in chats)
-    phases = 1 + int(include_html) + 2 * int(include_pdf)    # the PDF reads every message twice
-    job.set_total(items=total * phases)
+    job.set_total(items=total * (1 + int(opts.include_html) + 2 * int(opts.include_pdf)))  # PDF reads twice
     job.status("Writing RSMF files")
     ledger = Ledger(root)
-    writer = RsmfWriter(vault, conn, root, ledger, prefix, first_number)
+    writer = RsmfWriter(vault, conn, root, ledger, opts.prefix, opts.first_number)
     try:
         for chat in chats:
             job.check()
@@ -135,17 +159,18 @@ def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContex
     ledger.write("DATA/README.txt", README.format(fields=", ".join(FIELDS)).encode("utf-8"), "note")
     named = list(dict.fromkeys(p["custodian"] for p in writer.counts.per_conversation if p["custodian"]))
     warnings = list(scope.warnings) + [f"{w} (each RSMF event names its file)" for w in writer.natives.warnings()]
-    warnings += _review(vault, sel, chats, named, root, job, ledger, include_html, include_pdf)
-    c = writer.counts
+    warnings += _review(vault, sel, chats, named, root, job, ledger, opts)
     if not chats:
         warnings.append("The selection matches no message: the production holds its records only.")
+    c = writer.counts
     counts = _counts(writer, chats, total)
-    production = {"prefix": prefix, "first_docid": writer.first_docid, "last_docid": writer.last_docid,
+    production = {"prefix": opts.prefix, "first_docid": writer.first_docid, "last_docid": writer.last_docid,
                   "rsmf_files": c.rsmf_files, "natives": c.natives, "load_file": LOADFILE,
-                  "review_html": include_html, "review_pdf": include_pdf}
+                  "review_html": opts.include_html, "review_pdf": opts.include_pdf}
     selected = {**sel.describe(), "custodians": scope.describe()}
-    rec = custody.record(operator=operator, started=started, finished=_utc_now(), vault=custody.vault_state(vault, conn),
-                         selection=selected, counts=counts, production=production, warnings=warnings)
+    rec = custody.record(operator=opts.operator, started=started, finished=_utc_now(),
+                         vault=custody.vault_state(vault, conn), selection=selected, counts=counts,
+                         production=production, warnings=warnings)
     ledger.write("custody.json", custody.to_bytes(rec), "custody")
     ledger.write("custody.txt", custody.to_text(rec), "custody")
     report.sha256 = ledger.finish({"vault_id": vault.vault_id, "produced_at": rec["finished_at"],
@@ -173,22 +198,22 @@ def _counts(writer: RsmfWriter, chats: list[ChatPlan], total: int) -> dict[str, 
 
 
 def _review(vault: Any, sel: Selection, chats: list[ChatPlan], custodians: list[str], root: Path,
-            job: JobContext, ledger: Ledger, include_html: bool, include_pdf: bool) -> list[str]:
+            job: JobContext, ledger: Ledger, opts: Options) -> list[str]:
     """The HTML and PDF review copies; what could not be made is said, not skipped silently."""
     warnings: list[str] = []
     if not chats:
         return warnings
-    if include_html:
+    if opts.include_html:
         job.status("Writing the HTML review copy")
-        made = review.make_html(vault, sel, root, job)
+        made = review.make_html(vault, sel, root, job, opts.review_options)
         if made is None:
             warnings.append("This ChatVault has no HTML exporter: the production has no HTML review copy.")
         else:
             ledger.add_tree(review.HTML_DIR, "html")
             warnings += made.warnings
-    if include_pdf:
+    if opts.include_pdf:
         job.status("Writing the PDF review copies")
-        pdf = review.make_pdf(vault, sel, custodians, root, job)
+        pdf = review.make_pdf(vault, sel, custodians, root, job, opts.review_options)
         if pdf is None:
             warnings.append("This ChatVault has no PDF exporter: the production has no PDF review copy.")
         else:

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from chatvault.export.formats import FORMATS
+from chatvault.errors import Cancelled
+from chatvault.export.formats import FORMATS, kwargs_for
 from chatvault.export.report import ExportReport
 from chatvault.export.selection import Selection
 from chatvault.jobs import JobContext
@@ -56,19 +57,27 @@ def renderer(kind: str) -> Callable[..., ExportReport] | None:
     return fmt.entry() if fmt.available() else None
 
 
-def make_html(vault: Any, selection: Selection, root: Path, job: JobContext) -> ExportReport | None:
+def _finished(report: ExportReport) -> ExportReport:
+    if report.cancelled:                  # a renderer that reports a cancel instead of raising it
+        raise Cancelled()
+    return report
+
+
+def make_html(vault: Any, selection: Selection, root: Path, job: JobContext,
+              options: dict[str, Any]) -> ExportReport | None:
     fn = renderer("html")
     if fn is None:
         return None
-    return fn(vault, selection, root / HTML_DIR, ChildJob(job))
+    return _finished(fn(vault, selection, root / HTML_DIR, ChildJob(job), **kwargs_for(fn, options)))
 
 
-def make_pdf(vault: Any, selection: Selection, custodians: list[str], root: Path,
-             job: JobContext) -> ExportReport | None:
+def make_pdf(vault: Any, selection: Selection, custodians: list[str], root: Path, job: JobContext,
+             options: dict[str, Any]) -> ExportReport | None:
     """One PDF of the whole selection (its cover names the custodians; the PDF exporter cuts it into
     volumes when it grows big): one run, so fonts and the picture worker start once, not per chat."""
     fn = renderer("pdf")
     if fn is None:
         return None
     (root / PDF_DIR).mkdir(parents=True, exist_ok=True)
-    return fn(vault, selection, root / PDF_DIR / PDF_NAME, ChildJob(job), custodian="; ".join(custodians) or None)
+    options = {**options, "custodian": "; ".join(custodians) or None}
+    return _finished(fn(vault, selection, root / PDF_DIR / PDF_NAME, ChildJob(job), **kwargs_for(fn, options)))
