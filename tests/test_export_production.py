@@ -292,3 +292,22 @@ def test_the_production_reads_one_snapshot_while_the_vault_is_written(vault, tmp
                      include_pdf=False)
     custody = json.loads((tmp_path / "snap" / "custody.json").read_text(encoding="utf-8"))
     assert report.messages == 12 == custody["vault"]["messages"] == custody["counts"]["messages"]
+
+
+def test_big_attachments_cut_the_day_and_the_biggest_stay_separate_natives(vault, tmp_path, monkeypatch):
+    """RSMF files stay small enough for review platforms (and for memory): a day is cut when its
+    attachments pass the budget, and an attachment over the embed limit is a native of the family,
+    named by its event, not a member of rsmf.zip."""
+    populate(vault)
+    monkeypatch.setattr(rsmf_mod, "ZIP_BUDGET", 1000)     # the 1,044-byte PDF opens a new part
+    _report, out = run(vault, tmp_path, Selection.chat(1), name="cut")
+    first_day = [open_rsmf(p)[1] for p in sorted((out / "NATIVES").glob("*.rsmf"))][:2]
+    assert [[e["id"] for e in m["events"]] for m in first_day] == [["m1"], ["m2", "m3", "m4"]]
+    monkeypatch.setattr(rsmf_mod, "EMBED_MAX", 1000)      # now the PDF is "too large" to embed
+    _report, out = run(vault, tmp_path, Selection.chat(1), name="apart")
+    ev = _events(out)
+    note = _custom(ev["m2"])["Attachment produced as a separate native (too large to embed)"]
+    assert note.startswith("contract v2.pdf: CV0000002 (NATIVES/CV0000002.pdf")
+    assert "attachments" not in ev["m2"] and ev["m5"]["attachments"][0]["display"] == "IMG_0001.png"
+    rows = read_loadfile(out / "DATA" / "loadfile.dat")
+    assert next(r for r in rows if r["FILENAME"] == "contract v2.pdf")["PARENT_DOCID"] == "CV0000001"

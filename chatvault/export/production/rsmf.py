@@ -14,7 +14,10 @@ export of the same chat) and a recalled/unsent one get `"deleted": true` and a c
 saying which; an edited one gets an `edits` entry (the source keeps no earlier text, so only
 `new` and the edit time are given) and a custom `Edited`; a reply whose original is in the same
 file gets `parent`, otherwise a custom `In reply to`. Relativity recommends at most 10,000 events
-per file, so a busier day is cut into parts that share the conversation's `eventcollectionid`.
+per file and files well under 200 MB, so a day is cut into parts (sharing the conversation's
+`eventcollectionid`) at 10,000 events or 50 MiB of attachments, and an attachment over 25 MiB is
+not embedded: it is produced as its own native in the same family, and its event names it in a
+custom field. A file is built in memory, so this also bounds the memory a production needs.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from chatvault.search.api import iso_time
 VERSION = "2.0.0"
 GENERATOR = f"ChatVault {__version__}"
 MAX_EVENTS = 10_000                          # Relativity's recommended ceiling per RSMF file
+EMBED_MAX = 25 * 2**20                       # a bigger attachment stays a native only (not in rsmf.zip)
+ZIP_BUDGET = 50 * 2**20                      # attachment bytes per file before a day is cut into parts
 POLICY = compat32.clone(linesep="\r\n")
 _QP_UTF8 = Charset("utf-8")
 _QP_UTF8.body_encoding = QP
@@ -235,7 +240,7 @@ def event(s: Slice, m: ExportMessage, in_file: set[int]) -> dict[str, Any]:
     reactions = _reactions(conv, m.extra.get("reactions"))
     if reactions:
         ev["reactions"] = reactions
-    attachments, missing = [], []
+    attachments, missing, apart = [], [], []
     for att in m.attachments:
         n = s.natives.get((m.id, int(att["ordinal"])))
         if n is not None and n.zip_name:
@@ -243,6 +248,8 @@ def event(s: Slice, m: ExportMessage, in_file: set[int]) -> dict[str, Any]:
             if n.size is not None:
                 a["size"] = n.size
             attachments.append(a)
+        elif n is not None and n.path is not None:
+            apart.append(f"{n.display}: {n.docid} (NATIVES/{n.path.name}, {n.size} bytes)")
         else:
             name = (n.display if n else None) or att.get("original_name") or att.get("expected_path") or "file"
             status = n.status if n else str(att.get("status"))
@@ -251,6 +258,8 @@ def event(s: Slice, m: ExportMessage, in_file: set[int]) -> dict[str, Any]:
         ev["attachments"] = attachments
     if missing:
         custom.append(_custom("Attachment not in the vault", "; ".join(missing)))
+    if apart:
+        custom.append(_custom("Attachment produced as a separate native (too large to embed)", "; ".join(apart)))
     for run_name, run in (("Import run", m.first_run_id), ("Last seen in import run", m.last_seen_run_id)):
         if run is not None:
             custom.append(_custom(run_name, str(run)))

@@ -39,6 +39,12 @@ class Counts:
     per_conversation: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _embedded_bytes(m: ExportMessage) -> int:
+    """What the message's attachments add to an rsmf.zip (the vault's recorded sizes)."""
+    sizes = (int(a.get("size") or 0) for a in m.attachments if a.get("status") == "stored")
+    return sum(s for s in sizes if s <= rsmf.EMBED_MAX)
+
+
 class RsmfWriter:
     def __init__(self, vault: Any, conn: Any, root: Path, ledger: Ledger, prefix: str, first_number: int) -> None:
         self.vault, self.conn, self.root, self.ledger = vault, conn, root, ledger
@@ -78,16 +84,20 @@ class RsmfWriter:
         day: int | None = None
         part = 1
         pending: list[ExportMessage] = []
+        embedded = 0                     # attachment bytes the pending file's rsmf.zip will hold
         files_before = self.counts.rsmf_files
         for batch in batches:
             for m in batch:
                 d = m.ts // DAY_MS
-                if pending and (d != day or len(pending) >= rsmf.MAX_EVENTS):
+                size = _embedded_bytes(m)
+                if pending and (d != day or len(pending) >= rsmf.MAX_EVENTS
+                                or (size and embedded + size > rsmf.ZIP_BUDGET)):
                     self.write_slice(conv, day, part, pending)  # type: ignore[arg-type]
                     part = part + 1 if d == day else 1
-                    pending = []
+                    pending, embedded = [], 0
                 day = d
                 pending.append(m)
+                embedded += size
             on_message(len(batch))
         if pending:
             self.write_slice(conv, day, part, pending)  # type: ignore[arg-type]
