@@ -29,13 +29,13 @@ from typing import Any
 from chatvault import clock as _clock
 from chatvault.errors import Cancelled, InputError
 from chatvault.export.production import custody, review
-from chatvault.export.production.custodians import custodian_scope, source_of
+from chatvault.export.production.custodians import custodian_scope
 from chatvault.export.production.loadfile import FIELDS
 from chatvault.export.production.loadfile import NAME as LOADFILE
 from chatvault.export.production.manifest import Ledger, hash_file
 from chatvault.export.production.writer import RsmfWriter
 from chatvault.export.report import ExportReport
-from chatvault.export.selection import ChatPlan, Selection, messages, plan
+from chatvault.export.selection import ChatPlan, Selection, messages
 from chatvault.fsutil import storage_error
 from chatvault.jobs import JobContext
 
@@ -141,7 +141,7 @@ def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContex
          opts: Options) -> None:
     started = _utc_now()
     scope = custodian_scope(conn, opts.custodians)
-    sel, chats = scope.restrict(conn, selection, plan(conn, selection))
+    sel, chats = scope.restrict(conn, selection)
     total = sum(c.messages for c in chats)
     job.set_total(items=total * (1 + int(opts.include_html) + 2 * int(opts.include_pdf)))  # PDF reads twice
     job.status("Writing RSMF files")
@@ -150,7 +150,7 @@ def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContex
     try:
         for chat in chats:
             job.check()
-            conv = writer.conversation(chat, scope.custodian_of(source_of(conn, chat.conversation_id)))
+            conv = writer.conversation(chat, scope.custodian_of(conn, chat.conversation_id))
             writer.write_conversation(conv, _checked(messages(conn, sel, chat.conversation_id), job),
                                       lambda n: job.advance(n))
     finally:
@@ -164,6 +164,8 @@ def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContex
         warnings.append("The selection matches no message: the production holds its records only.")
     c = writer.counts
     counts = _counts(writer, chats, total)
+    if scope.mapped:                      # a message two custodians both hold counts for both
+        counts["per_custodian"] = dict(scope.per_custodian)
     production = {"prefix": opts.prefix, "first_docid": writer.first_docid, "last_docid": writer.last_docid,
                   "rsmf_files": c.rsmf_files, "natives": c.natives, "load_file": LOADFILE,
                   "review_html": opts.include_html, "review_pdf": opts.include_pdf}
