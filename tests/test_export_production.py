@@ -152,7 +152,7 @@ def test_counts_in_the_manifest_equal_the_selection(vault, tmp_path):
 
 def test_load_file_is_concordance_with_hashes_and_natives_equal_the_originals(vault, tmp_path):
     data = populate(vault)
-    _report, out = run(vault, tmp_path, custodians=["Karl Keller"])
+    _report, out = run(vault, tmp_path)
     raw = (out / "DATA" / "loadfile.dat").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf\xc3\xbeDOCID\xc3\xbe\x14") and raw.endswith(b"\r\n")
     assert b"\n" not in raw.replace(b"\r\n", b"")
@@ -164,7 +164,8 @@ def test_load_file_is_concordance_with_hashes_and_natives_equal_the_originals(va
         path = out / r["NATIVEPATH"].replace("\\", "/")
         body = path.read_bytes()
         assert hashlib.md5(body).hexdigest() == r["MD5"] and hashlib.sha256(body).hexdigest() == r["SHA256"]
-        assert int(r["FILESIZE"]) == len(body) and r["CUSTODIAN"] == "Karl Keller"
+        assert int(r["FILESIZE"]) == len(body)
+        assert r["CUSTODIAN"] == ("Karl Keller" if r["PLATFORM"] == "whatsapp" else "我")   # each archive's owner
     by_name = {r["FILENAME"]: r for r in natives}
     assert (out / by_name["contract v2.pdf"]["NATIVEPATH"].replace("\\", "/")).read_bytes() == data["contract"]
     assert (out / by_name["IMG_0001.png"]["NATIVEPATH"].replace("\\", "/")).read_bytes() == data["photo"]
@@ -226,18 +227,32 @@ def test_custodians_filter_when_the_vault_maps_them(vault, tmp_path):
         assert any("cannot filter by custodian" in w for w in report.warnings)
 
 
-def test_without_a_custodian_table_the_names_are_recorded_and_said(vault, tmp_path):
+def test_the_custody_record_names_operator_vault_and_archive_owners(vault, tmp_path):
     populate(vault)
-    report, out = run(vault, tmp_path, custodians=["Karl Keller"], operator="Jane Reviewer, Esq.")
+    _report, out = run(vault, tmp_path, operator="Jane Reviewer, Esq.")
+    custody = json.loads((out / "custody.json").read_text(encoding="utf-8"))
+    assert custody["produced_by"]["operator"] == "Jane Reviewer, Esq." and custody["vault"]["messages"] == 12
+    assert custody["vault"]["id"] == vault.vault_id and len(custody["vault"]["import_runs"]) == 2
+    assert custody["tool"]["name"] == "ChatVault" and custody["counts"]["per_conversation"][0]["messages"] == 7
+    assert {c["custodian"] for c in custody["counts"]["per_conversation"]} == {"Karl Keller", "我"}
+    assert "Jane Reviewer, Esq." in (out / "custody.txt").read_text(encoding="utf-8")
+
+
+def test_custodian_names_a_vault_cannot_map_are_recorded_and_said(vault, tmp_path):
+    """Before compliance (#20) a vault has no custodians: the names are recorded, not used to filter,
+    and the production says so. A vault with custodians refuses a name it does not know."""
+    from chatvault.export.production.custodians import vault_has_custodians
+    populate(vault)
+    if vault_has_custodians(vault.connect()):
+        with pytest.raises(InputError, match="No custodian named Karl Keller"):
+            run(vault, tmp_path, custodians=["Karl Keller"])
+        return
+    report, out = run(vault, tmp_path, custodians=["Karl Keller"])
     custody = json.loads((out / "custody.json").read_text(encoding="utf-8"))
     assert custody["selection"]["custodians"] == {"requested": ["Karl Keller"], "vault_has_custodians": False,
                                                   "filtered_by_custodian": False}
-    assert custody["produced_by"]["operator"] == "Jane Reviewer, Esq." and custody["vault"]["messages"] == 12
-    assert custody["vault"]["id"] == vault.vault_id and len(custody["vault"]["import_runs"]) == 2
-    assert any("no custodians assigned" in w for w in report.warnings)
-    report, out = run(vault, tmp_path, name="owners")
-    assert {c["custodian"] for c in json.loads((out / "manifest.json").read_text())["counts"]["per_conversation"]} \
-        == {"Karl Keller", "我"}                                   # the archive owner each source knows
+    assert any("no custodians assigned" in w for w in report.warnings + custody["warnings"])
+    assert {r["CUSTODIAN"] for r in read_loadfile(out / "DATA" / "loadfile.dat")} == {"Karl Keller"}
 
 
 def test_a_production_needs_an_empty_folder_and_a_cancel_leaves_nothing(vault, tmp_path):
@@ -259,7 +274,7 @@ def test_review_copies_are_made_hashed_and_checked(vault, tmp_path):
     from chatvault.export.formats import FORMATS
     from chatvault.export.production import verify_export
     populate(vault)
-    report, out = run(vault, tmp_path, include_html=True, include_pdf=True, custodians=["Karl Keller"])
+    report, out = run(vault, tmp_path, include_html=True, include_pdf=True)
     files = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
     custody = json.loads((out / "custody.json").read_text(encoding="utf-8"))
     for kind, folder in (("html", "REVIEW/HTML"), ("pdf", "REVIEW/PDF")):
