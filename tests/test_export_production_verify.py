@@ -112,3 +112,14 @@ def test_a_zip_rebuilt_with_a_changed_member_names_the_member(vault, tmp_path):
     (tmp_path / "p.zip.sha256").write_text(f"{hash_file(archive)[0]}  p.zip\n")
     result = verify_export(archive)
     assert result.changed == ["DATA/loadfile.dat"]
+
+
+def test_a_tampered_manifest_cannot_make_verify_read_outside_the_production(production, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not part of the production")
+    doc = json.loads((production / "manifest.json").read_text(encoding="utf-8"))
+    doc["files"].append({"path": "../secret.txt", "kind": "note", "size": 26, "sha256": "0" * 64, "md5": ""})
+    (production / "manifest.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = verify_export(production)
+    assert not result.ok and "manifest.json" in result.changed
+    assert any("outside the production" in p and "../secret.txt" in p for p in result.problems)

@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from chatvault.errors import InputError
@@ -238,6 +238,9 @@ def _verify(src: _Folder | _Zip, result: VerifyResult) -> None:
     if raw is not None and sums and sums.get(MANIFEST) != _sha(raw) and MANIFEST not in result.changed:
         result.changed.append(MANIFEST)
     reference = listed or {k: v for k, v in sums.items() if k != MANIFEST}
+    for rel in [r for r in reference if not _inside(r)]:
+        result.problems.append(f"the manifest names a path outside the production: {rel!r} (not read)")
+        del reference[rel]
     sums_bad = bool(sums_raw is not None and (set(sums) - {MANIFEST} != set(reference) or MANIFEST not in sums))
     for rel in sorted(reference):
         have = src.sha256(rel)
@@ -255,6 +258,13 @@ def _verify(src: _Folder | _Zip, result: VerifyResult) -> None:
         result.changed.append(SUMS)
     known = set(reference) | {MANIFEST, SUMS}
     result.added = sorted(n for n in src.names() if n not in known)
+
+
+def _inside(rel: str) -> bool:
+    """A manifest path that stays inside the production (a tampered manifest must not make verify
+    read files elsewhere)."""
+    parts = PurePosixPath(rel).parts
+    return bool(parts) and not rel.startswith("/") and "\\" not in rel and ".." not in parts and ":" not in parts[0]
 
 
 def _sha(data: bytes) -> str:

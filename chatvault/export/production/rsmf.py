@@ -72,7 +72,7 @@ class Native:
     zip_name: str | None
     display: str
     size: int | None
-    status: str                              # stored | missing | expired | unreadable
+    status: str                              # stored, or export.media's missing | expired | lost | damaged
     md5: str = ""
     sha256: str = ""
 
