@@ -66,8 +66,10 @@ def test_missing_and_added_files_are_named(production):
     rsmf = sorted((production / "NATIVES").glob("*.rsmf"))[0]
     rsmf.unlink()
     (production / "NATIVES" / "extra.txt").write_text("slipped in")
+    (production / "NATIVES" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")     # Finder showed the folder
     result = verify_export(production)
     assert result.missing == [f"NATIVES/{rsmf.name}"] and result.added == ["NATIVES/extra.txt"]
+    assert result.ignored == ["NATIVES/.DS_Store"]
     assert not result.ok and result.changed == []
 
 
