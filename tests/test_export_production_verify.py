@@ -125,3 +125,21 @@ def test_a_tampered_manifest_cannot_make_verify_read_outside_the_production(prod
     result = verify_export(production)
     assert not result.ok and "manifest.json" in result.changed
     assert any("outside the production" in p and "../secret.txt" in p for p in result.problems)
+
+
+def test_the_user_produces_and_verifies_on_the_command_line(vault, tmp_path):
+    """`chatvault export production` then `chatvault export verify`, as a user runs them."""
+    from tests.conftest import PASSPHRASE, run_cli
+    populate(vault)
+    vault.lock()
+    env = {"CHATVAULT_VAULT": str(vault.path), "CHATVAULT_PASSPHRASE": PASSPHRASE}
+    out = tmp_path / "matter-42"
+    r = run_cli("export", "production", str(out), "--after", "2019-05-01", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["format"] == "production" and report["messages"] == 12 and report["sha256"]
+    r = run_cli("export", "verify", str(out), "--json", env=env)
+    assert r.returncode == 0 and json.loads(r.stdout)["ok"] is True, r.stdout
+    flip(out / "DATA" / "loadfile.dat")
+    r = run_cli("export", "verify", str(out), env=env)
+    assert r.returncode == 1 and "changed: DATA/loadfile.dat" in r.stdout
