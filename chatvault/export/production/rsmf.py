@@ -34,7 +34,7 @@ from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import compat32
+from email.policy import Compat32
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,20 @@ GENERATOR = f"ChatVault {__version__}"
 MAX_EVENTS = 10_000                          # Relativity's recommended ceiling per RSMF file
 EMBED_MAX = 25 * 2**20                       # a bigger attachment stays a native only (not in rsmf.zip)
 ZIP_BUDGET = 50 * 2**20                      # attachment bytes per file before a day is cut into parts
-POLICY = compat32.clone(linesep="\r\n")
+
+
+class _Policy(Compat32):
+    """compat32 that writes a short one-line ASCII header as it is (nearly every header here)
+    instead of building an `email.header.Header` to fold it; anything else folds as compat32 does."""
+
+    def _fold(self, name: str, value: Any, sanitize: bool) -> str:
+        if (isinstance(value, str) and value.isascii() and len(name) + len(value) + 2 <= 78
+                and "\n" not in value and "\r" not in value):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)  # type: ignore[misc]
+
+
+POLICY = _Policy(linesep="\r\n")
 _QP_UTF8 = Charset("utf-8")
 _QP_UTF8.body_encoding = QP
 MANIFEST_NAME = "rsmf_manifest.json"
@@ -352,7 +365,7 @@ def eml(s: Slice, man: dict[str, Any], text: str, zipped: bytes, vault_id: str) 
     msg = MIMEMultipart("mixed")
     headers = [
         ("From", "ChatVault <chatvault@localhost>"),
-        ("Subject", f"{conv.display} — {s.day}" + (f" (part {s.part})" if s.part > 1 else "")),
+        ("Subject", f"{conv.display} - {s.day}" + (f" (part {s.part})" if s.part > 1 else "")),
         ("Date", format_datetime(datetime.fromtimestamp(s.messages[0].ts / 1000, UTC))),
         ("Message-ID", f"<{conv.rsmf_id}.{s.day}.{s.part}.{vault_id}@chatvault.invalid>"),
         ("X-RSMF-Version", VERSION), ("X-RSMF-Generator", GENERATOR),
