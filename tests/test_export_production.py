@@ -348,3 +348,24 @@ def test_big_attachments_cut_the_day_and_the_biggest_stay_separate_natives(vault
     assert "attachments" not in ev["m2"] and ev["m5"]["attachments"][0]["display"] == "IMG_0001.png"
     rows = read_loadfile(out / "DATA" / "loadfile.dat")
     assert next(r for r in rows if r["FILENAME"] == "contract v2.pdf")["PARENT_DOCID"] == "CV0000001"
+
+
+def test_days_are_the_days_the_people_lived_or_the_zone_asked_for(vault, tmp_path):
+    """23:30 and 00:30 in Shanghai are two days there (two files), one day in UTC (one file)."""
+    populate(vault)
+    conn = vault.connect()
+    late = 1_556_724_600_000                           # 2019-05-01T15:30Z = 23:30 in UTC+08:00
+    for i, ts in enumerate((late, late + 3_600_000)):
+        conn.execute("INSERT INTO messages(conversation_id, source_key, ts, tz_offset, sender_id, kind, text) "
+                     "VALUES (2, ?, ?, 480, 5, 'text', 'late night')", (f"late-{i}", ts))
+    sel = Selection(filters=SearchFilters(conversations=[2], after=late))
+    _report, out = run(vault, tmp_path, sel, name="local")
+    mails = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+             for p in sorted((out / "NATIVES").glob("*.rsmf"))]
+    assert [m["Subject"] for m in mails] == ["项目群 🚀 - 2019-05-01", "项目群 🚀 - 2019-05-02"]
+    assert "Day: 2019-05-02 (UTC+08:00)" in mails[1].get_body(("plain",)).get_content()
+    _report, out = run(vault, tmp_path, sel, name="utc", tz="UTC")
+    assert len(list((out / "NATIVES").glob("*.rsmf"))) == 1
+    with pytest.raises(InputError, match="Unknown time zone"):
+        run(vault, tmp_path, sel, name="bad", tz="Mars/Olympus")
+    assert not (tmp_path / "bad").exists()

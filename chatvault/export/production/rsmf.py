@@ -136,13 +136,14 @@ class Conversation:
 
 @dataclass
 class Slice:
-    """The events of one file: one conversation, one UTC day (part `part` of it when over MAX_EVENTS)."""
+    """The events of one file: one conversation, one day (part `part` of it when cut)."""
 
     conv: Conversation
-    day: str
+    day: str                                 # YYYY-MM-DD in `basis`
     part: int
     messages: list[ExportMessage]
     natives: dict[tuple[int, int], Native]
+    basis: str = "UTC"                       # the zone or UTC offset the day is counted in
 
     @property
     def begin(self) -> str:
@@ -325,7 +326,7 @@ def transcript(s: Slice, man: dict[str, Any]) -> str:
     names = {p["id"]: p.get("display") or p["id"] for p in man["participants"]}
     part = f" (part {s.part})" if s.part > 1 else ""
     lines = [f"Conversation: {conv.display} ({conv.plan.app}, {conv.plan.kind})",
-             f"Custodian: {conv.custodian}", f"Day (UTC): {s.day}{part}",
+             f"Custodian: {conv.custodian}", f"Day: {s.day}{part} ({s.basis})",
              f"Participants: {', '.join(names.values())}", f"Events: {len(s.messages)}", ""]
     for m, ev in zip(s.messages, man["events"], strict=True):
         who = names.get(ev.get("participant", ""), "System")
@@ -355,7 +356,7 @@ def _header(value: str) -> str | Header:
     return value if value.isascii() else Header(value, "utf-8")
 
 
-def eml(s: Slice, man: dict[str, Any], text: str, zipped: bytes, vault_id: str) -> bytes:
+def eml(s: Slice, man: dict[str, Any], text: str, zipped: bytes, unique: str) -> bytes:
     """The .rsmf file: RFC 5322 headers, the transcript (quoted-printable UTF-8), and rsmf.zip as a
     base64 attachment. Built with the `email` package's MIME classes under the compat32 policy,
     which writes the same RFC 5322/2045 bytes several times faster than the default policy."""
@@ -367,7 +368,7 @@ def eml(s: Slice, man: dict[str, Any], text: str, zipped: bytes, vault_id: str) 
         ("From", "ChatVault <chatvault@localhost>"),
         ("Subject", f"{conv.display} - {s.day}" + (f" (part {s.part})" if s.part > 1 else "")),
         ("Date", format_datetime(datetime.fromtimestamp(s.messages[0].ts / 1000, UTC))),
-        ("Message-ID", f"<{conv.rsmf_id}.{s.day}.{s.part}.{vault_id}@chatvault.invalid>"),
+        ("Message-ID", f"<{conv.rsmf_id}.{s.day}.{unique}@chatvault.invalid>"),
         ("X-RSMF-Version", VERSION), ("X-RSMF-Generator", GENERATOR),
         ("X-RSMF-BeginDate", s.begin), ("X-RSMF-EndDate", s.end),
         ("X-RSMF-EventCount", str(len(man["events"]))), ("X-RSMF-Application", conv.plan.app),
