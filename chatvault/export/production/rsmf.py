@@ -147,14 +147,14 @@ class Slice:
 
     @property
     def begin(self) -> str:
-        return _utc(self.messages[0].ts)
+        return utc_iso(self.messages[0].ts)
 
     @property
     def end(self) -> str:
-        return _utc(self.messages[-1].ts)
+        return utc_iso(self.messages[-1].ts)
 
 
-def _utc(ts: int) -> str:
+def utc_iso(ts: int) -> str:
     return iso_time(ts, None)
 
 

@@ -130,8 +130,8 @@ class RsmfWriter:
         self.counts.per_conversation.append({
             "conversation_id": c.conversation_id, "title": c.title, "app": c.app, "kind": c.kind,
             "custodian": conv.custodian, "messages": c.messages, "rsmf_files": self.counts.rsmf_files - files_before,
-            "first": rsmf._utc(c.first_ts) if c.first_ts is not None else None,
-            "last": rsmf._utc(c.last_ts) if c.last_ts is not None else None})
+            "first": rsmf.utc_iso(c.first_ts) if c.first_ts is not None else None,
+            "last": rsmf.utc_iso(c.last_ts) if c.last_ts is not None else None})
 
     # --- one file ----------------------------------------------------------------------------
     def _day_basis(self, m: ExportMessage) -> str:
@@ -183,7 +183,7 @@ class RsmfWriter:
             m = by_id[n.message_id]
             fl = set(states(m))
             self.load.add(DOCID=n.docid, PARENT_DOCID=docid, DOCTYPE="NATIVE", PARTICIPANTS=m.sender or "",
-                          BEGINDATE=m.time_iso, ENDDATE=m.time_iso, STATE=rsmf.state_of(m),
+                          BEGINDATE=rsmf.utc_iso(m.ts), ENDDATE=rsmf.utc_iso(m.ts), STATE=rsmf.state_of(m),
                           DELETED_AT_SOURCE=int("deleted_at_source" in fl), RECALLED=int("recalled" in fl),
                           EDITED=int("edited" in fl), FILENAME=n.display, FILESIZE=n.size, MD5=n.md5, SHA256=n.sha256,
                           NATIVEPATH=windows_path(f"NATIVES/{n.path.name}" if n.path else None), **common)
