@@ -312,6 +312,10 @@ def test_a_cancel_midway_removes_the_half_written_production(vault, tmp_path):
         report = produce(vault, Selection(), out, _CancelAfter(), zip=zip_, include_html=False, include_pdf=False)
         assert report.cancelled and report.files == []
         assert not out.exists() and not list(tmp_path.glob(f"*half-{zip_}*"))
+    mine = tmp_path / "made-by-the-user"
+    mine.mkdir()
+    report = produce(vault, Selection(), mine, _CancelAfter(), include_html=False, include_pdf=False)
+    assert report.cancelled and mine.is_dir() and not any(mine.iterdir())   # emptied, not taken away
 
 
 def test_the_production_reads_one_snapshot_while_the_vault_is_written(vault, tmp_path):

@@ -114,6 +114,7 @@ def produce(vault: Any, selection: Selection, out_dir: Path | str, job: JobConte
                          hint="Use a prefix of letters, digits, '-' or '_' and a number from 0.")
     opts = Options(tuple(custodians), include_html, include_pdf, operator, prefix, first_number, tz, lang)
     zone_of(tz)                                  # an unknown zone is refused before anything is written
+    existed = Path(out_dir).is_dir()
     root, archive = _prepare(Path(out_dir), zip)
     root.mkdir(parents=True, exist_ok=True)
     report = ExportReport("production", archive or root)
@@ -132,11 +133,24 @@ def produce(vault: Any, selection: Selection, out_dir: Path | str, job: JobConte
         raise storage_error(exc, f"writing the production in {root}") from exc
     finally:
         conn.close()
-        if report.cancelled or not report.sha256:
-            shutil.rmtree(root if archive is None else root.parent, ignore_errors=True)
-        elif archive is not None:
+        if archive is not None:                  # the staging folder goes, whatever happened
             shutil.rmtree(root.parent, ignore_errors=True)
+            archive.with_name(archive.name + ".partial").unlink(missing_ok=True)
+        elif report.cancelled or not report.sha256:
+            _undo(root, keep_folder=existed)
     return report
+
+
+def _undo(root: Path, keep_folder: bool) -> None:
+    """Remove what a stopped production wrote (the folder too, unless the user made it)."""
+    if not keep_folder:
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    for child in list(root.iterdir()) if root.is_dir() else []:
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContext, report: ExportReport,
