@@ -46,7 +46,9 @@ def child(vault_dir: str, out: str, single: bool) -> None:
     else:
         report = export_html(v, Selection(), Path(out), JobContext())
         result = report.to_json()
-    result.update(seconds=time.perf_counter() - start, peak_rss_mib=peak_rss_mib())
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    result.update(seconds=time.perf_counter() - start, peak_rss_mib=peak_rss_mib(),
+                  cpu_s=r.ru_utime + r.ru_stime, load=os.getloadavg()[0])
     print(json.dumps(result))
 
 
@@ -125,7 +127,8 @@ def main() -> int:
         run = subprocess.run([sys.executable, __file__, "--child", str(vault_dir), str(out), "paged"],
                              capture_output=True, text=True, env=env, check=True)
         paged = json.loads(run.stdout.strip().splitlines()[-1])
-        res.update(export_s=paged["seconds"], export_peak_rss_mib=paged["peak_rss_mib"],
+        res.update(export_s=paged["seconds"], export_cpu_s=paged["cpu_s"], export_load=paged["load"],
+                   export_peak_rss_mib=paged["peak_rss_mib"],
                    export_bytes=paged["bytes_written"], pages=paged["files"])
         meta = (out / "c1" / "s" / "meta.js").read_text(encoding="utf-8")
         pages = json.loads(meta[meta.index("{"):meta.rindex(")")])["pages"]

@@ -45,7 +45,7 @@ def _picture(seed: int) -> bytes:
     return out.getvalue()
 
 
-def build(folder: Path, n: int) -> tuple[Path, Path]:
+def build(folder: Path, n: int, every: int = 20) -> tuple[Path, Path]:
     """A vault with the chat, and the decrypted pictures (for the HTML peer)."""
     from chatvault.media.attach import record_blob
     from chatvault.media.blobstore import BlobStore
@@ -64,7 +64,7 @@ def build(folder: Path, n: int) -> tuple[Path, Path]:
     ts = 1_700_000_000_000
     for mid in range(1, n + 1):
         ts += rnd.randint(5_000, 3_600_000)
-        image = mid % 20 == 0
+        image = every > 0 and mid % every == 0
         text = " ".join(rnd.choice(PHRASES) for _ in range(rnd.choice([1, 1, 1, 2, 3, 8])))
         conn.execute("INSERT INTO messages(id, conversation_id, source_key, ts, tz_offset, sender_id, kind, text)"
                      " VALUES (?, 1, ?, ?, 480, ?, ?, ?)",
@@ -93,7 +93,9 @@ def child(vault_path: str, out: str) -> None:
     report = export_pdf(vault, Selection.chat(1), out, JobContext())
     took = time.perf_counter() - start
     vault.lock()
-    print(json.dumps({"seconds": took, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"seconds": took, "peak_rss_mib": me.ru_maxrss / 1024,
+                      "cpu_s": me.ru_utime + me.ru_stime, "picture_worker_cpu_s": kids.ru_utime + kids.ru_stime,
                       "files": [str(f) for f in report.files], "messages": report.messages,
                       "attachments": report.attachments}))
 
@@ -148,6 +150,7 @@ def main() -> int:
     ap.add_argument("--scale", type=int, default=10_000)
     ap.add_argument("--dir")
     ap.add_argument("--no-chromium", action="store_true")
+    ap.add_argument("--pictures-every", type=int, default=20, help="one picture per N messages (0: none)")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -156,7 +159,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="pdfbench-", dir=args.dir))
     try:
         t = time.perf_counter()
-        vault, pics = build(tmp, args.scale)
+        vault, pics = build(tmp, args.scale, args.pictures_every)
         setup = time.perf_counter() - t
         out = tmp / "chat.pdf"
         env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -171,11 +174,14 @@ def main() -> int:
         if not args.no_chromium:
             peer_html(vault, pics, tmp / "chat.html")
             peer = chromium(tmp / "chat.html", tmp / "chromium.pdf")
-        results = {"messages": args.scale, "pictures": args.scale // 20, "setup_s": setup, "chatvault": ours,
+        n_pics = args.scale // args.pictures_every if args.pictures_every else 0
+        results = {"messages": args.scale, "pictures": n_pics, "setup_s": setup, "chatvault": ours,
                    "chromium_print_to_pdf": peer, "load": os.getloadavg()[0]}
-        rows = [("messages / pictures", f"{args.scale:,} / {args.scale // 20:,}"),
+        rows = [("messages / pictures", f"{args.scale:,} / {n_pics:,}"),
                 ("ChatVault export_pdf", f"{ours['seconds']:.1f} s, peak RSS {ours['peak_rss_mib']:.0f} MiB, "
-                 f"{ours['pages']:,} pages, {ours['bytes'] / 2**20:.1f} MiB, {ours['volumes']} volume(s)")]
+                 f"{ours['pages']:,} pages, {ours['bytes'] / 2**20:.1f} MiB, {ours['volumes']} volume(s)"),
+                ("  CPU", f"exporter {ours['cpu_s']:.1f} s, picture worker {ours['picture_worker_cpu_s']:.1f} s "
+                 f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")]
         if "seconds" in peer and "pages" in peer:
             rows.append(("Chromium --print-to-pdf", f"{peer['seconds']:.1f} s, largest process RSS "
                          f"{peer['largest_process_rss_mib']:.0f} MiB, {peer['pages']:,} pages, "

@@ -83,3 +83,18 @@ def test_ctrl_c_exits_130_and_leaves_no_half_file(tmp_path) -> None:
     assert code == EXIT_CANCELLED and obj["error"] == "cancelled", (code, obj, text)
     assert all(x["command"] == "export json" for x in lines)
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_every_format_through_the_cli_and_verify_names_a_changed_file(filled, tmp_path) -> None:
+    for fmt, out in (("html", tmp_path / "h"), ("pdf", tmp_path / "chat.pdf"), ("production", tmp_path / "p")):
+        r = run_cli("export", fmt, str(out), "--chat", "Anna", "--json", env=env(filled))
+        assert r.returncode == 0, (fmt, r.stderr)
+        assert json.loads(r.stdout)["messages"] == 30 and out.exists(), fmt
+    r = run_cli("export", "verify", str(tmp_path / "p"), "--json", env=env(filled))
+    assert r.returncode == 0 and json.loads(r.stdout)["ok"] is True, r.stdout
+    victim = next(p for p in sorted((tmp_path / "p").rglob("*.rsmf")))
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 1
+    victim.write_bytes(bytes(data))
+    r = run_cli("export", "verify", str(tmp_path / "p"), env=env(filled))
+    assert r.returncode == 1 and victim.name in r.stdout, r.stdout

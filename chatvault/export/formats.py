@@ -34,7 +34,7 @@ class Format:
     function: str
     out_is_file: bool              # True: `out` is a file path (pdf); False: a folder
     suffix: str = ""               # the file suffix when out_is_file
-    bytes_per_message: int = 400   # for the size estimate before an export (measured, bench/export_data_bench.py)
+    bytes_per_message: int = 400   # for the size estimate before an export (from bench/export_*_bench.py)
 
     def entry(self) -> Callable[..., Any]:
         """The entry point, imported now (an ImportError names a format whose code is not here)."""
@@ -49,11 +49,11 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {
-    "html": Format("html", "chatvault.export.html", "export_html", False, bytes_per_message=700),
-    "pdf": Format("pdf", "chatvault.export.pdf", "export_pdf", True, ".pdf", bytes_per_message=250),
-    "json": Format("json", "chatvault.export.jsonfmt", "export_json", False, bytes_per_message=900),
-    "csv": Format("csv", "chatvault.export.csvfmt", "export_csv", False, bytes_per_message=330),
-    "production": Format("production", "chatvault.export.production", "produce", False, bytes_per_message=2500),
+    "html": Format("html", "chatvault.export.html", "export_html", False, bytes_per_message=820),
+    "pdf": Format("pdf", "chatvault.export.pdf", "export_pdf", True, ".pdf", bytes_per_message=1200),
+    "json": Format("json", "chatvault.export.jsonfmt", "export_json", False, bytes_per_message=700),
+    "csv": Format("csv", "chatvault.export.csvfmt", "export_csv", False, bytes_per_message=260),
+    "production": Format("production", "chatvault.export.production", "produce", False, bytes_per_message=2000),
 }
 
 # One choice, the names formats give it.

@@ -78,9 +78,14 @@ class ExportHooks(QObject):
         """The search page's current words and filters, every match (not only the page shown)."""
         page = self.window.search_page
         query = page.box.text().strip()
-        sel = Selection(query, search_filters(page.filters()))
-        label = (self.tr("The messages the search “%1” finds").replace("%1", query) if query
-                 else self.tr("The messages the search filters select"))
+        filters = page.filters()
+        sel = Selection(query, search_filters(filters))
+        if query:
+            label = self.tr("The messages the search “%1” finds").replace("%1", query)
+        elif filters:
+            label = self.tr("The messages the search filters select")
+        else:
+            label = self.tr("Everything in the vault")
         return self._open([Scope(label, sel, query or None)])
 
     def _chat_scope(self, conv: dict[str, Any]) -> Scope:

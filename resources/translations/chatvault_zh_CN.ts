@@ -615,6 +615,14 @@
         <translation>%1 / %2 条消息</translation>
     </message>
     <message>
+        <source>%1 a second</source>
+        <translation>每秒 %1 条</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+    <message>
         <source>%1 messages</source>
         <translation>%1 条消息</translation>
     </message>
@@ -1837,6 +1845,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>%1 of %2 messages</source>
         <translation>%1 / %2 条消息</translation>
+    </message>
+    <message>
+        <source>%1 a second</source>
+        <translation>每秒 %1 条</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
     </message>
     <message>
         <source>Export cancelled. Nothing of it was kept.</source>

@@ -50,12 +50,15 @@ def register(p: argparse.ArgumentParser) -> None:
             f.add_argument("--page-size", type=int, default=None, metavar="N", help="messages per page")
         if name == "csv":
             f.add_argument("--bom", action="store_true", help="start with a UTF-8 byte-order mark (for Excel)")
-        if name in ("pdf", "production"):
+        if name == "pdf":
             f.add_argument("--tz", metavar="ZONE", default=None, help="time zone the times are shown in (e.g. Asia/Shanghai)")
         if name == "production":
             f.add_argument("--custodian", action="append", default=[], dest="custodians", metavar="NAME",
                            help="only this custodian's messages; repeatable")
             f.add_argument("--zip", action="store_true", help="one zip file (with its .sha256) instead of a folder")
+            f.add_argument("--operator", metavar="NAME", default=None,
+                           help="who produces it, for the chain-of-custody record (default: the OS user)")
+            f.add_argument("--prefix", metavar="P", default=None, help="control number prefix (default CV)")
     v = sub.add_parser("verify", parents=[_common_options()], help="recheck every hash of a production",
                        description="Recheck every file of a production against its manifest; names what changed.")
     v.add_argument("dir", metavar="DIR", help="the production folder (or zip)")
@@ -66,7 +69,8 @@ def _options(args: argparse.Namespace) -> dict:
             "page_by": getattr(args, "page_by", None), "page_size": getattr(args, "page_size", None),
             "bom": True if getattr(args, "bom", False) else None, "tz": getattr(args, "tz", None),
             "custodians": getattr(args, "custodians", None) or None,
-            "zip": True if getattr(args, "zip", False) else None}
+            "zip": True if getattr(args, "zip", False) else None, "operator": getattr(args, "operator", None),
+            "prefix": getattr(args, "prefix", None)}
 
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:

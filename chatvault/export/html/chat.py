@@ -23,6 +23,9 @@ from chatvault.export.html.searchindex import ChatIndex, snippet
 from chatvault.export.selection import ChatPlan, ExportMessage
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+# A page also ends when its messages reach this many characters (long texts, many cards): a page
+# stays under ~200 KiB whatever the chat holds, so it opens at once.
+MAX_PAGE_BYTES = 170_000
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
                "October", "November", "December"]
 
@@ -35,6 +38,7 @@ class Page:
     parts: list[str] = field(default_factory=list)
     docs: list[list[str]] = field(default_factory=list)
     count: int = 0
+    size: int = 0                      # characters of message HTML so far
 
 
 class ChatWriter:
@@ -56,7 +60,7 @@ class ChatWriter:
         self.page: Page | None = None
         self.prev_name: str | None = None
         self.month = ""
-        self.month_count = 0
+        self.part = 1
         self.day = ""
         self.ordinal = 0
         self.bytes_written = 0
@@ -73,11 +77,13 @@ class ChatWriter:
         month = m.time_iso[:7]
         new_month = month != self.month
         if new_month:
-            self.month, self.month_count = month, 0
+            self.month = month
         if self.page is None or (self.by == "month" and new_month):
+            self.part = 1
             self._start_page(self._name(month, 1))
-        elif self.page.count >= self.page_size:
-            self._start_page(self._name(month, self.month_count // self.page_size + 1))
+        elif self.page.count >= self.page_size or self.page.size >= MAX_PAGE_BYTES:
+            self.part += 1
+            self._start_page(self._name(month, self.part))
         page = self.page
         assert page is not None
         n = self.ordinal
@@ -91,7 +97,9 @@ class ChatWriter:
         if day != self.day or page.count == 0:
             self.day = day
             page.parts.append(f'<div class="day">{_day_label(day)}</div>\n')
-        page.parts.append(message_html(m, n, self.ctx))
+        html = message_html(m, n, self.ctx)
+        page.parts.append(html)
+        page.size += len(html)
         text = m.text or ""
         if self.search is not None:
             extra = " ".join(a.get("original_name") or "" for a in m.attachments)
@@ -104,7 +112,6 @@ class ChatWriter:
         if m.id in self.targets:
             self.targets[m.id] = Quote(page.name, anchor, m.sender, snippet(text or kind_label(m)))
         page.count += 1
-        self.month_count += 1
         self.ordinal += 1
 
     def _name(self, month: str, part: int) -> str:

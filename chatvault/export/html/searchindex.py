@@ -122,17 +122,19 @@ class ChatIndex:
         size = sum(len(t) + 4 + 3 * len(a) for t, a in self.postings.items())
         while shards and shards < 4096 and size / shards > TARGET_SHARD_BYTES:
             shards *= 2
-        buckets: list[list[str]] = [[] for _ in range(shards)]
-        for tok in sorted(self.postings):
-            arr = self.postings[tok]
-            prev = 0
-            parts = []
-            for n in arr:
-                parts.append(_b36(n - prev))
-                prev = n
-            buckets[shard_of(tok, shards)].append(f"{js_string(tok)}:\"{','.join(parts)}\"")
-        self.postings = {}
-        for k, items in enumerate(buckets):
+        by_shard: list[list[str]] = [[] for _ in range(shards)]
+        for tok in self.postings:
+            by_shard[shard_of(tok, shards)].append(tok)
+        for k, toks in enumerate(by_shard):          # one shard's text in memory at a time
+            items = []
+            for tok in sorted(toks):
+                arr = self.postings.pop(tok)
+                prev = 0
+                parts = []
+                for n in arr:
+                    parts.append(_b36(n - prev))
+                    prev = n
+                items.append(f"{js_string(tok)}:\"{','.join(parts)}\"")
             data = f"CVS.shard({self.chat},{k},{{{','.join(items)}}});\n".encode()
             (self.folder / f"t{k}.js").write_bytes(data)
             self.bytes_written += len(data)

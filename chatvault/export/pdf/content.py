@@ -80,6 +80,10 @@ def canonical_record(m: ExportMessage, files: list[FileFacts]) -> dict[str, Any]
     }
 
 
-def canonical_line(m: ExportMessage, files: list[FileFacts]) -> bytes:
+def canonical_text(m: ExportMessage, files: list[FileFacts]) -> str:
     record = canonical_record(m, files)
-    return (json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def canonical_line(m: ExportMessage, files: list[FileFacts]) -> bytes:
+    return canonical_text(m, files).encode()

@@ -81,6 +81,8 @@ class EvidencePDF(FPDF):
                 self.fonts[key].cmap.pop(0x200D, None)
         self._last_fallback: str | None = None
         self._widths: dict[tuple[str, str, float, bool], float] = {}
+        main = [set(self.fonts[k].cmap) for k in ("sans", "sansB")]
+        self._main_chars = frozenset(chr(c) for c in set.intersection(*main))
         self._covered = frozenset(chr(c) for key in fonts.faces for c in self.fonts[key].cmap)
         self.uncovered: set[str] = set()    # characters no font draws (printed as boxes, reported)
         self.alias_nb_pages("{nb}")
@@ -145,8 +147,23 @@ class EvidencePDF(FPDF):
             align = "R" if is_rtl(para) else "L"
             for row in self.wrap(para, width - 2 * self.c_margin, shaped) or [""]:
                 self.set_x(MARGIN + indent)
-                self.cell(width, height, row, align=align, new_x="LMARGIN", new_y="NEXT")
+                self._row(width, height, row, align)
         self.set_text_color(0)
+
+    def _row(self, width: float, height: float, row: str, align: str) -> None:
+        """One line. A line that needs no shaping and no fallback font — most of a chat, and every
+        time/sender line — takes fpdf2's single-fragment path (its per-character font and script
+        scan is the main cost of printing a line), by hiding the fallback list for that one cell."""
+        shaped = needs_shaping(row)
+        self.shaping(shaped)
+        plain = not shaped and set(row) <= self._main_chars
+        saved = self._fallback_font_ids
+        if plain:
+            self._fallback_font_ids = []
+        try:
+            self.cell(width, height, row, align=align, new_x="LMARGIN", new_y="NEXT")
+        finally:
+            self._fallback_font_ids = saved
 
     def wrap(self, text: str, width: float, shaped: bool) -> list[str]:
         """Greedy line breaking over cached token widths.
@@ -186,7 +203,7 @@ class EvidencePDF(FPDF):
         key = (tok, self.font_style, self.font_size_pt, shaped)
         w = self._widths.get(key)
         if w is None:
-            if len(self._widths) > 200_000:
+            if len(self._widths) > 50_000:        # ~8 MiB: bounded whatever the vocabulary
                 self._widths.clear()
             w = self._widths[key] = self.get_string_width(tok)
         return w

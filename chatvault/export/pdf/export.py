@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -21,8 +22,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chatvault import __version__, clock
-from chatvault.errors import InputError
-from chatvault.export.pdf.content import AttachmentFacts, FileFacts, canonical_line
+from chatvault.errors import InputError, UsageError
+from chatvault.export.pdf.content import AttachmentFacts, FileFacts, canonical_text
 from chatvault.export.pdf.cover import CoverFacts, PartFacts, draw_cover
 from chatvault.export.pdf.document import EvidencePDF
 from chatvault.export.pdf.fonts import find_fonts
@@ -35,8 +36,8 @@ from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
 from chatvault.media.thumbnails import ThumbWorker
 
-VOLUME_BUDGET = 100_000        # ≈ 4,000 pages of text, or fewer with pictures (bench: RSS per volume)
-PICTURE_UNITS = 100            # a scaled picture holds ~50 KB until the volume is written
+VOLUME_BUDGET = 30_000         # units per volume: ≈ 1,900 pages of text; peak RSS stays < 300 MiB (bench)
+PICTURE_UNITS = 25             # a scaled picture holds ~35 KB, and as much again while the file is written
 
 
 def _zone(tz: str | tzinfo | None) -> tzinfo | None:
@@ -58,6 +59,23 @@ def _stream(conn: Any, sel: Selection, chats: list[ChatPlan]) -> Iterator[tuple[
                 yield chat, m
 
 
+def _ahead(stream: Iterator[tuple[ChatPlan, ExportMessage]],
+           source: PictureSource | None) -> Iterator[tuple[ChatPlan, ExportMessage]]:
+    """The stream, with the pictures of the next AHEAD messages already being decoded."""
+    if source is None:
+        yield from stream
+        return
+    window: deque[tuple[ChatPlan, ExportMessage]] = deque()
+    for item in stream:
+        for att in item[1].attachments:
+            if printable(att):
+                source.prefetch(att)
+        window.append(item)
+        if len(window) > source.AHEAD:
+            yield window.popleft()
+    yield from window
+
+
 def part_paths(out: Path, n: int) -> list[Path]:
     """`out` itself for one volume; NAME.part01-of-03.pdf ... beside it for several."""
     if n == 1:
@@ -67,10 +85,11 @@ def part_paths(out: Path, n: int) -> list[Path]:
 
 def export_pdf(vault: Any, selection: Selection, out_path: str | os.PathLike[str], job: JobContext, *,
                custodian: str | None = None, tz: str | tzinfo | None = None, lang: str = "en",
-               pictures: bool = True, volume_budget: int = VOLUME_BUDGET) -> ExportReport:
-    """Write the selection as PDF volume(s) at `out_path`. Raises MissingFont, InputError, Cancelled
-    (nothing half-written is left behind)."""
-    fonts = find_fonts()
+               pictures: bool = True, overwrite: bool = False,
+               volume_budget: int = VOLUME_BUDGET) -> ExportReport:
+    """Write the selection as PDF volume(s) at `out_path` (and `out_path`.sha256). Raises MissingFont,
+    InputError, UsageError (the file exists and not `overwrite`), Cancelled (nothing half-written
+    is left behind)."""
     out = Path(out_path)
     if not out.parent.is_dir():
         raise InputError(f"The folder {out.parent} does not exist.", hint="Choose an existing folder.")
@@ -82,8 +101,14 @@ def export_pdf(vault: Any, selection: Selection, out_path: str | os.PathLike[str
     job.set_total(items=2 * total)
     job.status("Hashing the exported content")
     facts = AttachmentFacts(store)
-    cover, parts = _first_pass(conn, selection, chats, facts, job, volume_budget)
+    cover, parts, chars = _first_pass(conn, selection, chats, facts, job, volume_budget)
     paths = part_paths(out, len(parts))
+    taken = [p for p in [*paths, out.with_name(out.name + ".sha256")] if p.exists()]
+    if taken and not overwrite:
+        raise UsageError(f"{taken[0]} already exists: an earlier export is there.",
+                         hint="Choose another file name, or pass --force to replace it.")
+    fonts = find_fonts("".join(chars) + "".join(w.values()) + (custodian or "") + str(vault.path)
+                       + "".join(c.title or "" for c in chats) + selection.query)
     for part, path in zip(parts, paths, strict=True):
         part.file_name = path.name
     created = datetime.fromtimestamp(clock.now_ms() / 1000, UTC)
@@ -103,8 +128,12 @@ def export_pdf(vault: Any, selection: Selection, out_path: str | os.PathLike[str
     try:
         with ThumbWorker() as worker:
             source = PictureSource(store, worker) if pictures else None
-            uncovered = _second_pass(conn, selection, chats, facts, source, job, cover, parts, paths,
-                         (fonts, header, created, w, lang, zone), written)
+            try:
+                uncovered = _second_pass(conn, selection, chats, facts, source, job, cover, parts, paths,
+                                         (fonts, header, created, w, lang, zone), written)
+            finally:
+                if source is not None:
+                    source.close()
         written.append(_write_sums(out, paths))
     except BaseException:
         for path in written + [p.with_name(p.name + ".part") for p in paths]:
@@ -121,15 +150,19 @@ def export_pdf(vault: Any, selection: Selection, out_path: str | os.PathLike[str
 
 
 def _first_pass(conn: Any, sel: Selection, chats: list[ChatPlan], facts: AttachmentFacts,
-                job: JobContext, budget: int) -> tuple[CoverFacts, list[PartFacts]]:
+                job: JobContext, budget: int) -> tuple[CoverFacts, list[PartFacts], set[str]]:
+    """Counts, the content hash, the volumes' bounds and hashes, and every character printed."""
     whole, part_sha = hashlib.sha256(), hashlib.sha256()
+    chars: set[str] = set()
     parts: list[PartFacts] = []
     n = attachments = missing = units = 0
     start = 1
     for _chat, m in _stream(conn, sel, chats):
         job.check()
         files = [facts.of(a) for a in m.attachments]
-        line = canonical_line(m, files)
+        text = canonical_text(m, files)
+        chars.update(text)
+        line = text.encode()
         whole.update(line)
         part_sha.update(line)
         n += 1
@@ -143,14 +176,14 @@ def _first_pass(conn: Any, sel: Selection, chats: list[ChatPlan], facts: Attachm
     if n >= start or not parts:
         parts.append(PartFacts(len(parts) + 1, start, n, part_sha.hexdigest()))
     cover = CoverFacts("", None, [], "", "", "", n, attachments, missing, {}, whole.hexdigest(), "", parts)
-    return cover, parts
+    return cover, parts, chars
 
 
 def _second_pass(conn: Any, sel: Selection, chats: list[ChatPlan], facts: AttachmentFacts,
                  source: PictureSource | None, job: JobContext, cover: CoverFacts, parts: list[PartFacts],
                  paths: list[Path], look: tuple, written: list[Path]) -> set[str]:
     fonts, header, created, w, lang, zone = look
-    stream = _stream(conn, sel, chats)
+    stream = _ahead(_stream(conn, sel, chats), source)
     n = 0
     uncovered: set[str] = set()
     for part, path in zip(parts, paths, strict=True):

@@ -10,6 +10,7 @@ install, never a PDF full of empty boxes.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -48,8 +49,10 @@ _CJK = "/usr/share/fonts/opentype/noto/"
 SPECS: tuple[FontSpec, ...] = (
     FontSpec("sans", "Noto Sans", "fonts-noto-core", True,
              known=(_NOTO + "NotoSans-Regular.ttf", _NOTO + "NotoSans-Bold.ttf")),
-    FontSpec("cjk", "Noto Sans CJK SC", "fonts-noto-cjk", True,
-             known=(_CJK + "NotoSansCJK-Regular.ttc", _CJK + "NotoSansCJK-Bold.ttc")),
+    # Regular only: a bold CJK face costs ~1 s and tens of MiB per volume; bold CJK (sender names)
+    # prints in the regular face (fpdf2 fallback without exact match).
+    FontSpec("cjk", "Noto Sans CJK SC", "fonts-noto-cjk", True, bold=False,
+             known=(_CJK + "NotoSansCJK-Regular.ttc",)),
     FontSpec("arabic", "Noto Sans Arabic", "fonts-noto-core", True,
              known=(_NOTO + "NotoSansArabic-Regular.ttf", _NOTO + "NotoSansArabic-Bold.ttf")),
     FontSpec("hebrew", "Noto Sans Hebrew", "fonts-noto-core", False, bold=False,
@@ -118,15 +121,39 @@ def _find(spec: FontSpec) -> list[FontFace]:
     return faces
 
 
+# The characters each fallback font is loaded for (a font costs ~0.1–1 s and up to tens of MiB per
+# volume, so an English-only export loads Noto Sans alone). Emoji and symbols share their ranges:
+# the emoji font comes first, the symbols font catches what it lacks.
+_PICTO = "\u2190-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+NEEDED_FOR: dict[str, re.Pattern[str]] = {
+    "cjk": re.compile("[\u1100-\u11ff\u2e80-\u303f\u3040-\u9fff\ua960-\ua97f\uac00-\ud7af"
+                      "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff]"),
+    "arabic": re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb50-\ufdff\ufe70-\ufeff]"),
+    "hebrew": re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]"),
+    "thai": re.compile("[\u0e00-\u0e7f]"),
+    "devanagari": re.compile("[\u0900-\u097f\ua8e0-\ua8ff]"),
+    "emoji": re.compile(f"[{_PICTO}]"),
+    "symbols": re.compile(f"[{_PICTO}]"),
+}
+
+
 @lru_cache(maxsize=1)
-def find_fonts() -> FontSet:
-    """Every font the PDF uses; raises MissingFont naming the packages of absent required fonts."""
+def _located() -> dict[str, list[FontFace]]:
+    return {spec.key: faces for spec in SPECS if (faces := _find(spec))}
+
+
+def find_fonts(text: str | None = None) -> FontSet:
+    """The fonts a PDF of `text` (all its characters, in any order) needs — every font when None.
+    Raises MissingFont naming the packages of absent required fonts the text needs."""
+    located = _located()
     found = FontSet()
     missing: list[FontSpec] = []
     for spec in SPECS:
-        faces = _find(spec)
-        if faces:
-            found.faces[spec.key] = faces
+        pattern = NEEDED_FOR.get(spec.key)
+        if text is not None and pattern is not None and not pattern.search(text):
+            continue
+        if spec.key in located:
+            found.faces[spec.key] = located[spec.key]
         elif spec.required:
             missing.append(spec)
     if missing:
@@ -137,3 +164,6 @@ def find_fonts() -> FontSet:
             "Korean, Arabic or emoji text would print as empty boxes.",
             hint=f"Install them with: sudo apt-get install {packages} (or run packaging/sysdeps.sh).")
     return found
+
+
+find_fonts.cache_clear = _located.cache_clear  # type: ignore[attr-defined]

@@ -3,12 +3,13 @@
 An original photo is often 3–12 MB; embedding it as is would make a 500-photo PDF gigabytes large
 and hold every photo in memory until fpdf2 writes the file. Each picture is decoded in the
 thumbnail worker process (memory-limited, bomb-guarded: RELIABILITY.md) and re-encoded at the
-pixels the page prints (`PIXELS`, 80 mm at 180 dpi), so a picture costs tens of KB. A picture that
+pixels the page prints (`PIXELS`, 80 mm at 150 dpi), so a picture costs tens of KB. A picture that
 is missing, damaged or undecodable becomes a placeholder line saying why, never a crash.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from chatvault.media.blobstore import BlobStore
 from chatvault.media.thumbnails import MAX_SOURCE_BYTES, ThumbnailError, ThumbWorker
 
 PRINT_MM = 80.0                       # the largest printed side of an inline picture
-DPI = 180
+DPI = 150                             # photo print quality; ~35 KB per picture
 PIXELS = round(PRINT_MM / 25.4 * DPI)
 PRINTABLE = frozenset(f"image/{f.lower()}" for f in IMAGE_FORMATS) | {"image/jpg"}
 
@@ -36,27 +37,43 @@ def printable(att: dict[str, Any]) -> bool:
 
 
 class PictureSource:
-    """Scaled pictures by blob id; a blob used twice is decoded once (the last few are kept)."""
+    """Scaled pictures by blob id, decoded ahead of the page that prints them.
 
-    KEEP = 16
+    `prefetch` hands a picture to a background thread that talks to the worker process (the
+    thread only waits on a pipe, so the printing thread keeps the GIL): on two cores decoding and
+    printing overlap. Only the pictures of the next `AHEAD` messages are in flight or held."""
+
+    AHEAD = 64
 
     def __init__(self, store: BlobStore, worker: ThumbWorker) -> None:
         self.store = store
         self.worker = worker
-        self._recent: dict[str, Picture | str] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-pictures")
+        self._pending: dict[str, tuple[int, Future[Picture | str]]] = {}   # blob -> (users, result)
+
+    def prefetch(self, att: dict[str, Any]) -> None:
+        blob_id = att.get("blob_id")
+        if att.get("status") != "stored" or not blob_id:
+            return
+        users, fut = self._pending.get(blob_id, (0, None))
+        self._pending[blob_id] = (users + 1, fut or self._pool.submit(self._load, blob_id))
 
     def load(self, att: dict[str, Any]) -> Picture | str:
         """The picture, or why it cannot be shown: missing, large, damaged or undecodable."""
         blob_id = att.get("blob_id")
         if att.get("status") != "stored" or not blob_id:
             return "missing"
-        hit = self._recent.get(blob_id)
-        if hit is None:
-            hit = self._load(blob_id)
-            if len(self._recent) >= self.KEEP:
-                self._recent.pop(next(iter(self._recent)))
-            self._recent[blob_id] = hit
-        return hit
+        users, fut = self._pending.pop(blob_id, (1, None))
+        if users > 1 and fut is not None:
+            self._pending[blob_id] = (users - 1, fut)
+        # Never decoded on this thread: the worker process has one pipe and the pool's thread owns it.
+        return (fut or self._pool.submit(self._load, blob_id)).result()
+
+    def close(self) -> None:
+        for _users, fut in self._pending.values():
+            fut.cancel()
+        self._pool.shutdown(wait=True)
+        self._pending.clear()
 
     def _load(self, blob_id: str) -> Picture | str:
         try:

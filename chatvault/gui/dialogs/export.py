@@ -286,8 +286,13 @@ class ExportDialog(QDialog):
         if p.cancelled:
             self.status.setText(self.tr("Stopping…"))
         elif p.items_total:
-            self.status.setText(self.tr("%1 of %2 messages").replace("%1", f"{p.items_done:,}")
-                                .replace("%2", f"{p.items_total:,}"))
+            text = self.tr("%1 of %2 messages").replace("%1", f"{p.items_done:,}").replace("%2", f"{p.items_total:,}")
+            if p.rate_items:
+                text += " · " + self.tr("%1 a second").replace("%1", f"{p.rate_items:,.0f}")
+            if p.eta_seconds is not None:
+                m, sec = divmod(int(p.eta_seconds), 60)
+                text += " · " + self.tr("about %1 left").replace("%1", f"{m}:{sec:02d}")
+            self.status.setText(text)
 
     def _done(self, report: Any) -> None:
         self._set_running(False)
