@@ -222,6 +222,11 @@ def test_custodians_filter_when_the_vault_maps_them(vault, tmp_path):
         _report, out = run(vault, tmp_path, name="everyone")
         per = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["per_custodian"]
         assert per == {"Karl Keller": 7, "Wang Wei": 5}
+        from dataclasses import replace
+        by_filter = Selection(filters=replace(SearchFilters(), custodians=["Wang Wei"]))   # search's --custodian
+        report, out = run(vault, tmp_path, by_filter, name="filter")
+        assert report.messages == 5 and json.loads((out / "manifest.json").read_text(encoding="utf-8"))[
+            "counts"]["per_custodian"] == {"Wang Wei": 5}
         sel = Selection("contract OR 合同")                   # keywords and custodians together
         report, _out = run(vault, tmp_path, sel, custodians=["Karl Keller", "Wang Wei"], name="query")
         assert report.messages == sum(c.messages for c in plan(vault.connect(), sel)) == 3

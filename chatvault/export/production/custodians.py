@@ -57,13 +57,28 @@ class CustodianScope:
     warnings: list[str] = field(default_factory=list)
 
     def restrict(self, conn: Any, selection: Selection) -> tuple[Selection, list[ChatPlan]]:
-        """The selection narrowed to the requested custodians' archives (when mapped), and its chats."""
+        """The selection narrowed to the requested custodians' archives (when mapped), and its chats.
+        Custodians the selection's own filter names (the search's `--custodian`) count as requested."""
+        chosen = list(getattr(selection.filters, "custodians", ()) or ())
+        if self.mapped and chosen:
+            self.requested = tuple(dict.fromkeys(self.requested + tuple(self._names(conn, chosen))))
         if self.mapped and self.requested:
             selection = _with(selection, list(self.requested))
         chats = plan(conn, selection)
         if self.mapped:
             self._attribute(conn, selection)
         return selection, chats
+
+    def _names(self, conn: Any, refs: list[Any]) -> list[str]:
+        out = []
+        for ref in refs:
+            row = conn.execute("SELECT name FROM custodians WHERE id = ? OR name = ? COLLATE NOCASE",
+                               (int(ref) if str(ref).isdigit() else -1, str(ref))).fetchone()
+            if row is None:
+                raise InputError(f"No custodian named {ref} in this vault.",
+                                 hint=f"Custodians here: {', '.join(self.names) or 'none yet'}.")
+            out.append(str(row[0]))
+        return out
 
     def _attribute(self, conn: Any, selection: Selection) -> None:
         for name in self.requested or tuple(self.names):
