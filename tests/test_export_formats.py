@@ -18,7 +18,7 @@ def test_every_format_is_wired_and_options_reach_it_under_its_own_names() -> Non
     assert formats.kwargs_for(formats.entry("html"), opts) == {"include_media": False, "by": "count",
                                                                "page_size": 500}
     assert formats.kwargs_for(formats.entry("pdf"), opts) == {"pictures": False, "lang": "zh_CN", "overwrite": True}
-    assert formats.kwargs_for(formats.entry("production"), opts) == {"custodians": ["Anna"]}
+    assert formats.kwargs_for(formats.entry("production"), opts) == {"custodians": ["Anna"], "lang": "zh_CN"}
     assert formats.kwargs_for(formats.entry("csv"), opts) == {"media": False, "lang": "zh_CN", "page_by": "count",
                                                               "page_size": 500, "bom": True,
                                                               "custodians": ["Anna"], "overwrite": True}
