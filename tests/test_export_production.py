@@ -381,3 +381,15 @@ def test_days_are_the_days_the_people_lived_or_the_zone_asked_for(vault, tmp_pat
     with pytest.raises(InputError, match="Unknown time zone"):
         run(vault, tmp_path, sel, name="bad", tz="Mars/Olympus")
     assert not (tmp_path / "bad").exists()
+
+
+def test_the_custody_record_names_the_latest_backup_snapshot(vault, dest, tmp_path):
+    """Which vault *state* was produced: the snapshot of the last backup before the production."""
+    from chatvault.backup import engine
+    populate(vault)
+    snap = engine.run_backup(vault, dest).snapshot_id
+    _report, out = run(vault, tmp_path)
+    custody = json.loads((out / "custody.json").read_text(encoding="utf-8"))
+    assert snap and custody["vault"]["latest_backup"]["snapshot_id"] == snap
+    assert custody["vault"]["latest_backup"]["destination"] == "usb"
+    assert snap in (out / "custody.txt").read_text(encoding="utf-8")
