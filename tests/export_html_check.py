@@ -79,11 +79,17 @@ def chromium() -> str:
 
 def dump_dom(url: str, budget_ms: int = 8000, timeout: float = 120) -> str:
     """The DOM after the page's scripts ran (virtual time lets lazily added data scripts finish)."""
+    return dump_dom_logged(url, budget_ms, timeout)[0]
+
+
+def dump_dom_logged(url: str, budget_ms: int = 8000, timeout: float = 120) -> tuple[str, str]:
+    """The DOM and Chromium's log (console messages and Content-Security-Policy refusals)."""
     with tempfile.TemporaryDirectory() as profile:
         p = subprocess.run(
             [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-extensions", "--disable-sync", "--no-first-run", "--mute-audio",
-             f"--user-data-dir={profile}", f"--virtual-time-budget={budget_ms}", "--dump-dom", url],
+             "--enable-logging=stderr", "--v=0", f"--user-data-dir={profile}",
+             f"--virtual-time-budget={budget_ms}", "--dump-dom", url],
             capture_output=True, timeout=timeout)
     assert p.returncode == 0, p.stderr.decode(errors="replace")[-2000:]
-    return p.stdout.decode("utf-8")
+    return p.stdout.decode("utf-8"), p.stderr.decode("utf-8", errors="replace")

@@ -21,7 +21,7 @@ TEXTS = {
     "ar": "مرحبا، هل الاجتماع غدا في الساعة الثالثة؟",
     "emoji": "Happy birthday 🎂🎉 👍🏽 ❤️ 👨‍👩‍👧 🇨🇳",
 }
-EDITED, RECALLED, DELETED = "EDITED-MARK text", "RECALLED-MARK text", "DELETED-MARK text"
+EDITED, RECALLED, DELETED = "EDITED-MARK text", "RECALLED-MARK text", "DELETED-MARK text {nb}"
 
 
 def picture(seed: int, size: tuple[int, int] = (1600, 1200)) -> bytes:

@@ -21,6 +21,8 @@ class DrawnFont:
     kind: str                                            # Type0/CIDFontType2, Type0/CIDFontType0, Type3
     glyph_chars: dict[int, str] = field(default_factory=dict)   # code -> text, for codes with a real glyph
     notdef_codes: list[int] = field(default_factory=list)        # codes drawn with .notdef or an empty glyph
+    glyph_names: dict[int, str] = field(default_factory=dict)     # code -> glyph name (TrueType)
+    nominal: dict[int, str] = field(default_factory=dict)         # the subset's cmap: codepoint -> glyph name
 
 
 class PdfFile:
@@ -66,10 +68,13 @@ class PdfFile:
             gmap = self.stream(gmap_ref) if gmap_ref else None
             order = tt.getGlyphOrder()
             glyf = tt["glyf"]
+            font.nominal = dict(tt.getBestCmap() or {})
             for code, text in cmap.items():
                 gid = int.from_bytes(gmap[2 * code:2 * code + 2], "big") if gmap else code
                 g = glyf[order[gid]] if 0 < gid < len(order) else None
                 drawn = g is not None and (text.isspace() or g.numberOfContours != 0)
+                if g is not None:
+                    font.glyph_names[code] = order[gid]
                 (font.glyph_chars.__setitem__(code, text) if drawn else font.notdef_codes.append(code))
         else:
             cff = CFFFontSet()

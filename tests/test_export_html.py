@@ -11,7 +11,7 @@ from PIL import Image
 
 from chatvault.errors import InputError
 from chatvault.export.html import export_html
-from chatvault.export.html.searchindex import shard_of
+from chatvault.export.html.searchindex import query_tokens, shard_of
 from chatvault.export.selection import Selection
 from chatvault.jobs.context import JobContext
 from chatvault.media.attach import MediaInfo, record_blob
@@ -67,7 +67,8 @@ def build(vault) -> None:
         (12, 1, "text", "see you at 8 (fixed)", {}, "present", 1, None),
         (13, 3, "text", "this one was deleted later", {}, "missing-at-source", 0, None),
     ]
-    rows += [(i, 1 + i % 3, "text", f"filler number {i}", {}, "present", 0, None) for i in range(14, 26)]
+    rows += [(i, 1 + i % 3, "text", f"filler number {i}", {}, "present", 0, 25 if i == 14 else None)
+             for i in range(14, 26)]
     rows.append((26, 3, "text", "yes I agree", {}, "present", 0, 2))
     rows.append((27, 2, "text", "reply to a lost one", {}, "present", 0, None))
     for mid, sender, kind, text, extra, status, edited, reply in rows:
@@ -129,7 +130,7 @@ def test_a_group_chat_reads_like_the_messenger_with_every_state_visible(family):
     assert p1.all("video")[0].attrs["src"] == "../media/VID-002.mp4"
     assert p1.all("audio")[0].attrs["src"] == "../media/PTT-003.opus"
     assert "report.pdf" in p1.text and "missing in the vault" in p1.text
-    for words in ("¥88.00", "恭喜发财", "上海外滩", "31.230400, 121.473700", "[Missed call]", "Anna added 李雷"):
+    for words in ("¥88.00", "恭喜发财", "上海外滩", "31.2304, 121.4737", "OpenStreetMap", "[Missed call]", "Anna added 李雷"):
         assert words in p1.text, words
     p2 = parse(out / "c1" / "p2.html")
     assert "recalled" in p2.text and "recalled" in _message(p2, 10).attrs["class"]
@@ -149,6 +150,8 @@ def test_replies_link_to_their_original_on_another_page(family):
     assert link.attrs["href"] == "p1.html#n1"                 # message 2 is ordinal 1, on the first page
     assert "合同发票 signed" in p3.text
     assert "Reply to a message that is not in the vault" in p3.text
+    ahead = parse(out / "c1" / "p2.html").all("a", class_="ql")[0]         # a reply to a later message
+    assert ahead.attrs["href"] == "go.html#n24" and (out / "c1" / "go.html").is_file()
 
 
 def test_pages_chain_with_prev_next_and_a_calendar_and_index(family):
@@ -206,6 +209,14 @@ def test_media_left_out_and_bad_options(vault, tmp_path):
     assert "media not included in this export" in parse(out / "c1" / "p1.html").text
     with pytest.raises(InputError):
         export_html(vault, Selection(), out, JobContext())                 # not an empty folder
+    export_html(vault, Selection(), out, JobContext(), overwrite=True)     # an earlier export is replaced
+    assert (out / "media").is_dir()
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "holiday.jpg").write_bytes(b"x")
+    with pytest.raises(InputError):
+        export_html(vault, Selection(), other, JobContext(), overwrite=True)   # never someone's folder
+    assert (other / "holiday.jpg").exists()
     with pytest.raises(InputError):
         export_html(vault, Selection(), tmp_path / "x", JobContext(), by="week")
 
@@ -242,3 +253,90 @@ def test_long_messages_never_make_a_page_heavier_than_200_kib(vault, tmp_path):
     assert len(names) > 15 and names[:2] == ["2024-01.html", "2024-01-2.html"]
     assert max((out / "c1" / n).stat().st_size for n in names) <= 200 * 1024
     assert sum(len(parse(out / "c1" / n).all("div", class_="msg")) for n in names) == 300
+
+
+def _index_hits(out, folder: str, query: str) -> set[int]:
+    """What the page's search does, in Python: the query's tokens looked up in the shards, intersected."""
+    meta = json.loads((out / folder / "s" / "meta.js").read_text(encoding="utf-8").split(",", 1)[1][:-3])
+    hits: set[int] | None = None
+    for tok in query_tokens(query):
+        shard = (out / folder / "s" / f"t{shard_of(tok, meta['shards'])}.js").read_text(encoding="utf-8")
+        data = json.loads(shard.split(",", 2)[2][:-3])
+        ords, prev = set(), 0
+        for d in data[tok].split(",") if tok in data else []:
+            prev += int(d, 36)
+            ords.add(prev)
+        hits = ords if hits is None else hits & ords
+    return hits or set()
+
+
+def test_the_export_search_finds_what_the_app_finds(vault, tmp_path):
+    from chatvault.search.api import SearchFilters, search_ids
+    conn = vault.connect()
+    populate(conn, n=2000)
+    out = tmp_path / "s"
+    export_html(vault, Selection(), out, JobContext())
+    for query in ("contract", "Café", "resume", "PDF", "合同", "生日晚饭", "我", "👍", "13812345678"):
+        app, _ = search_ids(conn, query, SearchFilters(), "oldest", 10_000, 0)
+        ours = sum(len(_index_hits(out, f"c{i}", query)) for i in range(1, 5))
+        assert ours == app, query
+
+
+def test_pages_speak_chinese_when_asked(family, vault, tmp_path):
+    out = tmp_path / "zh"
+    export_html(vault, Selection(), out, JobContext(), page_size=10, by="count", lang="zh_CN")
+    p1, p2 = parse(out / "c1" / "p1.html"), parse(out / "c1" / "p2.html")
+    assert p1.all("html")[0].attrs["lang"] == "zh-CN"
+    for words in ("全部聊天", "下一页 ›", "搜索此聊天", "2024年1月30日 星期二", "来源信息", "原始 ID", "保险库中缺失"):
+        assert words in p1.text or any(words in n.attrs.values() for n in p1.tags), words
+    assert "来源中已删除" in p2.text and "已撤回" in p2.text and "已编辑" in p2.text
+    assert "2024" in parse(out / "c1" / "index.html").text and "导入记录（来源）" in parse(out / "c1" / "index.html").text
+    assert "搜索全部聊天" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_search_selection_exports_its_matches_and_says_when_an_original_is_left_out(vault, tmp_path):
+    from chatvault.search.index import index_messages
+    build(vault)
+    conn = vault.connect()
+    conn.execute("BEGIN")
+    index_messages(conn, [(r[0], r[1]) for r in conn.execute("SELECT id, text FROM messages")])
+    conn.execute("COMMIT")
+    conn.close()
+    out = tmp_path / "q"
+    report = export_html(vault, Selection("agree"), out, JobContext())
+    assert report.messages == 1
+    page = parse(out / "c1" / _pages(out)["pages"][0][0])
+    assert "yes I agree" in page.text and "合同发票 signed" in page.text and "(not in this export)" in page.text
+    assert not page.all("a", class_="ql") and "query “agree”" in parse(out / "index.html").text
+
+
+_FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+from chatvault.errors import DiskFull
+from chatvault.export.html import export_html
+from chatvault.export.selection import Selection
+from chatvault.jobs.context import JobContext
+from chatvault.vault.vault import open_vault
+v = open_vault(Path(sys.argv[1]), sys.argv[2])
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))   # no file may pass 100 KB: the disk is "full"
+try:
+    export_html(v, Selection(), Path(sys.argv[3]), JobContext())
+except DiskFull as exc:
+    print("DiskFull:", exc.hint)
+"""
+
+
+def test_a_full_disk_is_the_apps_disk_full_error_not_a_crash(vault, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import PASSPHRASE
+    conn = vault.connect()
+    populate(conn, n=2000)
+    conn.close()
+    p = subprocess.run([sys.executable, "-c", _FULL_DISK, str(vault.path), PASSPHRASE, str(tmp_path / "out")],
+                       capture_output=True, text=True, env=dict(os.environ), timeout=120)
+    assert p.stdout.startswith("DiskFull: Free some space"), p.stdout + p.stderr[-2000:]

@@ -14,9 +14,11 @@ import pytest
 from chatvault.export.html import export_html
 from chatvault.export.selection import Selection
 from chatvault.jobs.context import JobContext
+from chatvault.search.api import SearchFilters, search_ids
 from chatvault.vault.vault import create_vault
-from tests.export_html_check import chromium, dump_dom, parse
+from tests.export_html_check import chromium, dump_dom, dump_dom_logged, parse
 from tests.export_html_data import NEEDLE, NEEDLE_CJK, big_chat
+from tests.search_data import populate
 
 N = 1_000_000
 pytestmark = pytest.mark.slow
@@ -56,7 +58,13 @@ def test_last_page_shows_states_and_a_reply_linking_to_the_first_page(exported):
     folder, pages = exported
     dom = parse("", dump_dom((folder / pages[-1][0]).as_uri()))
     assert NEEDLE_CJK in dom.text and dom.all("a", rel="prev") and not dom.all("a", rel="next")
-    assert "recalled" in dom.text and "deleted at source" in dom.text and dom.all("span", class_="ed")
+    # The generated chat's last 200 messages hold a recall, two deletions and two edits: the pages
+    # that hold them (the last, and the one before when the last is short) show every state.
+    ends = [p[2] for p in pages[1:]] + [N]
+    tail = [p[0] for p, end in zip(pages, ends, strict=True) if end > N - 200]
+    doms = [dom] + [parse("", dump_dom((folder / name).as_uri())) for name in tail if name != pages[-1][0]]
+    text = "".join(d.text for d in doms)
+    assert "recalled" in text and "deleted at source" in text and any(d.all("span", class_="ed") for d in doms)
     quote = [a for a in dom.all("a", class_="ql") if a.attrs["href"].startswith(pages[0][0])]
     assert quote and quote[-1].attrs["href"] == f"{pages[0][0]}#n0"
 
@@ -72,3 +80,34 @@ def test_the_search_box_finds_messages_on_other_pages_and_the_link_highlights_th
     assert len(hits) == 1 and hits[0].startswith(f"{pages[-1][0]}#n{N - 1}/")
     shown = dump_dom(first.as_uri() + f"#n0/{NEEDLE}")
     assert 'class="msg in hit-msg"' in shown and f"<mark>{NEEDLE}</mark>" in shown
+
+
+def test_the_browser_tokenizer_agrees_with_the_app_and_the_csp_blocks_nothing_of_ours(vault, tmp_path):
+    chromium()
+    conn = vault.connect()
+    populate(conn, n=800)
+    export_html(vault, Selection(), tmp_path / "out", JobContext(), lang="zh_CN")
+    app, _ = search_ids(conn, "cafe", SearchFilters(), "oldest", 10_000, 0)
+    dom, log = dump_dom_logged((tmp_path / "out" / "index.html").as_uri() + "#q=CAFÉ")
+    assert f"找到 {app} 条消息" in parse("", dom).text              # every chat, accents and case folded
+    assert "Content Security Policy" not in log and "Uncaught" not in log, log[-2000:]
+
+
+def test_a_page_of_attacks_in_the_browser_tries_to_run_or_load_nothing(vault, tmp_path):
+    from tests.test_export_html_xss import _build
+    chromium()
+    _build(vault)
+    export_html(vault, Selection(), tmp_path / "out", JobContext(), page_size=20, by="count")
+    dom, log = dump_dom_logged((tmp_path / "out" / "c1" / "p1.html").as_uri())
+    assert "<script>alert(1)</script>" in parse("", dom).text          # shown as text
+    assert "Content Security Policy" not in log and "Uncaught" not in log, log[-2000:]
+    assert "alert" not in log
+
+
+def test_a_reply_to_a_later_message_finds_its_page_in_the_browser(vault, tmp_path):
+    from tests.test_export_html import build
+    chromium()
+    build(vault)
+    export_html(vault, Selection(), tmp_path / "out", JobContext(), page_size=10, by="count")
+    dom = dump_dom((tmp_path / "out" / "c1" / "go.html").as_uri() + "#n24")
+    assert "<title>Family — Page 3</title>" in dom and 'id="n24"' in dom and "hit-msg" in dom

@@ -29,6 +29,17 @@ PAYLOADS = [
     "</script><script>alert('data file')</script>\u2028\u2029",
     "{{constructor.constructor('alert(1)')()}} ${alert(1)}",
 ]
+# OWASP XSS Filter Evasion Cheat Sheet style vectors: tags × event handlers, and scheme obfuscations.
+_TAGS = ["img src=x", "svg", "body", "iframe src=x", "details open", "video src=x", "audio src=x", "input autofocus",
+         "marquee", "object data=x", "math", "select autofocus", "textarea autofocus", "button", "form", "a href=x",
+         "div style=x", "isindex", "keygen autofocus", "frameset"]
+_EVENTS = ["onerror", "onload", "onmouseover", "onfocus", "ontoggle"]
+_SCHEMES = ["javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:alert(1)", "jav\tascript:alert(1)",
+            "jav&#x09;ascript:alert(1)", "&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;:alert(1)",
+            "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "vbscript:msgbox(1)",
+            "java\0script:alert(1)", "%6A%61vascript:alert(1)"]
+PAYLOADS += [f"<{t} {e}=alert({i})>" for i, (t, e) in enumerate((t, e) for t in _TAGS for e in _EVENTS)]
+PAYLOADS += [f'<a href="{u}">x</a>' for u in _SCHEMES] + _SCHEMES
 SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script>'
        b'<image href="https://tracker.example/x.png"/></svg>')
 OURS = {"../assets/cv.js", "assets/cv.js"}
@@ -67,6 +78,7 @@ def _build(vault) -> None:
     names = [("image", svg.id, "image/svg+xml", '../../evil".svg'), ("file", page.id, "text/html", "page.html"),
              ("image", svg.id, "image/svg+xml", "x\" onmouseover=\"alert(1).png"),
              ("file", None, None, "..\\..\\windows\\system32\\x.dll")]
+    names += [("file", None, "text/html", p) for p in PAYLOADS[:15]]             # attack file names
     for kind, blob, mime, name in names:
         mid += 1
         conn.execute("INSERT INTO messages(id, conversation_id, source_key, ts, sender_id, kind, first_run_id) "
@@ -81,7 +93,7 @@ def test_an_export_of_attacks_runs_no_script_but_ours(vault, tmp_path):
     _build(vault)
     out = tmp_path / "export"
     report = export_html(vault, Selection(), out, JobContext(), page_size=20, by="count")
-    assert report.messages == len(PAYLOADS) * 7 + 4
+    assert len(set(PAYLOADS)) >= 100 and report.messages == len(PAYLOADS) * 7 + 4 + 15
     pages = sorted(out.rglob("*.html"))
     assert len(pages) >= 8
     for path in pages:

@@ -51,8 +51,15 @@ def test_every_script_and_emoji_is_drawn_by_a_real_glyph(vault, tmp_path):
     wanted = set("".join(TEXTS.values())) - {" "}
     assert wanted <= drawn, sorted(f"U+{ord(c):04X}" for c in wanted - drawn)
     assert not boxes
-    kinds = {f.kind for f in PdfFile(out.read_bytes()).fonts()}
-    assert {"Type0/CIDFontType2", "Type0/CIDFontType0", "Type3"} <= kinds   # TrueType, CJK CFF, colour emoji
+    fonts = PdfFile(out.read_bytes()).fonts()
+    assert {"Type0/CIDFontType2", "Type0/CIDFontType0", "Type3"} <= {f.kind for f in fonts}  # TrueType, CJK, emoji
+    # Arabic is shaped: letters are drawn with their joined (initial/medial/final) forms, which are
+    # glyphs other than the letter's own in the font's cmap.
+    arabic = next(f for f in fonts if "NotoSansArabic" in f.name and "Bold" not in f.name)
+    joined = [code for code, text in arabic.glyph_chars.items()
+              if len(text) == 1 and "\u0621" <= text <= "\u064a"
+              and arabic.glyph_names.get(code) != arabic.nominal.get(ord(text))]
+    assert len(joined) >= 5
 
     # Rendered: the message page has ink where the text is, and colour where the emoji are.
     subprocess.run(["pdftoppm", "-r", "50", "-f", "2", "-l", "2", "-png", str(out), str(tmp_path / "p")], check=True)
@@ -81,7 +88,7 @@ def test_states_replies_and_damaged_pictures_are_shown_never_hidden(vault, tmp_p
 
     assert "[Edited 2024-03-05 14:16 UTC+08:00]" in after(EDITED)
     assert "[Recalled 2024-03-05 14:17 UTC+08:00]" in after(RECALLED)
-    assert "[Deleted at source]" in after(DELETED)
+    assert "[Deleted at source]" in after(DELETED)       # DELETED ends in "{nb}", printed as written
     text = "\n".join(lines)
     assert "Reply to 李雷 (2024-03-05 14:09:09 UTC+08:00): 你好" in text
     assert "[Picture not in the vault]" in text and "[Picture damaged in the vault" in text
@@ -124,11 +131,13 @@ def _recompute(vault) -> str:
 def test_the_cover_states_a_hash_a_reviewer_can_recompute(vault, tmp_path):
     mixed_chat(vault)
     out = tmp_path / "chat.pdf"
-    report = export_pdf(vault, Selection.chat(1), out, JobContext(), tz="Asia/Tokyo")
+    report = export_pdf(vault, Selection.chat(1), out, JobContext(), tz="Asia/Tokyo", lang="zh_CN")
     cover = _text(out, 1, 1)
     assert report.sha256 == _recompute(vault)
-    assert report.sha256 in cover.replace(" ", "") and "Asia/Tokyo" in cover
-    assert "2024-03-05 15:08:09 UTC+09:00" in _text(out, 2)          # every time in the chosen zone
+    assert report.sha256 in cover.replace(" ", "") and "Asia/Tokyo" in cover and "聊天记录导出" in cover
+    body = _text(out, 2)
+    assert "2024-03-05 15:08:09 UTC+09:00" in body                   # every time in the chosen zone
+    assert "[来源中已删除]" in body and "第 2 页，共 2 页" in body        # the words in the export's language
     sums = (tmp_path / "chat.pdf.sha256").read_text()
     assert sums == f"{hashlib.sha256(out.read_bytes()).hexdigest()}  chat.pdf\n"
 
@@ -142,7 +151,7 @@ def test_a_large_export_is_cut_into_volumes_each_with_its_cover(vault, tmp_path)
         add_message(conn, i, f"message {i} 消息 {i}")
     conn.execute("COMMIT")
     out = tmp_path / "big.pdf"
-    report = export_pdf(vault, Selection.chat(1), out, JobContext(), volume_budget=50)
+    report = export_pdf(vault, Selection.chat(1), out, JobContext(), volume_budget=100)   # 2 units a message
     pdfs = sorted(p for p in report.files if p.suffix == ".pdf")
     assert [p.name for p in pdfs] == ["big.part01-of-03.pdf", "big.part02-of-03.pdf", "big.part03-of-03.pdf"]
     assert not out.exists()
@@ -195,3 +204,14 @@ def test_a_missing_font_names_the_package_to_install(monkeypatch):
         find_fonts.cache_clear()
     assert "Noto Sans CJK Nowhere" in err.value.message and "apt-get install fonts-noto-cjk" in err.value.hint
     assert err.value.code == "missing_font"
+
+
+@needs_poppler
+def test_a_search_selection_exports_what_the_search_finds_and_says_so(vault, tmp_path):
+    mixed_chat(vault)
+    out = tmp_path / "found.pdf"
+    report = export_pdf(vault, Selection("合同"), out, JobContext())
+    text = _text(out)
+    assert report.messages == 2                                  # the message and the reply quoting it
+    assert "Query" in text and "合同" in text.split("Query", 1)[1].splitlines()[0]
+    assert "Meeting moved" not in text and "Re: 合同" in text

@@ -53,8 +53,6 @@ def register(p: argparse.ArgumentParser) -> None:
         if name == "pdf":
             f.add_argument("--tz", metavar="ZONE", default=None, help="time zone the times are shown in (e.g. Asia/Shanghai)")
         if name == "production":
-            f.add_argument("--custodian", action="append", default=[], dest="custodians", metavar="NAME",
-                           help="only this custodian's messages; repeatable")
             f.add_argument("--zip", action="store_true", help="one zip file (with its .sha256) instead of a folder")
             f.add_argument("--operator", metavar="NAME", default=None,
                            help="who produces it, for the chain-of-custody record (default: the OS user)")
@@ -68,7 +66,7 @@ def _options(args: argparse.Namespace) -> dict:
     return {"media": getattr(args, "media", None), "lang": args.lang, "overwrite": True if args.force else None,
             "page_by": getattr(args, "page_by", None), "page_size": getattr(args, "page_size", None),
             "bom": True if getattr(args, "bom", False) else None, "tz": getattr(args, "tz", None),
-            "custodians": getattr(args, "custodians", None) or None,
+            "custodians": getattr(args, "custodian", None) or None,   # the shared --custodian filter
             "zip": True if getattr(args, "zip", False) else None, "operator": getattr(args, "operator", None),
             "prefix": getattr(args, "prefix", None)}
 

@@ -19,16 +19,12 @@ from chatvault.export.html import layout
 from chatvault.export.html.escaping import esc
 from chatvault.export.html.kinds import kind_label
 from chatvault.export.html.render import Context, Quote, message_html
-from chatvault.export.html.searchindex import ChatIndex, snippet
+from chatvault.export.html.searchindex import ChatIndex, snippet, write_file
 from chatvault.export.selection import ChatPlan, ExportMessage
 
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 # A page also ends when its messages reach this many characters (long texts, many cards): a page
 # stays under ~200 KiB whatever the chat holds, so it opens at once.
 MAX_PAGE_BYTES = 170_000
-MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December"]
-
 
 @dataclass
 class Page:
@@ -53,6 +49,7 @@ class ChatWriter:
         self.by = by
         self.page_size = page_size
         self.key = folder.name
+        self.w = ctx.w
         self.search = ChatIndex(folder / "s", self.key) if search else None
         self.title = chat.title or chat.source_key or f"Chat {chat.conversation_id}"
         self.pages: list[tuple[str, str, int]] = []      # (file, label, first ordinal) of written pages
@@ -96,7 +93,7 @@ class ChatWriter:
         day = m.time_iso[:10]
         if day != self.day or page.count == 0:
             self.day = day
-            page.parts.append(f'<div class="day">{_day_label(day)}</div>\n')
+            page.parts.append(f'<div class="day">{_day_label(day, self.w)}</div>\n')
         html = message_html(m, n, self.ctx)
         page.parts.append(html)
         page.size += len(html)
@@ -108,9 +105,9 @@ class ChatWriter:
                 extra += " " + t
             self.search.add(n, f"{text} {extra}" if extra else text)
             page.docs.append([m.time_iso[:16].replace("T", " "), m.sender or "",
-                              snippet(text or kind_label(m))])
+                              snippet(text or kind_label(m, self.ctx.lang))])
         if m.id in self.targets:
-            self.targets[m.id] = Quote(page.name, anchor, m.sender, snippet(text or kind_label(m)))
+            self.targets[m.id] = Quote(page.name, anchor, m.sender, snippet(text or kind_label(m, self.ctx.lang)))
         page.count += 1
         self.ordinal += 1
 
@@ -122,10 +119,14 @@ class ChatWriter:
     def _start_page(self, name: str) -> None:
         if self.page is not None:
             self._write_page(name)
+        w = self.w
         y, mo = self.month[:4], int(self.month[5:7])
-        label = f"{MONTH_NAMES[mo - 1]} {y}" if self.by == "month" else f"Page {len(self.pages) + 1}"
-        if self.by == "month" and name != f"{self.month}.html":
-            label += f" (part {name.rsplit('-', 1)[1].split('.')[0]})"
+        if self.by == "month":
+            label = w["month_label"].format(month=w["months"].split()[mo - 1], y=y)
+            if name != f"{self.month}.html":
+                label = w["part"].format(label=label, n=name.rsplit("-", 1)[1].split(".")[0])
+        else:
+            label = w["page"].format(n=len(self.pages) + 1)
         self.page = Page(name, label, self.ordinal)
         self.ctx.page_name = name
         self.day = ""
@@ -136,13 +137,13 @@ class ChatWriter:
         index = len(self.pages)
         title = f"{self.title} — {page.label}"
         html = "".join([
-            layout.head(title, "../", f' data-chat="{self.key}" data-page="{index}"'),
+            layout.head(title, "../", f' data-chat="{self.key}" data-page="{index}"', self.w),
             '<body class="chat">\n',
-            layout.nav("../", self.title, self.prev_name, next_name, page.label, self.search is not None),
+            layout.nav("../", self.title, self.prev_name, next_name, page.label, self.search is not None, self.w),
             f'<main class="log" id="log">\n{"".join(page.parts)}</main>\n',
-            layout.pager(self.prev_name, next_name), "</body></html>\n"])
+            layout.pager(self.prev_name, next_name, self.w), "</body></html>\n"])
         data = html.encode()
-        (self.folder / page.name).write_bytes(data)
+        write_file(self.folder / page.name, data)
         self.bytes_written += len(data)
         if index == 0:
             self.first_page_bytes = len(data)
@@ -161,11 +162,10 @@ class ChatWriter:
         else:
             ChatIndex(self.folder / "s", self.key).write(self.pages, self.ordinal, self.title, shards=0)
         data = self._index_html(runs).encode()
-        (self.folder / "index.html").write_bytes(data)
-        go = (layout.head(f"{self.title} — finding a message", "../", f' data-chat="{self.key}" class="go"')
-              + '<body><main><p>Finding the message… If nothing happens, open <a href="index.html">the '
-              'calendar</a>.</p></main></body></html>\n').encode()
-        (self.folder / "go.html").write_bytes(go)
+        write_file(self.folder / "index.html", data)
+        go = (layout.head(self.title, "../", f' data-chat="{self.key}" class="go"', self.w)
+              + f'<body><main><p><a href="index.html">{self.w["finding"]}</a></p></main></body></html>\n').encode()
+        write_file(self.folder / "go.html", go)
         self.bytes_written += len(data) + len(go)
 
     # --- replies -----------------------------------------------------------------------------
@@ -175,11 +175,11 @@ class ChatWriter:
         q = self.targets.get(m.reply_to_id)
         if q is not None:
             return q
-        return self.resolver.locate(self.chat.conversation_id, m.reply_to_id, self)
+        return self.resolver.locate(self.chat.conversation_id, m.reply_to_id)
 
     # --- the calendar page -------------------------------------------------------------------
     def _index_html(self, runs: dict[int, dict[str, Any]]) -> str:
-        c = self.chat
+        c, w = self.chat, self.w
         first = self.pages[0][0] if self.pages else None
         years = sorted({k[:4] for k in self.months})
         rows = []
@@ -192,32 +192,36 @@ class ChatWriter:
                 else:
                     cells.append('<td class="empty"></td>')
             rows.append(f'<tr><th>{y}</th>{"".join(cells)}</tr>')
-        head = "".join(f"<th>{m}</th>" for m in MONTHS)
+        head = "".join(f"<th>{m}</th>" for m in w["months_short"].split())
         span = f"{_when(c.first_ts)} – {_when(c.last_ts)}" if c.first_ts else ""
-        start = f'<p><a class="start" href="{esc(first)}">Read from the beginning</a></p>' if first else ""
+        start = f'<p><a class="start" href="{esc(first)}">{w["read_start"]}</a></p>' if first else ""
         run_rows = "".join(
             f'<tr id="run{r["id"]}"><td>{r["id"]}</td><td>{esc(str(r.get("format") or ""))}</td>'
             f'<td>{esc(str(r.get("path") or ""))}</td><td>{_when(r.get("started_at"))}</td>'
             f'<td>{esc(str(r.get("outcome") or ""))}</td><td class="h">{esc(str(r.get("file_hash") or ""))}</td></tr>'
             for r in runs.values())
         return "".join([
-            layout.head(f"{self.title} — calendar", "../", f' data-chat="{self.key}"'), '<body class="calendar">\n',
-            layout.nav("../", self.title, None, None, "Calendar", self.search is not None),
+            layout.head(f"{self.title} — {w['calendar']}", "../", f' data-chat="{self.key}"', w),
+            '<body class="calendar">\n',
+            layout.nav("../", self.title, None, None, w["calendar"], self.search is not None, w),
             f'<main><h1 dir="auto">{esc(self.title)}</h1>',
             f'<p class="sub">{esc(c.app)} · {esc(c.account or "")} · {esc(c.kind)} · '
-            f'{self.ordinal:,} messages · {span}</p>{start}',
+            f'{w["n_messages"].format(n=f"{self.ordinal:,}")} · {span}</p>{start}',
             f'<table class="cal"><thead><tr><th></th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>',
-            '<h2>Import runs (provenance)</h2><table class="runs"><thead><tr><th>Run</th><th>Format</th>'
-            '<th>File</th><th>Started (UTC)</th><th>Outcome</th><th>File SHA-256</th></tr></thead>'
+            f'<h2>{w["runs"]}</h2><table class="runs"><thead><tr>'
+            + "".join(f"<th>{w[k]}</th>" for k in ("run", "format", "file", "started", "outcome", "file_hash"))
+            + '</tr></thead>'
             f'<tbody>{run_rows}</tbody></table></main></body></html>\n'])
 
 
-def _day_label(day: str) -> str:
+def _day_label(day: str, w: dict[str, str]) -> str:
     try:
         d = date.fromisoformat(day)
     except ValueError:
         return esc(day)
-    return f'<time datetime="{day}">{d.strftime("%A")}, {d.day} {MONTH_NAMES[d.month - 1]} {d.year}</time>'
+    text = w["day"].format(weekday=w["weekdays"].split()[d.weekday()], d=d.day, m=d.month,
+                           month=w["months"].split()[d.month - 1], y=d.year)
+    return f'<time datetime="{day}">{text}</time>'
 
 
 def _when(ms: Any) -> str:

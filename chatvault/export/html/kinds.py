@@ -21,12 +21,12 @@ _LABEL = {"image": "Photo", "video": "Video", "voice": "Voice message", "file": 
           "system": "System message", "recalled": "Recalled message", "poll": "Poll", "unknown": "Message"}
 
 
-def kind_label(m: ExportMessage) -> str:
+def kind_label(m: ExportMessage, lang: str = "en") -> str:
     """The message's kind as the shared sentence ("[Red packet] ¥88.00 · 恭喜发财")."""
-    return describe(m) or _LABEL.get(m.kind, m.kind)
+    return describe(m, lang) or _LABEL.get(m.kind, m.kind)
 
 
-def card(m: ExportMessage, link: Callable[[str, str], str]) -> str:
+def card(m: ExportMessage, link: Callable[[str, str], str], lang: str = "en") -> str:
     """The kind's card: icon + the shared sentence, plus what deserves a clickable line (a link's
     address, a location's coordinates). `link(url, label)` makes safe outside links."""
     x = m.extra
@@ -35,7 +35,7 @@ def card(m: ExportMessage, link: Callable[[str, str], str]) -> str:
         lat, lon = x.get("lat", x.get("latitude")), x.get("lon", x.get("longitude"))
         if isinstance(lat, (int, float)) and isinstance(lon, (int, float)):
             lines.append(link(f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}",
-                              f"{lat:.6f}, {lon:.6f}"))
+                              "OpenStreetMap"))
     elif m.kind == "link":
         url = x.get("url")
         if isinstance(url, str) and url:
@@ -44,6 +44,6 @@ def card(m: ExportMessage, link: Callable[[str, str], str]) -> str:
             if isinstance(art, dict) and isinstance(art.get("url"), str):
                 lines.append(link(art["url"], str(art.get("title") or art["url"])))
     icon = _ICON.get(m.kind, "•")
-    head = f'<div class="kt"><span class="ic">{icon}</span> {esc(kind_label(m))}</div>'
+    head = f'<div class="kt"><span class="ic">{icon}</span> {esc(kind_label(m, lang))}</div>'
     body = "".join(f"<div>{line}</div>" for line in lines)
     return f'<div class="card k-{esc(m.kind)}">{head}{body}</div>'

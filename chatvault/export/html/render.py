@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from chatvault.export.html.escaping import BIDI, bidi_name, esc
 from chatvault.export.html.kinds import card, kind_label
+from chatvault.export.html.words import html_words
 from chatvault.export.media import WRITTEN, ExportedFile
 from chatvault.export.selection import ExportMessage
 
@@ -79,11 +80,13 @@ class Context:
     add_media: Callable[[dict[str, Any]], ExportedFile] | None
     quote: Callable[[ExportMessage], Quote | None]
     page_name: str = ""
+    w: dict[str, str] = field(default_factory=lambda: html_words("en"))
+    lang: str = "en"
     _runs_html: dict[tuple[int, str], str] = field(default_factory=dict)
 
     @property
     def source_row(self) -> str:
-        return f"<dt>Source</dt><dd>{esc(self.source)}</dd>"
+        return f"<dt>{self.w['p.source']}</dt><dd>{esc(self.source)}</dd>"
 
     def run_row(self, run_id: int, label: str) -> str:
         """The provenance line of an import run (rendered once per run, not once per message)."""
@@ -91,22 +94,20 @@ class Context:
         cached = self._runs_html.get(key)
         if cached is None:
             run = self.runs.get(run_id)
-            if run is None:
-                text = f"run {run_id}"
-            else:
-                text = (f"run {run_id} · {run.get('format') or ''} · {run.get('path') or ''} · "
-                        f"{_ms(run.get('started_at'))}")
-            cached = self._runs_html[key] = f"<dt>{label}</dt><dd>{esc(text)}</dd>"
+            text = self.w["p.run"].format(id=run_id)
+            if run is not None:
+                text += f" · {run.get('format') or ''} · {run.get('path') or ''} · {_ms(run.get('started_at'))}"
+            cached = self._runs_html[key] = f"<dt>{self.w[label]}</dt><dd>{esc(text)}</dd>"
         return cached
 
 
 def message_html(m: ExportMessage, ordinal: int, ctx: Context) -> str:
     """The bubble (or centred line for system messages) of one message, with its provenance toggle."""
     anchor = f"n{ordinal}"
-    state = _badges(m)
+    state = _badges(m, ctx.w)
     prov = _provenance(m, ordinal, ctx)
     if m.kind == "system":
-        body = text_html(m.text or kind_label(m))
+        body = text_html(m.text or kind_label(m, ctx.lang))
         return f'<div class="sys" id="{anchor}" dir="auto">{body}{state}{prov}</div>\n'
     side = "out" if m.from_me else "in"
     cls = f"msg {side}"
@@ -118,47 +119,47 @@ def message_html(m: ExportMessage, ordinal: int, ctx: Context) -> str:
     if ctx.group and not m.from_me and m.sender:
         parts.append(f'<div class="who">{esc(m.sender)}</div>')
     if m.forwarded_from:
-        parts.append(f'<div class="fwd">Forwarded from {esc(m.forwarded_from)}</div>')
+        parts.append(f'<div class="fwd">{esc(ctx.w["forwarded"].format(who=m.forwarded_from))}</div>')
     if m.reply_to_id is not None or m.reply_to_key:
         parts.append(_reply(m, ctx))
     if m.kind not in ("text", "sticker", "image", "video", "voice", "file"):
-        parts.append(card(m, link))
-    if m.text and m.kind not in ("location", "link", "payment", "call", "poll", "contact"):
+        parts.append(card(m, link, ctx.lang))
+    if m.text and m.kind not in ("location", "link", "payment", "call", "poll", "contact", "recalled"):
         parts.append(f'<div class="t">{text_html(m.text)}</div>')
     if m.attachments:
         parts.append(_attachments(m, ctx))
     elif m.kind in ("image", "video", "voice", "file", "sticker") and not m.text:
-        parts.append(f'<div class="t kind">{esc(kind_label(m))}</div>')
+        parts.append(f'<div class="t kind">{esc(kind_label(m, ctx.lang))}</div>')
     reactions = m.extra.get("reactions")
     if reactions:
         parts.append(f'<div class="react">{esc(_reactions(reactions))}</div>')
     time = m.time_iso[11:16]
     meta = f'<span class="tm" title="{esc(m.time_iso)}">{time}</span>'
     if m.is_edited:
-        meta = '<span class="ed">edited</span> ' + meta
+        meta = f'<span class="ed">{ctx.w["edited"]}</span> ' + meta
     return (f'<div class="{cls}" id="{anchor}"><div class="b" dir="auto">{"".join(parts)}'
             f'<div class="meta">{state}{meta}{prov}</div></div></div>\n')
 
 
-def _badges(m: ExportMessage) -> str:
+def _badges(m: ExportMessage, w: dict[str, str]) -> str:
     out = ""
     if m.status != "present":
-        out += '<span class="badge del" title="This message was deleted at the source after it was imported">deleted at source</span>'
+        out += f'<span class="badge del" title="{w["deleted_title"]}">{w["deleted_badge"]}</span>'
     recall = m.extra.get("recalled")
     if m.kind == "recalled" or recall:
-        who = " by me" if isinstance(recall, dict) and recall.get("by_me") else ""
-        out += f'<span class="badge rec">recalled{who}</span>'
+        mine = isinstance(recall, dict) and recall.get("by_me")
+        out += f'<span class="badge rec">{w["recalled_by_me" if mine else "recalled"]}</span>'
     return out
 
 
 def _reply(m: ExportMessage, ctx: Context) -> str:
     q = ctx.quote(m)
     if q is None:
-        return '<blockquote class="q missing">Reply to a message that is not in the vault</blockquote>'
+        return f'<blockquote class="q missing">{ctx.w["reply_missing"]}</blockquote>'
     who = f'<b>{esc(q.sender)}</b> ' if q.sender else ""
     text = f'{who}<span>{esc(q.snippet)}</span>'
     if q.page is None or q.anchor is None:
-        return f'<blockquote class="q" dir="auto">{text} <i>(not in this export)</i></blockquote>'
+        return f'<blockquote class="q" dir="auto">{text} <i>{ctx.w["not_exported"]}</i></blockquote>'
     target = q.anchor if q.page == ctx.page_name else f"{q.page}{q.anchor}"
     return f'<blockquote class="q" dir="auto"><a class="ql" href="{esc(target)}">{text}</a></blockquote>'
 
@@ -168,14 +169,14 @@ def _attachments(m: ExportMessage, ctx: Context) -> str:
     for att in m.attachments:
         f = ctx.add_media(att) if ctx.add_media else ExportedFile(
             "not exported", att.get("original_name") or "attachment", att.get("mime"), att.get("size"))
-        out.append(_attachment(m, f, att, ctx.up))
+        out.append(_attachment(m, f, att, ctx.up, ctx.w))
     return "".join(out)
 
 
-def _attachment(m: ExportMessage, f: ExportedFile, att: dict[str, Any], up: str) -> str:
+def _attachment(m: ExportMessage, f: ExportedFile, att: dict[str, Any], up: str, w: dict[str, str]) -> str:
     name = esc(f.name)
     if f.state != WRITTEN or not f.path:
-        why = esc(f.state_text or "media not included in this export")
+        why = w.get(f.state, w["media_left_out"])
         return f'<div class="att miss"><span class="fn">{name}</span> <span class="badge">{why}</span></div>'
     src = href(f.path, up)
     kind = f.kind
@@ -223,23 +224,26 @@ def _reactions(value: Any) -> str:
 
 def _provenance(m: ExportMessage, ordinal: int, ctx: Context) -> str:
     """The details toggle: source, original id, status, the import run (file, time), where it was read."""
-    rows = [ctx.source_row, f"<dt>Original id</dt><dd>{esc(m.source_key)}</dd><dt>Vault id</dt><dd>{m.id}</dd>",
-            '<dt>Status</dt><dd class="del">deleted at the source</dd>' if m.status != "present"
-            else "<dt>Status</dt><dd>present</dd>"]
+    w = ctx.w
+    rows = [ctx.source_row, f"<dt>{w['p.original']}</dt><dd>{esc(m.source_key)}</dd>"
+                            f"<dt>{w['p.vault']}</dt><dd>{m.id}</dd>",
+            f'<dt>{w["p.status"]}</dt><dd class="del">{w["p.deleted"]}</dd>' if m.status != "present"
+            else f"<dt>{w['p.status']}</dt><dd>{w['p.present']}</dd>"]
     if m.tz_offset is None:
-        rows.append(f"<dt>Time</dt><dd>{m.time_iso} (the source gave no UTC offset)</dd>")
+        rows.append(f"<dt>{w['p.time']}</dt><dd>{w['p.no_offset'].format(time=m.time_iso)}</dd>")
     if m.sender_key:
-        rows.append(f"<dt>Sender id</dt><dd>{esc(m.sender_key)}</dd>")
+        rows.append(f"<dt>{w['p.sender']}</dt><dd>{esc(m.sender_key)}</dd>")
     if m.first_run_id is not None:
-        rows.append(ctx.run_row(m.first_run_id, "Imported"))
+        rows.append(ctx.run_row(m.first_run_id, "p.imported"))
     if m.missing_run_id is not None:
-        rows.append(ctx.run_row(m.missing_run_id, "Found gone"))
+        rows.append(ctx.run_row(m.missing_run_id, "p.gone"))
     if m.location:
-        rows.append(f"<dt>Read at</dt><dd>{esc(m.location)}</dd>")
+        rows.append(f"<dt>{w['p.read_at']}</dt><dd>{esc(m.location)}</dd>")
     if m.is_edited and m.edited_at:
-        rows.append(f"<dt>Edited</dt><dd>{_ms(m.edited_at)}</dd>")
-    rows.append(f"<dt>In this export</dt><dd>{ctx.page_name}#n{ordinal}</dd>")
-    return f'<details class="prov"><summary title="Provenance">i</summary><dl>{"".join(rows)}</dl></details>'
+        rows.append(f"<dt>{w['p.edited']}</dt><dd>{_ms(m.edited_at)}</dd>")
+    rows.append(f"<dt>{w['p.here']}</dt><dd>{ctx.page_name}#n{ordinal}</dd>")
+    return (f'<details class="prov"><summary title="{w["provenance"]}">i</summary>'
+            f'<dl>{"".join(rows)}</dl></details>')
 
 
 def _ms(ms: Any) -> str:

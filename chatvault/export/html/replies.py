@@ -28,7 +28,7 @@ class ReplyResolver:
             (conversation_id,))
         return {int(r[0]): None for r in rows}
 
-    def locate(self, conversation_id: int, target: int, writer: Any) -> Quote | None:
+    def locate(self, conversation_id: int, target: int) -> Quote | None:
         """A reply whose original was not written yet: None when the vault lacks it."""
         row = self.conn.execute(
             "SELECT m.ts, m.id, m.text, m.kind, p.display_name, m.conversation_id FROM messages m "

@@ -24,6 +24,7 @@ import unicodedata
 from array import array
 from pathlib import Path
 
+from chatvault.fsutil import storage_error
 from chatvault.search.text import _CJK_RANGES, token_re
 
 FNV_OFFSET = 2166136261
@@ -42,6 +43,18 @@ def _split_re() -> re.Pattern[str]:
 
 _SPLIT = _split_re()
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+def query_tokens(query: str) -> list[str]:
+    """The tokens a search box query looks up (what `tokens()` in cv.js does): words folded, a lone
+    CJK character itself, a CJK run as its adjacent pairs; a message must hold all of them."""
+    out: list[str] = []
+    for run, single, word in _SPLIT.findall(query):
+        if run:
+            out += [run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)]
+        else:
+            out.append(single or fold(word))
+    return list(dict.fromkeys(out))
 
 
 def shard_of(token: str, shards: int) -> int:
@@ -113,7 +126,7 @@ class ChatIndex:
     def write_doc(self, page_index: int, rows: list[list[str]]) -> None:
         path = self.folder / f"d{page_index}.js"
         data = f"CVS.doc({self.chat},{page_index},{js_value(rows)});\n".encode()
-        path.write_bytes(data)
+        write_file(path, data)
         self.bytes_written += len(data)
 
     def write(self, pages: list[tuple[str, str, int]], count: int, title: str, shards: int = 1) -> int:
@@ -136,17 +149,26 @@ class ChatIndex:
                     prev = n
                 items.append(f"{js_string(tok)}:\"{','.join(parts)}\"")
             data = f"CVS.shard({self.chat},{k},{{{','.join(items)}}});\n".encode()
-            (self.folder / f"t{k}.js").write_bytes(data)
+            write_file(self.folder / f"t{k}.js", data)
             self.bytes_written += len(data)
         meta = {"shards": shards, "count": count, "title": title, "pages": [list(p) for p in pages]}
         data = f"CVS.meta({self.chat},{js_value(meta)});\n".encode()
-        (self.folder / "meta.js").write_bytes(data)
+        write_file(self.folder / "meta.js", data)
         self.bytes_written += len(data)
         return shards
 
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 _B36 = [a + b for a in ("", *_DIGITS[1:]) for b in _DIGITS]      # 0 .. 1295 precomputed
+
+
+def write_file(path: Path, data: bytes) -> int:
+    """Write an export file; a full disk or a read-only folder becomes the app's StorageError."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise storage_error(exc, f"writing {path}") from exc
+    return len(data)
 
 
 def _b36(n: int) -> str:

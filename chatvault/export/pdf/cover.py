@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from chatvault.export.pdf.document import EvidencePDF
@@ -41,8 +42,16 @@ def _selection_text(sel: dict[str, Any], w: dict[str, str]) -> list[tuple[str, s
     if sel.get("query"):
         rows.append((w["query"], str(sel["query"])))
     filters = {k: v for k, v in sel.items() if k != "query" and v not in (None, [], "", False)}
-    rows.append((w["filters"], "; ".join(f"{k}={v}" for k, v in filters.items()) or w["everything"]))
+    rows.append((w["filters"], "; ".join(f"{k}={_value(k, v)}" for k, v in filters.items()) or w["everything"]))
     return rows
+
+
+def _value(key: str, value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if key.endswith("_ms") and isinstance(value, int):
+        return datetime.fromtimestamp(value / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return str(value)
 
 
 def draw_cover(pdf: EvidencePDF, facts: CoverFacts, part: int, w: dict[str, str]) -> None:

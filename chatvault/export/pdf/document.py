@@ -11,6 +11,7 @@ line for every character). So a paragraph is shaped only when it holds a charact
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from datetime import datetime
 
@@ -85,7 +86,10 @@ class EvidencePDF(FPDF):
         self._main_chars = frozenset(chr(c) for c in set.intersection(*main))
         self._covered = frozenset(chr(c) for key in fonts.faces for c in self.fonts[key].cmap)
         self.uncovered: set[str] = set()    # characters no font draws (printed as boxes, reported)
-        self.alias_nb_pages("{nb}")
+        # fpdf2 replaces the page-count alias wherever it appears in the text it prints: a message
+        # that says "{nb}" would print a number instead. The alias is therefore one no message holds.
+        self._total_alias = "{" + secrets.token_hex(6) + "}"
+        self.alias_nb_pages(self._total_alias)
         self.header_text = clean(header_text).replace("\n", " ")
         self.page_label = page_label          # "Page {p} of {n}" in the export's language
         self.set_creation_date(created)
@@ -124,7 +128,9 @@ class EvidencePDF(FPDF):
         self.set_y(-11)
         self.set_font("sans", "", 7.5)
         self.set_text_color(110)
-        self.cell(self.epw, 5, self.page_label.format(p=self.page_no(), n="{nb}"), align="C")
+        # Left-aligned: fpdf2 sizes the alias as if it were as wide as its own text, which would
+        # push a centred or right-aligned line off its place.
+        self.cell(self.epw, 5, self.page_label.format(p=self.page_no(), n=self._total_alias), align="L")
         self.set_text_color(0)
 
     def paragraph(self, text: str, size: float = 10.0, style: str = "", indent: float = 0.0,

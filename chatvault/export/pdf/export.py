@@ -4,16 +4,19 @@ Two passes over the selection. The first reads every message and attachment (str
 kept but counters and the blob hash cache), computes the content hash the cover states and cuts the
 export into volumes by a memory budget. The second prints: fpdf2 holds a document in memory until
 it writes it, so no volume may grow without bound — a volume closes when it reaches
-`volume_budget` units (one per message, `PICTURE_UNITS` per inline picture), is written, and is
-freed before the next begins. Every volume has its own cover with the whole export's hash and
+`volume_budget` units (printed lines, `PICTURE_UNITS` per inline picture: `units()`), is
+written, and is freed before the next begins. Every volume has its own cover with the whole export's hash and
 the table of all volumes with their own content hashes; `NAME.sha256` beside them lists the SHA-256
 of every PDF file (`sha256sum -c` checks it).
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import os
+import sys
 from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime, tzinfo
@@ -36,8 +39,21 @@ from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
 from chatvault.media.thumbnails import ThumbWorker
 
-VOLUME_BUDGET = 30_000         # units per volume: ≈ 1,900 pages of text; peak RSS stays < 300 MiB (bench)
-PICTURE_UNITS = 25             # a scaled picture holds ~35 KB, and as much again while the file is written
+# A volume's memory grows with what it prints until it is written: ~1.2 KB per printed line and
+# ~150 KB per inline picture (its bytes, then their copy in the file buffer). Units are printed
+# lines; 90,000 of them (~1,800 pages of text, or ~700 pictures) peak at ~250 MiB
+# (bench/export_pdf_bench.py), under the 300 MiB the export must stay within.
+VOLUME_BUDGET = 90_000
+PICTURE_UNITS = 125
+LINE_CHARS = 80
+
+
+def units(m: ExportMessage) -> int:
+    """The memory a message costs its volume, in printed lines (an estimate made before printing)."""
+    text = m.text or ""
+    pictures = sum(1 for a in m.attachments if printable(a))
+    return (2 + len(text) // LINE_CHARS + text.count("\n") + len(m.attachments)
+            + (m.reply_to_id is not None) + PICTURE_UNITS * pictures)
 
 
 def _zone(tz: str | tzinfo | None) -> tzinfo | None:
@@ -155,7 +171,7 @@ def _first_pass(conn: Any, sel: Selection, chats: list[ChatPlan], facts: Attachm
     whole, part_sha = hashlib.sha256(), hashlib.sha256()
     chars: set[str] = set()
     parts: list[PartFacts] = []
-    n = attachments = missing = units = 0
+    n = attachments = missing = used = 0
     start = 1
     for _chat, m in _stream(conn, sel, chats):
         job.check()
@@ -168,10 +184,10 @@ def _first_pass(conn: Any, sel: Selection, chats: list[ChatPlan], facts: Attachm
         n += 1
         attachments += len(files)
         missing += sum(1 for f in files if f.problem is not None)
-        units += 1 + PICTURE_UNITS * sum(1 for a in m.attachments if printable(a))
-        if units >= budget:
+        used += units(m)
+        if used >= budget:
             parts.append(PartFacts(len(parts) + 1, start, n, part_sha.hexdigest()))
-            part_sha, units, start = hashlib.sha256(), 0, n + 1
+            part_sha, used, start = hashlib.sha256(), 0, n + 1
         job.advance(items=1)
     if n >= start or not parts:
         parts.append(PartFacts(len(parts) + 1, start, n, part_sha.hexdigest()))
@@ -207,9 +223,21 @@ def _second_pass(conn: Any, sel: Selection, chats: list[ChatPlan], facts: Attach
         pdf.output(str(tmp))
         uncovered |= pdf.uncovered
         del pdf, printer
+        _release_memory()
         os.replace(tmp, path)
         written.append(path)
     return uncovered
+
+
+def _release_memory() -> None:
+    """Give a written volume's memory back to the system before the next volume is laid out (glibc
+    keeps freed small blocks otherwise, and the next volume's peak would sit on top of them)."""
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
 
 
 def _write_sums(out: Path, paths: list[Path]) -> Path:

@@ -3,7 +3,7 @@
 An original photo is often 3–12 MB; embedding it as is would make a 500-photo PDF gigabytes large
 and hold every photo in memory until fpdf2 writes the file. Each picture is decoded in the
 thumbnail worker process (memory-limited, bomb-guarded: RELIABILITY.md) and re-encoded at the
-pixels the page prints (`PIXELS`, 80 mm at 150 dpi), so a picture costs tens of KB. A picture that
+pixels the page prints (`PIXELS`, 60 mm at 150 dpi), so a picture costs ~25 KB. A picture that
 is missing, damaged or undecodable becomes a placeholder line saying why, never a crash.
 """
 
@@ -18,7 +18,7 @@ from chatvault.media.blobformat import BlobCorrupt, BlobMissing
 from chatvault.media.blobstore import BlobStore
 from chatvault.media.thumbnails import MAX_SOURCE_BYTES, ThumbnailError, ThumbWorker
 
-PRINT_MM = 80.0                       # the largest printed side of an inline picture
+PRINT_MM = 60.0                       # the largest printed side of an inline picture (a chat bubble's)
 DPI = 150                             # photo print quality; ~35 KB per picture
 PIXELS = round(PRINT_MM / 25.4 * DPI)
 PRINTABLE = frozenset(f"image/{f.lower()}" for f in IMAGE_FORMATS) | {"image/jpg"}

@@ -10,6 +10,11 @@
   var store = { meta: {}, shard: {}, doc: {} };
   var waiting = {};
   var CVS = (window.CVS = {});
+  var T = (root.lang || "").indexOf("zh") === 0 ?
+    { type: "请输入要搜索的词。", busy: "正在搜索……", one: "找到 1 条消息", many: "找到 {n} 条消息",
+      close: "关闭", more: "显示更多" } :
+    { type: "Type a word to search.", busy: "Searching…", one: "1 message found", many: "{n} messages found",
+      close: "Close", more: "Show more" };
 
   function arrived(key) {
     var list = waiting[key] || [];
@@ -134,8 +139,8 @@
     var toks = tokens(query);
     panel.hidden = false;
     panel.textContent = "";
-    if (!toks.length) { panel.appendChild(el("p", "none", "Type a word to search.")); return; }
-    panel.appendChild(el("p", "busy", "Searching…"));
+    if (!toks.length) { panel.appendChild(el("p", "none", T.type)); return; }
+    panel.appendChild(el("p", "busy", T.busy));
     var chats = CHAT ? [CHAT] : CHATS, left = chats.length, all = [];
     chats.forEach(function (c) {
       searchChat(c, toks, function (hits) {
@@ -146,9 +151,9 @@
   }
 
   function header() {
-    var h = el("p", "count", results.length === 1 ? "1 message found" :
-      results.length.toLocaleString() + " messages found");
-    var close = el("button", "close", "Close");
+    var h = el("p", "count", results.length === 1 ? T.one :
+      T.many.replace("{n}", results.length.toLocaleString()));
+    var close = el("button", "close", T.close);
     close.type = "button";
     close.addEventListener("click", function () { panel.hidden = true; });
     h.appendChild(close);
@@ -180,7 +185,7 @@
       });
     });
     if (shown < results.length) {
-      var b = el("button", "more", "Show more");
+      var b = el("button", "more", T.more);
       b.type = "button";
       b.addEventListener("click", more);
       panel.appendChild(b);
