@@ -27,6 +27,9 @@ def window(qtbot, vault):
 
     conn = vault.connect()
     demo.populate(conn)
+    for run, name in ((1, "王伟"), (2, "Karl Keller")):       # the WeChat and the WhatsApp import's custodians
+        cid = conn.execute("INSERT INTO custodians(name, created_at) VALUES (?, 0)", (name,)).lastrowid
+        conn.execute("UPDATE import_runs SET custodian_id = ? WHERE id = ?", (cid, run))
     conn.close()
     win = MainWindow(vault)
     qtbot.addWidget(win)
@@ -61,8 +64,9 @@ def test_produce_and_verify_from_the_export_dialog(qtbot, window, tmp_path, monk
     custody = json.loads((out / "custody.json").read_text(encoding="utf-8"))
     assert custody["produced_by"]["operator"] == "Jane Reviewer"
     assert custody["selection"]["custodians"]["requested"] == ["Karl Keller", "王伟"]
-    assert custody["counts"]["messages"] == dlg.counts[0].messages
-    assert {r["CUSTODIAN"] for r in read_loadfile(out / "DATA" / "loadfile.dat")} == {"Karl Keller; 王伟"}
+    assert custody["counts"]["messages"] == dlg.counts[0].messages                 # both archives: everything
+    assert set(custody["counts"]["per_custodian"]) == {"Karl Keller", "王伟"}
+    assert {r["CUSTODIAN"] for r in read_loadfile(out / "DATA" / "loadfile.dat")} == {"Karl Keller", "王伟"}
     assert not (out / "REVIEW").exists() and verify_export(out).ok
 
     chosen = {"path": out / "manifest.json"}
