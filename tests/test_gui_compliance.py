@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QInputDialog, QMessageBox, QPushButton
 
+from chatvault.gui.ops import wait_for_pool
 from tests.compliance_fixtures import import_chat
 from tests.conftest import PASSPHRASE
 
@@ -115,7 +116,10 @@ def test_an_officer_walks_the_compliance_page(qtbot, window, monkeypatch):
     assert "Read-only" in page.role_label.text()
     assert not page.holds.findChild(QPushButton, "releaseHold").isEnabled()
     assert page.audit.findChild(QPushButton, "verifyAudit").isEnabled()
+    # the tabs' reads run on the pool with connections of this vault: they end before it locks
+    qtbot.waitUntil(lambda: not any(t.busy() for t in page.all_tabs()), timeout=20000)
     page.set_vault(None)
+    wait_for_pool(20000)
     owner.lock()
 
 
