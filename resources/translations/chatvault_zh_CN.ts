@@ -1673,16 +1673,16 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>密码错误：保险库未解锁，也没有任何改动。</translation>
     </message>
     <message>
-        <source>Check the keyboard layout and Caps Lock, or use your recovery key (link below).</source>
-        <translation>请检查键盘布局和大写锁定，或使用恢复密钥（见下方链接）。</translation>
-    </message>
-    <message>
         <source>That recovery key does not open this vault. It is well-formed, so it may belong to another vault.</source>
         <translation>这个恢复密钥打不开此保险库。它格式正确，可能属于另一个保险库。</translation>
     </message>
     <message>
         <source>The vault could not be opened: %1</source>
         <translation>无法打开保险库：%1</translation>
+    </message>
+    <message>
+        <source>Check the keyboard layout and Caps Lock and type it again, or click “Forgot it? Use the recovery key” below.</source>
+        <translation>请检查键盘布局和大写锁定后重新输入，或点击下方的“忘记了？使用恢复密钥”。</translation>
     </message>
 </context>
 <context>
