@@ -1547,6 +1547,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Ctrl+L locks at any time. Locking closes the database and forgets the key.</source>
         <translation>随时按 Ctrl+L 锁定。锁定会关闭数据库并清除密钥。</translation>
     </message>
+    <message>
+        <source>Change passphrase…</source>
+        <translation>更改密码…</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <source>The passphrase was changed. Use the new one from now on.</source>
+        <translation>密码已更改。今后请使用新密码。</translation>
+    </message>
 </context>
 <context>
     <name>Time</name>
@@ -1706,6 +1718,53 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Could not change who is me: %1</source>
         <translation>无法更改哪个是我：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePassphraseDialog</name>
+    <message>
+        <source>Change passphrase</source>
+        <translation>更改密码</translation>
+    </message>
+    <message>
+        <source>The new passphrase replaces the old one at once. Your recovery key stays valid. Backups made before keep opening with the passphrase the vault had when they were made.</source>
+        <translation>新密码立即取代旧密码。恢复密钥依然有效。之前做的备份仍用当时的密码打开。</translation>
+    </message>
+    <message>
+        <source>Current passphrase</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>Changing the passphrase</source>
+        <translation>正在更改密码</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Type the current passphrase first.</source>
+        <translation>请先输入当前密码。</translation>
+    </message>
+    <message>
+        <source>Deriving the new key and writing the vault header… This takes a few seconds.</source>
+        <translation>正在派生新密钥并写入保险库头部…需要几秒钟。</translation>
+    </message>
+    <message>
+        <source>The current passphrase is wrong. Nothing was changed.</source>
+        <translation>当前密码不正确。没有做任何更改。</translation>
+    </message>
+    <message>
+        <source>The passphrase was not changed; the old one still opens the vault. %1</source>
+        <translation>密码没有更改，旧密码仍可打开保险库。%1</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
     </message>
 </context>
 </TS>

@@ -223,18 +223,19 @@ class UnlockDialog(QDialog):
             self._from_keyring = False
             self.passphrase.clear()
             self._say(self.tr("The passphrase remembered in the keyring no longer opens this vault. "
-                                       "Type the current passphrase."))
+                              "Type the current passphrase."))
             self.unlock_finished.emit(False)
             return
         if code == "wrong_passphrase":
             # a damaged vault.json read through its copy is said too (core text, after "Note:")
             note = exc.message.partition(" Note: ")[2] if isinstance(exc, ChatVaultError) else ""
             self._say(self.tr("Wrong passphrase: the vault was not unlocked and nothing was changed.") + "\n"
-                               + self.tr("Check the keyboard layout and Caps Lock, or use your recovery key (link below).")
-                               + (f"\n{note}" if note else ""))
+                      + self.tr("Check the keyboard layout and Caps Lock and type it again, or click "
+                                "“Forgot it? Use the recovery key” below.")
+                      + (f"\n{note}" if note else ""))
         elif code == "wrong_recovery_key":
             self._say(self.tr("That recovery key does not open this vault. It is well-formed, so it may "
-                                       "belong to another vault."))
+                              "belong to another vault."))
         elif isinstance(exc, ChatVaultError):
             self._say(exc.message + (f"\n{exc.hint}" if exc.hint else ""))
         else:
