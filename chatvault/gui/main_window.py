@@ -42,7 +42,6 @@ from chatvault.gui.views.main_chrome import (  # the page numbers are part of th
     MainWindowChrome,
 )
 from chatvault.gui.views.message_view import MessageView
-from chatvault.store import queries
 from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
 from chatvault.vault.vault import Vault
@@ -114,6 +113,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.imports = ImportController(self)
         self.who_is_me = WhoIsMe(self)             # "This is me: …" in the chat list's menu
         self._build_menus()
+        self._build_shell()
         self.retranslate()
         self.show_page(PAGE_CHATS)
         self.resize(1180, 760)
@@ -234,23 +234,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self._count_fresh()
 
     def _count_fresh(self) -> None:
-        from chatvault.gui.ops import Op
-
-        vault = self.vault
-        if vault is None:
-            return
-
-        def job(ctx):
-            conn = vault.connect(readonly=True)
-            try:
-                return queries.fresh_counts(conn)
-            finally:
-                conn.close()
-
-        op = Op(job, self)
-        op.finished.connect(lambda fresh: self.chat_model.set_fresh(fresh) if self.vault is vault else None)
-        op.ended.connect(op.deleteLater)
-        op.start()
+        self.read_markers.refresh_counts()      # the unread badges, counted off the UI thread
 
     def _chat_selected(self, current, _previous=None) -> None:
         conv = current.data(ConversationRole) if current.isValid() else None
@@ -356,6 +340,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
             return
         if self.imports is not None and self.imports.busy():
             self.imports.cancel()
+        self._lock_shell()
         self.search_page.clear()
         self.gallery.clear()
         self.protection.clear()
@@ -409,6 +394,17 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.show_page(PAGE_CHATS)
         self.refresh_health()
         self.unlocked.emit()
+
+    # --- the shell: unread markers (more in later steps) --------------------------------
+    def _build_shell(self) -> None:
+        from chatvault.gui.read_markers import ReadMarkers
+
+        self.read_markers = ReadMarkers(self)
+
+    def _lock_shell(self) -> None:
+        """Before lock: write what was read (the pool is drained after), then forget the session."""
+        self.read_markers.flush()
+        self.read_markers.forget()
 
     # --- health and tray -----------------------------------------------------------------
     def refresh_health(self) -> None:

@@ -1767,4 +1767,15 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>正在取消…</translation>
     </message>
 </context>
+<context>
+    <name>ReadMarkers</name>
+    <message>
+        <source>Mark as read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <source>Mark all as read</source>
+        <translation>全部标为已读</translation>
+    </message>
+</context>
 </TS>

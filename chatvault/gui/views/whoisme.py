@@ -44,6 +44,7 @@ class WhoIsMe(QObject):
     """Adds "This is me: NAME" entries to the chat list's context menu."""
 
     changed = Signal(object)           # the SetMeResult
+    menu_built = Signal(object, object)   # (QMenu, conversation): others add their entries (read markers)
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -85,6 +86,7 @@ class WhoIsMe(QObject):
             act.triggered.connect(lambda _=False, key=p["key"], sid=source_id: self.set_me(sid, key))
         if not people:
             sub.addAction(self.tr("No senders in this chat")).setEnabled(False)
+        self.menu_built.emit(menu, conv)
         return menu
 
     def set_me(self, source_id: int | None, key: str) -> Op | None:
