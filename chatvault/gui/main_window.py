@@ -216,6 +216,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.gallery.set_vault(vault, self.conn)
         self.protection.set_vault(vault)
         self.reload_chats()
+        self._watch_vault(vault)
 
     def reload_chats(self) -> None:
         current = self.current_conv["id"] if self.current_conv else None
@@ -225,6 +226,10 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.chat_model.load(None)
             self.damage_notice.show_damage(self.vault, exc, "listing the conversations")
             return
+        self._chats_loaded(current)
+
+    def _chats_loaded(self, current: int | None) -> None:
+        """After the chat list's rows changed: reselect the open chat, the status line, the badges."""
         self.search_page.set_conversations(self.chat_model.rows)
         if current is not None:
             row = self.chat_model.row_of(current)
@@ -397,14 +402,21 @@ class MainWindow(MainWindowChrome, QMainWindow):
 
     # --- the shell: unread markers (more in later steps) --------------------------------
     def _build_shell(self) -> None:
+        from chatvault.gui.live_refresh import LiveRefresh
         from chatvault.gui.read_markers import ReadMarkers
 
         self.read_markers = ReadMarkers(self)
+        self.live_refresh = LiveRefresh(self)
 
     def _lock_shell(self) -> None:
         """Before lock: write what was read (the pool is drained after), then forget the session."""
+        self.live_refresh.stop()
         self.read_markers.flush()
         self.read_markers.forget()
+
+    def _watch_vault(self, vault: Vault) -> None:
+        if self.conn is not None:
+            self.live_refresh.start(vault)
 
     # --- health and tray -----------------------------------------------------------------
     def refresh_health(self) -> None:
