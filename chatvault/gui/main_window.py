@@ -404,9 +404,11 @@ class MainWindow(MainWindowChrome, QMainWindow):
     def _build_shell(self) -> None:
         from chatvault.gui.live_refresh import LiveRefresh
         from chatvault.gui.read_markers import ReadMarkers
+        from chatvault.gui.vault_switcher import VaultSwitcher
 
         self.read_markers = ReadMarkers(self)
         self.live_refresh = LiveRefresh(self)
+        self.vault_switcher = VaultSwitcher(self)       # File → Open another vault…, Recent vaults
 
     def _lock_shell(self) -> None:
         """Before lock: write what was read (the pool is drained after), then forget the session."""
@@ -415,6 +417,10 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.read_markers.forget()
 
     def _watch_vault(self, vault: Vault) -> None:
+        """A vault was connected: follow its changes, and list it first among the recent vaults."""
+        from chatvault.gui import recent_vaults
+
+        recent_vaults.remember(vault.path)
         if self.conn is not None:
             self.live_refresh.start(vault)
 

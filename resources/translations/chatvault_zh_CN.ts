@@ -854,6 +854,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>ChatVault %1
 永久安全地保存您的聊天记录：加密、可搜索的存档。</translation>
     </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
 </context>
 <context>
     <name>MediaModel</name>
@@ -1776,6 +1780,49 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Mark all as read</source>
         <translation>全部标为已读</translation>
+    </message>
+</context>
+<context>
+    <name>VaultSwitcher</name>
+    <message>
+        <source>&amp;Open another vault…</source>
+        <translation>打开其他保险库(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Recent vaults</source>
+        <translation>最近的保险库(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Choose a vault folder</source>
+        <translation>选择保险库文件夹</translation>
+    </message>
+    <message>
+        <source>%1 is not a ChatVault vault: it holds no vault.json. Choose the folder that holds vault.json and vault.db (a restored backup is such a folder). Nothing was changed.</source>
+        <translation>%1 不是 ChatVault 保险库：其中没有 vault.json。请选择包含 vault.json 和 vault.db 的文件夹（恢复出的备份就是这样的文件夹）。没有做任何更改。</translation>
+    </message>
+    <message>
+        <source>Not a vault</source>
+        <translation>不是保险库</translation>
+    </message>
+    <message>
+        <source>This vault is already open.</source>
+        <translation>这个保险库已经打开。</translation>
+    </message>
+    <message>
+        <source>%1 (not found)</source>
+        <translation>%1（未找到）</translation>
+    </message>
+    <message>
+        <source>The folder was moved, renamed or is on a drive that is not connected.</source>
+        <translation>该文件夹已被移动、重命名，或位于未连接的驱动器上。</translation>
+    </message>
+    <message>
+        <source>No other vault opened yet</source>
+        <translation>尚未打开过其他保险库</translation>
+    </message>
+    <message>
+        <source>Remove missing vaults from the list</source>
+        <translation>从列表中移除找不到的保险库</translation>
     </message>
 </context>
 </TS>

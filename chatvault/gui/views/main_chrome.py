@@ -158,6 +158,8 @@ class MainWindowChrome:
         self.locked_label.setText(self.tr("ChatVault is locked. Your chats are encrypted on disk."))
         self.unlock_again.setText(self.tr("Unlock…"))
         self._update_title()
+        if getattr(self, "vault_switcher", None) is not None:
+            self.vault_switcher.retranslate()
         if getattr(self, "tray", None) is not None:
             self.tray.retranslate()
             self.refresh_health()
