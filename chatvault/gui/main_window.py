@@ -405,10 +405,12 @@ class MainWindow(MainWindowChrome, QMainWindow):
         from chatvault.gui.live_refresh import LiveRefresh
         from chatvault.gui.read_markers import ReadMarkers
         from chatvault.gui.vault_switcher import VaultSwitcher
+        from chatvault.gui.views.empty_state import EmptyState
 
         self.read_markers = ReadMarkers(self)
         self.live_refresh = LiveRefresh(self)
         self.vault_switcher = VaultSwitcher(self)       # File → Open another vault…, Recent vaults
+        self.empty_state = EmptyState(self)             # the welcome panel of a vault without chats
 
     def _lock_shell(self) -> None:
         """Before lock: write what was read (the pool is drained after), then forget the session."""

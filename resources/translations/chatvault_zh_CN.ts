@@ -1825,4 +1825,114 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>从列表中移除找不到的保险库</translation>
     </message>
 </context>
+<context>
+    <name>EmptyState</name>
+    <message>
+        <source>Bring your chat history in</source>
+        <translation>导入你的聊天记录</translation>
+    </message>
+    <message>
+        <source>This vault holds no chats yet. Everything you add is encrypted on this computer; nothing is uploaded.</source>
+        <translation>这个保险库还没有聊天。你添加的一切都在本机加密保存，不会上传。</translation>
+    </message>
+    <message>
+        <source>Import an export…</source>
+        <translation>导入导出文件…</translation>
+    </message>
+    <message>
+        <source>A WhatsApp “Export chat” file, a Telegram export folder, or WeChat's database folder with its key. Dropping files on this window works too.</source>
+        <translation>WhatsApp 的“导出聊天”文件、Telegram 的导出文件夹，或微信的数据库文件夹及其密钥。也可以直接把文件拖到本窗口。</translation>
+    </message>
+    <message>
+        <source>Watch a folder…</source>
+        <translation>监视文件夹…</translation>
+    </message>
+    <message>
+        <source>ChatVault copies new files saved in a folder (your phone's backup folder, Downloads) or imports new exports saved there.</source>
+        <translation>ChatVault 会复制保存到某个文件夹（手机备份文件夹、下载文件夹）中的新文件，或导入保存在那里的新导出。</translation>
+    </message>
+    <message>
+        <source>Restore from a backup…</source>
+        <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <source>Had ChatVault before? Rebuild your vault from its backup folder with the passphrase it had.</source>
+        <translation>以前用过 ChatVault？用备份文件夹和当时的密码重建你的保险库。</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreBackupDialog</name>
+    <message>
+        <source>Restore from a backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Rebuilds the newest snapshot of a ChatVault backup folder as a complete vault in a new folder. The backup is only read.</source>
+        <translation>把 ChatVault 备份文件夹中最新的快照重建为新文件夹中的完整保险库。备份只会被读取。</translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation>备份文件夹</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Passphrase the vault had</source>
+        <translation>保险库当时的密码</translation>
+    </message>
+    <message>
+        <source>This is the recovery key</source>
+        <translation>这是恢复密钥</translation>
+    </message>
+    <message>
+        <source>Restore into</source>
+        <translation>恢复到</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Open it in this window</source>
+        <translation>在此窗口中打开</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Choose the backup folder</source>
+        <translation>选择备份文件夹</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder</source>
+        <translation>选择一个空文件夹</translation>
+    </message>
+    <message>
+        <source>Choose the backup folder (the folder ChatVault backed up to).</source>
+        <translation>请选择备份文件夹（ChatVault 备份到的那个文件夹）。</translation>
+    </message>
+    <message>
+        <source>Type the passphrase the vault had when the backup was made, or its recovery key.</source>
+        <translation>请输入备份时保险库的密码，或它的恢复密钥。</translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message>
+        <source>Nothing was restored: %1</source>
+        <translation>没有恢复任何内容：%1</translation>
+    </message>
+    <message>
+        <source>Restored to %1. Open it here with the passphrase it had.</source>
+        <translation>已恢复到 %1。请用它当时的密码在这里打开。</translation>
+    </message>
+    <message>
+        <source>Restored to %1 with problems: %2 media files could not be restored.</source>
+        <translation>已恢复到 %1，但有问题：%2 个媒体文件无法恢复。</translation>
+    </message>
+</context>
 </TS>
