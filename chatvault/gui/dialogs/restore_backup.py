@@ -8,7 +8,15 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import QCheckBox, QDialog, QFileDialog, QFormLayout, QLineEdit, QProgressBar, QVBoxLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QLineEdit,
+    QProgressBar,
+    QVBoxLayout,
+)
 
 from chatvault.errors import ChatVaultError
 from chatvault.gui.dialogs.common import add_button_row, add_path_row, button, dress, error_label, wrapped
