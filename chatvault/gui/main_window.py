@@ -235,7 +235,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
             row = self.chat_model.row_of(current)
             if row is not None:
                 self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
-        self.statusBar().showMessage(self.tr("%1 conversations").replace("%1", f"{len(self.chat_model.rows):,}"))
+        self.statusBar().showMessage(self.tr("%Ln conversations", "", len(self.chat_model.rows)))
         self._count_fresh()
 
     def _count_fresh(self) -> None:
@@ -409,6 +409,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
 
         self.read_markers = ReadMarkers(self)
         self.live_refresh = LiveRefresh(self)
+        self.protection.job_changed.connect(
+            lambda: self.show_backup_progress() or (self.protection.job is None and self.refresh_health()))
         self.vault_switcher = VaultSwitcher(self)       # File → Open another vault…, Recent vaults
         self.empty_state = EmptyState(self)             # the welcome panel of a vault without chats
 
@@ -431,13 +433,24 @@ class MainWindow(MainWindowChrome, QMainWindow):
         if self.vault is None:
             return
         level, text = self.protection.overall_health()
-        self.banner.show_level(level, text, self.tr("Back up now") if "backup" in self.protection.last_cause
-                               else self.tr("Open protection"))
+        if not self.show_backup_progress():
+            self.banner.show_level(level, text, self.tr("Back up now") if "backup" in self.protection.last_cause
+                                   else self.tr("Open protection"))
         self.tray.set_health(level, text, self.protection.last_cause)
+
+    def show_backup_progress(self) -> bool:
+        """While this window runs a backup the banner shows its progress, not the health it is fixing."""
+        page = self.protection
+        if self.vault is None or page.job is None or page.job[0] != "backup":
+            return False
+        p = page.job_progress
+        self.banner.show_progress(page.backup_progress_text(), p.fraction if p is not None else None,
+                                  self.tr("Show progress"))
+        return True
 
     def banner_action(self) -> None:
         self.show_page(PAGE_PROTECTION)
-        if "backup" in self.protection.last_cause:
+        if "backup" in self.protection.last_cause and self.protection.job is None:
             self.protection.backup_now()
 
     # --- settings, help ------------------------------------------------------------------

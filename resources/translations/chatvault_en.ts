@@ -790,6 +790,13 @@
 Keep your chat histories safe for good: an encrypted, searchable archive.</source>
         <translation />
     </message>
+    <message numerus="yes">
+        <source>%Ln conversations</source>
+        <translation>
+            <numerusform>%Ln conversation</numerusform>
+            <numerusform>%Ln conversations</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MediaModel</name>
@@ -1217,6 +1224,27 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Scheduled backup…</source>
         <translation />
+    </message>
+    <message numerus="yes">
+        <source>%n damaged objects found. Run a new backup now.</source>
+        <translation>
+            <numerusform>%n damaged object found. Run a new backup now.</numerusform>
+            <numerusform>%n damaged objects found. Run a new backup now.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n snapshots</source>
+        <translation>
+            <numerusform>%n snapshot</numerusform>
+            <numerusform>%n snapshots</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n objects</source>
+        <translation>
+            <numerusform>%n object</numerusform>
+            <numerusform>%n objects</numerusform>
+        </translation>
     </message>
 </context>
 <context>

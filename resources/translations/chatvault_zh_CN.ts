@@ -858,6 +858,16 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Import</source>
         <translation>导入</translation>
     </message>
+    <message numerus="yes">
+        <source>%Ln conversations</source>
+        <translation>
+            <numerusform>%Ln 个聊天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Show progress</source>
+        <translation>查看进度</translation>
+    </message>
 </context>
 <context>
     <name>MediaModel</name>
@@ -1297,6 +1307,48 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Scheduled backup…</source>
         <translation>计划备份…</translation>
+    </message>
+    <message>
+        <source>%1: every snapshot and object is intact.</source>
+        <translation>%1：所有快照和对象都完好无损。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n damaged objects found. Run a new backup now.</source>
+        <translation>
+            <numerusform>发现 %n 个损坏的对象。请立即重新备份。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>正在进行</translation>
+    </message>
+    <message>
+        <source>%1 backed up, %2 of it new</source>
+        <translation>已备份 %1，其中新增 %2</translation>
+    </message>
+    <message>
+        <source>Checked %1 and %2; %3 read back.</source>
+        <translation>已检查%1和%2，读回 %3。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n snapshots</source>
+        <translation>
+            <numerusform> %n 个快照</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n objects</source>
+        <translation>
+            <numerusform> %n 个对象</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Verifying…</source>
+        <translation>正在校验…</translation>
     </message>
 </context>
 <context>
