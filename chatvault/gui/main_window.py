@@ -517,6 +517,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.idle.stop()
         self.tray.hide()
         if self.vault is not None:
+            self._lock_shell()
             self.search_page.clear()
             self.gallery.clear()
             if self.conn is not None:

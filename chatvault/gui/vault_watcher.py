@@ -19,7 +19,6 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from chatvault.gui.ops import Op
 from chatvault.store import changes
-from chatvault.store.db import DatabaseError
 
 log = logging.getLogger(__name__)
 POLL_MS = 1500
@@ -58,7 +57,7 @@ class VaultWatcher(QObject):
         try:
             self.conn = vault.connect(readonly=True)
             self.version = changes.data_version(self.conn)
-        except (DatabaseError, Exception) as exc:  # noqa: BLE001 - a damaged vault: no live refresh, the window says why
+        except Exception as exc:  # noqa: BLE001 - a damaged vault: no live refresh, the window says why
             log.warning("live refresh off: %s", exc)
             self.conn = None
             return
@@ -104,8 +103,9 @@ class VaultWatcher(QObject):
             return
         try:
             version = changes.data_version(self.conn)
-        except DatabaseError as exc:
-            log.warning("live refresh: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - closed under us (the vault locked) or damaged: stop polling
+            log.warning("live refresh stopped: %s", exc)
+            self.poll_timer.stop()
             return
         if version != self.version:
             self.version = version
