@@ -24,7 +24,7 @@ class LiveRefresh(QObject):
         self.window = window
         self.watcher = VaultWatcher(self)
         self.watcher.content_changed.connect(self.vault_changed)
-        self.watcher.markers_changed.connect(window.read_markers.refresh_counts)
+        self.watcher.markers_changed.connect(self.markers_changed)
         self.watcher.backups_changed.connect(lambda: window.protection.refresh())
         self.reloads = 0          # how many times the chat list was read again (tests, the log)
 
@@ -33,6 +33,12 @@ class LiveRefresh(QObject):
 
     def stop(self) -> None:
         self.watcher.stop()
+
+    def markers_changed(self) -> None:
+        """Read markers moved: recount the badges, unless this window wrote them (its badges are right
+        already, and a recount scans the messages above the markers)."""
+        if not self.window.read_markers.wrote_recently():
+            self.window.read_markers.refresh_counts()
 
     def vault_changed(self) -> None:
         win = self.window

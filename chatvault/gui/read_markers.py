@@ -10,6 +10,7 @@ and the write is retried a little later and at the next refresh.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
@@ -51,6 +52,7 @@ class ReadMarkers(QObject):
         self.pending_all: int | None = None      # "Mark all as read" up to this message id
         self.known: dict[int, int] = {}          # markers written or queued in this session
         self.known_all = 0
+        self.last_write = 0.0                    # monotonic time our last marker write ended
         self.op: Op | None = None
         self.retry = QTimer(self)
         self.retry.setSingleShot(True)
@@ -100,6 +102,10 @@ class ReadMarkers(QObject):
         """The badges as shown, with `ids` at zero."""
         return {c["id"]: (0 if c["id"] in ids else c.get("fresh", 0)) for c in self.window.chat_model.rows}
 
+    def wrote_recently(self, seconds: float = 5.0) -> bool:
+        """Did this window just write markers? Then a change of markers seen in the vault is its own."""
+        return time.monotonic() - self.last_write < seconds
+
     def refresh_counts(self) -> None:
         """Count the unread messages off the UI thread, with what was read here and may not be written
         yet folded in, then show them as the chat list's badges."""
@@ -115,9 +121,16 @@ class ReadMarkers(QObject):
             finally:
                 conn.close()
 
+        def show(counts: dict[int, int]) -> None:
+            if self.window.vault is not vault:
+                return
+            if self.known_all > all_up_to:            # marked meanwhile: the count is older than that
+                counts = {}
+            self.window.chat_model.set_fresh({cid: n for cid, n in counts.items()
+                                              if self.known.get(cid, 0) <= read_here.get(cid, 0)})
+
         op = Op(job, self)
-        op.finished.connect(lambda counts: self.window.chat_model.set_fresh(counts)
-                            if self.window.vault is vault else None)
+        op.finished.connect(show)
         op.ended.connect(op.deleteLater)
         op.start()
 
@@ -131,6 +144,7 @@ class ReadMarkers(QObject):
         self.pending.clear()
         self.pending_all = None
         self.op = Op(lambda ctx: _write(vault, marks, all_up_to), self)
+        self.op.finished.connect(lambda _r: setattr(self, "last_write", time.monotonic()))
         self.op.failed.connect(lambda exc: self._failed(exc, marks, all_up_to))
         self.op.ended.connect(self._ended)
         self.op.start()

@@ -14,6 +14,9 @@ from chatvault.store.db import Connection, rollback
 
 PREFIX = "read_up_to:"
 ALL = PREFIX + "*"
+# What counts as unread: not a system line, not the user's own (the list of "me" is read once).
+_COUNTED = ("m.kind != 'system' AND (m.sender_id IS NULL OR m.sender_id NOT IN "
+            "(SELECT id FROM participants WHERE is_me = 1))")
 
 
 def markers(conn: Connection) -> tuple[int, dict[int, int]]:
@@ -40,28 +43,24 @@ def unread_counts(conn: Connection, read_here: dict[int, int] | None = None,
     `all_read_here` are markers the caller has set and may not have written yet: they count too."""
     overall, own = markers(conn)
     overall = max(overall, all_read_here or 0)
+    # One range scan above the vault-wide marker, then a recount of each chat with a marker of its own
+    # above it (its index entries only): no per-row lookup of the settings.
     rows = conn.execute(
-        """
-        SELECT m.conversation_id, count(*) FROM messages m
-        WHERE m.id > ?
-          AND m.id > coalesce((SELECT CAST(s.value AS INTEGER) FROM settings s
-                               WHERE s.key = ? || m.conversation_id), 0)
-          AND m.kind != 'system'
-          AND (m.sender_id IS NULL OR m.sender_id NOT IN (SELECT id FROM participants WHERE is_me = 1))
-        GROUP BY m.conversation_id
-        """, (overall, PREFIX)).fetchall()
+        f"SELECT m.conversation_id, count(*) FROM messages m WHERE m.id > ? AND {_COUNTED} "
+        "GROUP BY m.conversation_id", (overall,)).fetchall()
     counts = {int(cid): int(n) for cid, n in rows if n}
+    for cid, up_to in own.items():
+        if cid in counts and up_to > overall:
+            counts[cid] = _count_after(conn, cid, up_to)
     for cid, up_to in (read_here or {}).items():
-        if cid in counts and up_to > own.get(cid, 0):
-            counts[cid] = _count_after(conn, cid, max(up_to, overall))
+        if cid in counts and up_to > max(own.get(cid, 0), overall):
+            counts[cid] = _count_after(conn, cid, up_to)
     return {cid: n for cid, n in counts.items() if n}
 
 
 def _count_after(conn: Connection, conversation_id: int, after_id: int) -> int:
-    return int(conn.execute(
-        "SELECT count(*) FROM messages m WHERE m.conversation_id = ? AND m.id > ? AND m.kind != 'system' "
-        "AND (m.sender_id IS NULL OR m.sender_id NOT IN (SELECT id FROM participants WHERE is_me = 1))",
-        (conversation_id, after_id)).fetchone()[0])
+    return int(conn.execute(f"SELECT count(*) FROM messages m WHERE m.conversation_id = ? AND m.id > ? AND {_COUNTED}",
+                            (conversation_id, after_id)).fetchone()[0])
 
 
 def _raise(conn: Connection, key: str, up_to: int) -> None:
