@@ -88,7 +88,9 @@ def test_plural_forms_in_english_and_chinese(qtbot, window) -> None:
     assert win.statusBar().currentMessage() == "1 conversation"
     assert win.protection.verify_summary(1, 1, 2048) == "Checked 1 snapshot and 1 object; 2.0 KB read back."
     assert win.protection.verify_summary(3, 120, 0).startswith("Checked 3 snapshots and 120 objects")
+    assert win.protection.every(60) == "Every minute" and win.protection.every(600) == "Every 10 minutes"
     i18n.set_language("zh_CN")
     win.reload_chats()
     assert win.statusBar().currentMessage() == "1 个聊天"
     assert win.protection.verify_summary(3, 120, 2048) == "已检查 3 个快照和 120 个对象，读回 2.0 KB。"
+    assert win.protection.every(60) == "每 1 分钟"

@@ -1246,6 +1246,41 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
             <numerusform>%n objects</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n database pages</source>
+        <translation>
+            <numerusform>%n database page</numerusform>
+            <numerusform>%n database pages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n media files</source>
+        <translation>
+            <numerusform>%n media file</numerusform>
+            <numerusform>%n media files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n messages</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>older than %n days</source>
+        <translation>
+            <numerusform>older than %n day</numerusform>
+            <numerusform>older than %n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Every %n minutes</source>
+        <translation>
+            <numerusform>Every minute</numerusform>
+            <numerusform>Every %n minutes</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>RestoreDialog</name>

@@ -1350,6 +1350,40 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Verifying…</source>
         <translation>正在校验…</translation>
     </message>
+    <message>
+        <source>Damage found in your archive: %1 and %2 fail their checks (%3 affected). It was not backed up; the last clean backup is kept.</source>
+        <translation>在您的存档中发现损坏：%1和%2未通过校验（涉及%3）。本次未备份；最近一次完好的备份已保留。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n database pages</source>
+        <translation>
+            <numerusform> %n 个数据库页面</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n media files</source>
+        <translation>
+            <numerusform> %n 个媒体文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n messages</source>
+        <translation>
+            <numerusform> %n 条消息</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>older than %n days</source>
+        <translation>
+            <numerusform>已超过 %n 天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Every %n minutes</source>
+        <translation>
+            <numerusform>每 %n 分钟</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>RestoreDialog</name>

@@ -39,10 +39,11 @@ class ProtectionTables:
             return text.replace("%1", h.last_failure_reason or "")
         pages, blobs = d.get("pages") or {}, d.get("blobs") or []
         msgs = (pages.get("messages") or 0) + sum(b.get("messages") or 0 for b in blobs)
-        text = self.tr("Damage found in your archive: %1 database pages and %2 media files fail their checks "
-                       "(%3 messages affected). It was not backed up; the last clean backup is kept.")
-        text = text.replace("%1", str(pages.get("page_count", 0))).replace("%2", str(len(blobs)))
-        text = text.replace("%3", str(msgs))
+        text = self.tr("Damage found in your archive: %1 and %2 fail their checks (%3 affected). It was not "
+                       "backed up; the last clean backup is kept.")
+        text = text.replace("%1", self.tr("%n database pages", "", int(pages.get("page_count", 0))))
+        text = text.replace("%2", self.tr("%n media files", "", len(blobs))).replace(
+            "%3", self.tr("%n messages", "", int(msgs)))
         titles = [c.get("title") for c in pages.get("conversations", []) + [c for b in blobs
                   for c in b.get("conversations", [])] if c.get("title")]
         if titles:
@@ -61,7 +62,9 @@ class ProtectionTables:
             if h.last_bytes_total:
                 text += " · " + human_bytes(h.last_bytes_total)
         if h.state == "red" and h.last_success_at is not None:
-            text += " · " + self.tr("older than %1 days").replace("%1", f"{h.max_age_s / 86400:g}")
+            days = h.max_age_s / 86400
+            text += " · " + (self.tr("older than %n days", "", int(days)) if days == int(days)
+                             else self.tr("older than %1 days").replace("%1", f"{days:g}"))
         if h.last_failure_reason and (h.last_success_at is None or (h.last_failure_at or 0) > h.last_success_at):
             text += " · " + self.tr("the last attempt failed: %1").replace("%1", h.last_failure_reason)
         return text
@@ -73,7 +76,7 @@ class ProtectionTables:
         if seconds % 3600 == 0:
             hours = seconds // 3600
             return self.tr("Every hour") if hours == 1 else self.tr("Every %1 hours").replace("%1", str(hours))
-        return self.tr("Every %1 minutes").replace("%1", str(max(1, seconds // 60)))
+        return self.tr("Every %n minutes", "", max(1, seconds // 60))
 
     def ago(self, seconds: float) -> str:
         if seconds < 90:
