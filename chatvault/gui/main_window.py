@@ -400,7 +400,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.refresh_health()
         self.unlocked.emit()
 
-    # --- the shell: unread markers (more in later steps) --------------------------------
+    # --- the shell: unread badges, live refresh, vault switching, the welcome panel ------
     def _build_shell(self) -> None:
         from chatvault.gui.live_refresh import LiveRefresh
         from chatvault.gui.read_markers import ReadMarkers
