@@ -78,7 +78,10 @@ class SettingsDialog(QDialog):
         self.change_passphrase_button.setObjectName("changePassphraseButton")
         self.change_passphrase_button.clicked.connect(self.change_passphrase)
         vault = getattr(self.parent(), "vault", None)
-        self.change_passphrase_button.setEnabled(vault is not None)
+        owner = vault is not None and getattr(vault, "role", "owner") == "owner"
+        self.change_passphrase_button.setEnabled(owner)
+        if vault is not None and not owner:        # unlocked as the compliance officer
+            self.change_passphrase_button.setToolTip(self.tr("Only the owner changes the vault's passphrase."))
         form.addRow(self.tr("Security"), self.change_passphrase_button)
 
     def change_passphrase(self) -> None:
