@@ -34,3 +34,26 @@ def test_unread_counts_and_markers(vault) -> None:
     overall, own = readmarks.markers(conn)
     assert overall == readmarks.newest_message_id(conn) and own[fam] >= middle
     conn.close()
+
+
+def test_a_marker_write_gives_up_quickly_behind_another_writer(vault) -> None:
+    """A window locking while an import commits must not wait 30 s for a read marker: the write
+    gives up after its short busy timeout and the caller retries later."""
+    import time
+
+    import pytest
+
+    from chatvault.store.db import DatabaseError
+
+    conn, ids = _writable(vault)
+    other = vault.connect()
+    other.execute("BEGIN IMMEDIATE")             # an import's batch, mid-transaction
+    t0 = time.monotonic()
+    with pytest.raises(DatabaseError):
+        readmarks.write(conn, {ids["family"]: 1}, busy_ms=200)
+    assert time.monotonic() - t0 < 2.0
+    other.execute("ROLLBACK")
+    readmarks.write(conn, {ids["family"]: 1})
+    assert readmarks.markers(conn)[1][ids["family"]] == 1
+    other.close()
+    conn.close()

@@ -90,8 +90,13 @@ def newest_message_id(conn: Connection, conversation_id: int | None = None) -> i
                             (conversation_id,)).fetchone()[0])
 
 
-def write(conn: Connection, marks: dict[int, int], all_up_to: int | None = None) -> None:
-    """Raise several markers in one transaction (a writable connection)."""
+def write(conn: Connection, marks: dict[int, int], all_up_to: int | None = None, *,
+          busy_ms: int = 1000) -> None:
+    """Raise several markers in one transaction (a writable connection). A marker is a convenience:
+    it waits at most `busy_ms` for another writer (then SQLite's "database is locked" goes to the
+    caller, which retries later) instead of the connection's default 30 s, so a window locking
+    while an import commits never waits behind it."""
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
     conn.execute("BEGIN IMMEDIATE")
     try:
         for cid, up_to in marks.items():
