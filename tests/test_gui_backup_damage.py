@@ -64,7 +64,7 @@ def test_damaged_blob_refuses_the_backup_and_turns_banner_and_tray_red(qtbot, wi
     assert "not backed up" in page.job_result.text(), page.job_result.text()
     assert page.healths[0].state == "red" and page.healths[0].damaged
     row = page.dest_table.item(0, 4).text()
-    assert "Damage found" in row and "1 media files" in row and "Photos 0" in row
+    assert "Damage found" in row and "1 media file" in row and "Photos 0" in row
     win.refresh_health()
     assert win.banner.isVisible() and "Damage found" in win.banner.text.text()
     assert win.tray.level == "red"

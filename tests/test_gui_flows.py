@@ -175,8 +175,15 @@ def test_import_by_drag_and_drop_keeps_the_ui_responsive(qtbot, window, tmp_path
     assert len(ticks) > 10 and gaps[len(gaps) // 2] < 0.1 and gaps[-1] < 1.0, (gaps[len(gaps) // 2], gaps[-1])
     assert any(0 < n < 20_000 for n in progress) or len(progress) >= 1
     assert any(c["display"] == "Family" for c in window.chat_model.rows)
-    fam = next(c for c in window.chat_model.rows if c["display"] == "Family")
-    qtbot.waitUntil(lambda: fam["fresh"] == 20_000, timeout=10_000)  # the "new in last import" badge
+    from chatvault.store import readmarks
+
+    fam_id = next(c for c in window.chat_model.rows if c["display"] == "Family")["id"]
+    conn = window.vault.connect(readonly=True)
+    unread = readmarks.unread_counts(conn)[fam_id]     # everything imported but Alice's (she is "me")
+    conn.close()
+    assert 0 < unread < 20_000
+    badge = lambda: next(c for c in window.chat_model.rows if c["id"] == fam_id)["fresh"]  # noqa: E731
+    qtbot.waitUntil(lambda: badge() == unread, timeout=10_000)  # the unread badge
     report_text = " ".join(dlg.report_form.itemAt(i).widget().text() for i in range(dlg.report_form.count()))
     assert "20,000" in report_text
 

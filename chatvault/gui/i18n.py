@@ -105,13 +105,14 @@ def set_language(code: str | None) -> str:
         if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt)
             _installed.append(qt)
-        path = qm_path(lang)
-        ours = QTranslator(app)
-        if path is not None and ours.load(str(path)):
-            app.installTranslator(ours)
-            _installed.append(ours)
-        else:
-            log.warning("no compiled translation for %s", lang)
+    # English too: its catalogue holds only the plural forms ("1 conversation", "2 conversations")
+    path = qm_path(lang)
+    ours = QTranslator(app)
+    if path is not None and ours.load(str(path)):
+        app.installTranslator(ours)
+        _installed.append(ours)
+    elif lang != "en":
+        log.warning("no compiled translation for %s", lang)
     _current = lang
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh_CN"
                        else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))

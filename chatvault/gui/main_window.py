@@ -42,7 +42,6 @@ from chatvault.gui.views.main_chrome import (  # the page numbers are part of th
     MainWindowChrome,
 )
 from chatvault.gui.views.message_view import MessageView
-from chatvault.store import queries
 from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
 from chatvault.vault.vault import Vault
@@ -117,6 +116,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         from chatvault.gui.export_hooks import ExportHooks
 
         self.exporter = ExportHooks(self)          # File → Export…, "Export chat…", "Export results…"
+        self._build_shell()
         self.retranslate()
         self.show_page(PAGE_CHATS)
         self.resize(1180, 760)
@@ -224,6 +224,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.protection.set_vault(vault)
         self.compliance.set_vault(vault)
         self.reload_chats()
+        self._watch_vault(vault)
 
     def reload_chats(self) -> None:
         current = self.current_conv["id"] if self.current_conv else None
@@ -233,32 +234,20 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.chat_model.load(None)
             self.damage_notice.show_damage(self.vault, exc, "listing the conversations")
             return
+        self._chats_loaded(current)
+
+    def _chats_loaded(self, current: int | None) -> None:
+        """After the chat list's rows changed: reselect the open chat, the status line, the badges."""
         self.search_page.set_conversations(self.chat_model.rows)
         if current is not None:
             row = self.chat_model.row_of(current)
             if row is not None:
                 self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
-        self.statusBar().showMessage(self.tr("%1 conversations").replace("%1", f"{len(self.chat_model.rows):,}"))
+        self.statusBar().showMessage(self.tr("%Ln conversations", "", len(self.chat_model.rows)))
         self._count_fresh()
 
     def _count_fresh(self) -> None:
-        from chatvault.gui.ops import Op
-
-        vault = self.vault
-        if vault is None:
-            return
-
-        def job(ctx):
-            conn = vault.connect(readonly=True)
-            try:
-                return queries.fresh_counts(conn)
-            finally:
-                conn.close()
-
-        op = Op(job, self)
-        op.finished.connect(lambda fresh: self.chat_model.set_fresh(fresh) if self.vault is vault else None)
-        op.ended.connect(op.deleteLater)
-        op.start()
+        self.read_markers.refresh_counts()      # the unread badges, counted off the UI thread
 
     def _chat_selected(self, current, _previous=None) -> None:
         conv = current.data(ConversationRole) if current.isValid() else None
@@ -364,6 +353,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
             return
         if self.imports is not None and self.imports.busy():
             self.imports.cancel()
+        self._lock_shell()
         self.exporter.stop()
         self.search_page.clear()
         self.gallery.clear()
@@ -420,18 +410,57 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.refresh_health()
         self.unlocked.emit()
 
+    # --- the shell: unread badges, live refresh, vault switching, the welcome panel ------
+    def _build_shell(self) -> None:
+        from chatvault.gui.live_refresh import LiveRefresh
+        from chatvault.gui.read_markers import ReadMarkers
+        from chatvault.gui.vault_switcher import VaultSwitcher
+        from chatvault.gui.views.empty_state import EmptyState
+
+        self.read_markers = ReadMarkers(self)
+        self.live_refresh = LiveRefresh(self)
+        self.protection.job_changed.connect(
+            lambda: self.show_backup_progress() or (self.protection.job is None and self.refresh_health()))
+        self.vault_switcher = VaultSwitcher(self)       # File → Open another vault…, Recent vaults
+        self.empty_state = EmptyState(self)             # the welcome panel of a vault without chats
+
+    def _lock_shell(self) -> None:
+        """Before lock: write what was read (the pool is drained after), then forget the session."""
+        self.live_refresh.stop()
+        self.read_markers.flush()
+        self.read_markers.forget()
+
+    def _watch_vault(self, vault: Vault) -> None:
+        """A vault was connected: follow its changes, and list it first among the recent vaults."""
+        from chatvault.gui import recent_vaults
+
+        recent_vaults.remember(vault.path)
+        if self.conn is not None:
+            self.live_refresh.start(vault)
+
     # --- health and tray -----------------------------------------------------------------
     def refresh_health(self) -> None:
         if self.vault is None:
             return
         level, text = self.protection.overall_health()
-        self.banner.show_level(level, text, self.tr("Back up now") if "backup" in self.protection.last_cause
-                               else self.tr("Open protection"))
+        if not self.show_backup_progress():
+            self.banner.show_level(level, text, self.tr("Back up now") if "backup" in self.protection.last_cause
+                                   else self.tr("Open protection"))
         self.tray.set_health(level, text, self.protection.last_cause)
+
+    def show_backup_progress(self) -> bool:
+        """While this window runs a backup the banner shows its progress, not the health it is fixing."""
+        page = self.protection
+        if self.vault is None or page.job is None or page.job[0] != "backup":
+            return False
+        p = page.job_progress
+        self.banner.show_progress(page.backup_progress_text(), p.fraction if p is not None else None,
+                                  self.tr("Show progress"))
+        return True
 
     def banner_action(self) -> None:
         self.show_page(PAGE_PROTECTION)
-        if "backup" in self.protection.last_cause:
+        if "backup" in self.protection.last_cause and self.protection.job is None:
             self.protection.backup_now()
 
     # --- settings, help ------------------------------------------------------------------
@@ -499,6 +528,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.idle.stop()
         self.tray.hide()
         if self.vault is not None:
+            self._lock_shell()
             self.search_page.clear()
             self.gallery.clear()
             if self.conn is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import stat
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from chatvault import clock
@@ -107,10 +108,12 @@ class Vault:
         self._master = None
 
     # --- passphrase --------------------------------------------------------------------
-    def change_passphrase(self, new_passphrase: str) -> None:
+    def change_passphrase(self, new_passphrase: str, before_write: Callable[[], None] | None = None) -> None:
         """Re-wrap the master key under a new passphrase (normalised, passphrase.py): only vault.json
         and its copy vault.json.bak are rewritten. The strength floor is the caller's (CLI, GUI):
-        `passphrase.check_new`; here only an unusable passphrase (empty, spaces) is refused."""
+        `passphrase.check_new`; here only an unusable passphrase (empty, spaces) is refused.
+        `before_write` runs after the key derivation and before any file changes: it may raise
+        (a cancelled dialog) and then nothing is written."""
         if self._master is None:
             raise VaultLocked("The vault is locked.")
         if self.role != "owner":
@@ -120,8 +123,23 @@ class Vault:
         kdf = KdfParams.new()
         header = Header(self.header.vault_id, self.header.created, kdf, dict(self.header.slots))
         header.slots["passphrase"] = Slot(*keys.wrap(kdf.derive(norm), self._master, header.aad("passphrase")))
+        if before_write is not None:
+            before_write()
         self.notices += headerio.write_header(self.path, header, self._master, passphrase=norm)
         self.header = header
+
+    def opens_with(self, passphrase: str) -> bool:
+        """Does `passphrase` open this vault as its header on disk stands now (another process may have
+        changed it)? One key derivation; nothing is written."""
+        if self._master is None:
+            raise VaultLocked("The vault is locked.")
+        opened = unwrap_passphrase(Header.load(self.path), passphrase)
+        if opened is None:
+            return False
+        try:
+            return bytes(opened.master) == bytes(self._master)
+        finally:
+            keys.wipe(opened.master)
 
     @property
     def has_officer(self) -> bool:

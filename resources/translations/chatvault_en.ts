@@ -790,6 +790,13 @@
 Keep your chat histories safe for good: an encrypted, searchable archive.</source>
         <translation />
     </message>
+    <message numerus="yes">
+        <source>%Ln conversations</source>
+        <translation>
+            <numerusform>%Ln conversation</numerusform>
+            <numerusform>%Ln conversations</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MediaModel</name>
@@ -1217,6 +1224,62 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Scheduled backup…</source>
         <translation />
+    </message>
+    <message numerus="yes">
+        <source>%n damaged objects found. Run a new backup now.</source>
+        <translation>
+            <numerusform>%n damaged object found. Run a new backup now.</numerusform>
+            <numerusform>%n damaged objects found. Run a new backup now.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n snapshots</source>
+        <translation>
+            <numerusform>%n snapshot</numerusform>
+            <numerusform>%n snapshots</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n objects</source>
+        <translation>
+            <numerusform>%n object</numerusform>
+            <numerusform>%n objects</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n database pages</source>
+        <translation>
+            <numerusform>%n database page</numerusform>
+            <numerusform>%n database pages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n media files</source>
+        <translation>
+            <numerusform>%n media file</numerusform>
+            <numerusform>%n media files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n messages</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>older than %n days</source>
+        <translation>
+            <numerusform>older than %n day</numerusform>
+            <numerusform>older than %n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Every %n minutes</source>
+        <translation>
+            <numerusform>Every minute</numerusform>
+            <numerusform>Every %n minutes</numerusform>
+        </translation>
     </message>
 </context>
 <context>

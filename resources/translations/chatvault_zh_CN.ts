@@ -866,6 +866,20 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>C&amp;ompliance</source>
         <translation>合规(&amp;O)</translation>
     </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message numerus="yes">
+        <source>%Ln conversations</source>
+        <translation>
+            <numerusform>%Ln 个聊天</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Show progress</source>
+        <translation>查看进度</translation>
+    </message>
 </context>
 <context>
     <name>MediaModel</name>
@@ -1306,6 +1320,82 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Scheduled backup…</source>
         <translation>计划备份…</translation>
     </message>
+    <message>
+        <source>%1: every snapshot and object is intact.</source>
+        <translation>%1：所有快照和对象都完好无损。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n damaged objects found. Run a new backup now.</source>
+        <translation>
+            <numerusform>发现 %n 个损坏的对象。请立即重新备份。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>正在进行</translation>
+    </message>
+    <message>
+        <source>%1 backed up, %2 of it new</source>
+        <translation>已备份 %1，其中新增 %2</translation>
+    </message>
+    <message>
+        <source>Checked %1 and %2; %3 read back.</source>
+        <translation>已检查%1和%2，读回 %3。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n snapshots</source>
+        <translation>
+            <numerusform> %n 个快照</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n objects</source>
+        <translation>
+            <numerusform> %n 个对象</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Backing up…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Verifying…</source>
+        <translation>正在校验…</translation>
+    </message>
+    <message>
+        <source>Damage found in your archive: %1 and %2 fail their checks (%3 affected). It was not backed up; the last clean backup is kept.</source>
+        <translation>在您的存档中发现损坏：%1和%2未通过校验（涉及%3）。本次未备份；最近一次完好的备份已保留。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n database pages</source>
+        <translation>
+            <numerusform> %n 个数据库页面</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n media files</source>
+        <translation>
+            <numerusform> %n 个媒体文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n messages</source>
+        <translation>
+            <numerusform> %n 条消息</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>older than %n days</source>
+        <translation>
+            <numerusform>已超过 %n 天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Every %n minutes</source>
+        <translation>
+            <numerusform>每 %n 分钟</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>RestoreDialog</name>
@@ -1559,6 +1649,22 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Ctrl+L locks at any time. Locking closes the database and forgets the key.</source>
         <translation>随时按 Ctrl+L 锁定。锁定会关闭数据库并清除密钥。</translation>
     </message>
+    <message>
+        <source>Change passphrase…</source>
+        <translation>更改密码…</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <source>The passphrase was changed. Use the new one from now on.</source>
+        <translation>密码已更改。今后请使用新密码。</translation>
+    </message>
+    <message>
+        <source>Only the owner changes the vault's passphrase.</source>
+        <translation>只有所有者可以更改保险库的密码。</translation>
+    </message>
 </context>
 <context>
     <name>Time</name>
@@ -1695,6 +1801,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>The vault could not be opened: %1</source>
         <translation>无法打开保险库：%1</translation>
+    </message>
+    <message>
+        <source>Check the keyboard layout and Caps Lock and type it again, or click “Forgot it? Use the recovery key” below.</source>
+        <translation>请检查键盘布局和大写锁定后重新输入，或点击下方的“忘记了？使用恢复密钥”。</translation>
     </message>
 </context>
 <context>
@@ -2593,7 +2703,7 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>校验一份证据包…</translation>
     </message>
     <message>
-        <source>Choose the production&apos;s manifest.json or its zip file</source>
+        <source>Choose the production's manifest.json or its zip file</source>
         <translation>选择证据包的 manifest.json 或其 zip 文件</translation>
     </message>
     <message>
@@ -2631,6 +2741,217 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Could not verify: %1</source>
         <translation>无法校验：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePassphraseDialog</name>
+    <message>
+        <source>Change passphrase</source>
+        <translation>更改密码</translation>
+    </message>
+    <message>
+        <source>The new passphrase replaces the old one at once. Your recovery key stays valid. Backups made before keep opening with the passphrase the vault had when they were made.</source>
+        <translation>新密码立即取代旧密码。恢复密钥依然有效。之前做的备份仍用当时的密码打开。</translation>
+    </message>
+    <message>
+        <source>Current passphrase</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <source>New passphrase</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>Changing the passphrase</source>
+        <translation>正在更改密码</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Type the current passphrase first.</source>
+        <translation>请先输入当前密码。</translation>
+    </message>
+    <message>
+        <source>Deriving the new key and writing the vault header… This takes a few seconds.</source>
+        <translation>正在派生新密钥并写入保险库头部…需要几秒钟。</translation>
+    </message>
+    <message>
+        <source>The current passphrase is wrong. Nothing was changed.</source>
+        <translation>当前密码不正确。没有做任何更改。</translation>
+    </message>
+    <message>
+        <source>The passphrase was not changed; the old one still opens the vault. %1</source>
+        <translation>密码没有更改，旧密码仍可打开保险库。%1</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+</context>
+<context>
+    <name>ReadMarkers</name>
+    <message>
+        <source>Mark as read</source>
+        <translation>标为已读</translation>
+    </message>
+    <message>
+        <source>Mark all as read</source>
+        <translation>全部标为已读</translation>
+    </message>
+</context>
+<context>
+    <name>VaultSwitcher</name>
+    <message>
+        <source>&amp;Open another vault…</source>
+        <translation>打开其他保险库(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Recent vaults</source>
+        <translation>最近的保险库(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Choose a vault folder</source>
+        <translation>选择保险库文件夹</translation>
+    </message>
+    <message>
+        <source>%1 is not a ChatVault vault: it holds no vault.json. Choose the folder that holds vault.json and vault.db (a restored backup is such a folder). Nothing was changed.</source>
+        <translation>%1 不是 ChatVault 保险库：其中没有 vault.json。请选择包含 vault.json 和 vault.db 的文件夹（恢复出的备份就是这样的文件夹）。没有做任何更改。</translation>
+    </message>
+    <message>
+        <source>Not a vault</source>
+        <translation>不是保险库</translation>
+    </message>
+    <message>
+        <source>This vault is already open.</source>
+        <translation>这个保险库已经打开。</translation>
+    </message>
+    <message>
+        <source>%1 (not found)</source>
+        <translation>%1（未找到）</translation>
+    </message>
+    <message>
+        <source>The folder was moved, renamed or is on a drive that is not connected.</source>
+        <translation>该文件夹已被移动、重命名，或位于未连接的驱动器上。</translation>
+    </message>
+    <message>
+        <source>No other vault opened yet</source>
+        <translation>尚未打开过其他保险库</translation>
+    </message>
+    <message>
+        <source>Remove missing vaults from the list</source>
+        <translation>从列表中移除找不到的保险库</translation>
+    </message>
+</context>
+<context>
+    <name>EmptyState</name>
+    <message>
+        <source>Bring your chat history in</source>
+        <translation>导入你的聊天记录</translation>
+    </message>
+    <message>
+        <source>This vault holds no chats yet. Everything you add is encrypted on this computer; nothing is uploaded.</source>
+        <translation>这个保险库还没有聊天。你添加的一切都在本机加密保存，不会上传。</translation>
+    </message>
+    <message>
+        <source>Import an export…</source>
+        <translation>导入导出文件…</translation>
+    </message>
+    <message>
+        <source>A WhatsApp “Export chat” file, a Telegram export folder, or WeChat's database folder with its key. Dropping files on this window works too.</source>
+        <translation>WhatsApp 的“导出聊天”文件、Telegram 的导出文件夹，或微信的数据库文件夹及其密钥。也可以直接把文件拖到本窗口。</translation>
+    </message>
+    <message>
+        <source>Watch a folder…</source>
+        <translation>监视文件夹…</translation>
+    </message>
+    <message>
+        <source>ChatVault copies new files saved in a folder (your phone's backup folder, Downloads) or imports new exports saved there.</source>
+        <translation>ChatVault 会复制保存到某个文件夹（手机备份文件夹、下载文件夹）中的新文件，或导入保存在那里的新导出。</translation>
+    </message>
+    <message>
+        <source>Restore from a backup…</source>
+        <translation>从备份恢复…</translation>
+    </message>
+    <message>
+        <source>Had ChatVault before? Rebuild your vault from its backup folder with the passphrase it had.</source>
+        <translation>以前用过 ChatVault？用备份文件夹和当时的密码重建你的保险库。</translation>
+    </message>
+</context>
+<context>
+    <name>RestoreBackupDialog</name>
+    <message>
+        <source>Restore from a backup</source>
+        <translation>从备份恢复</translation>
+    </message>
+    <message>
+        <source>Rebuilds the newest snapshot of a ChatVault backup folder as a complete vault in a new folder. The backup is only read.</source>
+        <translation>把 ChatVault 备份文件夹中最新的快照重建为新文件夹中的完整保险库。备份只会被读取。</translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation>备份文件夹</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Passphrase the vault had</source>
+        <translation>保险库当时的密码</translation>
+    </message>
+    <message>
+        <source>This is the recovery key</source>
+        <translation>这是恢复密钥</translation>
+    </message>
+    <message>
+        <source>Restore into</source>
+        <translation>恢复到</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Open it in this window</source>
+        <translation>在此窗口中打开</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <source>Choose the backup folder</source>
+        <translation>选择备份文件夹</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder</source>
+        <translation>选择一个空文件夹</translation>
+    </message>
+    <message>
+        <source>Choose the backup folder (the folder ChatVault backed up to).</source>
+        <translation>请选择备份文件夹（ChatVault 备份到的那个文件夹）。</translation>
+    </message>
+    <message>
+        <source>Type the passphrase the vault had when the backup was made, or its recovery key.</source>
+        <translation>请输入备份时保险库的密码，或它的恢复密钥。</translation>
+    </message>
+    <message>
+        <source>Restoring…</source>
+        <translation>正在恢复…</translation>
+    </message>
+    <message>
+        <source>Nothing was restored: %1</source>
+        <translation>没有恢复任何内容：%1</translation>
+    </message>
+    <message>
+        <source>Restored to %1. Open it here with the passphrase it had.</source>
+        <translation>已恢复到 %1。请用它当时的密码在这里打开。</translation>
+    </message>
+    <message>
+        <source>Restored to %1 with problems: %2 media files could not be restored.</source>
+        <translation>已恢复到 %1，但有问题：%2 个媒体文件无法恢复。</translation>
     </message>
 </context>
 </TS>

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
 )
@@ -57,14 +58,42 @@ class SettingsDialog(QDialog):
                               (self.tr("Font size"), self.font_size), (self.tr("Idle lock"), self.idle)):
             widget.setAccessibleName(label)
         layout.addLayout(form)
+        self._add_security(form)
         note = QLabel(self.tr("Ctrl+L locks at any time. Locking closes the database and forgets the key."))
         note.setObjectName("hintLabel")
         note.setWordWrap(True)
         layout.addWidget(note)
+        self.passphrase_note = QLabel()
+        self.passphrase_note.setObjectName("passphraseChanged")
+        self.passphrase_note.setWordWrap(True)
+        layout.addWidget(self.passphrase_note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _add_security(self, form: QFormLayout) -> None:
+        """"Change passphrase…", for the vault open in the window that opened Settings."""
+        self.change_passphrase_button = QPushButton(self.tr("Change passphrase…"))
+        self.change_passphrase_button.setObjectName("changePassphraseButton")
+        self.change_passphrase_button.clicked.connect(self.change_passphrase)
+        vault = getattr(self.parent(), "vault", None)
+        owner = vault is not None and getattr(vault, "role", "owner") == "owner"
+        self.change_passphrase_button.setEnabled(owner)
+        if vault is not None and not owner:        # unlocked as the compliance officer
+            self.change_passphrase_button.setToolTip(self.tr("Only the owner changes the vault's passphrase."))
+        form.addRow(self.tr("Security"), self.change_passphrase_button)
+
+    def change_passphrase(self) -> None:
+        from chatvault.gui.dialogs.change_passphrase import ChangePassphraseDialog
+
+        vault = getattr(self.parent(), "vault", None)
+        if vault is None:
+            return
+        self.passphrase_dialog = ChangePassphraseDialog(vault, self)
+        self.passphrase_dialog.accepted.connect(lambda: self.passphrase_note.setText(
+            self.tr("The passphrase was changed. Use the new one from now on.")))
+        self.passphrase_dialog.open()
 
     def apply(self) -> None:
         prefs.put("theme", self.theme.currentData())

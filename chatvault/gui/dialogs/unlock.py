@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QDialog,
     QLineEdit,
@@ -41,9 +43,9 @@ class UnlockDialog(QDialog):
         self.prompt = wrapped()
         layout.addWidget(self.prompt)
         self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("passphrase")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName(self.tr("Passphrase"))
-        self.passphrase.returnPressed.connect(self.unlock)
         layout.addWidget(self.passphrase)
         from chatvault.gui import keychain
 
@@ -52,9 +54,15 @@ class UnlockDialog(QDialog):
         self.remember.setChecked(keychain.get(vault_path) is not None if keychain.available() else False)
         layout.addWidget(self.remember)
         self.error = error_label()
+        self.error.setObjectName("unlockError")
         layout.addWidget(self.error)
+        # Only a click (or Space on it) switches to the recovery key: never Enter. An auto-default
+        # button takes Enter when it has the focus, and the focus used to land on it while the field was
+        # disabled during an unlock, so "wrong passphrase + Enter" flipped the dialog into key mode.
         self.mode_button = button("", self.toggle_mode)
+        self.mode_button.setObjectName("useRecoveryKey")
         self.mode_button.setFlat(True)
+        self.mode_button.setAutoDefault(False)
         self.unlock_button = button(self.tr("Unlock"), self.unlock, primary=True, default=True)
         add_button_row(layout, button(self.tr("Quit"), self.reject), self.unlock_button,
                        left=(self.mode_button,))
@@ -123,6 +131,17 @@ class UnlockDialog(QDialog):
         self.passphrase.clear()
         self.error.clear()
         self._apply_mode()
+        self.passphrase.setFocus()          # type the key (or the passphrase) straight away
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Enter on the first page always means "try what I typed": while an unlock runs (its button
+        disabled) QDialog would hand Enter to another auto-default button, such as Quit."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.pages.currentIndex() == 0 \
+                and not isinstance(self.focusWidget(), QAbstractButton):
+            event.accept()
+            self.unlock()
+            return
+        super().keyPressEvent(event)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -154,9 +173,9 @@ class UnlockDialog(QDialog):
             return open_vault(path, recovery_key=secret) if use_rk else open_vault(path, secret)
 
         self.unlock_button.setEnabled(False)
-        self.passphrase.setEnabled(False)
+        self.passphrase.setReadOnly(True)      # keeps the focus (a disabled field would hand it on)
         self.error.setStyleSheet("color: #777777")
-        self.error.setText(self.tr("Unlocking…"))
+        self._say(self.tr("Unlocking…"))
         self._op = Op(job, self)
         self._op.finished.connect(self._unlocked)
         self._op.failed.connect(self._failed)
@@ -180,9 +199,20 @@ class UnlockDialog(QDialog):
             return
         self.accept()
 
+    def _say(self, text: str) -> None:
+        """Put `text` under the field and grow the dialog so that every wrapped line shows."""
+        self.error.setText(text)
+        layout = self.layout()
+        if layout is None or not self.isVisible():
+            return
+        layout.activate()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
+
     def _failed(self, exc: Exception) -> None:
         self.unlock_button.setEnabled(True)
-        self.passphrase.setEnabled(True)
+        self.passphrase.setReadOnly(False)
         self.error.setStyleSheet("color: #c0392b")
         code = getattr(exc, "code", "")
         if self._from_keyring:
@@ -192,23 +222,24 @@ class UnlockDialog(QDialog):
             keychain.forget(self.vault_path)
             self._from_keyring = False
             self.passphrase.clear()
-            self.error.setText(self.tr("The passphrase remembered in the keyring no longer opens this vault. "
-                                       "Type the current passphrase."))
+            self._say(self.tr("The passphrase remembered in the keyring no longer opens this vault. "
+                              "Type the current passphrase."))
             self.unlock_finished.emit(False)
             return
         if code == "wrong_passphrase":
             # a damaged vault.json read through its copy is said too (core text, after "Note:")
             note = exc.message.partition(" Note: ")[2] if isinstance(exc, ChatVaultError) else ""
-            self.error.setText(self.tr("Wrong passphrase: the vault was not unlocked and nothing was changed.") + "\n"
-                               + self.tr("Check the keyboard layout and Caps Lock, or use your recovery key (link below).")
-                               + (f"\n{note}" if note else ""))
+            self._say(self.tr("Wrong passphrase: the vault was not unlocked and nothing was changed.") + "\n"
+                      + self.tr("Check the keyboard layout and Caps Lock and type it again, or click "
+                                "“Forgot it? Use the recovery key” below.")
+                      + (f"\n{note}" if note else ""))
         elif code == "wrong_recovery_key":
-            self.error.setText(self.tr("That recovery key does not open this vault. It is well-formed, so it may "
-                                       "belong to another vault."))
+            self._say(self.tr("That recovery key does not open this vault. It is well-formed, so it may "
+                              "belong to another vault."))
         elif isinstance(exc, ChatVaultError):
-            self.error.setText(exc.message + (f"\n{exc.hint}" if exc.hint else ""))
+            self._say(exc.message + (f"\n{exc.hint}" if exc.hint else ""))
         else:
-            self.error.setText(self.tr("The vault could not be opened: %1").replace("%1", str(exc)))
+            self._say(self.tr("The vault could not be opened: %1").replace("%1", str(exc)))
         self.passphrase.setFocus()
         self.passphrase.selectAll()
         self.unlock_finished.emit(False)

@@ -54,9 +54,17 @@ class ChatListModel(RowListModel):
 
     def load(self, conn: Connection | None) -> None:
         rows = self._read(conn) if conn is not None else []   # read first: a failed read leaves the model whole
+        self.set_rows(rows)
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Show rows read elsewhere (`read_rows` on a worker thread: the live refresh)."""
         self.beginResetModel()
         self.rows = rows
         self.endResetModel()
+
+    @classmethod
+    def read_rows(cls, conn: Connection) -> list[dict[str, Any]]:
+        return cls._read(conn)
 
     @staticmethod
     def _read(conn: Connection) -> list[dict]:

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 class ProtectionPage(ProtectionTables, QWidget):
     health_changed = Signal()
+    job_changed = Signal()        # a job started, moved on or ended: the banner shows a backup's progress
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -45,6 +46,8 @@ class ProtectionPage(ProtectionTables, QWidget):
         self.vault: Vault | None = None
         self.watch = None
         self.op: Op | None = None
+        self.job: tuple[str, str] | None = None      # (kind, destination) of the running job
+        self.job_progress = None                     # its latest Progress
         self.last_cause = ""
         self.healths: list[Any] = []
         self.state: ProtectionState | None = None    # the last background read (None: not read yet)
@@ -391,9 +394,10 @@ class ProtectionPage(ProtectionTables, QWidget):
         self._refresh_here()
         self.health_changed.emit()
 
-    def _run_job(self, label: str, fn, on_done) -> Op | None:
+    def _run_job(self, label: str, fn, on_done, kind: str = "", dest: str = "") -> Op | None:
         if self.vault is None or (self.op is not None and self.op.running):
             return None
+        self.job, self.job_progress = (kind, dest), None
         self.job_label.setText(label)
         self.job_bar.setRange(0, 0)
         self.job_row.show()
@@ -413,6 +417,7 @@ class ProtectionPage(ProtectionTables, QWidget):
                     log.warning("protection page after a job: %s", exc)
 
         def show_after() -> None:
+            self.job = self.job_progress = None      # the state read after the job is the news now
             state = after.pop("state", None)
             self._job_read = state is not None
             if state is not None and self.vault is vault:
@@ -426,15 +431,21 @@ class ProtectionPage(ProtectionTables, QWidget):
         self.op.cancelled.connect(lambda: (show_after(), self.job_result.setText(
             self.tr("Cancelled. Nothing already saved was lost."))))
         self.op.ended.connect(self._job_ended)
-        return self.op.start()
+        self.op.start()
+        self._show_job_state()
+        self.job_changed.emit()
+        return self.op
 
     def _progress(self, p) -> None:
+        self.job_progress = p
+        self.job_changed.emit()
         if p.fraction is not None:
             self.job_bar.setRange(0, 1000)
             self.job_bar.setValue(int(p.fraction * 1000))
         parts = []
         if p.bytes_total:
-            parts.append(f"{human_bytes(p.bytes_done)} / {human_bytes(p.bytes_total)}")
+            parts.append(self.tr("%1 of %2").replace("%1", human_bytes(p.bytes_done))
+                         .replace("%2", human_bytes(p.bytes_total)))
         elif p.items_total:
             parts.append(self.tr("%1 of %2").replace("%1", f"{p.items_done:,}").replace("%2", f"{p.items_total:,}"))
         if p.eta_seconds is not None:
@@ -448,7 +459,9 @@ class ProtectionPage(ProtectionTables, QWidget):
         self.job_result.setText(self.tr("It did not work: %1").replace("%1", msg) + (f"\n{hint}" if hint else ""))
 
     def _job_ended(self) -> None:
+        self.job = self.job_progress = None
         self.job_row.hide()
+        self.job_changed.emit()
         if not self._job_read:
             self.refresh()      # failed or cancelled: read what changed in the background
 
@@ -480,7 +493,7 @@ class ProtectionPage(ProtectionTables, QWidget):
                                     .replace("%1", name).replace("%2", human_bytes(result.bytes_sent))
                                     .replace("%3", human_bytes(result.bytes_total)))
 
-        return self._run_job(self.tr("Backing up to %1…").replace("%1", name), job, done)
+        return self._run_job(self.tr("Backing up to %1…").replace("%1", name), job, done, "backup", name)
 
     def verify(self) -> Op | None:
         from chatvault.backup.destinations import get_destination
@@ -500,14 +513,15 @@ class ProtectionPage(ProtectionTables, QWidget):
             return run_verify(vault, dest, read_data=True, ctx=ctx)
 
         def done(rep) -> None:
+            checked = self.verify_summary(rep.snapshots, rep.objects, rep.bytes_read)
             if rep.ok:
-                self.job_result.setText(self.tr("%1: every snapshot and object is intact (%2 snapshots checked).")
-                                        .replace("%1", name).replace("%2", str(rep.snapshots)))
+                self.job_result.setText(self.tr("%1: every snapshot and object is intact.").replace("%1", name)
+                                        + " " + checked)
             else:
-                self.job_result.setText(self.tr("%1: %2 damaged objects found. Run a new backup now.")
-                                        .replace("%1", name).replace("%2", str(len(rep.damaged))))
+                self.job_result.setText(f"{name}: " + self.tr("%n damaged objects found. Run a new backup now.", "",
+                                                               len(rep.damaged)) + " " + checked)
 
-        return self._run_job(self.tr("Verifying %1…").replace("%1", name), job, done)
+        return self._run_job(self.tr("Verifying %1…").replace("%1", name), job, done, "verify", name)
 
     def restore(self) -> None:
         name = self.selected_destination()
@@ -544,4 +558,5 @@ class ProtectionPage(ProtectionTables, QWidget):
         if not any(at <= time.time() for _name, at in self.schedule()):
             self.arm_scheduler()
             return
-        self._run_job(self.tr("Scheduled backup…"), sched.run_due, lambda _r: None)
+        due = [n for n, at in self.schedule() if at <= time.time()]
+        self._run_job(self.tr("Scheduled backup…"), sched.run_due, lambda _r: None, "backup", due[0] if due else "")

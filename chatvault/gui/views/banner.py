@@ -1,4 +1,5 @@
-"""The health banner above the chat list: backup or watch-folder trouble, with one action button."""
+"""The health banner above the chat list: backup or watch-folder trouble, with one action button; while
+a backup runs, its progress instead (a backup under way is not a reason for alarm)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
 )
 
@@ -29,15 +31,35 @@ class HealthBanner(QFrame):
         self.text.setObjectName("bannerText")
         self.text.setWordWrap(True)
         row.addWidget(self.text, 1)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("bannerProgress")
+        self.progress.setFixedWidth(160)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        row.addWidget(self.progress)
         self.button = QPushButton()
         self.button.clicked.connect(self.action)
         row.addWidget(self.button)
         self.hide()
 
     def show_level(self, level: str, text: str, button: str) -> None:
+        self.progress.hide()
         if level == "green":
             self.hide()
             return
+        self._show(level, text, button)
+
+    def show_progress(self, text: str, fraction: float | None, button: str) -> None:
+        """A job under way: neutral colours, its progress bar (busy while the size is unknown)."""
+        if fraction is None:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(fraction * 1000))
+        self.progress.show()
+        self._show("busy", text, button)
+
+    def _show(self, level: str, text: str, button: str) -> None:
         self.setProperty("level", level)
         self.style().unpolish(self)
         self.style().polish(self)

@@ -14,56 +14,63 @@ from PySide6.QtWidgets import (
 from chatvault.gui import theme
 
 PAGE_CHATS, PAGE_SEARCH, PAGE_GALLERY, PAGE_PROTECTION, PAGE_LOCKED, PAGE_COMPLIANCE = range(6)
+NAV_WIDTH = 72
 
 class MainWindowChrome:
     """Mixed into `MainWindow`. `self.tr` finds MainWindow's translations (PySide's `tr` tries each
     class of the instance's MRO)."""
 
     def _build_nav(self) -> QWidget:
-        """The navigation column: the pages, then import, settings and lock."""
+        """The navigation column: the pages, then import, settings and lock; each a labelled icon
+        (text under it, a tooltip with its shortcut, an accessible name), as WeChat's and WhatsApp's
+        desktop clients label theirs."""
         self.nav = QWidget()
         self.nav.setObjectName("navBar")
-        self.nav.setFixedWidth(60)
+        self.nav.setFixedWidth(NAV_WIDTH)
         nav = QVBoxLayout(self.nav)
-        nav.setContentsMargins(8, 16, 8, 12)
-        nav.setSpacing(10)
+        nav.setContentsMargins(4, 14, 4, 10)
+        nav.setSpacing(6)
         self.nav_group = QButtonGroup(self)
         self.nav_buttons: dict[int, QToolButton] = {}
         for page, icon_name in ((PAGE_CHATS, "chats"), (PAGE_SEARCH, "search"), (PAGE_GALLERY, "gallery"),
                                 (PAGE_PROTECTION, "shield"), (PAGE_COMPLIANCE, "compliance")):
-            b = QToolButton()
-            b.setObjectName("navButton")
+            b = self._nav_button(theme.nav_icon(icon_name))
             b.setCheckable(True)
-            b.setIcon(theme.nav_icon(icon_name))
-            b.setIconSize(QSize(24, 24))
-            b.setFixedSize(44, 44)
             b.clicked.connect(lambda _=False, p=page: self.show_page(p))
             self.nav_group.addButton(b, page)
             self.nav_buttons[page] = b
             nav.addWidget(b, 0, Qt.AlignmentFlag.AlignHCenter)
         nav.addStretch(1)
-        self.import_button = QToolButton()
-        self.import_button.setObjectName("navButton")
-        self.import_button.setIcon(theme.icon("import", "#9b9b9b"))
-        self.import_button.setIconSize(QSize(24, 24))
-        self.import_button.setFixedSize(44, 44)
-        self.import_button.clicked.connect(self.import_dialog)
-        nav.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.settings_button = QToolButton()
-        self.settings_button.setObjectName("navButton")
-        self.settings_button.setIcon(theme.icon("settings", "#9b9b9b"))
-        self.settings_button.setIconSize(QSize(24, 24))
-        self.settings_button.setFixedSize(44, 44)
+        self.import_button = self._nav_button(theme.icon("import", "#9b9b9b"))
+        self.import_button.clicked.connect(lambda: self.import_dialog())
+        self.settings_button = self._nav_button(theme.icon("settings", "#9b9b9b"))
         self.settings_button.clicked.connect(self.open_settings)
-        nav.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.lock_button = QToolButton()
-        self.lock_button.setObjectName("navButton")
-        self.lock_button.setIcon(theme.icon("lock", "#9b9b9b"))
-        self.lock_button.setIconSize(QSize(24, 24))
-        self.lock_button.setFixedSize(44, 44)
+        self.lock_button = self._nav_button(theme.icon("lock", "#9b9b9b"))
         self.lock_button.clicked.connect(self.lock)
-        nav.addWidget(self.lock_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        for b in (self.import_button, self.settings_button, self.lock_button):
+            nav.addWidget(b, 0, Qt.AlignmentFlag.AlignHCenter)
         return self.nav
+
+    def _nav_button(self, icon) -> QToolButton:
+        b = QToolButton()
+        b.setObjectName("navButton")
+        b.setIcon(icon)
+        b.setIconSize(QSize(22, 22))
+        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        b.setFixedSize(NAV_WIDTH - 8, 50)
+        font = b.font()
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
+        b.setFont(font)
+        return b
+
+    def _label_nav(self, button: QToolButton, label: str, tip: str) -> None:
+        """Text under the icon (elided to the column if a translation is long), the full name as
+        tooltip and accessible name."""
+        width = button.width() - 4
+        button.setText(button.fontMetrics().elidedText(label, Qt.TextElideMode.ElideRight, width))
+        button.setToolTip(tip)
+        button.setAccessibleName(label)
+        button.setAccessibleDescription(tip)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -119,17 +126,21 @@ class MainWindowChrome:
         self.help_menu.addAction(self.act_about)
 
     def retranslate(self) -> None:
-        tips = {PAGE_CHATS: self.tr("Chats"), PAGE_SEARCH: self.tr("Search"), PAGE_GALLERY: self.tr("Media"),
-                PAGE_PROTECTION: self.tr("Protection"), PAGE_COMPLIANCE: self.tr("Compliance")}
+        def keys(action: QAction) -> str:
+            return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+        labels = {PAGE_CHATS: (self.tr("Chats"), self.act_chats), PAGE_SEARCH: (self.tr("Search"), self.act_search),
+                  PAGE_GALLERY: (self.tr("Media"), self.act_gallery),
+                  PAGE_PROTECTION: (self.tr("Protection"), self.act_protection),
+                  PAGE_COMPLIANCE: (self.tr("Compliance"), self.act_compliance)}
         for page, b in self.nav_buttons.items():
-            b.setToolTip(tips[page])
-            b.setAccessibleName(tips[page])
-        self.import_button.setToolTip(self.tr("Import an export"))
-        self.import_button.setAccessibleName(self.tr("Import an export"))
-        self.settings_button.setToolTip(self.tr("Settings"))
-        self.settings_button.setAccessibleName(self.tr("Settings"))
-        self.lock_button.setToolTip(self.tr("Lock (Ctrl+L)"))
-        self.lock_button.setAccessibleName(self.tr("Lock"))
+            label, action = labels[page]
+            self._label_nav(b, label, f"{label} ({keys(action)})")
+        self._label_nav(self.import_button, self.tr("Import"),
+                        f"{self.tr('Import an export')} ({keys(self.act_import)})")
+        self._label_nav(self.settings_button, self.tr("Settings"), f"{self.tr('Settings')} ({keys(self.act_settings)})"
+                        if keys(self.act_settings) else self.tr("Settings"))
+        self._label_nav(self.lock_button, self.tr("Lock"), f"{self.tr('Lock')} ({keys(self.act_lock)})")
         self.filter_box.setPlaceholderText(self.tr("Filter chats"))
         self.filter_box.setAccessibleName(self.tr("Filter chats"))
         self.chat_list.setAccessibleName(self.tr("Conversations"))
@@ -153,6 +164,8 @@ class MainWindowChrome:
         self.locked_label.setText(self.tr("ChatVault is locked. Your chats are encrypted on disk."))
         self.unlock_again.setText(self.tr("Unlock…"))
         self._update_title()
+        if getattr(self, "vault_switcher", None) is not None:
+            self.vault_switcher.retranslate()
         if getattr(self, "tray", None) is not None:
             self.tray.retranslate()
             self.refresh_health()

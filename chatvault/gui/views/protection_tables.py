@@ -39,10 +39,11 @@ class ProtectionTables:
             return text.replace("%1", h.last_failure_reason or "")
         pages, blobs = d.get("pages") or {}, d.get("blobs") or []
         msgs = (pages.get("messages") or 0) + sum(b.get("messages") or 0 for b in blobs)
-        text = self.tr("Damage found in your archive: %1 database pages and %2 media files fail their checks "
-                       "(%3 messages affected). It was not backed up; the last clean backup is kept.")
-        text = text.replace("%1", str(pages.get("page_count", 0))).replace("%2", str(len(blobs)))
-        text = text.replace("%3", str(msgs))
+        text = self.tr("Damage found in your archive: %1 and %2 fail their checks (%3 affected). It was not "
+                       "backed up; the last clean backup is kept.")
+        text = text.replace("%1", self.tr("%n database pages", "", int(pages.get("page_count", 0))))
+        text = text.replace("%2", self.tr("%n media files", "", len(blobs))).replace(
+            "%3", self.tr("%n messages", "", int(msgs)))
         titles = [c.get("title") for c in pages.get("conversations", []) + [c for b in blobs
                   for c in b.get("conversations", [])] if c.get("title")]
         if titles:
@@ -61,7 +62,9 @@ class ProtectionTables:
             if h.last_bytes_total:
                 text += " · " + human_bytes(h.last_bytes_total)
         if h.state == "red" and h.last_success_at is not None:
-            text += " · " + self.tr("older than %1 days").replace("%1", f"{h.max_age_s / 86400:g}")
+            days = h.max_age_s / 86400
+            text += " · " + (self.tr("older than %n days", "", int(days)) if days == int(days)
+                             else self.tr("older than %1 days").replace("%1", f"{days:g}"))
         if h.last_failure_reason and (h.last_success_at is None or (h.last_failure_at or 0) > h.last_success_at):
             text += " · " + self.tr("the last attempt failed: %1").replace("%1", h.last_failure_reason)
         return text
@@ -73,7 +76,7 @@ class ProtectionTables:
         if seconds % 3600 == 0:
             hours = seconds // 3600
             return self.tr("Every hour") if hours == 1 else self.tr("Every %1 hours").replace("%1", str(hours))
-        return self.tr("Every %1 minutes").replace("%1", str(max(1, seconds // 60)))
+        return self.tr("Every %n minutes", "", max(1, seconds // 60))
 
     def ago(self, seconds: float) -> str:
         if seconds < 90:
@@ -128,11 +131,15 @@ class ProtectionTables:
                     at = due[h.name]
                     schedule += " · " + (self.tr("due now") if at <= time.time() else
                                          self.tr("next %1").replace("%1", timefmt.absolute(int(at * 1000))))
-            for col, text in enumerate((h.name, h.where, f"{DOT[h.state]} {status}", schedule, self._dest_text(h))):
+            state_text = f"{DOT[h.state]} {status}"
+            if getattr(h, "running", False):       # a run under way elsewhere (the CLI, another window)
+                state_text = "⏳ " + self.tr("In progress")
+            for col, text in enumerate((h.name, h.where, state_text, schedule, self._dest_text(h))):
                 self.dest_table.setItem(i, col, QTableWidgetItem(text))
         self.dest_table.resizeColumnsToContents()
         level, text = self.overall_health()
         self.summary.setText(f"{DOT[level]} {text}")
+        self._show_job_state()
         self._fill_history(state.history, state.destination_names)
         self._fill_watch(state.folders)
         self.arm_scheduler()
@@ -147,11 +154,55 @@ class ProtectionTables:
         for i, r in enumerate(history):
             when = timefmt.absolute(r["started_at"]) if r["started_at"] else ""
             what = f"{kinds.get(r['kind'], r['kind'])} → {names.get(r['destination_id'], '?')}"
-            detail = r["error"] or (human_bytes(r["bytes_sent"]) + " / " + human_bytes(r["bytes_total"])
-                                    if r["bytes_total"] else "")
+            detail = r["error"] or self._run_detail(r)
             for col, t in enumerate((when, what, results.get(r["status"], r["status"]), detail or "")):
                 self.history.setItem(i, col, QTableWidgetItem(t))
         self.history.resizeColumnsToContents()
+
+    def _run_detail(self, r: dict[str, Any]) -> str:
+        """What a finished run did, in words: a verify counts what it checked (it sends nothing), a
+        backup says how much of what it covered was new."""
+        d = r.get("detail") if isinstance(r.get("detail"), dict) else {}
+        if r["kind"] == "verify" and r["status"] == "success":
+            return self.verify_summary(int(d.get("snapshots") or 0), int(d.get("objects") or 0),
+                                       int(d.get("bytes_read") or r["bytes_total"] or 0))
+        if r["kind"] == "backup" and r["bytes_total"]:
+            return self.tr("%1 backed up, %2 of it new").replace("%1", human_bytes(r["bytes_total"])).replace(
+                "%2", human_bytes(r["bytes_sent"]))
+        return ""
+
+    def verify_summary(self, snapshots: int, objects: int, bytes_read: int) -> str:
+        """"Checked 3 snapshots and 120 objects; 1.2 MB read back." (plural forms by Qt)."""
+        text = self.tr("Checked %1 and %2; %3 read back.")
+        return (text.replace("%1", self.tr("%n snapshots", "", snapshots))
+                .replace("%2", self.tr("%n objects", "", objects)).replace("%3", human_bytes(bytes_read)))
+
+    def _show_job_state(self) -> None:
+        """The job this page runs, in the destination's State cell and (a backup) in the summary line, in
+        place of the health it is about to change: no red "At risk" while the first backup runs."""
+        job = getattr(self, "job", None)
+        if job is None:
+            return
+        kind, dest = job
+        doing = {"backup": self.tr("Backing up…"), "verify": self.tr("Verifying…")}.get(kind)
+        if doing is None:
+            return
+        for i, h in enumerate(self.healths):
+            if h.name == dest and i < self.dest_table.rowCount():
+                self.dest_table.setItem(i, 2, QTableWidgetItem(f"⏳ {doing}"))
+        if kind == "backup":
+            self.summary.setText("⏳ " + self.backup_progress_text())
+
+    def backup_progress_text(self) -> str:
+        """"Backing up to usb… 42 % · about 3 minutes left", for the summary line and the banner."""
+        _kind, dest = self.job or ("", "")
+        text = self.tr("Backing up to %1…").replace("%1", dest) if dest else self.tr("Backing up…")
+        p = getattr(self, "job_progress", None)
+        if p is not None and p.fraction is not None:
+            text += f" {p.fraction * 100:.0f} %"
+        if p is not None and p.eta_seconds is not None:
+            text += " · " + self.tr("about %1 left").replace("%1", timefmt.duration(p.eta_seconds))
+        return text
 
     def _fill_watch(self, folders) -> None:
         status = self.watch.status() if self.watch is not None else None

@@ -44,6 +44,7 @@ class WhoIsMe(QObject):
     """Adds "This is me: NAME" entries to the chat list's context menu."""
 
     changed = Signal(object)           # the SetMeResult
+    menu_built = Signal(object, object)   # (QMenu, conversation): others add their entries (read markers)
 
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -87,6 +88,7 @@ class WhoIsMe(QObject):
             sub.addAction(self.tr("No senders in this chat")).setEnabled(False)
         if getattr(self.window, "exporter", None) is not None:
             self.window.exporter.add_chat_action(menu, conv)
+        self.menu_built.emit(menu, conv)
         return menu
 
     def set_me(self, source_id: int | None, key: str) -> Op | None:
