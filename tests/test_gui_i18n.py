@@ -18,7 +18,9 @@ def _catalogue(lang: str) -> dict[str, str | None]:
     out = {}
     for msg in tree.iter("message"):
         tr = msg.find("translation")
-        out[msg.find("source").text or ""] = None if tr.get("type") == "unfinished" else tr.text
+        forms = [f.text or "" for f in tr.iter("numerusform")]   # plural forms: each must be filled
+        text = " | ".join(forms) if forms and all(forms) else (None if forms else tr.text)
+        out[msg.find("source").text or ""] = None if tr.get("type") == "unfinished" else text
     return out
 
 

@@ -9,6 +9,7 @@ shows Chinese. Qt's own `qtbase_zh_CN.qm` makes standard dialogs say 确定/取�
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -105,7 +106,9 @@ def set_language(code: str | None) -> str:
         if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt)
             _installed.append(qt)
-        path = qm_path(lang)
+    # English too has a catalogue: its plural forms ("1 message", "2 messages"); the rest is the source.
+    path = qm_path(lang)
+    if path is not None or lang != "en":
         ours = QTranslator(app)
         if path is not None and ours.load(str(path)):
             app.installTranslator(ours)
@@ -121,6 +124,41 @@ def set_language(code: str | None) -> str:
 def tr(text: str, context: str = "ChatVault") -> str:
     """Translate outside a QObject (lupdate finds `QCoreApplication.translate` calls only)."""
     return QCoreApplication.translate(context, text)
+
+
+#: Status lines and format titles the core reports in English (the core knows no screen and no
+#: translator): the GUI shows them through `core_text`, which translates them in context "Core".
+#: Patterns with a variable part map to a template with %1/%2; the variable parts (file names,
+#: destinations) are user data and stay as they are.
+CORE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), tpl) for rx, tpl in (
+    (r"^Checking (.+)$", "Checking %1"),
+    (r"^Importing (.+) \((.+)\)$", "Importing %1 (%2)"),
+    (r"^Reading (.+)$", "Reading %1"),
+    (r"^Connecting to (.+)$", "Connecting to %1"),
+    (r"^checking (\w+)$", "checking %1"),
+))
+CORE_STRINGS = (
+    "Done", "Cancelled", "Making thumbnails", "Opening Weixin databases", "Opening WeChat databases",
+    "Taking a snapshot of the database", "Test-restoring the new snapshot", "Restoring media",
+    "Restoring the database", "Backing up the database and media", "Making the snapshot durable",
+    "Naming the damage", "Verifying the snapshot", "rebuilding the search index", "checking the header",
+    "checking the database", "Telegram Desktop export (JSON)", "WhatsApp chat export",
+    "Weixin 4.x (Windows/macOS)", "WeChat for Windows 3.x", "WeChat for Android (EnMicroMsg.db)",
+)
+
+
+def core_text(text: str) -> str:
+    """`text` from the core (a status line, an importer's title) in the current language."""
+    if not text:
+        return text
+    for rx, template in CORE_PATTERNS:
+        m = rx.match(text)
+        if m:
+            out = QCoreApplication.translate("Core", template)
+            for i, part in enumerate(m.groups(), 1):
+                out = out.replace(f"%{i}", core_text(part) if i > 1 else part)
+            return out
+    return QCoreApplication.translate("Core", text)
 
 
 if __name__ == "__main__":

@@ -200,11 +200,14 @@ class SearchPage(QWidget):
         if result.total == 0:
             self.status.setText(self.tr("No messages match. Try fewer words or remove a filter."))
         else:
-            shown = len(result.results)
-            text = self.tr("%1 messages (%2 ms)").replace("%1", f"{result.total:,}").replace("%2", f"{seconds * 1000:.0f}")
-            if shown < result.total:
-                text += " · " + self.tr("showing the first %1").replace("%1", f"{shown:,}")
-            self.status.setText(text)
+            self.status.setText(self.count_text(result.total, len(result.results), seconds))
+
+    def count_text(self, total: int, shown: int, seconds: float) -> str:
+        """"1 message", "1,234 messages (12 ms) · showing the first 200": plural forms from the catalogue."""
+        text = self.tr("%Ln message(s) (%1 ms)", "", total).replace("%1", f"{seconds * 1000:.0f}")
+        if shown < total:
+            text += " · " + self.tr("showing the first %Ln", "", shown)
+        return text
 
     def _failed(self, exc: Exception) -> None:
         msg = getattr(exc, "message", None)
