@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleFactory, QToolTip
 
 from chatvault.gui.i18n import RESOURCES
 
@@ -57,9 +57,32 @@ def apply(name: str) -> str:
     app = QApplication.instance()
     _current = resolve(name)
     app.setStyle("Fusion")
+    # The palette first, so whatever the style sheet does not name (a popup, a tooltip, a calendar,
+    # a widget added later) is dark in dark mode too, never Fusion's white default.
+    app.setPalette(palette(_current))
+    QToolTip.setPalette(palette(_current))
     qss = (RESOURCES / "themes" / f"{_current}.qss").read_text(encoding="utf-8")
     app.setStyleSheet(qss)
     return _current
+
+
+def palette(name: str) -> QPalette:
+    """Fusion's own light palette, or a WeChat-dark one with every role set."""
+    if name != "dark":
+        return QStyleFactory.create("Fusion").standardPalette()
+    pal = QPalette()
+    R = QPalette.ColorRole
+    for role, colour in ((R.Window, "#1e1e1e"), (R.WindowText, "#d6d6d6"), (R.Base, "#1b1b1b"),
+                         (R.AlternateBase, "#232323"), (R.ToolTipBase, "#2c2c2c"), (R.ToolTipText, "#e0e0e0"),
+                         (R.PlaceholderText, "#7a7a7a"), (R.Text, "#d6d6d6"), (R.Button, "#2f2f2f"),
+                         (R.ButtonText, "#e0e0e0"), (R.BrightText, "#ff6b61"), (R.Light, "#3a3a3a"),
+                         (R.Midlight, "#333333"), (R.Mid, "#2a2a2a"), (R.Dark, "#151515"), (R.Shadow, "#000000"),
+                         (R.Highlight, "#3a8f55"), (R.HighlightedText, "#f2f2f2"), (R.Link, "#5ad08a"),
+                         (R.LinkVisited, "#3eb575")):
+        pal.setColor(role, QColor(colour))
+    for role in (R.WindowText, R.Text, R.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6a6a6a"))
+    return pal
 
 
 def current() -> str:
