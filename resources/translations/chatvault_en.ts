@@ -742,7 +742,7 @@
         <translation />
     </message>
     <message>
-        <source>Missing &amp;media…</source>
+        <source>M&amp;issing media…</source>
         <translation />
     </message>
     <message>

@@ -809,8 +809,8 @@
         <translation>跳转到日期(&amp;J)…</translation>
     </message>
     <message>
-        <source>Missing &amp;media…</source>
-        <translation>缺失的媒体(&amp;M)…</translation>
+        <source>M&amp;issing media…</source>
+        <translation>缺失的媒体(&amp;I)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
