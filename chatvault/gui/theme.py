@@ -93,22 +93,43 @@ def colors() -> ChatColors:
     return DARK if _current == "dark" else LIGHT
 
 
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei UI", "PingFang SC")
+EMOJI_FAMILIES = ("Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", "Twemoji", "JoyPixels")
+
+
+def font_families() -> list[str]:
+    """The application's family list: the system UI font, then a CJK font, then a colour emoji font
+    (the ones installed here; packaging/sysdeps.sh installs Noto CJK and Noto Color Emoji)."""
+    installed = set(QFontDatabase.families())
+    ui = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family()
+    cjk = [f for f in CJK_FAMILIES if f in installed][:1]
+    emoji = [f for f in EMOJI_FAMILIES if f in installed][:1]
+    return [f for f in dict.fromkeys([ui, *cjk, *emoji]) if f]
+
+
+def emoji_family() -> str | None:
+    installed = set(QFontDatabase.families())
+    return next((f for f in EMOJI_FAMILIES if f in installed), None)
+
+
 def setup_fonts(point_size: int | None = None) -> None:
-    """Use the system UI font, with CJK and colour-emoji fallbacks where they are installed."""
-    families = set(QFontDatabase.families())
-    fallbacks = [f for f in ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei UI",
-                             "PingFang SC") if f in families][:1]
-    if "Noto Color Emoji" in families:
-        fallbacks.append("Noto Color Emoji")
-        if hasattr(QFontDatabase, "addApplicationEmojiFontFamily"):
-            QFontDatabase.addApplicationEmojiFontFamily("Noto Color Emoji")
-    if fallbacks:
-        # Only a fallback list: the system UI font stays first (no hard-coded CJK family in QSS).
-        QFont.insertSubstitutions(QApplication.font().family(), fallbacks)
+    """Use the system UI font, with CJK and colour-emoji fallbacks where they are installed.
+
+    Three layers, because each reaches text the others miss: the application font's family list
+    (widgets and delegates that copy the app font), a substitution list on the UI family (fonts made
+    from its name), and Qt's emoji fallback (emoji sequences anywhere, drawn in colour)."""
+    families = font_families()
+    emoji = emoji_family()
+    if emoji and hasattr(QFontDatabase, "addApplicationEmojiFontFamily"):
+        QFontDatabase.addApplicationEmojiFontFamily(emoji)
+    if len(families) > 1:
+        # Only fallbacks: the system UI font stays first (no hard-coded CJK family in QSS).
+        QFont.insertSubstitutions(families[0], families[1:])
     global _system_point_size
     if _system_point_size is None:
         _system_point_size = QApplication.font().pointSizeF()
     font = QApplication.font()
+    font.setFamilies(families)
     font.setPointSizeF(float(point_size) if point_size else _system_point_size)
     QApplication.setFont(font)
 
