@@ -18,8 +18,7 @@ def _catalogue(lang: str) -> dict[str, str | None]:
     out = {}
     for msg in tree.iter("message"):
         tr = msg.find("translation")
-        forms = [f.text or "" for f in tr.iter("numerusform")]   # plural forms: each must be filled
-        text = " | ".join(forms) if forms and all(forms) else (None if forms else tr.text)
+        text = tr.findtext("numerusform") if msg.get("numerus") == "yes" else tr.text   # "%n message(s)"
         out[msg.find("source").text or ""] = None if tr.get("type") == "unfinished" else text
     return out
 

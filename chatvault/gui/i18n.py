@@ -106,9 +106,9 @@ def set_language(code: str | None) -> str:
         if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt)
             _installed.append(qt)
-    # English too has a catalogue: its plural forms ("1 message", "2 messages"); the rest is the source.
-    path = qm_path(lang)
-    if path is not None or lang != "en":
+    # English is the source language, but its catalogue holds the plural forms ("1 message", "2 messages").
+    if lang != "en" or TS_DIR.joinpath("chatvault_en.ts").exists():
+        path = qm_path(lang)
         ours = QTranslator(app)
         if path is not None and ours.load(str(path)):
             app.installTranslator(ours)
