@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateTimeEdit,
+    QDialog,
     QGroupBox,
     QHeaderView,
     QLabel,
@@ -88,7 +89,11 @@ def collect(root: QWidget) -> list[tuple[str, str]]:
     """(object path, text) for every non-empty UI string in `root`, its children, menus and actions."""
     out: list[tuple[str, str]] = []
     widgets = [root, *root.findChildren(QWidget)]
+    home = root.window()
     for w in widgets:
+        if w.window() is not home and isinstance(w.window(), QDialog):
+            continue                    # a dialog open over `root` is a screen of its own
+
         where = f"{type(w).__name__}#{w.objectName() or '?'}"
         for t in _texts_of(w):
             if t and t.strip():
