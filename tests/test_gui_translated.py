@@ -199,9 +199,15 @@ def test_core_status_lines_and_format_titles_are_translated(qapp) -> None:
     for text in i18n.CORE_STRINGS:
         assert f'"{text}"' in core, f"the core no longer says {text!r}: drop it from CORE_STRINGS"
         assert not english_words(i18n.core_text(text)), text
+    for text in i18n.CORE_TITLES:
+        assert not english_words(i18n.core_text(text), ["WeChat", "Weixin"]), text
     assert i18n.core_text("Importing WhatsApp Chat with Tom.txt (WhatsApp chat export)") == \
         "正在导入 WhatsApp Chat with Tom.txt（WhatsApp 聊天导出）"
     assert i18n.core_text("Checking export.zip") == "正在检查 export.zip"
     assert i18n.core_text("checking media") == "正在检查 media"
+    from chatvault.gui.ops import Op
+    op = Op(lambda ctx: None)
+    op.ctx.status("Verifying the snapshot")
+    assert op.snapshot().status == "正在校验快照"          # every job's status line reaches the screen translated
     i18n.set_language("en")
     assert i18n.core_text("Verifying the snapshot") == "Verifying the snapshot"

@@ -202,6 +202,113 @@
     </message>
 </context>
 <context>
+    <name>Core</name>
+    <message>
+        <source>Checking %1</source>
+        <translation>正在检查 %1</translation>
+    </message>
+    <message>
+        <source>Importing %1 (%2)</source>
+        <translation>正在导入 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Reading %1</source>
+        <translation>正在读取 %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1</source>
+        <translation>正在连接 %1</translation>
+    </message>
+    <message>
+        <source>checking %1</source>
+        <translation>正在检查 %1</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Making thumbnails</source>
+        <translation>正在生成缩略图</translation>
+    </message>
+    <message>
+        <source>Opening Weixin databases</source>
+        <translation>正在打开微信数据库</translation>
+    </message>
+    <message>
+        <source>Opening WeChat databases</source>
+        <translation>正在打开微信数据库</translation>
+    </message>
+    <message>
+        <source>Taking a snapshot of the database</source>
+        <translation>正在为数据库创建快照</translation>
+    </message>
+    <message>
+        <source>Test-restoring the new snapshot</source>
+        <translation>正在试恢复新快照</translation>
+    </message>
+    <message>
+        <source>Restoring media</source>
+        <translation>正在恢复媒体文件</translation>
+    </message>
+    <message>
+        <source>Restoring the database</source>
+        <translation>正在恢复数据库</translation>
+    </message>
+    <message>
+        <source>Backing up the database and media</source>
+        <translation>正在备份数据库和媒体文件</translation>
+    </message>
+    <message>
+        <source>Making the snapshot durable</source>
+        <translation>正在将快照写入磁盘</translation>
+    </message>
+    <message>
+        <source>Naming the damage</source>
+        <translation>正在查明损坏之处</translation>
+    </message>
+    <message>
+        <source>Verifying the snapshot</source>
+        <translation>正在校验快照</translation>
+    </message>
+    <message>
+        <source>rebuilding the search index</source>
+        <translation>正在重建搜索索引</translation>
+    </message>
+    <message>
+        <source>checking the header</source>
+        <translation>正在检查文件头</translation>
+    </message>
+    <message>
+        <source>checking the database</source>
+        <translation>正在检查数据库</translation>
+    </message>
+    <message>
+        <source>Telegram Desktop export (JSON)</source>
+        <translation>Telegram 桌面版导出（JSON）</translation>
+    </message>
+    <message>
+        <source>WhatsApp chat export</source>
+        <translation>WhatsApp 聊天导出</translation>
+    </message>
+    <message>
+        <source>Weixin 4.x (Windows/macOS)</source>
+        <translation>微信 4.x（Windows/macOS）</translation>
+    </message>
+    <message>
+        <source>WeChat for Windows 3.x</source>
+        <translation>Windows 版微信 3.x</translation>
+    </message>
+    <message>
+        <source>WeChat for Android (EnMicroMsg.db)</source>
+        <translation>安卓版微信（EnMicroMsg.db）</translation>
+    </message>
+</context>
+<context>
     <name>CreateVaultDialog</name>
     <message>
         <source>Create your ChatVault</source>
@@ -1714,113 +1821,6 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Could not change who is me: %1</source>
         <translation>无法更改哪个是我：%1</translation>
-    </message>
-</context>
-<context>
-    <name>Core</name>
-    <message>
-        <source>Checking %1</source>
-        <translation>正在检查 %1</translation>
-    </message>
-    <message>
-        <source>Importing %1 (%2)</source>
-        <translation>正在导入 %1（%2）</translation>
-    </message>
-    <message>
-        <source>Reading %1</source>
-        <translation>正在读取 %1</translation>
-    </message>
-    <message>
-        <source>Connecting to %1</source>
-        <translation>正在连接 %1</translation>
-    </message>
-    <message>
-        <source>checking %1</source>
-        <translation>正在检查 %1</translation>
-    </message>
-    <message>
-        <source>Done</source>
-        <translation>完成</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-    <message>
-        <source>Making thumbnails</source>
-        <translation>正在生成缩略图</translation>
-    </message>
-    <message>
-        <source>Opening Weixin databases</source>
-        <translation>正在打开微信数据库</translation>
-    </message>
-    <message>
-        <source>Opening WeChat databases</source>
-        <translation>正在打开微信数据库</translation>
-    </message>
-    <message>
-        <source>Taking a snapshot of the database</source>
-        <translation>正在为数据库创建快照</translation>
-    </message>
-    <message>
-        <source>Test-restoring the new snapshot</source>
-        <translation>正在试恢复新快照</translation>
-    </message>
-    <message>
-        <source>Restoring media</source>
-        <translation>正在恢复媒体文件</translation>
-    </message>
-    <message>
-        <source>Restoring the database</source>
-        <translation>正在恢复数据库</translation>
-    </message>
-    <message>
-        <source>Backing up the database and media</source>
-        <translation>正在备份数据库和媒体文件</translation>
-    </message>
-    <message>
-        <source>Making the snapshot durable</source>
-        <translation>正在将快照写入磁盘</translation>
-    </message>
-    <message>
-        <source>Naming the damage</source>
-        <translation>正在查明损坏之处</translation>
-    </message>
-    <message>
-        <source>Verifying the snapshot</source>
-        <translation>正在校验快照</translation>
-    </message>
-    <message>
-        <source>rebuilding the search index</source>
-        <translation>正在重建搜索索引</translation>
-    </message>
-    <message>
-        <source>checking the header</source>
-        <translation>正在检查文件头</translation>
-    </message>
-    <message>
-        <source>checking the database</source>
-        <translation>正在检查数据库</translation>
-    </message>
-    <message>
-        <source>Telegram Desktop export (JSON)</source>
-        <translation>Telegram 桌面版导出（JSON）</translation>
-    </message>
-    <message>
-        <source>WhatsApp chat export</source>
-        <translation>WhatsApp 聊天导出</translation>
-    </message>
-    <message>
-        <source>Weixin 4.x (Windows/macOS)</source>
-        <translation>微信 4.x（Windows/macOS）</translation>
-    </message>
-    <message>
-        <source>WeChat for Windows 3.x</source>
-        <translation>Windows 版微信 3.x</translation>
-    </message>
-    <message>
-        <source>WeChat for Android (EnMicroMsg.db)</source>
-        <translation>安卓版微信（EnMicroMsg.db）</translation>
     </message>
 </context>
 </TS>

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import timefmt
-from chatvault.gui.dialogs.common import add_button_row, button, dress, wrapped
 from chatvault.gui.i18n import core_text
+from chatvault.gui.dialogs.common import add_button_row, button, dress, wrapped
 from chatvault.gui.ops import Op
 
 log = logging.getLogger(__name__)
@@ -264,7 +264,7 @@ class ImportDialog(QDialog):
         if p.eta_seconds is not None:
             parts.append(self.tr("about %1 left").replace("%1", timefmt.duration(p.eta_seconds)))
         self.counts.setText(" · ".join(parts))
-        self.status.setText(core_text(p.status or ""))
+        self.status.setText(p.status or "")
 
     # --- report ----------------------------------------------------------------------------
     def show_report(self, rep, cancelled: bool = False) -> None:
