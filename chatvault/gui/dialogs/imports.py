@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import timefmt
-from chatvault.gui.i18n import core_text
 from chatvault.gui.dialogs.common import add_button_row, button, dress, wrapped
+from chatvault.gui.i18n import core_text
 from chatvault.gui.ops import Op
 
 log = logging.getLogger(__name__)
