@@ -168,6 +168,8 @@ def test_the_checker_catches_english_and_spares_names(qapp) -> None:
     assert english_words("导入 WeChat 聊天记录（JSON）") == []
     assert english_words("已备份到 /media/usb/ChatVault-backup") == []
     assert english_words("42 results") == ["results"]
+    assert english_words("在 shared_prefs/auth_info_key_prefs.xml（_auth_uin）中") == []
+    assert english_words("Europe/Lisbon") == [] and english_words("Open the file.") == ["Open", "the", "file"]
     assert english_words("关于 ChatVault · Settings") == ["Settings"]
     assert english_words("陈伟: see you", user_data=["see you"]) == []
     w = QWidget()

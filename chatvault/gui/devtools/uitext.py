@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPainter
@@ -36,13 +37,14 @@ IMEI uin UIN MD5 md5 SHA-256 URL URLs HEX hex ID
 EnMicroMsg MicroMsg MSG db dat Msg
 Ctrl Shift Alt Esc Enter Tab Del PgUp PgDn Home End
 B KB MB GB TB KiB MiB GiB ms s
-Noto Emoji CJK Qt PySide6 DB
+Noto Emoji CJK Qt PySide6 DB Desktop PyWxDump SharpWxDump
 WA TG WX
 """.split())
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
 _PATHLIKE = re.compile(r"(?:[A-Za-z]:)?[/\\~][^\s]*|\S+\.(?:db|dat|txt|zip|json|html|wav|pdf|png|jpg|amr|silk|mp4)\b|"
-                       r"https?://\S+|\S+@\S+")
+                       r"https?://\S+|\S+@\S+|"
+                       r"[^\s（）()]*\w[_/\\.]\w[^\s（）()]*|_\w+")   # identifiers: file names, keys, a/b paths
 
 
 def _texts_of(w: QWidget) -> Iterable[str]:
@@ -70,7 +72,7 @@ def _texts_of(w: QWidget) -> Iterable[str]:
         yield from (w.tabToolTip(i) for i in range(w.count()))
     elif isinstance(w, QMenu):
         yield w.title()
-        for a in w.actions():
+        for a in QWidget.actions(w):
             yield a.text()
             yield a.toolTip() if a.toolTip() != a.text().replace("&", "") else ""
     if isinstance(w, QHeaderView) and w.model() is not None:
@@ -89,24 +91,34 @@ def collect(root: QWidget) -> list[tuple[str, str]]:
     """(object path, text) for every non-empty UI string in `root`, its children, menus and actions."""
     out: list[tuple[str, str]] = []
     widgets = [root, *root.findChildren(QWidget)]
-    home = root.window()
+    home = QWidget.window(root)         # QWidget's own methods: a page may keep `self.window` as an attribute
     for w in widgets:
-        if w.window() is not home and isinstance(w.window(), QDialog):
+        top = QWidget.window(w)
+        if top is not home and isinstance(top, QDialog):
             continue                    # a dialog open over `root` is a screen of its own
 
         where = f"{type(w).__name__}#{w.objectName() or '?'}"
         for t in _texts_of(w):
             if t and t.strip():
                 out.append((where, t))
-        for a in w.actions():           # actions added to widgets (context menus, toolbars)
+        for a in QWidget.actions(w):    # added to widgets (context menus, toolbars); an attribute may shadow it
             for t in (a.text(), a.toolTip() if a.toolTip() != a.text().replace("&", "") else "", a.statusTip()):
                 if t and t.strip():
                     out.append((f"{where}/action", t))
     return out
 
 
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones()) | {"localtime", "Factory"}
+
+
 def english_words(text: str, user_data: Iterable[str] = ()) -> list[str]:
     """The English words left in `text` once user data, paths and proper nouns are taken out."""
+    if text.strip() in _zones():         # a time zone's IANA name is a name, in every language
+        return []
     for item in sorted((u for u in user_data if u), key=len, reverse=True):
         text = text.replace(item, " ")
     text = _PATHLIKE.sub(" ", text.replace("&", ""))

@@ -177,7 +177,7 @@ class Walk:
         from tests.walk_fixture import build
 
         folder, key = build(self.work / "WeChat export")
-        self.user_data += [str(folder)]
+        self.user_data += [str(folder), folder.name]
         dlg = self.import_dialog = self.window.imports.start_preview(folder)
         field_ = self.find(dlg, QLineEdit, "wechatKey")
         self.find(dlg, QComboBox, "formatChoice")
@@ -247,7 +247,7 @@ class Walk:
         msg = next((m for m in self.window.messages.model_.rows if m["kind"] == "file"), None) \
             or self._open_chat_with("file")
         opened = _pdf_stand_in_class()(self.out)
-        QDesktopServices.setUrlHandler("file", opened, b"open_url")
+        QDesktopServices.setUrlHandler("file", opened, "open_url")
         try:
             menu = self._menu(msg)
             action = self.find(menu, QAction, "actionOpen")
@@ -421,9 +421,8 @@ def main(argv: list[str]) -> int:
     results = run_walk(args.out, args.lang.split(","), display)
     bad = 0
     for r in results:
-        state = ("ok " + (r["png"] or "")) if r["png"] else \
-            (f"needs {r['missing']} ({r['brought_by'] or '?'})" if r["missing"] else
-             f"after {r['blocked_by']}" if r["blocked_by"] else f"FAILED {r['error']}")
+        state = (f"FAILED {r['error']}" if r["error"] else f"ok {r['png']}" if r["png"] else
+                 f"needs {r['missing']} ({r['brought_by'] or '?'})" if r["missing"] else f"after {r['blocked_by']}")
         if r["english"]:
             state += f"  ENGLISH: {r['english']}"
         print(f"{r['lang']:6} {r['step']:17} {state}")
