@@ -44,7 +44,7 @@ WA TG WX
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
 _PATHLIKE = re.compile(r"(?:[A-Za-z]:)?[/\\~][^\s]*|\S+\.(?:db|dat|txt|zip|json|html|wav|pdf|png|jpg|amr|silk|mp4)\b|"
                        r"https?://\S+|\S+@\S+|"
-                       r"[^\s（）()]*\w[_/\\.]\w[^\s（）()]*|_\w+")   # identifiers: file names, keys, a/b paths
+                       r"[^\s（）()]*\w[_/\\.]\w[^\s（）()]*|_\w+|\b\w-\w\b")   # identifiers, file names, ranges (a-f)
 
 
 def _texts_of(w: QWidget) -> Iterable[str]:

@@ -365,7 +365,7 @@ def _pdf_stand_in_class():
             view.setDocument(doc)
             view.setWindowTitle(self.path.name)
             view.setZoomMode(QPdfView.ZoomMode.FitInView)
-            view.resize(620, 780)
+            view.resize(600, 700)
             view.show()
             self.viewer = view
 

@@ -108,6 +108,7 @@ class SearchPage(QWidget):
         self.list.setObjectName("resultList")
         self.list.setModel(self.model)
         self.list.setItemDelegate(ResultDelegate(self.list))
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # rows fit the width
         self.list.activated.connect(self._activate)
         self.list.installEventFilter(self)
         self.list.clicked.connect(self._activate)
