@@ -11,13 +11,14 @@ import pkgutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from chatvault.gui.devtools.uitext import collect, english, english_words, painted
 
-DIALOG_ARGS = {"vault_path": "vault_path", "path": "export", "parent": "window", "window": "window",
-               "vault": "vault", "destination": "destination", "items": "photos", "start": "zero"}
+DIALOG_ARGS = {"vault_path": "vault_path", "path": "export", "paths": "exports", "parent": "window",
+               "window": "window", "vault": "vault", "destination": "destination", "items": "photos",
+               "start": "zero", "conn": "conn", "message_id": "message_id"}
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +42,8 @@ def zh_window(qtbot, vault, tmp_path: Path):
     demo.attach_demo_photo(vault, conn)
     user = [r[0] for r in conn.execute(
         "SELECT title FROM conversations UNION SELECT display_name FROM participants UNION SELECT display_name "
-        "FROM sources UNION SELECT text FROM messages UNION SELECT original_name FROM attachments") if r[0]]
+        "FROM sources UNION SELECT account FROM sources UNION SELECT text FROM messages UNION SELECT source_key "
+        "FROM messages UNION SELECT original_name FROM attachments") if r[0]]
     for (extra,) in conn.execute("SELECT extra FROM messages WHERE extra IS NOT NULL"):
         user += _strings(json.loads(extra))
     user += [theme.initials(u) for u in user]      # avatars show the initials of a name
@@ -131,13 +133,16 @@ def test_every_screen_and_dialog_is_chinese(qtbot, zh_window, vault, tmp_path: P
     folder_destination(vault, tmp_path / "backup")
     photos = [it for it in win.gallery.model.items if it["status"] == "stored"]
     win.user_data += [export.name, "usb", "English"]   # a file, a destination, a language's own name
-    values = {"vault_path": vault.path, "export": export, "window": win, "vault": vault,
-              "destination": "usb", "photos": photos, "zero": 0}
+    message_id = win.conn.execute("SELECT id FROM messages WHERE forwarded_from IS NOT NULL OR kind = 'file' "
+                                  "ORDER BY id LIMIT 1").fetchone()[0]
+    values = {"vault_path": vault.path, "export": export, "exports": [export], "window": win, "vault": vault,
+              "destination": "usb", "photos": photos, "zero": 0, "conn": win.conn, "message_id": message_id}
     classes = _dialog_classes()
     assert len(classes) >= 6
     for cls in classes:
         dlg = _build(cls, values)
-        qtbot.addWidget(dlg)
+        if not dlg.testAttribute(Qt.WidgetAttribute.WA_DeleteOnClose):
+            qtbot.addWidget(dlg)
         dlg.show()
         _settle(qtbot)
         found += [(f"{cls.__name__}/{w}", t) for w, t in collect(dlg)]
@@ -168,6 +173,7 @@ def test_the_checker_catches_english_and_spares_names(qapp) -> None:
     assert english_words("导入 WeChat 聊天记录（JSON）") == []
     assert english_words("已备份到 /media/usb/ChatVault-backup") == []
     assert english_words("42 results") == ["results"]
+    assert english_words("手机 IMEI", user_data=["IM", "AR"]) == []      # initials are whole words
     assert english_words("在 shared_prefs/auth_info_key_prefs.xml（_auth_uin）中") == []
     assert english_words("Europe/Lisbon") == [] and english_words("Open the file.") == ["Open", "the", "file"]
     assert english_words("关于 ChatVault · Settings") == ["Settings"]

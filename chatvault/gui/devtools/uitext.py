@@ -38,7 +38,7 @@ EnMicroMsg MicroMsg MSG db dat Msg
 Ctrl Shift Alt Esc Enter Tab Del PgUp PgDn Home End
 B KB MB GB TB KiB MiB GiB ms s
 Noto Emoji CJK Qt PySide6 DB Desktop PyWxDump SharpWxDump
-WA TG WX
+WA TG WX wechat weixin whatsapp telegram wechat-pc weixin4 wechat-android
 """.split())
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
@@ -120,7 +120,10 @@ def english_words(text: str, user_data: Iterable[str] = ()) -> list[str]:
     if text.strip() in _zones():         # a time zone's IANA name is a name, in every language
         return []
     for item in sorted((u for u in user_data if u), key=len, reverse=True):
-        text = text.replace(item, " ")
+        if item.isascii() and len(item) <= 3:       # initials ("AR"): whole words only, never inside "IMEI"
+            text = re.sub(rf"(?<![A-Za-z]){re.escape(item)}(?![A-Za-z])", " ", text)
+        else:
+            text = text.replace(item, " ")
     text = _PATHLIKE.sub(" ", text.replace("&", ""))
     return [w for w in _WORD.findall(text) if w.strip("'’-") not in PROPER_NOUNS and len(w.strip("'’-")) > 1]
 
