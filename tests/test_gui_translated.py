@@ -119,6 +119,10 @@ def test_every_screen_and_dialog_is_chinese(qtbot, zh_window, vault, tmp_path: P
         win.chat_list.setCurrentIndex(win.chat_proxy.index(row, 0))
         _settle(qtbot, 30)
         found += painted(win.messages)
+        actions = getattr(win.messages, "actions", None)          # the message context menu, where built
+        if hasattr(actions, "menu_for") and win.messages.model_.rows:
+            for msg in win.messages.model_.rows[:60]:
+                found += collect(actions.menu_for(msg))
     found += painted(win.chat_list) + painted(sp.list)
     win.gallery.show_missing()
     found += collect(win)
