@@ -33,7 +33,7 @@ STEPS = ("start", "create", "first-window", "import", "imported", "voice", "pdf"
          "unlock")
 #: A step that cannot run leaves the steps that need its result undone too.
 AFTER = {"imported": "import", "voice": "imported", "pdf": "imported", "wrong-passphrase": "lock",
-         "unlock": "lock", "first-window": "create", "import": "create", "lock": "create"}
+         "unlock": "lock", "first-window": "create", "import": "first-window", "lock": "first-window"}
 #: Which branch of the #18 work brings the widget a step looks for (for the report).
 BRINGS = {"wechatKey": "importdlg", "formatChoice": "importdlg", "startImport": "importdlg",
           "actionPlay": "convo", "actionOpen": "convo", "voicePlayer": "convo",
