@@ -18,7 +18,9 @@ from chatvault.gui.devtools.uitext import collect, english, english_words, paint
 
 DIALOG_ARGS = {"vault_path": "vault_path", "path": "export", "paths": "exports", "parent": "window",
                "window": "window", "vault": "vault", "destination": "destination", "items": "photos",
-               "start": "zero", "conn": "conn", "message_id": "message_id"}
+               "start": "zero", "conn": "conn", "message_id": "message_id", "chats": "chats",
+               "find_person": "find_person", "runs": "runs", "first": "first", "scopes": "scopes",
+               "custodians": "custodian_names", "HoldDialog.custodians": "custodian_rows"}
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +89,7 @@ def _build(cls: type, values: dict) -> QDialog:
     for name, p in inspect.signature(cls.__init__).parameters.items():
         if name == "self" or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue
-        key = DIALOG_ARGS.get(name)
+        key = DIALOG_ARGS.get(f"{cls.__name__}.{name}", DIALOG_ARGS.get(name))
         if key is None:
             assert p.default is not inspect.Parameter.empty, f"{cls.__name__}({name}=?): teach DIALOG_ARGS this name"
             continue
@@ -139,7 +141,18 @@ def test_every_screen_and_dialog_is_chinese(qtbot, zh_window, vault, tmp_path: P
     win.user_data += [export.name, "usb", "English"]   # a file, a destination, a language's own name
     message_id = win.conn.execute("SELECT id FROM messages WHERE forwarded_from IS NOT NULL OR kind = 'file' "
                                   "ORDER BY id LIMIT 1").fetchone()[0]
-    values = {"vault_path": vault.path, "export": export, "exports": [export], "window": win, "vault": vault,
+    chats = [{"id": c["id"], "title": c.get("title"), "app": "wechat"} for c in win.search_page.conversations]
+    scopes = []
+    try:
+        from chatvault.export.selection import Selection
+        from chatvault.gui.dialogs.export import Scope
+
+        scopes = [Scope("保险库中的全部内容", Selection())]
+    except ImportError:                                           # a build without exports
+        pass
+    values = {"chats": chats, "find_person": lambda _text: [], "runs": [], "first": True, "scopes": scopes,
+              "custodian_rows": [{"id": 1, "name": "陈伟"}], "custodian_names": ["陈伟"],
+              "vault_path": vault.path, "export": export, "exports": [export], "window": win, "vault": vault,
               "destination": "usb", "photos": photos, "zero": 0, "conn": win.conn, "message_id": message_id}
     classes = _dialog_classes()
     assert len(classes) >= 6

@@ -1893,8 +1893,8 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>每一次导入、导出、保全、策略更改、删除和删除请求都会记录，每条记录都包含前一条的哈希值。最新的哈希值会封存在每个备份中，因此被改写的历史将与备份不符。</translation>
     </message>
     <message>
-        <source>Only this action (e.g. hold, import)</source>
-        <translation>仅此操作（如 hold、import）</translation>
+        <source>Only this action, as the Action column writes it</source>
+        <translation>仅此操作（按“操作”列中的写法输入）</translation>
     </message>
     <message>
         <source>Verify</source>
