@@ -130,11 +130,9 @@ class Walk:
         """What the imported account holds (names, texts, files): user data, not UI text."""
         if self.window is None or self.window.conn is None:
             return
-        rows = self.window.conn.execute(
-            "SELECT title FROM conversations UNION SELECT display_name FROM participants UNION "
-            "SELECT display_name FROM sources UNION SELECT text FROM messages UNION "
-            "SELECT original_name FROM attachments UNION SELECT path FROM import_runs").fetchall()
-        self.user_data += [r[0] for r in rows if r[0]]
+        from chatvault.devtools.walkdata import user_strings
+
+        self.user_data += user_strings(self.window.conn)
 
     # --- the steps -----------------------------------------------------------------------------
     def step_start(self, r: StepResult) -> None:
@@ -198,9 +196,9 @@ class Walk:
 
     def _open_chat_with(self, kind: str) -> dict:
         """Select the chat holding the first message of `kind`; returns that message's row."""
-        conn = self.window.conn
-        row = conn.execute("SELECT conversation_id, id FROM messages WHERE kind = ? ORDER BY ts LIMIT 1",
-                           (kind,)).fetchone()
+        from chatvault.devtools.walkdata import first_of_kind
+
+        row = first_of_kind(self.window.conn, kind)
         if row is None:
             raise RuntimeError(f"the imported account holds no {kind} message")
         self.window.open_message(int(row[0]), int(row[1]))
