@@ -4,6 +4,7 @@ header the app can show is walked with the zh_CN translator installed, and any E
 
 from __future__ import annotations
 
+import getpass
 import importlib
 import inspect
 import json
@@ -53,7 +54,7 @@ def zh_window(qtbot, vault, tmp_path: Path):
     win = MainWindow(vault)
     qtbot.addWidget(win)
     win.show()
-    win.user_data = user + [str(tmp_path)]
+    win.user_data = user + [str(tmp_path), getpass.getuser()]      # the account name is the user's own
     yield win
     win.close()
 
