@@ -48,9 +48,12 @@ fuzz-atheris: $(STAMP_FUZZ)
 translations: $(STAMP_RUN)
 	$(PY) -m chatvault.gui.i18n
 
-# Render the main screens (demo archive, English and Chinese, dark theme) to docs/screenshots/*.png.
-screenshots: sysdeps translations
+# Render the main screens (demo archive, English and Chinese, dark theme) to docs/screenshots/*.png,
+# then walk a new user's path on the real xcb platform under Xvfb (start, create, import a WeChat
+# folder with its key, play a voice note, open a PDF, lock, wrong passphrase, unlock): walk-*.png.
+screenshots: sysdeps-test translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m chatvault.gui.devtools.screenshots docs/screenshots
+	$(PY) -m chatvault.gui.devtools.walk docs/screenshots --require-all
 
 lint: $(STAMP_TEST)
 	$(VENV)/bin/ruff check chatvault tests bench

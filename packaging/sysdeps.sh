@@ -53,7 +53,8 @@ fi
 
 if command -v fc-list >/dev/null 2>&1; then
   [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || add fonts-noto-cjk
-  [[ "$(fc-list 2>/dev/null)" == *[Ee]moji* ]] || add fonts-noto-color-emoji
+  # The colour font itself: a monochrome "Noto Emoji" or "Symbola" would still draw emoji in black.
+  [ -n "$(fc-list ':family=Noto Color Emoji' 2>/dev/null)" ] || add fonts-noto-color-emoji
 else
   add fontconfig fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 fi

@@ -7,12 +7,11 @@ packaging/sysdeps.sh, and this test proves the result starts and paints a window
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from chatvault.gui.devtools.xvfb import virtual_display, xcb_env
 
 _CHILD = r"""
 import sys
@@ -31,35 +30,13 @@ print(app.platformName(), dialog.objectName(), shot.width(), shot.height(), len(
 """
 
 
-def _free_display() -> int:
-    for n in range(90, 140):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return n
-    raise RuntimeError("no free X display number between :90 and :139")
-
-
 def test_app_starts_on_real_xcb_platform(tmp_path: Path) -> None:
-    xvfb = shutil.which("Xvfb")
-    assert xvfb, "Xvfb is missing: run `make test`, which installs it with packaging/sysdeps.sh"
-    display = _free_display()
-    server = subprocess.Popen([xvfb, f":{display}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{display}").exists():
-            assert server.poll() is None and time.monotonic() < deadline, "Xvfb did not start"
-            time.sleep(0.05)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
-        env.update(DISPLAY=f":{display}", QT_QPA_PLATFORM="xcb",
-                   HOME=str(tmp_path), XDG_RUNTIME_DIR=str(tmp_path))
-        out = subprocess.run([sys.executable, "-c", _CHILD, str(tmp_path / "vault")], env=env,
+    with virtual_display() as display:
+        out = subprocess.run([sys.executable, "-c", _CHILD, str(tmp_path / "vault")], env=xcb_env(display, tmp_path),
                              capture_output=True, text=True, timeout=60)
-        assert out.returncode == 0, f"the app did not start on xcb:\n{out.stderr[-3000:]}"
-        platform, name, width, height, colours = out.stdout.split()[-5:]
-        assert platform == "xcb"
-        assert name == "createVaultDialog"                 # a new user's first window
-        assert int(width) > 200 and int(height) > 100
-        assert int(colours) > 3                            # it painted text and widgets, not a blank
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    assert out.returncode == 0, f"the app did not start on xcb:\n{out.stderr[-3000:]}"
+    platform, name, width, height, colours = out.stdout.split()[-5:]
+    assert platform == "xcb"
+    assert name == "createVaultDialog"                 # a new user's first window
+    assert int(width) > 200 and int(height) > 100
+    assert int(colours) > 3                            # it painted text and widgets, not a blank

@@ -9,6 +9,7 @@ shows Chinese. Qt's own `qtbase_zh_CN.qm` makes standard dialogs say 确定/取�
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 import sys
@@ -122,6 +123,44 @@ def set_language(code: str | None) -> str:
 def tr(text: str, context: str = "ChatVault") -> str:
     """Translate outside a QObject (lupdate finds `QCoreApplication.translate` calls only)."""
     return QCoreApplication.translate(context, text)
+
+
+#: Status lines and format titles the core reports in English (the core knows no screen and no
+#: translator): the GUI shows them through `core_text`, which translates them in context "Core".
+#: Patterns with a variable part map to a template with %1/%2; the variable parts (file names,
+#: destinations) are user data and stay as they are.
+CORE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(rx), tpl) for rx, tpl in (
+    (r"^Checking (.+)$", "Checking %1"),
+    (r"^Importing (.+) \((.+)\)$", "Importing %1 (%2)"),
+    (r"^Reading (.+)$", "Reading %1"),
+    (r"^Connecting to (.+)$", "Connecting to %1"),
+    (r"^checking (\w+)$", "checking %1"),
+))
+CORE_STRINGS = (
+    "Done", "Cancelled", "Making thumbnails", "Opening Weixin databases", "Opening WeChat databases",
+    "Taking a snapshot of the database", "Test-restoring the new snapshot", "Restoring media",
+    "Restoring the database", "Backing up the database and media", "Making the snapshot durable",
+    "Naming the damage", "Verifying the snapshot", "rebuilding the search index", "checking the header",
+    "checking the database",
+)
+#: The importers' titles (shown when an export is read). Not checked against the core's sources:
+#: the import dialog may name formats in its own words instead.
+CORE_TITLES = ("Telegram Desktop export (JSON)", "WhatsApp chat export", "Weixin 4.x (Windows/macOS)",
+               "WeChat for Windows 3.x", "WeChat for Android (EnMicroMsg.db)")
+
+
+def core_text(text: str) -> str:
+    """`text` from the core (a status line, an importer's title) in the current language."""
+    if not text:
+        return text
+    for rx, template in CORE_PATTERNS:
+        m = rx.match(text)
+        if m:
+            out = QCoreApplication.translate("Core", template)
+            for i, part in enumerate(m.groups(), 1):
+                out = out.replace(f"%{i}", core_text(part) if i > 1 else part)
+            return out
+    return QCoreApplication.translate("Core", text)
 
 
 if __name__ == "__main__":

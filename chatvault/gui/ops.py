@@ -19,6 +19,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import shiboken6
@@ -122,15 +123,19 @@ class Op(QObject):
         self.ctx.cancel()
 
     def snapshot(self) -> Progress:
-        return self.ctx.snapshot()
+        """The job's progress, its status line in the app's language (the core says it in English)."""
+        from chatvault.gui.i18n import core_text
+
+        snap = self.ctx.snapshot()
+        return replace(snap, status=core_text(snap.status)) if snap.status else snap
 
     def _poll(self) -> None:
-        self.progress.emit(self.ctx.snapshot())
+        self.progress.emit(self.snapshot())
 
     def _done(self, result: Any, error: Any, was_cancelled: bool) -> None:
         self._timer.stop()
         self.running = False
-        self.progress.emit(self.ctx.snapshot())
+        self.progress.emit(self.snapshot())
         if was_cancelled:
             self.cancelled.emit()
         elif error is not None:

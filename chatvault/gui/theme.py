@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyleFactory, QToolTip
 
 from chatvault.gui.i18n import RESOURCES
 
@@ -57,9 +57,32 @@ def apply(name: str) -> str:
     app = QApplication.instance()
     _current = resolve(name)
     app.setStyle("Fusion")
+    # The palette first, so whatever the style sheet does not name (a popup, a tooltip, a calendar,
+    # a widget added later) is dark in dark mode too, never Fusion's white default.
+    app.setPalette(palette(_current))
+    QToolTip.setPalette(palette(_current))
     qss = (RESOURCES / "themes" / f"{_current}.qss").read_text(encoding="utf-8")
     app.setStyleSheet(qss)
     return _current
+
+
+def palette(name: str) -> QPalette:
+    """Fusion's own light palette, or a WeChat-dark one with every role set."""
+    if name != "dark":
+        return QStyleFactory.create("Fusion").standardPalette()
+    pal = QPalette()
+    R = QPalette.ColorRole
+    for role, colour in ((R.Window, "#1e1e1e"), (R.WindowText, "#d6d6d6"), (R.Base, "#1b1b1b"),
+                         (R.AlternateBase, "#232323"), (R.ToolTipBase, "#2c2c2c"), (R.ToolTipText, "#e0e0e0"),
+                         (R.PlaceholderText, "#7a7a7a"), (R.Text, "#d6d6d6"), (R.Button, "#2f2f2f"),
+                         (R.ButtonText, "#e0e0e0"), (R.BrightText, "#ff6b61"), (R.Light, "#3a3a3a"),
+                         (R.Midlight, "#333333"), (R.Mid, "#2a2a2a"), (R.Dark, "#151515"), (R.Shadow, "#000000"),
+                         (R.Highlight, "#3a8f55"), (R.HighlightedText, "#f2f2f2"), (R.Link, "#5ad08a"),
+                         (R.LinkVisited, "#3eb575")):
+        pal.setColor(role, QColor(colour))
+    for role in (R.WindowText, R.Text, R.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#6a6a6a"))
+    return pal
 
 
 def current() -> str:
@@ -70,22 +93,43 @@ def colors() -> ChatColors:
     return DARK if _current == "dark" else LIGHT
 
 
+CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei UI", "PingFang SC")
+EMOJI_FAMILIES = ("Noto Color Emoji", "Apple Color Emoji", "Segoe UI Emoji", "Twemoji", "JoyPixels")
+
+
+def font_families() -> list[str]:
+    """The application's family list: the system UI font, then a CJK font, then a colour emoji font
+    (the ones installed here; packaging/sysdeps.sh installs Noto CJK and Noto Color Emoji)."""
+    installed = set(QFontDatabase.families())
+    ui = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).family()
+    cjk = [f for f in CJK_FAMILIES if f in installed][:1]
+    emoji = [f for f in EMOJI_FAMILIES if f in installed][:1]
+    return [f for f in dict.fromkeys([ui, *cjk, *emoji]) if f]
+
+
+def emoji_family() -> str | None:
+    installed = set(QFontDatabase.families())
+    return next((f for f in EMOJI_FAMILIES if f in installed), None)
+
+
 def setup_fonts(point_size: int | None = None) -> None:
-    """Use the system UI font, with CJK and colour-emoji fallbacks where they are installed."""
-    families = set(QFontDatabase.families())
-    fallbacks = [f for f in ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Microsoft YaHei UI",
-                             "PingFang SC") if f in families][:1]
-    if "Noto Color Emoji" in families:
-        fallbacks.append("Noto Color Emoji")
-        if hasattr(QFontDatabase, "addApplicationEmojiFontFamily"):
-            QFontDatabase.addApplicationEmojiFontFamily("Noto Color Emoji")
-    if fallbacks:
-        # Only a fallback list: the system UI font stays first (no hard-coded CJK family in QSS).
-        QFont.insertSubstitutions(QApplication.font().family(), fallbacks)
+    """Use the system UI font, with CJK and colour-emoji fallbacks where they are installed.
+
+    Three layers, because each reaches text the others miss: the application font's family list
+    (widgets and delegates that copy the app font), a substitution list on the UI family (fonts made
+    from its name), and Qt's emoji fallback (emoji sequences anywhere, drawn in colour)."""
+    families = font_families()
+    emoji = emoji_family()
+    if emoji and hasattr(QFontDatabase, "addApplicationEmojiFontFamily"):
+        QFontDatabase.addApplicationEmojiFontFamily(emoji)
+    if len(families) > 1:
+        # Only fallbacks: the system UI font stays first (no hard-coded CJK family in QSS).
+        QFont.insertSubstitutions(families[0], families[1:])
     global _system_point_size
     if _system_point_size is None:
         _system_point_size = QApplication.font().pointSizeF()
     font = QApplication.font()
+    font.setFamilies(families)
     font.setPointSizeF(float(point_size) if point_size else _system_point_size)
     QApplication.setFont(font)
 

@@ -742,7 +742,7 @@
         <translation />
     </message>
     <message>
-        <source>Missing &amp;media…</source>
+        <source>M&amp;issing media…</source>
         <translation />
     </message>
     <message>
@@ -1451,13 +1451,19 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>No messages match. Try fewer words or remove a filter.</source>
         <translation />
     </message>
-    <message>
-        <source>%1 messages (%2 ms)</source>
-        <translation />
+    <message numerus="yes">
+        <source>%Ln message(s) (%1 ms)</source>
+        <translation>
+            <numerusform>%Ln message (%1 ms)</numerusform>
+            <numerusform>%Ln messages (%1 ms)</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>showing the first %1</source>
-        <translation />
+    <message numerus="yes">
+        <source>showing the first %Ln</source>
+        <translation>
+            <numerusform>showing the first %Ln</numerusform>
+            <numerusform>showing the first %Ln</numerusform>
+        </translation>
     </message>
     <message>
         <source>The search failed: %1</source>

@@ -126,6 +126,10 @@
         <source>Video expired</source>
         <translation>视频已过期</translation>
     </message>
+    <message>
+        <source>FILE</source>
+        <translation>文件</translation>
+    </message>
 </context>
 <context>
     <name>ChatList</name>
@@ -195,6 +199,113 @@
     <message>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>Core</name>
+    <message>
+        <source>Checking %1</source>
+        <translation>正在检查 %1</translation>
+    </message>
+    <message>
+        <source>Importing %1 (%2)</source>
+        <translation>正在导入 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Reading %1</source>
+        <translation>正在读取 %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1</source>
+        <translation>正在连接 %1</translation>
+    </message>
+    <message>
+        <source>checking %1</source>
+        <translation>正在检查 %1</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Making thumbnails</source>
+        <translation>正在生成缩略图</translation>
+    </message>
+    <message>
+        <source>Opening Weixin databases</source>
+        <translation>正在打开微信数据库</translation>
+    </message>
+    <message>
+        <source>Opening WeChat databases</source>
+        <translation>正在打开微信数据库</translation>
+    </message>
+    <message>
+        <source>Taking a snapshot of the database</source>
+        <translation>正在为数据库创建快照</translation>
+    </message>
+    <message>
+        <source>Test-restoring the new snapshot</source>
+        <translation>正在试恢复新快照</translation>
+    </message>
+    <message>
+        <source>Restoring media</source>
+        <translation>正在恢复媒体文件</translation>
+    </message>
+    <message>
+        <source>Restoring the database</source>
+        <translation>正在恢复数据库</translation>
+    </message>
+    <message>
+        <source>Backing up the database and media</source>
+        <translation>正在备份数据库和媒体文件</translation>
+    </message>
+    <message>
+        <source>Making the snapshot durable</source>
+        <translation>正在将快照写入磁盘</translation>
+    </message>
+    <message>
+        <source>Naming the damage</source>
+        <translation>正在查明损坏之处</translation>
+    </message>
+    <message>
+        <source>Verifying the snapshot</source>
+        <translation>正在校验快照</translation>
+    </message>
+    <message>
+        <source>rebuilding the search index</source>
+        <translation>正在重建搜索索引</translation>
+    </message>
+    <message>
+        <source>checking the header</source>
+        <translation>正在检查文件头</translation>
+    </message>
+    <message>
+        <source>checking the database</source>
+        <translation>正在检查数据库</translation>
+    </message>
+    <message>
+        <source>Telegram Desktop export (JSON)</source>
+        <translation>Telegram 桌面版导出（JSON）</translation>
+    </message>
+    <message>
+        <source>WhatsApp chat export</source>
+        <translation>WhatsApp 聊天导出</translation>
+    </message>
+    <message>
+        <source>Weixin 4.x (Windows/macOS)</source>
+        <translation>微信 4.x（Windows/macOS）</translation>
+    </message>
+    <message>
+        <source>WeChat for Windows 3.x</source>
+        <translation>Windows 版微信 3.x</translation>
+    </message>
+    <message>
+        <source>WeChat for Android (EnMicroMsg.db)</source>
+        <translation>安卓版微信（EnMicroMsg.db）</translation>
     </message>
 </context>
 <context>
@@ -809,8 +920,8 @@
         <translation>跳转到日期(&amp;J)…</translation>
     </message>
     <message>
-        <source>Missing &amp;media…</source>
-        <translation>缺失的媒体(&amp;M)…</translation>
+        <source>M&amp;issing media…</source>
+        <translation>缺失的媒体(&amp;I)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1570,13 +1681,17 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>No messages match. Try fewer words or remove a filter.</source>
         <translation>没有匹配的消息。请减少关键词或去掉筛选条件。</translation>
     </message>
-    <message>
-        <source>%1 messages (%2 ms)</source>
-        <translation>%1 条消息（%2 毫秒）</translation>
+    <message numerus="yes">
+        <source>%Ln message(s) (%1 ms)</source>
+        <translation>
+            <numerusform>%Ln 条消息（%1 毫秒）</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>showing the first %1</source>
-        <translation>显示前 %1 条</translation>
+    <message numerus="yes">
+        <source>showing the first %Ln</source>
+        <translation>
+            <numerusform>显示前 %Ln 条</numerusform>
+        </translation>
     </message>
     <message>
         <source>The search failed: %1</source>
@@ -1888,8 +2003,8 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>每一次导入、导出、保全、策略更改、删除和删除请求都会记录，每条记录都包含前一条的哈希值。最新的哈希值会封存在每个备份中，因此被改写的历史将与备份不符。</translation>
     </message>
     <message>
-        <source>Only this action (e.g. hold, import)</source>
-        <translation>仅此操作（如 hold、import）</translation>
+        <source>Only this action, as the Action column writes it</source>
+        <translation>仅此操作（按“操作”列中的写法输入）</translation>
     </message>
     <message>
         <source>Verify</source>

@@ -152,15 +152,43 @@ def render(out_dir: Path) -> list[Path]:  # over 80 lines on purpose: one straig
     win.show_page(0)
     select("family")
     shot(win, "main-dark-en.png")
+    win.show_page(PAGE_PROTECTION)
+    shot(win, "protection-dark-en.png")
+    # The smallest supported window, dark and in Chinese: the filters fit, nothing is white.
+    i18n.set_language("zh_CN")
+    win.resize(900, 600)
+    win.show_page(PAGE_SEARCH)
+    win.search_page.box.setText("好")
+    win.search_page.run_now()
+    _wait(app, lambda: win.search_page.model.rowCount() > 0, 10)
+    shot(win, "search-dark-900x600-zh_CN.png")
+    i18n.set_language("en")
     theme.apply("light")
     win.close()
     return written
 
 
+def check_dark(paths: list[Path]) -> list[str]:
+    """The dark screenshots that show a near-white area (a header, scroll bar or popup left light)."""
+    from PySide6.QtGui import QImage
+
+    from chatvault.gui.devtools.pixels import describe, near_white_cells
+
+    bad = []
+    for path in paths:
+        if "-dark-" in path.name:
+            cells = near_white_cells(QImage(str(path)))
+            if cells:
+                bad.append(f"{path.name}: near-white at {describe(cells)}")
+    return bad
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else Path("docs/screenshots")
-    render(out)
-    return 0
+    bad = check_dark(render(out))
+    for line in bad:
+        print("white strip in the dark theme:", line, file=sys.stderr)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":

@@ -120,6 +120,7 @@ class CreateVaultDialog(QDialog):
         self.fields.clear()
         self.key_label.setText(self.recovery_key)
         self.pages.setCurrentIndex(1)
+        self.resize(max(self.width(), self.sizeHint().width()), self.height())   # the whole key in view
 
     def _create_off_thread(self, path: Path, text: str) -> tuple[Vault, str]:
         """Run `create_vault` (Argon2id: seconds of CPU) on the shared job pool. The dialog waits in a
@@ -160,7 +161,7 @@ class CreateVaultDialog(QDialog):
         self.key_label.setFont(mono)
         self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.key_label.setStyleSheet("padding: 14px; border: 1px dashed #999; border-radius: 6px;")
-        self.key_label.setWordWrap(True)
+        self.key_label.setWordWrap(False)    # one line: wrapped, the styled label cut its second line off
         self.key_label.setAccessibleName(self.tr("Recovery key"))
         layout.addWidget(self.key_label)
         warning = QLabel(self.tr(

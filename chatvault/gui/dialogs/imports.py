@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from chatvault.gui import timefmt
 from chatvault.gui.dialogs.common import add_button_row, button, dress, wrapped
+from chatvault.gui.i18n import core_text
 from chatvault.gui.ops import Op
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ class ImportDialog(QDialog):
     # --- preview ---------------------------------------------------------------------------
     def show_preview(self, pv: dict[str, Any]) -> None:
         self.preview = pv
-        self.preview_title.setText(self.tr("%1 — %2").replace("%1", pv.get("title") or pv["format"])
+        self.preview_title.setText(self.tr("%1 — %2").replace("%1", core_text(pv.get("title") or pv["format"]))
                                    .replace("%2", self.path.name))
         while self.preview_form.rowCount():
             self.preview_form.removeRow(0)

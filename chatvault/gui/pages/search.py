@@ -9,7 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QDate,
+    QEvent,
     QModelIndex,
+    Qt,
     QTimer,
     Signal,
 )
@@ -62,9 +64,11 @@ class SearchPage(QWidget):
         self.box.setClearButtonEnabled(True)
         # textChanged fires on committed text only, never on IME pre-edit: IME-safe by construction.
         self.box.textChanged.connect(lambda _t: self.debounce.start())
-        self.box.returnPressed.connect(self.run_now)
+        self.box.returnPressed.connect(self._enter_in_box)
+        self.box.installEventFilter(self)
+        self._into_results = False     # Enter pressed: move into the results when they arrive
+        self._last_key: tuple[str, str, str] | None = None
         layout.addWidget(self.box)
-        row = QHBoxLayout()
         self.chat = QComboBox()
         self.sender = QLineEdit()
         self.since_on = QCheckBox()
@@ -77,9 +81,18 @@ class SearchPage(QWidget):
         self.kind = QComboBox()
         self.deleted = QCheckBox()
         self.sort = QComboBox()
+        self.sender.setMinimumWidth(110)
+        # Two rows, so the page fits a 900×600 window in either language: what and who, then when.
+        self.filter_rows = (QHBoxLayout(), QHBoxLayout())
+        for row, widgets in zip(self.filter_rows, ((self.chat, self.sender, self.kind, self.sort),
+                                                   (self.since_on, self.since, self.until_on, self.until,
+                                                    self.deleted)), strict=True):
+            for w in widgets:
+                row.addWidget(w)
+            row.addStretch(1)
+            layout.addLayout(row)
         for w in (self.chat, self.sender, self.since_on, self.since, self.until_on, self.until, self.kind,
                   self.deleted, self.sort):
-            row.addWidget(w)
             sig = getattr(w, "currentIndexChanged", None) or getattr(w, "toggled", None) or getattr(w, "dateChanged", None)
             if isinstance(w, QLineEdit):
                 w.textChanged.connect(lambda _t: self.debounce.start())
@@ -87,8 +100,6 @@ class SearchPage(QWidget):
                 w.dateChanged.connect(lambda _d: self.debounce.start())
             elif sig is not None:
                 sig.connect(lambda *_a: self.debounce.start())
-        row.addStretch(1)
-        layout.addLayout(row)
         self.status = QLabel()
         self.status.setObjectName("hintLabel")
         layout.addWidget(self.status)
@@ -97,7 +108,9 @@ class SearchPage(QWidget):
         self.list.setObjectName("resultList")
         self.list.setModel(self.model)
         self.list.setItemDelegate(ResultDelegate(self.list))
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # rows fit the width
         self.list.activated.connect(self._activate)
+        self.list.installEventFilter(self)
         self.list.clicked.connect(self._activate)
         layout.addWidget(self.list, 1)
         self.last_result = None
@@ -137,8 +150,6 @@ class SearchPage(QWidget):
         self.set_conversations(self.conversations)
 
     def changeEvent(self, event) -> None:  # noqa: N802
-        from PySide6.QtCore import QEvent
-
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
@@ -188,28 +199,68 @@ class SearchPage(QWidget):
         query = self.box.text().strip()
         filters = self.filters()
         if not query and not filters:
+            self._into_results = False
             self.model.set_hits([])
             self.status.setText(self.tr("Type a word or two. Chinese works with one or two characters."))
             return
         self.status.setText(self.tr("Searching…"))
+        self._last_key = self._key()
         self.worker.submit(query, filters, self.sort.currentData() or "newest")
+
+    def _key(self) -> tuple[str, str, str]:
+        return self.box.text().strip(), repr(sorted(self.filters().items())), str(self.sort.currentData())
+
+    def _enter_in_box(self) -> None:
+        """Enter: search now unless these results are current, then put the keyboard on the first hit."""
+        if self.debounce.isActive() or self._key() != self._last_key or self.worker.busy:
+            self._into_results = True
+            self.run_now()
+        else:
+            self.enter_results()
+
+    def enter_results(self) -> bool:
+        """Move the keyboard into the results (the first hit selected); False when there are none."""
+        if self.model.rowCount() == 0:
+            return False
+        self.list.setFocus(Qt.FocusReason.TabFocusReason)
+        if not self.list.currentIndex().isValid():
+            self.list.setCurrentIndex(self.model.index(0))
+        return True
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        """Down/PageDown in the box go to the results; Up on the first hit comes back to the box."""
+        if event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if obj is self.box and key in (Qt.Key.Key_Down, Qt.Key.Key_PageDown):
+                return self.enter_results()
+            if obj is self.list and key == Qt.Key.Key_Up and self.list.currentIndex().row() <= 0:
+                self.box.setFocus(Qt.FocusReason.BacktabFocusReason)
+                return True
+        return super().eventFilter(obj, event)
 
     def _show(self, result: Any, seconds: float) -> None:
         self.last_result = result
         self.model.set_hits(result.results)
+        if self._into_results:
+            self._into_results = False
+            self.enter_results()
         if result.total == 0:
             self.status.setText(self.tr("No messages match. Try fewer words or remove a filter."))
         else:
-            shown = len(result.results)
-            text = self.tr("%1 messages (%2 ms)").replace("%1", f"{result.total:,}").replace("%2", f"{seconds * 1000:.0f}")
-            if shown < result.total:
-                text += " · " + self.tr("showing the first %1").replace("%1", f"{shown:,}")
-            self.status.setText(text)
+            self.status.setText(self.count_text(result.total, len(result.results), seconds))
+
+    def count_text(self, total: int, shown: int, seconds: float) -> str:
+        """"1 message", "1,234 messages (12 ms) · showing the first 200": plural forms from the catalogue."""
+        text = self.tr("%Ln message(s) (%1 ms)", "", total).replace("%1", f"{seconds * 1000:.0f}")
+        if shown < total:
+            text += " · " + self.tr("showing the first %Ln", "", shown)
+        return text
 
     def _failed(self, exc: Exception) -> None:
         msg = getattr(exc, "message", None)
         if msg is None and "interrupt" in str(exc).lower():
             return
+        self._into_results = False
         self.status.setText(msg or self.tr("The search failed: %1").replace("%1", str(exc)))
 
     def _activate(self, index: QModelIndex) -> None:

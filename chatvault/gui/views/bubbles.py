@@ -513,7 +513,7 @@ class BubbleDelegate(QStyledItemDelegate):
             f.setPixelSize(9)
             f.setBold(True)
             p.setFont(f)
-            p.drawText(r.adjusted(4, 10, 0, 0), Qt.AlignmentFlag.AlignCenter, "FILE")
+            p.drawText(r.adjusted(4, 10, 0, 0), Qt.AlignmentFlag.AlignCenter, self.tr("FILE"))
         elif kind == "payment":
             p.setPen(QPen(fg, 2))
             p.setBrush(Qt.BrushStyle.NoBrush)

@@ -31,7 +31,7 @@ class AuditTab(ComplianceTab):
                                    "backup, so a rewritten history no longer matches them."))
         self.filter = QLineEdit()
         self.filter.setObjectName("auditFilter")
-        self.filter.setPlaceholderText(self.tr("Only this action (e.g. hold, import)"))
+        self.filter.setPlaceholderText(self.tr("Only this action, as the Action column writes it"))
         self.filter.returnPressed.connect(self.refresh)
         self.buttons.addWidget(self.filter)
         self.add_button(self.tr("Verify"), self.verify, "verifyAudit", changes=False)

@@ -25,7 +25,6 @@ class DamageNotice(QLabel):
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setContentsMargins(14, 8, 14, 8)
-        self.setStyleSheet("#damageNotice { background: #fdecea; color: #611a15; }")
         self.hide()
         self.found: Any = None      # the IntegrityError with `.damage`, once diagnosed
         self._active = False        # a diagnosis that ends after `clear()` (lock, another chat) is dropped

@@ -157,7 +157,7 @@ class MainWindowChrome:
         self.act_protection.setText(self.tr("&Protection"))
         self.act_compliance.setText(self.tr("C&ompliance"))
         self.act_jump.setText(self.tr("&Jump to date…"))
-        self.act_missing.setText(self.tr("Missing &media…"))
+        self.act_missing.setText(self.tr("M&issing media…"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.act_logs.setText(self.tr("Open &log folder"))
         self.act_about.setText(self.tr("&About ChatVault"))
