@@ -138,3 +138,36 @@ def test_running_retention_from_the_page_deletes_and_says_so(qtbot, window, monk
     page.tabs.setCurrentWidget(page.audit)
     page.audit.refresh()
     qtbot.waitUntil(lambda: any(r["action"] == "retention.run" for r in page.audit.rows), timeout=5000)
+
+
+def test_the_search_page_filters_by_custodian_and_records_searches_in_compliance_mode(qtbot, window, tmp_path):
+    from chatvault.compliance import custodians, searches
+    from chatvault.gui.views.main_chrome import PAGE_SEARCH
+    from chatvault.store import audit as audit_trail
+
+    vault = window.vault
+    conn = vault.connect()
+    zhang = custodians.add(conn, "Zhang Wei")
+    conn.close()
+    import_chat(vault, tmp_path, "Client", 20, ("Zhang", "Client"), custodian="Zhang Wei", tag="z")
+    searches.set_enabled(vault, True)
+    page = window.search_page
+    window.show_page(PAGE_SEARCH)
+    page.refresh_filters()
+    box = page.compliance.custodian
+    qtbot.waitUntil(lambda: box.isVisible() and box.count() == 3, timeout=5000)
+    page.compliance.settle.setInterval(50)
+    box.setCurrentIndex(box.findData(zhang))
+    page.box.setText("contract")
+    qtbot.waitUntil(lambda: page.last_result is not None and page.last_result.total == 18, timeout=5000)
+    assert all("Client" in (h.conversation or "") for h in page.last_result.results)
+
+    def recorded() -> list:
+        c = vault.connect(readonly=True)
+        try:
+            return audit_trail.entries(c, action="search")
+        finally:
+            c.close()
+    qtbot.waitUntil(lambda: len(recorded()) == 1, timeout=5000)
+    entry = recorded()[0]
+    assert entry["detail"]["query"] == "contract" and entry["detail"]["filters"]["custodian"] == zhang

@@ -108,6 +108,13 @@ def test_every_screen_and_dialog_is_chinese(qtbot, zh_window, vault, tmp_path: P
         win.show_page(page)
         _settle(qtbot, 100)
         found += collect(win)
+    from chatvault.gui.views.main_chrome import PAGE_COMPLIANCE
+
+    win.show_page(PAGE_COMPLIANCE)                 # every tab of the compliance page, its rows read
+    for i in range(win.compliance.tabs.count()):
+        win.compliance.tabs.setCurrentIndex(i)
+        _settle(qtbot, 150)
+        found += collect(win)
     # Search counts, one and many, and the empty result.
     sp = win.search_page
     for query in ("好", "红包", "zzqqxx"):

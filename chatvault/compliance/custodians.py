@@ -17,6 +17,7 @@ from chatvault.store.db import immediate
 from chatvault.store.queries import find_conversation
 
 DEFAULT_KEY = "compliance.default_custodian"
+DEFAULT_NAME = "Vault owner"          # what migration m011 names custodian 1 (the app shows it translated)
 
 
 def list_custodians(conn: Any, *, counts: bool = True) -> list[dict[str, Any]]:

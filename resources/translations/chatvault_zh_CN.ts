@@ -2183,6 +2183,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>It did not work: %1</source>
         <translation>操作未成功：%1</translation>
     </message>
+    <message>
+        <source>Vault owner</source>
+        <translation>保险库所有者</translation>
+    </message>
 </context>
 <context>
     <name>CustodiansTab</name>
@@ -3067,6 +3071,17 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Restored to %1 with problems: %2 media files could not be restored.</source>
         <translation>已恢复到 %1，但有问题：%2 个媒体文件无法恢复。</translation>
+    </message>
+</context>
+<context>
+    <name>SearchCompliance</name>
+    <message>
+        <source>All custodians</source>
+        <translation>所有保管人</translation>
+    </message>
+    <message>
+        <source>Custodian</source>
+        <translation>保管人</translation>
     </message>
 </context>
 </TS>

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from chatvault.compliance.holds import HoldScope
 from chatvault.gui.dialogs.common import dress, error_label, wrapped
 from chatvault.gui.ops import Op
-from chatvault.gui.views.compliance_base import when
+from chatvault.gui.views.compliance_base import custodian_label, when
 from chatvault.gui.views.passphrase_fields import PassphraseFields
 
 
@@ -69,7 +69,7 @@ class HoldDialog(QDialog):
         self.custodian_box.setObjectName("holdCustodian")
         self.custodian_box.addItem(self.tr("any"), None)
         for c in custodians:
-            self.custodian_box.addItem(c["name"], c["id"])
+            self.custodian_box.addItem(custodian_label(c), c["id"])
         form.addRow(self.tr("Custodian:"), self.custodian_box)
         self.chat_box = QComboBox()
         self.chat_box.setObjectName("holdChat")
@@ -147,7 +147,7 @@ class HoldDialog(QDialog):
 
 
 class PolicyDialog(QDialog):
-    def __init__(self, custodians: list[str], parent=None) -> None:
+    def __init__(self, custodians: list[tuple[str, int]], parent=None) -> None:
         super().__init__(parent)
         dress(self, "policyDialog", self.tr("Add a retention policy"), 420)
         layout = QVBoxLayout(self)
@@ -171,8 +171,8 @@ class PolicyDialog(QDialog):
         self.custodian_box = QComboBox()
         self.custodian_box.setObjectName("policyCustodian")
         self.custodian_box.addItem(self.tr("whole vault"), None)
-        for name in custodians:
-            self.custodian_box.addItem(name, name)
+        for label, cid in custodians:
+            self.custodian_box.addItem(label, str(cid))
         form.addRow(self.tr("For:"), self.custodian_box)
         layout.addLayout(form)
         layout.addWidget(wrapped(self.tr("After the period, counted from each message's date, the message is "
@@ -192,7 +192,7 @@ class PolicyDialog(QDialog):
 class AssignDialog(QDialog):
     """Tick import runs, choose the custodian they belong to."""
 
-    def __init__(self, runs: list[dict[str, Any]], custodians: list[str], parent=None) -> None:
+    def __init__(self, runs: list[dict[str, Any]], custodians: list[tuple[str, int]], parent=None) -> None:
         super().__init__(parent)
         dress(self, "assignDialog", self.tr("Assign imports to a custodian"), 560)
         layout = QVBoxLayout(self)
@@ -200,7 +200,8 @@ class AssignDialog(QDialog):
         self.list.setObjectName("assignRuns")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         for r in runs:
-            item = QListWidgetItem(f"{when(r['started_at'])}  {r['format']}  {r['path']}  → {r['custodian'] or '-'}")
+            owner = custodian_label({"id": r["custodian_id"], "name": r["custodian"]}) or "-"
+            item = QListWidgetItem(f"{when(r['started_at'])}  {r['format']}  {r['path']}  → {owner}")
             item.setData(Qt.ItemDataRole.UserRole, r["id"])
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -209,7 +210,8 @@ class AssignDialog(QDialog):
         form = QFormLayout()
         self.custodian_box = QComboBox()
         self.custodian_box.setObjectName("assignCustodian")
-        self.custodian_box.addItems(custodians)
+        for label, cid in custodians:
+            self.custodian_box.addItem(label, cid)
         form.addRow(self.tr("Belongs to:"), self.custodian_box)
         layout.addLayout(form)
         layout.addWidget(_buttons(self, self.accept))
@@ -218,8 +220,8 @@ class AssignDialog(QDialog):
         return [int(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())
                 if self.list.item(i).checkState() == Qt.CheckState.Checked]
 
-    def custodian(self) -> str:
-        return self.custodian_box.currentText()
+    def custodian(self) -> int:
+        return int(self.custodian_box.currentData())
 
 
 class OfficerDialog(QDialog):

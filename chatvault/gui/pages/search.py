@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui.models.search import HitRole, ResultModel, SearchWorker
+from chatvault.gui.search_compliance import SearchCompliance
 from chatvault.gui.views.search_results import ResultDelegate
 from chatvault.vault.vault import Vault
 
@@ -81,12 +82,14 @@ class SearchPage(QWidget):
         self.kind = QComboBox()
         self.deleted = QCheckBox()
         self.sort = QComboBox()
+        self.compliance = SearchCompliance(self)     # the custodian filter and compliance mode (#20)
+        self.compliance.custodian.currentIndexChanged.connect(lambda *_a: self.debounce.start())
         self.sender.setMinimumWidth(110)
         # Two rows, so the page fits a 900×600 window in either language: what and who, then when.
         self.filter_rows = (QHBoxLayout(), QHBoxLayout())
         for row, widgets in zip(self.filter_rows, ((self.chat, self.sender, self.kind, self.sort),
                                                    (self.since_on, self.since, self.until_on, self.until,
-                                                    self.deleted)), strict=True):
+                                                    self.deleted, self.compliance.custodian)), strict=True):
             for w in widgets:
                 row.addWidget(w)
             row.addStretch(1)
@@ -156,6 +159,7 @@ class SearchPage(QWidget):
 
     def set_vault(self, vault: Vault | None) -> None:
         self.worker.set_vault(vault)
+        self.compliance.set_vault(vault)
 
     def set_conversations(self, convs: list[dict[str, Any]]) -> None:
         self.conversations = convs
@@ -171,6 +175,7 @@ class SearchPage(QWidget):
 
     def refresh_filters(self) -> None:
         self.set_conversations(self.conversations)
+        self.compliance.reload()
 
     def focus(self) -> None:
         self.box.setFocus()
@@ -192,6 +197,8 @@ class SearchPage(QWidget):
             f["kind"] = self.kind.currentData()
         if self.deleted.isChecked():
             f["missing_at_source"] = True
+        if self.compliance.filter_value() is not None:
+            f["custodian"] = self.compliance.filter_value()
         return f
 
     def run_now(self) -> None:
@@ -240,6 +247,7 @@ class SearchPage(QWidget):
 
     def _show(self, result: Any, seconds: float) -> None:
         self.last_result = result
+        self.compliance.searched(self.box.text().strip(), self.filters(), result.total)
         self.model.set_hits(result.results)
         if self._into_results:
             self._into_results = False
@@ -271,6 +279,7 @@ class SearchPage(QWidget):
     def clear(self) -> None:
         self.debounce.stop()
         self.worker.set_vault(None)
+        self.compliance.set_vault(None)
         self.model.set_hits([])
         self.box.clear()
         self.sender.clear()

@@ -20,13 +20,26 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.compliance.api import Compliance
-from chatvault.errors import ChatVaultError
+from chatvault.compliance.custodians import DEFAULT_NAME
+from chatvault.errors import ChatVaultError, VaultLocked
 from chatvault.gui.ops import Op
+
+_LOCKED = object()
 
 
 def when(ms: int | None) -> str:
     """A time the way the tables show it (local time, to the minute)."""
     return "" if not ms else datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
+
+
+def custodian_label(row: dict[str, Any]) -> str:
+    """A custodian's name as the app shows it: the default one the migration made, "Vault owner", in
+    the user's language (it is ours, not data the user typed)."""
+    from PySide6.QtCore import QCoreApplication
+
+    if row.get("id") == 1 and row.get("name") == DEFAULT_NAME:
+        return QCoreApplication.translate("ComplianceTab", "Vault owner")
+    return str(row.get("name") or "")
 
 
 class ComplianceTab(QWidget):
@@ -114,11 +127,20 @@ class ComplianceTab(QWidget):
         return self.rows[r] if 0 <= r < len(self.rows) else None
 
     def run(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None], *, then_refresh: bool = False) -> Op:
-        """`fn(ctx)` on the shared pool; its result to `on_done`, its error on the message line."""
-        op = Op(fn, self)
+        """`fn(ctx)` on the shared pool; its result to `on_done`, its error on the message line. A job
+        that finds the vault locked meanwhile (the user locked it) ends quietly: nothing to show."""
+        def guarded(ctx: Any) -> Any:
+            try:
+                return fn(ctx)
+            except VaultLocked:
+                return _LOCKED
+
+        op = Op(guarded, self)
         self.ops.append(op)
 
         def done(result: Any) -> None:
+            if result is _LOCKED:
+                return
             on_done(result)
             if then_refresh:
                 self.refresh()

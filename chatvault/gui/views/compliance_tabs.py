@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from chatvault.compliance.api import Compliance
 from chatvault.gui.dialogs.compliance import AssignDialog, HoldDialog, PolicyDialog
-from chatvault.gui.views.compliance_base import ComplianceTab, when
+from chatvault.gui.views.compliance_base import ComplianceTab, custodian_label, when
 
 
 class CustodiansTab(ComplianceTab):
@@ -30,7 +30,7 @@ class CustodiansTab(ComplianceTab):
         return api.custodians()
 
     def cells(self, row: dict[str, Any]) -> list[str]:
-        name = row["name"] + (self.tr(" (default)") if row["default"] else "")
+        name = custodian_label(row) + (self.tr(" (default)") if row["default"] else "")
         return [name, f"{row['runs']:,}", f"{row['messages'] or 0:,}", row["note"] or ""]
 
     def add(self) -> None:
@@ -50,12 +50,12 @@ class CustodiansTab(ComplianceTab):
         api = self.api
         if api is None:
             return
-        dialog = AssignDialog(runs, [c["name"] for c in self.rows], self)
+        dialog = AssignDialog(runs, [(custodian_label(c), c["id"]) for c in self.rows], self)
         if dialog.exec() and dialog.run_ids():
             custodian, runs = dialog.custodian(), dialog.run_ids()
             self.run(lambda _ctx: api.assign(custodian, runs),
                      lambda r: self.say(self.tr("Imports now belonging to %2: %1.").replace("%1", str(len(runs)))
-                                        .replace("%2", r["custodian"]["name"])), then_refresh=True)
+                                        .replace("%2", custodian_label(r["custodian"]))), then_refresh=True)
 
     def make_default(self) -> None:
         row = self.selected()
@@ -64,7 +64,8 @@ class CustodiansTab(ComplianceTab):
             return
         api = self.api
         self.run(lambda _ctx: api.set_default_custodian(row["id"]),
-                 lambda c: self.say(self.tr("New imports belong to %1.").replace("%1", c["name"])), then_refresh=True)
+                 lambda c: self.say(self.tr("New imports belong to %1.").replace("%1", custodian_label(c))),
+                 then_refresh=True)
 
 
 class HoldsTab(ComplianceTab):
@@ -167,9 +168,9 @@ class RetentionTab(ComplianceTab):
         if self.api is None:
             return
         api = self.api
-        self.run(lambda _ctx: [c["name"] for c in api.custodians()], self._add)
+        self.run(lambda _ctx: [(custodian_label(c), c["id"]) for c in api.custodians()], self._add)
 
-    def _add(self, custodians: list[str]) -> None:
+    def _add(self, custodians: list[tuple[str, int]]) -> None:
         api = self.api
         if api is None:
             return
