@@ -171,3 +171,28 @@ def test_the_search_page_filters_by_custodian_and_records_searches_in_compliance
     qtbot.waitUntil(lambda: len(recorded()) == 1, timeout=5000)
     entry = recorded()[0]
     assert entry["detail"]["query"] == "contract" and entry["detail"]["filters"]["custodian"] == zhang
+
+
+def test_an_auto_import_folder_added_in_the_app_asks_whose_archive_it_is(qtbot, window, tmp_path, monkeypatch):
+    from chatvault.compliance import custodians
+    from chatvault.watch.folders import list_folders
+
+    conn = window.vault.connect()
+    zhang = custodians.add(conn, "Zhang Wei")
+    conn.close()
+    answers = iter([("Import new exports saved here (auto-import)", True), ("Zhang Wei", True)])
+    asked = []
+
+    def get_item(_parent, title, label, items, *a, **k):
+        asked.append((title, list(items)))
+        return next(answers)
+    monkeypatch.setattr(QInputDialog, "getItem", get_item)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    assert window.protection.add_watch_folder(str(folder))
+    assert asked[1][1] == ["Vault owner", "Zhang Wei"]
+    conn = window.vault.connect(readonly=True)
+    try:
+        assert [(f.rule, f.custodian_id) for f in list_folders(conn)] == [("auto-import", zhang)]
+    finally:
+        conn.close()

@@ -1507,6 +1507,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
             <numerusform>每 %n 分钟</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Custodian</source>
+        <translation>保管人</translation>
+    </message>
+    <message>
+        <source>Whose archive are the exports saved in this folder?</source>
+        <translation>保存在此文件夹中的导出属于谁的档案？</translation>
+    </message>
 </context>
 <context>
     <name>RestoreDialog</name>

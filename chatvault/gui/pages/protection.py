@@ -318,7 +318,8 @@ class ProtectionPage(ProtectionTables, QWidget):
             return False
         return True
 
-    def add_watch_folder(self, path: str | None = None, rule: str | None = None) -> bool:
+    def add_watch_folder(self, path: str | None = None, rule: str | None = None,
+                         custodian_id: int | None = None) -> bool:
         from chatvault.watch.folders import add_folder
 
         if self.vault is None:
@@ -335,11 +336,36 @@ class ProtectionPage(ProtectionTables, QWidget):
             if not ok:
                 return False
             rule = "capture" if choice == options[0] else "auto-import"
-        if not self._write(lambda conn: add_folder(conn, path, rule)):
+        if rule == "auto-import" and custodian_id is None:
+            chosen = self._ask_custodian()
+            if chosen is False:
+                return False
+            custodian_id = chosen
+        if not self._write(lambda conn: add_folder(conn, path, rule, custodian_id=custodian_id)):
             return False
         self._start_watch()
         self._refresh_here()
         return True
+
+    def _ask_custodian(self) -> int | None | bool:
+        """Whose archive the exports an auto-import folder brings are (#20): asked only when the vault
+        holds more than one custodian; None is the default custodian, False a cancel."""
+        from chatvault.compliance.custodians import list_custodians
+        from chatvault.gui.views.compliance_base import custodian_label
+
+        conn = self._conn(readonly=True)
+        try:
+            rows = list_custodians(conn, counts=False)
+        finally:
+            conn.close()
+        if len(rows) < 2:
+            return None
+        labels = [custodian_label(r) for r in rows]
+        start = next((i for i, r in enumerate(rows) if r["default"]), 0)
+        choice, ok = QInputDialog.getItem(self, self.tr("Custodian"),
+                                          self.tr("Whose archive are the exports saved in this folder?"),
+                                          labels, start, False)
+        return rows[labels.index(choice)]["id"] if ok else False
 
     def remove_watch_folder(self) -> None:
         from chatvault.watch.folders import remove_folder
