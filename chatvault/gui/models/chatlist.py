@@ -10,6 +10,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from chatvault.gui import timefmt
 from chatvault.gui.models.rows import RowListModel
 from chatvault.store import queries
 from chatvault.store.db import Connection
@@ -95,7 +96,8 @@ class ChatListModel(RowListModel):
         if role == FilterRole:
             return conv.get("filter_text") or conv["display"]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{conv['display']} · {_APP_NAMES.get(conv['app'], conv['app'])} · {conv['messages']:,}"
+            n = timefmt.count("ChatList", "%n message(s)", int(conv["messages"] or 0))
+            return f"{conv['display']} · {_APP_NAMES.get(conv['app'], conv['app'])} · {n}"
         return None
 
     def row_of(self, conversation_id: int) -> int | None:

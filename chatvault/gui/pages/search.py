@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chatvault.gui import timefmt
 from chatvault.gui.models.search import HitRole, ResultModel, SearchWorker
 from chatvault.gui.views.search_results import ResultDelegate
 from chatvault.vault.vault import Vault
@@ -201,7 +202,7 @@ class SearchPage(QWidget):
             self.status.setText(self.tr("No messages match. Try fewer words or remove a filter."))
         else:
             shown = len(result.results)
-            text = self.tr("%1 messages (%2 ms)").replace("%1", f"{result.total:,}").replace("%2", f"{seconds * 1000:.0f}")
+            text = timefmt.count("SearchPage", "%n message(s)", result.total) + f" ({seconds * 1000:.0f} ms)"
             if shown < result.total:
                 text += " · " + self.tr("showing the first %1").replace("%1", f"{shown:,}")
             self.status.setText(text)
