@@ -18,7 +18,8 @@ def _catalogue(lang: str) -> dict[str, str | None]:
     out = {}
     for msg in tree.iter("message"):
         tr = msg.find("translation")
-        out[msg.find("source").text or ""] = None if tr.get("type") == "unfinished" else tr.text
+        text = tr.findtext("numerusform") if msg.get("numerus") == "yes" else tr.text   # "%n message(s)"
+        out[msg.find("source").text or ""] = None if tr.get("type") == "unfinished" else text
     return out
 
 

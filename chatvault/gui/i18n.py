@@ -105,6 +105,8 @@ def set_language(code: str | None) -> str:
         if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
             app.installTranslator(qt)
             _installed.append(qt)
+    # English is the source language, but its catalogue holds the plural forms ("1 message", "2 messages").
+    if lang != "en" or TS_DIR.joinpath("chatvault_en.ts").exists():
         path = qm_path(lang)
         ours = QTranslator(app)
         if path is not None and ours.load(str(path)):

@@ -241,7 +241,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
             row = self.chat_model.row_of(current)
             if row is not None:
                 self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
-        self.statusBar().showMessage(timefmt.count("MainWindow", "%n conversation(s)", len(self.chat_model.rows)))
+        n = len(self.chat_model.rows)
+        self.statusBar().showMessage(timefmt.grouped(self.tr("%n conversation(s)", None, n), n))
         self._count_fresh()
 
     def _count_fresh(self) -> None:

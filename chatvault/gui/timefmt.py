@@ -83,11 +83,9 @@ def list_label(ts_ms: int | None, now: datetime | None = None) -> str:
     return short if dt.year == now.year else f"{short} {dt.year}"
 
 
-def count(context: str, text: str, n: int) -> str:
-    """A count in words with the plural the language needs ("1 message", "2 messages", "3 条消息"):
-    `text` holds %n and has numerus forms in the .ts files."""
-    return QCoreApplication.translate(context, text, None, n).replace(str(n), f"{n:,}", 1) if n >= 1000 \
-        else QCoreApplication.translate(context, text, None, n)
+def grouped(text: str, n: int) -> str:
+    """A translated count ("%n message(s)" after tr with n) with the number's thousands grouped."""
+    return text.replace(str(n), f"{n:,}", 1) if n >= 1000 else text
 
 
 def duration(seconds: float | None) -> str:

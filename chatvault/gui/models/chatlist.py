@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QSortFilterProxyModel,
     Qt,
 )
@@ -96,7 +97,8 @@ class ChatListModel(RowListModel):
         if role == FilterRole:
             return conv.get("filter_text") or conv["display"]
         if role == Qt.ItemDataRole.ToolTipRole:
-            n = timefmt.count("ChatList", "%n message(s)", int(conv["messages"] or 0))
+            count = int(conv["messages"] or 0)
+            n = timefmt.grouped(QCoreApplication.translate("ChatList", "%n message(s)", None, count), count)
             return f"{conv['display']} · {_APP_NAMES.get(conv['app'], conv['app'])} · {n}"
         return None
 

@@ -122,8 +122,9 @@ class ChatFilesDialog(QDialog):
 
     def _show(self, rows: list[dict[str, Any]]) -> None:
         self.files, self.links = split_rows(rows)
-        self.status.setText(timefmt.count("ChatFiles", "%n file(s)", len(self.files)) + " · " +
-                            timefmt.count("ChatFiles", "%n link(s)", len(self.links)))
+        nf, nl = len(self.files), len(self.links)
+        self.status.setText(timefmt.grouped(self.tr("%n file(s)", None, nf), nf) + " · " +
+                            timefmt.grouped(self.tr("%n link(s)", None, nl), nl))
         self._fill(self.file_table, [(f["name"], human_size(f.get("size")) if f.get("status") == "stored"
                                       else missing_reason(f, "file"), timefmt.absolute(f["ts"]), f.get("sender") or "")
                                      for f in self.files])

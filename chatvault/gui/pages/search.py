@@ -202,7 +202,8 @@ class SearchPage(QWidget):
             self.status.setText(self.tr("No messages match. Try fewer words or remove a filter."))
         else:
             shown = len(result.results)
-            text = timefmt.count("SearchPage", "%n message(s)", result.total) + f" ({seconds * 1000:.0f} ms)"
+            text = timefmt.grouped(self.tr("%n message(s)", None, result.total), result.total) + \
+                f" ({seconds * 1000:.0f} ms)"
             if shown < result.total:
                 text += " · " + self.tr("showing the first %1").replace("%1", f"{shown:,}")
             self.status.setText(text)

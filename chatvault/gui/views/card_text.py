@@ -26,10 +26,6 @@ from chatvault.gui import timefmt
 _SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 
 
-def _tr(text: str, n: int = -1) -> str:
-    return QCoreApplication.translate("BubbleDelegate", text, None, n)
-
-
 def human_size(n: int | None) -> str:
     if not n:
         return ""
@@ -74,10 +70,17 @@ def money(amount: Any, currency: str | None) -> str:
 def _payment(msg: dict[str, Any], ex: dict[str, Any]) -> tuple[str, list[str], str]:
     red = payment_kind(ex) == "red_packet"
     amount = money(ex.get("amount") or (msg.get("text") if not red else None), ex.get("currency"))
-    state = {"pending": _tr("Pending"), "sent": _tr("Sent"), "received": _tr("Received"),
-             "accepted": _tr("Received"), "returned": _tr("Returned"),
-             "expired": _tr("Expired")}.get(str(ex.get("state") or ""), "")
-    label = _tr("Red packet") if red else _tr("Transfer")
+    states = {
+        "pending": QCoreApplication.translate("BubbleDelegate", "Pending"),
+        "sent": QCoreApplication.translate("BubbleDelegate", "Sent"),
+        "received": QCoreApplication.translate("BubbleDelegate", "Received"),
+        "accepted": QCoreApplication.translate("BubbleDelegate", "Received"),
+        "returned": QCoreApplication.translate("BubbleDelegate", "Returned"),
+        "expired": QCoreApplication.translate("BubbleDelegate", "Expired"),
+    }
+    state = states.get(str(ex.get("state") or ""), "")
+    label = QCoreApplication.translate("BubbleDelegate", "Red packet") if red else \
+        QCoreApplication.translate("BubbleDelegate", "Transfer")
     title = ex.get("memo") or ex.get("greeting") or (msg.get("text") if red else None) or label
     lines = [amount if amount != title else "", state]
     return title, [x for x in lines if x], label
@@ -92,10 +95,10 @@ def _location(msg: dict[str, Any], ex: dict[str, Any]) -> tuple[str, list[str], 
     if name.startswith(("http://", "https://")) and coords:   # WhatsApp's text is the maps link
         name = ""
     if ex.get("live"):
-        name = name or _tr("Live location")
-    title = name or address or coords or _tr("Location")
+        name = name or QCoreApplication.translate("BubbleDelegate", "Live location")
+    title = name or address or coords or QCoreApplication.translate("BubbleDelegate", "Location")
     lines = [x for x in (address if address != title else "", coords if coords != title else "") if x]
-    return title, lines, _tr("Location")
+    return title, lines, QCoreApplication.translate("BubbleDelegate", "Location")
 
 
 def _contact(msg: dict[str, Any], ex: dict[str, Any]) -> tuple[str, list[str], str]:
@@ -104,7 +107,7 @@ def _contact(msg: dict[str, Any], ex: dict[str, Any]) -> tuple[str, list[str], s
     name = ex.get("name") or full or ex.get("nickname") or msg.get("text") or ex.get("username") or ""
     details = [ex.get("detail"), c.get("phone_number"), ex.get("alias") and f"ID: {ex['alias']}",
                " ".join(x for x in (ex.get("province"), ex.get("city")) if x)]
-    return name, [str(d) for d in details if d], _tr("Contact card")
+    return name, [str(d) for d in details if d], QCoreApplication.translate("BubbleDelegate", "Contact card")
 
 
 def _poll(msg: dict[str, Any], ex: dict[str, Any]) -> tuple[str, list[str], str]:
@@ -118,12 +121,14 @@ def _poll(msg: dict[str, Any], ex: dict[str, Any]) -> tuple[str, list[str], str]
         if isinstance(o, dict):
             votes = o.get("voters", o.get("votes"))
             text = str(o.get("text") or "")
-            lines.append(f"○ {text}" + (f"  · {_tr('%n vote(s)', int(votes))}" if isinstance(votes, int) else ""))
+            if isinstance(votes, int):
+                text += "  · " + QCoreApplication.translate("BubbleDelegate", "%n vote(s)", None, votes)
+            lines.append(f"○ {text}")
         else:
             lines.append(f"○ {o}")
     if isinstance(poll.get("total_voters"), int):
-        lines.append(_tr("%n vote(s)", poll["total_voters"]))
-    return str(question), lines, _tr("Poll")
+        lines.append(QCoreApplication.translate("BubbleDelegate", "%n vote(s)", None, poll["total_voters"]))
+    return str(question), lines, QCoreApplication.translate("BubbleDelegate", "Poll")
 
 
 def card_lines(msg: dict[str, Any]) -> tuple[str, list[str], str]:
@@ -131,17 +136,18 @@ def card_lines(msg: dict[str, Any]) -> tuple[str, list[str], str]:
     kind, ex = msg["kind"], msg["extra"]
     att = (msg.get("attachments") or [{}])[0]
     if kind == "file":
-        name = att.get("original_name") or ex.get("file_name") or ex.get("name") or msg.get("text") or _tr("File")
+        name = att.get("original_name") or ex.get("file_name") or ex.get("name") or msg.get("text") \
+            or QCoreApplication.translate("BubbleDelegate", "File")
         lines = [human_size(att.get("size") or ex.get("size"))]
         if att and att.get("status") != "stored":
             lines.append(missing_reason(att, "file"))
-        return name, [x for x in lines if x], _tr("File")
+        return name, [x for x in lines if x], QCoreApplication.translate("BubbleDelegate", "File")
     if kind == "link":
         url = ex.get("url") or ""
         title = ex.get("title") or ex.get("game_title") or msg.get("text") or url
         desc = ex.get("description") or ex.get("game_description") or ""
         return title, [x for x in (desc, url if url != title else "") if x], \
-            ex.get("source") or ex.get("source_name") or _tr("Link")
+            ex.get("source") or ex.get("source_name") or QCoreApplication.translate("BubbleDelegate", "Link")
     if kind == "payment":
         return _payment(msg, ex)
     if kind == "location":
@@ -160,12 +166,16 @@ def missing_reason(att: dict[str, Any] | str | None, kind: str) -> str:
     else:
         status, extra = att, {}
     if status == "expired":
-        return _tr("Expired on the phone before the export: it cannot be recovered from this export.")
+        return QCoreApplication.translate(
+            "BubbleDelegate", "Expired on the phone before the export: it cannot be recovered from this export.")
     if extra.get("omitted"):
-        return _tr("The chat was exported without media. Export it again with media included, then re-import.")
+        return QCoreApplication.translate(
+            "BubbleDelegate", "The chat was exported without media. Export it again with media included, then re-import.")
     if kind == "image":
-        return _tr("The original was never downloaded. Open it in the app, then re-import.")
-    return _tr("Not in the export. Open it in the app to download it, then re-import.")
+        return QCoreApplication.translate(
+            "BubbleDelegate", "The original was never downloaded. Open it in the app, then re-import.")
+    return QCoreApplication.translate(
+            "BubbleDelegate", "Not in the export. Open it in the app to download it, then re-import.")
 
 
 def voice_seconds(msg: dict[str, Any]) -> int:
