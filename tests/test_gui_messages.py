@@ -203,12 +203,9 @@ def test_voice_note_shows_its_length_and_plays_in_the_app(qtbot, window) -> None
     from chatvault.gui.views.voice_player import VoicePlayer
 
     win = window
-    short = _open_at(win, qtbot, lambda m: m["kind"] == "voice")       # Telegram's duration_seconds=3
-    assert "3″" in win.messages.delegate.body_text(short)
-    note = _msg(win, lambda m: m["kind"] == "voice" and m["id"] != short["id"]) \
-        if sum(m["kind"] == "voice" for m in win.messages.model_.rows) > 1 else None
-    if note is None:
-        note = _open_at(win, qtbot, lambda m: m["kind"] == "voice" and m["source_key"] == "1000")
+    short = _open_at(win, qtbot, lambda m: m["kind"] == "voice" and m["source_key"] == "107")
+    assert "3″" in win.messages.delegate.body_text(short)               # Telegram's duration_seconds=3
+    note = _open_at(win, qtbot, lambda m: m["kind"] == "voice" and m["source_key"] == "1000")
     assert note["attachments"][0]["duration_ms"] == 7000                # kept at import, not lost
     assert "7″" in win.messages.delegate.body_text(note)
     menu = _right_click(qtbot, win, note)
@@ -322,6 +319,8 @@ def test_details_show_the_import_run_and_copy_and_show_in_search(qtbot, window, 
     assert page.chat.currentData() == win.current_conv["id"]
     qtbot.waitUntil(lambda: page.list.currentIndex().isValid(), timeout=5_000)
     assert page.list.currentIndex().data(HitRole).message_id == edited["id"]
+    win.lock()                                                          # what we copied leaves with the key
+    assert QGuiApplication.clipboard().text() == ""
 
 
 def test_chat_files_lists_documents_and_links_opens_saves_and_jumps(qtbot, window, opened, tmp_path: Path) -> None:
@@ -364,3 +363,22 @@ def test_long_unbroken_text_wraps_inside_its_bubble(qtbot, window) -> None:
         lay = view.delegate.layout(opt, idx)
         assert lay.bubble.contains(lay.text_rect) and lay.bubble.right() < opt.rect.width()
         assert lay.text_rect.height() > 3 * view.fontMetrics().height()    # wrapped onto several lines
+
+
+def test_temp_folder_is_private_never_in_the_system_temp_dir_and_swept_after_a_crash(
+        qapp, tmp_path: Path, monkeypatch) -> None:
+    from chatvault.gui.media_temp import PREFIX, MediaTemp, runtime_base
+
+    runtime = Path(os.environ["XDG_RUNTIME_DIR"])
+    stale = runtime / f"{PREFIX}999999999-x"                            # a run that was killed
+    stale.mkdir()
+    (stale / "left.pdf").write_bytes(PDF)
+    temp = MediaTemp()
+    path = temp.write(lambda out: out.write(PDF), "../../etc/report.pdf")
+    assert path.parent.parent == temp.folder and path.name == "report.pdf"   # no way out of the folder
+    assert not stale.exists()
+    temp.wipe()
+    assert not path.exists() and temp.files() == []
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert runtime_base() == tmp_path / "data" / "ChatVault" / "open-files"

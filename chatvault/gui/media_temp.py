@@ -1,11 +1,13 @@
 """The private folder decrypted attachments are written to when another app opens them (a PDF in the
 PDF reader, a video in the video player) or the voice player plays them.
 
-It lives under the user's runtime directory ($XDG_RUNTIME_DIR: memory-backed, owned by the user and
-removed at logout on Linux), mode 0700, each file 0600, and it is wiped when the vault locks, when the
-app quits, and at exit; folders left by a crashed run (their process is gone) are removed at the next
-start. A file another app still has open is unlinked all the same: the data stays only as long as
-that app keeps it open.
+It lives in the user's runtime directory ($XDG_RUNTIME_DIR: memory-backed on Linux, owned by the user,
+removed at logout) when there is one, else in the app's data directory; never in the shared system temp
+dir (RELIABILITY.md, "Temp files"). The folder is 0700, each file 0600, and it is wiped when the vault
+locks, when the app quits, and at exit; folders left by a crashed run (their process is gone) are removed
+at the next start. A file another app still has open is unlinked all the same (the data stays only as
+long as that app keeps it open), and on an SSD a deleted file is not erased: the runtime directory's
+tmpfs is why it is preferred.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from chatvault.paths import data_dir
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +30,14 @@ _SAFE = re.compile(r"[^\w.\- ()\[\]@+,]+", re.UNICODE)
 
 
 def runtime_base() -> Path:
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.RuntimeLocation)
-    return Path(base) if base else Path(tempfile.gettempdir())
+    """$XDG_RUNTIME_DIR when it is a directory of this user's that only they can enter, else the app's
+    data directory (not Qt's RuntimeLocation: without XDG_RUNTIME_DIR that is a folder under /tmp)."""
+    xdg = os.environ.get("XDG_RUNTIME_DIR")
+    if xdg and os.path.isdir(xdg):
+        st = os.stat(xdg)
+        if not hasattr(os, "getuid") or (st.st_uid == os.getuid() and not st.st_mode & 0o077):
+            return Path(xdg)
+    return data_dir() / "open-files"
 
 
 def safe_name(name: str | None, fallback: str = "attachment") -> str:
@@ -65,7 +73,7 @@ class MediaTemp:
     def folder(self) -> Path:
         if self._folder is None or not self._folder.is_dir():
             base = self.base or runtime_base()
-            base.mkdir(parents=True, exist_ok=True)
+            base.mkdir(mode=0o700, parents=True, exist_ok=True)
             self._sweep(base)
             self._folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=base))
             os.chmod(self._folder, 0o700)

@@ -59,7 +59,9 @@ class ConversationActions(QObject):
         self.last_menu: QMenu | None = None
         self.last_saved: Path | None = None
         self.last_opened: Path | None = None
+        self._copied: str | None = None
         window.locked.connect(self.temp.wipe)
+        window.locked.connect(self._forget_clipboard)
         window.installEventFilter(self)
         self.retranslate()
         app = QApplication.instance()
@@ -118,8 +120,16 @@ class ConversationActions(QObject):
 
     # --- the actions -------------------------------------------------------------------------
     def copy(self, msg: dict[str, Any]) -> None:
-        QGuiApplication.clipboard().setText(copy_text(msg))
+        self._copied = copy_text(msg)
+        QGuiApplication.clipboard().setText(self._copied)
         self._say(self.tr("Copied"), 3000)
+
+    def _forget_clipboard(self) -> None:
+        """On lock, a message copied from the vault leaves the clipboard (if it is still what we put there)."""
+        clip = QGuiApplication.clipboard()
+        if self._copied is not None and clip.text() == self._copied:
+            clip.clear()
+        self._copied = None
 
     def activate(self, msg: dict[str, Any]) -> None:
         """Double-click: a voice note plays, anything with a file opens."""
@@ -230,6 +240,9 @@ class ConversationActions(QObject):
             target = queries.message_by_key(store.conn, msg["conversation_id"], str(msg["reply_to_key"]))
         if target is None:
             self._say(self.tr("The quoted message is not in the vault (it was not in any export imported so far)."))
+            return
+        if target["conversation_id"] != self.view.model_.conversation_id:     # a reply across chats
+            self.win.open_message(target["conversation_id"], target["id"])
             return
         self.view.show_message(target)
 
