@@ -243,8 +243,8 @@ def test_pdf_opens_decrypted_in_a_private_folder_wiped_on_lock_and_saves_where_c
     target.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     _trigger(_right_click(qtbot, win, doc), "actionSave")
-    qtbot.waitUntil(lambda: target.exists(), timeout=10_000)
-    assert target.read_bytes() == PDF and win.convo.last_saved == target
+    qtbot.waitUntil(lambda: win.convo.last_saved == target, timeout=10_000)   # "Saved to …" once written
+    assert target.read_bytes() == PDF and str(target) in win.statusBar().currentMessage()
     win.lock()
     assert not path.exists() and not folder.exists()
     assert target.exists()                                              # what the user saved stays
@@ -269,6 +269,22 @@ def test_photo_opens_in_the_image_viewer(qtbot, window) -> None:
     viewer = window.findChild(ImageViewer, "imageViewer")
     assert viewer is not None and viewer.isVisible() and not viewer.image.isNull()
     viewer.close()
+    qtbot.waitUntil(lambda: window.findChild(ImageViewer, "imageViewer") is None, timeout=3_000)
+    view = window.messages                                            # from the keyboard: Enter opens it
+    view.setFocus()
+    view.setCurrentIndex(view.model_.index(view.model_.row_of(photo["id"])))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    viewer = window.findChild(ImageViewer, "imageViewer")
+    assert viewer is not None and viewer.isVisible()
+    viewer.close()
+    from PySide6.QtGui import QContextMenuEvent  # and the Menu key opens its menu
+
+    centre = view.viewport().rect().center()
+    QApplication.sendEvent(view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, centre,
+                                                              view.viewport().mapToGlobal(centre)))
+    menu = window.convo.last_menu
+    assert menu.isVisible() and menu.findChild(type(menu.actions()[0]), "actionDetails") is not None
+    menu.hide()
 
 
 def test_reply_quote_jumps_to_a_far_original_and_says_when_it_is_not_in_the_vault(qtbot, window) -> None:

@@ -161,6 +161,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.files_button.setObjectName("chatFilesButton")
         self.files_button.setFlat(True)
         self.files_button.clicked.connect(lambda: self.convo.chat_files())
+        self.files_button.hide()                     # shown with an open conversation
         header.addWidget(self.files_button)
         cv.addLayout(header)
         self.damage_notice = DamageNotice()

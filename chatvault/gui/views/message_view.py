@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QContextMenuEvent, QMouseEvent
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyleOptionViewItem
 
 from chatvault.gui.models.conversation import MessageListModel, MessageRole
@@ -169,12 +169,25 @@ class MessageView(QListView):
             self.actions.play(msg)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
-        index = self.indexAt(event.pos())
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard      # the Menu key, Shift+F10
+        index = self.currentIndex() if keyboard else self.indexAt(event.pos())
         msg = index.data(MessageRole) if index.isValid() else None
         if msg is None or self.actions is None:
             return
         self.setCurrentIndex(index)
-        self.actions.menu_for(msg).popup(event.globalPos())
+        where = event.globalPos()
+        if keyboard:
+            rect = self.bubble_rect(msg["id"]) or self.visualRect(index)
+            where = self.viewport().mapToGlobal(rect.center())
+        self.actions.menu_for(msg).popup(where)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.actions is not None:
+            msg = self.currentIndex().data(MessageRole) if self.currentIndex().isValid() else None
+            if msg is not None:
+                self.actions.activate(msg)        # Enter opens or plays, as a double-click does
+                return
+        super().keyPressEvent(event)
 
     def updateGeometries(self) -> None:  # noqa: N802
         super().updateGeometries()

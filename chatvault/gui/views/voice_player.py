@@ -103,10 +103,10 @@ class VoicePlayer(QWidget):
     # --- actions ---------------------------------------------------------------------------
     def play(self, vault: Any, msg: dict[str, Any]) -> bool:
         """Start `msg`'s voice note (the same one: resume/pause). False when it is not in the vault."""
-        if self.message is not None and self.message["id"] == msg["id"] and self.player is not None \
-                and not self.player.source().isEmpty():
-            self.toggle()
-            return True
+        if self.message is not None and self.message["id"] == msg["id"] and self.player is not None:
+            if not self.player.source().isEmpty():
+                self.toggle()
+            return True                                  # (or it is still being decrypted: let it start)
         att = next((a for a in msg.get("attachments") or [] if a.get("status") == "stored" and a.get("blob_id")), None)
         if att is None:
             return False
