@@ -37,3 +37,26 @@ def test_playable_decodes_silk_and_passes_other_audio_through() -> None:
     assert playable(OPUS, "audio/ogg", "a.ogg") == (OPUS, ".ogg")
     assert playable(b"#!AMR\n\x00", None, None)[1] == ".amr"
     assert playable(b"\x00" * 10, None, "note.m4a")[1] == ".m4a"
+
+
+def _ogg_page(granule: int, seq: int, body: bytes, header_type: int = 0) -> bytes:
+    import struct
+
+    segs = [255] * (len(body) // 255) + [len(body) % 255]
+    return (b"OggS" + struct.pack("<BBqIII", 0, header_type, granule, 0x1234, seq, 0) + bytes([len(segs)])
+            + bytes(segs) + body)
+
+
+def test_opus_voice_note_length_is_read_from_its_last_page() -> None:
+    """WhatsApp's .opus notes carry no length in the chat text: the Ogg pages give it (7 s here)."""
+    import struct
+
+    from chatvault.media.attach import describe
+
+    head = b"OpusHead" + struct.pack("<BBHIhB", 1, 1, 312, 48000, 0, 0)
+    tags = b"OpusTags" + struct.pack("<I", 4) + b"test" + struct.pack("<I", 0)
+    audio = b"".join(_ogg_page(312 + 48000 * (i + 1), 2 + i, b"\xfc" + b"\x00" * 80) for i in range(7))
+    note = _ogg_page(0, 0, head, 2) + _ogg_page(0, 1, tags) + audio
+    info = describe(note)
+    assert info.mime in ("audio/ogg", "audio/opus") and info.duration_ms == 7000
+    assert describe(b"OggS" + b"\x00" * 60).duration_ms is None          # no codec header: no guess
