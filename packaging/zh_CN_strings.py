@@ -422,7 +422,7 @@ ZH_CN = {
     'The quoted message is not in the vault (it was not in any export imported so far).': '引用的消息不在保险库中（目前导入的导出文件中都没有它）。',
     'This file is not in the vault: %1': '这个文件不在保险库中：%1',
     'This message is no longer in the vault.': '这条消息已不在保险库中。',
-    'This voice note cannot be played: %1': '无法播放这条语音：%1',
+    'This voice note cannot be played: the file is damaged, or this computer cannot decode its format. Save attachment… keeps a copy to try elsewhere.': '无法播放这条语音：文件已损坏，或这台电脑无法解码它的格式。可用“保存附件…”保存一份副本，换个地方试试。',
     'This voice note is not in the vault: %1': '这条语音不在保险库中：%1',
     'Time': '时间',
     'Title': '标题',

@@ -205,6 +205,8 @@ def test_voice_note_shows_its_length_and_plays_in_the_app(qtbot, window) -> None
     win = window
     short = _open_at(win, qtbot, lambda m: m["kind"] == "voice" and m["source_key"] == "107")
     assert "3″" in win.messages.delegate.body_text(short)               # Telegram's duration_seconds=3
+    win.convo.play(short)                                               # the fixture's Ogg is no real audio
+    qtbot.waitUntil(lambda: "cannot be played" in win.statusBar().currentMessage(), timeout=10_000)
     note = _open_at(win, qtbot, lambda m: m["kind"] == "voice" and m["source_key"] == "1000")
     assert note["attachments"][0]["duration_ms"] == 7000                # kept at import, not lost
     assert "7″" in win.messages.delegate.body_text(note)

@@ -1671,7 +1671,7 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation />
     </message>
     <message>
-        <source>This voice note cannot be played: %1</source>
+        <source>This voice note cannot be played: the file is damaged, or this computer cannot decode its format. Save attachment… keeps a copy to try elsewhere.</source>
         <translation />
     </message>
 </context>

@@ -1751,8 +1751,8 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>播放</translation>
     </message>
     <message>
-        <source>This voice note cannot be played: %1</source>
-        <translation>无法播放这条语音：%1</translation>
+        <source>This voice note cannot be played: the file is damaged, or this computer cannot decode its format. Save attachment… keeps a copy to try elsewhere.</source>
+        <translation>无法播放这条语音：文件已损坏，或这台电脑无法解码它的格式。可用“保存附件…”保存一份副本，换个地方试试。</translation>
     </message>
 </context>
 <context>

@@ -75,7 +75,7 @@ class MessageDetailsDialog(QDialog):
         else:
             self._row("status", self.tr("Status"), self.tr("Present in the latest export that covered it"))
         if info.get("is_edited"):
-            self._row("edited", self.tr("Edited"), timefmt.absolute(info["edited_at"]) if info.get("edited_at")
+            self._row("edited", self.tr("Edited"), timefmt.absolute(info["edited_at"], info.get("tz_offset")) if info.get("edited_at")
                       else self.tr("Yes (the export does not say when)"))
         if info.get("forwarded_from"):
             self._row("forwarded", self.tr("Forwarded from"), info["forwarded_from"])

@@ -130,6 +130,11 @@ class ChatFilesDialog(QDialog):
                                      for f in self.files])
         self._fill(self.link_table, [(x["title"], x["url"], timefmt.absolute(x["ts"]), x.get("sender") or "")
                                      for x in self.links])
+        for table in (self.file_table, self.link_table):      # the newest selected: Open works at once
+            if table.rowCount():
+                table.selectRow(0)
+        if not self.files and self.links:
+            self.tabs.setCurrentIndex(1)
         self._buttons()
 
     @staticmethod

@@ -10,6 +10,7 @@ player hidden when the vault locks (the temp folder's release hook).
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRect, Qt, QUrl, Signal
@@ -45,6 +46,7 @@ class VoicePlayer(QWidget):
         self.temp = temp
         self.message: dict[str, Any] | None = None
         self._op: Op | None = None
+        self._path: Path | None = None            # the decrypted copy now playing
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 2, 8, 2)
         row.setSpacing(6)
@@ -137,6 +139,7 @@ class VoicePlayer(QWidget):
     def _ready(self, message_id: int, path: Any) -> None:
         if self.message is None or self.message["id"] != message_id:
             return                                      # another note was chosen meanwhile
+        self._path = Path(path)
         if self.player is None:
             self.fallback.emit(str(path))
             return
@@ -156,13 +159,17 @@ class VoicePlayer(QWidget):
         if self.player is not None:
             self.player.stop()
             self.player.setSource(QUrl())
+            if self._path is not None:                # one decrypted note at a time on disk
+                self._path.unlink(missing_ok=True)
+        self._path = None
         self.message = None
         self.slider.setValue(0)
         self.hide()
 
     def _error(self, _err: Any, text: str) -> None:
-        log.warning("voice playback failed: %s", text)
-        self.failed.emit(self.tr("This voice note cannot be played: %1").replace("%1", text))
+        log.warning("voice playback failed: %s", text)      # Qt's words, in English: for the log only
+        self.failed.emit(self.tr("This voice note cannot be played: the file is damaged, or this computer "
+                                 "cannot decode its format. Save attachment… keeps a copy to try elsewhere."))
 
     def place(self, bubble: QRect | None) -> None:
         """Lay the player over the playing note's bubble (viewport coordinates), or hide it when that
