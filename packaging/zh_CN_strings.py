@@ -432,4 +432,5 @@ ZH_CN = {
     'not in the export': '不在导出中',
     'path in the export: %1': '导出中的路径：%1',
     'unknown account': '未知账号',
+    '[Red packet]': '[红包]',
 }

@@ -118,3 +118,12 @@ def test_chat_list_dates_are_unambiguous_in_both_languages() -> None:
     assert timefmt.list_label(ms(datetime(2026, 12, 1, 8).astimezone()), now) == "12月1日"
     assert timefmt.list_label(ms(datetime(2026, 1, 1, 8).astimezone()), now) == "1月1日"
     assert timefmt.list_label(ms(datetime(2024, 12, 7, 8).astimezone()), now) == "2024年12月7日"
+
+
+def test_chat_list_preview_names_a_red_packet_and_shows_a_caption() -> None:
+    from chatvault.gui.models.chatlist import preview_text
+
+    assert preview_text("payment", "恭喜发财", '{"payment": "red_packet"}') == "[Red packet]"
+    assert preview_text("payment", "¥88.00", '{"payment": "transfer"}') == "[Transfer]"
+    assert preview_text("image", "sunset at the hut", None) == "[Photo] sunset at the hut"
+    assert preview_text("file", "report.pdf", None) == "[File] report.pdf"

@@ -64,7 +64,7 @@ def last_message(conn: Connection, conversation_id: int) -> dict[str, Any] | Non
     (it sits in a damaged page: the chat is still listed)."""
     try:
         row = conn.execute(
-            "SELECT m.kind, m.text, p.display_name, p.is_me FROM messages m LEFT JOIN participants p"
+            "SELECT m.kind, m.text, m.extra, p.display_name, p.is_me FROM messages m LEFT JOIN participants p"
             " ON p.id = m.sender_id WHERE m.conversation_id = ? ORDER BY m.ts DESC, m.id DESC LIMIT 1",
             (conversation_id,)).fetchone()
     except DatabaseError:

@@ -193,6 +193,10 @@
         <source>%n message(s)</source>
         <translation><numerusform>%n message</numerusform><numerusform>%n messages</numerusform></translation>
     </message>
+    <message>
+        <source>[Red packet]</source>
+        <translation />
+    </message>
 </context>
 <context>
     <name>ChatVault</name>

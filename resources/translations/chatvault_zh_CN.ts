@@ -201,6 +201,10 @@
         <source>%n message(s)</source>
         <translation><numerusform>%n 条消息</numerusform></translation>
     </message>
+    <message>
+        <source>[Red packet]</source>
+        <translation>[红包]</translation>
+    </message>
 </context>
 <context>
     <name>ChatVault</name>

@@ -26,7 +26,9 @@ _APP_NAMES = {"wechat": "WeChat", "whatsapp": "WhatsApp", "telegram": "Telegram"
               "discord": "Discord", "qq": "QQ", "line": "LINE", "imessage": "iMessage"}
 
 
-def preview_text(kind: str, text: str | None) -> str:
+def preview_text(kind: str, text: str | None, extra: str | dict | None = None) -> str:
+    """The chat list's one line for the newest message: its text, or a label for its kind followed by
+    a caption, a file name or a link's title; a red packet is not called a transfer."""
     from PySide6.QtCore import QCoreApplication
 
     labels = {
@@ -45,8 +47,26 @@ def preview_text(kind: str, text: str | None) -> str:
     }
     if kind in ("text", "system", "unknown"):
         return (text or "").replace("\n", " ")
+    if kind == "payment":
+        from chatvault.gui.views.card_text import payment_kind
+
+        ex = extra if isinstance(extra, dict) else _json(extra)
+        if payment_kind(ex) == "red_packet":
+            labels["payment"] = QCoreApplication.translate("ChatList", "[Red packet]")
     label = labels.get(kind, "")
-    return f"{label} {text}" if text and kind in ("link",) else label
+    if text and kind in ("link", "image", "video", "file"):
+        return f"{label} {text}".replace("\n", " ")
+    return label
+
+
+def _json(raw: str | None) -> dict:
+    import json
+
+    try:
+        value = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 class ChatListModel(RowListModel):
@@ -67,7 +87,7 @@ class ChatListModel(RowListModel):
             last = conv.pop("last")
             preview = ""
             if last is not None:
-                preview = preview_text(last["kind"], last["text"])
+                preview = preview_text(last["kind"], last["text"], last.get("extra"))
                 if conv["kind"] == "group" and last["display_name"] and last["kind"] not in ("system", "recalled"):
                     preview = f"{last['display_name']}: {preview}"
             conv["preview"] = preview
