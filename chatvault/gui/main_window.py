@@ -335,7 +335,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         if start is None:
             att = (msg.get("attachments") or [{}])[0]
             self.statusBar().showMessage(self.tr("This photo is not in the vault: %1").replace(
-                "%1", self.messages.delegate.missing_reason(att.get("status"), msg["kind"])), 8000)
+                "%1", self.messages.delegate.missing_reason(att, msg["kind"])), 8000)
             return
         ImageViewer(self.vault, items, start, self).show()
 
