@@ -199,7 +199,7 @@ def test_caption_shows_under_the_photo_and_a_search_hit_opens_on_it(qtbot, windo
     assert view.viewport().rect().intersects(view.visualRect(view.model_.index(row)))       # on screen
 
 
-def test_voice_note_shows_its_length_and_plays_in_the_app(qtbot, window) -> None:
+def test_voice_note_shows_its_length_and_plays_in_the_app(qtbot, window, opened) -> None:
     from chatvault.gui.views.voice_player import VoicePlayer
 
     win = window
@@ -221,7 +221,10 @@ def test_voice_note_shows_its_length_and_plays_in_the_app(qtbot, window) -> None
     assert wav.suffix == ".wav" and wav.read_bytes()[:4] == b"RIFF"
     qtbot.mouseClick(player.button, Qt.MouseButton.LeftButton)         # pause
     qtbot.waitUntil(lambda: not player.is_playing(), timeout=3_000)
-    win.lock()                                                          # the decoded copy goes with the key
+    _trigger(_right_click(qtbot, win, note), "actionOpen")              # "Open" hands other apps the WAV too
+    qtbot.waitUntil(lambda: len(opened.urls) == 1, timeout=10_000)
+    assert opened.urls[0].toLocalFile().endswith(".wav")
+    win.lock()                                                          # the decoded copies go with the key
     assert not player.isVisible() and not wav.exists() and win.convo.temp.files() == []
 
 

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMenu
 
 from chatvault.gui import media_temp
 from chatvault.gui.ops import Op
-from chatvault.gui.views.bubbles import MEDIA_KINDS
 from chatvault.gui.views.voice_player import VoicePlayer
 from chatvault.store import queries
 
@@ -152,7 +151,7 @@ class ConversationActions(QObject):
         """Photos in the image viewer; anything else decrypted to the private temp folder and handed to
         the app the desktop opens such files with."""
         att = stored_attachment(msg)
-        if msg["kind"] == "image" or att is None and msg["kind"] in MEDIA_KINDS:
+        if msg["kind"] == "image":
             self.win.open_image(msg)
             return
         if att is None:
@@ -171,12 +170,17 @@ class ConversationActions(QObject):
             from chatvault.media.playable import _EXT
 
             name += _EXT.get(att.get("mime") or "", "")
-        blob_id = att["blob_id"]
+        blob_id, voice = att["blob_id"], (msg or {}).get("kind") == "voice"
 
         def job(_ctx):
             from chatvault.media.blobstore import BlobStore
 
             store = BlobStore(vault)
+            if voice:             # a WeChat SILK note opens as the WAV a player reads
+                from chatvault.media.playable import playable
+
+                data, ext = playable(store.read_all(blob_id), att.get("mime"), name)
+                return temp.write(lambda out: out.write(data), name.rsplit(".", 1)[0] + ext)
             return temp.write(lambda out: store.copy_to(blob_id, out), name)
 
         self._say(self.tr("Opening %1…").replace("%1", name), 4000)
