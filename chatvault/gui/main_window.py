@@ -206,6 +206,10 @@ class MainWindow(MainWindowChrome, QMainWindow):
         lp.addWidget(self.unlock_again, 0, Qt.AlignmentFlag.AlignHCenter)
         lp.addStretch(2)
         self.stack.addWidget(self.locked_page)
+        from chatvault.gui.pages.compliance import CompliancePage
+
+        self.compliance = CompliancePage(self)        # PAGE_COMPLIANCE: after the locked page
+        self.stack.addWidget(self.compliance)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -227,6 +231,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.search_page.set_vault(vault)
         self.gallery.set_vault(vault, self.conn)
         self.protection.set_vault(vault)
+        self.compliance.set_vault(vault)
         self.reload_chats()
 
     def reload_chats(self) -> None:
@@ -373,6 +378,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.search_page.clear()
         self.gallery.clear()
         self.protection.clear()
+        self.compliance.set_vault(None)
         self.messages.clear()
         self.damage_notice.clear()
         self.chat_model.load(None)
