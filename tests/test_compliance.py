@@ -8,6 +8,7 @@ import pytest
 
 from chatvault.check import run_checks
 from chatvault.compliance import custodians, retention
+from chatvault.compliance.deletion import delete_messages
 from chatvault.compliance.erasure import HeldError, erase, find_person
 from chatvault.compliance.holds import HoldScope, place, release
 from chatvault.errors import UsageError
@@ -15,7 +16,7 @@ from chatvault.media.blobstore import BlobStore
 from chatvault.search.api import SearchFilters, search
 from chatvault.search.index import sync
 from chatvault.store import audit as audit_trail
-from chatvault.store.db import DatabaseError
+from chatvault.store.db import DatabaseError, immediate
 from tests.compliance_fixtures import DAY_MS, import_chat, ms
 from tests.conftest import PASSPHRASE
 
@@ -49,8 +50,10 @@ def test_a_held_message_cannot_be_deleted_by_any_path(vault, tmp_path):
     hold = place(conn, "Acme v. Us", "litigation pending", HoldScope(after_ms=ms(0), before_ms=ms(10)))
     assert hold["messages"] == 10
     held_id = _count(conn, "SELECT min(id) FROM messages")
-    with pytest.raises(DatabaseError, match="legal hold"):
+    with pytest.raises(DatabaseError, match="tombstone"):
         conn.execute("DELETE FROM messages WHERE id = ?", (held_id,))        # a direct store call
+    with pytest.raises(DatabaseError, match="legal hold"), immediate(conn):
+        delete_messages(conn, [held_id], reason="retention")                # the sanctioned path, held
     retention.set_policy(conn, "one year", 365)
     rep = retention.run(vault, now_ms=NOW)
     assert rep.held == 10 and rep.deleted == rep.due - 10
@@ -146,6 +149,7 @@ def test_a_held_row_changed_or_deleted_behind_chatvaults_back_is_named(vault, tm
     place(conn, "M-1", "audit", HoldScope())
     ids = [r[0] for r in conn.execute("SELECT id FROM messages ORDER BY id")]
     conn.execute("DROP TRIGGER messages_held_no_delete")
+    conn.execute("DROP TRIGGER messages_delete_needs_tombstone")
     conn.execute("DROP TRIGGER messages_held_keep_original")
     conn.execute("UPDATE messages SET text = 'nothing happened' WHERE id = ?", (ids[2],))
     conn.execute("DELETE FROM messages WHERE id = ?", (ids[5],))
@@ -226,3 +230,13 @@ def test_compliance_mode_records_every_search(vault, tmp_path, cli):
     entries = json.loads(r.stdout)["entries"]
     assert len(entries) == 1 and entries[0]["detail"]["query"] == "contract"
     assert entries[0]["detail"]["filters"]["sender"] == "Alice" and entries[0]["detail"]["total"] == 5
+
+
+def test_a_row_deleted_behind_chatvaults_back_is_named_by_check(vault, tmp_path):
+    import_chat(vault, tmp_path, "Alice", 20, photo_every=0)
+    conn = vault.connect()
+    assert run_checks(vault).ok
+    conn.execute("DROP TRIGGER messages_delete_needs_tombstone")
+    conn.execute("DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY id LIMIT 2)")
+    texts = [p.message for p in run_checks(vault).problems if p.area == "compliance"]
+    assert any("2 message row(s) were deleted" in t for t in texts)

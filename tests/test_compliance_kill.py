@@ -61,3 +61,18 @@ def test_erasure_killed_midway_is_finished_by_running_it_again(vault, tmp_path, 
     assert r.returncode == 0, r.stderr
     msgs, tombs, _ = _state(path)
     assert (msgs, tombs) == (20, 20)
+
+
+def test_a_full_disk_during_retention_says_so_and_loses_nothing(vault, tmp_path, cli):
+    import_chat(vault, tmp_path, "Alice", 60, photo_every=7)
+    conn = vault.connect()
+    retention.set_policy(conn, "a year", 365)
+    conn.close()
+    path = vault.path
+    vault.lock()
+    env = {"CHATVAULT_PASSPHRASE": PASSPHRASE, "CHATVAULT_RETENTION_BATCH": "10",
+           "CHATVAULT_FAULT": "retention.before_commit:3:enospc"}
+    r = cli("--vault", str(path), "--json", "retention", "run", env=env)
+    assert r.returncode not in (0, -9) and "internal" not in r.stdout + r.stderr, r.stdout + r.stderr
+    msgs, tombs, both = _state(path)
+    assert msgs + tombs == 60 and both == 0 and tombs == 20

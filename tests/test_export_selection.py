@@ -47,3 +47,31 @@ def test_a_message_carries_its_attachments_and_provenance(vault):
     with_files = [m for m in first if m.kind in ("file", "image")]
     assert with_files and all(m.attachments and m.attachments[0]["status"] == "missing" for m in with_files)
     assert all(m.source_key == f"k{m.id}" and m.time_iso for m in first)
+
+
+def test_a_query_is_resolved_once_per_export_and_again_after_a_write(vault):
+    from chatvault.export.selection import _Resolved
+
+    conn = vault.connect()
+    populate(conn, n=400)
+    sel = Selection("contract")
+    calls = []
+    import chatvault.export.selection as selection_mod
+    real = selection_mod.search_ids
+
+    def counting(*a, **kw):
+        calls.append(1)
+        return real(*a, **kw)
+
+    selection_mod.search_ids = counting
+    try:
+        chats = plan(conn, sel)
+        got = [m.id for c in chats for b in messages(conn, sel, c.conversation_id) for m in b]
+        assert len(calls) == 1 and len(got) == sum(c.messages for c in chats) > 0
+        conn.execute("UPDATE messages SET text = 'contract' WHERE id = (SELECT min(id) FROM messages)")
+        _Resolved(conn, sel)
+        assert len(calls) == 2                                    # a write since: resolved again
+        _Resolved(conn, Selection("pdf"))
+        assert len(calls) == 3                                    # another selection: resolved again
+    finally:
+        selection_mod.search_ids = real

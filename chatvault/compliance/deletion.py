@@ -3,7 +3,7 @@ transaction, so a crash at any moment leaves a message either whole or gone with
 
 A tombstone keeps the message id, chat, time, sender, kind, why (retention policy or erasure) and
 the SHA-256 of what was removed (the canonical JSON of the row and its attachment rows), never the
-text. The text leaves the search index with the row; media blobs no longer referenced by anything
+text. The text leaves the search index with the row (trigger `search_fts_after_delete`); media blobs no longer referenced by anything
 are queued in `blob_deletions` and their files removed after the commit (`purge_blob_files`,
 idempotent: a crash in between leaves a queued file that the next run removes). An import never
 brings a tombstoned message back (`ingest/writer.py` looks tombstones up).
@@ -72,7 +72,6 @@ def delete_messages(conn: Any, ids: list[int], *, reason: str, policy_id: int | 
     present = list(rows)
     pmarks = ",".join("?" * len(present))
     faults.hit("compliance.after_tombstones")
-    conn.execute(f"DELETE FROM search_fts WHERE rowid IN ({pmarks})", present)
     conn.execute(f"DELETE FROM search_pending WHERE id IN ({pmarks})", present)
     conn.execute(f"UPDATE unparsed SET message_id = NULL WHERE message_id IN ({pmarks})", present)
     conn.execute(f"UPDATE messages SET reply_to_id = NULL WHERE reply_to_id IN ({pmarks})", present)

@@ -19,6 +19,7 @@ from typing import Any
 from chatvault import clock, faults
 from chatvault.compliance.deletion import delete_messages, purge_blob_files
 from chatvault.compliance.holds import covering
+from chatvault.compliance.roles import environment_errors
 from chatvault.errors import ChatVaultError, UsageError
 from chatvault.ingest.parse import env_int
 from chatvault.jobs.context import JobContext
@@ -75,6 +76,7 @@ class ErasureReport:
                 "erasure_id": self.erasure_id, "held": self.held, "listing": self.listing}
 
 
+@environment_errors("erasing", None)
 def erase(vault: Any, person: str, participant_ids: list[int], *, reason: str = "", dry_run: bool = False,
           job: JobContext | None = None, actor: str = "user") -> ErasureReport:
     """Erase what `participant_ids` (the identities of `person` the user confirmed) sent."""

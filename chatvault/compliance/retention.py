@@ -19,6 +19,7 @@ from chatvault import clock, faults
 from chatvault.compliance import custodians, worm
 from chatvault.compliance.deletion import delete_messages, purge_blob_files
 from chatvault.compliance.holds import held_sql
+from chatvault.compliance.roles import environment_errors
 from chatvault.errors import UsageError
 from chatvault.ingest.parse import env_int
 from chatvault.jobs.context import JobContext
@@ -147,6 +148,7 @@ class RetentionReport:
                 "by_policy": {str(k): v for k, v in self.by_policy.items()}, "would_delete": self.would_delete}
 
 
+@environment_errors("applying retention", None)
 def run(vault: Any, *, dry_run: bool = False, job: JobContext | None = None, actor: str = "user",
         now_ms: int | None = None) -> RetentionReport:
     """Apply every policy now. Dry run: list every message that would go (and count the held ones)."""

@@ -25,3 +25,25 @@ def require_officer(vault: Any, what: str) -> str:
         raise PermissionDenied(f"{what} needs the compliance officer: this vault has an officer passphrase, and it "
                                "was unlocked with the owner's.", hint="Unlock with the compliance officer's passphrase.")
     return actor(vault)
+
+
+def environment_errors(what: str, path: Any):
+    """A decorator: SQLite failures that are the environment (a full disk, an I/O error, damage)
+    leave a compliance operation as the ChatVault error that says so, not as an internal error."""
+    import functools
+
+    from chatvault.store.db import DatabaseError, classify
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except DatabaseError as exc:
+                vault = args[0] if args else None
+                mapped = classify(exc, what, getattr(vault, "db_path", path))
+                if mapped is exc:
+                    raise
+                raise mapped from exc
+        return run
+    return wrap

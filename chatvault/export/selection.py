@@ -83,6 +83,12 @@ class ExportMessage:
     location: str | None           # where in the export it was read (file:line / JSON path)
 
 
+def _state(conn: Any, bump: int = 0) -> str:
+    """Changes to the database this connection can see: its own writes (`bump` more than now) and
+    other connections' (data_version)."""
+    return f"{conn.total_changes + bump}:{conn.execute('PRAGMA data_version').fetchone()[0]}"
+
+
 class _Resolved:
     """The selection as SQL over `messages m`: filter conditions, plus a temp table of ids when the
     selection has a text query."""
@@ -94,14 +100,23 @@ class _Resolved:
         if q.positive_fts() is None and q.excluded_fts() is None:
             return
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS export_ids (id INTEGER PRIMARY KEY)")
-        conn.execute("DELETE FROM export_ids")
-        offset = 0
-        while True:
-            _total, ids = search_ids(conn, q, selection.filters, "oldest", MAX_LIMIT, offset)
-            conn.executemany("INSERT OR IGNORE INTO export_ids(id) VALUES (?)", [(i,) for i in ids])
-            if len(ids) < MAX_LIMIT:
-                break
-            offset += len(ids)
+        # The ids stay for the connection's next call with the same selection (plan, then messages()
+        # once per conversation): the query is resolved once per export, not once per chat. Any
+        # write since (this connection's: total_changes; another's: data_version) resolves it again.
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS export_ids_for (k TEXT)")
+        key = json.dumps([selection.query, selection.describe()], sort_keys=True, default=str)
+        kept = conn.execute("SELECT k FROM export_ids_for").fetchone()
+        if kept is None or kept[0] != f"{key}|{_state(conn)}":
+            conn.execute("DELETE FROM export_ids")
+            conn.execute("DELETE FROM export_ids_for")
+            offset = 0
+            while True:
+                _total, ids = search_ids(conn, q, selection.filters, "oldest", MAX_LIMIT, offset)
+                conn.executemany("INSERT OR IGNORE INTO export_ids(id) VALUES (?)", [(i,) for i in ids])
+                if len(ids) < MAX_LIMIT:
+                    break
+                offset += len(ids)
+            conn.execute("INSERT INTO export_ids_for(k) VALUES (?)", (f"{key}|{_state(conn, bump=1)}",))
         self.where.append("m.id IN (SELECT id FROM export_ids)")
 
     def clause(self) -> str:
@@ -188,3 +203,14 @@ def import_runs(conn: Any) -> dict[int, dict[str, Any]]:
     cols = ("id", "started_at", "finished_at", "format", "path", "file_hash", "file_size", "outcome")
     return {int(r[0]): dict(zip(cols, r, strict=True))
             for r in conn.execute(f"SELECT {', '.join(cols)} FROM import_runs")}
+
+
+def attachment_totals(conn: Any, selection: Selection) -> tuple[int, int]:
+    """(attachments the vault holds for the selected messages, their plaintext bytes): what an
+    export with media would copy, for the preview's size estimate."""
+    r = _Resolved(conn, selection)
+    row = conn.execute(
+        f"""SELECT count(*), coalesce(sum(coalesce(b.size, a.size, 0)), 0) FROM attachments a
+            JOIN messages m ON m.id = a.message_id LEFT JOIN blobs b ON b.id = a.blob_id
+            WHERE a.status = 'stored' AND {r.clause()}""", r.params).fetchone()
+    return int(row[0]), int(row[1])

@@ -117,6 +117,9 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.imports = ImportController(self)
         self.who_is_me = WhoIsMe(self)             # "This is me: …" in the chat list's menu
         self._build_menus()
+        from chatvault.gui.export_hooks import ExportHooks
+
+        self.exporter = ExportHooks(self)          # File → Export…, "Export chat…", "Export results…"
         self.retranslate()
         self.show_page(PAGE_CHATS)
         self.resize(1180, 760)
@@ -375,6 +378,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
             return
         if self.imports is not None and self.imports.busy():
             self.imports.cancel()
+        self.exporter.stop()
         self.search_page.clear()
         self.gallery.clear()
         self.protection.clear()
@@ -504,6 +508,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.save_state()
         if self.imports is not None and self.imports.busy():
             self.imports.cancel()
+        self.exporter.stop()
         self.protection.clear()
         self.idle.stop()
         self.tray.hide()

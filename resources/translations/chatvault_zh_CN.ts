@@ -711,7 +711,7 @@
         <translation>继续</translation>
     </message>
     <message>
-        <source>Every date in this export could be day-first or month-first: &quot;%1&quot; is %2 or %3, and nothing in the file tells which.</source>
+        <source>Every date in this export could be day-first or month-first: "%1" is %2 or %3, and nothing in the file tells which.</source>
         <translation>此导出中的每个日期都既可以按“日在前”也可以按“月在前”理解：“%1”是 %2 或 %3，文件中没有任何信息能说明是哪一种。</translation>
     </message>
     <message>
@@ -733,6 +733,10 @@
     <message>
         <source>Year first</source>
         <translation>年在前</translation>
+    </message>
+    <message>
+        <source>%1 a second</source>
+        <translation>每秒 %1 条</translation>
     </message>
 </context>
 <context>
@@ -2410,6 +2414,188 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Choose the officer's new passphrase.</source>
         <translation>请设置合规专员的新口令。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Exported files are not encrypted: keep them somewhere safe.</source>
+        <translation>导出的文件不加密：请妥善保管。</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>导出内容</translation>
+    </message>
+    <message>
+        <source>Web pages (HTML)</source>
+        <translation>网页（HTML）</translation>
+    </message>
+    <message>
+        <source>PDF document</source>
+        <translation>PDF 文档</translation>
+    </message>
+    <message>
+        <source>JSON (for programs)</source>
+        <translation>JSON（供程序使用）</translation>
+    </message>
+    <message>
+        <source>CSV (for spreadsheets)</source>
+        <translation>CSV（供电子表格使用）</translation>
+    </message>
+    <message>
+        <source>eDiscovery production (RSMF)</source>
+        <translation>电子取证提交包（RSMF）</translation>
+    </message>
+    <message>
+        <source>Not part of this version of ChatVault</source>
+        <translation>此版本的 ChatVault 不包含该格式</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Save in</source>
+        <translation>保存到</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Include photos, videos and files</source>
+        <translation>包含图片、视频和文件</translation>
+    </message>
+    <message>
+        <source>A page per month</source>
+        <translation>每月一页</translation>
+    </message>
+    <message>
+        <source>A page every N messages</source>
+        <translation>每 N 条消息一页</translation>
+    </message>
+    <message>
+        <source>messages</source>
+        <translation>条消息</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>分页</translation>
+    </message>
+    <message>
+        <source>For Excel (UTF-8 with a byte-order mark)</source>
+        <translation>适用于 Excel（带字节顺序标记的 UTF-8）</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Draw the pictures in the PDF</source>
+        <translation>在 PDF 中显示图片</translation>
+    </message>
+    <message>
+        <source>Choose where to save the export</source>
+        <translation>选择导出的保存位置</translation>
+    </message>
+    <message>
+        <source>Counting the messages…</source>
+        <translation>正在统计消息…</translation>
+    </message>
+    <message>
+        <source>%1 chats · %2 messages</source>
+        <translation>%1 个聊天 · %2 条消息</translation>
+    </message>
+    <message>
+        <source>%1 media files (%2)</source>
+        <translation>%1 个媒体文件（%2）</translation>
+    </message>
+    <message>
+        <source>About %1 to write</source>
+        <translation>约需写入 %1</translation>
+    </message>
+    <message>
+        <source>The folder %1 does not exist. Choose a folder to save the export in.</source>
+        <translation>文件夹 %1 不存在。请选择保存导出的文件夹。</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 messages</source>
+        <translation>%1 / %2 条消息</translation>
+    </message>
+    <message>
+        <source>%1 a second</source>
+        <translation>每秒 %1 条</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+    <message>
+        <source>Export cancelled. Nothing of it was kept.</source>
+        <translation>导出已取消，未保留任何内容。</translation>
+    </message>
+    <message>
+        <source>Exported %1 messages from %2 chats to %3</source>
+        <translation>已将 %2 个聊天中的 %1 条消息导出到 %3</translation>
+    </message>
+    <message>
+        <source>The export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ExportHooks</name>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export results…</source>
+        <translation>导出结果…</translation>
+    </message>
+    <message>
+        <source>Export chat…</source>
+        <translation>导出聊天…</translation>
+    </message>
+    <message>
+        <source>Everything in the vault</source>
+        <translation>保险库中的全部内容</translation>
+    </message>
+    <message>
+        <source>The messages the search “%1” finds</source>
+        <translation>搜索“%1”找到的消息</translation>
+    </message>
+    <message>
+        <source>The messages the search filters select</source>
+        <translation>搜索筛选条件选中的消息</translation>
+    </message>
+    <message>
+        <source>The chat “%1”</source>
+        <translation>聊天“%1”</translation>
     </message>
 </context>
 <context>

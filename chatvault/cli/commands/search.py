@@ -21,6 +21,14 @@ DESCRIPTION = (
 
 def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", metavar="QUERY", help="what to search for ('' for filters only)")
+    add_filter_args(p)
+    p.add_argument("--sort", choices=SORTS, default="newest", help="order (default newest)")
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="results per page (default 50)")
+    p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N results")
+
+
+def add_filter_args(p: argparse.ArgumentParser) -> None:
+    """The selection flags (chat, sender, app, dates, kind, attachment, deleted), shared with `export`."""
     p.add_argument("--chat", action="append", default=[], metavar="ID|NAME",
                    help="only this conversation (id or unique title prefix); repeatable")
     p.add_argument("--from", dest="sender", metavar="NAME", help="only messages from this sender ('me' for yours)")
@@ -33,19 +41,21 @@ def register(p: argparse.ArgumentParser) -> None:
                    help="only this message kind (text, image, file, link, payment, ...); repeatable")
     p.add_argument("--has-attachment", action="store_true", help="only messages with an attachment")
     p.add_argument("--deleted", action="store_true", help="only messages deleted at the source (missing-at-source)")
-    p.add_argument("--sort", choices=SORTS, default="newest", help="order (default newest)")
-    p.add_argument("--limit", type=int, default=50, metavar="N", help="results per page (default 50)")
-    p.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N results")
 
 
-def run(args: argparse.Namespace, ctx: CliContext) -> int:
-    filters = SearchFilters(
+def filters_from(args: argparse.Namespace) -> SearchFilters:
+    """The SearchFilters the flags of `add_filter_args` give."""
+    return SearchFilters(
         conversations=list(args.chat), sender=args.sender, apps=list(args.app),
         after=parse_date(args.after) if args.after else None,
         before=parse_date(args.before) if args.before else None,
         kinds=list(args.kind), has_attachment=True if args.has_attachment else None,
         status="missing-at-source" if args.deleted else None, custodians=list(args.custodian),
     )
+
+
+def run(args: argparse.Namespace, ctx: CliContext) -> int:
+    filters = filters_from(args)
     with ctx.open() as vault:
         conn = vault.connect(readonly=True)
         try:

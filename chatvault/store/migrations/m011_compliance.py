@@ -11,7 +11,7 @@
 - `retention_policies`: keep N days after the message date; a locked policy can be lengthened,
   never shortened, unlocked or removed (triggers).
 - `tombstones`: what a deletion leaves (append-only); an import never brings a tombstoned message
-  back. `erasures` records erasure requests. `blob_deletions`: media files to remove once the
+  back, and a trigger refuses deleting a message that has no tombstone. `erasures` records erasure requests. `blob_deletions`: media files to remove once the
   deleting transaction has committed (idempotent, so a crash between the two loses nothing).
 """
 
@@ -127,6 +127,10 @@ STATEMENTS = [
     "(SELECT 1 FROM hold_items hi WHERE hi.message_id = old.id) "
     "BEGIN INSERT INTO held_versions(message_id, at, kind, text, extra) "
     "VALUES (old.id, CAST(strftime('%s','now') AS INTEGER) * 1000, old.kind, old.text, old.extra); END",
+    # A message leaves only with its tombstone (retention, erasure): any other delete is refused.
+    "CREATE TRIGGER messages_delete_needs_tombstone BEFORE DELETE ON messages WHEN NOT EXISTS "
+    "(SELECT 1 FROM tombstones t WHERE t.conversation_id = old.conversation_id AND t.source_key = old.source_key) "
+    "BEGIN SELECT RAISE(ABORT, 'a message is deleted only with its tombstone (chatvault.compliance.deletion)'); END",
     "CREATE TRIGGER legal_holds_no_delete BEFORE DELETE ON legal_holds "
     "BEGIN SELECT RAISE(ABORT, 'legal holds are released, never deleted'); END",
 ]
