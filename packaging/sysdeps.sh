@@ -51,6 +51,17 @@ if [ -n "$qtdir" ] && [ -f "$qtdir/plugins/platforms/libqxcb.so" ]; then
   done
 fi
 
+# QtMultimedia (voice notes play in the app) links PulseAudio's client library; without it the import fails.
+if [ -n "$qtdir" ] && [ -f "$qtdir/lib/libQt6Multimedia.so.6" ]; then
+  for lib in $(ldd "$qtdir/lib/libQt6Multimedia.so.6" "$qtdir"/plugins/multimedia/*.so 2>/dev/null \
+               | awk '/not found/ {print $1}' | sort -u); do
+    case "$lib" in
+      libpulse.so.0|libpulse-simple.so.0) add libpulse0 ;;
+      *) echo "sysdeps: QtMultimedia needs $lib, which no known package provides here." >&2 ;;
+    esac
+  done
+fi
+
 if command -v fc-list >/dev/null 2>&1; then
   [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || add fonts-noto-cjk
   # The colour font itself: a monochrome "Noto Emoji" or "Symbola" would still draw emoji in black.

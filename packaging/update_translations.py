@@ -19,6 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from zh_CN_strings import ZH_CN  # noqa: E402
 
+# English plural forms where dropping or adding an "s" to "(s)" is not the word.
+EN_NUMERUS: dict[str, tuple[str, str]] = {}
+
 
 def main() -> int:
     sources = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "chatvault" / "gui").rglob("*.py"))
@@ -31,7 +34,12 @@ def main() -> int:
     for msg in tree.iter("message"):
         src = msg.find("source").text or ""
         tr = msg.find("translation")
-        if src in ZH_CN:
+        if src in ZH_CN and msg.get("numerus") == "yes":      # Chinese has one plural form
+            forms = tr.findall("numerusform") or [ET.SubElement(tr, "numerusform")]
+            for form in forms:
+                form.text = ZH_CN[src]
+            tr.attrib.pop("type", None)
+        elif src in ZH_CN:
             tr.text = ZH_CN[src]
             tr.attrib.pop("type", None)
         else:
@@ -40,7 +48,15 @@ def main() -> int:
     en = TS / "chatvault_en.ts"
     tree = ET.parse(en)
     for msg in tree.iter("message"):  # English is the source language: mark it finished
-        msg.find("translation").attrib.pop("type", None)
+        tr = msg.find("translation")
+        tr.attrib.pop("type", None)
+        src = msg.find("source").text or ""
+        if msg.get("numerus") == "yes":   # "%n message(s)": "1 message", "2 messages"
+            for form in tr.findall("numerusform"):
+                tr.remove(form)
+            one, many = EN_NUMERUS.get(src, (src.replace("(s)", ""), src.replace("(s)", "s")))
+            for text in (one, many):
+                ET.SubElement(tr, "numerusform").text = text
     tree.write(en, encoding="utf-8", xml_declaration=True)
     for src in missing:
         print("untranslated:", src)

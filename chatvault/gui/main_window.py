@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.errors import IntegrityError
-from chatvault.gui import prefs, theme
+from chatvault.gui import prefs, theme, timefmt
 from chatvault.gui.dialogs.jump_to_date import JumpToDateDialog
 from chatvault.gui.idle import IdleWatcher
 from chatvault.gui.models.chatlist import ChatFilter, ChatListModel, ConversationRole
@@ -109,6 +109,9 @@ class MainWindow(MainWindowChrome, QMainWindow):
         outer.addWidget(right, 1)
         self.stack.addWidget(self._build_chats())
         self._build_pages()
+        from chatvault.gui.views.message_menu import ConversationActions
+
+        self.convo = ConversationActions(self)     # context menu, open/save, voice, quotes, chat files
         self.setCentralWidget(root)
         self.imports = ImportController(self)
         self.who_is_me = WhoIsMe(self)             # "This is me: …" in the chat list's menu
@@ -154,7 +157,16 @@ class MainWindow(MainWindowChrome, QMainWindow):
         cv.setSpacing(0)
         self.conv_title = QLabel()
         self.conv_title.setObjectName("conversationTitle")
-        cv.addWidget(self.conv_title)
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 8, 0)
+        header.addWidget(self.conv_title, 1)
+        self.files_button = QPushButton()          # "Chat files": the conversation's documents and links
+        self.files_button.setObjectName("chatFilesButton")
+        self.files_button.setFlat(True)
+        self.files_button.clicked.connect(lambda: self.convo.chat_files())
+        self.files_button.hide()                     # shown with an open conversation
+        header.addWidget(self.files_button)
+        cv.addLayout(header)
         self.damage_notice = DamageNotice()
         cv.addWidget(self.damage_notice)
         self.messages = MessageView()
@@ -243,7 +255,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
             row = self.chat_model.row_of(current)
             if row is not None:
                 self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
-        self.statusBar().showMessage(self.tr("%Ln conversations", "", len(self.chat_model.rows)))
+        n = len(self.chat_model.rows)
+        self.statusBar().showMessage(timefmt.grouped(self.tr("%n conversation(s)", None, n), n))
         self._count_fresh()
 
     def _count_fresh(self) -> None:
@@ -264,6 +277,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
 
     def _update_title(self) -> None:
         conv = self.current_conv
+        self.files_button.setVisible(conv is not None)
         if conv is None:
             self.conv_title.setText("")
             return
@@ -318,7 +332,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         if start is None:
             att = (msg.get("attachments") or [{}])[0]
             self.statusBar().showMessage(self.tr("This photo is not in the vault: %1").replace(
-                "%1", self.messages.delegate.missing_reason(att.get("status"), msg["kind"])), 8000)
+                "%1", self.messages.delegate.missing_reason(att, msg["kind"])), 8000)
             return
         ImageViewer(self.vault, items, start, self).show()
 
@@ -538,6 +552,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.messages.clear()
             self.chat_model.load(None)
             wait_for_pool(5000)      # as in lock(): no connection is closed under a running query
+            self.convo.temp.wipe()   # decrypted files opened in other apps
             self.vault.lock()
             self.vault = None
         super().closeEvent(event)

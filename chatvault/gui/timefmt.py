@@ -16,6 +16,7 @@ from chatvault.gui import i18n
 
 CHIP_GAP_MS = 5 * 60 * 1000
 _WEEKDAYS_ZH = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _WEEKDAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -62,7 +63,9 @@ def absolute(ts_ms: int, tz_offset_min: int | None = None, with_time: bool = Tru
 
 
 def list_label(ts_ms: int | None, now: datetime | None = None) -> str:
-    """The short time in the chat list: HH:mm today, 昨天, weekday this week, else a date."""
+    """The short time in the chat list, never ambiguous: HH:mm today, 昨天/Yesterday, the weekday within
+    the week, "7 Dec" / 12月7日 this year, and a full date with the 4-digit year before that
+    ("7 Dec 2024" / 2024年12月7日): no "26/1/1" that reads as three different dates."""
     if ts_ms is None:
         return ""
     dt = local_dt(ts_ms)
@@ -75,8 +78,14 @@ def list_label(ts_ms: int | None, now: datetime | None = None) -> str:
     if days < 7:
         return (_WEEKDAYS_ZH if _zh() else _WEEKDAYS_EN)[dt.weekday()]
     if _zh():
-        return f"{dt.year % 100:02d}/{dt.month}/{dt.day}"
-    return f"{dt.month}/{dt.day}/{dt.year % 100:02d}"
+        return f"{dt.month}月{dt.day}日" if dt.year == now.year else f"{dt.year}年{dt.month}月{dt.day}日"
+    short = f"{dt.day} {_MONTHS_EN[dt.month - 1]}"
+    return short if dt.year == now.year else f"{short} {dt.year}"
+
+
+def grouped(text: str, n: int) -> str:
+    """A translated count ("%n message(s)" after tr with n) with the number's thousands grouped."""
+    return text.replace(str(n), f"{n:,}", 1) if n >= 1000 else text
 
 
 def duration(seconds: float | None) -> str:

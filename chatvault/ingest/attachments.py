@@ -21,7 +21,20 @@ from chatvault.store.db import Connection
 from chatvault.vault.vault import Vault
 
 _INSERT_MISSING = ("INSERT OR IGNORE INTO attachments(message_id, ordinal, status, mime, size, original_name, "
-                   "expected_path, width, height, extra) VALUES (?,?,?,?,?,?,?,?,?,?)")
+                   "expected_path, width, height, duration_ms, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+
+
+def ref_duration_ms(ref: AttachmentRef) -> int | None:
+    """The length the export states for a voice note or video, in ms: WeChat's `duration_ms`,
+    Telegram's `duration_seconds`. The file's own header (`MediaInfo`) wins when it has one; SILK,
+    Opus and AMR voice notes have none, so without this the bubble showed 0″ for a 7 s note."""
+    ms = ref.extra.get("duration_ms")
+    if ms.__class__ in (int, float) and ms > 0:
+        return int(ms)
+    secs = ref.extra.get("duration_seconds")
+    if secs.__class__ in (int, float) and secs > 0:
+        return int(secs * 1000)
+    return None
 
 
 def missing_row(mid: int, ordinal: int, ref: AttachmentRef) -> tuple:
@@ -29,7 +42,7 @@ def missing_row(mid: int, ordinal: int, ref: AttachmentRef) -> tuple:
     `expired` when the source said so."""
     status = ref.status if ref.open is None and ref.status == AttachmentStatus.EXPIRED else AttachmentStatus.MISSING
     return (mid, ordinal, str(status), ref.mime_hint, ref.size_hint, ref.name, ref.expected_path,
-            ref.extra.get("width"), ref.extra.get("height"), dumps(ref.extra))
+            ref.extra.get("width"), ref.extra.get("height"), ref_duration_ms(ref), dumps(ref.extra))
 
 
 class Attachments:
@@ -82,7 +95,7 @@ class Attachments:
                 "expected_path, width, height, duration_ms, extra) VALUES (?,?,?,'stored',?,?,?,?,?,?,?,?)",
                 (mid, ordinal, stored.id, info.mime or ref.mime_hint, stored.size, ref.name, ref.expected_path,
                  info.width or ref.extra.get("width"), info.height or ref.extra.get("height"),
-                 info.duration_ms, dumps(ref.extra)))
+                 info.duration_ms or ref_duration_ms(ref), dumps(ref.extra)))
             self.report.attachments_stored += 1
             return
         c.execute(_INSERT_MISSING, missing_row(mid, ordinal, ref))

@@ -75,6 +75,10 @@ def describe(src: bytes | str | os.PathLike | BinaryIO, name: str | None = None)
             width = height = None
     elif mime == "audio/x-wav":
         duration = _wav_duration(fh)
+    elif mime in ("audio/ogg", "audio/opus"):       # voice notes: WhatsApp .opus, Telegram .ogg
+        from chatvault.media.audioinfo import ogg_duration_ms
+
+        duration = ogg_duration_ms(fh)
     return MediaInfo(mime, width, height, duration)
 
 

@@ -64,7 +64,7 @@ def last_message(conn: Connection, conversation_id: int) -> dict[str, Any] | Non
     (it sits in a damaged page: the chat is still listed)."""
     try:
         row = conn.execute(
-            "SELECT m.kind, m.text, p.display_name, p.is_me FROM messages m LEFT JOIN participants p"
+            "SELECT m.kind, m.text, m.extra, p.display_name, p.is_me FROM messages m LEFT JOIN participants p"
             " ON p.id = m.sender_id WHERE m.conversation_id = ? ORDER BY m.ts DESC, m.id DESC LIMIT 1",
             (conversation_id,)).fetchone()
     except DatabaseError:
@@ -187,7 +187,7 @@ def attachments_of(conn: Connection, message_ids: list[int]) -> dict[int, list[d
         return out
     marks = ",".join("?" * len(message_ids))
     for a in conn.execute(
-        f"SELECT message_id, status, mime, size, original_name, expected_path, width, height, duration_ms,"
+        f"SELECT id, message_id, status, mime, size, original_name, expected_path, width, height, duration_ms,"
         f" blob_id, thumb_blob_id, extra FROM attachments WHERE message_id IN ({marks}) ORDER BY ordinal",
         message_ids,
     ):
@@ -201,8 +201,61 @@ def quoted_messages(conn: Connection, message_ids: list[int]) -> dict[int, dict[
         return {}
     marks = ",".join("?" * len(message_ids))
     return {q["id"]: dict(q) for q in conn.execute(
-        f"SELECT m.id, m.kind, m.text, p.display_name AS sender FROM messages m"
+        f"SELECT m.id, m.conversation_id, m.ts, m.kind, m.text, p.display_name AS sender FROM messages m"
         f" LEFT JOIN participants p ON p.id = m.sender_id WHERE m.id IN ({marks})", message_ids)}
+
+
+def message_by_key(conn: Connection, conversation_id: int, source_key: str) -> dict[str, Any] | None:
+    """The message of a conversation with the source's id `source_key` (a reply's quoted original
+    whose id was not resolved when the reply was imported), or None."""
+    row = conn.execute(_MESSAGES + " WHERE m.conversation_id = ? AND m.source_key = ?",
+                       (conversation_id, source_key)).fetchone()
+    return dict(row) if row else None
+
+
+def _run(conn: Connection, run_id: int | None) -> dict[str, Any] | None:
+    if run_id is None:
+        return None
+    row = conn.execute("SELECT id, started_at, finished_at, format, path, outcome FROM import_runs WHERE id = ?",
+                       (run_id,)).fetchone()
+    return dict(row) if row else None
+
+
+def provenance(conn: Connection, message_id: int) -> dict[str, Any] | None:
+    """Where a message came from: its source (app, account), conversation, the import runs that first
+    and last saw it (and the one that found it missing at the source), its id in the source, where in
+    the export it was read, its edit, and its attachments with the paths the export named."""
+    row = conn.execute(
+        "SELECT m.id, m.source_key, m.ts, m.tz_offset, m.kind, m.status, m.is_edited, m.edited_at, m.location,"
+        " m.reply_to_key, m.forwarded_from, m.first_run_id, m.last_seen_run_id, m.missing_run_id, m.extra,"
+        " c.id AS conversation_id, c.title AS conversation, c.source_key AS conversation_key,"
+        " s.app, s.account, s.display_name AS source_name, p.display_name AS sender, p.source_key AS sender_key"
+        " FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN sources s ON s.id = c.source_id"
+        " LEFT JOIN participants p ON p.id = m.sender_id WHERE m.id = ?", (message_id,)).fetchone()
+    if row is None:
+        return None
+    out = dict(row)
+    out["first_run"] = _run(conn, out.pop("first_run_id"))
+    out["last_run"] = _run(conn, out.pop("last_seen_run_id"))
+    out["missing_run"] = _run(conn, out.pop("missing_run_id"))
+    out["attachments"] = [dict(a) for a in conn.execute(
+        "SELECT id, status, mime, size, original_name, expected_path, blob_id FROM attachments"
+        " WHERE message_id = ? ORDER BY ordinal", (message_id,))]
+    return out
+
+
+def chat_files(conn: Connection, conversation_id: int, limit: int = 5000) -> list[dict[str, Any]]:
+    """A conversation's documents and links, newest first: file messages and file attachments of any
+    other kind that is not a photo, video, voice note or sticker (name, size, status), link cards
+    (`extra` has their title and url) and text messages that hold a web address."""
+    return [dict(r) for r in conn.execute(
+        "SELECT m.id AS message_id, m.ts, m.kind, m.text, m.extra, p.display_name AS sender,"
+        " a.id AS attachment_id, a.status, a.mime, a.size, a.original_name, a.blob_id, a.expected_path"
+        " FROM messages m LEFT JOIN participants p ON p.id = m.sender_id"
+        " LEFT JOIN attachments a ON a.message_id = m.id AND a.ordinal = 0"
+        " WHERE m.conversation_id = ? AND (m.kind IN ('file', 'link')"
+        " OR (m.kind = 'text' AND (m.text LIKE '%http://%' OR m.text LIKE '%https://%' OR m.text LIKE '%www.%')))"
+        " ORDER BY m.ts DESC, m.id DESC LIMIT ?", (conversation_id, limit))]
 
 
 # --- media --------------------------------------------------------------------------------------

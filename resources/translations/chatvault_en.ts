@@ -118,6 +118,29 @@
         <source>Video expired</source>
         <translation />
     </message>
+    <message>
+        <source>Sent</source>
+        <translation />
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation />
+    </message>
+    <message>
+        <source>Live location</source>
+        <translation />
+    </message>
+    <message numerus="yes">
+        <source>%n vote(s)</source>
+        <translation>
+            <numerusform>%n vote</numerusform>
+            <numerusform>%n votes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The chat was exported without media. Export it again with media included, then re-import.</source>
+        <translation />
+    </message>
 </context>
 <context>
     <name>ChatList</name>
@@ -167,6 +190,17 @@
     </message>
     <message>
         <source>[Recalled]</source>
+        <translation />
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>[Red packet]</source>
         <translation />
     </message>
 </context>
@@ -795,6 +829,17 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>
             <numerusform>%Ln conversation</numerusform>
             <numerusform>%Ln conversations</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Missing &amp;media…</source>
+        <translation />
+    </message>
+    <message numerus="yes">
+        <source>%n conversation(s)</source>
+        <translation>
+            <numerusform>%n conversation</numerusform>
+            <numerusform>%n conversations</numerusform>
         </translation>
     </message>
 </context>
@@ -1469,6 +1514,21 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>The search failed: %1</source>
         <translation />
     </message>
+    <message>
+        <source>%1 messages (%2 ms)</source>
+        <translation />
+    </message>
+    <message>
+        <source>showing the first %1</source>
+        <translation />
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -1695,6 +1755,280 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Could not change who is me: %1</source>
         <translation />
+    </message>
+</context>
+<context>
+    <name>VoicePlayer</name>
+    <message>
+        <source>Pause</source>
+        <translation />
+    </message>
+    <message>
+        <source>Play</source>
+        <translation />
+    </message>
+    <message>
+        <source>This voice note cannot be played: the file is damaged, or this computer cannot decode its format. Save attachment… keeps a copy to try elsewhere.</source>
+        <translation />
+    </message>
+</context>
+<context>
+    <name>ConversationActions</name>
+    <message>
+        <source>Chat files</source>
+        <translation />
+    </message>
+    <message>
+        <source>Files and links shared in this chat</source>
+        <translation />
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation />
+    </message>
+    <message>
+        <source>Play</source>
+        <translation />
+    </message>
+    <message>
+        <source>Open</source>
+        <translation />
+    </message>
+    <message>
+        <source>Save attachment…</source>
+        <translation />
+    </message>
+    <message>
+        <source>Jump to quoted message</source>
+        <translation />
+    </message>
+    <message>
+        <source>Show in search</source>
+        <translation />
+    </message>
+    <message>
+        <source>Chat files…</source>
+        <translation />
+    </message>
+    <message>
+        <source>Message details…</source>
+        <translation />
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation />
+    </message>
+    <message>
+        <source>This voice note is not in the vault: %1</source>
+        <translation />
+    </message>
+    <message>
+        <source>This file is not in the vault: %1</source>
+        <translation />
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation />
+    </message>
+    <message>
+        <source>No app on this computer opens %1. Use Save attachment… instead.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Save attachment</source>
+        <translation />
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation />
+    </message>
+    <message>
+        <source>It could not be written: %1</source>
+        <translation />
+    </message>
+    <message>
+        <source>The quoted message is not in the vault (it was not in any export imported so far).</source>
+        <translation />
+    </message>
+</context>
+<context>
+    <name>MessageDetailsDialog</name>
+    <message>
+        <source>Message details</source>
+        <translation />
+    </message>
+    <message>
+        <source>Message</source>
+        <translation />
+    </message>
+    <message>
+        <source>This message is no longer in the vault.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Not recorded</source>
+        <translation />
+    </message>
+    <message>
+        <source>Import #%1 of %2 on %3 (%4)</source>
+        <translation />
+    </message>
+    <message>
+        <source>unknown account</source>
+        <translation />
+    </message>
+    <message>
+        <source>Source</source>
+        <translation />
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation />
+    </message>
+    <message>
+        <source>System</source>
+        <translation />
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation />
+    </message>
+    <message>
+        <source>Time</source>
+        <translation />
+    </message>
+    <message>
+        <source>Original id</source>
+        <translation />
+    </message>
+    <message>
+        <source>Location in the export</source>
+        <translation />
+    </message>
+    <message>
+        <source>First imported</source>
+        <translation />
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation />
+    </message>
+    <message>
+        <source>Status</source>
+        <translation />
+    </message>
+    <message>
+        <source>Deleted on the phone: missing from a later export (%1). The vault keeps it.</source>
+        <translation />
+    </message>
+    <message>
+        <source>Present in the latest export that covered it</source>
+        <translation />
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation />
+    </message>
+    <message>
+        <source>Yes (the export does not say when)</source>
+        <translation />
+    </message>
+    <message>
+        <source>Forwarded from</source>
+        <translation />
+    </message>
+    <message>
+        <source>Reply to (original id)</source>
+        <translation />
+    </message>
+    <message>
+        <source>in the vault</source>
+        <translation />
+    </message>
+    <message>
+        <source>not in the export</source>
+        <translation />
+    </message>
+    <message>
+        <source>expired</source>
+        <translation />
+    </message>
+    <message>
+        <source>path in the export: %1</source>
+        <translation />
+    </message>
+    <message>
+        <source>Attachment</source>
+        <translation />
+    </message>
+</context>
+<context>
+    <name>ChatFilesDialog</name>
+    <message>
+        <source>Chat files: %1</source>
+        <translation />
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation />
+    </message>
+    <message>
+        <source>Name</source>
+        <translation />
+    </message>
+    <message>
+        <source>Size</source>
+        <translation />
+    </message>
+    <message>
+        <source>Date</source>
+        <translation />
+    </message>
+    <message>
+        <source>From</source>
+        <translation />
+    </message>
+    <message>
+        <source>Title</source>
+        <translation />
+    </message>
+    <message>
+        <source>Address</source>
+        <translation />
+    </message>
+    <message>
+        <source>Files</source>
+        <translation />
+    </message>
+    <message>
+        <source>Links</source>
+        <translation />
+    </message>
+    <message>
+        <source>Open</source>
+        <translation />
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation />
+    </message>
+    <message>
+        <source>Show in chat</source>
+        <translation />
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n file</numerusform>
+            <numerusform>%n files</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n link(s)</source>
+        <translation>
+            <numerusform>%n link</numerusform>
+            <numerusform>%n links</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

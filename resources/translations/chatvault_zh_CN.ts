@@ -130,6 +130,28 @@
         <source>FILE</source>
         <translation>文件</translation>
     </message>
+    <message>
+        <source>Sent</source>
+        <translation>已发出</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>Live location</source>
+        <translation>实时位置</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n vote(s)</source>
+        <translation>
+            <numerusform>%n 票</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The chat was exported without media. Export it again with media included, then re-import.</source>
+        <translation>这个聊天导出时没有包含媒体文件。请重新导出并选择包含媒体，然后再次导入。</translation>
+    </message>
 </context>
 <context>
     <name>ChatList</name>
@@ -180,6 +202,16 @@
     <message>
         <source>[Recalled]</source>
         <translation>[已撤回]</translation>
+    </message>
+    <message>
+        <source>[Red packet]</source>
+        <translation>[红包]</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n 条消息</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -991,6 +1023,16 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Show progress</source>
         <translation>查看进度</translation>
     </message>
+    <message>
+        <source>Missing &amp;media…</source>
+        <translation>缺失的媒体(&amp;M)…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversation(s)</source>
+        <translation>
+            <numerusform>%n 个会话</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MediaModel</name>
@@ -1705,6 +1747,20 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>The search failed: %1</source>
         <translation>搜索失败：%1</translation>
     </message>
+    <message>
+        <source>%1 messages (%2 ms)</source>
+        <translation>%1 条消息（%2 毫秒）</translation>
+    </message>
+    <message>
+        <source>showing the first %1</source>
+        <translation>显示前 %1 条</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n 条消息</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -2077,6 +2133,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Searches are not recorded any more.</source>
         <translation>不再记录搜索。</translation>
+    </message>
+    <message>
+        <source>Only this action (e.g. hold, import)</source>
+        <translation>仅此操作（如 hold、import）</translation>
     </message>
 </context>
 <context>
@@ -3090,6 +3150,278 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Custodian</source>
         <translation>保管人</translation>
+    </message>
+</context>
+<context>
+    <name>VoicePlayer</name>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>This voice note cannot be played: the file is damaged, or this computer cannot decode its format. Save attachment… keeps a copy to try elsewhere.</source>
+        <translation>无法播放这条语音：文件已损坏，或这台电脑无法解码它的格式。可用“保存附件…”保存一份副本，换个地方试试。</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationActions</name>
+    <message>
+        <source>Chat files</source>
+        <translation>聊天文件</translation>
+    </message>
+    <message>
+        <source>Files and links shared in this chat</source>
+        <translation>这个聊天中分享的文件和链接</translation>
+    </message>
+    <message>
+        <source>Copy text</source>
+        <translation>复制文字</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Save attachment…</source>
+        <translation>保存附件…</translation>
+    </message>
+    <message>
+        <source>Jump to quoted message</source>
+        <translation>跳到引用的消息</translation>
+    </message>
+    <message>
+        <source>Show in search</source>
+        <translation>在搜索中显示</translation>
+    </message>
+    <message>
+        <source>Chat files…</source>
+        <translation>聊天文件…</translation>
+    </message>
+    <message>
+        <source>Message details…</source>
+        <translation>消息详情…</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <source>This voice note is not in the vault: %1</source>
+        <translation>这条语音不在保险库中：%1</translation>
+    </message>
+    <message>
+        <source>This file is not in the vault: %1</source>
+        <translation>这个文件不在保险库中：%1</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>No app on this computer opens %1. Use Save attachment… instead.</source>
+        <translation>这台电脑上没有能打开 %1 的应用。请改用“保存附件…”。</translation>
+    </message>
+    <message>
+        <source>Save attachment</source>
+        <translation>保存附件</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>已保存到 %1</translation>
+    </message>
+    <message>
+        <source>It could not be written: %1</source>
+        <translation>无法写入：%1</translation>
+    </message>
+    <message>
+        <source>The quoted message is not in the vault (it was not in any export imported so far).</source>
+        <translation>引用的消息不在保险库中（目前导入的导出文件中都没有它）。</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDetailsDialog</name>
+    <message>
+        <source>Message details</source>
+        <translation>消息详情</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>This message is no longer in the vault.</source>
+        <translation>这条消息已不在保险库中。</translation>
+    </message>
+    <message>
+        <source>Not recorded</source>
+        <translation>未记录</translation>
+    </message>
+    <message>
+        <source>Import #%1 of %2 on %3 (%4)</source>
+        <translation>第 %1 次导入：%2，%3（%4）</translation>
+    </message>
+    <message>
+        <source>unknown account</source>
+        <translation>未知账号</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>会话</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <source>Sender</source>
+        <translation>发送者</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Original id</source>
+        <translation>原始 ID</translation>
+    </message>
+    <message>
+        <source>Location in the export</source>
+        <translation>在导出文件中的位置</translation>
+    </message>
+    <message>
+        <source>First imported</source>
+        <translation>首次导入</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>最近一次见到</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Deleted on the phone: missing from a later export (%1). The vault keeps it.</source>
+        <translation>已在手机上删除：后来的导出中没有它（%1）。保险库仍保留它。</translation>
+    </message>
+    <message>
+        <source>Present in the latest export that covered it</source>
+        <translation>在涵盖它的最新导出中存在</translation>
+    </message>
+    <message>
+        <source>Edited</source>
+        <translation>已编辑</translation>
+    </message>
+    <message>
+        <source>Yes (the export does not say when)</source>
+        <translation>是（导出未说明编辑时间）</translation>
+    </message>
+    <message>
+        <source>Forwarded from</source>
+        <translation>转发自</translation>
+    </message>
+    <message>
+        <source>Reply to (original id)</source>
+        <translation>回复（原始 ID）</translation>
+    </message>
+    <message>
+        <source>in the vault</source>
+        <translation>在保险库中</translation>
+    </message>
+    <message>
+        <source>not in the export</source>
+        <translation>不在导出中</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>path in the export: %1</source>
+        <translation>导出中的路径：%1</translation>
+    </message>
+    <message>
+        <source>Attachment</source>
+        <translation>附件</translation>
+    </message>
+</context>
+<context>
+    <name>ChatFilesDialog</name>
+    <message>
+        <source>Chat files: %1</source>
+        <translation>聊天文件：%1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>发送者</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Show in chat</source>
+        <translation>在聊天中显示</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s)</source>
+        <translation>
+            <numerusform>%n 个文件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n link(s)</source>
+        <translation>
+            <numerusform>%n 个链接</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

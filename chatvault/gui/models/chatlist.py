@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QSortFilterProxyModel,
     Qt,
 )
 
+from chatvault.gui import timefmt
 from chatvault.gui.models.rows import RowListModel
 from chatvault.store import queries
 from chatvault.store.db import Connection
@@ -24,7 +26,9 @@ _APP_NAMES = {"wechat": "WeChat", "whatsapp": "WhatsApp", "telegram": "Telegram"
               "discord": "Discord", "qq": "QQ", "line": "LINE", "imessage": "iMessage"}
 
 
-def preview_text(kind: str, text: str | None) -> str:
+def preview_text(kind: str, text: str | None, extra: str | dict | None = None) -> str:
+    """The chat list's one line for the newest message: its text, or a label for its kind followed by
+    a caption, a file name or a link's title; a red packet is not called a transfer."""
     from PySide6.QtCore import QCoreApplication
 
     labels = {
@@ -43,8 +47,26 @@ def preview_text(kind: str, text: str | None) -> str:
     }
     if kind in ("text", "system", "unknown"):
         return (text or "").replace("\n", " ")
+    if kind == "payment":
+        from chatvault.gui.views.card_text import payment_kind
+
+        ex = extra if isinstance(extra, dict) else _json(extra)
+        if payment_kind(ex) == "red_packet":
+            labels["payment"] = QCoreApplication.translate("ChatList", "[Red packet]")
     label = labels.get(kind, "")
-    return f"{label} {text}" if text and kind in ("link",) else label
+    if text and kind in ("link", "image", "video", "file"):
+        return f"{label} {text}".replace("\n", " ")
+    return label
+
+
+def _json(raw: str | None) -> dict:
+    import json
+
+    try:
+        value = json.loads(raw) if raw else {}
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 class ChatListModel(RowListModel):
@@ -73,7 +95,7 @@ class ChatListModel(RowListModel):
             last = conv.pop("last")
             preview = ""
             if last is not None:
-                preview = preview_text(last["kind"], last["text"])
+                preview = preview_text(last["kind"], last["text"], last.get("extra"))
                 if conv["kind"] == "group" and last["display_name"] and last["kind"] not in ("system", "recalled"):
                     preview = f"{last['display_name']}: {preview}"
             conv["preview"] = preview
@@ -103,7 +125,9 @@ class ChatListModel(RowListModel):
         if role == FilterRole:
             return conv.get("filter_text") or conv["display"]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{conv['display']} · {_APP_NAMES.get(conv['app'], conv['app'])} · {conv['messages']:,}"
+            count = int(conv["messages"] or 0)
+            n = timefmt.grouped(QCoreApplication.translate("ChatList", "%n message(s)", None, count), count)
+            return f"{conv['display']} · {_APP_NAMES.get(conv['app'], conv['app'])} · {n}"
         return None
 
     def row_of(self, conversation_id: int) -> int | None:

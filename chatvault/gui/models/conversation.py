@@ -189,6 +189,14 @@ class MessageListModel(QAbstractListModel):
             return tip
         return None
 
+    def set_highlight(self, message_id: int | None) -> None:
+        """Highlight one message (a search hit, a quoted original), repainting the old and new rows."""
+        rows = [r for r in (self.row_of(self.highlight_id) if self.highlight_id else None,
+                            self.row_of(message_id) if message_id else None) if r is not None]
+        self.highlight_id = message_id
+        for r in rows:
+            self.dataChanged.emit(self.index(r), self.index(r), [HighlightRole])
+
     def row_of(self, message_id: int) -> int | None:
         for i, r in enumerate(self.rows):
             if r["id"] == message_id:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from chatvault.gui import theme, timefmt
 from chatvault.gui.models.conversation import ChipRole, HighlightRole, MessageRole, recall_of
+from chatvault.gui.views import card_text
 
 CARD_KINDS = {"file", "link", "payment", "location", "contact", "poll"}
 
@@ -27,16 +28,6 @@ MEDIA_KINDS = {"image", "video"}
 
 
 CENTRED_KINDS = {"system", "recalled"}
-
-
-def human_size(n: int | None) -> str:
-    if not n:
-        return ""
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return ""
 
 
 AVATAR = 36
@@ -77,6 +68,8 @@ class Layout:
     badges: list[tuple[QRect, str, str]] = field(default_factory=list)  # rect, text, colour
     centred: QRect | None = None
     body_h: int = 0
+    media: QRect | None = None        # a photo or video with a caption: the picture, above the text
+    text_flags: int = int(Qt.TextFlag.TextWordWrap)
 
 
 class BubbleDelegate(QStyledItemDelegate):
@@ -105,8 +98,7 @@ class BubbleDelegate(QStyledItemDelegate):
         ex = msg["extra"]
         text = msg.get("text") or ""
         if kind == "voice":
-            secs = round((ex.get("duration_ms") or self._att(msg, "duration_ms") or 0) / 1000)
-            line = f"🔊  {secs}″"
+            line = f"▶  {card_text.voice_seconds(msg)}″"
             return line + (f"\n{ex['transcript']}" if ex.get("transcript") else "")
         if kind == "call":
             label = self.tr("Video call") if ex.get("type") == "video" else self.tr("Voice call")
@@ -118,49 +110,12 @@ class BubbleDelegate(QStyledItemDelegate):
             return text or self.tr("[A message type ChatVault cannot show yet]")
         return text
 
-    @staticmethod
-    def _att(msg: dict[str, Any], key: str) -> Any:
-        atts = msg.get("attachments") or []
-        return atts[0].get(key) if atts else None
-
     def card_lines(self, msg: dict[str, Any]) -> tuple[str, list[str], str]:
-        """(title, detail lines, footer) of a card message."""
-        kind, ex = msg["kind"], msg["extra"]
-        att = (msg.get("attachments") or [{}])[0]
-        if kind == "file":
-            name = att.get("original_name") or ex.get("name") or msg.get("text") or self.tr("File")
-            lines = [human_size(att.get("size") or ex.get("size"))]
-            if att and att.get("status") != "stored":
-                lines.append(self.missing_reason(att.get("status"), "file"))
-            return name, [x for x in lines if x], self.tr("File")
-        if kind == "link":
-            return (ex.get("title") or msg.get("text") or ex.get("url") or "", [ex.get("description") or ex.get("url") or ""],
-                    ex.get("source") or self.tr("Link"))
-        if kind == "payment":
-            amount = ex.get("amount") or msg.get("text") or ""
-            cur = "¥" if ex.get("currency", "CNY") == "CNY" else (ex.get("currency") or "")
-            red = ex.get("type") == "red_packet"
-            state = {"pending": self.tr("Pending"), "received": self.tr("Received"),
-                     "returned": self.tr("Returned")}.get(ex.get("state", ""), "")
-            title = ex.get("memo") or (self.tr("Red packet") if red else self.tr("Transfer"))
-            lines = [f"{cur}{amount}" if amount else "", state]
-            return title, [x for x in lines if x], self.tr("Red packet") if red else self.tr("Transfer")
-        if kind == "location":
-            return (ex.get("name") or msg.get("text") or self.tr("Location"),
-                    [ex.get("address") or (f"{ex.get('lat')}, {ex.get('lon')}" if ex.get("lat") else "")],
-                    self.tr("Location"))
-        if kind == "contact":
-            return ex.get("name") or msg.get("text") or "", [ex.get("detail") or ""], self.tr("Contact card")
-        if kind == "poll":
-            return msg.get("text") or "", [f"○ {o}" for o in ex.get("options", [])], self.tr("Poll")
-        return msg.get("text") or "", [], ""
+        """(title, detail lines, footer) of a card message (`card_text`)."""
+        return card_text.card_lines(msg)
 
-    def missing_reason(self, status: str | None, kind: str) -> str:
-        if status == "expired":
-            return self.tr("Expired on the phone before the export: it cannot be recovered from this export.")
-        if kind == "image":
-            return self.tr("The original was never downloaded. Open it in the app, then re-import.")
-        return self.tr("Not in the export. Open it in the app to download it, then re-import.")
+    def missing_reason(self, att: dict[str, Any] | str | None, kind: str) -> str:
+        return card_text.missing_reason(att, kind)
 
     # --- layout ------------------------------------------------------------------------
     def layout(self, option: QStyleOptionViewItem, index: QModelIndex) -> Layout:
@@ -204,7 +159,7 @@ class BubbleDelegate(QStyledItemDelegate):
             header = self.tr("Forwarded from %1").replace("%1", msg["forwarded_from"])
         elif msg["extra"].get("forwarded"):
             header = self.tr("Forwarded")
-        bw, bh, text_rect = self._content_size(msg, kind, max_w, header, fm, sfm)
+        bw, bh, text_rect = self._content_size(msg, kind, max_w, header, fm, sfm, lay)
         hdr_h = sfm.height() + 2 if header else 0
         bh += hdr_h
         bw = max(bw, min(sfm.horizontalAdvance(header or "") + 2 * PAD_X, max_w)) if header else bw
@@ -218,7 +173,11 @@ class BubbleDelegate(QStyledItemDelegate):
         if header:
             lay.header = header
             lay.header_rect = QRect(bx + PAD_X, y + PAD_Y - 2, bw - 2 * PAD_X, sfm.height())
-        if text_rect is not None:
+        if lay.media is not None and text_rect is not None:       # a captioned photo or video
+            lay.media = QRect(bx + (bw - lay.media.width() if mine else 0), y + hdr_h, lay.media.width(),
+                              lay.media.height())
+            lay.text_rect = QRect(bx + PAD_X, lay.media.bottom() + 1 + PAD_Y, text_rect.width(), text_rect.height())
+        elif text_rect is not None:
             lay.text_rect = QRect(bx + PAD_X, y + PAD_Y + hdr_h, text_rect.width(), text_rect.height())
         y += max(bh, AVATAR - (NAME_H if lay.name else 0))
         if msg.get("quote") or msg.get("reply_to_key"):
@@ -234,8 +193,9 @@ class BubbleDelegate(QStyledItemDelegate):
         return lay
 
     def _content_size(self, msg: dict[str, Any], kind: str, max_w: int, header: str | None, fm: QFontMetrics,
-                      sfm: QFontMetrics) -> tuple[int, int, QRect | None]:
-        """The bubble's width and height for its content (media, card or text), and the text's size."""
+                      sfm: QFontMetrics, lay: Layout) -> tuple[int, int, QRect | None]:
+        """The bubble's width and height for its content (media, card or text), and the text's size
+        (for a photo or video: its caption, below the picture, whose size goes to `lay.media`)."""
         if kind in MEDIA_KINDS or kind == "sticker":
             att = (msg.get("attachments") or [{}])[0]
             if kind == "sticker":
@@ -246,30 +206,44 @@ class BubbleDelegate(QStyledItemDelegate):
                 bw, bh = max(60, int(w0 * scale)), max(60, int(h0 * scale))
             else:
                 bw, bh = 220, 96
-            text_rect = None
-        elif kind in CARD_KINDS:
+            caption = (msg.get("text") or "").strip() if kind in MEDIA_KINDS else ""
+            if not caption:
+                return bw, bh, None
+            # The caption sits under the picture, as WhatsApp and Telegram show it.
+            lay.media = QRect(0, 0, bw, bh)
+            avail = max(bw, min(max_w, 240)) - 2 * PAD_X
+            lay.text_flags = self._wrap_flags(fm, caption, avail)
+            r = fm.boundingRect(QRect(0, 0, avail, 100_000), lay.text_flags, caption)
+            cw = max(bw, r.width() + 2 * PAD_X)
+            lay.media = QRect(0, 0, bw, bh)
+            return cw, bh + r.height() + 2 * PAD_Y, QRect(0, bh, r.width(), r.height())
+        if kind in CARD_KINDS:
             bw = min(max_w, 260)
             title, lines, footer = self.card_lines(msg)
             tr_ = fm.boundingRect(QRect(0, 0, bw - 2 * PAD_X - (40 if kind == "file" else 0), 10_000),
                                   Qt.TextFlag.TextWordWrap, title)
             content_h = min(tr_.height(), fm.height() * 2) + 6
             for line in lines:
-                content_h += sfm.boundingRect(QRect(0, 0, bw - 2 * PAD_X, 10_000), Qt.TextFlag.TextWordWrap,
+                content_h += sfm.boundingRect(QRect(0, 0, bw - 2 * PAD_X, 10_000), self._wrap_flags(sfm, line, bw),
                                               line).height() + 2
             content_h = max(content_h, 44) + sfm.height() + 10  # footer strip
-            bh = content_h + 2 * PAD_Y
-            text_rect = None
-        else:
-            text = self.body_text(msg)
-            r = fm.boundingRect(QRect(0, 0, max_w - 2 * PAD_X, 100_000), Qt.TextFlag.TextWordWrap, text)
-            tw = max(r.width(), 14)
-            if header:
-                tw = max(tw, min(sfm.horizontalAdvance(header), max_w - 2 * PAD_X))
-            bw = tw + 2 * PAD_X
-            content_h = max(r.height(), fm.height())
-            bh = content_h + 2 * PAD_Y
-            text_rect = QRect(0, 0, tw, content_h)
-        return bw, bh, text_rect
+            return bw, content_h + 2 * PAD_Y, None
+        text = self.body_text(msg)
+        lay.text_flags = self._wrap_flags(fm, text, max_w - 2 * PAD_X)
+        r = fm.boundingRect(QRect(0, 0, max_w - 2 * PAD_X, 100_000), lay.text_flags, text)
+        tw = min(max(r.width(), 14), max_w - 2 * PAD_X)
+        if header:
+            tw = max(tw, min(sfm.horizontalAdvance(header), max_w - 2 * PAD_X))
+        content_h = max(r.height(), fm.height())
+        return tw + 2 * PAD_X, content_h + 2 * PAD_Y, QRect(0, 0, tw, content_h)
+
+    @staticmethod
+    def _wrap_flags(fm: QFontMetrics, text: str, width: int) -> int:
+        """Word wrap, and wrap anywhere when one word (a long URL, 500 × "a") is wider than the bubble."""
+        flags = int(Qt.TextFlag.TextWordWrap)
+        if any(len(w) > 12 and fm.horizontalAdvance(w) > width for w in text.split()):
+            flags |= int(Qt.TextFlag.TextWrapAnywhere)
+        return flags
 
     def quote_text(self, msg: dict[str, Any]) -> str:
         q = msg.get("quote")
@@ -341,6 +315,11 @@ class BubbleDelegate(QStyledItemDelegate):
             p.drawText(lay.name, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, msg.get("sender") or "")
         mine = bool(msg.get("from_me"))
         kind = msg["kind"]
+        if lay.media is not None:                  # the caption's bubble, the picture on top of it
+            self._bubble(p, lay.bubble, QColor(c.mine if mine else c.theirs), mine)
+            p.setFont(base)
+            p.setPen(QColor(c.mine_text if mine else c.theirs_text))
+            p.drawText(lay.text_rect, lay.text_flags, msg.get("text") or "")
         if kind in MEDIA_KINDS or kind == "sticker":
             self._paint_media(p, lay, msg, base, small)
         elif kind in CARD_KINDS:
@@ -350,7 +329,7 @@ class BubbleDelegate(QStyledItemDelegate):
             self._bubble(p, lay.bubble, fill, mine)
             p.setFont(base)
             p.setPen(QColor(c.mine_text if mine else c.theirs_text))
-            p.drawText(lay.text_rect, Qt.TextFlag.TextWordWrap, self.body_text(msg))
+            p.drawText(lay.text_rect, lay.text_flags, self.body_text(msg))
         if lay.header:
             p.setFont(small)
             p.setPen(QColor(c.quote_text))
@@ -386,7 +365,7 @@ class BubbleDelegate(QStyledItemDelegate):
 
     def _paint_media(self, p: QPainter, lay: Layout, msg: dict[str, Any], base: QFont, small: QFont) -> None:
         c = theme.colors()
-        r = lay.bubble
+        r = lay.media or lay.bubble
         att = (msg.get("attachments") or [{}])[0]
         kind = msg["kind"]
         if kind == "sticker":
@@ -430,7 +409,7 @@ class BubbleDelegate(QStyledItemDelegate):
         p.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, ("🖼  " if kind == "image" else "🎬  ") + title)
         p.setPen(QColor(c.chip_text))
         p.drawText(inner.adjusted(0, QFontMetrics(small).height() + 4, 0, 0), Qt.TextFlag.TextWordWrap,
-                   self.missing_reason(att.get("status"), kind))
+                   self.missing_reason(att, kind))
 
     def _play(self, p: QPainter, r: QRect, att: dict[str, Any]) -> None:
         cx, cy = r.center().x(), r.center().y()
@@ -483,10 +462,11 @@ class BubbleDelegate(QStyledItemDelegate):
         ty = text_left.top() + min(fm.boundingRect(title_r, Qt.TextFlag.TextWordWrap, title).height(), fm.height() * 2) + 4
         p.setFont(small)
         for line in lines:
-            lr = sfm.boundingRect(QRect(text_left.left(), ty, text_left.width(), 10_000), Qt.TextFlag.TextWordWrap, line)
+            flags = self._wrap_flags(sfm, line, text_left.width())
+            lr = sfm.boundingRect(QRect(text_left.left(), ty, text_left.width(), 10_000), flags, line)
             is_missing = "export" in line.lower() or "导出" in line
             p.setPen(QColor(c.badge) if is_missing else (fg if kind == "payment" else QColor(c.quote_text)))
-            p.drawText(QRect(text_left.left(), ty, text_left.width(), lr.height()), Qt.TextFlag.TextWordWrap, line)
+            p.drawText(QRect(text_left.left(), ty, text_left.width(), lr.height()), flags, line)
             ty += lr.height() + 2
         sep_y = r.bottom() - sfm.height() - 8
         p.setPen(QPen(QColor(0, 0, 0, 30) if kind != "payment" else QColor(255, 255, 255, 90), 1))
