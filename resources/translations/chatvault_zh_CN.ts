@@ -1030,7 +1030,7 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message numerus="yes">
         <source>%n conversation(s)</source>
         <translation>
-            <numerusform>%n 个会话</numerusform>
+            <numerusform>%n 个聊天</numerusform>
         </translation>
     </message>
 </context>
