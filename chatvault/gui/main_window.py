@@ -330,14 +330,25 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.imports.choose(folder=folder)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
+        from chatvault.gui.drop_overlay import DropOverlay
+
         if event.mimeData().hasUrls() and self.vault is not None:
             event.acceptProposedAction()
+            DropOverlay.over(self).cover()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        from chatvault.gui.drop_overlay import DropOverlay
+
+        DropOverlay.over(self).hide()
 
     def dropEvent(self, event) -> None:  # noqa: N802
+        from chatvault.gui.drop_overlay import DropOverlay
+
+        DropOverlay.over(self).hide()
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.imports.start_preview(paths[0])
+            self.imports.start_many(paths)      # every dropped export, as one job
 
     def import_finished(self) -> None:
         if self.conn is not None:
