@@ -186,12 +186,13 @@ class SourcePanel(QFrame):
         return any(W.check(f, self.text(f)) for f in self.fields())
 
     def blocked(self) -> bool:
-        """The last read failed on a value the user must give or fix, and nothing changed since."""
-        return self.error_field is not None and not self.reading and self.read_with == self.values()
+        """The last read failed on a value the user must give or fix, and nothing changed since. (A source
+        no format reads does not hold the others back: unless a format is chosen, it is reported failed.)"""
+        return self.error_field not in (None, "format") and not self.reading and self.read_with == self.values()
 
     def failed(self) -> bool:
-        """The last read failed on something no field here can fix (the queue reports it as failed)."""
-        return (self.error is not None and self.error_field is None and not self.reading
+        """The last read failed on something no value typed here fixes (the queue reports it as failed)."""
+        return (self.error is not None and self.error_field in (None, "format") and not self.reading
                 and self.read_with == self.values())
 
     def importable(self) -> bool:

@@ -188,6 +188,9 @@ def describe(exc: BaseException, given: dict[str, str]) -> tuple[str | None, str
         return "format", detail + "\n" + QCoreApplication.translate(
             "ImportWording", "Choose the file or folder the messenger exported, or choose its format in the "
                              "list above.")
+    if field == "date_order":
+        return "date_order", QCoreApplication.translate(
+            "ImportWording", "Every date here can be read day first or month first: choose the date order.")
     if field == "tz":
         return "tz", check("tz", given.get("tz", "")) or detail
     hint = app_text(getattr(exc, "hint", None) or "")
