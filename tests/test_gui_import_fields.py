@@ -213,3 +213,27 @@ def test_no_error_or_label_of_the_import_path_names_a_flag(qtbot, tmp_path: Path
         assert message and "--" not in message
     # A warning that names a flag keeps only its other sentences.
     assert W.app_text("Nobody is you here. Say who: --me NAME, or `chatvault source set-me`.") == "Nobody is you here."
+
+
+def test_the_dialog_speaks_chinese_in_the_chinese_ui(qtbot, win, tmp_path: Path) -> None:
+    """The new fields, their help, the checks while typing and the queue's words come from the zh_CN
+    catalogue (both the dialog's own context and the contexts of the new modules)."""
+    from chatvault.gui import i18n
+
+    assert i18n.set_language("zh_CN") == "zh_CN"
+    try:
+        wa = tmp_path / "WhatsApp Chat with Ann.txt"
+        wa.write_text("31/12/23, 10:00 - Ann: x\n", encoding="utf-8")
+        root = wf.build_pc_folder(tmp_path).root
+        dlg = win.imports.start_many([root, wa])
+        qtbot.waitUntil(lambda: dlg.pages.currentIndex() == 1, timeout=60_000)
+        assert dlg.sources_title.text() == "2 个导出将作为一个任务导入"
+        assert dlg.findChild(QLabel, "wechatKeyHelp").text().startswith("微信只在运行时")
+        assert _error(dlg, "wechatKey").text() == "这个微信数据库已加密：请输入该账号的密钥以导入。"
+        _type(qtbot, _field(dlg, "wechatKey"), "abc")
+        assert _error(dlg, "wechatKey").text() == "密钥是 64 位十六进制数字；这里有 3 位。"
+        assert dlg.start_hint.text() == "请先更正标红的值。"
+        assert "自动：Windows 版微信 3.x" == _field(dlg, "formatChoice").currentText()
+        dlg.reject()
+    finally:
+        i18n.set_language("en")
