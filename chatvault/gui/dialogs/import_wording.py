@@ -3,8 +3,8 @@ inline checks of typed values, and errors told in app terms.
 
 The core's error hints name command-line flags (`--key`, `--imei`…) for the CLI. An error that
 carries a `field` (the import option the user must give or fix) is told here in the app's words,
-next to that field; any other text the import path shows goes through `app_text`, which drops a
-sentence naming a flag or a command, so the app never tells a person to type one.
+next to that field; any other text the import path shows goes through `apptext.app_text`, which
+drops the advice naming a flag or a command, so the app never tells a person to type one.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import re
 from functools import cache
 
 from PySide6.QtCore import QCoreApplication
+
+from chatvault.gui.apptext import app_text, error_text
 
 # The options each format reads, in the order its fields are shown ("me" is shown for every format).
 FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -23,7 +25,6 @@ FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
     "telegram": (),
 }
 HEX = re.compile(r"[0-9a-fA-F]+")
-_FLAGGED = re.compile(r"(?<![\w-])--[a-z]|`chatvault\b|\bchatvault [a-z-]+ ")
 
 
 def format_title(name: str) -> str:
@@ -193,8 +194,7 @@ def describe(exc: BaseException, given: dict[str, str]) -> tuple[str | None, str
             "ImportWording", "Every date here can be read day first or month first: choose the date order.")
     if field == "tz":
         return "tz", check("tz", given.get("tz", "")) or detail
-    hint = app_text(getattr(exc, "hint", None) or "")
-    return None, detail + (f"\n\n{hint}" if hint else "")
+    return None, error_text(exc, "\n\n")
 
 
 def _where(exc: BaseException) -> str:
@@ -202,11 +202,3 @@ def _where(exc: BaseException) -> str:
     if loc:
         return loc.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
     return QCoreApplication.translate("ImportWording", "this database")
-
-
-def app_text(text: str) -> str:
-    """`text` without the sentences that tell a person to type a command-line flag or command."""
-    if not _FLAGGED.search(text):
-        return text
-    parts = re.split(r"(?<=[.!?])\s+", text)
-    return " ".join(p for p in parts if not _FLAGGED.search(p)).strip()
