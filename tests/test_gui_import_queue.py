@@ -181,3 +181,32 @@ def test_cancel_stops_the_queue_cleanly(qtbot, win, tmp_path: Path) -> None:
         conn.close()
     assert kept == rep.results[0].report.added and runs == 0      # what committed stays; the second never ran
     dlg.close()
+
+
+def test_a_source_can_be_left_out_and_locking_closes_the_dialog_with_its_keys(
+        qtbot, win, tmp_path: Path, monkeypatch) -> None:
+    from chatvault.gui.dialogs.unlock import UnlockDialog
+
+    wa, _tg = _two_exports(tmp_path)
+    wechat = wf.build_pc_folder(tmp_path / "pc").root
+    dlg = win.imports.start_many([wechat, wa])
+    qtbot.waitUntil(lambda: dlg.pages.currentIndex() == 1, timeout=60_000)
+    include = dlg.panels[0].include
+    assert include.isVisibleTo(dlg) and not dlg.start_button.isEnabled()      # the WeChat key is missing
+    include.setChecked(False)                                                 # no key at hand: leave it out
+    assert dlg.start_button.isEnabled() and not dlg.panels[0].body.isEnabled()
+    with qtbot.waitSignal(win.imports.finished, timeout=120_000) as sig:
+        qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+    assert [r.status for r in sig.args[0].results] == ["left_out", "added"]
+    assert [dlg.report_table.item(r, 1).text() for r in range(2)] == ["Left out", "Added"]
+    assert dlg.report_title.text() == "Import finished"
+    dlg.close()
+    # A key typed in an open dialog does not outlive a lock.
+    dlg = win.imports.start_many([wechat])
+    qtbot.waitUntil(lambda: dlg.pages.currentIndex() == 1, timeout=60_000)
+    key = dlg.findChild(QLineEdit, "wechatKey")
+    qtbot.keyClicks(key, wf.KEY_HEX)
+    assert key.echoMode() == QLineEdit.EchoMode.PasswordEchoOnEdit
+    monkeypatch.setattr(UnlockDialog, "open", lambda self: None)
+    win.lock()
+    assert not dlg.isVisible() and key.text() == ""

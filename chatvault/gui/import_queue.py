@@ -20,8 +20,8 @@ from chatvault.jobs.context import JobContext
 
 log = logging.getLogger(__name__)
 
-ADDED, PRESENT, PARTIAL, FAILED, CANCELLED, NOT_STARTED = (
-    "added", "present", "partial", "failed", "cancelled", "not_started")
+ADDED, PRESENT, PARTIAL, FAILED, CANCELLED, NOT_STARTED, LEFT_OUT = (
+    "added", "present", "partial", "failed", "cancelled", "not_started", "left_out")
 TOTALS = ("added", "already_present", "missing_at_source", "recalled", "redated", "attachments_stored",
           "attachments_missing", "unparsed")
 
@@ -90,6 +90,7 @@ class QueueItem:
     me: str | None = None
     given: dict[str, str] = field(default_factory=dict)   # what the user typed (for the error's wording)
     error: BaseException | None = None                      # known not to import (shown, not run)
+    left_out: bool = False                                  # the user cleared "Import this one"
 
 
 @dataclass
@@ -141,6 +142,11 @@ class QueueResult:
             return "partial"
         return "ok"
 
+    def warnings(self, limit: int = 50) -> list[tuple[Path, str]]:
+        """(source, warning) of every report, up to `limit` in all."""
+        out = [(r.path, w) for r in self.results if r.report is not None for w in (r.report.warnings or [])]
+        return out[:limit]
+
     @property
     def unparsed_lines(self) -> list[str]:
         return [line for rep in self.reports for line in (getattr(rep, "unparsed_lines", None) or [])]
@@ -167,6 +173,9 @@ def run_queue(vault: Any, items: list[QueueItem], ctx: JobContext, state: QueueS
     result = QueueResult()
     state.count = len(items)
     for i, item in enumerate(items):
+        if item.left_out:
+            result.results.append(FileResult(item.path, LEFT_OUT))
+            continue
         if item.error is not None:
             result.results.append(FileResult(item.path, FAILED, error=item.error, given=item.given))
             continue

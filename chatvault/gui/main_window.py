@@ -365,8 +365,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
         """Close every connection, wipe the key, and empty every view, then ask to unlock."""
         if self.vault is None:
             return
-        if self.imports is not None and self.imports.busy():
-            self.imports.cancel()
+        if self.imports is not None:
+            self.imports.on_lock()        # stops the import; closes its dialog (keys, previews)
         self.search_page.clear()
         self.gallery.clear()
         self.protection.clear()

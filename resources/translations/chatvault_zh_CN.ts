@@ -1846,6 +1846,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>The export does not say which sender is you: choose your name, or your messages will be shown as someone else's (you can change it later in the chat list's menu).</source>
         <translation>导出中没有说明哪个发送者是你：请选择你的名字，否则你的消息会显示为别人的（之后也可以在聊天列表的菜单中更改）。</translation>
     </message>
+    <message>
+        <source>Import this one</source>
+        <translation>导入这一项</translation>
+    </message>
+    <message>
+        <source>Clear to leave this export out of the job; the report lists it as left out.</source>
+        <translation>取消勾选即可不导入这个导出；报告中会把它列为未导入。</translation>
+    </message>
 </context>
 <context>
     <name>ImportWording</name>
@@ -2089,6 +2097,101 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Several exports at once are imported as one job</source>
         <translation>一次拖入多个导出会作为一个任务导入</translation>
+    </message>
+</context>
+<context>
+    <name>ImportReportPage</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>New messages</source>
+        <translation>新消息</translation>
+    </message>
+    <message>
+        <source>Already in the vault</source>
+        <translation>已在保险库中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Import cancelled. What was imported so far is kept; import the same export again to continue.</source>
+        <translation>导入已取消。已导入的内容会保留；再次导入同一份导出即可继续。</translation>
+    </message>
+    <message>
+        <source>This could not be imported</source>
+        <translation>无法导入</translation>
+    </message>
+    <message>
+        <source>None of these could be imported</source>
+        <translation>这些都无法导入</translation>
+    </message>
+    <message>
+        <source>Imported, with some parts that could not be read</source>
+        <translation>已导入，但有部分内容无法读取</translation>
+    </message>
+    <message>
+        <source>Import finished</source>
+        <translation>导入完成</translation>
+    </message>
+    <message>
+        <source>Deleted on the phone since the last import (kept here)</source>
+        <translation>自上次导入后在手机上删除的（此处仍保留）</translation>
+    </message>
+    <message>
+        <source>Recalled by their sender since the last import (text kept)</source>
+        <translation>上次导入后被发送者撤回（原文已保留）</translation>
+    </message>
+    <message>
+        <source>Media stored</source>
+        <translation>已保存的媒体</translation>
+    </message>
+    <message>
+        <source>Media missing from the export</source>
+        <translation>导出中缺失的媒体</translation>
+    </message>
+    <message>
+        <source>Lines not understood</source>
+        <translation>无法识别的行</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>已添加</translation>
+    </message>
+    <message>
+        <source>Already present</source>
+        <translation>已存在</translation>
+    </message>
+    <message>
+        <source>Added, with gaps</source>
+        <translation>已添加，有缺漏</translation>
+    </message>
+    <message>
+        <source>Stopped by Cancel (what was imported is kept)</source>
+        <translation>已取消（已导入的内容会保留）</translation>
+    </message>
+    <message>
+        <source>Not started (cancelled)</source>
+        <translation>未开始（已取消）</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Left out</source>
+        <translation>未导入</translation>
+    </message>
+    <message>
+        <source>… and %1 more, kept with the import.</source>
+        <translation>…… 还有 %1 行，已随导入保存。</translation>
     </message>
 </context>
 </TS>

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -49,11 +50,24 @@ class SourcePanel(QFrame):
         self.read_with: dict[str, Any] | None = None  # the values the last read used (stale when they differ)
         self.auto_me: str | None = None
         self.date_order_answer: str | None = None     # the answer to the question page, when asked
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        head = QHBoxLayout()
+        outer.addLayout(head)
         self.name = QLabel(path.name)
         self.name.setObjectName("sourceName")
         self.name.setToolTip(str(path))
-        layout.addWidget(self.name)
+        head.addWidget(self.name, 1)
+        self.include = QCheckBox(self.tr("Import this one"))
+        self.include.setObjectName("includeSource")
+        self.include.setChecked(True)
+        self.include.setToolTip(self.tr("Clear to leave this export out of the job; the report lists it as left out."))
+        self.include.toggled.connect(self._included)
+        self.include.hide()                  # shown when several exports are queued
+        head.addWidget(self.include)
+        self.body = QWidget()
+        outer.addWidget(self.body)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.summary = wrapped(name="hintLabel")
         layout.addWidget(self.summary)
         self.preview_form = QFormLayout()
@@ -113,6 +127,8 @@ class SourcePanel(QFrame):
             edit = QLineEdit()
             edit.setObjectName(OBJECT_NAMES[field])
             edit.setClearButtonEnabled(True)
+            if field in ("key", "android_key", "image_key"):      # a key opens every chat: shown while typed
+                edit.setEchoMode(QLineEdit.EchoMode.PasswordEchoOnEdit)
             edit.textChanged.connect(lambda _t, f=field: self._edited(f))
             self._row(field, W.field_label(field), edit, W.field_help(field, "wechat-pc"))
         self.rows["key"][0].setPlaceholderText(self.tr("64 hexadecimal digits"))
@@ -181,19 +197,27 @@ class SourcePanel(QFrame):
             opts["reread"] = True
         return {"format": self.format_choice.currentData() or None, "options": opts}
 
+    def included(self) -> bool:
+        return self.include.isChecked()
+
     def invalid(self) -> bool:
         """A shown field holds a value that cannot be right (its red line is showing)."""
-        return any(W.check(f, self.text(f)) for f in self.fields())
+        return self.included() and any(W.check(f, self.text(f)) for f in self.fields())
 
     def blocked(self) -> bool:
         """The last read failed on a value the user must give or fix, and nothing changed since. (A source
         no format reads does not hold the others back: unless a format is chosen, it is reported failed.)"""
-        return self.error_field not in (None, "format") and not self.reading and self.read_with == self.values()
+        return (self.included() and self.error_field not in (None, "format") and not self.reading
+                and self.read_with == self.values())
 
     def failed(self) -> bool:
         """The last read failed on something no value typed here fixes (the queue reports it as failed)."""
-        return (self.error is not None and self.error_field in (None, "format") and not self.reading
-                and self.read_with == self.values())
+        return (self.included() and self.error is not None and self.error_field in (None, "format")
+                and not self.reading and self.read_with == self.values())
+
+    def _included(self, on: bool) -> None:
+        self.body.setEnabled(on)
+        self.changed.emit()
 
     def importable(self) -> bool:
         """Read without error with the values shown now (what Start imports)."""
@@ -359,6 +383,13 @@ class SourcePanel(QFrame):
                                          "the chat list's menu)."))
         else:
             self.me_hint.clear()
+
+    def forget_secrets(self) -> None:
+        """Clear the keys typed here (the dialog closed, or the vault locked)."""
+        self._timer.stop()
+        for field in ("key", "android_key", "image_key", "imei", "uin"):
+            with QSignalBlocker(self.rows[field][0]):
+                self.rows[field][0].clear()
 
     def set_date_order(self, order: str) -> None:
         """The answer to the dialog's date-order question becomes this source's date order."""

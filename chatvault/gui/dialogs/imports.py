@@ -8,34 +8,25 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QLabel,
-    QPlainTextEdit,
     QProgressBar,
     QScrollArea,
     QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from chatvault.gui import timefmt
-from chatvault.gui.dialogs import import_wording as W
 from chatvault.gui.dialogs.common import add_button_row, button, dress, wrapped
 from chatvault.gui.dialogs.import_fields import SourcePanel
+from chatvault.gui.dialogs.import_report import ImportReportPage
 from chatvault.gui.import_queue import (
-    ADDED,
-    CANCELLED,
-    FAILED,
-    NOT_STARTED,
-    PARTIAL,
-    PRESENT,
     QueueItem,
     QueueResult,
     QueueState,
@@ -72,6 +63,12 @@ class ImportDialog(QDialog):
         for build in (self._reading_page, self._sources_page, self._progress_page, self._report_page,
                       self._question_page):
             self.pages.addWidget(build())
+        self.finished.connect(self.forget_secrets)
+
+    def forget_secrets(self) -> None:
+        """Closed: the keys typed in are not kept (the import, if it runs, has its own copy)."""
+        for panel in self.panels:
+            panel.forget_secrets()
 
     # --- the first source, for a dialog about one export -------------------------------------
     @property
@@ -130,6 +127,7 @@ class ImportDialog(QDialog):
         for path in self.paths:
             panel = SourcePanel(path, inner)
             panel.changed.connect(self._update_start)
+            panel.include.setVisible(len(self.paths) > 1)
             col.addWidget(panel)
             self.panels.append(panel)
         col.addStretch(1)
@@ -164,34 +162,13 @@ class ImportDialog(QDialog):
         return p2
 
     def _report_page(self) -> QWidget:
-        """Page 3: one report: a row per source, then the totals."""
-        p3 = QWidget()
-        l3 = QVBoxLayout(p3)
-        self.report_title = wrapped(name="pageTitle")
-        l3.addWidget(self.report_title)
-        self.report_table = QTableWidget(0, 4)
-        self.report_table.setObjectName("importReport")
-        self.report_table.setHorizontalHeaderLabels([self.tr("Export"), self.tr("Result"), self.tr("New messages"),
-                                                     self.tr("Already in the vault")])
-        self.report_table.horizontalHeader().setStretchLastSection(True)
-        self.report_table.verticalHeader().hide()
-        self.report_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.report_table.setWordWrap(True)
-        self.report_table.hide()
-        l3.addWidget(self.report_table, 1)
-        self.report_form = QFormLayout()
-        l3.addLayout(self.report_form)
-        self.unparsed_link = QLabel()
-        self.unparsed_link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
-                                                   | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
-        self.unparsed_link.linkActivated.connect(self.show_unparsed)
-        l3.addWidget(self.unparsed_link)
-        self.unparsed_view = QPlainTextEdit()
-        self.unparsed_view.setReadOnly(True)
-        self.unparsed_view.hide()
-        l3.addWidget(self.unparsed_view)
-        add_button_row(l3, button(self.tr("Done"), self.accept, primary=True))
-        return p3
+        """Page 3: one report for the whole job (`import_report`)."""
+        page = ImportReportPage()
+        page.done.connect(self.accept)
+        self.report_page = page
+        self.report_title, self.report_form, self.report_table = page.title, page.form, page.table
+        self.unparsed_link, self.unparsed_view, self.notes = page.unparsed_link, page.unparsed_view, page.notes
+        return page
 
     def _question_page(self) -> QWidget:
         """Page 4: a source's dates read both day-first and month-first: which is it?"""
@@ -261,9 +238,10 @@ class ImportDialog(QDialog):
     def _update_start(self) -> None:
         """Start is offered when no field holds a wrong value, no source waits for a value the user must
         give, and at least one source can be imported; the line under the list says why not."""
-        invalid = [p for p in self.panels if p.invalid()]
-        blocked = [p for p in self.panels if p.blocked()]
-        usable = [p for p in self.panels if not p.failed()]
+        chosen = [p for p in self.panels if p.included()]
+        invalid = [p for p in chosen if p.invalid()]
+        blocked = [p for p in chosen if p.blocked()]
+        usable = [p for p in chosen if not p.failed()]
         ok = not invalid and not blocked and bool(usable)
         self.start_button.setEnabled(ok)
         if invalid:
@@ -272,10 +250,10 @@ class ImportDialog(QDialog):
             self.start_hint.setText(self.tr("Give the values asked for in red to start."))
         elif not usable:
             self.start_hint.setText(self.tr("Nothing here can be imported."))
-        elif len(usable) < len(self.panels):
+        elif len(usable) < len(chosen):
             self.start_hint.setText(self.tr("%1 of %2 exports cannot be imported; the report will list them.")
-                                    .replace("%1", str(len(self.panels) - len(usable)))
-                                    .replace("%2", str(len(self.panels))))
+                                    .replace("%1", str(len(chosen) - len(usable)))
+                                    .replace("%2", str(len(chosen))))
         else:
             self.start_hint.clear()
 
@@ -319,89 +297,15 @@ class ImportDialog(QDialog):
     def show_report(self, rep: QueueResult | None, cancelled: bool = False) -> None:
         self.report = rep
         self.pages.setCurrentIndex(PAGE_REPORT)
-        results = rep.results if rep is not None else []
-        cancelled = cancelled or (rep is not None and rep.outcome == "cancelled")
-        failed = [r for r in results if r.status == FAILED]
-        if cancelled:
-            self.report_title.setText(self.tr("Import cancelled. What was imported so far is kept; import the "
-                                              "same export again to continue."))
-        elif failed and len(failed) == len(results):
-            self.report_title.setText(self.tr("This could not be imported") if len(results) == 1
-                                      else self.tr("None of these could be imported"))
-        elif failed or any(r.status == PARTIAL for r in results):
-            self.report_title.setText(self.tr("Imported, with some parts that could not be read"))
-        else:
-            self.report_title.setText(self.tr("Import finished"))
-        while self.report_form.rowCount():
-            self.report_form.removeRow(0)
-        self._fill_table(results)
-        if rep is None:
-            return
-        if len(results) == 1 and failed:
-            self._error_row(failed[0].error, failed[0].given)
-            self.unparsed_link.clear()
-            return
-        rows = [
-            (self.tr("New messages"), rep.added),
-            (self.tr("Already in the vault"), rep.already_present),
-            (self.tr("Deleted on the phone since the last import (kept here)"), rep.missing_at_source),
-            *([(self.tr("Recalled by their sender since the last import (text kept)"), rep.recalled)]
-              if rep.recalled else []),
-            (self.tr("Media stored"), rep.attachments_stored),
-            (self.tr("Media missing from the export"), rep.attachments_missing),
-            (self.tr("Lines not understood"), rep.unparsed),
-        ]
-        for label, value in rows:
-            self.report_form.addRow(label, QLabel(f"{value:,}"))
-        if rep.unparsed:
-            self.unparsed_link.setText(f"<a href='show'>{self.tr('Show the lines that were not understood')}</a>")
-        else:
-            self.unparsed_link.clear()
-
-    def _fill_table(self, results) -> None:
-        """A row per source (shown when there are several): what became of it, and why when it failed."""
-        words = {ADDED: self.tr("Added"), PRESENT: self.tr("Already present"), PARTIAL: self.tr("Added, with gaps"),
-                 CANCELLED: self.tr("Stopped by Cancel (what was imported is kept)"),
-                 NOT_STARTED: self.tr("Not started (cancelled)"), FAILED: self.tr("Failed: %1")}
-        self.report_table.setRowCount(len(results))
-        for row, res in enumerate(results):
-            text = words[res.status]
-            if res.status == FAILED:
-                text = text.replace("%1", W.describe(res.error, res.given)[1])
-            rep = res.report
-            cells = [res.path.name, text, f"{rep.added:,}" if rep else "", f"{rep.already_present:,}" if rep else ""]
-            for col, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                item.setToolTip(str(res.path) if col == 0 else value)
-                self.report_table.setItem(row, col, item)
-        self.report_table.resizeColumnsToContents()
-        self.report_table.resizeRowsToContents()
-        self.report_table.setVisible(len(results) > 1)
-
-    def _error_row(self, exc: BaseException | None, given: dict[str, str]) -> None:
-        label = QLabel(W.describe(exc, given)[1] if exc is not None else "")
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.report_form.addRow(label)
+        self.report_page.show_report(rep, cancelled)
 
     def show_unparsed(self, _link: str = "") -> None:
-        lines = list(self.report.unparsed_lines if self.report else [])
-        more = (self.report.unparsed - len(lines)) if self.report else 0
-        text = "\n".join(lines)
-        if more > 0:
-            text += "\n" + self.tr("… and %1 more, kept with the import.").replace("%1", f"{more:,}")
-        self.unparsed_view.setPlainText(text)
-        self.unparsed_view.show()
+        self.report_page.show_unparsed()
 
     def show_error(self, exc: BaseException) -> None:
         """A failure outside any one source (a bug, the vault): told on the report page."""
         self.pages.setCurrentIndex(PAGE_REPORT)
-        self.report_title.setText(self.tr("This could not be imported"))
-        while self.report_form.rowCount():
-            self.report_form.removeRow(0)
-        self.report_table.hide()
-        self._error_row(exc, {})
-        self.unparsed_link.clear()
+        self.report_page.show_error(exc)
 
 
 class ImportController(QObject):
@@ -499,7 +403,8 @@ class ImportController(QObject):
             return
         if self.start_pending:
             self.start_pending = False
-            if all(p.importable() or p.failed() for p in dialog.panels) and any(p.importable() for p in dialog.panels):
+            chosen = [p for p in dialog.panels if p.included()]
+            if all(p.importable() or p.failed() for p in chosen) and any(p.importable() for p in chosen):
                 self._run_queue(dialog)
                 return
         dialog.show_sources()
@@ -523,7 +428,8 @@ class ImportController(QObject):
         for p in dialog.panels:
             values = p.values()
             items.append(QueueItem(p.path, values["format"] or (p.preview or {}).get("format"), values["options"],
-                                   me=p.me_name(), given=p.given(), error=p.error if p.failed() else None))
+                                   me=p.me_name(), given=p.given(), error=p.error if p.failed() else None,
+                                   left_out=not p.included()))
         state = QueueState(count=len(items))
         dialog.show_running(state)
         self.op = Op(lambda ctx: run_queue(vault, items, ctx, state), self)
@@ -538,6 +444,15 @@ class ImportController(QObject):
             self.dialog.show_report(report)
         self.window.import_finished()
         self.finished.emit(report)
+
+    def on_lock(self) -> None:
+        """The vault locks: stop the import and the reads, and close the dialog with its keys and previews."""
+        self.cancel()
+        for op in self.reads.values():
+            op.cancel()
+        self.reads.clear()
+        if self.dialog is not None:
+            self.dialog.reject()
 
     def cancel(self) -> None:
         if self.op is not None and self.op.running:
