@@ -192,7 +192,7 @@ def run_queue(vault: Any, items: list[QueueItem], ctx: JobContext, state: QueueS
             result.results.append(FileResult(item.path, CANCELLED))
             continue
         except ChatVaultError as exc:
-            log.info("queued import of %s failed: %s", item.path, exc)
+            log.info("a queued import failed: %s", type(exc).__name__)   # no path or text in the log
             result.results.append(FileResult(item.path, FAILED, report=getattr(exc, "report", None), error=exc,
                                              given=item.given))
             continue
