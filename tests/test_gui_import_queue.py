@@ -210,3 +210,16 @@ def test_a_source_can_be_left_out_and_locking_closes_the_dialog_with_its_keys(
     monkeypatch.setattr(UnlockDialog, "open", lambda self: None)
     win.lock()
     assert not dlg.isVisible() and key.text() == ""
+
+
+def test_an_export_dropped_on_an_open_dialog_joins_its_job(qtbot, win, tmp_path: Path) -> None:
+    wa, tg = _two_exports(tmp_path)
+    for path in (wa, tg, wa):                       # the second drop joins; the same export again is not doubled
+        mime = _mime(path)
+        _drag_enter(win, mime)
+        _drop(win, mime)
+    dlg = win.imports.dialog
+    qtbot.waitUntil(lambda: dlg.pages.currentIndex() == 1 and all(p.preview for p in dlg.panels), timeout=60_000)
+    assert [p.path for p in dlg.panels] == [wa, tg] and dlg.windowTitle() == "Import 2 exports"
+    assert all(p.include.isVisibleTo(dlg) for p in dlg.panels)
+    dlg.reject()

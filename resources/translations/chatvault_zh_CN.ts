@@ -2087,6 +2087,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Choose one export or several</source>
         <translation>选择一个或多个导出</translation>
     </message>
+    <message>
+        <source>Import finished: %1 new messages.</source>
+        <translation>导入完成：%1 条新消息。</translation>
+    </message>
 </context>
 <context>
     <name>DropOverlay</name>

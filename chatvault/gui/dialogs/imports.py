@@ -114,23 +114,16 @@ class ImportDialog(QDialog):
         """Page 1: each source with what it holds and the fields its format needs."""
         p1 = QWidget()
         l1 = QVBoxLayout(p1)
-        self.sources_title = wrapped(self.tr("What will be imported") if len(self.paths) == 1 else
-                                     self.tr("%1 exports will be imported as one job").replace(
-                                         "%1", str(len(self.paths))), "pageTitle")
+        self.sources_title = wrapped(name="pageTitle")
         l1.addWidget(self.sources_title)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         inner = QWidget()
-        col = QVBoxLayout(inner)
+        self.panel_column = QVBoxLayout(inner)
+        self.panel_column.addStretch(1)
         self.panels: list[SourcePanel] = []
-        for path in self.paths:
-            panel = SourcePanel(path, inner)
-            panel.changed.connect(self._update_start)
-            panel.include.setVisible(len(self.paths) > 1)
-            col.addWidget(panel)
-            self.panels.append(panel)
-        col.addStretch(1)
+        self.add_sources(self.paths)
         scroll.setWidget(inner)
         l1.addWidget(scroll, 1)
         self.start_hint = wrapped(name="hintLabel")
@@ -139,6 +132,33 @@ class ImportDialog(QDialog):
         self.start_button.setObjectName("startImport")
         add_button_row(l1, button(self.tr("Cancel"), self.reject), self.start_button)
         return p1
+
+    def add_sources(self, paths: list[Path]) -> list[SourcePanel]:
+        """A panel for each of `paths` not listed yet (more exports dropped while the dialog is open)."""
+        known = {p.path for p in self.panels}
+        new = []
+        for path in paths:
+            if path in known:
+                continue
+            known.add(path)
+            panel = SourcePanel(path)
+            panel.changed.connect(self._update_start)
+            self.panel_column.insertWidget(self.panel_column.count() - 1, panel)
+            self.panels.append(panel)
+            new.append(panel)
+        self.paths = [p.path for p in self.panels]
+        for panel in self.panels:
+            panel.include.setVisible(len(self.panels) > 1)
+        n = len(self.panels)
+        self.sources_title.setText(self.tr("What will be imported") if n == 1 else
+                                   self.tr("%1 exports will be imported as one job").replace("%1", str(n)))
+        if n > 1:
+            self.setWindowTitle(self.tr("Import %1 exports").replace("%1", str(n)))
+        return new
+
+    def collecting(self) -> bool:
+        """Still choosing what to import (not running, not reporting): more exports can join."""
+        return self.isVisible() and self.pages.currentIndex() in (PAGE_READING, PAGE_SOURCES, PAGE_QUESTION)
 
     def _progress_page(self) -> QWidget:
         """Page 2: which source, N of M, rate, ETA and Cancel."""
@@ -347,16 +367,27 @@ class ImportController(QObject):
                 self.dialog.raise_()
             return None
         unique = list(dict.fromkeys(Path(p) for p in paths))
+        if self.dialog is not None and self.dialog.collecting():     # dropped onto an open dialog's job
+            dialog = self.dialog
+            self._watch(dialog, dialog.add_sources(unique))
+            dialog.raise_()
+            self._read_all(dialog)
+            return dialog
+        if self.dialog is not None:
+            self.dialog.close()
         dialog = self.dialog = ImportDialog(unique, self.window)
         dialog.start_requested.connect(self.start_import)
         dialog.cancel_requested.connect(self.cancel)
         dialog.date_order_chosen.connect(lambda _order, d=dialog: self._read_all(d))
-        for panel in dialog.panels:
-            panel.reread.connect(lambda p=panel, d=dialog: self._read(d, p))
+        self._watch(dialog, dialog.panels)
         self.start_pending = False
         dialog.show()
         self._read_all(dialog)
         return dialog
+
+    def _watch(self, dialog: ImportDialog, panels: list[SourcePanel]) -> None:
+        for panel in panels:
+            panel.reread.connect(lambda p=panel, d=dialog: self._read(d, p))
 
     def _read_all(self, dialog: ImportDialog) -> None:
         for panel in dialog.panels:
@@ -441,6 +472,9 @@ class ImportController(QObject):
 
     def _done(self, report: QueueResult) -> None:
         if self.dialog is not None:
+            if not self.dialog.isVisible():       # closed while it ran: say it in the status bar
+                self.window.statusBar().showMessage(self.tr("Import finished: %1 new messages.").replace(
+                    "%1", f"{report.added:,}"), 15000)
             self.dialog.show_report(report)
         self.window.import_finished()
         self.finished.emit(report)
