@@ -25,7 +25,9 @@ def app_text(text: str) -> str:
     out = " ".join(kept).strip()
     if out and out[-1] == ";":
         out = out[:-1] + "."
-    return out[:1].upper() + out[1:]
+    if kept and parts[0] is not kept[0]:         # the first sentence went: the next one now starts the text
+        out = out[:1].upper() + out[1:]
+    return out
 
 
 def error_text(exc: BaseException, sep: str = "\n") -> str:

@@ -30,6 +30,26 @@ TYPED = ("key", "image_key", "imei", "uin", "android_key")      # line edits, ch
 REREAD_MS = 700          # a valid value read again this long after the last key press
 
 
+class _Note(QLabel):
+    """A wrapped line that takes no room while it is empty."""
+
+    def __init__(self, name: str, color: str | None = None) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setWordWrap(True)
+        if color:
+            self.setStyleSheet(f"color: {color}")
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        super().clear()
+        self.hide()
+
+
 class SourcePanel(QFrame):
     """The fields of one queued source. `changed` fires on every edit (the dialog re-checks Start);
     `reread` when a value that changes what the source yields settled on something valid."""
@@ -55,6 +75,7 @@ class SourcePanel(QFrame):
         outer.addLayout(head)
         self.name = QLabel(path.name)
         self.name.setObjectName("sourceName")
+        self.name.setStyleSheet("font-weight: 600")
         self.name.setToolTip(str(path))
         head.addWidget(self.name, 1)
         self.include = QCheckBox(self.tr("Import this one"))
@@ -72,11 +93,9 @@ class SourcePanel(QFrame):
         layout.addWidget(self.summary)
         self.preview_form = QFormLayout()
         layout.addLayout(self.preview_form)
-        self.warn = wrapped()
-        self.warn.setStyleSheet("color: #b26a00")
+        self.warn = _Note("sourceWarnings", "#b26a00")
         layout.addWidget(self.warn)
-        self.source_error = error_label()
-        self.source_error.setObjectName("sourceError")
+        self.source_error = _Note("sourceError", "#c0392b")
         layout.addWidget(self.source_error)
         self.form = QFormLayout()
         layout.addLayout(self.form)
@@ -165,7 +184,7 @@ class SourcePanel(QFrame):
         col = QVBoxLayout(box)
         col.setContentsMargins(0, 0, 0, 0)
         col.addWidget(self.me)
-        self.me_hint = wrapped(name="hintLabel")
+        self.me_hint = _Note("hintLabel")
         col.addWidget(self.me_hint)
         self.form.addRow(self.tr("Which name is me"), box)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QTableWidget,
@@ -43,7 +44,10 @@ class ImportReportPage(QWidget):
         self.table.setObjectName("importReport")
         self.table.setHorizontalHeaderLabels([self.tr("Export"), self.tr("Result"), self.tr("New messages"),
                                               self.tr("Already in the vault")])
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        for col in range(4):                      # the result column takes the room: it holds the reasons
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col == 1
+                                        else QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
@@ -135,7 +139,6 @@ class ImportReportPage(QWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(str(res.path) if col == 0 else value)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
         self.table.setVisible(len(results) > 1)
 
