@@ -164,8 +164,8 @@ def test_cancel_stops_the_queue_cleanly(qtbot, win, tmp_path: Path) -> None:
     dlg.panels[1].me.setEditText("Dan")
     qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
     op = win.imports.op
-    qtbot.waitUntil(lambda: op.snapshot().items_done > 0, timeout=30_000)
-    assert "Importing 1 of 2: WhatsApp Chat with Big.txt" == dlg.progress_title.text()
+    qtbot.waitUntil(lambda: op.snapshot().items_done > 0
+                    and dlg.progress_title.text() == "Importing 1 of 2: WhatsApp Chat with Big.txt", timeout=30_000)
     with qtbot.waitSignal(win.imports.finished, timeout=10_000) as sig:
         qtbot.mouseClick(dlg.cancel_button, Qt.MouseButton.LeftButton)
     rep = sig.args[0]

@@ -2080,6 +2080,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>… and %1 more, kept with the import.</source>
         <translation>…… 还有 %1 行，已随导入保存。</translation>
     </message>
+    <message>
+        <source>Checking whether %1 was imported before…</source>
+        <translation>正在检查 %1 是否已导入过…</translation>
+    </message>
 </context>
 <context>
     <name>ImportController</name>

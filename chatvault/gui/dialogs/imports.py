@@ -311,7 +311,11 @@ class ImportDialog(QDialog):
         if p.eta_seconds is not None:
             parts.append(self.tr("about %1 left").replace("%1", timefmt.duration(p.eta_seconds)))
         self.counts.setText(" · ".join(parts))
-        self.status.setText(p.status or "")
+        if self.cancel_button.isEnabled():     # else it says "Stopping…" until the job ends
+            # The engine's own status lines are English: the app says the one that takes time itself.
+            checking = (p.status or "").startswith("Checking")
+            self.status.setText(self.tr("Checking whether %1 was imported before…").replace(
+                "%1", name or self.path.name) if checking else "")
 
     # --- report ----------------------------------------------------------------------------
     def show_report(self, rep: QueueResult | None, cancelled: bool = False) -> None:
