@@ -47,6 +47,7 @@ def test_every_core_hint_is_shown_without_its_command_line_advice() -> None:
                             hint="Check Caps Lock, or use your recovery key (`chatvault recover`).")
     assert error_text(wrong) == "The passphrase does not open this vault.\nCheck Caps Lock, or use your recovery key."
     assert error_text(InputError("Bad.")) == "Bad."
+    assert error_text(InputError("An S3 destination needs --bucket.")) == "An S3 destination needs bucket."
 
 
 def test_the_gui_shows_no_core_hint_except_through_apptext() -> None:

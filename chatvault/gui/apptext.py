@@ -30,8 +30,14 @@ def app_text(text: str) -> str:
     return out
 
 
+def unflagged(text: str) -> str:
+    """`text` with each `--flag` named as a plain word ("needs --bucket" → "needs bucket")."""
+    return re.sub(r"(?<![\w-])--([a-z][a-z-]*)", lambda m: m.group(1).replace("-", " "), text).replace("`", "")
+
+
 def error_text(exc: BaseException, sep: str = "\n") -> str:
-    """An error's message and hint (the hint without command-line advice), for a label."""
+    """An error's message and hint (the hint without command-line advice), for a label. A message that
+    is nothing but such advice keeps its sense with the flag named as a word."""
     message = getattr(exc, "message", None) or str(exc)
     hint = app_text(getattr(exc, "hint", None) or "")
-    return app_text(message) + (sep + hint if hint else "")
+    return (app_text(message) or unflagged(message)) + (sep + hint if hint else "")
