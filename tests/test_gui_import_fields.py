@@ -237,3 +237,39 @@ def test_the_dialog_speaks_chinese_in_the_chinese_ui(qtbot, win, tmp_path: Path)
         dlg.reject()
     finally:
         i18n.set_language("en")
+
+
+def test_whatsapp_time_zone_field_sets_the_zone_of_the_times(qtbot, win, tmp_path: Path) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    path = tmp_path / "WhatsApp Chat with Ann.txt"
+    path.write_text("31/12/23, 10:00 - Ann: x\n31/12/23, 10:01 - Bob: y\n", encoding="utf-8")
+    dlg = _open(qtbot, win, path)
+    tz = _field(dlg, "timeZone")
+    assert tz.isVisibleTo(dlg) and _field(dlg, "dateOrder").isVisibleTo(dlg)
+    assert not _field(dlg, "wechatKey").isVisibleTo(dlg)
+    tz.setEditText("Mars/Olympus")
+    assert "choose one from the list" in _error(dlg, "timeZone").text() and not dlg.start_button.isEnabled()
+    tz.setCurrentText("Asia/Shanghai")
+    assert not _error(dlg, "timeZone").isVisibleTo(dlg) and dlg.start_button.isEnabled()
+    dlg.me.setEditText("Bob")
+    rep = _start(qtbot, win, dlg)
+    assert rep.added == 2
+    conn = win.vault.connect(readonly=True)
+    try:
+        first = conn.execute("SELECT min(ts) FROM messages").fetchone()[0]
+    finally:
+        conn.close()
+    assert first == int(datetime(2023, 12, 31, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp() * 1000)
+
+
+def test_a_second_format_that_also_fits_is_named_next_to_the_chooser(qtbot, win, tmp_path: Path) -> None:
+    root = wf.build_pc_folder(tmp_path).root
+    dlg = _open(qtbot, win, root)
+    panel = dlg.panel
+    panel.show_read({"values": panel.values(), "preview": panel.preview, "error": None,
+                     "candidates": [("wechat-pc", 0.9), ("wechat-android", 0.8)]})
+    help_text = dlg.findChild(QLabel, "formatChoiceHelp").text()
+    assert "could also be read as WeChat for Android" in help_text
+    dlg.reject()
