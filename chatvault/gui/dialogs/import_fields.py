@@ -409,6 +409,7 @@ class SourcePanel(QFrame):
         for field in ("key", "android_key", "image_key", "imei", "uin"):
             with QSignalBlocker(self.rows[field][0]):
                 self.rows[field][0].clear()
+        self.read_with = None                   # it held the values the last read was given
 
     def set_date_order(self, order: str) -> None:
         """The answer to the dialog's date-order question becomes this source's date order."""

@@ -418,6 +418,8 @@ class ImportController(QObject):
         if self.reads.get(panel) is not op:          # a later read of this source replaced it
             return
         del self.reads[panel]
+        if not dialog.isVisible():                   # closed meanwhile: its values are forgotten, keep it so
+            return
         panel.show_read(result)
         if isinstance(result.get("error"), DateOrderNeeded) and dialog.asking is None:
             self.start_pending = False

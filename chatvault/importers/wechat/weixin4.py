@@ -224,7 +224,7 @@ class Weixin4Importer(Importer):
                 ctx.set_position(bytes_=size * done // max(total, 1))
         if images[2][0]:
             n = images[2][0]
-            what = ("need the Weixin image key: import again with the image key" if image_key is None
+            what = ("need the Weixin image key: import again with it (--image-key)" if image_key is None
                     else "do not decode with the image key given (a wrong key?)")
             yield ImportWarning(f"{n} image(s) {what}; they are kept as WeChat stored them "
                                 "(flagged dat_undecoded).", str(root / "msg" / "attach"))
