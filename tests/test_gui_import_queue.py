@@ -223,3 +223,15 @@ def test_an_export_dropped_on_an_open_dialog_joins_its_job(qtbot, win, tmp_path:
     assert [p.path for p in dlg.panels] == [wa, tg] and dlg.windowTitle() == "Import 2 exports"
     assert all(p.include.isVisibleTo(dlg) for p in dlg.panels)
     dlg.reject()
+
+
+def test_a_dialog_closed_while_reading_does_not_hold_up_the_next(qtbot, win, tmp_path: Path) -> None:
+    big = big_whatsapp(tmp_path / "WhatsApp Chat with Big.txt", 60_000)
+    wa, _tg = _two_exports(tmp_path)
+    first = win.imports.start_many([big])
+    first.close()                                  # changed their mind while it was being read
+    dlg = win.imports.start_many([wa])
+    assert dlg is not first
+    qtbot.waitUntil(lambda: dlg.pages.currentIndex() == 1 and dlg.preview is not None, timeout=30_000)
+    assert dlg.preview["messages"] == 6 and dlg.start_button.isEnabled()
+    dlg.reject()

@@ -378,6 +378,7 @@ class ImportController(QObject):
             self._read_all(dialog)
             return dialog
         if self.dialog is not None:
+            self._forget_reads(self.dialog)
             self.dialog.close()
         dialog = self.dialog = ImportDialog(unique, self.window)
         dialog.start_requested.connect(self.start_import)
@@ -388,6 +389,15 @@ class ImportController(QObject):
         dialog.show()
         self._read_all(dialog)
         return dialog
+
+    def _reading(self, dialog: ImportDialog) -> bool:
+        return any(p in self.reads for p in dialog.panels)
+
+    def _forget_reads(self, dialog: ImportDialog) -> None:
+        for panel in dialog.panels:
+            op = self.reads.pop(panel, None)
+            if op is not None:
+                op.cancel()
 
     def _watch(self, dialog: ImportDialog, panels: list[SourcePanel]) -> None:
         for panel in panels:
@@ -429,11 +439,12 @@ class ImportController(QObject):
 
     def _settle(self, dialog: ImportDialog) -> None:
         """Once no read runs: the sources page, or the import when Start was pressed meanwhile."""
-        if self.reads or dialog.asking is not None or dialog.pages.currentIndex() in (PAGE_PROGRESS, PAGE_REPORT):
+        if self._reading(dialog) or dialog.asking is not None or dialog.pages.currentIndex() in (PAGE_PROGRESS,
+                                                                                                  PAGE_REPORT):
             return
         from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
 
-        waiting = next((p for p in dialog.panels if isinstance(p.error, DateOrderNeeded)
+        waiting = next((p for p in dialog.panels if p.included() and isinstance(p.error, DateOrderNeeded)
                         and p.read_with == p.values()), None)
         if waiting is not None:
             dialog.ask_date_order(waiting, waiting.error)
@@ -453,7 +464,7 @@ class ImportController(QObject):
         if dialog is None or self.window.vault is None or not dialog.start_button.isEnabled():
             return
         self.start_pending = True
-        if any(p.stale() for p in dialog.panels) or self.reads:
+        if any(p.stale() for p in dialog.panels) or self._reading(dialog):
             dialog.pages.setCurrentIndex(PAGE_READING)
             self._read_all(dialog)
         else:
@@ -488,10 +499,8 @@ class ImportController(QObject):
     def on_lock(self) -> None:
         """The vault locks: stop the import and the reads, and close the dialog with its keys and previews."""
         self.cancel()
-        for op in self.reads.values():
-            op.cancel()
-        self.reads.clear()
         if self.dialog is not None:
+            self._forget_reads(self.dialog)
             self.dialog.reject()
 
     def cancel(self) -> None:
