@@ -15,6 +15,8 @@ import os
 
 from chatvault.backup.check import check_backups
 from chatvault.checkreport import CheckFn, CheckReport, Problem
+from chatvault.compliance.checks import check_audit, check_rows
+from chatvault.compliance.holds import check_holds
 from chatvault.errors import ChatVaultError, StorageError
 from chatvault.fsutil import storage_error
 from chatvault.ingest.check import check_imports
@@ -159,7 +161,8 @@ def repair_tail(vault: Vault, page_size: int) -> bool:
 
 
 # The parts of the core that check their own data, in the order they run (after header and database).
-CHECKS: tuple[CheckFn, ...] = (check_media, check_search_index, check_imports, check_backups)
+CHECKS: tuple[CheckFn, ...] = (check_media, check_search_index, check_imports, check_backups, check_audit,
+                               check_holds, check_rows)
 
 
 def run_checks(vault: Vault, *, read_data: bool = False, repair: bool = False, ctx: JobContext | None = None,

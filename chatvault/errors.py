@@ -102,6 +102,13 @@ class IntegrityError(ChatVaultError):
     code = "integrity"
 
 
+class PermissionDenied(ChatVaultError):
+    """A compliance action the role that unlocked the vault may not take (docs/compliance.md)."""
+
+    code = "permission_denied"
+    exit_code = EXIT_USAGE
+
+
 class InputError(ChatVaultError):
     """Input the user gave us (an export, a query, a path) cannot be used as it is."""
 

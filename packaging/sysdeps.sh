@@ -8,8 +8,11 @@
 #   cannot find: Qt itself only says "could not load the Qt platform plugin xcb" and names the wrong
 #   library, so a user on a plain X11 desktop had no way to know libxcb-icccm4 was missing.
 # - Qt's core needs (glib, EGL/GL, xkbcommon, fontconfig, dbus) through ldconfig.
-# - Fonts: a CJK font (Chinese text) and a colour emoji font (otherwise emoji are boxes).
-# - With --test also Xvfb, so the test suite can start the real xcb platform, not only offscreen.
+# - Fonts: a CJK font (Chinese text), a colour emoji font (otherwise emoji are boxes), and Noto Sans
+#   with Noto Sans Arabic (fonts-noto-core), which the PDF export embeds.
+# - With --test also Xvfb, so the test suite can start the real xcb platform, not only offscreen,
+#   and Debian's chromium: the HTML export's acceptance tests open the exported pages headless;
+#   and poppler-utils: the PDF export's tests render its pages and read their text.
 # As root with apt-get it installs what is missing; otherwise it prints the one command to run.
 set -euo pipefail
 py=${1:?usage: sysdeps.sh PYTHON [--test]}
@@ -52,11 +55,18 @@ if command -v fc-list >/dev/null 2>&1; then
   [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || add fonts-noto-cjk
   [[ "$(fc-list 2>/dev/null)" == *[Ee]moji* ]] || add fonts-noto-color-emoji
 else
-  add fontconfig fonts-noto-cjk fonts-noto-color-emoji
+  add fontconfig fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
+fi
+# The PDF export embeds Noto Sans and falls back to Noto Sans Arabic: both are in fonts-noto-core.
+if command -v fc-list >/dev/null 2>&1; then
+  { [ -n "$(fc-list 'Noto Sans' 2>/dev/null)" ] && [ -n "$(fc-list 'Noto Sans Arabic' 2>/dev/null)" ]; } || add fonts-noto-core
 fi
 
 if [ "$want_test" = "--test" ]; then
   command -v Xvfb >/dev/null 2>&1 || add xvfb xauth
+  command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || add chromium
+  # The PDF tests render pages (pdftoppm) and read their text (pdftotext).
+  { command -v pdftoppm >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; } || add poppler-utils
 fi
 
 [ ${#pkgs[@]} -eq 0 ] && exit 0

@@ -9,6 +9,7 @@ import unicodedata
 
 import pytest
 
+from chatvault.compliance.deletion import delete_messages
 from chatvault.errors import QueryError
 from chatvault.search.api import SearchFilters, context, parse_date, search, search_ids
 from chatvault.search.index import index_messages, reindex_all, status, unindex_messages
@@ -272,8 +273,7 @@ def test_index_follows_deletes_edits_and_reindex(vault) -> None:
     before = set(ids_of(conn, "合同"))
     victim = next(iter(before))
     conn.execute("BEGIN")
-    conn.execute("DELETE FROM attachments WHERE message_id = ?", (victim,))
-    conn.execute("DELETE FROM messages WHERE id = ?", (victim,))
+    delete_messages(conn, [victim], reason="retention")     # the one way a message leaves (with its tombstone)
     conn.execute("COMMIT")
     assert set(ids_of(conn, "合同")) == before - {victim}
     edited = next(m for m in msgs if m.text and "合同" not in m.text and m.id != victim)

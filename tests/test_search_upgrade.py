@@ -25,6 +25,31 @@ def _private_tmp(tmp_path, monkeypatch):
     monkeypatch.setenv("CHATVAULT_TMPDIR", str(tmp_path / "work"))
 
 
+def _code_before_the_audit_chain_and_compliance(m) -> None:
+    """Schema 8 has no hash chain (m010) and no compliance tables (m011): the import writes what the
+    code of that time wrote — an unchained audit row, a run without a custodian, no tombstone or
+    hold lookups."""
+    from chatvault.compliance import holds
+    from chatvault.ingest import engine, tombstones
+    from chatvault.store import audit
+
+    def old_audit(conn, action, detail=None, actor="user"):
+        conn.execute("INSERT INTO audit_log(at, actor, action, detail) VALUES (0, ?, ?, ?)",
+                     (actor, action, json.dumps(detail or {})))
+
+    def old_start(conn, importer, path, custodian=None):
+        conn.execute("BEGIN IMMEDIATE")
+        cur = conn.execute("INSERT INTO import_runs(started_at, format, parser_version, path, outcome, counts) "
+                           "VALUES (0, ?, ?, ?, 'running', '{}')", (importer.name, importer.parser_version, path))
+        conn.execute("COMMIT")
+        return int(cur.lastrowid), None
+
+    m.setattr(audit, "append", old_audit)
+    m.setattr(engine, "_start_run", old_start)
+    m.setattr(tombstones, "any_in", lambda conn, cid: False)
+    m.setattr(holds, "any_active", lambda conn: False)
+
+
 def _todays_vault(tmp_path, monkeypatch):
     """A vault as the code before this change made it: schema 8 (one-column index, the update
     trigger on text only) and an import that indexed each message's text and nothing else."""
@@ -33,6 +58,7 @@ def _todays_vault(tmp_path, monkeypatch):
     with monkeypatch.context() as m:
         m.setattr(vault_mod, "migrate", lambda conn: migrate(conn, target=BEFORE))
         m.setattr(rows, "index_text", lambda kind, text, extra, atts: (text or None, None))
+        _code_before_the_audit_chain_and_compliance(m)
         v, _rk = vault_mod.create_vault(tmp_path / "vault", PASSPHRASE)
         report = run_import(v, V.wechat_pc(tmp_path / "src"), format="wechat-pc",
                             options=ImportOptions(options={"key": F.KEY_HEX}))

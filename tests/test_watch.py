@@ -415,3 +415,29 @@ def test_folders_added_or_removed_while_running(vault, watched, tmp_path) -> Non
     (folder / "z.bin").write_bytes(b"still watched")
     wait_until(lambda: "z.bin" in events(vault, "captured"))
     assert "y.bin" not in events(vault, "captured") and s.error is None
+
+
+def test_an_auto_import_folder_imports_as_its_custodian(vault, tmp_path) -> None:
+    from chatvault.compliance import custodians
+    from tests.compliance_fixtures import chat_lines
+    from tests.import_fixtures import write_zip
+
+    folder = tmp_path / "zhang-exports"
+    folder.mkdir()
+    conn = vault.connect()
+    cid = custodians.add(conn, "Zhang Wei")
+    add_folder(conn, folder, "auto-import", custodian_id=cid)
+    conn.close()
+    s = WatchService(vault, debounce=DEBOUNCE, tick=0.05)
+    s.start()
+    try:
+        lines, media = chat_lines(20, ("Zhang", "Client"), photo_every=0)   # day 13+: day-first is clear
+        write_zip(folder / "WhatsApp Chat with Client.zip", "WhatsApp Chat with Client.txt", lines, media)
+        wait_until(lambda: log(vault))
+        assert s.wait_idle()
+    finally:
+        s.stop()
+    conn = vault.connect(readonly=True)
+    rows = {c["name"]: c["messages"] for c in custodians.list_custodians(conn)}
+    conn.close()
+    assert rows == {"Vault owner": 0, "Zhang Wei": 20}

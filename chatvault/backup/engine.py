@@ -119,7 +119,7 @@ def run_verify(vault: Vault, dest: Destination, *, read_data: bool = False,
 
 
 def run_prune(vault: Vault, dest: Destination, *, dry_run: bool = False, ctx: JobContext | None = None,
-              retention: dict[str, int] | None = None) -> PruneReport:
+              retention: dict[str, int] | None = None, forget_before: float | None = None) -> PruneReport:
     """Forget snapshots the retention rules do not keep, then delete objects no remaining snapshot uses."""
     rules = dest.retention if retention is None else retention
     conn = vault.connect()
@@ -129,7 +129,8 @@ def run_prune(vault: Vault, dest: Destination, *, dry_run: bool = False, ctx: Jo
             run_id = None if dry_run else start_run(conn, dest, "prune")
             try:
                 rep = prune_target(open_target(dest), vault_keys(vault), rules,
-                                   src.known_damaged_snapshots(conn, dest.id), dry_run=dry_run, ctx=ctx)
+                                   src.known_damaged_snapshots(conn, dest.id), dry_run=dry_run, ctx=ctx,
+                                   forget_before=forget_before)
                 if run_id is not None:
                     finish_run(conn, run_id, status="success", duration_ms=int((time.monotonic() - t0) * 1000),
                                detail=rep.to_json())

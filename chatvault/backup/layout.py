@@ -161,6 +161,7 @@ class SnapshotInfo:
     ok: bool = True
     problem: str | None = None
     source_checked: bool = False  # its pages and blobs were authenticated when stored (not before this)
+    audit_head: dict[str, Any] | None = None  # the vault's audit chain head when it was taken (sealed)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -174,7 +175,8 @@ def list_snapshots(target: Target, k: BackupKeys, existing: dict[str, int] | Non
             body = load_manifest(target, k, sid)
             c = body.get("counts", {})
             out.append(SnapshotInfo(sid, float(body["time"]), body["time_iso"], int(body["db"]["size"]),
-                                    int(c.get("media_bytes", 0)), c, source_checked=bool(body.get("source_checked"))))
+                                    int(c.get("media_bytes", 0)), c, source_checked=bool(body.get("source_checked")),
+                                    audit_head=body.get("audit_head")))
         except IntegrityError as exc:
             out.append(SnapshotInfo(sid, 0.0, "", 0, 0, {}, ok=False, problem=exc.message))
     return out

@@ -44,13 +44,16 @@ class PruneReport:
 
 
 def prune_target(target: Target, k: BackupKeys, rules: dict[str, int], known_damaged: set[str], *,
-                 dry_run: bool = False, ctx: JobContext | None = None) -> PruneReport:
-    """Apply `rules` at `target`; `known_damaged` names snapshots a restore test or verify found damaged."""
+                 dry_run: bool = False, ctx: JobContext | None = None,
+                 forget_before: float | None = None) -> PruneReport:
+    """Apply `rules` at `target`; `known_damaged` names snapshots a restore test or verify found damaged.
+    `forget_before` (seconds): also forget every snapshot taken before then (an erasure's), except
+    the newest clean one when nothing newer exists."""
     ctx = ctx or JobContext()
     existing = target.list()
     snaps = list_snapshots(target, k, existing)
     rep = PruneReport(dry_run)
-    _choose(rep, snaps, rules, known_damaged)
+    _choose(rep, snaps, rules, known_damaged, forget_before)
     remaining = set(rep.keep)
     if not dry_run:
         remaining |= _forget(target, rep, ctx)
@@ -73,11 +76,14 @@ def prune_target(target: Target, k: BackupKeys, rules: dict[str, int], known_dam
     return rep
 
 
-def _choose(rep: PruneReport, snaps: list[SnapshotInfo], rules: dict[str, int], known_damaged: set[str]) -> None:
+def _choose(rep: PruneReport, snaps: list[SnapshotInfo], rules: dict[str, int], known_damaged: set[str],
+            forget_before: float | None = None) -> None:
     """Which snapshots to keep and forget; never the last good copy to damaged newer ones."""
     rep.unreadable = [s.id for s in snaps if not s.ok]
     good = [s for s in snaps if s.ok]
     kept = apply_retention([(s.id, s.time) for s in good], rules) | set(rep.unreadable)
+    if forget_before is not None:
+        kept -= {s.id for s in good if s.time < forget_before}
     rep.known_damaged = sorted(known_damaged & {s.id for s in snaps})
     clean = [s.id for s in good if s.id not in rep.known_damaged]
     if clean and clean[-1] not in kept:

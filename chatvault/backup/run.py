@@ -44,6 +44,7 @@ from chatvault.backup.snapshot import DbSnapshot
 from chatvault.backup.target import Target
 from chatvault.errors import IntegrityError, StorageError
 from chatvault.jobs.context import JobContext
+from chatvault.store import audit as audit_trail
 from chatvault.vault.header import HEADER_NAME
 from chatvault.vault.vault import Vault
 
@@ -77,6 +78,8 @@ class RunResult:
     blobs_checked: int = 0  # media blobs whose chunk tags this run authenticated
     source_checked_from_ns: int = 0  # start marker's ctime: a later run re-checks blobs changed after it
     damage: dict[str, Any] | None = None  # the damaged source pages and blobs, named (run refused)
+    audit_head: dict[str, Any] | None = None  # the audit chain's newest entry, sealed in the manifest
+    audit_mismatch: str | None = None  # the previous snapshot's sealed head is no longer in the chain
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
@@ -217,6 +220,7 @@ class BackupRun:
             slots, fps, ident, checked = self._store_objects()
         finally:
             counter.join()  # it uses the snapshot's connection, which the caller closes next
+        self._audit_anchor(conn)
         self.phase("media and upload")
         self._refuse_damage()
         body, sealed = self._seal(slots)
@@ -364,6 +368,14 @@ class BackupRun:
             self.result.damage = self.audit.report(self.snap.connection(), self.snap.read_page)
             raise self.audit.error(self.result.damage)
 
+    def _audit_anchor(self, conn: Any) -> None:
+        """The audit chain's head goes into the manifest; the previous snapshot's head must still
+        be in the chain (else the trail was rewritten since: the run goes on, and says so)."""
+        self.result.audit_head = audit_trail.head(conn)
+        sealed = (self.prev or {}).get("audit_head")
+        if sealed:
+            self.result.audit_mismatch = audit_trail.anchor_problem(conn, sealed, f"snapshot {self.prev['id']}")
+
     def _seal(self, slots: list[list[Any]]) -> tuple[dict[str, Any], bytes]:
         """The manifest body (only now does the snapshot exist) and its sealed bytes."""
         faults.hit("backup.before_manifest")
@@ -392,6 +404,7 @@ class BackupRun:
                    "root": k.mac(b"".join(bytes.fromhex(sl[0]) for sl in slots))},
             "blobs": [row for row in self.blob_rows if row],
             "counts": self.counts | {"media_bytes": sum(m[2] for m in self.media), "db_bytes": snap.size},
+            "audit_head": self.result.audit_head,
             "source_checked": 1,  # every page and blob it holds was authenticated when it was stored
         }
         sealed = seal_manifest(k, snapshot_id, self.header_key, body)

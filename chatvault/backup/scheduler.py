@@ -67,6 +67,17 @@ class Scheduler:
         now = clock.clock.now()
         return [name for name, at in self.schedule() if at <= now]
 
+    def _retention(self, ctx: JobContext) -> list[DueRun]:
+        """Retention policies once a day, before the backups (so a snapshot never keeps for long what
+        a policy deleted). Reported as the pseudo-destination "retention"."""
+        from chatvault.compliance.schedule import run_retention_if_due
+
+        try:
+            rep = run_retention_if_due(self.vault, ctx)
+        except ChatVaultError as exc:
+            return [DueRun("retention", False, error=exc.message)]
+        return [] if rep is None else [DueRun("retention", True, extra=rep.to_json() | {"would_delete": None})]
+
     def run_due(self, ctx: JobContext | None = None) -> list[DueRun]:
         """Back up to every due destination (then prune by its retention rules). Never raises for a
         failing destination: the failure is recorded in the history and returned."""
@@ -74,7 +85,7 @@ class Scheduler:
         from chatvault.backup.engine import run_backup, run_prune
 
         ctx = ctx or JobContext()
-        results = []
+        results = self._retention(ctx)
         for name in self.due():
             ctx.check()
             conn = self.vault.connect(readonly=True)

@@ -114,6 +114,9 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.imports = ImportController(self)
         self.who_is_me = WhoIsMe(self)             # "This is me: …" in the chat list's menu
         self._build_menus()
+        from chatvault.gui.export_hooks import ExportHooks
+
+        self.exporter = ExportHooks(self)          # File → Export…, "Export chat…", "Export results…"
         self.retranslate()
         self.show_page(PAGE_CHATS)
         self.resize(1180, 760)
@@ -194,6 +197,10 @@ class MainWindow(MainWindowChrome, QMainWindow):
         lp.addWidget(self.unlock_again, 0, Qt.AlignmentFlag.AlignHCenter)
         lp.addStretch(2)
         self.stack.addWidget(self.locked_page)
+        from chatvault.gui.pages.compliance import CompliancePage
+
+        self.compliance = CompliancePage(self)        # PAGE_COMPLIANCE: after the locked page
+        self.stack.addWidget(self.compliance)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -215,6 +222,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.search_page.set_vault(vault)
         self.gallery.set_vault(vault, self.conn)
         self.protection.set_vault(vault)
+        self.compliance.set_vault(vault)
         self.reload_chats()
 
     def reload_chats(self) -> None:
@@ -367,9 +375,11 @@ class MainWindow(MainWindowChrome, QMainWindow):
             return
         if self.imports is not None:
             self.imports.on_lock()        # stops the import; closes its dialog (keys, previews)
+        self.exporter.stop()
         self.search_page.clear()
         self.gallery.clear()
         self.protection.clear()
+        self.compliance.set_vault(None)
         self.messages.clear()
         self.damage_notice.clear()
         self.chat_model.load(None)
@@ -495,6 +505,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.save_state()
         if self.imports is not None and self.imports.busy():
             self.imports.cancel()
+        self.exporter.stop()
         self.protection.clear()
         self.idle.stop()
         self.tray.hide()

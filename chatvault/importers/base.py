@@ -36,6 +36,7 @@ KNOWN_DATE_ORDERS = "known_date_orders"
 class ImportOptions:
     me: str | None = None                         # which sender name is "me"
     options: dict[str, Any] = field(default_factory=dict)  # format-specific: key, imei, uin, ...
+    custodian: str | None = None                  # whose archive this is (name or id; None: the default one)
 
 
 class Importer(ABC):

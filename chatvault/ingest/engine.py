@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from chatvault import clock, faults
+from chatvault.compliance import custodians, holds
 from chatvault.errors import Cancelled, ChatVaultError, StorageError, UnknownFormat
 from chatvault.importers.base import Importer, ImportOptions
 from chatvault.importers.openers import TreeCache
@@ -39,6 +40,7 @@ from chatvault.ingest.report import ImportReport
 from chatvault.ingest.rows import dumps
 from chatvault.ingest.writer import Writer
 from chatvault.jobs.context import JobContext
+from chatvault.store import audit as audit_trail
 from chatvault.store.db import Connection, DatabaseError, classify, rollback
 from chatvault.vault.vault import Vault
 
@@ -132,7 +134,7 @@ class _Run:
 
     def execute(self) -> ImportReport:
         r, ctx, conn = self.report, self.ctx, self.conn
-        r.run_id, r.resumed_from = _start_run(conn, self.importer, r.path)
+        r.run_id, r.resumed_from = _start_run(conn, self.importer, r.path, self.options.custodian)
         self.writer = writer = Writer(self.vault, conn, r.run_id, r, ctx, self.importer, self.options, self.trees)
         self.options = owner.feed(conn, self.importer.name, self.options)     # what the reader gets: with a kept "me"
         self.options = reorder_feed_known(conn, self.importer.name, self.options)  # and each chat's stored date order
@@ -245,7 +247,9 @@ def _classify(exc: BaseException, path: Path | None = None) -> BaseException:
 
         return storage_error(exc, "importing")
     return exc
-def _start_run(conn: Connection, importer: Importer, path: str) -> tuple[int, int | None]:
+def _start_run(conn: Connection, importer: Importer, path: str,
+               custodian: str | None = None) -> tuple[int, int | None]:
+    custodian_id = custodians.find(conn, custodian)["id"] if custodian else custodians.default_id(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
         # We hold the writer lock: a run still 'running' belongs to a process that died.
@@ -255,8 +259,9 @@ def _start_run(conn: Connection, importer: Importer, path: str) -> tuple[int, in
                            (path,)).fetchone()
         resumed = int(row["id"]) if row is not None and row["outcome"] in ("interrupted", "cancelled", "failed") else None
         cur = conn.execute(
-            "INSERT INTO import_runs(started_at, format, parser_version, path, outcome, counts) "
-            "VALUES (?,?,?,?, 'running', '{}')", (clock.now_ms(), importer.name, importer.parser_version, path))
+            "INSERT INTO import_runs(started_at, format, parser_version, path, outcome, counts, custodian_id) "
+            "VALUES (?,?,?,?, 'running', '{}', ?)",
+            (clock.now_ms(), importer.name, importer.parser_version, path, custodian_id))
         run_id = int(cur.lastrowid)
         conn.execute("COMMIT")
     except BaseException:
@@ -302,9 +307,10 @@ def _end_run(writer: Writer, report: ImportReport, hashed: dict, options: Import
                  "file_size = ?, checkpoint = NULL WHERE id = ?",
                  (clock.now_ms(), report.outcome, dumps(counts), report.error, hashed.get("hash"),
                   hashed.get("size"), report.run_id))
-    conn.execute("INSERT INTO audit_log(at, actor, action, detail) VALUES (?, 'user', 'import', ?)",
-                 (clock.now_ms(), dumps({"run_id": report.run_id, "format": report.format, "path": report.path,
-                                          "outcome": report.outcome, "added": report.added})))
+    if holds.any_active(conn):
+        holds.refresh_items(conn)        # messages this run brought into a hold's scope get their digest
+    audit_trail.append(conn, "import", {"run_id": report.run_id, "format": report.format, "path": report.path,
+                                        "outcome": report.outcome, "added": report.added})
     writer.commit(None, progress=False)
 
 

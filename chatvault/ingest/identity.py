@@ -33,6 +33,7 @@ class Conv:
     pids: dict = field(default_factory=dict)   # sender key → participant id, already a member here
     replies: bool = False               # this run stored a message quoting another
     reorder: Reorder | None = None      # an earlier import read the dates in the other day/month order
+    tombstoned: bool | None = None      # messages of this chat were deleted by retention/erasure (None: not asked)
 
 
 class Identity:

@@ -24,6 +24,7 @@ class ImportReport:
     attachments_stored: int = 0
     attachments_missing: int = 0
     attachments_filled: int = 0
+    removed_by_compliance: int = 0      # messages a retention policy or an erasure removed: not brought back
     redated: int = 0                    # stored messages moved to the dates this export's date order gives
     unparsed: int = 0
     unparsed_lines: list[str] = field(default_factory=list)
@@ -40,7 +41,7 @@ class ImportReport:
     def counts(self) -> dict[str, int]:
         keys = ("added", "already_present", "edited", "recalled", "missing_at_source", "restored", "conversations_missing",
                 "attachments_stored",
-                "attachments_missing", "attachments_filled", "redated", "unparsed", "conversations", "messages_seen")
+                "attachments_missing", "attachments_filled", "redated", "removed_by_compliance", "unparsed", "conversations", "messages_seen")
         return {k: getattr(self, k) for k in keys}
 
     def to_json(self) -> dict[str, Any]:

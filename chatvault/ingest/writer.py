@@ -17,7 +17,7 @@ from typing import Any
 from chatvault import faults
 from chatvault.importers.base import Importer, ImportOptions
 from chatvault.importers.openers import TreeCache
-from chatvault.ingest import recalls, reconcile
+from chatvault.ingest import recalls, reconcile, tombstones
 from chatvault.ingest.attachments import Attachments
 from chatvault.ingest.identity import Conv, Identity
 from chatvault.ingest.parse import env_int
@@ -221,8 +221,12 @@ class Writer:
         account with random MsgSvrIDs imported at 39,500 msg/s, not 45,000.
         """
         existing: dict[str, tuple] = {}
+        if conv.tombstoned is None:
+            conv.tombstoned = tombstones.any_in(self.conn, conv.id)
+        if conv.tombstoned:
+            existing.update(tombstones.keys_among(self.conn, conv.id, [p[KEY] for p in items]))
         if conv.prev_max is None:
-            return existing, False, None
+            return existing, bool(existing), None
         keys = [p[KEY] for p in items]
         others = None
         if conv.reorder is not None:
@@ -261,6 +265,9 @@ class Writer:
                 last = ms
             old = existing.get(key) if existing else None
             if old is not None:
+                if old[1] is None:          # tombstoned: removed by retention or an erasure, stays removed
+                    report.removed_by_compliance += 1
+                    continue
                 mid = old[1]
                 self._seen_again(conv, p, old, b)
                 continue

@@ -104,12 +104,12 @@ def _worker_main() -> None:
     inp, out = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
-            (n,) = struct.unpack(">Q", _read_exact(inp, 8))
+            n, size = struct.unpack(">QI", _read_exact(inp, 12))
             data = _read_exact(inp, n)
         except EOFError:
             return
         try:
-            thumb, mime, w, h = make_thumbnail(data)
+            thumb, mime, w, h = make_thumbnail(data, size)
             head = json.dumps({"ok": True, "mime": mime, "w": w, "h": h}).encode()
         except ThumbnailError as exc:
             thumb, head = b"", json.dumps({"ok": False, "error": exc.message}).encode()
@@ -134,12 +134,13 @@ class ThumbWorker:
                 preexec_fn=_limit_worker if os.name == "posix" else None)
         return self._proc
 
-    def make(self, data: bytes) -> tuple[bytes, str, int, int]:
+    def make(self, data: bytes, size: int = THUMB_SIZE) -> tuple[bytes, str, int, int]:
+        """The image scaled to fit size×size (a PDF export asks for its printed size)."""
         if os.name != "posix":  # no select() on pipes and no RLIMIT_AS: decode here, still bomb-guarded
-            return make_thumbnail(data)
+            return make_thumbnail(data, size)
         proc = self._start()
         try:
-            proc.stdin.write(struct.pack(">Q", len(data)) + data)
+            proc.stdin.write(struct.pack(">QI", len(data), size) + data)
             proc.stdin.flush()
             head_len, thumb_len = struct.unpack(">II", self._read(proc, 8))
             head = json.loads(self._read(proc, head_len))

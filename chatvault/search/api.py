@@ -22,6 +22,7 @@ from chatvault.search.fields import display_text, load_extra
 from chatvault.search.index import TABLE
 from chatvault.search.query import Query, Term, parse
 from chatvault.search.snippet import Segment, make_snippet, render
+from chatvault.store.custody import in_custodians_sql
 from chatvault.store.db import DatabaseError, classify
 from chatvault.store.store import Store
 
@@ -46,10 +47,12 @@ class SearchFilters:
     kinds: Sequence[str] = ()                 # MessageKind values
     has_attachment: bool | None = None
     status: str | None = None                 # 'present' or 'missing-at-source'
+    custodians: Sequence[int | str] = ()      # whose archive: custodian ids or names (docs/compliance.md)
 
     def is_empty(self) -> bool:
         return not (self.conversations or self.sender or self.apps or self.after is not None
-                    or self.before is not None or self.kinds or self.has_attachment is not None or self.status)
+                    or self.before is not None or self.kinds or self.has_attachment is not None or self.status
+                    or self.custodians)
 
 
 @dataclass
@@ -126,8 +129,20 @@ def _resolve_conversations(conn: Any, refs: Iterable[int | str]) -> list[int]:
     return ids
 
 
-def _filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
-    """Conditions on `messages m` and their parameters."""
+def _resolve_custodians(conn: Any, refs: Iterable[int | str]) -> list[int]:
+    ids = []
+    for ref in refs:
+        text = str(ref).strip()
+        row = conn.execute("SELECT id FROM custodians WHERE id = ? OR name = ? COLLATE NOCASE",
+                           (int(text) if text.isdigit() else -1, text)).fetchone()
+        if row is None:
+            raise QueryError(f"There is no custodian '{text}'.", hint="List them with `chatvault custodian ls`.")
+        ids.append(int(row[0]))
+    return ids
+
+
+def filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
+    """Conditions on `messages m` and their parameters (search, and the exports' selections)."""
     where: list[str] = []
     params: list[Any] = []
     if f.conversations:
@@ -168,6 +183,10 @@ def _filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
         # partial index on status != 'present' (it cannot for a bound parameter).
         value = by_value[f.status].value
         where.append(f"m.status = '{value}'" + (" AND m.status != 'present'" if value != "present" else ""))
+    if f.custodians:
+        ids = _resolve_custodians(conn, f.custodians)
+        where.append(in_custodians_sql("m", ",".join("?" * len(ids))))
+        params += ids
     if f.after is not None and f.before is not None and f.after >= f.before:
         raise QueryError("The date range is empty: 'after' is not earlier than 'before'.")
     if f.after is not None:
@@ -203,7 +222,7 @@ def search_ids(conn: Any, query: Query | str, filters: SearchFilters | None = No
     q = parse(query) if isinstance(query, str) else query
     f = filters or SearchFilters()
     try:
-        where, params = _filter_sql(conn, f)
+        where, params = filter_sql(conn, f)
         positive = q.positive_fts()
         if positive is not None:
             return _text_search(conn, positive, f, where, params, sort, limit, offset)

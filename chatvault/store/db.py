@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlcipher3
@@ -230,3 +232,16 @@ def log_file_path() -> str | None:
         if isinstance(handler, logging.FileHandler):
             return handler.baseFilename
     return None
+
+
+@contextmanager
+def immediate(conn: Connection) -> Iterator[Connection]:
+    """`with immediate(conn):` one write transaction (BEGIN IMMEDIATE … COMMIT), rolled back safely
+    on any error (`rollback`)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn)
+        raise

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chatvault import clock
+from chatvault.store import audit as audit_trail
 from chatvault.store import queries
 from chatvault.store.db import Connection
 
@@ -73,10 +73,7 @@ class Store:
 
     # --- audit -------------------------------------------------------------------------
     def audit(self, action: str, detail: dict[str, Any] | None = None, actor: str = "user") -> None:
-        self.conn.execute(
-            "INSERT INTO audit_log(at, actor, action, detail) VALUES (?, ?, ?, ?)",
-            (clock.now_ms(), actor, action, json.dumps(detail or {}, ensure_ascii=False)),
-        )
+        audit_trail.append(self.conn, action, detail, actor)
 
     def audit_entries(self, limit: int = 100) -> list[dict[str, Any]]:
         rows = self.conn.execute(

@@ -73,11 +73,14 @@ class Slot:
     nonce: bytes
     ct: bytes
     key_format: int | None = None    # recovery slot: the recovery key's check (recovery.py)
+    kdf: KdfParams | None = None     # officer slot: its own key derivation (a passphrase change keeps it)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"alg": "aes-256-gcm", "nonce": b64(self.nonce), "ct": b64(self.ct)}
         if self.key_format is not None:
             out["key_format"] = self.key_format
+        if self.kdf is not None:
+            out["kdf"] = _kdf_json(self.kdf)
         return out
 
     @classmethod
@@ -87,7 +90,15 @@ class Slot:
         fmt = data.get("key_format")
         if fmt is not None and fmt not in RECOVERY_FORMATS:
             raise _Damage(f"the {name} slot names an unknown recovery-key format ({str(fmt)[:20]})")
-        return cls(unb64(data["nonce"], f"slots.{name}.nonce"), unb64(data["ct"], f"slots.{name}.ct"), fmt)
+        kdf = None
+        if data.get("kdf") is not None:
+            k = data["kdf"]
+            kdf = KdfParams(str(k["alg"]), int(k["m_kib"]), int(k["t"]), int(k["p"]), unb64(k["salt"], f"slots.{name}.kdf"))
+        return cls(unb64(data["nonce"], f"slots.{name}.nonce"), unb64(data["ct"], f"slots.{name}.ct"), fmt, kdf)
+
+
+def _kdf_json(kdf: KdfParams) -> dict[str, Any]:
+    return {"alg": kdf.alg, "m_kib": kdf.m_kib, "t": kdf.t, "p": kdf.p, "salt": b64(kdf.salt)}
 
 
 @dataclass
@@ -112,11 +123,14 @@ class Header:
     def legacy(self) -> bool:
         return self.version < 2 or self.passphrase_norm is None
 
-    def aad(self, slot: str) -> bytes:
+    def aad(self, slot: str, kdf: KdfParams | None = None) -> bytes:
+        """What a slot's wrapped key is bound to; `kdf` is the officer slot's own derivation."""
         bound: dict[str, Any] = {"format": FORMAT_NAME, "vault_id": self.vault_id, "slot": slot}
         if slot == "passphrase":
             bound["kdf"] = {"alg": self.kdf.alg, "m": self.kdf.m_kib, "t": self.kdf.t, "p": self.kdf.p,
                             "salt": b64(self.kdf.salt)}
+        elif kdf is not None:
+            bound["kdf"] = {"alg": kdf.alg, "m": kdf.m_kib, "t": kdf.t, "p": kdf.p, "salt": b64(kdf.salt)}
         return json.dumps(bound, sort_keys=True, separators=(",", ":")).encode()
 
     def body(self) -> dict[str, Any]:

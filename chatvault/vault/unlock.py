@@ -10,11 +10,14 @@ from chatvault.vault import keys, recovery
 from chatvault.vault.header import Header
 from chatvault.vault.passphrase import legacy_forms, normalize
 
+OFFICER_SLOT = "officer"
+
 
 @dataclass
 class Unwrapped:
     master: bytearray
-    form: str | None     # the passphrase form that opened it (None: the recovery key)
+    form: str | None     # the passphrase form that opened it (None: the recovery key or the officer's)
+    role: str = "owner"  # which slot opened it: the owner's passphrase/recovery key, or the officer's
 
     @property
     def normalised(self) -> bool:
@@ -38,6 +41,18 @@ def unwrap_passphrase(header: Header, passphrase: str) -> Unwrapped | None:
         if master is not None:
             return Unwrapped(master, form)
     return None
+
+
+def unwrap_officer(header: Header, passphrase: str) -> Unwrapped | None:
+    """The compliance officer's slot (docs/compliance.md: roles), with its own key derivation."""
+    slot = header.slots.get(OFFICER_SLOT)
+    if slot is None or slot.kdf is None:
+        return None
+    form = normalize(passphrase)
+    if not form:
+        return None
+    master = keys.unwrap(slot.kdf.derive(form), slot.nonce, slot.ct, header.aad(OFFICER_SLOT, slot.kdf))
+    return None if master is None else Unwrapped(master, None, role="officer")
 
 
 def recovery_raw(header: Header, recovery_key: str) -> bytes:

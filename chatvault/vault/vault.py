@@ -16,9 +16,17 @@ import uuid
 from pathlib import Path
 
 from chatvault import clock
-from chatvault.errors import IntegrityError, VaultExists, VaultLocked, WrongPassphrase, WrongRecoveryKey
+from chatvault.errors import (
+    IntegrityError,
+    PermissionDenied,
+    VaultExists,
+    VaultLocked,
+    WrongPassphrase,
+    WrongRecoveryKey,
+)
 from chatvault.fsutil import fsync_dir
 from chatvault.search.index import finish_upgrade
+from chatvault.store import audit as audit_trail
 from chatvault.store.damage import is_damage
 from chatvault.store.db import Connection, DatabaseError, connect
 from chatvault.store.schema import migrate
@@ -27,7 +35,14 @@ from chatvault.vault.header import BACKUP_NAME, HEADER_NAME, Header, HeaderDamag
 from chatvault.vault.kdf import KdfParams
 from chatvault.vault.lock import WriterLock
 from chatvault.vault.passphrase import check_usable
-from chatvault.vault.unlock import Unwrapped, header_mac_key, unwrap_passphrase, unwrap_recovery
+from chatvault.vault.unlock import (
+    OFFICER_SLOT,
+    Unwrapped,
+    header_mac_key,
+    unwrap_officer,
+    unwrap_passphrase,
+    unwrap_recovery,
+)
 
 DB_NAME = "vault.db"
 MEDIA_DIR = "media"
@@ -40,6 +55,7 @@ class Vault:
         self.path = path
         self.header = header
         self._master: bytearray | None = master
+        self.role = "owner"            # "officer" when the compliance officer's slot opened it
         self._connections: list[Connection] = []
         self.writer_lock = WriterLock(path)
         self.notices: list[str] = []   # things the user should hear about (a header repaired, ...)
@@ -97,11 +113,35 @@ class Vault:
         `passphrase.check_new`; here only an unusable passphrase (empty, spaces) is refused."""
         if self._master is None:
             raise VaultLocked("The vault is locked.")
+        if self.role != "owner":
+            raise PermissionDenied("The compliance officer cannot change the owner's passphrase.",
+                                   hint="The owner changes it, or uses the recovery key if it is forgotten.")
         norm = check_usable(new_passphrase)
         kdf = KdfParams.new()
         header = Header(self.header.vault_id, self.header.created, kdf, dict(self.header.slots))
         header.slots["passphrase"] = Slot(*keys.wrap(kdf.derive(norm), self._master, header.aad("passphrase")))
         self.notices += headerio.write_header(self.path, header, self._master, passphrase=norm)
+        self.header = header
+
+    @property
+    def has_officer(self) -> bool:
+        return OFFICER_SLOT in self.header.slots
+
+    def set_officer_passphrase(self, passphrase: str) -> None:
+        """Add (or replace) the compliance officer's key slot: a second passphrase that opens the
+        vault in the officer role (docs/compliance.md). Only the owner sets it the first time;
+        afterwards only the officer changes it."""
+        if self._master is None:
+            raise VaultLocked("The vault is locked.")
+        if self.has_officer and self.role != "officer":
+            raise PermissionDenied("Only the compliance officer can change the officer's passphrase.",
+                                   hint="Unlock with the officer's passphrase.")
+        norm = check_usable(passphrase)
+        kdf = KdfParams.new()
+        header = Header(self.header.vault_id, self.header.created, self.header.kdf, dict(self.header.slots))
+        header.slots[OFFICER_SLOT] = Slot(*keys.wrap(kdf.derive(norm), self._master, header.aad(OFFICER_SLOT, kdf)),
+                                          kdf=kdf)
+        self.notices += headerio.write_header(self.path, header, self._master)
         self.header = header
 
     def __enter__(self) -> Vault:
@@ -146,10 +186,7 @@ def create_vault(path: Path, passphrase: str) -> tuple[Vault, str]:
         try:
             migrate(conn)
             finish_upgrade(conn)
-            conn.execute(
-                "INSERT INTO audit_log(at, actor, action, detail) VALUES (?, 'user', 'vault.create', ?)",
-                (clock.now_ms(), f'{{"vault_id": "{header.vault_id}"}}'),
-            )
+            audit_trail.append(conn, "vault.create", {"vault_id": header.vault_id})
         finally:
             conn.close()
         # The header is written last: its presence means the vault is complete.
@@ -178,6 +215,7 @@ def open_vault(path: Path, passphrase: str | None = None, *, recovery_key: str |
                  "copy is older than the edit.",
         )
     vault = Vault(path, header, opened.master)
+    vault.role = opened.role
     vault.notices += headerio.maintain(path, header, opened)
     try:
         conn = vault.connect()
@@ -208,7 +246,7 @@ def _unwrap(header: Header, passphrase: str | None, recovery_key: str | None) ->
         return opened
     if passphrase is None:
         raise WrongPassphrase("A passphrase is needed to unlock the vault.")
-    opened = unwrap_passphrase(header, passphrase)
+    opened = unwrap_passphrase(header, passphrase) or unwrap_officer(header, passphrase)
     if opened is None:
         old = (" This vault's header was written by an older ChatVault and has no checksum: if you are sure "
                "of the passphrase, vault.json may be damaged; the recovery key or a backup's vault.json opens "

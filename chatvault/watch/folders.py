@@ -23,22 +23,25 @@ class WatchFolder:
     added_at: int
     last_scan_at: int | None
     options: dict
+    custodian_id: int | None = None    # whose archive the imports it starts are (None: the default custodian)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
 
 
 def _row(r) -> WatchFolder:
-    return WatchFolder(int(r[0]), r[1], r[2], bool(r[3]), int(r[4]), r[5], json.loads(r[6] or "{}"))
+    return WatchFolder(int(r[0]), r[1], r[2], bool(r[3]), int(r[4]), r[5], json.loads(r[6] or "{}"),
+                       None if r[7] is None else int(r[7]))
 
 
 def list_folders(conn: Connection) -> list[WatchFolder]:
     rows = conn.execute(
-        "SELECT id, path, rule, enabled, added_at, last_scan_at, options FROM watch_folders ORDER BY id").fetchall()
+        "SELECT id, path, rule, enabled, added_at, last_scan_at, options, custodian_id FROM watch_folders ORDER BY id").fetchall()
     return [_row(r) for r in rows]
 
 
-def add_folder(conn: Connection, path: str | Path, rule: str = "capture", options: dict | None = None) -> WatchFolder:
+def add_folder(conn: Connection, path: str | Path, rule: str = "capture", options: dict | None = None,
+               custodian_id: int | None = None) -> WatchFolder:
     if rule not in RULES:
         raise UsageError(f"Unknown rule {rule!r}.", hint=f"Use one of: {', '.join(RULES)}.")
     p = Path(path).expanduser()
@@ -47,10 +50,10 @@ def add_folder(conn: Connection, path: str | Path, rule: str = "capture", option
     real = os.path.realpath(p)
     if conn.execute("SELECT 1 FROM watch_folders WHERE path = ?", (real,)).fetchone():
         raise UsageError(f"{real} is already watched.", hint="`chatvault watch ls` lists the watched folders.")
-    conn.execute("INSERT INTO watch_folders(path, rule, added_at, options) VALUES (?, ?, ?, ?)",
-                 (real, rule, clock.now_ms(), json.dumps(options or {})))
-    row = conn.execute("SELECT id, path, rule, enabled, added_at, last_scan_at, options FROM watch_folders "
-                       "WHERE path = ?", (real,)).fetchone()
+    conn.execute("INSERT INTO watch_folders(path, rule, added_at, options, custodian_id) VALUES (?, ?, ?, ?, ?)",
+                 (real, rule, clock.now_ms(), json.dumps(options or {}), custodian_id))
+    row = conn.execute("SELECT id, path, rule, enabled, added_at, last_scan_at, options, custodian_id "
+                       "FROM watch_folders WHERE path = ?", (real,)).fetchone()
     return _row(row)
 
 

@@ -29,6 +29,7 @@ from watchdog.observers import Observer
 
 from chatvault import clock
 from chatvault.errors import ChatVaultError, StorageError, UnknownFormat, VaultInUse
+from chatvault.importers.base import ImportOptions
 from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
 from chatvault.media.thumbnails import ThumbWorker, pending_originals, thumbnail_blob
@@ -480,7 +481,7 @@ class WatchService:
             return
         event, detail = "imported", {"target": str(target)}
         try:
-            report = run_import(self.vault, target)
+            report = run_import(self.vault, target, f.spec.custodian_id)
             detail["report"] = _jsonable(report)
         except ChatVaultError as exc:
             event, detail["reason"] = "failed", exc.message
@@ -572,8 +573,9 @@ class _WriterScope:
             self.service.vault.writer_lock.release()
 
 
-def run_import(vault, path: Path):
-    """Hand an export to the import engine (`chatvault.ingest.engine.run_import`)."""
+def run_import(vault, path: Path, custodian_id: int | None = None):
+    """Hand an export to the import engine (`chatvault.ingest.engine.run_import`), as the folder's
+    custodian's (docs/compliance.md)."""
     try:
         engine = importlib.import_module("chatvault.ingest.engine")
         fn = engine.run_import
@@ -581,9 +583,12 @@ def run_import(vault, path: Path):
         raise UnknownFormat(
             f"{path.name} looks like an export, but this ChatVault has no import engine to read it.",
             hint="Update ChatVault, or import it later with `chatvault import`.") from exc
-    kwargs = {}
-    if "ctx" in inspect.signature(fn).parameters:
+    kwargs: dict = {}
+    params = inspect.signature(fn).parameters
+    if "ctx" in params:
         kwargs["ctx"] = JobContext()
+    if custodian_id is not None and "options" in params:
+        kwargs["options"] = ImportOptions(custodian=str(custodian_id))
     return fn(vault, path, **kwargs)
 
 

@@ -683,7 +683,7 @@
         <translation>继续</translation>
     </message>
     <message>
-        <source>Every date in this export could be day-first or month-first: &quot;%1&quot; is %2 or %3, and nothing in the file tells which.</source>
+        <source>Every date in this export could be day-first or month-first: "%1" is %2 or %3, and nothing in the file tells which.</source>
         <translation>此导出中的每个日期都既可以按“日在前”也可以按“月在前”理解：“%1”是 %2 或 %3，文件中没有任何信息能说明是哪一种。</translation>
     </message>
     <message>
@@ -705,6 +705,10 @@
     <message>
         <source>Year first</source>
         <translation>年在前</translation>
+    </message>
+    <message>
+        <source>%1 a second</source>
+        <translation>每秒 %1 条</translation>
     </message>
 </context>
 <context>
@@ -853,6 +857,14 @@
 Keep your chat histories safe for good: an encrypted, searchable archive.</source>
         <translation>ChatVault %1
 永久安全地保存您的聊天记录：加密、可搜索的存档。</translation>
+    </message>
+    <message>
+        <source>Compliance</source>
+        <translation>合规</translation>
+    </message>
+    <message>
+        <source>C&amp;ompliance</source>
+        <translation>合规(&amp;O)</translation>
     </message>
 </context>
 <context>
@@ -1706,6 +1718,848 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Could not change who is me: %1</source>
         <translation>无法更改哪个是我：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CompliancePage</name>
+    <message>
+        <source>No compliance officer passphrase is set: you can change everything here. A firm sets one so that only the officer can.</source>
+        <translation>尚未设置合规专员口令：您可以更改此处的所有内容。企业可设置该口令，使只有合规专员才能更改。</translation>
+    </message>
+    <message>
+        <source>Set officer passphrase…</source>
+        <translation>设置合规专员口令…</translation>
+    </message>
+    <message>
+        <source>Compliance</source>
+        <translation>合规</translation>
+    </message>
+    <message>
+        <source>Custodians</source>
+        <translation>保管人</translation>
+    </message>
+    <message>
+        <source>Legal holds</source>
+        <translation>法律保全</translation>
+    </message>
+    <message>
+        <source>Retention</source>
+        <translation>保留策略</translation>
+    </message>
+    <message>
+        <source>Erasure</source>
+        <translation>删除请求</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>审计记录</translation>
+    </message>
+    <message>
+        <source>Productions</source>
+        <translation>证据出具</translation>
+    </message>
+    <message>
+        <source>Unlocked as the compliance officer: changes here are recorded under your role.</source>
+        <translation>已以合规专员身份解锁：此处的更改将以您的角色记录。</translation>
+    </message>
+    <message>
+        <source>Change officer passphrase…</source>
+        <translation>更改合规专员口令…</translation>
+    </message>
+    <message>
+        <source>Read-only: this vault has a compliance officer, and it was unlocked with the owner's passphrase. Lock and unlock with the officer's passphrase to make changes.</source>
+        <translation>只读：此保险库设有合规专员，而当前是用所有者口令解锁的。请锁定后用合规专员口令解锁再进行更改。</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTab</name>
+    <message>
+        <source>Every import, export, hold, policy change, deletion and erasure, each entry holding the hash of the one before it. The newest hash is sealed into every backup, so a rewritten history no longer matches them.</source>
+        <translation>每一次导入、导出、保全、策略更改、删除和删除请求都会记录，每条记录都包含前一条的哈希值。最新的哈希值会封存在每个备份中，因此被改写的历史将与备份不符。</translation>
+    </message>
+    <message>
+        <source>Only this action (e.g. hold, import)</source>
+        <translation>仅此操作（如 hold、import）</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export JSON…</source>
+        <translation>导出 JSON…</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作者</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Hash</source>
+        <translation>哈希</translation>
+    </message>
+    <message>
+        <source>Verifying the audit trail and the backups' sealed heads…</source>
+        <translation>正在验证审计记录及备份中封存的链头…</translation>
+    </message>
+    <message>
+        <source>Export the audit trail</source>
+        <translation>导出审计记录</translation>
+    </message>
+    <message>
+        <source>Saved to %2 (entries: %1).</source>
+        <translation>已保存到 %2（条目：%1）。</translation>
+    </message>
+    <message>
+        <source>Audit trail intact — entries: %1; backup snapshots that agree: %2.</source>
+        <translation>审计记录完整 — 条目：%1；与之一致的备份快照：%2。</translation>
+    </message>
+    <message>
+        <source>Audit trail BROKEN at entry %1: %2</source>
+        <translation>审计记录在第 %1 条处断裂：%2</translation>
+    </message>
+    <message>
+        <source>Record every search in the audit trail (compliance mode)</source>
+        <translation>在审计记录中记录每一次搜索（合规模式）</translation>
+    </message>
+    <message>
+        <source>Every search is recorded now.</source>
+        <translation>现在会记录每一次搜索。</translation>
+    </message>
+    <message>
+        <source>Searches are not recorded any more.</source>
+        <translation>不再记录搜索。</translation>
+    </message>
+</context>
+<context>
+    <name>ErasureTab</name>
+    <message>
+        <source>An erasure request removes what one person sent, and their media, from every source, leaving tombstones. It is refused while a legal hold covers any of it. Backups made before still hold it until they are pruned.</source>
+        <translation>删除请求会从所有来源中删除某人发送的消息及其媒体，并留下墓碑记录。只要其中任何内容处于法律保全之下，请求就会被拒绝。此前的备份在清理之前仍包含这些内容。</translation>
+    </message>
+    <message>
+        <source>Name, account or phone number</source>
+        <translation>姓名、账号或电话号码</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Erase…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Erasure request</source>
+        <translation>删除请求</translation>
+    </message>
+    <message>
+        <source>The request's reference or reason:</source>
+        <translation>请求的编号或理由：</translation>
+    </message>
+    <message>
+        <source>Erase</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Tick the identities that are this person.</source>
+        <translation>请勾选属于此人的身份。</translation>
+    </message>
+    <message>
+        <source>Find the person and tick their identities first.</source>
+        <translation>请先查找此人并勾选其身份。</translation>
+    </message>
+    <message>
+        <source> (you)</source>
+        <translation>（您）</translation>
+    </message>
+    <message>
+        <source>Erase everything %1 sent, from every source? This cannot be undone.</source>
+        <translation>要从所有来源删除 %1 发送的全部内容吗？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Nobody in the vault matches '%1'.</source>
+        <translation>保险库中没有与“%1”匹配的人。</translation>
+    </message>
+    <message>
+        <source>Would be erased — messages: %1, attachments: %2.</source>
+        <translation>将被删除 — 消息：%1，附件：%2。</translation>
+    </message>
+    <message>
+        <source>messages: %1</source>
+        <translation>消息：%1</translation>
+    </message>
+    <message>
+        <source>Refused while held: %1 of them are under legal hold %2.</source>
+        <translation>保全期间拒绝执行：其中 %1 条处于法律保全 %2 之下。</translation>
+    </message>
+    <message>
+        <source>Erased — messages: %1, attachments: %2. Each left a tombstone.</source>
+        <translation>已删除 — 消息：%1，附件：%2。每条都留下了墓碑记录。</translation>
+    </message>
+</context>
+<context>
+    <name>ProductionsTab</name>
+    <message>
+        <source>Exports and eDiscovery productions made from this vault, as the audit trail records them.</source>
+        <translation>审计记录中记载的、从此保险库进行的导出和电子取证出具。</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>操作者</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>ComplianceTab</name>
+    <message>
+        <source>Unlock with the compliance officer's passphrase to change this.</source>
+        <translation>请用合规专员口令解锁后再更改。</translation>
+    </message>
+    <message>
+        <source>It did not work: %1</source>
+        <translation>操作未成功：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CustodiansTab</name>
+    <message>
+        <source>A custodian is the person whose archive an import is. A message belongs to the custodians whose imports brought or covered it; search, holds, retention and productions can be limited to them.</source>
+        <translation>保管人是某次导入所属档案的主人。消息属于带来或涵盖它的导入所属的保管人；搜索、保全、保留策略和证据出具都可以限定到这些保管人。</translation>
+    </message>
+    <message>
+        <source>Add custodian…</source>
+        <translation>添加保管人…</translation>
+    </message>
+    <message>
+        <source>Assign imports…</source>
+        <translation>分配导入…</translation>
+    </message>
+    <message>
+        <source>Make default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Imports</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Add custodian</source>
+        <translation>添加保管人</translation>
+    </message>
+    <message>
+        <source>Name of the person:</source>
+        <translation>此人的姓名：</translation>
+    </message>
+    <message>
+        <source> (default)</source>
+        <translation>（默认）</translation>
+    </message>
+    <message>
+        <source>Choose a custodian in the list first.</source>
+        <translation>请先在列表中选择一位保管人。</translation>
+    </message>
+    <message>
+        <source>New imports belong to %1.</source>
+        <translation>新的导入将属于 %1。</translation>
+    </message>
+    <message>
+        <source>Custodian %1 added.</source>
+        <translation>已添加保管人 %1。</translation>
+    </message>
+    <message>
+        <source>Imports now belonging to %2: %1.</source>
+        <translation>现属于 %2 的导入：%1。</translation>
+    </message>
+</context>
+<context>
+    <name>HoldsTab</name>
+    <message>
+        <source>While a legal hold is active, nothing in its scope can be deleted: not by retention, not by an erasure, not by any other path. Holds are released, never deleted, and both are recorded in the audit trail.</source>
+        <translation>法律保全生效期间，其范围内的任何内容都不能被删除：保留策略、删除请求或任何其他途径都不行。保全只能解除、不能删除，两者都会记入审计记录。</translation>
+    </message>
+    <message>
+        <source>Place hold…</source>
+        <translation>设置保全…</translation>
+    </message>
+    <message>
+        <source>Release…</source>
+        <translation>解除…</translation>
+    </message>
+    <message>
+        <source>Matter</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>Placed</source>
+        <translation>设置时间</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>生效中</translation>
+    </message>
+    <message>
+        <source>Release legal hold</source>
+        <translation>解除法律保全</translation>
+    </message>
+    <message>
+        <source>whole vault</source>
+        <translation>整个保险库</translation>
+    </message>
+    <message>
+        <source>Choose an active hold in the list first.</source>
+        <translation>请先在列表中选择一个生效中的保全。</translation>
+    </message>
+    <message>
+        <source>Released %1</source>
+        <translation>已于 %1 解除</translation>
+    </message>
+    <message>
+        <source>Why is the hold on %1 released?</source>
+        <translation>为什么解除对 %1 的保全？</translation>
+    </message>
+    <message>
+        <source>custodian %1</source>
+        <translation>保管人 %1</translation>
+    </message>
+    <message>
+        <source>chat %1</source>
+        <translation>聊天 %1</translation>
+    </message>
+    <message>
+        <source>person %1</source>
+        <translation>人员 %1</translation>
+    </message>
+    <message>
+        <source>Legal hold %1 released.</source>
+        <translation>法律保全 %1 已解除。</translation>
+    </message>
+    <message>
+        <source>Legal hold %1 placed (messages held: %2).</source>
+        <translation>已设置法律保全 %1（保全的消息：%2）。</translation>
+    </message>
+</context>
+<context>
+    <name>RetentionTab</name>
+    <message>
+        <source>Keep messages for a period after their date, then delete them, leaving a tombstone. Held messages are never deleted. A locked policy can be lengthened, never shortened or removed. Retention runs once a day with the backups.</source>
+        <translation>消息在其日期后保留一段时间，然后删除并留下墓碑记录。处于保全中的消息永不删除。锁定的策略只能延长，不能缩短或移除。保留策略每天随备份运行一次。</translation>
+    </message>
+    <message>
+        <source>Add policy…</source>
+        <translation>添加策略…</translation>
+    </message>
+    <message>
+        <source>Lengthen…</source>
+        <translation>延长…</translation>
+    </message>
+    <message>
+        <source>Lock…</source>
+        <translation>锁定…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>Run now…</source>
+        <translation>立即运行…</translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>保留期</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>1 year</source>
+        <translation>1 年</translation>
+    </message>
+    <message>
+        <source>Change the period</source>
+        <translation>更改保留期</translation>
+    </message>
+    <message>
+        <source>Keep for (days):</source>
+        <translation>保留天数：</translation>
+    </message>
+    <message>
+        <source>Lock policy</source>
+        <translation>锁定策略</translation>
+    </message>
+    <message>
+        <source>Run retention</source>
+        <translation>运行保留策略</translation>
+    </message>
+    <message>
+        <source>Delete every message the policies no longer keep? Each leaves a tombstone; held messages stay.</source>
+        <translation>要删除策略不再保留的所有消息吗？每条都会留下墓碑记录；处于保全中的消息将保留。</translation>
+    </message>
+    <message>
+        <source>Choose a policy in the list first.</source>
+        <translation>请先在列表中选择一个策略。</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 天</translation>
+    </message>
+    <message>
+        <source>custodian %1</source>
+        <translation>保管人 %1</translation>
+    </message>
+    <message>
+        <source>whole vault</source>
+        <translation>整个保险库</translation>
+    </message>
+    <message>
+        <source>After locking, nobody — you included — can shorten or remove '%1'; it can only be lengthened. Backups with Object Lock keep their objects for the same period. Lock it?</source>
+        <translation>锁定后，任何人（包括您）都不能缩短或移除“%1”，只能延长。启用对象锁定的备份会在相同期限内保留其对象。确定锁定吗？</translation>
+    </message>
+    <message>
+        <source>Policy removed.</source>
+        <translation>策略已移除。</translation>
+    </message>
+    <message>
+        <source>%1 years</source>
+        <translation>%1 年</translation>
+    </message>
+    <message>
+        <source>chat %1</source>
+        <translation>聊天 %1</translation>
+    </message>
+    <message>
+        <source>Policy added.</source>
+        <translation>策略已添加。</translation>
+    </message>
+    <message>
+        <source>%1 days</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <source>source %1</source>
+        <translation>来源 %1</translation>
+    </message>
+    <message>
+        <source>Retention would delete now — messages: %1; past their period but held: %2.</source>
+        <translation>保留策略现在将删除 — 消息：%1；已过期但处于保全中：%2。</translation>
+    </message>
+    <message>
+        <source>The period is now (days): %1.</source>
+        <translation>现在的保留期（天）：%1。</translation>
+    </message>
+    <message>
+        <source>The policy is locked.</source>
+        <translation>策略已锁定。</translation>
+    </message>
+    <message>
+        <source>Deleted messages: %1; held messages kept: %2.</source>
+        <translation>已删除消息：%1；保留的保全消息：%2。</translation>
+    </message>
+</context>
+<context>
+    <name>HoldDialog</name>
+    <message>
+        <source>Place a legal hold</source>
+        <translation>设置法律保全</translation>
+    </message>
+    <message>
+        <source>e.g. Acme v. Example Ltd</source>
+        <translation>例如：甲公司诉乙公司</translation>
+    </message>
+    <message>
+        <source>Matter:</source>
+        <translation>案件：</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>理由：</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>任意</translation>
+    </message>
+    <message>
+        <source>Custodian:</source>
+        <translation>保管人：</translation>
+    </message>
+    <message>
+        <source>Chat:</source>
+        <translation>聊天：</translation>
+    </message>
+    <message>
+        <source>name, account or phone</source>
+        <translation>姓名、账号或电话</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>Person:</source>
+        <translation>人员：</translation>
+    </message>
+    <message>
+        <source>Dates:</source>
+        <translation>日期：</translation>
+    </message>
+    <message>
+        <source>Everything in the scope below is kept until the hold is released. Leave a field at “any” to hold more.</source>
+        <translation>以下范围内的所有内容都将保留，直到保全解除。将某项保留为“任意”可扩大保全范围。</translation>
+    </message>
+    <message>
+        <source>from</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>A hold needs a matter name and a reason.</source>
+        <translation>保全需要案件名称和理由。</translation>
+    </message>
+    <message>
+        <source>The date range is empty.</source>
+        <translation>日期范围为空。</translation>
+    </message>
+    <message>
+        <source>Nobody in the vault matches '%1'.</source>
+        <translation>保险库中没有与“%1”匹配的人。</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyDialog</name>
+    <message>
+        <source>Add a retention policy</source>
+        <translation>添加保留策略</translation>
+    </message>
+    <message>
+        <source>e.g. Broker-dealer records</source>
+        <translation>例如：经纪交易商记录</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>years</source>
+        <translation>年</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>天</translation>
+    </message>
+    <message>
+        <source>Keep for:</source>
+        <translation>保留：</translation>
+    </message>
+    <message>
+        <source>whole vault</source>
+        <translation>整个保险库</translation>
+    </message>
+    <message>
+        <source>For:</source>
+        <translation>适用于：</translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>策略</translation>
+    </message>
+    <message>
+        <source>After the period, counted from each message's date, the message is deleted and leaves a tombstone, unless a legal hold covers it.</source>
+        <translation>从每条消息的日期起算，期满后消息将被删除并留下墓碑记录，除非它处于法律保全之下。</translation>
+    </message>
+</context>
+<context>
+    <name>AssignDialog</name>
+    <message>
+        <source>Assign imports to a custodian</source>
+        <translation>将导入分配给保管人</translation>
+    </message>
+    <message>
+        <source>Belongs to:</source>
+        <translation>属于：</translation>
+    </message>
+</context>
+<context>
+    <name>OfficerDialog</name>
+    <message>
+        <source>Compliance officer's passphrase</source>
+        <translation>合规专员口令</translation>
+    </message>
+    <message>
+        <source>This passphrase also unlocks the vault, as the compliance officer. Once it is set, holds, retention, erasures and custodians can only be changed by the officer, and the audit trail names who did what.</source>
+        <translation>此口令也可以解锁保险库，身份为合规专员。设置后，保全、保留策略、删除请求和保管人只能由合规专员更改，审计记录会注明操作者。</translation>
+    </message>
+    <message>
+        <source>Choose the officer's new passphrase.</source>
+        <translation>请设置合规专员的新口令。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Exported files are not encrypted: keep them somewhere safe.</source>
+        <translation>导出的文件不加密：请妥善保管。</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>导出内容</translation>
+    </message>
+    <message>
+        <source>Web pages (HTML)</source>
+        <translation>网页（HTML）</translation>
+    </message>
+    <message>
+        <source>PDF document</source>
+        <translation>PDF 文档</translation>
+    </message>
+    <message>
+        <source>JSON (for programs)</source>
+        <translation>JSON（供程序使用）</translation>
+    </message>
+    <message>
+        <source>CSV (for spreadsheets)</source>
+        <translation>CSV（供电子表格使用）</translation>
+    </message>
+    <message>
+        <source>eDiscovery production (RSMF)</source>
+        <translation>电子取证提交包（RSMF）</translation>
+    </message>
+    <message>
+        <source>Not part of this version of ChatVault</source>
+        <translation>此版本的 ChatVault 不包含该格式</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Save in</source>
+        <translation>保存到</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Include photos, videos and files</source>
+        <translation>包含图片、视频和文件</translation>
+    </message>
+    <message>
+        <source>A page per month</source>
+        <translation>每月一页</translation>
+    </message>
+    <message>
+        <source>A page every N messages</source>
+        <translation>每 N 条消息一页</translation>
+    </message>
+    <message>
+        <source>messages</source>
+        <translation>条消息</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>分页</translation>
+    </message>
+    <message>
+        <source>For Excel (UTF-8 with a byte-order mark)</source>
+        <translation>适用于 Excel（带字节顺序标记的 UTF-8）</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Draw the pictures in the PDF</source>
+        <translation>在 PDF 中显示图片</translation>
+    </message>
+    <message>
+        <source>Choose where to save the export</source>
+        <translation>选择导出的保存位置</translation>
+    </message>
+    <message>
+        <source>Counting the messages…</source>
+        <translation>正在统计消息…</translation>
+    </message>
+    <message>
+        <source>%1 chats · %2 messages</source>
+        <translation>%1 个聊天 · %2 条消息</translation>
+    </message>
+    <message>
+        <source>%1 media files (%2)</source>
+        <translation>%1 个媒体文件（%2）</translation>
+    </message>
+    <message>
+        <source>About %1 to write</source>
+        <translation>约需写入 %1</translation>
+    </message>
+    <message>
+        <source>The folder %1 does not exist. Choose a folder to save the export in.</source>
+        <translation>文件夹 %1 不存在。请选择保存导出的文件夹。</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 messages</source>
+        <translation>%1 / %2 条消息</translation>
+    </message>
+    <message>
+        <source>%1 a second</source>
+        <translation>每秒 %1 条</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>约剩 %1</translation>
+    </message>
+    <message>
+        <source>Export cancelled. Nothing of it was kept.</source>
+        <translation>导出已取消，未保留任何内容。</translation>
+    </message>
+    <message>
+        <source>Exported %1 messages from %2 chats to %3</source>
+        <translation>已将 %2 个聊天中的 %1 条消息导出到 %3</translation>
+    </message>
+    <message>
+        <source>The export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ExportHooks</name>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export results…</source>
+        <translation>导出结果…</translation>
+    </message>
+    <message>
+        <source>Export chat…</source>
+        <translation>导出聊天…</translation>
+    </message>
+    <message>
+        <source>Everything in the vault</source>
+        <translation>保险库中的全部内容</translation>
+    </message>
+    <message>
+        <source>The messages the search “%1” finds</source>
+        <translation>搜索“%1”找到的消息</translation>
+    </message>
+    <message>
+        <source>The messages the search filters select</source>
+        <translation>搜索筛选条件选中的消息</translation>
+    </message>
+    <message>
+        <source>The chat “%1”</source>
+        <translation>聊天“%1”</translation>
     </message>
 </context>
 <context>

@@ -195,6 +195,8 @@ def _run(args: argparse.Namespace, ctx: CliContext, vault: Any, conn: Any) -> in
             print(f"{d.name}: snapshot {r.snapshot_id} verified; sent {human_bytes(r.bytes_sent)} of "
                   f"{human_bytes(r.bytes_total)} ({r.extents_sent}/{r.extents_total} database extents, "
                   f"{r.blobs_sent}/{r.blobs_total} media files) in {r.duration_s:.1f} s")
+            if r.audit_mismatch:
+                print(f"{d.name}: WARNING: {r.audit_mismatch} Run `chatvault audit verify`.", file=sys.stderr)
         return r.to_json() | {"ok": True}
 
     def stopped(job: JobContext) -> str:

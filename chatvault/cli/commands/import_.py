@@ -24,6 +24,7 @@ def register(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="export file, zip or folder")
     p.add_argument("--format", metavar="NAME", help="skip detection and read as this format (see `chatvault formats`)")
     p.add_argument("--me", metavar="NAME", help="the sender name that is you in these exports")
+    p.add_argument("--custodian", metavar="NAME", help="whose archive this is (default: the default custodian)")
     p.add_argument("--date-order", choices=["DMY", "MDY", "YMD"],
                    help="WhatsApp: the date order when the file cannot tell (the import stops and asks); "
                         "a chat stored with the other order is re-dated, not duplicated")
@@ -84,7 +85,7 @@ def _options(args: argparse.Namespace) -> ImportOptions:
     key = wechat_key(args)
     if key is not None:
         extra["key"] = key
-    return ImportOptions(me=args.me, options=extra)
+    return ImportOptions(me=args.me, options=extra, custodian=args.custodian)
 
 
 def summary_text(r: ImportReport) -> str:

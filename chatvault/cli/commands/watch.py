@@ -8,6 +8,7 @@ import time
 from chatvault.cli import _common_options
 from chatvault.cli.common import CliContext
 from chatvault.cli.progress import cancellable
+from chatvault.compliance import custodians
 from chatvault.errors import ChatVaultError
 from chatvault.watch.folders import RULES, add_folder, list_folders, remove_folder
 from chatvault.watch.service import WatchService
@@ -23,6 +24,7 @@ def register(p: argparse.ArgumentParser) -> None:
     add.add_argument("path")
     add.add_argument("--rule", choices=RULES, default="capture",
                      help="capture: store every new or changed file; auto-import: import exports once complete")
+    add.add_argument("--custodian", metavar="NAME", help="whose archive the exports it imports are (auto-import)")
     rm = sub.add_parser("rm", parents=[_common_options()], help="stop watching a folder (what was captured stays)")
     rm.add_argument("ref", help="folder id or path")
     sub.add_parser("ls", parents=[_common_options()], help="list watched folders")
@@ -39,7 +41,8 @@ def run(args: argparse.Namespace, ctx: CliContext) -> int:
         conn = vault.connect(readonly=not writer)
         try:
             if args.watch_cmd == "add":
-                f = add_folder(conn, args.path, args.rule)
+                custodian = custodians.find(conn, args.custodian)["id"] if args.custodian else None
+                f = add_folder(conn, args.path, args.rule, custodian_id=custodian)
                 ctx.out(f.to_json(), f"Watching {f.path} (rule {f.rule}, id {f.id}). "
                                      "Run `chatvault watch run` (or open the app) to start.")
             elif args.watch_cmd == "rm":

@@ -33,7 +33,14 @@ def run_query(conn: Connection, query: str, filters: dict[str, Any], sort: str, 
     """Translate the page's filters into the search API's and run it (on the worker thread)."""
     from chatvault.search import api
 
-    f = api.SearchFilters(
+    return api.search(conn, query, filters=search_filters(filters), sort=sort, limit=limit)
+
+
+def search_filters(filters: dict[str, Any]) -> Any:
+    """The search page's filters (`SearchPage.filters()`) as the search API's `SearchFilters`."""
+    from chatvault.search import api
+
+    return api.SearchFilters(
         conversations=[filters["conversation_id"]] if filters.get("conversation_id") is not None else (),
         sender=filters.get("sender"),
         after=filters.get("since"),
@@ -41,7 +48,6 @@ def run_query(conn: Connection, query: str, filters: dict[str, Any], sort: str, 
         kinds=[filters["kind"]] if filters.get("kind") else (),
         status="missing-at-source" if filters.get("missing_at_source") else None,
     )
-    return api.search(conn, query, filters=f, sort=sort, limit=limit)
 
 
 class _Signals(QObject):

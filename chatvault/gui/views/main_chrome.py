@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from chatvault.gui import theme
 
-PAGE_CHATS, PAGE_SEARCH, PAGE_GALLERY, PAGE_PROTECTION, PAGE_LOCKED = range(5)
+PAGE_CHATS, PAGE_SEARCH, PAGE_GALLERY, PAGE_PROTECTION, PAGE_LOCKED, PAGE_COMPLIANCE = range(6)
 
 class MainWindowChrome:
     """Mixed into `MainWindow`. `self.tr` finds MainWindow's translations (PySide's `tr` tries each
@@ -30,7 +30,7 @@ class MainWindowChrome:
         self.nav_group = QButtonGroup(self)
         self.nav_buttons: dict[int, QToolButton] = {}
         for page, icon_name in ((PAGE_CHATS, "chats"), (PAGE_SEARCH, "search"), (PAGE_GALLERY, "gallery"),
-                                (PAGE_PROTECTION, "shield")):
+                                (PAGE_PROTECTION, "shield"), (PAGE_COMPLIANCE, "compliance")):
             b = QToolButton()
             b.setObjectName("navButton")
             b.setCheckable(True)
@@ -98,12 +98,16 @@ class MainWindowChrome:
         self.act_protection = QAction(self)
         self.act_protection.setShortcut(QKeySequence("Ctrl+4"))
         self.act_protection.triggered.connect(lambda: self.show_page(PAGE_PROTECTION))
+        self.act_compliance = QAction(self)
+        self.act_compliance.setShortcut(QKeySequence("Ctrl+5"))
+        self.act_compliance.triggered.connect(lambda: self.show_page(PAGE_COMPLIANCE))
         self.act_jump = QAction(self)
         self.act_jump.setShortcut(QKeySequence("Ctrl+G"))
         self.act_jump.triggered.connect(self.jump_to_date)
         self.act_missing = QAction(self)
         self.act_missing.triggered.connect(lambda: (self.show_page(PAGE_GALLERY), self.gallery.show_missing()))
-        for a in (self.act_chats, self.act_search, self.act_gallery, self.act_protection, None, self.act_jump,
+        for a in (self.act_chats, self.act_search, self.act_gallery, self.act_protection, self.act_compliance, None,
+                  self.act_jump,
                   self.act_missing):
             self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
         self.help_menu = bar.addMenu("")
@@ -116,7 +120,7 @@ class MainWindowChrome:
 
     def retranslate(self) -> None:
         tips = {PAGE_CHATS: self.tr("Chats"), PAGE_SEARCH: self.tr("Search"), PAGE_GALLERY: self.tr("Media"),
-                PAGE_PROTECTION: self.tr("Protection")}
+                PAGE_PROTECTION: self.tr("Protection"), PAGE_COMPLIANCE: self.tr("Compliance")}
         for page, b in self.nav_buttons.items():
             b.setToolTip(tips[page])
             b.setAccessibleName(tips[page])
@@ -140,6 +144,7 @@ class MainWindowChrome:
         self.act_search.setText(self.tr("&Search"))
         self.act_gallery.setText(self.tr("&Media"))
         self.act_protection.setText(self.tr("&Protection"))
+        self.act_compliance.setText(self.tr("C&ompliance"))
         self.act_jump.setText(self.tr("&Jump to date…"))
         self.act_missing.setText(self.tr("Missing &media…"))
         self.help_menu.setTitle(self.tr("&Help"))

@@ -85,6 +85,8 @@ class WhoIsMe(QObject):
             act.triggered.connect(lambda _=False, key=p["key"], sid=source_id: self.set_me(sid, key))
         if not people:
             sub.addAction(self.tr("No senders in this chat")).setEnabled(False)
+        if getattr(self.window, "exporter", None) is not None:
+            self.window.exporter.add_chat_action(menu, conv)
         return menu
 
     def set_me(self, source_id: int | None, key: str) -> Op | None:
