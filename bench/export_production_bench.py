@@ -109,15 +109,15 @@ def child(vault_path: str, out: str, review: bool) -> None:
     from chatvault.vault.vault import open_vault
 
     v = open_vault(Path(vault_path), PASSPHRASE)
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     report = produce(v, Selection(), Path(out), JobContext(), include_html=review, include_pdf=review,
                      operator="bench")
-    seconds = time.perf_counter() - t
+    seconds, cpu_s = time.perf_counter() - t, time.process_time() - cpu
     t = time.perf_counter()
     ok = verify_export(Path(out)).ok
     verify_s = time.perf_counter() - t
     counts = json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))["counts"]
-    print(json.dumps({"seconds": seconds, "verify_s": verify_s, "verify_ok": ok,
+    print(json.dumps({"seconds": seconds, "cpu_s": cpu_s, "load": os.getloadavg()[0], "verify_s": verify_s, "verify_ok": ok,
                       "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "messages": report.messages, "rsmf_files": counts["rsmf_files"], "natives": counts["natives"],
                       "files": len(report.files), "mib": report.bytes_written / 2**20, "warnings": report.warnings}))
@@ -164,7 +164,8 @@ def main() -> None:
         r = results.get(name)
         if r:
             rows.append((f"{name}: time", f"{r['seconds']:.1f} s for {r['messages']:,} messages "
-                                          f"({r['messages'] / r['seconds']:,.0f} msg/s)"))
+                                          f"({r['messages'] / r['seconds']:,.0f} msg/s); CPU {r['cpu_s']:.1f} s "
+                                          f"(load {r['load']:.1f})"))
             rows.append((f"{name}: output", f"{r['rsmf_files']:,} RSMF files, {r['natives']:,} natives, "
                                             f"{r['files']:,} files, {r['mib']:.1f} MiB"))
             rows.append((f"{name}: peak RSS", f"{r['peak_rss_mib']:.0f} MiB"))

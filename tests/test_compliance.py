@@ -240,3 +240,17 @@ def test_a_row_deleted_behind_chatvaults_back_is_named_by_check(vault, tmp_path)
     conn.execute("DELETE FROM messages WHERE id IN (SELECT id FROM messages ORDER BY id LIMIT 2)")
     texts = [p.message for p in run_checks(vault).problems if p.area == "compliance"]
     assert any("2 message row(s) were deleted" in t for t in texts)
+
+
+def test_every_export_is_an_audit_entry_the_productions_tab_lists(vault, tmp_path):
+    from chatvault.compliance.api import Compliance
+    from chatvault.export import formats
+    from chatvault.export.selection import Selection
+    from chatvault.jobs.context import JobContext
+
+    import_chat(vault, tmp_path, "Alice", 20, photo_every=0)
+    report = formats.run("json", vault, Selection(), tmp_path / "out", JobContext(), {})
+    assert report.messages == 20
+    listed = Compliance(vault).productions()
+    assert listed[0]["action"] == "export.json" and listed[0]["detail"]["messages"] == 20
+    assert listed[0]["detail"]["out"].startswith(str(tmp_path / "out")) and audit_trail.verify(vault.connect()).ok

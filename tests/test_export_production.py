@@ -152,7 +152,7 @@ def test_counts_in_the_manifest_equal_the_selection(vault, tmp_path):
 
 def test_load_file_is_concordance_with_hashes_and_natives_equal_the_originals(vault, tmp_path):
     data = populate(vault)
-    _report, out = run(vault, tmp_path, custodians=["Karl Keller"])
+    _report, out = run(vault, tmp_path)
     raw = (out / "DATA" / "loadfile.dat").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf\xc3\xbeDOCID\xc3\xbe\x14") and raw.endswith(b"\r\n")
     assert b"\n" not in raw.replace(b"\r\n", b"")
@@ -164,7 +164,8 @@ def test_load_file_is_concordance_with_hashes_and_natives_equal_the_originals(va
         path = out / r["NATIVEPATH"].replace("\\", "/")
         body = path.read_bytes()
         assert hashlib.md5(body).hexdigest() == r["MD5"] and hashlib.sha256(body).hexdigest() == r["SHA256"]
-        assert int(r["FILESIZE"]) == len(body) and r["CUSTODIAN"] == "Karl Keller"
+        assert int(r["FILESIZE"]) == len(body)
+        assert r["CUSTODIAN"] == ("Karl Keller" if r["PLATFORM"] == "whatsapp" else "我")   # each archive's owner
     by_name = {r["FILENAME"]: r for r in natives}
     assert (out / by_name["contract v2.pdf"]["NATIVEPATH"].replace("\\", "/")).read_bytes() == data["contract"]
     assert (out / by_name["IMG_0001.png"]["NATIVEPATH"].replace("\\", "/")).read_bytes() == data["photo"]
@@ -188,34 +189,78 @@ def test_a_busy_day_is_cut_into_parts_of_one_event_collection(vault, tmp_path, m
     assert "(part 2)" in email.message_from_bytes(files[1].read_bytes(), policy=policy.default)["Subject"]
 
 
-def test_custodians_filter_when_the_vault_maps_them(vault, tmp_path):
-    populate(vault)
+def _assign_custodians(vault) -> None:
+    """Custodians as compliance (#20, migration m011) keeps them: a `custodians` table owning import
+    runs. Made here by hand when this build's schema has not got them yet."""
     conn = vault.connect()
-    # The shape compliance (#20) gives a vault: custodians, and each source's custodian.
-    conn.execute("CREATE TABLE custodians (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)")
-    conn.execute("ALTER TABLE sources ADD COLUMN custodian_id INTEGER REFERENCES custodians(id)")
-    conn.execute("INSERT INTO custodians(id, name) VALUES (1, 'Karl Keller'), (2, 'Wang Wei')")
-    conn.execute("UPDATE sources SET custodian_id = id")
-    report, out = run(vault, tmp_path, custodians=["Wang Wei"])
-    counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
-    assert counts["per_custodian"] == {"Wang Wei": 5} and report.messages == 5
-    assert {r["CUSTODIAN"] for r in read_loadfile(out / "DATA" / "loadfile.dat")} == {"Wang Wei"}
-    with pytest.raises(InputError, match="No custodian named Nobody"):
-        run(vault, tmp_path, custodians=["Nobody"], name="none")
+    conn.execute("CREATE TABLE IF NOT EXISTS custodians (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE "
+                 "COLLATE NOCASE, note TEXT, created_at INTEGER NOT NULL)")
+    if not any(r[1] == "custodian_id" for r in conn.execute("PRAGMA table_info(import_runs)")):
+        conn.execute("ALTER TABLE import_runs ADD COLUMN custodian_id INTEGER REFERENCES custodians(id)")
+    for run, name in ((1, "Karl Keller"), (2, "Wang Wei")):
+        cid = conn.execute("INSERT INTO custodians(name, created_at) VALUES (?, 0)", (name,)).lastrowid
+        conn.execute("UPDATE import_runs SET custodian_id = ? WHERE id = ?", (cid, run))
+    conn.close()
 
 
-def test_without_a_custodian_table_the_names_are_recorded_and_said(vault, tmp_path):
+def test_custodians_filter_when_the_vault_maps_them(vault, tmp_path):
+    """With #20's custodians (and its search filter in this build) a production keeps only the
+    named custodians' archives; an unknown name is refused. A build without the filter records the
+    names and says it could not filter by them."""
+    from chatvault.export.production.custodians import filters_know_custodians
     populate(vault)
-    report, out = run(vault, tmp_path, custodians=["Karl Keller"], operator="Jane Reviewer, Esq.")
+    _assign_custodians(vault)
+    report, out = run(vault, tmp_path, custodians=["wang wei"])
+    counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    rows = read_loadfile(out / "DATA" / "loadfile.dat")
+    if filters_know_custodians():
+        assert counts["per_custodian"] == {"Wang Wei": 5} and report.messages == counts["messages"] == 5
+        assert {r["CUSTODIAN"] for r in rows} == {"Wang Wei"}
+        assert not any("Not filtered" in w for w in report.warnings)
+        with pytest.raises(InputError, match="No custodian named Nobody"):
+            run(vault, tmp_path, custodians=["Nobody"], name="none")
+        _report, out = run(vault, tmp_path, name="everyone")
+        per = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]["per_custodian"]
+        assert per == {"Karl Keller": 7, "Wang Wei": 5}
+        from dataclasses import replace
+        by_filter = Selection(filters=replace(SearchFilters(), custodians=["Wang Wei"]))   # search's --custodian
+        report, out = run(vault, tmp_path, by_filter, name="filter")
+        assert report.messages == 5 and json.loads((out / "manifest.json").read_text(encoding="utf-8"))[
+            "counts"]["per_custodian"] == {"Wang Wei": 5}
+        sel = Selection("contract OR 合同")                   # keywords and custodians together
+        report, _out = run(vault, tmp_path, sel, custodians=["Karl Keller", "Wang Wei"], name="query")
+        assert report.messages == sum(c.messages for c in plan(vault.connect(), sel)) == 3
+    else:
+        assert report.messages == 12 and {r["CUSTODIAN"] for r in rows} == {"wang wei"}
+        assert any("cannot filter by custodian" in w for w in report.warnings)
+
+
+def test_the_custody_record_names_operator_vault_and_archive_owners(vault, tmp_path):
+    populate(vault)
+    _report, out = run(vault, tmp_path, operator="Jane Reviewer, Esq.")
+    custody = json.loads((out / "custody.json").read_text(encoding="utf-8"))
+    assert custody["produced_by"]["operator"] == "Jane Reviewer, Esq." and custody["vault"]["messages"] == 12
+    assert custody["vault"]["id"] == vault.vault_id and len(custody["vault"]["import_runs"]) == 2
+    assert custody["tool"]["name"] == "ChatVault" and custody["counts"]["per_conversation"][0]["messages"] == 7
+    assert {c["custodian"] for c in custody["counts"]["per_conversation"]} == {"Karl Keller", "我"}
+    assert "Jane Reviewer, Esq." in (out / "custody.txt").read_text(encoding="utf-8")
+
+
+def test_custodian_names_a_vault_cannot_map_are_recorded_and_said(vault, tmp_path):
+    """Before compliance (#20) a vault has no custodians: the names are recorded, not used to filter,
+    and the production says so. A vault with custodians refuses a name it does not know."""
+    from chatvault.export.production.custodians import vault_has_custodians
+    populate(vault)
+    if vault_has_custodians(vault.connect()):
+        with pytest.raises(InputError, match="No custodian named Karl Keller"):
+            run(vault, tmp_path, custodians=["Karl Keller"])
+        return
+    report, out = run(vault, tmp_path, custodians=["Karl Keller"])
     custody = json.loads((out / "custody.json").read_text(encoding="utf-8"))
     assert custody["selection"]["custodians"] == {"requested": ["Karl Keller"], "vault_has_custodians": False,
                                                   "filtered_by_custodian": False}
-    assert custody["produced_by"]["operator"] == "Jane Reviewer, Esq." and custody["vault"]["messages"] == 12
-    assert custody["vault"]["id"] == vault.vault_id and len(custody["vault"]["import_runs"]) == 2
-    assert any("no custodian table" in w for w in report.warnings)
-    report, out = run(vault, tmp_path, name="owners")
-    assert {c["custodian"] for c in json.loads((out / "manifest.json").read_text())["counts"]["per_conversation"]} \
-        == {"Karl Keller", "我"}                                   # the archive owner each source knows
+    assert any("no custodians assigned" in w for w in report.warnings + custody["warnings"])
+    assert {r["CUSTODIAN"] for r in read_loadfile(out / "DATA" / "loadfile.dat")} == {"Karl Keller"}
 
 
 def test_a_production_needs_an_empty_folder_and_a_cancel_leaves_nothing(vault, tmp_path):
@@ -237,7 +282,7 @@ def test_review_copies_are_made_hashed_and_checked(vault, tmp_path):
     from chatvault.export.formats import FORMATS
     from chatvault.export.production import verify_export
     populate(vault)
-    report, out = run(vault, tmp_path, include_html=True, include_pdf=True, custodians=["Karl Keller"])
+    report, out = run(vault, tmp_path, include_html=True, include_pdf=True)
     files = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
     custody = json.loads((out / "custody.json").read_text(encoding="utf-8"))
     for kind, folder in (("html", "REVIEW/HTML"), ("pdf", "REVIEW/PDF")):
@@ -275,6 +320,10 @@ def test_a_cancel_midway_removes_the_half_written_production(vault, tmp_path):
         report = produce(vault, Selection(), out, _CancelAfter(), zip=zip_, include_html=False, include_pdf=False)
         assert report.cancelled and report.files == []
         assert not out.exists() and not list(tmp_path.glob(f"*half-{zip_}*"))
+    mine = tmp_path / "made-by-the-user"
+    mine.mkdir()
+    report = produce(vault, Selection(), mine, _CancelAfter(), include_html=False, include_pdf=False)
+    assert report.cancelled and mine.is_dir() and not any(mine.iterdir())   # emptied, not taken away
 
 
 def test_the_production_reads_one_snapshot_while_the_vault_is_written(vault, tmp_path):
@@ -292,3 +341,55 @@ def test_the_production_reads_one_snapshot_while_the_vault_is_written(vault, tmp
                      include_pdf=False)
     custody = json.loads((tmp_path / "snap" / "custody.json").read_text(encoding="utf-8"))
     assert report.messages == 12 == custody["vault"]["messages"] == custody["counts"]["messages"]
+
+
+def test_big_attachments_cut_the_day_and_the_biggest_stay_separate_natives(vault, tmp_path, monkeypatch):
+    """RSMF files stay small enough for review platforms (and for memory): a day is cut when its
+    attachments pass the budget, and an attachment over the embed limit is a native of the family,
+    named by its event, not a member of rsmf.zip."""
+    populate(vault)
+    monkeypatch.setattr(rsmf_mod, "ZIP_BUDGET", 1000)     # the 1,044-byte PDF opens a new part
+    _report, out = run(vault, tmp_path, Selection.chat(1), name="cut")
+    first_day = [open_rsmf(p)[1] for p in sorted((out / "NATIVES").glob("*.rsmf"))][:2]
+    assert [[e["id"] for e in m["events"]] for m in first_day] == [["m1"], ["m2", "m3", "m4"]]
+    monkeypatch.setattr(rsmf_mod, "EMBED_MAX", 1000)      # now the PDF is "too large" to embed
+    _report, out = run(vault, tmp_path, Selection.chat(1), name="apart")
+    ev = _events(out)
+    note = _custom(ev["m2"])["Attachment produced as a separate native (too large to embed)"]
+    assert note.startswith("contract v2.pdf: CV0000002 (NATIVES/CV0000002.pdf")
+    assert "attachments" not in ev["m2"] and ev["m5"]["attachments"][0]["display"] == "IMG_0001.png"
+    rows = read_loadfile(out / "DATA" / "loadfile.dat")
+    assert next(r for r in rows if r["FILENAME"] == "contract v2.pdf")["PARENT_DOCID"] == "CV0000001"
+
+
+def test_days_are_the_days_the_people_lived_or_the_zone_asked_for(vault, tmp_path):
+    """23:30 and 00:30 in Shanghai are two days there (two files), one day in UTC (one file)."""
+    populate(vault)
+    conn = vault.connect()
+    late = 1_556_724_600_000                           # 2019-05-01T15:30Z = 23:30 in UTC+08:00
+    for i, ts in enumerate((late, late + 3_600_000)):
+        conn.execute("INSERT INTO messages(conversation_id, source_key, ts, tz_offset, sender_id, kind, text) "
+                     "VALUES (2, ?, ?, 480, 5, 'text', 'late night')", (f"late-{i}", ts))
+    sel = Selection(filters=SearchFilters(conversations=[2], after=late))
+    _report, out = run(vault, tmp_path, sel, name="local")
+    mails = [email.message_from_bytes(p.read_bytes(), policy=policy.default)
+             for p in sorted((out / "NATIVES").glob("*.rsmf"))]
+    assert [m["Subject"] for m in mails] == ["项目群 🚀 - 2019-05-01", "项目群 🚀 - 2019-05-02"]
+    assert "Day: 2019-05-02 (UTC+08:00)" in mails[1].get_body(("plain",)).get_content()
+    _report, out = run(vault, tmp_path, sel, name="utc", tz="UTC")
+    assert len(list((out / "NATIVES").glob("*.rsmf"))) == 1
+    with pytest.raises(InputError, match="Unknown time zone"):
+        run(vault, tmp_path, sel, name="bad", tz="Mars/Olympus")
+    assert not (tmp_path / "bad").exists()
+
+
+def test_the_custody_record_names_the_latest_backup_snapshot(vault, dest, tmp_path):
+    """Which vault *state* was produced: the snapshot of the last backup before the production."""
+    from chatvault.backup import engine
+    populate(vault)
+    snap = engine.run_backup(vault, dest).snapshot_id
+    _report, out = run(vault, tmp_path)
+    custody = json.loads((out / "custody.json").read_text(encoding="utf-8"))
+    assert snap and custody["vault"]["latest_backup"]["snapshot_id"] == snap
+    assert custody["vault"]["latest_backup"]["destination"] == "usb"
+    assert snap in (out / "custody.txt").read_text(encoding="utf-8")

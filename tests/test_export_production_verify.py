@@ -66,8 +66,10 @@ def test_missing_and_added_files_are_named(production):
     rsmf = sorted((production / "NATIVES").glob("*.rsmf"))[0]
     rsmf.unlink()
     (production / "NATIVES" / "extra.txt").write_text("slipped in")
+    (production / "NATIVES" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")     # Finder showed the folder
     result = verify_export(production)
     assert result.missing == [f"NATIVES/{rsmf.name}"] and result.added == ["NATIVES/extra.txt"]
+    assert result.ignored == ["NATIVES/.DS_Store"]
     assert not result.ok and result.changed == []
 
 
@@ -112,3 +114,32 @@ def test_a_zip_rebuilt_with_a_changed_member_names_the_member(vault, tmp_path):
     (tmp_path / "p.zip.sha256").write_text(f"{hash_file(archive)[0]}  p.zip\n")
     result = verify_export(archive)
     assert result.changed == ["DATA/loadfile.dat"]
+
+
+def test_a_tampered_manifest_cannot_make_verify_read_outside_the_production(production, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not part of the production")
+    doc = json.loads((production / "manifest.json").read_text(encoding="utf-8"))
+    doc["files"].append({"path": "../secret.txt", "kind": "note", "size": 26, "sha256": "0" * 64, "md5": ""})
+    (production / "manifest.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = verify_export(production)
+    assert not result.ok and "manifest.json" in result.changed
+    assert any("outside the production" in p and "../secret.txt" in p for p in result.problems)
+
+
+def test_the_user_produces_and_verifies_on_the_command_line(vault, tmp_path):
+    """`chatvault export production` then `chatvault export verify`, as a user runs them."""
+    from tests.conftest import PASSPHRASE, run_cli
+    populate(vault)
+    vault.lock()
+    env = {"CHATVAULT_VAULT": str(vault.path), "CHATVAULT_PASSPHRASE": PASSPHRASE}
+    out = tmp_path / "matter-42"
+    r = run_cli("export", "production", str(out), "--after", "2019-05-01", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["format"] == "production" and report["messages"] == 12 and report["sha256"]
+    r = run_cli("export", "verify", str(out), "--json", env=env)
+    assert r.returncode == 0 and json.loads(r.stdout)["ok"] is True, r.stdout
+    flip(out / "DATA" / "loadfile.dat")
+    r = run_cli("export", "verify", str(out), env=env)
+    assert r.returncode == 1 and "changed: DATA/loadfile.dat" in r.stdout

@@ -101,7 +101,25 @@ def run(name: str, vault: Any, selection: Any, out: Path, job: Any, options: dic
         raise
     if report.cancelled and fresh:
         _remove(out)
+    if not report.cancelled:
+        _audit(vault, name, selection, report)
     return report
+
+
+def _audit(vault: Any, name: str, selection: Any, report: ExportReport) -> None:
+    """Every export and production is an audit-trail entry (docs/audit.md): what left the vault,
+    where to, how much, its content hash, the selection, and who (the role that unlocked)."""
+    from chatvault.compliance.roles import actor
+    from chatvault.store import audit as audit_trail
+    from chatvault.store.db import immediate
+
+    detail = report.to_json() | {"selection": selection.describe() if hasattr(selection, "describe") else None}
+    conn = vault.connect()
+    try:
+        with immediate(conn):
+            audit_trail.append(conn, f"export.{name}", detail, actor(vault))
+    finally:
+        conn.close()
 
 
 def _remove(path: Path) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from chatvault.search.api import MAX_LIMIT, SearchFilters, filter_sql, iso_time, search_ids
@@ -104,7 +104,7 @@ class _Resolved:
         # once per conversation): the query is resolved once per export, not once per chat. Any
         # write since (this connection's: total_changes; another's: data_version) resolves it again.
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS export_ids_for (k TEXT)")
-        key = json.dumps([selection.query, selection.describe()], sort_keys=True, default=str)
+        key = json.dumps([selection.query, asdict(selection.filters)], sort_keys=True, default=str)  # every filter
         kept = conn.execute("SELECT k FROM export_ids_for").fetchone()
         if kept is None or kept[0] != f"{key}|{_state(conn)}":
             conn.execute("DELETE FROM export_ids")

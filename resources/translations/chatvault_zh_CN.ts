@@ -2563,6 +2563,77 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
 </context>
 <context>
+    <name>ProductionOptions</name>
+    <message>
+        <source>Names, separated by commas (empty: as selected)</source>
+        <translation>姓名，用逗号分隔（留空：按所选内容）</translation>
+    </message>
+    <message>
+        <source>Custodians</source>
+        <translation>保管人</translation>
+    </message>
+    <message>
+        <source>Your name (default: %1)</source>
+        <translation>你的姓名（默认：%1）</translation>
+    </message>
+    <message>
+        <source>Produced by</source>
+        <translation>制作人</translation>
+    </message>
+    <message>
+        <source>HTML and PDF copies for review</source>
+        <translation>附带供审阅的 HTML 和 PDF 副本</translation>
+    </message>
+    <message>
+        <source>One zip file (with its SHA-256 beside it)</source>
+        <translation>打包为一个 zip 文件（旁附其 SHA-256）</translation>
+    </message>
+    <message>
+        <source>Verify a production…</source>
+        <translation>校验一份证据包…</translation>
+    </message>
+    <message>
+        <source>Choose the production&apos;s manifest.json or its zip file</source>
+        <translation>选择证据包的 manifest.json 或其 zip 文件</translation>
+    </message>
+    <message>
+        <source>Productions (manifest.json *.zip)</source>
+        <translation>证据包 (manifest.json *.zip)</translation>
+    </message>
+    <message>
+        <source>Checking every file of %1…</source>
+        <translation>正在检查 %1 的每个文件…</translation>
+    </message>
+    <message>
+        <source>Verified: all %1 files match the production's manifest.</source>
+        <translation>校验通过：全部 %1 个文件与证据包清单一致。</translation>
+    </message>
+    <message>
+        <source>Changed: %1</source>
+        <translation>已更改：%1</translation>
+    </message>
+    <message>
+        <source>Missing: %1</source>
+        <translation>缺失：%1</translation>
+    </message>
+    <message>
+        <source>Added: %1</source>
+        <translation>多出：%1</translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation>… 另有 %1 项</translation>
+    </message>
+    <message>
+        <source>This production does NOT match its manifest:</source>
+        <translation>此证据包与其清单不一致：</translation>
+    </message>
+    <message>
+        <source>Could not verify: %1</source>
+        <translation>无法校验：%1</translation>
+    </message>
+</context>
+<context>
     <name>SourcePanel</name>
     <message>
         <source>Read it again even if this exact file was imported before</source>

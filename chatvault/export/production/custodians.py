@@ -1,26 +1,29 @@
-"""Whose archive each produced conversation comes from, and the custodian filter of a production.
+"""Whose archive the produced messages come from, and the custodian filter of a production.
 
 Custodians (a person whose archive a source is) come with the compliance work (issue #20), which
-may not be in the vault at hand. So the mapping is looked for at run time: a `custodians` table
-(`id`, `name`) linked to sources either by a `sources.custodian_id` column or by a link table
-(`source_custodians` or `custodian_sources` with `source_id`, `custodian_id`).
+may not be in the vault or the build at hand, so the mapping is looked for at run time: a
+`custodians` table (`id`, `name`) owning import runs (`import_runs.custodian_id`), and a
+`SearchFilters.custodians` filter that applies #20's rule (a message is in a custodian's archive
+when one of their runs brought it or covered its time in its chat: `chatvault/store/custody.py`).
 
-- With a mapping, `custodians=("Anna", ...)` keeps only conversations of sources that belong to one
-  of them (an unknown name is an error naming the ones the vault has), and each conversation's
-  custodian is its source's custodian name(s).
+- With a mapping, `custodians=("Anna", ...)` keeps only messages in their archives (an unknown name
+  is an error naming the ones the vault has); each conversation's custodians are those whose
+  archive holds selected messages of it, and the counts per custodian come from the same rule (a
+  group chat two colleagues both exported counts for both).
 - Without one, the names are recorded in the manifest and the chain-of-custody record as the
-  custodians the operator stated for this production (nothing can be filtered by them: the report
+  custodians the operator stated for this production (nothing can be filtered by them: a warning
   says so), and each conversation's custodian is that statement, or else the archive owner the
   source knows (its "me" participant, its account).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from chatvault.errors import InputError
-from chatvault.export.selection import ChatPlan, Selection
+from chatvault.export.selection import ChatPlan, Selection, plan
+from chatvault.search.api import SearchFilters
 
 
 def source_of(conn: Any, conversation_id: int) -> int:
@@ -31,49 +34,65 @@ def _columns(conn: Any, table: str) -> set[str]:
     return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
 
 
-def _mapping_sql(conn: Any) -> str | None:
-    """SQL giving (source_id, custodian name) rows, or None when the vault has no custodians."""
-    cols = _columns(conn, "custodians")
-    if not {"id", "name"} <= cols:
-        return None
-    if "custodian_id" in _columns(conn, "sources"):
-        return "SELECT s.id, c.name FROM sources s JOIN custodians c ON c.id = s.custodian_id"
-    for link in ("source_custodians", "custodian_sources"):
-        if {"source_id", "custodian_id"} <= _columns(conn, link):
-            return f"SELECT l.source_id, c.name FROM {link} l JOIN custodians c ON c.id = l.custodian_id"
-    return None
+def vault_has_custodians(conn: Any) -> bool:
+    return {"id", "name"} <= _columns(conn, "custodians") and "custodian_id" in _columns(conn, "import_runs")
+
+
+def filters_know_custodians() -> bool:
+    return "custodians" in {f.name for f in fields(SearchFilters)}
+
+
+def _with(selection: Selection, custodians: list[str]) -> Selection:
+    return Selection(selection.query, replace(selection.filters, custodians=custodians))  # type: ignore[call-arg]
 
 
 @dataclass
 class CustodianScope:
     requested: tuple[str, ...]
-    mapped: bool                                   # the vault has a custodian mapping
-    by_source: dict[int, list[str]] = field(default_factory=dict)
-    owners: dict[int, str] = field(default_factory=dict)     # source id -> archive owner it knows
+    mapped: bool                                   # the vault (and this build) map messages to custodians
+    owners: dict[int, str] = field(default_factory=dict)       # source id -> archive owner it knows
+    names: list[str] = field(default_factory=list)             # the vault's custodians (mapped)
+    by_conversation: dict[int, list[str]] = field(default_factory=dict)
+    per_custodian: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
-    def restrict(self, conn: Any, selection: Selection, chats: list[ChatPlan]) -> tuple[Selection, list[ChatPlan]]:
-        """The selection and its conversations narrowed to the requested custodians' sources (when
-        the vault has a mapping); an empty list when none of their conversations is selected."""
-        if not (self.mapped and self.requested):
-            return selection, chats
-        wanted = set(self.requested)
-        sources = {sid for sid, names in self.by_source.items() if wanted & set(names)}
-        kept = [c for c in chats if source_of(conn, c.conversation_id) in sources]
-        if not kept:
-            return selection, []
-        ids = [c.conversation_id for c in kept]
-        return Selection(selection.query, replace(selection.filters, conversations=ids)), kept
-
-    def custodian_of(self, source_id: int) -> str:
+    def restrict(self, conn: Any, selection: Selection) -> tuple[Selection, list[ChatPlan]]:
+        """The selection narrowed to the requested custodians' archives (when mapped), and its chats.
+        Custodians the selection's own filter names (the search's `--custodian`) count as requested."""
+        chosen = list(getattr(selection.filters, "custodians", ()) or ())
+        if self.mapped and chosen:
+            self.requested = tuple(dict.fromkeys(self.requested + tuple(self._names(conn, chosen))))
+        if self.mapped and self.requested:
+            selection = _with(selection, list(self.requested))
+        chats = plan(conn, selection)
         if self.mapped:
-            names = self.by_source.get(source_id) or []
-            if self.requested:
-                names = [n for n in names if n in self.requested] or names
-            return "; ".join(names) or self.owners.get(source_id, "")
-        if self.requested:
-            return "; ".join(self.requested)
-        return self.owners.get(source_id, "")
+            self._attribute(conn, selection)
+        return selection, chats
+
+    def _names(self, conn: Any, refs: list[Any]) -> list[str]:
+        out = []
+        for ref in refs:
+            row = conn.execute("SELECT name FROM custodians WHERE id = ? OR name = ? COLLATE NOCASE",
+                               (int(ref) if str(ref).isdigit() else -1, str(ref))).fetchone()
+            if row is None:
+                raise InputError(f"No custodian named {ref} in this vault.",
+                                 hint=f"Custodians here: {', '.join(self.names) or 'none yet'}.")
+            out.append(str(row[0]))
+        return out
+
+    def _attribute(self, conn: Any, selection: Selection) -> None:
+        for name in self.requested or tuple(self.names):
+            chats = plan(conn, _with(selection, [name]))
+            if chats:
+                self.per_custodian[name] = sum(c.messages for c in chats)
+            for c in chats:
+                self.by_conversation.setdefault(c.conversation_id, []).append(name)
+
+    def custodian_of(self, conn: Any, conversation_id: int) -> str:
+        owner = self.owners.get(source_of(conn, conversation_id), "")
+        if self.mapped:
+            return "; ".join(self.by_conversation.get(conversation_id, ())) or owner
+        return "; ".join(self.requested) or owner
 
     def describe(self) -> dict[str, Any]:
         return {"requested": list(self.requested), "vault_has_custodians": self.mapped,
@@ -86,24 +105,21 @@ def custodian_scope(conn: Any, custodians: tuple[str, ...] | list[str]) -> Custo
     for sid, app, account, display, me in conn.execute(
             "SELECT s.id, s.app, s.account, s.display_name, (SELECT p.display_name FROM participants p"
             " WHERE p.source_id = s.id AND p.is_me = 1 ORDER BY p.id LIMIT 1) FROM sources s"):
-        owners[int(sid)] = me or display or s_account(app, account)
-    sql = _mapping_sql(conn)
-    scope = CustodianScope(requested, sql is not None, owners=owners)
-    if sql is None:
+        owners[int(sid)] = me or display or f"{app} {account}".strip()
+    has_table = vault_has_custodians(conn)
+    scope = CustodianScope(requested, has_table and filters_know_custodians(), owners=owners)
+    if not scope.mapped:
         if requested:
-            scope.warnings.append(
-                "This vault has no custodian table yet, so the production was not filtered by custodian: "
-                f"{', '.join(requested)} is recorded as the custodian(s) the operator stated.")
+            why = ("this ChatVault cannot filter by custodian" if has_table
+                   else "this vault has no custodians assigned")
+            scope.warnings.append(f"Not filtered by custodian ({why}): {', '.join(requested)} is recorded as the "
+                                  "custodian(s) the operator stated for this production.")
         return scope
-    for sid, name in conn.execute(sql):
-        scope.by_source.setdefault(int(sid), []).append(str(name))
-    known = {n for names in scope.by_source.values() for n in names}
-    unknown = [c for c in requested if c not in known]
+    scope.names = [str(r[0]) for r in conn.execute("SELECT name FROM custodians ORDER BY id")]
+    known = {n.casefold(): n for n in scope.names}
+    unknown = [c for c in requested if c.casefold() not in known]
     if unknown:
         raise InputError(f"No custodian named {', '.join(unknown)} in this vault.",
-                         hint=f"Custodians here: {', '.join(sorted(known)) or 'none assigned yet'}.")
+                         hint=f"Custodians here: {', '.join(scope.names) or 'none yet'} (`chatvault custodian ls`).")
+    scope.requested = tuple(known[c.casefold()] for c in requested)
     return scope
-
-
-def s_account(app: str, account: str) -> str:
-    return f"{app} {account}".strip()

@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
 from chatvault.errors import InputError
@@ -111,6 +111,7 @@ class VerifyResult:
     missing: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)     # the manifest itself unreadable, sidecar wrong
+    ignored: list[str] = field(default_factory=list)      # file-manager litter (.DS_Store, Thumbs.db ...)
     counts: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -119,7 +120,8 @@ class VerifyResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "ok": self.ok, "checked": self.checked, "changed": self.changed,
-                "missing": self.missing, "added": self.added, "problems": self.problems, "counts": self.counts}
+                "missing": self.missing, "added": self.added, "problems": self.problems, "ignored": self.ignored,
+                "counts": self.counts}
 
     def lines(self) -> list[str]:
         """The result as a person reads it, one finding a line."""
@@ -238,6 +240,9 @@ def _verify(src: _Folder | _Zip, result: VerifyResult) -> None:
     if raw is not None and sums and sums.get(MANIFEST) != _sha(raw) and MANIFEST not in result.changed:
         result.changed.append(MANIFEST)
     reference = listed or {k: v for k, v in sums.items() if k != MANIFEST}
+    for rel in [r for r in reference if not _inside(r)]:
+        result.problems.append(f"the manifest names a path outside the production: {rel!r} (not read)")
+        del reference[rel]
     sums_bad = bool(sums_raw is not None and (set(sums) - {MANIFEST} != set(reference) or MANIFEST not in sums))
     for rel in sorted(reference):
         have = src.sha256(rel)
@@ -254,7 +259,27 @@ def _verify(src: _Folder | _Zip, result: VerifyResult) -> None:
     if sums_bad and SUMS not in result.changed:
         result.changed.append(SUMS)
     known = set(reference) | {MANIFEST, SUMS}
-    result.added = sorted(n for n in src.names() if n not in known)
+    extra = sorted(n for n in src.names() if n not in known)
+    result.ignored = [n for n in extra if _litter(n)]
+    result.added = [n for n in extra if not _litter(n)]
+
+
+_LITTER = frozenset((".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db"))
+
+
+def _litter(rel: str) -> bool:
+    """Files a file manager writes into any folder it shows (Finder's .DS_Store and ._ files,
+    Explorer's Thumbs.db and desktop.ini): reported as ignored, so opening the folder does not
+    fail its verify; everything else added is named."""
+    name = rel.rsplit("/", 1)[-1]
+    return name.lower() in _LITTER or name.startswith("._")
+
+
+def _inside(rel: str) -> bool:
+    """A manifest path that stays inside the production (a tampered manifest must not make verify
+    read files elsewhere)."""
+    parts = PurePosixPath(rel).parts
+    return bool(parts) and not rel.startswith("/") and "\\" not in rel and ".." not in parts and ":" not in parts[0]
 
 
 def _sha(data: bytes) -> str:

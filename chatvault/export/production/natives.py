@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from chatvault.export.media import DAMAGED, EXPIRED, LOST, MISSING, MediaWriter, safe_name
+from chatvault.export.production import rsmf
 from chatvault.export.production.rsmf import Native
 from chatvault.media.blobformat import BlobCorrupt, BlobMissing, valid_id
 
@@ -47,7 +48,8 @@ class NativeWriter(MediaWriter):
             self._problem_state(state)
             return Native(mid, ordinal, None, None, None, shown, att.get("size"), state)
         path = self.root / rel
-        return Native(mid, ordinal, docid, path, path.name, shown, size, "stored", _md5(path), sha)
+        embedded = path.name if size <= rsmf.EMBED_MAX else None
+        return Native(mid, ordinal, docid, path, embedded, shown, size, "stored", _md5(path), sha)
 
     def _problem_state(self, state: str) -> None:
         self.problems[state] = self.problems.get(state, 0) + 1

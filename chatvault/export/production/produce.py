@@ -2,7 +2,7 @@
 loads and a court can trust.
 
     <out>/
-      NATIVES/CV0000001.rsmf      RSMF 2.0, one per conversation per UTC day (rsmf.py)
+      NATIVES/CV0000001.rsmf      RSMF 2.0, one per conversation per day (rsmf.py)
       NATIVES/CV0000002.jpg       the attachments, decrypted and verified (natives.py)
       TEXT/CV0000001.txt          the extracted text of each RSMF file
       DATA/loadfile.dat           Concordance load file, one row per RSMF file and per native
@@ -29,13 +29,13 @@ from typing import Any
 from chatvault import clock as _clock
 from chatvault.errors import Cancelled, InputError
 from chatvault.export.production import custody, review
-from chatvault.export.production.custodians import custodian_scope, source_of
+from chatvault.export.production.custodians import custodian_scope
 from chatvault.export.production.loadfile import FIELDS
 from chatvault.export.production.loadfile import NAME as LOADFILE
 from chatvault.export.production.manifest import Ledger, hash_file
-from chatvault.export.production.writer import RsmfWriter
+from chatvault.export.production.writer import RsmfWriter, zone_of
 from chatvault.export.report import ExportReport
-from chatvault.export.selection import ChatPlan, Selection, messages, plan
+from chatvault.export.selection import ChatPlan, Selection, messages
 from chatvault.fsutil import storage_error
 from chatvault.jobs import JobContext
 
@@ -45,7 +45,7 @@ DATA/loadfile.dat is a Concordance-style delimited file: UTF-8 with a byte-order
 ends, field separator 0x14 (DC4), text qualifier U+00FE (þ), the first row naming the fields. A\r
 line break inside a value is written as U+00AE (®). Paths are relative to this production's folder.\r
 \r
-One row per RSMF file (DOCTYPE RSMF: one conversation, one UTC day; NATIVEPATH is the .rsmf,\r
+One row per RSMF file (DOCTYPE RSMF: one conversation, one day; NATIVEPATH is the .rsmf,\r
 TEXTPATH its extracted text) and one row per native attachment (DOCTYPE NATIVE, PARENT_DOCID is the\r
 RSMF that carries it; BEGATTACH/ENDATTACH give each family's range).\r
 \r
@@ -104,14 +104,17 @@ def produce(vault: Any, selection: Selection, out_dir: Path | str, job: JobConte
     (with `zip`: into `<out_dir>.zip` and its `.sha256`).
 
     `prefix` and `first_number` start the control numbers (Bates-style, e.g. CV0000001);
-    `operator` is the person named in the chain-of-custody record (default: the OS user); `tz` and
-    `lang` are handed to the review copies (the RSMF keeps each message's own UTC offset). Raises
+    `operator` is the person named in the chain-of-custody record (default: the OS user); `tz` is
+    the zone whose days cut the RSMF files (default: each message's own UTC offset; event times keep
+    it either way) and, with `lang`, is handed to the review copies. Raises
     InputError (a folder that is not empty, an unknown custodian), QueryError, StorageError; a
     cancel returns a report with `cancelled` and nothing written."""
     if not prefix or not all(ch.isalnum() or ch in "-_" for ch in prefix) or first_number < 0:
         raise InputError(f"The control numbers cannot start at {prefix!r} {first_number}.",
                          hint="Use a prefix of letters, digits, '-' or '_' and a number from 0.")
     opts = Options(tuple(custodians), include_html, include_pdf, operator, prefix, first_number, tz, lang)
+    zone_of(tz)                                  # an unknown zone is refused before anything is written
+    existed = Path(out_dir).is_dir()
     root, archive = _prepare(Path(out_dir), zip)
     root.mkdir(parents=True, exist_ok=True)
     report = ExportReport("production", archive or root)
@@ -130,27 +133,40 @@ def produce(vault: Any, selection: Selection, out_dir: Path | str, job: JobConte
         raise storage_error(exc, f"writing the production in {root}") from exc
     finally:
         conn.close()
-        if report.cancelled or not report.sha256:
-            shutil.rmtree(root if archive is None else root.parent, ignore_errors=True)
-        elif archive is not None:
+        if archive is not None:                  # the staging folder goes, whatever happened
             shutil.rmtree(root.parent, ignore_errors=True)
+            archive.with_name(archive.name + ".partial").unlink(missing_ok=True)
+        elif report.cancelled or not report.sha256:
+            _undo(root, keep_folder=existed)
     return report
+
+
+def _undo(root: Path, keep_folder: bool) -> None:
+    """Remove what a stopped production wrote (the folder too, unless the user made it)."""
+    if not keep_folder:
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    for child in list(root.iterdir()) if root.is_dir() else []:
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContext, report: ExportReport,
          opts: Options) -> None:
     started = _utc_now()
     scope = custodian_scope(conn, opts.custodians)
-    sel, chats = scope.restrict(conn, selection, plan(conn, selection))
+    sel, chats = scope.restrict(conn, selection)
     total = sum(c.messages for c in chats)
     job.set_total(items=total * (1 + int(opts.include_html) + 2 * int(opts.include_pdf)))  # PDF reads twice
     job.status("Writing RSMF files")
     ledger = Ledger(root)
-    writer = RsmfWriter(vault, conn, root, ledger, opts.prefix, opts.first_number)
+    writer = RsmfWriter(vault, conn, root, ledger, opts.prefix, opts.first_number, zone_of(opts.tz))
     try:
         for chat in chats:
             job.check()
-            conv = writer.conversation(chat, scope.custodian_of(source_of(conn, chat.conversation_id)))
+            conv = writer.conversation(chat, scope.custodian_of(conn, chat.conversation_id))
             writer.write_conversation(conv, _checked(messages(conn, sel, chat.conversation_id), job),
                                       lambda n: job.advance(n))
     finally:
@@ -164,6 +180,8 @@ def _run(vault: Any, conn: Any, selection: Selection, root: Path, job: JobContex
         warnings.append("The selection matches no message: the production holds its records only.")
     c = writer.counts
     counts = _counts(writer, chats, total)
+    if scope.mapped:                      # a message two custodians both hold counts for both
+        counts["per_custodian"] = dict(scope.per_custodian)
     production = {"prefix": opts.prefix, "first_docid": writer.first_docid, "last_docid": writer.last_docid,
                   "rsmf_files": c.rsmf_files, "natives": c.natives, "load_file": LOADFILE,
                   "review_html": opts.include_html, "review_pdf": opts.include_pdf}

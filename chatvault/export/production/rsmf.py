@@ -14,7 +14,10 @@ export of the same chat) and a recalled/unsent one get `"deleted": true` and a c
 saying which; an edited one gets an `edits` entry (the source keeps no earlier text, so only
 `new` and the edit time are given) and a custom `Edited`; a reply whose original is in the same
 file gets `parent`, otherwise a custom `In reply to`. Relativity recommends at most 10,000 events
-per file, so a busier day is cut into parts that share the conversation's `eventcollectionid`.
+per file and files well under 200 MB, so a day is cut into parts (sharing the conversation's
+`eventcollectionid`) at 10,000 events or 50 MiB of attachments, and an attachment over 25 MiB is
+not embedded: it is produced as its own native in the same family, and its event names it in a
+custom field. A file is built in memory, so this also bounds the memory a production needs.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from email.header import Header
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import compat32
+from email.policy import Compat32
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -45,7 +48,22 @@ from chatvault.search.api import iso_time
 VERSION = "2.0.0"
 GENERATOR = f"ChatVault {__version__}"
 MAX_EVENTS = 10_000                          # Relativity's recommended ceiling per RSMF file
-POLICY = compat32.clone(linesep="\r\n")
+EMBED_MAX = 25 * 2**20                       # a bigger attachment stays a native only (not in rsmf.zip)
+ZIP_BUDGET = 50 * 2**20                      # attachment bytes per file before a day is cut into parts
+
+
+class _Policy(Compat32):
+    """compat32 that writes a short one-line ASCII header as it is (nearly every header here)
+    instead of building an `email.header.Header` to fold it; anything else folds as compat32 does."""
+
+    def _fold(self, name: str, value: Any, sanitize: bool) -> str:
+        if (isinstance(value, str) and value.isascii() and len(name) + len(value) + 2 <= 78
+                and "\n" not in value and "\r" not in value):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)  # type: ignore[misc]
+
+
+POLICY = _Policy(linesep="\r\n")
 _QP_UTF8 = Charset("utf-8")
 _QP_UTF8.body_encoding = QP
 MANIFEST_NAME = "rsmf_manifest.json"
@@ -67,7 +85,7 @@ class Native:
     zip_name: str | None
     display: str
     size: int | None
-    status: str                              # stored | missing | expired | unreadable
+    status: str                              # stored, or export.media's missing | expired | lost | damaged
     md5: str = ""
     sha256: str = ""
 
@@ -118,24 +136,25 @@ class Conversation:
 
 @dataclass
 class Slice:
-    """The events of one file: one conversation, one UTC day (part `part` of it when over MAX_EVENTS)."""
+    """The events of one file: one conversation, one day (part `part` of it when cut)."""
 
     conv: Conversation
-    day: str
+    day: str                                 # YYYY-MM-DD in `basis`
     part: int
     messages: list[ExportMessage]
     natives: dict[tuple[int, int], Native]
+    basis: str = "UTC"                       # the zone or UTC offset the day is counted in
 
     @property
     def begin(self) -> str:
-        return _utc(self.messages[0].ts)
+        return utc_iso(self.messages[0].ts)
 
     @property
     def end(self) -> str:
-        return _utc(self.messages[-1].ts)
+        return utc_iso(self.messages[-1].ts)
 
 
-def _utc(ts: int) -> str:
+def utc_iso(ts: int) -> str:
     return iso_time(ts, None)
 
 
@@ -235,7 +254,7 @@ def event(s: Slice, m: ExportMessage, in_file: set[int]) -> dict[str, Any]:
     reactions = _reactions(conv, m.extra.get("reactions"))
     if reactions:
         ev["reactions"] = reactions
-    attachments, missing = [], []
+    attachments, missing, apart = [], [], []
     for att in m.attachments:
         n = s.natives.get((m.id, int(att["ordinal"])))
         if n is not None and n.zip_name:
@@ -243,6 +262,8 @@ def event(s: Slice, m: ExportMessage, in_file: set[int]) -> dict[str, Any]:
             if n.size is not None:
                 a["size"] = n.size
             attachments.append(a)
+        elif n is not None and n.path is not None:
+            apart.append(f"{n.display}: {n.docid} (NATIVES/{n.path.name}, {n.size} bytes)")
         else:
             name = (n.display if n else None) or att.get("original_name") or att.get("expected_path") or "file"
             status = n.status if n else str(att.get("status"))
@@ -251,6 +272,8 @@ def event(s: Slice, m: ExportMessage, in_file: set[int]) -> dict[str, Any]:
         ev["attachments"] = attachments
     if missing:
         custom.append(_custom("Attachment not in the vault", "; ".join(missing)))
+    if apart:
+        custom.append(_custom("Attachment produced as a separate native (too large to embed)", "; ".join(apart)))
     for run_name, run in (("Import run", m.first_run_id), ("Last seen in import run", m.last_seen_run_id)):
         if run is not None:
             custom.append(_custom(run_name, str(run)))
@@ -303,7 +326,7 @@ def transcript(s: Slice, man: dict[str, Any]) -> str:
     names = {p["id"]: p.get("display") or p["id"] for p in man["participants"]}
     part = f" (part {s.part})" if s.part > 1 else ""
     lines = [f"Conversation: {conv.display} ({conv.plan.app}, {conv.plan.kind})",
-             f"Custodian: {conv.custodian}", f"Day (UTC): {s.day}{part}",
+             f"Custodian: {conv.custodian}", f"Day: {s.day}{part} ({s.basis})",
              f"Participants: {', '.join(names.values())}", f"Events: {len(s.messages)}", ""]
     for m, ev in zip(s.messages, man["events"], strict=True):
         who = names.get(ev.get("participant", ""), "System")
@@ -333,7 +356,7 @@ def _header(value: str) -> str | Header:
     return value if value.isascii() else Header(value, "utf-8")
 
 
-def eml(s: Slice, man: dict[str, Any], text: str, zipped: bytes, vault_id: str) -> bytes:
+def eml(s: Slice, man: dict[str, Any], text: str, zipped: bytes, unique: str) -> bytes:
     """The .rsmf file: RFC 5322 headers, the transcript (quoted-printable UTF-8), and rsmf.zip as a
     base64 attachment. Built with the `email` package's MIME classes under the compat32 policy,
     which writes the same RFC 5322/2045 bytes several times faster than the default policy."""
@@ -343,9 +366,9 @@ def eml(s: Slice, man: dict[str, Any], text: str, zipped: bytes, vault_id: str) 
     msg = MIMEMultipart("mixed")
     headers = [
         ("From", "ChatVault <chatvault@localhost>"),
-        ("Subject", f"{conv.display} — {s.day}" + (f" (part {s.part})" if s.part > 1 else "")),
+        ("Subject", f"{conv.display} - {s.day}" + (f" (part {s.part})" if s.part > 1 else "")),
         ("Date", format_datetime(datetime.fromtimestamp(s.messages[0].ts / 1000, UTC))),
-        ("Message-ID", f"<{conv.rsmf_id}.{s.day}.{s.part}.{vault_id}@chatvault.invalid>"),
+        ("Message-ID", f"<{conv.rsmf_id}.{s.day}.{unique}@chatvault.invalid>"),
         ("X-RSMF-Version", VERSION), ("X-RSMF-Generator", GENERATOR),
         ("X-RSMF-BeginDate", s.begin), ("X-RSMF-EndDate", s.end),
         ("X-RSMF-EventCount", str(len(man["events"]))), ("X-RSMF-Application", conv.plan.app),

@@ -1,4 +1,4 @@
-"""Writing the RSMF part of a production: conversations in, one `.rsmf` per conversation per UTC day
+"""Writing the RSMF part of a production: conversations in, one `.rsmf` per conversation per day
 (cut at 10,000 events) out, each with its natives, its extracted text and its load-file rows.
 
 Messages stream in (a batch at a time, oldest first), so a day's slice is the most that sits in
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from chatvault.errors import InputError
 from chatvault.export.describe import states
 from chatvault.export.production import rsmf
 from chatvault.export.production.loadfile import LoadFile, windows_path
@@ -24,6 +26,27 @@ from chatvault.export.selection import ChatPlan, ExportMessage
 from chatvault.media.blobstore import BlobStore
 
 DAY_MS = 86_400_000
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def zone_of(tz: str | None) -> tzinfo | None:
+    """The time zone whose days cut the files (None: each message's own UTC offset)."""
+    if not tz:
+        return None
+    if tz.upper() in ("UTC", "Z"):
+        return UTC
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InputError(f"Unknown time zone {tz!r}.", hint="Use a name like Asia/Shanghai, Europe/Berlin or UTC.") from exc
+
+
+def day_of(m: ExportMessage, zone: tzinfo | None) -> int:
+    """The message's calendar day (a date ordinal): in `zone`, else in its own UTC offset as the
+    person who sent or read it lived it (UTC when the source gave no offset)."""
+    if zone is not None:
+        return datetime.fromtimestamp(m.ts / 1000, zone).toordinal()
+    return (m.ts + (m.tz_offset or 0) * 60_000) // DAY_MS + _EPOCH
 
 
 @dataclass
@@ -39,8 +62,16 @@ class Counts:
     per_conversation: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _embedded_bytes(m: ExportMessage) -> int:
+    """What the message's attachments add to an rsmf.zip (the vault's recorded sizes)."""
+    sizes = (int(a.get("size") or 0) for a in m.attachments if a.get("status") == "stored")
+    return sum(s for s in sizes if s <= rsmf.EMBED_MAX)
+
+
 class RsmfWriter:
-    def __init__(self, vault: Any, conn: Any, root: Path, ledger: Ledger, prefix: str, first_number: int) -> None:
+    def __init__(self, vault: Any, conn: Any, root: Path, ledger: Ledger, prefix: str, first_number: int,
+                 zone: tzinfo | None = None) -> None:
+        self.zone = zone
         self.vault, self.conn, self.root, self.ledger = vault, conn, root, ledger
         self.natives = NativeWriter(root, BlobStore(vault), conn)
         self.load = LoadFile(root)
@@ -78,16 +109,20 @@ class RsmfWriter:
         day: int | None = None
         part = 1
         pending: list[ExportMessage] = []
+        embedded = 0                     # attachment bytes the pending file's rsmf.zip will hold
         files_before = self.counts.rsmf_files
         for batch in batches:
             for m in batch:
-                d = m.ts // DAY_MS
-                if pending and (d != day or len(pending) >= rsmf.MAX_EVENTS):
+                d = day_of(m, self.zone)
+                size = _embedded_bytes(m)
+                if pending and (d != day or len(pending) >= rsmf.MAX_EVENTS
+                                or (size and embedded + size > rsmf.ZIP_BUDGET)):
                     self.write_slice(conv, day, part, pending)  # type: ignore[arg-type]
                     part = part + 1 if d == day else 1
-                    pending = []
+                    pending, embedded = [], 0
                 day = d
                 pending.append(m)
+                embedded += size
             on_message(len(batch))
         if pending:
             self.write_slice(conv, day, part, pending)  # type: ignore[arg-type]
@@ -95,11 +130,17 @@ class RsmfWriter:
         self.counts.per_conversation.append({
             "conversation_id": c.conversation_id, "title": c.title, "app": c.app, "kind": c.kind,
             "custodian": conv.custodian, "messages": c.messages, "rsmf_files": self.counts.rsmf_files - files_before,
-            "first": rsmf._utc(c.first_ts) if c.first_ts is not None else None,
-            "last": rsmf._utc(c.last_ts) if c.last_ts is not None else None})
+            "first": rsmf.utc_iso(c.first_ts) if c.first_ts is not None else None,
+            "last": rsmf.utc_iso(c.last_ts) if c.last_ts is not None else None})
 
     # --- one file ----------------------------------------------------------------------------
-    def write_slice(self, conv: Conversation, day_number: int, part: int, msgs: list[ExportMessage]) -> None:
+    def _day_basis(self, m: ExportMessage) -> str:
+        if self.zone is not None:
+            return str(self.zone)
+        off = m.tz_offset or 0
+        return f"UTC{'+' if off >= 0 else '-'}{abs(off) // 60:02d}:{abs(off) % 60:02d}" if off else "UTC"
+
+    def write_slice(self, conv: Conversation, day_ordinal: int, part: int, msgs: list[ExportMessage]) -> None:
         docid = self._take()
         natives: dict[tuple[int, int], Native] = {}
         for m in msgs:
@@ -109,11 +150,10 @@ class RsmfWriter:
                     self._take()
                     self.ledger.record(f"NATIVES/{n.path.name}", "native", n.size or 0, n.sha256, n.md5)
                 natives[(n.message_id, n.ordinal)] = n
-        day = datetime.fromtimestamp(day_number * DAY_MS / 1000, UTC).strftime("%Y-%m-%d")
-        s = Slice(conv, day, part, msgs, natives)
+        s = Slice(conv, date.fromordinal(day_ordinal).isoformat(), part, msgs, natives, self._day_basis(msgs[0]))
         man = rsmf.manifest(s)
         text = rsmf.transcript(s, man)
-        data = rsmf.eml(s, man, text, rsmf.rsmf_zip(man, natives.values()), self.vault.vault_id)
+        data = rsmf.eml(s, man, text, rsmf.rsmf_zip(man, natives.values()), f"{docid}.{self.vault.vault_id}")
         native_rel, text_rel = f"NATIVES/{docid}.rsmf", f"TEXT/{docid}.txt"
         entry = self.ledger.write(native_rel, data, "rsmf")
         self.ledger.write(text_rel, text.encode("utf-8"), "text")
@@ -143,7 +183,7 @@ class RsmfWriter:
             m = by_id[n.message_id]
             fl = set(states(m))
             self.load.add(DOCID=n.docid, PARENT_DOCID=docid, DOCTYPE="NATIVE", PARTICIPANTS=m.sender or "",
-                          BEGINDATE=m.time_iso, ENDDATE=m.time_iso, STATE=rsmf.state_of(m),
+                          BEGINDATE=rsmf.utc_iso(m.ts), ENDDATE=rsmf.utc_iso(m.ts), STATE=rsmf.state_of(m),
                           DELETED_AT_SOURCE=int("deleted_at_source" in fl), RECALLED=int("recalled" in fl),
                           EDITED=int("edited" in fl), FILENAME=n.display, FILESIZE=n.size, MD5=n.md5, SHA256=n.sha256,
                           NATIVEPATH=windows_path(f"NATIVES/{n.path.name}" if n.path else None), **common)

@@ -34,6 +34,7 @@ from chatvault.export.selection import Selection
 from chatvault.export.words import normalize_lang
 from chatvault.gui import i18n, prefs
 from chatvault.gui.dialogs.common import add_button_row, add_path_row, button, dress, error_label, wrapped
+from chatvault.gui.dialogs.production_options import ProductionOptions
 from chatvault.gui.ops import Op
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,8 @@ class ExportDialog(QDialog):
         self.bom = QCheckBox(self.tr("For Excel (UTF-8 with a byte-order mark)"))
         self.bom.setChecked(True)
         form.addRow("", self.bom)
+        self.production = ProductionOptions(self)
+        form.addRow(self.production)
         self.lang = QComboBox()
         self.lang.addItem("English", "en")
         self.lang.addItem("简体中文", "zh_CN")
@@ -187,7 +190,8 @@ class ExportDialog(QDialog):
         self.media.setText(self.tr("Draw the pictures in the PDF") if name == "pdf"
                            else self.tr("Include photos, videos and files"))
         for widget, shown in ((self.media, name in MEDIA_DEFAULT), (self.page_by, name == "html"),
-                              (self.page_size, name == "html"), (self.bom, name == "csv")):
+                              (self.page_size, name == "html"), (self.bom, name == "csv"),
+                              (self.production, name == "production")):
             widget.setVisible(shown)
             label = self.form.labelForField(widget)
             if label is not None:
@@ -206,6 +210,8 @@ class ExportDialog(QDialog):
                 opts["page_size"] = self.page_size.value()
         if name == "csv":
             opts["bom"] = self.bom.isChecked()
+        if name == "production":
+            opts.update(self.production.options())
         return opts
 
     def _browse(self) -> None:
@@ -272,7 +278,8 @@ class ExportDialog(QDialog):
         self.op.start()
 
     def _set_running(self, on: bool) -> None:
-        for w in (self.scope, self.format, self.folder, self.media, self.page_by, self.page_size, self.bom, self.lang):
+        for w in (self.scope, self.format, self.folder, self.media, self.page_by, self.page_size, self.bom, self.lang,
+                  self.production):
             w.setEnabled(not on and (w is not self.scope or len(self.scopes) > 1)
                          and (w is not self.page_size or self.page_by.currentData() == "count"))
         self.start_button.setEnabled(not on)
