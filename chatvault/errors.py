@@ -17,11 +17,13 @@ class ChatVaultError(Exception):
     code = "error"
     exit_code = EXIT_FAILURE
 
-    def __init__(self, message: str, *, hint: str | None = None, location: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, location: str | None = None,
+                 field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = hint            # may name CLI flags: the app shows its own words for `field` instead
         self.location = location
+        self.field = field          # the import option the user must give or fix ("key", "imei", "format"…)
 
     def __str__(self) -> str:
         text = self.message

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QInputMethodEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.conftest import PASSPHRASE
 
@@ -208,9 +208,11 @@ def test_import_of_something_unknown_says_what_to_do(qtbot, window, tmp_path: Pa
     junk = tmp_path / "holiday.png"
     junk.write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(200))
     dlg = window.imports.start_preview(junk)
-    qtbot.waitUntil(lambda: dlg.pages.currentIndex() == 3, timeout=30_000)
-    assert "could not be imported" in dlg.report_title.text()
-    assert dlg.report_form.itemAt(0).widget().text()
+    qtbot.waitUntil(lambda: dlg.pages.currentIndex() == 1, timeout=30_000)
+    err = dlg.findChild(QLabel, "formatChoiceError")          # told next to the format list, which can override
+    assert err.isVisibleTo(dlg) and "not an export ChatVault recognises" in err.text()
+    assert "choose its format" in err.text() and "--" not in err.text()
+    assert not dlg.start_button.isEnabled()
 
 
 # --- search ----------------------------------------------------------------------------------

@@ -341,14 +341,25 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.imports.choose(folder=folder)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
+        from chatvault.gui.drop_overlay import DropOverlay
+
         if event.mimeData().hasUrls() and self.vault is not None:
             event.acceptProposedAction()
+            DropOverlay.over(self).cover()
+
+    def dragLeaveEvent(self, event) -> None:  # noqa: N802
+        from chatvault.gui.drop_overlay import DropOverlay
+
+        DropOverlay.over(self).hide()
 
     def dropEvent(self, event) -> None:  # noqa: N802
+        from chatvault.gui.drop_overlay import DropOverlay
+
+        DropOverlay.over(self).hide()
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.imports.start_preview(paths[0])
+            self.imports.start_many(paths)      # every dropped export, as one job
 
     def import_finished(self) -> None:
         if self.conn is not None:
@@ -365,8 +376,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
         """Close every connection, wipe the key, and empty every view, then ask to unlock."""
         if self.vault is None:
             return
-        if self.imports is not None and self.imports.busy():
-            self.imports.cancel()
+        if self.imports is not None:
+            self.imports.on_lock()        # stops the import; closes its dialog (keys, previews)
         self._lock_shell()
         self.exporter.stop()
         self.search_page.clear()

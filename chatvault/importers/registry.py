@@ -42,7 +42,7 @@ def get(name: str) -> Importer:
         if cls.name == wanted:
             return cls()
     raise UnknownFormat(f"There is no import format called {name!r}.",
-                        hint=f"Known formats: {', '.join(names())} (see `chatvault formats`).")
+                        hint=f"Known formats: {', '.join(names())} (see `chatvault formats`).", field="format")
 
 
 def detect(path: Path) -> list[tuple[Importer, Detection]]:
@@ -67,13 +67,14 @@ def detect(path: Path) -> list[tuple[Importer, Detection]]:
                              f"{damage}.",
                              hint="Download or copy the file again (or export it again from the messenger). To "
                                   "import what is readable now, name the format with --format.",
-                             location=str(path))
+                             location=str(path), field="format")
         what = "an empty file" if path.is_file() and path.stat().st_size == 0 else path.name
         raise UnknownFormat(
             f"{what} is not an export ChatVault recognises. Tried: {'; '.join(tried)}.",
             hint="Choose the file or folder the messenger exported, or name the format with --format "
                  "(`chatvault formats` lists them).",
             location=str(path),
+            field="format",
         )
     found.sort(key=lambda x: -x[1].confidence)
     return found

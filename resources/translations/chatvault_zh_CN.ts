@@ -654,6 +654,14 @@
         <source>Stopping after the current batch…</source>
         <translation>当前批次完成后停止…</translation>
     </message>
+    <message>
+        <source>Choose one export or several</source>
+        <translation>选择一个或多个导出</translation>
+    </message>
+    <message>
+        <source>Import finished: %1 new messages.</source>
+        <translation>导入完成：%1 条新消息。</translation>
+    </message>
 </context>
 <context>
     <name>ImportDialog</name>
@@ -852,6 +860,86 @@
     <message>
         <source>%1 a second</source>
         <translation>每秒 %1 条</translation>
+    </message>
+    <message>
+        <source>Import %1 exports</source>
+        <translation>导入 %1 个导出</translation>
+    </message>
+    <message>
+        <source>%1 exports</source>
+        <translation>%1 个导出</translation>
+    </message>
+    <message>
+        <source>What will be imported</source>
+        <translation>将要导入的内容</translation>
+    </message>
+    <message>
+        <source>%1 exports will be imported as one job</source>
+        <translation>%1 个导出将作为一个任务导入</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Correct the values marked in red to start.</source>
+        <translation>请先更正标红的值。</translation>
+    </message>
+    <message>
+        <source>Give the values asked for in red to start.</source>
+        <translation>请先填写红字要求的值。</translation>
+    </message>
+    <message>
+        <source>Nothing here can be imported.</source>
+        <translation>这里没有可以导入的内容。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 exports cannot be imported; the report will list them.</source>
+        <translation>%2 个导出中有 %1 个无法导入；报告中会列出它们。</translation>
+    </message>
+    <message>
+        <source>Importing %1 of %2: %3</source>
+        <translation>正在导入第 %1 个，共 %2 个：%3</translation>
+    </message>
+    <message>
+        <source>None of these could be imported</source>
+        <translation>这些都无法导入</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>已添加</translation>
+    </message>
+    <message>
+        <source>Already present</source>
+        <translation>已存在</translation>
+    </message>
+    <message>
+        <source>Added, with gaps</source>
+        <translation>已添加，有缺漏</translation>
+    </message>
+    <message>
+        <source>Stopped by Cancel (what was imported is kept)</source>
+        <translation>已取消（已导入的内容会保留）</translation>
+    </message>
+    <message>
+        <source>Not started (cancelled)</source>
+        <translation>未开始（已取消）</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>… and %1 more, kept with the import.</source>
+        <translation>…… 还有 %1 行，已随导入保存。</translation>
+    </message>
+    <message>
+        <source>Checking whether %1 was imported before…</source>
+        <translation>正在检查 %1 是否已导入过…</translation>
     </message>
 </context>
 <context>
@@ -3422,6 +3510,406 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>
             <numerusform>%n 个链接</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>SourcePanel</name>
+    <message>
+        <source>Read it again even if this exact file was imported before</source>
+        <translation>即使这个文件以前导入过，也重新读取</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Found from the files themselves. Choose another format if this one is wrong.</source>
+        <translation>根据文件本身识别。如果识别有误，请选择其他格式。</translation>
+    </message>
+    <message>
+        <source>64 hexadecimal digits</source>
+        <translation>64 位十六进制数字</translation>
+    </message>
+    <message>
+        <source>16 characters or 32 hexadecimal digits</source>
+        <translation>16 个字符或 32 位十六进制数字</translation>
+    </message>
+    <message>
+        <source>15 digits</source>
+        <translation>15 位数字</translation>
+    </message>
+    <message>
+        <source>Read from the app folder when empty</source>
+        <translation>留空时从应用文件夹读取</translation>
+    </message>
+    <message>
+        <source>7 characters</source>
+        <translation>7 个字符</translation>
+    </message>
+    <message>
+        <source>Day first (31/12)</source>
+        <translation>日在前（31/12）</translation>
+    </message>
+    <message>
+        <source>Month first (12/31)</source>
+        <translation>月在前（12/31）</translation>
+    </message>
+    <message>
+        <source>Year first</source>
+        <translation>年在前</translation>
+    </message>
+    <message>
+        <source>This computer's time zone</source>
+        <translation>本机时区</translation>
+    </message>
+    <message>
+        <source>Which name is me</source>
+        <translation>哪个名字是我</translation>
+    </message>
+    <message>
+        <source>Detected automatically; type your name as it appears to change it</source>
+        <translation>自动识别；如需更改，请输入您在聊天中显示的名字</translation>
+    </message>
+    <message>
+        <source>Reading to see what it holds…</source>
+        <translation>正在读取，查看其中的内容…</translation>
+    </message>
+    <message>
+        <source>Automatic: %1</source>
+        <translation>自动：%1</translation>
+    </message>
+    <message>
+        <source>Automatic: not recognised</source>
+        <translation>自动：无法识别</translation>
+    </message>
+    <message>
+        <source>This could also be read as %1: choose the format if the one found is wrong.</source>
+        <translation>也可以按 %1 读取：如果识别的格式有误，请选择正确的格式。</translation>
+    </message>
+    <message>
+        <source>Not read yet: see below.</source>
+        <translation>尚未读取：请看下方。</translation>
+    </message>
+    <message>
+        <source>This cannot be imported.</source>
+        <translation>无法导入。</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Media found</source>
+        <translation>找到的媒体</translation>
+    </message>
+    <message>
+        <source>Media missing from the export</source>
+        <translation>导出中缺失的媒体</translation>
+    </message>
+    <message>
+        <source>Dates</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Lines not understood</source>
+        <translation>无法识别的行</translation>
+    </message>
+    <message>
+        <source>Date order</source>
+        <translation>日期顺序</translation>
+    </message>
+    <message>
+        <source>WhatsApp limits exports to 10,000 messages with media (40,000 without): older messages may be missing. Export again "without media" to get more.</source>
+        <translation>WhatsApp 导出含媒体时最多 10,000 条消息（不含媒体时 40,000 条）：较早的消息可能缺失。请选择“不含媒体”重新导出以获得更多消息。</translation>
+    </message>
+    <message>
+        <source>Some media are not in the export. They will be listed as missing; you can add them later from Media → Missing.</source>
+        <translation>部分媒体不在导出中。它们会被列为缺失；您之后可以在“媒体 → 缺失的媒体”中补上。</translation>
+    </message>
+    <message>
+        <source>%1 (%2 messages)</source>
+        <translation>%1（%2 条消息）</translation>
+    </message>
+    <message>
+        <source>You chose this before for these chats; it is kept unless you change it.</source>
+        <translation>这是你之前为这些聊天选定的，除非你更改，否则保持不变。</translation>
+    </message>
+    <message>
+        <source>Found in the export. Choose another name if this is not you.</source>
+        <translation>从导出中识别。如果这不是你，请选择其他名字。</translation>
+    </message>
+    <message>
+        <source>The export does not say which sender is you: choose your name, or your messages will be shown as someone else's (you can change it later in the chat list's menu).</source>
+        <translation>导出中没有说明哪个发送者是你：请选择你的名字，否则你的消息会显示为别人的（之后也可以在聊天列表的菜单中更改）。</translation>
+    </message>
+    <message>
+        <source>Import this one</source>
+        <translation>导入这一项</translation>
+    </message>
+    <message>
+        <source>Clear to leave this export out of the job; the report lists it as left out.</source>
+        <translation>取消勾选即可不导入这个导出；报告中会把它列为未导入。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportWording</name>
+    <message>
+        <source>WhatsApp chat export</source>
+        <translation>WhatsApp 聊天导出</translation>
+    </message>
+    <message>
+        <source>Telegram Desktop export</source>
+        <translation>Telegram Desktop 导出</translation>
+    </message>
+    <message>
+        <source>WeChat for Windows 3.x</source>
+        <translation>Windows 版微信 3.x</translation>
+    </message>
+    <message>
+        <source>Weixin 4 (Windows/macOS)</source>
+        <translation>微信 4（Windows/macOS）</translation>
+    </message>
+    <message>
+        <source>WeChat for Android</source>
+        <translation>安卓版微信</translation>
+    </message>
+    <message>
+        <source>WeChat key</source>
+        <translation>微信密钥</translation>
+    </message>
+    <message>
+        <source>Image key</source>
+        <translation>图片密钥</translation>
+    </message>
+    <message>
+        <source>Phone IMEI</source>
+        <translation>手机 IMEI</translation>
+    </message>
+    <message>
+        <source>Account uin</source>
+        <translation>账号 uin</translation>
+    </message>
+    <message>
+        <source>Or the database key</source>
+        <translation>或数据库密钥</translation>
+    </message>
+    <message>
+        <source>Date order</source>
+        <translation>日期顺序</translation>
+    </message>
+    <message>
+        <source>Time zone</source>
+        <translation>时区</translation>
+    </message>
+    <message>
+        <source>Weixin 4 keeps this key only in its memory while it runs. Log in to this account in Weixin on the computer the folder comes from, then run a key tool made for Weixin 4 (for example chatlog or wx_key): it shows the database key as 64 hexadecimal digits (0-9, a-f). Copy it here. The key stays the same until the account logs in again on that computer.</source>
+        <translation>微信 4 只在运行时把这个密钥保存在内存中。在该文件夹所在的电脑上用这个账号登录微信，然后运行适用于微信 4 的密钥工具（例如 chatlog 或 wx_key）：它会显示 64 位十六进制（0-9、a-f）的数据库密钥。把它复制到这里。在该账号于那台电脑上重新登录之前，密钥保持不变。</translation>
+    </message>
+    <message>
+        <source>WeChat keeps this key only in its memory while it runs. Log in to this account in WeChat for Windows on the computer the folder comes from, then run a key tool such as PyWxDump or SharpWxDump: it shows the key as 64 hexadecimal digits (0-9, a-f). Copy it here. The key stays the same until the account logs in again on that computer.</source>
+        <translation>微信只在运行时把这个密钥保存在内存中。在该文件夹所在的电脑上用这个账号登录 Windows 版微信，然后运行 PyWxDump 或 SharpWxDump 等密钥工具：它会显示 64 位十六进制（0-9、a-f）的密钥。把它复制到这里。在该账号于那台电脑上重新登录之前，密钥保持不变。</translation>
+    </message>
+    <message>
+        <source>Weixin 4 encrypts newer pictures (.dat files) with a second key. The key tools that show the database key also show this image key: 16 letters and digits, or 32 hexadecimal digits. Without it those pictures are kept as Weixin stored them, and everything else is imported.</source>
+        <translation>微信 4 用另一个密钥加密较新的图片（.dat 文件）。显示数据库密钥的工具也会显示这个图片密钥：16 个字母和数字，或 32 位十六进制数字。没有它时，这些图片按微信保存的原样保留，其他内容照常导入。</translation>
+    </message>
+    <message>
+        <source>The phone's IMEI: dial *#06#, or look in Settings → About phone → Status (with two SIM slots, try the first IMEI). Leave it empty to let ChatVault try the values WeChat uses when the phone hides its IMEI.</source>
+        <translation>手机的 IMEI：拨打 *#06#，或在“设置 → 关于手机 → 状态信息”中查看（双卡手机请先试第一个 IMEI）。留空时，ChatVault 会尝试手机隐藏 IMEI 时微信使用的值。</translation>
+    </message>
+    <message>
+        <source>The account's number (it may be negative). It is in the WeChat app folder, in shared_prefs/auth_info_key_prefs.xml (_auth_uin) or shared_prefs/system_config_prefs.xml (default_uin). Leave it empty when you import the whole app folder: ChatVault reads it there.</source>
+        <translation>账号的编号（可能是负数）。它在微信应用文件夹的 shared_prefs/auth_info_key_prefs.xml（_auth_uin）或 shared_prefs/system_config_prefs.xml（default_uin）中。导入整个应用文件夹时可以留空：ChatVault 会从那里读取。</translation>
+    </message>
+    <message>
+        <source>If a tool already gave you the 7-character database key (made from the IMEI and the uin), enter it here instead.</source>
+        <translation>如果某个工具已经给出了 7 个字符的数据库密钥（由 IMEI 和 uin 算出），也可以在这里填写它。</translation>
+    </message>
+    <message>
+        <source>Automatic works the order out from the dates themselves and asks when it cannot. Choose one to read every date that way.</source>
+        <translation>“自动”会根据日期本身判断顺序，无法判断时会询问。选择一种顺序则所有日期都按它读取。</translation>
+    </message>
+    <message>
+        <source>WhatsApp writes times without a time zone. Choose the zone the phone was set to when it exported, if it is not this computer's.</source>
+        <translation>WhatsApp 导出的时间不带时区。如果导出时手机的时区与本机不同，请选择手机当时的时区。</translation>
+    </message>
+    <message>
+        <source>Only the digits 0-9 and the letters a-f belong in the key.</source>
+        <translation>密钥只能包含数字 0-9 和字母 a-f。</translation>
+    </message>
+    <message>
+        <source>The key has 64 hexadecimal digits; this has %1.</source>
+        <translation>密钥是 64 位十六进制数字；这里有 %1 位。</translation>
+    </message>
+    <message>
+        <source>The database key has 7 characters; this has %1.</source>
+        <translation>数据库密钥是 7 个字符；这里有 %1 个。</translation>
+    </message>
+    <message>
+        <source>An IMEI is made of digits only.</source>
+        <translation>IMEI 只由数字组成。</translation>
+    </message>
+    <message>
+        <source>An IMEI has 15 digits; this has %1.</source>
+        <translation>IMEI 是 15 位数字；这里有 %1 位。</translation>
+    </message>
+    <message>
+        <source>The uin is a whole number such as -123456789.</source>
+        <translation>uin 是一个整数，例如 -123456789。</translation>
+    </message>
+    <message>
+        <source>The image key is 16 characters or 32 hexadecimal digits; this has %1.</source>
+        <translation>图片密钥是 16 个字符或 32 位十六进制数字；这里有 %1 个。</translation>
+    </message>
+    <message>
+        <source>Not a time zone this computer knows; choose one from the list.</source>
+        <translation>本机不认识这个时区；请从列表中选择。</translation>
+    </message>
+    <message>
+        <source>This WeChat database is encrypted: enter the account's key to import it.</source>
+        <translation>这个微信数据库已加密：请输入该账号的密钥以导入。</translation>
+    </message>
+    <message>
+        <source>This WeChat database is encrypted: enter the phone's IMEI and the account's uin, or the database key.</source>
+        <translation>这个微信数据库已加密：请输入手机的 IMEI 和账号的 uin，或数据库密钥。</translation>
+    </message>
+    <message>
+        <source>This key does not open %1. Check that it is the key of this account: a key from another account, or from before the account logged in again, does not fit.</source>
+        <translation>这个密钥打不开 %1。请确认它是这个账号的密钥：其他账号的密钥，或账号重新登录之前的密钥，都不适用。</translation>
+    </message>
+    <message>
+        <source>The IMEI and uin given do not open %1. Check both (on a phone with two SIM slots, try the other IMEI), or enter the database key.</source>
+        <translation>所填的 IMEI 和 uin 打不开 %1。请检查两者（双卡手机请试另一个 IMEI），或输入数据库密钥。</translation>
+    </message>
+    <message>
+        <source>Enter the uin of the account to import.</source>
+        <translation>请输入要导入的账号的 uin。</translation>
+    </message>
+    <message>
+        <source>Choose the file or folder the messenger exported, or choose its format in the list above.</source>
+        <translation>请选择聊天软件导出的文件或文件夹，或在上方列表中选择它的格式。</translation>
+    </message>
+    <message>
+        <source>Every date here can be read day first or month first: choose the date order.</source>
+        <translation>这里的每个日期都既可按日在前也可按月在前读取：请选择日期顺序。</translation>
+    </message>
+    <message>
+        <source>this database</source>
+        <translation>这个数据库</translation>
+    </message>
+</context>
+<context>
+    <name>DropOverlay</name>
+    <message>
+        <source>Drop to import</source>
+        <translation>松开即可导入</translation>
+    </message>
+    <message>
+        <source>Several exports at once are imported as one job</source>
+        <translation>一次拖入多个导出会作为一个任务导入</translation>
+    </message>
+</context>
+<context>
+    <name>ImportReportPage</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>New messages</source>
+        <translation>新消息</translation>
+    </message>
+    <message>
+        <source>Already in the vault</source>
+        <translation>已在保险库中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Import cancelled. What was imported so far is kept; import the same export again to continue.</source>
+        <translation>导入已取消。已导入的内容会保留；再次导入同一份导出即可继续。</translation>
+    </message>
+    <message>
+        <source>This could not be imported</source>
+        <translation>无法导入</translation>
+    </message>
+    <message>
+        <source>None of these could be imported</source>
+        <translation>这些都无法导入</translation>
+    </message>
+    <message>
+        <source>Imported, with some parts that could not be read</source>
+        <translation>已导入，但有部分内容无法读取</translation>
+    </message>
+    <message>
+        <source>Import finished</source>
+        <translation>导入完成</translation>
+    </message>
+    <message>
+        <source>Deleted on the phone since the last import (kept here)</source>
+        <translation>自上次导入后在手机上删除的（此处仍保留）</translation>
+    </message>
+    <message>
+        <source>Recalled by their sender since the last import (text kept)</source>
+        <translation>上次导入后被发送者撤回（原文已保留）</translation>
+    </message>
+    <message>
+        <source>Media stored</source>
+        <translation>已保存的媒体</translation>
+    </message>
+    <message>
+        <source>Media missing from the export</source>
+        <translation>导出中缺失的媒体</translation>
+    </message>
+    <message>
+        <source>Lines not understood</source>
+        <translation>无法识别的行</translation>
+    </message>
+    <message>
+        <source>Added</source>
+        <translation>已添加</translation>
+    </message>
+    <message>
+        <source>Already present</source>
+        <translation>已存在</translation>
+    </message>
+    <message>
+        <source>Added, with gaps</source>
+        <translation>已添加，有缺漏</translation>
+    </message>
+    <message>
+        <source>Stopped by Cancel (what was imported is kept)</source>
+        <translation>已取消（已导入的内容会保留）</translation>
+    </message>
+    <message>
+        <source>Not started (cancelled)</source>
+        <translation>未开始（已取消）</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Left out</source>
+        <translation>未导入</translation>
+    </message>
+    <message>
+        <source>… and %1 more, kept with the import.</source>
+        <translation>…… 还有 %1 行，已随导入保存。</translation>
     </message>
 </context>
 </TS>

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.errors import ChatVaultError
+from chatvault.gui.apptext import error_text
 from chatvault.gui.dialogs.common import (
     add_button_row,
     add_path_row,
@@ -113,7 +114,7 @@ class CreateVaultDialog(QDialog):
             self.vault, self.recovery_key = self._create_off_thread(path, text)
         except ChatVaultError as exc:
             self.error.setStyleSheet("")
-            self.error.setText(str(exc))
+            self.error.setText(error_text(exc))      # its hint without command-line advice
             return
         self.error.setStyleSheet("")
         self.error.clear()

@@ -1,5 +1,6 @@
-"""Import: pick or drop an export, see what it holds (preview), choose who is "me", run it in the
-background with N of M, rate, ETA and Cancel, then read the fidelity report."""
+"""Import: pick or drop one export or several, see what each holds, give what each format needs (a
+WeChat key, the phone's IMEI and uin, the image key, the date order, who is "me"), then run them as one
+job in the background with progress over all of them and Cancel, and read one report."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
     QLabel,
-    QPlainTextEdit,
     QProgressBar,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -23,10 +24,19 @@ from PySide6.QtWidgets import (
 
 from chatvault.gui import timefmt
 from chatvault.gui.dialogs.common import add_button_row, button, dress, wrapped
-from chatvault.gui.i18n import core_text
+from chatvault.gui.dialogs.import_fields import SourcePanel
+from chatvault.gui.dialogs.import_report import ImportReportPage
+from chatvault.gui.import_queue import (
+    QueueItem,
+    QueueResult,
+    QueueState,
+    read_source,
+    run_queue,
+)
 from chatvault.gui.ops import Op
 
 log = logging.getLogger(__name__)
+PAGE_READING, PAGE_SOURCES, PAGE_PROGRESS, PAGE_REPORT, PAGE_QUESTION = range(5)
 
 
 class ImportDialog(QDialog):
@@ -36,65 +46,122 @@ class ImportDialog(QDialog):
     cancel_requested = Signal()
     date_order_chosen = Signal(str)
 
-    def __init__(self, path: Path, parent=None) -> None:
+    def __init__(self, paths: list[Path] | Path, parent=None) -> None:
         super().__init__(parent)
-        dress(self, "importDialog", self.tr("Import %1").replace("%1", path.name), 560)
-        self.path = path
-        self.preview: dict[str, Any] | None = None
-        self.report = None
-        self.date_order: str | None = None      # the user's answer when the export cannot tell
+        paths = [paths] if isinstance(paths, Path) else list(paths)
+        title = (self.tr("Import %1").replace("%1", paths[0].name) if len(paths) == 1
+                 else self.tr("Import %1 exports").replace("%1", str(len(paths))))
+        dress(self, "importDialog", title, 600)
+        self.paths = paths
+        self.path = paths[0]
+        self.report: QueueResult | None = None
+        self.state: QueueState | None = None
+        self.asking: SourcePanel | None = None        # the source the date-order question is about
         layout = QVBoxLayout(self)
         self.pages = QStackedWidget()
         layout.addWidget(self.pages)
-        for build in (self._reading_page, self._preview_page, self._progress_page, self._report_page,
+        for build in (self._reading_page, self._sources_page, self._progress_page, self._report_page,
                       self._question_page):
             self.pages.addWidget(build())
+        self.finished.connect(self.forget_secrets)
 
+    def forget_secrets(self) -> None:
+        """Closed: the keys typed in are not kept (the import, if it runs, has its own copy)."""
+        for panel in self.panels:
+            panel.forget_secrets()
+
+    # --- the first source, for a dialog about one export -------------------------------------
+    @property
+    def panel(self) -> SourcePanel:
+        return self.panels[0]
+
+    @property
+    def preview(self) -> dict[str, Any] | None:
+        return self.panel.preview
+
+    @property
+    def preview_form(self) -> QFormLayout:
+        return self.panel.preview_form
+
+    @property
+    def warn(self) -> QLabel:
+        return self.panel.warn
+
+    @property
+    def me(self) -> QComboBox:
+        return self.panel.me
+
+    @property
+    def me_hint(self) -> QLabel:
+        return self.panel.me_hint
+
+    def me_name(self) -> str | None:
+        return self.panel.me_name()
+
+    # --- pages -----------------------------------------------------------------------------
     def _reading_page(self) -> QWidget:
-        """Page 0: reading the export."""
-        path = self.path
         p0 = QWidget()
         l0 = QVBoxLayout(p0)
-        self.reading = wrapped(self.tr("Reading %1 to see what it holds…").replace("%1", str(path)))
+        what = str(self.path) if len(self.paths) == 1 else self.tr("%1 exports").replace("%1", str(len(self.paths)))
+        self.reading = wrapped(self.tr("Reading %1 to see what it holds…").replace("%1", what))
         l0.addWidget(self.reading)
         busy = QProgressBar()
         busy.setRange(0, 0)
         l0.addWidget(busy)
         return p0
 
-    @staticmethod
-    def _form_page() -> tuple[QWidget, QVBoxLayout, QLabel, QFormLayout]:
-        """A page whose title (set when its content is known) stands above a form."""
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        title = wrapped(name="pageTitle")
-        layout.addWidget(title)
-        form = QFormLayout()
-        layout.addLayout(form)
-        return page, layout, title, form
-
-    def _preview_page(self) -> QWidget:
-        """Page 1: what the export holds, and who is "me"."""
-        p1, l1, self.preview_title, self.preview_form = self._form_page()
-        self.warn = wrapped()
-        self.warn.setStyleSheet("color: #b26a00")
-        l1.addWidget(self.warn)
-        opts = QFormLayout()
-        self.me = QComboBox()
-        self.me.setEditable(True)
-        self.me.setAccessibleName(self.tr("Which name is me"))
-        self.me.lineEdit().setPlaceholderText(self.tr("Detected automatically; type your name as it appears to change it"))
-        self.auto_me: str | None = None    # what the import does without an answer (detected, or kept)
-        opts.addRow(self.tr("Which name is me"), self.me)
-        self.me_hint = wrapped(name="hintLabel")
-        opts.addRow("", self.me_hint)
-        l1.addLayout(opts)
+    def _sources_page(self) -> QWidget:
+        """Page 1: each source with what it holds and the fields its format needs."""
+        p1 = QWidget()
+        l1 = QVBoxLayout(p1)
+        self.sources_title = wrapped(name="pageTitle")
+        l1.addWidget(self.sources_title)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        inner = QWidget()
+        self.panel_column = QVBoxLayout(inner)
+        self.panel_column.addStretch(1)
+        self.panels: list[SourcePanel] = []
+        self.add_sources(self.paths)
+        scroll.setWidget(inner)
+        l1.addWidget(scroll, 1)
+        self.start_hint = wrapped(name="hintLabel")
+        l1.addWidget(self.start_hint)
         self.start_button = button(self.tr("Import"), self.start_requested, primary=True, default=True)
+        self.start_button.setObjectName("startImport")
         add_button_row(l1, button(self.tr("Cancel"), self.reject), self.start_button)
         return p1
 
+    def add_sources(self, paths: list[Path]) -> list[SourcePanel]:
+        """A panel for each of `paths` not listed yet (more exports dropped while the dialog is open)."""
+        known = {p.path for p in self.panels}
+        new = []
+        for path in paths:
+            if path in known:
+                continue
+            known.add(path)
+            panel = SourcePanel(path)
+            panel.changed.connect(self._update_start)
+            self.panel_column.insertWidget(self.panel_column.count() - 1, panel)
+            self.panels.append(panel)
+            new.append(panel)
+        self.paths = [p.path for p in self.panels]
+        for panel in self.panels:
+            panel.include.setVisible(len(self.panels) > 1)
+        n = len(self.panels)
+        self.sources_title.setText(self.tr("What will be imported") if n == 1 else
+                                   self.tr("%1 exports will be imported as one job").replace("%1", str(n)))
+        if n > 1:
+            self.setWindowTitle(self.tr("Import %1 exports").replace("%1", str(n)))
+        return new
+
+    def collecting(self) -> bool:
+        """Still choosing what to import (not running, not reporting): more exports can join."""
+        return self.isVisible() and self.pages.currentIndex() in (PAGE_READING, PAGE_SOURCES, PAGE_QUESTION)
+
     def _progress_page(self) -> QWidget:
-        """Page 2: N of M, rate, ETA and Cancel."""
+        """Page 2: which source, N of M, rate, ETA and Cancel."""
         p2 = QWidget()
         l2 = QVBoxLayout(p2)
         self.progress_title = QLabel(self.tr("Importing…"))
@@ -115,22 +182,16 @@ class ImportDialog(QDialog):
         return p2
 
     def _report_page(self) -> QWidget:
-        """Page 3: the fidelity report."""
-        p3, l3, self.report_title, self.report_form = self._form_page()
-        self.unparsed_link = QLabel()
-        self.unparsed_link.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
-                                                   | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
-        self.unparsed_link.linkActivated.connect(self.show_unparsed)
-        l3.addWidget(self.unparsed_link)
-        self.unparsed_view = QPlainTextEdit()
-        self.unparsed_view.setReadOnly(True)
-        self.unparsed_view.hide()
-        l3.addWidget(self.unparsed_view)
-        add_button_row(l3, button(self.tr("Done"), self.accept, primary=True))
-        return p3
+        """Page 3: one report for the whole job (`import_report`)."""
+        page = ImportReportPage()
+        page.done.connect(self.accept)
+        self.report_page = page
+        self.report_title, self.report_form, self.report_table = page.title, page.form, page.table
+        self.unparsed_link, self.unparsed_view, self.notes = page.unparsed_link, page.unparsed_view, page.notes
+        return page
 
     def _question_page(self) -> QWidget:
-        """Page 4: the export's dates read both day-first and month-first: which is it?"""
+        """Page 4: a source's dates read both day-first and month-first: which is it?"""
         p4 = QWidget()
         l4 = QVBoxLayout(p4)
         l4.addWidget(wrapped(self.tr("In which order are the dates in this chat written?"), "pageTitle"))
@@ -146,14 +207,18 @@ class ImportDialog(QDialog):
         add_button_row(l4, button(self.tr("Cancel"), self.reject), self.order_button)
         return p4
 
-    def ask_date_order(self, exc: Exception) -> None:
-        """The preview stopped with `DateOrderNeeded`: show its example both ways and let the user pick."""
+    # --- the date-order question -----------------------------------------------------------
+    def ask_date_order(self, panel: SourcePanel, exc: Exception) -> None:
+        """A read stopped with `DateOrderNeeded`: show its example both ways and let the user pick."""
+        self.asking = panel
         example = getattr(exc, "example", "")
         readings = getattr(exc, "readings", {})
-        self.question.setText(self.tr("Every date in this export could be day-first or month-first: \"%1\" is "
-                                      "%2 or %3, and nothing in the file tells which.")
-                              .replace("%1", example).replace("%2", readings.get("DMY", "?"))
-                              .replace("%3", readings.get("MDY", "?")))
+        text = self.tr("Every date in this export could be day-first or month-first: \"%1\" is "
+                       "%2 or %3, and nothing in the file tells which.").replace("%1", example) \
+            .replace("%2", readings.get("DMY", "?")).replace("%3", readings.get("MDY", "?"))
+        if len(self.panels) > 1:
+            text = panel.path.name + "\n\n" + text
+        self.question.setText(text)
         words = {"DMY": self.tr("Day first (%1)"), "MDY": self.tr("Month first (%1)"), "YMD": self.tr("Year first")}
         self.order_choice.clear()
         for choice in getattr(exc, "choices", ("DMY", "MDY")):
@@ -167,96 +232,78 @@ class ImportDialog(QDialog):
                                         "its dates were wrong.")}.get(kept)
             if kept_text:
                 self.question.setText(self.question.text() + "\n\n" + kept_text)
-        self.pages.setCurrentIndex(4)
+        self.pages.setCurrentIndex(PAGE_QUESTION)
         self.order_choice.setFocus()
 
     def _order_chosen(self) -> None:
-        self.date_order = self.order_choice.currentData()
-        self.pages.setCurrentIndex(0)
-        self.date_order_chosen.emit(self.date_order)
+        order = self.order_choice.currentData()
+        panel, self.asking = self.asking, None
+        self.pages.setCurrentIndex(PAGE_READING)
+        if panel is not None:
+            panel.set_date_order(order)
+        self.date_order_chosen.emit(order)
 
-    # --- preview ---------------------------------------------------------------------------
-    def show_preview(self, pv: dict[str, Any]) -> None:
-        self.preview = pv
-        self.preview_title.setText(self.tr("%1 — %2").replace("%1", core_text(pv.get("title") or pv["format"]))
-                                   .replace("%2", self.path.name))
-        while self.preview_form.rowCount():
-            self.preview_form.removeRow(0)
-        chats = pv.get("chats") or []
-        dates = ""
-        if pv.get("first_ts") is not None:
-            dates = f"{timefmt.absolute(pv['first_ts'], with_time=False)} – {timefmt.absolute(pv['last_ts'], with_time=False)}"
-        rows = [
-            (self.tr("Chats"), f"{len(chats):,}"),
-            (self.tr("Messages"), f"{pv.get('messages', 0):,}"),
-            (self.tr("Media found"), f"{pv.get('media_found', 0):,}"),
-            (self.tr("Media missing from the export"), f"{pv.get('media_missing', 0):,}"),
-            (self.tr("Dates"), dates),
-        ]
-        if pv.get("unparsed"):
-            rows.append((self.tr("Lines not understood"), f"{pv['unparsed']:,}"))
-        if self.date_order:
-            rows.append((self.tr("Date order"), self.order_choice.currentText()))
-        for label, value in rows:
-            self.preview_form.addRow(label, QLabel(value))
-        warnings = list(pv.get("warnings") or [])
-        truncated = pv.get("format") == "whatsapp" and (
-            pv.get("messages", 0) in (10_000, 40_000) or any(c.get("messages") in (10_000, 40_000) for c in chats))
-        if truncated:
-            warnings.insert(0, self.tr("WhatsApp limits exports to 10,000 messages with media (40,000 without): "
-                                       "older messages may be missing. Export again \"without media\" to get more."))
-        if pv.get("media_missing"):
-            warnings.append(self.tr("Some media are not in the export. They will be listed as missing; you can "
-                                    "add them later from Media → Missing."))
-        self.warn.setText("\n".join(warnings))
-        self._fill_me(pv)
-        self.pages.setCurrentIndex(1)
-        self.start_button.setFocus()
-
-    def _fill_me(self, pv: dict[str, Any]) -> None:
-        """"Which name is me": the senders the preview saw, most messages first; the detected (or
-        earlier chosen) one selected. Choosing another makes it "me" for this import and later ones."""
-        self.me.clear()
-        senders = pv.get("senders") or []
-        for s in senders:
-            self.me.addItem(self.tr("%1 (%2 messages)").replace("%1", s["name"]).replace("%2", f"{s['messages']:,}"),
-                            s["name"])
-        self.auto_me = pv.get("kept_me") or pv.get("me")
-        at = self.me.findData(self.auto_me) if self.auto_me else -1
-        self.me.setCurrentIndex(at)
-        if at < 0:
-            self.me.setEditText(self.auto_me or "")
-        if pv.get("kept_me"):
-            self.me_hint.setText(self.tr("You chose this before for these chats; it is kept unless you change it."))
-        elif self.auto_me:
-            self.me_hint.setText(self.tr("Found in the export. Choose another name if this is not you."))
-        elif senders:
-            self.me_hint.setText(self.tr("The export does not say which sender is you: choose your name, or your "
-                                         "messages will be shown as someone else's (you can change it later in "
-                                         "the chat list's menu)."))
+    # --- the sources -----------------------------------------------------------------------
+    def show_sources(self) -> None:
+        self._update_start()
+        if self.pages.currentIndex() == PAGE_SOURCES:     # a source read again while the user types: stay put
+            return
+        self.pages.setCurrentIndex(PAGE_SOURCES)
+        first = next((p for p in self.panels if p.error_field), None)
+        if first is not None:
+            first.rows[first.error_field][0].setFocus()
         else:
-            self.me_hint.clear()
+            self.start_button.setFocus()
 
-    def me_name(self) -> str | None:
-        """The name the user chose, or None to leave it to the detection (or the choice kept before)."""
-        text = self.me.currentText().strip()
-        at = self.me.findText(text)
-        name = self.me.itemData(at) if at >= 0 else text
-        return None if not name or name == self.auto_me else name
+    def _update_start(self) -> None:
+        """Start is offered when no field holds a wrong value, no source waits for a value the user must
+        give, and at least one source can be imported; the line under the list says why not."""
+        chosen = [p for p in self.panels if p.included()]
+        invalid = [p for p in chosen if p.invalid()]
+        blocked = [p for p in chosen if p.blocked()]
+        usable = [p for p in chosen if not p.failed()]
+        ok = not invalid and not blocked and bool(usable)
+        self.start_button.setEnabled(ok)
+        if invalid:
+            self.start_hint.setText(self.tr("Correct the values marked in red to start."))
+        elif blocked:
+            self.start_hint.setText(self.tr("Give the values asked for in red to start."))
+        elif not usable:
+            self.start_hint.setText(self.tr("Nothing here can be imported."))
+        elif len(usable) < len(chosen):
+            self.start_hint.setText(self.tr("%1 of %2 exports cannot be imported; the report will list them.")
+                                    .replace("%1", str(len(chosen) - len(usable)))
+                                    .replace("%2", str(len(chosen))))
+        else:
+            self.start_hint.clear()
+
+    def shown_texts(self) -> list[str]:
+        """Every text the dialog shows now, its sources' fields included (the tests read them)."""
+        out = [w.text() for w in self.findChildren(QLabel) if w.isVisibleTo(self) and w.text()]
+        for panel in self.panels:
+            out += panel.shown_texts()
+        for row in range(self.report_table.rowCount()):
+            out += [self.report_table.item(row, c).text() for c in range(self.report_table.columnCount())
+                    if self.report_table.item(row, c)]
+        return out
 
     # --- progress --------------------------------------------------------------------------
-    def show_running(self) -> None:
-        self.pages.setCurrentIndex(2)
+    def show_running(self, state: QueueState) -> None:
+        self.state = state
+        self.pages.setCurrentIndex(PAGE_PROGRESS)
         self.cancel_button.setEnabled(True)
 
     def show_progress(self, p) -> None:
-        total = (self.preview or {}).get("messages") or p.items_total
-        if p.fraction is not None:
+        index, count, name = self.state.get() if self.state else (0, 1, "")
+        panel = self.panels[index] if index < len(self.panels) else None
+        total = ((panel.preview or {}).get("messages") if panel else None) or p.items_total
+        here = p.fraction if p.fraction is not None else (min(1.0, p.items_done / total) if total else None)
+        if here is not None or count > 1:
             self.bar.setRange(0, 1000)
-            self.bar.setValue(int(p.fraction * 1000))
-        elif total:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(min(1.0, p.items_done / total) * 1000))
+            self.bar.setValue(int((index + (here or 0.0)) / max(count, 1) * 1000))
+        if count > 1:
+            self.progress_title.setText(self.tr("Importing %1 of %2: %3").replace("%1", str(index + 1))
+                                        .replace("%2", str(count)).replace("%3", name))
         parts = [self.tr("%1 of %2 messages").replace("%1", f"{p.items_done:,}").replace("%2", f"{total:,}")
                  if total else self.tr("%1 messages").replace("%1", f"{p.items_done:,}")]
         if p.rate_items:
@@ -264,92 +311,29 @@ class ImportDialog(QDialog):
         if p.eta_seconds is not None:
             parts.append(self.tr("about %1 left").replace("%1", timefmt.duration(p.eta_seconds)))
         self.counts.setText(" · ".join(parts))
-        self.status.setText(p.status or "")
+        if self.cancel_button.isEnabled():     # else it says "Stopping…" until the job ends
+            # The engine's own status lines are English: the app says the one that takes time itself.
+            checking = (p.status or "").startswith("Checking")
+            self.status.setText(self.tr("Checking whether %1 was imported before…").replace(
+                "%1", name or self.path.name) if checking else "")
 
     # --- report ----------------------------------------------------------------------------
-    def show_report(self, rep, cancelled: bool = False) -> None:
+    def show_report(self, rep: QueueResult | None, cancelled: bool = False) -> None:
         self.report = rep
-        self.pages.setCurrentIndex(3)
-        cancelled = cancelled or getattr(rep, "outcome", "") == "cancelled"
-        if cancelled:
-            self.report_title.setText(self.tr("Import cancelled. What was imported so far is kept; import the "
-                                              "same export again to continue."))
-        elif rep.outcome == "partial":
-            self.report_title.setText(self.tr("Imported, with some parts that could not be read"))
-        else:
-            self.report_title.setText(self.tr("Import finished"))
-        while self.report_form.rowCount():
-            self.report_form.removeRow(0)
-        if rep is None:
-            return
-        rows = [
-            (self.tr("New messages"), rep.added),
-            (self.tr("Already in the vault"), rep.already_present),
-            (self.tr("Deleted on the phone since the last import (kept here)"), rep.missing_at_source),
-            *([(self.tr("Recalled by their sender since the last import (text kept)"), rep.recalled)]
-              if getattr(rep, "recalled", 0) else []),
-            (self.tr("Media stored"), rep.attachments_stored),
-            (self.tr("Media missing from the export"), rep.attachments_missing),
-            (self.tr("Lines not understood"), rep.unparsed),
-        ]
-        for label, value in rows:
-            self.report_form.addRow(label, QLabel(f"{value:,}"))
-        if rep.unparsed:
-            self.unparsed_link.setText(f"<a href='show'>{self.tr('Show the lines that were not understood')}</a>")
-        else:
-            self.unparsed_link.clear()
+        self.pages.setCurrentIndex(PAGE_REPORT)
+        self.report_page.show_report(rep, cancelled)
 
     def show_unparsed(self, _link: str = "") -> None:
-        lines = list(getattr(self.report, "unparsed_lines", []) or [])
-        more = (self.report.unparsed - len(lines)) if self.report else 0
-        text = "\n".join(lines)
-        if more > 0:
-            text += "\n" + self.tr("… and %1 more (see `chatvault import-log`).").replace("%1", f"{more:,}")
-        self.unparsed_view.setPlainText(text)
-        self.unparsed_view.show()
+        self.report_page.show_unparsed()
 
-    def show_error(self, exc: Exception) -> None:
-        self.pages.setCurrentIndex(3)
-        msg = getattr(exc, "message", None) or str(exc)
-        hint = getattr(exc, "hint", None)
-        self.report_title.setText(self.tr("This could not be imported"))
-        while self.report_form.rowCount():
-            self.report_form.removeRow(0)
-        label = QLabel(msg + (f"\n\n{hint}" if hint else ""))
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.report_form.addRow(label)
-        self.unparsed_link.clear()
-
-
-def _preview(vault, path: Path, ctx, options=None) -> dict[str, Any]:
-    """The preview, plus who "me" was chosen to be before for where this import will land (off the UI thread)."""
-    from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
-    from chatvault.ingest import owner
-    from chatvault.ingest.preview import preview
-    from chatvault.ingest.reorder import known_orders
-
-    try:
-        pv = preview(path, options=options, ctx=ctx)
-    except DateOrderNeeded as exc:
-        if vault is not None and exc.conversation_key:      # asked again: offer the answer kept for the chat
-            conn = vault.connect(readonly=True)
-            try:
-                exc.kept_order = known_orders(conn, "whatsapp").get(exc.conversation_key)
-            finally:
-                conn.close()
-        raise
-    if vault is not None:
-        conn = vault.connect(readonly=True)
-        try:
-            pv["kept_me"] = owner.kept_label(conn, pv["format"])
-        finally:
-            conn.close()
-    return pv
+    def show_error(self, exc: BaseException) -> None:
+        """A failure outside any one source (a bug, the vault): told on the report page."""
+        self.pages.setCurrentIndex(PAGE_REPORT)
+        self.report_page.show_error(exc)
 
 
 class ImportController(QObject):
-    """Owns the import dialog and its two background ops (preview, then import)."""
+    """Owns the import dialog, the reads of its sources and the one background job that imports them."""
 
     finished = Signal(object)
 
@@ -358,6 +342,8 @@ class ImportController(QObject):
         self.window = window
         self.dialog: ImportDialog | None = None
         self.op: Op | None = None
+        self.reads: dict[SourcePanel, Op] = {}
+        self.start_pending = False
 
     def busy(self) -> bool:
         return self.op is not None and self.op.running
@@ -365,63 +351,157 @@ class ImportController(QObject):
     def choose(self, folder: bool = False) -> None:
         if folder:
             path = QFileDialog.getExistingDirectory(self.window, self.tr("Choose the export folder"))
+            paths = [path] if path else []
         else:
-            path, _ = QFileDialog.getOpenFileName(
-                self.window, self.tr("Choose an export"), "",
+            paths, _ = QFileDialog.getOpenFileNames(
+                self.window, self.tr("Choose one export or several"), "",
                 self.tr("Chat exports (*.zip *.txt *.json *.db *.html);;All files (*)"))
-        if path:
-            self.start_preview(Path(path))
+        if paths:
+            self.start_many([Path(p) for p in paths])
 
     def start_preview(self, path: Path) -> ImportDialog | None:
+        return self.start_many([path])
+
+    def start_many(self, paths: list[Path]) -> ImportDialog | None:
+        """Open the dialog for `paths` (duplicates dropped, order kept) and read each one."""
         if self.busy():
             self.window.statusBar().showMessage(self.tr("An import is already running."), 5000)
             if self.dialog is not None:
                 self.dialog.show()
                 self.dialog.raise_()
             return None
-        self.dialog = ImportDialog(path, self.window)
-        self.dialog.start_requested.connect(self.start_import)
-        self.dialog.cancel_requested.connect(self.cancel)
-        self.dialog.show()
-        self.dialog.date_order_chosen.connect(lambda order, d=self.dialog: self._run_preview(d, order))
-        dialog = self.dialog
-        self._run_preview(dialog, None)
+        unique = list(dict.fromkeys(Path(p) for p in paths))
+        if self.dialog is not None and self.dialog.collecting():     # dropped onto an open dialog's job
+            dialog = self.dialog
+            self._watch(dialog, dialog.add_sources(unique))
+            dialog.raise_()
+            self._read_all(dialog)
+            return dialog
+        if self.dialog is not None:
+            self._forget_reads(self.dialog)
+            self.dialog.close()
+        dialog = self.dialog = ImportDialog(unique, self.window)
+        dialog.start_requested.connect(self.start_import)
+        dialog.cancel_requested.connect(self.cancel)
+        dialog.date_order_chosen.connect(lambda _order, d=dialog: self._read_all(d))
+        self._watch(dialog, dialog.panels)
+        self.start_pending = False
+        dialog.show()
+        self._read_all(dialog)
         return dialog
 
-    def _run_preview(self, dialog: ImportDialog, date_order: str | None) -> None:
-        from chatvault.importers.base import ImportOptions
+    def _reading(self, dialog: ImportDialog) -> bool:
+        return any(p in self.reads for p in dialog.panels)
+
+    def _forget_reads(self, dialog: ImportDialog) -> None:
+        for panel in dialog.panels:
+            op = self.reads.pop(panel, None)
+            if op is not None:
+                op.cancel()
+
+    def _watch(self, dialog: ImportDialog, panels: list[SourcePanel]) -> None:
+        for panel in panels:
+            panel.reread.connect(lambda p=panel, d=dialog: self._read(d, p))
+
+    def _read_all(self, dialog: ImportDialog) -> None:
+        for panel in dialog.panels:
+            if panel.stale() or panel.read_with is None:
+                self._read(dialog, panel)
+        self._settle(dialog)
+
+    def _read(self, dialog: ImportDialog, panel: SourcePanel) -> None:
+        old = self.reads.pop(panel, None)
+        if old is not None and old.running:
+            old.cancel()
+        path, vault, values = panel.path, self.window.vault, panel.values()
+        op = Op(lambda ctx: read_source(vault, path, values, ctx), dialog)
+        self.reads[panel] = op
+        panel.show_reading()
+        op.finished.connect(lambda res, p=panel, o=op: self._read_done(dialog, p, o, res))
+        op.failed.connect(lambda exc, p=panel, o=op: self._read_done(
+            dialog, p, o, {"values": values, "error": exc, "preview": None}))
+        op.start()
+
+    def _read_done(self, dialog: ImportDialog, panel: SourcePanel, op: Op, result: dict[str, Any]) -> None:
         from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
 
-        path, vault = dialog.path, self.window.vault
-        options = ImportOptions(options={"date_order": date_order}) if date_order else None
-        self.op = Op(lambda ctx: _preview(vault, path, ctx, options), self)
-        self.op.finished.connect(dialog.show_preview)
-        self.op.failed.connect(lambda exc: dialog.ask_date_order(exc) if isinstance(exc, DateOrderNeeded)
-                               else dialog.show_error(exc))
-        self.op.start()
+        if self.reads.get(panel) is not op:          # a later read of this source replaced it
+            return
+        del self.reads[panel]
+        if not dialog.isVisible():                   # closed meanwhile: its values are forgotten, keep it so
+            return
+        panel.show_read(result)
+        if isinstance(result.get("error"), DateOrderNeeded) and dialog.asking is None:
+            self.start_pending = False
+            dialog.ask_date_order(panel, result["error"])
+            return
+        self._settle(dialog)
+
+    def _settle(self, dialog: ImportDialog) -> None:
+        """Once no read runs: the sources page, or the import when Start was pressed meanwhile."""
+        if self._reading(dialog) or dialog.asking is not None or dialog.pages.currentIndex() in (PAGE_PROGRESS,
+                                                                                                  PAGE_REPORT):
+            return
+        from chatvault.importers.whatsapp.dateorder import DateOrderNeeded
+
+        waiting = next((p for p in dialog.panels if p.included() and isinstance(p.error, DateOrderNeeded)
+                        and p.read_with == p.values()), None)
+        if waiting is not None:
+            dialog.ask_date_order(waiting, waiting.error)
+            return
+        if self.start_pending:
+            self.start_pending = False
+            chosen = [p for p in dialog.panels if p.included()]
+            if all(p.importable() or p.failed() for p in chosen) and any(p.importable() for p in chosen):
+                self._run_queue(dialog)
+                return
+        dialog.show_sources()
 
     def start_import(self) -> None:
-        from chatvault.importers.base import ImportOptions
-        from chatvault.ingest.engine import run_import
-
-        dialog, vault = self.dialog, self.window.vault
-        if dialog is None or vault is None or dialog.preview is None:
+        """Start: sources whose values changed since they were read are read again first; the import
+        starts when every source is read without a value missing, else the dialog shows what to fix."""
+        dialog = self.dialog
+        if dialog is None or self.window.vault is None or not dialog.start_button.isEnabled():
             return
-        path, fmt, me = dialog.path, dialog.preview.get("format"), dialog.me_name()
-        options = ImportOptions(me=me, options={"date_order": dialog.date_order} if dialog.date_order else {})
-        dialog.show_running()
-        self.op = Op(lambda ctx: run_import(vault, path, format=fmt, options=options, ctx=ctx), self)
+        self.start_pending = True
+        if any(p.stale() for p in dialog.panels) or self._reading(dialog):
+            dialog.pages.setCurrentIndex(PAGE_READING)
+            self._read_all(dialog)
+        else:
+            self._settle(dialog)
+
+    def _run_queue(self, dialog: ImportDialog) -> None:
+        vault = self.window.vault
+        items = []
+        for p in dialog.panels:
+            values = p.values()
+            items.append(QueueItem(p.path, values["format"] or (p.preview or {}).get("format"), values["options"],
+                                   me=p.me_name(), given=p.given(), error=p.error if p.failed() else None,
+                                   left_out=not p.included()))
+        state = QueueState(count=len(items))
+        dialog.show_running(state)
+        self.op = Op(lambda ctx: run_queue(vault, items, ctx, state), self)
         self.op.progress.connect(dialog.show_progress)
         self.op.finished.connect(self._done)
         self.op.failed.connect(lambda exc: (dialog.show_error(exc), self.window.import_finished()))
         self.op.cancelled.connect(lambda: (dialog.show_report(None, cancelled=True), self.window.import_finished()))
         self.op.start()
 
-    def _done(self, report) -> None:
+    def _done(self, report: QueueResult) -> None:
         if self.dialog is not None:
+            if not self.dialog.isVisible():       # closed while it ran: say it in the status bar
+                self.window.statusBar().showMessage(self.tr("Import finished: %1 new messages.").replace(
+                    "%1", f"{report.added:,}"), 15000)
             self.dialog.show_report(report)
         self.window.import_finished()
         self.finished.emit(report)
+
+    def on_lock(self) -> None:
+        """The vault locks: stop the import and the reads, and close the dialog with its keys and previews."""
+        self.cancel()
+        if self.dialog is not None:
+            self._forget_reads(self.dialog)
+            self.dialog.reject()
 
     def cancel(self) -> None:
         if self.op is not None and self.op.running:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.errors import ChatVaultError
+from chatvault.gui.apptext import error_text
 from chatvault.gui.dialogs.common import add_button_row, button, dress, error_label, titled_page, wrapped
 from chatvault.gui.ops import Op
 from chatvault.gui.views.passphrase_fields import PassphraseFields, default_user_inputs
@@ -108,7 +109,7 @@ class UnlockDialog(QDialog):
     def _passphrase_failed(self, exc: Exception) -> None:
         self.set_button.setEnabled(True)
         self.new_error.setStyleSheet("color: #c0392b")
-        msg = exc.message + (f"\n{exc.hint}" if exc.hint else "") if isinstance(exc, ChatVaultError) else str(exc)
+        msg = error_text(exc) if isinstance(exc, ChatVaultError) else str(exc)
         self.new_error.setText(self.tr("The passphrase was not changed: %1").replace("%1", msg))
 
     def _apply_mode(self) -> None:
@@ -237,7 +238,7 @@ class UnlockDialog(QDialog):
             self._say(self.tr("That recovery key does not open this vault. It is well-formed, so it may "
                               "belong to another vault."))
         elif isinstance(exc, ChatVaultError):
-            self._say(exc.message + (f"\n{exc.hint}" if exc.hint else ""))
+            self._say(error_text(exc))
         else:
             self._say(self.tr("The vault could not be opened: %1").replace("%1", str(exc)))
         self.passphrase.setFocus()

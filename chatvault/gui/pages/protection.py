@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.gui import timefmt
+from chatvault.gui.apptext import error_text
 from chatvault.gui.dialogs.restore import RestoreDialog
 from chatvault.gui.models.protection import ProtectionState, read_state
 from chatvault.gui.ops import Op
@@ -314,7 +315,7 @@ class ProtectionPage(ProtectionTables, QWidget):
             finally:
                 conn.close()
         except ChatVaultError as exc:
-            self.job_result.setText(exc.message + (f" {exc.hint}" if exc.hint else ""))
+            self.job_result.setText(error_text(exc, " "))
             return False
         return True
 
@@ -480,9 +481,7 @@ class ProtectionPage(ProtectionTables, QWidget):
         self.job_bar.setTextVisible(bool(parts))
 
     def _job_failed(self, exc: Exception) -> None:
-        msg = getattr(exc, "message", str(exc))
-        hint = getattr(exc, "hint", None)
-        self.job_result.setText(self.tr("It did not work: %1").replace("%1", msg) + (f"\n{hint}" if hint else ""))
+        self.job_result.setText(self.tr("It did not work: %1").replace("%1", error_text(exc)))
 
     def _job_ended(self) -> None:
         self.job = self.job_progress = None

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from chatvault.compliance.api import Compliance
 from chatvault.compliance.custodians import DEFAULT_NAME
 from chatvault.errors import ChatVaultError, VaultLocked
+from chatvault.gui.apptext import error_text
 from chatvault.gui.ops import Op
 
 _LOCKED = object()
@@ -153,7 +154,7 @@ class ComplianceTab(QWidget):
     def show_error(self, exc: BaseException) -> None:
         if isinstance(exc, ChatVaultError):
             # a hint naming a command line is for the CLI; the app's own controls are right here
-            text = exc.message + (f" {exc.hint}" if exc.hint and "`" not in exc.hint else "")
+            text = error_text(exc, " ")
         else:
             text = self.tr("It did not work: %1").replace("%1", str(exc))
         self.message.setStyleSheet("color: #c0392b")

@@ -110,7 +110,7 @@ class WeChatAndroidImporter(Importer):
                     return d / DB_NAME
         if dirs:
             raise InputError(f"This app folder holds {len(dirs)} WeChat accounts.", location=str(path),
-                             hint="Pass --uin UIN to choose one, or import one MicroMsg/<hash> folder.")
+                             hint="Pass --uin UIN to choose one, or import one MicroMsg/<hash> folder.", field="uin")
         raise InputError(f"No {DB_NAME} here: choose the file, its MicroMsg/<hash> folder or the app folder.",
                          location=str(path))
 
@@ -118,7 +118,8 @@ class WeChatAndroidImporter(Importer):
         opts = options.options
         uin = opts.get("uin")
         if uin is not None and not re.fullmatch(r"-?\d+", str(uin).strip()):
-            raise InputError(f"The uin must be a number (it may be negative); got {uin!r}.", location=str(path))
+            raise InputError(f"The uin must be a number (it may be negative); got {uin!r}.", location=str(path),
+                             field="uin")
         db = self._db(path, uin)
         if uin is None:
             uin = read_uin(path if path.is_dir() else db.parent) or read_uin(db.parent)
@@ -128,7 +129,8 @@ class WeChatAndroidImporter(Importer):
             key = str(key).strip().lower()
             if not re.fullmatch(r"[0-9a-f]{7}", key):
                 raise InputError("The Android database key is 7 hexadecimal characters (md5(IMEI+uin)[:7]).",
-                                 location=str(db), hint="Or pass --imei IMEI --uin UIN and let ChatVault derive it.")
+                                 location=str(db), hint="Or pass --imei IMEI --uin UIN and let ChatVault derive it.",
+                                 field="key")
             secrets.append(key.encode())
         if uin is not None:
             imeis = [str(opts["imei"]).strip()] if opts.get("imei") else []

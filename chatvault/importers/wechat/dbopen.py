@@ -69,6 +69,7 @@ def parse_hex_key(value: str | bytes | None, where: Path) -> bytes | None:
             f"The WeChat key must be 64 hexadecimal digits (32 bytes); got {len(s)} characters.",
             location=str(where),
             hint="Pass the key exactly as your key tool printed it: --key 0123abcd… (64 digits).",
+            field="key",
         )
     return raw
 
@@ -141,16 +142,20 @@ def _damaged(src: Path, detail: str) -> InputError:
 
 
 def _wrong_key(src: Path, cipher: Cipher, given: bool) -> InputError:
+    """`field` names what the app asks for: the IMEI/uin pair on Android, the account key elsewhere."""
+    field = "imei" if cipher is ANDROID else "key"
     if given:
         return InputError(
             f"The key does not open {src.name} ({cipher.name} database): wrong key, or not this account's file.",
             location=str(src),
             hint=f"Check the key for this account and {cipher.key_hint}.",
+            field=field,
         )
     return InputError(
         f"{src.name} is an encrypted {cipher.name} database and no key was given.",
         location=str(src),
         hint=f"To import it, {cipher.key_hint}.",
+        field=field,
     )
 
 

@@ -105,7 +105,7 @@ class Weixin4Importer(Importer):
         except ValueError as exc:
             raise InputError(str(exc), location=str(root),
                              hint="Pass the image key as your key tool printed it: --image-key 0f1e… "
-                                  "(16 characters or 32 hexadecimal digits).") from None
+                                  "(16 characters or 32 hexadecimal digits).", field="image_key") from None
         work = dbopen.WorkDir(options.options.get("workdir"), VettedFolder(root / "db_storage"))
         try:
             yield from self._read(root, files, [key] if key else [], key is not None, work, ctx, image_key)
@@ -224,7 +224,7 @@ class Weixin4Importer(Importer):
                 ctx.set_position(bytes_=size * done // max(total, 1))
         if images[2][0]:
             n = images[2][0]
-            what = ("need the Weixin image key: import again with --image-key" if image_key is None
+            what = ("need the Weixin image key: import again with it (--image-key)" if image_key is None
                     else "do not decode with the image key given (a wrong key?)")
             yield ImportWarning(f"{n} image(s) {what}; they are kept as WeChat stored them "
                                 "(flagged dat_undecoded).", str(root / "msg" / "attach"))

@@ -48,7 +48,8 @@ class DateOrderNeeded(InputError):
         super().__init__(
             f"{name}: every date in this export can be read day-first or month-first (\"{example}\" is "
             f"{dmy} or {mdy}), and nothing in the file tells which.",
-            hint="Import again with " + " or ".join(f"--date-order {c} ({WORDS[c]})" for c in choices) + ".")
+            hint="Import again with " + " or ".join(f"--date-order {c} ({WORDS[c]})" for c in choices) + ".",
+            field="date_order")
 
 
 @dataclass
@@ -231,7 +232,7 @@ def _given(order: str, seq: list[tuple[str, str | None]]) -> Decision:
     bad = [t for t, e in seq if not stamps.year_first(t, e) and (p := stamps.split(t)) and not _valid(order, p[0], p[1])]
     if not bad:
         return Decision(order, "given")
-    return Decision(order, "given", [f"--date-order {order} was given, but {len(bad)} date(s) such as \"{bad[0]}\" "
+    return Decision(order, "given", [f"The date order {WORDS[order]} was given, but {len(bad)} date(s) such as \"{bad[0]}\" "
                                      f"cannot be read {WORDS[order]}; those were read the other way round."])
 
 

@@ -63,7 +63,8 @@ def system_zone(name: str | None = None) -> tzinfo:
                 return ZoneInfo(candidate.lstrip(":"))
             except (ZoneInfoNotFoundError, ValueError) as exc:
                 if candidate == name:
-                    raise InputError(f"Unknown time zone {name!r}.", hint="Use an IANA name such as Europe/Berlin.") from exc
+                    raise InputError(f"Unknown time zone {name!r}.", hint="Use an IANA name such as Europe/Berlin.",
+                                     field="tz") from exc
     try:
         with open("/etc/localtime", "rb") as fh:
             return ZoneInfo.from_file(fh, key="localtime")
@@ -224,7 +225,8 @@ class WhatsAppImporter(Importer):
         ctx.set_position(bytes_=size)
         if not state["seen"]:
             raise InputError(f"{path.name}: no WhatsApp message line was found in {member}.",
-                             hint="This does not look like a WhatsApp chat export; try --format to choose another.")
+                             hint="This does not look like a WhatsApp chat export; try --format to choose another.",
+                             field="format")
         for word in sorted(clock.unknown):
             yield ImportWarning(f"The time marker {word!r} is not a known AM/PM word; those times were read as written.",
                                 location=member)
