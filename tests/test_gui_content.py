@@ -98,7 +98,7 @@ def test_counts_are_plural_in_english_and_chinese() -> None:
     assert count("BubbleDelegate", "%n vote(s)", 1) == "1 vote"
     i18n.set_language("zh_CN")
     assert count("ChatList", "%n message(s)", 1) == "1 条消息"
-    assert count("MainWindow", "%n conversation(s)", 3) == "3 个会话"
+    assert count("MainWindow", "%n conversation(s)", 3) == "3 个聊天"
     assert count("ChatFilesDialog", "%n file(s)", 2) == "2 个文件"
 
 

@@ -45,7 +45,7 @@ def test_welcome_panel_import_and_watch(qtbot, empty_window, vault, tmp_path: Pa
     assert labels == ["Import an export…", "Watch a folder…", "Restore from a backup…"]
     # import: the real import dialog, on the chosen export
     export = big_whatsapp(tmp_path / "WhatsApp Chat with Family.txt", 40)
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(export), ""))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(export)], ""))   # several may be chosen
     qtbot.mouseClick(panel.buttons["import"][0], Qt.MouseButton.LeftButton)
     dlg = win.imports.dialog
     assert dlg is not None and dlg.isVisible()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QProgressBar, QVB
 
 from chatvault import faults
 from chatvault.errors import ChatVaultError, WrongPassphrase
+from chatvault.gui.apptext import error_text
 from chatvault.gui.dialogs.common import add_button_row, button, dress, error_label, wrapped
 from chatvault.gui.ops import Op
 from chatvault.gui.views.passphrase_fields import PassphraseFields, default_user_inputs
@@ -125,7 +126,7 @@ class ChangePassphraseDialog(QDialog):
             self.old.setFocus()
             self.old.selectAll()
             return
-        msg = exc.message + (f"\n{exc.hint}" if exc.hint else "") if isinstance(exc, ChatVaultError) else str(exc)
+        msg = error_text(exc) if isinstance(exc, ChatVaultError) else str(exc)
         self._error(self.tr("The passphrase was not changed; the old one still opens the vault. %1").replace("%1", msg))
 
     def _cancelled(self) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from chatvault.errors import ChatVaultError
+from chatvault.gui.apptext import error_text
 from chatvault.gui.dialogs.common import add_button_row, add_path_row, button, dress, error_label, wrapped
 from chatvault.gui.ops import Op
 
@@ -113,7 +114,7 @@ class RestoreBackupDialog(QDialog):
     def _failed(self, exc: Exception) -> None:
         self.bar.hide()
         self.start_button.setEnabled(True)
-        msg = exc.message + (f"\n{exc.hint}" if exc.hint else "") if isinstance(exc, ChatVaultError) else str(exc)
+        msg = error_text(exc) if isinstance(exc, ChatVaultError) else str(exc)
         self._say(self.tr("Nothing was restored: %1").replace("%1", msg), error=True)
 
     def _done(self, rep) -> None:
