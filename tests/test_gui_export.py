@@ -18,10 +18,11 @@ from chatvault.gui.models.search import search_filters
 
 @pytest.fixture(autouse=True)
 def _settings(tmp_path: Path):
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    yield
     from chatvault.gui import i18n
 
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    i18n.set_language("en")            # as the app starts: English with its plural forms ("1 chat")
+    yield
     if i18n.current_language() != "en":
         i18n.set_language("en")
 

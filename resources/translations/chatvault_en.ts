@@ -1756,6 +1756,13 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Could not change who is me: %1</source>
         <translation />
     </message>
+    <message numerus="yes">
+        <source>%1 is now shown as you (%n message(s) moved to your side).</source>
+        <translation>
+            <numerusform>%1 is now shown as you (%n message moved to your side).</numerusform>
+            <numerusform>%1 is now shown as you (%n messages moved to your side).</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>VoicePlayer</name>
@@ -2028,6 +2035,33 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>
             <numerusform>%n link</numerusform>
             <numerusform>%n links</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SourcePanel</name>
+    <message numerus="yes">
+        <source>%1 (%n message(s))</source>
+        <translation>
+            <numerusform>%1 (%n message)</numerusform>
+            <numerusform>%1 (%n messages)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message numerus="yes">
+        <source>%n chat(s)</source>
+        <translation>
+            <numerusform>%n chat</numerusform>
+            <numerusform>%n chats</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n message</numerusform>
+            <numerusform>%n messages</numerusform>
         </translation>
     </message>
 </context>

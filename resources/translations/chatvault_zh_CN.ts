@@ -2096,6 +2096,12 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Could not change who is me: %1</source>
         <translation>无法更改哪个是我：%1</translation>
     </message>
+    <message numerus="yes">
+        <source>%1 is now shown as you (%n message(s) moved to your side).</source>
+        <translation>
+            <numerusform>%1 现在显示为您（%n 条消息移到了您这一侧）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>CompliancePage</name>
@@ -2915,6 +2921,22 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>The export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
+    <message numerus="yes">
+        <source>%n chat(s)</source>
+        <translation>
+            <numerusform>%n 个聊天</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n 条消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exported %1 to %2</source>
+        <translation>已将 %1 导出到 %2</translation>
+    </message>
 </context>
 <context>
     <name>ExportHooks</name>
@@ -3657,6 +3679,12 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Clear to leave this export out of the job; the report lists it as left out.</source>
         <translation>取消勾选即可不导入这个导出；报告中会把它列为未导入。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n message(s))</source>
+        <translation>
+            <numerusform>%1（%n 条消息）</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from chatvault.export import formats
 from chatvault.export.selection import Selection
 from chatvault.export.words import normalize_lang
-from chatvault.gui import i18n, prefs
+from chatvault.gui import i18n, prefs, timefmt
 from chatvault.gui.dialogs.common import add_button_row, add_path_row, button, dress, error_label, wrapped
 from chatvault.gui.dialogs.production_options import ProductionOptions
 from chatvault.gui.ops import Op
@@ -244,7 +244,8 @@ class ExportDialog(QDialog):
             return
         media = self.fmt() in MEDIA_DEFAULT and self.media.isChecked()
         size = formats.estimate_bytes(self.fmt(), c.messages, c.media_bytes, media)
-        text = self.tr("%1 chats · %2 messages").replace("%1", f"{c.conversations:,}").replace("%2", f"{c.messages:,}")
+        text = (timefmt.grouped(self.tr("%n chat(s)", None, c.conversations), c.conversations) + " · "
+                + timefmt.grouped(self.tr("%n message(s)", None, c.messages), c.messages))
         if c.attachments:
             text += " · " + self.tr("%1 media files (%2)").replace("%1", f"{c.attachments:,}").replace(
                 "%2", human_size(c.media_bytes))
@@ -307,8 +308,8 @@ class ExportDialog(QDialog):
             self.status.setText(self.tr("Export cancelled. Nothing of it was kept."))
             return
         self.report = report
-        text = self.tr("Exported %1 messages from %2 chats to %3").replace("%1", f"{report.messages:,}").replace(
-            "%2", f"{report.conversations:,}").replace("%3", str(report.out))
+        text = self.tr("Exported %1 to %2").replace("%1", timefmt.grouped(
+            self.tr("%n message(s)", None, report.messages), report.messages)).replace("%2", str(report.out))
         for w in report.warnings:
             text += "\n" + w
         self.status.setText(text)

@@ -385,7 +385,8 @@ class SourcePanel(QFrame):
         self.me.clear()
         senders = pv.get("senders") or []
         for s in senders:
-            self.me.addItem(self.tr("%1 (%2 messages)").replace("%1", s["name"]).replace("%2", f"{s['messages']:,}"),
+            n = int(s["messages"])
+            self.me.addItem(timefmt.grouped(self.tr("%1 (%n message(s))", None, n), n).replace("%1", s["name"]),
                             s["name"])
         self.auto_me = pv.get("kept_me") or pv.get("me")
         at = self.me.findData(self.auto_me) if self.auto_me else -1

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QMenu
 
+from chatvault.gui import timefmt
 from chatvault.gui.models.chatlist import ConversationRole
 from chatvault.gui.ops import Op
 
@@ -110,8 +111,9 @@ class WhoIsMe(QObject):
                 win.messages.delegate.clear_cache()
                 win.open_conversation(conv)
         names = ", ".join(p["name"] or p["key"] for p in result.me)
-        win.statusBar().showMessage(self.tr("%1 is now shown as you (%2 messages moved to your side).")
-                                    .replace("%1", names).replace("%2", f"{result.now_mine:,}"), 8000)
+        n = int(result.now_mine)
+        win.statusBar().showMessage(timefmt.grouped(self.tr("%1 is now shown as you (%n message(s) moved to your side).",
+                                                            None, n), n).replace("%1", names), 8000)
         self.changed.emit(result)
 
     def _failed(self, exc: Exception) -> None:
