@@ -196,3 +196,65 @@ def test_an_auto_import_folder_added_in_the_app_asks_whose_archive_it_is(qtbot, 
         assert [(f.rule, f.custodian_id) for f in list_folders(conn)] == [("auto-import", zhang)]
     finally:
         conn.close()
+
+
+def test_held_chats_carry_a_tag_and_every_deleting_path_of_the_app_is_refused(qtbot, window, tmp_path, monkeypatch):
+    """A hold placed on the page tags the chat in the list and the header; the app's Erase… and a
+    shorter period for a locked policy are refused with the reason, and the trail says so."""
+    from chatvault.compliance import custodians, retention
+    from chatvault.compliance.holds import HoldScope
+    from chatvault.store import audit as audit_trail
+
+    page, api = window.compliance, window.compliance.api
+    conv_id = window.chat_model.rows[0]["id"]
+    window.chat_list.setCurrentIndex(window.chat_proxy.index(0, 0))
+    page.holds.run(lambda _ctx: api.place_hold("HR-9", "complaint", HoldScope(conversation_id=conv_id)),
+                   lambda _h: page.holds.changed.emit())
+    qtbot.waitUntil(lambda: window.chat_model.rows[0].get("held") == 60, timeout=5000)
+    qtbot.waitUntil(lambda: "On legal hold" in window.conv_title.text(), timeout=5000)
+
+    # Erase… under the hold: refused, naming it; nothing deleted
+    window.show_page(5)
+    page.tabs.setCurrentWidget(page.erasure)
+    page.erasure.person.setText("Dana Li")
+    page.erasure.findChild(QPushButton, "findPerson").click()
+    qtbot.waitUntil(lambda: page.erasure.identities.count() >= 1, timeout=5000)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("request 7", True))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.erasure.findChild(QPushButton, "eraseNow").click()
+    qtbot.waitUntil(lambda: "HR-9" in _message(page.erasure), timeout=5000)
+
+    # a locked policy asked for a shorter period: refused with the reason
+    conn = window.vault.connect()
+    pid = retention.set_policy(conn, "seven years", 7 * 365)
+    retention.lock(conn, pid)
+    page.tabs.setCurrentWidget(page.retention)
+    qtbot.waitUntil(lambda: len(page.retention.rows) == 1, timeout=5000)
+    page.retention.table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (30, True))
+    page.retention.findChild(QPushButton, "lengthenPolicy").click()
+    qtbot.waitUntil(lambda: "locked" in _message(page.retention), timeout=5000)
+    actions = [e["action"] for e in audit_trail.entries(conn)]
+    assert "erase.refused" in actions and "retention.set.refused" in actions
+    assert conn.execute("SELECT count(*) FROM messages").fetchone()[0] == 60
+    assert retention.list_policies(conn)[0]["keep_days"] == 7 * 365
+    conn.close()
+    assert custodians.list_custodians(window.vault.connect(readonly=True))[0]["messages"] == 60
+
+
+def test_the_chat_list_filters_by_custodian(qtbot, window, tmp_path):
+    from chatvault.compliance import custodians
+
+    conn = window.vault.connect()
+    zhang = custodians.add(conn, "Zhang Wei")
+    conn.close()
+    import_chat(window.vault, tmp_path, "Client", 20, ("Zhang", "Client"), custodian="Zhang Wei", tag="z")
+    window.reload_chats()
+    box = window.chat_compliance.custodian
+    qtbot.waitUntil(lambda: box.count() == 3 and not box.isHidden(), timeout=5000)
+    assert window.chat_proxy.rowCount() == 2
+    box.setCurrentIndex(box.findData(zhang))
+    qtbot.waitUntil(lambda: window.chat_proxy.rowCount() == 1, timeout=5000)
+    assert "Client" in window.chat_proxy.index(0, 0).data()
+    box.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: window.chat_proxy.rowCount() == 2, timeout=5000)

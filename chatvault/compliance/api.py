@@ -18,6 +18,7 @@ from chatvault.errors import ChatVaultError
 from chatvault.jobs.context import JobContext
 from chatvault.store import audit as audit_trail
 from chatvault.store import queries
+from chatvault.store.custody import in_custodians_sql
 from chatvault.store.db import immediate
 
 
@@ -66,8 +67,14 @@ class Compliance:
         self._write(note)
 
     # --- custodians -------------------------------------------------------------------------
-    def custodians(self) -> list[dict[str, Any]]:
-        return self._read(custodians.list_custodians)
+    def custodians(self, *, counts: bool = True) -> list[dict[str, Any]]:
+        return self._read(custodians.list_custodians, counts=counts)
+
+    def conversations_of(self, custodian_id: int) -> list[int]:
+        """The chats holding messages in this custodian's archive (the chat list's custodian filter)."""
+        return self._read(lambda conn: [int(r[0]) for r in conn.execute(
+            "SELECT DISTINCT c.id FROM conversations c WHERE EXISTS (SELECT 1 FROM messages m WHERE "
+            f"m.conversation_id = c.id AND {in_custodians_sql('m', '?')})", (custodian_id,))])
 
     def add_custodian(self, name: str, note: str | None = None) -> int:
         return self._write(custodians.add, name, note, self._who("Adding a custodian"))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from chatvault.errors import IntegrityError
 from chatvault.gui import prefs, theme, timefmt
 from chatvault.gui.dialogs.jump_to_date import JumpToDateDialog
+from chatvault.gui.held_badges import ChatListCompliance
 from chatvault.gui.idle import IdleWatcher
 from chatvault.gui.models.chatlist import ChatFilter, ChatListModel, ConversationRole
 from chatvault.gui.ops import wait_for_pool
@@ -141,6 +142,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.chat_proxy = ChatFilter(self)
         self.chat_proxy.setSourceModel(self.chat_model)
         self.filter_box.textChanged.connect(self.chat_proxy.setFilterFixedString)
+        self.chat_compliance = ChatListCompliance(self)    # held tags and the custodian filter (#20)
+        lv.addWidget(self.chat_compliance.custodian)
         self.chat_list = QListView()
         self.chat_list.setObjectName("chatList")
         self.chat_list.setModel(self.chat_proxy)
@@ -212,6 +215,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         from chatvault.gui.pages.compliance import CompliancePage
 
         self.compliance = CompliancePage(self)        # PAGE_COMPLIANCE: after the locked page
+        self.compliance.holds_changed.connect(lambda: self.chat_compliance.refresh())
         self.stack.addWidget(self.compliance)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -258,6 +262,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         n = len(self.chat_model.rows)
         self.statusBar().showMessage(timefmt.grouped(self.tr("%n conversation(s)", None, n), n))
         self._count_fresh()
+        self.chat_compliance.refresh()
 
     def _count_fresh(self) -> None:
         self.read_markers.refresh_counts()      # the unread badges, counted off the UI thread
@@ -282,7 +287,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.conv_title.setText("")
             return
         extra = f"  ({conv['members']:,})" if conv["kind"] == "group" and conv.get("members") else ""
-        self.conv_title.setText(f"{conv['display']}{extra}")
+        held = self.chat_compliance.held_text(conv["id"])
+        self.conv_title.setText(f"{conv['display']}{extra}" + (f"  · {held}" if held else ""))
 
     def open_message(self, conversation_id: int, message_id: int) -> None:
         """Open a conversation scrolled to a message, highlighted, with its context around it."""
@@ -384,6 +390,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.gallery.clear()
         self.protection.clear()
         self.compliance.set_vault(None)
+        self.chat_compliance.clear()
         self.messages.clear()
         self.damage_notice.clear()
         self.chat_model.load(None)

@@ -213,6 +213,10 @@
             <numerusform>%n 条消息</numerusform>
         </translation>
     </message>
+    <message>
+        <source>On hold</source>
+        <translation>保全中</translation>
+    </message>
 </context>
 <context>
     <name>ChatVault</name>
@@ -3938,6 +3942,21 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>… and %1 more, kept with the import.</source>
         <translation>…… 还有 %1 行，已随导入保存。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatListCompliance</name>
+    <message>
+        <source>All custodians</source>
+        <translation>所有保管人</translation>
+    </message>
+    <message>
+        <source>Custodian</source>
+        <translation>保管人</translation>
+    </message>
+    <message>
+        <source>On legal hold</source>
+        <translation>处于法律保全中</translation>
     </message>
 </context>
 </TS>

@@ -114,6 +114,14 @@ class ChatListModel(RowListModel):
                 conv["fresh"] = n
                 self.dataChanged.emit(self.index(i), self.index(i))
 
+    def set_held(self, held: dict[int, int]) -> None:
+        """Chats with messages under an active legal hold (#20): the chat list shows them with a tag."""
+        for i, conv in enumerate(self.rows):
+            n = int(held.get(conv["id"], 0))
+            if conv.get("held", 0) != n:
+                conv["held"] = n
+                self.dataChanged.emit(self.index(i), self.index(i))
+
     ROW_ROLE = ConversationRole
 
     def row_list(self) -> list[dict[str, Any]]:
@@ -142,3 +150,20 @@ class ChatFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setFilterRole(FilterRole)      # the title, earlier titles (renamed, re-remarked) and the source id
+        self.only: set[int] | None = None   # a custodian's chats (the chat list's custodian filter), or all
+
+    def set_only(self, ids: set[int] | None) -> None:
+        if not hasattr(self, "beginFilterChange"):      # Qt before 6.10
+            self.only = ids
+            self.invalidateFilter()
+            return
+        self.beginFilterChange()           # Qt 6.10+: begin/end replace the deprecated invalidateFilter()
+        self.only = ids
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent) -> bool:  # noqa: N802 - Qt's name
+        if self.only is not None:
+            conv = self.sourceModel().index(row, 0, parent).data(ConversationRole)
+            if conv is None or conv["id"] not in self.only:
+                return False
+        return super().filterAcceptsRow(row, parent)

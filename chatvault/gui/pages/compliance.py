@@ -4,7 +4,7 @@ unlocked it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from chatvault.compliance.api import Compliance
@@ -15,6 +15,7 @@ from chatvault.gui.views.compliance_tabs import CustodiansTab, HoldsTab, Retenti
 
 
 class CompliancePage(QWidget):
+    holds_changed = Signal()      # a hold placed or released: the chat list's tags follow
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("pageBody")
@@ -40,6 +41,7 @@ class CompliancePage(QWidget):
         self.erasure, self.audit, self.productions = ErasureTab(), AuditTab(), ProductionsTab()
         for tab in self.all_tabs():
             self.tabs.addTab(tab, "")
+        self.holds.changed.connect(self.holds_changed)
         layout.addWidget(self.tabs, 1)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.retranslate()
@@ -122,4 +124,5 @@ class CompliancePage(QWidget):
         for tab in self.all_tabs():
             self.tabs.addTab(tab, "")
             tab.set_api(self.api)
+        self.holds.changed.connect(self.holds_changed)
         self.tabs.setCurrentIndex(max(current, 0))

@@ -4,6 +4,7 @@ the new-in-last-import badge."""
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QModelIndex,
     QRect,
     Qt,
@@ -56,6 +57,16 @@ class ChatListDelegate(RowDelegate):
         p.drawText(QRect(r.right() - 12 - tw, r.top() + 14, tw, sfm.height()), Qt.AlignmentFlag.AlignRight, time_text)
         left = av.right() + 12
         title_w = r.right() - 16 - tw - left
+        if conv.get("held"):                       # under legal hold (#20): an amber tag before the time
+            tag = QCoreApplication.translate("ChatList", "On hold")
+            tag_w = sfm.horizontalAdvance(tag) + 10
+            tr_ = QRect(r.right() - 12 - tw - 6 - tag_w, r.top() + 13, tag_w, sfm.height() + 2)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor("#f0a500"))
+            p.drawRoundedRect(tr_, 4, 4)
+            p.setPen(QColor("#ffffff"))
+            p.drawText(tr_, Qt.AlignmentFlag.AlignCenter, tag)
+            title_w -= tag_w + 6
         p.setFont(base)
         p.setPen(QColor(c.list_text))
         fm = QFontMetrics(base)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from chatvault.compliance.api import Compliance
@@ -69,6 +70,8 @@ class CustodiansTab(ComplianceTab):
 
 
 class HoldsTab(ComplianceTab):
+    changed = Signal()
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("holdsTab")
@@ -114,8 +117,9 @@ class HoldsTab(ComplianceTab):
         if dialog.exec():
             matter, reason, scope = dialog.matter(), dialog.reason(), dialog.scope()
             self.run(lambda _ctx: api.place_hold(matter, reason, scope),
-                     lambda h: self.say(self.tr("Legal hold %1 placed (messages held: %2).").replace("%1", matter)
-                                        .replace("%2", f"{h['messages']:,}")), then_refresh=True)
+                     lambda h: (self.say(self.tr("Legal hold %1 placed (messages held: %2).").replace("%1", matter)
+                                         .replace("%2", f"{h['messages']:,}")), self.changed.emit()),
+                     then_refresh=True)
 
     def release(self) -> None:
         row = self.selected()
@@ -127,7 +131,8 @@ class HoldsTab(ComplianceTab):
         if ok and reason.strip():
             api = self.api
             self.run(lambda _ctx: api.release_hold(row["id"], reason.strip()),
-                     lambda _r: self.say(self.tr("Legal hold %1 released.").replace("%1", row["matter"])),
+                     lambda _r: (self.say(self.tr("Legal hold %1 released.").replace("%1", row["matter"])),
+                                 self.changed.emit()),
                      then_refresh=True)
 
 
