@@ -8,11 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QComboBox
 
-from chatvault.errors import VaultLocked
+from chatvault.gui.custodian_box import custodian_combo, fill_custodians, run_read
 from chatvault.gui.ops import Op
-from chatvault.gui.views.compliance_base import custodian_label
 
 
 class ChatListCompliance(QObject):
@@ -21,23 +19,11 @@ class ChatListCompliance(QObject):
         self.window = window
         self.held: dict[int, int] = {}
         self.ops: list[Op] = []
-        self.custodian = QComboBox()
-        self.custodian.setObjectName("chatCustodianFilter")
-        self.custodian.hide()
+        self.custodian = custodian_combo("chatCustodianFilter")
         self.custodian.currentIndexChanged.connect(self._custodian_chosen)
 
     def _run(self, fn, done) -> None:
-        def guarded(ctx: Any) -> Any:
-            try:
-                return fn(ctx)
-            except VaultLocked:
-                return None
-
-        op = Op(guarded, self)
-        self.ops.append(op)
-        op.finished.connect(lambda result: done(result) if result is not None else None)
-        op.ended.connect(lambda: self.ops.remove(op) if op in self.ops else None)
-        op.start()
+        run_read(self, self.ops, fn, done)
 
     def refresh(self) -> None:
         """Read the held chats and the custodians again (after a chat list load or a hold change)."""
@@ -53,16 +39,7 @@ class ChatListCompliance(QObject):
         held, rows = result
         self.held = held
         self.window.chat_model.set_held(held)
-        current = self.custodian.currentData()
-        self.custodian.blockSignals(True)
-        self.custodian.clear()
-        self.custodian.addItem(self.tr("All custodians"), None)
-        for c in rows:
-            self.custodian.addItem(custodian_label(c), c["id"])
-        self.custodian.setCurrentIndex(max(0, self.custodian.findData(current)))
-        self.custodian.blockSignals(False)
-        self.custodian.setAccessibleName(self.tr("Custodian"))
-        self.custodian.setVisible(len(rows) > 1)
+        fill_custodians(self.custodian, rows)
         if not self.custodian.isVisible() and self.window.chat_proxy.only is not None:
             self.window.chat_proxy.set_only(None)
         self.window._update_title()

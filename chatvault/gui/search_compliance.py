@@ -8,11 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QComboBox
 
-from chatvault.errors import VaultLocked
+from chatvault.gui.custodian_box import custodian_combo, fill_custodians, run_read
 from chatvault.gui.ops import Op
-from chatvault.gui.views.compliance_base import custodian_label
 
 SETTLE_MS = 2000
 
@@ -22,9 +20,7 @@ class SearchCompliance(QObject):
         super().__init__(page)
         self.page = page
         self.vault = None
-        self.custodian = QComboBox()
-        self.custodian.setObjectName("custodianFilter")
-        self.custodian.hide()
+        self.custodian = custodian_combo("custodianFilter")
         self.ops: list[Op] = []
         self.settle = QTimer(self)
         self.settle.setSingleShot(True)
@@ -33,18 +29,7 @@ class SearchCompliance(QObject):
         self._pending: tuple[str, dict[str, Any], int] | None = None
 
     def _run(self, fn, done=None) -> None:
-        def guarded(ctx: Any) -> Any:
-            try:
-                return fn(ctx)
-            except VaultLocked:          # locked meanwhile: nothing to fill or record
-                return None
-
-        op = Op(guarded, self)
-        self.ops.append(op)
-        if done is not None:
-            op.finished.connect(done)
-        op.ended.connect(lambda: self.ops.remove(op) if op in self.ops else None)
-        op.start()
+        run_read(self, self.ops, fn, done)
 
     def set_vault(self, vault) -> None:
         self.vault = vault
@@ -65,19 +50,8 @@ class SearchCompliance(QObject):
 
         self._run(lambda _ctx: Compliance(vault).custodians(), self._fill)
 
-    def _fill(self, rows: list[dict[str, Any]] | None) -> None:
-        if rows is None:
-            return
-        current = self.custodian.currentData()
-        self.custodian.blockSignals(True)
-        self.custodian.clear()
-        self.custodian.addItem(self.tr("All custodians"), None)
-        for c in rows:
-            self.custodian.addItem(custodian_label(c), c["id"])
-        self.custodian.setCurrentIndex(max(0, self.custodian.findData(current)))
-        self.custodian.blockSignals(False)
-        self.custodian.setAccessibleName(self.tr("Custodian"))
-        self.custodian.setVisible(len(rows) > 1)
+    def _fill(self, rows: list[dict[str, Any]]) -> None:
+        fill_custodians(self.custodian, rows)
 
     def filter_value(self) -> int | None:
         return self.custodian.currentData() if self.custodian.isVisible() else None

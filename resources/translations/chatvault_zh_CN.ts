@@ -3959,4 +3959,15 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>处于法律保全中</translation>
     </message>
 </context>
+<context>
+    <name>CustodianFilter</name>
+    <message>
+        <source>All custodians</source>
+        <translation>所有保管人</translation>
+    </message>
+    <message>
+        <source>Custodian</source>
+        <translation>保管人</translation>
+    </message>
+</context>
 </TS>
