@@ -15,8 +15,6 @@ it in the foreground. One worker thread owns the database connection and does ev
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import os
 import threading
 import time
@@ -28,7 +26,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from chatvault import clock
-from chatvault.errors import ChatVaultError, StorageError, UnknownFormat, VaultInUse
+from chatvault.errors import ChatVaultError, StorageError, VaultInUse
 from chatvault.importers.base import ImportOptions
 from chatvault.jobs.context import JobContext
 from chatvault.media.blobstore import BlobStore
@@ -574,22 +572,11 @@ class _WriterScope:
 
 
 def run_import(vault, path: Path, custodian_id: int | None = None):
-    """Hand an export to the import engine (`chatvault.ingest.engine.run_import`), as the folder's
-    custodian's (docs/compliance.md)."""
-    try:
-        engine = importlib.import_module("chatvault.ingest.engine")
-        fn = engine.run_import
-    except (ImportError, AttributeError) as exc:
-        raise UnknownFormat(
-            f"{path.name} looks like an export, but this ChatVault has no import engine to read it.",
-            hint="Update ChatVault, or import it later with `chatvault import`.") from exc
-    kwargs: dict = {}
-    params = inspect.signature(fn).parameters
-    if "ctx" in params:
-        kwargs["ctx"] = JobContext()
-    if custodian_id is not None and "options" in params:
-        kwargs["options"] = ImportOptions(custodian=str(custodian_id))
-    return fn(vault, path, **kwargs)
+    """Hand an export to the import engine, as the folder's custodian's (docs/compliance.md)."""
+    from chatvault.ingest.engine import run_import as engine_import
+
+    options = ImportOptions(custodian=str(custodian_id)) if custodian_id is not None else None
+    return engine_import(vault, path, options=options, ctx=JobContext())
 
 
 def _jsonable(obj) -> object:
