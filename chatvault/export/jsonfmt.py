@@ -24,7 +24,7 @@ from chatvault.errors import Cancelled
 from chatvault.export.describe import describe, recall_of, states
 from chatvault.export.report import ExportReport
 from chatvault.export.selection import ChatPlan, ExportMessage, Selection, import_runs, plan
-from chatvault.export.stream import Media, OutputFile, iso_ms, make_dir, undo, walk
+from chatvault.export.stream import Media, OutputFile, finished, iso_ms, make_dir, undo, walk
 from chatvault.export.words import normalize_lang
 from chatvault.jobs import JobContext
 
@@ -129,9 +129,5 @@ def export_json(vault: Any, selection: Selection, out_dir: Path, job: JobContext
         raise
     finally:
         conn.close()
-    report.files = [report.out, *(out_dir / p for p in sorted(files.paths))]
-    report.bytes_written = out.bytes + files.bytes
-    report.sha256 = out.sha.hexdigest()
-    report.warnings = files.warnings()
-    return report
+    return finished(report, out, files, out_dir)
 

@@ -167,6 +167,15 @@ def undo(out: OutputFile | None, files: Media | None, out_dir: Path, created: bo
         remove_if_empty(out_dir)
 
 
+def finished(report: Any, out: OutputFile, files: Media, out_dir: Path) -> Any:
+    """Fill a completed single-file export's report: its files, bytes, content hash and warnings."""
+    report.files = [report.out, *(out_dir / p for p in sorted(files.paths))]
+    report.bytes_written = out.bytes + files.bytes
+    report.sha256 = out.sha.hexdigest()
+    report.warnings = files.warnings()
+    return report
+
+
 def walk(conn: Any, selection: Selection, job: JobContext, chats: list[ChatPlan] | None = None,
          batch: int = 2_000) -> Iterator[tuple[ChatPlan, list[ExportMessage]]]:
     """(chat, batch of its messages) over the whole selection, checking for cancel and advancing

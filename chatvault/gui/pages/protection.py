@@ -495,7 +495,6 @@ class ProtectionPage(ProtectionTables, QWidget):
             self.op.cancel()
 
     def backup_now(self) -> Op | None:
-        from chatvault.backup.destinations import get_destination
         from chatvault.backup.engine import run_backup
 
         name = self.selected_destination()
@@ -506,11 +505,7 @@ class ProtectionPage(ProtectionTables, QWidget):
         vault = self.vault
 
         def job(ctx):
-            conn = vault.connect(readonly=True)
-            try:
-                dest = get_destination(conn, name)
-            finally:
-                conn.close()
+            dest = _destination(vault, name)
             return run_backup(vault, dest, ctx)
 
         def done(result) -> None:
@@ -521,7 +516,6 @@ class ProtectionPage(ProtectionTables, QWidget):
         return self._run_job(self.tr("Backing up to %1…").replace("%1", name), job, done, "backup", name)
 
     def verify(self) -> Op | None:
-        from chatvault.backup.destinations import get_destination
         from chatvault.backup.engine import run_verify
 
         name = self.selected_destination()
@@ -530,11 +524,7 @@ class ProtectionPage(ProtectionTables, QWidget):
         vault = self.vault
 
         def job(ctx):
-            conn = vault.connect(readonly=True)
-            try:
-                dest = get_destination(conn, name)
-            finally:
-                conn.close()
+            dest = _destination(vault, name)
             return run_verify(vault, dest, read_data=True, ctx=ctx)
 
         def done(rep) -> None:
@@ -585,3 +575,14 @@ class ProtectionPage(ProtectionTables, QWidget):
             return
         due = [n for n, at in self.schedule() if at <= time.time()]
         self._run_job(self.tr("Scheduled backup…"), sched.run_due, lambda _r: None, "backup", due[0] if due else "")
+
+
+def _destination(vault: Vault, name: str):
+    """A destination by name, read on the job's own thread with its own connection."""
+    from chatvault.backup.destinations import get_destination
+
+    conn = vault.connect(readonly=True)
+    try:
+        return get_destination(conn, name)
+    finally:
+        conn.close()
