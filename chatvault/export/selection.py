@@ -141,7 +141,7 @@ def plan(conn: Any, selection: Selection) -> list[ChatPlan]:
 
 
 _COLUMNS = """m.id, m.conversation_id, m.source_key, m.ts, m.tz_offset, m.kind, m.text, m.status,
-    p.display_name, p.source_key, p.is_me, m.reply_to_id, m.reply_to_key, m.forwarded_from, m.is_edited,
+    COALESCE((SELECT pe.name FROM people pe WHERE pe.id = p.person_id), p.display_name), p.source_key, p.is_me, m.reply_to_id, m.reply_to_key, m.forwarded_from, m.is_edited,
     m.edited_at, m.extra, m.first_run_id, m.last_seen_run_id, m.missing_run_id, m.location"""
 
 _ATTACHMENT_COLUMNS = ("id", "message_id", "ordinal", "blob_id", "status", "mime", "size", "original_name",
