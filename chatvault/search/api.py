@@ -24,7 +24,7 @@ from chatvault.search.query import Query, Term, parse
 from chatvault.search.snippet import Segment, make_snippet, render
 from chatvault.store.custody import in_custodians_sql
 from chatvault.store.db import DatabaseError, classify
-from chatvault.store.people import same_person_sql
+from chatvault.store.people import same_person_sql, sender_name_sql
 from chatvault.store.store import Store
 
 SORTS = ("newest", "oldest", "relevance")
@@ -364,7 +364,8 @@ def _hits(conn: Any, ids: list[int], terms: Sequence[Term]) -> list[Hit]:
         return []
     rows = conn.execute(
         f"""
-        SELECT m.id, m.conversation_id, c.title, COALESCE((SELECT pe.name FROM people pe WHERE pe.id = p.person_id), p.display_name), p.is_me, m.ts, m.tz_offset, m.kind,
+        SELECT m.id, m.conversation_id, c.title, {sender_name_sql()}, p.is_me, m.ts, m.tz_offset,
+               m.kind,
                m.status, m.text, s.app,
                EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_att, m.extra
         FROM messages m
