@@ -3722,6 +3722,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>Facebook Messenger / Instagram download</source>
+        <translation>Facebook Messenger / Instagram 下载的数据</translation>
+    </message>
+    <message>
         <source>WhatsApp chat export</source>
         <translation>WhatsApp 聊天导出</translation>
     </message>
@@ -4000,6 +4004,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 </context>
 <context>
     <name>ImportFieldTexts</name>
+    <message>
+        <source>App</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Messenger or Instagram. ChatVault finds it from the download's folders; choose it when you import one message_1.json taken out of its download.</source>
+        <translation>Messenger 还是 Instagram。ChatVault 会根据下载数据的文件夹判断；如果导入的是从下载数据中单独取出的 message_1.json，请在这里选择。</translation>
+    </message>
+    <message>
+        <source>Choose messenger or instagram.</source>
+        <translation>请选择 Messenger 或 Instagram。</translation>
+    </message>
     <message>
         <source>This export is protected: enter the %1 to import it.</source>
         <translation>此导出文件受保护：请输入%1后再导入。</translation>
