@@ -3,6 +3,10 @@
 <context>
     <name>BubbleDelegate</name>
     <message>
+        <source>+%1 more</source>
+        <translation>另有 %1 个</translation>
+    </message>
+    <message>
         <source>Video call</source>
         <translation>视频通话</translation>
     </message>
