@@ -225,6 +225,37 @@ META = Declaration(unit="record", valid=_meta_valid, big=lambda tmp, n: _meta_sa
                    accounted=records_accounted)
 
 
+# --- LINE: chat-history text, counted in messages (and stray lines) ----------------------------------
+
+_LINE_OPTS = ImportOptions(options={"tz": "UTC"})
+
+
+def _line_sample(path: Path, body: list[str], units: int) -> Sample:
+    path.write_text("\r\n".join(["[LINE] Chat history with Mika", "Saved on: 3/1/2024, 1:16 PM", *body]) + "\r\n",
+                    encoding="utf-8")
+    return Sample(path, _LINE_OPTS, units, path)
+
+
+def _line_valid(tmp: Path) -> Sample:
+    from tests import line_fixtures as lf
+
+    made = lf.write(tmp / "made.txt", "en")
+    body = ["a stray line before any day", *made.read_text(encoding="utf-8").splitlines()[3:]]
+    return _line_sample(tmp / "[LINE] Mika.txt", body, len(lf.CHAT) + 1)
+
+
+def _line_texts(n: int, text: str | None = None) -> list[str]:
+    return ["Tue, 2/13/2024", *(f"{i // 60 % 12 or 12}:{i % 60:02d} AM\tMika\t{text or f'message {i}'}"
+                                for i in range(n))]
+
+
+LINE = Declaration(unit="record", valid=_line_valid,
+                   big=lambda tmp, n: _line_sample(tmp / "[LINE] Big.txt", _line_texts(n), n),
+                   huge=lambda tmp: _line_sample(tmp / "[LINE] Huge.txt",
+                                                 [*_line_texts(1), *_line_texts(1, HUGE)[1:], *_line_texts(1)[1:]], 3),
+                   accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
@@ -232,6 +263,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
     "meta": META,
+    "line": LINE,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

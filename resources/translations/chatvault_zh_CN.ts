@@ -3726,6 +3726,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>LINE chat history (text)</source>
+        <translation>LINE 聊天记录（文本）</translation>
+    </message>
+    <message>
+        <source>LINE writes times without a time zone. Choose the zone the phone or computer was set to when the chat was saved, if it is not this computer's.</source>
+        <translation>LINE 记录的时间不带时区。如果保存聊天记录时手机或电脑所用的时区与本机不同，请选择那个时区。</translation>
+    </message>
+    <message>
         <source>Facebook Messenger / Instagram download</source>
         <translation>Facebook Messenger / Instagram 下载的数据</translation>
     </message>
