@@ -256,6 +256,33 @@ LINE = Declaration(unit="record", valid=_line_valid,
                    accounted=records_accounted)
 
 
+# --- Discord (DiscordChatExporter JSON): counted in message objects -----------------------------------
+
+def _dc_sample(folder: Path, msgs: list[dict]) -> Sample:
+    from tests import discord_fixtures as df
+
+    main = df.write(folder, "Friends", msgs)
+    return Sample(folder, ImportOptions(), len(msgs), main)
+
+
+def _dc_valid(tmp: Path) -> Sample:
+    from tests import discord_fixtures as df
+
+    return _dc_sample(tmp / "dce", [*df.every_kind("Friends.json_Files"), {"id": "9", "type": "Default"}])
+
+
+def _dc_texts(n: int, text: str | None = None) -> list[dict]:
+    from tests import discord_fixtures as df
+
+    return [df.message(i, df.ALICE, text or f"message {i}") for i in range(n)]
+
+
+DISCORD = Declaration(unit="record", valid=_dc_valid, big=lambda tmp, n: _dc_sample(tmp / "dce-big", _dc_texts(n)),
+                      huge=lambda tmp: _dc_sample(tmp / "dce-huge", [*_dc_texts(1), *_dc_texts(1, HUGE)[:0],
+                                                                      _dc_texts(2, HUGE)[1], *_dc_texts(1)]),
+                      accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
@@ -264,6 +291,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "wechat-android": WECHAT_ANDROID,
     "meta": META,
     "line": LINE,
+    "discord": DISCORD,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
+from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
@@ -26,6 +27,7 @@ IMPORTERS: list[type[Importer]] = [
     WeChatAndroidImporter,
     MetaImporter,
     LineImporter,
+    DiscordImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

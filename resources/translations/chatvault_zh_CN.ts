@@ -3726,6 +3726,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>Discord (DiscordChatExporter JSON)</source>
+        <translation>Discord（DiscordChatExporter 导出的 JSON）</translation>
+    </message>
+    <message>
         <source>LINE chat history (text)</source>
         <translation>LINE 聊天记录（文本）</translation>
     </message>

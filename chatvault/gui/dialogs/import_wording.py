@@ -58,6 +58,7 @@ def format_title(name: str) -> str:
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
         "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
         "line": QCoreApplication.translate("ImportWording", "LINE chat history (text)"),
+        "discord": QCoreApplication.translate("ImportWording", "Discord (DiscordChatExporter JSON)"),
     }
     if name in titles:
         return titles[name]
