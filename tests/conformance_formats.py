@@ -283,6 +283,41 @@ DISCORD = Declaration(unit="record", valid=_dc_valid, big=lambda tmp, n: _dc_sam
                       accounted=records_accounted)
 
 
+# --- Slack: a workspace export, counted in message objects ---------------------------------------------
+
+def _slack_sample(root: Path, general: list[dict] | None = None) -> Sample:
+    import json as _json
+
+    from tests import slack_fixtures as sf
+
+    sf.write(root)
+    day = root / "general" / "2023-11-14.json"
+    if general is not None:
+        day.write_text(_json.dumps(general), encoding="utf-8")
+        for other in ("general/2023-11-15.json", "secret-plans/2023-11-14.json", "D1/2023-11-14.json"):
+            (root / other).unlink()
+    units = sum(len(_json.loads(p.read_text(encoding="utf-8"))) for p in root.glob("*/*.json"))
+    return Sample(root, ImportOptions(), units, day)
+
+
+def _slack_valid(tmp: Path) -> Sample:
+    from tests import slack_fixtures as sf
+
+    return _slack_sample(tmp / "ws", [*sf.general_day1(), {"type": "message", "user": "U1", "text": "no ts"}])
+
+
+def _slack_texts(n: int, text: str | None = None) -> list[dict]:
+    from tests import slack_fixtures as sf
+
+    return [sf.msg(i, "U1", text or f"message {i}") for i in range(n)]
+
+
+SLACK = Declaration(unit="record", valid=_slack_valid, big=lambda tmp, n: _slack_sample(tmp / "big", _slack_texts(n)),
+                    huge=lambda tmp: _slack_sample(tmp / "huge", [*_slack_texts(1), _slack_texts(2, HUGE)[1],
+                                                                  _slack_texts(3)[2]]),
+                    accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
@@ -292,6 +327,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "meta": META,
     "line": LINE,
     "discord": DISCORD,
+    "slack": SLACK,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

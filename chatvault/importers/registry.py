@@ -15,6 +15,7 @@ from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
+from chatvault.importers.slack import SlackImporter
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
@@ -28,6 +29,7 @@ IMPORTERS: list[type[Importer]] = [
     MetaImporter,
     LineImporter,
     DiscordImporter,
+    SlackImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

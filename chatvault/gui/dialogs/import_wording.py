@@ -59,6 +59,7 @@ def format_title(name: str) -> str:
         "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
         "line": QCoreApplication.translate("ImportWording", "LINE chat history (text)"),
         "discord": QCoreApplication.translate("ImportWording", "Discord (DiscordChatExporter JSON)"),
+        "slack": QCoreApplication.translate("ImportWording", "Slack workspace export"),
     }
     if name in titles:
         return titles[name]
