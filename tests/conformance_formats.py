@@ -318,6 +318,35 @@ SLACK = Declaration(unit="record", valid=_slack_valid, big=lambda tmp, n: _slack
                     accounted=records_accounted)
 
 
+# --- Google Takeout (Hangouts.json): counted in events --------------------------------------------------
+
+def _google_sample(root: Path, events: list[dict]) -> Sample:
+    from tests import google_fixtures as gf
+
+    main = gf.write_hangouts(root, events=events)
+    return Sample(root, ImportOptions(), len(events), main)
+
+
+def _google_valid(tmp: Path) -> Sample:
+    from tests import google_fixtures as gf
+
+    return _google_sample(tmp / "takeout", [*gf.hangouts_events(), {"event_id": "bad", "timestamp": "soon"}])
+
+
+def _google_texts(n: int, text: str | None = None) -> list[dict]:
+    from tests import google_fixtures as gf
+
+    return [gf._event(i, gf.ANA, chat_message=gf._text({"type": "TEXT", "text": text or f"message {i}"}))
+            for i in range(n)]
+
+
+GOOGLE = Declaration(unit="record", valid=_google_valid,
+                     big=lambda tmp, n: _google_sample(tmp / "big", _google_texts(n)),
+                     huge=lambda tmp: _google_sample(tmp / "huge", [*_google_texts(1), _google_texts(2, HUGE)[1],
+                                                                    _google_texts(3)[2]]),
+                     accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
@@ -328,6 +357,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "line": LINE,
     "discord": DISCORD,
     "slack": SLACK,
+    "google": GOOGLE,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

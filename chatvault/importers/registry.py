@@ -13,6 +13,7 @@ from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
 from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
+from chatvault.importers.google import GoogleImporter
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
 from chatvault.importers.slack import SlackImporter
@@ -29,6 +30,7 @@ IMPORTERS: list[type[Importer]] = [
     MetaImporter,
     LineImporter,
     DiscordImporter,
+    GoogleImporter,
     SlackImporter,
 ]
 

@@ -3726,6 +3726,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>Google Chat / Hangouts (Google Takeout)</source>
+        <translation>Google Chat / Hangouts（Google Takeout 导出）</translation>
+    </message>
+    <message>
         <source>Slack workspace export</source>
         <translation>Slack 工作区导出</translation>
     </message>

@@ -60,6 +60,7 @@ def format_title(name: str) -> str:
         "line": QCoreApplication.translate("ImportWording", "LINE chat history (text)"),
         "discord": QCoreApplication.translate("ImportWording", "Discord (DiscordChatExporter JSON)"),
         "slack": QCoreApplication.translate("ImportWording", "Slack workspace export"),
+        "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
     }
     if name in titles:
         return titles[name]
