@@ -347,6 +347,61 @@ GOOGLE = Declaration(unit="record", valid=_google_valid,
                      accounted=records_accounted)
 
 
+# --- X (Twitter) archive and Snapchat My Data: counted in message objects ---------------------------------
+
+def _x_sample(root: Path, extra: list[dict], *, only: bool = False) -> Sample:
+    import json as _json
+
+    from tests import social_fixtures as sx
+
+    sx.write_x(root, extra=extra)
+    main = root / "data" / "direct-messages.js"
+    if only:
+        convs = [{"dmConversation": {"conversationId": "111-222", "messages": extra}}]
+        main.write_text("window.YTD.direct_messages.part0 = " + _json.dumps(convs), encoding="utf-8")
+        (root / "data" / "direct-messages-group.js").unlink()
+        return Sample(root, ImportOptions(), len(extra), main)
+    return Sample(root, ImportOptions(), 3 + len(extra) + 3, main)
+
+
+def _x_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"messageCreate": {"senderId": "222", "text": text or f"message {i}", "id": str(5000 + i), "mediaUrls": [],
+                               "urls": [], "reactions": [], "createdAt": f"2023-04-01T10:{i // 60 % 60:02d}:{i % 60:02d}.000Z"}}
+            for i in range(n)]
+
+
+TWITTER = Declaration(unit="record", valid=lambda tmp: _x_sample(tmp / "x", [{"messageCreate": {"id": "7"}}]),
+                      big=lambda tmp, n: _x_sample(tmp / "xbig", _x_texts(n), only=True),
+                      huge=lambda tmp: _x_sample(tmp / "xhuge", [*_x_texts(1), _x_texts(2, HUGE)[1], _x_texts(3)[2]],
+                                                 only=True),
+                      accounted=records_accounted)
+
+
+def _snap_sample(root: Path, extra: list[dict], *, only: bool = False) -> Sample:
+    import json as _json
+
+    from tests import social_fixtures as sx
+
+    sx.write_snapchat(root, extra=extra)
+    main = root / "json" / "chat_history.json"
+    if only:
+        main.write_text(_json.dumps({"ana": extra}), encoding="utf-8")
+        return Sample(root, ImportOptions(), len(extra), main)
+    return Sample(root, ImportOptions(), 4 + len(extra), main)
+
+
+def _snap_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"From": "ana", "Media Type": "TEXT", "Created": "2023-05-03 08:00:00 UTC", "Content": text or f"m {i}",
+             "IsSender": False, "Created(microseconds)": 1683100800000000 + i * 1000} for i in range(n)]
+
+
+SNAPCHAT = Declaration(unit="record", valid=lambda tmp: _snap_sample(tmp / "snap", [{"From": "ana", "Content": "x"}]),
+                       big=lambda tmp, n: _snap_sample(tmp / "sbig", _snap_texts(n), only=True),
+                       huge=lambda tmp: _snap_sample(tmp / "shuge", [*_snap_texts(1), _snap_texts(2, HUGE)[1],
+                                                                     _snap_texts(3)[2]], only=True),
+                       accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
@@ -358,6 +413,8 @@ DECLARATIONS: dict[str, Declaration] = {
     "discord": DISCORD,
     "slack": SLACK,
     "google": GOOGLE,
+    "snapchat": SNAPCHAT,
+    "twitter": TWITTER,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

@@ -17,7 +17,9 @@ from chatvault.importers.google import GoogleImporter
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
 from chatvault.importers.slack import SlackImporter
+from chatvault.importers.snapchat import SnapchatImporter
 from chatvault.importers.telegram import TelegramImporter
+from chatvault.importers.twitter import TwitterImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
 
@@ -32,6 +34,8 @@ IMPORTERS: list[type[Importer]] = [
     DiscordImporter,
     GoogleImporter,
     SlackImporter,
+    SnapchatImporter,
+    TwitterImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

@@ -3726,6 +3726,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>X (Twitter) archive: direct messages</source>
+        <translation>X（Twitter）存档：私信</translation>
+    </message>
+    <message>
+        <source>Snapchat My Data: chat history</source>
+        <translation>Snapchat 我的数据：聊天记录</translation>
+    </message>
+    <message>
         <source>Google Chat / Hangouts (Google Takeout)</source>
         <translation>Google Chat / Hangouts（Google Takeout 导出）</translation>
     </message>

@@ -60,6 +60,8 @@ def format_title(name: str) -> str:
         "line": QCoreApplication.translate("ImportWording", "LINE chat history (text)"),
         "discord": QCoreApplication.translate("ImportWording", "Discord (DiscordChatExporter JSON)"),
         "slack": QCoreApplication.translate("ImportWording", "Slack workspace export"),
+        "twitter": QCoreApplication.translate("ImportWording", "X (Twitter) archive: direct messages"),
+        "snapchat": QCoreApplication.translate("ImportWording", "Snapchat My Data: chat history"),
         "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
     }
     if name in titles:
