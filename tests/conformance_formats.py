@@ -402,6 +402,31 @@ SNAPCHAT = Declaration(unit="record", valid=lambda tmp: _snap_sample(tmp / "snap
                        accounted=records_accounted)
 
 
+# --- QQ message manager (text): counted in messages (and stray lines) ---------------------------------
+
+_QQ_OPTS = ImportOptions(options={"tz": "Asia/Shanghai"})
+
+
+def _qq_sample(path: Path, body: list[str], units: int) -> Sample:
+    rule = "=" * 64
+    head = ["消息记录（此消息记录为文本格式，不支持重新导入）", "", rule, "消息分组:我的好友", rule, "消息对象:张三", rule, ""]
+    path.write_text("\r\n".join([*head, *body]) + "\r\n", encoding="utf-8")
+    return Sample(path, _QQ_OPTS, units, path)
+
+
+def _qq_texts(n: int, text: str | None = None) -> list[str]:
+    out = []
+    for i in range(n):
+        out += [f"2012-05-06 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} 张三", text or f"message {i}", ""]
+    return out
+
+
+QQ = Declaration(unit="record", valid=lambda tmp: _qq_sample(tmp / "qq.txt", _qq_texts(4), 4),
+                 big=lambda tmp, n: _qq_sample(tmp / "qq-big.txt", _qq_texts(n), n),
+                 huge=lambda tmp: _qq_sample(tmp / "qq-huge.txt", [*_qq_texts(1), *_qq_texts(1, HUGE)], 2),
+                 accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
@@ -415,6 +440,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "google": GOOGLE,
     "snapchat": SNAPCHAT,
     "twitter": TWITTER,
+    "qq": QQ,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

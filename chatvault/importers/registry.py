@@ -16,6 +16,7 @@ from chatvault.importers.filetree import zip_damage
 from chatvault.importers.google import GoogleImporter
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
+from chatvault.importers.qq import QQImporter
 from chatvault.importers.slack import SlackImporter
 from chatvault.importers.snapchat import SnapchatImporter
 from chatvault.importers.telegram import TelegramImporter
@@ -36,6 +37,7 @@ IMPORTERS: list[type[Importer]] = [
     SlackImporter,
     SnapchatImporter,
     TwitterImporter,
+    QQImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]
