@@ -427,6 +427,39 @@ QQ = Declaration(unit="record", valid=lambda tmp: _qq_sample(tmp / "qq.txt", _qq
                  accounted=records_accounted)
 
 
+# --- Telegram HTML export: counted in message blocks (date separators are not messages) -------------------
+
+def _tgh_sample(folder: Path, blocks: list[str], units: int) -> Sample:
+    from tests import tghtml_fixtures as tf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "messages.html"
+    main.write_text(tf.HEAD.format(title="Chat") + "".join(blocks) + tf.TAIL, encoding="utf-8")
+    return Sample(folder, ImportOptions(), units, main)
+
+
+def _tgh_texts(n: int, text: str | None = None) -> list[str]:
+    from html import escape
+
+    from tests import tghtml_fixtures as tf
+
+    return [tf.msg(i + 1, f"01.05.2024 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}", "Alice",
+                   f'<div class="text">{escape(text or f"message {i}")}</div>') for i in range(n)]
+
+
+def _tgh_valid(tmp: Path) -> Sample:
+    from tests import tghtml_fixtures as tf
+
+    bad = '<div class="message default clearfix" id="message99"><div class="body"><div class="text">no date</div></div></div>'
+    return _tgh_sample(tmp / "tgh", [*tf.page_one(), bad], len(tf.page_one()) - 1 + 1)
+
+
+TELEGRAM_HTML = Declaration(unit="record", valid=_tgh_valid,
+                            big=lambda tmp, n: _tgh_sample(tmp / "tghbig", _tgh_texts(n), n),
+                            huge=lambda tmp: _tgh_sample(tmp / "tghhuge", [*_tgh_texts(1), *_tgh_texts(1, HUGE)], 2),
+                            accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
@@ -441,6 +474,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "snapchat": SNAPCHAT,
     "twitter": TWITTER,
     "qq": QQ,
+    "telegram-html": TELEGRAM_HTML,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

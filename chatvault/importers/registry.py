@@ -20,6 +20,7 @@ from chatvault.importers.qq import QQImporter
 from chatvault.importers.slack import SlackImporter
 from chatvault.importers.snapchat import SnapchatImporter
 from chatvault.importers.telegram import TelegramImporter
+from chatvault.importers.telegram_html import TelegramHtmlImporter
 from chatvault.importers.twitter import TwitterImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
@@ -38,6 +39,7 @@ IMPORTERS: list[type[Importer]] = [
     SnapchatImporter,
     TwitterImporter,
     QQImporter,
+    TelegramHtmlImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

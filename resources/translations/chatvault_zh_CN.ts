@@ -3726,6 +3726,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>Telegram Desktop export (HTML)</source>
+        <translation>Telegram 桌面版导出（HTML）</translation>
+    </message>
+    <message>
         <source>QQ message manager export</source>
         <translation>QQ 消息管理器导出</translation>
     </message>

@@ -28,6 +28,7 @@ FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
     "telegram": (),
     "line": ("tz",),
     "qq": ("tz",),
+    "telegram-html": ("tz",),
 }
 
 
@@ -64,6 +65,7 @@ def format_title(name: str) -> str:
         "twitter": QCoreApplication.translate("ImportWording", "X (Twitter) archive: direct messages"),
         "snapchat": QCoreApplication.translate("ImportWording", "Snapchat My Data: chat history"),
         "qq": QCoreApplication.translate("ImportWording", "QQ message manager export"),
+        "telegram-html": QCoreApplication.translate("ImportWording", "Telegram Desktop export (HTML)"),
         "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
     }
     if name in titles:
