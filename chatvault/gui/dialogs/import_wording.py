@@ -29,6 +29,7 @@ FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
     "line": ("tz",),
     "qq": ("tz",),
     "telegram-html": ("tz",),
+    "imessage-txt": ("tz",),
 }
 
 
@@ -66,6 +67,8 @@ def format_title(name: str) -> str:
         "snapchat": QCoreApplication.translate("ImportWording", "Snapchat My Data: chat history"),
         "qq": QCoreApplication.translate("ImportWording", "QQ message manager export"),
         "telegram-html": QCoreApplication.translate("ImportWording", "Telegram Desktop export (HTML)"),
+        "wa-exporter": QCoreApplication.translate("ImportWording", "WhatsApp-Chat-Exporter JSON"),
+        "imessage-txt": QCoreApplication.translate("ImportWording", "imessage-exporter text files"),
         "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
     }
     if name in titles:
