@@ -17,7 +17,7 @@ from typing import Any
 from chatvault import clock
 from chatvault.articles import db, index, page, snapshot
 from chatvault.articles.net import MAX_IMAGE, MAX_PAGE, Fetcher, FetchError
-from chatvault.articles.status import judge
+from chatvault.articles.status import Verdict, judge
 from chatvault.articles.urls import ARTICLE_HOSTS, article_link, image_host_allowed
 from chatvault.errors import Cancelled, VaultInUse
 from chatvault.jobs.context import JobContext
@@ -99,8 +99,9 @@ def fetch_one(vault: Any, conn: Any, store: BlobStore, fetcher: Fetcher, art: di
     try:
         r = fetcher.get(link.url, max_bytes=MAX_PAGE, allow=_page_allowed, cancelled=lambda: ctx.cancelled)
     except FetchError as exc:
-        _locked(vault, ctx, lambda: _fail(conn, art["id"], exc.problem))
-        out.failed.append({"article_id": art["id"], "url": art["url"], "problem": exc.problem})
+        problem = exc.problem
+        _locked(vault, ctx, lambda: _fail(conn, art["id"], problem))
+        out.failed.append({"article_id": art["id"], "url": art["url"], "problem": problem})
         return
     text = r.text() if r.status == 200 else ""
     verdict = judge(r.status, text, r.reason, needs_content=link.platform == "wechat")
@@ -137,8 +138,7 @@ def check_one(vault: Any, conn: Any, fetcher: Fetcher, art: dict, ctx: JobContex
         r = fetcher.get(link.url, max_bytes=MAX_PAGE, allow=_page_allowed, cancelled=lambda: ctx.cancelled)
         verdict = judge(r.status, r.text() if r.status == 200 else "", r.reason, needs_content=link.platform == "wechat")
     except FetchError as exc:
-        verdict = judge(exc.http_status, None, exc.problem)
-        verdict = type(verdict)("unavailable", exc.problem, exc.http_status)
+        verdict = Verdict("unavailable", exc.problem, exc.http_status)
 
     def write() -> None:
         conn.execute("BEGIN IMMEDIATE")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import socket
 import ssl
 import threading
 import time
@@ -196,7 +195,7 @@ class Fetcher:
                 chunks.append(chunk)
             body = decode_body(b"".join(chunks), headers.get("content-encoding", ""), max_bytes)
             return Response(url, r.status, r.reason or "", headers, body)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise FetchError(f"timed out after {self.timeout:g} s") from None
         except (OSError, http.client.HTTPException) as exc:
             raise FetchError(f"{type(exc).__name__}: {exc}".rstrip(": ")) from exc
