@@ -225,3 +225,31 @@ def test_view_keeps_text_and_stored_images_only():
             '<img data-src="https://mmbiz.qpic.cn/a.png"></div></div></div><div>footer</div></body></html>')
     view = page.view_html(html, "https://mp.weixin.qq.com/s/x", {"https://mmbiz.qpic.cn/a.png": 0})
     assert view == '<div><p>正文</p><div><div><img src="cvimg:0" alt=""></div></div></div>'
+
+
+NETWORK_MODULES = {"socket", "http.client", "urllib.request", "requests", "httpx", "aiohttp", "urllib3", "ssl",
+                   "boto3", "botocore", "ftplib", "smtplib", "xmlrpc.client", "websocket", "websockets",
+                   "PySide6.QtNetwork", "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets"}
+# Who may reach the network, and why: articles/net.py (article pages, only with consent); the S3 backup
+# destination the user configures; vault/lock.py reads the host name (socket.gethostname, no socket);
+# gui/app.py's QLocalSocket is the single-instance pipe on this machine (no network).
+NETWORK_ALLOWED = {"chatvault/articles/net.py", "chatvault/backup/s3.py", "chatvault/backup/destinations.py",
+                   "chatvault/vault/lock.py", "chatvault/gui/app.py"}
+
+
+def test_nothing_else_in_chatvault_can_open_a_network_connection():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    users = set()
+    for f in sorted((root / "chatvault").rglob("*.py")):
+        tree = ast.parse(f.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(n in NETWORK_MODULES or n.split(".")[0] in NETWORK_MODULES - {"http", "urllib", "xmlrpc", "PySide6"}
+                   for n in names):
+                users.add(f.relative_to(root).as_posix())
+    assert users <= NETWORK_ALLOWED, sorted(users - NETWORK_ALLOWED)
+    assert "chatvault/articles/net.py" in users
