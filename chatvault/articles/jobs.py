@@ -190,3 +190,12 @@ def run(vault: Any, fetcher: Fetcher, ctx: JobContext, *, fetch: bool = True, ch
         out.requests = fetcher.requests
         conn.close()
     return out
+
+
+def save_settings(vault: Any, settings: db.NetworkSettings) -> None:
+    """Store the user's choice about fetching (consent, pace, re-checks) in the vault."""
+    conn = vault.connect()
+    try:
+        _locked(vault, JobContext(), lambda: db.save_network_settings(conn, settings))
+    finally:
+        conn.close()
