@@ -87,7 +87,7 @@ def test_saved_copy_line_viewer_settings_job_and_check_again(qtbot, vault, tmp_p
         assert viewer.title.text() == "离线文章" and "fetched from the web" in viewer.captured.text()
         assert viewer.check_button.isEnabled()
         doc = viewer.browser.document()
-        assert not doc.resource(QTextDocument.ResourceType.ImageResource.value, QUrl("cvimg:0")) is None
+        assert doc.resource(QTextDocument.ResourceType.ImageResource.value, QUrl("cvimg:0")) is not None
         assert viewer.browser.loadResource(QTextDocument.ResourceType.ImageResource.value,
                                            QUrl("https://mmbiz.qpic.cn/x.png")) is None     # nothing remote
         before = len(server.seen)
@@ -129,3 +129,47 @@ def test_viewer_refuses_bombs_and_scales_wide_images(qapp):
     small = decode_image(bomb)
     assert small.width() == 120 and small.height() == 40
     assert QApplication.instance() is not None
+
+
+def test_article_windows_are_chinese(qtbot, vault, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QWidget
+
+    from chatvault.articles import db, jobs
+    from chatvault.articles.net import Fetcher
+    from chatvault.gui import i18n
+    from chatvault.gui.articles.settings import ArticlesJobDialog, ArticlesSection
+    from chatvault.gui.articles.viewer import ArticleViewer
+    from chatvault.gui.devtools.uitext import collect, english
+    from chatvault.jobs.context import JobContext
+
+    import_links(vault, tmp_path / "chat", [A1])
+    with ArticleServer() as server:
+        serve_article(server, "/s/AAAAAAAAAAAAAAAAAAAAAA", "离线文章", n_images=1)
+        jobs.run(vault, Fetcher(True, 0.05, connect_to=server.connect_to(WX, IMG)), JobContext())
+        server.route(WX, "/s/AAAAAAAAAAAAAAAAAAAAAA", body=DELETED_PAGE)
+        jobs.run(vault, Fetcher(True, 0.05, connect_to=server.connect_to(WX, IMG)), JobContext(), fetch=False,
+                 check_ids=[1])
+        jobs.save_settings(vault, db.NetworkSettings(True, 0.5, 30))
+        monkeypatch.setenv(consent.CONNECT_TO_ENV, f"{WX}=127.0.0.1:{server.port},{IMG}=127.0.0.1:{server.port}")
+        i18n.set_language("zh_CN")
+        try:
+            host = QWidget()
+            host.vault = vault
+            qtbot.addWidget(host)
+            viewer = ArticleViewer(host, 1)
+            qtbot.addWidget(viewer)
+            viewer.show()
+            qtbot.waitUntil(lambda: MARKER in viewer.browser.toPlainText(), timeout=10000)
+            assert viewer.status.text().startswith("来源已删除")
+            section = ArticlesSection(vault)
+            qtbot.addWidget(section)
+            section.show()
+            job = ArticlesJobDialog(vault, section, check_ids=[1])
+            qtbot.addWidget(job)
+            job.show()
+            qtbot.waitUntil(lambda: job.result_ is not None, timeout=10000)
+            user = ["离线文章", "每日新闻", A1, "该内容已被发布者删除", MARKER, "https://mp.weixin.qq.com/s/AAAAAAAAAAAAAAAAAAAAAA"]
+            found = [x for w in (viewer, section, job) for x in collect(w) if "articleBrowser" not in x[0]]
+            assert english(found, user) == []
+        finally:
+            i18n.set_language("en")
