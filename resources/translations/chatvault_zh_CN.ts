@@ -1752,26 +1752,6 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>全部类型</translation>
     </message>
     <message>
-        <source>Where</source>
-        <translation>范围</translation>
-    </message>
-    <message>
-        <source>Everywhere</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>Chats</source>
-        <translation>聊天</translation>
-    </message>
-    <message>
-        <source>Moments</source>
-        <translation>朋友圈</translation>
-    </message>
-    <message>
-        <source>Favorites</source>
-        <translation>收藏</translation>
-    </message>
-    <message>
         <source>Text</source>
         <translation>文字</translation>
     </message>
@@ -1872,6 +1852,26 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>
             <numerusform>%n 条消息</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Everywhere</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation>朋友圈</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
     </message>
 </context>
 <context>
@@ -3565,10 +3565,6 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>SourcePanel</name>
     <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
-    <message>
         <source>Read it again even if this exact file was imported before</source>
         <translation>即使这个文件以前导入过，也重新读取</translation>
     </message>
@@ -3717,6 +3713,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>
             <numerusform>%1（%n 条消息）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
     </message>
 </context>
 <context>
@@ -4156,6 +4156,9 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Stopping after the current request…</source>
         <translation>当前请求完成后停止…</translation>
+    </message>
+</context>
+<context>
     <name>ImportFieldTexts</name>
     <message>
         <source>This export is protected: enter the %1 to import it.</source>
