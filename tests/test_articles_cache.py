@@ -76,3 +76,38 @@ def _opts(**extra):
     from chatvault.importers.base import ImportOptions
 
     return ImportOptions(options={"key": F.KEY_HEX, **extra})
+
+
+def test_windows_blockfile_cache_folder_gives_copies(vault, tmp_path, cli):
+    """Weixin 4 / PC 3.9 on Windows: Chromium's blockfile cache (data_0..3, f_ files), read from a copy
+    of the radium profiles folder with `chatvault articles from-cache`, no network."""
+    import json
+
+    from chatvault.articles.blockcache import build_blockfile
+    from chatvault.articles.chromecache import response_info
+    from tests.article_fixtures import import_links
+    from tests.conftest import PASSPHRASE
+
+    import_links(vault, tmp_path / "chat", [A1, A3])
+    pic = png((9, 9, 9))
+    files = build_blockfile([
+        (A1, response_info({"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}, 200, CACHED_AT),
+         gzip.compress(wechat_article("窗口缓存", "老朋友", MARKER, [IMG]))),
+        (IMG, response_info({"Content-Type": "image/png"}, 200, CACHED_AT), pic),
+        (A3, response_info({"Content-Type": "text/html"}, 200, CACHED_AT), DELETED_PAGE),
+    ])
+    folder = tmp_path / "xwechat" / "radium" / "web" / "profiles" / "multitab" / "Cache" / "Cache_Data"
+    folder.mkdir(parents=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    vault.lock()
+    r = cli("articles", "from-cache", str(tmp_path / "xwechat"), "--vault", str(vault.path), "--json",
+            env={"CHATVAULT_PASSPHRASE": PASSPHRASE})
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) | {"problems": []} == {"entries": 2, "snapshots": 1, "gone": 1, "problems": []}
+    shown = json.loads(cli("articles", "show", A1, "--vault", str(vault.path), "--json",
+                           env={"CHATVAULT_PASSPHRASE": PASSPHRASE}).stdout)
+    assert shown["origin"] == "wechat-cache" and shown["images"] == 1 and shown["captured_at"] == "2026-01-05T08:30:00Z"
+    gone = json.loads(cli("articles", "show", A3, "--vault", str(vault.path), "--json",
+                          env={"CHATVAULT_PASSPHRASE": PASSPHRASE}).stdout)
+    assert gone["status"] == "deleted" and gone["saved"] is False

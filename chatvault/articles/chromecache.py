@@ -126,12 +126,17 @@ def write_entry(url: str, body: bytes, headers: dict[str, str], status: int = 20
                 response_time: datetime | None = None, key_prefix: str = "") -> bytes:
     """The bytes of one entry file (used to build test fixtures in Chromium's layout)."""
     key = (key_prefix + url).encode()
+    stream0 = response_info(headers, status, response_time)
+    return (HEADER.pack(SIMPLE_MAGIC, 5, len(key), 0) + key + body + EOF.pack(EOF_MAGIC, 0, 0, 0)
+            + stream0 + EOF.pack(EOF_MAGIC, 0, 0, len(stream0)))
+
+
+def response_info(headers: dict[str, str], status: int = 200, response_time: datetime | None = None) -> bytes:
+    """A response-info pickle as Chromium stores it (flags, request and response times, raw headers)."""
     t = response_time or datetime.now(UTC)
     micros = int((t - _EPOCH).total_seconds() * 1_000_000)
     raw = f"HTTP/1.1 {status} OK\x00" + "".join(f"{k}: {v}\x00" for k, v in headers.items()) + "\x00"
     raw_b = raw.encode("latin-1")
     payload = struct.pack("<iqq", 0, micros - 1000, micros) + struct.pack("<I", len(raw_b)) + raw_b
     payload += b"\x00" * (-len(payload) % 4)
-    stream0 = struct.pack("<I", len(payload)) + payload
-    return (HEADER.pack(SIMPLE_MAGIC, 5, len(key), 0) + key + body + EOF.pack(EOF_MAGIC, 0, 0, 0)
-            + stream0 + EOF.pack(EOF_MAGIC, 0, 0, len(stream0)))
+    return struct.pack("<I", len(payload)) + payload

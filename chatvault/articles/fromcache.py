@@ -1,6 +1,7 @@
 """Snapshots from WeChat's own browser cache, taken while an account folder is imported.
 
-Every Chromium simple-cache entry in the imported tree (`chromecache`) whose URL is an article
+Every Chromium cache entry in the imported tree — simple-cache `_0` files (`chromecache`: Android,
+macOS) and blockfile cache folders (`blockcache`: Windows) — whose URL is an article
 becomes a snapshot with origin `wechat-cache`, dated when WeChat received the page; its images come
 from the same cache (by URL, or by URL without its query: WeChat adds `tp=webp&wxfrom=5`-style
 parameters when it loads them). A cached page that already said "deleted"/"blocked" is recorded as a
@@ -15,6 +16,7 @@ from typing import Any
 
 from chatvault import clock
 from chatvault.articles import db, page, snapshot
+from chatvault.articles.blockcache import BlockCache, is_block_file
 from chatvault.articles.chromecache import (
     ENTRY_NAME,
     HEADER,
@@ -42,40 +44,60 @@ class CacheResult:
     problems: list[str] = field(default_factory=list)
 
 
-def _index(tree: FileTree) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """(name, URL) of every cache entry in the tree, and URL (with and without query) → name.
-    Reads only each entry's header and key."""
-    entries: list[tuple[str, str]] = []
-    urls: dict[str, str] = {}
-    for name in tree.names():
-        if not ENTRY_NAME.search(name):
-            continue
+class _Simple:
+    """The simple-cache entries of a tree (one `_0` file each)."""
+
+    def __init__(self, tree: FileTree) -> None:
+        self.tree = tree
+
+    def entries(self) -> list[tuple[str, Any]]:
+        out = []
+        for name in self.tree.names():
+            if ENTRY_NAME.search(name):
+                try:
+                    out.append((key_url(read_key(self.tree.read_head(name, HEADER.size + MAX_KEY))), name))
+                except NotCacheEntry:
+                    continue
+        return out
+
+    def read(self, name: str) -> CacheEntry | None:
+        if self.tree.size(name) > MAX_ENTRY:
+            return None
+        with self.tree.open(name) as fh:
+            data = fh.read(MAX_ENTRY + 1)
         try:
-            url = key_url(read_key(tree.read_head(name, HEADER.size + MAX_KEY)))
+            return parse_entry(data)
         except NotCacheEntry:
-            continue
-        entries.append((name, url))
-        urls.setdefault(url, name)
-        urls.setdefault(url.split("?", 1)[0], name)
+            return None
+
+
+def _sources(tree: FileTree) -> list[Any]:
+    """The simple cache entries, and every blockfile cache folder (a `data_1` block file)."""
+    found: list[Any] = [_Simple(tree)]
+    for name in tree.names():
+        if name.rsplit("/", 1)[-1] == "data_1" and is_block_file(tree.read_head(name, 8)):
+            found.append(BlockCache(tree, name.rsplit("/", 1)[0] if "/" in name else ""))
+    return found
+
+
+def _index(tree: FileTree) -> tuple[list[tuple[str, Any, Any]], dict[str, tuple[Any, Any]]]:
+    """(url, source, handle) of every cache entry in the tree, and URL (with and without query) →
+    (source, handle). Reads only keys."""
+    entries: list[tuple[str, Any, Any]] = []
+    urls: dict[str, tuple[Any, Any]] = {}
+    for source in _sources(tree):
+        for url, handle in ((e.url, e) if isinstance(source, BlockCache) else e for e in source.entries()):
+            entries.append((url, source, handle))
+            urls.setdefault(url, (source, handle))
+            urls.setdefault(url.split("?", 1)[0], (source, handle))
     return entries, urls
 
 
-def _entry(tree: FileTree, name: str) -> CacheEntry | None:
-    if tree.size(name) > MAX_ENTRY:
-        return None
-    with tree.open(name) as fh:
-        data = fh.read(MAX_ENTRY + 1)
-    try:
-        return parse_entry(data)
-    except NotCacheEntry:
-        return None
-
-
-def _image(tree: FileTree, urls: dict[str, str], url: str) -> snapshot.Image:
-    name = urls.get(url) or urls.get(url.split("?", 1)[0])
-    if name is None:
+def _image(urls: dict[str, tuple[Any, Any]], url: str) -> snapshot.Image:
+    hit = urls.get(url) or urls.get(url.split("?", 1)[0])
+    if hit is None:
         return snapshot.Image(url, problem="not in WeChat's cache")
-    e = _entry(tree, name)
+    e = hit[0].read(hit[1])
     if e is None or e.status not in (200, None):
         return snapshot.Image(url, problem="unreadable in WeChat's cache")
     try:
@@ -89,7 +111,7 @@ def capture(store: BlobStore, conn: Any, tree: FileTree, check: Any = None) -> C
     res = CacheResult()
     entries, urls = _index(tree)
     done: set[str] = set()
-    for name, url in sorted(entries):
+    for url, source, handle in sorted(entries, key=lambda x: x[0]):
         if check is not None:
             check()
         link = article_link(url)
@@ -97,7 +119,8 @@ def capture(store: BlobStore, conn: Any, tree: FileTree, check: Any = None) -> C
             continue
         done.add(link.key)
         res.entries += 1
-        e = _entry(tree, name)
+        name = handle if isinstance(handle, str) else f"{source.prefix}data_1"
+        e = source.read(handle)
         if e is None:
             res.problems.append(f"{name}: not a complete cache entry")
             continue
@@ -119,7 +142,7 @@ def capture(store: BlobStore, conn: Any, tree: FileTree, check: Any = None) -> C
             continue
         if snapshot.has_snapshot(conn, link.key, "wechat-cache"):
             continue
-        images = [_image(tree, urls, u) for u in page.image_urls(text, url)]
+        images = [_image(urls, u) for u in page.image_urls(text, url)]
         cap = snapshot.Capture(link, "wechat-cache", url, body, text, verdict, when, images, location=name)
         snapshot.save(store, conn, cap)
         res.snapshots += 1
