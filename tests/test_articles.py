@@ -253,3 +253,20 @@ def test_nothing_else_in_chatvault_can_open_a_network_connection():
                 users.add(f.relative_to(root).as_posix())
     assert users <= NETWORK_ALLOWED, sorted(users - NETWORK_ALLOWED)
     assert "chatvault/articles/net.py" in users
+
+
+def test_cancel_stops_between_requests_and_keeps_what_was_saved(vault, tmp_path):
+    import threading
+
+    import_links(vault, tmp_path / "chat", [A1, A2, A3])
+    with ArticleServer() as server:
+        for path, title in (("/s/AAAAAAAAAAAAAAAAAAAAAA", "一"), ("/s", "二"), ("/s/CCCCCCCCCCCCCCCCCCCCCC", "三")):
+            serve_article(server, path, title, n_images=0)
+        ctx = JobContext()
+        timer = threading.Timer(0.5, ctx.cancel)        # while it waits its turn for the second page
+        timer.start()
+        started = time.monotonic()
+        out = jobs.run(vault, _fetcher(server, interval=2.0), ctx)
+        timer.cancel()
+    assert out.cancelled and len(out.fetched) == 1 and time.monotonic() - started < 1.5
+    assert sum(a["has_snapshot"] for a in _articles(vault)) == 1
