@@ -270,3 +270,18 @@ def test_cancel_stops_between_requests_and_keeps_what_was_saved(vault, tmp_path)
         timer.cancel()
     assert out.cancelled and len(out.fetched) == 1 and time.monotonic() - started < 4.0
     assert sum(a["has_snapshot"] for a in _articles(vault)) == 1
+
+
+def test_compressed_bombs_are_refused_at_the_limit():
+    import gzip
+
+    import brotli
+
+    from chatvault.articles.net import FetchError, decode_body
+
+    for enc, packed in (("gzip", gzip.compress(b"x" * (64 << 20))), ("br", brotli.compress(b"x" * (64 << 20)))):
+        assert len(packed) < 1 << 20
+        with pytest.raises(FetchError, match="decompressed"):
+            decode_body(packed, enc, 1 << 20)
+        assert decode_body(packed[:0] or (gzip.compress(b"ok") if enc == "gzip" else brotli.compress(b"ok")),
+                           enc, 1 << 20) == b"ok"

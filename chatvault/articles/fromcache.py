@@ -153,7 +153,10 @@ def _gone(conn: Any, link: Any, verdict: Any, when: int) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         article_id = db.upsert_article(conn, link, None, None, min(when, clock.now_ms()))
-        db.record_check(conn, article_id, verdict.status, verdict.wording, verdict.http_status, at_ms=when)
+        seen = conn.execute("SELECT 1 FROM article_checks WHERE article_id = ? AND checked_at = ? AND status = ?",
+                            (article_id, when, verdict.status)).fetchone()
+        if seen is None:          # the same cached page read again adds no second check
+            db.record_check(conn, article_id, verdict.status, verdict.wording, verdict.http_status, at_ms=when)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

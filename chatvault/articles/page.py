@@ -129,10 +129,7 @@ class _Body(HTMLParser):
 def body_html(page: str) -> str:
     """The part of the page that is the article (see `_Body`), or the whole page."""
     p = _Body()
-    p.line_starts = [0]   # type: ignore[attr-defined]
-    for i, ch in enumerate(page):
-        if ch == "\n":
-            p.line_starts.append(i + 1)   # type: ignore[attr-defined]
+    p.line_starts = [0] + [m.end() for m in re.finditer("\n", page)]   # type: ignore[attr-defined]
     try:
         p.feed(page)
         p.close()
