@@ -3759,7 +3759,7 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
     <message>
         <source>Google Chat / Hangouts (Google Takeout)</source>
-        <translation>Google Chat / Hangouts（Google Takeout 导出）</translation>
+        <translation>Google 聊天 / Hangouts（Google Takeout 导出）</translation>
     </message>
     <message>
         <source>Slack workspace export</source>
