@@ -42,6 +42,11 @@ class AttachmentStatus(StrEnum):
     EXPIRED = "expired"    # the source says it expired / was cleaned up
 
 
+class Feed(StrEnum):
+    MOMENTS = "moments"
+    FAVORITES = "favorites"
+
+
 class ConversationKind(StrEnum):
     DIRECT = "direct"
     GROUP = "group"
@@ -81,6 +86,7 @@ class ConversationRec:
     kind: ConversationKind = ConversationKind.UNKNOWN
     participants: list[ParticipantRec] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    feed: str | None = None
 
 
 @dataclass(slots=True)
