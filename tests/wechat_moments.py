@@ -276,3 +276,37 @@ def sample_posts() -> list[MPost]:
         MPost(6, a, t + 500, "nine photos", kind="image", images=9),
         MPost(7, b, t + 600, garbled=True),
     ]
+
+
+# --- the issue's account: 1,000 posts, 300 with pictures, 20 friends ----------------------------
+
+BIG_FRIENDS = tuple(f"wxid_friend{i:02d}" for i in range(20))
+
+
+def big_posts(state: int) -> list[MPost]:
+    """State 1: 1,000 posts by me and 20 friends (300 with 1–9 pictures, a few cached), each friend
+    liking and commenting. State 2: the same account later, 50 of those posts deleted (each inside
+    its author's run of posts, so the later cache really dropped it) and 5 new ones."""
+    authors = (F.ME, *BIG_FRIENDS)
+    posts = []
+    for n in range(1000):
+        author = authors[n % len(authors)]
+        ts = F.T0 + 3600 * n
+        images = 1 + n % 9 if n % 10 < 3 else 0
+        likers = [BIG_FRIENDS[(n + k) % 20] for k in range(n % 4)]
+        talkers = [BIG_FRIENDS[(n * 7 + k) % 20] for k in range(n % 3)]
+        posts.append(MPost(
+            n, author, ts, f"post {n} 第{n}条", kind="image" if images else "text", images=images,
+            likes=[(w, ts + 60 + k) for k, w in enumerate(likers)],
+            comments=[(100_000 + n * 10 + k, w, ts + 120 + k, f"comment {k} on {n}", None) for k, w in enumerate(talkers)],
+            cached="full" if images and n % 50 == 0 else "none"))
+    if state == 2:
+        gone = set(deleted_in_state2())
+        posts = [p for p in posts if p.n not in gone]
+        posts += [MPost(1000 + k, BIG_FRIENDS[k], F.T0 + 3600 * (1000 + k), f"new post {k}") for k in range(5)]
+    return posts
+
+
+def deleted_in_state2() -> list[int]:
+    """50 post indexes, none the first or the last post of its author."""
+    return [25 + 19 * k for k in range(50)]
