@@ -176,6 +176,10 @@ def populate(conn: Connection, now_ms: int | None = None) -> dict[str, int]:  # 
     w.msg(t, anna, "text", "Did you get the tickets for the museum?", tz=0)
     w.msg(t + MIN, me2, "text", "Yes, Saturday 11:00 — two adults", tz=0, edited=True)
     w.msg(t + 3 * MIN, anna, "voice", None, extra={"duration_ms": 7000}, tz=0)
+    from chatvault.devtools import demo_moments
+
+    ids["moments"] = demo_moments.populate(conn, wx, run, {"我": me, "妈妈": mom, "李雷": li, "韩梅梅": han,
+                                                            "王老师": wang, "张伟": zhang}, today)
     conn.execute("UPDATE import_runs SET counts = ? WHERE id = ?",
                  (json.dumps({"added": 30, "already_present": 0, "missing_at_source": 1}), run))
     conn.execute("COMMIT")
@@ -254,4 +258,7 @@ def attach_demo_photo(vault, conn: Connection) -> int:
     record_blob(conn, stored, info)
     fill_missing(conn, int(row[0]), stored, info)
     conn.execute("COMMIT")
+    from chatvault.devtools import demo_moments
+
+    demo_moments.attach_photos(vault, conn)
     return int(row[0])
