@@ -112,7 +112,7 @@ def test_a_search_hit_on_a_post_or_a_comment_opens_moments_at_the_post(qtbot, wi
         assert sp.model.rowCount() == 1
         sp.list.activated.emit(sp.model.index(0))
         assert window.stack.currentIndex() == PAGE_MOMENTS
-        qtbot.waitUntil(lambda: not page.loading and bool(page.cards) and page.cards[0].post["key"] == post_key,
+        qtbot.waitUntil(lambda k=post_key: not page.loading and bool(page.cards) and page.cards[0].post["key"] == k,
                         timeout=10_000)
         assert page.highlight == page.cards[0].post["id"] and "2px solid" in page.cards[0].styleSheet()
         if post_key == "9004":
