@@ -78,3 +78,17 @@ def test_html_export_of_the_moments_feed(account):
     assert "♡ Alice R、Bob" in html and "📍 外滩 · 中山东一路" in html
     assert "十个关于归档的故事" in html and "gone" in html           # the deleted link post, marked
     assert "hello" not in html                                     # chats are not in a Moments export
+
+
+def test_search_cli_with_feed_moments_finds_posts_and_comments(account, cli):
+    """`chatvault search --feed moments` over a real WeChat import: a comment and a post, no chat."""
+    vault, _base = account
+    env = {"CHATVAULT_VAULT": str(vault.path), "CHATVAULT_PASSPHRASE": PASSPHRASE}
+    out = cli("search", "好看", "--feed", "moments", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    hits = json.loads(out.stdout)["results"]
+    assert [(h["conversation"], h["snippet"]) for h in hits] == [("Moments", "[好看]！")]
+    out = cli("search", "hike", "--feed", "chats", "--json", env=env)
+    assert json.loads(out.stdout)["results"] == []
+    out = cli("search", "hike", "--feed", "moments", "--json", env=env)
+    assert [h["snippet"] for h in json.loads(out.stdout)["results"]] == ["three photos from the [hike]"]
