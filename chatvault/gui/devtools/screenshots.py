@@ -101,6 +101,9 @@ def render(out_dir: Path) -> list[Path]:  # over 80 lines on purpose: one straig
     shot(win, "main-en.png")
     select("li")
     shot(win, "conversation-cards-en.png")
+    from chatvault.gui.devtools import moments_shots
+
+    moments_shots.shoot(app, win, shot)          # moments-en.png, moments-zh_CN.png
 
     i18n.set_language("zh_CN")
     _settle(app)

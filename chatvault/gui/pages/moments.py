@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QTimer, QUrl
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,7 +29,8 @@ from chatvault.gui.views.moments_post import PostCard
 from chatvault.vault.vault import Vault
 
 PAGE_SIZE = 20
-ONE_THUMB = 440          # thumbnails are decoded this large: sharp in the single-photo box on HiDPI
+ONE_THUMB = 440
+COLUMN_WIDTH = 760          # thumbnails are decoded this large: sharp in the single-photo box on HiDPI
 
 
 def _read(vault: Vault, fn):
@@ -82,6 +83,9 @@ class MomentsPage(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.verticalScrollBar().valueChanged.connect(self._scrolled)
         inner = QWidget()
+        inner.setObjectName("momentsColumn")
+        inner.setMaximumWidth(COLUMN_WIDTH)          # a column as in WeChat, not the window's width
+        self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.column = QVBoxLayout(inner)
         self.column.setContentsMargins(0, 0, 0, 0)
         self.column.setSpacing(0)

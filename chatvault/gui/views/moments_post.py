@@ -119,6 +119,7 @@ class PostCard(QFrame):
             b.setIconSize(QSize(side, side))
             b.setAutoRaise(True)
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+            b.setProperty("single", one)
             stored = att.get("status") == "stored" and att.get("blob_id")
             if stored:
                 self.tiles.setdefault(att["blob_id"], []).append(b)
@@ -142,8 +143,16 @@ class PostCard(QFrame):
                 b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
                 b.setText(self.tr("Cannot be\nshown"))
                 continue
-            b.setIcon(pm.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                                Qt.TransformationMode.SmoothTransformation).copy(0, 0, side, side))
+            if b.property("single"):     # one photo: its own shape, as WeChat shows it
+                fit = pm.scaled(ONE_PHOTO, ONE_PHOTO, Qt.AspectRatioMode.KeepAspectRatio,
+                                Qt.TransformationMode.SmoothTransformation)
+                b.setFixedSize(fit.size())
+                b.setIconSize(fit.size())
+                b.setIcon(fit)
+                continue
+            fill = pm.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                             Qt.TransformationMode.SmoothTransformation)
+            b.setIcon(fill.copy((fill.width() - side) // 2, (fill.height() - side) // 2, side, side))
 
     # --- time, place, visibility, likes, comments ------------------------------------------
     def _details(self, body: QVBoxLayout) -> None:
