@@ -212,3 +212,22 @@ def test_1000_posts_import_completely_and_50_deleted_later_are_kept_marked(tmp_p
     assert gone[2] == "post 25 第25条"                               # the deleted post's words are kept
     deleted_comments = sum(len(p.comments) for p in first_posts if str(p.id) in deleted)
     assert second.missing_at_source == 50 + deleted_comments
+
+
+def test_likes_that_came_later_are_added_and_a_withdrawn_like_stays(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHATVAULT_TMPDIR", str(tmp_path / "work"))
+    vault, _ = create_vault(tmp_path / "vault", PASSPHRASE)
+    root = F.build_pc_folder(tmp_path).root
+    opts = ImportOptions(options={"key": F.KEY_HEX})
+    post = M.sample_posts()[0]                                     # liked by Alice and Bob
+    M.write_pc_sns(root, [post])
+    run_import(vault, root, format="wechat-pc", options=opts)
+    post.likes = [("wxid_bob", post.ts + 21), ("wxid_carol", post.ts + 99)]   # Alice withdrew, Carol liked
+    M.write_pc_sns(root, [post])
+    run_import(vault, root, format="wechat-pc", options=opts)
+    conn = vault.connect(readonly=True)
+    try:
+        (extra,) = conn.execute("SELECT extra FROM messages WHERE source_key = ?", (PID[1],)).fetchone()
+    finally:
+        conn.close()
+    assert [lk["key"] for lk in json.loads(extra)["moments"]["likes"]] == ["wxid_alice", "wxid_bob", "wxid_carol"]

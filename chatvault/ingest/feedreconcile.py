@@ -63,3 +63,27 @@ def reconcile(c: Connection, run: int, fmt: str, cid: int, damaged: bool) -> tup
         f"AND reply_to_key IN (SELECT source_key FROM messages WHERE conversation_id = :cid AND reply_to_key IS NULL "
         f"AND ({_SEEN} OR (status = :missing AND missing_run_id = :run)))", p).rowcount
     return restored, missing
+
+
+def likes_again(c: Connection, mid: int, extra_json: str) -> bool:
+    """A stored Moments post read again: likes it did not have are added to its `extra` (a like
+    withdrawn since stays, as everything the archive once held). True when something was added."""
+    import json
+
+    try:
+        new = json.loads(extra_json).get("moments") or {}
+    except (ValueError, AttributeError):
+        return False
+    if not isinstance(new, dict) or new.get("type") != "post" or not new.get("likes"):
+        return False
+    row = c.execute("SELECT extra FROM messages WHERE id = ?", (mid,)).fetchone()
+    old = json.loads(row[0]) if row is not None and row[0] else {}
+    info = old.setdefault("moments", {"type": "post"})
+    likes = info.setdefault("likes", [])
+    have = {lk.get("key") for lk in likes if isinstance(lk, dict)}
+    added = [lk for lk in new["likes"] if isinstance(lk, dict) and lk.get("key") not in have]
+    if not added:
+        return False
+    likes.extend(added)
+    c.execute("UPDATE messages SET extra = ? WHERE id = ?", (json.dumps(old, ensure_ascii=False), mid))
+    return True
