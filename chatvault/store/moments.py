@@ -20,6 +20,11 @@ def feed_ids(conn: Connection) -> list[int]:
     return [int(r[0]) for r in conn.execute("SELECT id FROM conversations WHERE feed = ? ORDER BY id", (FEED,))]
 
 
+def is_feed(conn: Connection, conversation_id: int) -> bool:
+    row = conn.execute("SELECT feed FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
+    return row is not None and row[0] == FEED
+
+
 def authors(conn: Connection, conv_ids: list[int]) -> list[dict[str, Any]]:
     """Everyone with a post, me first, then by how many posts (ties by name)."""
     if not conv_ids:

@@ -275,11 +275,10 @@ class MomentsPage(QWidget):
         conn = self.window_.conn
         if conn is None:
             return False
-        row = conn.execute("SELECT feed FROM conversations WHERE id = ?", (conversation_id,)).fetchone()
-        if row is None or row[0] != "moments":
-            return False
         from chatvault.store import moments
 
+        if not moments.is_feed(conn, conversation_id):
+            return False
         where = moments.locate(conn, message_id)
         if where is None:
             return False
