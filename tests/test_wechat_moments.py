@@ -231,3 +231,28 @@ def test_likes_that_came_later_are_added_and_a_withdrawn_like_stays(tmp_path, mo
     finally:
         conn.close()
     assert [lk["key"] for lk in json.loads(extra)["moments"]["likes"]] == ["wxid_alice", "wxid_bob", "wxid_carol"]
+
+
+def test_hostile_xml_in_a_post_is_unparsed_without_expansion_or_file_access(tmp_path, monkeypatch):
+    """RELIABILITY row 20 for Moments: entity bombs, XXE and an external DTD in `FeedsV20.Content`."""
+    import time
+
+    monkeypatch.setenv("CHATVAULT_TMPDIR", str(tmp_path / "work"))
+    vault, _ = create_vault(tmp_path / "vault", PASSPHRASE)
+    root = F.build_pc_folder(tmp_path).root
+    t = F.T0 + 5000
+    bad = [M.MPost(n, "wxid_alice", t + n, xml=x) for n, x in
+           ((1, F.BILLION_LAUGHS), (2, F.XXE), (3, F.EXTERNAL_DTD), (4, F.QUADRATIC))]
+    M.write_pc_sns(root, [*bad, M.MPost(5, "wxid_alice", t + 5, "fine")])
+    start = time.monotonic()
+    report = run_import(vault, root, format="wechat-pc", options=ImportOptions(options={"key": F.KEY_HEX}))
+    assert time.monotonic() - start < 30
+    assert report.unparsed == 4
+    conn = vault.connect(readonly=True)
+    try:
+        texts = [r[0] for r in conn.execute("SELECT m.text FROM messages m JOIN conversations c "
+                                            "ON c.id = m.conversation_id WHERE c.feed = 'moments'")]
+        raws = " ".join(r[0] for r in conn.execute("SELECT raw FROM unparsed"))
+    finally:
+        conn.close()
+    assert texts == ["fine"] and "root:" not in raws and "lollollol" not in raws

@@ -42,6 +42,7 @@ class MPost:
     visible_to: list[str] = field(default_factory=list)
     hidden_from: list[str] = field(default_factory=list)
     garbled: bool = False                    # content that no reader can make sense of
+    xml: str | None = None                   # the content as given (hostile XML), instead of the post's own
 
     @property
     def id(self) -> int:
@@ -70,6 +71,8 @@ def url_md5(url: str) -> str:
 # --- TimelineObject XML (PC 3.x and Weixin 4) --------------------------------------------------
 
 def timeline_xml(p: MPost, *, inline_social: bool = False, names: dict[str, str] | None = None) -> str:
+    if p.xml is not None:
+        return p.xml
     if p.garbled:
         return "<TimelineObject><id>" + str(p.id) + "</id><username>"      # cut off mid-tag
     names = names or {}
