@@ -24,7 +24,7 @@ def window(qtbot, vault):
     from chatvault.gui.main_window import MainWindow
 
     conn = vault.connect()
-    demo.populate(conn)
+    demo.populate(conn, moments=True)
     demo.attach_demo_photo(vault, conn)
     conn.close()
     win = MainWindow(vault)

@@ -41,7 +41,7 @@ def zh_window(qtbot, vault, tmp_path: Path):
     from chatvault.gui.main_window import MainWindow
 
     conn = vault.connect()
-    demo.populate(conn)
+    demo.populate(conn, moments=True)
     demo.attach_demo_photo(vault, conn)
     user = [r[0] for r in conn.execute(
         "SELECT title FROM conversations UNION SELECT display_name FROM participants UNION SELECT display_name "

@@ -55,7 +55,7 @@ def main(argv: list[str]) -> int:
 
     vault, _key = create_vault(tmp / "vault", "demo demo demo demo")
     conn = vault.connect()
-    demo.populate(conn)
+    demo.populate(conn, moments=True)
     demo.attach_demo_photo(vault, conn)
     conn.close()
     win = MainWindow(vault)

@@ -72,7 +72,7 @@ def render(out_dir: Path) -> list[Path]:  # over 80 lines on purpose: one straig
     written: list[Path] = []
     vault, _key = create_vault(tmp / "vault", "demo demo demo demo")
     conn = vault.connect()
-    ids = demo.populate(conn)
+    ids = demo.populate(conn, moments=True)
     demo.attach_demo_photo(vault, conn)
     conn.close()
     win = MainWindow(vault)

@@ -58,6 +58,7 @@ class MomentsPage(QWidget):
         self.loading = False
         self.gen = 0                     # results of an older request are dropped
         self.highlight: int | None = None
+        self.known_total = -1            # posts in the vault when the timeline was last read
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -116,6 +117,7 @@ class MomentsPage(QWidget):
     def clear(self) -> None:
         """On lock: nothing decrypted stays in memory."""
         self.gen += 1
+        self.known_total = -1
         self.loader.clear()
         self._clear_cards()
         self.person.blockSignals(True)
@@ -156,8 +158,10 @@ class MomentsPage(QWidget):
         self.person.setCurrentIndex(max(0, self.person.findData(keep)) if keep is not None else 0)
         self.person.blockSignals(False)
         self.author = self.person.currentData()
-        if self.highlight is None:
-            self.reload()
+        total = sum(p["posts"] for p in people)
+        changed, self.known_total = total != self.known_total, total
+        if self.highlight is None and (changed or not self.cards):
+            self.reload()            # coming back to the page keeps its place unless an import added posts
 
     def _person_changed(self, _i: int) -> None:
         self.author = self.person.currentData()
