@@ -1130,8 +1130,8 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>朋友圈</translation>
     </message>
     <message>
-        <source>Mo&amp;ments</source>
-        <translation>朋友圈(&amp;M)</translation>
+        <source>Mome&amp;nts</source>
+        <translation>朋友圈(&amp;N)</translation>
     </message>
     <message>
         <source>&amp;People…</source>

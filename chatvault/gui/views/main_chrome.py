@@ -165,7 +165,7 @@ class MainWindowChrome:
         self.act_gallery.setText(self.tr("&Media"))
         self.act_protection.setText(self.tr("&Protection"))
         self.act_compliance.setText(self.tr("C&ompliance"))
-        self.act_moments.setText(self.tr("Mo&ments"))
+        self.act_moments.setText(self.tr("Mome&nts"))
         self.act_jump.setText(self.tr("&Jump to date…"))
         self.act_missing.setText(self.tr("M&issing media…"))
         self.act_people.setText(self.tr("&People…"))
