@@ -256,3 +256,16 @@ def test_hostile_xml_in_a_post_is_unparsed_without_expansion_or_file_access(tmp_
     finally:
         conn.close()
     assert texts == ["fine"] and "root:" not in raws and "lollollol" not in raws
+
+
+def test_the_fixture_databases_are_encrypted_as_wechat_writes_them(tmp_path):
+    """PC Sns.db and Weixin 4 sns.db decrypt page by page with the account key (our own AES check),
+    Android's SnsMicroMsg.db is plain SQLite, as the apps write them."""
+    posts = M.sample_posts()[:1]
+    pc = M.write_pc_sns(tmp_path / "pc", posts)
+    v4 = M.write_v4_sns(tmp_path / "v4", posts)
+    android = M.write_android_sns(tmp_path / "android", posts)
+    for path, variant in ((pc, "pc"), (v4, "v4")):
+        assert not path.read_bytes().startswith(b"SQLite format 3")
+        assert F.verify_page1(path, variant, F.KEY).startswith(b"SQLite format 3\x00")
+    assert android.read_bytes().startswith(b"SQLite format 3\x00")
