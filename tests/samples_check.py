@@ -174,3 +174,24 @@ def test_discord_samples_import(vault, rel: str) -> None:
     assert report.added == DISCORD_EXPECTED[rel]
     again = run_import(vault, path)
     assert again.added == 0
+
+
+# --- Slack ----------------------------------------------------------------------------------------
+
+def test_slack_sample_imports(vault) -> None:
+    """The Slack sample workspace (two channels, bots, joins, file shares) imports with nothing
+    unparsed, mentions made readable, and a second import adds nothing."""
+    from chatvault.ingest.engine import run_import
+
+    path = SAMPLES / "slack/slack-export-viewer/testarchive.zip"
+    report = run_import(vault, path)
+    assert report.format == "slack" and report.outcome == "ok" and report.unparsed == 0, report.to_json()
+    assert report.added == 158
+    conn = vault.connect(readonly=True)
+    try:
+        titles = {r[0] for r in conn.execute("SELECT title FROM conversations")}
+        raw_mentions = conn.execute("SELECT count(*) FROM messages WHERE text LIKE '%<@U%'").fetchone()[0]
+    finally:
+        conn.close()
+    assert titles == {"#enrique", "#traveling-sailor"} and raw_mentions == 0
+    assert run_import(vault, path).added == 0
