@@ -1052,10 +1052,6 @@
         <translation>缺失的媒体(&amp;I)…</translation>
     </message>
     <message>
-        <source>&amp;People…</source>
-        <translation>联系人(&amp;P)…</translation>
-    </message>
-    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -1132,6 +1128,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>
             <numerusform>%n 个聊天</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation>朋友圈</translation>
+    </message>
+    <message>
+        <source>Mome&amp;nts</source>
+        <translation>朋友圈(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;People…</source>
+        <translation>联系人(&amp;P)…</translation>
     </message>
 </context>
 <context>
@@ -4239,6 +4247,114 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>This %1 does not open %2. Check that it belongs to this export (a key or password made for another phone, account or backup does not fit).</source>
         <translation>此%1无法打开 %2。请确认它属于这个导出文件（为其他手机、账号或备份生成的密钥或密码不适用）。</translation>
+    </message>
+</context>
+<context>
+    <name>MomentsPage</name>
+    <message>
+        <source>Moments</source>
+        <translation>朋友圈</translation>
+    </message>
+    <message>
+        <source>Whose posts:</source>
+        <translation>谁的朋友圈：</translation>
+    </message>
+    <message>
+        <source>Whose posts</source>
+        <translation>谁的朋友圈</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>所有人</translation>
+    </message>
+    <message>
+        <source>Show newer posts</source>
+        <translation>显示更新的动态</translation>
+    </message>
+    <message>
+        <source>Show older posts</source>
+        <translation>显示更早的动态</translation>
+    </message>
+    <message>
+        <source>Moments timeline</source>
+        <translation>朋友圈时间线</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>No Moments in this vault yet. Import a WeChat account folder (PC, Weixin 4 or Android) to keep its Moments.</source>
+        <translation>保险库中还没有朋友圈。导入微信账号文件夹（电脑版、微信 4 或安卓）即可保存其中的朋友圈。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n post(s)</source>
+        <translation>
+            <numerusform>%n 条动态</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PostCard</name>
+    <message>
+        <source>Deleted at the source: this post is only in your archive now.</source>
+        <translation>已在来源处删除：这条动态现在只保存在你的存档中。</translation>
+    </message>
+    <message>
+        <source>▶ Video (not in the vault: the cache no longer had it)</source>
+        <translation>▶ 视频（不在保险库中：缓存里已经没有了）</translation>
+    </message>
+    <message>
+        <source>▶ Video (only its preview picture was kept)</source>
+        <translation>▶ 视频（只保留了预览图）</translation>
+    </message>
+    <message>
+        <source>▶ Play video</source>
+        <translation>▶ 播放视频</translation>
+    </message>
+    <message>
+        <source>Photo %1 of %2</source>
+        <translation>第 %1 张，共 %2 张</translation>
+    </message>
+    <message>
+        <source>Not in
+the vault</source>
+        <translation>不在
+保险库中</translation>
+    </message>
+    <message>
+        <source>This photo was not in WeChat's cache when the account was imported. Its address is kept: %1</source>
+        <translation>导入账号时微信缓存中没有这张照片。已保留它的地址：%1</translation>
+    </message>
+    <message>
+        <source>Cannot be
+shown</source>
+        <translation>无法
+显示</translation>
+    </message>
+    <message>
+        <source>🔒 Private</source>
+        <translation>🔒 私密</translation>
+    </message>
+    <message>
+        <source>Visible to: %1</source>
+        <translation>部分可见：%1</translation>
+    </message>
+    <message>
+        <source>Hidden from: %1</source>
+        <translation>不给谁看：%1</translation>
+    </message>
+    <message>
+        <source>Tags: %1</source>
+        <translation>标签：%1</translation>
+    </message>
+    <message>
+        <source>%1 replied to %2</source>
+        <translation>%1 回复 %2</translation>
+    </message>
+    <message>
+        <source>(deleted at the source)</source>
+        <translation>（已在来源处删除）</translation>
     </message>
 </context>
 <context>
