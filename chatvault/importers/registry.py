@@ -12,6 +12,7 @@ from pathlib import Path
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer
 from chatvault.importers.filetree import zip_damage
+from chatvault.importers.imessage.importer import IMessageImporter
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
@@ -22,6 +23,7 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    IMessageImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "detect", "get", "names"]

@@ -253,7 +253,9 @@ class Mapper:
             extra["balloon"] = str(row[C["balloon_bundle_id"]])
             if atts and b.kind == MessageKind.TEXT:
                 return MessageKind.FILE, b.text
-            return b.kind, (b.text if not text or b.kind == MessageKind.LINK else f"{text}\n{b.text}")
+            if not text or b.kind == MessageKind.LINK or text in b.text:
+                return b.kind, b.text
+            return b.kind, text if b.text in text else f"{text}\n{b.text}"
         if atts:
             first = atts[0]
             mime = (first.mime_hint or "").lower()

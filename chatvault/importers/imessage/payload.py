@@ -8,6 +8,7 @@ here takes bytes and never raises: a blob it cannot read gives None / an empty s
 from __future__ import annotations
 
 import plistlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -151,7 +152,7 @@ def app_balloon(bundle: str, data: bytes | None) -> Balloon | None:
     caps = [_nbsp(_s(info.get(k))) for k in _CAPTIONS]
     caps = [c for c in caps if c]
     url = _s(root.get("URL"))
-    text = ld or " — ".join(dict.fromkeys(caps))
+    text = ld or " — ".join(dict.fromkeys(caps))          # ldtext: the summary Messages itself reads out
     if app and app.lower() not in text.lower():
         text = f"{app}: {text}" if text else app
     b = bundle.lower()
@@ -164,6 +165,9 @@ def app_balloon(bundle: str, data: bytes | None) -> Balloon | None:
     else:
         kind = MessageKind.TEXT
     extra: dict[str, Any] = {"app": app or None, "bundle": bundle or None, "captions": caps or None}
+    amount = re.search(r"[$€£¥]\s?\d[\d,.]*|\d[\d,.]*\s?(?:USD|EUR|GBP)", text) if kind == MessageKind.PAYMENT else None
+    if amount:
+        extra["amount"] = amount.group(0)
     if url.startswith(("http://", "https://")):
         extra["url"] = url
     elif url:
