@@ -46,6 +46,10 @@ class Corpus:
         return out
 
 
+def guid_of(i: int, variant: str = "15") -> str:
+    return f"MSG-{i:06d}-0000-4000-8000-{variant.replace('.', '')}"
+
+
 def build(root: Path, n: int = 1200, variant: str = "15", drop: set[str] | None = None,
           extra: int = 0) -> Corpus:
     """A copied `~/Library/Messages` at `root`: `n` numbered messages of every kind (`drop`: guids
@@ -77,7 +81,7 @@ def build(root: Path, n: int = 1200, variant: str = "15", drop: set[str] | None 
         base = {"is_from_me": int(mine), "handle_id": 0 if mine else (h_alice_sms if svc == "SMS" else hid[sender]),
                 "service": svc,
                 "destination_caller_id": "+15550109999" if mine else None}
-        guid = f"MSG-{i:06d}-0000-4000-8000-{variant.replace('.', '')}"
+        guid = guid_of(i, variant)
         j = i % 16 if i < n else 0
         ts = at(i)
         if guid in drop:
@@ -112,9 +116,9 @@ def _one(db: DB, c: Corpus, chat: int, conv: str, sender: str, guid: str, ts: da
         cols.update(balloon_bundle_id="com.apple.messages.MSMessageExtensionBalloonPlugin:0000000000:"
                                       "com.apple.PassbookUIService.PeerPaymentMessagesExtension",
                     payload_data=B.app_payload("Apple Pay", f"Sent ${i}.00 with Apple Pay.", "Apple Cash"))
-    elif j == 8 and has(v, "thread_originator_guid") and len(order) >= 8:
-        e.reply_to = order[-8]
-        cols.update(thread_originator_guid=order[-8], thread_originator_part="0:0:10")
+    elif j == 8 and has(v, "thread_originator_guid") and guid_of(i - 6, v) in c.messages:
+        e.reply_to = guid_of(i - 6, v)                                  # (the same chat: six chats take turns)
+        cols.update(thread_originator_guid=e.reply_to, thread_originator_part="0:0:10")
     elif j == 9 and has(v, "message_summary_info"):
         base_s = (ts - datetime(2001, 1, 1, tzinfo=ts.tzinfo)).total_seconds()
         versions = [(base_s, f"first draft {i}"), (base_s + 30, f"second draft {i}"), (base_s + 60, f"final {i}")]

@@ -81,42 +81,74 @@ def damaged(db: Path, exc: BaseException) -> InputError:
 
 def rows(op: Opened, sql_head: str, ctx: JobContext, warnings: list[ImportWarning],
          table: str = "message") -> Iterator[tuple]:
-    """`SELECT <cols> FROM ... WHERE <alias>.ROWID > ? ORDER BY ROWID` read in batches; where a page is
-    damaged, the rows past it are probed for and read on (what SQLite can still read is kept), and the
-    skipped ROWID range goes into `warnings`. `sql_head` ends with the ROWID column as the first one."""
-    last = -(1 << 62)
-    sql = sql_head + f" WHERE {table}.ROWID > ? ORDER BY {table}.ROWID LIMIT {BATCH}"
+    """`SELECT <cols> FROM ... WHERE <table>.ROWID > ? ORDER BY ROWID` read in batches; where a page is
+    damaged, rows are read one at a time up to the damage, the next readable ROWID is searched for, and
+    reading goes on from there (what SQLite can still read is kept); each skipped ROWID range goes into
+    `warnings`. `sql_head` selects the ROWID as its first column."""
+    sql = sql_head + f" WHERE {table}.ROWID > ? ORDER BY {table}.ROWID LIMIT ?"
+    top = _max_rowid(op, table)
+    last, single = 0, 0
     while True:
         ctx.check()
         try:
-            batch = op.conn.execute(sql, (last,)).fetchall()
+            batch = op.conn.execute(sql, (last, 1 if single else BATCH)).fetchall()
         except sqlite3.DatabaseError as exc:
-            resumed = _probe(op, sql, last, exc, warnings)
+            if not single:
+                single = BATCH                       # read up to the damage one row at a time
+                continue
+            resumed = _skip(op, sql, last, top, exc, warnings, table)
             if resumed is None:
                 return
             last = resumed
             continue
+        batch = [r for r in batch if r[0] > last]    # (a damaged index never sends us backwards)
         if not batch:
             return
         yield from batch
         last = batch[-1][0]
+        single = max(0, single - 1)
 
 
-def _probe(op: Opened, sql: str, last: int, exc: BaseException, warnings: list[ImportWarning]) -> int | None:
-    """After a read error past ROWID `last`: the ROWID after which reading works again, or None."""
-    step = 1
-    for _ in range(MAX_PROBES):
-        start = last + step
+def _max_rowid(op: Opened, table: str) -> int | None:
+    try:
+        top = op.conn.execute(f"SELECT max(ROWID) FROM {table}").fetchone()[0]
+        return int(top) if top is not None else None
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _skip(op: Opened, sql: str, last: int, top: int | None, exc: BaseException, warnings: list[ImportWarning],
+          table: str) -> int | None:
+    """After a read error past ROWID `last`: the ROWID after which reading works again (the smallest one
+    found by doubling, then halving, the step), or None when nothing further can be read."""
+    def readable(after: int) -> bool:
         try:
-            op.conn.execute(sql.replace(f"LIMIT {BATCH}", "LIMIT 1"), (start,)).fetchall()
+            op.conn.execute(sql, (after, 1)).fetchall()
+            return True
         except sqlite3.DatabaseError:
-            step *= 2
-            continue
+            return False
+
+    bad, step, good = last, 1, None
+    for _ in range(MAX_PROBES):
+        cand = last + step
+        if top is not None and cand >= top:
+            break
+        if readable(cand):
+            good = cand
+            break
+        bad, step = cand, step * 2
+    if good is None:
         warnings.append(ImportWarning(
-            f"{op.db.name} is damaged: rows {last + 1}–{start} of its message table could not be read "
-            f"({exc}); the rest was imported.", location=str(op.db)))
-        return start
+            f"{op.db.name} is damaged after row {last} of its {table} table ({exc}): what came before was "
+            "imported, nothing after it could be read.", location=str(op.db)))
+        return None
+    while good - bad > 1:
+        mid = (good + bad) // 2
+        if readable(mid):
+            good = mid
+        else:
+            bad = mid
     warnings.append(ImportWarning(
-        f"{op.db.name} is damaged after row {last} of its message table ({exc}): what came before was imported, "
-        "nothing after it could be read.", location=str(op.db)))
-    return None
+        f"{op.db.name} is damaged: rows {last + 1}–{good} of its {table} table could not be read ({exc}); "
+        "the rest was imported.", location=str(op.db)))
+    return good
