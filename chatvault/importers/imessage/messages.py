@@ -112,8 +112,8 @@ class Reactions:
         rowid, chat, guid, hid, mine, date, assoc, kind, emoji, text = row
         target, part = split_target(assoc)
         tb = tapback(int(kind or 0), emoji)
-        if not guid or not target or tb is None:
-            return
+        if not guid or not target or tb is None or (tb[0] == "sticker" and not tb[2]):
+            return                      # a sticker tapback carries its sticker: it stays a message
         at = payload.apple_time(date)
         self.guids.add(str(guid))
         self.by_target.setdefault(target, []).append({

@@ -180,10 +180,10 @@ def balloon(bundle: str | None, data: bytes | None) -> Balloon | None:
         return None
     if bundle == URL_BALLOON:
         return url_balloon(data)
-    if bundle == HANDWRITING:
-        return Balloon(MessageKind.IMAGE, "Handwritten message", {"app": "handwriting"})
+    if bundle == HANDWRITING:           # strokes in a private protobuf: kept, named, not drawn
+        return Balloon(MessageKind.UNKNOWN, "Handwritten message", {"app": "handwriting", "not_read": "strokes"})
     if bundle == DIGITAL_TOUCH:
-        return Balloon(MessageKind.IMAGE, "Digital Touch message", {"app": "digital-touch"})
+        return Balloon(MessageKind.UNKNOWN, "Digital Touch message", {"app": "digital-touch", "not_read": "strokes"})
     if bundle.startswith(APP_PLUGIN) or data:
         return app_balloon(bundle.split(":")[-1], data)
     return None
