@@ -224,6 +224,17 @@ def _edges(db: DB, c: Corpus, chats: list, hid: dict, order: list[str]) -> None:
         c.messages[g] = Expect(g, ALICE, ALICE, at(len(order) + 1), "text", "Loved “an old message”",
                                reply_to="GONE-GUID")
         c.rows += 1
+    if c.variant == "15" and order:          # a sticker put on a message as a tapback, and handwriting
+        g, target = "TB-STICKER-0001", order[0]
+        mid = db.message(chats[0][0], g, at(len(order) + 3), associated_message_guid=f"p:0/{target}",
+                         associated_message_type=2007, handle_id=hid[ALICE], text="\ufffc")
+        db.attachment(mid, "AT-TB-STICKER", "sticker.png", "image/png", PNG, sticker=True)
+        c.messages[g] = Expect(g, ALICE, ALICE, at(len(order) + 3), "sticker", None, reply_to=target, stored=1)
+        g = "HANDWRITING-0001"
+        db.message(chats[0][0], g, at(len(order) + 4), handle_id=hid[ALICE], text="\ufffc",
+                   balloon_bundle_id="com.apple.Handwriting.HandwritingProvider", payload_data=b"\x08\x01")
+        c.messages[g] = Expect(g, ALICE, ALICE, at(len(order) + 4), "unknown", "Handwritten message")
+        c.rows += 2
     g = "NOCHAT-0001"
     db.message(None, g, at(len(order) + 2), handle_id=hid[DAVE], **text_cols(c.variant, "no chat row"))
     c.messages[g] = Expect(g, DAVE, DAVE, at(len(order) + 2), "text", "no chat row")
