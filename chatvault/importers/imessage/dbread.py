@@ -40,6 +40,7 @@ class Opened:
                 uri = db.resolve().as_uri() + "?mode=ro&immutable=1"
                 self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             self.conn.text_factory = lambda b: b.decode("utf-8", "replace")
+            self.conn.execute("PRAGMA trusted_schema = OFF")     # views/triggers of the file never call functions
             self.tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except (sqlite3.Error, OSError) as exc:
             self.close()
