@@ -125,10 +125,16 @@ def test_a_later_copy_adds_only_what_is_new_and_marks_what_vanished(vault, tmp_p
     conn = sqlite3.connect(newer.db)                    # the user unsent a message after the first import
     conn.execute("UPDATE message SET text = NULL, attributedBody = NULL, date_retracted = date + 1000000000, "
                  "message_summary_info = ? WHERE guid = ?", (_unsent_plist(), unsent_later))
+    liked = texts[7]                                    # ... and Bob loved an old message
+    conn.execute("INSERT INTO message(guid, text, handle_id, date, associated_message_guid, "
+                 "associated_message_type) SELECT 'TB-LATER', 'Loved', ROWID, 800000000000000000, ?, 2000 "
+                 "FROM handle WHERE id = 'Bob@Example.com'", (f"p:0/{liked}",))
     conn.commit()
     conn.close()
     third = run_import(vault, newer.root)
     assert third.added == 6 and third.missing_at_source == 1
+    loved = json.loads(rows(vault, "SELECT extra FROM messages WHERE source_key = ?", liked)[0][0])
+    assert [(r["by"], r["emoji"]) for r in loved["reactions"]] == [(K.BOB, "❤️")]
     status = dict(rows(vault, "SELECT source_key, status FROM messages"))
     assert status[deleted] == "missing-at-source" and status[unsent_later] == "present"
     text, extra = rows(vault, "SELECT text, extra FROM messages WHERE source_key = ?", unsent_later)[0]

@@ -27,6 +27,7 @@ from chatvault.ingest.rows import (
     BODY,
     CONV,
     EDITED_AT,
+    EXTRA,
     INSERT_MESSAGE,
     KEY,
     KIND,
@@ -322,6 +323,8 @@ class Writer:
             recalls.again(b.notices, conv, p, old[2])
         elif text is not None and old[2] != text and p[SOURCE_ID] is not None:
             reconcile.edit(self.conn, self.report, mid, old, text, p[EDITED_AT])
+        if p[SOURCE_ID] is not None and p[EXTRA] and reconcile.LIVE_MARK in p[EXTRA]:
+            reconcile.refresh(self.conn, mid, p[EXTRA])
         atts = p[ATTACHMENTS]
         if atts and any(a.open is not None for a in atts):
             b.fill.append((mid, atts))

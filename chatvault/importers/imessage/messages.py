@@ -193,6 +193,8 @@ class Mapper:
             got = self.reactions.take(str(guid))
             if got:
                 msg.extra["reactions"], msg.extra["reaction_history"] = got
+        if "reaction_history" in msg.extra or "edits" in msg.extra:
+            msg.extra["live"] = True          # a later copy brings new tapbacks and edits (ingest/reconcile.py)
         yield msg
 
     def _text(self, row: tuple) -> tuple[str | None, typedstream.AttributedText | None]:
