@@ -166,6 +166,20 @@ def test_a_damaged_database_is_salvaged_and_named(vault, tmp_path):
     assert report.added == len(got) and report.outcome in ("ok", "partial")
 
 
+def test_a_copy_cut_short_imports_what_it_holds_and_says_so(tmp_path):
+    corpus = K.build(tmp_path / "Messages", 1500, "13")
+    data = corpus.db.read_bytes()
+    corpus.db.write_bytes(data[:len(data) * 9 // 10])
+    recs = read(corpus.root)
+    warnings = [r.message for r in recs if isinstance(r, ImportWarning)]
+    assert corpus.rows // 2 < IM.accounted(recs) < corpus.rows
+    assert any(w.startswith("chat.db is cut short: it holds") for w in warnings)
+    corpus.db.write_bytes(data[:len(data) * 3 // 10])        # the message table's pages are gone
+    with pytest.raises(InputError, match="chat.db is damaged: none of its messages can be read") as exc:
+        read(corpus.root)
+    assert exc.value.location == str(corpus.db)
+
+
 def test_a_truncated_or_foreign_file_is_a_clear_error(tmp_path):
     corpus = K.build(tmp_path / "Messages", 40, "15")
     cut = tmp_path / "cut" / "chat.db"

@@ -27,6 +27,7 @@ class Opened:
     def __init__(self, db: Path) -> None:
         self.db = db
         self._tmp: tempfile.TemporaryDirectory | None = None
+        self.notes: list[ImportWarning] = []            # what opening found (a file cut short)
         wal = db.with_name(db.name + "-wal")
         try:
             if wal.is_file() and wal.stat().st_size > 0:
@@ -41,7 +42,7 @@ class Opened:
                 self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             self.conn.text_factory = lambda b: b.decode("utf-8", "replace")
             self.conn.execute("PRAGMA trusted_schema = OFF")     # views/triggers of the file never call functions
-            self.tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            self.tables = self._tables()
         except (sqlite3.Error, OSError) as exc:
             self.close()
             raise damaged(db, exc) from exc
@@ -50,6 +51,24 @@ class Opened:
             raise InputError(f"{db.name} is an SQLite database but not a Messages database (it has no message "
                              "table).", location=str(db),
                              hint="Choose the chat.db of ~/Library/Messages (or an iPhone backup's sms.db).")
+
+    def _tables(self) -> set[str]:
+        """The table names; a file cut short (fewer pages than its header counts) is refused by SQLite
+        as a whole unless the schema is read leniently (`writable_schema`, harmless on this read-only
+        connection): then every page still there can be read, and a warning says what is missing."""
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+        try:
+            return {r[0] for r in self.conn.execute(sql)}
+        except sqlite3.DatabaseError:
+            short = _cut_short(self.db)
+            if short is None:
+                raise
+            self.conn.execute("PRAGMA writable_schema = ON")
+            names = {r[0] for r in self.conn.execute(sql)}
+            self.notes.append(ImportWarning(
+                f"{self.db.name} is cut short: it holds {short[1]:,} of its {short[0]:,} pages (the copy did not "
+                "finish?). Everything in the pages that are there was imported.", location=str(self.db)))
+            return names
 
     def columns(self, table: str) -> set[str]:
         if table not in self.tables:
@@ -74,6 +93,23 @@ class Opened:
             self._tmp = None
 
 
+def _cut_short(db: Path) -> tuple[int, int] | None:
+    """(pages the header counts, pages the file holds) when the file is shorter than its header says."""
+    try:
+        with db.open("rb") as f:
+            head = f.read(100)
+        size = db.stat().st_size
+    except OSError:
+        return None
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+        return None
+    page = int.from_bytes(head[16:18], "big")
+    page = 65536 if page == 1 else page
+    counted = int.from_bytes(head[28:32], "big")
+    held = size // page if page else 0
+    return (counted, held) if page and counted > held else None
+
+
 def damaged(db: Path, exc: BaseException) -> InputError:
     return InputError(f"{db.name} cannot be read as an SQLite database ({exc}). It may be cut short, still being "
                       "copied, or damaged.", location=str(db),
@@ -81,12 +117,13 @@ def damaged(db: Path, exc: BaseException) -> InputError:
 
 
 def rows(op: Opened, sql_head: str, ctx: JobContext, warnings: list[ImportWarning],
-         table: str = "message") -> Iterator[tuple]:
+         table: str = "message", where: str = "") -> Iterator[tuple]:
     """`SELECT <cols> FROM ... WHERE <table>.ROWID > ? ORDER BY ROWID` read in batches; where a page is
     damaged, rows are read one at a time up to the damage, the next readable ROWID is searched for, and
     reading goes on from there (what SQLite can still read is kept); each skipped ROWID range goes into
     `warnings`. `sql_head` selects the ROWID as its first column."""
-    sql = sql_head + f" WHERE {table}.ROWID > ? ORDER BY {table}.ROWID LIMIT ?"
+    extra = f" AND ({where})" if where else ""
+    sql = sql_head + f" WHERE {table}.ROWID > ?{extra} ORDER BY {table}.ROWID LIMIT ?"
     top = _max_rowid(op, table)
     last, single = 0, 0
     while True:
@@ -132,7 +169,7 @@ def _skip(op: Opened, sql: str, last: int, top: int | None, exc: BaseException, 
     bad, step, good = last, 1, None
     for _ in range(MAX_PROBES):
         cand = last + step
-        if top is not None and cand >= top:
+        if (top is not None and cand >= top) or cand >= 1 << 62:
             break
         if readable(cand):
             good = cand
