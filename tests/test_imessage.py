@@ -52,6 +52,8 @@ def check_against(recs: list, corpus: K.Corpus) -> None:
         assert sorted((r["by"], r["emoji"]) for r in m.extra.get("reactions", [])) == sorted(e.reactions), guid
         assert len(m.extra.get("reaction_history", [])) == e.history, guid
         assert len(m.extra.get("edits", [])) == e.versions, guid
+        if (e.text or "").startswith("https://example.org/read/"):
+            assert m.extra["links"] == [e.text], guid
         assert sum(1 for a in m.attachments if a.open) == e.stored, guid
         assert sum(1 for a in m.attachments if a.open is None) == e.missing, guid
 

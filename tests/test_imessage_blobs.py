@@ -26,6 +26,7 @@ def test_bodies_of_every_shape_read_back() -> None:
     link = typedstream.attributed_text(B.link_body("https://example.com/a"))
     assert link.attr_values("__kIMLinkAttributeName") == ["https://example.com/a"]
     assert link.runs[0].attrs["__kIMBaseWritingDirectionAttributeName"] == -1
+    assert link.runs[0].attrs["__kIMDataDetectedAttributeName"].startswith(b"bplist00")     # NSData, [Nc]
     plain = typedstream.attributed_text(B.attributed_body([("immutable", {"k": 1})], mutable=False))
     assert plain.text == "immutable" and plain.runs[0].attrs == {"k": 1}
 
