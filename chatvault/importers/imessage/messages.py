@@ -6,7 +6,6 @@ message they react to."""
 from __future__ import annotations
 
 import mimetypes
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,6 @@ from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
     AttachmentStatus,
-    ImportWarning,
     MessageKind,
     MessageRec,
     Record,
@@ -33,6 +31,7 @@ MESSAGE_COLUMNS = (
     "is_audio_message", "expressive_send_style_id", "share_status", "error",
 )
 C = {name: i + 2 for i, name in enumerate(MESSAGE_COLUMNS)}      # row: ROWID, chat id, *MESSAGE_COLUMNS
+LINK_ATTR = b"__kIMLinkAttributeName"
 OBJ = "\ufffc"                                                   # an attachment's place in the text
 UNSENT_TEXT = "This message was unsent."
 
@@ -88,7 +87,7 @@ class Reactions:
         self.guids: set[str] = set()
 
     @classmethod
-    def load(cls, op: dbread.Opened, ctx: JobContext, warnings: list[ImportWarning]) -> Reactions:
+    def load(cls, op: dbread.Opened, ctx: JobContext, chats: Chats) -> Reactions:
         """Read past damage like the messages themselves (the same pages are lost to both passes),
         then applied in time order."""
         self = cls()
@@ -97,24 +96,15 @@ class Reactions:
             return self
         sel = op.select("message", ("guid", "handle_id", "is_from_me", "date", "associated_message_guid",
                                     "associated_message_type", "associated_message_emoji", "text"))
-        handles: dict[int, str] = {}
-        try:
-            if "handle" in op.tables:
-                handles = {int(r): str(h) for r, h in op.conn.execute("SELECT ROWID, id FROM handle")}
-        except sqlite3.DatabaseError:
-            pass                                        # (Chats.load says so)
-        chat = ("(SELECT min(chat_id) FROM chat_message_join j WHERE j.message_id = message.ROWID)"
-                if "chat_message_join" in op.tables else "NULL")
-        found = list(dbread.rows(op, f"SELECT message.ROWID, {chat}, {sel} FROM message", ctx, [],
+        found = list(dbread.rows(op, f"SELECT message.ROWID, NULL, {sel} FROM message", ctx, [],
                                  where="associated_message_type BETWEEN 2000 AND 3999"))
         found.sort(key=lambda r: (r[5] or 0, r[0]))      # by date, then ROWID
         for row in found:
-            self._add(row, handles)
+            self._add(row, chats)
         return self
 
-    def _add(self, row: tuple, handles: dict[int, str]) -> None:
-        from chatvault.importers.imessage.handles import normalize_handle
-        rowid, chat, guid, hid, mine, date, assoc, kind, emoji, text = row
+    def _add(self, row: tuple, chats: Chats) -> None:
+        rowid, _chat, guid, hid, mine, date, assoc, kind, emoji, text = row
         target, part = split_target(assoc)
         tb = tapback(int(kind or 0), emoji)
         if not guid or not target or tb is None or (tb[0] == "sticker" and not tb[2]):
@@ -123,8 +113,8 @@ class Reactions:
         self.guids.add(str(guid))
         self.by_target.setdefault(target, []).append({
             "guid": str(guid), "type": tb[0], "emoji": tb[1], "removed": tb[2], "part": part,
-            "by": ME_KEY if mine else (normalize_handle(handles.get(int(hid or 0))) or None),
-            "at": at.isoformat() if at else None, "text": text, "rowid": rowid, "chat": chat})
+            "by": ME_KEY if mine else chats.handles.get(int(hid or 0)),
+            "at": at.isoformat() if at else None, "text": text, "rowid": rowid, "chat": chats.chat_of(rowid)})
 
     def take(self, guid: str) -> tuple[list[dict], list[dict]] | None:
         """(current reactions, full history) of message `guid`, once."""
@@ -185,7 +175,7 @@ class Mapper:
         if 2000 <= kind <= 3999 and guid and str(guid) in self.reactions.guids:
             return                                             # folded into the message it reacts to
         sender = self._sender(row)
-        conv, rec = self.chats.conversation(row[1], sender)
+        conv, rec = self.chats.conversation(self.chats.chat_of(row[0]), sender)
         if rec is not None:
             yield rec
         ts = payload.apple_time(row[C["date"]])
@@ -203,16 +193,18 @@ class Mapper:
         yield msg
 
     def _text(self, row: tuple) -> tuple[str | None, typedstream.AttributedText | None]:
-        body = row[C["attributedBody"]]
+        """The text (the `text` column, else the archived body) and, where the body marks links, the
+        parsed attributed string (walking every body's attributes would cost ~20x the quick read)."""
+        body = bytes(row[C["attributedBody"]]) if row[C["attributedBody"]] else None
         attributed = None
-        if body:
+        if body and LINK_ATTR in body:
             try:
-                attributed = typedstream.attributed_text(bytes(body))
+                attributed = typedstream.attributed_text(body)
             except typedstream.TypedStreamError:
                 attributed = None
         text = row[C["text"]]
         if text is None:
-            text = attributed.text if attributed else typedstream.text_of(bytes(body) if body else None)
+            text = attributed.text if attributed else typedstream.text_of(body)
         if text is not None:
             text = str(text).replace(OBJ, "").strip() or None
         subject = row[C["subject"]]
