@@ -166,6 +166,14 @@ def test_a_damaged_database_is_salvaged_and_named(vault, tmp_path):
     assert warnings and all(w.location == str(corpus.db) and "chat.db" in w.message for w in warnings)
     report = run_import(vault, corpus.root)
     assert report.added == len(got) and report.outcome in ("ok", "partial")
+    conn = sqlite3.connect(corpus.db)                   # the message table's root page destroyed
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'message'").fetchone()[0]
+    conn.close()
+    broken[(root - 1) * page:root * page] = b"\xa5" * page
+    corpus.db.write_bytes(bytes(broken))
+    with pytest.raises(InputError, match="chat.db is damaged: none of its messages can be read") as exc:
+        read(corpus.root)
+    assert exc.value.location == str(corpus.db)
 
 
 def test_a_copy_cut_short_imports_what_it_holds_and_says_so(tmp_path):
