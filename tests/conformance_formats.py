@@ -206,6 +206,65 @@ def _im(built: tuple[Path, int, Path]) -> tuple[Path, ImportOptions, int, Path]:
     return built[0], ImportOptions(), built[1], built[2]
 
 
+# --- Meta (Messenger, Instagram): message_N.json files, counted in message objects ---------------------
+
+def _meta_sample(root: Path, msgs: list[dict]) -> Sample:
+    from tests import meta_fixtures as mf
+
+    folder = mf.write_thread(root, "your_facebook_activity", "anna_1", "Anna", ["Me", "Anna"], msgs,
+                             media=mf.MEDIA)
+    return Sample(root, ImportOptions(), len(msgs), folder / "message_1.json")
+
+
+def _meta_valid(tmp: Path) -> Sample:
+    from tests import meta_fixtures as mf
+
+    msgs = mf.every_kind("anna_1", "Me", "Anna") + [{"sender_name": 5, "timestamp_ms": mf.T0_MS, "content": "x"}]
+    return _meta_sample(tmp / "facebook-me", msgs)
+
+
+def _meta_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"sender_name": "Anna", "timestamp_ms": 1_700_000_000_000 + i * 1000, "content": text or f"message {i}"}
+            for i in range(n)]
+
+
+META = Declaration(unit="record", valid=_meta_valid, big=lambda tmp, n: _meta_sample(tmp / "facebook-big", _meta_texts(n)),
+                   huge=lambda tmp: _meta_sample(tmp / "facebook-huge",
+                                                 [*_meta_texts(1), *_meta_texts(1, HUGE), *_meta_texts(1)]),
+                   accounted=records_accounted)
+
+
+# --- LINE: chat-history text, counted in messages (and stray lines) ----------------------------------
+
+_LINE_OPTS = ImportOptions(options={"tz": "UTC"})
+
+
+def _line_sample(path: Path, body: list[str], units: int) -> Sample:
+    path.write_text("\r\n".join(["[LINE] Chat history with Mika", "Saved on: 3/1/2024, 1:16 PM", *body]) + "\r\n",
+                    encoding="utf-8")
+    return Sample(path, _LINE_OPTS, units, path)
+
+
+def _line_valid(tmp: Path) -> Sample:
+    from tests import line_fixtures as lf
+
+    made = lf.write(tmp / "made.txt", "en")
+    body = ["a stray line before any day", *made.read_text(encoding="utf-8").splitlines()[3:]]
+    return _line_sample(tmp / "[LINE] Mika.txt", body, len(lf.CHAT) + 1)
+
+
+def _line_texts(n: int, text: str | None = None) -> list[str]:
+    return ["Tue, 2/13/2024", *(f"{i // 60 % 12 or 12}:{i % 60:02d} AM\tMika\t{text or f'message {i}'}"
+                                for i in range(n))]
+
+
+LINE = Declaration(unit="record", valid=_line_valid,
+                   big=lambda tmp, n: _line_sample(tmp / "[LINE] Big.txt", _line_texts(n), n),
+                   huge=lambda tmp: _line_sample(tmp / "[LINE] Huge.txt",
+                                                 [*_line_texts(1), *_line_texts(1, HUGE)[1:], *_line_texts(1)[1:]], 3),
+                   accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
@@ -213,6 +272,8 @@ DECLARATIONS: dict[str, Declaration] = {
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
     "imessage": IMESSAGE,
+    "meta": META,
+    "line": LINE,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

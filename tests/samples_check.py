@@ -208,3 +208,69 @@ def test_imessage_samples_import_in_a_chat_db(tmp_path) -> None:
             assert m.kind == "recalled" and m.extra["unsent"]["parts"] == unsent and m.extra["recalled_by_me"]
         else:
             assert m.edited and m.text == versions[-1]
+# --- Meta (Messenger, Instagram) ----------------------------------------------------------------
+META_EXPECTED = {"messenger/chat-miner/testlog.json": 2, "messenger/chat-analytics/2A_7M.json": 7,
+                 "instagram/chat-miner/test_export.json": 2, "instagram/chat-miner/testlog.json": 13}
+
+
+@pytest.mark.parametrize("rel", sorted(META_EXPECTED))
+def test_meta_samples_import_with_names_repaired(vault, rel: str) -> None:
+    """Every Messenger and Instagram sample is detected as Meta, imports completely (nothing unparsed),
+    with Meta's mojibake repaired, and a second import adds nothing."""
+    from chatvault.importers import registry
+    from chatvault.importers.base import ImportOptions
+    from chatvault.ingest.engine import run_import
+
+    path = SAMPLES / rel
+    assert registry.detect(path)[0][0].name == "meta"
+    app = rel.split("/")[0]
+    opts = ImportOptions(options={"meta_app": app})
+    report = run_import(vault, path, options=opts)
+    assert report.outcome == "ok" and report.unparsed == 0, report.to_json()
+    assert report.added == META_EXPECTED[rel]
+    conn = vault.connect(readonly=True)
+    try:
+        names = {r[0] for r in conn.execute("SELECT display_name FROM participants")}
+        apps = {r[0] for r in conn.execute("SELECT app FROM sources")}
+    finally:
+        conn.close()
+    assert apps == {app}
+    assert not [n for n in names if n and ("â" in n or "Ã" in n or "ð" in n)], names     # no mojibake left
+    if rel == "instagram/chat-miner/testlog.json":
+        assert "J❤️hn Doe" in names
+    again = run_import(vault, path, options=opts)
+    assert again.added == 0 and again.already_present == report.added
+
+
+# --- LINE -----------------------------------------------------------------------------------------
+# The desktop file repeats two lines of its first day word for word (same minute, sender and text):
+# one message each, as the import engine keeps identical messages of one chat once.
+LINE_EXPECTED = {"line/line2json/talk-mobile.txt": 22, "line/line2json/talk-pc.txt": 22}
+
+
+@pytest.mark.parametrize("rel", sorted(LINE_EXPECTED))
+def test_line_samples_import_and_agree_with_the_expected_parse(vault, rel: str) -> None:
+    """Both LINE samples (phone with tabs and quotes, desktop with spaces) import with nothing unparsed,
+    and every text message line2json expects is there with its day, time, sender and words."""
+    import json
+
+    from chatvault.importers.base import ImportOptions
+    from chatvault.ingest.engine import run_import
+
+    path = SAMPLES / rel
+    opts = ImportOptions(options={"tz": "UTC"})
+    report = run_import(vault, path, options=opts)
+    assert report.format == "line" and report.outcome == "ok" and report.unparsed == 0, report.to_json()
+    assert report.added == LINE_EXPECTED[rel]
+    conn = vault.connect(readonly=True)
+    try:
+        rows = conn.execute("SELECT strftime('%Y/%m/%d %H:%M', m.ts / 1000, 'unixepoch'), p.display_name, m.text "
+                            "FROM messages m LEFT JOIN participants p ON p.id = m.sender_id").fetchall()
+    finally:
+        conn.close()
+    have = {(when, who, " ".join((text or "").split())) for when, who, text in rows}
+    expected = json.loads((SAMPLES / "line/line2json/expected.txt").read_text(encoding="utf-8"))
+    for e in expected:
+        assert (f"{e['date']} {e['time']}", e["user"], " ".join(e["message"].split())) in have, e
+    again = run_import(vault, path, options=opts)
+    assert again.added == 0

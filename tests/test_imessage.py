@@ -49,7 +49,7 @@ def check_against(recs: list, corpus: K.Corpus) -> None:
             (e.kind, e.conv, e.sender, e.ts, e.reply_to), guid
         if e.kind != "recalled":
             assert m.text == e.text, guid
-        assert sorted((r["by"], r["emoji"]) for r in m.extra.get("reactions", [])) == sorted(e.reactions), guid
+        assert sorted((r["by_key"], r["emoji"]) for r in m.extra.get("reactions", [])) == sorted(e.reactions), guid
         assert len(m.extra.get("reaction_history", [])) == e.history, guid
         assert len(m.extra.get("edits", [])) == e.versions, guid
         if (e.text or "").startswith("https://example.org/read/"):
@@ -80,7 +80,7 @@ def test_a_mac_messages_folder_of_every_kind_imports_exactly(vault, tmp_path):
             assert text == e.text, guid
         else:
             assert extra["unsent"] and extra["recalled_by_me"] == (e.sender == "me")
-        assert sorted((r["by"], r["emoji"]) for r in extra.get("reactions", [])) == sorted(e.reactions), guid
+        assert sorted((r["by_key"], r["emoji"]) for r in extra.get("reactions", [])) == sorted(e.reactions), guid
         assert reply == (ids.get(e.reply_to) if e.reply_to else None), guid
         assert len(extra.get("edits", [])) == e.versions and bool(edited) == (e.versions > 0), guid
     # one conversation per person or group (an iMessage and an SMS chat with Alice are one), titled
@@ -136,7 +136,7 @@ def test_a_later_copy_adds_only_what_is_new_and_marks_what_vanished(vault, tmp_p
     third = run_import(vault, newer.root)
     assert third.added == 6 and third.missing_at_source == 1
     loved = json.loads(rows(vault, "SELECT extra FROM messages WHERE source_key = ?", liked)[0][0])
-    assert [(r["by"], r["emoji"]) for r in loved["reactions"]] == [(K.BOB, "❤️")]
+    assert [(r["by_key"], r["emoji"]) for r in loved["reactions"]] == [(K.BOB, "❤️")]
     status = dict(rows(vault, "SELECT source_key, status FROM messages"))
     assert status[deleted] == "missing-at-source" and status[unsent_later] == "present"
     text, extra = rows(vault, "SELECT text, extra FROM messages WHERE source_key = ?", unsent_later)[0]

@@ -13,6 +13,8 @@ from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
 from chatvault.importers.filetree import zip_damage
 from chatvault.importers.imessage.importer import IMessageImporter
+from chatvault.importers.line import LineImporter
+from chatvault.importers.meta import MetaImporter
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
@@ -23,6 +25,8 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    MetaImporter,
+    LineImporter,
     IMessageImporter,
 ]
 

@@ -113,7 +113,8 @@ class Reactions:
         self.guids.add(str(guid))
         self.by_target.setdefault(target, []).append({
             "guid": str(guid), "type": tb[0], "emoji": tb[1], "removed": tb[2], "part": part,
-            "by": ME_KEY if mine else chats.handles.get(int(hid or 0)),
+            "by_key": ME_KEY if mine else chats.handles.get(int(hid or 0)),
+            "ts": int(at.timestamp() * 1000) if at else None,
             "at": at.isoformat() if at else None, "text": text, "rowid": rowid, "chat": chats.chat_of(rowid)})
 
     def take(self, guid: str) -> tuple[list[dict], list[dict]] | None:
@@ -124,12 +125,14 @@ class Reactions:
         current: dict[tuple, dict] = {}
         history = []
         for e in events:
-            slot = (e["by"], e["part"])
-            history.append({k: e[k] for k in ("guid", "type", "emoji", "removed", "part", "by", "at")})
+            slot = (e["by_key"], e["part"])
+            by = None if e["by_key"] == ME_KEY else e["by_key"]       # (shown: the handle; mine without a name)
+            history.append({"by": by, **{k: e[k] for k in ("guid", "type", "emoji", "removed", "part", "by_key",
+                                                            "ts", "at")}})
             if e["removed"]:
                 current.pop(slot, None)
             else:
-                current[slot] = {k: e[k] for k in ("type", "emoji", "by", "at", "part")}
+                current[slot] = {"by": by, **{k: e[k] for k in ("emoji", "type", "by_key", "ts", "at", "part")}}
         return list(current.values()), history
 
 
@@ -355,7 +358,7 @@ class Mapper:
         from datetime import datetime
         for target, events in list(self.reactions.by_target.items()):
             for e in events:
-                sender = e["by"]
+                sender = e["by_key"]
                 conv, rec = self.chats.conversation(e["chat"], sender)
                 if rec is not None:
                     yield rec
