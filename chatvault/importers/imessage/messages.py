@@ -178,7 +178,8 @@ class Mapper:
         if 2000 <= kind <= 3999 and guid and str(guid) in self.reactions.guids:
             return                                             # folded into the message it reacts to
         sender = self._sender(row)
-        conv, rec = self.chats.conversation(self.chats.chat_of(row[0]), sender)
+        other = self.chats.handles.get(int(row[C["handle_id"]] or 0))     # (on my messages: whom I wrote to)
+        conv, rec = self.chats.conversation(self.chats.chat_of(row[0]), other or sender)
         if rec is not None:
             yield rec
         ts = payload.apple_time(row[C["date"]])
