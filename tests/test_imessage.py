@@ -83,6 +83,8 @@ def test_a_mac_messages_folder_of_every_kind_imports_exactly(vault, tmp_path):
         assert sorted((r["by_key"], r["emoji"]) for r in extra.get("reactions", [])) == sorted(e.reactions), guid
         assert reply == (ids.get(e.reply_to) if e.reply_to else None), guid
         assert len(extra.get("edits", [])) == e.versions and bool(edited) == (e.versions > 0), guid
+    # the account: the number its owner sends from, so a Mac and an iPhone of it are one source
+    assert rows(vault, "SELECT app, account FROM sources") == [("imessage", "+15550109999")]
     # one conversation per person or group (an iMessage and an SMS chat with Alice are one), titled
     convs = dict(rows(vault, "SELECT source_key, title FROM conversations"))
     assert set(convs) == {K.ALICE, K.BOB, K.CAROL, K.DAVE, K.GROUP, K.GROUP2} - {K.CAROL}
@@ -103,6 +105,9 @@ def test_a_mac_messages_folder_of_every_kind_imports_exactly(vault, tmp_path):
     status, path = rows(vault, "SELECT a.status, a.expected_path FROM attachments a JOIN messages m "
                                "ON m.id = a.message_id WHERE m.source_key = ?", gone)[0]
     assert status == "missing" and path.startswith("~/Library/Messages/Attachments/") and path.endswith(".MOV")
+    reason = json.loads(rows(vault, "SELECT a.extra FROM attachments a JOIN messages m ON m.id = a.message_id "
+                                    "WHERE m.source_key = ?", gone)[0][0])["reason"]
+    assert reason == "not in the copied Messages folder"
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

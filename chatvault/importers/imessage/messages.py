@@ -323,6 +323,8 @@ class Mapper:
                                          size_hint=int(a.total_bytes) if a.total_bytes else None,
                                          status=AttachmentStatus.STORED, expected_path=expected, extra=extra))
             else:
+                extra["reason"] = ("not in the copied Messages folder" if expected else
+                                   "Messages kept no file for it on this device (Messages in iCloud)")
                 out.append(AttachmentRef(name=name, open=None, mime_hint=mime,
                                          size_hint=int(a.total_bytes) if a.total_bytes else None,
                                          status=AttachmentStatus.MISSING, expected_path=expected, extra=extra))
