@@ -37,7 +37,7 @@ from chatvault.jobs.context import JobContext
 from chatvault.model import ImportWarning, ParticipantRec, Record, SourceRec
 
 APP = "imessage"
-Resolver = Callable[[str], Path | None]
+Resolver = Callable[[str], Path | Callable | None]   # a path, or an opener (iPhone backups)
 
 __all__ = ["APP", "ME_KEY", "Resolver", "account_of", "normalize_handle", "read_database"]
 
@@ -81,7 +81,8 @@ def _attachments(op: dbread.Opened, warnings: list[ImportWarning]) -> dict[int, 
 
 def read_database(db_path: Path, resolve_attachment: Resolver, ctx: JobContext, *,
                   source_label: str, app: str = APP) -> Iterator[Record]:
-    """Stream the records of one Messages database (see the module docstring).
+    """Stream the records of one Messages database (see the module docstring). `resolve_attachment`
+    may also hand out an opener instead of a path (an encrypted backup's file, decrypted as read).
 
     `source_label` names where it came from in messages and locations ("chat.db",
     "iPhone backup sms.db"); `app` is the SourceRec app (the same "imessage" from a Mac and an
