@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tests import imessage_blobs as B
-from tests.imessage_fixtures import CAF, DB, HEIC, JPEG, PNG, _rank, at, has, text_cols
+from tests.imessage_fixtures import CAF, DB, HEIC, JPEG, PNG, _rank, apple_date, at, has, text_cols
 
 ALICE, BOB, CAROL, DAVE = "+15550100001", "bob@example.com", "+442079460000", "+15550100004"
 GROUP, GROUP2 = "chat100200300", "chat999000111"
@@ -79,7 +79,7 @@ def build(root: Path, n: int = 1200, variant: str = "15", drop: set[str] | None 
         sender = "me" if mine else members[i % len(members)]
         svc = "SMS" if chat == chats[1][0] else ("RCS" if conv == DAVE else "iMessage")
         to = h_alice_sms if svc == "SMS" else hid[members[0]]       # my messages in a direct chat: the recipient
-        base = {"is_from_me": int(mine),
+        base = {"is_from_me": int(mine), "date_read": apple_date(at(i + 1), variant) if mine and i % 5 == 0 else 0,
                 "handle_id": (0 if len(members) > 1 else to) if mine else (to if svc == "SMS" else hid[sender]),
                 "service": svc,
                 "destination_caller_id": "+15550109999" if mine else None}

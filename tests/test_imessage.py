@@ -83,6 +83,8 @@ def test_a_mac_messages_folder_of_every_kind_imports_exactly(vault, tmp_path):
         assert sorted((r["by_key"], r["emoji"]) for r in extra.get("reactions", [])) == sorted(e.reactions), guid
         assert reply == (ids.get(e.reply_to) if e.reply_to else None), guid
         assert len(extra.get("edits", [])) == e.versions and bool(edited) == (e.versions > 0), guid
+    read_at = json.loads(stored[K.guid_of(0)][6])["read_at"]          # when the other side read it
+    assert read_at == K.at(1).isoformat()
     # the account: the number its owner sends from, so a Mac and an iPhone of it are one source
     assert rows(vault, "SELECT app, account FROM sources") == [("imessage", "+15550109999")]
     # one conversation per person or group (an iMessage and an SMS chat with Alice are one), titled

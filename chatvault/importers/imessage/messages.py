@@ -28,7 +28,7 @@ MESSAGE_COLUMNS = (
     "service", "subject", "item_type", "group_action_type", "group_title", "other_handle",
     "associated_message_guid", "associated_message_type", "associated_message_emoji", "balloon_bundle_id",
     "payload_data", "message_summary_info", "thread_originator_guid", "thread_originator_part",
-    "is_audio_message", "expressive_send_style_id", "share_status", "error",
+    "is_audio_message", "expressive_send_style_id", "share_status", "error", "date_read", "date_delivered",
 )
 C = {name: i + 2 for i, name in enumerate(MESSAGE_COLUMNS)}      # row: ROWID, chat id, *MESSAGE_COLUMNS
 LINK_ATTR = b"__kIMLinkAttributeName"
@@ -224,6 +224,10 @@ class Mapper:
             extra["service"] = str(service)
         if row[C["error"]]:
             extra["send_error"] = int(row[C["error"]])
+        for col, key in (("date_delivered", "delivered_at"), ("date_read", "read_at")):
+            when = payload.apple_time(row[C[col]])
+            if when is not None:
+                extra[key] = when.isoformat()
         effect = row[C["expressive_send_style_id"]]
         if effect:
             extra["effect"] = str(effect).rsplit(".", 1)[-1]
