@@ -11,11 +11,17 @@ from pathlib import Path
 
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
+from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
+from chatvault.importers.google import GoogleImporter
 from chatvault.importers.imessage.importer import IMessageImporter
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
+from chatvault.importers.qq import QQImporter
+from chatvault.importers.slack import SlackImporter
+from chatvault.importers.snapchat import SnapchatImporter
 from chatvault.importers.telegram import TelegramImporter
+from chatvault.importers.twitter import TwitterImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
 
@@ -27,6 +33,12 @@ IMPORTERS: list[type[Importer]] = [
     WeChatAndroidImporter,
     MetaImporter,
     LineImporter,
+    DiscordImporter,
+    GoogleImporter,
+    SlackImporter,
+    SnapchatImporter,
+    TwitterImporter,
+    QQImporter,
     IMessageImporter,
 ]
 
