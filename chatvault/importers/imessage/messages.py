@@ -8,6 +8,7 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -344,7 +345,7 @@ class Mapper:
             msg.extra["edits"] = s.edits
             msg.edited = True
             last = s.edits[-1]["at"]
-            msg.edited_ts = edited_at or (payload.datetime.fromisoformat(last) if last else None)
+            msg.edited_ts = edited_at or (datetime.fromisoformat(last) if last else None)
         elif edited_at and not retracted_at and not s.unsent_parts:
             msg.edited, msg.edited_ts = True, edited_at
         if not (s.unsent_parts or retracted_at):
@@ -362,7 +363,6 @@ class Mapper:
 
     def orphans(self) -> Iterator[Record]:
         """Tapbacks whose message is not in the database (deleted there): kept as messages of their own."""
-        from datetime import datetime
         for target, events in list(self.reactions.by_target.items()):
             for e in events:
                 sender = e["by_key"]
