@@ -18,6 +18,7 @@ from pathlib import Path
 
 from chatvault.importers.base import ImportOptions
 from chatvault.model import MessageRec, Record, Unparsed
+from tests import imessage_conformance as IM
 from tests import wechat_fixtures as W
 from tests.import_fixtures import (
     simple_chat,
@@ -195,6 +196,14 @@ WEIXIN4 = Declaration(unit="record", valid=_v4_build, big=lambda tmp, n: _v4_bui
 WECHAT_ANDROID = Declaration(unit="record", valid=_android_build,
                              big=lambda tmp, n: _android_build(tmp, _texts(n), False),
                              huge=lambda tmp: _android_build(tmp, [HUGE], False), accounted=records_accounted)
+
+IMESSAGE = Declaration(unit="record", valid=lambda tmp: Sample(*_im(IM.valid(tmp))),
+                       big=lambda tmp, n: Sample(*_im(IM.texts(tmp, _texts(n)))),
+                       huge=lambda tmp: Sample(*_im(IM.texts(tmp, [HUGE]))), accounted=IM.accounted)
+
+
+def _im(built: tuple[Path, int, Path]) -> tuple[Path, ImportOptions, int, Path]:
+    return built[0], ImportOptions(), built[1], built[2]
 
 
 # --- Meta (Messenger, Instagram): message_N.json files, counted in message objects ---------------------
@@ -514,6 +523,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "wechat-pc": WECHAT_PC,
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
+    "imessage": IMESSAGE,
     "meta": META,
     "line": LINE,
     "discord": DISCORD,

@@ -14,6 +14,7 @@ from chatvault.importers.base import Detection, Importer, ImportField
 from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
 from chatvault.importers.google import GoogleImporter
+from chatvault.importers.imessage.importer import IMessageImporter
 from chatvault.importers.imessage_txt import ImessageTxtImporter
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
@@ -44,6 +45,7 @@ IMPORTERS: list[type[Importer]] = [
     TelegramHtmlImporter,
     WaExporterImporter,
     ImessageTxtImporter,
+    IMessageImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

@@ -326,6 +326,8 @@ class Writer:
         extra = p[EXTRA]
         if extra is not None and '"likes"' in extra:       # a Moments post: likes since the last import
             feedreconcile.likes_again(self.conn, mid, extra)
+        if p[SOURCE_ID] is not None and extra and reconcile.LIVE_MARK in extra:
+            reconcile.refresh(self.conn, mid, extra)
         atts = p[ATTACHMENTS]
         if atts and any(a.open is not None for a in atts):
             b.fill.append((mid, atts))
