@@ -1138,8 +1138,8 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>朋友圈(&amp;N)</translation>
     </message>
     <message>
-        <source>&amp;People…</source>
-        <translation>联系人(&amp;P)…</translation>
+        <source>Peop&amp;le…</source>
+        <translation>联系人(&amp;L)…</translation>
     </message>
 </context>
 <context>
