@@ -115,13 +115,6 @@ class InputError(ChatVaultError):
     code = "input"
 
 
-class WrongSecret(InputError):
-    """The key, password or passphrase given for an encrypted source does not open it."""
-
-    code = "wrong_secret"
-    exit_code = EXIT_LOCKED
-
-
 class UnknownFormat(InputError):
     code = "unknown_format"
 
