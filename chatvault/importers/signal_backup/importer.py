@@ -9,7 +9,7 @@ from pathlib import Path
 
 from chatvault.errors import InputError
 from chatvault.importers import signalids as S
-from chatvault.importers.base import Detection, Importer, ImportOptions
+from chatvault.importers.base import Detection, Importer, ImportField, ImportOptions
 from chatvault.importers.signal_backup import messages as M
 from chatvault.importers.signal_backup import people as P
 from chatvault.importers.signal_backup import proto, stream, v2
@@ -37,6 +37,10 @@ class SignalBackupImporter(Importer):
     description = "The encrypted signal-….backup file Signal for Android writes, with its 30-digit passphrase."
     patterns = ("*.backup",)
     parser_version = 1
+    fields = (ImportField(stream.FIELD, "Signal backup passphrase",
+                          "The 30 digits Signal showed when chat backups were turned on (Settings > Chats > Chat "
+                          "backups); spaces do not matter. Signal cannot show it again: if it is lost, turn "
+                          "backups off and on for a new one and a new backup.", check=stream.check_passphrase),)
 
     def detect(self, path: Path) -> Detection:
         if v2.find(path) is not None:

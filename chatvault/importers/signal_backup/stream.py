@@ -54,8 +54,10 @@ def check_passphrase(value: str) -> str | None:
     """The import field's check: an English problem text, or None for 30 digits."""
     if normalise_passphrase(value) is not None:
         return None
-    n = sum(ch.isdigit() for ch in str(value))
-    return f"The backup passphrase is 30 digits (shown as six groups of five); this has {n}."
+    return PASSPHRASE_PROBLEM
+
+
+PASSPHRASE_PROBLEM = "The backup passphrase is 30 digits (Signal shows them as six groups of five)."
 
 
 _KEYS: OrderedDict[bytes, tuple[bytes, bytes]] = OrderedDict()
