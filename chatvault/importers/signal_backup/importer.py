@@ -159,6 +159,7 @@ class SignalBackupImporter(Importer):
         for batch in M.rows(conn, src):
             ctx.check()
             for row in batch:
+                ctx.check()
                 thread = int(row["thread"] or -1)
                 if thread not in emitted:
                     conv = cx.people.conversation(thread)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,8 +86,8 @@ class SignalDesktopImporter(Importer):
     def read(self, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Record]:
         found = locate(path)
         if found is None:
-            raise InputError(f"No Signal Desktop database here: choose Signal's folder (with sql/db.sqlite) or the "
-                             f"db.sqlite file.", location=str(path))
+            raise InputError("No Signal Desktop database here: choose Signal's folder (with sql/db.sqlite) or the "
+                             "db.sqlite file.", location=str(path))
         db, root = found
         opts = options.options
         cfg = keys.read_config(root / "config.json") if root is not None else None
@@ -128,6 +127,7 @@ class SignalDesktopImporter(Importer):
                 break
             ctx.check()
             for mid, raw, cid, sent, mtype in rows:
+                ctx.check()
                 yield from self._one(conn, d, emitted, calls, att_table, mid, raw, cid, sent, mtype)
             done += len(rows)
             ctx.set_position(bytes_=size * done // max(total, 1))
