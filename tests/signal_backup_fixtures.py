@@ -427,3 +427,81 @@ def build_backup(path: Path, n: int = 1200, *, version: int = 1, passphrase: str
     db, ex = new_backup_db(n, list(extra_texts))
     encrypt_frames(path, db.frames(), passphrase=passphrase, version=version)
     return ex
+
+
+# --- the old schema (sms + mms + part, until 2022) ------------------------------------------------------
+
+def reaction_list(items: list[tuple[str, int, int]]) -> bytes:
+    """The `reactions` column of old databases: ReactionList { repeated Reaction { emoji, author, sentTime,
+    receivedTime } }."""
+    return b"".join(f_bytes(1, f_bytes(1, e) + f_varint(2, a) + f_varint(3, t) + f_varint(4, t + 1))
+                    for e, a, t in items)
+
+
+def old_backup_db(n: int = 300) -> tuple[Db, Expected]:
+    """Messages in `sms` (texts, calls, reactions as a blob) and `mms` (media, quotes, group updates)."""
+    db, ex = Db(OLD_TABLES, media_table="part"), Expected()
+    db.add("recipient", uuid=OWN_ACI, phone=OWN_E164, signal_profile_name="Me Myself")
+    db.add("recipient", uuid=ALICE_ACI, phone=ALICE_E164, system_display_name="Alice Doe")
+    db.add("recipient", uuid=BOB_ACI.upper(), phone="(555) 000-0003", signal_profile_name="Bob")
+    db.add("recipient", uuid=CAROL_ACI, phone=CAROL_E164, signal_profile_name="Carol 王")
+    db.add("recipient", group_id="__signal_group__v2!" + GROUP_HEX)
+    for rid in (2, 3, 5):
+        db.add("thread", recipient_ids=str(rid))
+    db.add("groups", group_id="__signal_group__v2!" + GROUP_HEX, title="Hiking 徒步", members="1,2,3,4", recipient_id=5)
+    authors = {1: ALICE_ACI, 2: BOB_ACI, 3: CAROL_ACI}
+    part = 0
+    for i in range(n):
+        thread = 1 + i % 3
+        peer = (2, 3, 5)[thread - 1]
+        outgoing = i % 2 == 0
+        sender = (2 + i % 3) if thread == 3 else peer
+        ms = T0 + i * 60_000
+        author = "me" if outgoing else authors[sender - 1]
+        kind = ("text", "image", "reply", "call", "group", "deleted")[i % 6]
+        if kind in ("text", "call", "deleted"):
+            mtype = {"text": OUT if outgoing else IN, "call": 2 if outgoing else 1,
+                     "deleted": OUT if outgoing else IN}[kind]
+            blob = reaction_list([("❤️", 2 if outgoing else 1, ms + 10)]) if kind == "text" else None
+            db.add("sms", thread_id=thread, address=peer if outgoing else sender, date_sent=ms, date=ms + 900,
+                   type=mtype, body=None if kind != "text" else f"old {i}", reactions=blob,
+                   remote_deleted=int(kind == "deleted"))
+            ex.reactions += int(kind == "text")
+            vkind = {"text": "text", "call": "call", "deleted": "recalled"}[kind]
+            key = f"{ms}-{author}" + ("-recalled" if kind == "deleted" else "")
+        else:
+            box = (OUT if outgoing else IN) | (0x10000 | 0x80000 if kind == "group" else 0)
+            row = dict(thread_id=thread, date=ms, date_received=ms + 900, msg_box=box, address=peer if outgoing
+                       else sender, body=f"old mms {i}")
+            if kind == "reply":
+                q_out = (i - 1) % 2 == 0
+                q_thread_sender = (2 + (i - 1) % 3) if thread == 3 else peer
+                row.update(quote_id=T0 + (i - 1) * 60_000, quote_author=str(1 if q_out else q_thread_sender),
+                           quote_body=f"old {i - 1}")
+                ex.replies += 1
+            mid = db.add("mms", **row)
+            vkind = {"image": "image", "reply": "text", "group": "system"}[kind]
+            if kind == "image":
+                part += 1
+                data = _media_bytes("image", i)
+                db.add("part", _id=part, mid=mid, ct="image/png", data_size=len(data), unique_id=1000 + part,
+                       width=64, height=48)
+                db.media[part] = data
+                ex.media[f"{ms}-{author}"] = data
+            key = f"{ms}-{author}"
+        ex.messages += 1
+        ex.kinds[vkind] = ex.kinds.get(vkind, 0) + 1
+        ex.keys.append(key)
+    return db, ex
+
+
+def build_old_backup(path: Path, n: int = 300, *, version: int = 0, owner: bool = False) -> Expected:
+    """An old backup: format version 0 (plaintext frame lengths), the owner only in preferences."""
+    db, ex = old_backup_db(n)
+    frames = db.frames(owner=owner)
+    if not owner:
+        pref = f_bytes(3, f_bytes(1, "org.thoughtcrime.securesms_preferences") + f_bytes(2, "pref_local_uuid")
+                       + f_bytes(3, OWN_ACI))
+        frames.insert(1, (pref, None))
+    encrypt_frames(path, frames, version=version)
+    return ex
