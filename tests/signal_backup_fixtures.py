@@ -294,12 +294,15 @@ _THREAD_PEER = {1: 2, 2: 3, 3: 5, 4: 1}
 _AUTHOR_KEY = {1: "me", 2: ALICE_ACI, 3: BOB_ACI, 4: CAROL_ACI}
 
 
-def new_backup_db(n: int = 1200, extra_texts: list[str] = ()) -> tuple[Db, Expected]:
-    """About `n` messages of every kind in the current schema; `extra_texts` appended as plain texts."""
+def new_backup_db(n: int = 1200, extra_texts: list[str] = (), drop: set[int] = frozenset()
+                  ) -> tuple[Db, Expected]:
+    """About `n` messages of every kind in the current schema; `extra_texts` appended as plain texts;
+    the messages numbered in `drop` left out (a later backup after they were deleted)."""
     db, ex = Db(NEW_TABLES), Expected()
     _recipients(db)
     for i in range(n):
-        _message(db, ex, i, KINDS[i % len(KINDS)])
+        if i not in drop:
+            _message(db, ex, i, KINDS[i % len(KINDS)])
     for j, text in enumerate(extra_texts):
         ms = T0 + (n + j) * 60_000
         mid = db.add("message", date_sent=ms, date_received=ms + 5, thread_id=1, from_recipient_id=2,
@@ -347,9 +350,8 @@ def _message(db: Db, ex: Ex, i: int, kind: str) -> None:  # noqa: C901 - one bra
         row["link_previews"] = json.dumps([{"url": f"https://example.org/{i}", "title": "Example"}])
         db.add("message", **row)
     elif kind == "reply":
-        qms = T0 + (i - 1) * 60_000
-        q_thread_author = _quoted_author(i - 1)
-        row.update(quote_id=qms, quote_author=q_thread_author, quote_body=f"message {i - 1}", quote_type=0)
+        qms = T0 + (i - 4) * 60_000                  # a message of the same chat (chats take turns by 4)
+        row.update(quote_id=qms, quote_author=_quoted_author(i - 4), quote_body=f"message {i - 4}", quote_type=0)
         row["body"] = f"reply {i}"
         db.add("message", **row)
         ex.replies += 1
@@ -423,9 +425,12 @@ def _media_bytes(kind: str, i: int) -> bytes:
 
 
 def build_backup(path: Path, n: int = 1200, *, version: int = 1, passphrase: str = PASSPHRASE,
-                 extra_texts: list[str] = ()) -> Expected:
-    db, ex = new_backup_db(n, list(extra_texts))
-    encrypt_frames(path, db.frames(), passphrase=passphrase, version=version)
+                 extra_texts: list[str] = (), drop: set[int] = frozenset(),
+                 extra_frames: list[tuple[bytes, bytes | None]] = ()) -> Expected:
+    db, ex = new_backup_db(n, list(extra_texts), drop)
+    frames = db.frames()
+    frames[1:1] = list(extra_frames)
+    encrypt_frames(path, frames, passphrase=passphrase, version=version)
     return ex
 
 
@@ -473,12 +478,12 @@ def old_backup_db(n: int = 300) -> tuple[Db, Expected]:
             box = (OUT if outgoing else IN) | (0x10000 | 0x80000 if kind == "group" else 0)
             row = dict(thread_id=thread, date=ms, date_received=ms + 900, msg_box=box, address=peer if outgoing
                        else sender, body=f"old mms {i}")
-            if kind == "reply":
-                q_out = (i - 1) % 2 == 0
-                q_thread_sender = (2 + (i - 1) % 3) if thread == 3 else peer
-                row.update(quote_id=T0 + (i - 1) * 60_000, quote_author=str(1 if q_out else q_thread_sender),
-                           quote_body=f"old {i - 1}")
-                ex.replies += 1
+            if kind == "reply":                      # quotes the reply six messages earlier, in the same chat
+                q = i - 6
+                q_sender = (2 + q % 3) if thread == 3 else peer
+                row.update(quote_id=T0 + q * 60_000, quote_author=str(1 if q % 2 == 0 else q_sender),
+                           quote_body=f"old mms {q}")
+                ex.replies += int(q >= 0)
             mid = db.add("mms", **row)
             vkind = {"image": "image", "reply": "text", "group": "system"}[kind]
             if kind == "image":

@@ -223,8 +223,8 @@ class _Builder:
             j["body"] = f"see https://example.org/{i}"
             j["preview"] = [{"url": f"https://example.org/{i}", "title": "Example"}]
         elif kind == "reply":
-            q_out, q_who = _author(i - 1)
-            j["quote"] = {"id": T0 + (i - 1) * 60_000, "text": f"message {i - 1}",
+            q_out, q_who = _author(i - 4)            # a message of the same chat (chats take turns by 4)
+            j["quote"] = {"id": T0 + (i - 4) * 60_000, "text": f"message {i - 4}",
                           "authorAci": OWN_ACI if q_out else _ACI[q_who], "attachments": []}
             j["body"] = f"reply {i}"
             self.ex.replies += 1
