@@ -4,7 +4,6 @@ wrong and missing secrets, schema variants, re-import, and one person across Des
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -245,7 +245,7 @@
     </message>
     <message>
         <source>Signal for Android (.backup)</source>
-        <translation>Signal 安卓版（.backup 备份）</translation>
+        <translation>Signal 安卓版（备份文件）</translation>
     </message>
     <message>
         <source>Checking %1</source>
@@ -4005,6 +4005,22 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportFieldTexts</name>
     <message>
+        <source>Only needed when config.json is not beside the database: the 64 hexadecimal digits of its `&quot;key&quot;` value.</source>
+        <translation>仅在数据库旁没有 config.json 时需要：其中 `&quot;key&quot;` 值的 64 位十六进制数字。</translation>
+    </message>
+    <message>
+        <source>Signal Safe Storage secret</source>
+        <translation>Signal 安全存储密钥</translation>
+    </message>
+    <message>
+        <source>Needed when Signal's config.json holds `&quot;encryptedKey&quot;`: the secret your system keeps for Signal. Linux: run `secret-tool lookup application Signal` (KDE: `kwallet-query kdewallet -f &quot;Chromium Keys&quot; -r &quot;Chromium Safe Storage&quot;`). macOS: run `security find-generic-password -ws &quot;Signal Safe Storage&quot;`. Windows: the key in Signal's `Local State` unprotected with DPAPI, as 64 hexadecimal digits (the import guide shows the PowerShell lines). ChatVault never reads the keychain itself.</source>
+        <translation>当 Signal 的 config.json 中是 `&quot;encryptedKey&quot;` 时需要：系统为 Signal 保存的密钥。Linux：运行 `secret-tool lookup application Signal`（KDE：`kwallet-query kdewallet -f &quot;Chromium Keys&quot; -r &quot;Chromium Safe Storage&quot;`）。macOS：运行 `security find-generic-password -ws &quot;Signal Safe Storage&quot;`。Windows：Signal 的 `Local State` 中经 DPAPI 解除保护后的密钥，写成 64 位十六进制数字（导入指南给出了 PowerShell 命令）。ChatVault 从不自行读取钥匙串。</translation>
+    </message>
+    <message>
+        <source>The Signal database key is 64 hexadecimal digits (the `&quot;key&quot;` value in config.json).</source>
+        <translation>Signal 数据库密钥是 64 位十六进制数字（config.json 中的 `&quot;key&quot;` 值）。</translation>
+    </message>
+    <message>
         <source>Signal backup passphrase</source>
         <translation>Signal 备份密码</translation>
     </message>
@@ -4017,24 +4033,8 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>Signal 数据库密钥</translation>
     </message>
     <message>
-        <source>Only needed when config.json is not beside the database: the 64 hexadecimal digits of its &quot;key&quot; value.</source>
-        <translation>仅在数据库旁没有 config.json 时需要：其中 &quot;key&quot; 值的 64 位十六进制数字。</translation>
-    </message>
-    <message>
-        <source>Signal Safe Storage secret</source>
-        <translation>Signal 安全存储（Safe Storage）密钥</translation>
-    </message>
-    <message>
-        <source>Needed when Signal's config.json holds &quot;encryptedKey&quot;: the secret your system keeps for Signal. Linux: run  secret-tool lookup application Signal  (KDE: kwallet-query kdewallet -f &quot;Chromium Keys&quot; -r &quot;Chromium Safe Storage&quot;). macOS: run  security find-generic-password -ws &quot;Signal Safe Storage&quot;. Windows: the key of Signal's Local State unprotected with DPAPI, as 64 hexadecimal digits (the import guide shows the PowerShell lines). ChatVault never reads the keychain itself.</source>
-        <translation>当 Signal 的 config.json 中是 &quot;encryptedKey&quot; 时需要：系统为 Signal 保存的密钥。Linux：运行  secret-tool lookup application Signal （KDE：kwallet-query kdewallet -f &quot;Chromium Keys&quot; -r &quot;Chromium Safe Storage&quot;）。macOS：运行  security find-generic-password -ws &quot;Signal Safe Storage&quot;。Windows：用 DPAPI 解除保护后的 Signal「Local State」中的密钥，写成 64 位十六进制数字（导入指南给出了 PowerShell 命令）。ChatVault 从不自行读取钥匙串。</translation>
-    </message>
-    <message>
         <source>The backup passphrase is 30 digits (Signal shows them as six groups of five).</source>
         <translation>备份密码是 30 位数字（Signal 将其显示为六组、每组五位）。</translation>
-    </message>
-    <message>
-        <source>The Signal database key is 64 hexadecimal digits (the &quot;key&quot; value in config.json).</source>
-        <translation>Signal 数据库密钥是 64 位十六进制数字（config.json 中的 &quot;key&quot; 值）。</translation>
     </message>
     <message>
         <source>This export is protected: enter the %1 to import it.</source>

@@ -40,12 +40,13 @@ B KB MB GB TB KiB MiB GiB ms s
 Noto Emoji CJK Qt PySide6 DB Desktop PyWxDump SharpWxDump
 Excel RSMF UTF-8 UTF-16 EML MBOX XLSX DOCX Relativity
 WA TG WX wechat weixin whatsapp telegram wechat-pc weixin4 wechat-android
+Signal signal-desktop signal-android DPAPI PowerShell KDE GNOME
 """.split())
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
-_PATHLIKE = re.compile(r"(?:[A-Za-z]:)?[/\\~][^\s]*|\S+\.(?:db|dat|txt|zip|json|html|wav|pdf|png|jpg|amr|silk|mp4)\b|"
+_PATHLIKE = re.compile(r"`[^`]+`|(?:[A-Za-z]:)?[/\\~][^\s]*|\S+\.(?:db|dat|txt|zip|json|html|wav|pdf|png|jpg|amr|silk|mp4)\b|"
                        r"https?://\S+|\S+@\S+|"
-                       r"[^\s（）()]*\w[_/\\.]\w[^\s（）()]*|_\w+|\b\w-\w\b")   # identifiers, file names, ranges (a-f)
+                       r"[^\s（）()]*\w[_/\\.]\w[^\s（）()]*|_\w+|\b\w-\w\b")   # `commands`, identifiers, file names, ranges
 
 
 def _texts_of(w: QWidget) -> Iterable[str]:

@@ -27,12 +27,12 @@ def _texts() -> dict[str, tuple[str, str]]:
             "a new backup.")),
         "signal_key": (_t("Signal database key"), _t(
             "Only needed when config.json is not beside the database: the 64 hexadecimal digits of its "
-            "\"key\" value.")),
+            "`\"key\"` value.")),
         "signal_safe_storage": (_t("Signal Safe Storage secret"), _t(
-            "Needed when Signal's config.json holds \"encryptedKey\": the secret your system keeps for Signal. "
-            "Linux: run  secret-tool lookup application Signal  (KDE: kwallet-query kdewallet -f \"Chromium "
-            "Keys\" -r \"Chromium Safe Storage\"). macOS: run  security find-generic-password -ws \"Signal "
-            "Safe Storage\". Windows: the key of Signal's Local State unprotected with DPAPI, as 64 hexadecimal "
+            "Needed when Signal's config.json holds `\"encryptedKey\"`: the secret your system keeps for Signal. "
+            "Linux: run `secret-tool lookup application Signal` (KDE: `kwallet-query kdewallet -f \"Chromium "
+            "Keys\" -r \"Chromium Safe Storage\"`). macOS: run `security find-generic-password -ws \"Signal Safe "
+            "Storage\"`. Windows: the key in Signal's `Local State` unprotected with DPAPI, as 64 hexadecimal "
             "digits (the import guide shows the PowerShell lines). ChatVault never reads the keychain itself.")),
     }
 
@@ -40,7 +40,7 @@ def _texts() -> dict[str, tuple[str, str]]:
 # The sentences declared `check` functions return, translated where the app shows them.
 _CHECKS: tuple[str, ...] = (
     "The backup passphrase is 30 digits (Signal shows them as six groups of five).",
-    "The Signal database key is 64 hexadecimal digits (the \"key\" value in config.json).",
+    "The Signal database key is 64 hexadecimal digits (the `\"key\"` value in config.json).",
 )
 
 

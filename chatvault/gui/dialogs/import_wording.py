@@ -58,7 +58,9 @@ def format_title(name: str) -> str:
     }
     if name in titles:
         return titles[name]
-    return next((cls.title for cls in registry.IMPORTERS if cls.name == name), name)
+    from chatvault.gui.i18n import core_text    # the other importers' titles, translated as the core's
+
+    return next((core_text(cls.title) for cls in registry.IMPORTERS if cls.name == name), name)
 
 
 def field_label(field: str) -> str:

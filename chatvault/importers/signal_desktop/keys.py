@@ -31,7 +31,7 @@ from chatvault.errors import InputError, WrongSecret
 
 KEY_FIELD = "signal_key"
 SECRET_FIELD = "signal_safe_storage"
-KEY_PROBLEM = "The Signal database key is 64 hexadecimal digits (the \"key\" value in config.json)."
+KEY_PROBLEM = "The Signal database key is 64 hexadecimal digits (the `\"key\"` value in config.json)."
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 _LINUX_FALLBACK = "peanuts"
 
