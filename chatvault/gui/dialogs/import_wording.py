@@ -58,7 +58,7 @@ def format_title(name: str) -> str:
     }
     if name in titles:
         return titles[name]
-    from chatvault.gui.i18n import core_text    # the other importers' titles, translated as the core's
+    from chatvault.gui.i18n import core_text  # the other importers' titles, translated as the core's
 
     return next((core_text(cls.title) for cls in registry.IMPORTERS if cls.name == name), name)
 
