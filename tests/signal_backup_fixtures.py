@@ -16,6 +16,7 @@ import json
 import os
 import re
 import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def keys(passphrase: str, salt: bytes) -> tuple[bytes, bytes]:
     return _KEYS[(passphrase, salt)]
 
 
-def encrypt_frames(path: Path, frames: list[tuple[bytes, bytes | None]], *, passphrase: str = PASSPHRASE,
+def encrypt_frames(path: Path, frames: Iterable[tuple[bytes, bytes | None]], *, passphrase: str = PASSPHRASE,
                    version: int = 1, salt: bytes = b"S" * 32, iv: bytes = bytes(range(16))) -> Path:
     cipher_key, mac_key = keys(passphrase, salt)
     header = f_bytes(1, f_bytes(1, iv) + f_bytes(2, salt) + (f_varint(3, version) if version else b""))
@@ -235,25 +236,30 @@ class Db:
         return int(row["_id"])  # type: ignore[arg-type]
 
     def frames(self, owner: bool = True) -> list[tuple[bytes, bytes | None]]:
-        out: list[tuple[bytes, bytes | None]] = [(VERSION_FRAME, None)]
+        return list(self.iter_frames(owner))
+
+    def iter_frames(self, owner: bool = True) -> Iterator[tuple[bytes, bytes | None]]:
+        """The frames in order; an attachment's bytes are asked of `media` only when its row is written
+        (so a benchmark can hand a mapping that makes them on demand)."""
+        yield VERSION_FRAME, None
         for table, ddl in self.tables.items():
-            out.append((statement(f"CREATE TABLE {table} ({ddl})"), None))
+            yield statement(f"CREATE TABLE {table} ({ddl})"), None
             cols = _cols(ddl)
             for row in self.rows.get(table, []):
                 values = [row.get(c) for c in cols]
-                out.append((statement(f"INSERT INTO {table} VALUES ({', '.join('?' * len(cols))})", values), None))
+                yield statement(f"INSERT INTO {table} VALUES ({', '.join('?' * len(cols))})", values), None
                 if table == self.media_table and int(row["_id"]) in self.media:  # type: ignore[arg-type]
                     data = self.media[int(row["_id"])]  # type: ignore[arg-type]
-                    out.append((attachment_frame(int(row["_id"]), len(data)), data))  # type: ignore[arg-type]
+                    yield attachment_frame(int(row["_id"]), len(data)), data  # type: ignore[arg-type]
         if self.tables is NEW_TABLES:
-            out += [(statement(sql), None) for sql in NEW_INDEXES]
-        out.append((f_bytes(3, f_bytes(1, "org.thoughtcrime.securesms_preferences") + f_bytes(2, "pref_theme")
-                            + f_bytes(3, "dark")), None))
-        out.append((avatar_frame("1", 5), b"\x89PNG\x00"))
+            yield from ((statement(sql), None) for sql in NEW_INDEXES)
+        yield (f_bytes(3, f_bytes(1, "org.thoughtcrime.securesms_preferences") + f_bytes(2, "pref_theme")
+                       + f_bytes(3, "dark")), None)
+        yield avatar_frame("1", 5), b"\x89PNG\x00"
         if owner:
-            out += [(key_value("account.aci", OWN_ACI), None), (key_value("account.e164", OWN_E164), None)]
-        out.append((END_FRAME, None))
-        return out
+            yield key_value("account.aci", OWN_ACI), None
+            yield key_value("account.e164", OWN_E164), None
+        yield END_FRAME, None
 
 
 # --- content ---------------------------------------------------------------------------------------------
