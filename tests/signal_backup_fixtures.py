@@ -186,6 +186,8 @@ NEW_TABLES = {
                   "DEFAULT 0, quote INTEGER DEFAULT 0, width INTEGER DEFAULT 0, height INTEGER DEFAULT 0, caption "
                   "TEXT DEFAULT NULL, sticker_pack_id TEXT DEFAULT NULL, sticker_id INTEGER DEFAULT -1, "
                   "sticker_emoji STRING DEFAULT NULL, display_order INTEGER DEFAULT 0",
+    "mention": "_id INTEGER PRIMARY KEY AUTOINCREMENT, thread_id INTEGER, message_id INTEGER, recipient_id INTEGER, "
+               "range_start INTEGER, range_length INTEGER",
     "reaction": "_id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL, author_id INTEGER NOT NULL, emoji TEXT NOT "
                 "NULL, date_sent INTEGER NOT NULL, date_received INTEGER NOT NULL, UNIQUE(message_id, author_id) "
                 "ON CONFLICT REPLACE",
@@ -280,6 +282,7 @@ class Expected:
     media: dict[str, bytes] = field(default_factory=dict)     # message key → bytes of its attachment
     first_ms: int = T0
     edited: int = 0
+    mentions: int = 0
     keys: list[str] = field(default_factory=list)
 
 
@@ -320,8 +323,13 @@ def new_backup_db(n: int = 1200, extra_texts: list[str] = (), drop: set[int] = f
     return db, ex
 
 
+def _thread(i: int) -> int:
+    """Chats take turns, shifted every 16 messages so each chat gets every kind."""
+    return 1 + (i + i // len(KINDS)) % 4
+
+
 def _message(db: Db, ex: Ex, i: int, kind: str) -> None:  # noqa: C901 - one branch per kind, flat on purpose
-    thread = 1 + i % 4
+    thread = _thread(i)
     peer = _THREAD_PEER[thread]
     outgoing = i % 3 == 0 or thread == 4
     if thread == 3 and not outgoing:
@@ -356,7 +364,7 @@ def _message(db: Db, ex: Ex, i: int, kind: str) -> None:  # noqa: C901 - one bra
         row["link_previews"] = json.dumps([{"url": f"https://example.org/{i}", "title": "Example"}])
         db.add("message", **row)
     elif kind == "reply":
-        qms = T0 + (i - 4) * 60_000                  # a message of the same chat (chats take turns by 4)
+        qms = T0 + (i - 4) * 60_000                  # a message of the same chat (same block of 16)
         row.update(quote_id=qms, quote_author=_quoted_author(i - 4), quote_body=f"message {i - 4}", quote_type=0)
         row["body"] = f"reply {i}"
         db.add("message", **row)
@@ -401,6 +409,11 @@ def _message(db: Db, ex: Ex, i: int, kind: str) -> None:  # noqa: C901 - one bra
         vault_kind = "image"
     else:
         db.add("message", **row)
+    if kind == "text" and thread == 3:
+        msg = db.rows["message"][-1]
+        msg["body"] = f"hi \ufffc, message {i}"
+        db.add("mention", thread_id=thread, message_id=msg["_id"], recipient_id=3, range_start=3, range_length=1)
+        ex.mentions += 1
     if kind == "text" and i % 2 == 0:
         mid = db.rows["message"][-1]["_id"]
         db.add("reaction", message_id=mid, author_id=2, emoji="👍", date_sent=ms + 100, date_received=ms + 200)
@@ -417,7 +430,7 @@ Ex = Expected
 
 
 def _quoted_author(i: int) -> int:
-    thread = 1 + i % 4
+    thread = _thread(i)
     outgoing = i % 3 == 0 or thread == 4
     if outgoing:
         return 1

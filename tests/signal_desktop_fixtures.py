@@ -117,6 +117,7 @@ class DesktopExpected:
     reactions: int = 0
     replies: int = 0
     edited: int = 0
+    mentions: int = 0
     media: dict[str, bytes] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)
 
@@ -257,6 +258,10 @@ class _Builder:
             j["editMessageTimestamp"] = ms + 30_000
             self.ex.edited += 1
             vkind = "text"
+        if kind == "text" and thread == 3:
+            j["body"] = f"hi \ufffc, message {i}"
+            j["bodyRanges"] = [{"start": 3, "length": 1, "mentionAci": BOB_ACI}, {"start": 0, "length": 2, "style": 1}]
+            self.ex.mentions += 1
         if kind == "text" and i % 2 == 0:
             j["reactions"] = [{"emoji": "👍", "fromId": CONV["alice"], "targetTimestamp": ms, "timestamp": ms + 100}]
             if thread == 3:

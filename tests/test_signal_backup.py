@@ -74,6 +74,8 @@ def test_every_kind_imports_exactly(vault, backup):
                                  "m.id = a.message_id")[:40]:
         assert store.read_all(blob) == ex.media[key]
     # an edited message: one message, its latest text, the first draft kept
+    mentioned = rows(vault, "SELECT text FROM messages WHERE text LIKE 'hi @%'")
+    assert len(mentioned) == ex.mentions > 0 and mentioned[0][0].startswith("hi @Bob Roe, message")
     edited = rows(vault, "SELECT text, extra FROM messages WHERE is_edited = 1")
     assert len(edited) == ex.edited and edited[0][0].startswith("final text")
     assert json.loads(edited[0][1])["previous_texts"][0].startswith("first draft")

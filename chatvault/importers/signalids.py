@@ -110,3 +110,13 @@ def reaction_summary(items: list[tuple[str, str, int]]) -> list[dict]:
         entry["by"].append(who)
         entry["at"].append(int(ms or 0))
     return list(out.values())
+
+
+def with_mentions(body: str | None, mentions: list[tuple[int, int, str]]) -> str | None:
+    """The body with each mention's placeholder (U+FFFC, at `start` for `length`) replaced by "@name"."""
+    if not body or not mentions:
+        return body
+    for start, length, name in sorted(mentions, reverse=True):
+        if 0 <= start <= len(body) and length >= 0:
+            body = f"{body[:start]}@{name}{body[start + length:]}"
+    return body

@@ -148,10 +148,11 @@ class SignalBackupImporter(Importer):
 
         atts = M.attachments(conn)
         reacts = M.reactions(conn, people)
+        mentions = M.mentions(conn, people)
         emitted: set[int] = set()
         for src in M.message_tables(conn):
             revs, originals = M.edits(conn, src)
-            cx = M.Context(people, atts, reacts, opener, path.name, revs, originals)
+            cx = M.Context(people, atts, reacts, opener, path.name, revs, originals, mentions)
             yield from self._rows(conn, src, cx, emitted, ctx)
 
     def _rows(self, conn: sqlite3.Connection, src: M.Source, cx: M.Context, emitted: set[int],

@@ -130,6 +130,19 @@ def blob_reactions(raw: object, people: People) -> list[tuple[str, str, int]]:
     return out
 
 
+def mentions(conn: sqlite3.Connection, people: People) -> dict[int, list[tuple[int, int, str]]]:
+    """Message id → [(start, length, name)] from the `mention` table (placeholders in the body)."""
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    if "mention" not in tables(conn):
+        return out
+    for mid, rid, start, length in conn.execute(
+            "SELECT message_id, recipient_id, range_start, range_length FROM mention ORDER BY _id"):
+        key = people.key(rid)
+        if mid is not None and key and start is not None:
+            out.setdefault(int(mid), []).append((int(start), int(length or 1), people.name(key) or key))
+    return out
+
+
 def _kind_of(atts: list[Att]) -> MessageKind:
     own = [a for a in atts if not a.quote]
     if not own:
@@ -188,6 +201,7 @@ class Context:
     file: str
     revisions: dict[int, list[str]]                  # original message id → older texts
     originals: dict[int, int]                        # original message id → its date_sent
+    mentions: dict[int, list[tuple[int, int, str]]]  # message id → mentions in its body
 
 
 def edits(conn: sqlite3.Connection, src: Source) -> tuple[dict[int, list[str]], dict[int, int]]:
@@ -217,7 +231,7 @@ def record(row: sqlite3.Row, src: Source, cx: Context) -> MessageRec | None:
     outgoing = (mtype & BASE_MASK) in OUTGOING
     sender = people.me if outgoing else people.key(row["sender"])
     sender_name = people.name(sender)
-    author = S.ME if outgoing else (sender or "unknown")
+    author = S.ME if outgoing or sender == people.me else (sender or "unknown")
     sent = int(row["sent"] or 0)
     orig = row["original"]
     key_ms = cx.originals.get(int(orig), sent) if orig is not None else sent
@@ -233,6 +247,8 @@ def record(row: sqlite3.Row, src: Source, cx: Context) -> MessageRec | None:
         return rec
     atts = cx.atts.get(int(row["id"]), []) if src.mms else []
     kind = _kind_of(atts)
+    if src.mms and int(row["id"]) in cx.mentions:
+        body = S.with_mentions(body, cx.mentions[int(row["id"])])
     refs = [_ref(a, cx) for a in atts if not a.quote]
     rec = MessageRec(conv.key, S.ms_to_dt(sent), kind, body, sender, sender_name, S.message_key(key_ms, author),
                      attachments=refs, extra=extra, location=loc)

@@ -164,6 +164,7 @@ def record(d: Directory, row: dict, j: dict, atts: list[dict], calls: dict[str, 
         refs = [A.ref(d.root / "attachments.noindex", data)] if data.get("path") else refs
         extra["sticker"] = {k: sticker.get(k) for k in ("packId", "stickerId", "emoji") if sticker.get(k) is not None}
     body = j.get("body") if isinstance(j.get("body"), str) else None
+    body = S.with_mentions(body, _mentions(d, j))
     rec = MessageRec(conv.key, ts, kind, body, sender, name, S.message_key(sent, author), attachments=refs,
                      extra=extra, location=loc)
     _details(d, rec, j)
@@ -175,6 +176,17 @@ def record(d: Directory, row: dict, j: dict, atts: list[dict], calls: dict[str, 
     elif j.get("isErased"):
         extra["erased"] = True
     return rec
+
+
+def _mentions(d: Directory, j: dict) -> list[tuple[int, int, str]]:
+    out = []
+    for r in j.get("bodyRanges") or []:
+        if not isinstance(r, dict) or not isinstance(r.get("start"), int):
+            continue
+        who = S.person(r.get("mentionAci") or r.get("mentionUuid"))
+        if who:
+            out.append((r["start"], int(r.get("length") or 1), d.names.get(who, who)))
+    return out
 
 
 def _details(d: Directory, rec: MessageRec, j: dict) -> None:
