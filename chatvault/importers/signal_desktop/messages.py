@@ -41,6 +41,7 @@ class Directory:
     convs: dict[str, ConversationRec] = field(default_factory=dict)     # Desktop conversation id → record
     person_of: dict[str, str] = field(default_factory=dict)             # private conversation id → person key
     names: dict[str, str] = field(default_factory=dict)                 # person key → name
+    extras: dict[str, dict] = field(default_factory=dict)               # person key → their ids (e164, aci)
 
     def who(self, aci: object = None, phone: object = None) -> str | None:
         key = S.person(aci, phone)
@@ -72,6 +73,7 @@ def conversation(d: Directory, cid: str, j: dict) -> None:
     d.person_of[cid] = key
     d.names[key] = name
     extra = {k: v for k, v in (("e164", S.e164(phone)), ("aci", S.aci(aci))) if v}
+    d.extras[key] = extra
     ckey = S.direct_key(key)
     p = ParticipantRec(key, name, is_me=key == d.me, extra=extra)
     d.convs[cid] = ConversationRec(ckey, name, S.kind_of(ckey, d.me), [p])
@@ -85,7 +87,8 @@ def finish_groups(d: Directory) -> None:
         for m in rec.extra.pop("members", []):
             key = S.person(m)
             if key:
-                rec.participants.append(ParticipantRec(key, d.names.get(key, key), is_me=key == d.me))
+                rec.participants.append(ParticipantRec(key, d.names.get(key, key), is_me=key == d.me,
+                                                       extra=dict(d.extras.get(key, {}))))
 
 
 def _kind(atts: list[dict], j: dict) -> MessageKind:
