@@ -118,6 +118,7 @@ class DesktopExpected:
     replies: int = 0
     edited: int = 0
     mentions: int = 0
+    long_texts: dict[str, str] = field(default_factory=dict)
     media: dict[str, bytes] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)
 
@@ -180,14 +181,34 @@ class _Builder:
             att["flags"] = 1
         if kind == "image":
             att.update(width=64, height=48)
-        if self.table and kind != "sticker":
-            self.con.execute(
-                "INSERT INTO message_attachments (messageId, editHistoryIndex, attachmentType, orderInMessage, "
-                "conversationId, sentAt, size, contentType, path, localKey, fileName, width, height, flags, version) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (mid, -1, "attachment", 0, conv, ms, att["size"], ct, rel, att.get("localKey"), att.get("fileName"),
-                 att.get("width"), att.get("height"), att.get("flags"), att.get("version")))
+        if self.table:
+            self.row(mid, "sticker" if kind == "sticker" else "attachment", conv, ms, att)
         return att, plain  # type: ignore[return-value]
+
+    def row(self, mid: str, kind: str, conv: str, ms: int, att: dict) -> None:
+        """One `message_attachments` row (schema 1360 and later)."""
+        self.con.execute(
+            "INSERT INTO message_attachments (messageId, editHistoryIndex, attachmentType, orderInMessage, "
+            "conversationId, sentAt, size, contentType, path, localKey, fileName, width, height, flags, version) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (mid, -1, kind, 0, conv, ms, att["size"], att["contentType"], att["path"], att.get("localKey"),
+             att.get("fileName"), att.get("width"), att.get("height"), att.get("flags"), att.get("version")))
+
+    def long_text(self, mid: str, i: int, ms: int, conv: str, j: dict) -> None:
+        """A text longer than Signal sends inline: the body cut, the whole text a long-message attachment."""
+        text = f"long message {i} " + "长文本 " * 1500
+        data, key = encrypt_attachment(text.encode())
+        rel = f"{hashlib.sha256(data).hexdigest()[:2]}/{hashlib.sha256(data).hexdigest()}"
+        (self.root / "attachments.noindex" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (self.root / "attachments.noindex" / rel).write_bytes(data)
+        att = {"contentType": "text/x-signal-plain", "size": len(text.encode()), "path": rel, "localKey": key,
+               "version": 2}
+        j["body"] = text[:2000]
+        if self.table:
+            self.row(mid, "long-message", conv, ms, att)
+        else:
+            j["bodyAttachment"] = att
+        self.ex.long_texts[f"{ms}-{'me' if j['type'] == 'outgoing' else j['sourceServiceId']}"] = text
 
     def message(self, i: int, kind: str) -> None:  # noqa: C901 - one branch per kind, flat on purpose
         thread = 1 + i % 4
@@ -258,7 +279,9 @@ class _Builder:
             j["editMessageTimestamp"] = ms + 30_000
             self.ex.edited += 1
             vkind = "text"
-        if kind == "text" and thread == 3:
+        if kind == "text" and i % 5 == 1:
+            self.long_text(mid, i, ms, conv, j)
+        elif kind == "text" and thread == 3:
             j["body"] = f"hi \ufffc, message {i}"
             j["bodyRanges"] = [{"start": 3, "length": 1, "mentionAci": BOB_ACI}, {"start": 0, "length": 2, "style": 1}]
             self.ex.mentions += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import time
 from pathlib import Path
 
 import pytest
@@ -179,6 +180,27 @@ def test_hostile_statements_are_not_run(tmp_path):
     recs = list(SignalBackupImporter().read(path, OPTS, JobContext()))
     assert not target.exists()
     assert sum(isinstance(r, MessageRec) for r in recs) == ex.messages
+
+
+def test_a_query_bomb_in_a_statement_is_stopped(tmp_path, monkeypatch):
+    """A recursive query is not allowed; a huge cross join is interrupted after its time; the rest reads."""
+    from chatvault.importers.signal_backup import replay
+
+    monkeypatch.setattr(replay, "STATEMENT_SECONDS", 0.2)
+    joins = ", ".join(f"t t{k}" for k in range(24))
+    bomb = [(F.statement("CREATE TABLE t (x INTEGER)"), None), (F.statement("INSERT INTO t VALUES (1)"), None),
+            (F.statement("INSERT INTO t VALUES (2)"), None),
+            (F.statement("INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                         "SELECT x FROM c"), None),
+            (F.statement(f"INSERT INTO t SELECT t0.x FROM {joins}"), None)]
+    path = tmp_path / "bomb.backup"
+    ex = F.build_backup(path, 20, extra_frames=bomb)
+    start = time.monotonic()
+    recs = list(SignalBackupImporter().read(path, OPTS, JobContext()))
+    assert time.monotonic() - start < 5
+    assert sum(isinstance(r, MessageRec) for r in recs) == ex.messages
+    note = next(r.message for r in recs if "could not be replayed" in getattr(r, "message", ""))
+    assert note.startswith("2 statements") and "not authorized" in note
 
 
 def test_attachment_opener_travels_by_pickle_and_notices_a_changed_file(backup, tmp_path):

@@ -49,6 +49,8 @@ def test_every_kind_imports_exactly(vault, tmp_path):
     for key, blob in rows(vault, "SELECT m.source_key, a.blob_id FROM attachments a JOIN messages m ON "
                                  "m.id = a.message_id"):
         assert store.read_all(blob) == ex.media[key]
+    long = dict(rows(vault, "SELECT source_key, text FROM messages WHERE text LIKE 'long message%'"))
+    assert long == ex.long_texts and len(long) > 5
     mentioned = rows(vault, "SELECT text FROM messages WHERE text LIKE 'hi @%'")
     assert len(mentioned) == ex.mentions > 0 and mentioned[0][0].startswith("hi @Bob Roe, message")
     edited = rows(vault, "SELECT text, extra FROM messages WHERE is_edited = 1")
@@ -108,6 +110,8 @@ def test_attachment_table_schema_and_an_unencrypted_database(vault, tmp_path):
     ex = F.build_profile(a, 120, attachment_table=True)
     report = run_import(vault, a, options=opts())
     assert report.added == ex.messages and report.attachments_stored == len(ex.media)
+    long = dict(rows(vault, "SELECT source_key, text FROM messages WHERE text LIKE 'long message%'"))
+    assert long == ex.long_texts and long
     b = tmp_path / "plain"
     ex_b = F.build_profile(b, 60, encrypted=False)
     recs = list(SignalDesktopImporter().read(b / "sql" / "db.sqlite", opts(), JobContext()))

@@ -13,11 +13,13 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 
 from chatvault.importers.signal_backup import proto
 
 _ALLOWED_PREFIXES = ("CREATE TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX", "INSERT INTO")
+STATEMENT_SECONDS = 10.0      # one INSERT of Signal's runs in microseconds; a recursive query bomb is stopped
 _OK = {sqlite3.SQLITE_CREATE_TABLE, sqlite3.SQLITE_CREATE_INDEX, sqlite3.SQLITE_INSERT, sqlite3.SQLITE_READ,
        sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_SELECT, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_TRANSACTION,
        sqlite3.SQLITE_REINDEX}
@@ -68,11 +70,16 @@ class Replay:
         self.conn.execute("PRAGMA trusted_schema = OFF")
         self.conn.execute("PRAGMA temp_store = MEMORY")
         self.conn.set_authorizer(_authorize)
+        self._started = 0.0
+        self.conn.set_progress_handler(self._too_long, 100_000)
         self.conn.execute("BEGIN")
         self.skipped = 0            # statements of kinds a reader needs not (triggers, FTS tables, views)
         self.failed: list[str] = []  # statements SQLite refused, with why (the first few)
         self.failures = 0
         self.pending = 0
+
+    def _too_long(self) -> int:
+        return int(self._started > 0 and time.monotonic() - self._started > STATEMENT_SECONDS)
 
     def run(self, raw: bytes) -> None:
         st = proto.parse(raw)
@@ -85,12 +92,15 @@ class Replay:
             self.skipped += 1
             return
         params = [_param(p) for p in st.get(2, [])]
+        self._started = time.monotonic()
         try:
             self.conn.execute(sql, params)
         except sqlite3.Error as exc:
             self.failures += 1
             if len(self.failed) < 5:
                 self.failed.append(f"{sql[:80]}…: {exc}")
+        finally:
+            self._started = 0.0
         self.pending += 1
         if self.pending >= 5000:
             self.conn.execute("COMMIT")
@@ -102,6 +112,7 @@ class Replay:
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
         self.conn.set_authorizer(None)
+        self.conn.set_progress_handler(None, 0)
         self.conn.execute("PRAGMA query_only = ON")
         return self.conn
 

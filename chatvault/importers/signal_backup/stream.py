@@ -197,7 +197,7 @@ class BackupReader:
             else:
                 n = int.from_bytes(raw_len, "big")
             if not MAC_LEN < n <= MAX_FRAME or n > self.size - self.pos:
-                if self.index == 1 and n > self.size - self.pos and self.header.version >= 1:
+                if self.index == 1 and self.header.version >= 1:    # a length decrypted with the wrong key
                     raise self._wrong()
                 raise self._damaged(f"a frame of {n:,} bytes does not fit the file", start)
             body = self._read(n)

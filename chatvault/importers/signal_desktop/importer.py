@@ -11,6 +11,7 @@ import sqlcipher3
 from chatvault.errors import InputError
 from chatvault.importers import signalids as S
 from chatvault.importers.base import Detection, Importer, ImportField, ImportOptions
+from chatvault.importers.signal_desktop import attachments as A
 from chatvault.importers.signal_desktop import dbopen, keys
 from chatvault.importers.signal_desktop import messages as M
 from chatvault.jobs.context import JobContext
@@ -146,8 +147,16 @@ class SignalDesktopImporter(Importer):
         if conv.key not in emitted:
             emitted.add(conv.key)
             yield conv
-        atts = self._attachments(conn, str(mid)) if att_table else [a for a in j.get("attachments") or []
-                                                                    if isinstance(a, dict)]
+        if att_table:
+            atts = self._attachments(conn, str(mid), "attachment")
+            if isinstance(j.get("sticker"), dict) and not (j["sticker"].get("data") or {}).get("path"):
+                j["sticker"]["data"] = next(iter(self._attachments(conn, str(mid), "sticker")), {})
+            long = next(iter(self._attachments(conn, str(mid), "long-message")), None)
+        else:
+            atts = [a for a in j.get("attachments") or [] if isinstance(a, dict)]
+            long = j.get("bodyAttachment") if isinstance(j.get("bodyAttachment"), dict) else None
+        if long:
+            j["body"] = self._long_text(d.root, long, j.get("body"))
         rec = M.record(d, {"id": str(mid), "conversationId": cid, "sent_at": sent, "type": mtype}, j, atts, calls)
         if rec is None:
             yield Unparsed(raw=str(raw)[:2000], location=loc, reason="message that cannot be placed")
@@ -155,11 +164,24 @@ class SignalDesktopImporter(Importer):
             yield rec
 
     @staticmethod
-    def _attachments(conn: sqlcipher3.Connection, mid: str) -> list[dict]:
+    def _long_text(root: Path, att: dict, body: object) -> object:
+        """A text longer than Signal sends inline, kept as a "long message" attachment (up to 64 MiB)."""
+        ref = A.ref(root / "attachments.noindex", att)
+        if ref.open is None:
+            return body
+        try:
+            with ref.open() as fh:
+                text = fh.read(64 << 20).decode("utf-8", "replace")
+        except (OSError, InputError):
+            return body
+        return text if len(text) >= len(body or "") else body
+
+    @staticmethod
+    def _attachments(conn: sqlcipher3.Connection, mid: str, kind: str) -> list[dict]:
         rows = conn.execute(
             "SELECT size, contentType, path, fileName, localKey, version, pending, width, height, caption, flags "
-            "FROM message_attachments WHERE messageId = ? AND editHistoryIndex = -1 AND attachmentType = "
-            "'attachment' ORDER BY orderInMessage", (mid,)).fetchall()
+            "FROM message_attachments WHERE messageId = ? AND editHistoryIndex = -1 AND attachmentType = ? "
+            "ORDER BY orderInMessage", (mid, kind)).fetchall()
         names = ("size", "contentType", "path", "fileName", "localKey", "version", "pending", "width", "height",
                  "caption", "flags")
         return [{k: v for k, v in zip(names, r, strict=True) if v is not None} for r in rows]
