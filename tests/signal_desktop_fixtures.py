@@ -302,9 +302,10 @@ class _Builder:
 
 def build_profile(root: Path, n: int = 1200, *, form: str = "key", attachment_table: bool = False,
                   extra_texts: list[str] = (), key_hex: str = DB_KEY, encrypted: bool = True,
-                  skip: set[int] = frozenset()) -> DesktopExpected:
+                  skip: set[int] = frozenset(), legacy_ids: bool = False) -> DesktopExpected:
     """A Signal Desktop folder at `root` with about `n` messages of every kind (`skip`: indexes left out,
-    as a later state where they were deleted)."""
+    as a later state where they were deleted; `legacy_ids`: the names before Signal's service-id rename,
+    `uuid`, `sourceUuid`, `authorUuid`, `mentionUuid`)."""
     (root / "sql").mkdir(parents=True, exist_ok=True)
     (root / "attachments.noindex").mkdir(exist_ok=True)
     (root / "drafts.noindex").mkdir(exist_ok=True)
@@ -334,6 +335,17 @@ def build_profile(root: Path, n: int = 1200, *, form: str = "key", attachment_ta
         b.ex.messages += 1
         b.ex.kinds["text"] = b.ex.kinds.get("text", 0) + 1
         b.ex.keys.append(f"{ms}-{ALICE_ACI}")
+    if legacy_ids:
+        _legacy(con)
     con.commit()
     con.close()
     return b.ex
+
+
+def _legacy(con: sqlcipher3.Connection) -> None:
+    """The schema and JSON as Signal Desktop had them before ACIs were called service ids."""
+    con.execute("ALTER TABLE conversations RENAME COLUMN serviceId TO uuid")
+    con.execute("ALTER TABLE messages RENAME COLUMN sourceServiceId TO sourceUuid")
+    con.execute("UPDATE conversations SET json = replace(json, '\"serviceId\"', '\"uuid\"')")
+    for new, old in (("sourceServiceId", "sourceUuid"), ("authorAci", "authorUuid"), ("mentionAci", "mentionUuid")):
+        con.execute(f"UPDATE messages SET json = replace(json, '\"{new}\"', '\"{old}\"')")

@@ -118,6 +118,17 @@ def test_attachment_table_schema_and_an_unencrypted_database(vault, tmp_path):
     assert sum(isinstance(r, MessageRec) for r in recs) == ex_b.messages
 
 
+def test_the_names_before_the_service_id_rename(tmp_path):
+    """Older Desktop databases say uuid / sourceUuid / authorUuid / mentionUuid: the same records."""
+    new, old = tmp_path / "new", tmp_path / "old"
+    F.build_profile(new, 120)
+    F.build_profile(old, 120, legacy_ids=True)
+    read = [[(r.source_id, r.sender_key, r.text, r.reply_to) for r in SignalDesktopImporter().read(p, opts(),
+                                                                                                JobContext())
+             if isinstance(r, MessageRec)] for p in (new, old)]
+    assert read[0] == read[1] and any(r[3] for r in read[1]) and any("@Bob Roe" in (r[2] or "") for r in read[1])
+
+
 def test_a_newer_copy_adds_only_what_is_new_and_marks_what_vanished(vault, tmp_path):
     first = tmp_path / "a"
     ex = F.build_profile(first, 200)
