@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,19 +61,24 @@ def check_passphrase(value: str) -> str | None:
 PASSPHRASE_PROBLEM = "The backup passphrase is 30 digits (Signal shows them as six groups of five)."
 
 
-_KEYS: OrderedDict[bytes, tuple[bytes, bytes]] = OrderedDict()
+_KEYS: OrderedDict[bytes, tuple[float, tuple[bytes, bytes]]] = OrderedDict()
 _KEYS_LOCK = threading.Lock()
+KEEP_SECONDS = 600.0
 
 
 def derive_keys(passphrase: str, salt: bytes) -> tuple[bytes, bytes]:
     """(AES key, HMAC key). The 250,000 rounds take a few tenths of a second, so the last few results
-    are remembered (by a hash of the inputs) for the rest of the process: a re-read costs nothing."""
+    are remembered for ten minutes (by a hash of the inputs): the import dialog's preview and the import
+    that follows pay once, and no backup key stays in memory long after."""
     data = passphrase.encode("ascii")
     tag = hashlib.sha256(salt + b"\0" + data).digest()
+    now = time.monotonic()
     with _KEYS_LOCK:
+        for old in [t for t, (at, _k) in _KEYS.items() if now - at > KEEP_SECONDS]:
+            del _KEYS[old]
         if tag in _KEYS:
             _KEYS.move_to_end(tag)
-            return _KEYS[tag]
+            return _KEYS[tag][1]
     h = hashlib.sha512(salt + data + data).digest()
     sha = hashlib.sha512
     for _ in range(ROUNDS - 1):
@@ -80,7 +86,7 @@ def derive_keys(passphrase: str, salt: bytes) -> tuple[bytes, bytes]:
     derived = HKDF(algorithm=hashes.SHA256(), length=64, salt=None, info=b"Backup Export").derive(h[:32])
     keys = (derived[:32], derived[32:])
     with _KEYS_LOCK:
-        _KEYS[tag] = keys
+        _KEYS[tag] = (now, keys)
         while len(_KEYS) > 4:
             _KEYS.popitem(last=False)
     return keys
