@@ -34,11 +34,14 @@ def _texts() -> dict[str, tuple[str, str]]:
             "Keys\" -r \"Chromium Safe Storage\"`). macOS: run `security find-generic-password -ws \"Signal Safe "
             "Storage\"`. Windows: the key in Signal's `Local State` unprotected with DPAPI, as 64 hexadecimal "
             "digits (the import guide shows the PowerShell lines). ChatVault never reads the keychain itself.")),
+        "meta_app": (_t("App"), _t("Messenger or Instagram. ChatVault finds it from the download's folders; "
+                                   "choose it when you import one message_1.json taken out of its download.")),
     }
 
 
 # The sentences declared `check` functions return, translated where the app shows them.
 _CHECKS: tuple[str, ...] = (
+    "Choose messenger or instagram.",
     "The backup passphrase is 30 digits (Signal shows them as six groups of five).",
     "The Signal database key is 64 hexadecimal digits (the `\"key\"` value in config.json).",
 )
