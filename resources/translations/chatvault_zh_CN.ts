@@ -3734,6 +3734,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>Signal Desktop (profile folder)</source>
+        <translation>Signal 桌面版（配置文件夹）</translation>
+    </message>
+    <message>
+        <source>Signal for Android (.backup)</source>
+        <translation>Signal 安卓版（备份文件）</translation>
+    </message>
+    <message>
         <source>QQ message manager export</source>
         <translation>QQ 消息管理器导出</translation>
     </message>

@@ -65,12 +65,12 @@ def format_title(name: str) -> str:
         "snapchat": QCoreApplication.translate("ImportWording", "Snapchat My Data: chat history"),
         "qq": QCoreApplication.translate("ImportWording", "QQ message manager export"),
         "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
+        "signal-desktop": QCoreApplication.translate("ImportWording", "Signal Desktop (profile folder)"),
+        "signal-android": QCoreApplication.translate("ImportWording", "Signal for Android (.backup)"),
     }
     if name in titles:
         return titles[name]
-    from chatvault.gui.i18n import core_text  # the other importers' titles, translated as the core's
-
-    return next((core_text(cls.title) for cls in registry.IMPORTERS if cls.name == name), name)
+    return next((cls.title for cls in registry.IMPORTERS if cls.name == name), name)
 
 
 def choice_label(field: str, value: str) -> str:
