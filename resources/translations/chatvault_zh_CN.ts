@@ -3740,6 +3740,16 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Signal for Android (.backup)</source>
         <translation>Signal 安卓版（备份文件）</translation>
+        <source>WhatsApp-Chat-Exporter JSON</source>
+        <translation>WhatsApp-Chat-Exporter 导出的 JSON</translation>
+    </message>
+    <message>
+        <source>imessage-exporter text files</source>
+        <translation>imessage-exporter 导出的文本文件</translation>
+    </message>
+    <message>
+        <source>Telegram Desktop export (HTML)</source>
+        <translation>Telegram 桌面版导出（HTML）</translation>
     </message>
     <message>
         <source>QQ message manager export</source>

@@ -28,6 +28,8 @@ FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
     "telegram": (),
     "line": ("tz",),
     "qq": ("tz",),
+    "telegram-html": ("tz",),
+    "imessage-txt": ("tz",),
 }
 
 
@@ -64,6 +66,9 @@ def format_title(name: str) -> str:
         "twitter": QCoreApplication.translate("ImportWording", "X (Twitter) archive: direct messages"),
         "snapchat": QCoreApplication.translate("ImportWording", "Snapchat My Data: chat history"),
         "qq": QCoreApplication.translate("ImportWording", "QQ message manager export"),
+        "telegram-html": QCoreApplication.translate("ImportWording", "Telegram Desktop export (HTML)"),
+        "wa-exporter": QCoreApplication.translate("ImportWording", "WhatsApp-Chat-Exporter JSON"),
+        "imessage-txt": QCoreApplication.translate("ImportWording", "imessage-exporter text files"),
         "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
         "signal-desktop": QCoreApplication.translate("ImportWording", "Signal Desktop (profile folder)"),
         "signal-android": QCoreApplication.translate("ImportWording", "Signal for Android (.backup)"),
