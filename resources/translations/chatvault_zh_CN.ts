@@ -3740,6 +3740,8 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Signal for Android (.backup)</source>
         <translation>Signal 安卓版（备份文件）</translation>
+    </message>
+    <message>
         <source>WhatsApp-Chat-Exporter JSON</source>
         <translation>WhatsApp-Chat-Exporter 导出的 JSON</translation>
     </message>
@@ -4101,6 +4103,8 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>The backup passphrase is 30 digits (Signal shows them as six groups of five).</source>
         <translation>备份密码是 30 位数字（Signal 将其显示为六组、每组五位）。</translation>
+    </message>
+    <message>
         <source>App</source>
         <translation>应用</translation>
     </message>
