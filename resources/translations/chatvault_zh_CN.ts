@@ -1768,26 +1768,6 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>全部类型</translation>
     </message>
     <message>
-        <source>Where</source>
-        <translation>范围</translation>
-    </message>
-    <message>
-        <source>Everywhere</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>Chats</source>
-        <translation>聊天</translation>
-    </message>
-    <message>
-        <source>Moments</source>
-        <translation>朋友圈</translation>
-    </message>
-    <message>
-        <source>Favorites</source>
-        <translation>收藏</translation>
-    </message>
-    <message>
         <source>Text</source>
         <translation>文字</translation>
     </message>
@@ -1888,6 +1868,26 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>
             <numerusform>%n 条消息</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Everywhere</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation>朋友圈</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
     </message>
 </context>
 <context>
@@ -3320,6 +3320,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ConversationActions</name>
     <message>
+        <source>Open saved copy…</source>
+        <translation>打开保存的副本…</translation>
+    </message>
+    <message>
         <source>Chat files</source>
         <translation>聊天文件</translation>
     </message>
@@ -3577,10 +3581,6 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>SourcePanel</name>
     <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
-    <message>
         <source>Read it again even if this exact file was imported before</source>
         <translation>即使这个文件以前导入过，也重新读取</translation>
     </message>
@@ -3729,6 +3729,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>
             <numerusform>%1（%n 条消息）</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
     </message>
 </context>
 <context>
@@ -4068,6 +4072,166 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Custodian</source>
         <translation>保管人</translation>
+    </message>
+</context>
+<context>
+    <name>ArticleText</name>
+    <message>
+        <source>Deleted at the source on %1 — saved copy below</source>
+        <translation>来源已于 %1 删除 — 下方是保存的副本</translation>
+    </message>
+    <message>
+        <source>Deleted at the source on %1 — no saved copy</source>
+        <translation>来源已于 %1 删除 — 没有保存副本</translation>
+    </message>
+    <message>
+        <source>Blocked at the source on %1 — saved copy below</source>
+        <translation>来源已于 %1 屏蔽 — 下方是保存的副本</translation>
+    </message>
+    <message>
+        <source>Blocked at the source on %1 — no saved copy</source>
+        <translation>来源已于 %1 屏蔽 — 没有保存副本</translation>
+    </message>
+    <message>
+        <source>Saved copy (captured %1)</source>
+        <translation>已保存副本（保存于 %1）</translation>
+    </message>
+    <message>
+        <source>Still online when checked on %1</source>
+        <translation>%1 检查时仍可访问</translation>
+    </message>
+    <message>
+        <source>Deleted at the source (checked on %1)</source>
+        <translation>来源已删除（%1 检查）</translation>
+    </message>
+    <message>
+        <source>Blocked at the source (checked on %1)</source>
+        <translation>来源已屏蔽（%1 检查）</translation>
+    </message>
+    <message>
+        <source>Could not be reached when checked on %1</source>
+        <translation>%1 检查时无法访问</translation>
+    </message>
+    <message>
+        <source>Not checked at the source yet</source>
+        <translation>尚未向来源检查</translation>
+    </message>
+    <message>
+        <source>from WeChat's own cache on this device</source>
+        <translation>来自本设备上微信自己的缓存</translation>
+    </message>
+    <message>
+        <source>fetched from the web</source>
+        <translation>从网上获取</translation>
+    </message>
+</context>
+<context>
+    <name>ArticleViewer</name>
+    <message>
+        <source>Saved copy</source>
+        <translation>保存的副本</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>再次检查</translation>
+    </message>
+    <message>
+        <source>This article is no longer in the vault.</source>
+        <translation>这篇文章已不在保险库中。</translation>
+    </message>
+    <message>
+        <source>Saved copy captured on %1, %2</source>
+        <translation>副本保存于 %1，%2</translation>
+    </message>
+    <message>
+        <source>No saved copy of this article.</source>
+        <translation>这篇文章没有保存副本。</translation>
+    </message>
+    <message>
+        <source>Turn on fetching in Settings → Articles to ask the source again.</source>
+        <translation>在“设置 → 文章”中开启获取后，才能再次询问来源。</translation>
+    </message>
+    <message>
+        <source>Links are not opened from a saved copy. Address: %1</source>
+        <translation>保存的副本中的链接不会被打开。地址：%1</translation>
+    </message>
+    <message>
+        <source>Asking the source…</source>
+        <translation>正在询问来源…</translation>
+    </message>
+    <message>
+        <source>Checked.</source>
+        <translation>已检查。</translation>
+    </message>
+</context>
+<context>
+    <name>ArticlesSection</name>
+    <message>
+        <source>Articles</source>
+        <translation>文章</translation>
+    </message>
+    <message>
+        <source>Save copies of shared articles: fetch them from the internet</source>
+        <translation>保存分享的文章副本：从互联网获取</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Only when I ask</source>
+        <translation>仅在我要求时</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Wait between two requests to one site</source>
+        <translation>对同一网站两次请求的间隔</translation>
+    </message>
+    <message>
+        <source>Check saved articles again every</source>
+        <translation>再次检查已保存文章的间隔</translation>
+    </message>
+    <message>
+        <source>%1 articles linked from messages, %2 saved, %3 deleted or blocked at the source.</source>
+        <translation>消息中链接了 %1 篇文章，已保存 %2 篇，%3 篇已被来源删除或屏蔽。</translation>
+    </message>
+    <message>
+        <source>Fetch and check now…</source>
+        <translation>立即获取并检查…</translation>
+    </message>
+    <message>
+        <source>When this is on, ChatVault fetches each article linked in this vault's messages (chats, Moments, Favorites) once, only from these sites: %1 — and the pictures inside those articles from the article's own picture servers. At most one request every %2 s to each site, each limited to %3 s and %4 MiB (%5 MiB per picture), naming ChatVault as the program and sending no cookies. Copies are stored encrypted in the vault. “Check again” asks the same pages whether they still exist. Nothing else in ChatVault uses the internet (backups go only where you set them up). Off: nothing is fetched.</source>
+        <translation>开启后，ChatVault 会把这个保险库消息中（聊天、朋友圈、收藏）链接的每篇文章获取一次，只从这些网站获取：%1；文章里的图片只从该文章自己的图片服务器获取。对每个网站每 %2 秒最多请求一次，每次请求最长 %3 秒、最大 %4 MiB（每张图片 %5 MiB），以 ChatVault 的名义请求，不发送任何网站登录或跟踪信息。副本加密保存在保险库中。“再次检查”会再询问同样的页面是否还在。ChatVault 的其他部分都不使用互联网（备份只发送到你设置的位置）。关闭时：什么都不获取。</translation>
+    </message>
+</context>
+<context>
+    <name>ArticlesJobDialog</name>
+    <message>
+        <source>Saving articles</source>
+        <translation>正在保存文章</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Stopped. What was saved stays.</source>
+        <translation>已停止。已保存的内容会保留。</translation>
+    </message>
+    <message>
+        <source>Article %1 of %2</source>
+        <translation>第 %1 篇，共 %2 篇</translation>
+    </message>
+    <message>
+        <source>%1 saved, %2 checked, %3 could not be saved.</source>
+        <translation>已保存 %1 篇，已检查 %2 篇，%3 篇无法保存。</translation>
+    </message>
+    <message>
+        <source>Stopping after the current request…</source>
+        <translation>当前请求完成后停止…</translation>
     </message>
 </context>
 <context>
