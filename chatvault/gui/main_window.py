@@ -36,6 +36,7 @@ from chatvault.gui.views.chatlist import ChatListDelegate
 from chatvault.gui.views.damage import DamageNotice
 from chatvault.gui.views.main_chrome import (  # the page numbers are part of this module's interface
     PAGE_CHATS,
+    PAGE_FAVORITES,
     PAGE_GALLERY,
     PAGE_LOCKED,
     PAGE_PROTECTION,
@@ -217,6 +218,12 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.compliance = CompliancePage(self)        # PAGE_COMPLIANCE: after the locked page
         self.compliance.holds_changed.connect(lambda: self.chat_compliance.refresh())
         self.stack.addWidget(self.compliance)
+        from chatvault.gui.pages.favorites import FavoritesPage
+
+        while self.stack.count() < PAGE_FAVORITES:     # page 6 (Moments) comes from its own module
+            self.stack.addWidget(QWidget())
+        self.favorites_page = FavoritesPage(self)
+        self.stack.insertWidget(PAGE_FAVORITES, self.favorites_page)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -239,6 +246,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.gallery.set_vault(vault, self.conn)
         self.protection.set_vault(vault)
         self.compliance.set_vault(vault)
+        self.favorites_page.set_vault(vault)
         self.reload_chats()
         self._watch_vault(vault)
 
@@ -294,6 +302,10 @@ class MainWindow(MainWindowChrome, QMainWindow):
         """Open a conversation scrolled to a message, highlighted, with its context around it."""
         if self.store is None:
             return
+        if self.favorites_page.opens(self.conn, conversation_id):    # a favorite: its own page, at the item
+            self.show_page(PAGE_FAVORITES, refresh=False)
+            self.favorites_page.show_favorite(message_id)
+            return
         msg = self.store.message(message_id)
         row = self.chat_model.row_of(conversation_id)
         if msg is None or row is None:
@@ -307,7 +319,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.open_conversation(conv, around=msg)
         self.messages.setFocus()
 
-    def show_page(self, page: int) -> None:
+    def show_page(self, page: int, refresh: bool = True) -> None:
         if self.vault is None and page != PAGE_LOCKED:
             return
         self.stack.setCurrentIndex(page)
@@ -319,6 +331,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.gallery.refresh()
         elif page == PAGE_PROTECTION:
             self.protection.refresh()
+        elif page == PAGE_FAVORITES and refresh:
+            self.favorites_page.refresh()
 
     def jump_to_date(self) -> None:
         if self.current_conv is None:
@@ -390,6 +404,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.gallery.clear()
         self.protection.clear()
         self.compliance.set_vault(None)
+        self.favorites_page.clear()
         self.chat_compliance.clear()
         self.messages.clear()
         self.damage_notice.clear()
@@ -563,6 +578,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self._lock_shell()
             self.search_page.clear()
             self.gallery.clear()
+            self.favorites_page.clear()
             if self.conn is not None:
                 self.conn.close()
             self.conn = None

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 from chatvault.gui import theme
 
 PAGE_CHATS, PAGE_SEARCH, PAGE_GALLERY, PAGE_PROTECTION, PAGE_LOCKED, PAGE_COMPLIANCE = range(6)
+PAGE_FAVORITES = 7        # WeChat Favorites (page 6 is Moments)
 NAV_WIDTH = 72
 
 class MainWindowChrome:
@@ -33,7 +34,8 @@ class MainWindowChrome:
         self.nav_group = QButtonGroup(self)
         self.nav_buttons: dict[int, QToolButton] = {}
         for page, icon_name in ((PAGE_CHATS, "chats"), (PAGE_SEARCH, "search"), (PAGE_GALLERY, "gallery"),
-                                (PAGE_PROTECTION, "shield"), (PAGE_COMPLIANCE, "compliance")):
+                                (PAGE_PROTECTION, "shield"), (PAGE_COMPLIANCE, "compliance"),
+                                (PAGE_FAVORITES, "favorites")):
             b = self._nav_button(theme.nav_icon(icon_name))
             b.setCheckable(True)
             b.clicked.connect(lambda _=False, p=page: self.show_page(p))
@@ -108,12 +110,16 @@ class MainWindowChrome:
         self.act_compliance = QAction(self)
         self.act_compliance.setShortcut(QKeySequence("Ctrl+5"))
         self.act_compliance.triggered.connect(lambda: self.show_page(PAGE_COMPLIANCE))
+        self.act_favorites = QAction(self)
+        self.act_favorites.setShortcut(QKeySequence("Ctrl+7"))
+        self.act_favorites.triggered.connect(lambda: self.show_page(PAGE_FAVORITES))
         self.act_jump = QAction(self)
         self.act_jump.setShortcut(QKeySequence("Ctrl+G"))
         self.act_jump.triggered.connect(self.jump_to_date)
         self.act_missing = QAction(self)
         self.act_missing.triggered.connect(lambda: (self.show_page(PAGE_GALLERY), self.gallery.show_missing()))
-        for a in (self.act_chats, self.act_search, self.act_gallery, self.act_protection, self.act_compliance, None,
+        for a in (self.act_chats, self.act_search, self.act_gallery, self.act_protection, self.act_compliance,
+                  self.act_favorites, None,
                   self.act_jump,
                   self.act_missing):
             self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
@@ -132,7 +138,8 @@ class MainWindowChrome:
         labels = {PAGE_CHATS: (self.tr("Chats"), self.act_chats), PAGE_SEARCH: (self.tr("Search"), self.act_search),
                   PAGE_GALLERY: (self.tr("Media"), self.act_gallery),
                   PAGE_PROTECTION: (self.tr("Protection"), self.act_protection),
-                  PAGE_COMPLIANCE: (self.tr("Compliance"), self.act_compliance)}
+                  PAGE_COMPLIANCE: (self.tr("Compliance"), self.act_compliance),
+                  PAGE_FAVORITES: (self.tr("Favorites"), self.act_favorites)}
         for page, b in self.nav_buttons.items():
             label, action = labels[page]
             self._label_nav(b, label, f"{label} ({keys(action)})")
