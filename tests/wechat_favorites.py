@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from tests import wechat_fixtures as F
 
-ALICE, BOB, ROOM = "wxid_alice", "wxid_bob", F.ROOM
+ALICE, BOB, ROOM = "wxid_alice", "wxid_bob", "room7@chatroom"   # as in wechat_states
 T = F.T0
 
 
@@ -34,6 +34,11 @@ class Part:
     ts: int | None = None
     duration: int | None = None
     source_path: str | None = None     # PC: where the chat had the file (sourcedatapath)
+
+    @property
+    def media_expected(self) -> bool:
+        """A photo, voice note, video or file whose file is in the cache."""
+        return self.datatype in (2, 3, 4, 8) and self.data is not None
 
     @property
     def md5(self) -> str | None:

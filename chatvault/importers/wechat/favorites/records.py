@@ -19,12 +19,13 @@ from chatvault.model import (
     AttachmentRef,
     ConversationKind,
     ConversationRec,
+    Feed,
     MessageKind,
     MessageRec,
     ParticipantRec,
 )
 
-FEED = "favorites"
+FEED = Feed.FAVORITES.value
 FEED_KEY = "@favorites"          # never a wxid: WeChat ids never start with "@"
 _ARTICLE_HOSTS = ("mp.weixin.qq.com",)
 _TEXT_PART = 1
@@ -34,12 +35,9 @@ MediaResolver = Callable[[FavEntry, FavPart, int], AttachmentRef | None]
 
 def feed_conversation(d: Directory) -> ConversationRec:
     """The account's one Favorites conversation (its `feed` is 'favorites')."""
-    rec = ConversationRec(key=FEED_KEY, title="Favorites", kind=ConversationKind.SELF,
-                          participants=[ParticipantRec(key=d.me, display_name=d.name(d.me), is_me=True)],
-                          extra={"feed": FEED})
-    if hasattr(rec, "feed"):
-        rec.feed = FEED
-    return rec
+    return ConversationRec(key=FEED_KEY, title="Favorites", kind=ConversationKind.SELF,
+                           participants=[ParticipantRec(key=d.me, display_name=d.name(d.me), is_me=True)],
+                           feed=Feed.FAVORITES)
 
 
 def _ms(seconds: int | None) -> int | None:
