@@ -1,0 +1,123 @@
+"""The Favorites page walked through real widgets: Ctrl+7 opens it on an imported WeChat account, the type
+chips and the tag filter narrow the cards, a chat-history bundle opens as a small conversation, a note
+with its parts, the search box filters, and a search hit on a favorite opens the page at that item."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLabel, QListWidget, QToolButton
+
+from chatvault.importers.base import ImportOptions
+from chatvault.ingest.engine import run_import
+from tests import wechat_favorites as W
+from tests import wechat_fixtures as F
+from tests import wechat_states as S
+
+
+@pytest.fixture
+def win(qtbot, vault, tmp_path):
+    from chatvault.gui import i18n
+    from chatvault.gui.main_window import MainWindow
+
+    i18n.set_language("en")                       # the plural forms ("14 favorites")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    root = S.write_pc(tmp_path, 1, favs=W.catalogue())
+    run_import(vault, root, options=ImportOptions(options={"key": F.KEY_HEX}))
+    w = MainWindow(vault)
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.close()
+
+
+def _open(qtbot, win):
+    page = win.favorites_page
+    with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+        qtbot.keyClick(win, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert win.stack.currentWidget() is page
+    return page
+
+
+def _kinds(page) -> list[str]:
+    return [r["extra"]["fav_kind"] for r in page.model.rows]
+
+
+def _texts(page, name: str) -> list[str]:
+    return [lab.text() for lab in page.detail.findChildren(QLabel, name)]
+
+
+def test_the_page_lists_every_favorite_and_filters_by_type(qtbot, win):
+    page = _open(qtbot, win)
+    assert page.model.total == len(W.TYPES) and len(page.model.rows) == len(W.TYPES)
+    assert page.count.text() == f"{len(W.TYPES)} favorites"
+    assert page.list.currentIndex().row() == 0              # the newest one is shown whole at once
+    for chip, kinds in (("media", {"image", "video"}), ("links", {"link", "article", "music", "product",
+                                                                   "mini_program", "channels"}),
+                        ("files", {"file"}), ("voice", {"voice"}), ("locations", {"location"})):
+        with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+            qtbot.mouseClick(page.chips[chip], Qt.MouseButton.LeftButton)
+        assert set(_kinds(page)) == kinds, chip
+
+
+def test_a_tag_narrows_the_list_and_the_search_box_filters_it(qtbot, win):
+    page = _open(qtbot, win)
+    family = page.tag.findData("Family")
+    assert family > 0 and page.tag.itemText(family).startswith("#Family")
+    with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+        page.tag.setCurrentIndex(family)
+    expected = [f.local_id for f in W.catalogue() if "Family" in f.tags]
+    assert sorted(int(r["source_key"]) for r in page.model.rows) == sorted(expected)
+    with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+        page.tag.setCurrentIndex(0)
+    with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+        qtbot.keyClicks(page.search, "north gate")
+    assert _kinds(page) == ["chat_history"]                # found by a message inside the bundle
+
+
+def test_a_chat_history_opens_as_a_small_conversation(qtbot, win):
+    page = _open(qtbot, win)
+    with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+        qtbot.mouseClick(page.chips["chat_history"], Qt.MouseButton.LeftButton)
+    page.select_row(0)
+    chat = page.detail.findChild(QListWidget, "favBundle")
+    lines = [chat.item(i).text() for i in range(chat.count())]
+    assert len(lines) == 3
+    assert lines[0].startswith("Alice R") and lines[0].endswith("Where do we meet?")
+    assert lines[1].startswith("Bob") and "At the north gate" in lines[1]
+    assert _texts(page, "favSource") == ["From Hiking group"]
+
+
+def test_a_note_opens_with_its_parts_and_its_photo_opens_in_the_viewer(qtbot, win):
+    page = _open(qtbot, win)
+    with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+        qtbot.mouseClick(page.chips["notes"], Qt.MouseButton.LeftButton)
+    page.select_row(0)
+    assert _texts(page, "favNoteTitle") == ["Packing list"]
+    assert _texts(page, "favNotePart") == ["Packing list 行李清单", "Tent, stove, water"]
+    assert _texts(page, "favTags") == ["#Family"]
+    photo = page.detail.findChild(QToolButton, "favImage")
+    viewer = page.detail.open_image(page.detail.image_items()[0]["blob_id"])
+    assert photo is not None and viewer is not None
+    qtbot.waitUntil(lambda: not viewer.image.isNull(), timeout=10_000)
+    viewer.close()
+
+
+def test_a_search_hit_on_a_favorite_opens_the_favorites_page_at_it(qtbot, win):
+    from chatvault.gui.main_window import PAGE_SEARCH
+    from chatvault.gui.models.search import HitRole
+
+    win.show_page(PAGE_SEARCH)
+    search = win.search_page
+    with qtbot.waitSignal(search.worker.results, timeout=10_000):
+        search.box.setText("Packing")
+    index = search.model.index(0)
+    hit = index.data(HitRole)
+    assert hit.conversation == "Favorites"
+    page = win.favorites_page
+    with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+        search.list.clicked.emit(index)
+    assert win.stack.currentWidget() is page
+    current = page.list.currentIndex()
+    assert page.model.rows[current.row()]["id"] == hit.message_id
+    assert _texts(page, "favNoteTitle") == ["Packing list"]
