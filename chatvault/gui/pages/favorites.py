@@ -37,6 +37,7 @@ class FavoritesPage(QWidget):
         self.window_ = window
         self.vault: Vault | None = None
         self._jump: int | None = None
+        self._shown: int | None = None          # the message id of the favorite shown whole
         self.loader = ThumbLoader(self, size=240)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 8)
@@ -91,6 +92,7 @@ class FavoritesPage(QWidget):
         self.list.setUniformItemSizes(True)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setMinimumWidth(320)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # cards fit the width
         self.delegate = FavoriteCardDelegate(self.list)
         self.delegate.thumbnails = self.loader.cache
         self.delegate.thumbnail_requested.connect(self.loader.request)
@@ -120,7 +122,7 @@ class FavoritesPage(QWidget):
                   "files": self.tr("Files"), "voice": self.tr("Voice"), "notes": self.tr("Notes"),
                   "chat_history": self.tr("Chat history"), "locations": self.tr("Locations")}
         for key, b in self.chips.items():
-            b.setText(labels[key])
+            b.setText(labels[key].replace("&", "&&"))      # a plain "&", not a mnemonic
             b.setAccessibleName(labels[key])
         self.search.setPlaceholderText(self.tr("Search favorites: words, people, tags"))
         self.search.setAccessibleName(self.tr("Search favorites"))
@@ -181,7 +183,8 @@ class FavoritesPage(QWidget):
         if at is not None and at < len(self.model.rows):
             self.select_row(at)
         elif self._jump is None and self.model.rows and not self.list.currentIndex().isValid():
-            self.select_row(0)
+            kept = self.model.row_of(self._shown) if self._shown is not None else None
+            self.select_row(kept or 0)          # the item shown before a refresh stays shown
         self._jump = None
 
     def select_row(self, row: int) -> None:
@@ -194,6 +197,7 @@ class FavoritesPage(QWidget):
         if row is None:
             self.detail.clear()
         else:
+            self._shown = row["id"]
             self.detail.show_item(row)
 
     def show_favorite(self, message_id: int) -> None:

@@ -135,10 +135,11 @@ class FavoriteDetail(QScrollArea):
     def _note(self, row: dict[str, Any]) -> None:
         """A note's parts in order: paragraphs, pictures, files, places, links."""
         title = row["extra"].get("title")
-        if title:
+        parts = row["extra"].get("note") or []
+        if title and not (parts and parts[0].get("text") == title):     # a title that is not its first line
             self._label(title, "favNoteTitle")
         stored = {a.get("extra_part"): a for a in self._attachments(row)}
-        for i, part in enumerate(row["extra"].get("note") or []):
+        for i, part in enumerate(parts):
             ptype = part.get("type")
             if ptype == "text":
                 self._label(part.get("text") or "", "favNotePart")
