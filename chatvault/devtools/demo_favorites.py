@@ -77,13 +77,13 @@ def populate_favorites(conn: Connection, vault=None, now_ms: int | None = None) 
     if photo is not None:
         record_blob(conn, *photo)
     for n, (ts, sender, kind, text, extra) in enumerate(_items(today), 1):
-        extra = {"feed": "favorites", "fav_local_id": n, "favorited_ts": ts, **extra}
+        extra = {"feed": "favorites", "fav_local_id": 7_340_000 + n, "favorited_ts": ts, **extra}
         if extra.get("fav_source", {}).get("sender"):
             extra["original_ts"] = ts - 3 * HOUR - 17 * MIN
         mid = int(conn.execute(
             "INSERT INTO messages(conversation_id, source_key, ts, sender_id, kind, text, status, first_run_id,"
             " last_seen_run_id, extra) VALUES (?,?,?,?,?,?, 'present', ?, ?, ?)",
-            (conv, str(n), ts, people.get(sender or ""), kind, text, run, run,
+            (conv, str(7_340_000 + n), ts, people.get(sender or ""), kind, text, run, run,
              json.dumps(extra, ensure_ascii=False))).lastrowid)
         _attach(conn, mid, kind, extra, photo)
     conn.execute("COMMIT")
