@@ -188,3 +188,17 @@ def test_500_favorites_of_every_type_and_deletions_in_a_later_state(vault, tmp_p
     status = {r["source_key"]: r["status"] for r in rows}
     assert len(status) == 501
     assert {k for k, v in status.items() if v == "missing-at-source"} == {"1", "250", "500"}
+
+
+def test_search_cli_finds_favorites_by_tag_with_feed(vault_path, vault, tmp_path, cli):
+    from tests.conftest import PASSPHRASE
+
+    root = S.write_pc(tmp_path, 1, favs=W.catalogue())
+    run_import(vault, root, options=ImportOptions(options=KEY))
+    vault.lock()
+    env = {"CHATVAULT_VAULT": str(vault_path), "CHATVAULT_PASSPHRASE": PASSPHRASE}
+    out = cli("search", "Family", "--feed", "favorites", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    hits = json.loads(out.stdout)["results"]
+    assert len(hits) == sum(1 for f in W.catalogue() if "Family" in f.tags)
+    assert {h["conversation"] for h in hits} == {"Favorites"}
