@@ -121,3 +121,47 @@ def test_a_search_hit_on_a_favorite_opens_the_favorites_page_at_it(qtbot, win):
     current = page.list.currentIndex()
     assert page.model.rows[current.row()]["id"] == hit.message_id
     assert _texts(page, "favNoteTitle") == ["Packing list"]
+
+
+def test_a_voice_favorite_plays_in_the_voice_player(qtbot, win):
+    page = _open(qtbot, win)
+    with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+        qtbot.mouseClick(page.chips["voice"], Qt.MouseButton.LeftButton)
+    page.select_row(0)
+    from PySide6.QtWidgets import QPushButton
+
+    play = page.detail.findChild(QPushButton, "favPlayVoice")
+    qtbot.mouseClick(play, Qt.MouseButton.LeftButton)
+    player = page.detail.player
+    assert player.message["id"] == page.model.rows[0]["id"]      # this favorite's voice note, being decrypted
+    qtbot.waitUntil(lambda: player._op is None or not player._op.running, timeout=10_000)
+    player.stop()
+
+
+def test_pages_load_as_the_list_scrolls_and_a_jump_reaches_an_old_item(qtbot, vault, tmp_path):
+    """130 favorites: the first page holds 60, the next comes on scrolling; opening the oldest one (a
+    search hit) reads every page up to it and shows it."""
+    from chatvault.gui import i18n
+    from chatvault.gui.main_window import PAGE_FAVORITES, MainWindow
+
+    i18n.set_language("en")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    root = S.write_pc(tmp_path, 1, favs=W.catalogue(130))
+    run_import(vault, root, options=ImportOptions(options={"key": F.KEY_HEX}))
+    w = MainWindow(vault)
+    qtbot.addWidget(w)
+    w.show()
+    page = w.favorites_page
+    with qtbot.waitSignal(page.model.loaded, timeout=20_000):
+        w.show_page(PAGE_FAVORITES)
+    assert page.model.total == 130 and len(page.model.rows) == 60
+    with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+        page.list.scrollToBottom()
+        page.model.fetchMore()
+    assert len(page.model.rows) == 120
+    oldest = w.conn.execute("SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+                            "WHERE c.feed = 'favorites' AND m.source_key = '1'").fetchone()[0]
+    with qtbot.waitSignal(page.model.loaded, timeout=10_000):
+        w.open_message(page.model.rows[0]["conversation_id"], oldest)
+    assert page.model.rows[page.list.currentIndex().row()]["id"] == oldest
+    w.close()
