@@ -202,3 +202,17 @@ def test_search_cli_finds_favorites_by_tag_with_feed(vault_path, vault, tmp_path
     hits = json.loads(out.stdout)["results"]
     assert len(hits) == sum(1 for f in W.catalogue() if "Family" in f.tags)
     assert {h["conversation"] for h in hits} == {"Favorites"}
+
+
+def test_a_link_out_of_the_cache_is_not_followed(vault, tmp_path):
+    """A cache entry that is a symlink to a file outside the account folder is not read."""
+    outside = tmp_path / "secret.txt"
+    outside.write_bytes(b"not yours")
+    fav = W.one("file", 1, cached=False)
+    root = S.write_pc(tmp_path / "acct", 1, favs=[fav])
+    link = root / "FileStorage" / "Fav" / "Data" / "01" / "d00001.pdf"
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside)
+    run_import(vault, root, options=ImportOptions(options=KEY))
+    att = _items(vault.connect(readonly=True))["1"]["attachments"][0]
+    assert att["status"] == "missing" and att["blob_id"] is None

@@ -57,6 +57,8 @@ class FavCache:
             thumb_dir = Path(dirpath).name.lower() in _THUMB_DIRS or any(
                 part.lower() in _THUMB_DIRS for part in Path(dirpath).relative_to(folder).parts[:1])
             for name in names:
+                if not regular_file(Path(dirpath) / name, root):   # no FIFO, device or link out of the folder
+                    continue
                 key, thumb = _stem(name)
                 target = self.thumbs if (thumb or thumb_dir) else self.files
                 target.setdefault(key, Path(dirpath) / name)
