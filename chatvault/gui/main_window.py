@@ -220,10 +220,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.stack.addWidget(self.compliance)
         from chatvault.gui.pages.favorites import FavoritesPage
 
-        while self.stack.count() < PAGE_FAVORITES:     # page 6 (Moments) comes from its own module
-            self.stack.addWidget(QWidget())
-        self.favorites_page = FavoritesPage(self)
-        self.stack.insertWidget(PAGE_FAVORITES, self.favorites_page)
+        self.favorites_page = FavoritesPage.install(self)        # PAGE_FAVORITES
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -302,9 +299,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         """Open a conversation scrolled to a message, highlighted, with its context around it."""
         if self.store is None:
             return
-        if self.favorites_page.opens(self.conn, conversation_id):    # a favorite: its own page, at the item
-            self.show_page(PAGE_FAVORITES, refresh=False)
-            self.favorites_page.show_favorite(message_id)
+        if self.favorites_page.open_item(self.conn, conversation_id, message_id):   # a favorite: on its page
             return
         msg = self.store.message(message_id)
         row = self.chat_model.row_of(conversation_id)

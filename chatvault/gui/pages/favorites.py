@@ -217,9 +217,26 @@ class FavoritesPage(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(900, 600)
 
-    @staticmethod
-    def opens(conn, conversation_id: int) -> bool:
-        """Whether a conversation is a Favorites feed (its messages open on this page)."""
+    @classmethod
+    def install(cls, window) -> FavoritesPage:
+        """The page at PAGE_FAVORITES of the window's stack (page 6, Moments, is added by its own module:
+        until it is there, an empty page keeps the numbers)."""
+        from chatvault.gui.views.main_chrome import PAGE_FAVORITES
+
+        while window.stack.count() < PAGE_FAVORITES:
+            window.stack.addWidget(QWidget())
+        page = cls(window)
+        window.stack.insertWidget(PAGE_FAVORITES, page)
+        return page
+
+    def open_item(self, conn, conversation_id: int, message_id: int) -> bool:
+        """Show favorite `message_id` on this page when its conversation is a Favorites feed (a search
+        hit); False for any other conversation."""
+        from chatvault.gui.views.main_chrome import PAGE_FAVORITES
         from chatvault.store import favorites as store
 
-        return conn is not None and store.is_favorites(conn, conversation_id)
+        if conn is None or not store.is_favorites(conn, conversation_id):
+            return False
+        self.window_.show_page(PAGE_FAVORITES, refresh=False)
+        self.show_favorite(message_id)
+        return True
