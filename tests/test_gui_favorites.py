@@ -67,7 +67,7 @@ def test_a_tag_narrows_the_list_and_the_search_box_filters_it(qtbot, win):
     with qtbot.waitSignal(page.model.loaded, timeout=10_000):
         page.tag.setCurrentIndex(family)
     expected = [f.local_id for f in W.catalogue() if "Family" in f.tags]
-    assert sorted(int(r["source_key"]) for r in page.model.rows) == sorted(expected)
+    assert sorted(r["extra"]["fav_local_id"] for r in page.model.rows) == sorted(expected)
     with qtbot.waitSignal(page.model.loaded, timeout=10_000):
         page.tag.setCurrentIndex(0)
     with qtbot.waitSignal(page.model.loaded, timeout=10_000):
@@ -160,7 +160,7 @@ def test_pages_load_as_the_list_scrolls_and_a_jump_reaches_an_old_item(qtbot, va
         page.model.fetchMore()
     assert len(page.model.rows) == 120
     oldest = w.conn.execute("SELECT m.id FROM messages m JOIN conversations c ON c.id = m.conversation_id "
-                            "WHERE c.feed = 'favorites' AND m.source_key = '1'").fetchone()[0]
+                            "WHERE c.feed = 'favorites' AND json_extract(m.extra, '$.fav_local_id') = 1").fetchone()[0]
     with qtbot.waitSignal(page.model.loaded, timeout=10_000):
         w.open_message(page.model.rows[0]["conversation_id"], oldest)
     assert page.model.rows[page.list.currentIndex().row()]["id"] == oldest

@@ -25,7 +25,7 @@ def _items(conn) -> dict[str, dict]:
     out = {}
     for r in favstore.items(conn, limit=10_000):
         r["extra"] = json.loads(r["extra"]) if r["extra"] else {}
-        out[r["source_key"]] = r
+        out[str(r["extra"]["fav_local_id"])] = r
     return out
 
 
@@ -183,9 +183,9 @@ def test_500_favorites_of_every_type_and_deletions_in_a_later_state(vault, tmp_p
     report2 = run_import(vault, root, options=ImportOptions(options=KEY))
     assert report2.missing_at_source == 3 and report2.added >= 1
     conn = vault.connect(readonly=True)
-    rows = conn.execute("SELECT m.source_key, m.status FROM messages m JOIN conversations c ON c.id = m.conversation_id"
-                        " WHERE c.feed = 'favorites'").fetchall()
-    status = {r["source_key"]: r["status"] for r in rows}
+    rows = conn.execute("SELECT json_extract(m.extra, '$.fav_local_id') AS lid, m.status FROM messages m"
+                        " JOIN conversations c ON c.id = m.conversation_id WHERE c.feed = 'favorites'").fetchall()
+    status = {str(r["lid"]): r["status"] for r in rows}
     assert len(status) == 501
     assert {k for k, v in status.items() if v == "missing-at-source"} == {"1", "250", "500"}
 
@@ -216,3 +216,20 @@ def test_a_link_out_of_the_cache_is_not_followed(vault, tmp_path):
     run_import(vault, root, options=ImportOptions(options=KEY))
     att = _items(vault.connect(readonly=True))["1"]["attachments"][0]
     assert att["status"] == "missing" and att["blob_id"] is None
+
+
+def test_one_accounts_favorites_from_the_pc_and_the_phone_are_one_set(vault, tmp_path):
+    """Synced favorites carry WeChat's server id on every device: read from the PC and then from the
+    phone they are stored once. A favorite not synced yet keeps its device's local id apart."""
+    favs = W.catalogue()
+    local_only = W.one("text", 40)
+    local_only.synced = False
+    root = S.write_pc(tmp_path / "pc", 1, favs=[*favs, local_only])
+    run_import(vault, root, options=ImportOptions(options=KEY))
+    app = S.write_android(tmp_path / "phone", 1, favs=[*favs, local_only])
+    report = run_import(vault, app, options=ImportOptions(options={"imei": F.IMEI}))
+    conn = vault.connect(readonly=True)
+    assert favstore.count(conn) == len(favs) + 2          # the unsynced one once per device
+    assert report.already_present >= len(favs)
+    keys = {r["source_key"] for r in favstore.items(conn, limit=100)}
+    assert {"pc:40", "android:40", f"fav-{9_000_000 + 1}"} <= keys

@@ -61,6 +61,11 @@ class Fav:
     tags: list[str] = field(default_factory=list)
     orig_ts: int | None = None
     raw: str | None = None                            # written as is instead of the XML (a damaged item)
+    synced: bool = True                               # False: no server id yet (only on this device)
+
+    @property
+    def server_id(self) -> int:
+        return 9_000_000 + self.local_id if self.synced else 0
 
 
 def _e(v: object) -> str:
@@ -229,7 +234,7 @@ def write_pc(root: Path, favs: list[Fav], secret: bytes | None = F.KEY) -> Path:
     tags = _tag_ids(favs)
     items, parts, binds = [], [], []
     for f in favs:
-        items.append((f.local_id, 9_000_000 + f.local_id, f"src{f.local_id}", f.type, 1, 0, 0, 0, f.chat, f.sender,
+        items.append((f.local_id, f.server_id, f"src{f.local_id}", f.type, 1, 0, 0, 0, f.chat, f.sender,
                       None, f.updated, 0, 0, None, None, favitem_xml(f)))
         for p in f.parts:
             parts.append((None, f.local_id, p.datatype, p.data_id, p.data_id, None, 0, p.fmt, p.title, p.desc,
@@ -253,7 +258,7 @@ def write_v4(root: Path, favs: list[Fav], secret: bytes | None = F.KEY, *, dat: 
     tags = _tag_ids(favs)
     rows, binds = [], []
     for n, f in enumerate(favs):
-        rows.append((f.local_id, 9_000_000 + f.local_id, f.type, n, 0, f.updated * 1000 if n % 2 else f.updated, 87,
+        rows.append((f.local_id, f.server_id, f.type, n, 0, f.updated * 1000 if n % 2 else f.updated, 87,
                      F.zstd_text(favitem_xml(f)) if n % 4 == 3 else favitem_xml(f), f"src{f.local_id}", 1, 0,
                      f.chat, None, f.sender, None, None))
         for p in f.parts:
@@ -265,7 +270,7 @@ def write_v4(root: Path, favs: list[Fav], secret: bytes | None = F.KEY, *, dat: 
                     _write(base / "data" / p.data_id[-2:] / f"blob{f.local_id}_{p.data_id[-1]}", p.data)
             if p.thumb is not None:
                 _write(base / "thumb" / p.data_id[-2:] / f"{p.data_id}_t.jpg", p.thumb)
-        binds += [(tags[t], 700 + tags[t], f.local_id, 9_000_000 + f.local_id, 0) for t in f.tags]
+        binds += [(tags[t], 700 + tags[t], f.local_id, f.server_id, 0) for t in f.tags]
     return F.create_db(root / "db_storage" / "favorite" / "favorite.db", "v4" if secret else None, secret, V4_DDL, {
         "fav_db_item": rows, "fav_tag_db_item": [(i, 700 + i, n, i) for n, i in tags.items()],
         "fav_bind_tag_db_item": binds})
@@ -276,7 +281,7 @@ def write_android(acct: Path, favs: list[Fav], key: str | None = None) -> Path:
     key = key or F.android_db_key()
     rows = []
     for f in favs:
-        rows.append((f.local_id, 9_000_000 + f.local_id, f.type, 0, 1, None, f.chat, F.ME, f.sender, None,
+        rows.append((f.local_id, f.server_id, f.type, 0, 1, None, f.chat, F.ME, f.sender, None,
                      favitem_xml(f), None, f.updated * 1000, f.updated * 1000, (f.orig_ts or 0) * 1000, 0, 0, 0, 0,
                      None, 0))
         for p in f.parts:

@@ -62,7 +62,7 @@ def _text(v: Any) -> str | None:
     return str(v)
 
 
-def _entries(d: Directory, cache: FavCache, rows: Iterator[tuple[FavEntry | None, str, str, str]],
+def _entries(d: Directory, cache: FavCache, variant: str, rows: Iterator[tuple[FavEntry | None, str, str, str]],
              ctx: JobContext) -> Iterator[Record]:
     """Records from (entry or None, raw XML, reason, location) tuples."""
     yield feed_conversation(d)
@@ -76,7 +76,7 @@ def _entries(d: Directory, cache: FavCache, rows: Iterator[tuple[FavEntry | None
         if entry is None:
             yield Unparsed(raw=(raw or "")[:20000], location=where, reason=reason, conversation_key=FEED_KEY)
             continue
-        yield entry_message(entry, d, where, media)
+        yield entry_message(entry, d, where, media, variant)
 
 
 def _parse(xml: str | None, local_id: int, ftype: Any, updated: int | None, where: str,
@@ -180,7 +180,7 @@ def read_pc(root: Path, d: Directory, open_db: Opener, ctx: JobContext) -> Itera
                 entry.tags = list(dict.fromkeys([*entry.tags, *tags.get(int(lid), [])]))
             yield got
 
-    yield from _entries(d, cache, rows(), ctx)
+    yield from _entries(d, cache, "pc", rows(), ctx)
 
 
 # --- Weixin 4 ------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def read_weixin4(root: Path, d: Directory, open_db: Opener, ctx: JobContext, *, 
                 got[0].tags = list(dict.fromkeys([*got[0].tags, *tags.get(int(lid), [])]))
             yield got
 
-    yield from _entries(d, cache, rows(), ctx)
+    yield from _entries(d, cache, "weixin4", rows(), ctx)
 
 
 # --- Android -------------------------------------------------------------------------------
@@ -247,4 +247,4 @@ def read_android(acct: Path, d: Directory, open_db: Opener, ctx: JobContext) -> 
                     got[0].source = FavSource(**{**got[0].source.__dict__, "ts": _seconds(created)})
             yield got
 
-    yield from _entries(d, cache, rows(), ctx)
+    yield from _entries(d, cache, "android", rows(), ctx)

@@ -115,8 +115,15 @@ def _body(e: FavEntry) -> tuple[MessageKind, str | None, dict[str, Any]]:
     return kind, title or desc or url, details
 
 
-def entry_message(e: FavEntry, d: Directory, location: str, media: MediaResolver) -> MessageRec:
-    """The MessageRec of favorite `e` (its source_id is the favorite's local id)."""
+def favorite_key(e: FavEntry, variant: str) -> str:
+    """The stored key of a favorite: WeChat's server id when it has one (the same on the PC and the
+    phone, so one account's favorites imported from both are one set), else this device's local id
+    (`pc:17`: local ids are per database, the PC's 17 is not the phone's 17)."""
+    return f"fav-{e.server_id}" if e.server_id else f"{variant}:{e.local_id}"
+
+
+def entry_message(e: FavEntry, d: Directory, location: str, media: MediaResolver, variant: str = "pc") -> MessageRec:
+    """The MessageRec of favorite `e` (its source_id: `favorite_key`)."""
     kind, text, details = _body(e)
     chat = e.source.chat or None
     group = bool(chat and chat.endswith("@chatroom"))
@@ -140,5 +147,5 @@ def entry_message(e: FavEntry, d: Directory, location: str, media: MediaResolver
         "favorited_ts": _ms(e.updated), **details})
     ts = ts_utc(e.updated or e.source.ts or 0)
     return MessageRec(conversation_key=FEED_KEY, ts=ts, kind=kind, text=text, sender_key=sender,
-                      sender_name=source.get("sender_name"), source_id=str(e.local_id),
+                      sender_name=source.get("sender_name"), source_id=favorite_key(e, variant),
                       attachments=atts, extra=extra, location=location)
