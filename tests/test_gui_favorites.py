@@ -165,3 +165,27 @@ def test_pages_load_as_the_list_scrolls_and_a_jump_reaches_an_old_item(qtbot, va
         w.open_message(page.model.rows[0]["conversation_id"], oldest)
     assert page.model.rows[page.list.currentIndex().row()]["id"] == oldest
     w.close()
+
+
+def test_a_favorite_deleted_in_wechat_stays_on_the_page_marked(qtbot, vault, tmp_path):
+    from chatvault.gui import i18n
+    from chatvault.gui.main_window import PAGE_FAVORITES, MainWindow
+
+    i18n.set_language("en")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    opts = ImportOptions(options={"key": F.KEY_HEX})
+    root = S.write_pc(tmp_path, 1, favs=S.favorites(1, n=12))
+    run_import(vault, root, options=opts)
+    S.write_pc(tmp_path, 2, favs=S.favorites(2, n=12))          # items 1 and 10 were deleted in WeChat
+    run_import(vault, root, options=opts)
+    w = MainWindow(vault)
+    qtbot.addWidget(w)
+    w.show()
+    page = w.favorites_page
+    with qtbot.waitSignal(page.model.loaded, timeout=20_000):
+        w.show_page(PAGE_FAVORITES)
+    gone = [i for i, r in enumerate(page.model.rows) if r["status"] == "missing-at-source"]
+    assert sorted(page.model.rows[i]["extra"]["fav_local_id"] for i in gone) == [1, 10]
+    page.select_row(gone[0])
+    assert _texts(page, "favDeleted") == ["Deleted from WeChat's Favorites; the vault keeps it."]
+    w.close()
