@@ -10,11 +10,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -65,7 +67,17 @@ class FavoritesPage(QWidget):
         self.chips[None].setChecked(True)
         self.chip_group.idToggled.connect(lambda _i, on: on and self.refresh())
         chips.addStretch(1)
-        layout.addLayout(chips)
+        strip = QWidget()
+        strip.setLayout(chips)
+        chips.setContentsMargins(0, 0, 0, 0)
+        scroller = QScrollArea()                   # the chips scroll sideways in a narrow window
+        scroller.setObjectName("favChips")
+        scroller.setWidget(strip)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroller.setFixedHeight(strip.sizeHint().height() + 14)
+        layout.addWidget(scroller)
         row = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("favSearch")
@@ -91,7 +103,7 @@ class FavoritesPage(QWidget):
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setMinimumWidth(320)
+        self.list.setMinimumWidth(240)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # cards fit the width
         self.delegate = FavoriteCardDelegate(self.list)
         self.delegate.thumbnails = self.loader.cache
