@@ -11,7 +11,11 @@ from pathlib import Path
 
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
+from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
+from chatvault.importers.line import LineImporter
+from chatvault.importers.meta import MetaImporter
+from chatvault.importers.slack import SlackImporter
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
@@ -22,6 +26,10 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    MetaImporter,
+    LineImporter,
+    DiscordImporter,
+    SlackImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]
