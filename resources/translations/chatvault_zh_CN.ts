@@ -4159,11 +4159,11 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>全部</translation>
     </message>
     <message>
-        <source>Images &amp; videos</source>
+        <source>Images and videos</source>
         <translation>图片与视频</translation>
     </message>
     <message>
-        <source>Links &amp; articles</source>
+        <source>Links and articles</source>
         <translation>链接与文章</translation>
     </message>
     <message>

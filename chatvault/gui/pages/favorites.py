@@ -130,11 +130,11 @@ class FavoritesPage(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Favorites"))
-        labels = {None: self.tr("All"), "media": self.tr("Images & videos"), "links": self.tr("Links & articles"),
+        labels = {None: self.tr("All"), "media": self.tr("Images and videos"), "links": self.tr("Links and articles"),
                   "files": self.tr("Files"), "voice": self.tr("Voice"), "notes": self.tr("Notes"),
                   "chat_history": self.tr("Chat history"), "locations": self.tr("Locations")}
         for key, b in self.chips.items():
-            b.setText(labels[key].replace("&", "&&"))      # a plain "&", not a mnemonic
+            b.setText(labels[key])
             b.setAccessibleName(labels[key])
         self.search.setPlaceholderText(self.tr("Search favorites: words, people, tags"))
         self.search.setAccessibleName(self.tr("Search favorites"))
