@@ -54,7 +54,7 @@ def finish(writer: Writer, mark_missing: bool) -> None:
     for key, conv in ids.convs.items():
         if conv.first is None or conv.last is None:
             continue
-        # A feed (Favorites, Moments) has no time order to end at: a complete snapshot holds all of it
+        # Favorites have no time order to end at: a complete snapshot of the account holds all of them
         # (unless parts of it could not be read: then only its covered period counts, as for a chat).
         conv.whole = conv.whole and not report.damaged()
         newer = conv.whole or conv.prev_max is None or conv.last >= conv.prev_max
