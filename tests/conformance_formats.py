@@ -18,6 +18,7 @@ from pathlib import Path
 
 from chatvault.importers.base import ImportOptions
 from chatvault.model import MessageRec, Record, Unparsed
+from tests import imessage_conformance as IM
 from tests import wechat_fixtures as W
 from tests.import_fixtures import (
     simple_chat,
@@ -196,6 +197,14 @@ WECHAT_ANDROID = Declaration(unit="record", valid=_android_build,
                              big=lambda tmp, n: _android_build(tmp, _texts(n), False),
                              huge=lambda tmp: _android_build(tmp, [HUGE], False), accounted=records_accounted)
 
+IMESSAGE = Declaration(unit="record", valid=lambda tmp: Sample(*_im(IM.valid(tmp))),
+                       big=lambda tmp, n: Sample(*_im(IM.texts(tmp, _texts(n)))),
+                       huge=lambda tmp: Sample(*_im(IM.texts(tmp, [HUGE]))), accounted=IM.accounted)
+
+
+def _im(built: tuple[Path, int, Path]) -> tuple[Path, ImportOptions, int, Path]:
+    return built[0], ImportOptions(), built[1], built[2]
+
 
 # --- Meta (Messenger, Instagram): message_N.json files, counted in message objects ---------------------
 
@@ -318,16 +327,214 @@ SLACK = Declaration(unit="record", valid=_slack_valid, big=lambda tmp, n: _slack
                     accounted=records_accounted)
 
 
+# --- Google Takeout (Hangouts.json): counted in events --------------------------------------------------
+
+def _google_sample(root: Path, events: list[dict]) -> Sample:
+    from tests import google_fixtures as gf
+
+    main = gf.write_hangouts(root, events=events)
+    return Sample(root, ImportOptions(), len(events), main)
+
+
+def _google_valid(tmp: Path) -> Sample:
+    from tests import google_fixtures as gf
+
+    return _google_sample(tmp / "takeout", [*gf.hangouts_events(), {"event_id": "bad", "timestamp": "soon"}])
+
+
+def _google_texts(n: int, text: str | None = None) -> list[dict]:
+    from tests import google_fixtures as gf
+
+    return [gf._event(i, gf.ANA, chat_message=gf._text({"type": "TEXT", "text": text or f"message {i}"}))
+            for i in range(n)]
+
+
+GOOGLE = Declaration(unit="record", valid=_google_valid,
+                     big=lambda tmp, n: _google_sample(tmp / "big", _google_texts(n)),
+                     huge=lambda tmp: _google_sample(tmp / "huge", [*_google_texts(1), _google_texts(2, HUGE)[1],
+                                                                    _google_texts(3)[2]]),
+                     accounted=records_accounted)
+
+
+# --- X (Twitter) archive and Snapchat My Data: counted in message objects ---------------------------------
+
+def _x_sample(root: Path, extra: list[dict], *, only: bool = False) -> Sample:
+    import json as _json
+
+    from tests import social_fixtures as sx
+
+    sx.write_x(root, extra=extra)
+    main = root / "data" / "direct-messages.js"
+    if only:
+        convs = [{"dmConversation": {"conversationId": "111-222", "messages": extra}}]
+        main.write_text("window.YTD.direct_messages.part0 = " + _json.dumps(convs), encoding="utf-8")
+        (root / "data" / "direct-messages-group.js").unlink()
+        return Sample(root, ImportOptions(), len(extra), main)
+    return Sample(root, ImportOptions(), 3 + len(extra) + 3, main)
+
+
+def _x_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"messageCreate": {"senderId": "222", "text": text or f"message {i}", "id": str(5000 + i), "mediaUrls": [],
+                               "urls": [], "reactions": [], "createdAt": f"2023-04-01T10:{i // 60 % 60:02d}:{i % 60:02d}.000Z"}}
+            for i in range(n)]
+
+
+TWITTER = Declaration(unit="record", valid=lambda tmp: _x_sample(tmp / "x", [{"messageCreate": {"id": "7"}}]),
+                      big=lambda tmp, n: _x_sample(tmp / "xbig", _x_texts(n), only=True),
+                      huge=lambda tmp: _x_sample(tmp / "xhuge", [*_x_texts(1), _x_texts(2, HUGE)[1], _x_texts(3)[2]],
+                                                 only=True),
+                      accounted=records_accounted)
+
+
+def _snap_sample(root: Path, extra: list[dict], *, only: bool = False) -> Sample:
+    import json as _json
+
+    from tests import social_fixtures as sx
+
+    sx.write_snapchat(root, extra=extra)
+    main = root / "json" / "chat_history.json"
+    if only:
+        main.write_text(_json.dumps({"ana": extra}), encoding="utf-8")
+        return Sample(root, ImportOptions(), len(extra), main)
+    return Sample(root, ImportOptions(), 4 + len(extra), main)
+
+
+def _snap_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"From": "ana", "Media Type": "TEXT", "Created": "2023-05-03 08:00:00 UTC", "Content": text or f"m {i}",
+             "IsSender": False, "Created(microseconds)": 1683100800000000 + i * 1000} for i in range(n)]
+
+
+SNAPCHAT = Declaration(unit="record", valid=lambda tmp: _snap_sample(tmp / "snap", [{"From": "ana", "Content": "x"}]),
+                       big=lambda tmp, n: _snap_sample(tmp / "sbig", _snap_texts(n), only=True),
+                       huge=lambda tmp: _snap_sample(tmp / "shuge", [*_snap_texts(1), _snap_texts(2, HUGE)[1],
+                                                                     _snap_texts(3)[2]], only=True),
+                       accounted=records_accounted)
+
+
+# --- QQ message manager (text): counted in messages (and stray lines) ---------------------------------
+
+_QQ_OPTS = ImportOptions(options={"tz": "Asia/Shanghai"})
+
+
+def _qq_sample(path: Path, body: list[str], units: int) -> Sample:
+    rule = "=" * 64
+    head = ["消息记录（此消息记录为文本格式，不支持重新导入）", "", rule, "消息分组:我的好友", rule, "消息对象:张三", rule, ""]
+    path.write_text("\r\n".join([*head, *body]) + "\r\n", encoding="utf-8")
+    return Sample(path, _QQ_OPTS, units, path)
+
+
+def _qq_texts(n: int, text: str | None = None) -> list[str]:
+    out = []
+    for i in range(n):
+        out += [f"2012-05-06 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} 张三", text or f"message {i}", ""]
+    return out
+
+
+QQ = Declaration(unit="record", valid=lambda tmp: _qq_sample(tmp / "qq.txt", _qq_texts(4), 4),
+                 big=lambda tmp, n: _qq_sample(tmp / "qq-big.txt", _qq_texts(n), n),
+                 huge=lambda tmp: _qq_sample(tmp / "qq-huge.txt", [*_qq_texts(1), *_qq_texts(1, HUGE)], 2),
+                 accounted=records_accounted)
+
+
+# --- Telegram HTML export: counted in message blocks (date separators are not messages) -------------------
+
+def _tgh_sample(folder: Path, blocks: list[str], units: int) -> Sample:
+    from tests import tghtml_fixtures as tf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "messages.html"
+    main.write_text(tf.HEAD.format(title="Chat") + "".join(blocks) + tf.TAIL, encoding="utf-8")
+    return Sample(folder, ImportOptions(), units, main)
+
+
+def _tgh_texts(n: int, text: str | None = None) -> list[str]:
+    from html import escape
+
+    from tests import tghtml_fixtures as tf
+
+    return [tf.msg(i + 1, f"01.05.2024 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}", "Alice",
+                   f'<div class="text">{escape(text or f"message {i}")}</div>') for i in range(n)]
+
+
+def _tgh_valid(tmp: Path) -> Sample:
+    from tests import tghtml_fixtures as tf
+
+    bad = '<div class="message default clearfix" id="message99"><div class="body"><div class="text">no date</div></div></div>'
+    return _tgh_sample(tmp / "tgh", [*tf.page_one(), bad], len(tf.page_one()) - 1 + 1)
+
+
+TELEGRAM_HTML = Declaration(unit="record", valid=_tgh_valid,
+                            big=lambda tmp, n: _tgh_sample(tmp / "tghbig", _tgh_texts(n), n),
+                            huge=lambda tmp: _tgh_sample(tmp / "tghhuge", [*_tgh_texts(1), *_tgh_texts(1, HUGE)], 2),
+                            accounted=records_accounted)
+
+
+# --- Other tools: WhatsApp-Chat-Exporter JSON and imessage-exporter text ------------------------------------
+
+def _wce_sample(root: Path, msgs: dict, units: int) -> Sample:
+    import json as _json
+
+    root.mkdir(parents=True, exist_ok=True)
+    main = root / "result.json"
+    main.write_text(_json.dumps({"447700900123@s.whatsapp.net": {"name": "Ana", "messages": msgs}}), encoding="utf-8")
+    return Sample(root, ImportOptions(), units, main)
+
+
+def _wce_texts(n: int, text: str | None = None) -> dict:
+    return {str(i): {"from_me": False, "timestamp": 1_700_000_000 + i, "key_id": f"K{i}", "media": False,
+                     "meta": False, "data": text or f"message {i}"} for i in range(n)}
+
+
+def _wce_valid(tmp: Path) -> Sample:
+    from tests import othertools_fixtures as of
+
+    msgs = {**of.wa_messages(), "bad": {"from_me": False, "key_id": "X", "data": "no time"}}
+    return _wce_sample(tmp / "wce", msgs, len(msgs))
+
+
+WA_EXPORTER = Declaration(unit="record", valid=_wce_valid,
+                          big=lambda tmp, n: _wce_sample(tmp / "wbig", _wce_texts(n), n),
+                          huge=lambda tmp: _wce_sample(tmp / "whuge", {**_wce_texts(1), "h": {
+                              "from_me": False, "timestamp": 1_700_000_500, "key_id": "H", "data": HUGE}}, 2),
+                          accounted=records_accounted)
+
+
+def _imx_sample(folder: Path, blocks: list[str]) -> Sample:
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "+15551234567.txt"
+    main.write_text("".join(blocks), encoding="utf-8")
+    return Sample(folder, ImportOptions(options={"tz": "UTC"}), len(blocks), main)
+
+
+def _imx_texts(n: int, text: str | None = None) -> list[str]:
+    return [f"May 17, 2022  {1 + i // 3600 % 11}:{i // 60 % 60:02d}:{i % 60:02d} PM\n+15551234567\n"
+            f"{text or f'message {i}'}\n\n" for i in range(n)]
+
+
+IMESSAGE_TXT = Declaration(unit="record", valid=lambda tmp: _imx_sample(tmp / "imx", _imx_texts(5)),
+                           big=lambda tmp, n: _imx_sample(tmp / "imxbig", _imx_texts(n)),
+                           huge=lambda tmp: _imx_sample(tmp / "imxhuge", [*_imx_texts(1), _imx_texts(2, HUGE)[1]]),
+                           accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
     "wechat-pc": WECHAT_PC,
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
+    "imessage": IMESSAGE,
     "meta": META,
     "line": LINE,
     "discord": DISCORD,
     "slack": SLACK,
+    "google": GOOGLE,
+    "snapchat": SNAPCHAT,
+    "twitter": TWITTER,
+    "qq": QQ,
+    "telegram-html": TELEGRAM_HTML,
+    "wa-exporter": WA_EXPORTER,
+    "imessage-txt": IMESSAGE_TXT,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

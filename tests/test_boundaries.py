@@ -103,7 +103,7 @@ LAYERS = {
     3: ("search",),
     4: ("vault",),
     5: ("media", "importers"),
-    6: ("ingest", "backup", "watch", "check", "export", "compliance"),
+    6: ("ingest", "backup", "watch", "check", "export", "compliance", "articles"),
     7: ("cli", "gui", "devtools", "__main__"),
 }
 LAYER_OF = {name: level for level, names in LAYERS.items() for name in names}

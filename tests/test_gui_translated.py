@@ -41,7 +41,7 @@ def zh_window(qtbot, vault, tmp_path: Path):
     from chatvault.gui.main_window import MainWindow
 
     conn = vault.connect()
-    demo.populate(conn)
+    demo.populate(conn, moments=True)
     demo.attach_demo_photo(vault, conn)
     from chatvault.devtools.demo_favorites import populate_favorites
 
@@ -118,6 +118,12 @@ def test_every_screen_and_dialog_is_chinese(qtbot, zh_window, vault, tmp_path: P
         win.compliance.tabs.setCurrentIndex(i)
         _settle(qtbot, 150)
         found += collect(win)
+    from chatvault.gui.views.main_chrome import PAGE_MOMENTS
+
+    win.show_page(PAGE_MOMENTS)                    # the Moments timeline: posts, photos, likes, comments
+    qtbot.waitUntil(lambda: bool(win.moments.cards) and not win.moments.loading, timeout=10_000)
+    _settle(qtbot, 150)
+    found += collect(win)
     from chatvault.gui.views.main_chrome import PAGE_FAVORITES
 
     fav = win.favorites_page                       # every favorite shown whole, and the cards painted

@@ -39,6 +39,7 @@ from chatvault.gui.views.main_chrome import (  # the page numbers are part of th
     PAGE_FAVORITES,
     PAGE_GALLERY,
     PAGE_LOCKED,
+    PAGE_MOMENTS,
     PAGE_PROTECTION,
     PAGE_SEARCH,
     MainWindowChrome,
@@ -218,6 +219,10 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.compliance = CompliancePage(self)        # PAGE_COMPLIANCE: after the locked page
         self.compliance.holds_changed.connect(lambda: self.chat_compliance.refresh())
         self.stack.addWidget(self.compliance)
+        from chatvault.gui.pages.moments import MomentsPage
+
+        self.moments = MomentsPage(self)              # PAGE_MOMENTS
+        self.stack.addWidget(self.moments)
         from chatvault.gui.pages.favorites import FavoritesPage
 
         self.favorites_page = FavoritesPage.install(self)        # PAGE_FAVORITES
@@ -243,6 +248,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.gallery.set_vault(vault, self.conn)
         self.protection.set_vault(vault)
         self.compliance.set_vault(vault)
+        self.moments.set_vault(vault)
         self.favorites_page.set_vault(vault)
         self.reload_chats()
         self._watch_vault(vault)
@@ -297,7 +303,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
 
     def open_message(self, conversation_id: int, message_id: int) -> None:
         """Open a conversation scrolled to a message, highlighted, with its context around it."""
-        if self.store is None:
+        if self.store is None or self.moments.show_message(conversation_id, message_id):
             return
         if self.favorites_page.open_item(self.conn, conversation_id, message_id):   # a favorite: on its page
             return
@@ -326,6 +332,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.gallery.refresh()
         elif page == PAGE_PROTECTION:
             self.protection.refresh()
+        elif page == PAGE_MOMENTS:
+            self.moments.refresh()
         elif page == PAGE_FAVORITES and refresh:
             self.favorites_page.refresh()
 
@@ -397,6 +405,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.exporter.stop()
         self.search_page.clear()
         self.gallery.clear()
+        self.moments.clear()
         self.protection.clear()
         self.compliance.set_vault(None)
         self.favorites_page.clear()

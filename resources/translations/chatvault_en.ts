@@ -2066,6 +2066,16 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
 </context>
 <context>
+    <name>MomentsPage</name>
+    <message numerus="yes">
+        <source>%n post(s)</source>
+        <translation>
+            <numerusform>%n post</numerusform>
+            <numerusform>%n posts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>FavoritesPage</name>
     <message numerus="yes">
         <source>%n favorite(s)</source>
