@@ -19,6 +19,8 @@ from chatvault.importers.imessage_txt import ImessageTxtImporter
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
 from chatvault.importers.qq import QQImporter
+from chatvault.importers.signal_backup import SignalBackupImporter
+from chatvault.importers.signal_desktop import SignalDesktopImporter
 from chatvault.importers.slack import SlackImporter
 from chatvault.importers.snapchat import SnapchatImporter
 from chatvault.importers.telegram import TelegramImporter
@@ -34,6 +36,8 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    SignalDesktopImporter,
+    SignalBackupImporter,
     MetaImporter,
     LineImporter,
     DiscordImporter,

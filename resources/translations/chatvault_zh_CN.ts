@@ -244,6 +244,14 @@
 <context>
     <name>Core</name>
     <message>
+        <source>Signal Desktop (profile folder)</source>
+        <translation>Signal 桌面版（配置文件夹）</translation>
+    </message>
+    <message>
+        <source>Signal for Android (.backup)</source>
+        <translation>Signal 安卓版（备份文件）</translation>
+    </message>
+    <message>
         <source>Checking %1</source>
         <translation>正在检查 %1</translation>
     </message>
@@ -1142,8 +1150,8 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>朋友圈(&amp;N)</translation>
     </message>
     <message>
-        <source>&amp;People…</source>
-        <translation>联系人(&amp;P)…</translation>
+        <source>Peop&amp;le…</source>
+        <translation>联系人(&amp;L)…</translation>
     </message>
 </context>
 <context>
@@ -3742,6 +3750,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>Signal Desktop (profile folder)</source>
+        <translation>Signal 桌面版（配置文件夹）</translation>
+    </message>
+    <message>
+        <source>Signal for Android (.backup)</source>
+        <translation>Signal 安卓版（备份文件）</translation>
+    </message>
+    <message>
         <source>WhatsApp-Chat-Exporter JSON</source>
         <translation>WhatsApp-Chat-Exporter 导出的 JSON</translation>
     </message>
@@ -4236,6 +4252,38 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 </context>
 <context>
     <name>ImportFieldTexts</name>
+    <message>
+        <source>Only needed when config.json is not beside the database: the 64 hexadecimal digits of its `&quot;key&quot;` value.</source>
+        <translation>仅在数据库旁没有 config.json 时需要：其中 `&quot;key&quot;` 值的 64 位十六进制数字。</translation>
+    </message>
+    <message>
+        <source>Signal Safe Storage secret</source>
+        <translation>Signal 安全存储密钥</translation>
+    </message>
+    <message>
+        <source>Needed when Signal's config.json holds `&quot;encryptedKey&quot;`: the secret your system keeps for Signal. Linux: run `secret-tool lookup application Signal` (KDE: `kwallet-query kdewallet -f &quot;Chromium Keys&quot; -r &quot;Chromium Safe Storage&quot;`). macOS: run `security find-generic-password -ws &quot;Signal Safe Storage&quot;`. Windows: the key in Signal's `Local State` unprotected with DPAPI, as 64 hexadecimal digits (the import guide shows the PowerShell lines). ChatVault never reads the keychain itself.</source>
+        <translation>当 Signal 的 config.json 中是 `&quot;encryptedKey&quot;` 时需要：系统为 Signal 保存的密钥。Linux：运行 `secret-tool lookup application Signal`（KDE：`kwallet-query kdewallet -f &quot;Chromium Keys&quot; -r &quot;Chromium Safe Storage&quot;`）。macOS：运行 `security find-generic-password -ws &quot;Signal Safe Storage&quot;`。Windows：Signal 的 `Local State` 中经 DPAPI 解除保护后的密钥，写成 64 位十六进制数字（导入指南给出了 PowerShell 命令）。ChatVault 从不自行读取钥匙串。</translation>
+    </message>
+    <message>
+        <source>The Signal database key is 64 hexadecimal digits (the `&quot;key&quot;` value in config.json).</source>
+        <translation>Signal 数据库密钥是 64 位十六进制数字（config.json 中的 `&quot;key&quot;` 值）。</translation>
+    </message>
+    <message>
+        <source>Signal backup passphrase</source>
+        <translation>Signal 备份密码</translation>
+    </message>
+    <message>
+        <source>The 30 digits Signal showed when chat backups were turned on (Settings &gt; Chats &gt; Chat backups); spaces do not matter. Signal cannot show it again: if it is lost, turn backups off and on and make a new backup.</source>
+        <translation>开启聊天备份时 Signal 显示的 30 位数字（设置 &gt; 聊天 &gt; 聊天备份）；空格无所谓。Signal 无法再次显示它：如果遗失，请关闭再开启备份，并重新备份一次。</translation>
+    </message>
+    <message>
+        <source>Signal database key</source>
+        <translation>Signal 数据库密钥</translation>
+    </message>
+    <message>
+        <source>The backup passphrase is 30 digits (Signal shows them as six groups of five).</source>
+        <translation>备份密码是 30 位数字（Signal 将其显示为六组、每组五位）。</translation>
+    </message>
     <message>
         <source>App</source>
         <translation>应用</translation>

@@ -71,6 +71,8 @@ def format_title(name: str) -> str:
         "wa-exporter": QCoreApplication.translate("ImportWording", "WhatsApp-Chat-Exporter JSON"),
         "imessage-txt": QCoreApplication.translate("ImportWording", "imessage-exporter text files"),
         "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
+        "signal-desktop": QCoreApplication.translate("ImportWording", "Signal Desktop (profile folder)"),
+        "signal-android": QCoreApplication.translate("ImportWording", "Signal for Android (.backup)"),
     }
     if name in titles:
         return titles[name]

@@ -173,7 +173,7 @@ class MainWindowChrome:
         self.act_moments.setText(self.tr("Mome&nts"))
         self.act_jump.setText(self.tr("&Jump to date…"))
         self.act_missing.setText(self.tr("M&issing media…"))
-        self.act_people.setText(self.tr("&People…"))
+        self.act_people.setText(self.tr("Peop&le…"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.act_logs.setText(self.tr("Open &log folder"))
         self.act_about.setText(self.tr("&About ChatVault"))
