@@ -31,7 +31,7 @@ class MainWindowChrome:
         self.nav.setFixedWidth(NAV_WIDTH)
         nav = QVBoxLayout(self.nav)
         nav.setContentsMargins(4, 14, 4, 10)
-        nav.setSpacing(6)
+        nav.setSpacing(2)                      # ten buttons still fit a 600-pixel-high window
         self.nav_group = QButtonGroup(self)
         self.nav_buttons: dict[int, QToolButton] = {}
         for page, icon_name in ((PAGE_CHATS, "chats"), (PAGE_SEARCH, "search"), (PAGE_GALLERY, "gallery"),
@@ -60,7 +60,7 @@ class MainWindowChrome:
         b.setIcon(icon)
         b.setIconSize(QSize(22, 22))
         b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-        b.setFixedSize(NAV_WIDTH - 8, 50)
+        b.setFixedSize(NAV_WIDTH - 8, 48)
         font = b.font()
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
         b.setFont(font)
