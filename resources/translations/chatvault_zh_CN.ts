@@ -4710,4 +4710,57 @@ shown</source>
         <translation>已在微信中删除</translation>
     </message>
 </context>
+<context>
+    <name>RemoteDownload</name>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Download web files…</source>
+        <translation>下载网络文件…</translation>
+    </message>
+    <message>
+        <source>Files the export names only by a web address (Slack, Discord, X): download them into the vault, once, when you agree.</source>
+        <translation>导出文件中只以网址出现的文件（Slack、Discord、X）：经你同意后下载到保险库，每个只下载一次。</translation>
+    </message>
+    <message>
+        <source>No file here is kept only as a web address.</source>
+        <translation>这里没有只以网址保存的文件。</translation>
+    </message>
+    <message>
+        <source>Download web files</source>
+        <translation>下载网络文件</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Downloading… %1 of %2</source>
+        <translation>正在下载… 第 %1 个，共 %2 个</translation>
+    </message>
+    <message>
+        <source>Stopped: what was downloaded is kept.</source>
+        <translation>已停止：已下载的文件会保留。</translation>
+    </message>
+    <message numerus="yes">
+        <source>ChatVault will download %n file(s) that the exports name only by their web address, once each, from: %1. At most one request every %2 s per host, 100 MiB per file, with no cookies. The files are stored encrypted in the vault. Nothing is downloaded unless you agree.</source>
+        <translation>
+            <numerusform>ChatVault 将下载导出文件中只以网址出现的 %n 个文件，每个只下载一次，来源：%1。每个网站每 %2 秒最多请求一次，每个文件最大 100 MiB，不发送 Cookie。文件加密保存在保险库中。未经你同意不会下载任何内容。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Downloaded %n file(s).</source>
+        <translation>
+            <numerusform>已下载 %n 个文件。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be downloaded (the link has expired or needs a login).</source>
+        <translation>
+            <numerusform>%n 个无法下载（链接已过期或需要登录）。</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>
