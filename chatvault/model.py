@@ -42,6 +42,13 @@ class AttachmentStatus(StrEnum):
     EXPIRED = "expired"    # the source says it expired / was cleaned up
 
 
+class Feed(StrEnum):
+    """Conversations that are not chats: each has its own view; the chat list leaves them out."""
+
+    MOMENTS = "moments"        # WeChat Moments (朋友圈): a post is a message, its comments reply to it
+    FAVORITES = "favorites"    # WeChat Favorites (收藏): an item is a message
+
+
 class ConversationKind(StrEnum):
     DIRECT = "direct"
     GROUP = "group"
@@ -81,6 +88,7 @@ class ConversationRec:
     kind: ConversationKind = ConversationKind.UNKNOWN
     participants: list[ParticipantRec] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    feed: str | None = None        # a `Feed` value for Moments/Favorites; None for a chat
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from chatvault.errors import QueryError
-from chatvault.model import MessageKind, MessageStatus
+from chatvault.model import Feed, MessageKind, MessageStatus
 from chatvault.search.fields import display_text, load_extra
 from chatvault.search.index import TABLE
 from chatvault.search.query import Query, Term, parse
@@ -48,11 +48,12 @@ class SearchFilters:
     has_attachment: bool | None = None
     status: str | None = None                 # 'present' or 'missing-at-source'
     custodians: Sequence[int | str] = ()      # whose archive: custodian ids or names (docs/compliance.md)
+    feeds: Sequence[str] = ()                 # 'chats', 'moments', 'favorites' (model.Feed); none: all
 
     def is_empty(self) -> bool:
         return not (self.conversations or self.sender or self.apps or self.after is not None
                     or self.before is not None or self.kinds or self.has_attachment is not None or self.status
-                    or self.custodians)
+                    or self.custodians or self.feeds)
 
 
 @dataclass
@@ -141,6 +142,23 @@ def _resolve_custodians(conn: Any, refs: Iterable[int | str]) -> list[int]:
     return ids
 
 
+FEED_CHOICES = ("chats",) + tuple(f.value for f in Feed)
+
+
+def _feed_sql(wanted: Sequence[str]) -> str:
+    """Messages in chats and/or the named feeds (our own constants, written as literals)."""
+    bad = [w for w in wanted if w not in FEED_CHOICES]
+    if bad:
+        raise QueryError(f"Unknown feed '{bad[0]}'.", hint=f"Feeds: {', '.join(FEED_CHOICES)}.")
+    conds = []
+    if "chats" in wanted:
+        conds.append("c.feed IS NULL")
+    named = [w for w in wanted if w != "chats"]
+    if named:
+        conds.append("c.feed IN (" + ",".join(f"'{Feed(w).value}'" for w in named) + ")")
+    return f"m.conversation_id IN (SELECT c.id FROM conversations c WHERE {' OR '.join(conds)})"
+
+
 def filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
     """Conditions on `messages m` and their parameters (search, and the exports' selections)."""
     where: list[str] = []
@@ -173,6 +191,8 @@ def filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
             raise QueryError(f"Unknown message kind '{bad[0]}'.", hint=f"Kinds: {', '.join(sorted(valid))}.")
         where.append(f"m.kind IN ({','.join('?' * len(f.kinds))})")
         params += list(f.kinds)
+    if f.feeds:
+        where.append(_feed_sql(f.feeds))
     if f.has_attachment is not None:
         where.append(("" if f.has_attachment else "NOT ") + "m.id IN (SELECT message_id FROM attachments)")
     if f.status:

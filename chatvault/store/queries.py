@@ -32,14 +32,16 @@ def kind_sql(kind: str, column: str = "a.mime") -> str:
 
 
 # --- conversations ----------------------------------------------------------------------------
-def conversations(conn: Connection) -> list[dict[str, Any]]:
-    """Every conversation with its source, message count and newest time, most recent first."""
+def conversations(conn: Connection, *, feeds: bool = True) -> list[dict[str, Any]]:
+    """Every conversation with its source, message count and newest time, most recent first.
+    `feed` is None for a chat, else 'moments' or 'favorites'; `feeds=False` leaves those out."""
+    where = "" if feeds else "WHERE c.feed IS NULL"
     rows = conn.execute(
-        """
-        SELECT c.id, c.kind, c.title, c.source_key, s.app, s.account,
+        f"""
+        SELECT c.id, c.kind, c.title, c.source_key, c.feed, s.app, s.account,
                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS messages,
                (SELECT max(ts) FROM messages m WHERE m.conversation_id = c.id) AS last_ts
-        FROM conversations c JOIN sources s ON s.id = c.source_id
+        FROM conversations c JOIN sources s ON s.id = c.source_id {where}
         ORDER BY last_ts DESC NULLS LAST, c.id
         """
     ).fetchall()
@@ -73,11 +75,12 @@ def last_message(conn: Connection, conversation_id: int) -> dict[str, Any] | Non
 
 
 def chat_list(conn: Connection) -> list[dict[str, Any]]:
-    """`conversations()` plus what a chat list shows: member count, earlier titles, the newest message."""
+    """The chats (feeds such as Moments have their own views) with what a chat list shows: member
+    count, earlier titles, the newest message."""
     members = member_counts(conn)
     titles = earlier_titles(conn)
     out = []
-    for conv in conversations(conn):
+    for conv in conversations(conn, feeds=False):
         conv["members"] = members.get(conv["id"], 0)
         conv["earlier_titles"] = titles.get(conv["id"], [])
         conv["last"] = last_message(conn, conv["id"])
@@ -330,3 +333,13 @@ def name_of_blob(conn: Connection, blob_id: str) -> str | None:
 def destination_names(conn: Connection) -> dict[int, str]:
     """Backup destination names by id (a run's history row names its destination)."""
     return {int(r[0]): r[1] for r in conn.execute("SELECT id, name FROM backup_destinations")}
+
+
+def feeds(conn: Connection) -> list[dict[str, Any]]:
+    """The feed conversations (WeChat Moments, Favorites) with their account and size, by feed."""
+    rows = conn.execute(
+        "SELECT c.id, c.feed, c.title, c.source_key, s.app, s.account, s.display_name AS account_name, "
+        "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS messages "
+        "FROM conversations c JOIN sources s ON s.id = c.source_id WHERE c.feed IS NOT NULL "
+        "ORDER BY c.feed, c.id").fetchall()
+    return [dict(r) for r in rows]

@@ -1752,6 +1752,26 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>全部类型</translation>
     </message>
     <message>
+        <source>Where</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Everywhere</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation>朋友圈</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
         <source>Text</source>
         <translation>文字</translation>
     </message>
@@ -3541,6 +3561,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>SourcePanel</name>
     <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
         <source>Read it again even if this exact file was imported before</source>
         <translation>即使这个文件以前导入过，也重新读取</translation>
     </message>
@@ -3968,6 +3992,17 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Custodian</source>
         <translation>保管人</translation>
+    </message>
+</context>
+<context>
+    <name>ImportFieldTexts</name>
+    <message>
+        <source>This export is protected: enter the %1 to import it.</source>
+        <translation>此导出文件受保护：请输入%1后再导入。</translation>
+    </message>
+    <message>
+        <source>This %1 does not open %2. Check that it belongs to this export (a key or password made for another phone, account or backup does not fit).</source>
+        <translation>此%1无法打开 %2。请确认它属于这个导出文件（为其他手机、账号或备份生成的密钥或密码不适用）。</translation>
     </message>
 </context>
 </TS>
