@@ -140,10 +140,3 @@ class CommandCancelled(ChatVaultError):
 
     code = "cancelled"
     exit_code = EXIT_CANCELLED
-
-
-class WrongSecret(InputError):
-    """A password or key the user gave for an import does not open the source (exit code 3)."""
-
-    code = "wrong_secret"
-    exit_code = EXIT_LOCKED

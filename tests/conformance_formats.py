@@ -18,6 +18,7 @@ from pathlib import Path
 
 from chatvault.importers.base import ImportOptions
 from chatvault.model import MessageRec, Record, Unparsed
+from tests import wa_ios_fixtures as WI
 from tests import wechat_fixtures as W
 from tests.import_fixtures import (
     simple_chat,
@@ -197,12 +198,46 @@ WECHAT_ANDROID = Declaration(unit="record", valid=_android_build,
                              huge=lambda tmp: _android_build(tmp, [HUGE], False), accounted=records_accounted)
 
 
+# --- iPhone backups and WhatsApp for iPhone: SQLite rows (ZWAMESSAGE, sms.db message) -------------------
+
+def _ios_msgs(n: int, huge: bool = False) -> list[WI.Msg]:
+    msgs = WI.wa_chats(n)
+    if huge:
+        msgs[1].kind, msgs[1].mtype, msgs[1].media, msgs[1].text = "text", 0, None, HUGE
+    return msgs
+
+
+def _backup_build(tmp: Path, msgs: list[WI.Msg]) -> Sample:
+    from tests.iosbackup_fixtures import PASSWORD, WA_DOMAIN, BackupBuilder, file_id
+
+    b = BackupBuilder(tmp / "Backup" / "00008030-001A2B3C4D5E802E", PASSWORD)
+    WI.add_whatsapp(b, tmp / "work", msgs)
+    root = b.finish()
+    fid = file_id(WA_DOMAIN, "ChatStorage.sqlite")
+    return Sample(root, ImportOptions(options={"backup_password": PASSWORD}), len(msgs), root / fid[:2] / fid)
+
+
+def _waios_build(tmp: Path, msgs: list[WI.Msg]) -> Sample:
+    root = WI.write_folder(tmp / "group.net.whatsapp.WhatsApp.shared", msgs)
+    return Sample(root, ImportOptions(), len(msgs), root / "ChatStorage.sqlite")
+
+
+IPHONE_BACKUP = Declaration(unit="record", valid=lambda tmp: _backup_build(tmp, _ios_msgs(40)),
+                            big=lambda tmp, n: _backup_build(tmp, _ios_msgs(n)),
+                            huge=lambda tmp: _backup_build(tmp, _ios_msgs(5, huge=True)), accounted=records_accounted)
+WHATSAPP_IOS = Declaration(unit="record", valid=lambda tmp: _waios_build(tmp, _ios_msgs(40)),
+                           big=lambda tmp, n: _waios_build(tmp, _ios_msgs(n)),
+                           huge=lambda tmp: _waios_build(tmp, _ios_msgs(5, huge=True)), accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
     "wechat-pc": WECHAT_PC,
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
+    "iphone-backup": IPHONE_BACKUP,
+    "whatsapp-ios": WHATSAPP_IOS,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

@@ -12,9 +12,11 @@ from pathlib import Path
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
 from chatvault.importers.filetree import zip_damage
+from chatvault.importers.iosbackup import IPhoneBackupImporter
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
+from chatvault.importers.whatsapp_ios import WhatsAppIOSImporter
 
 IMPORTERS: list[type[Importer]] = [
     WhatsAppImporter,
@@ -22,6 +24,8 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    IPhoneBackupImporter,
+    WhatsAppIOSImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

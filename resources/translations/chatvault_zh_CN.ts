@@ -3861,6 +3861,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>this database</source>
         <translation>这个数据库</translation>
     </message>
+    <message>
+        <source>iPhone backup (WhatsApp and Messages)</source>
+        <translation>iPhone 备份（WhatsApp 和信息）</translation>
+    </message>
+    <message>
+        <source>WhatsApp for iPhone (ChatStorage.sqlite)</source>
+        <translation>iPhone 版 WhatsApp（ChatStorage.sqlite）</translation>
+    </message>
 </context>
 <context>
     <name>DropOverlay</name>
@@ -4003,6 +4011,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>This %1 does not open %2. Check that it belongs to this export (a key or password made for another phone, account or backup does not fit).</source>
         <translation>此%1无法打开 %2。请确认它属于这个导出文件（为其他手机、账号或备份生成的密钥或密码不适用）。</translation>
+    </message>
+    <message>
+        <source>Backup password</source>
+        <translation>备份密码</translation>
+    </message>
+    <message>
+        <source>The password chosen when "Encrypt local backup" was turned on for this iPhone in Finder (macOS) or iTunes (Windows); not the phone's passcode. Leave it empty for a backup that is not encrypted.</source>
+        <translation>在访达（macOS）或 iTunes（Windows）中为这台 iPhone 打开“加密本地备份”时设置的密码；不是手机的锁屏密码。备份未加密时请留空。</translation>
     </message>
 </context>
 </TS>

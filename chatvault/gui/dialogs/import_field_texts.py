@@ -21,6 +21,9 @@ def _texts() -> dict[str, tuple[str, str]]:
     """Field name → (label, help), translated now (the language may change while the app runs)."""
     return {
         # "wa_key": (_t("WhatsApp key"), _t("Where it is found …")),
+        "backup_password": (_t("Backup password"), _t(
+            "The password chosen when \"Encrypt local backup\" was turned on for this iPhone in Finder (macOS) or "
+            "iTunes (Windows); not the phone's passcode. Leave it empty for a backup that is not encrypted.")),
     }
 
 

@@ -55,6 +55,8 @@ def format_title(name: str) -> str:
         "wechat-pc": QCoreApplication.translate("ImportWording", "WeChat for Windows 3.x"),
         "weixin4": QCoreApplication.translate("ImportWording", "Weixin 4 (Windows/macOS)"),
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
+        "iphone-backup": QCoreApplication.translate("ImportWording", "iPhone backup (WhatsApp and Messages)"),
+        "whatsapp-ios": QCoreApplication.translate("ImportWording", "WhatsApp for iPhone (ChatStorage.sqlite)"),
     }
     if name in titles:
         return titles[name]

@@ -158,8 +158,8 @@ class Backup:
     # -- unlocking -------------------------------------------------------------------------
     def _unlock(self, password: str | bytes | None) -> Keybag:
         if password is None or password == "":
-            raise InputError("This iPhone backup is encrypted and no backup password was given.",
-                             location=str(self.root), hint=PASSWORD_HINT, field=FIELD)
+            raise WrongSecret(f"The iPhone backup {self.root.name} is encrypted and no backup password was given.",
+                              location=str(self.root), hint=PASSWORD_HINT, field=FIELD)
         blob = self.manifest.get("BackupKeyBag")
         if not isinstance(blob, bytes):
             raise cbc.damaged(self.root / "Manifest.plist", "Manifest.plist", "it has no BackupKeyBag")
@@ -187,7 +187,7 @@ class Backup:
                 raise cbc.damaged(self.root / "Manifest.plist", "Manifest.plist", str(exc)) from exc
             cbc.decrypt_to(src, key, None, dst, "Manifest.db")
         else:
-            _copy_private(src, dst)
+            copy_private(src, dst)
         return open_sqlite(self.work, dst, src, "Manifest.db", "Files")
 
     def database(self, domain: str, path: str, what: str, table: str) -> sqlite3.Connection | None:
@@ -274,7 +274,7 @@ class Backup:
                              hint="Make the backup again in Finder or iTunes (let it finish), then import the new one.")
         dst = dst or self.work.new_file(Path(entry.path).name)
         if self.keybag is None:
-            _copy_private(p, dst)
+            copy_private(p, dst)
             return dst
         key = self.file_key(entry)
         if key is None:
@@ -283,7 +283,7 @@ class Backup:
         return dst
 
 
-def _copy_private(src: Path, dst: Path) -> None:
+def copy_private(src: Path, dst: Path) -> None:
     fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as out, open(src, "rb") as fh:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from chatvault.errors import InputError
-from chatvault.importers.base import Detection, Importer, ImportOptions
+from chatvault.importers.base import Detection, Importer, ImportField, ImportOptions
 from chatvault.importers.iosbackup import messages as sms
 from chatvault.importers.iosbackup.backup import FIELD, Backup, find_root
 from chatvault.importers.iosbackup.workdir import WorkDir
@@ -68,6 +68,11 @@ class IPhoneBackupImporter(Importer):
                    "WhatsApp chats with their media and Messages (iMessage/SMS) with attachments.")
     patterns = ("Manifest.db", "Manifest.plist", "Info.plist")
     parser_version = 1
+    fields = (ImportField(
+        FIELD, "Backup password",
+        "The password chosen when \"Encrypt local backup\" was turned on for this iPhone in Finder (macOS) or "
+        "iTunes (Windows); not the phone's passcode. Leave it empty for a backup that is not encrypted.",
+        secret=True, optional=True),)
 
     def detect(self, path: Path) -> Detection:
         root = find_root(path)

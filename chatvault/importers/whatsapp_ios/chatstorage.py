@@ -139,8 +139,7 @@ class ChatStorage:
         try:
             self._load()
             yield SourceRec(app=APP, account=self.account, display_name=self.device, complete=True)
-            for conv in self.sessions.values():
-                yield conv
+            yield from self.sessions.values()
             yield from self._messages(ctx, on_progress)
         except sqlite3.DatabaseError as exc:
             raise InputError(f"{self.where.name} is damaged ({exc}); what was read before is kept.",
