@@ -18,6 +18,7 @@ from pathlib import Path
 
 from chatvault.importers.base import ImportOptions
 from chatvault.model import MessageRec, Record, Unparsed
+from tests import imessage_conformance as IM
 from tests import wa_ios_fixtures as WI
 from tests import wechat_fixtures as W
 from tests.import_fixtures import (
@@ -197,6 +198,14 @@ WECHAT_ANDROID = Declaration(unit="record", valid=_android_build,
                              big=lambda tmp, n: _android_build(tmp, _texts(n), False),
                              huge=lambda tmp: _android_build(tmp, [HUGE], False), accounted=records_accounted)
 
+IMESSAGE = Declaration(unit="record", valid=lambda tmp: Sample(*_im(IM.valid(tmp))),
+                       big=lambda tmp, n: Sample(*_im(IM.texts(tmp, _texts(n)))),
+                       huge=lambda tmp: Sample(*_im(IM.texts(tmp, [HUGE]))), accounted=IM.accounted)
+
+
+def _im(built: tuple[Path, int, Path]) -> tuple[Path, ImportOptions, int, Path]:
+    return built[0], ImportOptions(), built[1], built[2]
+
 
 # --- iPhone backups and WhatsApp for iPhone: SQLite rows (ZWAMESSAGE, sms.db message) -------------------
 
@@ -236,6 +245,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "wechat-pc": WECHAT_PC,
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
+    "imessage": IMESSAGE,
     "iphone-backup": IPHONE_BACKUP,
     "whatsapp-ios": WHATSAPP_IOS,
 }

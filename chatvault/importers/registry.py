@@ -12,6 +12,7 @@ from pathlib import Path
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
 from chatvault.importers.filetree import zip_damage
+from chatvault.importers.imessage.importer import IMessageImporter
 from chatvault.importers.iosbackup import IPhoneBackupImporter
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
@@ -24,6 +25,7 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    IMessageImporter,
     IPhoneBackupImporter,
     WhatsAppIOSImporter,
 ]
