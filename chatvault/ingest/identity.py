@@ -45,6 +45,7 @@ class Identity:
         self.importer = importer
         self.options = options
         self.source_id: int | None = None
+        self.source_ids: list[int] = []  # every source this run wrote to (an iPhone backup: WhatsApp and Messages)
         self.complete = False            # the importer read a snapshot of the whole account
         self.me_name: str | None = options.me
         self.me_choice: owner.MeChoice | None = None
@@ -67,6 +68,10 @@ class Identity:
             self.source_id = int(row["id"])
             if rec.display_name:
                 c.execute("UPDATE sources SET display_name = ? WHERE id = ?", (rec.display_name, self.source_id))
+        if self.source_ids and self.source_id not in self.source_ids:
+            self.names.ids.clear()       # participant keys ("me", a phone number) are per source
+        if self.source_id not in self.source_ids:
+            self.source_ids.append(self.source_id)
         # The user's word (--me now, or a choice kept from before) outranks the importer's guess.
         self.me_choice = owner.choice_for_import(c, self.source_id, self.options.me)
         if self.me_choice is not None:

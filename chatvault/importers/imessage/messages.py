@@ -309,14 +309,14 @@ class Mapper:
                 extra["hidden"] = True
             extra = {k: v for k, v in extra.items() if v is not None}
             mime = _mime(a, name)
-            path = self.resolve(expected) if expected else None
+            got = self.resolve(expected) if expected else None
+            path = None if callable(got) else got       # a resolver may hand out an opener (iPhone backups)
             try:
-                ok = path is not None and path.is_file()
+                ok = callable(got) or (path is not None and path.is_file())
             except OSError:
                 ok = False
             if ok:
-                assert path is not None
-                out.append(AttachmentRef(name=name, open=_opener(path), mime_hint=mime,
+                out.append(AttachmentRef(name=name, open=got if callable(got) else _opener(path), mime_hint=mime,
                                          size_hint=int(a.total_bytes) if a.total_bytes else None,
                                          status=AttachmentStatus.STORED, expected_path=expected, extra=extra))
             else:

@@ -36,7 +36,7 @@ from chatvault.jobs.context import JobContext
 from chatvault.model import ImportWarning, ParticipantRec, Record, SourceRec
 
 APP = "imessage"
-Resolver = Callable[[str], Path | None]
+Resolver = Callable[[str], Path | Callable | None]   # a path, or an opener (iPhone backups)
 
 __all__ = ["APP", "ME_KEY", "Resolver", "account_of", "normalize_handle", "read_database"]
 

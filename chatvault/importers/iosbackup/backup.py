@@ -190,8 +190,9 @@ class Backup:
             copy_private(src, dst)
         return open_sqlite(self.work, dst, src, "Manifest.db", "Files")
 
-    def database(self, domain: str, path: str, what: str, table: str) -> sqlite3.Connection | None:
-        """A database of the backup (with its -wal when the backup has one), opened privately; None if absent."""
+    def extract_db(self, domain: str, path: str, what: str) -> tuple[Path, Path] | None:
+        """A database of the backup in a private file, its -wal (when the backup has one) folded in:
+        (private path, the backup file it came from); None when the backup lacks it."""
         entry = self.lookup(domain, path)
         if entry is None:
             return None
@@ -199,7 +200,13 @@ class Backup:
         wal = self.lookup(domain, path + "-wal")
         if wal is not None and (wal.size or 0) > 0 and self.stored_path(wal) is not None:
             self.extract(wal, what + "-wal", Path(str(dst) + "-wal"))
-        return open_sqlite(self.work, dst, self.root / entry.file_id[:2] / entry.file_id, what, table)
+            checkpoint(dst)
+        return dst, self.root / entry.file_id[:2] / entry.file_id
+
+    def database(self, domain: str, path: str, what: str, table: str) -> sqlite3.Connection | None:
+        """A database of the backup, opened privately and read-only; None if the backup lacks it."""
+        got = self.extract_db(domain, path, what)
+        return None if got is None else open_sqlite(self.work, got[0], got[1], what, table)
 
     # -- files -------------------------------------------------------------------------------
     def _domain(self, domain: str) -> dict[str, str]:
@@ -295,6 +302,22 @@ def copy_private(src: Path, dst: Path) -> None:
     except OSError as exc:
         raise InputError(f"Cannot read {src.name} of the iPhone backup: {exc.strerror or exc}.",
                          location=str(src)) from exc
+
+
+def checkpoint(db: Path) -> None:
+    """Fold a private copy's -wal into it, so it opens read-only and immutable with every row."""
+    try:
+        conn = sqlite3.connect(db)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise cbc.damaged(db, db.name.split("-", 1)[-1], f"its write-ahead log cannot be applied: {exc}") from exc
+    wal = Path(str(db) + "-wal")
+    if wal.exists() and wal.stat().st_size == 0:
+        wal.unlink()
 
 
 def open_sqlite(work: WorkDir, path: Path, src: Path, what: str, table: str) -> sqlite3.Connection:

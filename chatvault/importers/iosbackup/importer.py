@@ -122,7 +122,7 @@ class IPhoneBackupImporter(Importer):
             if has_sms:
                 found += 1
                 ctx.status("Reading Messages")
-                yield from sms.records(backup, ctx, _progress(ctx, total, len(parts), share))
+                yield from sms.records(backup, ctx)
             if not found:
                 raise InputError(
                     f"The iPhone backup {root.name} ({backup.device_name()}) holds neither WhatsApp's nor Messages' "

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from chatvault.importers.imessage.reader import read_database
 from chatvault.importers.iosbackup.backup import Backup
 from chatvault.jobs.context import JobContext
 from chatvault.model import Record
@@ -33,24 +34,23 @@ def backup_path(filename: str) -> str | None:
     return name if name.startswith("Library/") and ".." not in name.split("/") else None
 
 
-def resolver(backup: Backup) -> Callable[[str], tuple[Callable[[], BinaryIO] | None, str]]:
-    def resolve(filename: str) -> tuple[Callable[[], BinaryIO] | None, str]:
+def resolver(backup: Backup) -> Callable[[str], Callable[[], BinaryIO] | None]:
+    """`attachment.filename` → an opener of the backup's file (decrypting as it reads), or None."""
+    def resolve(filename: str) -> Callable[[], BinaryIO] | None:
         rel = backup_path(filename)
         if rel is None:
-            return None, filename
+            return None
         for domain in MEDIA_DOMAINS:
             entry = backup.lookup(domain, rel)
             if entry is not None:
-                return backup.opener(entry, Path(rel).name), f"{domain}/{rel}"
-        return None, f"{MEDIA_DOMAINS[0]}/{rel}"
+                return backup.opener(entry, Path(rel).name)
+        return None
     return resolve
 
 
-def records(backup: Backup, ctx: JobContext, progress: Callable[[int, int], None]) -> Iterator[Record]:
-    from chatvault.importers.imessage import reader
-
-    conn = backup.database(DOMAIN, DB, "Messages' sms.db", "message")
-    if conn is None:
+def records(backup: Backup, ctx: JobContext) -> Iterator[Record]:
+    """The Messages source of the backup (nothing when the backup has no sms.db)."""
+    got = backup.extract_db(DOMAIN, DB, "Messages' sms.db")
+    if got is None:
         return
-    yield from reader.read_connection(conn, backup.root / "sms.db", resolver(backup), ctx,
-                                      account=backup.device_id(), device=backup.device_name(), progress=progress)
+    yield from read_database(got[0], resolver(backup), ctx, source_label="sms.db (iPhone backup)")
