@@ -28,6 +28,9 @@ FAST_DPIC = 10          # small counts for the suite; the keybag carries them, t
 FAST_ITER = 10
 REAL_DPIC = 10_000_000  # what iOS writes
 REAL_ITER = 10_000
+# The key-encryption key PASSWORD gives with the builder's fixed salts at iOS's counts, derived once with
+# hashlib (it takes seconds): the builder wraps with it, the reader must derive it itself.
+REAL_KEK = bytes.fromhex("8f40f4b6a767cbc3cae2ba62338510aeb06fb9c7770684c292a639d619264a9b")
 EPOCH_2001 = datetime(2001, 1, 1, tzinfo=UTC)
 WA_DOMAIN = "AppDomainGroup-group.net.whatsapp.WhatsApp.shared"
 UDID = "00008030-001a2b3c4d5e802e"
@@ -64,8 +67,11 @@ class Keybag:
 
     def blob(self) -> bytes:
         dpsl, salt = _seeded(b"dpsl", 20), _seeded(b"salt", 20)
-        kek = hashlib.pbkdf2_hmac("sha1", hashlib.pbkdf2_hmac("sha256", self.password.encode(), dpsl, self.dpic, 32),
-                                  salt, self.iters, 32)
+        if (self.password, self.dpic, self.iters) == (PASSWORD, REAL_DPIC, REAL_ITER):
+            kek = REAL_KEK
+        else:
+            kek = hashlib.pbkdf2_hmac("sha1", hashlib.pbkdf2_hmac("sha256", self.password.encode(), dpsl, self.dpic,
+                                                                  32), salt, self.iters, 32)
         out = (_tlv(b"VERS", 4) + _tlv(b"TYPE", 1) + _tlv(b"UUID", _seeded(b"uuid", 16))
                + _tlv(b"HMCK", _seeded(b"hmck", 40)) + _tlv(b"WRAP", 0) + _tlv(b"SALT", salt)
                + _tlv(b"ITER", self.iters) + _tlv(b"DPWT", 1) + _tlv(b"DPIC", self.dpic) + _tlv(b"DPSL", dpsl))

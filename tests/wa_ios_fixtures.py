@@ -113,8 +113,9 @@ def wa_chats(n: int, start: int = 0) -> list[Msg]:
                 sender=sender)
         if kind == "text":
             m.text = f"message {i} 你好 ✓"
-            if i % 7 == 0 and out:
-                m.reply_to = out[-1].stanza
+            same = [o for o in out[-6:] if o.chat == chat]
+            if i % 7 == 0 and same:
+                m.reply_to = same[-1].stanza
         elif kind == "system":
             m.sender, m.from_me, m.text = None, False, f"Bob added Chen Wei ({i})"
         elif kind == "contact":

@@ -117,7 +117,8 @@ class IPhoneBackupImporter(Importer):
                 found += 1
                 ctx.status("Reading WhatsApp")
                 store = ChatStorage(conn, root / "ChatStorage.sqlite", _whatsapp_media(backup, domain),
-                                    account=_owner_jid(backup, domain), device=backup.device_name())
+                                    account=str(options.options.get("account", "")),
+                                    owner=_owner_jid(backup, domain), device=backup.device_name())
                 yield from store.records(ctx, _progress(ctx, total, i, share))
             if has_sms:
                 found += 1

@@ -36,6 +36,7 @@ from chatvault.model import (
 )
 
 APP = "whatsapp"
+IDENTITY = "chat_identity"
 EPOCH_2001 = datetime(2001, 1, 1, tzinfo=UTC)
 ME = "me"
 # ZMESSAGETYPE → kind (the public readers agree on these; anything else keeps its text as UNKNOWN)
@@ -82,11 +83,12 @@ class ChatStorage:
     """One ChatStorage.sqlite (a private copy, opened read-only) and how to find its media."""
 
     def __init__(self, conn: sqlite3.Connection, where: Path, media: MediaResolver, *, account: str = "",
-                 device: str | None = None) -> None:
+                 owner: str = "", device: str | None = None) -> None:
         self.conn = conn
         self.where = where
         self.media = media
-        self.account = account
+        self.account = account      # "" as the other WhatsApp formats, so one account's chats meet
+        self.owner = owner          # the phone's own JID when known (its reactions are "me")
         self.device = device
         self.tabs = _tables(conn)
         for need in ("ZWAMESSAGE", "ZWACHATSESSION"):
@@ -128,7 +130,7 @@ class ChatStorage:
             parts = roster.get(pk, [])
             if kind is ConversationKind.DIRECT:
                 parts = [ParticipantRec(key=jid, display_name=title)]
-            extra: dict[str, Any] = {"jid": jid}
+            extra: dict[str, Any] = {"jid": jid, IDENTITY: identity(jid, [_name(partner), self.pushnames.get(jid)])}
             if archived:
                 extra["archived"] = True
             self.sessions[pk] = ConversationRec(key=jid, title=title, kind=kind,
@@ -259,11 +261,27 @@ class ChatStorage:
         for jid, emoji in found:
             r = by.setdefault(emoji, {"emoji": emoji, "count": 0, "by": []})
             r["count"] += 1
-            if self.account and jid == self.account:
+            if self.owner and jid == self.owner:
                 r["by"].append({"from_id": ME, "from": None})
             else:
                 r["by"].append({"from_id": jid, "from": names.get(jid) or self.pushnames.get(jid)})
         return list(by.values())
+
+
+def phone_of(jid: str) -> str | None:
+    user, _, server = jid.partition("@")
+    user = user.split(":", 1)[0].split(".", 1)[0]
+    return f"+{user}" if server in ("s.whatsapp.net", "c.us") and user.isdigit() else None
+
+
+def identity(jid: str, names: list[str | None]) -> dict:
+    """The WhatsApp chat identity (`chatvault.ingest.chatmatch`): JID, phone and the names it is shown under,
+    which is all a `.txt` export of the same chat knows."""
+    out: dict[str, Any] = {"app": APP, "jid": jid, "names": [n for n in dict.fromkeys([*names, phone_of(jid)]) if n]}
+    phone = phone_of(jid)
+    if phone:
+        out["phone"] = phone
+    return out
 
 
 def _collect_reactions(data: Any, out: list[tuple[str, str]], depth: int) -> None:
