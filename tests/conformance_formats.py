@@ -216,14 +216,17 @@ def _ios_msgs(n: int, huge: bool = False) -> list[WI.Msg]:
     return msgs
 
 
-def _backup_build(tmp: Path, msgs: list[WI.Msg]) -> Sample:
+def _backup_build(tmp: Path, msgs: list[WI.Msg], sms: int = 0) -> Sample:
+    """An encrypted backup: WhatsApp's messages and, with `sms`, that many Messages of every kind."""
     from tests.iosbackup_fixtures import PASSWORD, WA_DOMAIN, BackupBuilder, file_id
+    from tests.iosbackup_sms import add_messages
 
     b = BackupBuilder(tmp / "Backup" / "00008030-001A2B3C4D5E802E", PASSWORD)
     WI.add_whatsapp(b, tmp / "work", msgs)
+    rows = add_messages(b, tmp / "work", sms).rows if sms else 0
     root = b.finish()
     fid = file_id(WA_DOMAIN, "ChatStorage.sqlite")
-    return Sample(root, ImportOptions(options={"backup_password": PASSWORD}), len(msgs), root / fid[:2] / fid)
+    return Sample(root, ImportOptions(options={"backup_password": PASSWORD}), len(msgs) + rows, root / fid[:2] / fid)
 
 
 def _waios_build(tmp: Path, msgs: list[WI.Msg]) -> Sample:
@@ -231,9 +234,10 @@ def _waios_build(tmp: Path, msgs: list[WI.Msg]) -> Sample:
     return Sample(root, ImportOptions(), len(msgs), root / "ChatStorage.sqlite")
 
 
-IPHONE_BACKUP = Declaration(unit="record", valid=lambda tmp: _backup_build(tmp, _ios_msgs(40)),
+IPHONE_BACKUP = Declaration(unit="record", valid=lambda tmp: _backup_build(tmp, _ios_msgs(40), sms=64),
                             big=lambda tmp, n: _backup_build(tmp, _ios_msgs(n)),
-                            huge=lambda tmp: _backup_build(tmp, _ios_msgs(5, huge=True)), accounted=records_accounted)
+                            huge=lambda tmp: _backup_build(tmp, _ios_msgs(5, huge=True)),
+                            accounted=IM.accounted)     # a tapback row is one entry of its message's history
 WHATSAPP_IOS = Declaration(unit="record", valid=lambda tmp: _waios_build(tmp, _ios_msgs(40)),
                            big=lambda tmp, n: _waios_build(tmp, _ios_msgs(n)),
                            huge=lambda tmp: _waios_build(tmp, _ios_msgs(5, huge=True)), accounted=records_accounted)

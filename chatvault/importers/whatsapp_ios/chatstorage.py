@@ -167,8 +167,9 @@ class ChatStorage:
             rows = cur.fetchmany(2000)
             if not rows:
                 break
-            ctx.check()
-            for row in rows:
+            for i, row in enumerate(rows):
+                if i % 250 == 0:
+                    ctx.check()           # a cancel is honoured within a few ms, not at the next batch
                 yield self._message(row)
             done += len(rows)
             if on_progress:
