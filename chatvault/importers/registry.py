@@ -15,6 +15,7 @@ from chatvault.importers.filetree import zip_damage
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
+from chatvault.importers.whatsapp_android import WhatsAppAndroidImporter
 
 IMPORTERS: list[type[Importer]] = [
     WhatsAppImporter,
@@ -22,6 +23,7 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    WhatsAppAndroidImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]
