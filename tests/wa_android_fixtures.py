@@ -493,3 +493,64 @@ def phone_folder(root: Path, store: Store, *, android11: bool = False, crypt: in
     skip = {m.media[0] for m in store.msgs if m.media and "GONE" in m.media[0]} if missing else set()
     media_tree(wa, store, skip=skip)
     return root
+
+
+# --- the same chats as WhatsApp's "Export chat" writes them ----------------------------------------
+
+OWNER = "Sam Owner"
+
+
+def txt_lines(store: Store, chat: str, *, zone: str = "UTC", with_media: bool = True,
+              names: dict[str, str] = NAMES) -> list[str]:
+    """Chat `chat` of `store` as an Android "Export chat" .txt (English, day first, 24 h, minutes only)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone)
+    lines = []
+    for m in store.msgs:
+        if m.chat != chat:
+            continue
+        t = datetime.fromtimestamp(m.ms / 1000, tz)
+        stamp = f"{t:%d/%m/%Y, %H:%M} - "
+        who = OWNER if m.sender is None else names.get(m.sender, "+" + m.sender.split("@")[0])
+        if m.action is not None:
+            if m.action == 19:
+                lines.append(stamp + "Messages and calls are end-to-end encrypted. No one outside of this chat, "
+                             "not even WhatsApp, can read or listen to them. Tap to learn more.")
+            else:
+                lines.append(stamp + f"{who} added {names.get(ALICE)}")
+            continue
+        if m.type == 15:
+            body = "You deleted this message" if m.sender is None else "This message was deleted"
+        elif m.media:
+            name = m.media_name or m.media[0].rsplit("/", 1)[-1]
+            body = f"{name} (file attached)" if with_media else "<Media omitted>"    # (the caption is lost)
+            if m.text and with_media:
+                body += "\n" + m.text
+        elif m.vcards:
+            body = "Jane Doe.vcf (file attached)" if with_media else "<Media omitted>"
+        elif m.location:
+            body = f"location: https://maps.google.com/?q={m.location[0]},{m.location[1]}"
+        elif m.poll:
+            body = "POLL:\n" + (m.text or "") + "".join(f"\nOPTION: {o} ({v} votes)" for o, v in m.poll)
+        else:
+            body = m.text or ""
+            if m.edited_ms:
+                body += " <This message was edited>"
+        lines.append(stamp + f"{who}: {body}")
+    return lines
+
+
+def export_folder(folder: Path, store: Store, chat: str, title: str, *, zone: str = "UTC",
+                  with_media: bool = True, wa_root: Path | None = None) -> Path:
+    """An unzipped "Export chat" folder: `WhatsApp Chat with TITLE.txt` and, with media, the files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    txt = folder / f"WhatsApp Chat with {title}.txt"
+    txt.write_text("\n".join(txt_lines(store, chat, zone=zone, with_media=with_media)) + "\n", encoding="utf-8")
+    if with_media:
+        for m in store.msgs:
+            if m.chat == chat and m.media and "GONE" not in m.media[0]:
+                name = m.media_name or m.media[0].rsplit("/", 1)[-1]
+                (folder / name).write_bytes(f"media of {m.key_id}".encode() + b"\x00" * 32)
+    return folder if with_media else txt

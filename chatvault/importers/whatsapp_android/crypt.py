@@ -42,7 +42,7 @@ BLOCK = 1 << 20
 OLD_CRYPT14 = ((67, 191), (67, 190), (66, 99), (67, 193), (67, 194), (67, 158))   # (IV offset, data offset)
 
 FIELD_KEY = "wa_key"              # the 64 hex digits of an end-to-end encrypted (crypt15) backup
-FIELD_KEY_FILE = "wa_key_file"    # the phone's `key` file (crypt14) or `encrypted_backup.key` (crypt15)
+FIELD_KEY_FILE = "wa_keyfile"     # the phone's `key` file (crypt14) or `encrypted_backup.key` (crypt15)
 
 
 @dataclass(frozen=True)
@@ -59,15 +59,20 @@ class Keys:
         return HKDF(hashes.SHA256(), 32, salt=None, info=b"backup encryption").derive(self.crypt15_root)
 
 
+HEX_LENGTH = "The end-to-end backup key has 64 hexadecimal digits."
+HEX_DIGITS = "The end-to-end backup key has only the digits 0-9 and the letters a-f."
+
+
 def check_hex_key(value: str) -> str | None:
-    """The import dialog's check of the typed key: None when it can be a crypt15 key."""
+    """The import dialog's check of the typed key (a fixed sentence the app translates), None when it
+    can be a crypt15 key."""
     digits = "".join(value.split()).lower().removeprefix("0x")
     if len(digits) != 64:
-        return f"The key has 64 hexadecimal digits; this has {len(digits)}."
+        return HEX_LENGTH
     try:
         bytes.fromhex(digits)
     except ValueError:
-        return "The key has only the digits 0-9 and the letters a-f."
+        return HEX_DIGITS
     return None
 
 

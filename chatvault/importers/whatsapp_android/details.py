@@ -73,7 +73,7 @@ class Details:
         if self.has_polls:
             for mid, name, votes in c.execute("SELECT message_row_id, option_name, vote_total FROM message_poll_option "
                                               "WHERE message_row_id BETWEEN ? AND ? ORDER BY _id", (first, last)):
-                self.options.setdefault(mid, []).append({"text": name, "voters": votes or 0})
+                self.options.setdefault(mid, []).append({"text": name, "votes": votes or 0})
         if self.has_system:
             for mid, user in c.execute("SELECT message_row_id, user_jid_row_id FROM message_system_chat_participant "
                                        "WHERE message_row_id BETWEEN ? AND ?", (first, last)):
