@@ -17,6 +17,7 @@ from chatvault.importers.iosbackup import IPhoneBackupImporter
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
+from chatvault.importers.whatsapp_android import WhatsAppAndroidImporter
 from chatvault.importers.whatsapp_ios import WhatsAppIOSImporter
 
 IMPORTERS: list[type[Importer]] = [
@@ -25,6 +26,7 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    WhatsAppAndroidImporter,
     IMessageImporter,
     IPhoneBackupImporter,
     WhatsAppIOSImporter,

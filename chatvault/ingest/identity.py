@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from chatvault import clock
 from chatvault.importers.base import Importer, ImportOptions
-from chatvault.ingest import names, owner
+from chatvault.ingest import chatmatch, names, owner
 from chatvault.ingest.reorder import Reorder, date_order_changed
 from chatvault.ingest.report import ImportReport
 from chatvault.ingest.rows import dumps
@@ -34,6 +34,7 @@ class Conv:
     replies: bool = False               # this run stored a message quoting another
     reorder: Reorder | None = None      # an earlier import read the dates in the other day/month order
     tombstoned: bool | None = None      # messages of this chat were deleted by retention/erasure (None: not asked)
+    merge: chatmatch.Merger | None = None   # joins this chat's messages with another WhatsApp format's
 
 
 class Identity:
@@ -95,6 +96,12 @@ class Identity:
         c = self.conn
         row = c.execute("SELECT id, kind, title, extra, feed FROM conversations WHERE source_id = ? AND source_key = ?",
                         (sid, rec.key)).fetchone()
+        matched = False
+        if row is None:           # the same WhatsApp chat stored by another source? (ingest/chatmatch.py)
+            row = chatmatch.find_conversation(c, rec, self.convs.get(rec.key))
+            matched = row is not None
+        if row is not None:
+            chatmatch.keep_identity(row["extra"], rec)
         reorder = row is not None and date_order_changed(row["extra"], rec.extra)
         if row is None:
             cur = c.execute(
@@ -112,6 +119,8 @@ class Identity:
             prev = c.execute("SELECT max(ts) FROM messages WHERE conversation_id = ?", (cid,)).fetchone()[0]
             self.convs[rec.key] = Conv(cid, None if prev is None else int(prev),
                                        reorder=Reorder(rec.key) if reorder and prev is not None else None)
+            if prev is not None:
+                self.convs[rec.key].merge = chatmatch.merger(c, cid, self.importer.name, matched)
             self.report.conversations += 1
         for p in rec.participants:
             pid = self.participant(p)

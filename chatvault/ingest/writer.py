@@ -17,7 +17,7 @@ from typing import Any
 from chatvault import faults
 from chatvault.importers.base import Importer, ImportOptions
 from chatvault.importers.openers import TreeCache
-from chatvault.ingest import recalls, reconcile, tombstones
+from chatvault.ingest import details, recalls, reconcile, tombstones
 from chatvault.ingest.attachments import Attachments
 from chatvault.ingest.identity import Conv, Identity
 from chatvault.ingest.parse import env_int
@@ -27,6 +27,7 @@ from chatvault.ingest.rows import (
     BODY,
     CONV,
     EDITED_AT,
+    EXTRA,
     INSERT_MESSAGE,
     KEY,
     KIND,
@@ -234,7 +235,7 @@ class Writer:
             keys += [k for k in others if k is not None]
         for i in range(0, len(keys), LOOKUP):
             for row in self.conn.execute(
-                "SELECT source_key, id, text FROM messages "
+                "SELECT source_key, id, text, extra FROM messages "
                 "WHERE conversation_id = ? AND source_key IN (SELECT value FROM json_each(?))",
                 (conv.id, json.dumps(keys[i:i + LOOKUP])),
             ):
@@ -244,6 +245,9 @@ class Writer:
     def _conversation_rows(self, conv: Conv, items: list[list], b: _Batch) -> None:
         """The hot path: one conversation's rows of a chunk, sorted into new and seen again."""
         existing, lookup, others = self._existing(conv, items)
+        if conv.merge is not None:      # the same chat from another WhatsApp source (ingest/chatmatch.py)
+            self.report.merged += conv.merge.match(self.conn, items, existing,
+                                                   lambda k, n: self.ids.sender(k, n, conv.id))
         if others is not None:
             self._redate(conv, items, existing, others)
         cid = conv.id
@@ -322,6 +326,8 @@ class Writer:
             recalls.again(b.notices, conv, p, old[2])
         elif text is not None and old[2] != text and p[SOURCE_ID] is not None:
             reconcile.edit(self.conn, self.report, mid, old, text, p[EDITED_AT])
+        if len(old) > 3 and p[SOURCE_ID] is not None and old[3] != p[EXTRA] and p[KIND] != "recalled":
+            details.update(self.conn, self.report, mid, old[3], p[EXTRA])    # reactions, votes... changed
         atts = p[ATTACHMENTS]
         if atts and any(a.open is not None for a in atts):
             b.fill.append((mid, atts))

@@ -4020,5 +4020,29 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>The password chosen when "Encrypt local backup" was turned on for this iPhone in Finder (macOS) or iTunes (Windows); not the phone's passcode. Leave it empty for a backup that is not encrypted.</source>
         <translation>在访达（macOS）或 iTunes（Windows）中为这台 iPhone 打开“加密本地备份”时设置的密码；不是手机的锁屏密码。备份未加密时请留空。</translation>
     </message>
+    <message>
+        <source>End-to-end backup key</source>
+        <translation>端到端加密备份密钥</translation>
+    </message>
+    <message>
+        <source>The 64-digit key WhatsApp showed when you turned on the end-to-end encrypted backup (WhatsApp → Settings → Chats → Chat backup → End-to-end encrypted backup). Needed for .crypt15 backups.</source>
+        <translation>开启端到端加密备份时 WhatsApp 显示的 64 位密钥（WhatsApp → 设置 → 聊天 → 聊天备份 → 端到端加密备份）。导入 .crypt15 备份时需要。</translation>
+    </message>
+    <message>
+        <source>Key file</source>
+        <translation>密钥文件</translation>
+    </message>
+    <message>
+        <source>The phone's key file: /data/data/com.whatsapp/files/key (crypt14 backups; rooted phones only), or encrypted_backup.key (crypt15). Not needed for a plain msgstore.db.</source>
+        <translation>手机上的密钥文件：/data/data/com.whatsapp/files/key（crypt14 备份；仅限已 root 的手机），或 encrypted_backup.key（crypt15）。未加密的 msgstore.db 不需要。</translation>
+    </message>
+    <message>
+        <source>The end-to-end backup key has 64 hexadecimal digits.</source>
+        <translation>端到端加密备份密钥由 64 位十六进制数字组成。</translation>
+    </message>
+    <message>
+        <source>The end-to-end backup key has only the digits 0-9 and the letters a-f.</source>
+        <translation>端到端加密备份密钥只包含数字 0-9 和字母 a-f。</translation>
+    </message>
 </context>
 </TS>

@@ -24,11 +24,21 @@ def _texts() -> dict[str, tuple[str, str]]:
         "backup_password": (_t("Backup password"), _t(
             "The password chosen when \"Encrypt local backup\" was turned on for this iPhone in Finder (macOS) or "
             "iTunes (Windows); not the phone's passcode. Leave it empty for a backup that is not encrypted.")),
+        "wa_key": (_t("End-to-end backup key"),
+                   _t("The 64-digit key WhatsApp showed when you turned on the end-to-end encrypted backup "
+                      "(WhatsApp → Settings → Chats → Chat backup → End-to-end encrypted backup). Needed for "
+                      ".crypt15 backups.")),
+        "wa_keyfile": (_t("Key file"),
+                       _t("The phone's key file: /data/data/com.whatsapp/files/key (crypt14 backups; rooted "
+                          "phones only), or encrypted_backup.key (crypt15). Not needed for a plain msgstore.db.")),
     }
 
 
 # The sentences declared `check` functions return, translated where the app shows them.
-_CHECKS: tuple[str, ...] = ()
+_CHECKS: tuple[str, ...] = (
+    "The end-to-end backup key has 64 hexadecimal digits.",                        # WhatsApp (Android)
+    "The end-to-end backup key has only the digits 0-9 and the letters a-f.",
+)
 
 
 def has_text(field: ImportField) -> bool:
