@@ -271,3 +271,39 @@ def test_the_backup_is_only_read(tmp_path):
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
     list(registry.get("iphone-backup").read(root, PW, _ctx()))
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+def _chats(vault) -> dict[str, int]:
+    return dict(rows(vault, "SELECT c.title, count(m.id) FROM conversations c LEFT JOIN messages m "
+                            "ON m.conversation_id = c.id GROUP BY c.id"))
+
+
+def test_a_txt_export_of_a_chat_in_the_backup_adds_no_message_twice(vault, tmp_path):
+    """The shared WhatsApp matching (chatvault/ingest/chatmatch.py) joins the backup's chat and the export."""
+    from tests.import_fixtures import write_txt
+
+    wa = F.wa_chats(240)
+    root, _ = make(tmp_path, wa)
+    assert run_import(vault, root, options=PW).outcome == "ok"
+    before = _chats(vault)
+    lines = F.txt_lines(wa, F.ALICE)
+    txt = write_txt(tmp_path / "WhatsApp Chat with Alice.txt", lines)
+    r = run_import(vault, txt, options=ImportOptions(options={"tz": "UTC", "date_order": "DMY"}))
+    assert r.outcome == "ok" and r.added == 0 and r.merged == len(lines)
+    assert _chats(vault) == before
+
+
+def test_the_backup_after_a_txt_export_joins_its_chat(vault, tmp_path):
+    from tests.import_fixtures import write_txt
+
+    wa = F.wa_chats(240)
+    lines = F.txt_lines(wa, F.ALICE)
+    run_import(vault, write_txt(tmp_path / "WhatsApp Chat with Alice.txt", lines),
+               options=ImportOptions(options={"tz": "UTC", "date_order": "DMY"}))
+    root, _ = make(tmp_path, wa)
+    r = run_import(vault, root, options=PW)
+    assert r.outcome == "ok" and r.merged == len(lines)
+    chats = _chats(vault)
+    assert chats["Alice"] == sum(1 for m in wa if m.chat == F.ALICE) and len(chats) == 2
+    # the joined messages took the backup's exact ids: the next backup finds them directly
+    assert run_import(vault, root, options=PW).added == 0

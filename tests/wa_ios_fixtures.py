@@ -222,3 +222,25 @@ def write_folder(root: Path, msgs: list[Msg], *, legacy: bool = False) -> Path:
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(m.media_bytes)
     return root
+
+
+def txt_lines(msgs: list[Msg], chat: str, me: str = "Lin", other: str = "Alice") -> list[str]:
+    """The chat as WhatsApp's "Export chat" (without media) writes it, read in UTC: the kinds an export
+    shows in a line of its own (text, links, media, deleted, notices)."""
+    out = []
+    for m in msgs:
+        if m.chat != chat or m.kind in ("contact", "location"):
+            continue
+        stamp = m.ts.strftime("%d/%m/%Y, %H:%M")
+        who = me if m.from_me else other
+        if m.kind == "system":
+            out.append(f"{stamp} - {m.text}")
+            continue
+        if m.kind in ("text", "link"):
+            body = m.text
+        elif m.kind == "recalled":
+            body = "You deleted this message" if m.from_me else "This message was deleted"
+        else:
+            body = "<Media omitted>"
+        out.append(f"{stamp} - {who}: {body}")
+    return out
