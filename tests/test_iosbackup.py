@@ -307,3 +307,18 @@ def test_the_backup_after_a_txt_export_joins_its_chat(vault, tmp_path):
     assert chats["Alice"] == sum(1 for m in wa if m.chat == F.ALICE) and len(chats) == 2
     # the joined messages took the backup's exact ids: the next backup finds them directly
     assert run_import(vault, root, options=PW).added == 0
+
+
+def test_the_mobilesync_backup_folder_with_one_backup_or_several(vault, tmp_path):
+    """Choosing MobileSync/Backup itself: its only backup is read; with several, each is named."""
+    wa = F.wa_chats(20)
+    root, _ = make(tmp_path / "MobileSync", wa, name="Backup")
+    parent = root.parent
+    assert registry.detect(parent)[0][0].name == "iphone-backup"
+    assert run_import(vault, parent, options=PW).added == len(wa)
+    b = BackupBuilder(parent / "00008101-000A1B2C3D4E001E", None, device="Old iPhone")
+    b.add(WA_DOMAIN, "ChatStorage.sqlite", F.build_chatstorage(tmp_path / "cs.sqlite", wa[:3]).read_bytes())
+    b.finish()
+    with pytest.raises(InputError, match="2 iPhone backups") as err:
+        list(registry.get("iphone-backup").read(parent, PW, _ctx()))
+    assert "Old iPhone" in err.value.message and "Lin's iPhone" in err.value.message

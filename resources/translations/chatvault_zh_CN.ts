@@ -343,6 +343,22 @@
         <source>WeChat for Android (EnMicroMsg.db)</source>
         <translation>安卓版微信（EnMicroMsg.db）</translation>
     </message>
+    <message>
+        <source>Opening the iPhone backup</source>
+        <translation>正在打开 iPhone 备份</translation>
+    </message>
+    <message>
+        <source>Unlocking the encrypted backup</source>
+        <translation>正在解锁加密的备份</translation>
+    </message>
+    <message>
+        <source>iPhone backup (Finder/iTunes): WhatsApp and Messages</source>
+        <translation>iPhone 备份（访达/iTunes）：WhatsApp 和信息</translation>
+    </message>
+    <message>
+        <source>WhatsApp for iPhone (ChatStorage.sqlite)</source>
+        <translation>iPhone 版 WhatsApp（ChatStorage.sqlite）</translation>
+    </message>
 </context>
 <context>
     <name>CreateVaultDialog</name>

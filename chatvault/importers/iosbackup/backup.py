@@ -20,7 +20,7 @@ import re
 import sqlite3
 import stat
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -52,18 +52,38 @@ class Entry:
     mtime: int | None
 
 
+def _is_backup(p: Path) -> bool:
+    return p.is_dir() and (p / "Manifest.plist").is_file() and (
+        (p / "Manifest.db").is_file() or (p / "Manifest.mbdb").is_file() or (p / "Info.plist").is_file())
+
+
 def find_root(path: Path) -> Path | None:
     """The backup folder for `path` (the folder, or one of its plists/Manifest.db), else None."""
     try:
         p = Path(path)
         if p.is_file() and p.name in ("Manifest.db", "Manifest.plist", "Info.plist", "Status.plist"):
             p = p.parent
-        if p.is_dir() and (p / "Manifest.plist").is_file() and (
-                (p / "Manifest.db").is_file() or (p / "Manifest.mbdb").is_file() or (p / "Info.plist").is_file()):
+        if _is_backup(p):
             return p
     except OSError:
         return None
     return None
+
+
+def backups_in(path: Path, limit: int = 200) -> list[Path]:
+    """The backups inside a MobileSync `Backup` folder (one per device and date), newest first."""
+    found: list[Path] = []
+    try:
+        if not Path(path).is_dir():
+            return []
+        for i, child in enumerate(Path(path).iterdir()):
+            if i >= limit:
+                break
+            if _is_backup(child):
+                found.append(child)
+    except OSError:
+        return found
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 def read_plist(path: Path) -> dict:
@@ -138,7 +158,7 @@ class Backup:
                 progress("Unlocking the encrypted backup")
             self.keybag = self._unlock(password)
         self.db = self._open_manifest()
-        self._index: dict[str, dict[str, str]] = {}
+        self._index: dict[tuple[str, str], dict[str, str]] = {}
 
     # -- plists ----------------------------------------------------------------------------
     def device_name(self) -> str:
@@ -190,14 +210,14 @@ class Backup:
             copy_private(src, dst)
         return open_sqlite(self.work, dst, src, "Manifest.db", "Files")
 
-    def extract_db(self, domain: str, path: str, what: str) -> tuple[Path, Path] | None:
+    def extract_db(self, domain: str, path: str, what: str, under: str = "") -> tuple[Path, Path] | None:
         """A database of the backup in a private file, its -wal (when the backup has one) folded in:
         (private path, the backup file it came from); None when the backup lacks it."""
-        entry = self.lookup(domain, path)
+        entry = self.lookup(domain, path, under)
         if entry is None:
             return None
         dst = self.extract(entry, what)
-        wal = self.lookup(domain, path + "-wal")
+        wal = self.lookup(domain, path + "-wal", under)
         if wal is not None and (wal.size or 0) > 0 and self.stored_path(wal) is not None:
             self.extract(wal, what + "-wal", Path(str(dst) + "-wal"))
             checkpoint(dst)
@@ -209,30 +229,29 @@ class Backup:
         return None if got is None else open_sqlite(self.work, got[0], got[1], what, table)
 
     # -- files -------------------------------------------------------------------------------
-    def _domain(self, domain: str) -> dict[str, str]:
-        """relativePath → fileID of every regular file in `domain` (one query per domain)."""
-        idx = self._index.get(domain)
+    def _domain(self, domain: str, under: str = "") -> dict[str, str]:
+        """relativePath → fileID of every regular file in `domain` (under the folder `under`), one query each:
+        MediaDomain also holds the whole camera roll, so Messages asks only for Library/SMS/."""
+        idx = self._index.get((domain, under))
         if idx is None:
             idx = {}
+            sql = "SELECT fileID, relativePath FROM Files WHERE domain = ? AND flags = 1"
+            args: tuple = (domain,)
+            if under:
+                sql += " AND relativePath >= ? AND relativePath < ?"
+                args += (under, under + "\U0010ffff")
             try:
-                for fid, rel in self.db.execute(
-                        "SELECT fileID, relativePath FROM Files WHERE domain = ? AND flags = 1", (domain,)):
+                for fid, rel in self.db.execute(sql, args):
                     if isinstance(fid, str) and isinstance(rel, str):
                         idx[rel] = fid.lower()
             except sqlite3.DatabaseError as exc:
                 raise cbc.damaged(self.root / "Manifest.db", "Manifest.db", str(exc)) from exc
-            self._index[domain] = idx
+            self._index[(domain, under)] = idx
         return idx
 
-    def domains(self, like: str) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT DISTINCT domain FROM Files WHERE domain LIKE ?", (like,))
-                if isinstance(r[0], str)]
-
-    def paths(self, domain: str) -> Iterable[str]:
-        return self._domain(domain).keys()
-
-    def lookup(self, domain: str, path: str) -> Entry | None:
-        fid = self._domain(domain).get(path)
+    def lookup(self, domain: str, path: str, under: str = "") -> Entry | None:
+        """The file `path` of `domain` (`under`: a folder it lies in, to index only that part), or None."""
+        fid = self._domain(domain, under).get(path)
         if fid is None or not _FILE_ID.match(fid):
             return None
         row = self.db.execute("SELECT file FROM Files WHERE fileID = ?", (fid,)).fetchone()

@@ -17,7 +17,7 @@ from typing import BinaryIO
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportField, ImportOptions
 from chatvault.importers.iosbackup import messages as sms
-from chatvault.importers.iosbackup.backup import FIELD, Backup, find_root
+from chatvault.importers.iosbackup.backup import FIELD, Backup, backups_in, find_root, read_plist
 from chatvault.importers.iosbackup.workdir import WorkDir
 from chatvault.importers.whatsapp_ios.chatstorage import ChatStorage
 from chatvault.jobs.context import JobContext
@@ -77,6 +77,9 @@ class IPhoneBackupImporter(Importer):
     def detect(self, path: Path) -> Detection:
         root = find_root(path)
         if root is None:
+            found = backups_in(path)
+            if found:
+                return Detection(0.9, f"a MobileSync Backup folder with {len(found)} iPhone backup(s)", "folder")
             return Detection(0.0, "no Manifest.plist with Manifest.db")
         if not (root / "Manifest.db").is_file():
             return Detection(0.9, "an iPhone backup of iOS 9 or older (Manifest.mbdb)", "mbdb")
@@ -88,15 +91,31 @@ class IPhoneBackupImporter(Importer):
         return Detection(0.97, "an iPhone backup folder (Manifest.db, Manifest.plist)",
                          "encrypted" if encrypted else "plain")
 
-    def total_bytes(self, path: Path) -> int | None:
+    def _root(self, path: Path) -> Path | None:
+        """The backup to read: `path` itself, or the only backup inside a MobileSync `Backup` folder."""
         root = find_root(path)
+        if root is not None:
+            return root
+        found = backups_in(path)
+        if len(found) > 1:
+            names = "; ".join(f"{p.name} ({_label(p)})" for p in found[:8])
+            raise InputError(f"This folder holds {len(found)} iPhone backups: {names}.", location=str(path),
+                             hint="Choose the folder of the backup to import (one device; the newest is listed "
+                                  "first).")
+        return found[0] if found else None
+
+    def total_bytes(self, path: Path) -> int | None:
+        try:
+            root = self._root(path)
+        except InputError:
+            return None
         try:
             return (root / "Manifest.db").stat().st_size if root else None
         except OSError:
             return None
 
     def read(self, path: Path, options: ImportOptions, ctx: JobContext) -> Iterator[Record]:
-        root = find_root(path)
+        root = self._root(path)
         if root is None:
             raise InputError("This is not an iPhone backup folder (no Manifest.plist and Manifest.db).",
                              location=str(path),
@@ -108,27 +127,38 @@ class IPhoneBackupImporter(Importer):
             backup = Backup(root, password, work, progress=ctx.status)
             found = 0
             parts = [d for d in WHATSAPP_DOMAINS if backup.lookup(d, "ChatStorage.sqlite")]
-            has_sms = backup.lookup(sms.DOMAIN, sms.DB) is not None
+            has_sms = sms.present(backup)
             share = max(len(parts) + int(has_sms), 1)
             for i, domain in enumerate(parts):
                 conn = backup.database(domain, "ChatStorage.sqlite", "WhatsApp's ChatStorage.sqlite", "ZWAMESSAGE")
                 if conn is None:
                     continue
                 found += 1
-                ctx.status("Reading WhatsApp")
+                ctx.status("Reading ChatStorage.sqlite")
                 store = ChatStorage(conn, root / "ChatStorage.sqlite", _whatsapp_media(backup, domain),
                                     account=str(options.options.get("account", "")),
                                     owner=_owner_jid(backup, domain), device=backup.device_name())
                 yield from store.records(ctx, _progress(ctx, total, i, share))
             if has_sms:
                 found += 1
-                ctx.status("Reading Messages")
+                ctx.status("Reading sms.db")
                 yield from sms.records(backup, ctx)
             if not found:
                 raise InputError(
                     f"The iPhone backup {root.name} ({backup.device_name()}) holds neither WhatsApp's nor Messages' "
                     "database.", location=str(root),
                     hint="WhatsApp must be installed on the iPhone when the backup is made; make the backup again.")
+
+
+def _label(root: Path) -> str:
+    """"Lin's iPhone, 2024-06-01" from a backup's Info.plist (the folder name alone when unreadable)."""
+    try:
+        info = read_plist(root / "Info.plist")
+    except InputError:
+        return root.name
+    name = info.get("Device Name") or info.get("Display Name") or "iPhone"
+    when = info.get("Last Backup Date")
+    return f"{name}, {when:%Y-%m-%d}" if hasattr(when, "strftime") else str(name)
 
 
 def _progress(ctx: JobContext, total: int, part: int, parts: int) -> Callable[[int, int], None]:

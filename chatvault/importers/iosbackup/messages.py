@@ -20,18 +20,19 @@ from chatvault.model import Record
 DOMAIN = "HomeDomain"
 DB = "Library/SMS/sms.db"
 MEDIA_DOMAINS = ("MediaDomain", "HomeDomain")
+SMS_FOLDER = "Library/SMS/"
 _PREFIXES = ("~/", "/var/mobile/", "/private/var/mobile/")
 
 
 def backup_path(filename: str) -> str | None:
-    """`~/Library/SMS/Attachments/...` → `Library/SMS/Attachments/...` (None for other places)."""
+    """`~/Library/SMS/Attachments/...` → `Library/SMS/Attachments/...` (None for anything outside Library/SMS)."""
     name = filename.strip()
     for p in _PREFIXES:
         if name.startswith(p):
             name = name[len(p):]
             break
     name = name.lstrip("/")
-    return name if name.startswith("Library/") and ".." not in name.split("/") else None
+    return name if name.startswith(SMS_FOLDER) and ".." not in name.split("/") else None
 
 
 def resolver(backup: Backup) -> Callable[[str], Callable[[], BinaryIO] | None]:
@@ -41,16 +42,20 @@ def resolver(backup: Backup) -> Callable[[str], Callable[[], BinaryIO] | None]:
         if rel is None:
             return None
         for domain in MEDIA_DOMAINS:
-            entry = backup.lookup(domain, rel)
+            entry = backup.lookup(domain, rel, under=SMS_FOLDER)
             if entry is not None:
                 return backup.opener(entry, Path(rel).name)
         return None
     return resolve
 
 
+def present(backup: Backup) -> bool:
+    return backup.lookup(DOMAIN, DB, SMS_FOLDER) is not None
+
+
 def records(backup: Backup, ctx: JobContext) -> Iterator[Record]:
     """The Messages source of the backup (nothing when the backup has no sms.db)."""
-    got = backup.extract_db(DOMAIN, DB, "Messages' sms.db")
+    got = backup.extract_db(DOMAIN, DB, "Messages' sms.db", SMS_FOLDER)
     if got is None:
         return
     yield from read_database(got[0], resolver(backup), ctx, source_label="sms.db (iPhone backup)")
