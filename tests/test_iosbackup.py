@@ -322,3 +322,16 @@ def test_the_mobilesync_backup_folder_with_one_backup_or_several(vault, tmp_path
     with pytest.raises(InputError, match="2 iPhone backups") as err:
         list(registry.get("iphone-backup").read(parent, PW, _ctx()))
     assert "Old iPhone" in err.value.message and "Lin's iPhone" in err.value.message
+
+
+def test_read_in_a_parse_process_media_still_decrypts(vault, tmp_path, monkeypatch):
+    """Big backups are parsed in a child process: the decrypting openers travel by pickle and the
+    writer decrypts each file as it stores it (no plaintext file is left by either process)."""
+    monkeypatch.setenv("CHATVAULT_IMPORT_PROCESS", "1")
+    wa = F.wa_chats(60)
+    root, corpus = make(tmp_path, wa, sms=40)
+    rep = run_import(vault, root, options=PW)
+    assert rep.outcome == "ok", rep.error
+    assert rep.attachments_stored == sum(1 for m in wa if m.media_bytes) + sum(
+        e.stored for e in corpus.messages.values())
+    assert not any((tmp_path / "work").rglob("*"))
