@@ -14,6 +14,7 @@ from chatvault.importers.base import Detection, Importer, ImportField
 from chatvault.importers.filetree import zip_damage
 from chatvault.importers.imessage.importer import IMessageImporter
 from chatvault.importers.iosbackup import IPhoneBackupImporter
+from chatvault.importers.meta import MetaImporter
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
@@ -30,6 +31,7 @@ IMPORTERS: list[type[Importer]] = [
     IMessageImporter,
     IPhoneBackupImporter,
     WhatsAppIOSImporter,
+    MetaImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

@@ -31,6 +31,8 @@ def _texts() -> dict[str, tuple[str, str]]:
         "wa_keyfile": (_t("Key file"),
                        _t("The phone's key file: /data/data/com.whatsapp/files/key (crypt14 backups; rooted "
                           "phones only), or encrypted_backup.key (crypt15). Not needed for a plain msgstore.db.")),
+        "meta_app": (_t("App"), _t("Messenger or Instagram. ChatVault finds it from the download's folders; "
+                                   "choose it when you import one message_1.json taken out of its download.")),
     }
 
 
@@ -38,6 +40,7 @@ def _texts() -> dict[str, tuple[str, str]]:
 _CHECKS: tuple[str, ...] = (
     "The end-to-end backup key has 64 hexadecimal digits.",                        # WhatsApp (Android)
     "The end-to-end backup key has only the digits 0-9 and the letters a-f.",
+    "Choose messenger or instagram.",                                              # Meta
 )
 
 

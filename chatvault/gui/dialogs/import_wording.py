@@ -57,10 +57,17 @@ def format_title(name: str) -> str:
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
         "iphone-backup": QCoreApplication.translate("ImportWording", "iPhone backup (WhatsApp and Messages)"),
         "whatsapp-ios": QCoreApplication.translate("ImportWording", "WhatsApp for iPhone (ChatStorage.sqlite)"),
+        "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
     }
     if name in titles:
         return titles[name]
     return next((cls.title for cls in registry.IMPORTERS if cls.name == name), name)
+
+
+def choice_label(field: str, value: str) -> str:
+    """A declared field's fixed value as the app shows it (app names are not translated)."""
+    names = {"messenger": "Facebook Messenger", "instagram": "Instagram"}
+    return names.get(value, value)
 
 
 def field_label(field: str) -> str:
