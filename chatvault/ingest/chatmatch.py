@@ -8,8 +8,9 @@ times, display names and file names. Both carry a **WhatsApp chat identity** in
 from several sources"):
 
 1. **The conversation.** A chat not found under its own key is looked for among the stored WhatsApp
-   conversations: the same JID first, else exactly one conversation sharing a name (the export's title
-   is the contact's or group's name as the phone showed it). The first source's conversation is used;
+   conversations: the same JID first, else exactly one conversation sharing a name where one side has a
+   JID and the other has none (the export's title is the contact's or group's name as the phone showed
+   it; two exports with the same title already share their key). The first source's conversation is used;
    the identities are united, so the next import finds it by JID.
 2. **The messages.** In a conversation holding messages of another WhatsApp format, a message not found
    by its key is matched with a stored message of the other formats that (a) is not matched yet in this
@@ -110,8 +111,8 @@ def find_conversation(conn: Connection, rec: ConversationRec, known: Any = None)
     hits = []
     for row in rows:
         other = identity_of(row["extra"])
-        if other is None or (jid and other.get("jid") and other.get("jid") != jid):
-            continue                       # another chat with the same name
+        if other is None or bool(jid) == bool(other.get("jid")):
+            continue      # names join a database's chat (with its JID) to an export's (without), nothing else
         theirs = {norm_name(n) for n in other.get("names") or [] if isinstance(n, str)}
         if names & theirs:
             hits.append(row)
