@@ -18,6 +18,7 @@ from pathlib import Path
 
 from chatvault.importers.base import ImportOptions
 from chatvault.model import MessageRec, Record, Unparsed
+from tests import wa_android_fixtures as WA
 from tests import wechat_fixtures as W
 from tests.import_fixtures import (
     simple_chat,
@@ -197,12 +198,33 @@ WECHAT_ANDROID = Declaration(unit="record", valid=_android_build,
                              huge=lambda tmp: _android_build(tmp, [HUGE], False), accounted=records_accounted)
 
 
+# --- WhatsApp for Android: msgstore.db and its backups, counted in message and call rows ------------------
+
+def _wa_android(tmp: Path, store: WA.Store, count: bool = True) -> Sample:
+    root = WA.phone_folder(tmp / "phone", store)
+    units = len(store.msgs) + len(store.calls) if count else -1
+    return Sample(root, ImportOptions(options={"wa_key": WA.ROOT_KEY_HEX}), units,
+                  root / "WhatsApp" / "Databases" / "msgstore.db.crypt15")
+
+
+def _wa_android_texts(tmp: Path, texts: list[str]) -> Sample:
+    msgs = [WA.Msg(WA.ALICE, f"3EB0{i:012X}", WA.BASE_MS + i * 1000, WA.ALICE, 0, t) for i, t in enumerate(texts)]
+    return _wa_android(tmp, WA.Store({WA.ALICE: None}, {}, msgs), count=False)
+
+
+WHATSAPP_ANDROID = Declaration(unit="record", valid=lambda tmp: _wa_android(tmp, WA.sample_store(240)),
+                               big=lambda tmp, n: _wa_android_texts(tmp, _texts(n)),
+                               huge=lambda tmp: _wa_android_texts(tmp, ["before", HUGE, "after"]),
+                               accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
     "wechat-pc": WECHAT_PC,
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
+    "whatsapp-android": WHATSAPP_ANDROID,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]
