@@ -3861,6 +3861,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>this database</source>
         <translation>这个数据库</translation>
     </message>
+    <message>
+        <source>WhatsApp for Android database</source>
+        <translation>WhatsApp 安卓版数据库</translation>
+    </message>
 </context>
 <context>
     <name>DropOverlay</name>

@@ -55,6 +55,7 @@ def format_title(name: str) -> str:
         "wechat-pc": QCoreApplication.translate("ImportWording", "WeChat for Windows 3.x"),
         "weixin4": QCoreApplication.translate("ImportWording", "Weixin 4 (Windows/macOS)"),
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
+        "whatsapp-android": QCoreApplication.translate("ImportWording", "WhatsApp for Android database"),
     }
     if name in titles:
         return titles[name]
