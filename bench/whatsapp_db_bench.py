@@ -80,7 +80,7 @@ def build(path: Path, n: int, chats: int) -> None:
         group = chat <= groups
         mine = rnd.random() < 0.35
         sender = None if mine or not group else rnd.randrange(len(people)) + 1
-        key = "3EB0" + "%016X" % rnd.getrandbits(64)
+        key = f"3EB0{rnd.getrandbits(64):016X}"
         keys.append(key)
         ts = t0 + i * 1500 + rnd.randrange(1000)
         r = rnd.random()

@@ -73,6 +73,15 @@ def test_the_msgstore_after_txt_exports_joins_their_chats_in_another_zone(vault,
     finally:
         c.close()
     assert exact == len(store.msgs)
+    # The export "without media" had only "<Media omitted>": the database's Media folder filled them.
+    c = vault.connect()
+    try:
+        filled = c.execute("SELECT count(*) FROM attachments a JOIN messages m ON m.id = a.message_id JOIN "
+                           "conversations cv ON cv.id = m.conversation_id WHERE cv.title = 'Family 🏠' "
+                           "AND a.status = 'stored'").fetchone()[0]
+    finally:
+        c.close()
+    assert filled == sum(1 for m in store.msgs if m.chat == F.FAMILY and m.media and "GONE" not in m.media[0])
     again = run_import(vault, fam, options=ImportOptions(options={"tz": "UTC", "reread": True}))
     assert again.added == 0 and again.merged == _in_chat(store, F.FAMILY)
     assert run_import(vault, root, options=ImportOptions(options=KEY | {"reread": True})).added == 0
@@ -85,9 +94,9 @@ def test_chats_are_joined_by_jid_first_and_by_a_name_only_when_it_is_unambiguous
         return ConversationRec(key=key, title=names[0], extra={"chat_identity": ident})
 
     assert chatmatch.norm_name("\u200e+49 151 111-0001") == chatmatch.norm_name("491511110001")
+    from chatvault.importers import registry
     from chatvault.ingest.identity import Identity
     from chatvault.ingest.report import ImportReport
-    from chatvault.importers import registry
 
     c = vault.connect()
     try:

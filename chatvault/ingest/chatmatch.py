@@ -168,19 +168,23 @@ class Merger:
         self.claimed: set[int] = set()
         self.matched = 0
         self.adopted = 0
+        self.bare: set[int] = set()        # stored messages without attachment rows (an export without media)
 
     def _stored(self, conn: Connection, lo: int, hi: int, exact: bool) -> dict[str, list[tuple]]:
         """Unclaimed stored messages in [lo, hi] by signature: (minute, id, key, text, ms). For `exact` rows (with
         the source's own ids) only messages another format brought in, or stored under a fingerprint, can
         be the same message: one this format stored under its own id would have been found by it."""
         by_sig: dict[str, list[tuple]] = {}
-        for mid, key, ts, text, kind, extra, names, fmt in conn.execute(
+        for mid, key, ts, text, kind, extra, names, files, fmt in conn.execute(
                 "SELECT m.id, m.source_key, m.ts, m.text, m.kind, m.extra, "
                 "(SELECT group_concat(a.original_name, char(31)) FROM attachments a WHERE a.message_id = m.id), "
+                "(SELECT count(*) FROM attachments a WHERE a.message_id = m.id), "
                 "(SELECT r.format FROM import_runs r WHERE r.id = m.first_run_id) "
                 "FROM messages m WHERE m.conversation_id = ? AND m.ts BETWEEN ? AND ?", (self.cid, lo, hi)):
             if mid in self.claimed or (exact and fmt == self.fmt and not _FINGERPRINT.match(key)):
                 continue
+            if not files:
+                self.bare.add(mid)
             for sig in _signatures(kind, text, extra, names.split("\x1f") if names else []):
                 by_sig.setdefault(sig, []).append((ts // MINUTE, mid, key, text, ts))
         return by_sig
