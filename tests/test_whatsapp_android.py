@@ -136,9 +136,13 @@ def test_each_kind_of_database_file_opens(vault, tmp_path, variant):
             zf.write(plain, "WhatsApp/Databases/msgstore.db")
     else:
         path = plain
+        F.build_wa_db(plain.parent / "wa.db", F.NAMES)            # as in the phone's databases/ folder
     assert registry.detect(path)[0][0].name == "whatsapp-android"
     r = run_import(vault, path, options=ImportOptions(options=opts))
     assert r.outcome == "ok" and r.added == len(store.msgs) + len(store.calls)
+    if variant == "plain-file":
+        titles = {t for (t,) in _rows(vault, "SELECT title FROM conversations")}
+        assert "Alice Example" in titles
 
 
 def test_the_wrong_key_exits_3_naming_the_file_and_the_vault_is_unchanged(vault, big, cli):

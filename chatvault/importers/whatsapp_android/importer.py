@@ -190,14 +190,26 @@ class WhatsAppAndroidImporter(Importer):
         ctx.set_position(bytes_=self.total_bytes(path) or 0)
 
     def _contacts(self, tree: FileTree, found: source.Found, work: source.WorkDir) -> dict[str, str]:
+        """Names from wa.db: in the chosen tree, or beside a msgstore.db chosen alone (the phone's
+        `databases/` folder holds both). An unreadable wa.db only costs the names."""
+        side: FileTree | None = None
+        if found.wa_db is None and tree.kind == "file":
+            beside = tree.path.parent / "wa.db"
+            if beside.is_file() and not beside.is_symlink():
+                side = FileTree(beside)
+                found.wa_db = "wa.db"
         if found.wa_db is None:
             return {}
+        src = side or tree
         try:
-            dst, _ = source.materialise(tree, found.wa_db, crypt.Keys(), work, JobContext(), as_name="wa.db")
-            conn = source.open_sqlite(dst, "wa.db", str(path_of(tree, found.wa_db)), work)
+            dst, _ = source.materialise(src, found.wa_db, crypt.Keys(), work, JobContext(), as_name="wa.db")
+            conn = source.open_sqlite(dst, "wa.db", str(path_of(src, found.wa_db)), work)
             return contact_names(conn)
         except InputError:
             return {}
+        finally:
+            if side is not None:
+                side.close()
 
     def _notes(self, found: source.Found, media: MediaTree, people: People, names: dict, variant: str,
                schema: str, where: str) -> Iterator[Record]:
