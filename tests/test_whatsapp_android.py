@@ -249,3 +249,37 @@ def test_a_newer_msgstore_adds_only_what_is_new_and_updates_reactions_and_edits(
     (reaction,) = json.loads(_rows(vault, "SELECT extra FROM messages WHERE source_key = ?",
                                    reacted.key_id)[0][0])["reactions"]
     assert reaction["emoji"] == "😂" and reaction["by"][0]["from"] == "+491511110002"   # (no wa.db: the number)
+
+
+def test_a_decrypted_copy_left_by_a_killed_import_is_removed_by_the_next(tmp_path):
+    import subprocess
+
+    from chatvault.importers.whatsapp_android.source import WorkDir
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = Path(os.environ["CHATVAULT_TMPDIR"]) / "whatsapp-left"
+    left.mkdir(parents=True)
+    (left / "pid").write_text(str(dead.pid))
+    (left / "msgstore.db").write_bytes(b"SQLite format 3\x00 decrypted")
+    work = WorkDir()
+    try:
+        assert not left.exists() and work.path.exists()
+    finally:
+        work.close()
+    assert not work.path.exists()
+
+
+def test_a_database_whose_schema_lies_beyond_its_first_pages_is_recognised(tmp_path):
+    path = tmp_path / "backup-copy.db"
+    c = sqlite3.connect(path)
+    for i in range(400):                       # a long schema written first, as on a real phone
+        c.execute(f"CREATE TABLE padding_{i} (" + ", ".join(f"column_{k} TEXT" for k in range(60)) + ")")
+    c.commit()
+    c.close()
+    c = sqlite3.connect(path)
+    c.executescript(F.CURRENT_SCHEMA)
+    c.close()
+    assert path.stat().st_size > 256 << 10
+    best, found = registry.detect(path)[0]
+    assert best.name == "whatsapp-android" and found.confidence >= 0.8

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,7 +42,21 @@ def _sqlite_tables_hint(path: Path) -> tuple[bool, bool]:
     if not head.startswith(crypt.SQLITE_MAGIC):
         return False, False
     current = b"CREATE TABLE message " in head or b'CREATE TABLE "message"' in head
-    return True, (current and b"message_media" in head) or b"key_remote_jid" in head
+    if (current and b"message_media" in head) or b"key_remote_jid" in head:
+        return True, True
+    # The schema may lie beyond the first pages (msgstore has hundreds of tables): ask SQLite, read-only
+    # and without touching the file (`immutable`), for the table names only.
+    uri = "file:" + str(path).replace("?", "%3f").replace("#", "%23") + "?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True, False
+    return True, {"message", "chat", "jid"} <= names or ("messages" in names and "chat_list" in names)
 
 
 class WhatsAppAndroidImporter(Importer):
