@@ -13,7 +13,8 @@ def test_the_import_dialog_asks_for_the_whatsapp_backup_key(qtbot, vault, tmp_pa
 
     monkeypatch.setenv("CHATVAULT_TMPDIR", str(tmp_path / "work"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    root = F.phone_folder(tmp_path / "phone", F.sample_store(60))
+    store = F.sample_store(60)
+    root = F.phone_folder(tmp_path / "phone", store)
     win = MainWindow(vault)
     qtbot.addWidget(win)
     win.show()
@@ -41,4 +42,17 @@ def test_the_import_dialog_asks_for_the_whatsapp_backup_key(qtbot, vault, tmp_pa
         qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
     shown = {c["display"] for c in win.chat_model.rows}
     assert {"Alice Example", "Family 🏠"} <= shown
+    # A .txt export of one of those chats, imported afterwards: joined, and the report says so.
+    export = F.export_folder(tmp_path / "export", store, F.ALICE, "Alice Example")
+    dlg = win.imports.start_preview(export)
+    qtbot.waitUntil(lambda: dlg.start_button.isEnabled(), timeout=60_000)
+    with qtbot.waitSignal(win.imports.finished, timeout=60_000) as sig:
+        qtbot.mouseClick(dlg.start_button, Qt.MouseButton.LeftButton)
+    joined = sum(1 for m in store.msgs if m.chat == F.ALICE)
+    assert sig.args[0].added == 0 and sig.args[0].merged == joined
+    rows = {dlg.report_form.itemAt(i, dlg.report_form.ItemRole.LabelRole).widget().text():
+            dlg.report_form.itemAt(i, dlg.report_form.ItemRole.FieldRole).widget().text()
+            for i in range(dlg.report_form.rowCount())}
+    assert rows["Already in the vault from another WhatsApp source (joined, not doubled)"] == f"{joined:,}"
+    assert sum(1 for c in win.chat_model.rows if c["display"] == "Alice Example") == 1
     win.close()

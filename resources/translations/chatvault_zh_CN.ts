@@ -3971,6 +3971,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>… and %1 more, kept with the import.</source>
         <translation>…… 还有 %1 行，已随导入保存。</translation>
     </message>
+    <message>
+        <source>Already in the vault from another WhatsApp source (joined, not doubled)</source>
+        <translation>已从另一个 WhatsApp 来源存入保险库（已合并，未重复）</translation>
+    </message>
+    <message>
+        <source>Reactions or poll votes changed since the last import</source>
+        <translation>自上次导入以来有变化的表情回应或投票</translation>
+    </message>
 </context>
 <context>
     <name>ChatListCompliance</name>
