@@ -216,6 +216,32 @@ WHATSAPP_ANDROID = Declaration(unit="record", valid=lambda tmp: _wa_android(tmp,
                                big=lambda tmp, n: _wa_android_texts(tmp, _texts(n)),
                                huge=lambda tmp: _wa_android_texts(tmp, ["before", HUGE, "after"]),
                                accounted=records_accounted)
+# --- Meta (Messenger, Instagram): message_N.json files, counted in message objects ---------------------
+
+def _meta_sample(root: Path, msgs: list[dict]) -> Sample:
+    from tests import meta_fixtures as mf
+
+    folder = mf.write_thread(root, "your_facebook_activity", "anna_1", "Anna", ["Me", "Anna"], msgs,
+                             media=mf.MEDIA)
+    return Sample(root, ImportOptions(), len(msgs), folder / "message_1.json")
+
+
+def _meta_valid(tmp: Path) -> Sample:
+    from tests import meta_fixtures as mf
+
+    msgs = mf.every_kind("anna_1", "Me", "Anna") + [{"sender_name": 5, "timestamp_ms": mf.T0_MS, "content": "x"}]
+    return _meta_sample(tmp / "facebook-me", msgs)
+
+
+def _meta_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"sender_name": "Anna", "timestamp_ms": 1_700_000_000_000 + i * 1000, "content": text or f"message {i}"}
+            for i in range(n)]
+
+
+META = Declaration(unit="record", valid=_meta_valid, big=lambda tmp, n: _meta_sample(tmp / "facebook-big", _meta_texts(n)),
+                   huge=lambda tmp: _meta_sample(tmp / "facebook-huge",
+                                                 [*_meta_texts(1), *_meta_texts(1, HUGE), *_meta_texts(1)]),
+                   accounted=records_accounted)
 
 
 DECLARATIONS: dict[str, Declaration] = {
@@ -225,6 +251,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
     "whatsapp-android": WHATSAPP_ANDROID,
+    "meta": META,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

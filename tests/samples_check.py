@@ -87,3 +87,37 @@ def test_whatsapp_and_telegram_samples_import(vault, rel: str) -> None:
     assert senders >= 1 and 946684800000 <= first <= last < 1893456000000   # 2000 .. 2030
     again = run_import(vault, path, options=opts)
     assert again.added == 0 and again.already_present == report.added
+
+
+# --- Meta (Messenger, Instagram) ----------------------------------------------------------------
+META_EXPECTED = {"messenger/chat-miner/testlog.json": 2, "messenger/chat-analytics/2A_7M.json": 7,
+                 "instagram/chat-miner/test_export.json": 2, "instagram/chat-miner/testlog.json": 13}
+
+
+@pytest.mark.parametrize("rel", sorted(META_EXPECTED))
+def test_meta_samples_import_with_names_repaired(vault, rel: str) -> None:
+    """Every Messenger and Instagram sample is detected as Meta, imports completely (nothing unparsed),
+    with Meta's mojibake repaired, and a second import adds nothing."""
+    from chatvault.importers import registry
+    from chatvault.importers.base import ImportOptions
+    from chatvault.ingest.engine import run_import
+
+    path = SAMPLES / rel
+    assert registry.detect(path)[0][0].name == "meta"
+    app = rel.split("/")[0]
+    opts = ImportOptions(options={"meta_app": app})
+    report = run_import(vault, path, options=opts)
+    assert report.outcome == "ok" and report.unparsed == 0, report.to_json()
+    assert report.added == META_EXPECTED[rel]
+    conn = vault.connect(readonly=True)
+    try:
+        names = {r[0] for r in conn.execute("SELECT display_name FROM participants")}
+        apps = {r[0] for r in conn.execute("SELECT app FROM sources")}
+    finally:
+        conn.close()
+    assert apps == {app}
+    assert not [n for n in names if n and ("â" in n or "Ã" in n or "ð" in n)], names     # no mojibake left
+    if rel == "instagram/chat-miner/testlog.json":
+        assert "J❤️hn Doe" in names
+    again = run_import(vault, path, options=opts)
+    assert again.added == 0 and again.already_present == report.added

@@ -12,6 +12,7 @@ from pathlib import Path
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
 from chatvault.importers.filetree import zip_damage
+from chatvault.importers.meta import MetaImporter
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
@@ -24,6 +25,7 @@ IMPORTERS: list[type[Importer]] = [
     Weixin4Importer,
     WeChatAndroidImporter,
     WhatsAppAndroidImporter,
+    MetaImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

@@ -24,6 +24,7 @@ from chatvault.search.query import Query, Term, parse
 from chatvault.search.snippet import Segment, make_snippet, render
 from chatvault.store.custody import in_custodians_sql
 from chatvault.store.db import DatabaseError, classify
+from chatvault.store.people import same_person_sql, sender_name_sql
 from chatvault.store.store import Store
 
 SORTS = ("newest", "oldest", "relevance")
@@ -172,12 +173,13 @@ def filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
             where.append("m.sender_id IN (SELECT id FROM participants WHERE is_me = 1)")
         else:
             needle = f.sender.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append(
-                "m.sender_id IN (SELECT id FROM participants WHERE source_key = ? "
-                "OR lower(display_name) LIKE ? ESCAPE '\\' "
-                "UNION SELECT participant_id FROM participant_names WHERE lower(name) LIKE ? ESCAPE '\\')"
-            )
-            params += [f.sender.strip(), f"%{needle}%", f"%{needle}%"]   # earlier names too
+            # Earlier names too, and everyone linked to the same person (or to a person of that name).
+            named = ("SELECT id FROM participants WHERE source_key = ? OR lower(display_name) LIKE ? ESCAPE '\\' "
+                     "UNION SELECT participant_id FROM participant_names WHERE lower(name) LIKE ? ESCAPE '\\' "
+                     "UNION SELECT id FROM participants WHERE person_id IN "
+                     "(SELECT id FROM people WHERE lower(name) LIKE ? ESCAPE '\\')")
+            where.append(f"m.sender_id IN ({same_person_sql(named)})")
+            params += [f.sender.strip(), f"%{needle}%", f"%{needle}%", f"%{needle}%"] * 2
     if f.apps:
         where.append(
             "m.conversation_id IN (SELECT c.id FROM conversations c JOIN sources s ON s.id = c.source_id "
@@ -362,7 +364,8 @@ def _hits(conn: Any, ids: list[int], terms: Sequence[Term]) -> list[Hit]:
         return []
     rows = conn.execute(
         f"""
-        SELECT m.id, m.conversation_id, c.title, p.display_name, p.is_me, m.ts, m.tz_offset, m.kind,
+        SELECT m.id, m.conversation_id, c.title, {sender_name_sql()}, p.is_me, m.ts, m.tz_offset,
+               m.kind,
                m.status, m.text, s.app,
                EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_att, m.extra
         FROM messages m

@@ -3,6 +3,10 @@
 <context>
     <name>BubbleDelegate</name>
     <message>
+        <source>+%1 more</source>
+        <translation>另有 %1 个</translation>
+    </message>
+    <message>
         <source>Video call</source>
         <translation>视频通话</translation>
     </message>
@@ -1046,6 +1050,10 @@
     <message>
         <source>M&amp;issing media…</source>
         <translation>缺失的媒体(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;People…</source>
+        <translation>联系人(&amp;P)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -3718,6 +3726,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>Facebook Messenger / Instagram download</source>
+        <translation>Facebook Messenger / Instagram 下载的数据</translation>
+    </message>
+    <message>
         <source>WhatsApp chat export</source>
         <translation>WhatsApp 聊天导出</translation>
     </message>
@@ -4009,6 +4021,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportFieldTexts</name>
     <message>
+        <source>App</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Messenger or Instagram. ChatVault finds it from the download's folders; choose it when you import one message_1.json taken out of its download.</source>
+        <translation>Messenger 还是 Instagram。ChatVault 会根据下载数据的文件夹判断；如果导入的是从下载数据中单独取出的 message_1.json，请在这里选择。</translation>
+    </message>
+    <message>
+        <source>Choose messenger or instagram.</source>
+        <translation>请选择 Messenger 或 Instagram。</translation>
+    </message>
+    <message>
         <source>This export is protected: enter the %1 to import it.</source>
         <translation>此导出文件受保护：请输入%1后再导入。</translation>
     </message>
@@ -4039,6 +4063,105 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>The end-to-end backup key has only the digits 0-9 and the letters a-f.</source>
         <translation>端到端加密备份密钥只包含数字 0-9 和字母 a-f。</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleDialog</name>
+    <message>
+        <source>People</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>The same person can appear in several sources: a WhatsApp number, a Telegram account, a WeChat id. Linked, they are shown under one name and searching for one finds messages from all. Nothing is changed in the messages themselves, and every link can be undone.</source>
+        <translation>同一个人可能出现在多个来源中：一个 WhatsApp 号码、一个 Telegram 账号、一个微信号。关联后，他们以同一个名字显示，搜索其中一个即可找到所有来源的消息。消息本身不会被更改，每次关联都可以撤销。</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Found by the same phone number, by being you in several sources, or by the same name. Check before linking: two people can share a name.</source>
+        <translation>根据相同的电话号码、在多个来源中都是“我”或相同的名字找到。关联前请核对：两个人可能同名。</translation>
+    </message>
+    <message>
+        <source>Name to show</source>
+        <translation>显示的名字</translation>
+    </message>
+    <message>
+        <source>Link as one person</source>
+        <translation>关联为同一人</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>不是同一人</translation>
+    </message>
+    <message>
+        <source>Suggestions</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <source>Find by name, number or id</source>
+        <translation>按名字、号码或 ID 查找</translation>
+    </message>
+    <message>
+        <source>Tick two or more, then link them.</source>
+        <translation>勾选两个或更多，然后关联。</translation>
+    </message>
+    <message>
+        <source>Link ticked</source>
+        <translation>关联勾选项</translation>
+    </message>
+    <message>
+        <source>Link by hand</source>
+        <translation>手动关联</translation>
+    </message>
+    <message>
+        <source>New name</source>
+        <translation>新名字</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Unlink</source>
+        <translation>取消关联</translation>
+    </message>
+    <message>
+        <source>Linked people</source>
+        <translation>已关联的人</translation>
+    </message>
+    <message>
+        <source>Same phone number %1</source>
+        <translation>相同的电话号码 %1</translation>
+    </message>
+    <message>
+        <source>You, in several sources</source>
+        <translation>多个来源中的“我”</translation>
+    </message>
+    <message>
+        <source>Same name</source>
+        <translation>相同的名字</translation>
+    </message>
+    <message>
+        <source>Linked as one person: %1.</source>
+        <translation>已关联为同一人：%1。</translation>
+    </message>
+    <message>
+        <source>Tick at least two to link them.</source>
+        <translation>请至少勾选两个再关联。</translation>
+    </message>
+    <message>
+        <source>Choose a linked person first.</source>
+        <translation>请先选择一个已关联的人。</translation>
+    </message>
+    <message>
+        <source>Unlinked: they are shown as separate people again.</source>
+        <translation>已取消关联：他们重新显示为不同的人。</translation>
+    </message>
+    <message>
+        <source>Choose a linked person and type the new name.</source>
+        <translation>请选择一个已关联的人并输入新名字。</translation>
     </message>
 </context>
 </TS>

@@ -20,7 +20,6 @@ def _t(text: str) -> str:
 def _texts() -> dict[str, tuple[str, str]]:
     """Field name → (label, help), translated now (the language may change while the app runs)."""
     return {
-        # "wa_key": (_t("WhatsApp key"), _t("Where it is found …")),
         "wa_key": (_t("End-to-end backup key"),
                    _t("The 64-digit key WhatsApp showed when you turned on the end-to-end encrypted backup "
                       "(WhatsApp → Settings → Chats → Chat backup → End-to-end encrypted backup). Needed for "
@@ -28,11 +27,14 @@ def _texts() -> dict[str, tuple[str, str]]:
         "wa_keyfile": (_t("Key file"),
                        _t("The phone's key file: /data/data/com.whatsapp/files/key (crypt14 backups; rooted "
                           "phones only), or encrypted_backup.key (crypt15). Not needed for a plain msgstore.db.")),
+        "meta_app": (_t("App"), _t("Messenger or Instagram. ChatVault finds it from the download's folders; "
+                                   "choose it when you import one message_1.json taken out of its download.")),
     }
 
 
 # The sentences declared `check` functions return, translated where the app shows them.
 _CHECKS: tuple[str, ...] = (
+    "Choose messenger or instagram.",
     "The end-to-end backup key has 64 hexadecimal digits.",                        # WhatsApp (Android)
     "The end-to-end backup key has only the digits 0-9 and the letters a-f.",
 )

@@ -56,10 +56,17 @@ def format_title(name: str) -> str:
         "weixin4": QCoreApplication.translate("ImportWording", "Weixin 4 (Windows/macOS)"),
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
         "whatsapp-android": QCoreApplication.translate("ImportWording", "WhatsApp for Android database"),
+        "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
     }
     if name in titles:
         return titles[name]
     return next((cls.title for cls in registry.IMPORTERS if cls.name == name), name)
+
+
+def choice_label(field: str, value: str) -> str:
+    """A declared field's fixed value as the app shows it (app names are not translated)."""
+    names = {"messenger": "Facebook Messenger", "instagram": "Instagram"}
+    return names.get(value, value)
 
 
 def field_label(field: str) -> str:
