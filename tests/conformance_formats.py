@@ -19,6 +19,7 @@ from pathlib import Path
 from chatvault.importers.base import ImportOptions
 from chatvault.model import MessageRec, Record, Unparsed
 from tests import imessage_conformance as IM
+from tests import wa_android_fixtures as WA
 from tests import wa_ios_fixtures as WI
 from tests import wechat_fixtures as W
 from tests.import_fixtures import (
@@ -243,6 +244,24 @@ WHATSAPP_IOS = Declaration(unit="record", valid=lambda tmp: _waios_build(tmp, _i
                            huge=lambda tmp: _waios_build(tmp, _ios_msgs(5, huge=True)), accounted=records_accounted)
 
 
+# --- WhatsApp for Android: msgstore.db and its backups, counted in message and call rows ------------------
+
+def _wa_android(tmp: Path, store: WA.Store, count: bool = True) -> Sample:
+    root = WA.phone_folder(tmp / "phone", store)
+    units = len(store.msgs) + len(store.calls) if count else -1
+    return Sample(root, ImportOptions(options={"wa_key": WA.ROOT_KEY_HEX}), units,
+                  root / "WhatsApp" / "Databases" / "msgstore.db.crypt15")
+
+
+def _wa_android_texts(tmp: Path, texts: list[str]) -> Sample:
+    msgs = [WA.Msg(WA.ALICE, f"3EB0{i:012X}", WA.BASE_MS + i * 1000, WA.ALICE, 0, t) for i, t in enumerate(texts)]
+    return _wa_android(tmp, WA.Store({WA.ALICE: None}, {}, msgs), count=False)
+
+
+WHATSAPP_ANDROID = Declaration(unit="record", valid=lambda tmp: _wa_android(tmp, WA.sample_store(240)),
+                               big=lambda tmp, n: _wa_android_texts(tmp, _texts(n)),
+                               huge=lambda tmp: _wa_android_texts(tmp, ["before", HUGE, "after"]),
+                               accounted=records_accounted)
 # --- Meta (Messenger, Instagram): message_N.json files, counted in message objects ---------------------
 
 def _meta_sample(root: Path, msgs: list[dict]) -> Sample:
@@ -280,6 +299,7 @@ DECLARATIONS: dict[str, Declaration] = {
     "imessage": IMESSAGE,
     "iphone-backup": IPHONE_BACKUP,
     "whatsapp-ios": WHATSAPP_IOS,
+    "whatsapp-android": WHATSAPP_ANDROID,
     "meta": META,
 }
 

@@ -218,7 +218,7 @@ def _current_message(c: sqlite3.Connection, jid: _Jids, chats: dict, ids: dict, 
                   "transferred) VALUES (?,?,?,?,?,?,1)", (mid, cid, path, size, mime, m.media_name))
     if m.quoted:
         q = c.execute("SELECT from_me, sender_jid_row_id, text_data, timestamp FROM message WHERE key_id = ?",
-                      (m.quoted,)).fetchone()
+                      (m.quoted,)).fetchone() or (0, None, None, None)      # a quote outlives its message
         c.execute("INSERT INTO message_quoted(message_row_id, chat_row_id, from_me, sender_jid_row_id, key_id, "
                   "timestamp, text_data) VALUES (?,?,?,?,?,?,?)", (mid, cid, q[0], q[1], m.quoted, q[3], q[2]))
     if m.location:
@@ -458,7 +458,7 @@ def sample_store(total: int = 1200, *, start_ms: int = BASE_MS, prefix: str = "3
         if chat == STATUS:
             sender = [ALICE, BOB][i % 2]
         elif chat == FAMILY:
-            sender = [ALICE, BOB, CAROL, ME][i % 4]
+            sender = [ALICE, BOB, CAROL, ME][(i // 2) % 4]
         else:
             sender = chat if i % 3 else ME
         kind = KINDS[(i // len(order)) % len(KINDS)] if chat != STATUS else "text"

@@ -8,8 +8,9 @@ times, display names and file names. Both carry a **WhatsApp chat identity** in
 from several sources"):
 
 1. **The conversation.** A chat not found under its own key is looked for among the stored WhatsApp
-   conversations: the same JID first, else exactly one conversation sharing a name (the export's title
-   is the contact's or group's name as the phone showed it). The first source's conversation is used;
+   conversations: the same JID first, else exactly one conversation sharing a name where one side has a
+   JID and the other has none (the export's title is the contact's or group's name as the phone showed
+   it; two exports with the same title already share their key). The first source's conversation is used;
    the identities are united, so the next import finds it by JID.
 2. **The messages.** In a conversation holding messages of another WhatsApp format, a message not found
    by its key is matched with a stored message of the other formats that (a) is not matched yet in this
@@ -110,8 +111,8 @@ def find_conversation(conn: Connection, rec: ConversationRec, known: Any = None)
     hits = []
     for row in rows:
         other = identity_of(row["extra"])
-        if other is None or (jid and other.get("jid") and other.get("jid") != jid):
-            continue                       # another chat with the same name
+        if other is None or bool(jid) == bool(other.get("jid")):
+            continue      # names join a database's chat (with its JID) to an export's (without), nothing else
         theirs = {norm_name(n) for n in other.get("names") or [] if isinstance(n, str)}
         if names & theirs:
             hits.append(row)
@@ -167,19 +168,23 @@ class Merger:
         self.claimed: set[int] = set()
         self.matched = 0
         self.adopted = 0
+        self.bare: set[int] = set()        # stored messages without attachment rows (an export without media)
 
     def _stored(self, conn: Connection, lo: int, hi: int, exact: bool) -> dict[str, list[tuple]]:
         """Unclaimed stored messages in [lo, hi] by signature: (minute, id, key, text, ms). For `exact` rows (with
         the source's own ids) only messages another format brought in, or stored under a fingerprint, can
         be the same message: one this format stored under its own id would have been found by it."""
         by_sig: dict[str, list[tuple]] = {}
-        for mid, key, ts, text, kind, extra, names, fmt in conn.execute(
+        for mid, key, ts, text, kind, extra, names, files, fmt in conn.execute(
                 "SELECT m.id, m.source_key, m.ts, m.text, m.kind, m.extra, "
                 "(SELECT group_concat(a.original_name, char(31)) FROM attachments a WHERE a.message_id = m.id), "
+                "(SELECT count(*) FROM attachments a WHERE a.message_id = m.id), "
                 "(SELECT r.format FROM import_runs r WHERE r.id = m.first_run_id) "
                 "FROM messages m WHERE m.conversation_id = ? AND m.ts BETWEEN ? AND ?", (self.cid, lo, hi)):
             if mid in self.claimed or (exact and fmt == self.fmt and not _FINGERPRINT.match(key)):
                 continue
+            if not files:
+                self.bare.add(mid)
             for sig in _signatures(kind, text, extra, names.split("\x1f") if names else []):
                 by_sig.setdefault(sig, []).append((ts // MINUTE, mid, key, text, ts))
         return by_sig

@@ -329,7 +329,10 @@ class Writer:
         if len(old) > 3 and p[SOURCE_ID] is not None and old[3] != p[EXTRA] and p[KIND] != "recalled":
             details.update(self.conn, self.report, mid, old[3], p[EXTRA])    # reactions, votes... changed
         atts = p[ATTACHMENTS]
-        if atts and any(a.open is not None for a in atts):
+        if atts and conv.merge is not None and mid in conv.merge.bare:
+            conv.merge.bare.discard(mid)        # the export's copy had no file rows: these are its files
+            b.new_atts.append((mid, atts))
+        elif atts and any(a.open is not None for a in atts):
             b.fill.append((mid, atts))
 
     def _repeated(self, batch: list[list], inserts: list[tuple], index_rows: list, new_atts: list,

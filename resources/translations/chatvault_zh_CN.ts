@@ -152,6 +152,10 @@
         <source>The chat was exported without media. Export it again with media included, then re-import.</source>
         <translation>这个聊天导出时没有包含媒体文件。请重新导出并选择包含媒体，然后再次导入。</translation>
     </message>
+    <message>
+        <source>+%1 more</source>
+        <translation>另有 %1 个</translation>
+    </message>
 </context>
 <context>
     <name>ChatList</name>
@@ -3893,6 +3897,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>WhatsApp for iPhone (ChatStorage.sqlite)</source>
         <translation>iPhone 版 WhatsApp（ChatStorage.sqlite）</translation>
     </message>
+    <message>
+        <source>WhatsApp for Android database</source>
+        <translation>WhatsApp 安卓版数据库</translation>
+    </message>
 </context>
 <context>
     <name>DropOverlay</name>
@@ -3998,6 +4006,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>… and %1 more, kept with the import.</source>
         <translation>…… 还有 %1 行，已随导入保存。</translation>
+    </message>
+    <message>
+        <source>Already in the vault from another WhatsApp source (joined, not doubled)</source>
+        <translation>已从另一个 WhatsApp 来源存入保险库（已合并，未重复）</translation>
+    </message>
+    <message>
+        <source>Reactions or poll votes changed since the last import</source>
+        <translation>自上次导入以来有变化的表情回应或投票</translation>
     </message>
 </context>
 <context>

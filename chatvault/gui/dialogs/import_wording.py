@@ -57,6 +57,7 @@ def format_title(name: str) -> str:
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
         "iphone-backup": QCoreApplication.translate("ImportWording", "iPhone backup (WhatsApp and Messages)"),
         "whatsapp-ios": QCoreApplication.translate("ImportWording", "WhatsApp for iPhone (ChatStorage.sqlite)"),
+        "whatsapp-android": QCoreApplication.translate("ImportWording", "WhatsApp for Android database"),
         "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
     }
     if name in titles:

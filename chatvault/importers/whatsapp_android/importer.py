@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,7 +42,21 @@ def _sqlite_tables_hint(path: Path) -> tuple[bool, bool]:
     if not head.startswith(crypt.SQLITE_MAGIC):
         return False, False
     current = b"CREATE TABLE message " in head or b'CREATE TABLE "message"' in head
-    return True, (current and b"message_media" in head) or b"key_remote_jid" in head
+    if (current and b"message_media" in head) or b"key_remote_jid" in head:
+        return True, True
+    # The schema may lie beyond the first pages (msgstore has hundreds of tables): ask SQLite, read-only
+    # and without touching the file (`immutable`), for the table names only.
+    uri = "file:" + str(path).replace("?", "%3f").replace("#", "%23") + "?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            conn.execute("PRAGMA trusted_schema = OFF")
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True, False
+    return True, {"message", "chat", "jid"} <= names or ("messages" in names and "chat_list" in names)
 
 
 class WhatsAppAndroidImporter(Importer):
@@ -190,14 +205,26 @@ class WhatsAppAndroidImporter(Importer):
         ctx.set_position(bytes_=self.total_bytes(path) or 0)
 
     def _contacts(self, tree: FileTree, found: source.Found, work: source.WorkDir) -> dict[str, str]:
+        """Names from wa.db: in the chosen tree, or beside a msgstore.db chosen alone (the phone's
+        `databases/` folder holds both). An unreadable wa.db only costs the names."""
+        side: FileTree | None = None
+        if found.wa_db is None and tree.kind == "file":
+            beside = tree.path.parent / "wa.db"
+            if beside.is_file() and not beside.is_symlink():
+                side = FileTree(beside)
+                found.wa_db = "wa.db"
         if found.wa_db is None:
             return {}
+        src = side or tree
         try:
-            dst, _ = source.materialise(tree, found.wa_db, crypt.Keys(), work, JobContext(), as_name="wa.db")
-            conn = source.open_sqlite(dst, "wa.db", str(path_of(tree, found.wa_db)), work)
+            dst, _ = source.materialise(src, found.wa_db, crypt.Keys(), work, JobContext(), as_name="wa.db")
+            conn = source.open_sqlite(dst, "wa.db", str(path_of(src, found.wa_db)), work)
             return contact_names(conn)
         except InputError:
             return {}
+        finally:
+            if side is not None:
+                side.close()
 
     def _notes(self, found: source.Found, media: MediaTree, people: People, names: dict, variant: str,
                schema: str, where: str) -> Iterator[Record]:

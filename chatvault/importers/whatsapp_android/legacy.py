@@ -81,6 +81,8 @@ class LegacyReader:
         else:
             sender = resource or chat
             name = self.people.name(sender)
+        if isinstance(wa_type, str):       # the column is declared TEXT: "1" for an image
+            wa_type = int(wa_type) if wa_type.strip().isdigit() else None
         kind, label = kinds.kind(wa_type)
         extra: dict = {}
         text = data if isinstance(data, str) else None

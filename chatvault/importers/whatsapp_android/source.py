@@ -83,7 +83,9 @@ def is_backup(name: str) -> bool:
 
 
 class WorkDir:
-    """A private folder for the database copy, removed on close."""
+    """A private folder for the database copy, removed on close. A folder left by a process that died
+    (kill, power loss) holds a decrypted database: the next import removes it (its `pid` file names a
+    process that is gone)."""
 
     def __init__(self) -> None:
         parent = os.environ.get("CHATVAULT_TMPDIR")
@@ -92,8 +94,10 @@ class WorkDir:
 
             parent = str(data_dir() / "tmp")
         Path(parent).mkdir(parents=True, exist_ok=True, mode=0o700)
+        _sweep(Path(parent))
         self.path = Path(tempfile.mkdtemp(prefix="whatsapp-", dir=parent))
         os.chmod(self.path, 0o700)
+        (self.path / "pid").write_text(str(os.getpid()))
         self.conns: list[sqlite3.Connection] = []
 
     def close(self) -> None:
@@ -101,6 +105,27 @@ class WorkDir:
             conn.close()
         self.conns.clear()
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def _sweep(parent: Path) -> None:
+    """Remove the work folders of imports whose process is gone."""
+    for old in parent.glob("whatsapp-*"):
+        try:
+            pid = int((old / "pid").read_text())
+        except (OSError, ValueError):
+            continue
+        if os.name == "posix" and not _alive(pid):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def materialise(tree: FileTree, member: str, keys: crypt.Keys, work: WorkDir, ctx: JobContext,
