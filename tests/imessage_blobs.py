@@ -108,12 +108,23 @@ class TypedStreamWriter:
         self.string_obj(url)
         self.out.append(END)
 
+    def data_obj(self, data: bytes) -> None:
+        """NSData: its length as an `i`, then the bytes as a char array (`[582c]`)."""
+        self.begin([("NSData", 0), ("NSObject", 0)])
+        self.shared(b"i")
+        self.int(len(data))
+        self.shared(f"[{len(data)}c]".encode())
+        self.out += data
+        self.out.append(END)
+
     def value(self, v: Any) -> None:
         self.shared(b"@")
         if isinstance(v, bool | int):
             self.number_obj(int(v))
         elif isinstance(v, Link):
             self.url_obj(v.url)
+        elif isinstance(v, bytes):
+            self.data_obj(v)
         else:
             self.string_obj(str(v))
 
@@ -178,8 +189,12 @@ def body_with_attachments(parts: list[str | tuple[str]]) -> bytes:
 
 
 def link_body(url: str) -> bytes:
+    """A link Messages detected: an NSURL attribute and the data detector's result (an archived plist
+    in NSData), as recent macOS writes them."""
+    detected = keyed_archive({"version": 1, "dd-result": url})
     return attributed_body([(url, {"__kIMLinkAttributeName": Link(url), "__kIMMessagePartAttributeName": 0,
-                                   "__kIMBaseWritingDirectionAttributeName": -1})])
+                                   "__kIMBaseWritingDirectionAttributeName": -1,
+                                   "__kIMDataDetectedAttributeName": detected})])
 
 
 # --- NSKeyedArchiver ---------------------------------------------------------------------------------

@@ -46,6 +46,10 @@ class Corpus:
         return out
 
 
+def guid_of(i: int, variant: str = "15") -> str:
+    return f"MSG-{i:06d}-0000-4000-8000-{variant.replace('.', '')}"
+
+
 def build(root: Path, n: int = 1200, variant: str = "15", drop: set[str] | None = None,
           extra: int = 0) -> Corpus:
     """A copied `~/Library/Messages` at `root`: `n` numbered messages of every kind (`drop`: guids
@@ -77,7 +81,7 @@ def build(root: Path, n: int = 1200, variant: str = "15", drop: set[str] | None 
         base = {"is_from_me": int(mine), "handle_id": 0 if mine else (h_alice_sms if svc == "SMS" else hid[sender]),
                 "service": svc,
                 "destination_caller_id": "+15550109999" if mine else None}
-        guid = f"MSG-{i:06d}-0000-4000-8000-{variant.replace('.', '')}"
+        guid = guid_of(i, variant)
         j = i % 16 if i < n else 0
         ts = at(i)
         if guid in drop:
@@ -96,7 +100,9 @@ def _one(db: DB, c: Corpus, chat: int, conv: str, sender: str, guid: str, ts: da
     e = Expect(guid, conv, sender, ts, "text", f"message {i} from {sender}")
     cols = dict(base)
     tapback = None
-    if j == 1:
+    if j == 1 and i % 32 == 17 and has(v, "attributedBody"):
+        e.text = f"https://example.org/read/{i}"       # a link Messages detected in the text
+    elif j == 1:
         e.text = f"emoji 😀 ünïcødé 中文 {i}"
     elif j in (2, 3, 4, 5, 15):
         e.text = f"caption {i}" if j in (2, 15) else None
@@ -112,9 +118,9 @@ def _one(db: DB, c: Corpus, chat: int, conv: str, sender: str, guid: str, ts: da
         cols.update(balloon_bundle_id="com.apple.messages.MSMessageExtensionBalloonPlugin:0000000000:"
                                       "com.apple.PassbookUIService.PeerPaymentMessagesExtension",
                     payload_data=B.app_payload("Apple Pay", f"Sent ${i}.00 with Apple Pay.", "Apple Cash"))
-    elif j == 8 and has(v, "thread_originator_guid") and len(order) >= 8:
-        e.reply_to = order[-8]
-        cols.update(thread_originator_guid=order[-8], thread_originator_part="0:0:10")
+    elif j == 8 and has(v, "thread_originator_guid") and guid_of(i - 6, v) in c.messages:
+        e.reply_to = guid_of(i - 6, v)                                  # (the same chat: six chats take turns)
+        cols.update(thread_originator_guid=e.reply_to, thread_originator_part="0:0:10")
     elif j == 9 and has(v, "message_summary_info"):
         base_s = (ts - datetime(2001, 1, 1, tzinfo=ts.tzinfo)).total_seconds()
         versions = [(base_s, f"first draft {i}"), (base_s + 30, f"second draft {i}"), (base_s + 60, f"final {i}")]
@@ -153,6 +159,8 @@ def _one(db: DB, c: Corpus, chat: int, conv: str, sender: str, guid: str, ts: da
         tc = text_cols(v, body_text) if body_text else {"text": None}
         if "balloon_bundle_id" in cols:             # Messages writes a balloon's text as one U+FFFC
             tc = {"text": "\ufffc"}
+        elif body_text and body_text.startswith("https://") and has(v, "attributedBody"):
+            tc = {"text": None if _rank(v) >= (13,) else body_text, "attributedBody": B.link_body(body_text)}
         mid = db.message(chat, guid, ts, **tc, **cols)
     c.messages[guid] = e
     c.rows += 1
@@ -220,6 +228,17 @@ def _edges(db: DB, c: Corpus, chats: list, hid: dict, order: list[str]) -> None:
         c.messages[g] = Expect(g, ALICE, ALICE, at(len(order) + 1), "text", "Loved “an old message”",
                                reply_to="GONE-GUID")
         c.rows += 1
+    if c.variant == "15" and order:          # a sticker put on a message as a tapback, and handwriting
+        g, target = "TB-STICKER-0001", order[0]
+        mid = db.message(chats[0][0], g, at(len(order) + 3), associated_message_guid=f"p:0/{target}",
+                         associated_message_type=2007, handle_id=hid[ALICE], text="\ufffc")
+        db.attachment(mid, "AT-TB-STICKER", "sticker.png", "image/png", PNG, sticker=True)
+        c.messages[g] = Expect(g, ALICE, ALICE, at(len(order) + 3), "sticker", None, reply_to=target, stored=1)
+        g = "HANDWRITING-0001"
+        db.message(chats[0][0], g, at(len(order) + 4), handle_id=hid[ALICE], text="\ufffc",
+                   balloon_bundle_id="com.apple.Handwriting.HandwritingProvider", payload_data=b"\x08\x01")
+        c.messages[g] = Expect(g, ALICE, ALICE, at(len(order) + 4), "unknown", "Handwritten message")
+        c.rows += 2
     g = "NOCHAT-0001"
     db.message(None, g, at(len(order) + 2), handle_id=hid[DAVE], **text_cols(c.variant, "no chat row"))
     c.messages[g] = Expect(g, DAVE, DAVE, at(len(order) + 2), "text", "no chat row")

@@ -40,6 +40,24 @@ def edit(conn: Connection, report: ImportReport, mid: int, old: tuple, text: str
     report.edited += 1
 
 
+# Details a source keeps adding to a message after it was sent (tapbacks, the edit history): a later
+# read of the same message brings them up to date. An importer that keeps such details sets
+# `extra["live"] = True` (the writer only looks at messages whose extra carries it).
+LIVE_KEYS = ("reactions", "reaction_history", "edits")
+LIVE_MARK = '"live":true'
+
+
+def refresh(conn: Connection, mid: int, extra_json: str) -> None:
+    """Stored message `mid` takes this read's `LIVE_KEYS` where they differ (the rest of its extra stays)."""
+    new = json.loads(extra_json)
+    row = conn.execute("SELECT extra FROM messages WHERE id = ?", (mid,)).fetchone()
+    old = json.loads(row[0]) if row and row[0] else {}
+    changed = {k: new[k] for k in LIVE_KEYS if k in new and old.get(k) != new[k]}
+    if changed:
+        old.update(changed)
+        conn.execute("UPDATE messages SET extra = ? WHERE id = ?", (dumps(old), mid))
+
+
 def finish(writer: Writer, mark_missing: bool) -> None:
     """Coverage, missing-at-source, restored, reply links: in the writer's last transaction."""
     writer.begin()

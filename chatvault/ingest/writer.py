@@ -326,7 +326,9 @@ class Writer:
             recalls.again(b.notices, conv, p, old[2])
         elif text is not None and old[2] != text and p[SOURCE_ID] is not None:
             reconcile.edit(self.conn, self.report, mid, old, text, p[EDITED_AT])
-        if len(old) > 3 and p[SOURCE_ID] is not None and old[3] != p[EXTRA] and p[KIND] != "recalled":
+        if p[SOURCE_ID] is not None and p[EXTRA] and reconcile.LIVE_MARK in p[EXTRA]:
+            reconcile.refresh(self.conn, mid, p[EXTRA])                      # tapbacks/edits (iMessage)
+        elif len(old) > 3 and p[SOURCE_ID] is not None and old[3] != p[EXTRA] and p[KIND] != "recalled":
             details.update(self.conn, self.report, mid, old[3], p[EXTRA])    # reactions, votes... changed
         atts = p[ATTACHMENTS]
         if atts and conv.merge is not None and mid in conv.merge.bare:

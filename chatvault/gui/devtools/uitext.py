@@ -38,6 +38,7 @@ EnMicroMsg MicroMsg MSG db dat Msg
 Ctrl Shift Alt Esc Enter Tab Del PgUp PgDn Home End
 B KB MB GB TB KiB MiB GiB ms s
 Noto Emoji CJK Qt PySide6 DB Desktop PyWxDump SharpWxDump
+iMessage Mac
 Excel RSMF UTF-8 UTF-16 EML MBOX XLSX DOCX Relativity
 WA TG WX wechat weixin whatsapp telegram wechat-pc weixin4 wechat-android
 Facebook Messenger Instagram Meta messenger instagram meta Signal iMessage Finder LINE Slack Discord Google Hangouts

@@ -38,7 +38,6 @@ def _texts() -> dict[str, tuple[str, str]]:
 
 # The sentences declared `check` functions return, translated where the app shows them.
 _CHECKS: tuple[str, ...] = (
-    "Choose messenger or instagram.",
     "The end-to-end backup key has 64 hexadecimal digits.",                        # WhatsApp (Android)
     "The end-to-end backup key has only the digits 0-9 and the letters a-f.",
     "Choose messenger or instagram.",                                              # Meta

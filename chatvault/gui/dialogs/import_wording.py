@@ -59,6 +59,7 @@ def format_title(name: str) -> str:
         "whatsapp-ios": QCoreApplication.translate("ImportWording", "WhatsApp for iPhone (ChatStorage.sqlite)"),
         "whatsapp-android": QCoreApplication.translate("ImportWording", "WhatsApp for Android database"),
         "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
+        "imessage": QCoreApplication.translate("ImportWording", "iMessage / SMS (Mac Messages folder)"),
     }
     if name in titles:
         return titles[name]

@@ -6,6 +6,7 @@ message they react to."""
 from __future__ import annotations
 
 import mimetypes
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any, BinaryIO
 from chatvault.importers.imessage import dbread, payload, typedstream
 from chatvault.importers.imessage.chats import Chats
 from chatvault.importers.imessage.handles import ME_KEY
+from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
     AttachmentStatus,
@@ -86,25 +88,28 @@ class Reactions:
         self.guids: set[str] = set()
 
     @classmethod
-    def load(cls, op: dbread.Opened, warnings: list[ImportWarning]) -> Reactions:
+    def load(cls, op: dbread.Opened, ctx: JobContext, warnings: list[ImportWarning]) -> Reactions:
+        """Read past damage like the messages themselves (the same pages are lost to both passes),
+        then applied in time order."""
         self = cls()
         cols = op.columns("message")
         if "associated_message_type" not in cols:
             return self
         sel = op.select("message", ("guid", "handle_id", "is_from_me", "date", "associated_message_guid",
                                     "associated_message_type", "associated_message_emoji", "text"))
-        handles = None
+        handles: dict[int, str] = {}
         try:
-            handles = {int(r): str(h) for r, h in op.conn.execute("SELECT ROWID, id FROM handle")} \
-                if "handle" in op.tables else {}
-            chat = ("(SELECT min(chat_id) FROM chat_message_join j WHERE j.message_id = message.ROWID)"
-                    if "chat_message_join" in op.tables else "NULL")
-            for row in op.conn.execute(f"SELECT ROWID, {chat}, {sel} FROM message WHERE associated_message_type "
-                                       "BETWEEN 2000 AND 3999 ORDER BY date, ROWID"):
-                self._add(row, handles)
-        except Exception as exc:  # noqa: BLE001 - damaged pages: the tapbacks not read come as messages
-            warnings.append(ImportWarning(f"{op.db.name}: not every tapback could be read ({exc}).",
-                                          location=str(op.db)))
+            if "handle" in op.tables:
+                handles = {int(r): str(h) for r, h in op.conn.execute("SELECT ROWID, id FROM handle")}
+        except sqlite3.DatabaseError:
+            pass                                        # (Chats.load says so)
+        chat = ("(SELECT min(chat_id) FROM chat_message_join j WHERE j.message_id = message.ROWID)"
+                if "chat_message_join" in op.tables else "NULL")
+        found = list(dbread.rows(op, f"SELECT message.ROWID, {chat}, {sel} FROM message", ctx, [],
+                                 where="associated_message_type BETWEEN 2000 AND 3999"))
+        found.sort(key=lambda r: (r[5] or 0, r[0]))      # by date, then ROWID
+        for row in found:
+            self._add(row, handles)
         return self
 
     def _add(self, row: tuple, handles: dict[int, str]) -> None:
@@ -112,8 +117,8 @@ class Reactions:
         rowid, chat, guid, hid, mine, date, assoc, kind, emoji, text = row
         target, part = split_target(assoc)
         tb = tapback(int(kind or 0), emoji)
-        if not guid or not target or tb is None:
-            return
+        if not guid or not target or tb is None or (tb[0] == "sticker" and not tb[2]):
+            return                      # a sticker tapback carries its sticker: it stays a message
         at = payload.apple_time(date)
         self.guids.add(str(guid))
         self.by_target.setdefault(target, []).append({
@@ -193,6 +198,8 @@ class Mapper:
             got = self.reactions.take(str(guid))
             if got:
                 msg.extra["reactions"], msg.extra["reaction_history"] = got
+        if "reaction_history" in msg.extra or "edits" in msg.extra:
+            msg.extra["live"] = True          # a later copy brings new tapbacks and edits (ingest/reconcile.py)
         yield msg
 
     def _text(self, row: tuple) -> tuple[str | None, typedstream.AttributedText | None]:

@@ -30,13 +30,24 @@ def load_plist(data: bytes | None) -> Any:
         return None
 
 
+_MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError, OverflowError)
+
+
 def unarchive(data: bytes | Any) -> Any:
     """An NSKeyedArchiver plist as plain values: dictionaries, lists, strings; NSURL → its string,
-    NSData → bytes, other classes → a dict of their fields plus `$class` (the class name)."""
-    top = load_plist(data) if isinstance(data, bytes | bytearray) else data
-    if not isinstance(top, dict) or "$objects" not in top:
+    NSData → bytes, other classes → a dict of their fields plus `$class` (the class name); None for
+    anything malformed."""
+    try:
+        return _unarchive(data)
+    except _MALFORMED:
         return None
-    objs = top.get("$objects") or []
+
+
+def _unarchive(data: bytes | Any) -> Any:
+    top = load_plist(data) if isinstance(data, bytes | bytearray) else data
+    if not isinstance(top, dict) or not isinstance(top.get("$objects"), list):
+        return None
+    objs = top["$objects"]
     memo: dict[int, Any] = {}
 
     def res(v: Any, depth: int = 0) -> Any:
@@ -176,14 +187,22 @@ def app_balloon(bundle: str, data: bytes | None) -> Balloon | None:
 
 
 def balloon(bundle: str | None, data: bytes | None) -> Balloon | None:
+    """The readable form of a balloon, or None when `bundle` is none or its payload is unreadable."""
+    try:
+        return _balloon(bundle, data)
+    except _MALFORMED:
+        return None
+
+
+def _balloon(bundle: str | None, data: bytes | None) -> Balloon | None:
     if not bundle:
         return None
     if bundle == URL_BALLOON:
         return url_balloon(data)
-    if bundle == HANDWRITING:
-        return Balloon(MessageKind.IMAGE, "Handwritten message", {"app": "handwriting"})
+    if bundle == HANDWRITING:           # strokes in a private protobuf: kept, named, not drawn
+        return Balloon(MessageKind.UNKNOWN, "Handwritten message", {"app": "handwriting", "not_read": "strokes"})
     if bundle == DIGITAL_TOUCH:
-        return Balloon(MessageKind.IMAGE, "Digital Touch message", {"app": "digital-touch"})
+        return Balloon(MessageKind.UNKNOWN, "Digital Touch message", {"app": "digital-touch", "not_read": "strokes"})
     if bundle.startswith(APP_PLUGIN) or data:
         return app_balloon(bundle.split(":")[-1], data)
     return None
@@ -206,6 +225,13 @@ def _ints(v: Any) -> list[int]:
 def summary(data: bytes | None) -> Summary:
     """`message_summary_info`: `ec` part → every version [{d: seconds since 2001, t: typedstream}],
     `ep` edited parts, `rp` retracted (unsent) parts, `otr` part → {lo, le} original ranges."""
+    try:
+        return _summary(data)
+    except _MALFORMED:
+        return Summary()
+
+
+def _summary(data: bytes | None) -> Summary:
     s = Summary()
     root = load_plist(data)
     if not isinstance(root, dict):

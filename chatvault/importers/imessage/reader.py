@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from chatvault.errors import InputError
 from chatvault.importers.imessage import dbread
 from chatvault.importers.imessage.chats import Chats
 from chatvault.importers.imessage.handles import ME_KEY, normalize_handle
@@ -96,13 +97,13 @@ def read_database(db_path: Path, resolve_attachment: Resolver, ctx: JobContext, 
 
 
 def _read(op: dbread.Opened, resolve: Resolver, ctx: JobContext, label: str, app: str) -> Iterator[Record]:
-    warnings: list[ImportWarning] = []
+    warnings: list[ImportWarning] = list(op.notes)
     account = account_of(op)
     yield SourceRec(app=app, account=account, display_name=f"Messages ({account})" if account else "Messages",
                     me_name=None, complete=True)
     yield ParticipantRec(key=ME_KEY, display_name=None, is_me=True, extra={"handle": account} if account else {})
     chats = Chats.load(op, warnings)
-    reactions = Reactions.load(op, warnings)
+    reactions = Reactions.load(op, ctx, warnings)
     mapper = Mapper(op.db, label, resolve, _attachments(op, warnings), reactions, chats)
     try:
         total = op.conn.execute("SELECT max(ROWID) FROM message").fetchone()[0] or 0
@@ -114,9 +115,16 @@ def _read(op: dbread.Opened, resolve: Resolver, ctx: JobContext, label: str, app
     chat_col = ("(SELECT min(chat_id) FROM chat_message_join j WHERE j.message_id = message.ROWID)"
                 if cmj else "NULL")
     head = f"SELECT message.ROWID, {chat_col}, {sel} FROM message"
+    read = 0
     for row in dbread.rows(op, head, ctx, warnings):
+        read += 1
         yield from mapper.row(row)
-        if row[0] % 500 == 0:
+        if read % 200 == 0:                     # (bodies are parsed per row: stay prompt to a cancel)
+            ctx.check()
             ctx.set_position(items=row[0])
+    if not read and warnings:
+        raise InputError(f"{op.db.name} is damaged: none of its messages can be read ({warnings[-1].message})",
+                         location=str(op.db),
+                         hint="Copy the Messages folder again (quit Messages first so the copy is complete).")
     yield from mapper.orphans()
     yield from warnings

@@ -354,6 +354,15 @@ def plain(value: Any) -> Any:
 
 def attributed_text(blob: bytes) -> AttributedText:
     """The string and attribute runs of an archived NS(Mutable)AttributedString (or a bare NSString)."""
+    try:
+        return _attributed(blob)
+    except TypedStreamError:
+        raise
+    except (IndexError, KeyError, TypeError, ValueError, RecursionError, struct.error) as exc:
+        raise TypedStreamError(f"malformed attributed string ({type(exc).__name__}: {exc})") from exc
+
+
+def _attributed(blob: bytes) -> AttributedText:
     groups = decode(blob)
     root = groups[0][0] if groups and groups[0] else None
     if not isinstance(root, TSObject) or root.cls is None:
@@ -379,7 +388,8 @@ def attributed_text(blob: bytes) -> AttributedText:
         i += 1
         if len(g) == 2 and all(isinstance(x, int) for x in g):
             idx, length = g
-            if idx not in dicts and i < len(group_list) and isinstance(group_list[i][0], TSObject | type(None)):
+            if idx not in dicts and i < len(group_list) and group_list[i] \
+                    and isinstance(group_list[i][0], TSObject | type(None)):
                 d = plain(group_list[i][0])
                 dicts[idx] = d if isinstance(d, dict) else {}
                 i += 1
