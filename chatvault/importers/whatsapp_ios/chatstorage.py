@@ -155,7 +155,11 @@ class ChatStorage:
         if "ZWAMEDIAITEM" in self.tabs and "ZMEDIAITEM" in self.tabs["ZWAMESSAGE"]:
             joins += " LEFT JOIN ZWAMEDIAITEM mi ON mi.Z_PK = m.ZMEDIAITEM"
             joined.add("mi")
-        if "ZMESSAGE" in self.tabs.get("ZWAMESSAGEINFO", set()):
+        info_cols = self.tabs.get("ZWAMESSAGEINFO", set())
+        if info_cols and "ZMESSAGEINFO" in self.tabs["ZWAMESSAGE"]:       # the message's own link: a key lookup
+            joins += " LEFT JOIN ZWAMESSAGEINFO info ON info.Z_PK = m.ZMESSAGEINFO"
+            joined.add("info")
+        elif "ZMESSAGE" in info_cols:
             joins += (" LEFT JOIN ZWAMESSAGEINFO info ON info.Z_PK = (SELECT max(i2.Z_PK) FROM ZWAMESSAGEINFO i2 "
                       "WHERE i2.ZMESSAGE = m.Z_PK)")
             joined.add("info")
@@ -243,7 +247,7 @@ class ChatStorage:
             rec.text = caption if not rec.text else rec.text
         if isinstance(path, str) and path.strip():
             opener, expected = self.media(path.strip())
-            ref = AttachmentRef(name=Path(path.strip()).name, open=opener, expected_path=expected,
+            ref = AttachmentRef(name=path.strip().rsplit("/", 1)[-1], open=opener, expected_path=expected,
                                 size_hint=fsize if isinstance(fsize, int) and fsize > 0 else None,
                                 status=AttachmentStatus.STORED if opener else AttachmentStatus.MISSING)
             if isinstance(duration, int | float) and duration > 0 and kind in (MessageKind.VOICE, MessageKind.VIDEO):

@@ -37,29 +37,33 @@ def find_db(path: Path) -> Path | None:
     return None
 
 
-def _inside(root: Path, p: Path) -> bool:
-    try:
-        return os.path.commonpath([os.path.realpath(root), os.path.realpath(p)]) == os.path.realpath(root)
-    except ValueError:
-        return False
-
-
 def folder_media(root: Path) -> Callable[[str], tuple[Callable[[], BinaryIO] | None, str]]:
-    """ZMEDIALOCALPATH → a regular file under `root` (Message/ first), never a link out of it."""
+    """ZMEDIALOCALPATH → a regular file under `root` (Message/ first), never a link out of it. A folder's
+    real path is resolved once (a chat's media share a few folders), not once per file."""
+    real_root = os.path.realpath(root)
+    dirs: dict[str, bool] = {}
+
+    def inside(folder: str) -> bool:
+        ok = dirs.get(folder)
+        if ok is None:
+            real = os.path.realpath(folder)
+            ok = dirs[folder] = real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+        return ok
+
     def resolve(local: str) -> tuple[Callable[[], BinaryIO] | None, str]:
         rel = local.lstrip("/")
         marker = rel.find("Message/")
         candidates = [rel[marker:]] if marker >= 0 else [f"Message/{rel}", rel]
         for cand in candidates:
-            if ".." in Path(cand).parts:
+            if ".." in cand.split("/"):
                 continue
-            p = root / cand
+            p = os.path.join(root, cand)
             try:
-                if stat.S_ISREG(os.lstat(p).st_mode) and _inside(root, p):
-                    return FileOpener(p), str(p)
+                if stat.S_ISREG(os.lstat(p).st_mode) and inside(os.path.dirname(p)):
+                    return FileOpener(Path(p)), p
             except OSError:
                 continue
-        return None, str(root / candidates[0])
+        return None, os.path.join(root, candidates[0])
     return resolve
 
 
