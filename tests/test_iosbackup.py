@@ -335,3 +335,16 @@ def test_read_in_a_parse_process_media_still_decrypts(vault, tmp_path, monkeypat
     assert rep.attachments_stored == sum(1 for m in wa if m.media_bytes) + sum(
         e.stored for e in corpus.messages.values())
     assert not any((tmp_path / "work").rglob("*"))
+
+
+@pytest.mark.parametrize("variant", ["10.11", "13"])
+def test_older_and_newer_sms_db_schemas_import(vault, tmp_path, variant):
+    """sms.db of older iOS (text only, dates in seconds) and of iOS 16+ (edits, unsends, text only in
+    attributedBody): every message, with the backup's attachments."""
+    root, corpus = make(tmp_path, F.wa_chats(10), sms=90, variant=variant)
+    rep = run_import(vault, root, options=PW)
+    assert rep.outcome == "ok", rep.error
+    got = dict(rows(vault, """SELECT m.kind, count(*) FROM messages m JOIN conversations c ON c.id = m.conversation_id
+                              JOIN sources s ON s.id = c.source_id WHERE s.app = 'imessage' GROUP BY m.kind"""))
+    assert got == corpus.by_kind()
+    assert rep.attachments_stored >= sum(e.stored for e in corpus.messages.values())
