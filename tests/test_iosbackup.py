@@ -348,3 +348,33 @@ def test_older_and_newer_sms_db_schemas_import(vault, tmp_path, variant):
                               JOIN sources s ON s.id = c.source_id WHERE s.app = 'imessage' GROUP BY m.kind"""))
     assert got == corpus.by_kind()
     assert rep.attachments_stored >= sum(e.stored for e in corpus.messages.values())
+
+
+def test_messages_still_in_the_write_ahead_log_are_read(tmp_path):
+    """A ChatStorage.sqlite copied while WhatsApp ran: the newest messages are only in its -wal."""
+    import shutil
+    import sqlite3
+
+    wa = F.wa_chats(30)
+    live = F.write_folder(tmp_path / "live", wa[:20])
+    conn = sqlite3.connect(live / "ChatStorage.sqlite")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+    newer = F.build_chatstorage(tmp_path / "newer.sqlite", wa)
+    conn.execute("ATTACH ? AS n", (str(newer),))
+    conn.execute("INSERT INTO ZWAMESSAGE SELECT * FROM n.ZWAMESSAGE WHERE Z_PK > 20")
+    conn.commit()
+    copy = tmp_path / "copy"
+    shutil.copytree(live, copy)                      # while WhatsApp (this connection) still has it open
+    conn.close()
+    assert (copy / "ChatStorage.sqlite-wal").stat().st_size > 0
+    recs = list(registry.get("whatsapp-ios").read(copy, ImportOptions(), _ctx()))
+    from chatvault.model import MessageRec
+    assert len([r for r in recs if isinstance(r, MessageRec)]) == 30
+    # and inside a backup, the -wal stored beside the database
+    b = BackupBuilder(tmp_path / "bk", PASSWORD)
+    b.add(WA_DOMAIN, "ChatStorage.sqlite", (copy / "ChatStorage.sqlite").read_bytes())
+    b.add(WA_DOMAIN, "ChatStorage.sqlite-wal", (copy / "ChatStorage.sqlite-wal").read_bytes())
+    root = b.finish()
+    recs = list(registry.get("iphone-backup").read(root, PW, _ctx()))
+    assert len([r for r in recs if isinstance(r, MessageRec)]) == 30

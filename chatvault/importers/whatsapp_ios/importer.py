@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
-from chatvault.importers.iosbackup.backup import SQLITE_MAGIC, copy_private, open_sqlite
+from chatvault.importers.iosbackup.backup import SQLITE_MAGIC, checkpoint, copy_private, open_sqlite
 from chatvault.importers.iosbackup.workdir import WorkDir
 from chatvault.importers.openers import FileOpener
 from chatvault.importers.whatsapp_ios.chatstorage import ChatStorage
@@ -103,8 +103,9 @@ class WhatsAppIOSImporter(Importer):
             copy = work.new_file(DB)
             copy_private(db, copy)
             wal = db.with_name(DB + "-wal")
-            if wal.is_file() and not wal.is_symlink():
+            if wal.is_file() and not wal.is_symlink() and wal.stat().st_size:
                 copy_private(wal, Path(str(copy) + "-wal"))
+                checkpoint(copy)              # messages still in the write-ahead log are read too
             conn = open_sqlite(work, copy, db, DB, "ZWAMESSAGE")
             store = ChatStorage(conn, db, folder_media(db.parent), account=str(options.options.get("account", "")))
 
