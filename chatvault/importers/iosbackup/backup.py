@@ -168,13 +168,6 @@ class Backup:
                 return v.strip()
         return "iPhone"
 
-    def device_id(self) -> str:
-        lock = self.manifest.get("Lockdown") if isinstance(self.manifest.get("Lockdown"), dict) else {}
-        for v in (self.info.get("Unique Identifier"), self.info.get("Target Identifier"), lock.get("UniqueDeviceID")):
-            if isinstance(v, str) and v.strip():
-                return v.strip().lower()
-        return self.root.name.lower()
-
     # -- unlocking -------------------------------------------------------------------------
     def _unlock(self, password: str | bytes | None) -> Keybag:
         if password is None or password == "":
