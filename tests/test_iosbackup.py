@@ -169,8 +169,9 @@ def test_real_key_derivation_counts_unlock_the_backup(tmp_path):
         assert backup.keybag is not None and backup.keybag.attrs[b"DPIC"] == REAL_DPIC
         conn = backup.database(WA_DOMAIN, "ChatStorage.sqlite", "ChatStorage.sqlite", "ZWAMESSAGE")
         assert conn is not None and conn.execute("SELECT count(*) FROM ZWAMESSAGE").fetchone()[0] == 3
-        made = list(work.path.iterdir())
-        assert made and all(p.stat().st_mode & 0o777 == 0o600 for p in made if p.is_file())
+        made = list(work.path.rglob("*"))
+        assert any(p.is_file() for p in made)
+        assert all(p.stat().st_mode & 0o777 == (0o600 if p.is_file() else 0o700) for p in made)
         assert work.path.stat().st_mode & 0o777 == 0o700
     assert not work.path.exists()
 
@@ -378,3 +379,13 @@ def test_messages_still_in_the_write_ahead_log_are_read(tmp_path):
     root = b.finish()
     recs = list(registry.get("iphone-backup").read(root, PW, _ctx()))
     assert len([r for r in recs if isinstance(r, MessageRec)]) == 30
+
+
+def test_a_damaged_sms_db_names_the_backup_and_the_file(tmp_path):
+    b = BackupBuilder(tmp_path / "bk" / "00008030-001A2B3C4D5E802E", PASSWORD)
+    b.add("HomeDomain", "Library/SMS/sms.db", b"SQLite format 3\x00" + bytes(range(256)) * 40)
+    root = b.finish()
+    with pytest.raises(InputError) as err:
+        list(registry.get("iphone-backup").read(root, PW, _ctx()))
+    assert err.value.location == f"{root} (HomeDomain/Library/SMS/sms.db)"
+    assert not any((tmp_path / "work").rglob("*.db"))

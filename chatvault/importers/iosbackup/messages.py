@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from chatvault.errors import InputError
 from chatvault.importers.imessage.reader import read_database
 from chatvault.importers.iosbackup.backup import Backup
 from chatvault.jobs.context import JobContext
@@ -58,4 +59,8 @@ def records(backup: Backup, ctx: JobContext) -> Iterator[Record]:
     got = backup.extract_db(DOMAIN, DB, "Messages' sms.db", SMS_FOLDER)
     if got is None:
         return
-    yield from read_database(got[0], resolver(backup), ctx, source_label="sms.db (iPhone backup)")
+    try:
+        yield from read_database(got[0], resolver(backup), ctx, source_label="sms.db (iPhone backup)")
+    except InputError as exc:
+        exc.location = f"{backup.root} ({DOMAIN}/{DB})"    # not the private copy, which is wiped
+        raise

@@ -31,10 +31,13 @@ class WorkDir:
         self._conns: list[sqlite3.Connection] = []
 
     def new_file(self, name: str) -> Path:
-        """A path for a new private file (the caller creates it 0600 with O_EXCL)."""
+        """A path for a new private file, under its own name in a folder of its own (messages that name
+        the file then name it as the user knows it); the caller creates it 0600 with O_EXCL."""
         self._n += 1
-        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[-80:]
-        return self.path / f"{self._n}-{safe}"
+        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[-80:] or "file"
+        folder = self.path / str(self._n)
+        folder.mkdir(mode=0o700)
+        return folder / safe
 
     def track(self, conn: sqlite3.Connection) -> sqlite3.Connection:
         self._conns.append(conn)
@@ -47,8 +50,9 @@ class WorkDir:
             except sqlite3.Error:
                 pass
         self._conns.clear()
-        for p in sorted(self.path.glob("*")):
-            _wipe(p)
+        for p in sorted(self.path.rglob("*")):
+            if p.is_file() and not p.is_symlink():
+                _wipe(p)
         shutil.rmtree(self.path, ignore_errors=True)
 
     def __enter__(self) -> WorkDir:
