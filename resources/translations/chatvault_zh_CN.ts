@@ -4046,7 +4046,7 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
     <message>
         <source>The 64-digit key WhatsApp showed when you turned on the end-to-end encrypted backup (WhatsApp → Settings → Chats → Chat backup → End-to-end encrypted backup). Needed for .crypt15 backups.</source>
-        <translation>开启端到端加密备份时 WhatsApp 显示的 64 位密钥（WhatsApp → 设置 → 聊天 → 聊天备份 → 端到端加密备份）。导入 .crypt15 备份时需要。</translation>
+        <translation>开启端到端加密备份时 WhatsApp 显示的 64 位密钥（WhatsApp → 设置 → 聊天 → 聊天备份 → 端到端加密备份）。导入 msgstore.db.crypt15 备份时需要。</translation>
     </message>
     <message>
         <source>Key file</source>
@@ -4054,7 +4054,7 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
     <message>
         <source>The phone&apos;s key file: /data/data/com.whatsapp/files/key (crypt14 backups; rooted phones only), or encrypted_backup.key (crypt15). Not needed for a plain msgstore.db.</source>
-        <translation>手机上的密钥文件：/data/data/com.whatsapp/files/key（crypt14 备份；仅限已 root 的手机），或 encrypted_backup.key（crypt15）。未加密的 msgstore.db 不需要。</translation>
+        <translation>手机上的密钥文件：/data/data/com.whatsapp/files/key（用于 msgstore.db.crypt14 备份；仅限已获得超级用户权限的手机），或 encrypted_backup.key（用于 msgstore.db.crypt15）。未加密的 msgstore.db 不需要。</translation>
     </message>
     <message>
         <source>The end-to-end backup key has 64 hexadecimal digits.</source>
