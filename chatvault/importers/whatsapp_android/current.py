@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from chatvault.importers.whatsapp_android import kinds
+from chatvault.importers.whatsapp_android.chats import chat_of
 from chatvault.importers.whatsapp_android.details import Details
 from chatvault.importers.whatsapp_android.media import MediaTree
 from chatvault.importers.whatsapp_android.people import ME, People
@@ -91,6 +92,8 @@ class CurrentReader:
 
     def _message(self, row: tuple, col: dict[str, int]) -> Record | None:
         mid, chat, from_me, key_id, sender_row, ts, mtype, text = row[:8]
+        if key_id == "-1" or (isinstance(chat, int) and chat < 0):
+            return None                # the placeholder row a schema migration leaves (chat -1, key -1)
         conv = self.chats.get(chat)
         if conv is None:
             return Unparsed(raw=f"message {mid} in chat row {chat}", location=f"{self.where}: message {mid}",
@@ -193,10 +196,15 @@ class CurrentReader:
         if "message_call_log" in tables(self.conn):
             skip = " WHERE _id NOT IN (SELECT call_log_row_id FROM message_call_log)"
         by_jid = {self.people.jid(r): k for r, k in self._chat_jid_rows().items()}
+        described = set(self.chats.values())
         for n, row in enumerate(self.conn.execute(f"SELECT {select} FROM call_log{skip} ORDER BY _id")):
             if n % BATCH == 0:
                 ctx.check()
-            yield self._call(row, by_jid)
+            rec = self._call(row, by_jid)
+            if isinstance(rec, MessageRec) and rec.conversation_key not in described:
+                described.add(rec.conversation_key)      # a call with someone the phone has no chat with
+                yield chat_of(rec.conversation_key, self.people)
+            yield rec
 
     def _chat_jid_rows(self) -> dict[int, str]:
         return {r: self.chats[c] for c, r in self.conn.execute("SELECT _id, jid_row_id FROM chat") if c in self.chats}
