@@ -53,6 +53,7 @@ class Identity:
         self.names = names.People(conn, run_id)
         self.people: dict[str, int] = self.names.ids
         self.members: set[tuple[int, int]] = set()
+        self.chat_index: chatmatch.ChatIndex | None = None   # stored WhatsApp chats, read once (chatmatch.py)
 
     def source(self, rec: SourceRec) -> None:
         me = self.options.me or rec.me_name
@@ -93,7 +94,9 @@ class Identity:
                         (sid, rec.key)).fetchone()
         matched = False
         if row is None:           # the same WhatsApp chat stored by another source? (ingest/chatmatch.py)
-            row = chatmatch.find_conversation(c, rec, self.convs.get(rec.key))
+            if self.chat_index is None and chatmatch.identity_of(rec.extra) is not None:
+                self.chat_index = chatmatch.ChatIndex(c)
+            row = chatmatch.find_conversation(c, rec, self.convs.get(rec.key), self.chat_index)
             matched = row is not None
         if row is not None:
             chatmatch.keep_identity(row["extra"], rec)
