@@ -11,9 +11,16 @@ from pathlib import Path
 
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
+from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
+from chatvault.importers.google import GoogleImporter
+from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
+from chatvault.importers.qq import QQImporter
+from chatvault.importers.slack import SlackImporter
+from chatvault.importers.snapchat import SnapchatImporter
 from chatvault.importers.telegram import TelegramImporter
+from chatvault.importers.twitter import TwitterImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
 from chatvault.importers.whatsapp_android import WhatsAppAndroidImporter
@@ -26,6 +33,13 @@ IMPORTERS: list[type[Importer]] = [
     WeChatAndroidImporter,
     WhatsAppAndroidImporter,
     MetaImporter,
+    LineImporter,
+    DiscordImporter,
+    GoogleImporter,
+    SlackImporter,
+    SnapchatImporter,
+    TwitterImporter,
+    QQImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

@@ -3726,6 +3726,42 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>QQ message manager export</source>
+        <translation>QQ 消息管理器导出</translation>
+    </message>
+    <message>
+        <source>QQ writes times without a time zone. Choose the zone the computer was set to when it exported, if it is not this computer's.</source>
+        <translation>QQ 记录的时间不带时区。如果导出时电脑所用的时区与本机不同，请选择那个时区。</translation>
+    </message>
+    <message>
+        <source>X (Twitter) archive: direct messages</source>
+        <translation>X（Twitter）存档：私信</translation>
+    </message>
+    <message>
+        <source>Snapchat My Data: chat history</source>
+        <translation>Snapchat 我的数据：聊天记录</translation>
+    </message>
+    <message>
+        <source>Google Chat / Hangouts (Google Takeout)</source>
+        <translation>Google Chat / Hangouts（Google Takeout 导出）</translation>
+    </message>
+    <message>
+        <source>Slack workspace export</source>
+        <translation>Slack 工作区导出</translation>
+    </message>
+    <message>
+        <source>Discord (DiscordChatExporter JSON)</source>
+        <translation>Discord（DiscordChatExporter 导出的 JSON）</translation>
+    </message>
+    <message>
+        <source>LINE chat history (text)</source>
+        <translation>LINE 聊天记录（文本）</translation>
+    </message>
+    <message>
+        <source>LINE writes times without a time zone. Choose the zone the phone or computer was set to when the chat was saved, if it is not this computer's.</source>
+        <translation>LINE 记录的时间不带时区。如果保存聊天记录时手机或电脑所用的时区与本机不同，请选择那个时区。</translation>
+    </message>
+    <message>
         <source>Facebook Messenger / Instagram download</source>
         <translation>Facebook Messenger / Instagram 下载的数据</translation>
     </message>

@@ -26,6 +26,8 @@ FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
     "wechat-android": ("imei", "uin", "android_key"),
     "whatsapp": ("date_order", "tz"),
     "telegram": (),
+    "line": ("tz",),
+    "qq": ("tz",),
 }
 
 
@@ -57,6 +59,13 @@ def format_title(name: str) -> str:
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
         "whatsapp-android": QCoreApplication.translate("ImportWording", "WhatsApp for Android database"),
         "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
+        "line": QCoreApplication.translate("ImportWording", "LINE chat history (text)"),
+        "discord": QCoreApplication.translate("ImportWording", "Discord (DiscordChatExporter JSON)"),
+        "slack": QCoreApplication.translate("ImportWording", "Slack workspace export"),
+        "twitter": QCoreApplication.translate("ImportWording", "X (Twitter) archive: direct messages"),
+        "snapchat": QCoreApplication.translate("ImportWording", "Snapchat My Data: chat history"),
+        "qq": QCoreApplication.translate("ImportWording", "QQ message manager export"),
+        "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
     }
     if name in titles:
         return titles[name]
@@ -97,6 +106,16 @@ def field_help(field: str, fmt: str) -> str:
             "the computer the folder comes from, then run a key tool made for Weixin 4 (for example chatlog "
             "or wx_key): it shows the database key as 64 hexadecimal digits (0-9, a-f). Copy it here. The key "
             "stays the same until the account logs in again on that computer.")
+    if field == "tz" and fmt == "qq":
+        return QCoreApplication.translate(
+            "ImportWording",
+            "QQ writes times without a time zone. Choose the zone the computer was set to when it exported, if "
+            "it is not this computer's.")
+    if field == "tz" and fmt == "line":
+        return QCoreApplication.translate(
+            "ImportWording",
+            "LINE writes times without a time zone. Choose the zone the phone or computer was set to when the "
+            "chat was saved, if it is not this computer's.")
     if field == "key":
         return QCoreApplication.translate(
             "ImportWording",
