@@ -77,6 +77,8 @@ class CurrentReader:
     def messages(self, ctx: JobContext) -> Iterator[Record]:
         sql, names = _query(self.conn)
         col = {n: i for i, n in enumerate(names)}
+        # The columns the plain-text test reads, as positions (it runs for every message).
+        self._plain = (col["s.action_type"], col["q.key_id"], col["e.edited_timestamp"], col["fw.forward_score"])
         last = -1
         while True:
             rows = self.conn.execute(sql + f" LIMIT {BATCH}", (last,)).fetchall()
@@ -102,17 +104,18 @@ class CurrentReader:
             return Unparsed(raw=f"message {mid}: timestamp {ts!r}, key {key_id!r}",
                             location=f"{self.where}: message {mid}", reason="no timestamp or no message id",
                             conversation_key=conv)
-        if mtype == 7 and not text and row[col["s.action_type"]] is None and ts == 0:
+        i_action, i_quote, i_edit, i_forward = self._plain
+        if mtype == 7 and not text and row[i_action] is None and ts == 0:
             return None                # the chat's placeholder row WhatsApp keeps at the top of each chat
         if from_me:
             sender, name = ME, None
         else:
-            sender = self.people.jid(sender_row) or conv
+            sender = self.people.rows.get(sender_row, conv) if sender_row is not None else conv
             name = self.people.name(sender)
         when = datetime.fromtimestamp(ts / 1000, UTC)
         loc = f"{self.where}: message {mid}"
-        if mtype == 0 and row[8] is None and row[col["q.key_id"]] is None and row[col["e.edited_timestamp"]] is None \
-                and mid not in self.details.reactions and row[col["fw.forward_score"]] is None:
+        if mtype == 0 and not row[8] and row[i_quote] is None and row[i_edit] is None \
+                and row[i_forward] is None and mid not in self.details.reactions:
             # The common case, kept short: a plain text message.
             return MessageRec(conv, when, MessageKind.TEXT, text, sender, name, key_id, True, None, None, False,
                               None, [], {}, loc)
