@@ -117,7 +117,7 @@ class Identity:
             prev = c.execute("SELECT max(ts) FROM messages WHERE conversation_id = ?", (cid,)).fetchone()[0]
             self.convs[rec.key] = Conv(cid, None if prev is None else int(prev),
                                        reorder=Reorder(rec.key) if reorder and prev is not None else None)
-            if prev is not None:
+            if prev is not None and chatmatch.identity_of(rec.extra) is not None:     # WhatsApp chats only
                 self.convs[rec.key].merge = chatmatch.merger(c, cid, self.importer.name, matched)
             self.report.conversations += 1
         for p in rec.participants:
