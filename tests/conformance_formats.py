@@ -18,6 +18,9 @@ from pathlib import Path
 
 from chatvault.importers.base import ImportOptions
 from chatvault.model import MessageRec, Record, Unparsed
+from tests import imessage_conformance as IM
+from tests import signal_backup_fixtures as SB
+from tests import signal_desktop_fixtures as SD
 from tests import wa_android_fixtures as WA
 from tests import wechat_fixtures as W
 from tests.import_fixtures import (
@@ -197,6 +200,9 @@ WECHAT_ANDROID = Declaration(unit="record", valid=_android_build,
                              big=lambda tmp, n: _android_build(tmp, _texts(n), False),
                              huge=lambda tmp: _android_build(tmp, [HUGE], False), accounted=records_accounted)
 
+IMESSAGE = Declaration(unit="record", valid=lambda tmp: Sample(*_im(IM.valid(tmp))),
+                       big=lambda tmp, n: Sample(*_im(IM.texts(tmp, _texts(n)))),
+                       huge=lambda tmp: Sample(*_im(IM.texts(tmp, [HUGE]))), accounted=IM.accounted)
 
 # --- WhatsApp for Android: msgstore.db and its backups, counted in message and call rows ------------------
 
@@ -216,6 +222,29 @@ WHATSAPP_ANDROID = Declaration(unit="record", valid=lambda tmp: _wa_android(tmp,
                                big=lambda tmp, n: _wa_android_texts(tmp, _texts(n)),
                                huge=lambda tmp: _wa_android_texts(tmp, ["before", HUGE, "after"]),
                                accounted=records_accounted)
+
+def _im(built: tuple[Path, int, Path]) -> tuple[Path, ImportOptions, int, Path]:
+    return built[0], ImportOptions(), built[1], built[2]
+
+
+# --- Signal: Desktop's SQLCipher database and Android's .backup, counted in message rows ----------------
+
+def _sd_build(tmp: Path, n: int = 160, extra: list[str] = ()) -> Sample:
+    root = tmp / "Signal"
+    ex = SD.build_profile(root, n, extra_texts=list(extra))
+    return Sample(root, ImportOptions(), ex.messages, root / "sql" / "db.sqlite")
+
+
+def _sb_build(tmp: Path, n: int = 160, extra: list[str] = ()) -> Sample:
+    path = tmp / "signal-2024-05-01-10-00-00.backup"
+    ex = SB.build_backup(path, n, extra_texts=list(extra))
+    return Sample(path, ImportOptions(options={"signal_passphrase": SB.SPACED}), ex.messages, path)
+
+
+SIGNAL_DESKTOP = Declaration(unit="record", valid=_sd_build, big=lambda tmp, n: _sd_build(tmp, n),
+                             huge=lambda tmp: _sd_build(tmp, 20, [HUGE]), accounted=records_accounted)
+SIGNAL_ANDROID = Declaration(unit="record", valid=_sb_build, big=lambda tmp, n: _sb_build(tmp, n),
+                             huge=lambda tmp: _sb_build(tmp, 20, [HUGE]), accounted=records_accounted)
 # --- Meta (Messenger, Instagram): message_N.json files, counted in message objects ---------------------
 
 def _meta_sample(root: Path, msgs: list[dict]) -> Sample:
@@ -446,6 +475,87 @@ QQ = Declaration(unit="record", valid=lambda tmp: _qq_sample(tmp / "qq.txt", _qq
                  accounted=records_accounted)
 
 
+# --- Telegram HTML export: counted in message blocks (date separators are not messages) -------------------
+
+def _tgh_sample(folder: Path, blocks: list[str], units: int) -> Sample:
+    from tests import tghtml_fixtures as tf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "messages.html"
+    main.write_text(tf.HEAD.format(title="Chat") + "".join(blocks) + tf.TAIL, encoding="utf-8")
+    return Sample(folder, ImportOptions(), units, main)
+
+
+def _tgh_texts(n: int, text: str | None = None) -> list[str]:
+    from html import escape
+
+    from tests import tghtml_fixtures as tf
+
+    return [tf.msg(i + 1, f"01.05.2024 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}", "Alice",
+                   f'<div class="text">{escape(text or f"message {i}")}</div>') for i in range(n)]
+
+
+def _tgh_valid(tmp: Path) -> Sample:
+    from tests import tghtml_fixtures as tf
+
+    bad = '<div class="message default clearfix" id="message99"><div class="body"><div class="text">no date</div></div></div>'
+    return _tgh_sample(tmp / "tgh", [*tf.page_one(), bad], len(tf.page_one()) - 1 + 1)
+
+
+TELEGRAM_HTML = Declaration(unit="record", valid=_tgh_valid,
+                            big=lambda tmp, n: _tgh_sample(tmp / "tghbig", _tgh_texts(n), n),
+                            huge=lambda tmp: _tgh_sample(tmp / "tghhuge", [*_tgh_texts(1), *_tgh_texts(1, HUGE)], 2),
+                            accounted=records_accounted)
+
+
+# --- Other tools: WhatsApp-Chat-Exporter JSON and imessage-exporter text ------------------------------------
+
+def _wce_sample(root: Path, msgs: dict, units: int) -> Sample:
+    import json as _json
+
+    root.mkdir(parents=True, exist_ok=True)
+    main = root / "result.json"
+    main.write_text(_json.dumps({"447700900123@s.whatsapp.net": {"name": "Ana", "messages": msgs}}), encoding="utf-8")
+    return Sample(root, ImportOptions(), units, main)
+
+
+def _wce_texts(n: int, text: str | None = None) -> dict:
+    return {str(i): {"from_me": False, "timestamp": 1_700_000_000 + i, "key_id": f"K{i}", "media": False,
+                     "meta": False, "data": text or f"message {i}"} for i in range(n)}
+
+
+def _wce_valid(tmp: Path) -> Sample:
+    from tests import othertools_fixtures as of
+
+    msgs = {**of.wa_messages(), "bad": {"from_me": False, "key_id": "X", "data": "no time"}}
+    return _wce_sample(tmp / "wce", msgs, len(msgs))
+
+
+WA_EXPORTER = Declaration(unit="record", valid=_wce_valid,
+                          big=lambda tmp, n: _wce_sample(tmp / "wbig", _wce_texts(n), n),
+                          huge=lambda tmp: _wce_sample(tmp / "whuge", {**_wce_texts(1), "h": {
+                              "from_me": False, "timestamp": 1_700_000_500, "key_id": "H", "data": HUGE}}, 2),
+                          accounted=records_accounted)
+
+
+def _imx_sample(folder: Path, blocks: list[str]) -> Sample:
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "+15551234567.txt"
+    main.write_text("".join(blocks), encoding="utf-8")
+    return Sample(folder, ImportOptions(options={"tz": "UTC"}), len(blocks), main)
+
+
+def _imx_texts(n: int, text: str | None = None) -> list[str]:
+    return [f"May 17, 2022  {1 + i // 3600 % 11}:{i // 60 % 60:02d}:{i % 60:02d} PM\n+15551234567\n"
+            f"{text or f'message {i}'}\n\n" for i in range(n)]
+
+
+IMESSAGE_TXT = Declaration(unit="record", valid=lambda tmp: _imx_sample(tmp / "imx", _imx_texts(5)),
+                           big=lambda tmp, n: _imx_sample(tmp / "imxbig", _imx_texts(n)),
+                           huge=lambda tmp: _imx_sample(tmp / "imxhuge", [*_imx_texts(1), _imx_texts(2, HUGE)[1]]),
+                           accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
@@ -453,6 +563,9 @@ DECLARATIONS: dict[str, Declaration] = {
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
     "whatsapp-android": WHATSAPP_ANDROID,
+    "imessage": IMESSAGE,
+    "signal-desktop": SIGNAL_DESKTOP,
+    "signal-android": SIGNAL_ANDROID,
     "meta": META,
     "line": LINE,
     "discord": DISCORD,
@@ -461,6 +574,9 @@ DECLARATIONS: dict[str, Declaration] = {
     "snapchat": SNAPCHAT,
     "twitter": TWITTER,
     "qq": QQ,
+    "telegram-html": TELEGRAM_HTML,
+    "wa-exporter": WA_EXPORTER,
+    "imessage-txt": IMESSAGE_TXT,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

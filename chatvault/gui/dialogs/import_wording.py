@@ -28,6 +28,8 @@ FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
     "telegram": (),
     "line": ("tz",),
     "qq": ("tz",),
+    "telegram-html": ("tz",),
+    "imessage-txt": ("tz",),
 }
 
 
@@ -58,6 +60,7 @@ def format_title(name: str) -> str:
         "weixin4": QCoreApplication.translate("ImportWording", "Weixin 4 (Windows/macOS)"),
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
         "whatsapp-android": QCoreApplication.translate("ImportWording", "WhatsApp for Android database"),
+        "imessage": QCoreApplication.translate("ImportWording", "iMessage / SMS (Mac Messages folder)"),
         "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
         "line": QCoreApplication.translate("ImportWording", "LINE chat history (text)"),
         "discord": QCoreApplication.translate("ImportWording", "Discord (DiscordChatExporter JSON)"),
@@ -65,7 +68,12 @@ def format_title(name: str) -> str:
         "twitter": QCoreApplication.translate("ImportWording", "X (Twitter) archive: direct messages"),
         "snapchat": QCoreApplication.translate("ImportWording", "Snapchat My Data: chat history"),
         "qq": QCoreApplication.translate("ImportWording", "QQ message manager export"),
+        "telegram-html": QCoreApplication.translate("ImportWording", "Telegram Desktop export (HTML)"),
+        "wa-exporter": QCoreApplication.translate("ImportWording", "WhatsApp-Chat-Exporter JSON"),
+        "imessage-txt": QCoreApplication.translate("ImportWording", "imessage-exporter text files"),
         "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
+        "signal-desktop": QCoreApplication.translate("ImportWording", "Signal Desktop (profile folder)"),
+        "signal-android": QCoreApplication.translate("ImportWording", "Signal for Android (.backup)"),
     }
     if name in titles:
         return titles[name]

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
+from chatvault.importers.openers import BytesOpener
 from chatvault.importers.qq import parse as P
 from chatvault.importers.whatsapp import encoding
 from chatvault.importers.whatsapp.importer import system_zone
@@ -129,7 +130,7 @@ def _record(item: P.QMessage, key: str, zone, file_name: str, images: dict[str, 
         data = images.get(src) or images.get(src.rsplit("/", 1)[-1])
         name = src.rsplit("/", 1)[-1] or "image"
         if data is not None:
-            rec.attachments.append(AttachmentRef(name=name, open=lambda d=data: io.BytesIO(d), size_hint=len(data),
+            rec.attachments.append(AttachmentRef(name=name, open=BytesOpener(data), size_hint=len(data),
                                                  status=AttachmentStatus.STORED))
         else:
             rec.attachments.append(AttachmentRef(name=name, status=AttachmentStatus.MISSING, expected_path=src))

@@ -150,7 +150,7 @@ class CurrentReader:
                 if get(src):
                     extra[dst] = get(src)
             if mtype == 16:
-                extra["live"] = True
+                extra["live_location"] = True
         if mtype in kinds.REVOKED:
             key = f"{key_id}-recalled"
             extra["recalled_id"] = key_id
