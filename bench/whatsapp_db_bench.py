@@ -4,7 +4,7 @@ WhatsApp .txt export of the same size imported back to back (the rate the databa
 Run: .venv/bin/python bench/whatsapp_db_bench.py [--scale 1000000] [--chats 300]
 
 The msgstore has the current schema (tests/wa_android_fixtures.py) and a realistic mix over N chats
-(a fifth of them groups): 84 % text, 8 % photos (their files are not there: recorded missing), 3 %
+(a fifth of them groups of a dozen members each): 84 % text, 8 % photos (their files are not there: recorded missing), 3 %
 voice notes, 2 % replies, 2 % with reactions, 1 % system messages; WhatsApp's message ids are random
 hex (not in time order). Each import runs in its own process (peak RSS is the import's own; the
 parse process is counted apart). Also: the same database as an end-to-end encrypted .crypt15 backup
@@ -50,6 +50,10 @@ def build(path: Path, n: int, chats: int) -> None:
     c.executemany("INSERT INTO jid(_id, user, server, raw_string) VALUES (?,?,?,?)",
                   [(gbase + g, f"1203630{g:08d}", "g.us", f"1203630{g:08d}@g.us") for g in range(groups)])
     chat_jid = [gbase + g for g in range(groups)] + list(range(1, chats - groups + 1))
+    # Each group has its own dozen members (jid row ids), and only they write in it.
+    members = [[1 + (g * 12 + k) % len(people) for k in range(12)] for g in range(groups)]
+    c.executemany("INSERT INTO group_participant_user(group_jid_row_id, user_jid_row_id, rank) VALUES (?,?,0)",
+                  [(gbase + g, u) for g in range(groups) for u in members[g]])
     c.executemany("INSERT INTO chat(_id, jid_row_id, subject) VALUES (?,?,?)",
                   [(i + 1, j, f"Group {i}" if i < groups else None) for i, j in enumerate(chat_jid)])
     t0 = 1_600_000_000_000
@@ -79,7 +83,7 @@ def build(path: Path, n: int, chats: int) -> None:
         chat = rnd.randrange(chats) + 1
         group = chat <= groups
         mine = rnd.random() < 0.35
-        sender = None if mine or not group else rnd.randrange(len(people)) + 1
+        sender = None if mine or not group else rnd.choice(members[chat - 1])
         key = f"3EB0{rnd.getrandbits(64):016X}"
         keys.append(key)
         ts = t0 + i * 1500 + rnd.randrange(1000)

@@ -19,6 +19,8 @@ from pathlib import Path
 from chatvault.importers.base import ImportOptions
 from chatvault.model import MessageRec, Record, Unparsed
 from tests import imessage_conformance as IM
+from tests import signal_backup_fixtures as SB
+from tests import signal_desktop_fixtures as SD
 from tests import wa_android_fixtures as WA
 from tests import wa_ios_fixtures as WI
 from tests import wechat_fixtures as W
@@ -203,9 +205,356 @@ IMESSAGE = Declaration(unit="record", valid=lambda tmp: Sample(*_im(IM.valid(tmp
                        big=lambda tmp, n: Sample(*_im(IM.texts(tmp, _texts(n)))),
                        huge=lambda tmp: Sample(*_im(IM.texts(tmp, [HUGE]))), accounted=IM.accounted)
 
+# --- WhatsApp for Android: msgstore.db and its backups, counted in message and call rows ------------------
+
+def _wa_android(tmp: Path, store: WA.Store, count: bool = True) -> Sample:
+    root = WA.phone_folder(tmp / "phone", store)
+    units = len(store.msgs) + len(store.calls) if count else -1
+    return Sample(root, ImportOptions(options={"wa_key": WA.ROOT_KEY_HEX}), units,
+                  root / "WhatsApp" / "Databases" / "msgstore.db.crypt15")
+
+
+def _wa_android_texts(tmp: Path, texts: list[str]) -> Sample:
+    msgs = [WA.Msg(WA.ALICE, f"3EB0{i:012X}", WA.BASE_MS + i * 1000, WA.ALICE, 0, t) for i, t in enumerate(texts)]
+    return _wa_android(tmp, WA.Store({WA.ALICE: None}, {}, msgs), count=False)
+
+
+WHATSAPP_ANDROID = Declaration(unit="record", valid=lambda tmp: _wa_android(tmp, WA.sample_store(240)),
+                               big=lambda tmp, n: _wa_android_texts(tmp, _texts(n)),
+                               huge=lambda tmp: _wa_android_texts(tmp, ["before", HUGE, "after"]),
+                               accounted=records_accounted)
 
 def _im(built: tuple[Path, int, Path]) -> tuple[Path, ImportOptions, int, Path]:
     return built[0], ImportOptions(), built[1], built[2]
+
+
+# --- Signal: Desktop's SQLCipher database and Android's .backup, counted in message rows ----------------
+
+def _sd_build(tmp: Path, n: int = 160, extra: list[str] = ()) -> Sample:
+    root = tmp / "Signal"
+    ex = SD.build_profile(root, n, extra_texts=list(extra))
+    return Sample(root, ImportOptions(), ex.messages, root / "sql" / "db.sqlite")
+
+
+def _sb_build(tmp: Path, n: int = 160, extra: list[str] = ()) -> Sample:
+    path = tmp / "signal-2024-05-01-10-00-00.backup"
+    ex = SB.build_backup(path, n, extra_texts=list(extra))
+    return Sample(path, ImportOptions(options={"signal_passphrase": SB.SPACED}), ex.messages, path)
+
+
+SIGNAL_DESKTOP = Declaration(unit="record", valid=_sd_build, big=lambda tmp, n: _sd_build(tmp, n),
+                             huge=lambda tmp: _sd_build(tmp, 20, [HUGE]), accounted=records_accounted)
+SIGNAL_ANDROID = Declaration(unit="record", valid=_sb_build, big=lambda tmp, n: _sb_build(tmp, n),
+                             huge=lambda tmp: _sb_build(tmp, 20, [HUGE]), accounted=records_accounted)
+# --- Meta (Messenger, Instagram): message_N.json files, counted in message objects ---------------------
+
+def _meta_sample(root: Path, msgs: list[dict]) -> Sample:
+    from tests import meta_fixtures as mf
+
+    folder = mf.write_thread(root, "your_facebook_activity", "anna_1", "Anna", ["Me", "Anna"], msgs,
+                             media=mf.MEDIA)
+    return Sample(root, ImportOptions(), len(msgs), folder / "message_1.json")
+
+
+def _meta_valid(tmp: Path) -> Sample:
+    from tests import meta_fixtures as mf
+
+    msgs = mf.every_kind("anna_1", "Me", "Anna") + [{"sender_name": 5, "timestamp_ms": mf.T0_MS, "content": "x"}]
+    return _meta_sample(tmp / "facebook-me", msgs)
+
+
+def _meta_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"sender_name": "Anna", "timestamp_ms": 1_700_000_000_000 + i * 1000, "content": text or f"message {i}"}
+            for i in range(n)]
+
+
+META = Declaration(unit="record", valid=_meta_valid, big=lambda tmp, n: _meta_sample(tmp / "facebook-big", _meta_texts(n)),
+                   huge=lambda tmp: _meta_sample(tmp / "facebook-huge",
+                                                 [*_meta_texts(1), *_meta_texts(1, HUGE), *_meta_texts(1)]),
+                   accounted=records_accounted)
+
+
+# --- LINE: chat-history text, counted in messages (and stray lines) ----------------------------------
+
+_LINE_OPTS = ImportOptions(options={"tz": "UTC"})
+
+
+def _line_sample(path: Path, body: list[str], units: int) -> Sample:
+    path.write_text("\r\n".join(["[LINE] Chat history with Mika", "Saved on: 3/1/2024, 1:16 PM", *body]) + "\r\n",
+                    encoding="utf-8")
+    return Sample(path, _LINE_OPTS, units, path)
+
+
+def _line_valid(tmp: Path) -> Sample:
+    from tests import line_fixtures as lf
+
+    made = lf.write(tmp / "made.txt", "en")
+    body = ["a stray line before any day", *made.read_text(encoding="utf-8").splitlines()[3:]]
+    return _line_sample(tmp / "[LINE] Mika.txt", body, len(lf.CHAT) + 1)
+
+
+def _line_texts(n: int, text: str | None = None) -> list[str]:
+    return ["Tue, 2/13/2024", *(f"{i // 60 % 12 or 12}:{i % 60:02d} AM\tMika\t{text or f'message {i}'}"
+                                for i in range(n))]
+
+
+LINE = Declaration(unit="record", valid=_line_valid,
+                   big=lambda tmp, n: _line_sample(tmp / "[LINE] Big.txt", _line_texts(n), n),
+                   huge=lambda tmp: _line_sample(tmp / "[LINE] Huge.txt",
+                                                 [*_line_texts(1), *_line_texts(1, HUGE)[1:], *_line_texts(1)[1:]], 3),
+                   accounted=records_accounted)
+
+
+# --- Discord (DiscordChatExporter JSON): counted in message objects -----------------------------------
+
+def _dc_sample(folder: Path, msgs: list[dict]) -> Sample:
+    from tests import discord_fixtures as df
+
+    main = df.write(folder, "Friends", msgs)
+    return Sample(folder, ImportOptions(), len(msgs), main)
+
+
+def _dc_valid(tmp: Path) -> Sample:
+    from tests import discord_fixtures as df
+
+    return _dc_sample(tmp / "dce", [*df.every_kind("Friends.json_Files"), {"id": "9", "type": "Default"}])
+
+
+def _dc_texts(n: int, text: str | None = None) -> list[dict]:
+    from tests import discord_fixtures as df
+
+    return [df.message(i, df.ALICE, text or f"message {i}") for i in range(n)]
+
+
+DISCORD = Declaration(unit="record", valid=_dc_valid, big=lambda tmp, n: _dc_sample(tmp / "dce-big", _dc_texts(n)),
+                      huge=lambda tmp: _dc_sample(tmp / "dce-huge", [*_dc_texts(1), *_dc_texts(1, HUGE)[:0],
+                                                                      _dc_texts(2, HUGE)[1], *_dc_texts(1)]),
+                      accounted=records_accounted)
+
+
+# --- Slack: a workspace export, counted in message objects ---------------------------------------------
+
+def _slack_sample(root: Path, general: list[dict] | None = None) -> Sample:
+    import json as _json
+
+    from tests import slack_fixtures as sf
+
+    sf.write(root)
+    day = root / "general" / "2023-11-14.json"
+    if general is not None:
+        day.write_text(_json.dumps(general), encoding="utf-8")
+        for other in ("general/2023-11-15.json", "secret-plans/2023-11-14.json", "D1/2023-11-14.json"):
+            (root / other).unlink()
+    units = sum(len(_json.loads(p.read_text(encoding="utf-8"))) for p in root.glob("*/*.json"))
+    return Sample(root, ImportOptions(), units, day)
+
+
+def _slack_valid(tmp: Path) -> Sample:
+    from tests import slack_fixtures as sf
+
+    return _slack_sample(tmp / "ws", [*sf.general_day1(), {"type": "message", "user": "U1", "text": "no ts"}])
+
+
+def _slack_texts(n: int, text: str | None = None) -> list[dict]:
+    from tests import slack_fixtures as sf
+
+    return [sf.msg(i, "U1", text or f"message {i}") for i in range(n)]
+
+
+SLACK = Declaration(unit="record", valid=_slack_valid, big=lambda tmp, n: _slack_sample(tmp / "big", _slack_texts(n)),
+                    huge=lambda tmp: _slack_sample(tmp / "huge", [*_slack_texts(1), _slack_texts(2, HUGE)[1],
+                                                                  _slack_texts(3)[2]]),
+                    accounted=records_accounted)
+
+
+# --- Google Takeout (Hangouts.json): counted in events --------------------------------------------------
+
+def _google_sample(root: Path, events: list[dict]) -> Sample:
+    from tests import google_fixtures as gf
+
+    main = gf.write_hangouts(root, events=events)
+    return Sample(root, ImportOptions(), len(events), main)
+
+
+def _google_valid(tmp: Path) -> Sample:
+    from tests import google_fixtures as gf
+
+    return _google_sample(tmp / "takeout", [*gf.hangouts_events(), {"event_id": "bad", "timestamp": "soon"}])
+
+
+def _google_texts(n: int, text: str | None = None) -> list[dict]:
+    from tests import google_fixtures as gf
+
+    return [gf._event(i, gf.ANA, chat_message=gf._text({"type": "TEXT", "text": text or f"message {i}"}))
+            for i in range(n)]
+
+
+GOOGLE = Declaration(unit="record", valid=_google_valid,
+                     big=lambda tmp, n: _google_sample(tmp / "big", _google_texts(n)),
+                     huge=lambda tmp: _google_sample(tmp / "huge", [*_google_texts(1), _google_texts(2, HUGE)[1],
+                                                                    _google_texts(3)[2]]),
+                     accounted=records_accounted)
+
+
+# --- X (Twitter) archive and Snapchat My Data: counted in message objects ---------------------------------
+
+def _x_sample(root: Path, extra: list[dict], *, only: bool = False) -> Sample:
+    import json as _json
+
+    from tests import social_fixtures as sx
+
+    sx.write_x(root, extra=extra)
+    main = root / "data" / "direct-messages.js"
+    if only:
+        convs = [{"dmConversation": {"conversationId": "111-222", "messages": extra}}]
+        main.write_text("window.YTD.direct_messages.part0 = " + _json.dumps(convs), encoding="utf-8")
+        (root / "data" / "direct-messages-group.js").unlink()
+        return Sample(root, ImportOptions(), len(extra), main)
+    return Sample(root, ImportOptions(), 3 + len(extra) + 3, main)
+
+
+def _x_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"messageCreate": {"senderId": "222", "text": text or f"message {i}", "id": str(5000 + i), "mediaUrls": [],
+                               "urls": [], "reactions": [], "createdAt": f"2023-04-01T10:{i // 60 % 60:02d}:{i % 60:02d}.000Z"}}
+            for i in range(n)]
+
+
+TWITTER = Declaration(unit="record", valid=lambda tmp: _x_sample(tmp / "x", [{"messageCreate": {"id": "7"}}]),
+                      big=lambda tmp, n: _x_sample(tmp / "xbig", _x_texts(n), only=True),
+                      huge=lambda tmp: _x_sample(tmp / "xhuge", [*_x_texts(1), _x_texts(2, HUGE)[1], _x_texts(3)[2]],
+                                                 only=True),
+                      accounted=records_accounted)
+
+
+def _snap_sample(root: Path, extra: list[dict], *, only: bool = False) -> Sample:
+    import json as _json
+
+    from tests import social_fixtures as sx
+
+    sx.write_snapchat(root, extra=extra)
+    main = root / "json" / "chat_history.json"
+    if only:
+        main.write_text(_json.dumps({"ana": extra}), encoding="utf-8")
+        return Sample(root, ImportOptions(), len(extra), main)
+    return Sample(root, ImportOptions(), 4 + len(extra), main)
+
+
+def _snap_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"From": "ana", "Media Type": "TEXT", "Created": "2023-05-03 08:00:00 UTC", "Content": text or f"m {i}",
+             "IsSender": False, "Created(microseconds)": 1683100800000000 + i * 1000} for i in range(n)]
+
+
+SNAPCHAT = Declaration(unit="record", valid=lambda tmp: _snap_sample(tmp / "snap", [{"From": "ana", "Content": "x"}]),
+                       big=lambda tmp, n: _snap_sample(tmp / "sbig", _snap_texts(n), only=True),
+                       huge=lambda tmp: _snap_sample(tmp / "shuge", [*_snap_texts(1), _snap_texts(2, HUGE)[1],
+                                                                     _snap_texts(3)[2]], only=True),
+                       accounted=records_accounted)
+
+
+# --- QQ message manager (text): counted in messages (and stray lines) ---------------------------------
+
+_QQ_OPTS = ImportOptions(options={"tz": "Asia/Shanghai"})
+
+
+def _qq_sample(path: Path, body: list[str], units: int) -> Sample:
+    rule = "=" * 64
+    head = ["消息记录（此消息记录为文本格式，不支持重新导入）", "", rule, "消息分组:我的好友", rule, "消息对象:张三", rule, ""]
+    path.write_text("\r\n".join([*head, *body]) + "\r\n", encoding="utf-8")
+    return Sample(path, _QQ_OPTS, units, path)
+
+
+def _qq_texts(n: int, text: str | None = None) -> list[str]:
+    out = []
+    for i in range(n):
+        out += [f"2012-05-06 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} 张三", text or f"message {i}", ""]
+    return out
+
+
+QQ = Declaration(unit="record", valid=lambda tmp: _qq_sample(tmp / "qq.txt", _qq_texts(4), 4),
+                 big=lambda tmp, n: _qq_sample(tmp / "qq-big.txt", _qq_texts(n), n),
+                 huge=lambda tmp: _qq_sample(tmp / "qq-huge.txt", [*_qq_texts(1), *_qq_texts(1, HUGE)], 2),
+                 accounted=records_accounted)
+
+
+# --- Telegram HTML export: counted in message blocks (date separators are not messages) -------------------
+
+def _tgh_sample(folder: Path, blocks: list[str], units: int) -> Sample:
+    from tests import tghtml_fixtures as tf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "messages.html"
+    main.write_text(tf.HEAD.format(title="Chat") + "".join(blocks) + tf.TAIL, encoding="utf-8")
+    return Sample(folder, ImportOptions(), units, main)
+
+
+def _tgh_texts(n: int, text: str | None = None) -> list[str]:
+    from html import escape
+
+    from tests import tghtml_fixtures as tf
+
+    return [tf.msg(i + 1, f"01.05.2024 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}", "Alice",
+                   f'<div class="text">{escape(text or f"message {i}")}</div>') for i in range(n)]
+
+
+def _tgh_valid(tmp: Path) -> Sample:
+    from tests import tghtml_fixtures as tf
+
+    bad = '<div class="message default clearfix" id="message99"><div class="body"><div class="text">no date</div></div></div>'
+    return _tgh_sample(tmp / "tgh", [*tf.page_one(), bad], len(tf.page_one()) - 1 + 1)
+
+
+TELEGRAM_HTML = Declaration(unit="record", valid=_tgh_valid,
+                            big=lambda tmp, n: _tgh_sample(tmp / "tghbig", _tgh_texts(n), n),
+                            huge=lambda tmp: _tgh_sample(tmp / "tghhuge", [*_tgh_texts(1), *_tgh_texts(1, HUGE)], 2),
+                            accounted=records_accounted)
+
+
+# --- Other tools: WhatsApp-Chat-Exporter JSON and imessage-exporter text ------------------------------------
+
+def _wce_sample(root: Path, msgs: dict, units: int) -> Sample:
+    import json as _json
+
+    root.mkdir(parents=True, exist_ok=True)
+    main = root / "result.json"
+    main.write_text(_json.dumps({"447700900123@s.whatsapp.net": {"name": "Ana", "messages": msgs}}), encoding="utf-8")
+    return Sample(root, ImportOptions(), units, main)
+
+
+def _wce_texts(n: int, text: str | None = None) -> dict:
+    return {str(i): {"from_me": False, "timestamp": 1_700_000_000 + i, "key_id": f"K{i}", "media": False,
+                     "meta": False, "data": text or f"message {i}"} for i in range(n)}
+
+
+def _wce_valid(tmp: Path) -> Sample:
+    from tests import othertools_fixtures as of
+
+    msgs = {**of.wa_messages(), "bad": {"from_me": False, "key_id": "X", "data": "no time"}}
+    return _wce_sample(tmp / "wce", msgs, len(msgs))
+
+
+WA_EXPORTER = Declaration(unit="record", valid=_wce_valid,
+                          big=lambda tmp, n: _wce_sample(tmp / "wbig", _wce_texts(n), n),
+                          huge=lambda tmp: _wce_sample(tmp / "whuge", {**_wce_texts(1), "h": {
+                              "from_me": False, "timestamp": 1_700_000_500, "key_id": "H", "data": HUGE}}, 2),
+                          accounted=records_accounted)
+
+
+def _imx_sample(folder: Path, blocks: list[str]) -> Sample:
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "+15551234567.txt"
+    main.write_text("".join(blocks), encoding="utf-8")
+    return Sample(folder, ImportOptions(options={"tz": "UTC"}), len(blocks), main)
+
+
+def _imx_texts(n: int, text: str | None = None) -> list[str]:
+    return [f"May 17, 2022  {1 + i // 3600 % 11}:{i // 60 % 60:02d}:{i % 60:02d} PM\n+15551234567\n"
+            f"{text or f'message {i}'}\n\n" for i in range(n)]
+
+
+IMESSAGE_TXT = Declaration(unit="record", valid=lambda tmp: _imx_sample(tmp / "imx", _imx_texts(5)),
+                           big=lambda tmp, n: _imx_sample(tmp / "imxbig", _imx_texts(n)),
+                           huge=lambda tmp: _imx_sample(tmp / "imxhuge", [*_imx_texts(1), _imx_texts(2, HUGE)[1]]),
+                           accounted=records_accounted)
 
 
 # --- iPhone backups and WhatsApp for iPhone: SQLite rows (ZWAMESSAGE, sms.db message) -------------------
@@ -296,11 +645,23 @@ DECLARATIONS: dict[str, Declaration] = {
     "wechat-pc": WECHAT_PC,
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
+    "whatsapp-android": WHATSAPP_ANDROID,
     "imessage": IMESSAGE,
+    "signal-desktop": SIGNAL_DESKTOP,
+    "signal-android": SIGNAL_ANDROID,
+    "meta": META,
+    "line": LINE,
+    "discord": DISCORD,
+    "slack": SLACK,
+    "google": GOOGLE,
+    "snapchat": SNAPCHAT,
+    "twitter": TWITTER,
+    "qq": QQ,
+    "telegram-html": TELEGRAM_HTML,
+    "wa-exporter": WA_EXPORTER,
+    "imessage-txt": IMESSAGE_TXT,
     "iphone-backup": IPHONE_BACKUP,
     "whatsapp-ios": WHATSAPP_IOS,
-    "whatsapp-android": WHATSAPP_ANDROID,
-    "meta": META,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

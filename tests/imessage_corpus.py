@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tests import imessage_blobs as B
-from tests.imessage_fixtures import CAF, DB, HEIC, JPEG, PNG, _rank, at, has, text_cols
+from tests.imessage_fixtures import CAF, DB, HEIC, JPEG, PNG, _rank, apple_date, at, has, text_cols
 
 ALICE, BOB, CAROL, DAVE = "+15550100001", "bob@example.com", "+442079460000", "+15550100004"
 GROUP, GROUP2 = "chat100200300", "chat999000111"
@@ -78,7 +78,9 @@ def build(root: Path, n: int = 1200, variant: str = "15", drop: set[str] | None 
         mine = i % 3 == 0
         sender = "me" if mine else members[i % len(members)]
         svc = "SMS" if chat == chats[1][0] else ("RCS" if conv == DAVE else "iMessage")
-        base = {"is_from_me": int(mine), "handle_id": 0 if mine else (h_alice_sms if svc == "SMS" else hid[sender]),
+        to = h_alice_sms if svc == "SMS" else hid[members[0]]       # my messages in a direct chat: the recipient
+        base = {"is_from_me": int(mine), "date_read": apple_date(at(i + 1), variant) if mine and i % 5 == 0 else 0,
+                "handle_id": (0 if len(members) > 1 else to) if mine else (to if svc == "SMS" else hid[sender]),
                 "service": svc,
                 "destination_caller_id": "+15550109999" if mine else None}
         guid = guid_of(i, variant)
@@ -242,4 +244,7 @@ def _edges(db: DB, c: Corpus, chats: list, hid: dict, order: list[str]) -> None:
     g = "NOCHAT-0001"
     db.message(None, g, at(len(order) + 2), handle_id=hid[DAVE], **text_cols(c.variant, "no chat row"))
     c.messages[g] = Expect(g, DAVE, DAVE, at(len(order) + 2), "text", "no chat row")
-    c.rows += 1
+    g = "NOCHAT-0002"                       # mine, in no chat: Messages keeps whom I wrote to in handle_id
+    db.message(None, g, at(len(order) + 5), handle_id=hid[BOB], is_from_me=1, **text_cols(c.variant, "to Bob"))
+    c.messages[g] = Expect(g, BOB, "me", at(len(order) + 5), "text", "to Bob")
+    c.rows += 2

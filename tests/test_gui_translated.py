@@ -41,7 +41,7 @@ def zh_window(qtbot, vault, tmp_path: Path):
     from chatvault.gui.main_window import MainWindow
 
     conn = vault.connect()
-    demo.populate(conn)
+    demo.populate(conn, moments=True)
     demo.attach_demo_photo(vault, conn)
     user = [r[0] for r in conn.execute(
         "SELECT title FROM conversations UNION SELECT display_name FROM participants UNION SELECT display_name "
@@ -115,6 +115,12 @@ def test_every_screen_and_dialog_is_chinese(qtbot, zh_window, vault, tmp_path: P
         win.compliance.tabs.setCurrentIndex(i)
         _settle(qtbot, 150)
         found += collect(win)
+    from chatvault.gui.views.main_chrome import PAGE_MOMENTS
+
+    win.show_page(PAGE_MOMENTS)                    # the Moments timeline: posts, photos, likes, comments
+    qtbot.waitUntil(lambda: bool(win.moments.cards) and not win.moments.loading, timeout=10_000)
+    _settle(qtbot, 150)
+    found += collect(win)
     # Search counts, one and many, and the empty result.
     sp = win.search_page
     for query in ("好", "红包", "zzqqxx"):

@@ -49,7 +49,7 @@ def check_against(recs: list, corpus: K.Corpus) -> None:
             (e.kind, e.conv, e.sender, e.ts, e.reply_to), guid
         if e.kind != "recalled":
             assert m.text == e.text, guid
-        assert sorted((r["by"], r["emoji"]) for r in m.extra.get("reactions", [])) == sorted(e.reactions), guid
+        assert sorted((r["by_key"], r["emoji"]) for r in m.extra.get("reactions", [])) == sorted(e.reactions), guid
         assert len(m.extra.get("reaction_history", [])) == e.history, guid
         assert len(m.extra.get("edits", [])) == e.versions, guid
         if (e.text or "").startswith("https://example.org/read/"):
@@ -80,9 +80,13 @@ def test_a_mac_messages_folder_of_every_kind_imports_exactly(vault, tmp_path):
             assert text == e.text, guid
         else:
             assert extra["unsent"] and extra["recalled_by_me"] == (e.sender == "me")
-        assert sorted((r["by"], r["emoji"]) for r in extra.get("reactions", [])) == sorted(e.reactions), guid
+        assert sorted((r["by_key"], r["emoji"]) for r in extra.get("reactions", [])) == sorted(e.reactions), guid
         assert reply == (ids.get(e.reply_to) if e.reply_to else None), guid
         assert len(extra.get("edits", [])) == e.versions and bool(edited) == (e.versions > 0), guid
+    read_at = json.loads(stored[K.guid_of(0)][6])["read_at"]          # when the other side read it
+    assert read_at == K.at(1).isoformat()
+    # the account: the number its owner sends from, so a Mac and an iPhone of it are one source
+    assert rows(vault, "SELECT app, account FROM sources") == [("imessage", "+15550109999")]
     # one conversation per person or group (an iMessage and an SMS chat with Alice are one), titled
     convs = dict(rows(vault, "SELECT source_key, title FROM conversations"))
     assert set(convs) == {K.ALICE, K.BOB, K.CAROL, K.DAVE, K.GROUP, K.GROUP2} - {K.CAROL}
@@ -103,6 +107,9 @@ def test_a_mac_messages_folder_of_every_kind_imports_exactly(vault, tmp_path):
     status, path = rows(vault, "SELECT a.status, a.expected_path FROM attachments a JOIN messages m "
                                "ON m.id = a.message_id WHERE m.source_key = ?", gone)[0]
     assert status == "missing" and path.startswith("~/Library/Messages/Attachments/") and path.endswith(".MOV")
+    reason = json.loads(rows(vault, "SELECT a.extra FROM attachments a JOIN messages m ON m.id = a.message_id "
+                                    "WHERE m.source_key = ?", gone)[0][0])["reason"]
+    assert reason == "not in the copied Messages folder"
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -136,7 +143,7 @@ def test_a_later_copy_adds_only_what_is_new_and_marks_what_vanished(vault, tmp_p
     third = run_import(vault, newer.root)
     assert third.added == 6 and third.missing_at_source == 1
     loved = json.loads(rows(vault, "SELECT extra FROM messages WHERE source_key = ?", liked)[0][0])
-    assert [(r["by"], r["emoji"]) for r in loved["reactions"]] == [(K.BOB, "❤️")]
+    assert [(r["by_key"], r["emoji"]) for r in loved["reactions"]] == [(K.BOB, "❤️")]
     status = dict(rows(vault, "SELECT source_key, status FROM messages"))
     assert status[deleted] == "missing-at-source" and status[unsent_later] == "present"
     text, extra = rows(vault, "SELECT text, extra FROM messages WHERE source_key = ?", unsent_later)[0]
@@ -166,6 +173,14 @@ def test_a_damaged_database_is_salvaged_and_named(vault, tmp_path):
     assert warnings and all(w.location == str(corpus.db) and "chat.db" in w.message for w in warnings)
     report = run_import(vault, corpus.root)
     assert report.added == len(got) and report.outcome in ("ok", "partial")
+    conn = sqlite3.connect(corpus.db)                   # the message table's root page destroyed
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'message'").fetchone()[0]
+    conn.close()
+    broken[(root - 1) * page:root * page] = b"\xa5" * page
+    corpus.db.write_bytes(bytes(broken))
+    with pytest.raises(InputError, match="chat.db is damaged: none of its messages can be read") as exc:
+        read(corpus.root)
+    assert exc.value.location == str(corpus.db)
 
 
 def test_a_copy_cut_short_imports_what_it_holds_and_says_so(tmp_path):
@@ -176,8 +191,10 @@ def test_a_copy_cut_short_imports_what_it_holds_and_says_so(tmp_path):
     warnings = [r.message for r in recs if isinstance(r, ImportWarning)]
     assert corpus.rows // 2 < IM.accounted(recs) < corpus.rows
     assert any(w.startswith("chat.db is cut short: it holds") for w in warnings)
-    corpus.db.write_bytes(data[:len(data) * 3 // 10])        # the message table's pages are gone
-    with pytest.raises(InputError, match="chat.db is damaged: none of its messages can be read") as exc:
+    corpus.db.write_bytes(data[:len(data) * 3 // 10])        # most of it gone: the first messages still read
+    assert 0 < IM.accounted(read(corpus.root)) < corpus.rows // 2
+    corpus.db.write_bytes(data[:len(data) // 50])            # the schema's own pages cut: nothing to read
+    with pytest.raises(InputError, match="chat.db cannot be read as an SQLite database") as exc:
         read(corpus.root)
     assert exc.value.location == str(corpus.db)
 

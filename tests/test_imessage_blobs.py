@@ -27,6 +27,9 @@ def test_bodies_of_every_shape_read_back() -> None:
     assert link.attr_values("__kIMLinkAttributeName") == ["https://example.com/a"]
     assert link.runs[0].attrs["__kIMBaseWritingDirectionAttributeName"] == -1
     assert link.runs[0].attrs["__kIMDataDetectedAttributeName"].startswith(b"bplist00")     # NSData, [Nc]
+    little = B.body("big-endian archive")                     # NeXT's byte order: signature "typedstream"
+    big = b"\x04\x0btypedstream\x81\x03\xe8" + little[len(b"\x04\x0bstreamtyped\x81\xe8\x03"):]
+    assert typedstream.attributed_text(big).text == "big-endian archive"
     plain = typedstream.attributed_text(B.attributed_body([("immutable", {"k": 1})], mutable=False))
     assert plain.text == "immutable" and plain.runs[0].attrs == {"k": 1}
 

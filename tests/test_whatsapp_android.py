@@ -283,3 +283,16 @@ def test_a_database_whose_schema_lies_beyond_its_first_pages_is_recognised(tmp_p
     assert path.stat().st_size > 256 << 10
     best, found = registry.detect(path)[0]
     assert best.name == "whatsapp-android" and found.confidence >= 0.8
+
+
+def test_a_call_with_someone_without_a_chat_gets_a_conversation_and_placeholders_are_skipped(vault, tmp_path):
+    store = F.sample_store(12)
+    store.calls.append(F.Call("491700000099@s.whatsapp.net", "CALL9", F.BASE_MS + 99_000, duration=30, result=5))
+    path = F.build_current(tmp_path / "msgstore.db", store)
+    c = sqlite3.connect(path)
+    c.execute("INSERT INTO message(chat_row_id, from_me, key_id, timestamp, message_type) VALUES (-1, 0, '-1', 0, 0)")
+    c.commit()
+    c.close()
+    r = run_import(vault, path)
+    assert r.outcome == "ok" and r.unparsed == 0 and r.added == len(store.msgs) + len(store.calls)
+    assert ("+491700000099",) in _rows(vault, "SELECT title FROM conversations")

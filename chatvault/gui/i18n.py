@@ -147,7 +147,8 @@ CORE_STRINGS = (
 #: the import dialog may name formats in its own words instead.
 CORE_TITLES = ("Telegram Desktop export (JSON)", "WhatsApp chat export", "Weixin 4.x (Windows/macOS)",
                "WeChat for Windows 3.x", "WeChat for Android (EnMicroMsg.db)",
-               "iPhone backup (Finder/iTunes): WhatsApp and Messages", "WhatsApp for iPhone (ChatStorage.sqlite)")
+               "iPhone backup (Finder/iTunes): WhatsApp and Messages", "WhatsApp for iPhone (ChatStorage.sqlite)",
+               "Signal Desktop (profile folder)", "Signal for Android (.backup)")
 
 
 def core_text(text: str) -> str:

@@ -38,6 +38,7 @@ from chatvault.gui.views.main_chrome import (  # the page numbers are part of th
     PAGE_CHATS,
     PAGE_GALLERY,
     PAGE_LOCKED,
+    PAGE_MOMENTS,
     PAGE_PROTECTION,
     PAGE_SEARCH,
     MainWindowChrome,
@@ -217,6 +218,10 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.compliance = CompliancePage(self)        # PAGE_COMPLIANCE: after the locked page
         self.compliance.holds_changed.connect(lambda: self.chat_compliance.refresh())
         self.stack.addWidget(self.compliance)
+        from chatvault.gui.pages.moments import MomentsPage
+
+        self.moments = MomentsPage(self)              # PAGE_MOMENTS
+        self.stack.addWidget(self.moments)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -239,6 +244,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.gallery.set_vault(vault, self.conn)
         self.protection.set_vault(vault)
         self.compliance.set_vault(vault)
+        self.moments.set_vault(vault)
         self.reload_chats()
         self._watch_vault(vault)
 
@@ -292,7 +298,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
 
     def open_message(self, conversation_id: int, message_id: int) -> None:
         """Open a conversation scrolled to a message, highlighted, with its context around it."""
-        if self.store is None:
+        if self.store is None or self.moments.show_message(conversation_id, message_id):
             return
         msg = self.store.message(message_id)
         row = self.chat_model.row_of(conversation_id)
@@ -319,6 +325,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.gallery.refresh()
         elif page == PAGE_PROTECTION:
             self.protection.refresh()
+        elif page == PAGE_MOMENTS:
+            self.moments.refresh()
 
     def jump_to_date(self) -> None:
         if self.current_conv is None:
@@ -388,6 +396,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.exporter.stop()
         self.search_page.clear()
         self.gallery.clear()
+        self.moments.clear()
         self.protection.clear()
         self.compliance.set_vault(None)
         self.chat_compliance.clear()

@@ -11,11 +11,23 @@ from pathlib import Path
 
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
+from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
+from chatvault.importers.google import GoogleImporter
 from chatvault.importers.imessage.importer import IMessageImporter
+from chatvault.importers.imessage_txt import ImessageTxtImporter
 from chatvault.importers.iosbackup import IPhoneBackupImporter
+from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
+from chatvault.importers.qq import QQImporter
+from chatvault.importers.signal_backup import SignalBackupImporter
+from chatvault.importers.signal_desktop import SignalDesktopImporter
+from chatvault.importers.slack import SlackImporter
+from chatvault.importers.snapchat import SnapchatImporter
 from chatvault.importers.telegram import TelegramImporter
+from chatvault.importers.telegram_html import TelegramHtmlImporter
+from chatvault.importers.twitter import TwitterImporter
+from chatvault.importers.wa_exporter import WaExporterImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
 from chatvault.importers.whatsapp_android import WhatsAppAndroidImporter
@@ -28,10 +40,22 @@ IMPORTERS: list[type[Importer]] = [
     Weixin4Importer,
     WeChatAndroidImporter,
     WhatsAppAndroidImporter,
+    SignalDesktopImporter,
+    SignalBackupImporter,
+    MetaImporter,
+    LineImporter,
+    DiscordImporter,
+    GoogleImporter,
+    SlackImporter,
+    SnapchatImporter,
+    TwitterImporter,
+    QQImporter,
+    TelegramHtmlImporter,
+    WaExporterImporter,
+    ImessageTxtImporter,
     IMessageImporter,
     IPhoneBackupImporter,
     WhatsAppIOSImporter,
-    MetaImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

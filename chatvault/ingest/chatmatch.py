@@ -87,36 +87,49 @@ def united(stored: dict | None, new: dict) -> dict:
     return out
 
 
-def find_conversation(conn: Connection, rec: ConversationRec, known: Any = None) -> Any:
+class ChatIndex:
+    """The stored WhatsApp conversations that carry a chat identity, read once per import run (a run's
+    own new chats are never the same chat as each other: one source names each chat once)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.by_jid: dict[str, Any] = {}
+        self.named: list[tuple[Any, bool, set[str]]] = []     # (row, has a JID, its names)
+        for row in conn.execute(
+                "SELECT c.id, c.kind, c.title, c.extra, c.feed FROM conversations c JOIN sources s ON s.id = "
+                "c.source_id WHERE s.app IN (SELECT value FROM json_each(?)) AND c.extra LIKE '%chat_identity%'",
+                (json.dumps(APPS),)):
+            ident = identity_of(row["extra"])
+            if ident is None:
+                continue
+            jid = ident.get("jid")
+            if jid:
+                self.by_jid.setdefault(jid, row)
+            self.named.append((row, bool(jid), {norm_name(n) for n in ident.get("names") or [] if isinstance(n, str)}))
+
+
+def find_conversation(conn: Connection, rec: ConversationRec, known: Any = None,
+                      index: ChatIndex | None = None) -> Any:
     """The stored conversation (id, kind, title, extra, feed) that is the same WhatsApp chat as `rec`, or None.
-    `known`: the run's `Conv` for `rec.key` when an earlier record of this run found it already."""
+    `known`: the run's `Conv` for `rec.key` when an earlier record of this run found it already;
+    `index`: the run's `ChatIndex` (read here when not given)."""
     if known is not None:
         return conn.execute("SELECT id, kind, title, extra, feed FROM conversations WHERE id = ?", (known.id,)).fetchone()
     ident = identity_of(rec.extra)
     if ident is None:
         return None
-    rows = conn.execute(
-        "SELECT c.id, c.kind, c.title, c.extra, c.feed, c.source_key FROM conversations c JOIN sources s "
-        "ON s.id = c.source_id WHERE s.app IN (SELECT value FROM json_each(?)) AND c.extra LIKE '%chat_identity%'",
-        (json.dumps(APPS),)).fetchall()
+    index = index or ChatIndex(conn)
     jid = ident.get("jid")
-    if jid:
-        for row in rows:
-            other = identity_of(row["extra"])
-            if other and other.get("jid") == jid:
-                return row
+    if jid and jid in index.by_jid:
+        return index.by_jid[jid]
     names = {norm_name(n) for n in ident.get("names") or [] if isinstance(n, str) and n.strip()}
     if not names:
         return None
-    hits = []
-    for row in rows:
-        other = identity_of(row["extra"])
-        if other is None or bool(jid) == bool(other.get("jid")):
-            continue      # names join a database's chat (with its JID) to an export's (without), nothing else
-        theirs = {norm_name(n) for n in other.get("names") or [] if isinstance(n, str)}
-        if names & theirs:
-            hits.append(row)
-    return hits[0] if len(hits) == 1 else None
+    # Names join a database's chat (with its JID) to an export's (without), nothing else.
+    hits = [entry for entry in index.named if entry[1] != bool(jid) and names & entry[2]]
+    if len(hits) != 1:
+        return None
+    index.named.remove(hits[0])          # taken: another chat of this run with the same name cannot join it
+    return hits[0][0]
 
 
 def keep_identity(stored_extra: Any, rec: ConversationRec) -> None:

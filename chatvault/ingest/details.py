@@ -11,11 +11,23 @@ from __future__ import annotations
 
 import json
 
+from chatvault.ingest.reconcile import LIVE_MARK
 from chatvault.ingest.report import ImportReport
 from chatvault.ingest.rows import dumps
 from chatvault.store.db import Connection
 
 ENGINE_KEYS = ("previous_texts", "recalled")
+_MARKS = ('"reactions"', '"poll"')
+
+
+def concerns(stored: str | None, new: str | None) -> bool:
+    """Whether a changed `extra` is one this module updates: reactions or a poll, in a message that is
+    neither a Moments post (its likes: ingest/feedreconcile.py) nor one marked live (ingest/reconcile.py
+    `refresh`)."""
+    new = new or ""
+    if '"likes"' in new or LIVE_MARK in new:
+        return False
+    return any(m in new or m in (stored or "") for m in _MARKS)
 
 
 def update(conn: Connection, report: ImportReport, mid: int, stored: str | None, new: str | None) -> bool:

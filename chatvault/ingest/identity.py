@@ -54,6 +54,7 @@ class Identity:
         self.names = names.People(conn, run_id)
         self.people: dict[str, int] = self.names.ids
         self.members: set[tuple[int, int]] = set()
+        self.chat_index: chatmatch.ChatIndex | None = None   # stored WhatsApp chats, read once (chatmatch.py)
 
     def source(self, rec: SourceRec) -> None:
         me = self.options.me or rec.me_name
@@ -98,7 +99,9 @@ class Identity:
                         (sid, rec.key)).fetchone()
         matched = False
         if row is None:           # the same WhatsApp chat stored by another source? (ingest/chatmatch.py)
-            row = chatmatch.find_conversation(c, rec, self.convs.get(rec.key))
+            if self.chat_index is None and chatmatch.identity_of(rec.extra) is not None:
+                self.chat_index = chatmatch.ChatIndex(c)
+            row = chatmatch.find_conversation(c, rec, self.convs.get(rec.key), self.chat_index)
             matched = row is not None
         if row is not None:
             chatmatch.keep_identity(row["extra"], rec)
@@ -119,7 +122,7 @@ class Identity:
             prev = c.execute("SELECT max(ts) FROM messages WHERE conversation_id = ?", (cid,)).fetchone()[0]
             self.convs[rec.key] = Conv(cid, None if prev is None else int(prev),
                                        reorder=Reorder(rec.key) if reorder and prev is not None else None)
-            if prev is not None:
+            if prev is not None and chatmatch.identity_of(rec.extra) is not None:     # WhatsApp chats only
                 self.convs[rec.key].merge = chatmatch.merger(c, cid, self.importer.name, matched)
             self.report.conversations += 1
         for p in rec.participants:

@@ -8,6 +8,7 @@
   the period is recorded (`import_coverage`).
 - A complete snapshot of an account (`SourceRec.complete`): chats an earlier complete snapshot of
   the same format had and this one lacks have their messages marked missing-at-source (`gone`).
+- A Moments feed is a partial cache, not a snapshot: `feedreconcile` decides for it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 from typing import TYPE_CHECKING
 
 from chatvault import faults
-from chatvault.ingest import owner, recalls
+from chatvault.ingest import feedreconcile, owner, recalls
 from chatvault.ingest.identity import Conv
 from chatvault.ingest.rows import dumps
 from chatvault.model import MessageStatus
@@ -69,6 +70,7 @@ def finish(writer: Writer, mark_missing: bool) -> None:
     note = owner.unmatched_note(c, ids.source_id, ids.me_choice, ids.options.me)
     if note:
         report.warn(note)
+    feeds = feedreconcile.feeds_of(c, [conv.id for conv in ids.convs.values()])
     for key, conv in ids.convs.items():
         if conv.first is None or conv.last is None:
             continue
@@ -76,7 +78,11 @@ def finish(writer: Writer, mark_missing: bool) -> None:
         missing = restored = 0
         if conv.reorder is not None:
             _reordered(writer, key, conv.reorder)
-        if mark_missing and newer and conv.prev_max is not None:
+        if feedreconcile.is_moments(feeds.get(conv.id)):
+            if mark_missing and conv.prev_max is not None:     # a partial cache: its own rule
+                restored, missing = feedreconcile.reconcile(c, writer.run_id, ids.importer.name, conv.id,
+                                                            report.damaged())
+        elif mark_missing and newer and conv.prev_max is not None:
             # (A conversation with no message before this run has nothing to mark or restore.)
             restored, missing = _reconcile(c, writer.run_id, ids.importer.name, conv)
         elif mark_missing and not newer:
@@ -144,8 +150,8 @@ def gone(writer: Writer) -> None:
     rows = c.execute(
         "SELECT DISTINCT ic.conversation_id FROM import_coverage ic JOIN import_runs ir ON ir.id = ic.run_id "
         "JOIN conversations cv ON cv.id = ic.conversation_id WHERE cv.source_id IN (SELECT value FROM json_each(?)) "
-        "AND ir.format = ? AND ir.id != ? AND ir.outcome IN ('ok', 'partial') "
-        "AND json_extract(ir.counts, '$.complete') = 1",
+        "AND ir.format = ? AND cv.feed IS NOT 'moments' "
+        "AND ir.id != ? AND ir.outcome IN ('ok', 'partial') AND json_extract(ir.counts, '$.complete') = 1",
         (json.dumps(writer.ids.source_ids or [writer.ids.source_id]), fmt, run)).fetchall()
     for (cid,) in rows:
         if cid in seen:

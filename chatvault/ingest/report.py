@@ -29,6 +29,8 @@ class ImportReport:
     merged: int = 0                     # messages found stored from another WhatsApp source (ingest/chatmatch.py)
     details_updated: int = 0            # stored messages whose reactions/votes the source changed (ingest/details.py)
     unparsed: int = 0
+    articles_linked: int = 0            # links from messages to articles this run added (docs/articles.md)
+    articles_from_cache: int = 0        # article snapshots taken from WeChat's browser cache
     unparsed_lines: list[str] = field(default_factory=list)
     conversations: int = 0
     messages_seen: int = 0

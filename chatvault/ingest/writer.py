@@ -17,7 +17,7 @@ from typing import Any
 from chatvault import faults
 from chatvault.importers.base import Importer, ImportOptions
 from chatvault.importers.openers import TreeCache
-from chatvault.ingest import details, recalls, reconcile, tombstones
+from chatvault.ingest import details, feedreconcile, recalls, reconcile, tombstones
 from chatvault.ingest.attachments import Attachments
 from chatvault.ingest.identity import Conv, Identity
 from chatvault.ingest.parse import env_int
@@ -326,10 +326,14 @@ class Writer:
             recalls.again(b.notices, conv, p, old[2])
         elif text is not None and old[2] != text and p[SOURCE_ID] is not None:
             reconcile.edit(self.conn, self.report, mid, old, text, p[EDITED_AT])
-        if p[SOURCE_ID] is not None and p[EXTRA] and reconcile.LIVE_MARK in p[EXTRA]:
-            reconcile.refresh(self.conn, mid, p[EXTRA])                      # tapbacks/edits (iMessage)
-        elif len(old) > 3 and p[SOURCE_ID] is not None and old[3] != p[EXTRA] and p[KIND] != "recalled":
-            details.update(self.conn, self.report, mid, old[3], p[EXTRA])    # reactions, votes... changed
+        extra = p[EXTRA]
+        if extra is not None and '"likes"' in extra:       # a Moments post: likes since the last import
+            feedreconcile.likes_again(self.conn, mid, extra)
+        if p[SOURCE_ID] is not None and extra and reconcile.LIVE_MARK in extra:
+            reconcile.refresh(self.conn, mid, extra)
+        if len(old) > 3 and p[SOURCE_ID] is not None and old[3] != extra and details.concerns(old[3], extra) \
+                and p[KIND] != "recalled":
+            details.update(self.conn, self.report, mid, old[3], extra)    # reactions, votes... changed
         atts = p[ATTACHMENTS]
         if atts and conv.merge is not None and mid in conv.merge.bare:
             conv.merge.bare.discard(mid)        # the export's copy had no file rows: these are its files

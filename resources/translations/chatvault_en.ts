@@ -2065,4 +2065,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         </translation>
     </message>
 </context>
+<context>
+    <name>MomentsPage</name>
+    <message numerus="yes">
+        <source>%n post(s)</source>
+        <translation>
+            <numerusform>%n post</numerusform>
+            <numerusform>%n posts</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

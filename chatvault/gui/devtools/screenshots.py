@@ -72,7 +72,7 @@ def render(out_dir: Path) -> list[Path]:  # over 80 lines on purpose: one straig
     written: list[Path] = []
     vault, _key = create_vault(tmp / "vault", "demo demo demo demo")
     conn = vault.connect()
-    ids = demo.populate(conn)
+    ids = demo.populate(conn, moments=True)
     demo.attach_demo_photo(vault, conn)
     conn.close()
     win = MainWindow(vault)
@@ -101,6 +101,9 @@ def render(out_dir: Path) -> list[Path]:  # over 80 lines on purpose: one straig
     shot(win, "main-en.png")
     select("li")
     shot(win, "conversation-cards-en.png")
+    from chatvault.gui.devtools import moments_shots
+
+    moments_shots.shoot(app, win, shot)          # moments-en.png, moments-zh_CN.png
 
     i18n.set_language("zh_CN")
     _settle(app)

@@ -34,21 +34,22 @@ PROPER_NOUNS = frozenset("""
 ChatVault WeChat Weixin WhatsApp Telegram iMazing iTunes iPhone iPad iOS Android macOS Windows Linux
 S3 JSON HTML PDF CSV TXT ZIP zip txt json html pdf csv SQLCipher SQLite Argon2id AES GCM XChaCha20
 IMEI uin UIN MD5 md5 SHA-256 URL URLs HEX hex ID
-EnMicroMsg MicroMsg MSG db dat Msg
+EnMicroMsg MicroMsg MSG db dat Msg crypt14 crypt15
 Ctrl Shift Alt Esc Enter Tab Del PgUp PgDn Home End
 B KB MB GB TB KiB MiB GiB ms s
 Noto Emoji CJK Qt PySide6 DB Desktop PyWxDump SharpWxDump
-iMessage Mac
+Mac
 Excel RSMF UTF-8 UTF-16 EML MBOX XLSX DOCX Relativity
 WA TG WX wechat weixin whatsapp telegram wechat-pc weixin4 wechat-android
+signal-desktop signal-android DPAPI PowerShell KDE GNOME
 Facebook Messenger Instagram Meta messenger instagram meta Signal iMessage Finder LINE Slack Discord Google Hangouts
-Snapchat QQ Twitter
+Snapchat QQ Twitter DiscordChatExporter Takeout WhatsApp-Chat-Exporter imessage-exporter
 """.split())
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
-_PATHLIKE = re.compile(r"(?:[A-Za-z]:)?[/\\~][^\s]*|\S+\.(?:db|dat|txt|zip|json|html|wav|pdf|png|jpg|amr|silk|mp4)\b|"
+_PATHLIKE = re.compile(r"`[^`]+`|(?:[A-Za-z]:)?[/\\~][^\s]*|\S+\.(?:db|dat|txt|zip|json|html|wav|pdf|png|jpg|amr|silk|mp4)\b|"
                        r"https?://\S+|\S+@\S+|"
-                       r"[^\s（）()]*\w[_/\\.]\w[^\s（）()]*|_\w+|\b\w-\w\b")   # identifiers, file names, ranges (a-f)
+                       r"[^\s（）()]*\w[_/\\.]\w[^\s（）()]*|_\w+|\b\w-\w\b")   # `commands`, identifiers, file names, ranges
 
 
 def _texts_of(w: QWidget) -> Iterable[str]:

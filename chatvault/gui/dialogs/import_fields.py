@@ -334,6 +334,9 @@ class SourcePanel(QFrame):
             if field == "format":
                 continue
             self.form.setRowVisible(self._row_box(widget), field in shown)
+        tz_help = self.rows["tz"][0].parentWidget().findChild(QLabel, "timeZoneHelp")
+        if tz_help is not None:
+            tz_help.setText(W.field_help("tz", fmt))
         if fmt in ("wechat-pc", "weixin4"):
             help_label = self.rows["key"][0].parentWidget().findChild(QLabel, "wechatKeyHelp")
             help_label.setText(W.field_help("key", fmt))

@@ -26,6 +26,10 @@ FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
     "wechat-android": ("imei", "uin", "android_key"),
     "whatsapp": ("date_order", "tz"),
     "telegram": (),
+    "line": ("tz",),
+    "qq": ("tz",),
+    "telegram-html": ("tz",),
+    "imessage-txt": ("tz",),
 }
 
 
@@ -58,8 +62,20 @@ def format_title(name: str) -> str:
         "iphone-backup": QCoreApplication.translate("ImportWording", "iPhone backup (WhatsApp and Messages)"),
         "whatsapp-ios": QCoreApplication.translate("ImportWording", "WhatsApp for iPhone (ChatStorage.sqlite)"),
         "whatsapp-android": QCoreApplication.translate("ImportWording", "WhatsApp for Android database"),
-        "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
         "imessage": QCoreApplication.translate("ImportWording", "iMessage / SMS (Mac Messages folder)"),
+        "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
+        "line": QCoreApplication.translate("ImportWording", "LINE chat history (text)"),
+        "discord": QCoreApplication.translate("ImportWording", "Discord (DiscordChatExporter JSON)"),
+        "slack": QCoreApplication.translate("ImportWording", "Slack workspace export"),
+        "twitter": QCoreApplication.translate("ImportWording", "X (Twitter) archive: direct messages"),
+        "snapchat": QCoreApplication.translate("ImportWording", "Snapchat My Data: chat history"),
+        "qq": QCoreApplication.translate("ImportWording", "QQ message manager export"),
+        "telegram-html": QCoreApplication.translate("ImportWording", "Telegram Desktop export (HTML)"),
+        "wa-exporter": QCoreApplication.translate("ImportWording", "WhatsApp-Chat-Exporter JSON"),
+        "imessage-txt": QCoreApplication.translate("ImportWording", "imessage-exporter text files"),
+        "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
+        "signal-desktop": QCoreApplication.translate("ImportWording", "Signal Desktop (profile folder)"),
+        "signal-android": QCoreApplication.translate("ImportWording", "Signal for Android (.backup)"),
     }
     if name in titles:
         return titles[name]
@@ -100,6 +116,16 @@ def field_help(field: str, fmt: str) -> str:
             "the computer the folder comes from, then run a key tool made for Weixin 4 (for example chatlog "
             "or wx_key): it shows the database key as 64 hexadecimal digits (0-9, a-f). Copy it here. The key "
             "stays the same until the account logs in again on that computer.")
+    if field == "tz" and fmt == "qq":
+        return QCoreApplication.translate(
+            "ImportWording",
+            "QQ writes times without a time zone. Choose the zone the computer was set to when it exported, if "
+            "it is not this computer's.")
+    if field == "tz" and fmt == "line":
+        return QCoreApplication.translate(
+            "ImportWording",
+            "LINE writes times without a time zone. Choose the zone the phone or computer was set to when the "
+            "chat was saved, if it is not this computer's.")
     if field == "key":
         return QCoreApplication.translate(
             "ImportWording",

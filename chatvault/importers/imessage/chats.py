@@ -9,6 +9,7 @@ does: direct chats are keyed by the other person's normalised handle, groups by 
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 from chatvault.importers.imessage import dbread
@@ -17,6 +18,7 @@ from chatvault.model import ConversationKind, ConversationRec, ImportWarning, Pa
 
 GROUP_STYLE = 43
 UNKNOWN_CHAT = "unknown-chat"
+DENSE_LIMIT = 64_000_000          # ROWIDs up to this: an array (512 MB at worst); beyond, a dict
 
 
 @dataclass
@@ -48,6 +50,9 @@ class Chats:
         self.raw: dict[str, str] = {}            # participant key → the handle as Messages wrote it
         self.by_chat: dict[int, Conv] = {}
         self.convs: dict[str, Conv] = {}
+        # message ROWID → its chat ROWID (the lowest when several): an array, 8 bytes a message, read
+        # once; a lookup per message in chat_message_join costs a table scan where its index is missing
+        self._chat_of: array[int] | dict[int, int] = array("q")
 
     @classmethod
     def load(cls, op: dbread.Opened, warnings: list[ImportWarning]) -> Chats:
@@ -57,7 +62,32 @@ class Chats:
         except Exception as exc:  # noqa: BLE001 - a damaged table: chats found so far stay, messages still import
             warnings.append(ImportWarning(f"{op.db.name}: the chat and contact tables could not all be read ({exc}); "
                                           "some conversations may lack their name or members.", location=str(op.db)))
+        try:
+            self._load_joins(op)
+        except Exception as exc:  # noqa: BLE001 - as above: messages whose chat was lost go by their sender
+            warnings.append(ImportWarning(f"{op.db.name}: the table linking messages to chats could not all be "
+                                          f"read ({exc}); messages it lost are put in the chat with their sender.",
+                                          location=str(op.db)))
         return self
+
+    def chat_of(self, message_rowid: int) -> int | None:
+        if isinstance(self._chat_of, dict):
+            return self._chat_of.get(message_rowid)
+        if 0 <= message_rowid < len(self._chat_of):
+            return self._chat_of[message_rowid] or None
+        return None
+
+    def _load_joins(self, op: dbread.Opened) -> None:
+        if "chat_message_join" not in op.tables:
+            return
+        top = op.conn.execute("SELECT max(message_id) FROM chat_message_join").fetchone()[0] or 0
+        dense = 0 <= int(top) <= DENSE_LIMIT
+        table: array[int] | dict[int, int] = array("q", bytes(8 * (int(top) + 1))) if dense else {}
+        self._chat_of = table                          # (filled in place: what a damaged page stops keeps)
+        for mid, cid in op.conn.execute("SELECT message_id, chat_id FROM chat_message_join "
+                                        "ORDER BY chat_id DESC"):          # the lowest chat wins
+            if mid is not None and cid is not None and (not dense or 0 <= mid <= top):
+                table[int(mid)] = int(cid)
 
     def _load(self, op: dbread.Opened) -> None:
         if "handle" in op.tables:

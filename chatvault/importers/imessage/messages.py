@@ -6,9 +6,9 @@ message they react to."""
 from __future__ import annotations
 
 import mimetypes
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -19,7 +19,6 @@ from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
     AttachmentStatus,
-    ImportWarning,
     MessageKind,
     MessageRec,
     Record,
@@ -30,9 +29,10 @@ MESSAGE_COLUMNS = (
     "service", "subject", "item_type", "group_action_type", "group_title", "other_handle",
     "associated_message_guid", "associated_message_type", "associated_message_emoji", "balloon_bundle_id",
     "payload_data", "message_summary_info", "thread_originator_guid", "thread_originator_part",
-    "is_audio_message", "expressive_send_style_id", "share_status", "error",
+    "is_audio_message", "expressive_send_style_id", "share_status", "error", "date_read", "date_delivered",
 )
 C = {name: i + 2 for i, name in enumerate(MESSAGE_COLUMNS)}      # row: ROWID, chat id, *MESSAGE_COLUMNS
+LINK_ATTR = b"__kIMLinkAttributeName"
 OBJ = "\ufffc"                                                   # an attachment's place in the text
 UNSENT_TEXT = "This message was unsent."
 
@@ -88,7 +88,7 @@ class Reactions:
         self.guids: set[str] = set()
 
     @classmethod
-    def load(cls, op: dbread.Opened, ctx: JobContext, warnings: list[ImportWarning]) -> Reactions:
+    def load(cls, op: dbread.Opened, ctx: JobContext, chats: Chats) -> Reactions:
         """Read past damage like the messages themselves (the same pages are lost to both passes),
         then applied in time order."""
         self = cls()
@@ -97,24 +97,15 @@ class Reactions:
             return self
         sel = op.select("message", ("guid", "handle_id", "is_from_me", "date", "associated_message_guid",
                                     "associated_message_type", "associated_message_emoji", "text"))
-        handles: dict[int, str] = {}
-        try:
-            if "handle" in op.tables:
-                handles = {int(r): str(h) for r, h in op.conn.execute("SELECT ROWID, id FROM handle")}
-        except sqlite3.DatabaseError:
-            pass                                        # (Chats.load says so)
-        chat = ("(SELECT min(chat_id) FROM chat_message_join j WHERE j.message_id = message.ROWID)"
-                if "chat_message_join" in op.tables else "NULL")
-        found = list(dbread.rows(op, f"SELECT message.ROWID, {chat}, {sel} FROM message", ctx, [],
+        found = list(dbread.rows(op, f"SELECT message.ROWID, NULL, {sel} FROM message", ctx, [],
                                  where="associated_message_type BETWEEN 2000 AND 3999"))
         found.sort(key=lambda r: (r[5] or 0, r[0]))      # by date, then ROWID
         for row in found:
-            self._add(row, handles)
+            self._add(row, chats)
         return self
 
-    def _add(self, row: tuple, handles: dict[int, str]) -> None:
-        from chatvault.importers.imessage.handles import normalize_handle
-        rowid, chat, guid, hid, mine, date, assoc, kind, emoji, text = row
+    def _add(self, row: tuple, chats: Chats) -> None:
+        rowid, _chat, guid, hid, mine, date, assoc, kind, emoji, text = row
         target, part = split_target(assoc)
         tb = tapback(int(kind or 0), emoji)
         if not guid or not target or tb is None or (tb[0] == "sticker" and not tb[2]):
@@ -123,8 +114,9 @@ class Reactions:
         self.guids.add(str(guid))
         self.by_target.setdefault(target, []).append({
             "guid": str(guid), "type": tb[0], "emoji": tb[1], "removed": tb[2], "part": part,
-            "by": ME_KEY if mine else (normalize_handle(handles.get(int(hid or 0))) or None),
-            "at": at.isoformat() if at else None, "text": text, "rowid": rowid, "chat": chat})
+            "by_key": ME_KEY if mine else chats.handles.get(int(hid or 0)),
+            "ts": int(at.timestamp() * 1000) if at else None,
+            "at": at.isoformat() if at else None, "text": text, "rowid": rowid, "chat": chats.chat_of(rowid)})
 
     def take(self, guid: str) -> tuple[list[dict], list[dict]] | None:
         """(current reactions, full history) of message `guid`, once."""
@@ -134,12 +126,14 @@ class Reactions:
         current: dict[tuple, dict] = {}
         history = []
         for e in events:
-            slot = (e["by"], e["part"])
-            history.append({k: e[k] for k in ("guid", "type", "emoji", "removed", "part", "by", "at")})
+            slot = (e["by_key"], e["part"])
+            by = None if e["by_key"] == ME_KEY else e["by_key"]       # (shown: the handle; mine without a name)
+            history.append({"by": by, **{k: e[k] for k in ("guid", "type", "emoji", "removed", "part", "by_key",
+                                                            "ts", "at")}})
             if e["removed"]:
                 current.pop(slot, None)
             else:
-                current[slot] = {k: e[k] for k in ("type", "emoji", "by", "at", "part")}
+                current[slot] = {"by": by, **{k: e[k] for k in ("emoji", "type", "by_key", "ts", "at", "part")}}
         return list(current.values()), history
 
 
@@ -185,7 +179,8 @@ class Mapper:
         if 2000 <= kind <= 3999 and guid and str(guid) in self.reactions.guids:
             return                                             # folded into the message it reacts to
         sender = self._sender(row)
-        conv, rec = self.chats.conversation(row[1], sender)
+        other = self.chats.handles.get(int(row[C["handle_id"]] or 0))     # (on my messages: whom I wrote to)
+        conv, rec = self.chats.conversation(self.chats.chat_of(row[0]), other or sender)
         if rec is not None:
             yield rec
         ts = payload.apple_time(row[C["date"]])
@@ -203,16 +198,18 @@ class Mapper:
         yield msg
 
     def _text(self, row: tuple) -> tuple[str | None, typedstream.AttributedText | None]:
-        body = row[C["attributedBody"]]
+        """The text (the `text` column, else the archived body) and, where the body marks links, the
+        parsed attributed string (walking every body's attributes would cost ~20x the quick read)."""
+        body = bytes(row[C["attributedBody"]]) if row[C["attributedBody"]] else None
         attributed = None
-        if body:
+        if body and LINK_ATTR in body:
             try:
-                attributed = typedstream.attributed_text(bytes(body))
+                attributed = typedstream.attributed_text(body)
             except typedstream.TypedStreamError:
                 attributed = None
         text = row[C["text"]]
         if text is None:
-            text = attributed.text if attributed else typedstream.text_of(bytes(body) if body else None)
+            text = attributed.text if attributed else typedstream.text_of(body)
         if text is not None:
             text = str(text).replace(OBJ, "").strip() or None
         subject = row[C["subject"]]
@@ -228,6 +225,10 @@ class Mapper:
             extra["service"] = str(service)
         if row[C["error"]]:
             extra["send_error"] = int(row[C["error"]])
+        for col, key in (("date_delivered", "delivered_at"), ("date_read", "read_at")):
+            when = payload.apple_time(row[C[col]])
+            if when is not None:
+                extra[key] = when.isoformat()
         effect = row[C["expressive_send_style_id"]]
         if effect:
             extra["effect"] = str(effect).rsplit(".", 1)[-1]
@@ -327,6 +328,8 @@ class Mapper:
                                          size_hint=int(a.total_bytes) if a.total_bytes else None,
                                          status=AttachmentStatus.STORED, expected_path=expected, extra=extra))
             else:
+                extra["reason"] = ("not in the copied Messages folder" if expected else
+                                   "Messages kept no file for it on this device (Messages in iCloud)")
                 out.append(AttachmentRef(name=name, open=None, mime_hint=mime,
                                          size_hint=int(a.total_bytes) if a.total_bytes else None,
                                          status=AttachmentStatus.MISSING, expected_path=expected, extra=extra))
@@ -342,7 +345,7 @@ class Mapper:
             msg.extra["edits"] = s.edits
             msg.edited = True
             last = s.edits[-1]["at"]
-            msg.edited_ts = edited_at or (payload.datetime.fromisoformat(last) if last else None)
+            msg.edited_ts = edited_at or (datetime.fromisoformat(last) if last else None)
         elif edited_at and not retracted_at and not s.unsent_parts:
             msg.edited, msg.edited_ts = True, edited_at
         if not (s.unsent_parts or retracted_at):
@@ -360,10 +363,9 @@ class Mapper:
 
     def orphans(self) -> Iterator[Record]:
         """Tapbacks whose message is not in the database (deleted there): kept as messages of their own."""
-        from datetime import datetime
         for target, events in list(self.reactions.by_target.items()):
             for e in events:
-                sender = e["by"]
+                sender = e["by_key"]
                 conv, rec = self.chats.conversation(e["chat"], sender)
                 if rec is not None:
                     yield rec

@@ -81,7 +81,8 @@ def _attachments(op: dbread.Opened, warnings: list[ImportWarning]) -> dict[int, 
 
 def read_database(db_path: Path, resolve_attachment: Resolver, ctx: JobContext, *,
                   source_label: str, app: str = APP) -> Iterator[Record]:
-    """Stream the records of one Messages database (see the module docstring).
+    """Stream the records of one Messages database (see the module docstring). `resolve_attachment`
+    may also hand out an opener instead of a path (an encrypted backup's file, decrypted as read).
 
     `source_label` names where it came from in messages and locations ("chat.db",
     "iPhone backup sms.db"); `app` is the SourceRec app (the same "imessage" from a Mac and an
@@ -103,7 +104,7 @@ def _read(op: dbread.Opened, resolve: Resolver, ctx: JobContext, label: str, app
                     me_name=None, complete=True)
     yield ParticipantRec(key=ME_KEY, display_name=None, is_me=True, extra={"handle": account} if account else {})
     chats = Chats.load(op, warnings)
-    reactions = Reactions.load(op, ctx, warnings)
+    reactions = Reactions.load(op, ctx, chats)
     mapper = Mapper(op.db, label, resolve, _attachments(op, warnings), reactions, chats)
     try:
         total = op.conn.execute("SELECT max(ROWID) FROM message").fetchone()[0] or 0
@@ -111,10 +112,7 @@ def _read(op: dbread.Opened, resolve: Resolver, ctx: JobContext, label: str, app
         total = 0
     ctx.set_total(items=total or None)
     sel = op.select("message", MESSAGE_COLUMNS, "message")
-    cmj = "chat_message_join" in op.tables
-    chat_col = ("(SELECT min(chat_id) FROM chat_message_join j WHERE j.message_id = message.ROWID)"
-                if cmj else "NULL")
-    head = f"SELECT message.ROWID, {chat_col}, {sel} FROM message"
+    head = f"SELECT message.ROWID, NULL, {sel} FROM message"          # (the chat: `Chats.chat_of`)
     read = 0
     for row in dbread.rows(op, head, ctx, warnings):
         read += 1

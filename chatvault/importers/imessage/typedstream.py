@@ -420,10 +420,35 @@ def salvage_text(blob: bytes) -> str | None:
     return raw.decode("utf-8", "replace")
 
 
+def quick_text(blob: bytes) -> str | None:
+    """The string of an archived attributed string without walking its attributes (the common case
+    of a message body: ~20x faster), or None when the blob does not have the usual shape (then the
+    full reader decides). Exact: the declared length must end right at the string object's end tag."""
+    data = bytes(blob)
+    if not data.startswith(b"\x04\x0bstreamtyped"):
+        return None
+    m = _SALVAGE.search(data, 0, 400)
+    if not m:
+        return None
+    r = _Reader(data)
+    r.pos = m.end()
+    try:
+        n = r.integer(unsigned=True)
+    except TypedStreamError:
+        return None
+    end = r.pos + n
+    if end >= len(data) or data[end] != 0x86:
+        return None
+    return data[r.pos:end].decode("utf-8", "replace")
+
+
 def text_of(blob: bytes | None) -> str | None:
     """The plain text of an `attributedBody`, salvaged from a damaged one; None when there is none."""
     if not blob:
         return None
+    quick = quick_text(blob)
+    if quick is not None:
+        return quick
     try:
         return attributed_text(blob).text
     except TypedStreamError:

@@ -28,6 +28,14 @@ def identity(jid: str, names: list[str | None]) -> dict:
     return out
 
 
+def chat_of(jid: str, people: People) -> ConversationRec:
+    """A conversation the chat list lacks (calls with someone the phone has no chat with)."""
+    contact = people.name(jid)
+    return ConversationRec(key=jid, title=contact or jid, kind=kind_of(jid),
+                           participants=[ParticipantRec(key=jid, display_name=contact)],
+                           extra={"chat_identity": identity(jid, [contact, phone_of(jid)]), "jid": jid})
+
+
 def _members(conn: sqlite3.Connection, people: People, schema: str) -> dict[str, list[tuple[str, bool]]]:
     """group JID → [(member JID, is admin)]."""
     have = tables(conn)

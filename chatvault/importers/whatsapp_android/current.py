@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from chatvault.importers.whatsapp_android import kinds
+from chatvault.importers.whatsapp_android.chats import chat_of
 from chatvault.importers.whatsapp_android.details import Details
 from chatvault.importers.whatsapp_android.media import MediaTree
 from chatvault.importers.whatsapp_android.people import ME, People
@@ -76,6 +77,8 @@ class CurrentReader:
     def messages(self, ctx: JobContext) -> Iterator[Record]:
         sql, names = _query(self.conn)
         col = {n: i for i, n in enumerate(names)}
+        # The columns the plain-text test reads, as positions (it runs for every message).
+        self._plain = (col["s.action_type"], col["q.key_id"], col["e.edited_timestamp"], col["fw.forward_score"])
         last = -1
         while True:
             rows = self.conn.execute(sql + f" LIMIT {BATCH}", (last,)).fetchall()
@@ -91,6 +94,8 @@ class CurrentReader:
 
     def _message(self, row: tuple, col: dict[str, int]) -> Record | None:
         mid, chat, from_me, key_id, sender_row, ts, mtype, text = row[:8]
+        if key_id == "-1" or (isinstance(chat, int) and chat < 0):
+            return None                # the placeholder row a schema migration leaves (chat -1, key -1)
         conv = self.chats.get(chat)
         if conv is None:
             return Unparsed(raw=f"message {mid} in chat row {chat}", location=f"{self.where}: message {mid}",
@@ -99,17 +104,18 @@ class CurrentReader:
             return Unparsed(raw=f"message {mid}: timestamp {ts!r}, key {key_id!r}",
                             location=f"{self.where}: message {mid}", reason="no timestamp or no message id",
                             conversation_key=conv)
-        if mtype == 7 and not text and row[col["s.action_type"]] is None and ts == 0:
+        i_action, i_quote, i_edit, i_forward = self._plain
+        if mtype == 7 and not text and row[i_action] is None and ts == 0:
             return None                # the chat's placeholder row WhatsApp keeps at the top of each chat
         if from_me:
             sender, name = ME, None
         else:
-            sender = self.people.jid(sender_row) or conv
+            sender = self.people.rows.get(sender_row, conv) if sender_row is not None else conv
             name = self.people.name(sender)
         when = datetime.fromtimestamp(ts / 1000, UTC)
         loc = f"{self.where}: message {mid}"
-        if mtype == 0 and row[8] is None and row[col["q.key_id"]] is None and row[col["e.edited_timestamp"]] is None \
-                and mid not in self.details.reactions and row[col["fw.forward_score"]] is None:
+        if mtype == 0 and not row[8] and row[i_quote] is None and row[i_edit] is None \
+                and row[i_forward] is None and mid not in self.details.reactions:
             # The common case, kept short: a plain text message.
             return MessageRec(conv, when, MessageKind.TEXT, text, sender, name, key_id, True, None, None, False,
                               None, [], {}, loc)
@@ -144,7 +150,7 @@ class CurrentReader:
                 if get(src):
                     extra[dst] = get(src)
             if mtype == 16:
-                extra["live"] = True
+                extra["live_location"] = True
         if mtype in kinds.REVOKED:
             key = f"{key_id}-recalled"
             extra["recalled_id"] = key_id
@@ -193,10 +199,15 @@ class CurrentReader:
         if "message_call_log" in tables(self.conn):
             skip = " WHERE _id NOT IN (SELECT call_log_row_id FROM message_call_log)"
         by_jid = {self.people.jid(r): k for r, k in self._chat_jid_rows().items()}
+        described = set(self.chats.values())
         for n, row in enumerate(self.conn.execute(f"SELECT {select} FROM call_log{skip} ORDER BY _id")):
             if n % BATCH == 0:
                 ctx.check()
-            yield self._call(row, by_jid)
+            rec = self._call(row, by_jid)
+            if isinstance(rec, MessageRec) and rec.conversation_key not in described:
+                described.add(rec.conversation_key)      # a call with someone the phone has no chat with
+                yield chat_of(rec.conversation_key, self.people)
+            yield rec
 
     def _chat_jid_rows(self) -> dict[int, str]:
         return {r: self.chats[c] for c, r in self.conn.execute("SELECT _id, jid_row_id FROM chat") if c in self.chats}

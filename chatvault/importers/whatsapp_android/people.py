@@ -54,6 +54,7 @@ class People:
 
     def __init__(self, conn: sqlite3.Connection, names: dict[str, str]) -> None:
         self.names = names
+        self._shown: dict[str, str | None] = {}       # jid → name, as worked out the first time
         self.rows: dict[int, str] = {}
         have = tables(conn)
         if "jid" in have:
@@ -75,5 +76,10 @@ class People:
     def name(self, jid: str | None) -> str | None:
         if jid is None:
             return None
+        try:
+            return self._shown[jid]
+        except KeyError:
+            pass
         bare = jid.split(":", 1)[0] + ("@" + jid.rpartition("@")[2] if ":" in jid else "")
-        return self.names.get(jid) or self.names.get(bare) or phone_of(jid)
+        shown = self._shown[jid] = self.names.get(jid) or self.names.get(bare) or phone_of(jid)
+        return shown
