@@ -35,6 +35,7 @@ class Conv:
     reorder: Reorder | None = None      # an earlier import read the dates in the other day/month order
     tombstoned: bool | None = None      # messages of this chat were deleted by retention/erasure (None: not asked)
     merge: chatmatch.Merger | None = None   # joins this chat's messages with another WhatsApp format's
+    whole: bool = False                 # Favorites read whole from a complete snapshot: all it lacks was deleted
 
 
 class Identity:
@@ -121,7 +122,8 @@ class Identity:
         if rec.key not in self.convs:
             prev = c.execute("SELECT max(ts) FROM messages WHERE conversation_id = ?", (cid,)).fetchone()[0]
             self.convs[rec.key] = Conv(cid, None if prev is None else int(prev),
-                                       reorder=Reorder(rec.key) if reorder and prev is not None else None)
+                                       reorder=Reorder(rec.key) if reorder and prev is not None else None,
+                                       whole=rec.feed == Feed.FAVORITES and self.complete)
             if prev is not None and chatmatch.identity_of(rec.extra) is not None:     # WhatsApp chats only
                 self.convs[rec.key].merge = chatmatch.merger(c, cid, self.importer.name, matched)
             self.report.conversations += 1

@@ -1169,6 +1169,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Peop&amp;le…</source>
         <translation>联系人(&amp;L)…</translation>
     </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
 </context>
 <context>
     <name>MediaModel</name>
@@ -4318,6 +4322,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Messages keeps its history in the Messages folder of your Mac user (~/Library/Messages: chat.db and the Attachments folder). macOS protects that folder: to copy it, quit Messages, give Finder or Terminal Full Disk Access (System Settings → Privacy &amp; Security → Full Disk Access), then copy the whole Messages folder to a USB drive or any folder. ChatVault imports that copy on any computer; chat.db alone imports too, but its pictures and files are then listed as missing.</source>
         <translation>“信息”App 把聊天记录保存在 Mac 用户的 Messages 文件夹里（~/Library/Messages：chat.db 和 Attachments 文件夹）。macOS 保护这个文件夹：要复制它，请先退出“信息”，给“访达”或“终端”开启“完全磁盘访问权限”（系统设置 → 隐私与安全性 → 完全磁盘访问权限），再把整个 Messages 文件夹复制到 U 盘或任意文件夹。ChatVault 可以在任何电脑上导入这份副本；只导入 chat.db 也可以，但其中的图片和文件会显示为缺失。</translation>
     </message>
+    <message>
+        <source>Messages keeps its history in the Messages folder of your Mac user (~/Library/Messages: chat.db and the Attachments folder). macOS protects that folder: to copy it, quit Messages, give Finder or Terminal Full Disk Access (System Settings → Privacy and Security → Full Disk Access), then copy the whole Messages folder to a USB drive or any folder. ChatVault imports that copy on any computer; chat.db alone imports too, but its pictures and files are then listed as missing.</source>
+        <translation>“信息”App 把聊天记录保存在 Mac 用户的 Messages 文件夹里（~/Library/Messages：chat.db 和 Attachments 文件夹）。macOS 保护这个文件夹：要复制它，请先退出“信息”，给“访达”或“终端”开启“完全磁盘访问权限”（系统设置 → 隐私与安全性 → 完全磁盘访问权限），再把整个 Messages 文件夹复制到 U 盘或任意文件夹。ChatVault 可以在任何电脑上导入这份副本；只导入 chat.db 也可以，但其中的图片和文件会显示为缺失。</translation>
+    </message>
 </context>
 <context>
     <name>ArticleText</name>
@@ -4585,6 +4593,197 @@ shown</source>
     <message>
         <source>(deleted at the source)</source>
         <translation>（已在来源处删除）</translation>
+    </message>
+</context>
+<context>
+    <name>FavoritesPage</name>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Images and videos</source>
+        <translation>图片与视频</translation>
+    </message>
+    <message>
+        <source>Links and articles</source>
+        <translation>链接与文章</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>Chat history</source>
+        <translation>聊天记录</translation>
+    </message>
+    <message>
+        <source>Locations</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Search favorites: words, people, tags</source>
+        <translation>搜索收藏：文字、联系人、标签</translation>
+    </message>
+    <message>
+        <source>Search favorites</source>
+        <translation>搜索收藏</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>All tags</source>
+        <translation>全部标签</translation>
+    </message>
+    <message>
+        <source>No favorites here. Import a WeChat account folder (PC, Weixin 4 or Android): its Favorites come with it.</source>
+        <translation>这里还没有收藏。导入微信账号文件夹（电脑版、微信 4 或安卓）后，它的收藏会一并导入。</translation>
+    </message>
+    <message>
+        <source>Saved a copy to %1</source>
+        <translation>已将副本保存到 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n favorite(s)</source>
+        <translation>
+            <numerusform>%n 条收藏</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FavoriteDetail</name>
+    <message>
+        <source>From %1 in %2</source>
+        <translation>来自 %2 中的 %1</translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation>来自 %1</translation>
+    </message>
+    <message>
+        <source>Favorited %1</source>
+        <translation>收藏于 %1</translation>
+    </message>
+    <message>
+        <source>Original message %1</source>
+        <translation>原消息 %1</translation>
+    </message>
+    <message>
+        <source>Deleted from WeChat's Favorites; the vault keeps it.</source>
+        <translation>已从微信收藏中删除；保险库仍保留它。</translation>
+    </message>
+    <message>
+        <source>Messages in this chat history</source>
+        <translation>这条聊天记录中的消息</translation>
+    </message>
+    <message>
+        <source>Play voice note</source>
+        <translation>播放语音</translation>
+    </message>
+    <message>
+        <source>Not in the vault: WeChat kept this file at %1</source>
+        <translation>不在保险库中：微信曾把此文件存放在 %1</translation>
+    </message>
+    <message>
+        <source>Open photo</source>
+        <translation>打开图片</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Save %1…</source>
+        <translation>保存 %1…</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>保存副本</translation>
+    </message>
+</context>
+<context>
+    <name>Favorites</name>
+    <message>
+        <source>Text</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>Article</source>
+        <translation>文章</translation>
+    </message>
+    <message>
+        <source>Chat history</source>
+        <translation>聊天记录</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Music</source>
+        <translation>音乐</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Mini program</source>
+        <translation>小程序</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>视频号</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Deleted in WeChat</source>
+        <translation>已在微信中删除</translation>
     </message>
 </context>
 </TS>
