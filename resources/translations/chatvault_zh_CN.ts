@@ -4319,10 +4319,6 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportNotes</name>
     <message>
-        <source>Messages keeps its history in the Messages folder of your Mac user (~/Library/Messages: chat.db and the Attachments folder). macOS protects that folder: to copy it, quit Messages, give Finder or Terminal Full Disk Access (System Settings → Privacy &amp; Security → Full Disk Access), then copy the whole Messages folder to a USB drive or any folder. ChatVault imports that copy on any computer; chat.db alone imports too, but its pictures and files are then listed as missing.</source>
-        <translation>“信息”App 把聊天记录保存在 Mac 用户的 Messages 文件夹里（~/Library/Messages：chat.db 和 Attachments 文件夹）。macOS 保护这个文件夹：要复制它，请先退出“信息”，给“访达”或“终端”开启“完全磁盘访问权限”（系统设置 → 隐私与安全性 → 完全磁盘访问权限），再把整个 Messages 文件夹复制到 U 盘或任意文件夹。ChatVault 可以在任何电脑上导入这份副本；只导入 chat.db 也可以，但其中的图片和文件会显示为缺失。</translation>
-    </message>
-    <message>
         <source>Messages keeps its history in the Messages folder of your Mac user (~/Library/Messages: chat.db and the Attachments folder). macOS protects that folder: to copy it, quit Messages, give Finder or Terminal Full Disk Access (System Settings → Privacy and Security → Full Disk Access), then copy the whole Messages folder to a USB drive or any folder. ChatVault imports that copy on any computer; chat.db alone imports too, but its pictures and files are then listed as missing.</source>
         <translation>“信息”App 把聊天记录保存在 Mac 用户的 Messages 文件夹里（~/Library/Messages：chat.db 和 Attachments 文件夹）。macOS 保护这个文件夹：要复制它，请先退出“信息”，给“访达”或“终端”开启“完全磁盘访问权限”（系统设置 → 隐私与安全性 → 完全磁盘访问权限），再把整个 Messages 文件夹复制到 U 盘或任意文件夹。ChatVault 可以在任何电脑上导入这份副本；只导入 chat.db 也可以，但其中的图片和文件会显示为缺失。</translation>
     </message>
