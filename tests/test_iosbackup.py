@@ -108,12 +108,11 @@ def test_a_later_backup_adds_only_what_is_new_and_marks_what_vanished(vault, tmp
     gone = {wa[10].stanza, wa[20].stanza, wa[40].stanza}
     later = [m for m in wa if m.stanza not in gone and m.chat != F.GROUP] + [
         m for m in F.wa_chats(20, start=300) if m.chat != F.GROUP]
-    second, corpus = make(tmp_path, later, sms=120, name="june",
-                          drop=set(sms_gone))
+    second, corpus = make(tmp_path, later, sms=120, name="june", drop=set(sms_gone), extra=6)   # 6 new texts
     rep = run_import(vault, second, options=PW)
     assert rep.outcome == "ok", rep.error
     new = sum(1 for m in F.wa_chats(20, start=300) if m.chat != F.GROUP)
-    assert rep.added == new
+    assert rep.added == new + 6
     status = dict(rows(vault, "SELECT source_key, status FROM messages"))
     direct_gone = [k for k in gone if k in {m.stanza for m in wa if m.chat == F.ALICE}]
     assert direct_gone and all(status[k] == "missing-at-source" for k in direct_gone)
