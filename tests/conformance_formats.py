@@ -21,6 +21,8 @@ from chatvault.model import MessageRec, Record, Unparsed
 from tests import imessage_conformance as IM
 from tests import signal_backup_fixtures as SB
 from tests import signal_desktop_fixtures as SD
+from tests import wa_android_fixtures as WA
+from tests import wa_ios_fixtures as WI
 from tests import wechat_fixtures as W
 from tests.import_fixtures import (
     simple_chat,
@@ -203,6 +205,24 @@ IMESSAGE = Declaration(unit="record", valid=lambda tmp: Sample(*_im(IM.valid(tmp
                        big=lambda tmp, n: Sample(*_im(IM.texts(tmp, _texts(n)))),
                        huge=lambda tmp: Sample(*_im(IM.texts(tmp, [HUGE]))), accounted=IM.accounted)
 
+# --- WhatsApp for Android: msgstore.db and its backups, counted in message and call rows ------------------
+
+def _wa_android(tmp: Path, store: WA.Store, count: bool = True) -> Sample:
+    root = WA.phone_folder(tmp / "phone", store)
+    units = len(store.msgs) + len(store.calls) if count else -1
+    return Sample(root, ImportOptions(options={"wa_key": WA.ROOT_KEY_HEX}), units,
+                  root / "WhatsApp" / "Databases" / "msgstore.db.crypt15")
+
+
+def _wa_android_texts(tmp: Path, texts: list[str]) -> Sample:
+    msgs = [WA.Msg(WA.ALICE, f"3EB0{i:012X}", WA.BASE_MS + i * 1000, WA.ALICE, 0, t) for i, t in enumerate(texts)]
+    return _wa_android(tmp, WA.Store({WA.ALICE: None}, {}, msgs), count=False)
+
+
+WHATSAPP_ANDROID = Declaration(unit="record", valid=lambda tmp: _wa_android(tmp, WA.sample_store(240)),
+                               big=lambda tmp, n: _wa_android_texts(tmp, _texts(n)),
+                               huge=lambda tmp: _wa_android_texts(tmp, ["before", HUGE, "after"]),
+                               accounted=records_accounted)
 
 def _im(built: tuple[Path, int, Path]) -> tuple[Path, ImportOptions, int, Path]:
     return built[0], ImportOptions(), built[1], built[2]
@@ -537,12 +557,95 @@ IMESSAGE_TXT = Declaration(unit="record", valid=lambda tmp: _imx_sample(tmp / "i
                            accounted=records_accounted)
 
 
+# --- iPhone backups and WhatsApp for iPhone: SQLite rows (ZWAMESSAGE, sms.db message) -------------------
+
+def _ios_msgs(n: int, huge: bool = False) -> list[WI.Msg]:
+    msgs = WI.wa_chats(n)
+    if huge:
+        msgs[1].kind, msgs[1].mtype, msgs[1].media, msgs[1].text = "text", 0, None, HUGE
+    return msgs
+
+
+def _backup_build(tmp: Path, msgs: list[WI.Msg], sms: int = 0) -> Sample:
+    """An encrypted backup: WhatsApp's messages and, with `sms`, that many Messages of every kind."""
+    from tests.iosbackup_fixtures import PASSWORD, WA_DOMAIN, BackupBuilder, file_id
+    from tests.iosbackup_sms import add_messages
+
+    b = BackupBuilder(tmp / "Backup" / "00008030-001A2B3C4D5E802E", PASSWORD)
+    WI.add_whatsapp(b, tmp / "work", msgs)
+    rows = add_messages(b, tmp / "work", sms).rows if sms else 0
+    root = b.finish()
+    fid = file_id(WA_DOMAIN, "ChatStorage.sqlite")
+    return Sample(root, ImportOptions(options={"backup_password": PASSWORD}), len(msgs) + rows, root / fid[:2] / fid)
+
+
+def _waios_build(tmp: Path, msgs: list[WI.Msg]) -> Sample:
+    root = WI.write_folder(tmp / "group.net.whatsapp.WhatsApp.shared", msgs)
+    return Sample(root, ImportOptions(), len(msgs), root / "ChatStorage.sqlite")
+
+
+IPHONE_BACKUP = Declaration(unit="record", valid=lambda tmp: _backup_build(tmp, _ios_msgs(40), sms=64),
+                            big=lambda tmp, n: _backup_build(tmp, _ios_msgs(n)),
+                            huge=lambda tmp: _backup_build(tmp, _ios_msgs(5, huge=True)),
+                            accounted=IM.accounted)     # a tapback row is one entry of its message's history
+WHATSAPP_IOS = Declaration(unit="record", valid=lambda tmp: _waios_build(tmp, _ios_msgs(40)),
+                           big=lambda tmp, n: _waios_build(tmp, _ios_msgs(n)),
+                           huge=lambda tmp: _waios_build(tmp, _ios_msgs(5, huge=True)), accounted=records_accounted)
+
+
+# --- WhatsApp for Android: msgstore.db and its backups, counted in message and call rows ------------------
+
+def _wa_android(tmp: Path, store: WA.Store, count: bool = True) -> Sample:
+    root = WA.phone_folder(tmp / "phone", store)
+    units = len(store.msgs) + len(store.calls) if count else -1
+    return Sample(root, ImportOptions(options={"wa_key": WA.ROOT_KEY_HEX}), units,
+                  root / "WhatsApp" / "Databases" / "msgstore.db.crypt15")
+
+
+def _wa_android_texts(tmp: Path, texts: list[str]) -> Sample:
+    msgs = [WA.Msg(WA.ALICE, f"3EB0{i:012X}", WA.BASE_MS + i * 1000, WA.ALICE, 0, t) for i, t in enumerate(texts)]
+    return _wa_android(tmp, WA.Store({WA.ALICE: None}, {}, msgs), count=False)
+
+
+WHATSAPP_ANDROID = Declaration(unit="record", valid=lambda tmp: _wa_android(tmp, WA.sample_store(240)),
+                               big=lambda tmp, n: _wa_android_texts(tmp, _texts(n)),
+                               huge=lambda tmp: _wa_android_texts(tmp, ["before", HUGE, "after"]),
+                               accounted=records_accounted)
+# --- Meta (Messenger, Instagram): message_N.json files, counted in message objects ---------------------
+
+def _meta_sample(root: Path, msgs: list[dict]) -> Sample:
+    from tests import meta_fixtures as mf
+
+    folder = mf.write_thread(root, "your_facebook_activity", "anna_1", "Anna", ["Me", "Anna"], msgs,
+                             media=mf.MEDIA)
+    return Sample(root, ImportOptions(), len(msgs), folder / "message_1.json")
+
+
+def _meta_valid(tmp: Path) -> Sample:
+    from tests import meta_fixtures as mf
+
+    msgs = mf.every_kind("anna_1", "Me", "Anna") + [{"sender_name": 5, "timestamp_ms": mf.T0_MS, "content": "x"}]
+    return _meta_sample(tmp / "facebook-me", msgs)
+
+
+def _meta_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"sender_name": "Anna", "timestamp_ms": 1_700_000_000_000 + i * 1000, "content": text or f"message {i}"}
+            for i in range(n)]
+
+
+META = Declaration(unit="record", valid=_meta_valid, big=lambda tmp, n: _meta_sample(tmp / "facebook-big", _meta_texts(n)),
+                   huge=lambda tmp: _meta_sample(tmp / "facebook-huge",
+                                                 [*_meta_texts(1), *_meta_texts(1, HUGE), *_meta_texts(1)]),
+                   accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
     "wechat-pc": WECHAT_PC,
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
+    "whatsapp-android": WHATSAPP_ANDROID,
     "imessage": IMESSAGE,
     "signal-desktop": SIGNAL_DESKTOP,
     "signal-android": SIGNAL_ANDROID,
@@ -557,6 +660,8 @@ DECLARATIONS: dict[str, Declaration] = {
     "telegram-html": TELEGRAM_HTML,
     "wa-exporter": WA_EXPORTER,
     "imessage-txt": IMESSAGE_TXT,
+    "iphone-backup": IPHONE_BACKUP,
+    "whatsapp-ios": WHATSAPP_IOS,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

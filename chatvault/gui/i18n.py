@@ -141,12 +141,13 @@ CORE_STRINGS = (
     "Taking a snapshot of the database", "Test-restoring the new snapshot", "Restoring media",
     "Restoring the database", "Backing up the database and media", "Making the snapshot durable",
     "Naming the damage", "Verifying the snapshot", "rebuilding the search index", "checking the header",
-    "checking the database",
+    "checking the database", "Opening the iPhone backup", "Unlocking the encrypted backup",
 )
 #: The importers' titles (shown when an export is read). Not checked against the core's sources:
 #: the import dialog may name formats in its own words instead.
 CORE_TITLES = ("Telegram Desktop export (JSON)", "WhatsApp chat export", "Weixin 4.x (Windows/macOS)",
                "WeChat for Windows 3.x", "WeChat for Android (EnMicroMsg.db)",
+               "iPhone backup (Finder/iTunes): WhatsApp and Messages", "WhatsApp for iPhone (ChatStorage.sqlite)",
                "Signal Desktop (profile folder)", "Signal for Android (.backup)")
 
 

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 ADDED, PRESENT, PARTIAL, FAILED, CANCELLED, NOT_STARTED, LEFT_OUT = (
     "added", "present", "partial", "failed", "cancelled", "not_started", "left_out")
 TOTALS = ("added", "already_present", "missing_at_source", "recalled", "redated", "attachments_stored",
-          "attachments_missing", "unparsed")
+          "attachments_missing", "unparsed", "merged", "details_updated")
 
 
 def read_source(vault: Any, path: Path, values: dict[str, Any], ctx: JobContext) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from chatvault.importers.filetree import zip_damage
 from chatvault.importers.google import GoogleImporter
 from chatvault.importers.imessage.importer import IMessageImporter
 from chatvault.importers.imessage_txt import ImessageTxtImporter
+from chatvault.importers.iosbackup import IPhoneBackupImporter
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
 from chatvault.importers.qq import QQImporter
@@ -29,6 +30,8 @@ from chatvault.importers.twitter import TwitterImporter
 from chatvault.importers.wa_exporter import WaExporterImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
+from chatvault.importers.whatsapp_android import WhatsAppAndroidImporter
+from chatvault.importers.whatsapp_ios import WhatsAppIOSImporter
 
 IMPORTERS: list[type[Importer]] = [
     WhatsAppImporter,
@@ -36,6 +39,7 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    WhatsAppAndroidImporter,
     SignalDesktopImporter,
     SignalBackupImporter,
     MetaImporter,
@@ -50,6 +54,8 @@ IMPORTERS: list[type[Importer]] = [
     WaExporterImporter,
     ImessageTxtImporter,
     IMessageImporter,
+    IPhoneBackupImporter,
+    WhatsAppIOSImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

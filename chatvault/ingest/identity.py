@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from chatvault import clock
 from chatvault.importers.base import Importer, ImportOptions
-from chatvault.ingest import names, owner
+from chatvault.ingest import chatmatch, names, owner
 from chatvault.ingest.reorder import Reorder, date_order_changed
 from chatvault.ingest.report import ImportReport
 from chatvault.ingest.rows import dumps
@@ -34,6 +34,7 @@ class Conv:
     replies: bool = False               # this run stored a message quoting another
     reorder: Reorder | None = None      # an earlier import read the dates in the other day/month order
     tombstoned: bool | None = None      # messages of this chat were deleted by retention/erasure (None: not asked)
+    merge: chatmatch.Merger | None = None   # joins this chat's messages with another WhatsApp format's
     whole: bool = False                 # Favorites read whole from a complete snapshot: all it lacks was deleted
 
 
@@ -46,6 +47,7 @@ class Identity:
         self.importer = importer
         self.options = options
         self.source_id: int | None = None
+        self.source_ids: list[int] = []  # every source this run wrote to (an iPhone backup: WhatsApp and Messages)
         self.complete = False            # the importer read a snapshot of the whole account
         self.me_name: str | None = options.me
         self.me_choice: owner.MeChoice | None = None
@@ -53,6 +55,7 @@ class Identity:
         self.names = names.People(conn, run_id)
         self.people: dict[str, int] = self.names.ids
         self.members: set[tuple[int, int]] = set()
+        self.chat_index: chatmatch.ChatIndex | None = None   # stored WhatsApp chats, read once (chatmatch.py)
 
     def source(self, rec: SourceRec) -> None:
         me = self.options.me or rec.me_name
@@ -68,6 +71,10 @@ class Identity:
             self.source_id = int(row["id"])
             if rec.display_name:
                 c.execute("UPDATE sources SET display_name = ? WHERE id = ?", (rec.display_name, self.source_id))
+        if self.source_ids and self.source_id not in self.source_ids:
+            self.names.ids.clear()       # participant keys ("me", a phone number) are per source
+        if self.source_id not in self.source_ids:
+            self.source_ids.append(self.source_id)
         # The user's word (--me now, or a choice kept from before) outranks the importer's guess.
         self.me_choice = owner.choice_for_import(c, self.source_id, self.options.me)
         if self.me_choice is not None:
@@ -91,6 +98,14 @@ class Identity:
         c = self.conn
         row = c.execute("SELECT id, kind, title, extra, feed FROM conversations WHERE source_id = ? AND source_key = ?",
                         (sid, rec.key)).fetchone()
+        matched = False
+        if row is None:           # the same WhatsApp chat stored by another source? (ingest/chatmatch.py)
+            if self.chat_index is None and chatmatch.identity_of(rec.extra) is not None:
+                self.chat_index = chatmatch.ChatIndex(c)
+            row = chatmatch.find_conversation(c, rec, self.convs.get(rec.key), self.chat_index)
+            matched = row is not None
+        if row is not None:
+            chatmatch.keep_identity(row["extra"], rec)
         reorder = row is not None and date_order_changed(row["extra"], rec.extra)
         if row is None:
             cur = c.execute(
@@ -109,6 +124,8 @@ class Identity:
             self.convs[rec.key] = Conv(cid, None if prev is None else int(prev),
                                        reorder=Reorder(rec.key) if reorder and prev is not None else None,
                                        whole=rec.feed == Feed.FAVORITES and self.complete)
+            if prev is not None and chatmatch.identity_of(rec.extra) is not None:     # WhatsApp chats only
+                self.convs[rec.key].merge = chatmatch.merger(c, cid, self.importer.name, matched)
             self.report.conversations += 1
         for p in rec.participants:
             pid = self.participant(p)

@@ -153,10 +153,10 @@ def gone(writer: Writer) -> None:
     seen = {conv.id for conv in writer.ids.convs.values() if conv.seen}
     rows = c.execute(
         "SELECT DISTINCT ic.conversation_id FROM import_coverage ic JOIN import_runs ir ON ir.id = ic.run_id "
-        "JOIN conversations cv ON cv.id = ic.conversation_id WHERE cv.source_id = ? AND ir.format = ? "
-        "AND cv.feed IS NOT 'moments' "
+        "JOIN conversations cv ON cv.id = ic.conversation_id WHERE cv.source_id IN (SELECT value FROM json_each(?)) "
+        "AND ir.format = ? AND cv.feed IS NOT 'moments' "
         "AND ir.id != ? AND ir.outcome IN ('ok', 'partial') AND json_extract(ir.counts, '$.complete') = 1",
-        (writer.ids.source_id, fmt, run)).fetchall()
+        (json.dumps(writer.ids.source_ids or [writer.ids.source_id]), fmt, run)).fetchall()
     for (cid,) in rows:
         if cid in seen:
             continue

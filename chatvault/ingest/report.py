@@ -26,6 +26,8 @@ class ImportReport:
     attachments_filled: int = 0
     removed_by_compliance: int = 0      # messages a retention policy or an erasure removed: not brought back
     redated: int = 0                    # stored messages moved to the dates this export's date order gives
+    merged: int = 0                     # messages found stored from another WhatsApp source (ingest/chatmatch.py)
+    details_updated: int = 0            # stored messages whose reactions/votes the source changed (ingest/details.py)
     unparsed: int = 0
     articles_linked: int = 0            # links from messages to articles this run added (docs/articles.md)
     articles_from_cache: int = 0        # article snapshots taken from WeChat's browser cache
@@ -43,7 +45,7 @@ class ImportReport:
     def counts(self) -> dict[str, int]:
         keys = ("added", "already_present", "edited", "recalled", "missing_at_source", "restored", "conversations_missing",
                 "attachments_stored",
-                "attachments_missing", "attachments_filled", "redated", "removed_by_compliance", "unparsed", "conversations", "messages_seen")
+                "attachments_missing", "attachments_filled", "redated", "merged", "details_updated", "removed_by_compliance", "unparsed", "conversations", "messages_seen")
         return {k: getattr(self, k) for k in keys}
 
     def to_json(self) -> dict[str, Any]:

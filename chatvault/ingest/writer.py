@@ -17,7 +17,7 @@ from typing import Any
 from chatvault import faults
 from chatvault.importers.base import Importer, ImportOptions
 from chatvault.importers.openers import TreeCache
-from chatvault.ingest import feedreconcile, recalls, reconcile, tombstones
+from chatvault.ingest import details, feedreconcile, recalls, reconcile, tombstones
 from chatvault.ingest.attachments import Attachments
 from chatvault.ingest.identity import Conv, Identity
 from chatvault.ingest.parse import env_int
@@ -235,7 +235,7 @@ class Writer:
             keys += [k for k in others if k is not None]
         for i in range(0, len(keys), LOOKUP):
             for row in self.conn.execute(
-                "SELECT source_key, id, text FROM messages "
+                "SELECT source_key, id, text, extra FROM messages "
                 "WHERE conversation_id = ? AND source_key IN (SELECT value FROM json_each(?))",
                 (conv.id, json.dumps(keys[i:i + LOOKUP])),
             ):
@@ -245,6 +245,9 @@ class Writer:
     def _conversation_rows(self, conv: Conv, items: list[list], b: _Batch) -> None:
         """The hot path: one conversation's rows of a chunk, sorted into new and seen again."""
         existing, lookup, others = self._existing(conv, items)
+        if conv.merge is not None:      # the same chat from another WhatsApp source (ingest/chatmatch.py)
+            self.report.merged += conv.merge.match(self.conn, items, existing,
+                                                   lambda k, n: self.ids.sender(k, n, conv.id))
         if others is not None:
             self._redate(conv, items, existing, others)
         cid = conv.id
@@ -328,8 +331,14 @@ class Writer:
             feedreconcile.likes_again(self.conn, mid, extra)
         if p[SOURCE_ID] is not None and extra and reconcile.LIVE_MARK in extra:
             reconcile.refresh(self.conn, mid, extra)
+        if len(old) > 3 and p[SOURCE_ID] is not None and old[3] != extra and details.concerns(old[3], extra) \
+                and p[KIND] != "recalled":
+            details.update(self.conn, self.report, mid, old[3], extra)    # reactions, votes... changed
         atts = p[ATTACHMENTS]
-        if atts and any(a.open is not None for a in atts):
+        if atts and conv.merge is not None and mid in conv.merge.bare:
+            conv.merge.bare.discard(mid)        # the export's copy had no file rows: these are its files
+            b.new_atts.append((mid, atts))
+        elif atts and any(a.open is not None for a in atts):
             b.fill.append((mid, atts))
 
     def _repeated(self, batch: list[list], inserts: list[tuple], index_rows: list, new_atts: list,

@@ -3,10 +3,6 @@
 <context>
     <name>BubbleDelegate</name>
     <message>
-        <source>+%1 more</source>
-        <translation>另有 %1 个</translation>
-    </message>
-    <message>
         <source>Video call</source>
         <translation>视频通话</translation>
     </message>
@@ -156,6 +152,10 @@
         <source>The chat was exported without media. Export it again with media included, then re-import.</source>
         <translation>这个聊天导出时没有包含媒体文件。请重新导出并选择包含媒体，然后再次导入。</translation>
     </message>
+    <message>
+        <source>+%1 more</source>
+        <translation>另有 %1 个</translation>
+    </message>
 </context>
 <context>
     <name>ChatList</name>
@@ -243,14 +243,6 @@
 </context>
 <context>
     <name>Core</name>
-    <message>
-        <source>Signal Desktop (profile folder)</source>
-        <translation>Signal 桌面版（配置文件夹）</translation>
-    </message>
-    <message>
-        <source>Signal for Android (.backup)</source>
-        <translation>Signal 安卓版（备份文件）</translation>
-    </message>
     <message>
         <source>Checking %1</source>
         <translation>正在检查 %1</translation>
@@ -354,6 +346,30 @@
     <message>
         <source>WeChat for Android (EnMicroMsg.db)</source>
         <translation>安卓版微信（EnMicroMsg.db）</translation>
+    </message>
+    <message>
+        <source>Opening the iPhone backup</source>
+        <translation>正在打开 iPhone 备份</translation>
+    </message>
+    <message>
+        <source>Unlocking the encrypted backup</source>
+        <translation>正在解锁加密的备份</translation>
+    </message>
+    <message>
+        <source>iPhone backup (Finder/iTunes): WhatsApp and Messages</source>
+        <translation>iPhone 备份（访达/iTunes）：WhatsApp 和信息</translation>
+    </message>
+    <message>
+        <source>WhatsApp for iPhone (ChatStorage.sqlite)</source>
+        <translation>iPhone 版 WhatsApp（ChatStorage.sqlite）</translation>
+    </message>
+    <message>
+        <source>Signal Desktop (profile folder)</source>
+        <translation>Signal 桌面版（配置文件夹）</translation>
+    </message>
+    <message>
+        <source>Signal for Android (.backup)</source>
+        <translation>Signal 安卓版（备份文件）</translation>
     </message>
 </context>
 <context>
@@ -968,10 +984,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Favorites</source>
-        <translation>收藏</translation>
-    </message>
-    <message>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
@@ -1064,6 +1076,10 @@
         <translation>缺失的媒体(&amp;I)…</translation>
     </message>
     <message>
+        <source>&amp;People…</source>
+        <translation>联系人(&amp;P)…</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -1152,6 +1168,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Peop&amp;le…</source>
         <translation>联系人(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
     </message>
 </context>
 <context>
@@ -1780,6 +1800,26 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>全部类型</translation>
     </message>
     <message>
+        <source>Where</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Everywhere</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation>朋友圈</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
         <source>Text</source>
         <translation>文字</translation>
     </message>
@@ -1880,26 +1920,6 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>
             <numerusform>%n 条消息</numerusform>
         </translation>
-    </message>
-    <message>
-        <source>Where</source>
-        <translation>范围</translation>
-    </message>
-    <message>
-        <source>Everywhere</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>Chats</source>
-        <translation>聊天</translation>
-    </message>
-    <message>
-        <source>Moments</source>
-        <translation>朋友圈</translation>
-    </message>
-    <message>
-        <source>Favorites</source>
-        <translation>收藏</translation>
     </message>
 </context>
 <context>
@@ -3332,10 +3352,6 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ConversationActions</name>
     <message>
-        <source>Open saved copy…</source>
-        <translation>打开保存的副本…</translation>
-    </message>
-    <message>
         <source>Chat files</source>
         <translation>聊天文件</translation>
     </message>
@@ -3410,6 +3426,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>The quoted message is not in the vault (it was not in any export imported so far).</source>
         <translation>引用的消息不在保险库中（目前导入的导出文件中都没有它）。</translation>
+    </message>
+    <message>
+        <source>Open saved copy…</source>
+        <translation>打开保存的副本…</translation>
     </message>
 </context>
 <context>
@@ -3593,6 +3613,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>SourcePanel</name>
     <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
         <source>Read it again even if this exact file was imported before</source>
         <translation>即使这个文件以前导入过，也重新读取</translation>
     </message>
@@ -3742,69 +3766,9 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
             <numerusform>%1（%n 条消息）</numerusform>
         </translation>
     </message>
-    <message>
-        <source>Browse…</source>
-        <translation>浏览…</translation>
-    </message>
 </context>
 <context>
     <name>ImportWording</name>
-    <message>
-        <source>Signal Desktop (profile folder)</source>
-        <translation>Signal 桌面版（配置文件夹）</translation>
-    </message>
-    <message>
-        <source>Signal for Android (.backup)</source>
-        <translation>Signal 安卓版（备份文件）</translation>
-    </message>
-    <message>
-        <source>WhatsApp-Chat-Exporter JSON</source>
-        <translation>WhatsApp-Chat-Exporter 导出的 JSON</translation>
-    </message>
-    <message>
-        <source>imessage-exporter text files</source>
-        <translation>imessage-exporter 导出的文本文件</translation>
-    </message>
-    <message>
-        <source>Telegram Desktop export (HTML)</source>
-        <translation>Telegram 桌面版导出（HTML）</translation>
-    </message>
-    <message>
-        <source>QQ message manager export</source>
-        <translation>QQ 消息管理器导出</translation>
-    </message>
-    <message>
-        <source>QQ writes times without a time zone. Choose the zone the computer was set to when it exported, if it is not this computer's.</source>
-        <translation>QQ 记录的时间不带时区。如果导出时电脑所用的时区与本机不同，请选择那个时区。</translation>
-    </message>
-    <message>
-        <source>X (Twitter) archive: direct messages</source>
-        <translation>X（Twitter）存档：私信</translation>
-    </message>
-    <message>
-        <source>Snapchat My Data: chat history</source>
-        <translation>Snapchat 我的数据：聊天记录</translation>
-    </message>
-    <message>
-        <source>Google Chat / Hangouts (Google Takeout)</source>
-        <translation>Google 聊天 / Hangouts（Google Takeout 导出）</translation>
-    </message>
-    <message>
-        <source>Slack workspace export</source>
-        <translation>Slack 工作区导出</translation>
-    </message>
-    <message>
-        <source>Discord (DiscordChatExporter JSON)</source>
-        <translation>Discord（DiscordChatExporter 导出的 JSON）</translation>
-    </message>
-    <message>
-        <source>LINE chat history (text)</source>
-        <translation>LINE 聊天记录（文本）</translation>
-    </message>
-    <message>
-        <source>LINE writes times without a time zone. Choose the zone the phone or computer was set to when the chat was saved, if it is not this computer's.</source>
-        <translation>LINE 记录的时间不带时区。如果保存聊天记录时手机或电脑所用的时区与本机不同，请选择那个时区。</translation>
-    </message>
     <message>
         <source>Facebook Messenger / Instagram download</source>
         <translation>Facebook Messenger / Instagram 下载的数据</translation>
@@ -3957,6 +3921,74 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>this database</source>
         <translation>这个数据库</translation>
     </message>
+    <message>
+        <source>iPhone backup (WhatsApp and Messages)</source>
+        <translation>iPhone 备份（WhatsApp 和信息）</translation>
+    </message>
+    <message>
+        <source>WhatsApp for iPhone (ChatStorage.sqlite)</source>
+        <translation>iPhone 版 WhatsApp（ChatStorage.sqlite）</translation>
+    </message>
+    <message>
+        <source>WhatsApp for Android database</source>
+        <translation>WhatsApp 安卓版数据库</translation>
+    </message>
+    <message>
+        <source>Signal Desktop (profile folder)</source>
+        <translation>Signal 桌面版（配置文件夹）</translation>
+    </message>
+    <message>
+        <source>Signal for Android (.backup)</source>
+        <translation>Signal 安卓版（备份文件）</translation>
+    </message>
+    <message>
+        <source>WhatsApp-Chat-Exporter JSON</source>
+        <translation>WhatsApp-Chat-Exporter 导出的 JSON</translation>
+    </message>
+    <message>
+        <source>imessage-exporter text files</source>
+        <translation>imessage-exporter 导出的文本文件</translation>
+    </message>
+    <message>
+        <source>Telegram Desktop export (HTML)</source>
+        <translation>Telegram 桌面版导出（HTML）</translation>
+    </message>
+    <message>
+        <source>QQ message manager export</source>
+        <translation>QQ 消息管理器导出</translation>
+    </message>
+    <message>
+        <source>QQ writes times without a time zone. Choose the zone the computer was set to when it exported, if it is not this computer's.</source>
+        <translation>QQ 记录的时间不带时区。如果导出时电脑所用的时区与本机不同，请选择那个时区。</translation>
+    </message>
+    <message>
+        <source>X (Twitter) archive: direct messages</source>
+        <translation>X（Twitter）存档：私信</translation>
+    </message>
+    <message>
+        <source>Snapchat My Data: chat history</source>
+        <translation>Snapchat 我的数据：聊天记录</translation>
+    </message>
+    <message>
+        <source>Google Chat / Hangouts (Google Takeout)</source>
+        <translation>Google 聊天 / Hangouts（Google Takeout 导出）</translation>
+    </message>
+    <message>
+        <source>Slack workspace export</source>
+        <translation>Slack 工作区导出</translation>
+    </message>
+    <message>
+        <source>Discord (DiscordChatExporter JSON)</source>
+        <translation>Discord（DiscordChatExporter 导出的 JSON）</translation>
+    </message>
+    <message>
+        <source>LINE chat history (text)</source>
+        <translation>LINE 聊天记录（文本）</translation>
+    </message>
+    <message>
+        <source>LINE writes times without a time zone. Choose the zone the phone or computer was set to when the chat was saved, if it is not this computer's.</source>
+        <translation>LINE 记录的时间不带时区。如果保存聊天记录时手机或电脑所用的时区与本机不同，请选择那个时区。</translation>
+    </message>
 </context>
 <context>
     <name>DropOverlay</name>
@@ -4063,6 +4095,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>… and %1 more, kept with the import.</source>
         <translation>…… 还有 %1 行，已随导入保存。</translation>
     </message>
+    <message>
+        <source>Already in the vault from another WhatsApp source (joined, not doubled)</source>
+        <translation>已从另一个 WhatsApp 来源存入保险库（已合并，未重复）</translation>
+    </message>
+    <message>
+        <source>Reactions or poll votes changed since the last import</source>
+        <translation>自上次导入以来有变化的表情回应或投票</translation>
+    </message>
 </context>
 <context>
     <name>ChatListCompliance</name>
@@ -4088,6 +4128,199 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Custodian</source>
         <translation>保管人</translation>
+    </message>
+</context>
+<context>
+    <name>ImportFieldTexts</name>
+    <message>
+        <source>App</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Messenger or Instagram. ChatVault finds it from the download's folders; choose it when you import one message_1.json taken out of its download.</source>
+        <translation>Messenger 还是 Instagram。ChatVault 会根据下载数据的文件夹判断；如果导入的是从下载数据中单独取出的 message_1.json，请在这里选择。</translation>
+    </message>
+    <message>
+        <source>Choose messenger or instagram.</source>
+        <translation>请选择 Messenger 或 Instagram。</translation>
+    </message>
+    <message>
+        <source>This export is protected: enter the %1 to import it.</source>
+        <translation>此导出文件受保护：请输入%1后再导入。</translation>
+    </message>
+    <message>
+        <source>This %1 does not open %2. Check that it belongs to this export (a key or password made for another phone, account or backup does not fit).</source>
+        <translation>此%1无法打开 %2。请确认它属于这个导出文件（为其他手机、账号或备份生成的密钥或密码不适用）。</translation>
+    </message>
+    <message>
+        <source>Backup password</source>
+        <translation>备份密码</translation>
+    </message>
+    <message>
+        <source>The password chosen when "Encrypt local backup" was turned on for this iPhone in Finder (macOS) or iTunes (Windows); not the phone's passcode. Leave it empty for a backup that is not encrypted.</source>
+        <translation>在访达（macOS）或 iTunes（Windows）中为这台 iPhone 打开“加密本地备份”时设置的密码；不是手机的锁屏密码。备份未加密时请留空。</translation>
+    </message>
+    <message>
+        <source>End-to-end backup key</source>
+        <translation>端到端加密备份密钥</translation>
+    </message>
+    <message>
+        <source>The 64-digit key WhatsApp showed when you turned on the end-to-end encrypted backup (WhatsApp → Settings → Chats → Chat backup → End-to-end encrypted backup). Needed for .crypt15 backups.</source>
+        <translation>开启端到端加密备份时 WhatsApp 显示的 64 位密钥（WhatsApp → 设置 → 聊天 → 聊天备份 → 端到端加密备份）。导入 msgstore.db.crypt15 备份时需要。</translation>
+    </message>
+    <message>
+        <source>Key file</source>
+        <translation>密钥文件</translation>
+    </message>
+    <message>
+        <source>The phone's key file: /data/data/com.whatsapp/files/key (crypt14 backups; rooted phones only), or encrypted_backup.key (crypt15). Not needed for a plain msgstore.db.</source>
+        <translation>手机上的密钥文件：/data/data/com.whatsapp/files/key（用于 msgstore.db.crypt14 备份；仅限已获得超级用户权限的手机），或 encrypted_backup.key（用于 msgstore.db.crypt15）。未加密的 msgstore.db 不需要。</translation>
+    </message>
+    <message>
+        <source>The end-to-end backup key has 64 hexadecimal digits.</source>
+        <translation>端到端加密备份密钥由 64 位十六进制数字组成。</translation>
+    </message>
+    <message>
+        <source>The end-to-end backup key has only the digits 0-9 and the letters a-f.</source>
+        <translation>端到端加密备份密钥只包含数字 0-9 和字母 a-f。</translation>
+    </message>
+    <message>
+        <source>Only needed when config.json is not beside the database: the 64 hexadecimal digits of its `"key"` value.</source>
+        <translation>仅在数据库旁没有 config.json 时需要：其中 `"key"` 值的 64 位十六进制数字。</translation>
+    </message>
+    <message>
+        <source>Signal Safe Storage secret</source>
+        <translation>Signal 安全存储密钥</translation>
+    </message>
+    <message>
+        <source>Needed when Signal's config.json holds `"encryptedKey"`: the secret your system keeps for Signal. Linux: run `secret-tool lookup application Signal` (KDE: `kwallet-query kdewallet -f "Chromium Keys" -r "Chromium Safe Storage"`). macOS: run `security find-generic-password -ws "Signal Safe Storage"`. Windows: the key in Signal's `Local State` unprotected with DPAPI, as 64 hexadecimal digits (the import guide shows the PowerShell lines). ChatVault never reads the keychain itself.</source>
+        <translation>当 Signal 的 config.json 中是 `"encryptedKey"` 时需要：系统为 Signal 保存的密钥。Linux：运行 `secret-tool lookup application Signal`（KDE：`kwallet-query kdewallet -f "Chromium Keys" -r "Chromium Safe Storage"`）。macOS：运行 `security find-generic-password -ws "Signal Safe Storage"`。Windows：Signal 的 `Local State` 中经 DPAPI 解除保护后的密钥，写成 64 位十六进制数字（导入指南给出了 PowerShell 命令）。ChatVault 从不自行读取钥匙串。</translation>
+    </message>
+    <message>
+        <source>The Signal database key is 64 hexadecimal digits (the `"key"` value in config.json).</source>
+        <translation>Signal 数据库密钥是 64 位十六进制数字（config.json 中的 `"key"` 值）。</translation>
+    </message>
+    <message>
+        <source>Signal backup passphrase</source>
+        <translation>Signal 备份密码</translation>
+    </message>
+    <message>
+        <source>The 30 digits Signal showed when chat backups were turned on (Settings &gt; Chats &gt; Chat backups); spaces do not matter. Signal cannot show it again: if it is lost, turn backups off and on and make a new backup.</source>
+        <translation>开启聊天备份时 Signal 显示的 30 位数字（设置 &gt; 聊天 &gt; 聊天备份）；空格无所谓。Signal 无法再次显示它：如果遗失，请关闭再开启备份，并重新备份一次。</translation>
+    </message>
+    <message>
+        <source>Signal database key</source>
+        <translation>Signal 数据库密钥</translation>
+    </message>
+    <message>
+        <source>The backup passphrase is 30 digits (Signal shows them as six groups of five).</source>
+        <translation>备份密码是 30 位数字（Signal 将其显示为六组、每组五位）。</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleDialog</name>
+    <message>
+        <source>People</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>The same person can appear in several sources: a WhatsApp number, a Telegram account, a WeChat id. Linked, they are shown under one name and searching for one finds messages from all. Nothing is changed in the messages themselves, and every link can be undone.</source>
+        <translation>同一个人可能出现在多个来源中：一个 WhatsApp 号码、一个 Telegram 账号、一个微信号。关联后，他们以同一个名字显示，搜索其中一个即可找到所有来源的消息。消息本身不会被更改，每次关联都可以撤销。</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Found by the same phone number, by being you in several sources, or by the same name. Check before linking: two people can share a name.</source>
+        <translation>根据相同的电话号码、在多个来源中都是“我”或相同的名字找到。关联前请核对：两个人可能同名。</translation>
+    </message>
+    <message>
+        <source>Name to show</source>
+        <translation>显示的名字</translation>
+    </message>
+    <message>
+        <source>Link as one person</source>
+        <translation>关联为同一人</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>不是同一人</translation>
+    </message>
+    <message>
+        <source>Suggestions</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <source>Find by name, number or id</source>
+        <translation>按名字、号码或 ID 查找</translation>
+    </message>
+    <message>
+        <source>Tick two or more, then link them.</source>
+        <translation>勾选两个或更多，然后关联。</translation>
+    </message>
+    <message>
+        <source>Link ticked</source>
+        <translation>关联勾选项</translation>
+    </message>
+    <message>
+        <source>Link by hand</source>
+        <translation>手动关联</translation>
+    </message>
+    <message>
+        <source>New name</source>
+        <translation>新名字</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Unlink</source>
+        <translation>取消关联</translation>
+    </message>
+    <message>
+        <source>Linked people</source>
+        <translation>已关联的人</translation>
+    </message>
+    <message>
+        <source>Same phone number %1</source>
+        <translation>相同的电话号码 %1</translation>
+    </message>
+    <message>
+        <source>You, in several sources</source>
+        <translation>多个来源中的“我”</translation>
+    </message>
+    <message>
+        <source>Same name</source>
+        <translation>相同的名字</translation>
+    </message>
+    <message>
+        <source>Linked as one person: %1.</source>
+        <translation>已关联为同一人：%1。</translation>
+    </message>
+    <message>
+        <source>Tick at least two to link them.</source>
+        <translation>请至少勾选两个再关联。</translation>
+    </message>
+    <message>
+        <source>Choose a linked person first.</source>
+        <translation>请先选择一个已关联的人。</translation>
+    </message>
+    <message>
+        <source>Unlinked: they are shown as separate people again.</source>
+        <translation>已取消关联：他们重新显示为不同的人。</translation>
+    </message>
+    <message>
+        <source>Choose a linked person and type the new name.</source>
+        <translation>请选择一个已关联的人并输入新名字。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportNotes</name>
+    <message>
+        <source>Messages keeps its history in the Messages folder of your Mac user (~/Library/Messages: chat.db and the Attachments folder). macOS protects that folder: to copy it, quit Messages, give Finder or Terminal Full Disk Access (System Settings → Privacy and Security → Full Disk Access), then copy the whole Messages folder to a USB drive or any folder. ChatVault imports that copy on any computer; chat.db alone imports too, but its pictures and files are then listed as missing.</source>
+        <translation>“信息”App 把聊天记录保存在 Mac 用户的 Messages 文件夹里（~/Library/Messages：chat.db 和 Attachments 文件夹）。macOS 保护这个文件夹：要复制它，请先退出“信息”，给“访达”或“终端”开启“完全磁盘访问权限”（系统设置 → 隐私与安全性 → 完全磁盘访问权限），再把整个 Messages 文件夹复制到 U 盘或任意文件夹。ChatVault 可以在任何电脑上导入这份副本；只导入 chat.db 也可以，但其中的图片和文件会显示为缺失。</translation>
     </message>
 </context>
 <context>
@@ -4251,61 +4484,6 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
 </context>
 <context>
-    <name>ImportFieldTexts</name>
-    <message>
-        <source>Only needed when config.json is not beside the database: the 64 hexadecimal digits of its `&quot;key&quot;` value.</source>
-        <translation>仅在数据库旁没有 config.json 时需要：其中 `&quot;key&quot;` 值的 64 位十六进制数字。</translation>
-    </message>
-    <message>
-        <source>Signal Safe Storage secret</source>
-        <translation>Signal 安全存储密钥</translation>
-    </message>
-    <message>
-        <source>Needed when Signal's config.json holds `&quot;encryptedKey&quot;`: the secret your system keeps for Signal. Linux: run `secret-tool lookup application Signal` (KDE: `kwallet-query kdewallet -f &quot;Chromium Keys&quot; -r &quot;Chromium Safe Storage&quot;`). macOS: run `security find-generic-password -ws &quot;Signal Safe Storage&quot;`. Windows: the key in Signal's `Local State` unprotected with DPAPI, as 64 hexadecimal digits (the import guide shows the PowerShell lines). ChatVault never reads the keychain itself.</source>
-        <translation>当 Signal 的 config.json 中是 `&quot;encryptedKey&quot;` 时需要：系统为 Signal 保存的密钥。Linux：运行 `secret-tool lookup application Signal`（KDE：`kwallet-query kdewallet -f &quot;Chromium Keys&quot; -r &quot;Chromium Safe Storage&quot;`）。macOS：运行 `security find-generic-password -ws &quot;Signal Safe Storage&quot;`。Windows：Signal 的 `Local State` 中经 DPAPI 解除保护后的密钥，写成 64 位十六进制数字（导入指南给出了 PowerShell 命令）。ChatVault 从不自行读取钥匙串。</translation>
-    </message>
-    <message>
-        <source>The Signal database key is 64 hexadecimal digits (the `&quot;key&quot;` value in config.json).</source>
-        <translation>Signal 数据库密钥是 64 位十六进制数字（config.json 中的 `&quot;key&quot;` 值）。</translation>
-    </message>
-    <message>
-        <source>Signal backup passphrase</source>
-        <translation>Signal 备份密码</translation>
-    </message>
-    <message>
-        <source>The 30 digits Signal showed when chat backups were turned on (Settings &gt; Chats &gt; Chat backups); spaces do not matter. Signal cannot show it again: if it is lost, turn backups off and on and make a new backup.</source>
-        <translation>开启聊天备份时 Signal 显示的 30 位数字（设置 &gt; 聊天 &gt; 聊天备份）；空格无所谓。Signal 无法再次显示它：如果遗失，请关闭再开启备份，并重新备份一次。</translation>
-    </message>
-    <message>
-        <source>Signal database key</source>
-        <translation>Signal 数据库密钥</translation>
-    </message>
-    <message>
-        <source>The backup passphrase is 30 digits (Signal shows them as six groups of five).</source>
-        <translation>备份密码是 30 位数字（Signal 将其显示为六组、每组五位）。</translation>
-    </message>
-    <message>
-        <source>App</source>
-        <translation>应用</translation>
-    </message>
-    <message>
-        <source>Messenger or Instagram. ChatVault finds it from the download's folders; choose it when you import one message_1.json taken out of its download.</source>
-        <translation>Messenger 还是 Instagram。ChatVault 会根据下载数据的文件夹判断；如果导入的是从下载数据中单独取出的 message_1.json，请在这里选择。</translation>
-    </message>
-    <message>
-        <source>Choose messenger or instagram.</source>
-        <translation>请选择 Messenger 或 Instagram。</translation>
-    </message>
-    <message>
-        <source>This export is protected: enter the %1 to import it.</source>
-        <translation>此导出文件受保护：请输入%1后再导入。</translation>
-    </message>
-    <message>
-        <source>This %1 does not open %2. Check that it belongs to this export (a key or password made for another phone, account or backup does not fit).</source>
-        <translation>此%1无法打开 %2。请确认它属于这个导出文件（为其他手机、账号或备份生成的密钥或密码不适用）。</translation>
-    </message>
-</context>
-<context>
     <name>MomentsPage</name>
     <message>
         <source>Moments</source>
@@ -4414,112 +4592,6 @@ shown</source>
     </message>
 </context>
 <context>
-    <name>PeopleDialog</name>
-    <message>
-        <source>People</source>
-        <translation>联系人</translation>
-    </message>
-    <message>
-        <source>The same person can appear in several sources: a WhatsApp number, a Telegram account, a WeChat id. Linked, they are shown under one name and searching for one finds messages from all. Nothing is changed in the messages themselves, and every link can be undone.</source>
-        <translation>同一个人可能出现在多个来源中：一个 WhatsApp 号码、一个 Telegram 账号、一个微信号。关联后，他们以同一个名字显示，搜索其中一个即可找到所有来源的消息。消息本身不会被更改，每次关联都可以撤销。</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Found by the same phone number, by being you in several sources, or by the same name. Check before linking: two people can share a name.</source>
-        <translation>根据相同的电话号码、在多个来源中都是“我”或相同的名字找到。关联前请核对：两个人可能同名。</translation>
-    </message>
-    <message>
-        <source>Name to show</source>
-        <translation>显示的名字</translation>
-    </message>
-    <message>
-        <source>Link as one person</source>
-        <translation>关联为同一人</translation>
-    </message>
-    <message>
-        <source>Not the same person</source>
-        <translation>不是同一人</translation>
-    </message>
-    <message>
-        <source>Suggestions</source>
-        <translation>建议</translation>
-    </message>
-    <message>
-        <source>Find by name, number or id</source>
-        <translation>按名字、号码或 ID 查找</translation>
-    </message>
-    <message>
-        <source>Tick two or more, then link them.</source>
-        <translation>勾选两个或更多，然后关联。</translation>
-    </message>
-    <message>
-        <source>Link ticked</source>
-        <translation>关联勾选项</translation>
-    </message>
-    <message>
-        <source>Link by hand</source>
-        <translation>手动关联</translation>
-    </message>
-    <message>
-        <source>New name</source>
-        <translation>新名字</translation>
-    </message>
-    <message>
-        <source>Rename</source>
-        <translation>重命名</translation>
-    </message>
-    <message>
-        <source>Unlink</source>
-        <translation>取消关联</translation>
-    </message>
-    <message>
-        <source>Linked people</source>
-        <translation>已关联的人</translation>
-    </message>
-    <message>
-        <source>Same phone number %1</source>
-        <translation>相同的电话号码 %1</translation>
-    </message>
-    <message>
-        <source>You, in several sources</source>
-        <translation>多个来源中的“我”</translation>
-    </message>
-    <message>
-        <source>Same name</source>
-        <translation>相同的名字</translation>
-    </message>
-    <message>
-        <source>Linked as one person: %1.</source>
-        <translation>已关联为同一人：%1。</translation>
-    </message>
-    <message>
-        <source>Tick at least two to link them.</source>
-        <translation>请至少勾选两个再关联。</translation>
-    </message>
-    <message>
-        <source>Choose a linked person first.</source>
-        <translation>请先选择一个已关联的人。</translation>
-    </message>
-    <message>
-        <source>Unlinked: they are shown as separate people again.</source>
-        <translation>已取消关联：他们重新显示为不同的人。</translation>
-    </message>
-    <message>
-        <source>Choose a linked person and type the new name.</source>
-        <translation>请选择一个已关联的人并输入新名字。</translation>
-    </message>
-</context>
-<context>
-    <name>ImportNotes</name>
-    <message>
-        <source>Messages keeps its history in the Messages folder of your Mac user (~/Library/Messages: chat.db and the Attachments folder). macOS protects that folder: to copy it, quit Messages, give Finder or Terminal Full Disk Access (System Settings → Privacy and Security → Full Disk Access), then copy the whole Messages folder to a USB drive or any folder. ChatVault imports that copy on any computer; chat.db alone imports too, but its pictures and files are then listed as missing.</source>
-        <translation>“信息”App 把聊天记录保存在 Mac 用户的 Messages 文件夹里（~/Library/Messages：chat.db 和 Attachments 文件夹）。macOS 保护这个文件夹：要复制它，请先退出“信息”，给“访达”或“终端”开启“完全磁盘访问权限”（系统设置 → 隐私与安全性 → 完全磁盘访问权限），再把整个 Messages 文件夹复制到 U 盘或任意文件夹。ChatVault 可以在任何电脑上导入这份副本；只导入 chat.db 也可以，但其中的图片和文件会显示为缺失。</translation>
-    </message>
-</context>
-<context>
     <name>FavoritesPage</name>
     <message>
         <source>Favorites</source>
@@ -4607,7 +4679,7 @@ shown</source>
         <translation>原消息 %1</translation>
     </message>
     <message>
-        <source>Deleted from WeChat&apos;s Favorites; the vault keeps it.</source>
+        <source>Deleted from WeChat's Favorites; the vault keeps it.</source>
         <translation>已从微信收藏中删除；保险库仍保留它。</translation>
     </message>
     <message>

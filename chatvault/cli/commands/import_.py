@@ -102,6 +102,10 @@ def summary_text(r: ImportReport) -> str:
         lines.append(f"  recalled by their sender since an earlier import (text kept, marked recalled): {r.recalled:,}")
     if r.redated:
         lines.append(f"  re-dated {r.redated:,} (stored before with the day and month the other way round)")
+    if r.merged:
+        lines.append(f"  already stored from another WhatsApp source (joined, not doubled): {r.merged:,}")
+    if r.details_updated:
+        lines.append(f"  reactions or poll votes changed since the last import: {r.details_updated:,}")
     if r.conversations_missing:
         lines.append(f"  chats no longer at the source (deleted or cleared there, kept here): "
                      f"{r.conversations_missing:,}")

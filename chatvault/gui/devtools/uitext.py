@@ -34,7 +34,7 @@ PROPER_NOUNS = frozenset("""
 ChatVault WeChat Weixin WhatsApp Telegram iMazing iTunes iPhone iPad iOS Android macOS Windows Linux
 S3 JSON HTML PDF CSV TXT ZIP zip txt json html pdf csv SQLCipher SQLite Argon2id AES GCM XChaCha20
 IMEI uin UIN MD5 md5 SHA-256 URL URLs HEX hex ID
-EnMicroMsg MicroMsg MSG db dat Msg
+EnMicroMsg MicroMsg MSG db dat Msg crypt14 crypt15
 Ctrl Shift Alt Esc Enter Tab Del PgUp PgDn Home End
 B KB MB GB TB KiB MiB GiB ms s
 Noto Emoji CJK Qt PySide6 DB Desktop PyWxDump SharpWxDump

@@ -20,7 +20,17 @@ def _t(text: str) -> str:
 def _texts() -> dict[str, tuple[str, str]]:
     """Field name → (label, help), translated now (the language may change while the app runs)."""
     return {
+        "wa_key": (_t("End-to-end backup key"),
+                   _t("The 64-digit key WhatsApp showed when you turned on the end-to-end encrypted backup "
+                      "(WhatsApp → Settings → Chats → Chat backup → End-to-end encrypted backup). Needed for "
+                      ".crypt15 backups.")),
+        "wa_keyfile": (_t("Key file"),
+                       _t("The phone's key file: /data/data/com.whatsapp/files/key (crypt14 backups; rooted "
+                          "phones only), or encrypted_backup.key (crypt15). Not needed for a plain msgstore.db.")),
         # "wa_key": (_t("WhatsApp key"), _t("Where it is found …")),
+        "backup_password": (_t("Backup password"), _t(
+            "The password chosen when \"Encrypt local backup\" was turned on for this iPhone in Finder (macOS) or "
+            "iTunes (Windows); not the phone's passcode. Leave it empty for a backup that is not encrypted.")),
         "signal_passphrase": (_t("Signal backup passphrase"), _t(
             "The 30 digits Signal showed when chat backups were turned on (Settings > Chats > Chat backups); "
             "spaces do not matter. Signal cannot show it again: if it is lost, turn backups off and on and make "
@@ -42,6 +52,8 @@ def _texts() -> dict[str, tuple[str, str]]:
 # The sentences declared `check` functions return, translated where the app shows them.
 _CHECKS: tuple[str, ...] = (
     "Choose messenger or instagram.",
+    "The end-to-end backup key has 64 hexadecimal digits.",                        # WhatsApp (Android)
+    "The end-to-end backup key has only the digits 0-9 and the letters a-f.",
     "The backup passphrase is 30 digits (Signal shows them as six groups of five).",
     "The Signal database key is 64 hexadecimal digits (the `\"key\"` value in config.json).",
 )

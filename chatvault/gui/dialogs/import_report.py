@@ -102,6 +102,10 @@ class ImportReportPage(QWidget):
             (self.tr("Deleted on the phone since the last import (kept here)"), rep.missing_at_source),
             *([(self.tr("Recalled by their sender since the last import (text kept)"), rep.recalled)]
               if rep.recalled else []),
+            *([(self.tr("Already in the vault from another WhatsApp source (joined, not doubled)"), rep.merged)]
+              if rep.merged else []),
+            *([(self.tr("Reactions or poll votes changed since the last import"), rep.details_updated)]
+              if rep.details_updated else []),
             (self.tr("Media stored"), rep.attachments_stored),
             (self.tr("Media missing from the export"), rep.attachments_missing),
             (self.tr("Lines not understood"), rep.unparsed),

@@ -207,8 +207,9 @@ class WhatsAppImporter(Importer):
         encoding, counter, general, decision = self._prepare(tree, path, member, opts, conv_key)
         yield from self._notes(encoding, decision, member)
         yield SourceRec(app="whatsapp", account=str(opts.get("account", "")), me_name=options.me)
+        identity = {"app": "whatsapp", "names": [title]}       # joins the chat's other sources (ingest/chatmatch.py)
         yield ConversationRec(key=conv_key, title=title, kind=ConversationKind.UNKNOWN,
-                              extra={"date_order": decision.order})
+                              extra={"date_order": decision.order, "chat_identity": identity})
         clock = _Clock(decision.order, zone)
         counter.bad = 0                   # the scan counted the same bytes: count them once, below
         senders: dict[str, ParticipantRec] = {}
@@ -240,7 +241,7 @@ class WhatsAppImporter(Importer):
         people = len(senders) + (1 if options.me and options.me not in senders else 0)
         kind = ConversationKind.GROUP if (state["group"] or people > 2) else ConversationKind.DIRECT
         extra = {"export_member": member, "date_order": decision.order, "date_order_from": decision.how,
-                 "encoding": encoding.label}
+                 "encoding": encoding.label, "chat_identity": identity}
         if calendars:
             extra["calendars"] = calendars
         if counter.bad:
