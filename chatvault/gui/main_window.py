@@ -36,6 +36,7 @@ from chatvault.gui.views.chatlist import ChatListDelegate
 from chatvault.gui.views.damage import DamageNotice
 from chatvault.gui.views.main_chrome import (  # the page numbers are part of this module's interface
     PAGE_CHATS,
+    PAGE_FAVORITES,
     PAGE_GALLERY,
     PAGE_LOCKED,
     PAGE_MOMENTS,
@@ -222,6 +223,9 @@ class MainWindow(MainWindowChrome, QMainWindow):
 
         self.moments = MomentsPage(self)              # PAGE_MOMENTS
         self.stack.addWidget(self.moments)
+        from chatvault.gui.pages.favorites import FavoritesPage
+
+        self.favorites_page = FavoritesPage.install(self)        # PAGE_FAVORITES
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -245,6 +249,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.protection.set_vault(vault)
         self.compliance.set_vault(vault)
         self.moments.set_vault(vault)
+        self.favorites_page.set_vault(vault)
         self.reload_chats()
         self._watch_vault(vault)
 
@@ -300,6 +305,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
         """Open a conversation scrolled to a message, highlighted, with its context around it."""
         if self.store is None or self.moments.show_message(conversation_id, message_id):
             return
+        if self.favorites_page.open_item(self.conn, conversation_id, message_id):   # a favorite: on its page
+            return
         msg = self.store.message(message_id)
         row = self.chat_model.row_of(conversation_id)
         if msg is None or row is None:
@@ -313,7 +320,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.open_conversation(conv, around=msg)
         self.messages.setFocus()
 
-    def show_page(self, page: int) -> None:
+    def show_page(self, page: int, refresh: bool = True) -> None:
         if self.vault is None and page != PAGE_LOCKED:
             return
         self.stack.setCurrentIndex(page)
@@ -327,6 +334,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.protection.refresh()
         elif page == PAGE_MOMENTS:
             self.moments.refresh()
+        elif page == PAGE_FAVORITES and refresh:
+            self.favorites_page.refresh()
 
     def jump_to_date(self) -> None:
         if self.current_conv is None:
@@ -399,6 +408,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.moments.clear()
         self.protection.clear()
         self.compliance.set_vault(None)
+        self.favorites_page.clear()
         self.chat_compliance.clear()
         self.messages.clear()
         self.damage_notice.clear()
@@ -588,6 +598,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self._lock_shell()
             self.search_page.clear()
             self.gallery.clear()
+            self.favorites_page.clear()
             if self.conn is not None:
                 self.conn.close()
             self.conn = None

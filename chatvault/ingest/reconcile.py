@@ -74,7 +74,10 @@ def finish(writer: Writer, mark_missing: bool) -> None:
     for key, conv in ids.convs.items():
         if conv.first is None or conv.last is None:
             continue
-        newer = conv.prev_max is None or conv.last >= conv.prev_max
+        # Favorites have no time order to end at: a complete snapshot of the account holds all of them
+        # (unless parts of it could not be read: then only its covered period counts, as for a chat).
+        conv.whole = conv.whole and not report.damaged()
+        newer = conv.whole or conv.prev_max is None or conv.last >= conv.prev_max
         missing = restored = 0
         if conv.reorder is not None:
             _reordered(writer, key, conv.reorder)
@@ -126,7 +129,8 @@ def _reconcile(c: Connection, run: int, fmt: str, conv: Conv) -> tuple[int, int]
         "UPDATE messages SET status = ?, missing_run_id = ? WHERE conversation_id = ? AND ts BETWEEN ? AND ? "
         "AND status = ? AND first_run_id IS NOT ? AND id NOT IN (SELECT id FROM temp.import_seen) "
         "AND first_run_id IN (SELECT id FROM import_runs WHERE format = ?)",
-        (MessageStatus.MISSING_AT_SOURCE.value, run, conv.id, conv.first, conv.last,
+        (MessageStatus.MISSING_AT_SOURCE.value, run, conv.id, -2**62 if conv.whole else conv.first,
+         2**62 if conv.whole else conv.last,
          MessageStatus.PRESENT.value, run, fmt)).rowcount
     return restored, missing
 

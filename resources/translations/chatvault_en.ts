@@ -2075,4 +2075,38 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         </translation>
     </message>
 </context>
+<context>
+    <name>FavoritesPage</name>
+    <message numerus="yes">
+        <source>%n favorite(s)</source>
+        <translation>
+            <numerusform>%n favorite</numerusform>
+            <numerusform>%n favorites</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RemoteDownload</name>
+    <message numerus="yes">
+        <source>ChatVault will download %n file(s) that the exports name only by their web address, once each, from: %1. At most one request every %2 s per host, 100 MiB per file, with no cookies. The files are stored encrypted in the vault. Nothing is downloaded unless you agree.</source>
+        <translation>
+            <numerusform>ChatVault will download %n file that the exports name only by its web address, once, from: %1. At most one request every %2 s per host, 100 MiB per file, with no cookies. The file is stored encrypted in the vault. Nothing is downloaded unless you agree.</numerusform>
+            <numerusform>ChatVault will download %n files that the exports name only by their web address, once each, from: %1. At most one request every %2 s per host, 100 MiB per file, with no cookies. The files are stored encrypted in the vault. Nothing is downloaded unless you agree.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Downloaded %n file(s).</source>
+        <translation>
+            <numerusform>Downloaded %n file.</numerusform>
+            <numerusform>Downloaded %n files.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be downloaded (the link has expired or needs a login).</source>
+        <translation>
+            <numerusform>%n could not be downloaded (the link has expired or needs a login).</numerusform>
+            <numerusform>%n could not be downloaded (the links have expired or need a login).</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -968,6 +968,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
         <source>Chats</source>
         <translation>聊天</translation>
     </message>
@@ -4547,8 +4551,252 @@ shown</source>
 <context>
     <name>ImportNotes</name>
     <message>
-        <source>Messages keeps its history in the Messages folder of your Mac user (~/Library/Messages: chat.db and the Attachments folder). macOS protects that folder: to copy it, quit Messages, give Finder or Terminal Full Disk Access (System Settings → Privacy &amp; Security → Full Disk Access), then copy the whole Messages folder to a USB drive or any folder. ChatVault imports that copy on any computer; chat.db alone imports too, but its pictures and files are then listed as missing.</source>
+        <source>Messages keeps its history in the Messages folder of your Mac user (~/Library/Messages: chat.db and the Attachments folder). macOS protects that folder: to copy it, quit Messages, give Finder or Terminal Full Disk Access (System Settings → Privacy and Security → Full Disk Access), then copy the whole Messages folder to a USB drive or any folder. ChatVault imports that copy on any computer; chat.db alone imports too, but its pictures and files are then listed as missing.</source>
         <translation>“信息”App 把聊天记录保存在 Mac 用户的 Messages 文件夹里（~/Library/Messages：chat.db 和 Attachments 文件夹）。macOS 保护这个文件夹：要复制它，请先退出“信息”，给“访达”或“终端”开启“完全磁盘访问权限”（系统设置 → 隐私与安全性 → 完全磁盘访问权限），再把整个 Messages 文件夹复制到 U 盘或任意文件夹。ChatVault 可以在任何电脑上导入这份副本；只导入 chat.db 也可以，但其中的图片和文件会显示为缺失。</translation>
+    </message>
+</context>
+<context>
+    <name>FavoritesPage</name>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Images and videos</source>
+        <translation>图片与视频</translation>
+    </message>
+    <message>
+        <source>Links and articles</source>
+        <translation>链接与文章</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>Chat history</source>
+        <translation>聊天记录</translation>
+    </message>
+    <message>
+        <source>Locations</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Search favorites: words, people, tags</source>
+        <translation>搜索收藏：文字、联系人、标签</translation>
+    </message>
+    <message>
+        <source>Search favorites</source>
+        <translation>搜索收藏</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>All tags</source>
+        <translation>全部标签</translation>
+    </message>
+    <message>
+        <source>No favorites here. Import a WeChat account folder (PC, Weixin 4 or Android): its Favorites come with it.</source>
+        <translation>这里还没有收藏。导入微信账号文件夹（电脑版、微信 4 或安卓）后，它的收藏会一并导入。</translation>
+    </message>
+    <message>
+        <source>Saved a copy to %1</source>
+        <translation>已将副本保存到 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n favorite(s)</source>
+        <translation>
+            <numerusform>%n 条收藏</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FavoriteDetail</name>
+    <message>
+        <source>From %1 in %2</source>
+        <translation>来自 %2 中的 %1</translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation>来自 %1</translation>
+    </message>
+    <message>
+        <source>Favorited %1</source>
+        <translation>收藏于 %1</translation>
+    </message>
+    <message>
+        <source>Original message %1</source>
+        <translation>原消息 %1</translation>
+    </message>
+    <message>
+        <source>Deleted from WeChat&apos;s Favorites; the vault keeps it.</source>
+        <translation>已从微信收藏中删除；保险库仍保留它。</translation>
+    </message>
+    <message>
+        <source>Messages in this chat history</source>
+        <translation>这条聊天记录中的消息</translation>
+    </message>
+    <message>
+        <source>Play voice note</source>
+        <translation>播放语音</translation>
+    </message>
+    <message>
+        <source>Not in the vault: WeChat kept this file at %1</source>
+        <translation>不在保险库中：微信曾把此文件存放在 %1</translation>
+    </message>
+    <message>
+        <source>Open photo</source>
+        <translation>打开图片</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Save %1…</source>
+        <translation>保存 %1…</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>保存副本</translation>
+    </message>
+</context>
+<context>
+    <name>Favorites</name>
+    <message>
+        <source>Text</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>Article</source>
+        <translation>文章</translation>
+    </message>
+    <message>
+        <source>Chat history</source>
+        <translation>聊天记录</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Music</source>
+        <translation>音乐</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Mini program</source>
+        <translation>小程序</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>视频号</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Deleted in WeChat</source>
+        <translation>已在微信中删除</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteDownload</name>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Download web files…</source>
+        <translation>下载网络文件…</translation>
+    </message>
+    <message>
+        <source>Files the export names only by a web address (Slack, Discord, X): download them into the vault, once, when you agree.</source>
+        <translation>导出文件中只以网址出现的文件（Slack、Discord、X）：经你同意后下载到保险库，每个只下载一次。</translation>
+    </message>
+    <message>
+        <source>No file here is kept only as a web address.</source>
+        <translation>这里没有只以网址保存的文件。</translation>
+    </message>
+    <message>
+        <source>Download web files</source>
+        <translation>下载网络文件</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Downloading… %1 of %2</source>
+        <translation>正在下载… 第 %1 个，共 %2 个</translation>
+    </message>
+    <message>
+        <source>Stopped: what was downloaded is kept.</source>
+        <translation>已停止：已下载的文件会保留。</translation>
+    </message>
+    <message numerus="yes">
+        <source>ChatVault will download %n file(s) that the exports name only by their web address, once each, from: %1. At most one request every %2 s per host, 100 MiB per file, with no cookies. The files are stored encrypted in the vault. Nothing is downloaded unless you agree.</source>
+        <translation>
+            <numerusform>ChatVault 将下载导出文件中只以网址出现的 %n 个文件，每个只下载一次，来源：%1。每个网站每 %2 秒最多请求一次，每个文件最大 100 MiB，不发送 Cookie。文件加密保存在保险库中。未经你同意不会下载任何内容。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Downloaded %n file(s).</source>
+        <translation>
+            <numerusform>已下载 %n 个文件。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be downloaded (the link has expired or needs a login).</source>
+        <translation>
+            <numerusform>%n 个无法下载（链接已过期或需要登录）。</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

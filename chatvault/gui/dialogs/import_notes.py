@@ -17,7 +17,7 @@ def format_note(name: str) -> str:
         "imessage": _t(
             "Messages keeps its history in the Messages folder of your Mac user (~/Library/Messages: chat.db "
             "and the Attachments folder). macOS protects that folder: to copy it, quit Messages, give Finder "
-            "or Terminal Full Disk Access (System Settings → Privacy & Security → Full Disk Access), then copy "
+            "or Terminal Full Disk Access (System Settings → Privacy and Security → Full Disk Access), then copy "
             "the whole Messages folder to a USB drive or any folder. ChatVault imports that copy on any "
             "computer; chat.db alone imports too, but its pictures and files are then listed as missing."),
     }

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from chatvault.gui import timefmt
 from chatvault.gui.dialogs.image_viewer import ImageViewer
 from chatvault.gui.models.media import THUMB, ItemRole, MediaModel, ThumbLoader, query_captured
+from chatvault.gui.remote_download import RemoteDownload
 from chatvault.store import queries
 from chatvault.store.db import Connection
 from chatvault.vault.vault import Vault
@@ -108,8 +109,12 @@ class GalleryPage(QWidget):
         self.locate_status = QLabel()
         self.locate_status.setWordWrap(True)
         mrow.addWidget(self.locate_button)
+        self.remote_button = QPushButton()
+        mrow.addWidget(self.remote_button)
         mrow.addWidget(self.locate_status, 1)
         ml.addLayout(mrow)
+        self.remote = RemoteDownload(self.remote_button, self.locate_status, self)
+        self.remote.finished.connect(lambda: (self.fill_missing(), self.model.set_items(self.model.items)))
         self.stack.addWidget(missing)
         layout.addWidget(self.stack, 1)
         self.retranslate()
@@ -139,6 +144,8 @@ class GalleryPage(QWidget):
         self.missing.setAccessibleName(self.tr("Missing media"))
         self.grid.setAccessibleName(self.tr("Media"))
         self.locate_button.setText(self.tr("Locate file…"))
+        if getattr(self, "remote", None) is not None:
+            self.remote.retranslate()
 
     def changeEvent(self, event) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -148,6 +155,7 @@ class GalleryPage(QWidget):
     def set_vault(self, vault: Vault | None, conn: Connection | None) -> None:
         self.vault, self.conn = vault, conn
         self.loader.vault = vault
+        self.remote.set_vault(vault)
 
     def set_conversation(self, conv: dict[str, Any] | None) -> None:
         self.conversation = conv
@@ -279,4 +287,5 @@ class GalleryPage(QWidget):
         self.missing.setRowCount(0)
         self.conn = None
         self.vault = None
+        self.remote.set_vault(None)
         self.conversation = None

@@ -10,7 +10,7 @@ from pathlib import Path
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.wechat import content as C
-from chatvault.importers.wechat import dbopen, moments, proto
+from chatvault.importers.wechat import dbopen, favorites, moments, proto
 from chatvault.importers.wechat.common import (
     APP,
     Contact,
@@ -198,6 +198,7 @@ class WeChatAndroidImporter(Importer):
             ctx.set_position(bytes_=size * done // max(total, 1))
         if sns is not None:
             yield from moments.read_android(account_dir, sns, d, ctx)
+            yield from favorites.read_android(account_dir, d, sns, ctx)
 
     def _message(self, db: Path, acct: Path, row, talker: str, d: Directory, big):
         msg_id, svrid, atype, is_send, ctime_ms, _t, content, img_path = row
