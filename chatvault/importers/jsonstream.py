@@ -50,3 +50,32 @@ def walk(events: Iterable[tuple[str, str, Any]], depth_of_items: int) -> Iterato
             yield "key", value, list(keys)
         else:
             yield "scalar", value, list(keys)
+
+
+def bounded(raw: Any, member: str, item_depth: int | None = None) -> Any:
+    """A member's JSON as a `BoundedJson` stream, a leading byte-order mark skipped."""
+    from chatvault.importers.jsonlimits import BoundedJson
+
+    bom = hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf"
+    if bom:
+        raw.read(3)
+    return BoundedJson(raw, member, offset=3 if bom else 0, item_depth=item_depth)
+
+
+def cut_short(member: str, n: int, exc: Exception, key: str | None = None) -> Any:
+    """The `Unparsed` record for a JSON file that ends or breaks after `n` messages: where, and why."""
+    from chatvault.model import Unparsed
+
+    return Unparsed(raw="", location=f"{member}: after message {n}", conversation_key=key,
+                    reason=f"the file is damaged or cut short here ({str(exc).splitlines()[0][:200]}); "
+                           "what came before is kept")
+
+
+def dump(obj: Any) -> str:
+    """An object the reader could not use, as the text kept for it (at most 64 KiB)."""
+    import json
+
+    try:
+        return json.dumps(obj, ensure_ascii=False, default=str)[:65536]
+    except (TypeError, ValueError):
+        return repr(obj)[:65536]

@@ -8,7 +8,6 @@ exporting the channel again later adds only what is new and edits update what is
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -16,10 +15,11 @@ from typing import Any, ClassVar
 import ijson
 
 from chatvault.errors import InputError
+from chatvault.importers import jsonstream
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.discord.messages import NotAMessage, build
 from chatvault.importers.filetree import FileTree, safe_tree
-from chatvault.importers.jsonlimits import BoundedJson, JsonLimitError
+from chatvault.importers.jsonlimits import JsonLimitError
 from chatvault.jobs.context import JobContext
 from chatvault.model import ConversationKind, ConversationRec, ImportWarning, Record, SourceRec, Unparsed
 
@@ -92,7 +92,7 @@ class DiscordImporter(Importer):
         n = 0
         try:
             with tree.open(member) as raw:
-                for msg in ijson.items(_stream(raw, member, item_depth=3), "messages.item", use_float=True):
+                for msg in ijson.items(jsonstream.bounded(raw, member, item_depth=3), "messages.item", use_float=True):
                     n += 1
                     if n % 512 == 0:
                         ctx.check()
@@ -100,11 +100,9 @@ class DiscordImporter(Importer):
                     try:
                         yield build(tree, base, key, msg, where)
                     except NotAMessage as exc:
-                        yield Unparsed(raw=_dump(msg), location=where, reason=str(exc), conversation_key=key)
+                        yield Unparsed(raw=jsonstream.dump(msg), location=where, reason=str(exc), conversation_key=key)
         except (ijson.common.JSONError, JsonLimitError, UnicodeDecodeError) as exc:
-            yield Unparsed(raw="", location=f"{member}: after message {n}", conversation_key=key,
-                           reason=f"the file is damaged or cut short here ({str(exc).splitlines()[0][:200]}); "
-                                  "what came before is kept")
+            yield jsonstream.cut_short(member, n, exc, key)
         except InputError as exc:
             yield Unparsed(raw="", location=f"{member}: after message {n}", conversation_key=key, reason=exc.message)
 
@@ -114,7 +112,7 @@ class DiscordImporter(Importer):
         channel: dict[str, Any] = {}
         try:
             with tree.open(member, check_crc=False) as raw:
-                for prefix, event, value in ijson.parse(_stream(raw, member)):
+                for prefix, event, value in ijson.parse(jsonstream.bounded(raw, member)):
                     if prefix == "messages" and event == "start_array":
                         break
                     if event in ("string", "number") and prefix.count(".") == 1:
@@ -128,15 +126,3 @@ class DiscordImporter(Importer):
         return guild, channel
 
 
-def _stream(raw: Any, member: str, item_depth: int | None = None) -> BoundedJson:
-    bom = hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf"
-    if bom:
-        raw.read(3)
-    return BoundedJson(raw, member, offset=3 if bom else 0, item_depth=item_depth)
-
-
-def _dump(msg: Any) -> str:
-    try:
-        return json.dumps(msg, ensure_ascii=False, default=str)[:65536]
-    except (TypeError, ValueError):
-        return repr(msg)[:65536]

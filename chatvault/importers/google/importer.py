@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import ijson
 
 from chatvault.errors import InputError
+from chatvault.importers import jsonstream
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.filetree import FileTree, safe_tree
 from chatvault.importers.google import gchat, hangouts
@@ -96,8 +97,7 @@ class GoogleImporter(Importer):
                 yield from hangouts.records(ijson.parse(BoundedJson(raw, member, item_depth=5), use_float=True),
                                             member, tick)
         except (ijson.common.JSONError, JsonLimitError, UnicodeDecodeError) as exc:
-            yield Unparsed(raw="", location=member, reason=f"the file is damaged or cut short here "
-                                                           f"({str(exc).splitlines()[0][:200]}); what came before is kept")
+            yield jsonstream.cut_short(member, 0, exc)
         except InputError as exc:
             yield Unparsed(raw="", location=member, reason=exc.message)
 
@@ -128,8 +128,7 @@ class GoogleImporter(Importer):
                         yield Unparsed(raw=json.dumps(m, ensure_ascii=False, default=str)[:65536], location=where,
                                        reason=str(exc), conversation_key=key)
         except (ijson.common.JSONError, JsonLimitError, UnicodeDecodeError) as exc:
-            yield Unparsed(raw="", location=f"{member}: after message {n}", conversation_key=key,
-                           reason=f"the file is damaged or cut short here ({str(exc).splitlines()[0][:200]})")
+            yield jsonstream.cut_short(member, n, exc, key)
         except InputError as exc:
             yield Unparsed(raw="", location=member, reason=exc.message, conversation_key=key)
 

@@ -11,7 +11,6 @@ is new. Which app (Messenger or Instagram) comes from the download's layout (`la
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -19,9 +18,10 @@ from typing import Any, ClassVar
 import ijson
 
 from chatvault.errors import InputError
+from chatvault.importers import jsonstream
 from chatvault.importers.base import Detection, Importer, ImportField, ImportOptions
 from chatvault.importers.filetree import FileTree, safe_tree
-from chatvault.importers.jsonlimits import BoundedJson, JsonLimitError
+from chatvault.importers.jsonlimits import JsonLimitError
 from chatvault.importers.meta import layout
 from chatvault.importers.meta.messages import NotAMessage, build
 from chatvault.importers.meta.owner import find_owner
@@ -107,7 +107,7 @@ class MetaImporter(Importer):
         names: list[str] = []
         try:
             with tree.open(thread.files[0], check_crc=False) as raw:
-                for prefix, event, value in ijson.parse(_stream(raw, thread.files[0]), use_float=True):
+                for prefix, event, value in ijson.parse(jsonstream.bounded(raw, thread.files[0]), use_float=True):
                     if prefix in ("participants.item", "participants.item.name") and event == "string":
                         names.append(value)
                     elif prefix in HEADER_KEYS and event in ("string", "boolean"):
@@ -142,7 +142,7 @@ class MetaImporter(Importer):
         n = 0
         try:
             with tree.open(member) as raw:
-                for msg in ijson.items(_stream(raw, member, item_depth=3), "messages.item", use_float=True):
+                for msg in ijson.items(jsonstream.bounded(raw, member, item_depth=3), "messages.item", use_float=True):
                     n += 1
                     if n % 512 == 0:
                         ctx.check()
@@ -150,19 +150,12 @@ class MetaImporter(Importer):
                     try:
                         yield build(tree, root, folder, key, msg, where)
                     except NotAMessage as exc:
-                        yield Unparsed(raw=_dump(msg), location=where, reason=str(exc), conversation_key=key)
+                        yield Unparsed(raw=jsonstream.dump(msg), location=where, reason=str(exc), conversation_key=key)
         except (ijson.common.JSONError, JsonLimitError, UnicodeDecodeError) as exc:
-            yield Unparsed(raw="", location=f"{member}: after message {n}", conversation_key=key,
-                           reason=f"the file is damaged or cut short here ({_short(exc)}); what came before is kept")
+            yield jsonstream.cut_short(member, n, exc, key)
         except InputError as exc:
             yield Unparsed(raw="", location=f"{member}: after message {n}", conversation_key=key, reason=exc.message)
 
-
-def _stream(raw: Any, member: str, item_depth: int | None = None) -> BoundedJson:
-    bom = hasattr(raw, "peek") and raw.peek(3)[:3] == b"\xef\xbb\xbf"
-    if bom:
-        raw.read(3)
-    return BoundedJson(raw, member, offset=3 if bom else 0, item_depth=item_depth)
 
 
 def _participant_names(value: Any) -> list[str]:
@@ -172,14 +165,3 @@ def _participant_names(value: Any) -> list[str]:
         if isinstance(name, str) and name.strip():
             out.append(fix(name).strip())
     return out
-
-
-def _dump(msg: Any) -> str:
-    try:
-        return json.dumps(msg, ensure_ascii=False, default=str)[:65536]
-    except (TypeError, ValueError):
-        return repr(msg)[:65536]
-
-
-def _short(exc: Exception) -> str:
-    return str(exc).splitlines()[0][:200]

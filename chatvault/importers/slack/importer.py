@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 import ijson
 
 from chatvault.errors import InputError
+from chatvault.importers import jsonstream
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.filetree import FileTree, safe_tree
 from chatvault.importers.jsonlimits import BoundedJson, JsonLimitError
@@ -126,8 +127,7 @@ class SlackImporter(Importer):
                         yield Unparsed(raw=json.dumps(msg, ensure_ascii=False, default=str)[:65536], location=where,
                                        reason=str(exc), conversation_key=key)
         except (ijson.common.JSONError, JsonLimitError, UnicodeDecodeError) as exc:
-            yield Unparsed(raw="", location=f"{member}: after message {n}", conversation_key=key,
-                           reason=f"the file is damaged or cut short here ({str(exc).splitlines()[0][:200]})")
+            yield jsonstream.cut_short(member, n, exc, key)
         except InputError as exc:
             yield Unparsed(raw="", location=f"{member}: after message {n}", conversation_key=key, reason=exc.message)
 

@@ -95,8 +95,7 @@ class SnapchatImporter(Importer):
                         group = path[0] if path else ""
                         yield from self._item(tree, group, value, me, media, seen, f"{member}: {group}[{n}]")
             except (ijson.common.JSONError, JsonLimitError, UnicodeDecodeError) as exc:
-                yield Unparsed(raw="", location=f"{member}: after message {n}",
-                               reason=f"the file is damaged or cut short here ({str(exc).splitlines()[0][:200]})")
+                yield jsonstream.cut_short(member, n, exc, None)
             except InputError as exc:
                 yield Unparsed(raw="", location=f"{member}: after message {n}", reason=exc.message)
         finally:

@@ -138,8 +138,7 @@ class TwitterImporter(Importer):
                             yield ConversationRec(key=key, title=rename["name"], kind=kind)
                         yield _message(tree, key, value, me_id, me_name, media, f"{member}: {key}[{n}]")
         except (ijson.common.JSONError, JsonLimitError, UnicodeDecodeError) as exc:
-            yield Unparsed(raw="", location=f"{member}: after message {n}",
-                           reason=f"the file is damaged or cut short here ({str(exc).splitlines()[0][:200]})")
+            yield jsonstream.cut_short(member, n, exc, None)
         except InputError as exc:
             yield Unparsed(raw="", location=f"{member}: after message {n}", reason=exc.message)
 

@@ -112,8 +112,7 @@ class WaExporterImporter(Importer):
                         msg_id = path[-1] if path else str(n)
                         yield _message(tree, base, current, name, msg_id, value, f"{member}: {current}/{msg_id}")
         except (ijson.common.JSONError, JsonLimitError, UnicodeDecodeError) as exc:
-            yield Unparsed(raw="", location=f"{member}: after message {n}",
-                           reason=f"the file is damaged or cut short here ({str(exc).splitlines()[0][:200]})")
+            yield jsonstream.cut_short(member, n, exc, None)
         except InputError as exc:
             yield Unparsed(raw="", location=member, reason=exc.message)
 
