@@ -303,7 +303,7 @@ def _add(args, ctx: CliContext, vault) -> int:
                 raise InputError(f"{path} was not captured: {result.reason}.", hint="Try again once it is complete.")
             conn.execute("BEGIN IMMEDIATE")
             try:
-                filled = record_capture(conn, result, watch_id=None, rel_path=str(path))
+                filled = record_capture(conn, result, watch_id=None, rel_path=str(path), store=store)
                 conn.execute("COMMIT")
             except BaseException:
                 rollback(conn)
