@@ -53,8 +53,10 @@ def is_wxgf(head: bytes) -> bool:
 
 def partitions(data: bytes) -> list[bytes]:
     """The HEVC streams of a wxgf: each start code preceded by a big-endian length that fits."""
-    if not is_wxgf(data) or len(data) < 6:
+    if not is_wxgf(data):
         raise WxgfError("not a wxgf file")
+    if len(data) < 6:
+        raise WxgfError("damaged wxgf header")
     header_len = data[4]
     if header_len < 5 or header_len >= len(data):
         raise WxgfError("damaged wxgf header")
@@ -100,9 +102,11 @@ def _is_mask(frame) -> bool:
     """A mask stream is grey: both chroma planes flat at the neutral value."""
     f = frame.reformat(format="yuv420p") if frame.format.name != "yuv420p" else frame
     for plane in (f.planes[1], f.planes[2]):
-        data = bytes(plane)
-        if min(data) < 124 or max(data) > 132:
-            return False
+        data, step, width = bytes(plane), plane.line_size, plane.width
+        for y in range(plane.height):      # each row's visible part (a row is padded to line_size)
+            row = data[y * step:y * step + width]
+            if min(row) < 124 or max(row) > 132:
+                return False
     return True
 
 
@@ -120,7 +124,7 @@ def convert(data: bytes) -> Converted:
     if not colour and masks:              # a grey picture and no mask: it is the picture
         colour, masks = masks, []
     if not colour:
-        raise WxgfError("the wxgf file holds no picture")
+        raise WxgfError("its HEVC streams decode to no picture")
     images = [f.to_image().convert("RGB") for f in colour]
     alpha = bool(masks) and len(masks) == len(colour) and all(
         (m.width, m.height) == (c.width, c.height) for m, c in zip(masks, colour, strict=True))

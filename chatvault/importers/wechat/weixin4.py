@@ -161,10 +161,11 @@ class Weixin4Importer(Importer):
                     index[int(svr)] = (conn, rowid)
         return index
 
-    def _media_index(self, root: Path) -> dict[str, Path]:
+    def _media_index(self, root: Path, others: list[Path] | None = None) -> dict[str, Path]:
         """Every image/video under msg/attach and msg/video by file stem (the media md5).
 
-        Of `x_h.dat` (high resolution), `x.dat` and `x_t.dat` (thumbnail) the best one present is kept.
+        Of `x_h.dat` (original), `x.dat` and `x_t.dat` (thumbnail) the best one present is kept; the
+        other `.dat` files go to `others` (the XOR byte can be learned from them).
         """
         idx: dict[str, Path] = {}
         rank: dict[str, int] = {}
@@ -176,7 +177,11 @@ class Weixin4Importer(Importer):
                         stem = media_key(p.name) or p.name.lower()
                         r = 0 if is_thumbnail_name(p.name) else 2 if p.name.split(".")[0].endswith("_h") else 1
                         if rank.get(stem, -1) < r:
+                            if others is not None and stem in idx and idx[stem].suffix.lower() == ".dat":
+                                others.append(idx[stem])
                             idx[stem], rank[stem] = p, r
+                        elif others is not None and p.suffix.lower() == ".dat":
+                            others.append(p)
         return idx
 
     def _read(self, root: Path, files, secrets, given, work, ctx: JobContext,
@@ -190,11 +195,14 @@ class Weixin4Importer(Importer):
                         complete=True)   # the whole account's databases: every chat it still has
         yield from notes
         voices = self._voices(root, secrets, given, work)
-        media = self._media_index(root)
+        others: list[Path] = []
+        media = self._media_index(root, others)
         # One XOR byte per account: learned from a picture with a trailer (thumbnails first: small),
         # used for the pictures whose own tail cannot tell it (WEBP, BMP, TIFF).
-        dats = sorted((p for p in media.values() if p.suffix.lower() == ".dat"), key=lambda p: not p.stem.endswith("_t"))
-        images = (image_key, learn_xor_byte(dats, image_key) if dats else None, [0])
+        # Thumbnails and lower levels first: JPEGs with a trailer even when the best files are wxgf (none).
+        dats = sorted(others, key=lambda p: not p.stem.endswith("_t")) + [
+            p for p in media.values() if p.suffix.lower() == ".dat"]
+        images = (image_key, learn_xor_byte(dats, image_key), [0])
         plan = []
         total = 0
         for src in files:
