@@ -6,8 +6,7 @@ import argparse
 
 from chatvault.cli.common import CliContext
 from chatvault.errors import UsageError
-from chatvault.media.expiring import expiring, set_limit
-from chatvault.store.db import rollback
+from chatvault.media.expiring import expiring, save_limit
 
 
 def register(sub, parents: list) -> None:
@@ -47,18 +46,11 @@ def run(args: argparse.Namespace, ctx: CliContext, vault) -> int:
 
 
 def _save(values: list[str], vault) -> None:
-    conn = vault.connect()
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        for value in values:
-            app, _, days = value.partition("=")
-            if not days.strip().isdigit():
-                raise UsageError(f"--set-age {value!r} is not APP=DAYS.", hint="For example: --set-age wechat=7.")
-            set_limit(conn, app.strip().lower(), int(days))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            rollback(conn)
-        raise
-    finally:
-        conn.close()
+    parsed = []
+    for value in values:
+        app, _, days = value.partition("=")
+        if not days.strip().isdigit():
+            raise UsageError(f"--set-age {value!r} is not APP=DAYS.", hint="For example: --set-age wechat=7.")
+        parsed.append((app.strip().lower(), int(days)))
+    for app, days in parsed:
+        save_limit(vault, app, days)

@@ -58,6 +58,33 @@ def set_limit(conn: Connection, app: str, days: int) -> dict[str, int]:
     return now
 
 
+def save_limit(vault, app: str, days: int) -> dict[str, int]:
+    """`set_limit` in its own transaction on the vault's writer (the app's and the CLI's one call)."""
+    from chatvault.store.db import rollback
+
+    conn = vault.connect()
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        now = set_limit(conn, app, days)
+        conn.execute("COMMIT")
+        return now
+    except BaseException:
+        if conn.in_transaction:
+            rollback(conn)
+        raise
+    finally:
+        conn.close()
+
+
+def read_report(vault, older_than_days: int | None = None) -> tuple[ExpiringReport, dict[str, int]]:
+    """The report and the ages, on a read-only connection of its own (for a worker thread)."""
+    conn = vault.connect(readonly=True)
+    try:
+        return expiring(conn, older_than_days), limits(conn)
+    finally:
+        conn.close()
+
+
 def device_of(app: str, expected_path: str | None) -> str:
     """`phone` or `computer`: where the original of this attachment would be."""
     path = (expected_path or "").replace("\\", "/")

@@ -2065,4 +2065,14 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         </translation>
     </message>
 </context>
+<context>
+    <name>ExpiringBox</name>
+    <message numerus="yes">
+        <source>%n file(s) may exist only on a device.</source>
+        <translation>
+            <numerusform>%n file may exist only on a device.</numerusform>
+            <numerusform>%n files may exist only on a device.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

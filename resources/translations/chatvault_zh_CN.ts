@@ -152,6 +152,10 @@
         <source>The chat was exported without media. Export it again with media included, then re-import.</source>
         <translation>这个聊天导出时没有包含媒体文件。请重新导出并选择包含媒体，然后再次导入。</translation>
     </message>
+    <message>
+        <source>Thumbnail only</source>
+        <translation>仅缩略图</translation>
+    </message>
 </context>
 <context>
     <name>ChatList</name>
@@ -1135,6 +1139,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Not in the export</source>
         <translation>不在导出中</translation>
+    </message>
+    <message>
+        <source>Thumbnail only</source>
+        <translation>仅缩略图</translation>
     </message>
 </context>
 <context>
@@ -3968,6 +3976,83 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Custodian</source>
         <translation>保管人</translation>
+    </message>
+</context>
+<context>
+    <name>ExpiringBox</name>
+    <message>
+        <source>Media about to be lost</source>
+        <translation>即将丢失的媒体</translation>
+    </message>
+    <message>
+        <source>Pictures and videos the vault has only as a thumbnail, or not at all, while the phone or computer may still have the original. Past the age below the messenger's servers may no longer have it: open these chats in WeChat or WhatsApp on that device now, tap each picture and video so the original downloads, then import the account again or let a watch folder capture the files.</source>
+        <translation>这些图片和视频在保险库中只有缩略图，或者完全没有，但手机或电脑上可能还保存着原图。超过下面的期限后，聊天软件的服务器可能已不再保存原文件：请现在就在那台设备上的微信或 WhatsApp 中打开这些聊天，逐一点开图片和视频让原图下载下来，然后重新导入该账号，或让监视文件夹收录这些文件。</translation>
+    </message>
+    <message>
+        <source>WeChat clean-up age (days):</source>
+        <translation>微信清理期限（天）：</translation>
+    </message>
+    <message>
+        <source>WhatsApp clean-up age (days):</source>
+        <translation>WhatsApp 清理期限（天）：</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件数</translation>
+    </message>
+    <message>
+        <source>Thumbnail only</source>
+        <translation>仅缩略图</translation>
+    </message>
+    <message>
+        <source>Not imported</source>
+        <translation>未导入</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>最早</translation>
+    </message>
+    <message>
+        <source>Newest</source>
+        <translation>最新</translation>
+    </message>
+    <message>
+        <source>Open it on</source>
+        <translation>请在此设备上打开</translation>
+    </message>
+    <message>
+        <source>Open chat</source>
+        <translation>打开聊天</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>computer</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>和</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) may exist only on a device.</source>
+        <translation>
+            <numerusform>%n 个文件可能只保存在设备上。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing at risk: every picture and video past the clean-up age is in the vault at its best level.</source>
+        <translation>没有面临丢失的媒体：超过清理期限的图片和视频都已以最佳质量存入保险库。</translation>
     </message>
 </context>
 </TS>

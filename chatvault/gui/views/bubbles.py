@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from chatvault.gui import theme, timefmt
 from chatvault.gui.models.conversation import ChipRole, HighlightRole, MessageRole, recall_of
+from chatvault.gui.models.media import quality_badge
 from chatvault.gui.views import card_text
 
 CARD_KINDS = {"file", "link", "payment", "location", "contact", "poll"}
@@ -395,6 +396,8 @@ class BubbleDelegate(QStyledItemDelegate):
                 p.drawText(r, Qt.AlignmentFlag.AlignCenter, label)
             if kind == "video":
                 self._play(p, r, att)
+            if att.get("quality") == "thumbnail":
+                quality_badge(p, r, self.tr("Thumbnail only"))
             return
         # Missing or expired: say why, never a broken-image icon.
         p.setPen(QPen(QColor(c.chip_text), 1, Qt.PenStyle.DashLine))
