@@ -100,3 +100,10 @@ def test_media_add_converts_a_wxgf_dat(vault, vault_path, tmp_path, cli) -> None
     assert r.returncode == 0, r.stderr
     added = json.loads(r.stdout)["added"][0]
     assert added["mime"] == "image/gif"
+
+
+def test_a_grey_picture_with_its_mask_keeps_the_mask_as_alpha() -> None:
+    """Both streams are grey: they are told apart by their order (picture, then mask)."""
+    out = wxgf.convert(W.wxgf([W.hevc([W.solid((90, 90, 90))]), W.hevc([W.half_mask()])], (64, 48)))
+    im = Image.open(io.BytesIO(out.data))
+    assert (out.ext, out.alpha) == ("png", True) and im.getpixel((5, 20))[3] > 240 and im.getpixel((60, 20))[3] < 15

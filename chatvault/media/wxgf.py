@@ -114,14 +114,14 @@ def convert(data: bytes) -> Converted:
     """The wxgf `data` as JPEG, PNG (transparency) or GIF (animation). Raises WxgfError."""
     if len(data) > MAX_BYTES:
         raise WxgfError("too big to convert in memory")
-    colour: list = []
-    masks: list = []
-    for stream in partitions(data):
-        frames = _decode(stream)
-        if not frames:
-            continue
-        (masks if _is_mask(frames[0]) else colour).extend(frames)
-    if not colour and masks:              # a grey picture and no mask: it is the picture
+    decoded = [(frames, _is_mask(frames[0])) for frames in map(_decode, partitions(data)) if frames]
+    colour = [f for frames, grey in decoded for f in frames if not grey]
+    masks = [f for frames, grey in decoded for f in frames if grey]
+    if not colour and len(decoded) >= 2 and len(decoded) % 2 == 0:
+        # A grey picture with its mask: every stream is grey; they come as (picture, mask) pairs.
+        colour = [f for frames, _g in decoded[0::2] for f in frames]
+        masks = [f for frames, _g in decoded[1::2] for f in frames]
+    elif not colour:                      # a grey picture and no mask: it is the picture
         colour, masks = masks, []
     if not colour:
         raise WxgfError("its HEVC streams decode to no picture")
