@@ -86,8 +86,16 @@ def test_weixin4_import_converts_wxgf_keeps_it_and_reports_one_that_fails(vault,
     assert (mime, quality) == ("image/jpeg", "original")
     assert Image.open(io.BytesIO(store.read_all(blob))).format == "JPEG"
     assert store.read_all(source) == good                            # the wxgf itself is kept
-    mime, blob, source, _q = rows["5004"][1:]
-    assert store.read_all(blob) == broken and source is None          # stored as it is, never lost
+    mime, blob_b, source_b, _q = rows["5004"][1:]
+    assert store.read_all(blob_b) == broken and source_b is None      # stored as it is, never lost
+    # An erasure of what Alice sent removes the converted picture and the wxgf it came from.
+    from chatvault.compliance.erasure import erase, find_person
+
+    conn = vault.connect(readonly=True)
+    ids = [p["id"] for p in find_person(conn, "wxid_alice")]
+    conn.close()
+    erase(vault, "Alice", ids, reason="test")
+    assert not store.path_for(blob).exists() and not store.path_for(source).exists()
 
 
 def test_media_add_converts_a_wxgf_dat(vault, vault_path, tmp_path, cli) -> None:

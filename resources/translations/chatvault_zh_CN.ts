@@ -639,6 +639,10 @@
         <source>Saved a copy to %1</source>
         <translation>已另存到 %1</translation>
     </message>
+    <message>
+        <source>HD (the sender's original is larger)</source>
+        <translation>高清（发送者的原图更大）</translation>
+    </message>
 </context>
 <context>
     <name>ImportController</name>

@@ -132,7 +132,8 @@ def _ls(args, ctx: CliContext, vault) -> int:
     items = [{"attachment_id": r["attachment_id"], "message_id": r["message_id"],
               "conversation_id": r["conversation_id"], "conversation": r["conversation"], "date": _iso(r["ts"]),
               "name": r["name"], "mime": r["mime"], "size": r["size"], "width": r["width"], "height": r["height"],
-              "duration_ms": r["duration_ms"], "blob_id": r["blob_id"], "has_thumbnail": r["thumb_blob_id"] is not None}
+              "duration_ms": r["duration_ms"], "blob_id": r["blob_id"], "has_thumbnail": r["thumb_blob_id"] is not None,
+              "quality": r["quality"]}
              for r in rows]
     lines = [f"{i['attachment_id']:>7}  {i['date']}  {human_bytes(i['size'] or 0):>10}  {i['mime'] or '?':<16} "
              f"{i['name'] or '(no name)'}  [{i['conversation']}]" for i in items]
