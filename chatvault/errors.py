@@ -119,6 +119,14 @@ class UnknownFormat(InputError):
     code = "unknown_format"
 
 
+class WrongSecret(InputError):
+    """The key, password or passphrase given for an encrypted export does not open it (or is missing).
+    Exit 3 like a wrong vault passphrase; `location` names the file, `field` the import option."""
+
+    code = "wrong_secret"
+    exit_code = EXIT_LOCKED
+
+
 class QueryError(InputError):
     code = "query"
 

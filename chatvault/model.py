@@ -55,6 +55,13 @@ class MediaQuality(StrEnum):
 QUALITY_RANK = {MediaQuality.MISSING: 0, MediaQuality.THUMBNAIL: 1, MediaQuality.HD: 2, MediaQuality.ORIGINAL: 3}
 
 
+class Feed(StrEnum):
+    """Conversations that are not chats: each has its own view; the chat list leaves them out."""
+
+    MOMENTS = "moments"        # WeChat Moments (朋友圈): a post is a message, its comments reply to it
+    FAVORITES = "favorites"    # WeChat Favorites (收藏): an item is a message
+
+
 class ConversationKind(StrEnum):
     DIRECT = "direct"
     GROUP = "group"
@@ -94,6 +101,7 @@ class ConversationRec:
     kind: ConversationKind = ConversationKind.UNKNOWN
     participants: list[ParticipantRec] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    feed: str | None = None        # a `Feed` value for Moments/Favorites; None for a chat
 
 
 @dataclass(slots=True)

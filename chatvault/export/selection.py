@@ -18,6 +18,7 @@ from typing import Any
 
 from chatvault.search.api import MAX_LIMIT, SearchFilters, filter_sql, iso_time, search_ids
 from chatvault.search.query import parse
+from chatvault.store.people import sender_name_sql
 
 BATCH = 2_000
 
@@ -140,8 +141,9 @@ def plan(conn: Any, selection: Selection) -> list[ChatPlan]:
     return out
 
 
-_COLUMNS = """m.id, m.conversation_id, m.source_key, m.ts, m.tz_offset, m.kind, m.text, m.status,
-    p.display_name, p.source_key, p.is_me, m.reply_to_id, m.reply_to_key, m.forwarded_from, m.is_edited,
+_COLUMNS = f"""m.id, m.conversation_id, m.source_key, m.ts, m.tz_offset, m.kind, m.text, m.status,
+    {sender_name_sql()}, p.source_key, p.is_me, m.reply_to_id, m.reply_to_key, m.forwarded_from,
+    m.is_edited,
     m.edited_at, m.extra, m.first_run_id, m.last_seen_run_id, m.missing_run_id, m.location"""
 
 _ATTACHMENT_COLUMNS = ("id", "message_id", "ordinal", "blob_id", "status", "mime", "size", "original_name",

@@ -515,6 +515,22 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.messages.scheduleDelayedItemsLayout()
             self.chat_list.viewport().update()
 
+    def open_people(self) -> QDialog:
+        """People: link the same person across sources; the chats and the open one are read again
+        after each change, so the linked name shows everywhere."""
+        from chatvault.gui.dialogs.people import PeopleDialog
+
+        dlg = PeopleDialog(self.vault, self)
+        dlg.changed.connect(self._people_changed)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        return dlg
+
+    def _people_changed(self) -> None:
+        self.reload_chats()
+        if self.current_conv is not None:
+            self.open_conversation(self.current_conv)
+
     def open_log_folder(self) -> None:
         from chatvault.paths import log_dir
 

@@ -26,6 +26,33 @@ class Detection:
     variant: str = ""               # layout/locale/version found
 
 
+@dataclass(frozen=True)
+class ImportField:
+    """A value a format needs from the user (a key, a password, a key file), declared once by the
+    importer: the CLI offers `--NAME VALUE`, `--NAME-file FILE` (secrets) and `$CHATVAULT_NAME` for it,
+    and the app a row in the import dialog (`field_NAME`), so no front end hard-codes a format's fields.
+
+    `name` is the key in `ImportOptions.options`; `check(value)` returns a fixed English sentence
+    saying why a value cannot be right (wrong length, not hex), or None. A value that is well formed
+    but does not open the file is the importer's to report: `errors.WrongSecret(field=name)`."""
+
+    name: str
+    label: str                      # English; the app shows its own words (gui import_wording)
+    help: str                       # where the user finds the value
+    secret: bool = True             # hidden while typed; never echoed in reports
+    path: bool = False              # the value is a file path (e.g. a key file): the app offers Browse
+    optional: bool = False          # the import can go on without it
+    check: Callable[[str], str | None] | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def env(self) -> str:
+        return "CHATVAULT_" + self.name.upper()
+
+
 # An `ImportOptions.options` entry the import engine fills from the vault: {chat key: "DMY" | "MDY"},
 # the day/month order each chat of the source was stored with. A reader whose file cannot decide its
 # order reads it as before instead of asking (nobody answers a watch folder's import).
@@ -45,6 +72,7 @@ class Importer(ABC):
     description: ClassVar[str] = ""
     patterns: ClassVar[tuple[str, ...]] = ()
     parser_version: ClassVar[int] = 1
+    fields: ClassVar[tuple[ImportField, ...]] = ()   # values asked of the user (keys, passwords)
 
     @abstractmethod
     def detect(self, path: Path) -> Detection:

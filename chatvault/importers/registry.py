@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from chatvault.errors import InputError, UnknownFormat
-from chatvault.importers.base import Detection, Importer
+from chatvault.importers.base import Detection, Importer, ImportField
 from chatvault.importers.filetree import zip_damage
 from chatvault.importers.telegram import TelegramImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
@@ -24,11 +24,24 @@ IMPORTERS: list[type[Importer]] = [
     WeChatAndroidImporter,
 ]
 
-__all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "detect", "get", "names"]
+__all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]
 
 
 def names() -> list[str]:
     return [cls.name for cls in IMPORTERS]
+
+
+def declared_fields() -> dict[str, tuple[ImportField, list[str]]]:
+    """Every field a format declares (`Importer.fields`), by name, with the formats that read it.
+    Two formats may share a field (one backup password); they must then declare it alike."""
+    out: dict[str, tuple[ImportField, list[str]]] = {}
+    for cls in IMPORTERS:
+        for f in cls.fields:
+            if f.name in out:
+                out[f.name][1].append(cls.name)
+            else:
+                out[f.name] = (f, [cls.name])
+    return out
 
 
 def all_importers() -> list[Importer]:

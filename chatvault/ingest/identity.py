@@ -15,7 +15,7 @@ from chatvault.ingest import names, owner
 from chatvault.ingest.reorder import Reorder, date_order_changed
 from chatvault.ingest.report import ImportReport
 from chatvault.ingest.rows import dumps
-from chatvault.model import ConversationRec, ParticipantRec, SourceRec
+from chatvault.model import ConversationRec, Feed, ParticipantRec, SourceRec
 from chatvault.store.db import Connection
 
 
@@ -88,16 +88,19 @@ class Identity:
     def conversation(self, rec: ConversationRec) -> None:
         sid = self._need_source()
         c = self.conn
-        row = c.execute("SELECT id, kind, title, extra FROM conversations WHERE source_id = ? AND source_key = ?",
+        row = c.execute("SELECT id, kind, title, extra, feed FROM conversations WHERE source_id = ? AND source_key = ?",
                         (sid, rec.key)).fetchone()
         reorder = row is not None and date_order_changed(row["extra"], rec.extra)
         if row is None:
             cur = c.execute(
-                "INSERT INTO conversations(source_id, source_key, kind, title, created_at, extra) VALUES (?,?,?,?,?,?)",
-                (sid, rec.key, str(rec.kind), rec.title, clock.now_ms(), dumps(rec.extra)))
+                "INSERT INTO conversations(source_id, source_key, kind, title, created_at, extra, feed) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (sid, rec.key, str(rec.kind), rec.title, clock.now_ms(), dumps(rec.extra), _feed(rec.feed)))
             cid = int(cur.lastrowid)
         else:
             cid = int(row["id"])
+            if rec.feed is not None and row["feed"] != rec.feed:
+                c.execute("UPDATE conversations SET feed = ? WHERE id = ?", (_feed(rec.feed), cid))
             names.update_conversation(c, cid, row, rec)   # a stand-in title never replaces a real one
         names.remember_title(c, cid, rec, self.run_id)
         if rec.key not in self.convs:
@@ -142,3 +145,10 @@ class Identity:
         if (cid, pid) not in self.members:
             self.member(cid, pid)
         return pid
+
+
+def _feed(value: str | None) -> str | None:
+    """A conversation's feed as stored: a `Feed` value or None (a chat); an importer bug otherwise."""
+    if value is None:
+        return None
+    return Feed(value).value

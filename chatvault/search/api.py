@@ -17,13 +17,14 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from chatvault.errors import QueryError
-from chatvault.model import MessageKind, MessageStatus
+from chatvault.model import Feed, MessageKind, MessageStatus
 from chatvault.search.fields import display_text, load_extra
 from chatvault.search.index import TABLE
 from chatvault.search.query import Query, Term, parse
 from chatvault.search.snippet import Segment, make_snippet, render
 from chatvault.store.custody import in_custodians_sql
 from chatvault.store.db import DatabaseError, classify
+from chatvault.store.people import same_person_sql, sender_name_sql
 from chatvault.store.store import Store
 
 SORTS = ("newest", "oldest", "relevance")
@@ -48,11 +49,12 @@ class SearchFilters:
     has_attachment: bool | None = None
     status: str | None = None                 # 'present' or 'missing-at-source'
     custodians: Sequence[int | str] = ()      # whose archive: custodian ids or names (docs/compliance.md)
+    feeds: Sequence[str] = ()                 # 'chats', 'moments', 'favorites' (model.Feed); none: all
 
     def is_empty(self) -> bool:
         return not (self.conversations or self.sender or self.apps or self.after is not None
                     or self.before is not None or self.kinds or self.has_attachment is not None or self.status
-                    or self.custodians)
+                    or self.custodians or self.feeds)
 
 
 @dataclass
@@ -141,6 +143,23 @@ def _resolve_custodians(conn: Any, refs: Iterable[int | str]) -> list[int]:
     return ids
 
 
+FEED_CHOICES = ("chats",) + tuple(f.value for f in Feed)
+
+
+def _feed_sql(wanted: Sequence[str]) -> str:
+    """Messages in chats and/or the named feeds (our own constants, written as literals)."""
+    bad = [w for w in wanted if w not in FEED_CHOICES]
+    if bad:
+        raise QueryError(f"Unknown feed '{bad[0]}'.", hint=f"Feeds: {', '.join(FEED_CHOICES)}.")
+    conds = []
+    if "chats" in wanted:
+        conds.append("c.feed IS NULL")
+    named = [w for w in wanted if w != "chats"]
+    if named:
+        conds.append("c.feed IN (" + ",".join(f"'{Feed(w).value}'" for w in named) + ")")
+    return f"m.conversation_id IN (SELECT c.id FROM conversations c WHERE {' OR '.join(conds)})"
+
+
 def filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
     """Conditions on `messages m` and their parameters (search, and the exports' selections)."""
     where: list[str] = []
@@ -154,12 +173,13 @@ def filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
             where.append("m.sender_id IN (SELECT id FROM participants WHERE is_me = 1)")
         else:
             needle = f.sender.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            where.append(
-                "m.sender_id IN (SELECT id FROM participants WHERE source_key = ? "
-                "OR lower(display_name) LIKE ? ESCAPE '\\' "
-                "UNION SELECT participant_id FROM participant_names WHERE lower(name) LIKE ? ESCAPE '\\')"
-            )
-            params += [f.sender.strip(), f"%{needle}%", f"%{needle}%"]   # earlier names too
+            # Earlier names too, and everyone linked to the same person (or to a person of that name).
+            named = ("SELECT id FROM participants WHERE source_key = ? OR lower(display_name) LIKE ? ESCAPE '\\' "
+                     "UNION SELECT participant_id FROM participant_names WHERE lower(name) LIKE ? ESCAPE '\\' "
+                     "UNION SELECT id FROM participants WHERE person_id IN "
+                     "(SELECT id FROM people WHERE lower(name) LIKE ? ESCAPE '\\')")
+            where.append(f"m.sender_id IN ({same_person_sql(named)})")
+            params += [f.sender.strip(), f"%{needle}%", f"%{needle}%", f"%{needle}%"] * 2
     if f.apps:
         where.append(
             "m.conversation_id IN (SELECT c.id FROM conversations c JOIN sources s ON s.id = c.source_id "
@@ -173,6 +193,8 @@ def filter_sql(conn: Any, f: SearchFilters) -> tuple[list[str], list[Any]]:
             raise QueryError(f"Unknown message kind '{bad[0]}'.", hint=f"Kinds: {', '.join(sorted(valid))}.")
         where.append(f"m.kind IN ({','.join('?' * len(f.kinds))})")
         params += list(f.kinds)
+    if f.feeds:
+        where.append(_feed_sql(f.feeds))
     if f.has_attachment is not None:
         where.append(("" if f.has_attachment else "NOT ") + "m.id IN (SELECT message_id FROM attachments)")
     if f.status:
@@ -342,7 +364,8 @@ def _hits(conn: Any, ids: list[int], terms: Sequence[Term]) -> list[Hit]:
         return []
     rows = conn.execute(
         f"""
-        SELECT m.id, m.conversation_id, c.title, p.display_name, p.is_me, m.ts, m.tz_offset, m.kind,
+        SELECT m.id, m.conversation_id, c.title, {sender_name_sql()}, p.is_me, m.ts, m.tz_offset,
+               m.kind,
                m.status, m.text, s.app,
                EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id) AS has_att, m.extra
         FROM messages m

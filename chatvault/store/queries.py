@@ -12,11 +12,14 @@ from typing import Any
 
 from chatvault.errors import UsageError
 from chatvault.store.db import Connection, DatabaseError
+from chatvault.store.people import sender_name_sql
 
-MESSAGE_COLUMNS = """
+SENDER = sender_name_sql()      # a linked person's name, else the participant's (docs/people.md)
+
+MESSAGE_COLUMNS = f"""
     m.id, m.conversation_id, m.source_key, m.ts, m.tz_offset, m.kind, m.text, m.status,
     m.reply_to_key, m.reply_to_id, m.forwarded_from, m.is_edited, m.edited_at, m.extra,
-    m.sender_id, p.display_name AS sender, p.is_me AS from_me
+    m.sender_id, {SENDER} AS sender, p.is_me AS from_me
 """
 _MESSAGES = f"SELECT {MESSAGE_COLUMNS} FROM messages m LEFT JOIN participants p ON p.id = m.sender_id"
 KINDS = ("image", "video", "audio", "file")
@@ -32,14 +35,16 @@ def kind_sql(kind: str, column: str = "a.mime") -> str:
 
 
 # --- conversations ----------------------------------------------------------------------------
-def conversations(conn: Connection) -> list[dict[str, Any]]:
-    """Every conversation with its source, message count and newest time, most recent first."""
+def conversations(conn: Connection, *, feeds: bool = True) -> list[dict[str, Any]]:
+    """Every conversation with its source, message count and newest time, most recent first.
+    `feed` is None for a chat, else 'moments' or 'favorites'; `feeds=False` leaves those out."""
+    where = "" if feeds else "WHERE c.feed IS NULL"
     rows = conn.execute(
-        """
-        SELECT c.id, c.kind, c.title, c.source_key, s.app, s.account,
+        f"""
+        SELECT c.id, c.kind, c.title, c.source_key, c.feed, s.app, s.account,
                (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS messages,
                (SELECT max(ts) FROM messages m WHERE m.conversation_id = c.id) AS last_ts
-        FROM conversations c JOIN sources s ON s.id = c.source_id
+        FROM conversations c JOIN sources s ON s.id = c.source_id {where}
         ORDER BY last_ts DESC NULLS LAST, c.id
         """
     ).fetchall()
@@ -64,7 +69,8 @@ def last_message(conn: Connection, conversation_id: int) -> dict[str, Any] | Non
     (it sits in a damaged page: the chat is still listed)."""
     try:
         row = conn.execute(
-            "SELECT m.kind, m.text, m.extra, p.display_name, p.is_me FROM messages m LEFT JOIN participants p"
+            f"SELECT m.kind, m.text, m.extra, {SENDER} AS display_name, p.is_me FROM messages m"
+            " LEFT JOIN participants p"
             " ON p.id = m.sender_id WHERE m.conversation_id = ? ORDER BY m.ts DESC, m.id DESC LIMIT 1",
             (conversation_id,)).fetchone()
     except DatabaseError:
@@ -73,11 +79,12 @@ def last_message(conn: Connection, conversation_id: int) -> dict[str, Any] | Non
 
 
 def chat_list(conn: Connection) -> list[dict[str, Any]]:
-    """`conversations()` plus what a chat list shows: member count, earlier titles, the newest message."""
+    """The chats (feeds such as Moments have their own views) with what a chat list shows: member
+    count, earlier titles, the newest message."""
     members = member_counts(conn)
     titles = earlier_titles(conn)
     out = []
-    for conv in conversations(conn):
+    for conv in conversations(conn, feeds=False):
         conv["members"] = members.get(conv["id"], 0)
         conv["earlier_titles"] = titles.get(conv["id"], [])
         conv["last"] = last_message(conn, conv["id"])
@@ -201,7 +208,8 @@ def quoted_messages(conn: Connection, message_ids: list[int]) -> dict[int, dict[
         return {}
     marks = ",".join("?" * len(message_ids))
     return {q["id"]: dict(q) for q in conn.execute(
-        f"SELECT m.id, m.conversation_id, m.ts, m.kind, m.text, p.display_name AS sender FROM messages m"
+        f"SELECT m.id, m.conversation_id, m.ts, m.kind, m.text, {SENDER} AS sender"
+        f" FROM messages m"
         f" LEFT JOIN participants p ON p.id = m.sender_id WHERE m.id IN ({marks})", message_ids)}
 
 
@@ -249,7 +257,7 @@ def chat_files(conn: Connection, conversation_id: int, limit: int = 5000) -> lis
     other kind that is not a photo, video, voice note or sticker (name, size, status), link cards
     (`extra` has their title and url) and text messages that hold a web address."""
     return [dict(r) for r in conn.execute(
-        "SELECT m.id AS message_id, m.ts, m.kind, m.text, m.extra, p.display_name AS sender,"
+        f"SELECT m.id AS message_id, m.ts, m.kind, m.text, m.extra, {SENDER} AS sender,"
         " a.id AS attachment_id, a.status, a.mime, a.size, a.original_name, a.blob_id, a.expected_path"
         " FROM messages m LEFT JOIN participants p ON p.id = m.sender_id"
         " LEFT JOIN attachments a ON a.message_id = m.id AND a.ordinal = 0"
@@ -264,7 +272,7 @@ def gallery_media(conn: Connection, conversation_id: int | None = None, kind: st
     """Photos and videos (stored or not), newest first."""
     sql = ("SELECT a.id AS attachment_id, a.status, a.mime, a.size, a.width, a.height, a.duration_ms, a.blob_id,"
            " a.thumb_blob_id, a.original_name, a.expected_path, a.quality, m.id AS message_id, m.kind, m.ts, m.conversation_id,"
-           " c.title AS conversation, p.display_name AS sender"
+           f" c.title AS conversation, {SENDER} AS sender"
            " FROM attachments a JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id"
            " LEFT JOIN participants p ON p.id = m.sender_id WHERE m.kind IN ('image', 'video')")
     params: list[Any] = []
@@ -291,7 +299,8 @@ def media_months(conn: Connection) -> list[tuple[int, int]]:
 def unstored_attachments(conn: Connection, limit: int = 5000) -> list[dict[str, Any]]:
     """Attachments whose file is not in the vault (missing, expired, ...), newest first."""
     return [dict(r) for r in conn.execute(
-        "SELECT a.id, a.status, a.original_name, a.expected_path, m.ts, m.kind, c.title, p.display_name"
+        "SELECT a.id, a.status, a.original_name, a.expected_path, m.ts, m.kind, c.title, "
+        f"{SENDER} AS display_name"
         " FROM attachments a JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id"
         " LEFT JOIN participants p ON p.id = m.sender_id WHERE a.status != 'stored' ORDER BY m.ts DESC LIMIT ?",
         (limit,))]
@@ -331,3 +340,13 @@ def name_of_blob(conn: Connection, blob_id: str) -> str | None:
 def destination_names(conn: Connection) -> dict[int, str]:
     """Backup destination names by id (a run's history row names its destination)."""
     return {int(r[0]): r[1] for r in conn.execute("SELECT id, name FROM backup_destinations")}
+
+
+def feeds(conn: Connection) -> list[dict[str, Any]]:
+    """The feed conversations (WeChat Moments, Favorites) with their account and size, by feed."""
+    rows = conn.execute(
+        "SELECT c.id, c.feed, c.title, c.source_key, s.app, s.account, s.display_name AS account_name, "
+        "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) AS messages "
+        "FROM conversations c JOIN sources s ON s.id = c.source_id WHERE c.feed IS NOT NULL "
+        "ORDER BY c.feed, c.id").fetchall()
+    return [dict(r) for r in rows]

@@ -1133,6 +1133,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
             <numerusform>%n 个聊天</numerusform>
         </translation>
     </message>
+    <message>
+        <source>&amp;People…</source>
+        <translation>联系人(&amp;P)…</translation>
+    </message>
 </context>
 <context>
     <name>MediaModel</name>
@@ -1864,6 +1868,26 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <translation>
             <numerusform>%n 条消息</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Everywhere</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation>朋友圈</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
     </message>
 </context>
 <context>
@@ -3702,6 +3726,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
             <numerusform>%1（%n 条消息）</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
 </context>
 <context>
     <name>ImportWording</name>
@@ -4057,6 +4085,116 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Nothing at risk: every picture and video past the clean-up age is in the vault at its best level.</source>
         <translation>没有面临丢失的媒体：超过清理期限的图片和视频都已以最佳质量存入保险库。</translation>
+    </message>
+</context>
+<context>
+    <name>ImportFieldTexts</name>
+    <message>
+        <source>This export is protected: enter the %1 to import it.</source>
+        <translation>此导出文件受保护：请输入%1后再导入。</translation>
+    </message>
+    <message>
+        <source>This %1 does not open %2. Check that it belongs to this export (a key or password made for another phone, account or backup does not fit).</source>
+        <translation>此%1无法打开 %2。请确认它属于这个导出文件（为其他手机、账号或备份生成的密钥或密码不适用）。</translation>
+    </message>
+</context>
+<context>
+    <name>PeopleDialog</name>
+    <message>
+        <source>People</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>The same person can appear in several sources: a WhatsApp number, a Telegram account, a WeChat id. Linked, they are shown under one name and searching for one finds messages from all. Nothing is changed in the messages themselves, and every link can be undone.</source>
+        <translation>同一个人可能出现在多个来源中：一个 WhatsApp 号码、一个 Telegram 账号、一个微信号。关联后，他们以同一个名字显示，搜索其中一个即可找到所有来源的消息。消息本身不会被更改，每次关联都可以撤销。</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Found by the same phone number, by being you in several sources, or by the same name. Check before linking: two people can share a name.</source>
+        <translation>根据相同的电话号码、在多个来源中都是“我”或相同的名字找到。关联前请核对：两个人可能同名。</translation>
+    </message>
+    <message>
+        <source>Name to show</source>
+        <translation>显示的名字</translation>
+    </message>
+    <message>
+        <source>Link as one person</source>
+        <translation>关联为同一人</translation>
+    </message>
+    <message>
+        <source>Not the same person</source>
+        <translation>不是同一人</translation>
+    </message>
+    <message>
+        <source>Suggestions</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <source>Find by name, number or id</source>
+        <translation>按名字、号码或 ID 查找</translation>
+    </message>
+    <message>
+        <source>Tick two or more, then link them.</source>
+        <translation>勾选两个或更多，然后关联。</translation>
+    </message>
+    <message>
+        <source>Link ticked</source>
+        <translation>关联勾选项</translation>
+    </message>
+    <message>
+        <source>Link by hand</source>
+        <translation>手动关联</translation>
+    </message>
+    <message>
+        <source>New name</source>
+        <translation>新名字</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Unlink</source>
+        <translation>取消关联</translation>
+    </message>
+    <message>
+        <source>Linked people</source>
+        <translation>已关联的人</translation>
+    </message>
+    <message>
+        <source>Same phone number %1</source>
+        <translation>相同的电话号码 %1</translation>
+    </message>
+    <message>
+        <source>You, in several sources</source>
+        <translation>多个来源中的“我”</translation>
+    </message>
+    <message>
+        <source>Same name</source>
+        <translation>相同的名字</translation>
+    </message>
+    <message>
+        <source>Linked as one person: %1.</source>
+        <translation>已关联为同一人：%1。</translation>
+    </message>
+    <message>
+        <source>Tick at least two to link them.</source>
+        <translation>请至少勾选两个再关联。</translation>
+    </message>
+    <message>
+        <source>Choose a linked person first.</source>
+        <translation>请先选择一个已关联的人。</translation>
+    </message>
+    <message>
+        <source>Unlinked: they are shown as separate people again.</source>
+        <translation>已取消关联：他们重新显示为不同的人。</translation>
+    </message>
+    <message>
+        <source>Choose a linked person and type the new name.</source>
+        <translation>请选择一个已关联的人并输入新名字。</translation>
     </message>
 </context>
 </TS>

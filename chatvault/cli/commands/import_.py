@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from chatvault.cli import import_fields
 from chatvault.cli.common import CliContext
 from chatvault.cli.progress import Jobs, cancellable
 from chatvault.errors import EXIT_FAILURE, Cancelled, ChatVaultError
@@ -42,6 +43,7 @@ def register(p: argparse.ArgumentParser) -> None:
                    help="Weixin 4: the account's image key (16 characters or 32 hex digits), to decode V2 .dat images")
     p.add_argument("--no-thumbnails", action="store_true",
                    help="do not make the photos' thumbnails after the import (`chatvault media thumbs` makes them later)")
+    import_fields.register(p)       # the keys and passwords other formats declare (Importer.fields)
 
 
 KEY_ENV = "CHATVAULT_WECHAT_KEY"
@@ -85,6 +87,7 @@ def _options(args: argparse.Namespace) -> ImportOptions:
     key = wechat_key(args)
     if key is not None:
         extra["key"] = key
+    extra.update(import_fields.values(args))
     return ImportOptions(me=args.me, options=extra, custodian=args.custodian)
 
 

@@ -8,7 +8,7 @@ import dataclasses
 from chatvault.cli.common import CliContext
 from chatvault.compliance import searches
 from chatvault.model import MessageKind
-from chatvault.search.api import SORTS, SearchFilters, parse_date, search
+from chatvault.search.api import FEED_CHOICES, SORTS, SearchFilters, parse_date, search
 
 NAME = "search"
 HELP = "search messages (Chinese and English; see docs/search.md for the syntax)"
@@ -39,6 +39,9 @@ def add_filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--before", metavar="DATE", help="before this day (YYYY-MM-DD, UTC) or ISO time")
     p.add_argument("--kind", action="append", default=[], choices=[k.value for k in MessageKind], metavar="K",
                    help="only this message kind (text, image, file, link, payment, ...); repeatable")
+    p.add_argument("--feed", action="append", default=[], choices=list(FEED_CHOICES), metavar="FEED",
+                   help="only chats, or only WeChat Moments posts and comments, or only Favorites "
+                        "(chats, moments, favorites); repeatable")
     p.add_argument("--has-attachment", action="store_true", help="only messages with an attachment")
     p.add_argument("--deleted", action="store_true", help="only messages deleted at the source (missing-at-source)")
 
@@ -51,6 +54,7 @@ def filters_from(args: argparse.Namespace) -> SearchFilters:
         before=parse_date(args.before) if args.before else None,
         kinds=list(args.kind), has_attachment=True if args.has_attachment else None,
         status="missing-at-source" if args.deleted else None, custodians=list(args.custodian),
+        feeds=list(getattr(args, "feed", None) or ()),
     )
 
 

@@ -11,11 +11,13 @@ from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 from chatvault.gui import timefmt
 from chatvault.gui.dialogs import import_wording as W
 from chatvault.gui.dialogs.common import error_label, wrapped
+from chatvault.importers.registry import declared_fields
 
 OBJECT_NAMES = {"key": "wechatKey", "imei": "androidImei", "uin": "androidUin", "image_key": "imageKey",
                 "android_key": "androidKey", "date_order": "dateOrder", "tz": "timeZone", "format": "formatChoice"}
@@ -114,7 +117,8 @@ class SourcePanel(QFrame):
         self._show_fields()
 
     # --- building --------------------------------------------------------------------------
-    def _row(self, field: str, label: str, widget: QWidget, help_text: str) -> None:
+    def _row(self, field: str, label: str, widget: QWidget, help_text: str, value: QWidget | None = None) -> None:
+        """A labelled row: `widget` shown, `value` (default: the widget) the input read and edited."""
         box = QWidget()
         col = QVBoxLayout(box)
         col.setContentsMargins(0, 0, 0, 0)
@@ -127,15 +131,15 @@ class SourcePanel(QFrame):
         help_label.setObjectName(f"{OBJECT_NAMES.get(field, field)}Help")
         help_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         col.addWidget(help_label)
-        widget.setAccessibleName(label)
+        (value or widget).setAccessibleName(label)
         self.form.addRow(label, box)
-        self.rows[field] = (widget, err)
+        self.rows[field] = (value or widget, err)
 
     def _format_row(self) -> None:
         self.format_choice = QComboBox()
         self.format_choice.setObjectName("formatChoice")
         self.format_choice.addItem(self.tr("Automatic"), "")
-        for name in W.FORMAT_FIELDS:
+        for name in W.format_names():
             self.format_choice.addItem(W.format_title(name), name)
         self.format_choice.currentIndexChanged.connect(self._format_changed)
         self._row("format", self.tr("Format"), self.format_choice,
@@ -171,6 +175,35 @@ class SourcePanel(QFrame):
         tz.setCurrentIndex(0)
         tz.currentTextChanged.connect(lambda _t: self._edited("tz"))
         self._row("tz", W.field_label("tz"), tz, W.field_help("tz", "whatsapp"))
+        self._declared_rows()
+
+    def _declared_rows(self) -> None:
+        """A row for each field a format declares (keys, passwords, key files: `Importer.fields`),
+        shown when that format is the one read; a secret is hidden while typed."""
+        for name, (field, _formats) in declared_fields().items():
+            edit = QLineEdit()
+            OBJECT_NAMES.setdefault(name, f"field_{name}")
+            edit.setObjectName(OBJECT_NAMES[name])
+            edit.setClearButtonEnabled(True)
+            if field.secret and not field.path:
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.textChanged.connect(lambda _t, f=name: self._edited(f))
+            widget: QWidget = edit
+            if field.path:
+                widget = QWidget()
+                line = QHBoxLayout(widget)
+                line.setContentsMargins(0, 0, 0, 0)
+                line.addWidget(edit, 1)
+                browse = QPushButton(self.tr("Browse…"))
+                browse.setObjectName(f"field_{name}Browse")
+                browse.clicked.connect(lambda _c=False, e=edit, f=field: self._browse(e, f))
+                line.addWidget(browse)
+            self._row(name, W.field_label(name), widget, W.field_help(name, ""), value=edit)
+
+    def _browse(self, edit: QLineEdit, field: Any) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, W.field_label(field.name), str(self.path.parent))
+        if path:
+            edit.setText(path)
 
     def _me_row(self) -> None:
         self.me = QComboBox()
@@ -200,7 +233,7 @@ class SourcePanel(QFrame):
                 else widget.currentData() if isinstance(widget, QComboBox) else widget.text()).strip()
 
     def fields(self) -> tuple[str, ...]:
-        return W.FORMAT_FIELDS.get(self.format(), ())
+        return W.format_fields(self.format())
 
     def given(self) -> dict[str, str]:
         """What the user typed or chose, by field, for the fields the current format reads."""
@@ -278,10 +311,17 @@ class SourcePanel(QFrame):
         for field, (widget, _err) in self.rows.items():
             if field == "format":
                 continue
-            self.form.setRowVisible(widget.parentWidget(), field in shown)
+            self.form.setRowVisible(self._row_box(widget), field in shown)
         if fmt in ("wechat-pc", "weixin4"):
             help_label = self.rows["key"][0].parentWidget().findChild(QLabel, "wechatKeyHelp")
             help_label.setText(W.field_help("key", fmt))
+
+    def _row_box(self, widget: QWidget) -> QWidget:
+        """The box a row's input sits in (the field of its form row)."""
+        box = widget.parentWidget()
+        while box is not None and self.form.indexOf(box) < 0:
+            box = box.parentWidget()
+        return box or widget.parentWidget()
 
     # --- what a read found -----------------------------------------------------------------
     def show_reading(self) -> None:
@@ -298,7 +338,7 @@ class SourcePanel(QFrame):
         self._name_auto()
         self._show_fields()
         for field, (_widget, err) in self.rows.items():
-            if field not in TYPED or not W.check(field, self.text(field)):
+            if (field not in TYPED and field not in declared_fields()) or not W.check(field, self.text(field)):
                 err.hide()
         self.source_error.clear()
         if self.error is not None:
@@ -407,7 +447,8 @@ class SourcePanel(QFrame):
     def forget_secrets(self) -> None:
         """Clear the keys typed here (the dialog closed, or the vault locked)."""
         self._timer.stop()
-        for field in ("key", "android_key", "image_key", "imei", "uin"):
+        secrets = [n for n, (f, _formats) in declared_fields().items() if f.secret]
+        for field in ("key", "android_key", "image_key", "imei", "uin", *secrets):
             with QSignalBlocker(self.rows[field][0]):
                 self.rows[field][0].clear()
         self.read_with = None                   # it held the values the last read was given

@@ -15,6 +15,9 @@ from functools import cache
 from PySide6.QtCore import QCoreApplication
 
 from chatvault.gui.apptext import app_text, error_text
+from chatvault.gui.dialogs import import_field_texts as FT
+from chatvault.importers import registry
+from chatvault.importers.registry import declared_fields
 
 # The options each format reads, in the order its fields are shown ("me" is shown for every format).
 FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
@@ -24,6 +27,23 @@ FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
     "whatsapp": ("date_order", "tz"),
     "telegram": (),
 }
+
+
+def format_fields(name: str) -> tuple[str, ...]:
+    """The fields format `name` shows: the WeChat/WhatsApp ones above, else the ones it declares."""
+    if name in FORMAT_FIELDS:
+        return FORMAT_FIELDS[name]
+    for cls in registry.IMPORTERS:
+        if cls.name == name:
+            return tuple(f.name for f in cls.fields)
+    return ()
+
+
+def format_names() -> list[str]:
+    """Every format the format list offers, in the registry's order."""
+    return [cls.name for cls in registry.IMPORTERS]
+
+
 HEX = re.compile(r"[0-9a-fA-F]+")
 
 
@@ -36,10 +56,15 @@ def format_title(name: str) -> str:
         "weixin4": QCoreApplication.translate("ImportWording", "Weixin 4 (Windows/macOS)"),
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
     }
-    return titles.get(name, name)
+    if name in titles:
+        return titles[name]
+    return next((cls.title for cls in registry.IMPORTERS if cls.name == name), name)
 
 
 def field_label(field: str) -> str:
+    declared = declared_fields().get(field)
+    if declared is not None:
+        return FT.label(declared[0])
     labels = {
         "key": QCoreApplication.translate("ImportWording", "WeChat key"),
         "image_key": QCoreApplication.translate("ImportWording", "Image key"),
@@ -54,6 +79,9 @@ def field_label(field: str) -> str:
 
 def field_help(field: str, fmt: str) -> str:
     """Where the user finds the value (shown under the field)."""
+    declared = declared_fields().get(field)
+    if declared is not None:
+        return FT.help_text(declared[0])
     if field == "key" and fmt == "weixin4":
         return QCoreApplication.translate(
             "ImportWording",
@@ -105,6 +133,9 @@ def check(field: str, text: str) -> str | None:
     s = text.strip()
     if not s:
         return None
+    declared = declared_fields().get(field)
+    if declared is not None:
+        return FT.problem(declared[0], s)
     if field == "key":
         digits = re.sub(r"\s+", "", s)
         digits = digits[2:-1] if digits.lower().startswith("x'") and digits.endswith("'") else digits
@@ -194,6 +225,12 @@ def describe(exc: BaseException, given: dict[str, str]) -> tuple[str | None, str
             "ImportWording", "Every date here can be read day first or month first: choose the date order.")
     if field == "tz":
         return "tz", check("tz", given.get("tz", "")) or detail
+    declared = declared_fields().get(field or "")
+    if declared is not None:
+        f = declared[0]
+        if not given.get(f.name):
+            return f.name, FT.needed(f)
+        return f.name, FT.problem(f, given[f.name]) or FT.does_not_open(f, where)
     return None, error_text(exc, "\n\n")
 
 

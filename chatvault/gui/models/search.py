@@ -48,6 +48,7 @@ def search_filters(filters: dict[str, Any]) -> Any:
         kinds=[filters["kind"]] if filters.get("kind") else (),
         status="missing-at-source" if filters.get("missing_at_source") else None,
         custodians=[filters["custodian"]] if filters.get("custodian") is not None else (),
+        feeds=[filters["feed"]] if filters.get("feed") else (),
     )
 
 

@@ -80,6 +80,8 @@ class SearchPage(QWidget):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
         self.kind = QComboBox()
+        self.feed = QComboBox()            # everywhere, chats only, WeChat Moments, Favorites
+        self.feed.setObjectName("searchFeed")
         self.deleted = QCheckBox()
         self.sort = QComboBox()
         self.compliance = SearchCompliance(self)     # the custodian filter and compliance mode (#20)
@@ -89,13 +91,14 @@ class SearchPage(QWidget):
         self.filter_rows = (QHBoxLayout(), QHBoxLayout())
         for row, widgets in zip(self.filter_rows, ((self.chat, self.sender, self.kind, self.sort),
                                                    (self.since_on, self.since, self.until_on, self.until,
-                                                    self.deleted, self.compliance.custodian)), strict=True):
+                                                    self.feed, self.deleted, self.compliance.custodian)),
+                                                  strict=True):
             for w in widgets:
                 row.addWidget(w)
             row.addStretch(1)
             layout.addLayout(row)
         for w in (self.chat, self.sender, self.since_on, self.since, self.until_on, self.until, self.kind,
-                  self.deleted, self.sort):
+                  self.feed, self.deleted, self.sort):
             sig = getattr(w, "currentIndexChanged", None) or getattr(w, "toggled", None) or getattr(w, "dateChanged", None)
             if isinstance(w, QLineEdit):
                 w.textChanged.connect(lambda _t: self.debounce.start())
@@ -142,6 +145,15 @@ class SearchPage(QWidget):
             self.kind.addItem(kinds[k], k)
         self.kind.setCurrentIndex(max(0, keep))
         self.kind.blockSignals(False)
+        keep = self.feed.currentIndex()
+        self.feed.setAccessibleName(self.tr("Where"))
+        self.feed.blockSignals(True)
+        self.feed.clear()
+        for value, label in ((None, self.tr("Everywhere")), ("chats", self.tr("Chats")),
+                             ("moments", self.tr("Moments")), ("favorites", self.tr("Favorites"))):
+            self.feed.addItem(label, value)
+        self.feed.setCurrentIndex(max(0, keep))
+        self.feed.blockSignals(False)
         keep = self.sort.currentIndex()
         self.sort.blockSignals(True)
         self.sort.clear()
@@ -195,6 +207,8 @@ class SearchPage(QWidget):
             f["until"] = int(datetime(d.year(), d.month(), d.day()).astimezone().timestamp() * 1000)
         if self.kind.currentData():
             f["kind"] = self.kind.currentData()
+        if self.feed.currentData():
+            f["feed"] = self.feed.currentData()
         if self.deleted.isChecked():
             f["missing_at_source"] = True
         if self.compliance.filter_value() is not None:

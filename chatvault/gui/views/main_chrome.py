@@ -113,9 +113,11 @@ class MainWindowChrome:
         self.act_jump.triggered.connect(self.jump_to_date)
         self.act_missing = QAction(self)
         self.act_missing.triggered.connect(lambda: (self.show_page(PAGE_GALLERY), self.gallery.show_missing()))
+        self.act_people = QAction(self)
+        self.act_people.triggered.connect(self.open_people)
         for a in (self.act_chats, self.act_search, self.act_gallery, self.act_protection, self.act_compliance, None,
                   self.act_jump,
-                  self.act_missing):
+                  self.act_missing, self.act_people):
             self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
         self.help_menu = bar.addMenu("")
         self.act_logs = QAction(self)
@@ -158,6 +160,7 @@ class MainWindowChrome:
         self.act_compliance.setText(self.tr("C&ompliance"))
         self.act_jump.setText(self.tr("&Jump to date…"))
         self.act_missing.setText(self.tr("M&issing media…"))
+        self.act_people.setText(self.tr("&People…"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.act_logs.setText(self.tr("Open &log folder"))
         self.act_about.setText(self.tr("&About ChatVault"))
