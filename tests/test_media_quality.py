@@ -134,3 +134,46 @@ def test_kill_after_the_verified_write_leaves_the_thumbnail_and_the_rerun_upgrad
         assert done["thumb_blob_id"] == before["blob_id"]
     finally:
         v.lock()
+
+
+def test_captures_upgrade_hd_to_original_and_never_downgrade(vault, tmp_path) -> None:
+    """A Weixin 4 picture stored as HD: a captured `_t` file changes nothing; the `_h` original
+    replaces it, the HD file kept as the row's superseded copy."""
+    from chatvault.media.attach import record_blob, store_path
+    from chatvault.watch.capture import capture_file, record_capture
+    from tests.test_media_support import add_attachment, add_chat, add_message
+
+    md5 = "9f" * 16
+    store = BlobStore(vault)
+    hd = F.jpeg_bytes((200, 200, 0), (48, 36))
+    (tmp_path / "hd.jpg").write_bytes(hd)
+    stored, info = store_path(store, tmp_path / "hd.jpg")
+    conn = vault.connect()
+    conn.execute("BEGIN IMMEDIATE")
+    cid, pid = add_chat(conn, "Friend", app="wechat")
+    mid = add_message(conn, cid, pid, "5100")
+    conn.execute("UPDATE messages SET extra = ? WHERE id = ?", (json.dumps({"size": len(hd), "hd_size": 99999}), mid))
+    record_blob(conn, stored, info)
+    att = add_attachment(conn, mid, blob_id=stored.id, status="stored", mime="image/jpeg",
+                         expected_path=f"msg/attach/x/2026-01/Img/{md5}.dat")
+    conn.execute("UPDATE attachments SET quality = 'hd', media_key = ? WHERE id = ?", (md5, att))
+    conn.execute("COMMIT")
+
+    def capture(name: str, data: bytes) -> list[int]:
+        path = tmp_path / "in" / name
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(F.v4_dat(data, 1, xor_len=0))
+        result = capture_file(store, path.parent, path)
+        conn.execute("BEGIN IMMEDIATE")
+        changed = record_capture(conn, result, watch_id=None, rel_path=str(path), store=store)
+        conn.execute("COMMIT")
+        return changed
+
+    assert capture(f"{md5}_t.dat", F.jpeg_bytes((1, 2, 3), (8, 6))) == []
+    row = conn.execute("SELECT quality, blob_id FROM attachments WHERE id = ?", (att,)).fetchone()
+    assert tuple(row) == ("hd", stored.id)
+    original = F.jpeg_bytes((250, 250, 10), (96, 72))
+    assert capture(f"{md5}_h.dat", original) == [att]
+    row = conn.execute("SELECT quality, blob_id, superseded_blob_id FROM attachments WHERE id = ?", (att,)).fetchone()
+    assert row[0] == "original" and store.read_all(row[1]) == original and row[2] == stored.id
+    conn.close()

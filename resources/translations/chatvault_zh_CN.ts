@@ -3983,6 +3983,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>… and %1 more, kept with the import.</source>
         <translation>…… 还有 %1 行，已随导入保存。</translation>
     </message>
+    <message>
+        <source>Pictures and videos upgraded to a better copy</source>
+        <translation>已升级为更高质量版本的图片和视频</translation>
+    </message>
 </context>
 <context>
     <name>ChatListCompliance</name>

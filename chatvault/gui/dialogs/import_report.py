@@ -103,6 +103,8 @@ class ImportReportPage(QWidget):
             *([(self.tr("Recalled by their sender since the last import (text kept)"), rep.recalled)]
               if rep.recalled else []),
             (self.tr("Media stored"), rep.attachments_stored),
+            *([(self.tr("Pictures and videos upgraded to a better copy"), rep.attachments_upgraded)]
+              if rep.attachments_upgraded else []),
             (self.tr("Media missing from the export"), rep.attachments_missing),
             (self.tr("Lines not understood"), rep.unparsed),
         ]
