@@ -170,6 +170,13 @@ class Attachments:
         put = self._put(ref)
         if put is None:
             return
+        if put.note and row[3] == AttachmentStatus.STORED.value:
+            # A wxgf that did not convert would show nothing: the row keeps the picture it shows,
+            # and the wxgf is kept as its source (reported by `_put`; a later version may convert it).
+            record_blob(self.conn, put.stored, put.info)
+            self.conn.execute("UPDATE attachments SET source_blob_id = coalesce(source_blob_id, ?) WHERE id = ?",
+                              (put.stored.id, row[0]))
+            return
         outcome = apply_level(self.conn, self.blobs, row[0], put.stored, put.info, level,
                               source_blob_id=put.source.id if put.source else None)
         if outcome == FILLED:

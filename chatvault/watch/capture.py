@@ -147,8 +147,9 @@ def record_capture(conn: Connection, result: CaptureResult, *, watch_id: int | N
         if source and filled:
             conn.execute("UPDATE attachments SET source_blob_id = ? WHERE id IN (SELECT value FROM json_each(?))",
                          (source, json.dumps(filled)))
+        # (A wxgf that did not convert replaces nothing: it would show nothing. Its blob stays, logged.)
         upgraded = upgrade_from_capture(conn, store, result.stored, info, rel_path,
-                                        source_blob_id=source) if store is not None else []
+                                        source_blob_id=source) if store is not None and not result.note else []
         detail = {"attachments": filled} | ({"wechat_dat": "decoded"} if result.decoded_dat else
                                             {"wechat_dat": f"kept: {result.dat_reason}"} if result.dat_reason else {})
         detail |= {"upgraded": upgraded} if upgraded else {}
