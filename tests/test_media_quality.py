@@ -172,6 +172,11 @@ def test_captures_upgrade_hd_to_original_and_never_downgrade(vault, tmp_path) ->
     assert capture(f"{md5}_t.dat", F.jpeg_bytes((1, 2, 3), (8, 6))) == []
     row = conn.execute("SELECT quality, blob_id FROM attachments WHERE id = ?", (att,)).fetchone()
     assert tuple(row) == ("hd", stored.id)
+    from tests.wxgf_fixtures import wxgf
+
+    broken = wxgf([b"\x00\x00\x00\x01\x26\x01" + bytes(200)], (64, 48))   # a wxgf that does not convert
+    assert capture(f"{md5}_h.dat", broken) == []                     # shows nothing: replaces nothing
+    assert conn.execute("SELECT quality, blob_id FROM attachments WHERE id = ?", (att,)).fetchone()[0] == "hd"
     original = F.jpeg_bytes((250, 250, 10), (96, 72))
     assert capture(f"{md5}_h.dat", original) == [att]
     row = conn.execute("SELECT quality, blob_id, superseded_blob_id FROM attachments WHERE id = ?", (att,)).fetchone()
