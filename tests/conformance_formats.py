@@ -197,12 +197,224 @@ WECHAT_ANDROID = Declaration(unit="record", valid=_android_build,
                              huge=lambda tmp: _android_build(tmp, [HUGE], False), accounted=records_accounted)
 
 
+# --- Meta (Messenger, Instagram): message_N.json files, counted in message objects ---------------------
+
+def _meta_sample(root: Path, msgs: list[dict]) -> Sample:
+    from tests import meta_fixtures as mf
+
+    folder = mf.write_thread(root, "your_facebook_activity", "anna_1", "Anna", ["Me", "Anna"], msgs,
+                             media=mf.MEDIA)
+    return Sample(root, ImportOptions(), len(msgs), folder / "message_1.json")
+
+
+def _meta_valid(tmp: Path) -> Sample:
+    from tests import meta_fixtures as mf
+
+    msgs = mf.every_kind("anna_1", "Me", "Anna") + [{"sender_name": 5, "timestamp_ms": mf.T0_MS, "content": "x"}]
+    return _meta_sample(tmp / "facebook-me", msgs)
+
+
+def _meta_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"sender_name": "Anna", "timestamp_ms": 1_700_000_000_000 + i * 1000, "content": text or f"message {i}"}
+            for i in range(n)]
+
+
+META = Declaration(unit="record", valid=_meta_valid, big=lambda tmp, n: _meta_sample(tmp / "facebook-big", _meta_texts(n)),
+                   huge=lambda tmp: _meta_sample(tmp / "facebook-huge",
+                                                 [*_meta_texts(1), *_meta_texts(1, HUGE), *_meta_texts(1)]),
+                   accounted=records_accounted)
+
+
+# --- LINE: chat-history text, counted in messages (and stray lines) ----------------------------------
+
+_LINE_OPTS = ImportOptions(options={"tz": "UTC"})
+
+
+def _line_sample(path: Path, body: list[str], units: int) -> Sample:
+    path.write_text("\r\n".join(["[LINE] Chat history with Mika", "Saved on: 3/1/2024, 1:16 PM", *body]) + "\r\n",
+                    encoding="utf-8")
+    return Sample(path, _LINE_OPTS, units, path)
+
+
+def _line_valid(tmp: Path) -> Sample:
+    from tests import line_fixtures as lf
+
+    made = lf.write(tmp / "made.txt", "en")
+    body = ["a stray line before any day", *made.read_text(encoding="utf-8").splitlines()[3:]]
+    return _line_sample(tmp / "[LINE] Mika.txt", body, len(lf.CHAT) + 1)
+
+
+def _line_texts(n: int, text: str | None = None) -> list[str]:
+    return ["Tue, 2/13/2024", *(f"{i // 60 % 12 or 12}:{i % 60:02d} AM\tMika\t{text or f'message {i}'}"
+                                for i in range(n))]
+
+
+LINE = Declaration(unit="record", valid=_line_valid,
+                   big=lambda tmp, n: _line_sample(tmp / "[LINE] Big.txt", _line_texts(n), n),
+                   huge=lambda tmp: _line_sample(tmp / "[LINE] Huge.txt",
+                                                 [*_line_texts(1), *_line_texts(1, HUGE)[1:], *_line_texts(1)[1:]], 3),
+                   accounted=records_accounted)
+
+
+# --- Discord (DiscordChatExporter JSON): counted in message objects -----------------------------------
+
+def _dc_sample(folder: Path, msgs: list[dict]) -> Sample:
+    from tests import discord_fixtures as df
+
+    main = df.write(folder, "Friends", msgs)
+    return Sample(folder, ImportOptions(), len(msgs), main)
+
+
+def _dc_valid(tmp: Path) -> Sample:
+    from tests import discord_fixtures as df
+
+    return _dc_sample(tmp / "dce", [*df.every_kind("Friends.json_Files"), {"id": "9", "type": "Default"}])
+
+
+def _dc_texts(n: int, text: str | None = None) -> list[dict]:
+    from tests import discord_fixtures as df
+
+    return [df.message(i, df.ALICE, text or f"message {i}") for i in range(n)]
+
+
+DISCORD = Declaration(unit="record", valid=_dc_valid, big=lambda tmp, n: _dc_sample(tmp / "dce-big", _dc_texts(n)),
+                      huge=lambda tmp: _dc_sample(tmp / "dce-huge", [*_dc_texts(1), *_dc_texts(1, HUGE)[:0],
+                                                                      _dc_texts(2, HUGE)[1], *_dc_texts(1)]),
+                      accounted=records_accounted)
+
+
+# --- Slack: a workspace export, counted in message objects ---------------------------------------------
+
+def _slack_sample(root: Path, general: list[dict] | None = None) -> Sample:
+    import json as _json
+
+    from tests import slack_fixtures as sf
+
+    sf.write(root)
+    day = root / "general" / "2023-11-14.json"
+    if general is not None:
+        day.write_text(_json.dumps(general), encoding="utf-8")
+        for other in ("general/2023-11-15.json", "secret-plans/2023-11-14.json", "D1/2023-11-14.json"):
+            (root / other).unlink()
+    units = sum(len(_json.loads(p.read_text(encoding="utf-8"))) for p in root.glob("*/*.json"))
+    return Sample(root, ImportOptions(), units, day)
+
+
+def _slack_valid(tmp: Path) -> Sample:
+    from tests import slack_fixtures as sf
+
+    return _slack_sample(tmp / "ws", [*sf.general_day1(), {"type": "message", "user": "U1", "text": "no ts"}])
+
+
+def _slack_texts(n: int, text: str | None = None) -> list[dict]:
+    from tests import slack_fixtures as sf
+
+    return [sf.msg(i, "U1", text or f"message {i}") for i in range(n)]
+
+
+SLACK = Declaration(unit="record", valid=_slack_valid, big=lambda tmp, n: _slack_sample(tmp / "big", _slack_texts(n)),
+                    huge=lambda tmp: _slack_sample(tmp / "huge", [*_slack_texts(1), _slack_texts(2, HUGE)[1],
+                                                                  _slack_texts(3)[2]]),
+                    accounted=records_accounted)
+
+
+# --- Google Takeout (Hangouts.json): counted in events --------------------------------------------------
+
+def _google_sample(root: Path, events: list[dict]) -> Sample:
+    from tests import google_fixtures as gf
+
+    main = gf.write_hangouts(root, events=events)
+    return Sample(root, ImportOptions(), len(events), main)
+
+
+def _google_valid(tmp: Path) -> Sample:
+    from tests import google_fixtures as gf
+
+    return _google_sample(tmp / "takeout", [*gf.hangouts_events(), {"event_id": "bad", "timestamp": "soon"}])
+
+
+def _google_texts(n: int, text: str | None = None) -> list[dict]:
+    from tests import google_fixtures as gf
+
+    return [gf._event(i, gf.ANA, chat_message=gf._text({"type": "TEXT", "text": text or f"message {i}"}))
+            for i in range(n)]
+
+
+GOOGLE = Declaration(unit="record", valid=_google_valid,
+                     big=lambda tmp, n: _google_sample(tmp / "big", _google_texts(n)),
+                     huge=lambda tmp: _google_sample(tmp / "huge", [*_google_texts(1), _google_texts(2, HUGE)[1],
+                                                                    _google_texts(3)[2]]),
+                     accounted=records_accounted)
+
+
+# --- X (Twitter) archive and Snapchat My Data: counted in message objects ---------------------------------
+
+def _x_sample(root: Path, extra: list[dict], *, only: bool = False) -> Sample:
+    import json as _json
+
+    from tests import social_fixtures as sx
+
+    sx.write_x(root, extra=extra)
+    main = root / "data" / "direct-messages.js"
+    if only:
+        convs = [{"dmConversation": {"conversationId": "111-222", "messages": extra}}]
+        main.write_text("window.YTD.direct_messages.part0 = " + _json.dumps(convs), encoding="utf-8")
+        (root / "data" / "direct-messages-group.js").unlink()
+        return Sample(root, ImportOptions(), len(extra), main)
+    return Sample(root, ImportOptions(), 3 + len(extra) + 3, main)
+
+
+def _x_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"messageCreate": {"senderId": "222", "text": text or f"message {i}", "id": str(5000 + i), "mediaUrls": [],
+                               "urls": [], "reactions": [], "createdAt": f"2023-04-01T10:{i // 60 % 60:02d}:{i % 60:02d}.000Z"}}
+            for i in range(n)]
+
+
+TWITTER = Declaration(unit="record", valid=lambda tmp: _x_sample(tmp / "x", [{"messageCreate": {"id": "7"}}]),
+                      big=lambda tmp, n: _x_sample(tmp / "xbig", _x_texts(n), only=True),
+                      huge=lambda tmp: _x_sample(tmp / "xhuge", [*_x_texts(1), _x_texts(2, HUGE)[1], _x_texts(3)[2]],
+                                                 only=True),
+                      accounted=records_accounted)
+
+
+def _snap_sample(root: Path, extra: list[dict], *, only: bool = False) -> Sample:
+    import json as _json
+
+    from tests import social_fixtures as sx
+
+    sx.write_snapchat(root, extra=extra)
+    main = root / "json" / "chat_history.json"
+    if only:
+        main.write_text(_json.dumps({"ana": extra}), encoding="utf-8")
+        return Sample(root, ImportOptions(), len(extra), main)
+    return Sample(root, ImportOptions(), 4 + len(extra), main)
+
+
+def _snap_texts(n: int, text: str | None = None) -> list[dict]:
+    return [{"From": "ana", "Media Type": "TEXT", "Created": "2023-05-03 08:00:00 UTC", "Content": text or f"m {i}",
+             "IsSender": False, "Created(microseconds)": 1683100800000000 + i * 1000} for i in range(n)]
+
+
+SNAPCHAT = Declaration(unit="record", valid=lambda tmp: _snap_sample(tmp / "snap", [{"From": "ana", "Content": "x"}]),
+                       big=lambda tmp, n: _snap_sample(tmp / "sbig", _snap_texts(n), only=True),
+                       huge=lambda tmp: _snap_sample(tmp / "shuge", [*_snap_texts(1), _snap_texts(2, HUGE)[1],
+                                                                     _snap_texts(3)[2]], only=True),
+                       accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
     "wechat-pc": WECHAT_PC,
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
+    "meta": META,
+    "line": LINE,
+    "discord": DISCORD,
+    "slack": SLACK,
+    "google": GOOGLE,
+    "snapchat": SNAPCHAT,
+    "twitter": TWITTER,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

@@ -43,6 +43,7 @@ class ImportField:
     path: bool = False              # the value is a file path (e.g. a key file): the app offers Browse
     optional: bool = False          # the import can go on without it
     check: Callable[[str], str | None] | None = None
+    choices: tuple[str, ...] = ()   # the only values it takes (the app offers a list; empty = automatic)
 
     @property
     def flag(self) -> str:

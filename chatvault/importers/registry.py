@@ -11,8 +11,15 @@ from pathlib import Path
 
 from chatvault.errors import InputError, UnknownFormat
 from chatvault.importers.base import Detection, Importer, ImportField
+from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
+from chatvault.importers.google import GoogleImporter
+from chatvault.importers.line import LineImporter
+from chatvault.importers.meta import MetaImporter
+from chatvault.importers.slack import SlackImporter
+from chatvault.importers.snapchat import SnapchatImporter
 from chatvault.importers.telegram import TelegramImporter
+from chatvault.importers.twitter import TwitterImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
 
@@ -22,6 +29,13 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    MetaImporter,
+    LineImporter,
+    DiscordImporter,
+    GoogleImporter,
+    SlackImporter,
+    SnapchatImporter,
+    TwitterImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

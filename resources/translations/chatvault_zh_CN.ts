@@ -3,6 +3,10 @@
 <context>
     <name>BubbleDelegate</name>
     <message>
+        <source>+%1 more</source>
+        <translation>另有 %1 个</translation>
+    </message>
+    <message>
         <source>Video call</source>
         <translation>视频通话</translation>
     </message>
@@ -3734,6 +3738,38 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>X (Twitter) archive: direct messages</source>
+        <translation>X（Twitter）存档：私信</translation>
+    </message>
+    <message>
+        <source>Snapchat My Data: chat history</source>
+        <translation>Snapchat 我的数据：聊天记录</translation>
+    </message>
+    <message>
+        <source>Google Chat / Hangouts (Google Takeout)</source>
+        <translation>Google Chat / Hangouts（Google Takeout 导出）</translation>
+    </message>
+    <message>
+        <source>Slack workspace export</source>
+        <translation>Slack 工作区导出</translation>
+    </message>
+    <message>
+        <source>Discord (DiscordChatExporter JSON)</source>
+        <translation>Discord（DiscordChatExporter 导出的 JSON）</translation>
+    </message>
+    <message>
+        <source>LINE chat history (text)</source>
+        <translation>LINE 聊天记录（文本）</translation>
+    </message>
+    <message>
+        <source>LINE writes times without a time zone. Choose the zone the phone or computer was set to when the chat was saved, if it is not this computer's.</source>
+        <translation>LINE 记录的时间不带时区。如果保存聊天记录时手机或电脑所用的时区与本机不同，请选择那个时区。</translation>
+    </message>
+    <message>
+        <source>Facebook Messenger / Instagram download</source>
+        <translation>Facebook Messenger / Instagram 下载的数据</translation>
+    </message>
+    <message>
         <source>WhatsApp chat export</source>
         <translation>WhatsApp 聊天导出</translation>
     </message>
@@ -4093,6 +4129,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 </context>
 <context>
     <name>ImportFieldTexts</name>
+    <message>
+        <source>App</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Messenger or Instagram. ChatVault finds it from the download's folders; choose it when you import one message_1.json taken out of its download.</source>
+        <translation>Messenger 还是 Instagram。ChatVault 会根据下载数据的文件夹判断；如果导入的是从下载数据中单独取出的 message_1.json，请在这里选择。</translation>
+    </message>
+    <message>
+        <source>Choose messenger or instagram.</source>
+        <translation>请选择 Messenger 或 Instagram。</translation>
+    </message>
     <message>
         <source>This export is protected: enter the %1 to import it.</source>
         <translation>此导出文件受保护：请输入%1后再导入。</translation>

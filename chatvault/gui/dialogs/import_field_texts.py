@@ -20,12 +20,13 @@ def _t(text: str) -> str:
 def _texts() -> dict[str, tuple[str, str]]:
     """Field name → (label, help), translated now (the language may change while the app runs)."""
     return {
-        # "wa_key": (_t("WhatsApp key"), _t("Where it is found …")),
+        "meta_app": (_t("App"), _t("Messenger or Instagram. ChatVault finds it from the download's folders; "
+                                   "choose it when you import one message_1.json taken out of its download.")),
     }
 
 
 # The sentences declared `check` functions return, translated where the app shows them.
-_CHECKS: tuple[str, ...] = ()
+_CHECKS: tuple[str, ...] = ("Choose messenger or instagram.",)
 
 
 def has_text(field: ImportField) -> bool:

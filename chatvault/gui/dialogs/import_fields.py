@@ -181,6 +181,9 @@ class SourcePanel(QFrame):
         """A row for each field a format declares (keys, passwords, key files: `Importer.fields`),
         shown when that format is the one read; a secret is hidden while typed."""
         for name, (field, _formats) in declared_fields().items():
+            if field.choices:
+                self._declared_choice(name, field)
+                continue
             edit = QLineEdit()
             OBJECT_NAMES.setdefault(name, f"field_{name}")
             edit.setObjectName(OBJECT_NAMES[name])
@@ -199,6 +202,17 @@ class SourcePanel(QFrame):
                 browse.clicked.connect(lambda _c=False, e=edit, f=field: self._browse(e, f))
                 line.addWidget(browse)
             self._row(name, W.field_label(name), widget, W.field_help(name, ""), value=edit)
+
+    def _declared_choice(self, name: str, field: Any) -> None:
+        """A declared field with fixed values: a list whose first entry leaves it to the format."""
+        combo = QComboBox()
+        OBJECT_NAMES.setdefault(name, f"field_{name}")
+        combo.setObjectName(OBJECT_NAMES[name])
+        combo.addItem(self.tr("Automatic"), "")
+        for value in field.choices:
+            combo.addItem(W.choice_label(name, value), value)
+        combo.currentIndexChanged.connect(lambda _i, f=name: self._edited(f))
+        self._row(name, W.field_label(name), combo, W.field_help(name, ""))
 
     def _browse(self, edit: QLineEdit, field: Any) -> None:
         path, _ = QFileDialog.getOpenFileName(self, W.field_label(field.name), str(self.path.parent))
@@ -312,6 +326,9 @@ class SourcePanel(QFrame):
             if field == "format":
                 continue
             self.form.setRowVisible(self._row_box(widget), field in shown)
+        tz_help = self.rows["tz"][0].parentWidget().findChild(QLabel, "timeZoneHelp")
+        if tz_help is not None:
+            tz_help.setText(W.field_help("tz", fmt))
         if fmt in ("wechat-pc", "weixin4"):
             help_label = self.rows["key"][0].parentWidget().findChild(QLabel, "wechatKeyHelp")
             help_label.setText(W.field_help("key", fmt))
@@ -447,7 +464,7 @@ class SourcePanel(QFrame):
     def forget_secrets(self) -> None:
         """Clear the keys typed here (the dialog closed, or the vault locked)."""
         self._timer.stop()
-        secrets = [n for n, (f, _formats) in declared_fields().items() if f.secret]
+        secrets = [n for n, (f, _formats) in declared_fields().items() if f.secret and not f.choices]
         for field in ("key", "android_key", "image_key", "imei", "uin", *secrets):
             with QSignalBlocker(self.rows[field][0]):
                 self.rows[field][0].clear()

@@ -26,6 +26,7 @@ FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
     "wechat-android": ("imei", "uin", "android_key"),
     "whatsapp": ("date_order", "tz"),
     "telegram": (),
+    "line": ("tz",),
 }
 
 
@@ -55,10 +56,23 @@ def format_title(name: str) -> str:
         "wechat-pc": QCoreApplication.translate("ImportWording", "WeChat for Windows 3.x"),
         "weixin4": QCoreApplication.translate("ImportWording", "Weixin 4 (Windows/macOS)"),
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
+        "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
+        "line": QCoreApplication.translate("ImportWording", "LINE chat history (text)"),
+        "discord": QCoreApplication.translate("ImportWording", "Discord (DiscordChatExporter JSON)"),
+        "slack": QCoreApplication.translate("ImportWording", "Slack workspace export"),
+        "twitter": QCoreApplication.translate("ImportWording", "X (Twitter) archive: direct messages"),
+        "snapchat": QCoreApplication.translate("ImportWording", "Snapchat My Data: chat history"),
+        "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
     }
     if name in titles:
         return titles[name]
     return next((cls.title for cls in registry.IMPORTERS if cls.name == name), name)
+
+
+def choice_label(field: str, value: str) -> str:
+    """A declared field's fixed value as the app shows it (app names are not translated)."""
+    names = {"messenger": "Facebook Messenger", "instagram": "Instagram"}
+    return names.get(value, value)
 
 
 def field_label(field: str) -> str:
@@ -89,6 +103,11 @@ def field_help(field: str, fmt: str) -> str:
             "the computer the folder comes from, then run a key tool made for Weixin 4 (for example chatlog "
             "or wx_key): it shows the database key as 64 hexadecimal digits (0-9, a-f). Copy it here. The key "
             "stays the same until the account logs in again on that computer.")
+    if field == "tz" and fmt == "line":
+        return QCoreApplication.translate(
+            "ImportWording",
+            "LINE writes times without a time zone. Choose the zone the phone or computer was set to when the "
+            "chat was saved, if it is not this computer's.")
     if field == "key":
         return QCoreApplication.translate(
             "ImportWording",

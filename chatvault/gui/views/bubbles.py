@@ -21,6 +21,7 @@ from chatvault.gui import theme, timefmt
 from chatvault.gui.models.conversation import ChipRole, HighlightRole, MessageRole, recall_of
 from chatvault.gui.models.media import quality_badge
 from chatvault.gui.views import card_text
+from chatvault.gui.views.reactions import chips as reaction_chips
 
 CARD_KINDS = {"file", "link", "payment", "location", "contact", "poll"}
 
@@ -264,20 +265,28 @@ class BubbleDelegate(QStyledItemDelegate):
         recalled = recall_of(msg)
         if recalled is not None:
             items.append((self.tr("Recalled by you") if recalled.get("by_me") else self.tr("Recalled"), c.badge))
+        items += [(chip, c.chip_text) for chip in reaction_chips(msg.get("extra"), self.tr("+%1 more"))]
         if not items:
             return y
-        x_parts = [sfm.horizontalAdvance(t) + 12 for t, _ in items]
-        total = sum(x_parts) + 6 * (len(items) - 1)
-        if centred:
-            x = (width - total) // 2
-        elif mine:
-            x = bx + bw - total
-        else:
-            x = bx
-        for (text, colour), w in zip(items, x_parts, strict=True):
-            lay.badges.append((QRect(x, y + 3, w, BADGE_H - 4), text, colour))
-            x += w + 6
-        return y + BADGE_H
+        room = max(width - 2 * MARGIN - AVATAR - GAP, 80)
+        rows: list[list[tuple[str, str, int]]] = [[]]
+        used = 0
+        for text, colour in items:       # many reactions wrap onto more lines
+            w = min(sfm.horizontalAdvance(text) + 12, room)
+            if rows[-1] and used + 6 + w > room:
+                rows.append([])
+                used = 0
+            used += (6 if rows[-1] else 0) + w
+            rows[-1].append((text, colour, w))
+        for row in rows:
+            total = sum(w for _t, _c, w in row) + 6 * (len(row) - 1)
+            x = (width - total) // 2 if centred else (bx + bw - total) if mine else bx
+            x = max(x, MARGIN)
+            for text, colour, w in row:
+                lay.badges.append((QRect(x, y + 3, w, BADGE_H - 4), text, colour))
+                x += w + 6
+            y += BADGE_H
+        return y
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
         return QSize(option.rect.width() or 600, self.layout(option, index).height)

@@ -34,6 +34,10 @@ def looks_like(head: bytes) -> tuple[float, str]:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text.startswith(b"{"):
         return 0.0, ""
+    if (b'"sender_name"' in text and b'"timestamp_ms"' in text) or b'"senderName"' in text:
+        return 0.0, ""           # Meta's message files (Messenger, Instagram): chatvault.importers.meta
+    if b'"guild"' in text and b'"channel"' in text:
+        return 0.0, ""           # DiscordChatExporter: chatvault.importers.discord
     keys: list[str] = []
     try:
         for prefix, event, value in ijson.parse(BoundedJson(io.BytesIO(text), "result.json")):
