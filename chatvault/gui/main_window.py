@@ -311,10 +311,9 @@ class MainWindow(MainWindowChrome, QMainWindow):
     def open_chat(self, conversation_id: int) -> None:
         """Show a conversation in the chat list and open it (from another page's list of chats)."""
         row = self.chat_model.row_of(conversation_id)
-        if row is None:
-            return
-        self.show_page(PAGE_CHATS)
-        self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
+        if row is not None:
+            self.show_page(PAGE_CHATS)
+            self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
 
     def show_page(self, page: int) -> None:
         if self.vault is None and page != PAGE_LOCKED:
