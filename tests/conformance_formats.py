@@ -402,6 +402,112 @@ SNAPCHAT = Declaration(unit="record", valid=lambda tmp: _snap_sample(tmp / "snap
                        accounted=records_accounted)
 
 
+# --- QQ message manager (text): counted in messages (and stray lines) ---------------------------------
+
+_QQ_OPTS = ImportOptions(options={"tz": "Asia/Shanghai"})
+
+
+def _qq_sample(path: Path, body: list[str], units: int) -> Sample:
+    rule = "=" * 64
+    head = ["消息记录（此消息记录为文本格式，不支持重新导入）", "", rule, "消息分组:我的好友", rule, "消息对象:张三", rule, ""]
+    path.write_text("\r\n".join([*head, *body]) + "\r\n", encoding="utf-8")
+    return Sample(path, _QQ_OPTS, units, path)
+
+
+def _qq_texts(n: int, text: str | None = None) -> list[str]:
+    out = []
+    for i in range(n):
+        out += [f"2012-05-06 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d} 张三", text or f"message {i}", ""]
+    return out
+
+
+QQ = Declaration(unit="record", valid=lambda tmp: _qq_sample(tmp / "qq.txt", _qq_texts(4), 4),
+                 big=lambda tmp, n: _qq_sample(tmp / "qq-big.txt", _qq_texts(n), n),
+                 huge=lambda tmp: _qq_sample(tmp / "qq-huge.txt", [*_qq_texts(1), *_qq_texts(1, HUGE)], 2),
+                 accounted=records_accounted)
+
+
+# --- Telegram HTML export: counted in message blocks (date separators are not messages) -------------------
+
+def _tgh_sample(folder: Path, blocks: list[str], units: int) -> Sample:
+    from tests import tghtml_fixtures as tf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "messages.html"
+    main.write_text(tf.HEAD.format(title="Chat") + "".join(blocks) + tf.TAIL, encoding="utf-8")
+    return Sample(folder, ImportOptions(), units, main)
+
+
+def _tgh_texts(n: int, text: str | None = None) -> list[str]:
+    from html import escape
+
+    from tests import tghtml_fixtures as tf
+
+    return [tf.msg(i + 1, f"01.05.2024 {i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}", "Alice",
+                   f'<div class="text">{escape(text or f"message {i}")}</div>') for i in range(n)]
+
+
+def _tgh_valid(tmp: Path) -> Sample:
+    from tests import tghtml_fixtures as tf
+
+    bad = '<div class="message default clearfix" id="message99"><div class="body"><div class="text">no date</div></div></div>'
+    return _tgh_sample(tmp / "tgh", [*tf.page_one(), bad], len(tf.page_one()) - 1 + 1)
+
+
+TELEGRAM_HTML = Declaration(unit="record", valid=_tgh_valid,
+                            big=lambda tmp, n: _tgh_sample(tmp / "tghbig", _tgh_texts(n), n),
+                            huge=lambda tmp: _tgh_sample(tmp / "tghhuge", [*_tgh_texts(1), *_tgh_texts(1, HUGE)], 2),
+                            accounted=records_accounted)
+
+
+# --- Other tools: WhatsApp-Chat-Exporter JSON and imessage-exporter text ------------------------------------
+
+def _wce_sample(root: Path, msgs: dict, units: int) -> Sample:
+    import json as _json
+
+    root.mkdir(parents=True, exist_ok=True)
+    main = root / "result.json"
+    main.write_text(_json.dumps({"447700900123@s.whatsapp.net": {"name": "Ana", "messages": msgs}}), encoding="utf-8")
+    return Sample(root, ImportOptions(), units, main)
+
+
+def _wce_texts(n: int, text: str | None = None) -> dict:
+    return {str(i): {"from_me": False, "timestamp": 1_700_000_000 + i, "key_id": f"K{i}", "media": False,
+                     "meta": False, "data": text or f"message {i}"} for i in range(n)}
+
+
+def _wce_valid(tmp: Path) -> Sample:
+    from tests import othertools_fixtures as of
+
+    msgs = {**of.wa_messages(), "bad": {"from_me": False, "key_id": "X", "data": "no time"}}
+    return _wce_sample(tmp / "wce", msgs, len(msgs))
+
+
+WA_EXPORTER = Declaration(unit="record", valid=_wce_valid,
+                          big=lambda tmp, n: _wce_sample(tmp / "wbig", _wce_texts(n), n),
+                          huge=lambda tmp: _wce_sample(tmp / "whuge", {**_wce_texts(1), "h": {
+                              "from_me": False, "timestamp": 1_700_000_500, "key_id": "H", "data": HUGE}}, 2),
+                          accounted=records_accounted)
+
+
+def _imx_sample(folder: Path, blocks: list[str]) -> Sample:
+    folder.mkdir(parents=True, exist_ok=True)
+    main = folder / "+15551234567.txt"
+    main.write_text("".join(blocks), encoding="utf-8")
+    return Sample(folder, ImportOptions(options={"tz": "UTC"}), len(blocks), main)
+
+
+def _imx_texts(n: int, text: str | None = None) -> list[str]:
+    return [f"May 17, 2022  {1 + i // 3600 % 11}:{i // 60 % 60:02d}:{i % 60:02d} PM\n+15551234567\n"
+            f"{text or f'message {i}'}\n\n" for i in range(n)]
+
+
+IMESSAGE_TXT = Declaration(unit="record", valid=lambda tmp: _imx_sample(tmp / "imx", _imx_texts(5)),
+                           big=lambda tmp, n: _imx_sample(tmp / "imxbig", _imx_texts(n)),
+                           huge=lambda tmp: _imx_sample(tmp / "imxhuge", [*_imx_texts(1), _imx_texts(2, HUGE)[1]]),
+                           accounted=records_accounted)
+
+
 DECLARATIONS: dict[str, Declaration] = {
     "whatsapp": WHATSAPP,
     "telegram": TELEGRAM,
@@ -415,6 +521,10 @@ DECLARATIONS: dict[str, Declaration] = {
     "google": GOOGLE,
     "snapchat": SNAPCHAT,
     "twitter": TWITTER,
+    "qq": QQ,
+    "telegram-html": TELEGRAM_HTML,
+    "wa-exporter": WA_EXPORTER,
+    "imessage-txt": IMESSAGE_TXT,
 }
 
 __all__ = ["DECLARATIONS", "HUGE_CHARS", "Declaration", "Sample"]

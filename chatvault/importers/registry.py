@@ -14,12 +14,16 @@ from chatvault.importers.base import Detection, Importer, ImportField
 from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
 from chatvault.importers.google import GoogleImporter
+from chatvault.importers.imessage_txt import ImessageTxtImporter
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
+from chatvault.importers.qq import QQImporter
 from chatvault.importers.slack import SlackImporter
 from chatvault.importers.snapchat import SnapchatImporter
 from chatvault.importers.telegram import TelegramImporter
+from chatvault.importers.telegram_html import TelegramHtmlImporter
 from chatvault.importers.twitter import TwitterImporter
+from chatvault.importers.wa_exporter import WaExporterImporter
 from chatvault.importers.wechat import WeChatAndroidImporter, WeChatPCImporter, Weixin4Importer
 from chatvault.importers.whatsapp import WhatsAppImporter
 
@@ -36,6 +40,10 @@ IMPORTERS: list[type[Importer]] = [
     SlackImporter,
     SnapchatImporter,
     TwitterImporter,
+    QQImporter,
+    TelegramHtmlImporter,
+    WaExporterImporter,
+    ImessageTxtImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

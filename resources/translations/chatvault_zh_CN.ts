@@ -3738,6 +3738,26 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
 <context>
     <name>ImportWording</name>
     <message>
+        <source>WhatsApp-Chat-Exporter JSON</source>
+        <translation>WhatsApp-Chat-Exporter 导出的 JSON</translation>
+    </message>
+    <message>
+        <source>imessage-exporter text files</source>
+        <translation>imessage-exporter 导出的文本文件</translation>
+    </message>
+    <message>
+        <source>Telegram Desktop export (HTML)</source>
+        <translation>Telegram 桌面版导出（HTML）</translation>
+    </message>
+    <message>
+        <source>QQ message manager export</source>
+        <translation>QQ 消息管理器导出</translation>
+    </message>
+    <message>
+        <source>QQ writes times without a time zone. Choose the zone the computer was set to when it exported, if it is not this computer's.</source>
+        <translation>QQ 记录的时间不带时区。如果导出时电脑所用的时区与本机不同，请选择那个时区。</translation>
+    </message>
+    <message>
         <source>X (Twitter) archive: direct messages</source>
         <translation>X（Twitter）存档：私信</translation>
     </message>

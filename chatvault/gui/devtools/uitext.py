@@ -41,7 +41,7 @@ Noto Emoji CJK Qt PySide6 DB Desktop PyWxDump SharpWxDump
 Excel RSMF UTF-8 UTF-16 EML MBOX XLSX DOCX Relativity
 WA TG WX wechat weixin whatsapp telegram wechat-pc weixin4 wechat-android
 Facebook Messenger Instagram Meta messenger instagram meta Signal iMessage Finder LINE Slack Discord Google Hangouts
-Snapchat QQ Twitter DiscordChatExporter Takeout
+Snapchat QQ Twitter DiscordChatExporter Takeout WhatsApp-Chat-Exporter imessage-exporter
 """.split())
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")

@@ -27,6 +27,9 @@ FORMAT_FIELDS: dict[str, tuple[str, ...]] = {
     "whatsapp": ("date_order", "tz"),
     "telegram": (),
     "line": ("tz",),
+    "qq": ("tz",),
+    "telegram-html": ("tz",),
+    "imessage-txt": ("tz",),
 }
 
 
@@ -62,6 +65,10 @@ def format_title(name: str) -> str:
         "slack": QCoreApplication.translate("ImportWording", "Slack workspace export"),
         "twitter": QCoreApplication.translate("ImportWording", "X (Twitter) archive: direct messages"),
         "snapchat": QCoreApplication.translate("ImportWording", "Snapchat My Data: chat history"),
+        "qq": QCoreApplication.translate("ImportWording", "QQ message manager export"),
+        "telegram-html": QCoreApplication.translate("ImportWording", "Telegram Desktop export (HTML)"),
+        "wa-exporter": QCoreApplication.translate("ImportWording", "WhatsApp-Chat-Exporter JSON"),
+        "imessage-txt": QCoreApplication.translate("ImportWording", "imessage-exporter text files"),
         "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
     }
     if name in titles:
@@ -103,6 +110,11 @@ def field_help(field: str, fmt: str) -> str:
             "the computer the folder comes from, then run a key tool made for Weixin 4 (for example chatlog "
             "or wx_key): it shows the database key as 64 hexadecimal digits (0-9, a-f). Copy it here. The key "
             "stays the same until the account logs in again on that computer.")
+    if field == "tz" and fmt == "qq":
+        return QCoreApplication.translate(
+            "ImportWording",
+            "QQ writes times without a time zone. Choose the zone the computer was set to when it exported, if "
+            "it is not this computer's.")
     if field == "tz" and fmt == "line":
         return QCoreApplication.translate(
             "ImportWording",
