@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 QUICK_SCALE = {"foundation": "100000", "import": "100000", "search": "100000", "wechat": "100000",
                "media": "200", "backup": "0.05", "gui": "100000", "export_data": "20000",
                "export_pdf": "1000", "export_html": "100000", "export_production": "10000",
-               "audit": "100000", "compliance": "100000"}
+               "audit": "100000", "compliance": "100000", "signal_backup": "0.05"}
 
 
 def main() -> int:

@@ -18,6 +18,9 @@ from pathlib import Path
 
 from chatvault.importers.base import ImportOptions
 from chatvault.model import MessageRec, Record, Unparsed
+from tests import imessage_conformance as IM
+from tests import signal_backup_fixtures as SB
+from tests import signal_desktop_fixtures as SD
 from tests import wechat_fixtures as W
 from tests.import_fixtures import (
     simple_chat,
@@ -196,7 +199,33 @@ WECHAT_ANDROID = Declaration(unit="record", valid=_android_build,
                              big=lambda tmp, n: _android_build(tmp, _texts(n), False),
                              huge=lambda tmp: _android_build(tmp, [HUGE], False), accounted=records_accounted)
 
+IMESSAGE = Declaration(unit="record", valid=lambda tmp: Sample(*_im(IM.valid(tmp))),
+                       big=lambda tmp, n: Sample(*_im(IM.texts(tmp, _texts(n)))),
+                       huge=lambda tmp: Sample(*_im(IM.texts(tmp, [HUGE]))), accounted=IM.accounted)
 
+
+def _im(built: tuple[Path, int, Path]) -> tuple[Path, ImportOptions, int, Path]:
+    return built[0], ImportOptions(), built[1], built[2]
+
+
+# --- Signal: Desktop's SQLCipher database and Android's .backup, counted in message rows ----------------
+
+def _sd_build(tmp: Path, n: int = 160, extra: list[str] = ()) -> Sample:
+    root = tmp / "Signal"
+    ex = SD.build_profile(root, n, extra_texts=list(extra))
+    return Sample(root, ImportOptions(), ex.messages, root / "sql" / "db.sqlite")
+
+
+def _sb_build(tmp: Path, n: int = 160, extra: list[str] = ()) -> Sample:
+    path = tmp / "signal-2024-05-01-10-00-00.backup"
+    ex = SB.build_backup(path, n, extra_texts=list(extra))
+    return Sample(path, ImportOptions(options={"signal_passphrase": SB.SPACED}), ex.messages, path)
+
+
+SIGNAL_DESKTOP = Declaration(unit="record", valid=_sd_build, big=lambda tmp, n: _sd_build(tmp, n),
+                             huge=lambda tmp: _sd_build(tmp, 20, [HUGE]), accounted=records_accounted)
+SIGNAL_ANDROID = Declaration(unit="record", valid=_sb_build, big=lambda tmp, n: _sb_build(tmp, n),
+                             huge=lambda tmp: _sb_build(tmp, 20, [HUGE]), accounted=records_accounted)
 # --- Meta (Messenger, Instagram): message_N.json files, counted in message objects ---------------------
 
 def _meta_sample(root: Path, msgs: list[dict]) -> Sample:
@@ -514,6 +543,9 @@ DECLARATIONS: dict[str, Declaration] = {
     "wechat-pc": WECHAT_PC,
     "weixin4": WEIXIN4,
     "wechat-android": WECHAT_ANDROID,
+    "imessage": IMESSAGE,
+    "signal-desktop": SIGNAL_DESKTOP,
+    "signal-android": SIGNAL_ANDROID,
     "meta": META,
     "line": LINE,
     "discord": DISCORD,

@@ -3,7 +3,8 @@ process (`python -m tests.diskfull_harness SPEC.json`): the "full disk" is this 
 RLIMIT_FSIZE (`chatvault.faults.fill_disk`), which needs no mount and no privilege.
 
 Each case copies a template vault, arms one fault (`CHATVAULT_FAULT` syntax, with `last` for the
-last hit a clean run makes and `fsize=db+N` for "N bytes past vault.db's size"), unlocks and
+last hit a clean run makes and `fsize=db+N` for "N bytes past vault.db's size", `fsize=data+N` for N bytes past its data
+(its size less an empty vault's: independent of how many tables the schema has)), unlocks and
 imports, and records the error. Then the limit is lifted (space is back) and the case records
 what a user would see: the messages in the vault, the commits the failed import acknowledged,
 `check`, whether vault.db is whole pages, and a second import of the same export.
@@ -79,6 +80,23 @@ def _state(vault_path: Path, passphrase: str) -> dict[str, Any]:
         v.lock()
 
 
+def _empty_size() -> int:
+    """vault.db's size in a new, empty vault: what the schema alone takes (it grows with every step)."""
+    import tempfile
+
+    from chatvault.vault.vault import create_vault
+
+    with tempfile.TemporaryDirectory() as d:
+        v, _rk = create_vault(Path(d) / "empty", "an empty vault's passphrase, long enough")
+        try:
+            conn = v.connect()
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+            return v.db_path.stat().st_size
+        finally:
+            v.lock()
+
+
 def _resolve(fault: str, counts: dict[str, int], db_size: int) -> str:
     items = []
     for item in fault.split(","):
@@ -86,6 +104,8 @@ def _resolve(fault: str, counts: dict[str, int], db_size: int) -> str:
         n = str(counts.get(name, 0) + int(n[4:] or 0)) if n.startswith("last") else n
         if action.startswith("fsize=db+"):
             action = f"fsize={db_size + int(action[9:])}"
+        elif action.startswith("fsize=data+"):     # past the data vault.db holds beyond an empty vault's
+            action = f"fsize={db_size - _empty_size() + int(action[11:])}"
         items.append(f"{name}:{n}:{action}")
     return ",".join(items)
 

@@ -89,6 +89,125 @@ def test_whatsapp_and_telegram_samples_import(vault, rel: str) -> None:
     assert again.added == 0 and again.already_present == report.added
 
 
+# --- iMessage (imessage-exporter's test data: typedstream bodies, balloon and edit plists) --------
+IMESSAGE = SAMPLES / "imessage" / "imessage-exporter"
+# streamtyped sample → the text it holds (ExtraData's declared length overruns the blob: salvaged)
+IMESSAGE_BODIES = {
+    "streamtyped_AttributedBodyTextOnly": "Noter test",
+    "streamtyped_AttributedBodyTextOnly2": "Test 3",
+    "streamtyped_Blank": "",
+    "streamtyped_ExtraData": "This is parsing  ",
+    "streamtyped_MultiPart": "\ufffctest 1\ufffctest 2 \ufffctest 3",
+    "streamtyped_URL": "https://github.com/ReagentX/Logria",
+    "streamtyped_WeirdText": "𝖍𝖊𝖑𝖑𝖔 𝖜𝖔𝖗𝖑𝖉",
+}
+# payload sample → (balloon bundle, kind, text, url or None)
+_APP = "com.apple.messages.MSMessageExtensionBalloonPlugin:0000000000:"
+IMESSAGE_BALLOONS = {
+    "app_message_ApplePayRecurring.plist": (_APP + "com.apple.PassbookUIService.PeerPaymentMessagesExtension",
+                                            "payment", "Apple Cash: Sending you $1 weekly starting Nov 18, 2023", None),
+    "app_message_Sent265.plist": (_APP + "com.apple.PassbookUIService.PeerPaymentMessagesExtension", "payment",
+                                  "Sent $265 with Apple Pay.", None),
+    "app_message_Business.plist": (_APP + "com.apple.icloud.apps.messages.business.extension", "text",
+                                   "Business: Yes, connect me with Goldman Sachs.", None),
+    "app_message_CheckinEnded.plist": (_APP + "com.apple.SafetyMonitorApp.SafetyMonitorMessages", "text",
+                                       "Check In: Ended", None),
+    "app_message_CheckinLate.plist": (_APP + "com.apple.SafetyMonitorApp.SafetyMonitorMessages", "text",
+                                      "Check In: Has not checked in when expected, location shared", None),
+    "app_message_CheckinLocation.plist": (_APP + "com.apple.SafetyMonitorApp.SafetyMonitorMessages", "text",
+                                          "Check In: Fake Location", None),
+    "app_message_CheckinTimer.plist": (_APP + "com.apple.SafetyMonitorApp.SafetyMonitorMessages", "text",
+                                       "Check In: Timer Started", None),
+    "app_message_FindMy.plist": (_APP + "com.apple.findmy.FindMyMessagesApp", "location",
+                                 "Find My: Started Sharing Location", None),
+    "app_message_Game.plist": (_APP + "com.gamerdelights.gamepigeon.ext", "text", "GamePigeon: Dots & Boxes", None),
+    "app_message_OpenTableInvited.plist": (_APP + "com.contextoptional.OpenTable.Messages", "link",
+                                           "OpenTable: Table for 4 people\nSunday, October 17 at 7:45 PM — You're "
+                                           "invited! Tap to accept. — Rusty Grill - Boise — Reservation Confirmed",
+                                           "https://www.opentable.com/book/view?rid=0000000&confnumber=00000"
+                                           "&invitationId=1234567890-abcd-def-ghij-4u5t1sv3ryc00l"),
+    "app_message_Slideshow.plist": (_APP + "com.apple.mobileslideshow.PhotosMessagesApp", "link",
+                                    "Home - 37 Photos", "https://share.icloud.com/photos/1337h4x0r_jk#Home"),
+    "url_message_MetadataURL.plist": ("com.apple.messages.URLBalloonProvider", "link",
+                                      "Christopher Sardegna — Sample page description\nhttps://chrissardegna.com",
+                                      "https://chrissardegna.com"),
+    "url_message_Reminder.plist": ("com.apple.messages.URLBalloonProvider", "link",
+                                   "https://www.icloud.com/reminders/ZmFrZXVybF9mb3JfcmVtaW5kZXI#TestList",
+                                   "https://www.icloud.com/reminders/ZmFrZXVybF9mb3JfcmVtaW5kZXI#TestList"),
+    "url_message_Twitter.plist": ("com.apple.messages.URLBalloonProvider", "link",
+                                  "Christopher Sardegna on Twitter — “Hello Twitter, meet Bella”\n"
+                                  "https://twitter.com/rxcs/status/1175874352946077696",
+                                  "https://twitter.com/rxcs/status/1175874352946077696"),
+    "url_message_URL.plist": ("com.apple.messages.URLBalloonProvider", "link",
+                              "Christopher Sardegna\nhttps://chrissardegna.com", "https://chrissardegna.com"),
+}
+# edit sample → (every version's text, unsent parts)
+IMESSAGE_EDITS = {
+    "edited_message_Edited.plist": (["First message  ", "Edit 1", "Edit 2", "Edited message"], []),
+    "edited_message_EditedToLink.plist": (["here we go!", "https://github.com/ReagentX/imessage-exporter/issues/10"],
+                                          []),
+    "edited_message_EditedToLinkAndBack.plist": (["This is a normal message",
+                                                  "Edit to a url https://github.com/ReagentX/imessage-exporter/"
+                                                  "issues/10", "And edit it back to a normal message..."], []),
+    "edited_message_Deleted.plist": ([], [0]),
+}
+
+
+def test_imessage_samples_are_all_checked() -> None:
+    names = {p.name for p in IMESSAGE.iterdir()}
+    assert names == set(IMESSAGE_BODIES) | set(IMESSAGE_BALLOONS) | set(IMESSAGE_EDITS)
+
+
+def test_imessage_typedstream_samples_decode() -> None:
+    from chatvault.importers.imessage import typedstream
+
+    for name, text in IMESSAGE_BODIES.items():
+        assert typedstream.text_of((IMESSAGE / name).read_bytes()) == text, name
+    multi = typedstream.attributed_text((IMESSAGE / "streamtyped_MultiPart").read_bytes())
+    assert multi.parts() == {0: "\ufffc", 1: "test 1", 2: "\ufffc", 3: "test 2 ", 4: "\ufffc", 5: "test 3"}
+    assert multi.attr_values("__kIMFileTransferGUIDAttributeName")[2].startswith("at_4_")
+    url = typedstream.attributed_text((IMESSAGE / "streamtyped_URL").read_bytes())
+    assert url.attr_values("__kIMLinkAttributeName") == ["https://github.com/ReagentX/Logria"]
+
+
+def test_imessage_samples_import_in_a_chat_db(tmp_path) -> None:
+    """Each sample blob stored in a Messages database as Messages stores it, then imported."""
+    from chatvault.importers.base import ImportOptions
+    from chatvault.importers.imessage.importer import IMessageImporter
+    from chatvault.jobs.context import JobContext
+    from chatvault.model import MessageRec
+    from tests.imessage_fixtures import DB, at
+
+    db = DB(tmp_path / "Messages" / "chat.db", "15", tmp_path / "Messages")
+    h = db.handle("+15550100001")
+    chat = db.chat("iMessage;-;+15550100001", "+15550100001", [h])
+    for i, name in enumerate(IMESSAGE_BODIES):
+        db.message(chat, name, at(i), handle_id=h, text=None, attributedBody=(IMESSAGE / name).read_bytes())
+    for i, (name, (bundle, *_)) in enumerate(IMESSAGE_BALLOONS.items()):
+        db.message(chat, name, at(100 + i), handle_id=h, text="\ufffc", balloon_bundle_id=bundle,
+                   payload_data=(IMESSAGE / name).read_bytes())
+    for i, name in enumerate(IMESSAGE_EDITS):
+        unsent = name.endswith("Deleted.plist")
+        db.message(chat, name, at(200 + i), handle_id=h, is_from_me=1,
+                   text=None if unsent else IMESSAGE_EDITS[name][0][-1],
+                   message_summary_info=(IMESSAGE / name).read_bytes(), date_edited=None if unsent else at(201 + i),
+                   date_retracted=at(201 + i) if unsent else None)
+    db.close()
+    recs = IMessageImporter().read(tmp_path / "Messages", ImportOptions(), JobContext())
+    msgs = {r.source_id: r for r in recs if isinstance(r, MessageRec)}
+    for name, text in IMESSAGE_BODIES.items():
+        assert msgs[name].text == (text.replace("\ufffc", "").strip() or None), name
+    for name, (_b, kind, text, url) in IMESSAGE_BALLOONS.items():
+        m = msgs[name]
+        assert (m.kind, m.text, m.extra.get("url")) == (kind, text, url), name
+    assert msgs["app_message_Sent265.plist"].extra["amount"] == "$265"
+    for name, (versions, unsent) in IMESSAGE_EDITS.items():
+        m = msgs[name]
+        assert [e["text"] for e in m.extra.get("edits", [])] == versions, name
+        if unsent:
+            assert m.kind == "recalled" and m.extra["unsent"]["parts"] == unsent and m.extra["recalled_by_me"]
+        else:
+            assert m.edited and m.text == versions[-1]
 # --- Meta (Messenger, Instagram) ----------------------------------------------------------------
 META_EXPECTED = {"messenger/chat-miner/testlog.json": 2, "messenger/chat-analytics/2A_7M.json": 7,
                  "instagram/chat-miner/test_export.json": 2, "instagram/chat-miner/testlog.json": 13}

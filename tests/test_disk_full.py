@@ -34,7 +34,7 @@ CASES = [
     ("commit-3", "import.before_commit:3:fsize=0", None),
     ("final-data-commit", "import.before_commit:last-1:fsize=0", None),
     ("run-record-commit", "import.before_commit:last:fsize=0", None),
-    ("commit-torn-wal-frame", "import.before_commit:2:fsize=db+70000", None),
+    ("commit-torn-wal-frame", "import.before_commit:2:fsize=data+1266032", None),   # = db+70000 at schema 15
     ("rollback-after-failed-commit", "import.before_commit:2:fsize=0,db.rollback:1:oserror", None),
     ("after-commit", "import.after_commit:2:fsize=0", None),
     ("first-blob", "import.after_blob:1:fsize=0", None),

@@ -27,8 +27,8 @@ def test_navigation_is_labelled_in_both_languages(qtbot, vault) -> None:
     qtbot.addWidget(win)
     win.show()
     buttons = [*win.nav_buttons.values(), win.import_button, win.settings_button, win.lock_button]
-    assert [b.text() for b in buttons] == ["Chats", "Search", "Media", "Protection", "Compliance", "Import", "Settings",
-                                          "Lock"]
+    assert [b.text() for b in buttons] == ["Chats", "Search", "Media", "Protection", "Compliance", "Moments",
+                                          "Favorites", "Import", "Settings", "Lock"]
     for b in buttons:
         assert b.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextUnderIcon and b.isVisible()
         assert b.fontMetrics().horizontalAdvance(b.text()) <= b.width(), b.text()   # not cut off
@@ -37,7 +37,7 @@ def test_navigation_is_labelled_in_both_languages(qtbot, vault) -> None:
     assert "Ctrl+L" in win.lock_button.toolTip() and "Ctrl+I" in win.import_button.toolTip()
     i18n.set_language("zh_CN")
     qtbot.waitUntil(lambda: win.nav_buttons[0].text() != "Chats", timeout=3000)   # LanguageChange is posted
-    assert [b.text() for b in buttons] == ["聊天", "搜索", "媒体", "保护", "合规", "导入", "设置", "锁定"]
+    assert [b.text() for b in buttons] == ["聊天", "搜索", "媒体", "保护", "合规", "朋友圈", "收藏", "导入", "设置", "锁定"]
     assert all(b.accessibleName() == b.text() and b.toolTip() for b in buttons)
     # a click on a label goes to its page
     qtbot.mouseClick(win.nav_buttons[3], Qt.MouseButton.LeftButton)

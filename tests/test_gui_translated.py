@@ -41,8 +41,11 @@ def zh_window(qtbot, vault, tmp_path: Path):
     from chatvault.gui.main_window import MainWindow
 
     conn = vault.connect()
-    demo.populate(conn)
+    demo.populate(conn, moments=True)
     demo.attach_demo_photo(vault, conn)
+    from chatvault.devtools.demo_favorites import populate_favorites
+
+    populate_favorites(conn, vault)                 # the Favorites page: one of every kind
     user = [r[0] for r in conn.execute(
         "SELECT title FROM conversations UNION SELECT display_name FROM participants UNION SELECT display_name "
         "FROM sources UNION SELECT account FROM sources UNION SELECT text FROM messages UNION SELECT source_key "
@@ -115,6 +118,22 @@ def test_every_screen_and_dialog_is_chinese(qtbot, zh_window, vault, tmp_path: P
         win.compliance.tabs.setCurrentIndex(i)
         _settle(qtbot, 150)
         found += collect(win)
+    from chatvault.gui.views.main_chrome import PAGE_MOMENTS
+
+    win.show_page(PAGE_MOMENTS)                    # the Moments timeline: posts, photos, likes, comments
+    qtbot.waitUntil(lambda: bool(win.moments.cards) and not win.moments.loading, timeout=10_000)
+    _settle(qtbot, 150)
+    found += collect(win)
+    from chatvault.gui.views.main_chrome import PAGE_FAVORITES
+
+    fav = win.favorites_page                       # every favorite shown whole, and the cards painted
+    with qtbot.waitSignal(fav.model.loaded, timeout=10_000):
+        win.show_page(PAGE_FAVORITES)
+    for row in range(len(fav.model.rows)):
+        fav.select_row(row)
+        _settle(qtbot, 30)
+        found += collect(win)
+    found += painted(fav.list)
     # Search counts, one and many, and the empty result.
     sp = win.search_page
     for query in ("好", "红包", "zzqqxx"):

@@ -401,7 +401,8 @@ def write_micromsg(root: Path, secret: bytes | None, contacts=CONTACTS, rooms: d
     })
 
 
-def build_pc_folder(base: Path, secret: bytes | None = KEY, *, drop: set[int] = frozenset(), extra_msgs: list[PCMsg] = ()) -> PCFolder:
+def build_pc_folder(base: Path, secret: bytes | None = KEY, *, drop: set[int] = frozenset(), extra_msgs: list[PCMsg] = (),
+                    favs: list | None = None) -> PCFolder:
     """A WeChat Files/wxid_me folder with every message type, a group, two MSG files and media.
 
     `drop` leaves out built-in messages by server id (the "deleted in WeChat" case for a later
@@ -491,6 +492,10 @@ def build_pc_folder(base: Path, secret: bytes | None = KEY, *, drop: set[int] = 
         "HardLinkImageID": [(1, room_dir), (2, "2026-01")]})
     create_db(root / "Msg" / "HardLinkVideo.db", "pc", secret, hardlink_ddl("Video"), {})
     create_db(root / "Msg" / "HardLinkFile.db", "pc", secret, hardlink_ddl("File"), {})
+    if favs is not None:                 # Msg/Favorite.db and FileStorage/Fav (tests/wechat_favorites.py)
+        from tests import wechat_favorites
+
+        wechat_favorites.write_pc(root, favs, secret)
     return out
 
 
@@ -524,7 +529,8 @@ def v4_pictures() -> dict[str, bytes]:
             "v2": image_bytes("PNG", (48, 36)), "v2_h": image_bytes("GIF", (96, 72))}
 
 
-def build_v4_folder(base: Path, secret: bytes | None = KEY, *, extra_texts: list[str] = ()) -> Path:
+def build_v4_folder(base: Path, secret: bytes | None = KEY, *, extra_texts: list[str] = (),
+                    favs: list | None = None) -> Path:
     """xwechat_files/wxid_me_1a2b with two message_N.db, contact.db, media_0.db and msg/ media;
     `extra_texts` are more text messages from Alice (large inputs for the conformance suite)."""
     root = base / "xwechat_files" / V4_ACCOUNT
@@ -585,6 +591,10 @@ def build_v4_folder(base: Path, secret: bytes | None = KEY, *, extra_texts: list
         "chat_room": [(1, ROOM, me, room_data({"wxid_bob": "Bobby v4"}))],
         "chatroom_member": [(1, 1), (1, 2), (1, 3)],
     })
+    if favs is not None:                 # db_storage/favorite/favorite.db and business/favorite
+        from tests import wechat_favorites
+
+        wechat_favorites.write_v4(root, favs, secret)
     return root
 
 
@@ -615,7 +625,7 @@ def android_db_key(imei: str = IMEI, uin: int = UIN) -> str:
 
 
 def build_android_folder(base: Path, *, imei: str = IMEI, uin: int = UIN, encrypted: bool = True,
-                         prefs: bool = True, extra_texts: list[str] = ()) -> Path:
+                         prefs: bool = True, extra_texts: list[str] = (), favs: list | None = None) -> Path:
     """com.tencent.mm/{shared_prefs/system_config_prefs.xml, MicroMsg/<md5(mm+uin)>/EnMicroMsg.db + media};
     `extra_texts` are more text messages from Alice (large inputs for the conformance suite)."""
     app = base / "com.tencent.mm"
@@ -668,6 +678,10 @@ def build_android_folder(base: Path, *, imei: str = IMEI, uin: int = UIN, encryp
         "ImgInfo2": [(1, 7003, 0, 100, big, "THUMBNAIL_DIRPATH://th_0f1e", T0, 3, 1, 0, 0, 0, None, None, 0, 1, None,
                       0, None, 0, None, 0)],
     })
+    if favs is not None:                 # enFavorite.db (the same key) and favorite/ (tests/wechat_favorites.py)
+        from tests import wechat_favorites
+
+        wechat_favorites.write_android(acct, favs, android_db_key(imei, uin))
     return app
 
 

@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests import wechat_favorites as W
 from tests import wechat_fixtures as F
 
 ME, ALICE, BOB, CAROL, ROOM = F.ME, "wxid_alice", "wxid_bob", "wxid_carol", "room7@chatroom"
@@ -75,11 +76,24 @@ def messages(state: int) -> list[Msg]:
     return out
 
 
+FAV_DELETED = (1, 10, 30)      # favorites gone in state 2: the oldest, one in the middle, the newest
+
+
+def favorites(state: int, n: int = 30) -> list[W.Fav]:
+    """The account's Favorites in `state`: `n` of every type; in state 2 three were deleted and one added."""
+    favs = W.catalogue(n)
+    if state == 2:
+        favs = [f for f in favs if f.local_id not in FAV_DELETED] + [W.one("note", n + 1)]
+    return favs
+
+
 # --- WeChat for Windows 3.x --------------------------------------------------------------------
 
-def write_pc(base: Path, state: int) -> Path:
-    """WeChat Files/wxid_me in `state`; returns the account folder."""
+def write_pc(base: Path, state: int, *, favs: list[W.Fav] | None = None) -> Path:
+    """WeChat Files/wxid_me in `state` (with `favs` as its Favorite.db); returns the account folder."""
     root = base / "WeChat Files" / ME
+    if favs is not None:
+        W.write_pc(root, favs)
     msgs = []
     for m in messages(state):
         group = m.talker.endswith("@chatroom")
@@ -105,10 +119,12 @@ def _v4_revoke(svrid: int, text: str) -> str:
             f'<replacemsg><![CDATA[{text}]]></replacemsg></revokemsg></sysmsg>')
 
 
-def write_v4(base: Path, state: int) -> Path:
-    """xwechat_files/wxid_me_1a2b in `state`. Weixin 4 writes Alice's recall as a 10002 `revokemsg`
-    in place; the others as 10000 text, so both spellings are read."""
+def write_v4(base: Path, state: int, *, favs: list[W.Fav] | None = None) -> Path:
+    """xwechat_files/wxid_me_1a2b in `state` (with `favs` as its favorite.db). Weixin 4 writes Alice's
+    recall as a 10002 `revokemsg` in place; the others as 10000 text, so both spellings are read."""
     root = base / "xwechat_files" / F.V4_ACCOUNT
+    if favs is not None:
+        W.write_v4(root, favs)
     users = [ME, ALICE, BOB, CAROL, ROOM, UNNAMED, FORGOTTEN]
     sid = {u: i + 1 for i, u in enumerate(users)}
     tables: dict[str, list[tuple]] = {}
@@ -143,10 +159,12 @@ IMG_FLAG_DDL = ("CREATE TABLE img_flag (username TEXT PRIMARY KEY, imgflag INT, 
                 "reserved2 TEXT, reserved3 INT, reserved4 INT)")
 
 
-def write_android(base: Path, state: int) -> Path:
-    """com.tencent.mm with EnMicroMsg.db in `state`; returns the app folder."""
+def write_android(base: Path, state: int, *, favs: list[W.Fav] | None = None) -> Path:
+    """com.tencent.mm with EnMicroMsg.db (and `favs` as enFavorite.db) in `state`; returns the app folder."""
     app = base / "com.tencent.mm"
     acct = app / "MicroMsg" / hashlib.md5(f"mm{F.UIN}".encode()).hexdigest()
+    if favs is not None:
+        W.write_android(acct, favs)
     (app / "shared_prefs").mkdir(parents=True, exist_ok=True)
     (app / "shared_prefs" / "system_config_prefs.xml").write_text(
         f"<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<map>\n"

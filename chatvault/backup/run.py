@@ -220,9 +220,9 @@ class BackupRun:
             slots, fps, ident, checked = self._store_objects()
         finally:
             counter.join()  # it uses the snapshot's connection, which the caller closes next
-        self._audit_anchor(conn)
         self.phase("media and upload")
-        self._refuse_damage()
+        self._refuse_damage()            # before anything else reads tables the damage may have hit
+        self._audit_anchor(conn)
         body, sealed = self._seal(slots)
         self._store_and_read_back(body, sealed)
         save_cache(self.cache_path, body["id"], self.target, ident, self.snap, b"".join(fps), checked,

@@ -79,6 +79,7 @@ def delete_messages(conn: Any, ids: list[int], *, reason: str, policy_id: int | 
     conn.execute(f"UPDATE unparsed SET message_id = NULL WHERE message_id IN ({pmarks})", present)
     conn.execute(f"UPDATE messages SET reply_to_id = NULL WHERE reply_to_id IN ({pmarks})", present)
     conn.execute(f"DELETE FROM attachments WHERE message_id IN ({pmarks})", present)
+    conn.execute(f"DELETE FROM article_links WHERE message_id IN ({pmarks})", present)  # the article's copy stays
     conn.execute(f"DELETE FROM messages WHERE id IN ({pmarks})", present)
     out.messages = len(present)
     out.blobs = _queue_unreferenced(conn, blobs, now)
@@ -93,6 +94,8 @@ def _queue_unreferenced(conn: Any, candidates: set[str], now: int) -> int:
             "SELECT 1 FROM attachments WHERE blob_id = ?1 OR thumb_blob_id = ?1 OR source_blob_id = ?1 "
             "OR superseded_blob_id = ?1 UNION ALL "
             "SELECT 1 FROM watch_files WHERE blob_id = ?1 UNION ALL SELECT 1 FROM capture_log WHERE blob_id = ?1 "
+            "UNION ALL SELECT 1 FROM article_images WHERE blob_id = ?1 UNION ALL SELECT 1 FROM article_snapshots "
+            "WHERE html_blob_id = ?1 OR view_blob_id = ?1 "
             "LIMIT 1", (blob_id,)).fetchone()
         if used:
             continue

@@ -72,8 +72,9 @@ class _Writer:
             (message_id, status, mime, size, name, expected, width, height, duration_ms))
 
 
-def populate(conn: Connection, now_ms: int | None = None) -> dict[str, int]:  # long on purpose: the archive, chat by chat
-    """Write the demo archive (a WeChat account and a WhatsApp account); returns conversation ids by key."""
+def populate(conn: Connection, now_ms: int | None = None, *, moments: bool = False) -> dict[str, int]:  # long on purpose: the archive, chat by chat
+    """Write the demo archive (a WeChat account and a WhatsApp account); returns conversation ids by key.
+    `moments`: the WeChat account's Moments too (`demo_moments`; the Moments page, its screenshots)."""
     now = now_ms or int(time.time() * 1000)
     local = datetime.fromtimestamp(now / 1000).astimezone()
     today = int(local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp() * 1000)
@@ -176,6 +177,11 @@ def populate(conn: Connection, now_ms: int | None = None) -> dict[str, int]:  # 
     w.msg(t, anna, "text", "Did you get the tickets for the museum?", tz=0)
     w.msg(t + MIN, me2, "text", "Yes, Saturday 11:00 — two adults", tz=0, edited=True)
     w.msg(t + 3 * MIN, anna, "voice", None, extra={"duration_ms": 7000}, tz=0)
+    from chatvault.devtools import demo_moments
+
+    if moments:
+        ids["moments"] = demo_moments.populate(conn, wx, run, {"我": me, "妈妈": mom, "李雷": li, "韩梅梅": han,
+                                                                "王老师": wang, "张伟": zhang}, today)
     conn.execute("UPDATE import_runs SET counts = ? WHERE id = ?",
                  (json.dumps({"added": 30, "already_present": 0, "missing_at_source": 1}), run))
     conn.execute("COMMIT")
@@ -254,4 +260,7 @@ def attach_demo_photo(vault, conn: Connection) -> int:
     record_blob(conn, stored, info)
     fill_missing(conn, int(row[0]), stored, info)
     conn.execute("COMMIT")
+    from chatvault.devtools import demo_moments
+
+    demo_moments.attach_photos(vault, conn)
     return int(row[0])

@@ -38,7 +38,7 @@ class Selection:
         return {
             "query": self.query, "conversations": [str(c) for c in f.conversations], "sender": f.sender,
             "apps": list(f.apps), "after_ms": f.after, "before_ms": f.before, "kinds": list(f.kinds),
-            "has_attachment": f.has_attachment, "status": f.status,
+            "has_attachment": f.has_attachment, "status": f.status, "feeds": list(f.feeds),
         }
 
 

@@ -146,7 +146,8 @@ CORE_STRINGS = (
 #: The importers' titles (shown when an export is read). Not checked against the core's sources:
 #: the import dialog may name formats in its own words instead.
 CORE_TITLES = ("Telegram Desktop export (JSON)", "WhatsApp chat export", "Weixin 4.x (Windows/macOS)",
-               "WeChat for Windows 3.x", "WeChat for Android (EnMicroMsg.db)")
+               "WeChat for Windows 3.x", "WeChat for Android (EnMicroMsg.db)",
+               "Signal Desktop (profile folder)", "Signal for Android (.backup)")
 
 
 def core_text(text: str) -> str:

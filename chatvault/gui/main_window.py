@@ -36,8 +36,10 @@ from chatvault.gui.views.chatlist import ChatListDelegate
 from chatvault.gui.views.damage import DamageNotice
 from chatvault.gui.views.main_chrome import (  # the page numbers are part of this module's interface
     PAGE_CHATS,
+    PAGE_FAVORITES,
     PAGE_GALLERY,
     PAGE_LOCKED,
+    PAGE_MOMENTS,
     PAGE_PROTECTION,
     PAGE_SEARCH,
     MainWindowChrome,
@@ -218,6 +220,13 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.compliance = CompliancePage(self)        # PAGE_COMPLIANCE: after the locked page
         self.compliance.holds_changed.connect(lambda: self.chat_compliance.refresh())
         self.stack.addWidget(self.compliance)
+        from chatvault.gui.pages.moments import MomentsPage
+
+        self.moments = MomentsPage(self)              # PAGE_MOMENTS
+        self.stack.addWidget(self.moments)
+        from chatvault.gui.pages.favorites import FavoritesPage
+
+        self.favorites_page = FavoritesPage.install(self)        # PAGE_FAVORITES
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -240,6 +249,8 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.gallery.set_vault(vault, self.conn)
         self.protection.set_vault(vault)
         self.compliance.set_vault(vault)
+        self.moments.set_vault(vault)
+        self.favorites_page.set_vault(vault)
         self.reload_chats()
         self._watch_vault(vault)
 
@@ -293,7 +304,9 @@ class MainWindow(MainWindowChrome, QMainWindow):
 
     def open_message(self, conversation_id: int, message_id: int) -> None:
         """Open a conversation scrolled to a message, highlighted, with its context around it."""
-        if self.store is None:
+        if self.store is None or self.moments.show_message(conversation_id, message_id):
+            return
+        if self.favorites_page.open_item(self.conn, conversation_id, message_id):   # a favorite: on its page
             return
         msg = self.store.message(message_id)
         row = self.chat_model.row_of(conversation_id)
@@ -315,7 +328,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.show_page(PAGE_CHATS)
             self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
 
-    def show_page(self, page: int) -> None:
+    def show_page(self, page: int, refresh: bool = True) -> None:
         if self.vault is None and page != PAGE_LOCKED:
             return
         self.stack.setCurrentIndex(page)
@@ -327,6 +340,10 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.gallery.refresh()
         elif page == PAGE_PROTECTION:
             self.protection.refresh()
+        elif page == PAGE_MOMENTS:
+            self.moments.refresh()
+        elif page == PAGE_FAVORITES and refresh:
+            self.favorites_page.refresh()
 
     def jump_to_date(self) -> None:
         if self.current_conv is None:
@@ -396,8 +413,10 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.exporter.stop()
         self.search_page.clear()
         self.gallery.clear()
+        self.moments.clear()
         self.protection.clear()
         self.compliance.set_vault(None)
+        self.favorites_page.clear()
         self.chat_compliance.clear()
         self.messages.clear()
         self.damage_notice.clear()
@@ -587,6 +606,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self._lock_shell()
             self.search_page.clear()
             self.gallery.clear()
+            self.favorites_page.clear()
             if self.conn is not None:
                 self.conn.close()
             self.conn = None

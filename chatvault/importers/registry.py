@@ -14,10 +14,13 @@ from chatvault.importers.base import Detection, Importer, ImportField
 from chatvault.importers.discord import DiscordImporter
 from chatvault.importers.filetree import zip_damage
 from chatvault.importers.google import GoogleImporter
+from chatvault.importers.imessage.importer import IMessageImporter
 from chatvault.importers.imessage_txt import ImessageTxtImporter
 from chatvault.importers.line import LineImporter
 from chatvault.importers.meta import MetaImporter
 from chatvault.importers.qq import QQImporter
+from chatvault.importers.signal_backup import SignalBackupImporter
+from chatvault.importers.signal_desktop import SignalDesktopImporter
 from chatvault.importers.slack import SlackImporter
 from chatvault.importers.snapchat import SnapchatImporter
 from chatvault.importers.telegram import TelegramImporter
@@ -33,6 +36,8 @@ IMPORTERS: list[type[Importer]] = [
     WeChatPCImporter,
     Weixin4Importer,
     WeChatAndroidImporter,
+    SignalDesktopImporter,
+    SignalBackupImporter,
     MetaImporter,
     LineImporter,
     DiscordImporter,
@@ -44,6 +49,7 @@ IMPORTERS: list[type[Importer]] = [
     TelegramHtmlImporter,
     WaExporterImporter,
     ImessageTxtImporter,
+    IMessageImporter,
 ]
 
 __all__ = ["IMPORTERS", "UnknownFormat", "all_importers", "declared_fields", "detect", "get", "names"]

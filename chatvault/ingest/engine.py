@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from chatvault import clock, faults
+from chatvault.articles.after_import import after_import
 from chatvault.compliance import custodians, holds
 from chatvault.errors import Cancelled, ChatVaultError, StorageError, UnknownFormat
 from chatvault.importers.base import Importer, ImportOptions
@@ -159,6 +160,8 @@ class _Run:
         if failure is not None:
             self._fail(writer, failure)
         _end_run(writer, r, self.hashed, self.options)
+        if outcome != "cancelled":       # the run is recorded; its articles are linked (and cached copies kept)
+            after_import(self.vault, conn, self.path, self.importer.name, r, ctx.check)
         ctx.status("Done" if outcome != "cancelled" else "Cancelled")
         return r
 

@@ -34,6 +34,7 @@ class Conv:
     replies: bool = False               # this run stored a message quoting another
     reorder: Reorder | None = None      # an earlier import read the dates in the other day/month order
     tombstoned: bool | None = None      # messages of this chat were deleted by retention/erasure (None: not asked)
+    whole: bool = False                 # Favorites read whole from a complete snapshot: all it lacks was deleted
 
 
 class Identity:
@@ -106,7 +107,8 @@ class Identity:
         if rec.key not in self.convs:
             prev = c.execute("SELECT max(ts) FROM messages WHERE conversation_id = ?", (cid,)).fetchone()[0]
             self.convs[rec.key] = Conv(cid, None if prev is None else int(prev),
-                                       reorder=Reorder(rec.key) if reorder and prev is not None else None)
+                                       reorder=Reorder(rec.key) if reorder and prev is not None else None,
+                                       whole=rec.feed == Feed.FAVORITES and self.complete)
             self.report.conversations += 1
         for p in rec.participants:
             pid = self.participant(p)

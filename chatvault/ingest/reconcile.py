@@ -8,6 +8,7 @@
   the period is recorded (`import_coverage`).
 - A complete snapshot of an account (`SourceRec.complete`): chats an earlier complete snapshot of
   the same format had and this one lacks have their messages marked missing-at-source (`gone`).
+- A Moments feed is a partial cache, not a snapshot: `feedreconcile` decides for it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import json
 from typing import TYPE_CHECKING
 
 from chatvault import faults
-from chatvault.ingest import owner, recalls
+from chatvault.ingest import feedreconcile, owner, recalls
 from chatvault.ingest.identity import Conv
 from chatvault.ingest.rows import dumps
 from chatvault.model import MessageStatus
@@ -40,6 +41,24 @@ def edit(conn: Connection, report: ImportReport, mid: int, old: tuple, text: str
     report.edited += 1
 
 
+# Details a source keeps adding to a message after it was sent (tapbacks, the edit history): a later
+# read of the same message brings them up to date. An importer that keeps such details sets
+# `extra["live"] = True` (the writer only looks at messages whose extra carries it).
+LIVE_KEYS = ("reactions", "reaction_history", "edits")
+LIVE_MARK = '"live":true'
+
+
+def refresh(conn: Connection, mid: int, extra_json: str) -> None:
+    """Stored message `mid` takes this read's `LIVE_KEYS` where they differ (the rest of its extra stays)."""
+    new = json.loads(extra_json)
+    row = conn.execute("SELECT extra FROM messages WHERE id = ?", (mid,)).fetchone()
+    old = json.loads(row[0]) if row and row[0] else {}
+    changed = {k: new[k] for k in LIVE_KEYS if k in new and old.get(k) != new[k]}
+    if changed:
+        old.update(changed)
+        conn.execute("UPDATE messages SET extra = ? WHERE id = ?", (dumps(old), mid))
+
+
 def finish(writer: Writer, mark_missing: bool) -> None:
     """Coverage, missing-at-source, restored, reply links: in the writer's last transaction."""
     writer.begin()
@@ -51,14 +70,22 @@ def finish(writer: Writer, mark_missing: bool) -> None:
     note = owner.unmatched_note(c, ids.source_id, ids.me_choice, ids.options.me)
     if note:
         report.warn(note)
+    feeds = feedreconcile.feeds_of(c, [conv.id for conv in ids.convs.values()])
     for key, conv in ids.convs.items():
         if conv.first is None or conv.last is None:
             continue
-        newer = conv.prev_max is None or conv.last >= conv.prev_max
+        # Favorites have no time order to end at: a complete snapshot of the account holds all of them
+        # (unless parts of it could not be read: then only its covered period counts, as for a chat).
+        conv.whole = conv.whole and not report.damaged()
+        newer = conv.whole or conv.prev_max is None or conv.last >= conv.prev_max
         missing = restored = 0
         if conv.reorder is not None:
             _reordered(writer, key, conv.reorder)
-        if mark_missing and newer and conv.prev_max is not None:
+        if feedreconcile.is_moments(feeds.get(conv.id)):
+            if mark_missing and conv.prev_max is not None:     # a partial cache: its own rule
+                restored, missing = feedreconcile.reconcile(c, writer.run_id, ids.importer.name, conv.id,
+                                                            report.damaged())
+        elif mark_missing and newer and conv.prev_max is not None:
             # (A conversation with no message before this run has nothing to mark or restore.)
             restored, missing = _reconcile(c, writer.run_id, ids.importer.name, conv)
         elif mark_missing and not newer:
@@ -102,7 +129,8 @@ def _reconcile(c: Connection, run: int, fmt: str, conv: Conv) -> tuple[int, int]
         "UPDATE messages SET status = ?, missing_run_id = ? WHERE conversation_id = ? AND ts BETWEEN ? AND ? "
         "AND status = ? AND first_run_id IS NOT ? AND id NOT IN (SELECT id FROM temp.import_seen) "
         "AND first_run_id IN (SELECT id FROM import_runs WHERE format = ?)",
-        (MessageStatus.MISSING_AT_SOURCE.value, run, conv.id, conv.first, conv.last,
+        (MessageStatus.MISSING_AT_SOURCE.value, run, conv.id, -2**62 if conv.whole else conv.first,
+         2**62 if conv.whole else conv.last,
          MessageStatus.PRESENT.value, run, fmt)).rowcount
     return restored, missing
 
@@ -126,6 +154,7 @@ def gone(writer: Writer) -> None:
     rows = c.execute(
         "SELECT DISTINCT ic.conversation_id FROM import_coverage ic JOIN import_runs ir ON ir.id = ic.run_id "
         "JOIN conversations cv ON cv.id = ic.conversation_id WHERE cv.source_id = ? AND ir.format = ? "
+        "AND cv.feed IS NOT 'moments' "
         "AND ir.id != ? AND ir.outcome IN ('ok', 'partial') AND json_extract(ir.counts, '$.complete') = 1",
         (writer.ids.source_id, fmt, run)).fetchall()
     for (cid,) in rows:

@@ -30,6 +30,8 @@ class ImportReport:
     removed_by_compliance: int = 0      # messages a retention policy or an erasure removed: not brought back
     redated: int = 0                    # stored messages moved to the dates this export's date order gives
     unparsed: int = 0
+    articles_linked: int = 0            # links from messages to articles this run added (docs/articles.md)
+    articles_from_cache: int = 0        # article snapshots taken from WeChat's browser cache
     unparsed_lines: list[str] = field(default_factory=list)
     conversations: int = 0
     messages_seen: int = 0

@@ -17,7 +17,7 @@ from typing import Any
 from chatvault import faults
 from chatvault.importers.base import Importer, ImportOptions
 from chatvault.importers.openers import TreeCache
-from chatvault.ingest import recalls, reconcile, tombstones
+from chatvault.ingest import feedreconcile, recalls, reconcile, tombstones
 from chatvault.ingest.attachments import Attachments
 from chatvault.ingest.identity import Conv, Identity
 from chatvault.ingest.parse import env_int
@@ -27,6 +27,7 @@ from chatvault.ingest.rows import (
     BODY,
     CONV,
     EDITED_AT,
+    EXTRA,
     INSERT_MESSAGE,
     KEY,
     KIND,
@@ -322,6 +323,11 @@ class Writer:
             recalls.again(b.notices, conv, p, old[2])
         elif text is not None and old[2] != text and p[SOURCE_ID] is not None:
             reconcile.edit(self.conn, self.report, mid, old, text, p[EDITED_AT])
+        extra = p[EXTRA]
+        if extra is not None and '"likes"' in extra:       # a Moments post: likes since the last import
+            feedreconcile.likes_again(self.conn, mid, extra)
+        if p[SOURCE_ID] is not None and extra and reconcile.LIVE_MARK in extra:
+            reconcile.refresh(self.conn, mid, extra)
         atts = p[ATTACHMENTS]
         if atts and any(a.open is not None for a in atts):
             b.fill.append((mid, atts))

@@ -18,6 +18,8 @@ WHERE_TO_LOOK = {
     "telegram": "Telegram Desktop's download folder, or export again with the media types ticked",
     "wechat": "WeChat Files/<account>/FileStorage (Image, Video, File) on the computer, if it was "
               "opened there before it expired",
+    "imessage": "the Mac's ~/Library/Messages/Attachments (copy the whole Messages folder, with Full Disk "
+                "Access); with Messages in iCloud, open the conversation on the Mac first so it downloads them",
 }
 
 

@@ -25,10 +25,11 @@ from typing import Any
 # Details that are shown as they are, whatever the message kind (importers' `extra` keys):
 # WeChat title/description/memo/greeting/scene/label/poi/source_name/file_name, Telegram
 # place_name/address/game_title/game_description; name/detail/source/transcript are the keys the
-# conversation view's cards read (chatvault/gui/views/bubbles.py; the demo archive, chatvault/devtools/demo.py, writes them).
+# conversation view's cards read (chatvault/gui/views/bubbles.py; the demo archive, chatvault/devtools/demo.py, writes them);
+# tags are a WeChat favorite's (importers/wechat/favorites), so `search 报销 --feed favorites` finds the tagged items.
 _PLAIN_KEYS = ("title", "description", "file_name", "memo", "greeting", "scene", "label", "poi", "place_name",
                "address", "source_name", "game_title", "game_description", "amount", "name", "detail", "source",
-               "transcript")
+               "transcript", "tags")
 _ATTACHMENT_KEYS = ("title", "performer", "sticker_emoji")
 _STRUCTURED_KEYS = ("poll", "options", "contact", "mini_program", "channels", "invoice_information", "articles", "bundle")
 # Any of these in `extra` (or attachments, or a call) sends a message through `visible_parts`.

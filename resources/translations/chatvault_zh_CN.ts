@@ -351,6 +351,14 @@
         <source>WeChat for Android (EnMicroMsg.db)</source>
         <translation>安卓版微信（EnMicroMsg.db）</translation>
     </message>
+    <message>
+        <source>Signal Desktop (profile folder)</source>
+        <translation>Signal 桌面版（配置文件夹）</translation>
+    </message>
+    <message>
+        <source>Signal for Android (.backup)</source>
+        <translation>Signal 安卓版（备份文件）</translation>
+    </message>
 </context>
 <context>
     <name>CreateVaultDialog</name>
@@ -1140,6 +1148,22 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>&amp;People…</source>
         <translation>联系人(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation>朋友圈</translation>
+    </message>
+    <message>
+        <source>Mome&amp;nts</source>
+        <translation>朋友圈(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Peop&amp;le…</source>
+        <translation>联系人(&amp;L)…</translation>
     </message>
 </context>
 <context>
@@ -3399,6 +3423,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>The quoted message is not in the vault (it was not in any export imported so far).</source>
         <translation>引用的消息不在保险库中（目前导入的导出文件中都没有它）。</translation>
     </message>
+    <message>
+        <source>Open saved copy…</source>
+        <translation>打开保存的副本…</translation>
+    </message>
 </context>
 <context>
     <name>MessageDetailsDialog</name>
@@ -3767,7 +3795,7 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
     <message>
         <source>Google Chat / Hangouts (Google Takeout)</source>
-        <translation>Google Chat / Hangouts（Google Takeout 导出）</translation>
+        <translation>Google 聊天 / Hangouts（Google Takeout 导出）</translation>
     </message>
     <message>
         <source>Slack workspace export</source>
@@ -3932,6 +3960,18 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>this database</source>
         <translation>这个数据库</translation>
+    </message>
+    <message>
+        <source>Signal Desktop (profile folder)</source>
+        <translation>Signal 桌面版（配置文件夹）</translation>
+    </message>
+    <message>
+        <source>Signal for Android (.backup)</source>
+        <translation>Signal 安卓版（备份文件）</translation>
+    </message>
+    <message>
+        <source>iMessage / SMS (Mac Messages folder)</source>
+        <translation>iMessage / 短信（Mac“信息”文件夹）</translation>
     </message>
 </context>
 <context>
@@ -4169,6 +4209,38 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>This %1 does not open %2. Check that it belongs to this export (a key or password made for another phone, account or backup does not fit).</source>
         <translation>此%1无法打开 %2。请确认它属于这个导出文件（为其他手机、账号或备份生成的密钥或密码不适用）。</translation>
     </message>
+    <message>
+        <source>Only needed when config.json is not beside the database: the 64 hexadecimal digits of its `"key"` value.</source>
+        <translation>仅在数据库旁没有 config.json 时需要：其中 `"key"` 值的 64 位十六进制数字。</translation>
+    </message>
+    <message>
+        <source>Signal Safe Storage secret</source>
+        <translation>Signal 安全存储密钥</translation>
+    </message>
+    <message>
+        <source>Needed when Signal's config.json holds `"encryptedKey"`: the secret your system keeps for Signal. Linux: run `secret-tool lookup application Signal` (KDE: `kwallet-query kdewallet -f "Chromium Keys" -r "Chromium Safe Storage"`). macOS: run `security find-generic-password -ws "Signal Safe Storage"`. Windows: the key in Signal's `Local State` unprotected with DPAPI, as 64 hexadecimal digits (the import guide shows the PowerShell lines). ChatVault never reads the keychain itself.</source>
+        <translation>当 Signal 的 config.json 中是 `"encryptedKey"` 时需要：系统为 Signal 保存的密钥。Linux：运行 `secret-tool lookup application Signal`（KDE：`kwallet-query kdewallet -f "Chromium Keys" -r "Chromium Safe Storage"`）。macOS：运行 `security find-generic-password -ws "Signal Safe Storage"`。Windows：Signal 的 `Local State` 中经 DPAPI 解除保护后的密钥，写成 64 位十六进制数字（导入指南给出了 PowerShell 命令）。ChatVault 从不自行读取钥匙串。</translation>
+    </message>
+    <message>
+        <source>The Signal database key is 64 hexadecimal digits (the `"key"` value in config.json).</source>
+        <translation>Signal 数据库密钥是 64 位十六进制数字（config.json 中的 `"key"` 值）。</translation>
+    </message>
+    <message>
+        <source>Signal backup passphrase</source>
+        <translation>Signal 备份密码</translation>
+    </message>
+    <message>
+        <source>The 30 digits Signal showed when chat backups were turned on (Settings &gt; Chats &gt; Chat backups); spaces do not matter. Signal cannot show it again: if it is lost, turn backups off and on and make a new backup.</source>
+        <translation>开启聊天备份时 Signal 显示的 30 位数字（设置 &gt; 聊天 &gt; 聊天备份）；空格无所谓。Signal 无法再次显示它：如果遗失，请关闭再开启备份，并重新备份一次。</translation>
+    </message>
+    <message>
+        <source>Signal database key</source>
+        <translation>Signal 数据库密钥</translation>
+    </message>
+    <message>
+        <source>The backup passphrase is 30 digits (Signal shows them as six groups of five).</source>
+        <translation>备份密码是 30 位数字（Signal 将其显示为六组、每组五位）。</translation>
+    </message>
 </context>
 <context>
     <name>PeopleDialog</name>
@@ -4267,6 +4339,472 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Choose a linked person and type the new name.</source>
         <translation>请选择一个已关联的人并输入新名字。</translation>
+    </message>
+</context>
+<context>
+    <name>ArticleText</name>
+    <message>
+        <source>Deleted at the source on %1 — saved copy below</source>
+        <translation>来源已于 %1 删除 — 下方是保存的副本</translation>
+    </message>
+    <message>
+        <source>Deleted at the source on %1 — no saved copy</source>
+        <translation>来源已于 %1 删除 — 没有保存副本</translation>
+    </message>
+    <message>
+        <source>Blocked at the source on %1 — saved copy below</source>
+        <translation>来源已于 %1 屏蔽 — 下方是保存的副本</translation>
+    </message>
+    <message>
+        <source>Blocked at the source on %1 — no saved copy</source>
+        <translation>来源已于 %1 屏蔽 — 没有保存副本</translation>
+    </message>
+    <message>
+        <source>Saved copy (captured %1)</source>
+        <translation>已保存副本（保存于 %1）</translation>
+    </message>
+    <message>
+        <source>Still online when checked on %1</source>
+        <translation>%1 检查时仍可访问</translation>
+    </message>
+    <message>
+        <source>Deleted at the source (checked on %1)</source>
+        <translation>来源已删除（%1 检查）</translation>
+    </message>
+    <message>
+        <source>Blocked at the source (checked on %1)</source>
+        <translation>来源已屏蔽（%1 检查）</translation>
+    </message>
+    <message>
+        <source>Could not be reached when checked on %1</source>
+        <translation>%1 检查时无法访问</translation>
+    </message>
+    <message>
+        <source>Not checked at the source yet</source>
+        <translation>尚未向来源检查</translation>
+    </message>
+    <message>
+        <source>from WeChat's own cache on this device</source>
+        <translation>来自本设备上微信自己的缓存</translation>
+    </message>
+    <message>
+        <source>fetched from the web</source>
+        <translation>从网上获取</translation>
+    </message>
+</context>
+<context>
+    <name>ArticleViewer</name>
+    <message>
+        <source>Saved copy</source>
+        <translation>保存的副本</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>再次检查</translation>
+    </message>
+    <message>
+        <source>This article is no longer in the vault.</source>
+        <translation>这篇文章已不在保险库中。</translation>
+    </message>
+    <message>
+        <source>Saved copy captured on %1, %2</source>
+        <translation>副本保存于 %1，%2</translation>
+    </message>
+    <message>
+        <source>No saved copy of this article.</source>
+        <translation>这篇文章没有保存副本。</translation>
+    </message>
+    <message>
+        <source>Turn on fetching in Settings → Articles to ask the source again.</source>
+        <translation>在“设置 → 文章”中开启获取后，才能再次询问来源。</translation>
+    </message>
+    <message>
+        <source>Links are not opened from a saved copy. Address: %1</source>
+        <translation>保存的副本中的链接不会被打开。地址：%1</translation>
+    </message>
+    <message>
+        <source>Asking the source…</source>
+        <translation>正在询问来源…</translation>
+    </message>
+    <message>
+        <source>Checked.</source>
+        <translation>已检查。</translation>
+    </message>
+</context>
+<context>
+    <name>ArticlesSection</name>
+    <message>
+        <source>Articles</source>
+        <translation>文章</translation>
+    </message>
+    <message>
+        <source>Save copies of shared articles: fetch them from the internet</source>
+        <translation>保存分享的文章副本：从互联网获取</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Only when I ask</source>
+        <translation>仅在我要求时</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Wait between two requests to one site</source>
+        <translation>对同一网站两次请求的间隔</translation>
+    </message>
+    <message>
+        <source>Check saved articles again every</source>
+        <translation>再次检查已保存文章的间隔</translation>
+    </message>
+    <message>
+        <source>%1 articles linked from messages, %2 saved, %3 deleted or blocked at the source.</source>
+        <translation>消息中链接了 %1 篇文章，已保存 %2 篇，%3 篇已被来源删除或屏蔽。</translation>
+    </message>
+    <message>
+        <source>Fetch and check now…</source>
+        <translation>立即获取并检查…</translation>
+    </message>
+    <message>
+        <source>When this is on, ChatVault fetches each article linked in this vault's messages (chats, Moments, Favorites) once, only from these sites: %1 — and the pictures inside those articles from the article's own picture servers. At most one request every %2 s to each site, each limited to %3 s and %4 MiB (%5 MiB per picture), naming ChatVault as the program and sending no cookies. Copies are stored encrypted in the vault. “Check again” asks the same pages whether they still exist. Nothing else in ChatVault uses the internet (backups go only where you set them up). Off: nothing is fetched.</source>
+        <translation>开启后，ChatVault 会把这个保险库消息中（聊天、朋友圈、收藏）链接的每篇文章获取一次，只从这些网站获取：%1；文章里的图片只从该文章自己的图片服务器获取。对每个网站每 %2 秒最多请求一次，每次请求最长 %3 秒、最大 %4 MiB（每张图片 %5 MiB），以 ChatVault 的名义请求，不发送任何网站登录或跟踪信息。副本加密保存在保险库中。“再次检查”会再询问同样的页面是否还在。ChatVault 的其他部分都不使用互联网（备份只发送到你设置的位置）。关闭时：什么都不获取。</translation>
+    </message>
+</context>
+<context>
+    <name>ArticlesJobDialog</name>
+    <message>
+        <source>Saving articles</source>
+        <translation>正在保存文章</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在开始…</translation>
+    </message>
+    <message>
+        <source>Stopped. What was saved stays.</source>
+        <translation>已停止。已保存的内容会保留。</translation>
+    </message>
+    <message>
+        <source>Article %1 of %2</source>
+        <translation>第 %1 篇，共 %2 篇</translation>
+    </message>
+    <message>
+        <source>%1 saved, %2 checked, %3 could not be saved.</source>
+        <translation>已保存 %1 篇，已检查 %2 篇，%3 篇无法保存。</translation>
+    </message>
+    <message>
+        <source>Stopping after the current request…</source>
+        <translation>当前请求完成后停止…</translation>
+    </message>
+</context>
+<context>
+    <name>MomentsPage</name>
+    <message>
+        <source>Moments</source>
+        <translation>朋友圈</translation>
+    </message>
+    <message>
+        <source>Whose posts:</source>
+        <translation>谁的朋友圈：</translation>
+    </message>
+    <message>
+        <source>Whose posts</source>
+        <translation>谁的朋友圈</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>所有人</translation>
+    </message>
+    <message>
+        <source>Show newer posts</source>
+        <translation>显示更新的动态</translation>
+    </message>
+    <message>
+        <source>Show older posts</source>
+        <translation>显示更早的动态</translation>
+    </message>
+    <message>
+        <source>Moments timeline</source>
+        <translation>朋友圈时间线</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>No Moments in this vault yet. Import a WeChat account folder (PC, Weixin 4 or Android) to keep its Moments.</source>
+        <translation>保险库中还没有朋友圈。导入微信账号文件夹（电脑版、微信 4 或安卓）即可保存其中的朋友圈。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n post(s)</source>
+        <translation>
+            <numerusform>%n 条动态</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PostCard</name>
+    <message>
+        <source>Deleted at the source: this post is only in your archive now.</source>
+        <translation>已在来源处删除：这条动态现在只保存在你的存档中。</translation>
+    </message>
+    <message>
+        <source>▶ Video (not in the vault: the cache no longer had it)</source>
+        <translation>▶ 视频（不在保险库中：缓存里已经没有了）</translation>
+    </message>
+    <message>
+        <source>▶ Video (only its preview picture was kept)</source>
+        <translation>▶ 视频（只保留了预览图）</translation>
+    </message>
+    <message>
+        <source>▶ Play video</source>
+        <translation>▶ 播放视频</translation>
+    </message>
+    <message>
+        <source>Photo %1 of %2</source>
+        <translation>第 %1 张，共 %2 张</translation>
+    </message>
+    <message>
+        <source>Not in
+the vault</source>
+        <translation>不在
+保险库中</translation>
+    </message>
+    <message>
+        <source>This photo was not in WeChat's cache when the account was imported. Its address is kept: %1</source>
+        <translation>导入账号时微信缓存中没有这张照片。已保留它的地址：%1</translation>
+    </message>
+    <message>
+        <source>Cannot be
+shown</source>
+        <translation>无法
+显示</translation>
+    </message>
+    <message>
+        <source>🔒 Private</source>
+        <translation>🔒 私密</translation>
+    </message>
+    <message>
+        <source>Visible to: %1</source>
+        <translation>部分可见：%1</translation>
+    </message>
+    <message>
+        <source>Hidden from: %1</source>
+        <translation>不给谁看：%1</translation>
+    </message>
+    <message>
+        <source>Tags: %1</source>
+        <translation>标签：%1</translation>
+    </message>
+    <message>
+        <source>%1 replied to %2</source>
+        <translation>%1 回复 %2</translation>
+    </message>
+    <message>
+        <source>(deleted at the source)</source>
+        <translation>（已在来源处删除）</translation>
+    </message>
+</context>
+<context>
+    <name>ImportNotes</name>
+    <message>
+        <source>Messages keeps its history in the Messages folder of your Mac user (~/Library/Messages: chat.db and the Attachments folder). macOS protects that folder: to copy it, quit Messages, give Finder or Terminal Full Disk Access (System Settings → Privacy and Security → Full Disk Access), then copy the whole Messages folder to a USB drive or any folder. ChatVault imports that copy on any computer; chat.db alone imports too, but its pictures and files are then listed as missing.</source>
+        <translation>“信息”App 把聊天记录保存在 Mac 用户的 Messages 文件夹里（~/Library/Messages：chat.db 和 Attachments 文件夹）。macOS 保护这个文件夹：要复制它，请先退出“信息”，给“访达”或“终端”开启“完全磁盘访问权限”（系统设置 → 隐私与安全性 → 完全磁盘访问权限），再把整个 Messages 文件夹复制到 U 盘或任意文件夹。ChatVault 可以在任何电脑上导入这份副本；只导入 chat.db 也可以，但其中的图片和文件会显示为缺失。</translation>
+    </message>
+</context>
+<context>
+    <name>FavoritesPage</name>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Images and videos</source>
+        <translation>图片与视频</translation>
+    </message>
+    <message>
+        <source>Links and articles</source>
+        <translation>链接与文章</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>Chat history</source>
+        <translation>聊天记录</translation>
+    </message>
+    <message>
+        <source>Locations</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Search favorites: words, people, tags</source>
+        <translation>搜索收藏：文字、联系人、标签</translation>
+    </message>
+    <message>
+        <source>Search favorites</source>
+        <translation>搜索收藏</translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>All tags</source>
+        <translation>全部标签</translation>
+    </message>
+    <message>
+        <source>No favorites here. Import a WeChat account folder (PC, Weixin 4 or Android): its Favorites come with it.</source>
+        <translation>这里还没有收藏。导入微信账号文件夹（电脑版、微信 4 或安卓）后，它的收藏会一并导入。</translation>
+    </message>
+    <message>
+        <source>Saved a copy to %1</source>
+        <translation>已将副本保存到 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n favorite(s)</source>
+        <translation>
+            <numerusform>%n 条收藏</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>FavoriteDetail</name>
+    <message>
+        <source>From %1 in %2</source>
+        <translation>来自 %2 中的 %1</translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation>来自 %1</translation>
+    </message>
+    <message>
+        <source>Favorited %1</source>
+        <translation>收藏于 %1</translation>
+    </message>
+    <message>
+        <source>Original message %1</source>
+        <translation>原消息 %1</translation>
+    </message>
+    <message>
+        <source>Deleted from WeChat's Favorites; the vault keeps it.</source>
+        <translation>已从微信收藏中删除；保险库仍保留它。</translation>
+    </message>
+    <message>
+        <source>Messages in this chat history</source>
+        <translation>这条聊天记录中的消息</translation>
+    </message>
+    <message>
+        <source>Play voice note</source>
+        <translation>播放语音</translation>
+    </message>
+    <message>
+        <source>Not in the vault: WeChat kept this file at %1</source>
+        <translation>不在保险库中：微信曾把此文件存放在 %1</translation>
+    </message>
+    <message>
+        <source>Open photo</source>
+        <translation>打开图片</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Save %1…</source>
+        <translation>保存 %1…</translation>
+    </message>
+    <message>
+        <source>Favorites</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>保存副本</translation>
+    </message>
+</context>
+<context>
+    <name>Favorites</name>
+    <message>
+        <source>Text</source>
+        <translation>文字</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>链接</translation>
+    </message>
+    <message>
+        <source>Article</source>
+        <translation>文章</translation>
+    </message>
+    <message>
+        <source>Chat history</source>
+        <translation>聊天记录</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <source>Music</source>
+        <translation>音乐</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Mini program</source>
+        <translation>小程序</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>视频号</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Deleted in WeChat</source>
+        <translation>已在微信中删除</translation>
     </message>
 </context>
 </TS>

@@ -133,6 +133,7 @@ def message_html(m: ExportMessage, ordinal: int, ctx: Context) -> str:
     reactions = m.extra.get("reactions")
     if reactions:
         parts.append(f'<div class="react">{esc(_reactions(reactions))}</div>')
+    parts += _moments(m)
     time = m.time_iso[11:16]
     meta = f'<span class="tm" title="{esc(m.time_iso)}">{time}</span>'
     if m.is_edited:
@@ -208,6 +209,24 @@ def _size(n: int) -> str:
             return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
         n /= 1024  # type: ignore[assignment]
     return str(n)
+
+
+def _moments(m: ExportMessage) -> list[str]:
+    """A Moments post's place and likes (its comments are the replies that quote it)."""
+    info = m.extra.get("moments")
+    if not isinstance(info, dict) or info.get("type") != "post":
+        return []
+    out = []
+    loc = m.extra.get("location")
+    if isinstance(loc, dict) and m.kind != "location":
+        place = " · ".join(str(x) for x in (loc.get("poi"), loc.get("address") or loc.get("city")) if x)
+        if place:
+            out.append(f'<div class="react">📍 {esc(place)}</div>')
+    likes = info.get("likes")
+    if isinstance(likes, list) and likes:
+        names = "、".join(str(lk.get("name") or lk.get("key") or "") for lk in likes if isinstance(lk, dict))
+        out.append(f'<div class="react">♡ {esc(names)}</div>')
+    return out
 
 
 def _reactions(value: Any) -> str:

@@ -53,6 +53,22 @@ def _big_whatsapp(path: Path, n: int) -> Path:
     return path
 
 
+def favorites(app, win, shot, name: str) -> None:
+    """The Favorites page on the demo's note (its photo decrypted), then back to the chats."""
+    from chatvault.gui.main_window import PAGE_CHATS, PAGE_FAVORITES
+
+    page = win.favorites_page
+    loads = []
+    page.model.loaded.connect(loads.append)
+    win.show_page(PAGE_FAVORITES)
+    _wait(app, lambda: bool(loads), 10)
+    note = next(i for i, r in enumerate(page.model.rows) if r["extra"].get("fav_kind") == "note")
+    page.select_row(note)
+    _settle(app, 0.8)                 # thumbnails decrypt off the UI thread
+    shot(win, name)
+    win.show_page(PAGE_CHATS)
+
+
 def render(out_dir: Path) -> list[Path]:  # over 80 lines on purpose: one straight script, screen by screen
     from PySide6.QtCore import QSettings
 
@@ -72,8 +88,11 @@ def render(out_dir: Path) -> list[Path]:  # over 80 lines on purpose: one straig
     written: list[Path] = []
     vault, _key = create_vault(tmp / "vault", "demo demo demo demo")
     conn = vault.connect()
-    ids = demo.populate(conn)
+    ids = demo.populate(conn, moments=True)
     demo.attach_demo_photo(vault, conn)
+    from chatvault.devtools.demo_favorites import populate_favorites
+
+    populate_favorites(conn, vault)
     conn.close()
     win = MainWindow(vault)
     win.resize(1240, 860)
@@ -101,11 +120,16 @@ def render(out_dir: Path) -> list[Path]:  # over 80 lines on purpose: one straig
     shot(win, "main-en.png")
     select("li")
     shot(win, "conversation-cards-en.png")
+    from chatvault.gui.devtools import moments_shots
+
+    moments_shots.shoot(app, win, shot)          # moments-en.png, moments-zh_CN.png
+    favorites(app, win, shot, "favorites-en.png")
 
     i18n.set_language("zh_CN")
     _settle(app)
     select("family")
     shot(win, "main-zh_CN.png")
+    favorites(app, win, shot, "favorites-zh_CN.png")
 
     win.show_page(PAGE_SEARCH)
     win.search_page.box.setText("好")

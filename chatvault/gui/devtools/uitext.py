@@ -38,16 +38,18 @@ EnMicroMsg MicroMsg MSG db dat Msg
 Ctrl Shift Alt Esc Enter Tab Del PgUp PgDn Home End
 B KB MB GB TB KiB MiB GiB ms s
 Noto Emoji CJK Qt PySide6 DB Desktop PyWxDump SharpWxDump
+Mac
 Excel RSMF UTF-8 UTF-16 EML MBOX XLSX DOCX Relativity
 WA TG WX wechat weixin whatsapp telegram wechat-pc weixin4 wechat-android
+signal-desktop signal-android DPAPI PowerShell KDE GNOME
 Facebook Messenger Instagram Meta messenger instagram meta Signal iMessage Finder LINE Slack Discord Google Hangouts
 Snapchat QQ Twitter DiscordChatExporter Takeout WhatsApp-Chat-Exporter imessage-exporter
 """.split())
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’\-]*")
-_PATHLIKE = re.compile(r"(?:[A-Za-z]:)?[/\\~][^\s]*|\S+\.(?:db|dat|txt|zip|json|html|wav|pdf|png|jpg|amr|silk|mp4)\b|"
+_PATHLIKE = re.compile(r"`[^`]+`|(?:[A-Za-z]:)?[/\\~][^\s]*|\S+\.(?:db|dat|txt|zip|json|html|wav|pdf|png|jpg|amr|silk|mp4)\b|"
                        r"https?://\S+|\S+@\S+|"
-                       r"[^\s（）()]*\w[_/\\.]\w[^\s（）()]*|_\w+|\b\w-\w\b")   # identifiers, file names, ranges (a-f)
+                       r"[^\s（）()]*\w[_/\\.]\w[^\s（）()]*|_\w+|\b\w-\w\b")   # `commands`, identifiers, file names, ranges
 
 
 def _texts_of(w: QWidget) -> Iterable[str]:

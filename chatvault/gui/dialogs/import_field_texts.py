@@ -20,13 +20,31 @@ def _t(text: str) -> str:
 def _texts() -> dict[str, tuple[str, str]]:
     """Field name → (label, help), translated now (the language may change while the app runs)."""
     return {
+        # "wa_key": (_t("WhatsApp key"), _t("Where it is found …")),
+        "signal_passphrase": (_t("Signal backup passphrase"), _t(
+            "The 30 digits Signal showed when chat backups were turned on (Settings > Chats > Chat backups); "
+            "spaces do not matter. Signal cannot show it again: if it is lost, turn backups off and on and make "
+            "a new backup.")),
+        "signal_key": (_t("Signal database key"), _t(
+            "Only needed when config.json is not beside the database: the 64 hexadecimal digits of its "
+            "`\"key\"` value.")),
+        "signal_safe_storage": (_t("Signal Safe Storage secret"), _t(
+            "Needed when Signal's config.json holds `\"encryptedKey\"`: the secret your system keeps for Signal. "
+            "Linux: run `secret-tool lookup application Signal` (KDE: `kwallet-query kdewallet -f \"Chromium "
+            "Keys\" -r \"Chromium Safe Storage\"`). macOS: run `security find-generic-password -ws \"Signal Safe "
+            "Storage\"`. Windows: the key in Signal's `Local State` unprotected with DPAPI, as 64 hexadecimal "
+            "digits (the import guide shows the PowerShell lines). ChatVault never reads the keychain itself.")),
         "meta_app": (_t("App"), _t("Messenger or Instagram. ChatVault finds it from the download's folders; "
                                    "choose it when you import one message_1.json taken out of its download.")),
     }
 
 
 # The sentences declared `check` functions return, translated where the app shows them.
-_CHECKS: tuple[str, ...] = ("Choose messenger or instagram.",)
+_CHECKS: tuple[str, ...] = (
+    "Choose messenger or instagram.",
+    "The backup passphrase is 30 digits (Signal shows them as six groups of five).",
+    "The Signal database key is 64 hexadecimal digits (the `\"key\"` value in config.json).",
+)
 
 
 def has_text(field: ImportField) -> bool:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from chatvault.gui import timefmt
 from chatvault.gui.dialogs import import_wording as W
 from chatvault.gui.dialogs.common import error_label, wrapped
+from chatvault.gui.dialogs.import_notes import format_note
 from chatvault.importers.registry import declared_fields
 
 OBJECT_NAMES = {"key": "wechatKey", "imei": "androidImei", "uin": "androidUin", "image_key": "imageKey",
@@ -94,6 +95,10 @@ class SourcePanel(QFrame):
         layout.setContentsMargins(0, 0, 0, 0)
         self.summary = wrapped(name="hintLabel")
         layout.addWidget(self.summary)
+        self.format_note = wrapped(name="formatNote")          # steps outside ChatVault (import_notes)
+        self.format_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.format_note.hide()
+        layout.addWidget(self.format_note)
         self.preview_form = QFormLayout()
         layout.addLayout(self.preview_form)
         self.warn = _Note("sourceWarnings", "#b26a00")
@@ -322,6 +327,9 @@ class SourcePanel(QFrame):
 
     def _show_fields(self) -> None:
         fmt, shown = self.format(), set(self.fields())
+        note = format_note(fmt)
+        self.format_note.setText(note)
+        self.format_note.setVisible(bool(note))
         for field, (widget, _err) in self.rows.items():
             if field == "format":
                 continue

@@ -59,6 +59,7 @@ def format_title(name: str) -> str:
         "wechat-pc": QCoreApplication.translate("ImportWording", "WeChat for Windows 3.x"),
         "weixin4": QCoreApplication.translate("ImportWording", "Weixin 4 (Windows/macOS)"),
         "wechat-android": QCoreApplication.translate("ImportWording", "WeChat for Android"),
+        "imessage": QCoreApplication.translate("ImportWording", "iMessage / SMS (Mac Messages folder)"),
         "meta": QCoreApplication.translate("ImportWording", "Facebook Messenger / Instagram download"),
         "line": QCoreApplication.translate("ImportWording", "LINE chat history (text)"),
         "discord": QCoreApplication.translate("ImportWording", "Discord (DiscordChatExporter JSON)"),
@@ -70,6 +71,8 @@ def format_title(name: str) -> str:
         "wa-exporter": QCoreApplication.translate("ImportWording", "WhatsApp-Chat-Exporter JSON"),
         "imessage-txt": QCoreApplication.translate("ImportWording", "imessage-exporter text files"),
         "google": QCoreApplication.translate("ImportWording", "Google Chat / Hangouts (Google Takeout)"),
+        "signal-desktop": QCoreApplication.translate("ImportWording", "Signal Desktop (profile folder)"),
+        "signal-android": QCoreApplication.translate("ImportWording", "Signal for Android (.backup)"),
     }
     if name in titles:
         return titles[name]

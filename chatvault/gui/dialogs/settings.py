@@ -59,6 +59,7 @@ class SettingsDialog(QDialog):
             widget.setAccessibleName(label)
         layout.addLayout(form)
         self._add_security(form)
+        self.articles = self._add_articles(layout)
         note = QLabel(self.tr("Ctrl+L locks at any time. Locking closes the database and forgets the key."))
         note.setObjectName("hintLabel")
         note.setWordWrap(True)
@@ -84,6 +85,17 @@ class SettingsDialog(QDialog):
             self.change_passphrase_button.setToolTip(self.tr("Only the owner changes the vault's passphrase."))
         form.addRow(self.tr("Security"), self.change_passphrase_button)
 
+    def _add_articles(self, layout: QVBoxLayout):
+        """Settings → Articles (chatvault/gui/articles/settings.py), for the open vault's owner."""
+        vault = getattr(self.parent(), "vault", None)
+        if vault is None or getattr(vault, "role", "owner") != "owner":
+            return None
+        from chatvault.gui.articles.settings import ArticlesSection
+
+        section = ArticlesSection(vault, self)
+        layout.addWidget(section)
+        return section
+
     def change_passphrase(self) -> None:
         from chatvault.gui.dialogs.change_passphrase import ChangePassphraseDialog
 
@@ -96,6 +108,8 @@ class SettingsDialog(QDialog):
         self.passphrase_dialog.open()
 
     def apply(self) -> None:
+        if self.articles is not None and not self.articles.save():
+            return
         prefs.put("theme", self.theme.currentData())
         prefs.put("language", self.language.currentData())
         prefs.put("font_size", self.font_size.value())

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from chatvault.articles import db as article_db
 from chatvault.gui import timefmt
 from chatvault.store import queries
 from chatvault.store.db import Connection
@@ -150,12 +151,14 @@ class MessageListModel(QAbstractListModel):
         conn = self.store.conn
         atts = queries.attachments_of(conn, [r["id"] for r in rows])
         quotes = queries.quoted_messages(conn, [r["reply_to_id"] for r in rows if r.get("reply_to_id")])
+        articles = article_db.for_messages(conn, [r["id"] for r in rows])
         out = []
         for r in rows:
             r = dict(r)
             r["extra"] = _extra(r)
             r["attachments"] = atts.get(r["id"], [])
             r["quote"] = quotes.get(r.get("reply_to_id") or -1)
+            r["article"] = articles.get(r["id"])       # its saved copy, if it links to an article
             out.append(r)
         return out
 

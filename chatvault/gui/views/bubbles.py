@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, Q
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from chatvault.gui import theme, timefmt
+from chatvault.gui.articles.wording import saved_copy_line
 from chatvault.gui.models.conversation import ChipRole, HighlightRole, MessageRole, recall_of
 from chatvault.gui.models.media import quality_badge
 from chatvault.gui.views import card_text
@@ -265,6 +266,9 @@ class BubbleDelegate(QStyledItemDelegate):
         recalled = recall_of(msg)
         if recalled is not None:
             items.append((self.tr("Recalled by you") if recalled.get("by_me") else self.tr("Recalled"), c.badge))
+        saved = saved_copy_line(msg.get("article")) if msg["kind"] != "link" else ""   # a card says it inside
+        if saved:
+            items.append((saved, c.badge if msg["article"].get("status") in ("deleted", "blocked") else c.chip_text))
         items += [(chip, c.chip_text) for chip in reaction_chips(msg.get("extra"), self.tr("+%1 more"))]
         if not items:
             return y

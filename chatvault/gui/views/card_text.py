@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from chatvault.gui import timefmt
+from chatvault.gui.articles.wording import saved_copy_line
 
 _SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 
@@ -146,7 +147,8 @@ def card_lines(msg: dict[str, Any]) -> tuple[str, list[str], str]:
         url = ex.get("url") or ""
         title = ex.get("title") or ex.get("game_title") or msg.get("text") or url
         desc = ex.get("description") or ex.get("game_description") or ""
-        return title, [x for x in (desc, url if url != title else "") if x], \
+        saved = saved_copy_line(msg.get("article"))
+        return title, [x for x in (desc, url if url != title else "", saved) if x], \
             ex.get("source") or ex.get("source_name") or QCoreApplication.translate("BubbleDelegate", "Link")
     if kind == "payment":
         return _payment(msg, ex)

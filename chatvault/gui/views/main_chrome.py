@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
 from chatvault.gui import theme
 
 PAGE_CHATS, PAGE_SEARCH, PAGE_GALLERY, PAGE_PROTECTION, PAGE_LOCKED, PAGE_COMPLIANCE = range(6)
+PAGE_MOMENTS = 6
+PAGE_FAVORITES = 7        # WeChat Favorites
 NAV_WIDTH = 72
 
 class MainWindowChrome:
@@ -29,11 +31,12 @@ class MainWindowChrome:
         self.nav.setFixedWidth(NAV_WIDTH)
         nav = QVBoxLayout(self.nav)
         nav.setContentsMargins(4, 14, 4, 10)
-        nav.setSpacing(6)
+        nav.setSpacing(2)                      # ten buttons still fit a 600-pixel-high window
         self.nav_group = QButtonGroup(self)
         self.nav_buttons: dict[int, QToolButton] = {}
         for page, icon_name in ((PAGE_CHATS, "chats"), (PAGE_SEARCH, "search"), (PAGE_GALLERY, "gallery"),
-                                (PAGE_PROTECTION, "shield"), (PAGE_COMPLIANCE, "compliance")):
+                                (PAGE_PROTECTION, "shield"), (PAGE_COMPLIANCE, "compliance"),
+                                (PAGE_MOMENTS, "moments"), (PAGE_FAVORITES, "favorites")):
             b = self._nav_button(theme.nav_icon(icon_name))
             b.setCheckable(True)
             b.clicked.connect(lambda _=False, p=page: self.show_page(p))
@@ -57,7 +60,7 @@ class MainWindowChrome:
         b.setIcon(icon)
         b.setIconSize(QSize(22, 22))
         b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
-        b.setFixedSize(NAV_WIDTH - 8, 50)
+        b.setFixedSize(NAV_WIDTH - 8, 48)
         font = b.font()
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
         b.setFont(font)
@@ -108,6 +111,12 @@ class MainWindowChrome:
         self.act_compliance = QAction(self)
         self.act_compliance.setShortcut(QKeySequence("Ctrl+5"))
         self.act_compliance.triggered.connect(lambda: self.show_page(PAGE_COMPLIANCE))
+        self.act_moments = QAction(self)
+        self.act_moments.setShortcut(QKeySequence("Ctrl+6"))
+        self.act_moments.triggered.connect(lambda: self.show_page(PAGE_MOMENTS))
+        self.act_favorites = QAction(self)
+        self.act_favorites.setShortcut(QKeySequence("Ctrl+7"))
+        self.act_favorites.triggered.connect(lambda: self.show_page(PAGE_FAVORITES))
         self.act_jump = QAction(self)
         self.act_jump.setShortcut(QKeySequence("Ctrl+G"))
         self.act_jump.triggered.connect(self.jump_to_date)
@@ -115,7 +124,8 @@ class MainWindowChrome:
         self.act_missing.triggered.connect(lambda: (self.show_page(PAGE_GALLERY), self.gallery.show_missing()))
         self.act_people = QAction(self)
         self.act_people.triggered.connect(self.open_people)
-        for a in (self.act_chats, self.act_search, self.act_gallery, self.act_protection, self.act_compliance, None,
+        for a in (self.act_chats, self.act_search, self.act_gallery, self.act_protection, self.act_compliance,
+                  self.act_moments, self.act_favorites, None,
                   self.act_jump,
                   self.act_missing, self.act_people):
             self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
@@ -134,7 +144,9 @@ class MainWindowChrome:
         labels = {PAGE_CHATS: (self.tr("Chats"), self.act_chats), PAGE_SEARCH: (self.tr("Search"), self.act_search),
                   PAGE_GALLERY: (self.tr("Media"), self.act_gallery),
                   PAGE_PROTECTION: (self.tr("Protection"), self.act_protection),
-                  PAGE_COMPLIANCE: (self.tr("Compliance"), self.act_compliance)}
+                  PAGE_COMPLIANCE: (self.tr("Compliance"), self.act_compliance),
+                  PAGE_MOMENTS: (self.tr("Moments"), self.act_moments),
+                  PAGE_FAVORITES: (self.tr("Favorites"), self.act_favorites)}
         for page, b in self.nav_buttons.items():
             label, action = labels[page]
             self._label_nav(b, label, f"{label} ({keys(action)})")
@@ -158,9 +170,10 @@ class MainWindowChrome:
         self.act_gallery.setText(self.tr("&Media"))
         self.act_protection.setText(self.tr("&Protection"))
         self.act_compliance.setText(self.tr("C&ompliance"))
+        self.act_moments.setText(self.tr("Mome&nts"))
         self.act_jump.setText(self.tr("&Jump to date…"))
         self.act_missing.setText(self.tr("M&issing media…"))
-        self.act_people.setText(self.tr("&People…"))
+        self.act_people.setText(self.tr("Peop&le…"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.act_logs.setText(self.tr("Open &log folder"))
         self.act_about.setText(self.tr("&About ChatVault"))

@@ -102,6 +102,8 @@ class ConversationActions(QObject):
             return act
 
         add("actionCopy", self.tr("Copy text"), self.copy, bool(copy_text(msg)))
+        if msg.get("article"):
+            add("actionSavedCopy", self.tr("Open saved copy…"), self.saved_copy)
         if kind == "voice":
             add("actionPlay", self.tr("Play"), self.play, att is not None)
         if msg.get("attachments"):
@@ -134,6 +136,8 @@ class ConversationActions(QObject):
         """Double-click: a voice note plays, anything with a file opens."""
         if msg["kind"] == "voice":
             self.play(msg)
+        elif msg.get("article") and not msg.get("attachments"):
+            self.saved_copy(msg)
         elif msg.get("attachments"):
             self.open(msg)
 
@@ -291,6 +295,17 @@ class ConversationActions(QObject):
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
         self.last_details = dlg
+
+    def saved_copy(self, msg: dict[str, Any]) -> None:
+        """The article this message links to, as saved (chatvault/gui/articles/viewer.py)."""
+        from chatvault.gui.articles.viewer import ArticleViewer
+
+        if self.win.vault is None or not msg.get("article"):
+            return
+        dlg = ArticleViewer(self.win, int(msg["article"]["article_id"]))
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        self.last_article = dlg
 
     def chat_files(self) -> None:
         from chatvault.gui.pages.chat_files import ChatFilesDialog

@@ -10,7 +10,7 @@ from pathlib import Path
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.wechat import content as C
-from chatvault.importers.wechat import dbopen, proto
+from chatvault.importers.wechat import dbopen, favorites, moments, proto
 from chatvault.importers.wechat.common import (
     APP,
     Contact,
@@ -149,11 +149,12 @@ class WeChatAndroidImporter(Importer):
         try:
             conn, _enc = dbopen.open_db(db, work, dbopen.ANDROID, secrets,
                                         key_given=bool(key or opts.get("imei")))
-            yield from self._read(db, conn, uin, ctx)
+            yield from self._read(db, conn, uin, ctx,
+                                  lambda p: dbopen.open_db(p, work, dbopen.ANDROID, secrets, key_given=False)[0])
         finally:
             work.close()
 
-    def _read(self, db: Path, conn, uin, ctx: JobContext) -> Iterator[Record]:
+    def _read(self, db: Path, conn, uin, ctx: JobContext, sns=None) -> Iterator[Record]:
         dbopen.require_table(conn, "message", db)
         tabs = dbopen.tables(conn)
         info = {}
@@ -204,6 +205,9 @@ class WeChatAndroidImporter(Importer):
                 yield self._message(db, account_dir, row, talker, d, big)
             done += len(rows)
             ctx.set_position(bytes_=size * done // max(total, 1))
+        if sns is not None:
+            yield from moments.read_android(account_dir, sns, d, ctx)
+            yield from favorites.read_android(account_dir, d, sns, ctx)
 
     def _message(self, db: Path, acct: Path, row, talker: str, d: Directory, big):
         msg_id, svrid, atype, is_send, ctime_ms, _t, content, img_path = row

@@ -10,7 +10,7 @@ from pathlib import Path
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.wechat import content as C
-from chatvault.importers.wechat import dbopen, proto
+from chatvault.importers.wechat import dbopen, favorites, moments, proto
 from chatvault.importers.wechat.common import (
     APP,
     Contact,
@@ -274,6 +274,8 @@ class WeChatPCImporter(Importer):
                                      False, None, [], {}, f"{loc}{local_id}")
                 ctx.set_position(bytes_=before + fsize * min(int(rows[-1][0] or 0), last) // last)
             before += fsize
+        yield from moments.read_pc(root, lambda p: self._open(p, secrets, given, work), directory, ctx)
+        yield from favorites.read_pc(root, directory, lambda db: self._open(db, secrets, given, work), ctx)
 
     def _message(self, root: Path, loc: str, row, talker: str, d: Directory, links, voices) -> MessageRec:
         local_id, _tid, svrid, base, sub, is_sender, ctime, content, compress, extra_blob = row[:10]

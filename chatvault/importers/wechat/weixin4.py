@@ -10,7 +10,7 @@ from pathlib import Path
 from chatvault.errors import InputError
 from chatvault.importers.base import Detection, Importer, ImportOptions
 from chatvault.importers.wechat import content as C
-from chatvault.importers.wechat import dbopen, proto
+from chatvault.importers.wechat import dbopen, favorites, moments, proto
 from chatvault.importers.wechat.common import (
     APP,
     Contact,
@@ -238,6 +238,9 @@ class Weixin4Importer(Importer):
                     yield self._message(root, src, table, row, talker, names, d, voices, media, images)
                 done += len(rows)
                 ctx.set_position(bytes_=size * done // max(total, 1))
+        yield from moments.read_v4(root, lambda p: self._open(p, secrets, given, work), d, ctx)
+        yield from favorites.read_weixin4(root, d, lambda db: self._open(db, secrets, given, work), ctx,
+                                          image_key=image_key, xor_key=images[1])
         if images[2][0]:
             n = images[2][0]
             what = ("need the Weixin image key: import again with it (--image-key)" if image_key is None

@@ -1,0 +1,3 @@
+from chatvault.importers.signal_desktop.importer import SignalDesktopImporter
+
+__all__ = ["SignalDesktopImporter"]
