@@ -42,6 +42,19 @@ class AttachmentStatus(StrEnum):
     EXPIRED = "expired"    # the source says it expired / was cleaned up
 
 
+class MediaQuality(StrEnum):
+    """The best level of an image/video the vault holds (see docs/media.md); importers put it in
+    `AttachmentRef.extra["quality"]` (absent = `original` for a file that is there)."""
+
+    ORIGINAL = "original"  # the file as the sender sent it
+    HD = "hd"              # a large version; the messenger may still have a better original
+    THUMBNAIL = "thumbnail"  # only the small preview
+    MISSING = "missing"    # nothing of it
+
+
+QUALITY_RANK = {MediaQuality.MISSING: 0, MediaQuality.THUMBNAIL: 1, MediaQuality.HD: 2, MediaQuality.ORIGINAL: 3}
+
+
 class Feed(StrEnum):
     """Conversations that are not chats: each has its own view; the chat list leaves them out."""
 

@@ -53,7 +53,8 @@ def _code_before_the_audit_chain_and_compliance(m) -> None:
 
 # Columns today's import writes that schema 8 lacks: added for the old-code import, dropped after it,
 # so the vault is schema 8 again when the code of today opens it (and its migrations add them back).
-LATER_COLUMNS = (("conversations", "feed TEXT"),)
+LATER_COLUMNS = (("conversations", "feed TEXT"), ("attachments", "quality TEXT"), ("attachments", "quality_basis TEXT"),
+                 ("attachments", "media_key TEXT"), ("attachments", "source_blob_id TEXT"))       # m012, m014
 
 
 def _old_schema(conn) -> int:

@@ -54,6 +54,9 @@ def delete_messages(conn: Any, ids: list[int], *, reason: str, policy_id: int | 
                           " ORDER BY message_id, ordinal", ids):
         atts.setdefault(int(r[0]), []).append(dict(zip(_ATT, r[1:], strict=True)))
     blobs = {b for a in atts.values() for att in a for b in (att["blob_id"], att["thumb_blob_id"]) if b}
+    # The files an attachment keeps besides the one it shows (a converted wxgf, a replaced HD picture).
+    blobs |= {b for r in conn.execute(f"SELECT source_blob_id, superseded_blob_id FROM attachments WHERE message_id "
+                                      f"IN ({marks})", ids) for b in r if b}
     now = clock.now_ms()
     values = []
     for mid in ids:
@@ -88,7 +91,8 @@ def _queue_unreferenced(conn: Any, candidates: set[str], now: int) -> int:
     gone = 0
     for blob_id in sorted(candidates):
         used = conn.execute(
-            "SELECT 1 FROM attachments WHERE blob_id = ?1 OR thumb_blob_id = ?1 UNION ALL "
+            "SELECT 1 FROM attachments WHERE blob_id = ?1 OR thumb_blob_id = ?1 OR source_blob_id = ?1 "
+            "OR superseded_blob_id = ?1 UNION ALL "
             "SELECT 1 FROM watch_files WHERE blob_id = ?1 UNION ALL SELECT 1 FROM capture_log WHERE blob_id = ?1 "
             "UNION ALL SELECT 1 FROM article_images WHERE blob_id = ?1 UNION ALL SELECT 1 FROM article_snapshots "
             "WHERE html_blob_id = ?1 OR view_blob_id = ?1 "

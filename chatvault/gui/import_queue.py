@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 ADDED, PRESENT, PARTIAL, FAILED, CANCELLED, NOT_STARTED, LEFT_OUT = (
     "added", "present", "partial", "failed", "cancelled", "not_started", "left_out")
 TOTALS = ("added", "already_present", "missing_at_source", "recalled", "redated", "attachments_stored",
-          "attachments_missing", "unparsed", "merged", "details_updated")
+          "attachments_missing", "attachments_upgraded", "unparsed", "merged", "details_updated")
 
 
 def read_source(vault: Any, path: Path, values: dict[str, Any], ctx: JobContext) -> dict[str, Any]:
@@ -163,7 +163,8 @@ def status_of(report: Any) -> str:
         return CANCELLED
     if report.outcome == "partial":
         return PARTIAL
-    return ADDED if report.added or report.redated or report.attachments_filled else PRESENT
+    return ADDED if report.added or report.redated or report.attachments_filled or report.attachments_upgraded \
+        else PRESENT
 
 
 def run_queue(vault: Any, items: list[QueueItem], ctx: JobContext, state: QueueState) -> QueueResult:

@@ -201,6 +201,7 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.gallery.loader.loaded.connect(lambda *_: self.messages.viewport().update())
         self.protection = ProtectionPage(self)
         self.protection.health_changed.connect(self.refresh_health)
+        self.protection.expiring.open_chat.connect(self.open_chat)
         self.stack.addWidget(self.protection)
         self.locked_page = QWidget()
         lp = QVBoxLayout(self.locked_page)
@@ -319,6 +320,13 @@ class MainWindow(MainWindowChrome, QMainWindow):
         self.chat_list.selectionModel().blockSignals(False)
         self.open_conversation(conv, around=msg)
         self.messages.setFocus()
+
+    def open_chat(self, conversation_id: int) -> None:
+        """Show a conversation in the chat list and open it (from another page's list of chats)."""
+        row = self.chat_model.row_of(conversation_id)
+        if row is not None:
+            self.show_page(PAGE_CHATS)
+            self.chat_list.setCurrentIndex(self.chat_proxy.mapFromSource(self.chat_model.index(row)))
 
     def show_page(self, page: int, refresh: bool = True) -> None:
         if self.vault is None and page != PAGE_LOCKED:

@@ -24,6 +24,9 @@ class ImportReport:
     attachments_stored: int = 0
     attachments_missing: int = 0
     attachments_filled: int = 0
+    attachments_upgraded: int = 0       # thumbnails/HD pictures replaced in place by a better level
+    wxgf_converted: int = 0             # Weixin 4 wxgf pictures converted (the wxgf kept beside them)
+    wxgf_unconverted: int = 0           # wxgf pictures that did not convert: stored as they are
     removed_by_compliance: int = 0      # messages a retention policy or an erasure removed: not brought back
     redated: int = 0                    # stored messages moved to the dates this export's date order gives
     merged: int = 0                     # messages found stored from another WhatsApp source (ingest/chatmatch.py)
@@ -45,7 +48,8 @@ class ImportReport:
     def counts(self) -> dict[str, int]:
         keys = ("added", "already_present", "edited", "recalled", "missing_at_source", "restored", "conversations_missing",
                 "attachments_stored",
-                "attachments_missing", "attachments_filled", "redated", "merged", "details_updated", "removed_by_compliance", "unparsed", "conversations", "messages_seen")
+                "attachments_missing", "attachments_filled", "attachments_upgraded", "wxgf_converted", "wxgf_unconverted",
+                "redated", "merged", "details_updated", "removed_by_compliance", "unparsed", "conversations", "messages_seen")
         return {k: getattr(self, k) for k in keys}
 
     def to_json(self) -> dict[str, Any]:

@@ -203,14 +203,17 @@ def record_blob(conn: Connection, stored: StoredBlob, info: MediaInfo | None = N
     )
 
 
-def fill_missing(conn: Connection, attachment_id: int, stored: StoredBlob, info: MediaInfo) -> bool:
-    """Turn a `missing`/`expired` attachment row into a stored one. False if it was already stored."""
+def fill_missing(conn: Connection, attachment_id: int, stored: StoredBlob, info: MediaInfo,
+                 level: str | None = None) -> bool:
+    """Turn a `missing`/`expired` attachment row into a stored one. False if it was already stored.
+    An image/video row (one with a quality) gets `level`, by default `original`."""
     record_blob(conn, stored, info)
     cur = conn.execute(
         "UPDATE attachments SET blob_id = ?, status = 'stored', mime = ?, size = ?, "
-        "width = coalesce(?, width), height = coalesce(?, height), duration_ms = coalesce(?, duration_ms) "
+        "width = coalesce(?, width), height = coalesce(?, height), duration_ms = coalesce(?, duration_ms), "
+        "quality = CASE WHEN quality IS NULL THEN NULL ELSE coalesce(?, 'original') END "
         "WHERE id = ? AND status != 'stored'",
-        (stored.id, info.mime, stored.size, info.width, info.height, info.duration_ms, attachment_id),
+        (stored.id, info.mime, stored.size, info.width, info.height, info.duration_ms, level, attachment_id),
     )
     return cur.rowcount > 0
 
@@ -287,9 +290,11 @@ def link_capture(
     conversation_id: int | None = None,
 ) -> list[int]:
     """Record the blob and fill every missing attachment it matches; returns the filled ids."""
+    from chatvault.media.quality import level_of_row
+
     record_blob(conn, stored, info)
     filled = []
     for att in find_missing(conn, name, size=stored.size, ts_ms=mtime_ms, conversation_id=conversation_id):
-        if fill_missing(conn, att, stored, info):
+        if fill_missing(conn, att, stored, info, level_of_row(conn, att, name, stored.size)):
             filled.append(att)
     return filled

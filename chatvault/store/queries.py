@@ -195,7 +195,7 @@ def attachments_of(conn: Connection, message_ids: list[int]) -> dict[int, list[d
     marks = ",".join("?" * len(message_ids))
     for a in conn.execute(
         f"SELECT id, message_id, status, mime, size, original_name, expected_path, width, height, duration_ms,"
-        f" blob_id, thumb_blob_id, extra FROM attachments WHERE message_id IN ({marks}) ORDER BY ordinal",
+        f" blob_id, thumb_blob_id, extra, quality FROM attachments WHERE message_id IN ({marks}) ORDER BY ordinal",
         message_ids,
     ):
         out.setdefault(a["message_id"], []).append(dict(a))
@@ -271,7 +271,7 @@ def gallery_media(conn: Connection, conversation_id: int | None = None, kind: st
                   limit: int = 5000, since: int | None = None, until: int | None = None) -> list[dict[str, Any]]:
     """Photos and videos (stored or not), newest first."""
     sql = ("SELECT a.id AS attachment_id, a.status, a.mime, a.size, a.width, a.height, a.duration_ms, a.blob_id,"
-           " a.thumb_blob_id, a.original_name, a.expected_path, m.id AS message_id, m.kind, m.ts, m.conversation_id,"
+           " a.thumb_blob_id, a.original_name, a.expected_path, a.quality, m.id AS message_id, m.kind, m.ts, m.conversation_id,"
            f" c.title AS conversation, {SENDER} AS sender"
            " FROM attachments a JOIN messages m ON m.id = a.message_id JOIN conversations c ON c.id = m.conversation_id"
            " LEFT JOIN participants p ON p.id = m.sender_id WHERE m.kind IN ('image', 'video')")
@@ -310,7 +310,8 @@ def stored_media(conn: Connection, conversation_id: int | None = None, kind: str
                  limit: int = 1000) -> list[dict[str, Any]]:
     """Stored attachments in time order (`media ls`); `kind` is image, video, audio or file (by MIME type)."""
     sql = ("SELECT a.id AS attachment_id, a.message_id, m.conversation_id, c.title AS conversation, m.ts,"
-           " a.original_name AS name, a.mime, a.size, a.width, a.height, a.duration_ms, a.blob_id, a.thumb_blob_id"
+           " a.original_name AS name, a.mime, a.size, a.width, a.height, a.duration_ms, a.blob_id, a.thumb_blob_id,"
+           " a.quality"
            " FROM attachments a JOIN messages m ON m.id = a.message_id JOIN conversations c"
            " ON c.id = m.conversation_id WHERE a.status = 'stored'")
     params: list[Any] = []

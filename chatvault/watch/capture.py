@@ -12,7 +12,6 @@ Weixin 4 V1 files. Weixin 4 V2 files need the account's image key, which a vault
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import stat
@@ -20,8 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chatvault import clock, faults
-from chatvault.media.attach import MediaInfo, describe, link_capture
+from chatvault.media import wxgf
+from chatvault.media.attach import MediaInfo, describe, link_capture, record_blob
 from chatvault.media.blobstore import BlobBatch, BlobStore, StoredBlob
+from chatvault.media.convert import store_bytes
+from chatvault.media.quality import upgrade_from_capture
 from chatvault.store.db import Connection
 
 DAT_MAX = 64 << 20  # .dat images are decoded in memory; bigger ones are kept as they are
@@ -40,6 +42,8 @@ class CaptureResult:
     reason: str = ""
     decoded_dat: bool = False
     dat_reason: str = ""              # why a .dat file was kept as it is
+    source: StoredBlob | None = None  # the wxgf a converted picture came from (kept beside it)
+    note: str = ""                    # why a wxgf picture was kept unconverted
 
 
 def is_partial_name(name: str) -> bool:
@@ -96,13 +100,15 @@ def capture_file(store: BlobStore, root: Path, path: Path, *, expect: tuple[int,
                                  reason="the file changed since it was seen")
         decoded = False
         why = ""
-        if path.suffix.lower() == ".dat" and st.st_size <= DAT_MAX:
+        source, note = None, ""
+        if (path.suffix.lower() == ".dat" and st.st_size <= DAT_MAX) or (
+                st.st_size <= DAT_MAX and wxgf.is_wxgf(fh.peek(4)[:4])):
             raw = fh.read(DAT_MAX + 1)
-            result, why = _decode_dat(raw)
+            result, why = _decode_dat(raw) if path.suffix.lower() == ".dat" else (None, "")
             data = result[0] if result else raw
-            decoded = result is not None
-            stored = store.put(io.BytesIO(data), batch=batch)
-            info = describe(data)
+            decoded = result is not None or wxgf.is_wxgf(raw)     # the stored bytes are not the file's
+            put = store_bytes(store, data, batch)
+            stored, info, source, note = put.stored, put.info, put.source, put.note
             del raw, data
         else:
             stored = store.put(fh, batch=batch)
@@ -121,18 +127,34 @@ def capture_file(store: BlobStore, root: Path, path: Path, *, expect: tuple[int,
             return CaptureResult("changed", spath, size=after.st_size, mtime_ns=after.st_mtime_ns,
                                  reason="the file changed while it was read; it will be captured again")
     return CaptureResult("captured" if stored.created else "duplicate", spath, stored, info,
-                         before[0], before[1], decoded_dat=decoded, dat_reason=why)
+                         before[0], before[1], decoded_dat=decoded and path.suffix.lower() == ".dat", dat_reason=why,
+                         source=source, note=note)
 
 
-def record_capture(conn: Connection, result: CaptureResult, *, watch_id: int | None, rel_path: str) -> list[int]:
-    """Blob row, linked missing attachments, capture log and the folder's file state: one transaction."""
+def record_capture(conn: Connection, result: CaptureResult, *, watch_id: int | None, rel_path: str,
+                   store: BlobStore | None = None) -> list[int]:
+    """Blob row, linked missing attachments, upgraded lower levels (with `store`, which verifies the
+    better file before a row points at it), capture log and the folder's file state: one transaction.
+    Returns the attachments filled or upgraded."""
     now = clock.now_ms()
     filled: list[int] = []
     if result.stored is not None and result.outcome in ("captured", "duplicate"):
         info = result.info or MediaInfo()
+        source = result.source.id if result.source else None
+        if result.source is not None:
+            record_blob(conn, result.source, MediaInfo(mime=wxgf.MIME))
         filled = link_capture(conn, result.stored, info, Path(rel_path).name, mtime_ms=result.mtime_ns // 1_000_000)
+        if source and filled:
+            conn.execute("UPDATE attachments SET source_blob_id = ? WHERE id IN (SELECT value FROM json_each(?))",
+                         (source, json.dumps(filled)))
+        # (A wxgf that did not convert replaces nothing: it would show nothing. Its blob stays, logged.)
+        upgraded = upgrade_from_capture(conn, store, result.stored, info, rel_path,
+                                        source_blob_id=source) if store is not None and not result.note else []
         detail = {"attachments": filled} | ({"wechat_dat": "decoded"} if result.decoded_dat else
                                             {"wechat_dat": f"kept: {result.dat_reason}"} if result.dat_reason else {})
+        detail |= {"upgraded": upgraded} if upgraded else {}
+        detail |= {"wxgf": "converted", "wxgf_source": source} if source else {"wxgf": result.note} if result.note else {}
+        filled = filled + [a for a in upgraded if a not in filled]
         # What `media ls --captured` and the gallery show of a file no attachment row describes.
         detail |= {k: v for k, v in (("width", info.width), ("height", info.height),
                                      ("duration_ms", info.duration_ms)) if v}

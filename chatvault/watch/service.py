@@ -448,7 +448,8 @@ class WatchService:
             for _path, rel, result in results:
                 if result.outcome == "failed":
                     log_event(conn, f.spec.id, rel, "failed", {"reason": result.reason})
-                elif record_capture(conn, replace(result, path=rel), watch_id=f.spec.id, rel_path=rel) or (
+                elif record_capture(conn, replace(result, path=rel), watch_id=f.spec.id, rel_path=rel,
+                                        store=self._store) or (
                         result.info is not None and result.info.kind == "image"):
                     self._thumbs_due = True      # filled attachments, or a captured picture (the gallery shows it)
             conn.execute("COMMIT")

@@ -2066,6 +2066,16 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     </message>
 </context>
 <context>
+    <name>ExpiringBox</name>
+    <message numerus="yes">
+        <source>%n file(s) may exist only on a device.</source>
+        <translation>
+            <numerusform>%n file may exist only on a device.</numerusform>
+            <numerusform>%n files may exist only on a device.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MomentsPage</name>
     <message numerus="yes">
         <source>%n post(s)</source>

@@ -156,6 +156,10 @@
         <source>+%1 more</source>
         <translation>另有 %1 个</translation>
     </message>
+    <message>
+        <source>Thumbnail only</source>
+        <translation>仅缩略图</translation>
+    </message>
 </context>
 <context>
     <name>ChatList</name>
@@ -662,6 +666,10 @@
     <message>
         <source>Saved a copy to %1</source>
         <translation>已另存到 %1</translation>
+    </message>
+    <message>
+        <source>HD (the sender's original is larger)</source>
+        <translation>高清（发送者的原图更大）</translation>
     </message>
 </context>
 <context>
@@ -1183,6 +1191,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
     <message>
         <source>Not in the export</source>
         <translation>不在导出中</translation>
+    </message>
+    <message>
+        <source>Thumbnail only</source>
+        <translation>仅缩略图</translation>
     </message>
 </context>
 <context>
@@ -4103,6 +4115,10 @@ Keep your chat histories safe for good: an encrypted, searchable archive.</sourc
         <source>Reactions or poll votes changed since the last import</source>
         <translation>自上次导入以来有变化的表情回应或投票</translation>
     </message>
+    <message>
+        <source>Pictures and videos upgraded to a better copy</source>
+        <translation>已升级为更高质量版本的图片和视频</translation>
+    </message>
 </context>
 <context>
     <name>ChatListCompliance</name>
@@ -4833,6 +4849,83 @@ shown</source>
         <translation>
             <numerusform>%n 个无法下载（链接已过期或需要登录）。</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>ExpiringBox</name>
+    <message>
+        <source>Media about to be lost</source>
+        <translation>即将丢失的媒体</translation>
+    </message>
+    <message>
+        <source>Pictures and videos the vault has only as a thumbnail, or not at all, while the phone or computer may still have the original. Past the age below the messenger's servers may no longer have it: open these chats in WeChat or WhatsApp on that device now, tap each picture and video so the original downloads, then import the account again or let a watch folder capture the files.</source>
+        <translation>这些图片和视频在保险库中只有缩略图，或者完全没有，但手机或电脑上可能还保存着原图。超过下面的期限后，聊天软件的服务器可能已不再保存原文件：请现在就在那台设备上的微信或 WhatsApp 中打开这些聊天，逐一点开图片和视频让原图下载下来，然后重新导入该账号，或让监视文件夹收录这些文件。</translation>
+    </message>
+    <message>
+        <source>WeChat clean-up age (days):</source>
+        <translation>微信清理期限（天）：</translation>
+    </message>
+    <message>
+        <source>WhatsApp clean-up age (days):</source>
+        <translation>WhatsApp 清理期限（天）：</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件数</translation>
+    </message>
+    <message>
+        <source>Thumbnail only</source>
+        <translation>仅缩略图</translation>
+    </message>
+    <message>
+        <source>Not imported</source>
+        <translation>未导入</translation>
+    </message>
+    <message>
+        <source>Oldest</source>
+        <translation>最早</translation>
+    </message>
+    <message>
+        <source>Newest</source>
+        <translation>最新</translation>
+    </message>
+    <message>
+        <source>Open it on</source>
+        <translation>请在此设备上打开</translation>
+    </message>
+    <message>
+        <source>Open chat</source>
+        <translation>打开聊天</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>phone</source>
+        <translation>手机</translation>
+    </message>
+    <message>
+        <source>computer</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>和</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) may exist only on a device.</source>
+        <translation>
+            <numerusform>%n 个文件可能只保存在设备上。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing at risk: every picture and video past the clean-up age is in the vault at its best level.</source>
+        <translation>没有面临丢失的媒体：超过清理期限的图片和视频都已以最佳质量存入保险库。</translation>
     </message>
 </context>
 </TS>

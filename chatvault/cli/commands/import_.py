@@ -98,6 +98,11 @@ def summary_text(r: ImportReport) -> str:
              f"  added {r.added:,}, already present {r.already_present:,}, edited {r.edited:,}",
              f"  missing at source {r.missing_at_source:,} (kept), back at source {r.restored:,}",
              f"  attachments stored {r.attachments_stored:,}, missing {r.attachments_missing:,}"]
+    if r.attachments_upgraded:
+        lines.append(f"  pictures/videos upgraded in place to a better level: {r.attachments_upgraded:,}")
+    if r.wxgf_converted or r.wxgf_unconverted:
+        lines.append(f"  Weixin wxgf pictures converted {r.wxgf_converted:,} (kept beside them), "
+                     f"kept unconverted {r.wxgf_unconverted:,}")
     if r.recalled:
         lines.append(f"  recalled by their sender since an earlier import (text kept, marked recalled): {r.recalled:,}")
     if r.redated:

@@ -1,4 +1,4 @@
-"""`chatvault media ls|cat|export|missing|add|thumbs`: the vault's media files."""
+"""`chatvault media ls|cat|export|missing|expiring|add|thumbs`: the vault's media files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from chatvault import faults
-from chatvault.cli import _common_options
+from chatvault.cli import _common_options, media_expiring
 from chatvault.cli.common import CliContext, human_bytes
 from chatvault.cli.progress import cancellable
 from chatvault.errors import (
@@ -36,7 +36,7 @@ HELP = "list, show, export and capture media; list missing media"
 
 
 def register(p: argparse.ArgumentParser) -> None:
-    sub = p.add_subparsers(dest="media_cmd", metavar="{ls,cat,export,missing,add,thumbs}")
+    sub = p.add_subparsers(dest="media_cmd", metavar="{ls,cat,export,missing,expiring,add,thumbs}")
     sub.required = True
     ls = sub.add_parser("ls", parents=[_common_options()], help="list stored media")
     ls.add_argument("--chat", help="conversation id or title")
@@ -57,6 +57,7 @@ def register(p: argparse.ArgumentParser) -> None:
     mi = sub.add_parser("missing", parents=[_common_options()], help="list media the exports mentioned but did not contain")
     mi.add_argument("--chat", help="conversation id or title")
     mi.add_argument("--limit", type=int, default=10000)
+    media_expiring.register(sub, [_common_options()])
     add = sub.add_parser("add", parents=[_common_options()], help="capture files into the vault, filling missing attachments they match")
     add.add_argument("files", nargs="+")
     sub.add_parser("thumbs", parents=[_common_options()], help="make the thumbnails that are not made yet")
@@ -85,10 +86,10 @@ def _capture_filter(args) -> CaptureFilter:
 
 def run(args: argparse.Namespace, ctx: CliContext) -> int:
     cmd = args.media_cmd
-    writer = cmd in ("add", "thumbs")
+    writer = cmd in ("add", "thumbs") or (cmd == "expiring" and media_expiring.writes(args))
     with ctx.open(writer=writer, purpose=f"media {cmd}") as vault:
         return {"ls": _ls, "cat": _cat, "export": _export, "missing": _missing, "add": _add,
-                "thumbs": _thumbs}[cmd](args, ctx, vault)
+                "thumbs": _thumbs, "expiring": media_expiring.run}[cmd](args, ctx, vault)
 
 
 def _chat_id(conn, ref: str | None) -> int | None:
@@ -131,7 +132,8 @@ def _ls(args, ctx: CliContext, vault) -> int:
     items = [{"attachment_id": r["attachment_id"], "message_id": r["message_id"],
               "conversation_id": r["conversation_id"], "conversation": r["conversation"], "date": _iso(r["ts"]),
               "name": r["name"], "mime": r["mime"], "size": r["size"], "width": r["width"], "height": r["height"],
-              "duration_ms": r["duration_ms"], "blob_id": r["blob_id"], "has_thumbnail": r["thumb_blob_id"] is not None}
+              "duration_ms": r["duration_ms"], "blob_id": r["blob_id"], "has_thumbnail": r["thumb_blob_id"] is not None,
+              "quality": r["quality"]}
              for r in rows]
     lines = [f"{i['attachment_id']:>7}  {i['date']}  {human_bytes(i['size'] or 0):>10}  {i['mime'] or '?':<16} "
              f"{i['name'] or '(no name)'}  [{i['conversation']}]" for i in items]
@@ -303,7 +305,7 @@ def _add(args, ctx: CliContext, vault) -> int:
                 raise InputError(f"{path} was not captured: {result.reason}.", hint="Try again once it is complete.")
             conn.execute("BEGIN IMMEDIATE")
             try:
-                filled = record_capture(conn, result, watch_id=None, rel_path=str(path))
+                filled = record_capture(conn, result, watch_id=None, rel_path=str(path), store=store)
                 conn.execute("COMMIT")
             except BaseException:
                 rollback(conn)

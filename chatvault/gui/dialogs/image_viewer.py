@@ -90,9 +90,11 @@ class ImageViewer(QDialog):
             self.info.setText(getattr(exc, "message", str(exc)))
             self.label.setText(self.tr("This image cannot be shown."))
             return
-        is_thumb = bool(it.get("width")) and self.image.width() < (it.get("width") or 0) * 0.9
+        level = it.get("quality")            # the stored level; a size guess for files without one
+        is_thumb = level == "thumbnail" or (
+            level is None and bool(it.get("width")) and self.image.width() < (it.get("width") or 0) * 0.9)
         quality = self.tr("Thumbnail only (the export did not contain the original)") if is_thumb else \
-            self.tr("Original")
+            self.tr("HD (the sender's original is larger)") if level == "hd" else self.tr("Original")
         self.info.setText(f"{it['conversation']} · {it.get('sender') or ''} · {timefmt.absolute(it['ts'])} · "
                           f"{self.image.width()}×{self.image.height()} · {quality}")
         self.setWindowTitle(self.tr("Photo %1 of %2").replace("%1", str(self.pos + 1)).replace("%2", str(len(self.items))))

@@ -107,6 +107,8 @@ class ImportReportPage(QWidget):
             *([(self.tr("Reactions or poll votes changed since the last import"), rep.details_updated)]
               if rep.details_updated else []),
             (self.tr("Media stored"), rep.attachments_stored),
+            *([(self.tr("Pictures and videos upgraded to a better copy"), rep.attachments_upgraded)]
+              if rep.attachments_upgraded else []),
             (self.tr("Media missing from the export"), rep.attachments_missing),
             (self.tr("Lines not understood"), rep.unparsed),
         ]

@@ -10,10 +10,11 @@ from typing import Any
 
 from PySide6.QtCore import (
     QObject,
+    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPixmap
 
 from chatvault.gui import theme, timefmt
 from chatvault.gui.models.rows import RowListModel
@@ -101,6 +102,24 @@ def query_captured(conn: Connection, since: int | None = None, until: int | None
     return out
 
 
+def quality_badge(p: QPainter, r, text: str) -> None:
+    """A small dark label at the top left of a picture the vault has only as WeChat's thumbnail."""
+    f = QFont(p.font())
+    f.setPointSizeF(max(7.0, f.pointSizeF() * 0.8))
+    p.save()
+    p.setFont(f)
+    w = QFontMetrics(f).horizontalAdvance(text) + 10
+    h = QFontMetrics(f).height() + 4
+    box = r.adjusted(4, 4, 0, 0)
+    box.setSize(box.size().boundedTo(QSize(w, h)))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(0, 0, 0, 150))
+    p.drawRoundedRect(box, 3, 3)
+    p.setPen(QColor("#ffffff"))
+    p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+    p.restore()
+
+
 class MediaModel(RowListModel):
     def __init__(self, loader: ThumbLoader, parent=None) -> None:
         super().__init__(parent)
@@ -128,7 +147,8 @@ class MediaModel(RowListModel):
         if role == Qt.ItemDataRole.DecorationRole:
             return self._tile(it)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{it['conversation']} · {it.get('sender') or ''} · {timefmt.absolute(it['ts'])}"
+            text = f"{it['conversation']} · {it.get('sender') or ''} · {timefmt.absolute(it['ts'])}"
+            return text + (f" · {self.tr('Thumbnail only')}" if it.get("quality") == "thumbnail" else "")
         return None
 
     def _tile(self, it: dict[str, Any]) -> QPixmap:
@@ -155,6 +175,8 @@ class MediaModel(RowListModel):
                 text = self.tr("Expired") if it["status"] == "expired" else self.tr("Not in the export")
             p.drawText(pm.rect().adjusted(8, 8, -8, -8), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                        f"{icon}\n{text}")
+        if it.get("quality") == "thumbnail" and it["status"] == "stored":
+            quality_badge(p, pm.rect(), self.tr("Thumbnail only"))
         if it["kind"] == "video":
             p.setPen(QColor("#ffffff"))
             p.drawText(pm.rect().adjusted(0, 0, -6, -4), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,

@@ -31,6 +31,7 @@ from chatvault.gui.apptext import error_text
 from chatvault.gui.dialogs.restore import RestoreDialog
 from chatvault.gui.models.protection import ProtectionState, read_state
 from chatvault.gui.ops import Op
+from chatvault.gui.views.expiring_box import ExpiringBox
 from chatvault.gui.views.protection_tables import ProtectionTables, human_bytes
 from chatvault.vault.vault import Vault
 
@@ -75,6 +76,8 @@ class ProtectionPage(ProtectionTables, QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self._build_backups())
         layout.addWidget(self._build_watch())
+        self.expiring = ExpiringBox()          # media whose originals only a device still has
+        layout.addWidget(self.expiring)
         layout.addStretch(1)
         self.watch_timer = QTimer(self)
         self.watch_timer.setInterval(1000)
@@ -209,6 +212,7 @@ class ProtectionPage(ProtectionTables, QWidget):
         self._start_watch()
         self.arm_scheduler()
         self.refresh()
+        self.expiring.set_vault(vault)
 
     def _conn(self, readonly: bool = True):
         assert self.vault is not None
@@ -257,12 +261,14 @@ class ProtectionPage(ProtectionTables, QWidget):
         self.history.setRowCount(0)
         self.summary.clear()
         self.job_result.clear()
+        self.expiring.set_vault(None)
 
     # --- refresh ---------------------------------------------------------------------------
     def refresh(self) -> Op | None:
         """Read everything the page shows on the shared pool, then fill it (`_apply`)."""
         if self.vault is None:
             return None
+        self.expiring.refresh()
         if self.refresh_op is not None and self.refresh_op.running:
             self._refresh_again = True
             return self.refresh_op

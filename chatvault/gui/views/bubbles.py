@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 from chatvault.gui import theme, timefmt
 from chatvault.gui.articles.wording import saved_copy_line
 from chatvault.gui.models.conversation import ChipRole, HighlightRole, MessageRole, recall_of
+from chatvault.gui.models.media import quality_badge
 from chatvault.gui.views import card_text
 from chatvault.gui.views.reactions import chips as reaction_chips
 
@@ -408,6 +409,8 @@ class BubbleDelegate(QStyledItemDelegate):
                 p.drawText(r, Qt.AlignmentFlag.AlignCenter, label)
             if kind == "video":
                 self._play(p, r, att)
+            if att.get("quality") == "thumbnail":
+                quality_badge(p, r, self.tr("Thumbnail only"))
             return
         # Missing or expired: say why, never a broken-image icon.
         p.setPen(QPen(QColor(c.chip_text), 1, Qt.PenStyle.DashLine))

@@ -21,9 +21,18 @@ from chatvault.importers.wechat.common import (
     safe_join,
     stable_id,
 )
+from chatvault.importers.wechat.levels import file_level, graded
 from chatvault.importers.wechat.vetted import VettedFolder
 from chatvault.jobs.context import JobContext
-from chatvault.model import AttachmentRef, AttachmentStatus, MessageKind, Record, SourceRec, Unparsed
+from chatvault.model import (
+    AttachmentRef,
+    AttachmentStatus,
+    MediaQuality,
+    MessageKind,
+    Record,
+    SourceRec,
+    Unparsed,
+)
 
 DB_NAME = "EnMicroMsg.db"
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
@@ -229,21 +238,20 @@ class WeChatAndroidImporter(Importer):
         img_path = (img_path or "").strip()
         if p.kind == MessageKind.IMAGE:
             name = big.get(int(svrid or 0))
-            if name and not name.startswith("SERVERID://"):
-                rel = f"image2/{name[0:2]}/{name[2:4]}/{name}"
-                ref = file_ref(safe_join(acct, rel), acct, expected=rel)
+            exp = f"image2/{name[0:2]}/{name[2:4]}/{name}" if name and not name.startswith("SERVERID://") else None
+            if exp:
+                ref = file_ref(safe_join(acct, exp), acct, expected=exp)
                 if ref.open is not None:
-                    return [ref]
+                    return [graded(ref, file_level(exp, ref.size_hint, p.extra))]
             thumb = img_path.removeprefix("THUMBNAIL_DIRPATH://")
             if thumb:
                 h = thumb.removeprefix("th_")
                 rel = f"image2/{h[0:2]}/{h[2:4]}/{thumb}"
-                tref = file_ref(safe_join(acct, rel), acct, expected=rel, extra={"quality": "thumbnail"})
+                tref = file_ref(safe_join(acct, rel), acct, expected=rel)
                 if tref.open is not None:
-                    return [tref]
-            exp = f"image2/{name[0:2]}/{name[2:4]}/{name}" if name else None
+                    return [graded(tref, MediaQuality.THUMBNAIL, original_path=exp)]
             return [AttachmentRef(status=AttachmentStatus.MISSING if exp else AttachmentStatus.EXPIRED,
-                                  expected_path=exp)]
+                                  expected_path=exp, extra={"quality": str(MediaQuality.MISSING)})]
         if p.kind == MessageKind.VOICE and img_path:
             h = hashlib.md5(img_path.encode()).hexdigest()
             rel = f"voice2/{h[0:2]}/{h[2:4]}/msg_{img_path}.amr"
@@ -255,7 +263,13 @@ class WeChatAndroidImporter(Importer):
             return [ref]
         if p.kind == MessageKind.VIDEO and img_path:
             rel = f"video/{img_path}.mp4"
-            return [file_ref(safe_join(acct, rel), acct, expected=rel, mime="video/mp4")]
+            ref = file_ref(safe_join(acct, rel), acct, expected=rel, mime="video/mp4")
+            if ref.open is None:            # the cover WeChat keeps beside it: a thumbnail of the video
+                cover = file_ref(safe_join(acct, f"video/{img_path}.jpg"), acct, expected=f"video/{img_path}.jpg")
+                if cover.open is not None:
+                    return [graded(cover, MediaQuality.THUMBNAIL, original_path=rel)]
+                return [graded(ref, MediaQuality.MISSING)]
+            return [graded(ref, MediaQuality.ORIGINAL)]
         if p.kind == MessageKind.FILE:
             name = p.media.get("file_name")
             if name:

@@ -34,6 +34,7 @@ _MAGICS: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "tif"),
     (b"MM\x00*", "tif"),
     (b"BM", "bmp"),
+    (b"wxgf", "wxgf"),    # Weixin 4's HEVC picture container: converted on store (chatvault.media.wxgf)
 )
 
 V4_HEADERS = (b"\x07\x08V1\x08\x07", b"\x07\x08V2\x08\x07")
@@ -109,7 +110,7 @@ WRONG_IMAGE_KEY = "the image key does not decode it"
 DAMAGED = "truncated or damaged"
 UNKNOWN_XOR = "the XOR byte of its tail is unknown"
 NOT_AN_IMAGE = "not a known image format"
-WXGF = "WeChat's own wxgf picture format, not converted"
+WXGF = "WeChat's own wxgf picture format, not converted"   # kept for earlier runs' rows
 TOO_BIG = "too big to decode in memory"
 
 
@@ -196,7 +197,7 @@ def _unpad(last_block: bytes, wrong: str) -> int:
 def _identify(head: bytes, total: int) -> str:
     """The image extension from the decoded picture's first bytes (and its length, for BMP/WEBP)."""
     if head[:4] == b"wxgf":
-        raise DatUndecodable(WXGF)
+        return "wxgf"        # decrypted here, converted to JPEG/PNG/GIF on store (chatvault.media.wxgf)
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         if int.from_bytes(head[4:8], "little") + 8 != total:
             raise DatUndecodable(DAMAGED)
@@ -341,7 +342,7 @@ def undecodable_reason(data: bytes, image_key: bytes | None = None) -> str | Non
 
 
 MIME_BY_EXT = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "bmp": "image/bmp",
-               "webp": "image/webp", "tif": "image/tiff"}
+               "webp": "image/webp", "tif": "image/tiff", "wxgf": "image/x-wxgf"}
 
 
 # --- voice notes ----------------------------------------------------------------------------

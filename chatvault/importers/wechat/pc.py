@@ -26,12 +26,14 @@ from chatvault.importers.wechat.common import (
     stable_id,
     ts_utc,
 )
+from chatvault.importers.wechat.levels import file_level, graded
 from chatvault.importers.wechat.vetted import VettedFolder
 from chatvault.jobs.context import JobContext
 from chatvault.model import (
     AttachmentRef,
     AttachmentStatus,
     ImportWarning,
+    MediaQuality,
     MessageKind,
     MessageRec,
     Record,
@@ -322,20 +324,19 @@ class WeChatPCImporter(Importer):
                 r = links[kind][md5]
                 main, rel = safe_join(root, r), f"{root.name}/{r}"
             return main, rel
-        if p.kind == MessageKind.IMAGE:
-            main, main_rel = located("Image")
+        if p.kind in (MessageKind.IMAGE, MessageKind.VIDEO):
+            video = p.kind == MessageKind.VIDEO
+            main, main_rel = located("Video" if video else "Image")
             thumb, thumb_rel = under(bx.get(3))
-            ref = file_ref(main, wx_files, expected=main_rel,
+            ref = file_ref(main, wx_files, expected=main_rel, mime="video/mp4" if video else None,
                            gone=AttachmentStatus.MISSING if main_rel else AttachmentStatus.EXPIRED)
-            if ref.open is None and thumb is not None:
-                tref = file_ref(thumb, wx_files, expected=main_rel, extra={"quality": "thumbnail"})
+            if ref.open is not None:
+                return [graded(ref, file_level(main_rel or "", ref.size_hint, p.extra, video=video))]
+            if thumb is not None:
+                tref = file_ref(thumb, wx_files, expected=thumb_rel)
                 if tref.open is not None:
-                    return [tref]
-            return [ref]
-        if p.kind == MessageKind.VIDEO:
-            main, rel = located("Video")
-            return [file_ref(main, wx_files, expected=rel, mime="video/mp4",
-                             gone=AttachmentStatus.MISSING if rel else AttachmentStatus.EXPIRED)]
+                    return [graded(tref, MediaQuality.THUMBNAIL, original_path=main_rel)]
+            return [graded(ref, MediaQuality.MISSING)]
         if p.kind == MessageKind.FILE:
             main, rel = located("File")
             ref = file_ref(main, wx_files, expected=rel, name=p.media.get("file_name"),

@@ -27,9 +27,18 @@ from chatvault.importers.wechat.common import (
     ts_utc,
 )
 from chatvault.importers.wechat.dat import NEEDS_IMAGE_KEY, WRONG_IMAGE_KEY, learn_xor_byte, parse_image_key
+from chatvault.importers.wechat.levels import file_level, graded, is_thumbnail_name, media_key
 from chatvault.importers.wechat.vetted import VettedFolder
 from chatvault.jobs.context import JobContext
-from chatvault.model import AttachmentRef, AttachmentStatus, ImportWarning, MessageKind, Record, SourceRec
+from chatvault.model import (
+    AttachmentRef,
+    AttachmentStatus,
+    ImportWarning,
+    MediaQuality,
+    MessageKind,
+    Record,
+    SourceRec,
+)
 
 _MSG_RE = re.compile(r"^message_(\d+)\.db$")
 _MEDIA_RE = re.compile(r"^media_(\d+)\.db$")
@@ -152,10 +161,11 @@ class Weixin4Importer(Importer):
                     index[int(svr)] = (conn, rowid)
         return index
 
-    def _media_index(self, root: Path) -> dict[str, Path]:
+    def _media_index(self, root: Path, others: list[Path] | None = None) -> dict[str, Path]:
         """Every image/video under msg/attach and msg/video by file stem (the media md5).
 
-        Of `x_h.dat` (high resolution), `x.dat` and `x_t.dat` (thumbnail) the best one present is kept.
+        Of `x_h.dat` (original), `x.dat` and `x_t.dat` (thumbnail) the best one present is kept; the
+        other `.dat` files go to `others` (the XOR byte can be learned from them).
         """
         idx: dict[str, Path] = {}
         rank: dict[str, int] = {}
@@ -164,11 +174,14 @@ class Weixin4Importer(Importer):
             if base.is_dir():
                 for p in base.rglob("*"):
                     if p.is_file():
-                        first = p.name.split(".")[0]
-                        stem = first.removesuffix("_t").removesuffix("_h").lower()
-                        r = 0 if first.endswith("_t") else 2 if first.endswith("_h") else 1
+                        stem = media_key(p.name) or p.name.lower()
+                        r = 0 if is_thumbnail_name(p.name) else 2 if p.name.split(".")[0].endswith("_h") else 1
                         if rank.get(stem, -1) < r:
+                            if others is not None and stem in idx and idx[stem].suffix.lower() == ".dat":
+                                others.append(idx[stem])
                             idx[stem], rank[stem] = p, r
+                        elif others is not None and p.suffix.lower() == ".dat":
+                            others.append(p)
         return idx
 
     def _read(self, root: Path, files, secrets, given, work, ctx: JobContext,
@@ -182,11 +195,14 @@ class Weixin4Importer(Importer):
                         complete=True)   # the whole account's databases: every chat it still has
         yield from notes
         voices = self._voices(root, secrets, given, work)
-        media = self._media_index(root)
+        others: list[Path] = []
+        media = self._media_index(root, others)
         # One XOR byte per account: learned from a picture with a trailer (thumbnails first: small),
         # used for the pictures whose own tail cannot tell it (WEBP, BMP, TIFF).
-        dats = sorted((p for p in media.values() if p.suffix.lower() == ".dat"), key=lambda p: not p.stem.endswith("_t"))
-        images = (image_key, learn_xor_byte(dats, image_key) if dats else None, [0])
+        # Thumbnails and lower levels first: JPEGs with a trailer even when the best files are wxgf (none).
+        dats = sorted(others, key=lambda p: not p.stem.endswith("_t")) + [
+            p for p in media.values() if p.suffix.lower() == ".dat"]
+        images = (image_key, learn_xor_byte(dats, image_key), [0])
         plan = []
         total = 0
         for src in files:
@@ -265,14 +281,15 @@ class Weixin4Importer(Importer):
                 if c and c in media:
                     path = media[c]
                     rel = path.relative_to(root).as_posix()
-                    thumb = path.name.split(".")[0].endswith("_t")
-                    ref = file_ref(path, root, expected=rel, mime="video/mp4" if p.kind == MessageKind.VIDEO else None,
-                                   extra={"quality": "thumbnail"} if thumb else None,
+                    video = p.kind == MessageKind.VIDEO
+                    level = file_level(rel, None, p.extra, video=video)
+                    ref = file_ref(path, root, expected=rel,
+                                   mime="video/mp4" if video and level != MediaQuality.THUMBNAIL else None,
                                    image_key=images[0], xor_key=images[1])
                     if ref.extra.get("dat_reason") in (NEEDS_IMAGE_KEY, WRONG_IMAGE_KEY):
                         images[2][0] += 1
-                    return [ref]
-            return [AttachmentRef(status=AttachmentStatus.EXPIRED,
+                    return [graded(ref, level, original_path=_original_rel(rel, video))]
+            return [AttachmentRef(status=AttachmentStatus.EXPIRED, extra={"quality": str(MediaQuality.MISSING)},
                                   expected_path="msg/attach/…" if p.kind == MessageKind.IMAGE else "msg/video/…")]
         if p.kind == MessageKind.FILE:
             name = p.media.get("file_name") or ""
@@ -292,3 +309,13 @@ class Weixin4Importer(Importer):
             return [AttachmentRef(name=f"{svrid}.silk", status=AttachmentStatus.MISSING,
                                   expected_path="db_storage/message/media_*.db", extra={"codec": "silk"})]
         return []
+
+
+def _original_rel(rel: str, video: bool) -> str:
+    """Where the original of a thumbnail `rel` is expected: `x_t.dat` → `x.dat`, `x_thumb.jpg` → `x.mp4`."""
+    head, _, name = rel.rpartition("/")
+    stem = name.split(".", 1)[0]
+    if video:
+        return f"{head}/{stem.removesuffix('_thumb')}.mp4"
+    ext = name[len(stem):]
+    return f"{head}/{stem.removesuffix('_t')}{ext}"
