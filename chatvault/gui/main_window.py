@@ -7,8 +7,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPixmapCache
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QPixmapCache
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -45,6 +45,7 @@ from chatvault.gui.views.main_chrome import (  # the page numbers are part of th
     MainWindowChrome,
 )
 from chatvault.gui.views.message_view import MessageView
+from chatvault.gui.window_dialogs import WindowDialogs
 from chatvault.store.db import Connection, DatabaseError
 from chatvault.store.store import Store
 from chatvault.vault.vault import Vault
@@ -54,7 +55,7 @@ log = logging.getLogger(__name__)
 
 
 
-class MainWindow(MainWindowChrome, QMainWindow):
+class MainWindow(WindowDialogs, MainWindowChrome, QMainWindow):
     locked = Signal()
     unlocked = Signal()
 
@@ -523,39 +524,6 @@ class MainWindow(MainWindowChrome, QMainWindow):
             self.protection.backup_now()
 
     # --- settings, help ------------------------------------------------------------------
-    def open_settings(self) -> None:
-        from chatvault.gui.dialogs.settings import SettingsDialog
-
-        dlg = SettingsDialog(self)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            self.idle.set_minutes(prefs.get("idle_lock_minutes"))
-            self.messages.delegate.clear_cache()
-            self.messages.scheduleDelayedItemsLayout()
-            self.chat_list.viewport().update()
-
-    def open_people(self) -> QDialog:
-        """People: link the same person across sources; the chats and the open one are read again
-        after each change, so the linked name shows everywhere."""
-        from chatvault.gui.dialogs.people import PeopleDialog
-
-        dlg = PeopleDialog(self.vault, self)
-        dlg.changed.connect(self._people_changed)
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.show()
-        return dlg
-
-    def _people_changed(self) -> None:
-        self.reload_chats()
-        if self.current_conv is not None:
-            self.open_conversation(self.current_conv)
-
-    def open_log_folder(self) -> None:
-        from chatvault.paths import log_dir
-
-        folder = log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
     def about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
