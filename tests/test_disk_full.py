@@ -55,7 +55,7 @@ CASES = [
     ("import-page-1-eio", "db.page1:2:oserror", None),
     ("next-open-checkpoint", "db.page1:1:fsize=0", "wal"),
     ("next-open-wal-recovery", "db.page1:1:fsize=16384", "wal"),
-    ("next-open-checkpoint-midway", "db.page1:1:fsize=db+40000", "wal"),
+    ("next-open-checkpoint-midway", "db.page1:1:fsize=db+20000", "wal"),
     ("next-open-checkpoint-torn-tail", "db.page1:1:fsize=db+5000", "wal"),
 ]
 
