@@ -29,7 +29,8 @@ class StoredFile:
 def store_file(store: BlobStore, stream: BinaryIO, batch: BlobBatch | None = None) -> StoredFile:
     """`put` the stream; a wxgf is converted first and kept beside the picture."""
     head = stream.read(4)
-    if stream.seekable():
+    seekable = getattr(stream, "seekable", None)      # an importer's own stream may be a bare reader
+    if callable(seekable) and seekable():
         stream.seek(0)
     else:
         stream = _Prefixed(head, stream)
